@@ -1,0 +1,117 @@
+//! Conflicts (fields with several concurrent values) and per-record history.
+
+use automerge::{ObjId as ExId, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use serde::Serialize;
+
+use crate::edit::map_at;
+use crate::records::RecordType;
+
+/// Fields every edit rewrites; concurrent edits always "conflict" on them, which says nothing
+/// a person needs to decide, so they are never listed.
+const BOOKKEEPING: &[&str] = &["updated_at", "updated_by", "archived_at", "archived_by"];
+
+/// One of a conflicted field's values and who wrote it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConflictValue {
+    /// The value as JSON-compatible scalar.
+    pub value: ScalarValue,
+    /// Member id of the author of the change that wrote it (empty if unknown).
+    pub author: String,
+}
+
+/// A field holding several concurrent values.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Conflict {
+    /// Record type.
+    #[serde(rename = "type")]
+    pub ty: RecordType,
+    /// Record id.
+    pub id: String,
+    /// Dotted path of the field within the record (`title`, `actions.<id>.done`).
+    pub field: String,
+    /// The concurrent values, in automerge's order (the first is the one shown by default).
+    pub values: Vec<ConflictValue>,
+}
+
+/// The member id recorded as the author of the op `op`, or empty.
+fn author_of(op: &ExId, author_for: &dyn Fn(&automerge::ActorId) -> Option<String>) -> String {
+    match op {
+        ExId::Id(_, actor, _) => author_for(actor).unwrap_or_default(),
+        ExId::Root => String::new(),
+    }
+}
+
+/// Lists every conflicted field of every record. `author_for` maps an actor to its author's
+/// member id (the document's author table, see `bureau_model::author_of_actor`).
+pub fn conflicts<D: ReadDoc>(
+    doc: &D,
+    author_for: &dyn Fn(&automerge::ActorId) -> Option<String>,
+) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    for &ty in RecordType::ALL {
+        let Some(coll) = map_at(doc, &automerge::ROOT, ty.collection()) else {
+            continue;
+        };
+        for id in doc.keys(&coll).collect::<Vec<_>>() {
+            let Some(rec) = map_at(doc, &coll, &id) else {
+                continue;
+            };
+            walk(doc, ty, &id, &rec, "", 0, author_for, &mut out);
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments, reason = "a private recursive walker")]
+fn walk<D: ReadDoc>(
+    doc: &D,
+    ty: RecordType,
+    id: &str,
+    obj: &ObjId,
+    prefix: &str,
+    depth: usize,
+    author_for: &dyn Fn(&automerge::ActorId) -> Option<String>,
+    out: &mut Vec<Conflict>,
+) {
+    for key in doc.keys(obj).collect::<Vec<_>>() {
+        if depth == 0 && BOOKKEEPING.contains(&key.as_str()) {
+            continue;
+        }
+        let field = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        let all = doc.get_all(obj, key.as_str()).unwrap_or_default();
+        let mut values: Vec<ConflictValue> = Vec::new();
+        for (v, op) in &all {
+            if let Value::Scalar(s) = v {
+                values.push(ConflictValue {
+                    value: s.as_ref().clone(),
+                    author: author_of(op, author_for),
+                });
+            }
+        }
+        let distinct = values
+            .iter()
+            .enumerate()
+            .filter(|(i, v)| !values[..*i].iter().any(|w| w.value == v.value))
+            .count();
+        if distinct > 1 {
+            out.push(Conflict {
+                ty,
+                id: id.to_owned(),
+                field,
+                values,
+            });
+            continue;
+        }
+        // Nested maps (action items, status history) can hold conflicts of their own; sets
+        // and text cannot, so only maps are entered, and not deeper than records go.
+        if depth < 2 {
+            if let Ok(Some((Value::Object(ObjType::Map), child))) = doc.get(obj, key.as_str()) {
+                walk(doc, ty, id, &child, &field, depth + 1, author_for, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The bureau document's schema: typed records and edits over automerge, findings and conflicts.
+//!
+//! This crate says what the shared document means. It is pure: no I/O, no async, no clock and
+//! no randomness. Time, new ids and the author come in as arguments ([`Ctx`]), so the same
+//! edit on the same document always writes the same operations, and tests need no mocks.
+//!
+//! Invariants:
+//! - Reading never fails. [`Snapshot::hydrate`] turns whatever a peer wrote into typed records,
+//!   falling back to defaults and reporting each oddity as a [`Problem`].
+//! - [`apply`] validates an [`Edit`] completely before writing anything; a refused edit leaves
+//!   the document untouched (the open transaction is rolled back).
+//! - Records live in maps keyed by random ids; sets are maps `value -> true`; long prose is
+//!   automerge text; nothing is deleted by an ordinary edit (records are archived).
+//! - [`findings`] and [`conflicts`] depend only on the document (and `now`), so replicas with
+//!   equal heads report equal results.
+//!
+//! Typical flow (in the document actor): `apply(&mut doc, &edit, &mut ctx)`, then
+//! `Snapshot::hydrate(&doc)` (or `refresh` for the touched records), then
+//! `findings(&snapshot, now)`.
+
+mod conflicts;
+mod edit;
+mod findings;
+mod history;
+mod read;
+mod records;
+mod schema;
+
+pub use conflicts::{Conflict, ConflictValue, conflicts};
+pub use edit::{
+    ActionFields, Applied, BodyFields, Ctx, Edit, EditError, Fields, GroupFields, InitBureau,
+    MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields, apply, format_time,
+    is_language_code, parse_time,
+};
+pub use findings::{Finding, FindingKind, Ref, findings};
+pub use history::{HistoryEntry, history};
+pub use read::{Problem, Snapshot};
+pub use records::*;
+pub use schema::*;
+
+/// Re-exported so callers name the same automerge version as the model.
+pub use automerge;
+
+/// The member id an author's bytes stand for (authors are member ids written as UTF-8).
+pub fn author_member_id(author: &[u8]) -> String {
+    String::from_utf8_lossy(author).into_owned()
+}
+
+#[cfg(test)]
+mod tests;

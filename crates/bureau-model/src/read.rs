@@ -1,0 +1,531 @@
+//! Reading the document into typed records without ever failing.
+//!
+//! The document may hold anything a peer wrote: a number where a string belongs, a list where a
+//! map belongs, a record with no name. Every reader here falls back to a default and records a
+//! [`Problem`] instead of returning an error, so one odd record never hides the rest.
+
+use std::collections::BTreeMap;
+
+use automerge::{ObjType, ReadDoc, ScalarValue, Value, ObjId};
+use serde::Serialize;
+
+use crate::records::*;
+use crate::schema;
+
+/// Something odd found while reading the document: reported to the user, never fatal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The record the problem is in, if any (`None` for the document's root and meta).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<(RecordType, String)>,
+    /// Dotted path of the odd value, e.g. `meetings.4f2a.start`.
+    pub path: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// Every record of the bureau at one point in its history, plus what was odd in it.
+///
+/// Records are keyed by id in sorted maps so that two replicas with equal heads produce equal
+/// snapshots (and equal JSON).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// The bureau's own settings.
+    pub meta: Meta,
+    /// People.
+    pub members: BTreeMap<String, Member>,
+    /// Nodes, keyed by peer id.
+    pub devices: BTreeMap<String, Device>,
+    /// Civil society groupings.
+    pub groups: BTreeMap<String, Group>,
+    /// Composition reviews.
+    pub reviews: BTreeMap<String, Review>,
+    /// Venue rooms.
+    pub rooms: BTreeMap<String, Room>,
+    /// The schedule.
+    pub meetings: BTreeMap<String, Meeting>,
+    /// Liaison bodies.
+    pub bodies: BTreeMap<String, Body>,
+    /// Liaison notes.
+    pub notes: BTreeMap<String, Note>,
+    /// Odd data found while reading, sorted by path.
+    pub problems: Vec<Problem>,
+}
+
+impl Snapshot {
+    /// Reads the whole document.
+    pub fn hydrate<D: ReadDoc>(doc: &D) -> Snapshot {
+        let mut snap = Snapshot::default();
+        let mut problems = Vec::new();
+        snap.meta = read_meta(doc, &mut problems);
+        for &ty in RecordType::ALL {
+            let Some(coll) = collection_obj(doc, ty, &mut problems) else {
+                continue;
+            };
+            for id in doc.keys(&coll).collect::<Vec<_>>() {
+                snap.read_record(doc, &coll, ty, &id, &mut problems);
+            }
+        }
+        problems.sort_by(|a, b| a.path.cmp(&b.path));
+        snap.problems = problems;
+        snap
+    }
+
+    /// Re-reads only the given records (after a change that touched just them), leaving the
+    /// rest as they are. Equal to a full [`Snapshot::hydrate`] when `touched` covers every
+    /// record the change affected.
+    pub fn refresh<D: ReadDoc>(&mut self, doc: &D, touched: &[(RecordType, String)]) {
+        let mut problems = Vec::new();
+        self.meta = read_meta(doc, &mut problems);
+        self.problems.retain(|p| {
+            p.record
+                .as_ref()
+                .is_some_and(|r| !touched.iter().any(|t| t == r))
+        });
+        for (ty, id) in touched {
+            self.remove(*ty, id);
+            let Some(coll) = collection_obj(doc, *ty, &mut problems) else {
+                continue;
+            };
+            if doc.get(&coll, id.as_str()).ok().flatten().is_some() {
+                self.read_record(doc, &coll, *ty, id, &mut problems);
+            }
+        }
+        self.problems.extend(problems);
+        self.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
+    fn remove(&mut self, ty: RecordType, id: &str) {
+        match ty {
+            RecordType::Member => drop(self.members.remove(id)),
+            RecordType::Device => drop(self.devices.remove(id)),
+            RecordType::Group => drop(self.groups.remove(id)),
+            RecordType::Review => drop(self.reviews.remove(id)),
+            RecordType::Room => drop(self.rooms.remove(id)),
+            RecordType::Meeting => drop(self.meetings.remove(id)),
+            RecordType::Body => drop(self.bodies.remove(id)),
+            RecordType::Note => drop(self.notes.remove(id)),
+        }
+    }
+
+    fn read_record<D: ReadDoc>(
+        &mut self,
+        doc: &D,
+        coll: &ObjId,
+        ty: RecordType,
+        id: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let mut r = Reader {
+            doc,
+            problems,
+            record: Some((ty, id.to_owned())),
+            path: format!("{}.{}", ty.collection(), id),
+        };
+        let Some(obj) = r.map_at(coll, id) else {
+            return;
+        };
+        let id = id.to_owned();
+        match ty {
+            RecordType::Member => {
+                let m = Member {
+                    name: r.req_str(&obj, "name"),
+                    organisation: r.str(&obj, "organisation"),
+                    email: r.str(&obj, "email"),
+                    phone: r.str(&obj, "phone"),
+                    languages: r.set(&obj, "languages"),
+                    stamp: r.stamp(&obj),
+                    id,
+                };
+                self.members.insert(m.id.clone(), m);
+            }
+            RecordType::Device => {
+                let d = Device {
+                    member_id: r.req_str(&obj, "member_id"),
+                    name: r.str(&obj, "name"),
+                    role: r.enumerated(&obj, "role", Role::parse),
+                    revoked: r.bool(&obj, "revoked"),
+                    added_at: r.str(&obj, "added_at"),
+                    added_by: r.str(&obj, "added_by"),
+                    peer_id: id,
+                };
+                self.devices.insert(d.peer_id.clone(), d);
+            }
+            RecordType::Group => {
+                let g = Group {
+                    name: r.req_str(&obj, "name"),
+                    kind: r.enumerated(&obj, "kind", GroupKind::parse),
+                    status: r.enumerated(&obj, "status", GroupStatus::parse),
+                    focal_points: r.set(&obj, "focal_points"),
+                    status_history: r.status_history(&obj),
+                    stamp: r.stamp(&obj),
+                    id,
+                };
+                self.groups.insert(g.id.clone(), g);
+            }
+            RecordType::Review => {
+                let rv = Review {
+                    date: r.req_str(&obj, "date"),
+                    status: r.enumerated(&obj, "status", ReviewStatus::parse),
+                    decisions: r.enum_map(&obj, "decisions", Decision::parse),
+                    notes: r.text(&obj, "notes"),
+                    stamp: r.stamp(&obj),
+                    id,
+                };
+                self.reviews.insert(rv.id.clone(), rv);
+            }
+            RecordType::Room => {
+                let room = Room {
+                    name: r.req_str(&obj, "name"),
+                    capacity: r.u32(&obj, "capacity"),
+                    booths: r.set(&obj, "booths"),
+                    equipment: r.set(&obj, "equipment"),
+                    stamp: r.stamp(&obj),
+                    id,
+                };
+                self.rooms.insert(room.id.clone(), room);
+            }
+            RecordType::Meeting => {
+                let m = Meeting {
+                    title: r.req_str(&obj, "title"),
+                    kind: r.enumerated(&obj, "kind", MeetingKind::parse),
+                    start: r.req_str(&obj, "start"),
+                    end: r.req_str(&obj, "end"),
+                    room_id: r.str(&obj, "room_id"),
+                    organiser: r.str(&obj, "organiser"),
+                    languages: r.set(&obj, "languages"),
+                    resources: r.enum_map(&obj, "resources", ResourceState::parse),
+                    status: r.enumerated(&obj, "status", MeetingStatus::parse),
+                    groups: r.set(&obj, "groups"),
+                    members: r.set(&obj, "members"),
+                    agenda: r.text(&obj, "agenda"),
+                    stamp: r.stamp(&obj),
+                    id,
+                };
+                self.meetings.insert(m.id.clone(), m);
+            }
+            RecordType::Body => {
+                let b = Body {
+                    name: r.req_str(&obj, "name"),
+                    description: r.str(&obj, "description"),
+                    stamp: r.stamp(&obj),
+                    id,
+                };
+                self.bodies.insert(b.id.clone(), b);
+            }
+            RecordType::Note => {
+                let n = Note {
+                    body_id: r.req_str(&obj, "body_id"),
+                    title: r.req_str(&obj, "title"),
+                    text: r.text(&obj, "text"),
+                    date: r.str(&obj, "date"),
+                    content_implications: r.bool(&obj, "content_implications"),
+                    plenary_consulted: r.bool(&obj, "plenary_consulted"),
+                    actions: r.actions(&obj),
+                    stamp: r.stamp(&obj),
+                    id,
+                };
+                self.notes.insert(n.id.clone(), n);
+            }
+        }
+    }
+}
+
+fn read_meta<D: ReadDoc>(doc: &D, problems: &mut Vec<Problem>) -> Meta {
+    let mut r = Reader {
+        doc,
+        problems,
+        record: None,
+        path: "meta".to_owned(),
+    };
+    let Some(obj) = r.map_at(&automerge::ROOT, "meta") else {
+        return Meta::default();
+    };
+    Meta {
+        schema: r.u64(&obj, "schema"),
+        bureau_id: r.req_str(&obj, "bureau_id"),
+        title: r.str(&obj, "title"),
+        timezone: {
+            let tz = r.str(&obj, "timezone");
+            if tz.is_empty() { "UTC".to_owned() } else { tz }
+        },
+        review_interval_days: match r.u32(&obj, "review_interval_days") {
+            0 => schema::DEFAULT_REVIEW_INTERVAL_DAYS,
+            n => n,
+        },
+        created_at: r.str(&obj, "created_at"),
+    }
+}
+
+/// The root map of one record type, or `None` (with a problem if it is there but not a map).
+pub(crate) fn collection_obj<D: ReadDoc>(
+    doc: &D,
+    ty: RecordType,
+    problems: &mut Vec<Problem>,
+) -> Option<ObjId> {
+    match doc.get(automerge::ROOT, ty.collection()) {
+        Ok(Some((Value::Object(ObjType::Map), obj))) => Some(obj),
+        Ok(None) => None,
+        _ => {
+            problems.push(Problem {
+                record: None,
+                path: ty.collection().to_owned(),
+                message: "is not a map; its records cannot be read".to_owned(),
+            });
+            None
+        }
+    }
+}
+
+/// Tolerant typed reads of one record, collecting problems under its path.
+struct Reader<'a, D> {
+    doc: &'a D,
+    problems: &'a mut Vec<Problem>,
+    record: Option<(RecordType, String)>,
+    path: String,
+}
+
+impl<D: ReadDoc> Reader<'_, D> {
+    fn problem(&mut self, key: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            record: self.record.clone(),
+            path: format!("{}.{}", self.path, key),
+            message: message.into(),
+        });
+    }
+
+    fn map_at(&mut self, parent: &ObjId, key: &str) -> Option<ObjId> {
+        match self.doc.get(parent, key) {
+            Ok(Some((Value::Object(ObjType::Map), obj))) => Some(obj),
+            Ok(None) => None,
+            _ => {
+                self.problems.push(Problem {
+                    record: self.record.clone(),
+                    path: self.path.clone(),
+                    message: "is not a map".to_owned(),
+                });
+                None
+            }
+        }
+    }
+
+    fn scalar(&mut self, obj: &ObjId, key: &str) -> Option<ScalarValue> {
+        match self.doc.get(obj, key) {
+            Ok(Some((Value::Scalar(v), _))) => Some(v.into_owned()),
+            Ok(Some((Value::Object(ObjType::Text), text_obj))) => {
+                self.doc.text(&text_obj).ok().map(|s| ScalarValue::Str(s.into()))
+            }
+            Ok(Some((Value::Object(_), _))) => {
+                self.problem(key, "expected a single value, found an object");
+                None
+            }
+            Ok(None) => None,
+            Err(e) => {
+                self.problem(key, format!("unreadable: {e}"));
+                None
+            }
+        }
+    }
+
+    fn str(&mut self, obj: &ObjId, key: &str) -> String {
+        match self.scalar(obj, key) {
+            Some(ScalarValue::Str(s)) => s.to_string(),
+            None => String::new(),
+            Some(other) => {
+                self.problem(key, format!("expected text, found {other}"));
+                String::new()
+            }
+        }
+    }
+
+    fn req_str(&mut self, obj: &ObjId, key: &str) -> String {
+        let s = self.str(obj, key);
+        if s.is_empty() {
+            self.problem(key, "is missing");
+        }
+        s
+    }
+
+    /// Collaborative text (or a plain string, which older or foreign writers may have used).
+    fn text(&mut self, obj: &ObjId, key: &str) -> String {
+        self.str(obj, key)
+    }
+
+    fn bool(&mut self, obj: &ObjId, key: &str) -> bool {
+        match self.scalar(obj, key) {
+            Some(ScalarValue::Boolean(b)) => b,
+            None => false,
+            Some(other) => {
+                self.problem(key, format!("expected true or false, found {other}"));
+                false
+            }
+        }
+    }
+
+    fn u64(&mut self, obj: &ObjId, key: &str) -> u64 {
+        match self.scalar(obj, key) {
+            Some(ScalarValue::Uint(n)) => n,
+            Some(ScalarValue::Int(n)) if n >= 0 => n as u64,
+            None => 0,
+            Some(other) => {
+                self.problem(key, format!("expected a whole number, found {other}"));
+                0
+            }
+        }
+    }
+
+    fn u32(&mut self, obj: &ObjId, key: &str) -> u32 {
+        let n = self.u64(obj, key);
+        u32::try_from(n).unwrap_or_else(|_| {
+            self.problem(key, format!("{n} is too large"));
+            u32::MAX
+        })
+    }
+
+    fn enumerated<T: Default>(
+        &mut self,
+        obj: &ObjId,
+        key: &str,
+        parse: fn(&str) -> Result<T, String>,
+    ) -> T {
+        let s = self.str(obj, key);
+        if s.is_empty() {
+            return T::default();
+        }
+        parse(&s).unwrap_or_else(|e| {
+            self.problem(key, e);
+            T::default()
+        })
+    }
+
+    /// A set stored as a map `value -> true`. A list of strings is accepted too.
+    fn set(&mut self, obj: &ObjId, key: &str) -> Vec<String> {
+        match self.doc.get(obj, key) {
+            Ok(Some((Value::Object(ObjType::Map), set))) => {
+                let mut out = Vec::new();
+                for k in self.doc.keys(&set).collect::<Vec<_>>() {
+                    let present = !matches!(
+                        self.doc.get(&set, k.as_str()),
+                        Ok(Some((Value::Scalar(ref v), _)))
+                            if matches!(v.as_ref(), ScalarValue::Boolean(false) | ScalarValue::Null)
+                    );
+                    if present {
+                        out.push(k);
+                    }
+                }
+                out
+            }
+            Ok(Some((Value::Object(ObjType::List), list))) => {
+                let mut out: Vec<String> = (0..self.doc.length(&list))
+                    .filter_map(|i| match self.doc.get(&list, i) {
+                        Ok(Some((Value::Scalar(v), _))) => v.as_str().map(str::to_owned),
+                        _ => None,
+                    })
+                    .collect();
+                out.sort();
+                out.dedup();
+                out
+            }
+            Ok(None) => Vec::new(),
+            _ => {
+                self.problem(key, "expected a set");
+                Vec::new()
+            }
+        }
+    }
+
+    /// A map `name -> enum value`, skipping (and reporting) values outside the enum.
+    fn enum_map<T>(
+        &mut self,
+        obj: &ObjId,
+        key: &str,
+        parse: fn(&str) -> Result<T, String>,
+    ) -> BTreeMap<String, T> {
+        let mut out = BTreeMap::new();
+        let Some(map) = self.sub_map(obj, key) else {
+            return out;
+        };
+        for k in self.doc.keys(&map).collect::<Vec<_>>() {
+            let path = format!("{key}.{k}");
+            match self.scalar(&map, &k) {
+                Some(ScalarValue::Str(s)) => match parse(&s) {
+                    Ok(v) => {
+                        out.insert(k, v);
+                    }
+                    Err(e) => self.problem(&path, e),
+                },
+                Some(ScalarValue::Null) | None => {}
+                Some(other) => self.problem(&path, format!("unexpected value {other}")),
+            }
+        }
+        out
+    }
+
+    fn sub_map(&mut self, obj: &ObjId, key: &str) -> Option<ObjId> {
+        match self.doc.get(obj, key) {
+            Ok(Some((Value::Object(ObjType::Map), m))) => Some(m),
+            Ok(None) => None,
+            _ => {
+                self.problem(key, "expected a map");
+                None
+            }
+        }
+    }
+
+    fn stamp(&mut self, obj: &ObjId) -> Stamp {
+        let archived = self.bool(obj, "archived");
+        let opt = |s: String| (!s.is_empty()).then_some(s);
+        Stamp {
+            archived,
+            archived_at: if archived { opt(self.str(obj, "archived_at")) } else { None },
+            archived_by: if archived { opt(self.str(obj, "archived_by")) } else { None },
+            updated_at: self.str(obj, "updated_at"),
+            updated_by: self.str(obj, "updated_by"),
+        }
+    }
+
+    fn status_history(&mut self, obj: &ObjId) -> Vec<StatusChange> {
+        let Some(map) = self.sub_map(obj, "status_history") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for k in self.doc.keys(&map).collect::<Vec<_>>() {
+            let Some(entry) = self.sub_map(&map, &k) else {
+                continue;
+            };
+            let opt = |s: String| (!s.is_empty()).then_some(s);
+            out.push(StatusChange {
+                status: self.enumerated(&entry, "status", StatusEvent::parse),
+                at: self.str(&entry, "at"),
+                by: self.str(&entry, "by"),
+                review_id: opt(self.str(&entry, "review_id")),
+            });
+        }
+        // Keys are random, so order by time (then the rest) for a stable, readable history.
+        out.sort_by(|a, b| (&a.at, a.status, &a.by).cmp(&(&b.at, b.status, &b.by)));
+        out
+    }
+
+    fn actions(&mut self, obj: &ObjId) -> Vec<Action> {
+        let Some(map) = self.sub_map(obj, "actions") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for k in self.doc.keys(&map).collect::<Vec<_>>() {
+            let Some(a) = self.sub_map(&map, &k) else {
+                continue;
+            };
+            if self.bool(&a, "archived") {
+                continue;
+            }
+            out.push(Action {
+                text: self.str(&a, "text"),
+                owner: self.str(&a, "owner"),
+                due: self.str(&a, "due"),
+                done: self.bool(&a, "done"),
+                id: k,
+            });
+        }
+        out
+    }
+}

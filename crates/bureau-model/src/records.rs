@@ -1,0 +1,429 @@
+//! The typed records of a bureau, as read out of the document.
+//!
+//! These are plain values: a [`crate::Snapshot`] holds them, the web layer serialises them, and
+//! nothing here touches automerge. Field names are part of the public API contract.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+/// Defines a closed set of string values with its wire names, a parser that names the allowed
+/// values in its error, and serde serialisation as the wire name.
+macro_rules! str_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? } default $default:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $(
+                #[doc = concat!("`", $wire, "`")]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The name used in the document and on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+            /// Parses a wire name; the error lists the allowed values.
+            pub fn parse(s: &str) -> Result<Self, String> {
+                match s {
+                    $($wire => Ok($name::$variant),)+
+                    _ => Err(format!(
+                        "unknown value {:?}; expected one of: {}",
+                        s,
+                        [$($wire),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::$default
+            }
+        }
+    };
+}
+
+str_enum!(
+    /// The kind of civil society grouping the charter names.
+    GroupKind { Family = "family", Caucus = "caucus", WorkingGroup = "working-group", Other = "other" } default Other
+);
+
+str_enum!(
+    /// A group's standing in the bureau's composition.
+    GroupStatus { Active = "active", Inactive = "inactive", Removed = "removed" } default Active
+);
+str_enum!(
+    /// An entry of a group's status history; `returned` marks a removed group coming back.
+    StatusEvent { Active = "active", Inactive = "inactive", Removed = "removed", Returned = "returned" } default Active
+);
+str_enum!(
+    /// Whether a meeting is only asked for, agreed, or called off.
+    MeetingStatus { Proposed = "proposed", Confirmed = "confirmed", Cancelled = "cancelled" } default Proposed
+);
+str_enum!(
+    /// What sort of meeting it is.
+    MeetingKind {
+        Bureau = "bureau",
+        Plenary = "plenary",
+        Caucus = "caucus",
+        WorkingGroup = "working-group",
+        Family = "family",
+        Liaison = "liaison",
+        Briefing = "briefing",
+        Other = "other",
+    } default Other
+);
+str_enum!(
+    /// A resource a meeting asked for, and whether the venue confirmed it.
+    ResourceState { Requested = "requested", Confirmed = "confirmed" } default Requested
+);
+str_enum!(
+    /// What a composition review decided for one group.
+    Decision { Keep = "keep", Inactive = "inactive", Remove = "remove", Return = "return" } default Keep
+);
+str_enum!(
+    /// A review is open while the bureau discusses it, and recorded once its decisions apply.
+    ReviewStatus { Open = "open", Recorded = "recorded" } default Open
+);
+str_enum!(
+    /// What a device may do: editors' changes are accepted, observers only read.
+    Role { Editor = "editor", Observer = "observer" } default Editor
+);
+
+/// The kinds of record, one per collection in the document root.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordType {
+    /// `members`
+    Member,
+    /// `devices`
+    Device,
+    /// `groups`
+    Group,
+    /// `reviews`
+    Review,
+    /// `rooms`
+    Room,
+    /// `meetings`
+    Meeting,
+    /// `bodies`
+    Body,
+    /// `notes`
+    Note,
+}
+
+impl RecordType {
+    /// Every record type.
+    pub const ALL: &'static [RecordType] = &[
+        RecordType::Member,
+        RecordType::Device,
+        RecordType::Group,
+        RecordType::Review,
+        RecordType::Room,
+        RecordType::Meeting,
+        RecordType::Body,
+        RecordType::Note,
+    ];
+
+    /// The singular name used in findings, conflicts and errors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordType::Member => "member",
+            RecordType::Device => "device",
+            RecordType::Group => "group",
+            RecordType::Review => "review",
+            RecordType::Room => "room",
+            RecordType::Meeting => "meeting",
+            RecordType::Body => "body",
+            RecordType::Note => "note",
+        }
+    }
+
+    /// The key of this type's map in the document root (also the API path segment).
+    pub fn collection(self) -> &'static str {
+        match self {
+            RecordType::Member => "members",
+            RecordType::Device => "devices",
+            RecordType::Group => "groups",
+            RecordType::Review => "reviews",
+            RecordType::Room => "rooms",
+            RecordType::Meeting => "meetings",
+            RecordType::Body => "bodies",
+            RecordType::Note => "notes",
+        }
+    }
+
+    /// Parses a singular name (`meeting`) or a collection name (`meetings`).
+    pub fn parse(s: &str) -> Result<RecordType, String> {
+        RecordType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == s || t.collection() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown record type {s:?}; expected one of: {}",
+                    RecordType::ALL
+                        .iter()
+                        .map(|t| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    }
+}
+
+impl fmt::Display for RecordType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Bookkeeping every record carries: archive state and who touched it last.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stamp {
+    /// Archived records are hidden from lists but kept, so concurrent edits to them survive.
+    pub archived: bool,
+    /// When the record was archived (RFC 3339), if it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived_at: Option<String>,
+    /// Member id of whoever archived it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived_by: Option<String>,
+    /// Time of the last edit (RFC 3339, UTC).
+    pub updated_at: String,
+    /// Member id of the last editor.
+    pub updated_by: String,
+}
+
+/// The bureau itself: identity, venue time zone, schema version.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Meta {
+    /// Version of the document layout; see [`crate::SCHEMA_VERSION`].
+    pub schema: u64,
+    /// Random id of the bureau, shared by every member's node.
+    pub bureau_id: String,
+    /// Human title, e.g. "Civil Society Bureau".
+    pub title: String,
+    /// IANA time zone of the venue; meetings are shown in it.
+    pub timezone: String,
+    /// Days between composition reviews before one is overdue.
+    pub review_interval_days: u32,
+    /// When the bureau was created (RFC 3339).
+    pub created_at: String,
+}
+
+/// A person: delegate, focal point, secretariat contact.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Member {
+    /// Random record id.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Organisation the person belongs to.
+    pub organisation: String,
+    /// E-mail address, may be empty.
+    pub email: String,
+    /// Phone number, may be empty.
+    pub phone: String,
+    /// Language codes the person works in.
+    pub languages: Vec<String>,
+    /// Archive and edit bookkeeping.
+    #[serde(flatten)]
+    pub stamp: Stamp,
+}
+
+/// A node (laptop) of a member; the devices map is the sync allow-list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Device {
+    /// The device's libp2p peer id; also its key in the document.
+    pub peer_id: String,
+    /// Member who owns the device.
+    pub member_id: String,
+    /// A name for the device ("Amina's laptop").
+    pub name: String,
+    /// What the device may do.
+    pub role: Role,
+    /// A revoked device is cut off and its later changes are refused.
+    pub revoked: bool,
+    /// When the device was added (RFC 3339).
+    pub added_at: String,
+    /// Member id of whoever added it.
+    pub added_by: String,
+}
+
+/// One change of a group's standing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StatusChange {
+    /// The new standing.
+    pub status: StatusEvent,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Member id of whoever made the change.
+    pub by: String,
+    /// Review that decided it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_id: Option<String>,
+}
+
+/// A civil society grouping represented in the bureau by its focal points.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Group {
+    /// Random record id.
+    pub id: String,
+    /// Name of the grouping.
+    pub name: String,
+    /// Family, caucus, working group, other.
+    pub kind: GroupKind,
+    /// Current standing.
+    pub status: GroupStatus,
+    /// Member ids of the focal points.
+    pub focal_points: Vec<String>,
+    /// Every change of standing, oldest first.
+    pub status_history: Vec<StatusChange>,
+    /// Archive and edit bookkeeping.
+    #[serde(flatten)]
+    pub stamp: Stamp,
+}
+
+/// A dated composition review with a decision per group.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Review {
+    /// Random record id.
+    pub id: String,
+    /// The day of the review (YYYY-MM-DD).
+    pub date: String,
+    /// Open while discussed; recorded once its decisions were applied to the groups.
+    pub status: ReviewStatus,
+    /// Decision per group id.
+    pub decisions: BTreeMap<String, Decision>,
+    /// Free notes of the discussion.
+    pub notes: String,
+    /// Archive and edit bookkeeping.
+    #[serde(flatten)]
+    pub stamp: Stamp,
+}
+
+/// A meeting room of the venue.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Room {
+    /// Random record id.
+    pub id: String,
+    /// Name or number of the room.
+    pub name: String,
+    /// Seats.
+    pub capacity: u32,
+    /// Languages with an interpretation booth in the room.
+    pub booths: Vec<String>,
+    /// Equipment available (projector, microphones, ...).
+    pub equipment: Vec<String>,
+    /// Archive and edit bookkeeping.
+    #[serde(flatten)]
+    pub stamp: Stamp,
+}
+
+/// A meeting in the schedule.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Meeting {
+    /// Random record id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Sort of meeting.
+    pub kind: MeetingKind,
+    /// Start, RFC 3339 with the venue's offset.
+    pub start: String,
+    /// End, RFC 3339 with the venue's offset.
+    pub end: String,
+    /// Room id, empty when no room is booked yet.
+    pub room_id: String,
+    /// Organising group id, empty if none.
+    pub organiser: String,
+    /// Working languages (interpretation is needed when there are several).
+    pub languages: Vec<String>,
+    /// Resources asked for, and whether they are confirmed.
+    pub resources: BTreeMap<String, ResourceState>,
+    /// Proposed, confirmed or cancelled.
+    pub status: MeetingStatus,
+    /// Attending group ids.
+    pub groups: Vec<String>,
+    /// Attending member ids.
+    pub members: Vec<String>,
+    /// The agenda, collaborative text.
+    pub agenda: String,
+    /// Archive and edit bookkeeping.
+    #[serde(flatten)]
+    pub stamp: Stamp,
+}
+
+/// A body the bureau liaises with (Executive Secretariat, Inter-Governmental Bureau, ...).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Body {
+    /// Record id (the seeded bodies have short stable ids).
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// What the bureau's relationship with it is.
+    pub description: String,
+    /// Archive and edit bookkeeping.
+    #[serde(flatten)]
+    pub stamp: Stamp,
+}
+
+/// A follow-up task attached to a liaison note.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Action {
+    /// Random id within the note.
+    pub id: String,
+    /// What to do.
+    pub text: String,
+    /// Member id responsible, empty if none.
+    pub owner: String,
+    /// Due date (YYYY-MM-DD), empty if none.
+    pub due: String,
+    /// Whether it is done.
+    pub done: bool,
+}
+
+/// A liaison note about one body.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Note {
+    /// Random record id.
+    pub id: String,
+    /// The body the note is about.
+    pub body_id: String,
+    /// Title.
+    pub title: String,
+    /// The note itself, collaborative text.
+    pub text: String,
+    /// The day the note refers to (YYYY-MM-DD), empty if none.
+    pub date: String,
+    /// The matter has content implications, so the plenary must be consulted.
+    pub content_implications: bool,
+    /// The plenary was consulted.
+    pub plenary_consulted: bool,
+    /// Follow-up tasks, ordered by id for determinism.
+    pub actions: Vec<Action>,
+    /// Archive and edit bookkeeping.
+    #[serde(flatten)]
+    pub stamp: Stamp,
+}

@@ -1,0 +1,1031 @@
+//! Bytes on disk for one bureau node.
+//!
+//! `bureau-store` keeps the node's document as opaque byte blobs: a few
+//! snapshots plus a run of incremental chunks appended since. It knows no
+//! schema and nothing about automerge; deciding what the bytes mean, when to
+//! compact and whether a payload is healthy is the caller's job.
+//!
+//! # On-disk layout
+//!
+//! ```text
+//! <data_dir>/                          0700
+//!   lock                               exclusive flock, holds the owner's pid
+//!   doc/snapshot-{gen:016x}.bin        snapshot generations (newest two kept)
+//!   doc/chunk-{seq:016x}.bin           chunks appended since, by sequence
+//!   doc/seq-floor.bin                  highest seq ever covered by a compaction
+//!   quarantine/<name>[.<n>]            files taken out of service
+//!   quarantine/<name>[.<n>].reason     why, in plain text
+//!   state/<key>.bin                    small per-key blobs (e.g. sync states)
+//!   <name>                             small named files from `write_file`
+//! ```
+//!
+//! Every doc and state file is framed as `b"BUR1"`, a kind byte (1 snapshot,
+//! 2 chunk, 3 state), the payload length (u64 LE), the CRC-32/IEEE of the
+//! payload (u32 LE), then the payload. Anything that does not match exactly
+//! is corrupt and gets quarantined rather than deleted, so a human can still
+//! look at it. Files are created 0600 and directories 0700.
+//!
+//! # Invariants
+//!
+//! - Acknowledged means durable: a write returns `Ok` only after the data was
+//!   written to a temp file in the target directory, the file was fsynced,
+//!   renamed over its final name, and the directory itself was fsynced. A
+//!   crash at any point leaves either the old state or the new one, never a
+//!   partial final file; leftover `*.tmp` files are removed at the next open.
+//! - Compaction never deletes anything before the new snapshot has been read
+//!   back from disk, its framing checked and the caller's verify callback has
+//!   accepted the bytes that were read back.
+//! - Sequence numbers only grow, also across restarts and compactions, so a
+//!   compaction covering `..=seq` can never delete a chunk written after it.
+//! - One node per data directory: `Store` holds an exclusive lock for its
+//!   whole lifetime.
+//! - File content never makes `load` fail; only real I/O errors do.
+//!
+//! # Threading
+//!
+//! All operations are blocking `std::fs` calls including fsyncs, which can
+//! take a long time on slow disks. Call them from `spawn_blocking` or from a
+//! dedicated thread, never directly on an async executor.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::fs::{self, DirBuilder, File, OpenOptions, Permissions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tracing::{debug, error, info, warn};
+
+mod frame;
+#[cfg(test)]
+mod tests;
+
+use frame::{FrameError, HEADER_LEN, Kind};
+
+const LOCK_FILE: &str = "lock";
+const DOC_DIR: &str = "doc";
+const QUARANTINE_DIR: &str = "quarantine";
+const STATE_DIR: &str = "state";
+/// Persists the highest `covers_through_seq` of any compaction, because once
+/// the covered chunks are deleted nothing else on disk remembers that those
+/// sequence numbers were used.
+const SEQ_FLOOR_FILE: &str = "seq-floor.bin";
+const SNAPSHOT_PREFIX: &str = "snapshot-";
+const CHUNK_PREFIX: &str = "chunk-";
+const DOC_SUFFIX: &str = ".bin";
+const TMP_SUFFIX: &str = ".tmp";
+const REASON_SUFFIX: &str = ".reason";
+/// Names `write_file` & co. refuse because they would clobber the store's
+/// own bookkeeping (replacing `lock` by rename would silently drop the lock).
+const RESERVED_NAMES: [&str; 4] = [LOCK_FILE, DOC_DIR, QUARANTINE_DIR, STATE_DIR];
+const FILE_MODE: u32 = 0o600;
+const DIR_MODE: u32 = 0o700;
+/// Keeps `state/<key>.bin` and its temp name well below NAME_MAX (255).
+const MAX_STATE_KEY_LEN: usize = 200;
+/// How many snapshot generations compaction keeps: the new one plus the
+/// previous one as a fallback should the newest turn out bad later.
+const SNAPSHOT_GENERATIONS_KEPT: usize = 2;
+
+/// Errors from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process (most likely another bureau node) holds the lock on
+    /// the data directory. `pid` is what that process wrote into the lock
+    /// file, if it could be read.
+    #[error(
+        "another bureau node is using this data directory{}; stop it or choose another --data-dir",
+        pid_suffix(.pid)
+    )]
+    Locked {
+        /// Pid of the lock holder, if known.
+        pid: Option<u32>,
+    },
+    /// The disk (or the user's quota) is full. Temp files were removed, so
+    /// nothing of the failed write is left behind.
+    #[error("the disk is full: free some space and try again; nothing was written")]
+    Full,
+    /// Any other I/O error. Invalid file names and state keys are reported
+    /// as this variant with `source.kind() == io::ErrorKind::InvalidInput`.
+    #[error("failed to {op} {}", path.display())]
+    Io {
+        /// What the store was doing, e.g. `"fsync"` or `"rename"`.
+        op: &'static str,
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// The new snapshot did not survive being read back (bad framing, or
+    /// bytes differing from what was written) or the compaction's verify
+    /// callback rejected it. The new snapshot was removed; nothing else was
+    /// touched.
+    #[error("the new snapshot failed verification after being read back; nothing was deleted")]
+    VerifyFailed,
+}
+
+fn pid_suffix(pid: &Option<u32>) -> String {
+    pid.map(|pid| format!(" (pid {pid})")).unwrap_or_default()
+}
+
+/// True for "no space left" and "quota exceeded": both mean the user has to
+/// free space, which is what `StoreError::Full` tells them.
+fn is_disk_full(err: &io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(code) if code == libc::ENOSPC || code == libc::EDQUOT)
+        || err.kind() == io::ErrorKind::StorageFull
+}
+
+/// Wraps an I/O error with context, turning disk-full into `StoreError::Full`.
+fn io_error(op: &'static str, path: &Path, source: io::Error) -> StoreError {
+    if is_disk_full(&source) {
+        StoreError::Full
+    } else {
+        StoreError::Io {
+            op,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+fn invalid_input(op: &'static str, dir: &Path, name: &str, why: &str) -> StoreError {
+    StoreError::Io {
+        op,
+        // Not `dir.join(name)`: an absolute `name` would replace `dir` and
+        // make the message point somewhere else entirely.
+        path: PathBuf::from(format!("{}/{}", dir.display(), name)),
+        source: io::Error::new(io::ErrorKind::InvalidInput, why.to_owned()),
+    }
+}
+
+/// One doc file as read by [`Store::load`]: its file name in `doc/` (which
+/// is what [`Store::quarantine`] takes) and its payload without framing.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// File name inside `doc/`, e.g. `chunk-000000000000002a.bin`.
+    pub name: String,
+    /// The payload, framing already checked and stripped.
+    pub bytes: Vec<u8>,
+}
+
+// Manual impl: the payload may be megabytes, and dumping it into a log line
+// helps nobody.
+impl fmt::Debug for StoredFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredFile")
+            .field("name", &self.name)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// Everything [`Store::load`] found in `doc/`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    /// Snapshots with valid framing, oldest generation first, newest LAST.
+    pub snapshots: Vec<StoredFile>,
+    /// Chunks with valid framing, in ascending sequence order.
+    pub chunks: Vec<StoredFile>,
+    /// Names (as they were in `doc/`) of files moved to quarantine during
+    /// this load because their framing was bad.
+    pub quarantined_now: Vec<String>,
+}
+
+/// A doc file name we recognise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DocName {
+    Snapshot(u64),
+    Chunk(u64),
+}
+
+/// Parses `<prefix><16 lowercase hex digits><rest>` and returns the number
+/// and `rest`. Strict on purpose: only names we generate count, so two
+/// spellings (upper case, `+` sign, fewer digits) can never map to one number.
+fn parse_numbered<'a>(name: &'a str, prefix: &str) -> Option<(u64, &'a str)> {
+    let tail = name.strip_prefix(prefix)?;
+    let digits = tail.get(..16)?;
+    if !digits
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return None;
+    }
+    let number = u64::from_str_radix(digits, 16).ok()?;
+    Some((number, &tail[16..]))
+}
+
+fn parse_doc_name(name: &str) -> Option<DocName> {
+    if let Some((generation, DOC_SUFFIX)) = parse_numbered(name, SNAPSHOT_PREFIX) {
+        return Some(DocName::Snapshot(generation));
+    }
+    if let Some((seq, DOC_SUFFIX)) = parse_numbered(name, CHUNK_PREFIX) {
+        return Some(DocName::Chunk(seq));
+    }
+    None
+}
+
+fn snapshot_name(generation: u64) -> String {
+    format!("{SNAPSHOT_PREFIX}{generation:016x}{DOC_SUFFIX}")
+}
+
+fn chunk_name(seq: u64) -> String {
+    format!("{CHUNK_PREFIX}{seq:016x}{DOC_SUFFIX}")
+}
+
+fn state_file_name(key: &str) -> String {
+    format!("{key}{DOC_SUFFIX}")
+}
+
+/// Lists the names of regular files in `dir`. Non-UTF-8 names cannot be ours
+/// and are skipped; so are directories, symlinks and the like.
+fn list_files(dir: &Path) -> Result<Vec<String>, StoreError> {
+    let entries = fs::read_dir(dir).map_err(|e| io_error("list directory", dir, e))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error("list directory", dir, e))?;
+        let file_type = entry
+            .file_type()
+            .map_err(|e| io_error("stat", &entry.path(), e))?;
+        if !file_type.is_file() {
+            continue;
+        }
+        if let Ok(name) = entry.file_name().into_string() {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+/// Fsyncs a directory so that creations, renames and removals in it survive
+/// a crash; without this a renamed file can vanish after power loss.
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io_error("fsync directory", dir, e))
+}
+
+/// Creates `dir` with mode 0700 if missing. Returns whether it was created,
+/// so the caller knows the parent directory needs an fsync.
+fn ensure_dir(dir: &Path) -> Result<bool, StoreError> {
+    match DirBuilder::new().mode(DIR_MODE).create(dir) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(false),
+        Err(e) => Err(io_error("create directory", dir, e)),
+    }
+}
+
+/// Removes `path`, treating "already gone" as success.
+fn remove_if_exists(path: &Path) -> Result<bool, StoreError> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io_error("remove", path, e)),
+    }
+}
+
+/// Best-effort removal for cleanup paths where we are already returning a
+/// more important error.
+fn remove_quietly(path: &Path) {
+    if let Err(err) = remove_if_exists(path) {
+        warn!(path = %path.display(), error = %err, "could not clean up file");
+    }
+}
+
+/// Writes `parts` to a new temp file at `tmp` (mode 0600, then `mode`) and
+/// fsyncs it. The caller renames it into place.
+fn write_tmp(tmp: &Path, parts: &[&[u8]], mode: u32) -> Result<(), StoreError> {
+    // create_new: never write through a file (or symlink) someone else left
+    // at this name.
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(FILE_MODE)
+        .open(tmp)
+        .map_err(|e| io_error("create", tmp, e))?;
+    // Explicit chmod: the mode given at creation is filtered by the umask,
+    // and 0600 first means a secret is never briefly readable by others.
+    if mode != FILE_MODE {
+        file.set_permissions(Permissions::from_mode(mode))
+            .map_err(|e| io_error("set permissions of", tmp, e))?;
+    }
+    for part in parts {
+        file.write_all(part)
+            .map_err(|e| io_error("write", tmp, e))?;
+    }
+    file.sync_all().map_err(|e| io_error("fsync", tmp, e))
+}
+
+/// Reads the pid the lock holder wrote into the lock file, if any.
+fn read_lock_pid(lock: &mut File) -> Option<u32> {
+    let mut text = String::new();
+    lock.read_to_string(&mut text).ok()?;
+    text.trim().parse().ok()
+}
+
+/// Removes a freshly written file when dropped unless disarmed. Used by
+/// compaction so that every way out before verification succeeded (error,
+/// rejected verify, even a panicking verify callback) takes the unverified
+/// snapshot away again.
+struct RemoveOnDrop<'a> {
+    path: PathBuf,
+    dir: &'a Path,
+    armed: bool,
+}
+
+impl Drop for RemoveOnDrop<'_> {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        match remove_if_exists(&self.path)
+            .and_then(|removed| if removed { sync_dir(self.dir) } else { Ok(()) })
+        {
+            Ok(()) => debug!(path = %self.path.display(), "removed unverified snapshot"),
+            // Loud: the unverified snapshot is still there and would be
+            // loaded as the newest generation next time.
+            Err(err) => error!(
+                path = %self.path.display(),
+                error = %err,
+                "could not remove unverified snapshot"
+            ),
+        }
+    }
+}
+
+/// What reading one doc file during `load` turned up.
+enum DocRead {
+    Good(Vec<u8>),
+    Quarantined,
+    Vanished,
+}
+
+/// The on-disk store of one bureau node. Holds the exclusive lock on the
+/// data directory until dropped.
+#[derive(Debug)]
+pub struct Store {
+    data_dir: PathBuf,
+    doc_dir: PathBuf,
+    quarantine_dir: PathBuf,
+    state_dir: PathBuf,
+    /// Chunks currently in `doc/`: seq -> file size in bytes.
+    chunks: BTreeMap<u64, u64>,
+    /// Snapshot generations currently in `doc/`.
+    snapshots: BTreeSet<u64>,
+    /// Next chunk seq to hand out; only ever grows.
+    next_seq: u64,
+    /// Next snapshot generation to write; only ever grows.
+    next_gen: u64,
+    /// Highest `covers_through_seq` persisted in `doc/seq-floor.bin`.
+    seq_floor: u64,
+    /// Makes temp names unique when `&self` writers run concurrently.
+    tmp_counter: AtomicU64,
+    /// Held only for its flock; released when the store is dropped.
+    _lock: File,
+}
+
+impl Store {
+    /// Opens (creating if needed) the data directory and takes its lock.
+    ///
+    /// Creates `data_dir`, `doc/`, `quarantine/` and `state/` with mode 0700,
+    /// takes an exclusive lock on `data_dir/lock` and writes our pid into it,
+    /// and removes `*.tmp` files a crash may have left behind. Fails with
+    /// [`StoreError::Locked`] if another process holds the lock.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        let existed = data_dir
+            .try_exists()
+            .map_err(|e| io_error("stat", data_dir, e))?;
+        if !existed {
+            DirBuilder::new()
+                .recursive(true)
+                .mode(DIR_MODE)
+                .create(data_dir)
+                .map_err(|e| io_error("create directory", data_dir, e))?;
+            // Make the new directory's entry durable. Best effort: the parent
+            // is outside our directory and may not be readable to us.
+            let parent = match data_dir.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            if let Err(err) = sync_dir(parent) {
+                warn!(error = %err, "could not fsync parent of the data directory");
+            }
+        }
+
+        let lock_path = data_dir.join(LOCK_FILE);
+        // No truncate: until we hold the lock the file belongs to whoever
+        // does, and its pid is what makes the Locked error useful.
+        let mut lock = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(FILE_MODE)
+            .open(&lock_path)
+            .map_err(|e| io_error("open", &lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked {
+                    pid: read_lock_pid(&mut lock),
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io_error("lock", &lock_path, e)),
+        }
+        // The pid is informational only (the flock is what excludes), so it
+        // is not fsynced.
+        lock.set_len(0)
+            .and_then(|()| lock.write_all_at(format!("{}\n", std::process::id()).as_bytes(), 0))
+            .map_err(|e| io_error("write", &lock_path, e))?;
+
+        let doc_dir = data_dir.join(DOC_DIR);
+        let quarantine_dir = data_dir.join(QUARANTINE_DIR);
+        let state_dir = data_dir.join(STATE_DIR);
+        let mut created_any = false;
+        for dir in [&doc_dir, &quarantine_dir, &state_dir] {
+            created_any |= ensure_dir(dir)?;
+        }
+        if created_any {
+            sync_dir(data_dir)?;
+        }
+
+        for dir in [data_dir, &doc_dir, &state_dir, &quarantine_dir] {
+            remove_stale_tmp(dir)?;
+        }
+
+        let mut store = Store {
+            data_dir: data_dir.to_path_buf(),
+            doc_dir,
+            quarantine_dir,
+            state_dir,
+            chunks: BTreeMap::new(),
+            snapshots: BTreeSet::new(),
+            next_seq: 1,
+            next_gen: 1,
+            seq_floor: 0,
+            tmp_counter: AtomicU64::new(0),
+            _lock: lock,
+        };
+        store.scan()?;
+        debug!(
+            data_dir = %store.data_dir.display(),
+            chunks = store.chunks.len(),
+            snapshots = store.snapshots.len(),
+            next_seq = store.next_seq,
+            "opened store"
+        );
+        Ok(store)
+    }
+
+    /// Builds the in-memory view of `doc/` from names and sizes only (no
+    /// content is read), and derives the counters so they never go back:
+    /// quarantined files and the compaction floor count as used numbers.
+    fn scan(&mut self) -> Result<(), StoreError> {
+        for name in list_files(&self.doc_dir)? {
+            match parse_doc_name(&name) {
+                Some(DocName::Chunk(seq)) => {
+                    let path = self.doc_dir.join(&name);
+                    let len = fs::metadata(&path)
+                        .map_err(|e| io_error("stat", &path, e))?
+                        .len();
+                    self.chunks.insert(seq, len);
+                }
+                Some(DocName::Snapshot(generation)) => {
+                    self.snapshots.insert(generation);
+                }
+                None => {}
+            }
+        }
+        self.seq_floor = 0;
+
+        let mut max_seq = self.seq_floor;
+        let mut max_gen = 0;
+        for name in list_files(&self.quarantine_dir)? {
+            // Quarantined names may carry a `.<n>` collision suffix.
+            if let Some((seq, rest)) = parse_numbered(&name, CHUNK_PREFIX)
+                && rest.starts_with(DOC_SUFFIX)
+            {
+                max_seq = max_seq.max(seq);
+            }
+            if let Some((generation, rest)) = parse_numbered(&name, SNAPSHOT_PREFIX)
+                && rest.starts_with(DOC_SUFFIX)
+            {
+                max_gen = max_gen.max(generation);
+            }
+        }
+        if let Some(&seq) = self.chunks.keys().next_back() {
+            max_seq = max_seq.max(seq);
+        }
+        if let Some(&generation) = self.snapshots.last() {
+            max_gen = max_gen.max(generation);
+        }
+        self.next_seq = self.next_seq.max(max_seq.saturating_add(1));
+        self.next_gen = self.next_gen.max(max_gen.saturating_add(1));
+        Ok(())
+    }
+
+    /// Reads `doc/seq-floor.bin`. A missing or corrupt floor reads as 0: at
+    /// worst sequence numbers of already-deleted chunks get reused, which
+    /// loses no data; the next compaction rewrites it.
+    fn read_seq_floor(&self) -> Result<u64, StoreError> {
+        let path = self.doc_dir.join(SEQ_FLOOR_FILE);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(io_error("read", &path, e)),
+        };
+        match frame::decode(&bytes, Kind::State).map(<[u8; 8]>::try_from) {
+            Ok(Ok(floor)) => Ok(u64::from_le_bytes(floor)),
+            Ok(Err(_)) => {
+                warn!(path = %path.display(), "sequence floor has the wrong size; ignoring it");
+                Ok(0)
+            }
+            Err(reason) => {
+                warn!(path = %path.display(), %reason, "sequence floor is corrupt; ignoring it");
+                Ok(0)
+            }
+        }
+    }
+
+    /// The data directory this store was opened on.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Reads every snapshot and chunk in `doc/`.
+    ///
+    /// Files whose framing is bad (wrong magic or kind, truncated or extended,
+    /// CRC mismatch) are moved to `quarantine/` with a `.reason` file and
+    /// listed in [`Loaded::quarantined_now`]; the rest are returned. Unknown
+    /// files are left alone. Fails only on real I/O errors, never because of
+    /// what a file contains.
+    pub fn load(&mut self) -> Result<Loaded, StoreError> {
+        let mut snapshot_names = BTreeMap::new();
+        let mut chunk_names = BTreeMap::new();
+        for name in list_files(&self.doc_dir)? {
+            match parse_doc_name(&name) {
+                Some(DocName::Snapshot(generation)) => {
+                    snapshot_names.insert(generation, name);
+                }
+                Some(DocName::Chunk(seq)) => {
+                    chunk_names.insert(seq, name);
+                }
+                None => debug!(name, "ignoring unknown file in doc directory"),
+            }
+        }
+
+        let mut loaded = Loaded::default();
+        let mut snapshots = BTreeSet::new();
+        for (generation, name) in snapshot_names {
+            match self.read_doc_file(&name, Kind::Snapshot)? {
+                DocRead::Good(bytes) => {
+                    snapshots.insert(generation);
+                    loaded.snapshots.push(StoredFile { name, bytes });
+                }
+                DocRead::Quarantined => loaded.quarantined_now.push(name),
+                DocRead::Vanished => {}
+            }
+        }
+        let mut chunks = BTreeMap::new();
+        for (seq, name) in chunk_names {
+            match self.read_doc_file(&name, Kind::Chunk)? {
+                DocRead::Good(bytes) => {
+                    chunks.insert(seq, (HEADER_LEN + bytes.len()) as u64);
+                    loaded.chunks.push(StoredFile { name, bytes });
+                }
+                DocRead::Quarantined => loaded.quarantined_now.push(name),
+                DocRead::Vanished => {}
+            }
+        }
+
+        // Counters only move forward: a quarantined highest chunk must not
+        // have its seq handed out again.
+        if let Some(&seq) = chunks.keys().next_back() {
+            self.next_seq = self.next_seq.max(seq.saturating_add(1));
+        }
+        if let Some(&generation) = snapshots.last() {
+            self.next_gen = self.next_gen.max(generation.saturating_add(1));
+        }
+        self.chunks = chunks;
+        self.snapshots = snapshots;
+
+        info!(
+            snapshots = loaded.snapshots.len(),
+            chunks = loaded.chunks.len(),
+            quarantined = loaded.quarantined_now.len(),
+            "loaded document files"
+        );
+        Ok(loaded)
+    }
+
+    /// Reads one doc file and checks its framing; bad framing sends it to
+    /// quarantine.
+    fn read_doc_file(&self, name: &str, kind: Kind) -> Result<DocRead, StoreError> {
+        let path = self.doc_dir.join(name);
+        let mut bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            // We hold the lock, so only something outside bureau can have
+            // removed it; there is nothing left to load or quarantine.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                warn!(path = %path.display(), "file vanished while loading");
+                return Ok(DocRead::Vanished);
+            }
+            Err(e) => return Err(io_error("read", &path, e)),
+        };
+        match frame::decode(&bytes, kind) {
+            Ok(_) => {
+                // Strip the header in place rather than copying a possibly
+                // large payload into a new allocation.
+                bytes.drain(..HEADER_LEN);
+                Ok(DocRead::Good(bytes))
+            }
+            Err(reason) => {
+                self.move_to_quarantine(&self.doc_dir, name, name, &reason.to_string())?;
+                Ok(DocRead::Quarantined)
+            }
+        }
+    }
+
+    /// Durably appends one chunk and returns its sequence number.
+    ///
+    /// Returns only after the chunk file and the directory entry are fsynced.
+    /// On error no chunk file is left behind and the seq is simply skipped
+    /// (sequence numbers grow but may have gaps). Disk full or quota exceeded
+    /// is [`StoreError::Full`].
+    pub fn append(&mut self, bytes: &[u8]) -> Result<u64, StoreError> {
+        // Taken before writing so a seq is never handed out twice, even if a
+        // failed attempt left a file we could not clean up.
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let name = chunk_name(seq);
+        let header = frame::header(Kind::Chunk, bytes);
+        if let Err(err) = self.write_durable(&self.doc_dir, &name, &[&header, bytes], FILE_MODE) {
+            // The name is fresh, so if the rename happened but the directory
+            // fsync failed, removing it restores exactly the "not written"
+            // state the error reports.
+            let path = self.doc_dir.join(&name);
+            remove_quietly(&path);
+            if path.exists() {
+                // Still there: keep the accounting honest.
+                self.chunks.insert(seq, (HEADER_LEN + bytes.len()) as u64);
+            }
+            return Err(err);
+        }
+        self.chunks.insert(seq, (HEADER_LEN + bytes.len()) as u64);
+        debug!(seq, len = bytes.len(), "appended chunk");
+        Ok(seq)
+    }
+
+    /// Replaces the chunks up to `covers_through_seq` by a new snapshot.
+    ///
+    /// Writes `snapshot` as the next generation durably, reads it back from
+    /// disk, checks its framing and that it matches what was written, and
+    /// calls `verify` with the payload read back. If any of that fails the
+    /// new snapshot is removed and [`StoreError::VerifyFailed`] (or the I/O
+    /// error) returned, with nothing else touched. Only after success are
+    /// chunks with seq `<= covers_through_seq` deleted and all but the newest
+    /// two snapshot generations removed. Chunks appended after the caller
+    /// took its snapshot have a higher seq and are kept.
+    pub fn compact(
+        &mut self,
+        snapshot: &[u8],
+        covers_through_seq: u64,
+        verify: impl FnOnce(&[u8]) -> bool,
+    ) -> Result<(), StoreError> {
+        let generation = self.next_gen;
+        self.next_gen += 1;
+        let name = snapshot_name(generation);
+        let path = self.doc_dir.join(&name);
+
+        let mut guard = RemoveOnDrop {
+            path: path.clone(),
+            dir: &self.doc_dir,
+            armed: true,
+        };
+        let header = frame::header(Kind::Snapshot, snapshot);
+        self.write_durable(&self.doc_dir, &name, &[&header, snapshot], FILE_MODE)?;
+
+        // Read back what the disk returns (as far as the page cache lets us)
+        // rather than trusting the buffer we wrote from.
+        let read_back = fs::read(&path).map_err(|e| io_error("read back", &path, e))?;
+        let payload = match frame::decode(&read_back, Kind::Snapshot) {
+            Ok(payload) => payload,
+            Err(reason) => {
+                warn!(path = %path.display(), %reason, "new snapshot is corrupt on read-back");
+                return Err(StoreError::VerifyFailed);
+            }
+        };
+        if payload != snapshot {
+            warn!(path = %path.display(), "new snapshot differs from what was written");
+            return Err(StoreError::VerifyFailed);
+        }
+        if !verify(payload) {
+            warn!(path = %path.display(), "verify callback rejected the new snapshot");
+            return Err(StoreError::VerifyFailed);
+        }
+        guard.armed = false;
+        drop(guard);
+        self.snapshots.insert(generation);
+
+        // Persist the floor before deleting: once covered chunks are gone,
+        // this is the only record that their seqs were used.
+        if covers_through_seq > self.seq_floor {
+            self.write_durable(
+                &self.doc_dir,
+                SEQ_FLOOR_FILE,
+                &[
+                    &frame::header(Kind::State, &covers_through_seq.to_le_bytes()),
+                    &covers_through_seq.to_le_bytes(),
+                ],
+                FILE_MODE,
+            )?;
+            self.seq_floor = covers_through_seq;
+        }
+        self.next_seq = self.next_seq.max(covers_through_seq.saturating_add(1));
+
+        let covered: Vec<u64> = self
+            .chunks
+            .range(..=covers_through_seq)
+            .map(|(&seq, _)| seq)
+            .collect();
+        let keep_from = self
+            .snapshots
+            .len()
+            .saturating_sub(SNAPSHOT_GENERATIONS_KEPT);
+        let old_generations: Vec<u64> = self.snapshots.iter().take(keep_from).copied().collect();
+        for &seq in &covered {
+            remove_if_exists(&self.doc_dir.join(chunk_name(seq)))?;
+            self.chunks.remove(&seq);
+        }
+        for &old in &old_generations {
+            remove_if_exists(&self.doc_dir.join(snapshot_name(old)))?;
+            self.snapshots.remove(&old);
+        }
+        sync_dir(&self.doc_dir)?;
+
+        info!(
+            generation,
+            covers_through_seq,
+            len = snapshot.len(),
+            chunks_deleted = covered.len(),
+            snapshots_deleted = old_generations.len(),
+            "compacted document"
+        );
+        Ok(())
+    }
+
+    /// Number of chunk files currently in `doc/`.
+    pub fn chunk_count(&self) -> usize {
+        self.chunks.len()
+    }
+
+    /// Total size in bytes (framing included) of the chunk files currently
+    /// in `doc/`.
+    pub fn chunk_bytes(&self) -> u64 {
+        self.chunks.values().sum()
+    }
+
+    /// Moves a doc file (by the name [`Store::load`] reported) to
+    /// `quarantine/` and writes `<name>.reason` next to it.
+    ///
+    /// For files whose framing was fine but whose payload the caller could
+    /// not use. The file no longer counts as a chunk or snapshot afterwards.
+    /// `name` must be a snapshot or chunk name, else an `InvalidInput` I/O
+    /// error is returned.
+    pub fn quarantine(&mut self, name: &str, reason: &str) -> Result<(), StoreError> {
+        let Some(doc_name) = parse_doc_name(name) else {
+            return Err(invalid_input(
+                "quarantine",
+                &self.doc_dir,
+                name,
+                "not a snapshot or chunk file name",
+            ));
+        };
+        self.move_to_quarantine(&self.doc_dir, name, name, reason)?;
+        match doc_name {
+            DocName::Chunk(seq) => {
+                self.chunks.remove(&seq);
+            }
+            DocName::Snapshot(generation) => {
+                self.snapshots.remove(&generation);
+            }
+        }
+        Ok(())
+    }
+
+    /// Names of the files in `quarantine/` (without the `.reason` files),
+    /// sorted.
+    pub fn quarantined(&self) -> Result<Vec<String>, StoreError> {
+        let mut names: Vec<String> = list_files(&self.quarantine_dir)?
+            .into_iter()
+            .filter(|n| !n.ends_with(REASON_SUFFIX) && !n.ends_with(TMP_SUFFIX))
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Renames `src_dir/name` to `quarantine/<base>` (with a `.<n>` suffix if
+    /// that name is taken), fsyncs both directories and writes the reason.
+    /// Returns the name used in quarantine.
+    fn move_to_quarantine(
+        &self,
+        src_dir: &Path,
+        name: &str,
+        base: &str,
+        reason: &str,
+    ) -> Result<String, StoreError> {
+        let mut target = base.to_owned();
+        let mut n = 0u32;
+        // Never overwrite earlier evidence; we hold the lock, so checking
+        // then renaming does not race with another bureau process.
+        while self
+            .quarantine_dir
+            .join(&target)
+            .try_exists()
+            .map_err(|e| io_error("stat", &self.quarantine_dir.join(&target), e))?
+        {
+            n += 1;
+            target = format!("{base}.{n}");
+        }
+        let from = src_dir.join(name);
+        let to = self.quarantine_dir.join(&target);
+        fs::rename(&from, &to).map_err(|e| io_error("move to quarantine", &from, e))?;
+        // Destination first: if we crash in between, the file is durably in
+        // quarantine and at worst still also listed in its old directory.
+        sync_dir(&self.quarantine_dir)?;
+        sync_dir(src_dir)?;
+        warn!(file = name, quarantined_as = %target, reason, "moved file to quarantine");
+
+        // The reason is diagnostics only. The move itself succeeded, so a
+        // failure here (e.g. disk full) must not report the move as failed.
+        let reason_text = format!("{name}: {reason}\n");
+        if let Err(err) = self.write_durable(
+            &self.quarantine_dir,
+            &format!("{target}{REASON_SUFFIX}"),
+            &[reason_text.as_bytes()],
+            FILE_MODE,
+        ) {
+            warn!(file = %target, error = %err, "could not write quarantine reason");
+        }
+        Ok(target)
+    }
+
+    /// Atomically and durably writes a small named file directly in the data
+    /// directory with permissions `mode` (e.g. 0o600 for secrets, 0o644 for
+    /// `runtime.json`); only the permission bits (`0o777`) are used.
+    ///
+    /// `name` must be a plain file name: not empty, no `/`, not `.` or `..`,
+    /// not ending in `.tmp` (such files are deleted at open) and not one of
+    /// the store's own `lock`, `doc`, `quarantine`, `state`. Otherwise an
+    /// `InvalidInput` I/O error is returned.
+    pub fn write_file(&self, name: &str, bytes: &[u8], mode: u32) -> Result<(), StoreError> {
+        self.check_plain_name("write", name)?;
+        self.write_durable(&self.data_dir, name, &[bytes], mode & 0o777)
+    }
+
+    /// Reads a named file from the data directory; `None` if it does not
+    /// exist. Same name rules as [`Store::write_file`].
+    pub fn read_file(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.check_plain_name("read", name)?;
+        let path = self.data_dir.join(name);
+        match fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_error("read", &path, e)),
+        }
+    }
+
+    /// Durably removes a named file from the data directory; succeeds if it
+    /// does not exist. Same name rules as [`Store::write_file`].
+    pub fn remove_file(&self, name: &str) -> Result<(), StoreError> {
+        self.check_plain_name("remove", name)?;
+        if remove_if_exists(&self.data_dir.join(name))? {
+            // E.g. a revoked api-token must not come back after a crash.
+            sync_dir(&self.data_dir)?;
+        }
+        Ok(())
+    }
+
+    fn check_plain_name(&self, op: &'static str, name: &str) -> Result<(), StoreError> {
+        let why = if name.is_empty() {
+            "file name is empty"
+        } else if name == "." || name == ".." || name.contains('/') || name.contains('\0') {
+            "not a plain file name"
+        } else if name.ends_with(TMP_SUFFIX) {
+            "names ending in .tmp are reserved for temporary files"
+        } else if RESERVED_NAMES.contains(&name) {
+            "name is reserved for the store itself"
+        } else {
+            return Ok(());
+        };
+        Err(invalid_input(op, &self.data_dir, name, why))
+    }
+
+    /// Durably stores a small blob under `key` in `state/`, framed with a CRC
+    /// like doc files. `key` must be 1 to 200 characters of `[A-Za-z0-9_-]`,
+    /// else an `InvalidInput` I/O error is returned (keys are rejected rather
+    /// than sanitised so that two keys can never share a file).
+    pub fn put_state(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        self.check_state_key("write state", key)?;
+        let header = frame::header(Kind::State, bytes);
+        self.write_durable(
+            &self.state_dir,
+            &state_file_name(key),
+            &[&header, bytes],
+            FILE_MODE,
+        )
+    }
+
+    /// Reads the blob stored under `key`; `None` if there is none. A corrupt
+    /// state file is moved to quarantine (as `state-<key>.bin`) and `None`
+    /// returned, since state is something the caller can rebuild.
+    pub fn get_state(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.check_state_key("read state", key)?;
+        let file_name = state_file_name(key);
+        let path = self.state_dir.join(&file_name);
+        let mut bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_error("read", &path, e)),
+        };
+        match frame::decode(&bytes, Kind::State) {
+            Ok(_) => {
+                bytes.drain(..HEADER_LEN);
+                Ok(Some(bytes))
+            }
+            Err(reason) => {
+                self.quarantine_state(&file_name, &reason)?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn quarantine_state(&self, file_name: &str, reason: &FrameError) -> Result<(), StoreError> {
+        // Prefixed so a state key can never be mistaken for a doc file name.
+        let base = format!("state-{file_name}");
+        self.move_to_quarantine(&self.state_dir, file_name, &base, &reason.to_string())?;
+        Ok(())
+    }
+
+    fn check_state_key(&self, op: &'static str, key: &str) -> Result<(), StoreError> {
+        let valid = !key.is_empty()
+            && key.len() <= MAX_STATE_KEY_LEN
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if valid {
+            Ok(())
+        } else {
+            Err(invalid_input(
+                op,
+                &self.state_dir,
+                key,
+                "state keys must be 1 to 200 characters of [A-Za-z0-9_-]",
+            ))
+        }
+    }
+
+    /// The one write path: temp file in the target directory, fsync, rename
+    /// over the final name, fsync the directory. On failure before the rename
+    /// the temp file is removed, so the final name holds either the old
+    /// content or nothing.
+    fn write_durable(
+        &self,
+        dir: &Path,
+        name: &str,
+        parts: &[&[u8]],
+        mode: u32,
+    ) -> Result<(), StoreError> {
+        let n = self.tmp_counter.fetch_add(1, Ordering::Relaxed);
+        // Hidden and suffixed so it is obviously not a real file and gets
+        // swept at the next open if we crash before the rename.
+        let tmp = dir.join(format!(".{name}.{n}{TMP_SUFFIX}"));
+        let path = dir.join(name);
+        let written = write_tmp(&tmp, parts, mode)
+            .and_then(|()| fs::rename(&tmp, &path).map_err(|e| io_error("rename", &tmp, e)));
+        if let Err(err) = written {
+            remove_quietly(&tmp);
+            return Err(err);
+        }
+        sync_dir(dir)
+    }
+}
+
+/// Removes `*.tmp` files in `dir`: they are writes that crashed before their
+/// rename and so were never acknowledged.
+fn remove_stale_tmp(dir: &Path) -> Result<(), StoreError> {
+    let mut removed = false;
+    for name in list_files(dir)? {
+        if name.ends_with(TMP_SUFFIX) {
+            let path = dir.join(&name);
+            if remove_if_exists(&path)? {
+                removed = true;
+                info!(path = %path.display(), "removed leftover temp file");
+            }
+        }
+    }
+    if removed {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}

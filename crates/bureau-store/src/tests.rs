@@ -1,0 +1,607 @@
+use std::fs;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use tempfile::TempDir;
+
+use super::*;
+use crate::frame::{FrameError, crc32, decode, header};
+
+fn open(dir: &Path) -> Store {
+    Store::open(dir).expect("open store")
+}
+
+fn mode_of(path: &Path) -> u32 {
+    fs::metadata(path).expect("stat").permissions().mode() & 0o7777
+}
+
+fn dir_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().into_string().expect("utf-8"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn names(files: &[StoredFile]) -> Vec<&str> {
+    files.iter().map(|f| f.name.as_str()).collect()
+}
+
+fn payloads(files: &[StoredFile]) -> Vec<&[u8]> {
+    files.iter().map(|f| f.bytes.as_slice()).collect()
+}
+
+fn doc_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(DOC_DIR).join(name)
+}
+
+fn assert_invalid_input(result: Result<impl std::fmt::Debug, StoreError>) {
+    match result {
+        Err(StoreError::Io { source, .. }) => {
+            assert_eq!(source.kind(), io::ErrorKind::InvalidInput);
+        }
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+}
+
+fn no_tmp_files(dir: &Path) -> bool {
+    dir_names(dir).iter().all(|n| !n.ends_with(".tmp"))
+}
+
+#[test]
+fn crc32_matches_reference_values() {
+    assert_eq!(crc32(b""), 0);
+    assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    assert_eq!(
+        crc32(b"The quick brown fox jumps over the lazy dog"),
+        0x414F_A339
+    );
+}
+
+#[test]
+fn framing_accepts_exact_frames_only() {
+    let payload = b"hello bureau";
+    let mut file = header(Kind::Chunk, payload).to_vec();
+    file.extend_from_slice(payload);
+    assert_eq!(decode(&file, Kind::Chunk), Ok(&payload[..]));
+
+    assert!(matches!(
+        decode(&file, Kind::Snapshot),
+        Err(FrameError::WrongKind {
+            found: 2,
+            expected: 1
+        })
+    ));
+    assert!(matches!(
+        decode(&file[..file.len() - 1], Kind::Chunk),
+        Err(FrameError::LengthMismatch { .. })
+    ));
+    let mut extended = file.clone();
+    extended.push(0);
+    assert!(matches!(
+        decode(&extended, Kind::Chunk),
+        Err(FrameError::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        decode(&file[..HEADER_LEN - 1], Kind::Chunk),
+        Err(FrameError::TooShort { .. })
+    ));
+    let mut bad_magic = file.clone();
+    bad_magic[0] = b'X';
+    assert_eq!(decode(&bad_magic, Kind::Chunk), Err(FrameError::BadMagic));
+    let mut flipped = file.clone();
+    flipped[HEADER_LEN + 3] ^= 0x10;
+    assert!(matches!(
+        decode(&flipped, Kind::Chunk),
+        Err(FrameError::CrcMismatch { .. })
+    ));
+    // An empty payload is a valid frame.
+    assert_eq!(decode(&header(Kind::State, b""), Kind::State), Ok(&b""[..]));
+}
+
+#[test]
+fn appends_and_snapshots_survive_reopen() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("node");
+    {
+        let mut store = open(&dir);
+        assert_eq!(store.data_dir(), dir);
+        assert_eq!(store.load().unwrap(), Loaded::default());
+        assert_eq!(store.append(b"one").unwrap(), 1);
+        assert_eq!(store.append(b"two").unwrap(), 2);
+        assert_eq!(store.append(b"three").unwrap(), 3);
+        store.compact(b"snap-through-2", 2, |_| true).unwrap();
+        assert_eq!(store.append(b"four").unwrap(), 4);
+        assert_eq!(store.append(b"").unwrap(), 5);
+    }
+    let mut store = open(&dir);
+    // Accounting comes from the directory scan at open, before any load.
+    assert_eq!(store.chunk_count(), 3);
+    assert_eq!(store.chunk_bytes(), (3 * HEADER_LEN + 5 + 4) as u64);
+    let loaded = store.load().unwrap();
+    assert_eq!(names(&loaded.snapshots), ["snapshot-0000000000000001.bin"]);
+    assert_eq!(payloads(&loaded.snapshots), [&b"snap-through-2"[..]]);
+    assert_eq!(
+        names(&loaded.chunks),
+        [
+            "chunk-0000000000000003.bin",
+            "chunk-0000000000000004.bin",
+            "chunk-0000000000000005.bin"
+        ]
+    );
+    assert_eq!(
+        payloads(&loaded.chunks),
+        [&b"three"[..], &b"four"[..], &b""[..]]
+    );
+    assert!(loaded.quarantined_now.is_empty());
+    assert_eq!(store.append(b"six").unwrap(), 6);
+    assert!(no_tmp_files(&dir.join(DOC_DIR)));
+}
+
+#[test]
+fn second_open_is_locked_until_the_first_is_dropped() {
+    let tmp = TempDir::new().unwrap();
+    let first = open(tmp.path());
+    match Store::open(tmp.path()) {
+        Err(err @ StoreError::Locked { pid }) => {
+            assert_eq!(pid, Some(std::process::id()));
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "another bureau node is using this data directory (pid {}); \
+                     stop it or choose another --data-dir",
+                    std::process::id()
+                )
+            );
+        }
+        other => panic!("expected Locked, got {other:?}"),
+    }
+    drop(first);
+    let second = open(tmp.path());
+    let pid = fs::read_to_string(tmp.path().join(LOCK_FILE)).unwrap();
+    assert_eq!(pid.trim(), std::process::id().to_string());
+    drop(second);
+}
+
+#[test]
+fn locked_message_without_pid() {
+    assert_eq!(
+        StoreError::Locked { pid: None }.to_string(),
+        "another bureau node is using this data directory; stop it or choose another --data-dir"
+    );
+}
+
+#[test]
+fn corrupt_files_are_quarantined_at_load_and_the_rest_returned() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    {
+        let mut store = open(dir);
+        for i in 1..=6u8 {
+            store.append(&[i; 32]).unwrap();
+        }
+        store.compact(b"gen-1", 0, |_| true).unwrap();
+        store.compact(b"gen-2", 0, |_| true).unwrap();
+    }
+    let chunk = |seq| doc_path(dir, &chunk_name(seq));
+    // 2: truncated by one byte (torn write).
+    let len = fs::metadata(chunk(2)).unwrap().len();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(chunk(2))
+        .unwrap()
+        .set_len(len - 1)
+        .unwrap();
+    // 3: one bit flipped in the payload.
+    let mut bytes = fs::read(chunk(3)).unwrap();
+    bytes[HEADER_LEN + 7] ^= 0x04;
+    fs::write(chunk(3), &bytes).unwrap();
+    // 4: bad magic.
+    let mut bytes = fs::read(chunk(4)).unwrap();
+    bytes[..4].copy_from_slice(b"NOPE");
+    fs::write(chunk(4), &bytes).unwrap();
+    // 5: extra trailing bytes.
+    let mut bytes = fs::read(chunk(5)).unwrap();
+    bytes.extend_from_slice(b"junk");
+    fs::write(chunk(5), &bytes).unwrap();
+    // Newest snapshot: truncated into its header.
+    let snap2 = doc_path(dir, &snapshot_name(2));
+    let bytes = fs::read(&snap2).unwrap();
+    fs::write(&snap2, &bytes[..10]).unwrap();
+
+    let mut store = open(dir);
+    let loaded = store.load().unwrap();
+    assert_eq!(names(&loaded.snapshots), ["snapshot-0000000000000001.bin"]);
+    assert_eq!(payloads(&loaded.snapshots), [&b"gen-1"[..]]);
+    assert_eq!(
+        names(&loaded.chunks),
+        ["chunk-0000000000000001.bin", "chunk-0000000000000006.bin"]
+    );
+    assert_eq!(payloads(&loaded.chunks), [&[1u8; 32][..], &[6u8; 32][..]]);
+    let mut expected: Vec<String> = vec![snapshot_name(2)];
+    expected.extend((2..=5).map(chunk_name));
+    assert_eq!(loaded.quarantined_now, expected);
+    assert_eq!(store.chunk_count(), 2);
+
+    let mut sorted = expected.clone();
+    sorted.sort();
+    assert_eq!(store.quarantined().unwrap(), sorted);
+    for name in &expected {
+        assert!(!doc_path(dir, name).exists(), "{name} still in doc/");
+        let reason =
+            fs::read_to_string(dir.join(QUARANTINE_DIR).join(format!("{name}.reason"))).unwrap();
+        assert!(reason.starts_with(name.as_str()), "{reason}");
+    }
+    let crc_reason = fs::read_to_string(
+        dir.join(QUARANTINE_DIR)
+            .join(format!("{}.reason", chunk_name(3))),
+    )
+    .unwrap();
+    assert!(crc_reason.contains("crc mismatch"), "{crc_reason}");
+
+    // A second load finds nothing new to quarantine.
+    let again = store.load().unwrap();
+    assert!(again.quarantined_now.is_empty());
+    assert_eq!(again.chunks.len(), 2);
+    // Numbering continues after the highest chunk.
+    assert_eq!(store.append(b"seven").unwrap(), 7);
+    // The next snapshot generation does not reuse the quarantined one.
+    store.compact(b"gen-3", 0, |_| true).unwrap();
+    assert!(doc_path(dir, &snapshot_name(3)).exists());
+}
+
+#[test]
+fn quarantined_highest_chunk_seq_is_not_reused_after_reopen() {
+    let tmp = TempDir::new().unwrap();
+    {
+        let mut store = open(tmp.path());
+        store.append(b"a").unwrap();
+        store.append(b"b").unwrap();
+    }
+    fs::write(doc_path(tmp.path(), &chunk_name(2)), b"garbage").unwrap();
+    {
+        let mut store = open(tmp.path());
+        assert_eq!(store.load().unwrap().quarantined_now, [chunk_name(2)]);
+    }
+    let mut store = open(tmp.path());
+    assert_eq!(store.append(b"c").unwrap(), 3);
+}
+
+#[test]
+fn rejected_compaction_deletes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let mut store = open(tmp.path());
+    for i in 0..3u8 {
+        store.append(&[i]).unwrap();
+    }
+    store.compact(b"old", 1, |_| true).unwrap();
+    let before = dir_names(&tmp.path().join(DOC_DIR));
+
+    let mut seen = None;
+    let result = store.compact(b"new snapshot", 3, |payload| {
+        seen = Some(payload.to_vec());
+        false
+    });
+    assert!(matches!(result, Err(StoreError::VerifyFailed)));
+    assert_eq!(seen.as_deref(), Some(&b"new snapshot"[..]));
+    assert_eq!(dir_names(&tmp.path().join(DOC_DIR)), before);
+    assert_eq!(store.chunk_count(), 2);
+
+    let loaded = store.load().unwrap();
+    assert_eq!(payloads(&loaded.snapshots), [&b"old"[..]]);
+    assert_eq!(payloads(&loaded.chunks), [&[1u8][..], &[2u8][..]]);
+}
+
+#[test]
+fn panicking_verify_removes_the_new_snapshot_and_deletes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let mut store = open(tmp.path());
+    store.append(b"a").unwrap();
+    let before = dir_names(&tmp.path().join(DOC_DIR));
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        store.compact(b"snap", 1, |_| panic!("verify blew up"))
+    }));
+    assert!(outcome.is_err());
+    assert_eq!(dir_names(&tmp.path().join(DOC_DIR)), before);
+    assert_eq!(store.load().unwrap().snapshots.len(), 0);
+}
+
+#[test]
+fn compaction_deletes_covered_chunks_and_keeps_later_ones() {
+    let tmp = TempDir::new().unwrap();
+    let mut store = open(tmp.path());
+    store.append(b"c1").unwrap();
+    store.append(b"c2").unwrap();
+    // The caller snapshots through seq 2; seq 3 lands before compact runs.
+    store.append(b"c3-later").unwrap();
+    store
+        .compact(b"through-2", 2, |payload| payload == b"through-2")
+        .unwrap();
+    assert_eq!(store.chunk_count(), 1);
+    assert_eq!(store.chunk_bytes(), (HEADER_LEN + 8) as u64);
+    assert_eq!(store.append(b"c4").unwrap(), 4);
+
+    let loaded = store.load().unwrap();
+    assert_eq!(payloads(&loaded.snapshots), [&b"through-2"[..]]);
+    assert_eq!(payloads(&loaded.chunks), [&b"c3-later"[..], &b"c4"[..]]);
+    assert!(!doc_path(tmp.path(), &chunk_name(1)).exists());
+    assert!(!doc_path(tmp.path(), &chunk_name(2)).exists());
+}
+
+#[test]
+fn compaction_keeps_the_two_newest_snapshot_generations() {
+    let tmp = TempDir::new().unwrap();
+    let mut store = open(tmp.path());
+    for snap in [&b"s1"[..], b"s2", b"s3"] {
+        store.compact(snap, 0, |_| true).unwrap();
+    }
+    let snapshots = |dir: &Path| -> Vec<String> {
+        dir_names(&dir.join(DOC_DIR))
+            .into_iter()
+            .filter(|n| n.starts_with("snapshot-"))
+            .collect()
+    };
+    assert_eq!(snapshots(tmp.path()), [snapshot_name(2), snapshot_name(3)]);
+    let loaded = store.load().unwrap();
+    assert_eq!(payloads(&loaded.snapshots), [&b"s2"[..], &b"s3"[..]]);
+
+    store.compact(b"s4", 0, |_| true).unwrap();
+    assert_eq!(snapshots(tmp.path()), [snapshot_name(3), snapshot_name(4)]);
+    drop(store);
+    let mut store = open(tmp.path());
+    let loaded = store.load().unwrap();
+    assert_eq!(payloads(&loaded.snapshots), [&b"s3"[..], &b"s4"[..]]);
+}
+
+#[test]
+fn seqs_stay_monotonic_after_compaction_across_reopen() {
+    let tmp = TempDir::new().unwrap();
+    {
+        let mut store = open(tmp.path());
+        for _ in 0..3 {
+            store.append(b"x").unwrap();
+        }
+        store.compact(b"all", 3, |_| true).unwrap();
+        assert_eq!(store.chunk_count(), 0);
+    }
+    let mut store = open(tmp.path());
+    assert_eq!(store.append(b"y").unwrap(), 4);
+}
+
+#[test]
+fn leftover_tmp_files_are_removed_at_open_and_unknown_files_kept() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    drop(open(dir));
+    let leftovers = [
+        dir.join(DOC_DIR).join(".chunk-0000000000000009.bin.0.tmp"),
+        dir.join(DOC_DIR).join("chunk-0000000000000007.bin.tmp"),
+        dir.join(STATE_DIR).join(".peer.bin.3.tmp"),
+        dir.join(".api-token.1.tmp"),
+    ];
+    for path in &leftovers {
+        fs::write(path, b"half a write").unwrap();
+    }
+    let notes = dir.join(DOC_DIR).join("notes.txt");
+    fs::write(&notes, b"keep me").unwrap();
+
+    let mut store = open(dir);
+    for path in &leftovers {
+        assert!(!path.exists(), "{} survived open", path.display());
+    }
+    assert!(notes.exists());
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded, Loaded::default());
+    assert!(notes.exists());
+    // Temp files never count as used sequence numbers.
+    assert_eq!(store.append(b"first").unwrap(), 1);
+}
+
+#[test]
+fn write_file_is_atomic_and_applies_the_mode() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let store = open(dir);
+    assert_eq!(store.read_file("api-token").unwrap(), None);
+
+    store.write_file("api-token", b"secret-1", 0o600).unwrap();
+    assert_eq!(mode_of(&dir.join("api-token")), 0o600);
+    store.write_file("runtime.json", b"{}", 0o644).unwrap();
+    assert_eq!(mode_of(&dir.join("runtime.json")), 0o644);
+    // Overwrite replaces the whole content and keeps the requested mode.
+    store
+        .write_file("api-token", b"a much longer secret number two", 0o600)
+        .unwrap();
+    assert_eq!(
+        store.read_file("api-token").unwrap().as_deref(),
+        Some(&b"a much longer secret number two"[..])
+    );
+    assert_eq!(mode_of(&dir.join("api-token")), 0o600);
+    assert!(no_tmp_files(dir));
+    drop(store);
+
+    // A crash halfway through a rewrite leaves only a temp file behind; the
+    // old content stays intact and the temp file is swept at open.
+    fs::write(dir.join(".api-token.42.tmp"), b"a much lon").unwrap();
+    let store = open(dir);
+    assert_eq!(
+        store.read_file("api-token").unwrap().as_deref(),
+        Some(&b"a much longer secret number two"[..])
+    );
+    assert!(no_tmp_files(dir));
+
+    store.remove_file("api-token").unwrap();
+    assert_eq!(store.read_file("api-token").unwrap(), None);
+    store.remove_file("api-token").unwrap();
+}
+
+#[test]
+fn named_files_reject_paths_and_reserved_names() {
+    let tmp = TempDir::new().unwrap();
+    let store = open(tmp.path());
+    for bad in [
+        "",
+        ".",
+        "..",
+        "a/b",
+        "../escape",
+        "/etc/passwd",
+        "lock",
+        "doc",
+        "x.tmp",
+    ] {
+        assert_invalid_input(store.write_file(bad, b"x", 0o600));
+        assert_invalid_input(store.read_file(bad));
+        assert_invalid_input(store.remove_file(bad));
+    }
+    // The lock file is untouched and still excludes a second node.
+    assert!(matches!(
+        Store::open(tmp.path()),
+        Err(StoreError::Locked { .. })
+    ));
+    assert!(!tmp.path().parent().unwrap().join("escape").exists());
+}
+
+#[test]
+fn state_round_trips_and_corruption_reads_as_none() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let store = open(dir);
+    assert_eq!(store.get_state("peer-A_1").unwrap(), None);
+    store.put_state("peer-A_1", b"sync state v1").unwrap();
+    store.put_state("peer-A_1", b"sync state v2").unwrap();
+    store.put_state("other", b"").unwrap();
+    assert_eq!(
+        store.get_state("peer-A_1").unwrap().as_deref(),
+        Some(&b"sync state v2"[..])
+    );
+    assert_eq!(store.get_state("other").unwrap().as_deref(), Some(&b""[..]));
+    let path = dir.join(STATE_DIR).join("peer-A_1.bin");
+    assert_eq!(mode_of(&path), 0o600);
+
+    let mut bytes = fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    fs::write(&path, &bytes).unwrap();
+    assert_eq!(store.get_state("peer-A_1").unwrap(), None);
+    assert!(!path.exists());
+    assert_eq!(store.get_state("peer-A_1").unwrap(), None);
+    assert_eq!(store.quarantined().unwrap(), ["state-peer-A_1.bin"]);
+
+    // A second corruption of the same key does not overwrite the evidence.
+    fs::write(&path, b"BUR1 nonsense").unwrap();
+    assert_eq!(store.get_state("peer-A_1").unwrap(), None);
+    assert_eq!(
+        store.quarantined().unwrap(),
+        ["state-peer-A_1.bin", "state-peer-A_1.bin.1"]
+    );
+    // Untouched neighbours still read fine.
+    assert_eq!(store.get_state("other").unwrap().as_deref(), Some(&b""[..]));
+
+    for bad in ["", "a/b", "a.b", "../x", "peer id", "ä", &"k".repeat(201)] {
+        assert_invalid_input(store.put_state(bad, b"x"));
+        assert_invalid_input(store.get_state(bad));
+    }
+}
+
+#[test]
+fn quarantine_moves_the_file_and_quarantined_lists_it() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let mut store = open(dir);
+    store.append(b"bad payload").unwrap();
+    store.append(b"good payload").unwrap();
+    let loaded = store.load().unwrap();
+    let bad = loaded.chunks[0].name.clone();
+    assert_eq!(store.quarantined().unwrap(), Vec::<String>::new());
+
+    store
+        .quarantine(&bad, "automerge refused the change")
+        .unwrap();
+    assert_eq!(store.chunk_count(), 1);
+    assert_eq!(store.quarantined().unwrap(), std::slice::from_ref(&bad));
+    assert!(!doc_path(dir, &bad).exists());
+    let moved = dir.join(QUARANTINE_DIR).join(&bad);
+    assert_eq!(
+        decode(&fs::read(&moved).unwrap(), Kind::Chunk).unwrap(),
+        b"bad payload"
+    );
+    let reason =
+        fs::read_to_string(dir.join(QUARANTINE_DIR).join(format!("{bad}.reason"))).unwrap();
+    assert!(reason.contains("automerge refused the change"), "{reason}");
+
+    let loaded = store.load().unwrap();
+    assert_eq!(payloads(&loaded.chunks), [&b"good payload"[..]]);
+    assert!(loaded.quarantined_now.is_empty());
+
+    // Already gone: a real I/O error, not a silent success.
+    match store.quarantine(&bad, "again") {
+        Err(StoreError::Io { source, .. }) => assert_eq!(source.kind(), io::ErrorKind::NotFound),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    assert_invalid_input(store.quarantine("api-token", "not a doc file"));
+    assert_invalid_input(store.quarantine("../lock", "not a doc file"));
+}
+
+#[test]
+fn directories_and_files_are_private() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("nested").join("node");
+    let mut store = open(&dir);
+    store.append(b"chunk").unwrap();
+    store.compact(b"snap", 0, |_| true).unwrap();
+    for sub in ["", DOC_DIR, QUARANTINE_DIR, STATE_DIR] {
+        assert_eq!(mode_of(&dir.join(sub)), 0o700, "{sub}");
+    }
+    assert_eq!(mode_of(&dir.join(LOCK_FILE)), 0o600);
+    assert_eq!(mode_of(&doc_path(&dir, &chunk_name(1))), 0o600);
+    assert_eq!(mode_of(&doc_path(&dir, &snapshot_name(1))), 0o600);
+}
+
+#[test]
+fn disk_full_errors_map_to_full() {
+    let path = Path::new("/data/doc/chunk");
+    for code in [libc::ENOSPC, libc::EDQUOT] {
+        assert!(matches!(
+            io_error("write", path, io::Error::from_raw_os_error(code)),
+            StoreError::Full
+        ));
+    }
+    assert!(matches!(
+        io_error("write", path, io::Error::from(io::ErrorKind::StorageFull)),
+        StoreError::Full
+    ));
+    let other = io_error("fsync", path, io::Error::from_raw_os_error(libc::EIO));
+    assert!(matches!(other, StoreError::Io { op: "fsync", .. }));
+    assert_eq!(other.to_string(), "failed to fsync /data/doc/chunk");
+    assert_eq!(
+        StoreError::Full.to_string(),
+        "the disk is full: free some space and try again; nothing was written"
+    );
+}
+
+#[test]
+fn doc_names_are_parsed_strictly() {
+    assert_eq!(
+        parse_doc_name("chunk-000000000000002a.bin"),
+        Some(DocName::Chunk(42))
+    );
+    assert_eq!(
+        parse_doc_name("snapshot-0000000000000001.bin"),
+        Some(DocName::Snapshot(1))
+    );
+    for other in [
+        "chunk-000000000000002A.bin",
+        "chunk-2a.bin",
+        "chunk-+00000000000002a.bin",
+        "chunk-000000000000002a.bin.tmp",
+        "chunk-000000000000002a",
+        "notes.txt",
+        "seq-floor.bin",
+    ] {
+        assert_eq!(parse_doc_name(other), None, "{other}");
+    }
+}
