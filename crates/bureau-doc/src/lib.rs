@@ -1,1 +1,200 @@
-//! placeholder
+//! The document actor: the only owner of the bureau's automerge document.
+//!
+//! One thread ([`actor`]) holds the `AutoCommit` and the [`bureau_store::Store`]. Everyone else
+//! holds a cheap, cloneable [`DocHandle`]:
+//!
+//! - **Reads** take the latest published [`DocState`] from a `watch` channel: no queue, no lock,
+//!   never waiting behind a write.
+//! - **Writes** go through one bounded `mpsc` with a `oneshot` reply. The actor drains whatever
+//!   is queued, applies each edit as its own change, writes one chunk for the batch (temp file,
+//!   fsync, rename, fsync of the directory), publishes the new state, and only then replies.
+//!   So an acknowledged edit is durable, concurrent edits share one fsync, and a reader that
+//!   saw the acknowledgement sees the edit.
+//! - If the chunk cannot be written (a full disk), the batch is undone in memory and every
+//!   edit in it is refused with [`DocError::Storage`]; the files on disk are untouched.
+//!
+//! The actor runs on a dedicated OS thread, so loading, saving and merging a large document
+//! never blocks the async executor that serves HTTP and the network.
+//!
+//! At start the store's files are loaded one by one. A file automerge refuses (or panics on)
+//! is moved to `quarantine/` and reported in [`DocState::quarantined`]; the node serves the
+//! rest, and peers fill the gap.
+
+mod actor;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bureau_model::{Applied, Conflict, Edit, EditError, Finding, HistoryEntry, RecordType, Snapshot};
+use thiserror::Error;
+use tokio::sync::{mpsc, oneshot, watch};
+
+pub use actor::DEFAULT_COMPACT_CHUNKS;
+
+/// Bound of the command queue. Edits come from people and sync rounds from a handful of peers;
+/// 256 absorbs a burst without letting an unbounded backlog build while the disk is slow.
+pub const COMMAND_QUEUE: usize = 256;
+
+/// Everything readers need, published after every change.
+#[derive(Debug, Default)]
+pub struct DocState {
+    /// The typed records.
+    pub snapshot: Arc<Snapshot>,
+    /// Domain findings of the snapshot.
+    pub findings: Arc<Vec<Finding>>,
+    /// Fields with several concurrent values.
+    pub conflicts: Arc<Vec<Conflict>>,
+    /// Current heads, hex.
+    pub heads: Vec<String>,
+    /// Peer id of this node.
+    pub peer_id: String,
+    /// Member id this node writes as, once the device is in the document.
+    pub author: Option<String>,
+    /// Files moved to `quarantine/` (now and at earlier starts).
+    pub quarantined: Vec<String>,
+    /// Counts every published change; lets waiters tell states apart cheaply.
+    pub version: u64,
+}
+
+/// Why a document operation failed.
+#[derive(Debug, Error)]
+pub enum DocError {
+    /// The edit was refused; nothing was written.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// The disk is full: the edit was undone in memory and nothing was written.
+    #[error("the disk is full: free some space and try again; the edit was not saved")]
+    DiskFull,
+    /// The edit could not be made durable; it was undone and nothing was written.
+    #[error("the edit could not be saved: {0}")]
+    Storage(String),
+    /// Another node holds the data directory.
+    #[error("another bureau node is using this data directory{}; stop it or choose another --data-dir", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    Locked {
+        /// Process id of the other node, if it could be read.
+        pid: Option<u32>,
+    },
+    /// This node's device is not (or no longer) a member able to edit.
+    #[error("this device is not a member of the bureau; join it with an invite first")]
+    NotMember,
+    /// The actor has stopped (the node is shutting down).
+    #[error("the document is closed")]
+    Closed,
+}
+
+/// How to start the actor.
+#[derive(Debug, Clone)]
+pub struct DocConfig {
+    /// The node's data directory (the store is opened there).
+    pub data_dir: PathBuf,
+    /// This node's peer id; its device record names the member it writes as.
+    pub peer_id: String,
+    /// Compact into a new snapshot once this many chunks have accumulated.
+    pub compact_chunks: usize,
+}
+
+impl DocConfig {
+    /// Configuration with the default compaction threshold.
+    pub fn new(data_dir: PathBuf, peer_id: String) -> DocConfig {
+        DocConfig {
+            data_dir,
+            peer_id,
+            compact_chunks: DEFAULT_COMPACT_CHUNKS,
+        }
+    }
+}
+
+pub(crate) enum DocCommand {
+    Edit {
+        edit: Edit,
+        reply: oneshot::Sender<Result<Applied, DocError>>,
+    },
+    Save {
+        reply: oneshot::Sender<Vec<u8>>,
+    },
+    History {
+        ty: RecordType,
+        id: String,
+        reply: oneshot::Sender<Option<Vec<HistoryEntry>>>,
+    },
+    /// Recomputes time-dependent findings (overdue items) without a change.
+    Tick,
+}
+
+/// A cheap handle to the document actor. Cloning shares the actor.
+#[derive(Clone, Debug)]
+pub struct DocHandle {
+    tx: mpsc::Sender<DocCommand>,
+    state: watch::Receiver<Arc<DocState>>,
+}
+
+impl std::fmt::Debug for DocCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DocCommand::Edit { edit, .. } => f.debug_tuple("Edit").field(edit).finish(),
+            DocCommand::Save { .. } => f.write_str("Save"),
+            DocCommand::History { ty, id, .. } => {
+                f.debug_tuple("History").field(ty).field(id).finish()
+            }
+            DocCommand::Tick => f.write_str("Tick"),
+        }
+    }
+}
+
+impl DocHandle {
+    /// Opens the store in `config.data_dir`, loads the document on the actor's own thread and
+    /// returns once it is ready. Fails if the directory is locked by another node or cannot
+    /// be read.
+    pub async fn open(config: DocConfig) -> Result<(DocHandle, std::thread::JoinHandle<()>), DocError> {
+        actor::spawn(config).await
+    }
+
+    /// The latest published state. Never waits.
+    pub fn state(&self) -> Arc<DocState> {
+        self.state.borrow().clone()
+    }
+
+    /// A receiver that wakes on every published state (for live events and sync).
+    pub fn subscribe(&self) -> watch::Receiver<Arc<DocState>> {
+        self.state.clone()
+    }
+
+    async fn request<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<T>) -> DocCommand,
+    ) -> Result<T, DocError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(make(reply)).await.map_err(|_| DocError::Closed)?;
+        rx.await.map_err(|_| DocError::Closed)
+    }
+
+    /// Applies one edit and returns once it is durable on disk.
+    ///
+    /// Not cancel-safe in the usual sense: if the future is dropped after the command was
+    /// queued, the edit is still applied (and durable); only the reply is lost.
+    pub async fn edit(&self, edit: Edit) -> Result<Applied, DocError> {
+        self.request(|reply| DocCommand::Edit { edit, reply }).await?
+    }
+
+    /// The whole document as standard automerge bytes.
+    pub async fn save(&self) -> Result<Vec<u8>, DocError> {
+        self.request(|reply| DocCommand::Save { reply }).await
+    }
+
+    /// Who changed which field of a record, when; `None` if there is no such record.
+    pub async fn history(
+        &self,
+        ty: RecordType,
+        id: String,
+    ) -> Result<Option<Vec<HistoryEntry>>, DocError> {
+        self.request(|reply| DocCommand::History { ty, id, reply }).await
+    }
+
+    /// Asks the actor to recompute time-dependent findings. Cancel-safe.
+    pub async fn tick(&self) -> Result<(), DocError> {
+        self.tx.send(DocCommand::Tick).await.map_err(|_| DocError::Closed)
+    }
+}
+
+#[cfg(test)]
+mod tests;

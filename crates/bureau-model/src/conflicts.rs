@@ -42,7 +42,7 @@ fn author_of(op: &ExId, author_for: &dyn Fn(&automerge::ActorId) -> Option<Strin
 }
 
 /// Lists every conflicted field of every record. `author_for` maps an actor to its author's
-/// member id (the document's author table, see `bureau_model::author_of_actor`).
+/// member id (the document's author table).
 pub fn conflicts<D: ReadDoc>(
     doc: &D,
     author_for: &dyn Fn(&automerge::ActorId) -> Option<String>,
@@ -53,11 +53,23 @@ pub fn conflicts<D: ReadDoc>(
             continue;
         };
         for id in doc.keys(&coll).collect::<Vec<_>>() {
-            let Some(rec) = map_at(doc, &coll, &id) else {
-                continue;
-            };
-            walk(doc, ty, &id, &rec, "", 0, author_for, &mut out);
+            out.extend(record_conflicts(doc, ty, &id, author_for));
         }
+    }
+    out
+}
+
+/// The conflicted fields of one record (empty if it does not exist).
+pub fn record_conflicts<D: ReadDoc>(
+    doc: &D,
+    ty: RecordType,
+    id: &str,
+    author_for: &dyn Fn(&automerge::ActorId) -> Option<String>,
+) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    let rec = map_at(doc, &automerge::ROOT, ty.collection()).and_then(|c| map_at(doc, &c, id));
+    if let Some(rec) = rec {
+        walk(doc, ty, id, &rec, "", 0, author_for, &mut out);
     }
     out
 }

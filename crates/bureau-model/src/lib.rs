@@ -26,7 +26,7 @@ mod read;
 mod records;
 mod schema;
 
-pub use conflicts::{Conflict, ConflictValue, conflicts};
+pub use conflicts::{Conflict, ConflictValue, conflicts, record_conflicts};
 pub use edit::{
     ActionFields, Applied, BodyFields, Ctx, Edit, EditError, Fields, GroupFields, InitBureau,
     MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields, apply, format_time,

@@ -1,1 +1,13 @@
+//! Unit tests of the model. Helpers live in `support`; each submodule covers one area.
 
+mod support;
+
+mod conflict_checks;
+mod convergence;
+mod finding_checks;
+mod history_checks;
+mod refresh_checks;
+mod review_checks;
+mod time_checks;
+mod tolerant_reading;
+mod validation;

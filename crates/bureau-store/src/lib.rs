@@ -496,7 +496,7 @@ impl Store {
                 None => {}
             }
         }
-        self.seq_floor = 0;
+        self.seq_floor = self.read_seq_floor()?;
 
         let mut max_seq = self.seq_floor;
         let mut max_gen = 0;

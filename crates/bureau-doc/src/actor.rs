@@ -1,0 +1,441 @@
+//! The actor loop: one thread, one document, one store.
+//!
+//! Inbox: [`DocCommand`]s from every [`DocHandle`]. States: loading (files read one by one,
+//! bad ones quarantined), then serving until every handle is gone. Each turn of the loop takes
+//! one command plus whatever else is already queued (up to [`MAX_BATCH`]) and handles them as
+//! one batch sharing one fsync.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use automerge::{AutoCommit, ChangeHash};
+use bureau_model::automerge;
+use bureau_model::{
+    Applied, Conflict, Ctx, Edit, EditError, RecordType, Role, Snapshot, author_member_id,
+    conflicts, findings, history, record_conflicts,
+};
+use bureau_store::{Store, StoreError};
+use jiff::Timestamp;
+use tokio::sync::{mpsc, oneshot, watch};
+use tracing::{debug, error, info, warn};
+
+use crate::{DocCommand, DocConfig, DocError, DocHandle, DocState, COMMAND_QUEUE};
+
+/// Chunks accumulated before compacting into a snapshot. Loading costs one automerge call per
+/// file, so a few hundred small chunks load fast; compacting rewrites the whole document, so
+/// it should not happen every few edits.
+pub const DEFAULT_COMPACT_CHUNKS: usize = 256;
+
+/// Most commands handled in one batch; bounds the latency added to the first of them.
+const MAX_BATCH: usize = 64;
+
+/// Beyond this many patches a change is treated as "everything changed": one full read is
+/// cheaper than thousands of record refreshes.
+const FULL_REFRESH_PATCHES: usize = 2_000;
+
+/// How often time-dependent findings (overdue reviews and actions) are recomputed without a
+/// change. They move by the day, so a minute is plenty.
+const TICK: std::time::Duration = std::time::Duration::from_secs(60);
+
+struct Actor {
+    /// The document: only this thread ever touches it.
+    doc: AutoCommit,
+    /// The files on disk.
+    store: Store,
+    config: DocConfig,
+    /// Heads whose changes are all on disk; the next chunk holds everything after them.
+    persisted: Vec<ChangeHash>,
+    /// Highest chunk sequence number written or loaded; what a compaction covers.
+    last_seq: u64,
+    /// Typed view of the document, refreshed per touched record.
+    snapshot: Snapshot,
+    /// Conflicts per record, refreshed with the snapshot.
+    conflicts: BTreeMap<(RecordType, String), Vec<Conflict>>,
+    /// Member id this node writes as.
+    author: Option<String>,
+    quarantined: Vec<String>,
+    version: u64,
+    state_tx: watch::Sender<Arc<DocState>>,
+}
+
+pub(crate) async fn spawn(
+    config: DocConfig,
+) -> Result<(DocHandle, std::thread::JoinHandle<()>), DocError> {
+    let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
+    let (ready_tx, ready_rx) = oneshot::channel();
+    let thread = std::thread::Builder::new()
+        .name("bureau-doc".to_owned())
+        .spawn(move || match Actor::load(config) {
+            Ok((actor, state_rx)) => {
+                let _ = ready_tx.send(Ok(state_rx));
+                actor.run(rx);
+            }
+            Err(e) => {
+                let _ = ready_tx.send(Err(e));
+            }
+        })
+        .map_err(|e| DocError::Storage(format!("cannot start the document thread: {e}")))?;
+    let state = ready_rx.await.map_err(|_| DocError::Closed)??;
+    // The ticker holds only a weak sender, so it never keeps the actor alive on its own.
+    let weak = tx.downgrade();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(TICK).await;
+            let Some(tx) = weak.upgrade() else { break };
+            if tx.send(DocCommand::Tick).await.is_err() {
+                break;
+            }
+        }
+    });
+    Ok((DocHandle { tx, state }, thread))
+}
+
+fn storage_error(e: StoreError) -> DocError {
+    match e {
+        StoreError::Full => DocError::DiskFull,
+        other => DocError::Storage(other.to_string()),
+    }
+}
+
+/// Sequence number of a chunk file name (`chunk-{seq:016x}.bin`).
+fn chunk_seq(name: &str) -> Option<u64> {
+    let hex = name.strip_prefix("chunk-")?.strip_suffix(".bin")?;
+    u64::from_str_radix(hex, 16).ok()
+}
+
+/// Loads `bytes` into `doc`, turning an automerge panic into an error.
+fn load_into(doc: &mut AutoCommit, bytes: &[u8]) -> Result<(), String> {
+    match catch_unwind(AssertUnwindSafe(|| doc.load_incremental(bytes))) {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("automerge refused it: {e}")),
+        Err(_) => Err("automerge panicked while loading it".to_owned()),
+    }
+}
+
+/// A new random record id: 64 bits, hex. Collisions between offline nodes are what random
+/// ids are for; 2^-32 odds at four billion records is plenty for a bureau.
+fn random_id() -> String {
+    let mut buf = [0u8; 8];
+    getrandom::fill(&mut buf).expect("the operating system's random source is available");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Actor {
+    fn load(config: DocConfig) -> Result<(Actor, watch::Receiver<Arc<DocState>>), DocError> {
+        let mut store = Store::open(&config.data_dir).map_err(|e| match e {
+            StoreError::Locked { pid } => DocError::Locked { pid },
+            other => storage_error(other),
+        })?;
+        let loaded = store.load().map_err(storage_error)?;
+        let mut doc = AutoCommit::new();
+        let mut good: Vec<&[u8]> = Vec::new();
+        let mut last_seq = 0;
+        for file in loaded.snapshots.iter().chain(loaded.chunks.iter()) {
+            match load_into(&mut doc, &file.bytes) {
+                Ok(()) => {
+                    good.push(&file.bytes);
+                    last_seq = last_seq.max(chunk_seq(&file.name).unwrap_or(0));
+                }
+                Err(reason) => {
+                    warn!(file = %file.name, %reason, "quarantining a document file");
+                    if let Err(e) = store.quarantine(&file.name, &reason) {
+                        error!(?e, file = %file.name, "could not quarantine a bad file");
+                    }
+                    // A failed load may have left the document half-changed: rebuild it from
+                    // the files that loaded cleanly (they did before, so they will again).
+                    doc = AutoCommit::new();
+                    for bytes in &good {
+                        let _ = load_into(&mut doc, bytes);
+                    }
+                }
+            }
+        }
+        let quarantined = store.quarantined().unwrap_or_default();
+        let persisted = doc.get_heads();
+        let snapshot = Snapshot::hydrate(&doc);
+        info!(
+            records = snapshot.members.len() + snapshot.meetings.len() + snapshot.notes.len(),
+            files = good.len(),
+            quarantined = quarantined.len(),
+            "document loaded"
+        );
+        let (state_tx, state_rx) = watch::channel(Arc::new(DocState::default()));
+        let mut actor = Actor {
+            doc,
+            store,
+            config,
+            persisted,
+            last_seq,
+            snapshot,
+            conflicts: BTreeMap::new(),
+            author: None,
+            quarantined,
+            version: 0,
+            state_tx,
+        };
+        actor.recompute_all_conflicts();
+        actor.adopt_author();
+        actor.publish(None);
+        Ok((actor, state_rx))
+    }
+
+    fn run(mut self, mut rx: mpsc::Receiver<DocCommand>) {
+        while let Some(first) = rx.blocking_recv() {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(cmd) => batch.push(cmd),
+                    Err(_) => break,
+                }
+            }
+            self.handle_batch(batch);
+        }
+        debug!("every document handle is gone; the actor stops");
+    }
+
+    fn handle_batch(&mut self, batch: Vec<DocCommand>) {
+        let before = self.doc.get_heads();
+        let mut edits = Vec::new();
+        let mut reads = Vec::new();
+        for cmd in batch {
+            match cmd {
+                DocCommand::Edit { edit, reply } => {
+                    let res = self.apply(&edit);
+                    edits.push((reply, res));
+                }
+                other => reads.push(other),
+            }
+        }
+        let after = self.doc.get_heads();
+        if after != before {
+            if let Err(e) = self.persist() {
+                error!(error = %e, "could not make edits durable; they were undone");
+                self.undo_to(&before);
+                let message = e.to_string();
+                for (_, res) in edits.iter_mut() {
+                    if res.is_ok() {
+                        *res = Err(match e {
+                            DocError::DiskFull => DocError::DiskFull,
+                            _ => DocError::Storage(message.clone()),
+                        });
+                    }
+                }
+            } else {
+                self.publish(Some(&before));
+                self.maybe_compact();
+            }
+        }
+        for (reply, res) in edits {
+            let _ = reply.send(res);
+        }
+        for cmd in reads {
+            match cmd {
+                DocCommand::Edit { .. } => unreachable!("edits were taken out above"),
+                DocCommand::Save { reply } => {
+                    let _ = reply.send(self.doc.save());
+                }
+                DocCommand::History { ty, id, reply } => {
+                    let changes = self.doc.get_changes(&[]);
+                    let _ = reply.send(history(&self.doc, &changes, ty, &id));
+                }
+                DocCommand::Tick => self.publish(None),
+            }
+        }
+    }
+
+    fn apply(&mut self, edit: &Edit) -> Result<Applied, DocError> {
+        if let Edit::Init(init) = edit {
+            self.set_author(init.founder_id.clone());
+        } else {
+            self.check_may_edit()?;
+        }
+        let author = self.author.clone().unwrap_or_default();
+        let mut new_id = random_id;
+        let mut ctx = Ctx {
+            now: Timestamp::now(),
+            author: &author,
+            new_id: &mut new_id,
+        };
+        // The model expects no panic, but one must not take the whole node down: the open
+        // transaction is rolled back and only this edit fails.
+        match catch_unwind(AssertUnwindSafe(|| bureau_model::apply(&mut self.doc, edit, &mut ctx))) {
+            Ok(res) => Ok(res?),
+            Err(_) => {
+                self.doc.rollback();
+                error!(?edit, "applying an edit panicked; it was rolled back");
+                Err(DocError::Edit(EditError::Invalid {
+                    field: "edit".to_owned(),
+                    message: "the edit could not be applied".to_owned(),
+                }))
+            }
+        }
+    }
+
+    /// Only an unrevoked editor device of a member may write.
+    fn check_may_edit(&self) -> Result<(), DocError> {
+        if self.snapshot.meta.bureau_id.is_empty() {
+            return Err(DocError::Edit(EditError::NoBureau));
+        }
+        match self.snapshot.devices.get(&self.config.peer_id) {
+            Some(d) if !d.revoked && d.role == Role::Editor && self.author.is_some() => Ok(()),
+            _ => Err(DocError::NotMember),
+        }
+    }
+
+    fn set_author(&mut self, member_id: String) {
+        if self.author.as_deref() != Some(member_id.as_str()) {
+            // automerge gives the document a fresh actor id with a new author; a fresh actor
+            // per run also means a crash can never make us reuse a sequence number.
+            self.doc
+                .set_author(Some(automerge::Author::from(member_id.as_bytes().to_vec())));
+            self.author = Some(member_id);
+        }
+    }
+
+    /// Takes the author from this device's record, once the document has one.
+    fn adopt_author(&mut self) {
+        if let Some(dev) = self.snapshot.devices.get(&self.config.peer_id) {
+            if !dev.member_id.is_empty() {
+                self.set_author(dev.member_id.clone());
+            }
+        }
+    }
+
+    /// Writes every change after `persisted` as one durable chunk.
+    fn persist(&mut self) -> Result<(), DocError> {
+        let heads = self.doc.get_heads();
+        let bytes = self.doc.save_after(&self.persisted);
+        if bytes.is_empty() {
+            self.persisted = heads;
+            return Ok(());
+        }
+        let seq = self.store.append(&bytes).map_err(storage_error)?;
+        self.last_seq = self.last_seq.max(seq);
+        self.persisted = heads;
+        Ok(())
+    }
+
+    /// Drops every change after `heads` from memory (they never reached the disk).
+    fn undo_to(&mut self, heads: &[ChangeHash]) {
+        match self.doc.fork_at(heads) {
+            Ok(doc) => {
+                self.doc = doc;
+                if let Some(author) = self.author.take() {
+                    self.set_author(author);
+                }
+            }
+            Err(e) => error!(?e, "could not undo unwritten changes in memory"),
+        }
+    }
+
+    fn maybe_compact(&mut self) {
+        if self.store.chunk_count() < self.config.compact_chunks {
+            return;
+        }
+        let heads = self.doc.get_heads();
+        let bytes = self.doc.save();
+        let verify = |b: &[u8]| {
+            catch_unwind(|| AutoCommit::load(b).map(|mut d| d.get_heads()))
+                .ok()
+                .and_then(Result::ok)
+                .is_some_and(|h| h == heads)
+        };
+        match self.store.compact(&bytes, self.last_seq, verify) {
+            Ok(()) => debug!(bytes = bytes.len(), "compacted the document"),
+            // Nothing was deleted; the chunks stay and compaction is tried again later.
+            Err(e) => warn!(error = %e, "compaction failed"),
+        }
+    }
+
+    fn author_for(&self) -> impl Fn(&automerge::ActorId) -> Option<String> + '_ {
+        |actor| {
+            self.doc
+                .get_author_for_actor(actor)
+                .map(|a| author_member_id(a.as_bytes()))
+        }
+    }
+
+    fn recompute_all_conflicts(&mut self) {
+        let mut map: BTreeMap<(RecordType, String), Vec<Conflict>> = BTreeMap::new();
+        for c in conflicts(&self.doc, &self.author_for()) {
+            map.entry((c.ty, c.id.clone())).or_default().push(c);
+        }
+        self.conflicts = map;
+    }
+
+    /// Refreshes the typed view after a change from `before` (or only recomputes findings
+    /// when `before` is `None`) and publishes it.
+    fn publish(&mut self, before: Option<&[ChangeHash]>) {
+        if let Some(before) = before {
+            let after = self.doc.get_heads();
+            let patches = self.doc.diff(before, &after);
+            match touched_records(&patches) {
+                Some(touched) if patches.len() <= FULL_REFRESH_PATCHES => {
+                    self.snapshot.refresh(&self.doc, &touched);
+                    for (ty, id) in &touched {
+                        let list = record_conflicts(&self.doc, *ty, id, &self.author_for());
+                        if list.is_empty() {
+                            self.conflicts.remove(&(*ty, id.clone()));
+                        } else {
+                            self.conflicts.insert((*ty, id.clone()), list);
+                        }
+                    }
+                }
+                _ => {
+                    self.snapshot = Snapshot::hydrate(&self.doc);
+                    self.recompute_all_conflicts();
+                }
+            }
+            self.adopt_author();
+        }
+        self.version += 1;
+        let state = DocState {
+            snapshot: Arc::new(self.snapshot.clone()),
+            findings: Arc::new(findings(&self.snapshot, Timestamp::now())),
+            conflicts: Arc::new(self.conflicts.values().flatten().cloned().collect()),
+            heads: self.doc.get_heads().iter().map(|h| h.to_string()).collect(),
+            peer_id: self.config.peer_id.clone(),
+            author: self.author.clone(),
+            quarantined: self.quarantined.clone(),
+            version: self.version,
+        };
+        self.state_tx.send_replace(Arc::new(state));
+    }
+}
+
+/// The records a set of patches touched, or `None` if something above records changed
+/// (a whole collection or the root), which needs a full read.
+fn touched_records(patches: &[automerge::Patch]) -> Option<Vec<(RecordType, String)>> {
+    use automerge::{PatchAction, Prop};
+    let mut out: Vec<(RecordType, String)> = Vec::new();
+    for p in patches {
+        let (coll, id) = match (p.path.first(), p.path.get(1)) {
+            (Some((_, Prop::Map(coll))), Some((_, Prop::Map(id)))) => (coll.clone(), id.clone()),
+            (Some((_, Prop::Map(coll))), None) => match &p.action {
+                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
+                    (coll.clone(), key.clone())
+                }
+                _ => return None,
+            },
+            _ => {
+                // A change at the root: `meta` is always re-read; anything else is a
+                // collection being created or replaced.
+                match &p.action {
+                    PatchAction::PutMap { key, .. } if key == "meta" => continue,
+                    _ => return None,
+                }
+            }
+        };
+        if coll == "meta" {
+            continue;
+        }
+        let Ok(ty) = RecordType::parse(&coll) else {
+            continue;
+        };
+        if !out.iter().any(|(t, i)| *t == ty && *i == id) {
+            out.push((ty, id));
+        }
+    }
+    Some(out)
+}
