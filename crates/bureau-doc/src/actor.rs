@@ -20,7 +20,7 @@ use jiff::Timestamp;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, error, info, warn};
 
-use crate::{DocCommand, DocConfig, DocError, DocHandle, DocState, COMMAND_QUEUE};
+use crate::{COMMAND_QUEUE, DocCommand, DocConfig, DocError, DocHandle, DocState};
 
 /// Chunks accumulated before compacting into a snapshot. Loading costs one automerge call per
 /// file, so a few hundred small chunks load fast; compacting rewrites the whole document, so
@@ -60,13 +60,14 @@ struct Actor {
 }
 
 pub(crate) async fn spawn(
+    store: Store,
     config: DocConfig,
 ) -> Result<(DocHandle, std::thread::JoinHandle<()>), DocError> {
     let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
     let (ready_tx, ready_rx) = oneshot::channel();
     let thread = std::thread::Builder::new()
         .name("bureau-doc".to_owned())
-        .spawn(move || match Actor::load(config) {
+        .spawn(move || match Actor::load(store, config) {
             Ok((actor, state_rx)) => {
                 let _ = ready_tx.send(Ok(state_rx));
                 actor.run(rx);
@@ -122,11 +123,10 @@ fn random_id() -> String {
 }
 
 impl Actor {
-    fn load(config: DocConfig) -> Result<(Actor, watch::Receiver<Arc<DocState>>), DocError> {
-        let mut store = Store::open(&config.data_dir).map_err(|e| match e {
-            StoreError::Locked { pid } => DocError::Locked { pid },
-            other => storage_error(other),
-        })?;
+    fn load(
+        mut store: Store,
+        config: DocConfig,
+    ) -> Result<(Actor, watch::Receiver<Arc<DocState>>), DocError> {
         let loaded = store.load().map_err(storage_error)?;
         let mut doc = AutoCommit::new();
         let mut good: Vec<&[u8]> = Vec::new();
@@ -259,7 +259,9 @@ impl Actor {
         };
         // The model expects no panic, but one must not take the whole node down: the open
         // transaction is rolled back and only this edit fails.
-        match catch_unwind(AssertUnwindSafe(|| bureau_model::apply(&mut self.doc, edit, &mut ctx))) {
+        match catch_unwind(AssertUnwindSafe(|| {
+            bureau_model::apply(&mut self.doc, edit, &mut ctx)
+        })) {
             Ok(res) => Ok(res?),
             Err(_) => {
                 self.doc.rollback();

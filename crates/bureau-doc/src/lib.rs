@@ -22,10 +22,11 @@
 
 mod actor;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use bureau_model::{Applied, Conflict, Edit, EditError, Finding, HistoryEntry, RecordType, Snapshot};
+use bureau_model::{
+    Applied, Conflict, Edit, EditError, Finding, HistoryEntry, RecordType, Snapshot,
+};
 use thiserror::Error;
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -68,12 +69,6 @@ pub enum DocError {
     /// The edit could not be made durable; it was undone and nothing was written.
     #[error("the edit could not be saved: {0}")]
     Storage(String),
-    /// Another node holds the data directory.
-    #[error("another bureau node is using this data directory{}; stop it or choose another --data-dir", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
-    Locked {
-        /// Process id of the other node, if it could be read.
-        pid: Option<u32>,
-    },
     /// This node's device is not (or no longer) a member able to edit.
     #[error("this device is not a member of the bureau; join it with an invite first")]
     NotMember,
@@ -85,8 +80,6 @@ pub enum DocError {
 /// How to start the actor.
 #[derive(Debug, Clone)]
 pub struct DocConfig {
-    /// The node's data directory (the store is opened there).
-    pub data_dir: PathBuf,
     /// This node's peer id; its device record names the member it writes as.
     pub peer_id: String,
     /// Compact into a new snapshot once this many chunks have accumulated.
@@ -95,9 +88,8 @@ pub struct DocConfig {
 
 impl DocConfig {
     /// Configuration with the default compaction threshold.
-    pub fn new(data_dir: PathBuf, peer_id: String) -> DocConfig {
+    pub fn new(peer_id: String) -> DocConfig {
         DocConfig {
-            data_dir,
             peer_id,
             compact_chunks: DEFAULT_COMPACT_CHUNKS,
         }
@@ -142,11 +134,14 @@ impl std::fmt::Debug for DocCommand {
 }
 
 impl DocHandle {
-    /// Opens the store in `config.data_dir`, loads the document on the actor's own thread and
-    /// returns once it is ready. Fails if the directory is locked by another node or cannot
-    /// be read.
-    pub async fn open(config: DocConfig) -> Result<(DocHandle, std::thread::JoinHandle<()>), DocError> {
-        actor::spawn(config).await
+    /// Takes over `store`, loads the document on the actor's own thread and returns once it
+    /// is ready. The thread ends when every handle is dropped; join it to know the store's
+    /// lock is released.
+    pub async fn open(
+        store: bureau_store::Store,
+        config: DocConfig,
+    ) -> Result<(DocHandle, std::thread::JoinHandle<()>), DocError> {
+        actor::spawn(store, config).await
     }
 
     /// The latest published state. Never waits.
@@ -164,7 +159,10 @@ impl DocHandle {
         make: impl FnOnce(oneshot::Sender<T>) -> DocCommand,
     ) -> Result<T, DocError> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send(make(reply)).await.map_err(|_| DocError::Closed)?;
+        self.tx
+            .send(make(reply))
+            .await
+            .map_err(|_| DocError::Closed)?;
         rx.await.map_err(|_| DocError::Closed)
     }
 
@@ -173,7 +171,8 @@ impl DocHandle {
     /// Not cancel-safe in the usual sense: if the future is dropped after the command was
     /// queued, the edit is still applied (and durable); only the reply is lost.
     pub async fn edit(&self, edit: Edit) -> Result<Applied, DocError> {
-        self.request(|reply| DocCommand::Edit { edit, reply }).await?
+        self.request(|reply| DocCommand::Edit { edit, reply })
+            .await?
     }
 
     /// The whole document as standard automerge bytes.
@@ -187,12 +186,16 @@ impl DocHandle {
         ty: RecordType,
         id: String,
     ) -> Result<Option<Vec<HistoryEntry>>, DocError> {
-        self.request(|reply| DocCommand::History { ty, id, reply }).await
+        self.request(|reply| DocCommand::History { ty, id, reply })
+            .await
     }
 
     /// Asks the actor to recompute time-dependent findings. Cancel-safe.
     pub async fn tick(&self) -> Result<(), DocError> {
-        self.tx.send(DocCommand::Tick).await.map_err(|_| DocError::Closed)
+        self.tx
+            .send(DocCommand::Tick)
+            .await
+            .map_err(|_| DocError::Closed)
     }
 }
 

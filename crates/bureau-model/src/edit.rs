@@ -319,11 +319,7 @@ fn describe(edit: &Edit, applied: &Applied) -> String {
     }
 }
 
-fn apply_inner(
-    doc: &mut AutoCommit,
-    edit: &Edit,
-    ctx: &mut Ctx<'_>,
-) -> Result<Applied, EditError> {
+fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<Applied, EditError> {
     if let Edit::Init(init) = edit {
         return init_bureau(doc, init, ctx);
     }
@@ -374,7 +370,10 @@ fn apply_inner(
             check_short("name", name)?;
             check_peer_id(peer_id)?;
             if !record_exists(doc, RecordType::Member, member_id) {
-                return Err(invalid("member_id", format!("no member with id {member_id:?}")));
+                return Err(invalid(
+                    "member_id",
+                    format!("no member with id {member_id:?}"),
+                ));
             }
             let devices = collection(doc, RecordType::Device);
             let dev = put_map(doc, &devices, peer_id);
@@ -584,7 +583,10 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
                 .split_once('@')
                 .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !email.contains(' '));
             if !ok {
-                return Err(invalid("email", format!("{email:?} is not an e-mail address")));
+                return Err(invalid(
+                    "email",
+                    format!("{email:?} is not an e-mail address"),
+                ));
             }
         }
         if let Some(langs) = &f.languages {
@@ -617,9 +619,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         } else if self.creating {
             put(self.doc, &obj, "kind", GroupKind::Other.as_str());
         }
-        let new_status = f
-            .status
-            .or(self.creating.then_some(GroupStatus::Active));
+        let new_status = f.status.or(self.creating.then_some(GroupStatus::Active));
         if let Some(status) = new_status {
             if old_status != Some(status) {
                 put(self.doc, &obj, "status", status.as_str());
@@ -692,8 +692,8 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         let groups = collection(self.doc, RecordType::Group);
         let review_id = self.id.clone();
         for group_id in self.doc.keys(&decisions).collect::<Vec<_>>() {
-            let Some(decision) = get_str(self.doc, &decisions, &group_id)
-                .and_then(|d| Decision::parse(&d).ok())
+            let Some(decision) =
+                get_str(self.doc, &decisions, &group_id).and_then(|d| Decision::parse(&d).ok())
             else {
                 continue;
             };
@@ -895,11 +895,19 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
                 let field = |name: &str| format!("actions[{i}].{name}");
                 match &a.id {
                     Some(id) if !existing_actions.contains(id) => {
-                        return Err(invalid(&field("id"), format!("no action item with id {id:?}")));
+                        return Err(invalid(
+                            &field("id"),
+                            format!("no action item with id {id:?}"),
+                        ));
                     }
                     None => match &a.text {
                         Some(t) if !t.trim().is_empty() => {}
-                        _ => return Err(invalid(&field("text"), "is required for a new action item")),
+                        _ => {
+                            return Err(invalid(
+                                &field("text"),
+                                "is required for a new action item",
+                            ));
+                        }
                     },
                     Some(_) => {}
                 }
@@ -986,7 +994,10 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             })
             .collect();
         if scalars.len() < 2 {
-            return Err(invalid("field", format!("{field:?} has no conflict to resolve")));
+            return Err(invalid(
+                "field",
+                format!("{field:?} has no conflict to resolve"),
+            ));
         }
         if !scalars.contains(value) {
             return Err(invalid(
@@ -1023,7 +1034,11 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
 }
 
 /// Finds the map and key that a dotted conflict path (`name`, `actions.<id>.done`) names.
-pub(crate) fn resolve_path<D: ReadDoc>(doc: &D, record: &ObjId, path: &str) -> Option<(ObjId, String)> {
+pub(crate) fn resolve_path<D: ReadDoc>(
+    doc: &D,
+    record: &ObjId,
+    path: &str,
+) -> Option<(ObjId, String)> {
     let mut parts: Vec<&str> = path.split('.').collect();
     let key = parts.pop()?.to_owned();
     let mut obj = record.clone();
@@ -1121,17 +1136,26 @@ fn check_required(field: &str, v: &str) -> Result<(), EditError> {
 
 fn check_short(field: &str, v: &str) -> Result<(), EditError> {
     if v.chars().count() > SHORT_MAX {
-        return Err(invalid(field, format!("is longer than {SHORT_MAX} characters")));
+        return Err(invalid(
+            field,
+            format!("is longer than {SHORT_MAX} characters"),
+        ));
     }
     if v.chars().any(|c| c.is_control() && c != '\t') {
-        return Err(invalid(field, "must be a single line without control characters"));
+        return Err(invalid(
+            field,
+            "must be a single line without control characters",
+        ));
     }
     Ok(())
 }
 
 fn check_text(field: &str, v: &str) -> Result<(), EditError> {
     if v.chars().count() > TEXT_MAX {
-        return Err(invalid(field, format!("is longer than {TEXT_MAX} characters")));
+        return Err(invalid(
+            field,
+            format!("is longer than {TEXT_MAX} characters"),
+        ));
     }
     Ok(())
 }
@@ -1171,7 +1195,8 @@ pub fn is_language_code(s: &str) -> bool {
 }
 
 fn check_peer_id(peer_id: &str) -> Result<(), EditError> {
-    let ok = (20..=128).contains(&peer_id.len()) && peer_id.chars().all(|c| c.is_ascii_alphanumeric());
+    let ok =
+        (20..=128).contains(&peer_id.len()) && peer_id.chars().all(|c| c.is_ascii_alphanumeric());
     if ok {
         Ok(())
     } else {

@@ -202,8 +202,14 @@ fn meeting_checks(snap: &Snapshot, m: &Meeting, out: &mut Vec<Finding>) {
     }
     for (ty, id, what) in refs {
         let state = match ty {
-            RecordType::Room => snap.rooms.get(id).map(|x| (x.stamp.archived, x.name.as_str())),
-            _ => snap.groups.get(id).map(|x| (x.stamp.archived, x.name.as_str())),
+            RecordType::Room => snap
+                .rooms
+                .get(id)
+                .map(|x| (x.stamp.archived, x.name.as_str())),
+            _ => snap
+                .groups
+                .get(id)
+                .map(|x| (x.stamp.archived, x.name.as_str())),
         };
         let message = match state {
             Some((false, _)) => continue,
@@ -242,7 +248,10 @@ fn group_checks(
     let attended: BTreeSet<&str> = match last_review {
         Some((since, _)) => {
             let tz = TimeZone::get(&snap.meta.timezone).unwrap_or(TimeZone::UTC);
-            let since = since.to_zoned(tz).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN);
+            let since = since
+                .to_zoned(tz)
+                .map(|z| z.timestamp())
+                .unwrap_or(Timestamp::MIN);
             slots
                 .iter()
                 .filter(|s| s.start >= since && s.start <= now)
@@ -268,7 +277,10 @@ fn group_checks(
             if !attended.contains(g.id.as_str()) {
                 out.push(Finding {
                     kind: FindingKind::GroupInactive,
-                    message: format!("{} has attended no meeting since the review of {date}", g.name),
+                    message: format!(
+                        "{} has attended no meeting since the review of {date}",
+                        g.name
+                    ),
                     refs: vec![r(RecordType::Group, &g.id), r(RecordType::Review, &rv.id)],
                 });
             }
@@ -289,8 +301,12 @@ fn group_checks(
                 out.push(Finding {
                     kind: FindingKind::ReviewOverdue,
                     message: match &last_review {
-                        Some(_) => format!("a composition review was due on {due}; the last one was on {from}"),
-                        None => format!("a composition review was due on {due}; none has been recorded"),
+                        Some(_) => format!(
+                            "a composition review was due on {due}; the last one was on {from}"
+                        ),
+                        None => {
+                            format!("a composition review was due on {due}; none has been recorded")
+                        }
                     },
                     refs,
                 });

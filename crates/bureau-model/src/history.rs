@@ -41,7 +41,12 @@ fn legacy_id(obj: &ExId) -> Option<ObjectId> {
 }
 
 /// Maps every object inside a record (recursively) to the record field it sits under.
-fn objects_of<D: ReadDoc>(doc: &D, obj: &ObjId, field: Option<&str>, out: &mut BTreeMap<ObjectId, Option<String>>) {
+fn objects_of<D: ReadDoc>(
+    doc: &D,
+    obj: &ObjId,
+    field: Option<&str>,
+    out: &mut BTreeMap<ObjectId, Option<String>>,
+) {
     if let Some(id) = legacy_id(obj) {
         out.insert(id, field.map(str::to_owned));
     }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{ObjType, ReadDoc, ScalarValue, Value, ObjId};
+use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
 use serde::Serialize;
 
 use crate::records::*;
@@ -312,9 +312,11 @@ impl<D: ReadDoc> Reader<'_, D> {
     fn scalar(&mut self, obj: &ObjId, key: &str) -> Option<ScalarValue> {
         match self.doc.get(obj, key) {
             Ok(Some((Value::Scalar(v), _))) => Some(v.into_owned()),
-            Ok(Some((Value::Object(ObjType::Text), text_obj))) => {
-                self.doc.text(&text_obj).ok().map(|s| ScalarValue::Str(s.into()))
-            }
+            Ok(Some((Value::Object(ObjType::Text), text_obj))) => self
+                .doc
+                .text(&text_obj)
+                .ok()
+                .map(|s| ScalarValue::Str(s.into())),
             Ok(Some((Value::Object(_), _))) => {
                 self.problem(key, "expected a single value, found an object");
                 None
@@ -477,8 +479,16 @@ impl<D: ReadDoc> Reader<'_, D> {
         let opt = |s: String| (!s.is_empty()).then_some(s);
         Stamp {
             archived,
-            archived_at: if archived { opt(self.str(obj, "archived_at")) } else { None },
-            archived_by: if archived { opt(self.str(obj, "archived_by")) } else { None },
+            archived_at: if archived {
+                opt(self.str(obj, "archived_at"))
+            } else {
+                None
+            },
+            archived_by: if archived {
+                opt(self.str(obj, "archived_by"))
+            } else {
+                None
+            },
             updated_at: self.str(obj, "updated_at"),
             updated_by: self.str(obj, "updated_by"),
         }

@@ -37,11 +37,7 @@ pub const SEEDED_BODIES: &[(&str, &str, &str)] = &[
         "Working Group on Internet Governance",
         "Other WSIS body.",
     ),
-    (
-        "wgf",
-        "Working Group on Financing",
-        "Other WSIS body.",
-    ),
+    ("wgf", "Working Group on Financing", "Other WSIS body."),
     (
         "fotc",
         "Group of the Friends of the Chair",

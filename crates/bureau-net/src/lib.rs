@@ -16,7 +16,9 @@ pub const KEY_FILE: &str = "identity.key";
 #[derive(Debug, Error)]
 pub enum IdentityError {
     /// The key file exists but is not a key this node wrote.
-    #[error("the identity key file is damaged ({0}); restore it from a backup, or move it away to start this node as a new device")]
+    #[error(
+        "the identity key file is damaged ({0}); restore it from a backup, or move it away to start this node as a new device"
+    )]
     Damaged(String),
 }
 
@@ -32,7 +34,8 @@ impl Identity {
         let mut secret = [0u8; 32];
         getrandom::fill(&mut secret).expect("the operating system's random source is available");
         Identity {
-            keypair: Keypair::ed25519_from_bytes(secret).expect("any 32 bytes are an ed25519 secret"),
+            keypair: Keypair::ed25519_from_bytes(secret)
+                .expect("any 32 bytes are an ed25519 secret"),
         }
     }
 

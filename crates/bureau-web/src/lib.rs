@@ -1,1 +1,160 @@
-//! placeholder
+//! The only crate that knows HTTP: the JSON API, live events, and local authentication.
+//!
+//! [`router`] builds the whole axum application over an [`AppState`] (a [`DocHandle`] plus
+//! configuration), so tests drive it with `tower::ServiceExt::oneshot` and no socket. [`serve`]
+//! runs it on a listener with the defences a loopback UI needs: a header-read timeout (axum's
+//! own `serve` leaves hyper's inert), graceful shutdown on a cancellation token.
+//!
+//! Invariants:
+//! - Every request passes the `Host` allow-list (DNS rebinding) and, for writes, the `Origin`
+//!   check, before any handler runs; every `/api` request needs the token.
+//! - Bad input is a 4xx whose JSON names the field; nothing is written for it.
+//! - Handlers never block: reads take the published snapshot, writes await the actor.
+
+mod api;
+mod error;
+mod guard;
+mod input;
+mod page;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post};
+use bureau_doc::DocHandle;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, warn};
+
+pub use error::ApiError;
+pub use guard::SESSION_COOKIE;
+
+/// Largest request body accepted. A liaison note's text is the biggest thing anyone sends; a
+/// megabyte holds a long one, and refusing more early keeps a runaway client from costing
+/// memory.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// How long a client may take to send its request headers. Short, because the UI is on the
+/// same machine; it stops slow-header connections from piling up (slowloris).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long shutdown waits for open connections (event streams never end by themselves).
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+/// What the web layer needs to know.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// The secret every request must carry (bearer header or session cookie).
+    pub token: String,
+    /// `Host` header values accepted, e.g. `127.0.0.1:7878`, `localhost:7878`.
+    pub allowed_hosts: Vec<String>,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+}
+
+impl WebConfig {
+    /// The configuration for a node listening on loopback `port`.
+    pub fn loopback(token: String, port: u16) -> WebConfig {
+        WebConfig {
+            token,
+            allowed_hosts: vec![
+                format!("127.0.0.1:{port}"),
+                format!("localhost:{port}"),
+                format!("[::1]:{port}"),
+            ],
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+}
+
+/// Shared state of every handler.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The document.
+    pub doc: DocHandle,
+    /// Web settings.
+    pub config: std::sync::Arc<WebConfig>,
+    /// Cancelled when the node shuts down; ends event streams.
+    pub cancel: CancellationToken,
+}
+
+/// The whole application: API, login page, guards.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/status", get(api::status))
+        .route("/findings", get(api::findings))
+        .route("/conflicts", get(api::conflicts))
+        .route("/conflicts/resolve", post(api::resolve))
+        .route("/history", get(api::history))
+        .route("/events", get(api::events))
+        .route("/doc", get(api::doc_bytes))
+        .route("/{collection}", get(api::list).post(api::create))
+        .route(
+            "/{collection}/{id}",
+            get(api::get_one).patch(api::update).delete(api::archive),
+        )
+        .route("/{collection}/{id}/restore", post(api::restore))
+        .fallback(api::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_token,
+        ));
+    Router::new()
+        .route("/", get(page::home))
+        .nest("/api", api)
+        .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::host_and_origin,
+        ))
+        .with_state(state)
+}
+
+/// Serves `app` on `listener` until `cancel` fires, then lets open requests finish for a
+/// moment and returns.
+pub async fn serve(listener: TcpListener, app: Router, cancel: CancellationToken) {
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true);
+    loop {
+        let (stream, peer) = tokio::select! {
+            res = listener.accept() => match res {
+                Ok(conn) => conn,
+                Err(e) => {
+                    // Running out of file descriptors is transient; back off instead of spinning.
+                    warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = cancel.cancelled() => break,
+        };
+        debug!(%peer, "connection");
+        let svc = TowerToHyperService::new(app.clone());
+        let conn = http.serve_connection(TokioIo::new(stream), svc);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        debug!("some connections were still open at shutdown");
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use automerge::{AutoCommit, Author, ReadDoc};
+use automerge::{Author, AutoCommit, ReadDoc};
 use jiff::Timestamp;
 
 use crate::*;
@@ -109,8 +109,16 @@ impl Replica {
             Err(e) => e,
             Ok(a) => panic!("{edit:?} should be refused, got {a:?}"),
         };
-        assert_eq!(self.doc.get_heads(), heads, "a refused edit changed the heads");
-        assert_eq!(Snapshot::hydrate(&self.doc), before, "a refused edit changed the document");
+        assert_eq!(
+            self.doc.get_heads(),
+            heads,
+            "a refused edit changed the heads"
+        );
+        assert_eq!(
+            Snapshot::hydrate(&self.doc),
+            before,
+            "a refused edit changed the document"
+        );
         err
     }
 
@@ -128,7 +136,9 @@ impl Replica {
 
     /// Receives everything `other` has.
     pub(crate) fn merge_from(&mut self, other: &mut Replica) {
-        self.doc.merge(&mut other.doc).expect("merging replicas of one document");
+        self.doc
+            .merge(&mut other.doc)
+            .expect("merging replicas of one document");
     }
 
     pub(crate) fn heads(&mut self) -> Vec<automerge::ChangeHash> {

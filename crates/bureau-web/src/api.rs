@@ -1,0 +1,306 @@
+//! The JSON API under `/api`.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use bureau_model::{Applied, Edit, RecordType, Snapshot};
+use futures_util::{Stream, StreamExt};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::input::{self, Input};
+
+type ApiResult<T = Response> = Result<T, ApiError>;
+
+/// The record types served under `/api/{collection}`.
+fn record_type(collection: &str) -> ApiResult<RecordType> {
+    RecordType::ALL
+        .iter()
+        .copied()
+        .find(|t| t.collection() == collection)
+        .ok_or_else(|| ApiError::not_found(format!("no such endpoint: /api/{collection}")))
+}
+
+/// A record of the snapshot as JSON, if it exists.
+pub(crate) fn record_json(snap: &Snapshot, ty: RecordType, id: &str) -> Option<Value> {
+    let v = match ty {
+        RecordType::Member => serde_json::to_value(snap.members.get(id)?),
+        RecordType::Device => serde_json::to_value(snap.devices.get(id)?),
+        RecordType::Group => serde_json::to_value(snap.groups.get(id)?),
+        RecordType::Review => serde_json::to_value(snap.reviews.get(id)?),
+        RecordType::Room => serde_json::to_value(snap.rooms.get(id)?),
+        RecordType::Meeting => serde_json::to_value(snap.meetings.get(id)?),
+        RecordType::Body => serde_json::to_value(snap.bodies.get(id)?),
+        RecordType::Note => serde_json::to_value(snap.notes.get(id)?),
+    };
+    v.ok()
+}
+
+fn list_json(snap: &Snapshot, ty: RecordType, include_archived: bool) -> Vec<Value> {
+    fn collect<T: serde::Serialize>(
+        map: &std::collections::BTreeMap<String, T>,
+        archived: impl Fn(&T) -> bool,
+        include_archived: bool,
+    ) -> Vec<Value> {
+        map.values()
+            .filter(|r| include_archived || !archived(r))
+            .filter_map(|r| serde_json::to_value(r).ok())
+            .collect()
+    }
+    match ty {
+        RecordType::Member => collect(&snap.members, |r| r.stamp.archived, include_archived),
+        RecordType::Device => collect(&snap.devices, |r| r.revoked, include_archived),
+        RecordType::Group => collect(&snap.groups, |r| r.stamp.archived, include_archived),
+        RecordType::Review => collect(&snap.reviews, |r| r.stamp.archived, include_archived),
+        RecordType::Room => collect(&snap.rooms, |r| r.stamp.archived, include_archived),
+        RecordType::Meeting => collect(&snap.meetings, |r| r.stamp.archived, include_archived),
+        RecordType::Body => collect(&snap.bodies, |r| r.stamp.archived, include_archived),
+        RecordType::Note => collect(&snap.notes, |r| r.stamp.archived, include_archived),
+    }
+}
+
+/// The body of a write, with a JSON error (413 for an oversized one) instead of plain text.
+fn body(body: Result<Bytes, BytesRejection>) -> ApiResult<Input> {
+    let bytes = body.map_err(|rej| {
+        let status = rej.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                status,
+                "too_large",
+                "the body is larger than the node accepts",
+            )
+        } else {
+            ApiError::new(status, "bad_body", rej.body_text())
+        }
+    })?;
+    Input::parse(&bytes)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListQuery {
+    archived: Option<String>,
+}
+
+fn include_archived(q: &ListQuery) -> ApiResult<bool> {
+    match q.archived.as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(ApiError::field(
+            "archived",
+            format!("expected true or false, found {other:?}"),
+        )),
+    }
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Path(collection): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<Vec<Value>>> {
+    let ty = record_type(&collection)?;
+    let snap = state.doc.state().snapshot.clone();
+    Ok(Json(list_json(&snap, ty, include_archived(&q)?)))
+}
+
+pub(crate) async fn get_one(
+    State(state): State<AppState>,
+    Path((collection, id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let ty = record_type(&collection)?;
+    let snap = state.doc.state().snapshot.clone();
+    record_json(&snap, ty, &id)
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("no {ty} with id {id:?}")))
+}
+
+/// Applies an edit and answers with the record as it now is.
+async fn edit_and_answer(state: &AppState, edit: Edit, status: StatusCode) -> ApiResult {
+    let applied = state.doc.edit(edit).await?;
+    let Applied::Record(ty, id) = applied else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    let snap = state.doc.state().snapshot.clone();
+    let record = record_json(&snap, ty, &id).unwrap_or(Value::Null);
+    Ok((status, Json(record)).into_response())
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Path(collection): Path<String>,
+    raw: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let ty = record_type(&collection)?;
+    let mut inp = body(raw)?;
+    let fields = input::fields(ty, &mut inp)?;
+    inp.finish()?;
+    edit_and_answer(&state, Edit::Create(fields), StatusCode::CREATED).await
+}
+
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    Path((collection, id)): Path<(String, String)>,
+    raw: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let ty = record_type(&collection)?;
+    let mut inp = body(raw)?;
+    let fields = input::fields(ty, &mut inp)?;
+    inp.finish()?;
+    edit_and_answer(&state, Edit::Update { id, fields }, StatusCode::OK).await
+}
+
+pub(crate) async fn archive(
+    State(state): State<AppState>,
+    Path((collection, id)): Path<(String, String)>,
+) -> ApiResult {
+    let ty = record_type(&collection)?;
+    edit_and_answer(&state, Edit::Archive { ty, id }, StatusCode::OK).await
+}
+
+pub(crate) async fn restore(
+    State(state): State<AppState>,
+    Path((collection, id)): Path<(String, String)>,
+) -> ApiResult {
+    let ty = record_type(&collection)?;
+    edit_and_answer(&state, Edit::Restore { ty, id }, StatusCode::OK).await
+}
+
+pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
+    let st = state.doc.state();
+    Json(json!({
+        "peer_id": st.peer_id,
+        "bureau_id": st.snapshot.meta.bureau_id,
+        "title": st.snapshot.meta.title,
+        "timezone": st.snapshot.meta.timezone,
+        "schema": st.snapshot.meta.schema,
+        "member_id": st.author,
+        "heads": st.heads,
+        "paused": false,
+        "peers": [],
+        "quarantined": st.quarantined,
+        "problems": st.snapshot.problems,
+        "findings": st.findings.len(),
+        "conflicts": st.conflicts.len(),
+        "version": st.version,
+    }))
+}
+
+pub(crate) async fn findings(State(state): State<AppState>) -> Json<Value> {
+    Json(json!(*state.doc.state().findings))
+}
+
+pub(crate) async fn conflicts(State(state): State<AppState>) -> Json<Value> {
+    Json(json!(*state.doc.state().conflicts))
+}
+
+pub(crate) async fn resolve(
+    State(state): State<AppState>,
+    raw: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let mut inp = body(raw)?;
+    let ty = RecordType::parse(&inp.req_str("type")?).map_err(|e| ApiError::field("type", e))?;
+    let id = inp.req_str("id")?;
+    let field = inp.req_str("field")?;
+    let value = inp
+        .raw("value")
+        .ok_or_else(|| ApiError::field("value", "is required"))?;
+    let value = input::scalar("value", &value)?;
+    inp.finish()?;
+    edit_and_answer(
+        &state,
+        Edit::Resolve {
+            ty,
+            id,
+            field,
+            value,
+        },
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct HistoryQuery {
+    #[serde(rename = "type")]
+    ty: Option<String>,
+    id: Option<String>,
+}
+
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    Query(q): Query<HistoryQuery>,
+) -> ApiResult<Json<Value>> {
+    let ty =
+        q.ty.ok_or_else(|| ApiError::field("type", "is required (e.g. ?type=meeting&id=...)"))?;
+    let ty = RecordType::parse(&ty).map_err(|e| ApiError::field("type", e))?;
+    let id = q.id.ok_or_else(|| ApiError::field("id", "is required"))?;
+    let entries = state
+        .doc
+        .history(ty, id.clone())
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no {ty} with id {id:?}")))?;
+    Ok(Json(json!(entries)))
+}
+
+pub(crate) async fn doc_bytes(State(state): State<AppState>) -> ApiResult {
+    let bytes = state.doc.save().await?;
+    let mut res = bytes.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    res.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"bureau.automerge\""),
+    );
+    Ok(res)
+}
+
+/// How often an idle event stream sends a comment, so proxies and browsers keep it open and a
+/// dead client is noticed.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// Server-sent events: `change` with the new version and heads after every change.
+pub(crate) async fn events(
+    State(state): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let mut rx = state.doc.subscribe();
+    let first = {
+        let st = rx.borrow_and_update();
+        change_event(&st)
+    };
+    let changes = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.changed().await.ok()?;
+        let ev = change_event(&rx.borrow_and_update());
+        Some((ev, rx))
+    });
+    let stream = futures_util::stream::once(async move { first })
+        .chain(changes)
+        .map(Ok)
+        .take_until(state.cancel.clone().cancelled_owned());
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+fn change_event(st: &bureau_doc::DocState) -> Event {
+    Event::default().event("change").data(
+        json!({
+            "version": st.version,
+            "heads": st.heads,
+            "findings": st.findings.len(),
+            "conflicts": st.conflicts.len(),
+        })
+        .to_string(),
+    )
+}
+
+pub(crate) async fn not_found() -> ApiError {
+    ApiError::not_found("no such endpoint")
+}

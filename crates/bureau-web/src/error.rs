@@ -1,0 +1,103 @@
+//! Errors as HTTP responses: `{"error": {"code", "message", "field"}}`.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bureau_doc::DocError;
+use bureau_model::EditError;
+use serde_json::json;
+
+/// An error answered to the client. A 4xx names what was wrong; a 5xx says little and the real
+/// cause goes to the log in the request's span.
+#[derive(Debug)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable machine-readable code.
+    pub code: &'static str,
+    /// A sentence for people; names the field where one is at fault.
+    pub message: String,
+    /// The offending field, if any.
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    /// A 400 about one field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+        let field = field.into();
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_field",
+            message: format!("{field}: {}", message.into()),
+            field: Some(field),
+        }
+    }
+
+    /// Any status with a code and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// A 404 for an unknown record or path.
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+}
+
+impl From<EditError> for ApiError {
+    fn from(e: EditError) -> ApiError {
+        match e {
+            EditError::Invalid { field, message } => ApiError::field(field, message),
+            EditError::NotFound { .. } => ApiError::not_found(e.to_string()),
+            EditError::NoBureau | EditError::AlreadyInitialised => {
+                ApiError::new(StatusCode::CONFLICT, "no_bureau", e.to_string())
+            }
+        }
+    }
+}
+
+impl From<DocError> for ApiError {
+    fn from(e: DocError) -> ApiError {
+        match e {
+            DocError::Edit(e) => e.into(),
+            DocError::NotMember => {
+                ApiError::new(StatusCode::FORBIDDEN, "not_member", e.to_string())
+            }
+            DocError::DiskFull => {
+                ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "disk_full", e.to_string())
+            }
+            DocError::Storage(ref cause) => {
+                tracing::error!(%cause, "storage failure");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "storage",
+                    "the edit could not be saved; see the node's log",
+                )
+            }
+            DocError::Closed => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "closed",
+                "the node is shutting down",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "error": { "code": self.code, "message": self.message, "field": self.field }
+        });
+        let mut res = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}

@@ -1,0 +1,68 @@
+//! Command-line arguments.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// The default address of the web UI and API: loopback only, so nothing on the network can
+/// reach a delegate's data.
+pub const DEFAULT_HTTP: &str = "127.0.0.1:7878";
+
+/// A local-first node for a coordination bureau: roster, schedule and liaison notes, kept on
+/// this laptop and synced with the other members' nodes.
+#[derive(Debug, Parser)]
+#[command(name = "bureau", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Data directory of the node [default: $XDG_DATA_HOME/bureau or ~/.local/share/bureau]
+    #[arg(long, global = true, env = "BUREAU_HOME", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 ok, 1 error, 2 usage, 69 no node running, 75 data directory in use by another node, 78 bad configuration.";
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new identity and a new bureau in the data directory.
+    Init {
+        /// Your name, as the other members will see it.
+        #[arg(long)]
+        name: String,
+        /// Title of the bureau.
+        #[arg(
+            long = "bureau",
+            default_value = "Civil Society Bureau",
+            value_name = "TITLE"
+        )]
+        title: String,
+        /// IANA time zone of the venue; meetings are shown in it.
+        #[arg(long, default_value = "Africa/Tunis", value_name = "ZONE")]
+        timezone: String,
+    },
+    /// Run the node: the web UI and API on loopback. Initialises the data directory if needed.
+    Serve {
+        /// Address of the web UI and API (port 0 picks a free port).
+        #[arg(long, default_value = DEFAULT_HTTP, value_name = "ADDR")]
+        http: SocketAddr,
+        /// Fill a new bureau with a realistic sample (groups, members, rooms, three days of
+        /// meetings with clashes, liaison notes).
+        #[arg(long)]
+        demo: bool,
+        /// Your name, used when serve creates a new bureau.
+        #[arg(long)]
+        name: Option<String>,
+        /// IANA time zone of the venue, used when serve creates a new bureau.
+        #[arg(long, default_value = "Africa/Tunis", value_name = "ZONE")]
+        timezone: String,
+    },
+    /// Show the running node's status.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}

@@ -1,0 +1,23 @@
+//! The bureau node: command line, configuration, wiring, shutdown.
+//!
+//! This is the only crate that reads the environment and the command line, installs the
+//! tracing subscriber, or uses `anyhow`. It resolves the raw arguments into per-crate
+//! configuration ([`bureau_doc::DocConfig`], [`bureau_web::WebConfig`]) and wires the crates:
+//!
+//! ```text
+//! serve: open store (lock) -> identity key -> api-token -> bind HTTP -> runtime.json
+//!        -> document actor (loads) -> init/demo if new -> web server
+//!        ... ctrl-c / SIGTERM -> cancel -> web stops -> actor drains and stops -> runtime.json removed
+//! ```
+//!
+//! Exit codes follow sysexits: 0 ok, 1 error, 2 usage, 69 node not running, 75 data directory
+//! in use, 78 bad
+//! configuration.
+
+pub mod cli;
+mod client;
+mod demo;
+mod node;
+
+pub use cli::Cli;
+pub use node::run;

@@ -1,0 +1,356 @@
+//! Running the commands.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+use bureau_doc::{DocConfig, DocHandle};
+use bureau_model::{Edit, InitBureau};
+use bureau_net::{Identity, KEY_FILE};
+use bureau_store::{Store, StoreError};
+use bureau_web::{AppState, WebConfig};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+use crate::cli::{Cli, Command};
+use crate::client;
+
+/// Name of the token file; scripts read it to call the API.
+pub(crate) const TOKEN_FILE: &str = "api-token";
+/// Name of the file describing the running node.
+pub(crate) const RUNTIME_FILE: &str = "runtime.json";
+
+/// An error with the exit code it should end the process with.
+#[derive(Debug)]
+struct Exit(u8);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+impl std::error::Error for Exit {}
+
+/// Runs a parsed command line and returns the process's exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let default_level = match cli.command {
+        Command::Serve { .. } => "info",
+        _ => "warn",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BUREAU_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new(format!("{default_level},hyper=warn"))
+        });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<Exit>())
+                .map_or(1, |x| x.0);
+            let msg: Vec<String> = e
+                .chain()
+                .filter(|c| c.downcast_ref::<Exit>().is_none())
+                .map(ToString::to_string)
+                .collect();
+            eprintln!("error: {}", msg.join(": "));
+            ExitCode::from(code)
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<()> {
+    let data_dir = match cli.data_dir {
+        Some(d) => d,
+        None => default_data_dir().context(Exit(78))?,
+    };
+    match cli.command {
+        Command::Init {
+            name,
+            title,
+            timezone,
+        } => init(&data_dir, &name, &title, &timezone).await,
+        Command::Serve {
+            http,
+            demo,
+            name,
+            timezone,
+        } => serve(&data_dir, http, demo, name, &timezone).await,
+        Command::Status { json } => status(&data_dir, json).await,
+    }
+}
+
+/// `$XDG_DATA_HOME/bureau`, else `~/.local/share/bureau`.
+fn default_data_dir() -> Result<PathBuf> {
+    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(xdg).join("bureau"));
+    }
+    let home = std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| anyhow!("no data directory: set --data-dir or BUREAU_HOME"))?;
+    Ok(PathBuf::from(home).join(".local/share/bureau"))
+}
+
+/// The store, identity and token of a data directory, created where missing.
+struct Opened {
+    store: Store,
+    identity: Identity,
+    token: String,
+}
+
+fn open_dir(data_dir: &Path) -> Result<Opened> {
+    let store = Store::open(data_dir).map_err(|e| match e {
+        StoreError::Locked { .. } => anyhow!(e).context(Exit(75)),
+        other => anyhow!(other).context(format!("cannot open {}", data_dir.display())),
+    })?;
+    let identity = match store.read_file(KEY_FILE)? {
+        Some(bytes) => Identity::from_bytes(&bytes).context(Exit(78))?,
+        None => {
+            let id = Identity::generate();
+            store.write_file(KEY_FILE, &id.to_bytes(), 0o600)?;
+            id
+        }
+    };
+    let token = match store.read_file(TOKEN_FILE)? {
+        Some(bytes) if bytes.len() >= 32 => String::from_utf8_lossy(&bytes).trim().to_owned(),
+        _ => {
+            let token = random_hex(32);
+            store.write_file(TOKEN_FILE, token.as_bytes(), 0o600)?;
+            token
+        }
+    };
+    Ok(Opened {
+        store,
+        identity,
+        token,
+    })
+}
+
+fn random_hex(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    getrandom::fill(&mut buf).expect("the operating system's random source is available");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Creates the bureau in an empty document, with this device as the founder's.
+async fn create_bureau(
+    doc: &DocHandle,
+    identity: &Identity,
+    name: &str,
+    title: &str,
+    timezone: &str,
+) -> Result<()> {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "this laptop".to_owned());
+    doc.edit(Edit::Init(InitBureau {
+        bureau_id: random_hex(16),
+        title: title.to_owned(),
+        timezone: timezone.to_owned(),
+        founder_id: random_hex(8),
+        founder_name: name.to_owned(),
+        device: Some((identity.peer_id(), host)),
+    }))
+    .await
+    .map_err(|e| anyhow!(e).context(Exit(78)))?;
+    Ok(())
+}
+
+async fn init(data_dir: &Path, name: &str, title: &str, timezone: &str) -> Result<()> {
+    let opened = open_dir(data_dir)?;
+    let peer_id = opened.identity.peer_id();
+    let (doc, thread) = DocHandle::open(opened.store, DocConfig::new(peer_id.clone())).await?;
+    if !doc.state().snapshot.meta.bureau_id.is_empty() {
+        bail!(
+            "{} already holds the bureau {:?}; use another --data-dir for a new one",
+            data_dir.display(),
+            doc.state().snapshot.meta.title
+        );
+    }
+    create_bureau(&doc, &opened.identity, name, title, timezone).await?;
+    let bureau_id = doc.state().snapshot.meta.bureau_id.clone();
+    drop(doc);
+    let _ = thread.join();
+    println!(
+        "created the bureau {title:?} ({bureau_id}) in {}",
+        data_dir.display()
+    );
+    println!(
+        "this device is {peer_id}; start it with: bureau serve --data-dir {}",
+        data_dir.display()
+    );
+    Ok(())
+}
+
+async fn serve(
+    data_dir: &Path,
+    http: std::net::SocketAddr,
+    demo: bool,
+    name: Option<String>,
+    timezone: &str,
+) -> Result<()> {
+    let opened = open_dir(data_dir)?;
+    let peer_id = opened.identity.peer_id();
+    let listener = tokio::net::TcpListener::bind(http)
+        .await
+        .with_context(|| format!("cannot listen on {http}; choose another address with --http"))
+        .context(Exit(78))?;
+    let addr = listener.local_addr()?;
+    let mut web = WebConfig::loopback(opened.token.clone(), addr.port());
+    if !addr.ip().is_loopback() {
+        web.allowed_hosts.push(addr.to_string());
+    }
+    let (doc, thread) = DocHandle::open(opened.store, DocConfig::new(peer_id.clone())).await?;
+    let fresh = doc.state().snapshot.meta.bureau_id.is_empty();
+    if fresh {
+        let name = name.unwrap_or_else(|| {
+            if demo {
+                crate::demo::FOUNDER.to_owned()
+            } else {
+                "Bureau member".to_owned()
+            }
+        });
+        create_bureau(
+            &doc,
+            &opened.identity,
+            &name,
+            "Civil Society Bureau",
+            timezone,
+        )
+        .await?;
+        info!("created a new bureau");
+    }
+    if demo {
+        if fresh {
+            crate::demo::populate(&doc)
+                .await
+                .context("filling the demo bureau")?;
+            info!("filled the bureau with demo data");
+        } else {
+            warn!("--demo only fills a new bureau; this one already exists and was left as it is");
+        }
+    }
+    let state = doc.state();
+    let runtime = json!({
+        "pid": std::process::id(),
+        "http": addr.to_string(),
+        "peer_id": peer_id,
+        "listen": [],
+        "bureau_id": state.snapshot.meta.bureau_id,
+    });
+    write_runtime(data_dir, &runtime)?;
+    let cancel = CancellationToken::new();
+    let app = bureau_web::router(AppState {
+        doc: doc.clone(),
+        config: Arc::new(web),
+        cancel: cancel.clone(),
+    });
+    let url = format!("http://{}/?token={}", login_host(addr), opened.token);
+    println!("bureau {:?} is running", state.snapshot.meta.title);
+    println!("open {url}");
+    drop(state);
+    let server = tokio::spawn(bureau_web::serve(listener, app, cancel.clone()));
+    shutdown_signal().await;
+    info!("shutting down");
+    cancel.cancel();
+    let _ = server.await;
+    drop(doc);
+    // The actor ends once every handle is gone; every acknowledged edit is already on disk.
+    let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+    let _ = std::fs::remove_file(data_dir.join(RUNTIME_FILE));
+    info!("stopped");
+    Ok(())
+}
+
+/// The host to put in the login link: loopback addresses as the browser will send them.
+fn login_host(addr: std::net::SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("127.0.0.1:{}", addr.port())
+    } else {
+        addr.to_string()
+    }
+}
+
+fn write_runtime(data_dir: &Path, runtime: &serde_json::Value) -> Result<()> {
+    // Written through a temp file and rename so that a reader never sees half a file.
+    let tmp = data_dir.join(format!("{RUNTIME_FILE}.part"));
+    std::fs::write(&tmp, serde_json::to_vec_pretty(runtime)?)?;
+    std::fs::rename(&tmp, data_dir.join(RUNTIME_FILE))?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("installing a SIGTERM handler works on unix");
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term.recv() => {},
+    }
+}
+
+async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
+    let not_running = || {
+        anyhow!(
+            "no node is running in {}; start one with: bureau serve --data-dir {}",
+            data_dir.display(),
+            data_dir.display()
+        )
+        .context(Exit(69))
+    };
+    let runtime = std::fs::read(data_dir.join(RUNTIME_FILE)).map_err(|_| not_running())?;
+    let runtime: serde_json::Value = serde_json::from_slice(&runtime).map_err(|_| not_running())?;
+    let http = runtime["http"].as_str().ok_or_else(not_running)?.to_owned();
+    let token =
+        std::fs::read_to_string(data_dir.join(TOKEN_FILE)).context("cannot read the api-token")?;
+    let status = client::get_json(&http, "/api/status", token.trim())
+        .await
+        .map_err(|e| anyhow!("{e}").context(Exit(69)))?;
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&status)?);
+        return Ok(());
+    }
+    println!(
+        "bureau:      {} ({})",
+        status["title"].as_str().unwrap_or(""),
+        status["bureau_id"].as_str().unwrap_or("")
+    );
+    println!("this device: {}", status["peer_id"].as_str().unwrap_or(""));
+    println!("web UI:      http://{}/?token={}", http, token.trim());
+    println!(
+        "document:    {} heads, {} findings, {} conflicts",
+        status["heads"].as_array().map_or(0, Vec::len),
+        status["findings"],
+        status["conflicts"]
+    );
+    let peers = status["peers"].as_array().cloned().unwrap_or_default();
+    if peers.is_empty() {
+        println!("peers:       none");
+    }
+    for p in peers {
+        println!("peer:        {p}");
+    }
+    if let Some(q) = status["quarantined"].as_array().filter(|q| !q.is_empty()) {
+        println!(
+            "quarantined: {} file(s) in {}",
+            q.len(),
+            data_dir.join("quarantine").display()
+        );
+    }
+    Ok(())
+}
