@@ -5,10 +5,11 @@
 //! one command plus whatever else is already queued (up to [`MAX_BATCH`]) and handles them as
 //! one batch sharing one fsync.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
+use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 use bureau_model::automerge;
 use bureau_model::{
@@ -20,7 +21,7 @@ use jiff::Timestamp;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, error, info, warn};
 
-use crate::{COMMAND_QUEUE, DocCommand, DocConfig, DocError, DocHandle, DocState};
+use crate::{COMMAND_QUEUE, DocCommand, DocConfig, DocError, DocHandle, DocState, SyncProgress};
 
 /// Chunks accumulated before compacting into a snapshot. Loading costs one automerge call per
 /// file, so a few hundred small chunks load fast; compacting rewrites the whole document, so
@@ -56,6 +57,8 @@ struct Actor {
     author: Option<String>,
     quarantined: Vec<String>,
     version: u64,
+    /// Automerge sync state per connected peer (by peer id).
+    sync_states: HashMap<String, sync::State>,
     state_tx: watch::Sender<Arc<DocState>>,
 }
 
@@ -99,6 +102,32 @@ fn storage_error(e: StoreError) -> DocError {
     }
 }
 
+/// A write waiting for the batch to be durable before its reply is sent.
+enum Pending {
+    Edit(oneshot::Sender<Result<Applied, DocError>>, Result<Applied, DocError>),
+    Sync(oneshot::Sender<Result<SyncProgress, DocError>>, String, Result<(), DocError>),
+}
+
+impl Pending {
+    /// Turns a success into the storage failure that undid it.
+    fn fail(&mut self, e: &DocError) {
+        let err = || match e {
+            DocError::DiskFull => DocError::DiskFull,
+            other => DocError::Storage(other.to_string()),
+        };
+        match self {
+            Pending::Edit(_, res) if res.is_ok() => *res = Err(err()),
+            Pending::Sync(_, _, res) if res.is_ok() => *res = Err(err()),
+            _ => {}
+        }
+    }
+}
+
+/// Store key of a peer's saved sync state.
+fn state_key(peer: &str) -> String {
+    format!("sync-{peer}")
+}
+
 /// Sequence number of a chunk file name (`chunk-{seq:016x}.bin`).
 fn chunk_seq(name: &str) -> Option<u64> {
     let hex = name.strip_prefix("chunk-")?.strip_suffix(".bin")?;
@@ -106,8 +135,24 @@ fn chunk_seq(name: &str) -> Option<u64> {
 }
 
 /// Loads `bytes` into `doc`, turning an automerge panic into an error.
+///
+/// `load_incremental` quietly stops at the first chunk it cannot parse and keeps what came
+/// before, so a file of garbage would "load" as nothing and never be quarantined. The file is
+/// therefore first parsed on its own with partial loads refused; missing dependencies are fine
+/// there, since a chunk builds on the files before it.
 fn load_into(doc: &mut AutoCommit, bytes: &[u8]) -> Result<(), String> {
-    match catch_unwind(AssertUnwindSafe(|| doc.load_incremental(bytes))) {
+    let whole = || {
+        let options =
+            automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
+        match automerge::Automerge::load_with_options(bytes, options) {
+            Ok(_) | Err(automerge::AutomergeError::MissingDeps) => Ok(()),
+            Err(e) => Err(e),
+        }
+    };
+    match catch_unwind(AssertUnwindSafe(|| {
+        whole()?;
+        doc.load_incremental(bytes)
+    })) {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(format!("automerge refused it: {e}")),
         Err(_) => Err("automerge panicked while loading it".to_owned()),
@@ -172,6 +217,7 @@ impl Actor {
             author: None,
             quarantined,
             version: 0,
+            sync_states: HashMap::new(),
             state_tx,
         };
         actor.recompute_all_conflicts();
@@ -196,13 +242,20 @@ impl Actor {
 
     fn handle_batch(&mut self, batch: Vec<DocCommand>) {
         let before = self.doc.get_heads();
-        let mut edits = Vec::new();
+        // Writes (edits and received sync messages) are applied in order; their replies wait
+        // until the batch is durable. Reads and outgoing sync messages are served after that,
+        // so nothing this node sends or shows is lost by a crash.
+        let mut writes = Vec::new();
         let mut reads = Vec::new();
         for cmd in batch {
             match cmd {
                 DocCommand::Edit { edit, reply } => {
                     let res = self.apply(&edit);
-                    edits.push((reply, res));
+                    writes.push(Pending::Edit(reply, res));
+                }
+                DocCommand::SyncReceive { peer, msg, reply } => {
+                    let res = self.receive(&peer, msg);
+                    writes.push(Pending::Sync(reply, peer, res));
                 }
                 other => reads.push(other),
             }
@@ -210,28 +263,45 @@ impl Actor {
         let after = self.doc.get_heads();
         if after != before {
             if let Err(e) = self.persist() {
-                error!(error = %e, "could not make edits durable; they were undone");
+                error!(error = %e, "could not make changes durable; they were undone");
                 self.undo_to(&before);
-                let message = e.to_string();
-                for (_, res) in edits.iter_mut() {
-                    if res.is_ok() {
-                        *res = Err(match e {
-                            DocError::DiskFull => DocError::DiskFull,
-                            _ => DocError::Storage(message.clone()),
-                        });
-                    }
+                // Peers' states may now believe we hold changes we dropped; start afresh.
+                self.sync_states.clear();
+                for w in writes.iter_mut() {
+                    w.fail(&e);
                 }
             } else {
                 self.publish(Some(&before));
                 self.maybe_compact();
             }
         }
-        for (reply, res) in edits {
-            let _ = reply.send(res);
+        let our_heads: Vec<String> = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
+        for w in writes {
+            match w {
+                Pending::Edit(reply, res) => {
+                    let _ = reply.send(res);
+                }
+                Pending::Sync(reply, peer, res) => {
+                    let res = res.map(|()| SyncProgress {
+                        their_heads: self
+                            .sync_states
+                            .get(&peer)
+                            .and_then(|s| s.their_heads.clone())
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|h| h.to_string())
+                            .collect(),
+                        our_heads: our_heads.clone(),
+                    });
+                    let _ = reply.send(res);
+                }
+            }
         }
         for cmd in reads {
             match cmd {
-                DocCommand::Edit { .. } => unreachable!("edits were taken out above"),
+                DocCommand::Edit { .. } | DocCommand::SyncReceive { .. } => {
+                    unreachable!("writes were taken out above")
+                }
                 DocCommand::Save { reply } => {
                     let _ = reply.send(self.doc.save());
                 }
@@ -240,8 +310,114 @@ impl Actor {
                     let _ = reply.send(history(&self.doc, &changes, ty, &id));
                 }
                 DocCommand::Tick => self.publish(None),
+                DocCommand::SyncGenerate { peer, reply } => {
+                    let _ = reply.send(self.generate(&peer));
+                }
+                DocCommand::SyncGone { peer } => self.save_sync_state(&peer),
             }
         }
+    }
+
+    /// The role of a peer in the bureau, or an error if it is not an unrevoked device.
+    fn peer_role(&self, peer: &str) -> Result<Role, DocError> {
+        match self.snapshot.devices.get(peer) {
+            Some(d) if !d.revoked && peer != self.config.peer_id => Ok(d.role),
+            _ => Err(DocError::PeerNotAllowed(peer.to_owned())),
+        }
+    }
+
+    /// The sync state of a peer: in memory, else the one saved at its last disconnect, else
+    /// new. Observers get a read-only state: their changes are never applied.
+    fn sync_state(&mut self, peer: &str, role: Role) -> &mut sync::State {
+        if !self.sync_states.contains_key(peer) {
+            let saved = self
+                .store
+                .get_state(&state_key(peer))
+                .ok()
+                .flatten()
+                .and_then(|b| sync::State::decode(&b).ok())
+                .unwrap_or_default();
+            self.sync_states.insert(peer.to_owned(), saved);
+        }
+        let state = self.sync_states.get_mut(peer).expect("inserted above");
+        state.set_read_only(role == Role::Observer);
+        state
+    }
+
+    fn generate(&mut self, peer: &str) -> Result<Option<Vec<u8>>, DocError> {
+        let role = self.peer_role(peer)?;
+        let mut state = std::mem::take(self.sync_state(peer, role));
+        let msg = self.doc.sync().generate_sync_message(&mut state);
+        self.sync_states.insert(peer.to_owned(), state);
+        Ok(msg.map(sync::Message::encode))
+    }
+
+    fn receive(&mut self, peer: &str, msg: sync::Message) -> Result<(), DocError> {
+        let role = self.peer_role(peer)?;
+        let mut state = std::mem::take(self.sync_state(peer, role));
+        let res = catch_unwind(AssertUnwindSafe(|| {
+            self.doc.sync().receive_sync_message(&mut state, msg)
+        }));
+        match res {
+            Ok(Ok(())) => {
+                self.sync_states.insert(peer.to_owned(), state);
+                Ok(())
+            }
+            Ok(Err(e)) => {
+                // automerge refused the message as a whole; the document is unchanged.
+                self.sync_states.remove(peer);
+                Err(DocError::PeerData {
+                    peer: peer.to_owned(),
+                    reason: e.to_string(),
+                })
+            }
+            Err(_) => {
+                // A panic inside automerge may have left the document half-changed: drop it
+                // and reload what is on disk (every acknowledged change is there).
+                error!(%peer, "automerge panicked on a peer's message; reloading the document from disk");
+                self.sync_states.remove(peer);
+                self.reload();
+                Err(DocError::PeerData {
+                    peer: peer.to_owned(),
+                    reason: "the message made automerge fail; the document was reloaded from disk"
+                        .to_owned(),
+                })
+            }
+        }
+    }
+
+    fn save_sync_state(&mut self, peer: &str) {
+        if let Some(state) = self.sync_states.remove(peer) {
+            if let Err(e) = self.store.put_state(&state_key(peer), &state.encode()) {
+                warn!(%peer, error = %e, "could not save a peer's sync state");
+            }
+        }
+    }
+
+    /// Replaces the in-memory document with what is on disk.
+    fn reload(&mut self) {
+        let loaded = match self.store.load() {
+            Ok(l) => l,
+            Err(e) => {
+                error!(error = %e, "could not reread the document files");
+                return;
+            }
+        };
+        let mut doc = AutoCommit::new();
+        for file in loaded.snapshots.iter().chain(loaded.chunks.iter()) {
+            if let Err(reason) = load_into(&mut doc, &file.bytes) {
+                warn!(file = %file.name, %reason, "a file failed to reload");
+            }
+        }
+        self.doc = doc;
+        self.persisted = self.doc.get_heads();
+        if let Some(author) = self.author.take() {
+            self.set_author(author);
+        }
+        self.sync_states.clear();
+        self.snapshot = Snapshot::hydrate(&self.doc);
+        self.recompute_all_conflicts();
+        self.publish(None);
     }
 
     fn apply(&mut self, edit: &Edit) -> Result<Applied, DocError> {

@@ -72,6 +72,18 @@ pub enum DocError {
     /// This node's device is not (or no longer) a member able to edit.
     #[error("this device is not a member of the bureau; join it with an invite first")]
     NotMember,
+    /// The peer is not an unrevoked device of the bureau; nothing is exchanged with it.
+    #[error("peer {0} is not a member of this bureau")]
+    PeerNotAllowed(String),
+    /// A peer's sync message was refused (malformed, or automerge failed on it); the document
+    /// is as it was before the message.
+    #[error("refused a sync message from {peer}: {reason}")]
+    PeerData {
+        /// The peer that sent it.
+        peer: String,
+        /// What was wrong.
+        reason: String,
+    },
     /// The actor has stopped (the node is shutting down).
     #[error("the document is closed")]
     Closed,
@@ -111,6 +123,39 @@ pub(crate) enum DocCommand {
     },
     /// Recomputes time-dependent findings (overdue items) without a change.
     Tick,
+    /// The next sync message for a peer, if one is due.
+    SyncGenerate {
+        peer: String,
+        reply: oneshot::Sender<Result<Option<Vec<u8>>, DocError>>,
+    },
+    /// A sync message from a peer.
+    SyncReceive {
+        peer: String,
+        msg: automerge::sync::Message,
+        reply: oneshot::Sender<Result<SyncProgress, DocError>>,
+    },
+    /// The peer's session ended: its sync state is saved and dropped from memory.
+    SyncGone { peer: String },
+}
+
+/// Where a sync session stands after a received message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncProgress {
+    /// The peer's heads as it last announced them, hex.
+    pub their_heads: Vec<String>,
+    /// Our heads, hex.
+    pub our_heads: Vec<String>,
+}
+
+impl SyncProgress {
+    /// True only when both sides' heads are equal.
+    pub fn in_sync(&self) -> bool {
+        let mut a = self.their_heads.clone();
+        let mut b = self.our_heads.clone();
+        a.sort();
+        b.sort();
+        a == b
+    }
 }
 
 /// A cheap handle to the document actor. Cloning shares the actor.
@@ -129,6 +174,9 @@ impl std::fmt::Debug for DocCommand {
                 f.debug_tuple("History").field(ty).field(id).finish()
             }
             DocCommand::Tick => f.write_str("Tick"),
+            DocCommand::SyncGenerate { peer, .. } => f.debug_tuple("SyncGenerate").field(peer).finish(),
+            DocCommand::SyncReceive { peer, .. } => f.debug_tuple("SyncReceive").field(peer).finish(),
+            DocCommand::SyncGone { peer } => f.debug_tuple("SyncGone").field(peer).finish(),
         }
     }
 }
@@ -188,6 +236,34 @@ impl DocHandle {
     ) -> Result<Option<Vec<HistoryEntry>>, DocError> {
         self.request(|reply| DocCommand::History { ty, id, reply })
             .await
+    }
+
+    /// The next sync message for `peer` (encoded), or `None` when nothing is due. Refused
+    /// for peers that are not unrevoked devices of the bureau.
+    pub async fn sync_generate(&self, peer: &str) -> Result<Option<Vec<u8>>, DocError> {
+        let peer = peer.to_owned();
+        self.request(|reply| DocCommand::SyncGenerate { peer, reply }).await?
+    }
+
+    /// Applies a sync message from `peer`. The changes it carries are durable when this
+    /// returns. An observer's changes are not applied.
+    pub async fn sync_receive(
+        &self,
+        peer: &str,
+        msg: automerge::sync::Message,
+    ) -> Result<SyncProgress, DocError> {
+        let peer = peer.to_owned();
+        self.request(|reply| DocCommand::SyncReceive { peer, msg, reply }).await?
+    }
+
+    /// Tells the actor the session with `peer` ended, so its sync state is saved. Cancel-safe.
+    pub async fn sync_gone(&self, peer: &str) {
+        let _ = self
+            .tx
+            .send(DocCommand::SyncGone {
+                peer: peer.to_owned(),
+            })
+            .await;
     }
 
     /// Asks the actor to recompute time-dependent findings. Cancel-safe.

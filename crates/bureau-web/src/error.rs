@@ -79,6 +79,9 @@ impl From<DocError> for ApiError {
                     "the edit could not be saved; see the node's log",
                 )
             }
+            DocError::PeerNotAllowed(_) | DocError::PeerData { .. } => {
+                ApiError::new(StatusCode::FORBIDDEN, "peer", e.to_string())
+            }
             DocError::Closed => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "closed",
