@@ -1,0 +1,313 @@
+//! The sync session: one peer, one ordered byte stream, the automerge sync protocol.
+//!
+//! A session knows nothing of the network that carries it: it runs over any
+//! `AsyncRead + AsyncWrite` (a libp2p stream in the node, a `tokio::io::duplex` in tests).
+//!
+//! Wire format (`/bureau/sync/1`): frames of a big-endian `u32` length, then one byte `n`, `n`
+//! bytes naming the document (the bureau id), then one encoded automerge sync message. A
+//! frame longer than [`MAX_FRAME`] ends the session before anything is allocated for it.
+//!
+//! Flow: on start each side sends its first message; then every received message is applied
+//! (through the document actor, which makes its changes durable) and answered, and every
+//! change of the local document triggers a message. The session ends when the stream ends,
+//! the peer sends something hostile, the peer is no longer a member, or it is cancelled; the
+//! actor then saves the peer's sync state for the next connection.
+//!
+//! Defences against a hostile (or broken) member: the frame cap; the [`guard`] that refuses
+//! compressed data inflating past [`MAX_INFLATED`] before automerge sees it; automerge's decode
+//! and apply run under `catch_unwind` (the actor reloads the document from disk after a
+//! panic). Any of these ends this session only; the node and its other sessions go on.
+
+pub mod guard;
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bureau_doc::{DocError, DocHandle, SyncProgress};
+use bureau_model::automerge::sync::Message;
+use thiserror::Error;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, warn};
+
+/// The libp2p protocol name of a sync stream.
+pub const SYNC_PROTOCOL: &str = "/bureau/sync/1";
+
+/// Largest frame accepted or sent. A whole bureau document of the size the project plans for
+/// (thousands of members and meetings, thousands of notes) saves to about 1.5 MB; sixteen times
+/// that leaves room to grow while bounding what one peer can make us buffer.
+pub const MAX_FRAME: usize = 24 * 1024 * 1024;
+
+/// Most bytes the compressed parts of one message may inflate to. Deflate reaches about 1000:1
+/// on adversarial input, so without a cap a 1 MB message can cost gigabytes.
+pub const MAX_INFLATED: usize = 256 * 1024 * 1024;
+
+/// Frames buffered between the reading task and the session. Small: the session applies each
+/// message before reading the next, and a fast peer should feel back-pressure.
+const READ_AHEAD: usize = 4;
+
+/// Why a session ended.
+#[derive(Debug, Error)]
+pub enum SyncError {
+    /// The stream failed or closed in the middle of a frame.
+    #[error("stream error: {0}")]
+    Io(#[from] io::Error),
+    /// The peer announced a frame over the cap.
+    #[error("frame of {len} bytes is over the {cap}-byte limit")]
+    FrameTooLarge {
+        /// Announced length.
+        len: usize,
+        /// The cap.
+        cap: usize,
+    },
+    /// The frame or message could not be parsed.
+    #[error("malformed frame: {0}")]
+    Malformed(String),
+    /// The frame names a document this node does not share with the peer.
+    #[error("frame for unknown document {0:?}")]
+    WrongDocument(String),
+    /// The message's compressed data is unsafe to inflate.
+    #[error(transparent)]
+    Guard(#[from] guard::GuardError),
+    /// The document actor refused the peer or its message.
+    #[error(transparent)]
+    Doc(#[from] DocError),
+}
+
+impl SyncError {
+    /// Whether the peer sent something hostile or broken (as opposed to a closed stream or a
+    /// node shutting down); such peers are logged and may be backed off.
+    pub fn is_peer_fault(&self) -> bool {
+        matches!(
+            self,
+            SyncError::FrameTooLarge { .. }
+                | SyncError::Malformed(_)
+                | SyncError::WrongDocument(_)
+                | SyncError::Guard(_)
+                | SyncError::Doc(DocError::PeerData { .. })
+        )
+    }
+}
+
+/// Byte and message counts of a session, readable while it runs.
+#[derive(Debug, Default)]
+pub struct SessionStats {
+    /// Bytes sent, framing included.
+    pub sent_bytes: AtomicU64,
+    /// Bytes received, framing included.
+    pub received_bytes: AtomicU64,
+    /// Messages sent.
+    pub sent_messages: AtomicU64,
+    /// Messages received.
+    pub received_messages: AtomicU64,
+}
+
+impl SessionStats {
+    fn add(counter: &AtomicU64, n: usize) {
+        counter.fetch_add(n as u64, Ordering::Relaxed);
+    }
+}
+
+/// What the session tells its owner about the peer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeerSync {
+    /// Both sides' heads are equal.
+    pub in_sync: bool,
+    /// When a message from the peer was last applied (RFC 3339).
+    pub last_sync: Option<String>,
+}
+
+/// One frame: the document it names and its payload.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// The document id.
+    pub doc_id: String,
+    /// An encoded automerge sync message.
+    pub payload: Vec<u8>,
+}
+
+/// Reads one frame; `Ok(None)` at a clean end of stream. Refuses an over-cap length before
+/// allocating. Not cancel-safe (a partly read frame is lost), so the session reads from a task
+/// of its own.
+pub async fn read_frame<R: AsyncRead + Unpin>(r: &mut R, cap: usize) -> Result<Option<Frame>, SyncError> {
+    let mut len = [0u8; 4];
+    match r.read_exact(&mut len).await {
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e.into()),
+    }
+    let len = u32::from_be_bytes(len) as usize;
+    if len > cap {
+        return Err(SyncError::FrameTooLarge { len, cap });
+    }
+    if len == 0 {
+        return Err(SyncError::Malformed("empty frame".to_owned()));
+    }
+    let mut buf = vec![0u8; len];
+    r.read_exact(&mut buf).await?;
+    let n = buf[0] as usize;
+    if 1 + n > buf.len() {
+        return Err(SyncError::Malformed("document id runs past the frame".to_owned()));
+    }
+    let doc_id = String::from_utf8(buf[1..1 + n].to_vec())
+        .map_err(|_| SyncError::Malformed("document id is not UTF-8".to_owned()))?;
+    let payload = buf.split_off(1 + n);
+    Ok(Some(Frame { doc_id, payload }))
+}
+
+/// Encodes one frame.
+pub fn encode_frame(doc_id: &str, payload: &[u8]) -> Result<Vec<u8>, SyncError> {
+    let id = doc_id.as_bytes();
+    let n = u8::try_from(id.len())
+        .map_err(|_| SyncError::Malformed("document id longer than 255 bytes".to_owned()))?;
+    let len = 1 + id.len() + payload.len();
+    if len > MAX_FRAME {
+        return Err(SyncError::FrameTooLarge { len, cap: MAX_FRAME });
+    }
+    let mut out = Vec::with_capacity(4 + len);
+    out.extend_from_slice(&(len as u32).to_be_bytes());
+    out.push(n);
+    out.extend_from_slice(id);
+    out.extend_from_slice(payload);
+    Ok(out)
+}
+
+/// Everything a session needs besides its stream.
+#[derive(Clone, Debug)]
+pub struct SessionConfig {
+    /// The remote peer's id (authenticated by the transport).
+    pub peer: String,
+    /// The document both sides sync (the bureau id).
+    pub doc_id: String,
+    /// Ends the session (pause, revocation, shutdown).
+    pub cancel: CancellationToken,
+}
+
+/// Runs one sync session until the stream ends, the peer misbehaves or `cancel` fires.
+/// Returns `Ok(())` for a normal end.
+pub async fn run_session<S>(
+    stream: S,
+    doc: DocHandle,
+    config: SessionConfig,
+    stats: Arc<SessionStats>,
+    status: watch::Sender<PeerSync>,
+) -> Result<(), SyncError>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (mut rd, mut wr) = tokio::io::split(stream);
+    let (frames_tx, mut frames) = mpsc::channel(READ_AHEAD);
+    let reader = tokio::spawn(async move {
+        loop {
+            let res = read_frame(&mut rd, MAX_FRAME).await;
+            let end = !matches!(res, Ok(Some(_)));
+            if frames_tx.send(res).await.is_err() || end {
+                break;
+            }
+        }
+    });
+    let res = session_loop(&mut wr, &mut frames, &doc, &config, &stats, &status).await;
+    reader.abort();
+    let _ = wr.shutdown().await;
+    doc.sync_gone(&config.peer).await;
+    let _ = status.send(PeerSync {
+        in_sync: false,
+        last_sync: status.borrow().last_sync.clone(),
+    });
+    match &res {
+        Ok(()) => debug!(peer = %config.peer, "sync session ended"),
+        Err(e) if e.is_peer_fault() => warn!(peer = %config.peer, error = %e, "sync session ended: the peer sent bad data"),
+        Err(e) => info!(peer = %config.peer, error = %e, "sync session ended"),
+    }
+    res
+}
+
+async fn session_loop<W: AsyncWrite + Unpin>(
+    wr: &mut W,
+    frames: &mut mpsc::Receiver<Result<Option<Frame>, SyncError>>,
+    doc: &DocHandle,
+    config: &SessionConfig,
+    stats: &SessionStats,
+    status: &watch::Sender<PeerSync>,
+) -> Result<(), SyncError> {
+    let mut states = doc.subscribe();
+    let mut their_heads: Option<Vec<String>> = None;
+    send_next(wr, doc, config, stats).await?;
+    loop {
+        tokio::select! {
+            frame = frames.recv() => {
+                let Some(frame) = frame else { return Ok(()) };
+                let Some(frame) = frame? else { return Ok(()) };
+                SessionStats::add(&stats.received_bytes, 5 + frame.doc_id.len() + frame.payload.len());
+                SessionStats::add(&stats.received_messages, 1);
+                if frame.doc_id != config.doc_id {
+                    return Err(SyncError::WrongDocument(frame.doc_id));
+                }
+                let msg = decode(&frame.payload)?;
+                let progress = doc.sync_receive(&config.peer, msg).await?;
+                their_heads = Some(progress.their_heads.clone());
+                report(status, &progress, true);
+                send_next(wr, doc, config, stats).await?;
+            }
+            changed = states.changed() => {
+                if changed.is_err() {
+                    return Ok(());
+                }
+                let ours = states.borrow_and_update().heads.clone();
+                if let Some(theirs) = &their_heads {
+                    let progress = SyncProgress { their_heads: theirs.clone(), our_heads: ours };
+                    report(status, &progress, false);
+                }
+                send_next(wr, doc, config, stats).await?;
+            }
+            () = config.cancel.cancelled() => return Ok(()),
+        }
+    }
+}
+
+fn report(status: &watch::Sender<PeerSync>, progress: &SyncProgress, received: bool) {
+    status.send_modify(|s| {
+        s.in_sync = progress.in_sync();
+        if received {
+            s.last_sync = Some(now_rfc3339());
+        }
+    });
+}
+
+fn now_rfc3339() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+/// Checks a message's compressed data, then decodes it (automerge's decoder is shallow, but
+/// it runs under `catch_unwind` all the same: a panic is the peer's fault, not the node's).
+fn decode(payload: &[u8]) -> Result<Message, SyncError> {
+    let msg = std::panic::catch_unwind(|| Message::decode(payload))
+        .map_err(|_| SyncError::Malformed("the sync message made the decoder fail".to_owned()))?
+        .map_err(|e| SyncError::Malformed(format!("not a sync message: {e}")))?;
+    let mut budget = MAX_INFLATED;
+    for chunk in msg.changes.iter() {
+        guard::check_chunk(chunk, &mut budget)?;
+    }
+    Ok(msg)
+}
+
+async fn send_next<W: AsyncWrite + Unpin>(
+    wr: &mut W,
+    doc: &DocHandle,
+    config: &SessionConfig,
+    stats: &SessionStats,
+) -> Result<(), SyncError> {
+    if let Some(msg) = doc.sync_generate(&config.peer).await? {
+        let frame = encode_frame(&config.doc_id, &msg)?;
+        wr.write_all(&frame).await?;
+        wr.flush().await?;
+        SessionStats::add(&stats.sent_bytes, frame.len());
+        SessionStats::add(&stats.sent_messages, 1);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
