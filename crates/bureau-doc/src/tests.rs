@@ -1,1 +1,620 @@
+//! Tests of the document actor over a real store in a temporary directory.
 
+use std::path::Path;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use bureau_model::{
+    Applied, Edit, EditError, Fields, InitBureau, MeetingFields, MemberFields, RecordType,
+};
+use bureau_store::Store;
+
+use crate::{DocConfig, DocError, DocHandle};
+
+/// Upper bound for anything a test waits on; generous for a loaded CI machine.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+const FOUNDER: &str = "founder";
+
+/// A syntactically valid peer id (20..128 alphanumeric characters).
+fn peer(tag: char) -> String {
+    format!("12D3KooW{}", tag.to_string().repeat(44))
+}
+
+async fn open_with(dir: &Path, config: DocConfig) -> (DocHandle, JoinHandle<()>) {
+    let store = Store::open(dir).expect("open store");
+    DocHandle::open(store, config).await.expect("open actor")
+}
+
+async fn open(dir: &Path) -> (DocHandle, JoinHandle<()>) {
+    open_with(dir, DocConfig::new(peer('A'))).await
+}
+
+/// Drops the handle and waits for the actor thread, so the store's lock is released.
+async fn close(doc: DocHandle, thread: JoinHandle<()>) {
+    drop(doc);
+    tokio::time::timeout(DEADLINE, tokio::task::spawn_blocking(move || thread.join()))
+        .await
+        .expect("the actor thread ends once every handle is gone")
+        .expect("join task")
+        .expect("the actor thread did not panic");
+}
+
+fn init_edit(device: Option<(String, String)>) -> Edit {
+    Edit::Init(InitBureau {
+        bureau_id: "b0b0b0b0".to_owned(),
+        title: "Test bureau".to_owned(),
+        timezone: "Europe/Zurich".to_owned(),
+        founder_id: FOUNDER.to_owned(),
+        founder_name: "Ada Founder".to_owned(),
+        device,
+    })
+}
+
+async fn init(doc: &DocHandle) {
+    let applied = doc
+        .edit(init_edit(Some((peer('A'), "laptop".to_owned()))))
+        .await
+        .expect("init");
+    assert_eq!(applied, Applied::Bureau);
+}
+
+fn member(name: &str) -> Edit {
+    Edit::Create(Fields::Member(MemberFields {
+        name: Some(name.to_owned()),
+        ..MemberFields::default()
+    }))
+}
+
+async fn create_member(doc: &DocHandle, name: &str) -> String {
+    match doc.edit(member(name)).await.expect("create member") {
+        Applied::Record(RecordType::Member, id) => id,
+        other => panic!("unexpected result {other:?}"),
+    }
+}
+
+/// Names of the files in `dir/doc` starting with `prefix`.
+fn doc_files(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("doc"))
+        .expect("read doc dir")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn init_then_create_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    assert!(doc.state().snapshot.meta.bureau_id.is_empty());
+    assert_eq!(doc.state().author, None);
+
+    init(&doc).await;
+    let st = doc.state();
+    assert_eq!(st.snapshot.meta.bureau_id, "b0b0b0b0");
+    assert_eq!(st.snapshot.meta.title, "Test bureau");
+    assert_eq!(st.author.as_deref(), Some(FOUNDER));
+    assert_eq!(st.peer_id, peer('A'));
+    assert!(st.snapshot.members.contains_key(FOUNDER));
+    assert!(st.snapshot.devices.contains_key(&peer('A')));
+    assert_eq!(st.heads.len(), 1);
+
+    let id = create_member(&doc, "Grace").await;
+    let meeting = doc
+        .edit(Edit::Create(Fields::Meeting(MeetingFields {
+            title: Some("Bureau call".to_owned()),
+            start: Some("2025-11-16T09:00:00+01:00".to_owned()),
+            end: Some("2025-11-16T10:00:00+01:00".to_owned()),
+            members: Some(vec![id.clone()]),
+            ..MeetingFields::default()
+        })))
+        .await
+        .expect("create meeting");
+    let Applied::Record(RecordType::Meeting, mid) = meeting else {
+        panic!("unexpected result {meeting:?}");
+    };
+    let st = doc.state();
+    assert_eq!(st.snapshot.members[&id].name, "Grace");
+    assert_eq!(st.snapshot.members[&id].stamp.updated_by, FOUNDER);
+    assert_eq!(st.snapshot.meetings[&mid].title, "Bureau call");
+    assert_eq!(st.snapshot.meetings[&mid].members, vec![id]);
+
+    // A second init is refused.
+    let err = doc.edit(init_edit(None)).await.unwrap_err();
+    assert!(
+        matches!(err, DocError::Edit(EditError::AlreadyInitialised)),
+        "{err:?}"
+    );
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn acknowledged_edit_is_visible_immediately() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    for i in 0..10 {
+        let before = doc.state().version;
+        let name = format!("Member {i}");
+        let id = create_member(&doc, &name).await;
+        // No waiting: the state was published before the reply was sent.
+        let st = doc.state();
+        assert!(st.version > before, "version did not move");
+        assert_eq!(
+            st.snapshot.members.get(&id).map(|m| m.name.as_str()),
+            Some(name.as_str()),
+            "edit {i} not visible right after its acknowledgement"
+        );
+        let renamed = format!("Renamed {i}");
+        doc.edit(Edit::Update {
+            id: id.clone(),
+            fields: Fields::Member(MemberFields {
+                name: Some(renamed.clone()),
+                ..MemberFields::default()
+            }),
+        })
+        .await
+        .expect("update");
+        assert_eq!(doc.state().snapshot.members[&id].name, renamed);
+    }
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_concurrent_edits_all_land() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    let tasks: Vec<_> = (0..50)
+        .map(|i| {
+            let doc = doc.clone();
+            tokio::spawn(async move {
+                let name = format!("Concurrent {i}");
+                let id = create_member(&doc, &name).await;
+                // Read-your-writes holds for each writer even in a shared batch.
+                assert_eq!(
+                    doc.state()
+                        .snapshot
+                        .members
+                        .get(&id)
+                        .map(|m| m.name.clone()),
+                    Some(name.clone())
+                );
+                (id, name)
+            })
+        })
+        .collect();
+    let mut created = Vec::new();
+    for t in tasks {
+        created.push(
+            tokio::time::timeout(DEADLINE, t)
+                .await
+                .expect("edit within deadline")
+                .expect("task"),
+        );
+    }
+    let ids: std::collections::BTreeSet<&String> = created.iter().map(|(id, _)| id).collect();
+    assert_eq!(ids.len(), 50, "ids must be distinct");
+    let st = doc.state();
+    assert_eq!(st.snapshot.members.len(), 51, "50 members plus the founder");
+    for (id, name) in &created {
+        assert_eq!(&st.snapshot.members[id].name, name);
+    }
+    close(doc, thread).await;
+
+    // Durable too.
+    let (doc, thread) = open(tmp.path()).await;
+    let st = doc.state();
+    assert_eq!(st.snapshot.members.len(), 51);
+    for (id, name) in &created {
+        assert_eq!(&st.snapshot.members[id].name, name);
+    }
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reopening_shows_every_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        ids.push((create_member(&doc, &format!("Durable {i}")).await, i));
+    }
+    doc.edit(Edit::Archive {
+        ty: RecordType::Member,
+        id: ids[0].0.clone(),
+    })
+    .await
+    .expect("archive");
+    let heads = doc.state().heads.clone();
+    close(doc, thread).await;
+
+    let (doc, thread) = open(tmp.path()).await;
+    let st = doc.state();
+    assert_eq!(st.heads, heads);
+    assert_eq!(st.snapshot.meta.bureau_id, "b0b0b0b0");
+    assert_eq!(
+        st.author.as_deref(),
+        Some(FOUNDER),
+        "author adopted from device"
+    );
+    for (id, i) in &ids {
+        assert_eq!(st.snapshot.members[id].name, format!("Durable {i}"));
+    }
+    assert!(st.snapshot.members[&ids[0].0].stamp.archived);
+    assert!(st.quarantined.is_empty());
+    // The reopened node can keep editing.
+    let id = create_member(&doc, "After restart").await;
+    assert!(doc.state().snapshot.members.contains_key(&id));
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_edits_change_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    let id = create_member(&doc, "Existing").await;
+    let before = doc.state();
+    let chunks_before = doc_files(tmp.path(), "chunk-");
+
+    let err = doc.edit(member("   ")).await.unwrap_err();
+    assert!(
+        matches!(&err, DocError::Edit(EditError::Invalid { field, .. }) if field == "name"),
+        "{err:?}"
+    );
+    let err = doc
+        .edit(Edit::Update {
+            id: id.clone(),
+            fields: Fields::Member(MemberFields {
+                email: Some("not an address".to_owned()),
+                ..MemberFields::default()
+            }),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, DocError::Edit(EditError::Invalid { field, .. }) if field == "email"),
+        "{err:?}"
+    );
+    let err = doc
+        .edit(Edit::Update {
+            id: "nope".to_owned(),
+            fields: Fields::Member(MemberFields::default()),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DocError::Edit(EditError::NotFound { .. })),
+        "{err:?}"
+    );
+    let err = doc
+        .edit(Edit::Create(Fields::Meeting(MeetingFields {
+            title: Some("Backwards".to_owned()),
+            start: Some("2025-11-16T10:00:00+01:00".to_owned()),
+            end: Some("2025-11-16T09:00:00+01:00".to_owned()),
+            ..MeetingFields::default()
+        })))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, DocError::Edit(EditError::Invalid { field, .. }) if field == "end"),
+        "{err:?}"
+    );
+
+    let after = doc.state();
+    assert_eq!(after.heads, before.heads);
+    assert_eq!(after.version, before.version, "nothing was published");
+    assert_eq!(after.snapshot.members.len(), before.snapshot.members.len());
+    assert_eq!(after.snapshot.members[&id].email, "");
+    assert_eq!(
+        doc_files(tmp.path(), "chunk-"),
+        chunks_before,
+        "nothing written"
+    );
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn edit_before_any_bureau_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    let err = doc.edit(member("Too early")).await.unwrap_err();
+    assert!(
+        matches!(err, DocError::Edit(EditError::NoBureau)),
+        "{err:?}"
+    );
+    assert!(doc.state().heads.is_empty());
+    assert!(doc_files(tmp.path(), "chunk-").is_empty());
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn node_outside_the_devices_is_not_a_member() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    // The bureau is founded with another device's peer id: this node may not edit.
+    doc.edit(init_edit(Some((peer('B'), "other laptop".to_owned()))))
+        .await
+        .expect("init");
+    let heads = doc.state().heads.clone();
+    let err = doc.edit(member("Intruder")).await.unwrap_err();
+    assert!(matches!(err, DocError::NotMember), "{err:?}");
+    assert_eq!(doc.state().heads, heads);
+    close(doc, thread).await;
+
+    // Also after a restart, and also without any device at all.
+    let (doc, thread) = open(tmp.path()).await;
+    let err = doc.edit(member("Intruder")).await.unwrap_err();
+    assert!(matches!(err, DocError::NotMember), "{err:?}");
+    close(doc, thread).await;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    doc.edit(init_edit(None)).await.expect("init");
+    let err = doc.edit(member("Nobody")).await.unwrap_err();
+    assert!(matches!(err, DocError::NotMember), "{err:?}");
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscribe_wakes_after_an_edit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    let mut rx = doc.subscribe();
+    let seen = rx.borrow_and_update().version;
+
+    let writer = {
+        let doc = doc.clone();
+        tokio::spawn(async move { create_member(&doc, "Wake up").await })
+    };
+    // Woken (possibly more than once) until a state holding the edit arrives.
+    let st = tokio::time::timeout(DEADLINE, async {
+        loop {
+            rx.changed().await.expect("actor alive");
+            let st = rx.borrow_and_update().clone();
+            if st.snapshot.members.values().any(|m| m.name == "Wake up") {
+                return st;
+            }
+        }
+    })
+    .await
+    .expect("woken with the edit before the deadline");
+    assert!(st.version > seen);
+    let id = writer.await.expect("writer");
+    assert!(st.snapshot.members.contains_key(&id));
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn compaction_replaces_chunks_by_a_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = DocConfig {
+        compact_chunks: 5,
+        ..DocConfig::new(peer('A'))
+    };
+    let (doc, thread) = open_with(tmp.path(), config.clone()).await;
+    init(&doc).await;
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        // Sequential, so every edit is its own batch and its own chunk.
+        ids.push(create_member(&doc, &format!("Compact {i}")).await);
+    }
+    let heads = doc.state().heads.clone();
+    close(doc, thread).await;
+
+    let chunks = doc_files(tmp.path(), "chunk-");
+    let snapshots = doc_files(tmp.path(), "snapshot-");
+    assert!(
+        chunks.len() < 5,
+        "21 chunks were written; compaction should have left fewer than 5, found {chunks:?}"
+    );
+    assert!(!snapshots.is_empty(), "no snapshot written");
+    assert!(
+        snapshots.len() <= 2,
+        "at most two generations kept: {snapshots:?}"
+    );
+
+    let (doc, thread) = open_with(tmp.path(), config).await;
+    let st = doc.state();
+    assert_eq!(st.heads, heads);
+    assert_eq!(st.snapshot.members.len(), 21);
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(st.snapshot.members[id].name, format!("Compact {i}"));
+    }
+    assert!(st.quarantined.is_empty());
+    // Writing after a compaction and a restart still works and survives another restart.
+    let id = create_member(&doc, "After compaction").await;
+    let heads = doc.state().heads.clone();
+    close(doc, thread).await;
+    let (doc, thread) = open(tmp.path()).await;
+    assert_eq!(doc.state().heads, heads);
+    assert!(doc.state().snapshot.members.contains_key(&id));
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn garbage_payload_is_quarantined_and_the_rest_survives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    let a = create_member(&doc, "Survivor A").await;
+    let b = create_member(&doc, "Survivor B").await;
+    let heads = doc.state().heads.clone();
+    close(doc, thread).await;
+
+    // A chunk whose store framing (magic, kind, length, CRC) is valid but whose payload is
+    // not automerge: the store accepts it, automerge must not.
+    let bad_seq = {
+        let mut store = Store::open(tmp.path()).expect("open store");
+        store.load().expect("load");
+        store
+            .append(b"this is certainly not an automerge change chunk")
+            .expect("append")
+    };
+    let bad_name = format!("chunk-{bad_seq:016x}.bin");
+    assert!(doc_files(tmp.path(), "chunk-").contains(&bad_name));
+
+    let (doc, thread) = open(tmp.path()).await;
+    let st = doc.state();
+    assert!(
+        st.quarantined.iter().any(|q| q.starts_with(&bad_name)),
+        "quarantined: {:?}",
+        st.quarantined
+    );
+    assert!(!doc_files(tmp.path(), "chunk-").contains(&bad_name));
+    assert!(tmp.path().join("quarantine").join(&bad_name).exists());
+    assert_eq!(st.heads, heads);
+    assert_eq!(st.snapshot.members[&a].name, "Survivor A");
+    assert_eq!(st.snapshot.members[&b].name, "Survivor B");
+    // The node keeps working, and the report survives a restart.
+    let c = create_member(&doc, "Survivor C").await;
+    close(doc, thread).await;
+    let (doc, thread) = open(tmp.path()).await;
+    let st = doc.state();
+    assert!(st.quarantined.iter().any(|q| q.starts_with(&bad_name)));
+    assert!(st.snapshot.members.contains_key(&c));
+    assert!(st.snapshot.members.contains_key(&a));
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn valid_changes_followed_by_garbage_are_quarantined() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    let a = create_member(&doc, "Kept").await;
+    let heads = doc.state().heads.clone();
+    close(doc, thread).await;
+
+    // The last chunk's automerge bytes with junk after them, stored with valid framing:
+    // automerge's incremental load would take the valid prefix and silently drop the rest.
+    let bad_seq = {
+        let mut store = Store::open(tmp.path()).expect("open store");
+        let loaded = store.load().expect("load");
+        let mut bytes = loaded.chunks.last().expect("a chunk").bytes.clone();
+        bytes.extend_from_slice(b"trailing junk that is no automerge chunk");
+        store.append(&bytes).expect("append")
+    };
+    let bad_name = format!("chunk-{bad_seq:016x}.bin");
+
+    let (doc, thread) = open(tmp.path()).await;
+    let st = doc.state();
+    assert!(
+        st.quarantined.iter().any(|q| q.starts_with(&bad_name)),
+        "quarantined: {:?}",
+        st.quarantined
+    );
+    assert_eq!(st.heads, heads);
+    assert_eq!(st.snapshot.members[&a].name, "Kept");
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn garbage_as_the_only_file_is_quarantined() {
+    let tmp = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(tmp.path()).expect("open store");
+        store.load().expect("load");
+        store
+            .append(&[0x85, 0x6f, 0x4a, 0x83, 1, 2, 3])
+            .expect("append");
+    }
+    let (doc, thread) = open(tmp.path()).await;
+    let st = doc.state();
+    assert_eq!(st.quarantined.len(), 1, "{:?}", st.quarantined);
+    assert!(st.heads.is_empty());
+    // The node can still found a bureau.
+    init(&doc).await;
+    create_member(&doc, "Fresh").await;
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn history_lists_changes_with_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    let id = create_member(&doc, "Historic").await;
+    doc.edit(Edit::Update {
+        id: id.clone(),
+        fields: Fields::Member(MemberFields {
+            email: Some("historic@example.org".to_owned()),
+            ..MemberFields::default()
+        }),
+    })
+    .await
+    .expect("update");
+
+    let entries = doc
+        .history(RecordType::Member, id.clone())
+        .await
+        .expect("history")
+        .expect("the record exists");
+    assert_eq!(entries.len(), 2, "{entries:#?}");
+    assert!(
+        entries[0].fields.iter().any(|f| f == "name"),
+        "{entries:#?}"
+    );
+    assert_eq!(entries[0].message, format!("create member {id}"));
+    assert!(
+        entries[1].fields.iter().any(|f| f == "email"),
+        "{entries:#?}"
+    );
+    assert!(
+        !entries[1].fields.iter().any(|f| f == "name"),
+        "{entries:#?}"
+    );
+    assert_eq!(entries[1].message, format!("update member {id}"));
+    for e in &entries {
+        assert_eq!(e.author, FOUNDER);
+        assert!(!e.at.is_empty());
+        assert_eq!(e.change.len(), 64, "a change hash in hex");
+    }
+
+    let missing = doc
+        .history(RecordType::Member, "missing".to_owned())
+        .await
+        .expect("history");
+    assert!(missing.is_none());
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn save_returns_a_loadable_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    create_member(&doc, "Saved").await;
+    let bytes = doc.save().await.expect("save");
+    let mut loaded = bureau_model::automerge::AutoCommit::load(&bytes).expect("load");
+    let heads: Vec<String> = loaded.get_heads().iter().map(|h| h.to_string()).collect();
+    assert_eq!(heads, doc.state().heads);
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_releases_the_lock_and_ends_subscriptions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    let mut rx = doc.subscribe();
+    rx.borrow_and_update();
+    close(doc, thread).await;
+    // The store's lock is free again once the thread was joined.
+    let store = Store::open(tmp.path()).expect("lock released");
+    drop(store);
+    // A subscriber outliving the actor sees the channel closed, not a hang.
+    let res = tokio::time::timeout(DEADLINE, rx.changed())
+        .await
+        .expect("no hang");
+    assert!(res.is_err());
+}

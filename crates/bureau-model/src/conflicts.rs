@@ -110,6 +110,8 @@ fn walk<D: ReadDoc>(
             .filter(|(i, v)| !values[..*i].iter().any(|w| w.value == v.value))
             .count();
         if distinct > 1 {
+            // get_all lists the values oldest op first; the one shown by default is the last.
+            values.reverse();
             out.push(Conflict {
                 ty,
                 id: id.to_owned(),

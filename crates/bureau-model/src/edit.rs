@@ -475,6 +475,19 @@ fn migrate(doc: &mut AutoCommit, meta: &ObjId) -> Result<Applied, EditError> {
     Ok(Applied::Bureau)
 }
 
+/// The sets and maps a record of each type holds, created along with the record.
+fn nested_maps(ty: RecordType) -> &'static [&'static str] {
+    match ty {
+        RecordType::Member => &["languages"],
+        RecordType::Group => &["focal_points", "status_history"],
+        RecordType::Review => &["decisions"],
+        RecordType::Room => &["booths", "equipment"],
+        RecordType::Meeting => &["languages", "resources", "groups", "members"],
+        RecordType::Note => &["actions"],
+        RecordType::Device | RecordType::Body => &[],
+    }
+}
+
 /// Writes the fields of one record, validating each before anything is written.
 struct Writer<'d, 'c, 'a> {
     doc: &'d mut AutoCommit,
@@ -554,6 +567,14 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             Fields::Body(f) => self.body(f),
             Fields::Note(f) => self.note(f),
         }?;
+        if self.creating {
+            // Nested maps are made with the record: if two replicas each made a missing one
+            // concurrently, one map (and everything put into it) would lose the merge.
+            let obj = self.obj();
+            for key in nested_maps(self.ty) {
+                get_or_put_map(self.doc, &obj, key);
+            }
+        }
         self.finish();
         Ok(())
     }
@@ -667,6 +688,8 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         self.put_opt_str(&obj, "date", &f.date);
         if let Some(notes) = &f.notes {
             put_text(self.doc, &obj, "notes", notes);
+        } else if self.creating {
+            put_text(self.doc, &obj, "notes", "");
         }
         if let Some(decisions) = &f.decisions {
             let map = get_or_put_map(self.doc, &obj, "decisions");
@@ -1034,18 +1057,20 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
 }
 
 /// Finds the map and key that a dotted conflict path (`name`, `actions.<id>.done`) names.
+/// Keys may hold dots themselves (a resource named `screen 2.5m`), so each reading of the path
+/// as nested keys is tried until one names an existing value.
 pub(crate) fn resolve_path<D: ReadDoc>(
     doc: &D,
     record: &ObjId,
     path: &str,
 ) -> Option<(ObjId, String)> {
-    let mut parts: Vec<&str> = path.split('.').collect();
-    let key = parts.pop()?.to_owned();
-    let mut obj = record.clone();
-    for p in parts {
-        obj = map_at(doc, &obj, p)?;
+    if matches!(doc.get(record, path), Ok(Some(_))) {
+        return Some((record.clone(), path.to_owned()));
     }
-    Some((obj, key))
+    path.match_indices('.').find_map(|(i, _)| {
+        let child = map_at(doc, record, &path[..i])?;
+        resolve_path(doc, &child, &path[i + 1..])
+    })
 }
 
 fn stamp(doc: &mut AutoCommit, obj: &ObjId, ctx: &Ctx<'_>) {

@@ -71,6 +71,18 @@ pub fn history<D: ReadDoc>(
     let coll_id = legacy_id(&coll)?;
     let mut objects = BTreeMap::new();
     objects_of(doc, &rec, None, &mut objects);
+    // Automerge writes the author into an actor's first change only; later changes of that
+    // actor are attributed through it.
+    let authors: BTreeMap<&automerge::ActorId, String> = changes
+        .iter()
+        .filter_map(|c| {
+            let author = c.author()?;
+            Some((
+                c.actor_id(),
+                String::from_utf8_lossy(author.as_bytes()).into_owned(),
+            ))
+        })
+        .collect();
     let mut out = Vec::new();
     for change in changes {
         let expanded = change.decode();
@@ -106,10 +118,7 @@ pub fn history<D: ReadDoc>(
             at: Timestamp::from_millisecond(change.timestamp())
                 .map(|t| t.to_string())
                 .unwrap_or_default(),
-            author: change
-                .author()
-                .map(|a| String::from_utf8_lossy(a.as_bytes()).into_owned())
-                .unwrap_or_default(),
+            author: authors.get(change.actor_id()).cloned().unwrap_or_default(),
             change: change.hash().to_string(),
             message: change.message().unwrap_or_default().to_owned(),
             fields,

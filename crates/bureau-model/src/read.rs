@@ -77,14 +77,26 @@ impl Snapshot {
     pub fn refresh<D: ReadDoc>(&mut self, doc: &D, touched: &[(RecordType, String)]) {
         let mut problems = Vec::new();
         self.meta = read_meta(doc, &mut problems);
-        self.problems.retain(|p| {
-            p.record
-                .as_ref()
-                .is_some_and(|r| !touched.iter().any(|t| t == r))
+        self.problems.retain(|p| match &p.record {
+            Some(r) => !touched.iter().any(|t| t == r),
+            // Meta's problems were read again above; a broken collection's stay unless re-read.
+            None => {
+                p.path != "meta"
+                    && !p.path.starts_with("meta.")
+                    && !touched.iter().any(|(ty, _)| p.path == ty.collection())
+            }
         });
         for (ty, id) in touched {
             self.remove(*ty, id);
-            let Some(coll) = collection_obj(doc, *ty, &mut problems) else {
+            // A broken collection is reported once, however many of its records were touched.
+            let mut found = Vec::new();
+            let coll = collection_obj(doc, *ty, &mut found);
+            for p in found {
+                if !problems.contains(&p) {
+                    problems.push(p);
+                }
+            }
+            let Some(coll) = coll else {
                 continue;
             };
             if doc.get(&coll, id.as_str()).ok().flatten().is_some() {

@@ -53,6 +53,7 @@ use std::fs::{self, DirBuilder, File, OpenOptions, Permissions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tracing::{debug, error, info, warn};
@@ -906,19 +907,18 @@ impl Store {
         Ok(())
     }
 
+    /// A handle for this data directory's small named files that can live apart from the
+    /// store (the store itself moves into the document actor).
+    pub fn files(&self) -> Files {
+        Files {
+            data_dir: self.data_dir.clone(),
+            // A separate range of temp-name counters, so the two never pick the same name.
+            tmp_counter: Arc::new(AtomicU64::new(1 << 40)),
+        }
+    }
+
     fn check_plain_name(&self, op: &'static str, name: &str) -> Result<(), StoreError> {
-        let why = if name.is_empty() {
-            "file name is empty"
-        } else if name == "." || name == ".." || name.contains('/') || name.contains('\0') {
-            "not a plain file name"
-        } else if name.ends_with(TMP_SUFFIX) {
-            "names ending in .tmp are reserved for temporary files"
-        } else if RESERVED_NAMES.contains(&name) {
-            "name is reserved for the store itself"
-        } else {
-            return Ok(());
-        };
-        Err(invalid_input(op, &self.data_dir, name, why))
+        check_plain_name(&self.data_dir, op, name)
     }
 
     /// Durably stores a small blob under `key` in `state/`, framed with a CRC
@@ -997,17 +997,78 @@ impl Store {
         mode: u32,
     ) -> Result<(), StoreError> {
         let n = self.tmp_counter.fetch_add(1, Ordering::Relaxed);
-        // Hidden and suffixed so it is obviously not a real file and gets
-        // swept at the next open if we crash before the rename.
-        let tmp = dir.join(format!(".{name}.{n}{TMP_SUFFIX}"));
-        let path = dir.join(name);
-        let written = write_tmp(&tmp, parts, mode)
-            .and_then(|()| fs::rename(&tmp, &path).map_err(|e| io_error("rename", &tmp, e)));
-        if let Err(err) = written {
-            remove_quietly(&tmp);
-            return Err(err);
+        write_durable_in(dir, name, parts, mode, n)
+    }
+}
+
+fn check_plain_name(data_dir: &Path, op: &'static str, name: &str) -> Result<(), StoreError> {
+    let why = if name.is_empty() {
+        "file name is empty"
+    } else if name == "." || name == ".." || name.contains('/') || name.contains('\0') {
+        "not a plain file name"
+    } else if name.ends_with(TMP_SUFFIX) {
+        "names ending in .tmp are reserved for temporary files"
+    } else if RESERVED_NAMES.contains(&name) {
+        "name is reserved for the store itself"
+    } else {
+        return Ok(());
+    };
+    Err(invalid_input(op, data_dir, name, why))
+}
+
+/// Writes `parts` to `dir/name` durably: temp file, fsync, rename, fsync of the directory.
+fn write_durable_in(
+    dir: &Path,
+    name: &str,
+    parts: &[&[u8]],
+    mode: u32,
+    n: u64,
+) -> Result<(), StoreError> {
+    // Hidden and suffixed so it is obviously not a real file and gets swept at the next open
+    // if we crash before the rename.
+    let tmp = dir.join(format!(".{name}.{n}{TMP_SUFFIX}"));
+    let path = dir.join(name);
+    let written = write_tmp(&tmp, parts, mode)
+        .and_then(|()| fs::rename(&tmp, &path).map_err(|e| io_error("rename", &tmp, e)));
+    if let Err(err) = written {
+        remove_quietly(&tmp);
+        return Err(err);
+    }
+    sync_dir(dir)
+}
+
+/// The data directory's small named files (identity, token, remembered peers, invites),
+/// usable by whoever the store handed it to. The store's lock keeps other nodes out; writes
+/// are as durable as the store's own.
+#[derive(Clone, Debug)]
+pub struct Files {
+    data_dir: PathBuf,
+    tmp_counter: Arc<AtomicU64>,
+}
+
+impl Files {
+    /// Durably writes a small named file in the data directory (same rules as
+    /// [`Store::write_file`]).
+    pub fn write_file(&self, name: &str, bytes: &[u8], mode: u32) -> Result<(), StoreError> {
+        check_plain_name(&self.data_dir, "write", name)?;
+        let n = self.tmp_counter.fetch_add(1, Ordering::Relaxed);
+        write_durable_in(&self.data_dir, name, &[bytes], mode & 0o777, n)
+    }
+
+    /// Reads a named file; `None` if it does not exist.
+    pub fn read_file(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        check_plain_name(&self.data_dir, "read", name)?;
+        let path = self.data_dir.join(name);
+        match fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_error("read", &path, e)),
         }
-        sync_dir(dir)
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
     }
 }
 

@@ -595,7 +595,7 @@ pub(super) fn touched(doc: &mut AutoCommit, before: &[ChangeHash]) -> Vec<(Recor
             [(_, coll)] => match &p.action {
                 automerge::PatchAction::PutMap { key, .. }
                 | automerge::PatchAction::DeleteMap { key } => {
-                    (coll.clone(), Prop::Map(key.clone().into()))
+                    (coll.clone(), Prop::Map(key.clone()))
                 }
                 _ => continue,
             },
@@ -695,15 +695,15 @@ fn step(
         }
         _ => {
             let snap = reps[i].snap();
-            if let Some(edit) = edit_for(op, &snap, &reps[i]) {
-                if reps[i].apply(&edit).is_err() {
-                    prop_assert_eq!(
-                        reps[i].doc.get_heads(),
-                        before.clone(),
-                        "refused {:?} wrote",
-                        edit
-                    );
-                }
+            if let Some(edit) = edit_for(op, &snap, &reps[i])
+                && reps[i].apply(&edit).is_err()
+            {
+                prop_assert_eq!(
+                    reps[i].doc.get_heads(),
+                    before.clone(),
+                    "refused {:?} wrote",
+                    edit
+                );
             }
         }
     }

@@ -382,10 +382,11 @@ fn group_without_focal_point() {
         id: amina.clone(),
     });
     let found = r.findings(NOW);
-    let groups: Vec<_> = of_kind(&found, FindingKind::GroupWithoutFocalPoint)
+    let mut groups: Vec<_> = of_kind(&found, FindingKind::GroupWithoutFocalPoint)
         .iter()
         .map(|f| f.refs[0].id.clone())
         .collect();
+    groups.sort();
     assert_eq!(groups, {
         let mut v = vec![lonely.clone(), held.clone()];
         v.sort();

@@ -57,7 +57,6 @@ fn meeting_history_lists_creation_and_each_authors_updates() {
     assert_eq!(created.message, format!("create meeting {m}"));
     assert_eq!(created.at, "2025-11-02T09:00:00Z");
 
-    eprintln!("{h:#?}");
     let by = |author: &str| {
         h.iter()
             .find(|e| e.author == author && e.message.starts_with("update"))
@@ -85,6 +84,17 @@ fn meeting_history_lists_creation_and_each_authors_updates() {
             == 1
     );
     assert_eq!(history(&a.doc, &changes, RecordType::Meeting, "nope"), None);
+
+    // Authors survive saving and loading the document.
+    let mut loaded = automerge::AutoCommit::load(&a.doc.save()).unwrap();
+    let changes = loaded.get_changes(&[]);
+    let again = history(&loaded, &changes, RecordType::Meeting, &m).unwrap();
+    let authors = |h: &[HistoryEntry]| {
+        let mut v: Vec<String> = h.iter().map(|e| e.author.clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(authors(&again), authors(&h));
 }
 
 #[test]
@@ -126,7 +136,6 @@ fn nested_fields_are_named_by_their_record_field() {
     assert_eq!(h.len(), 3, "{h:#?}");
     assert!(h[1].fields.contains(&"actions".to_owned()), "{:?}", h[1]);
     assert!(h[2].fields.contains(&"actions".to_owned()), "{:?}", h[2]);
-    eprintln!("{h:#?}");
     assert!(h.iter().all(|e| e.author == "founder"));
     let h = history(&r.doc, &changes, RecordType::Meeting, &m).unwrap();
     assert!(h[1].fields.contains(&"languages".to_owned()), "{:?}", h[1]);

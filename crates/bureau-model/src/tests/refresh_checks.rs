@@ -182,3 +182,38 @@ fn refresh_keeps_problems_of_untouched_records_and_drops_fixed_ones() {
     assert!(snap.problems.is_empty(), "{:?}", snap.problems);
     assert_eq!(snap.members[&m1].name, "First, fixed");
 }
+
+#[test]
+fn refresh_keeps_problems_of_broken_collections() {
+    let mut r = Replica::init("founder");
+    let m1 = r.ok(new_member("First"));
+    let m2 = r.ok(new_member("Second"));
+    // A foreign writer replaced the rooms and meetings collections with plain values.
+    r.doc.put(automerge::ROOT, "rooms", "gone").unwrap();
+    r.doc.put(automerge::ROOT, "meetings", 7_i64).unwrap();
+    r.doc.commit();
+    let mut snap = r.snap();
+    assert_eq!(snap.problems.len(), 2, "{:?}", snap.problems);
+
+    // A change to members only: the broken collections are still reported.
+    r.ok(Edit::Update {
+        id: m1.clone(),
+        fields: Fields::Member(MemberFields {
+            name: Some("First!".to_owned()),
+            ..Default::default()
+        }),
+    });
+    snap.refresh(&r.doc, &[(RecordType::Member, m1)]);
+    assert_eq!(snap, r.snap());
+
+    // Touching several records of a broken collection reports it once.
+    snap.refresh(
+        &r.doc,
+        &[
+            (RecordType::Room, "x".to_owned()),
+            (RecordType::Room, "y".to_owned()),
+            (RecordType::Member, m2),
+        ],
+    );
+    assert_eq!(snap, r.snap());
+}
