@@ -319,7 +319,15 @@ impl Actor {
     }
 
     /// The role of a peer in the bureau, or an error if it is not an unrevoked device.
+    ///
+    /// A node whose document holds no bureau yet (it is joining) has no devices map to check
+    /// and nothing to protect: it syncs with whichever peer the caller hands it (the network
+    /// layer only does so with the inviter, after a successful join), and learns the allow-list
+    /// from what it receives.
     fn peer_role(&self, peer: &str) -> Result<Role, DocError> {
+        if peer != self.config.peer_id && self.snapshot.meta.bureau_id.is_empty() {
+            return Ok(Role::Editor);
+        }
         match self.snapshot.devices.get(peer) {
             Some(d) if !d.revoked && peer != self.config.peer_id => Ok(d.role),
             _ => Err(DocError::PeerNotAllowed(peer.to_owned())),

@@ -1,25 +1,84 @@
-//! The only crate that knows libp2p.
+//! The only crate that knows libp2p: identity, transports, discovery, the membership gate,
+//! the join protocol, one sync stream per member, reconnects and peer status.
 //!
-//! Today it owns the node's identity: an ed25519 keypair kept in the data directory (mode
-//! 0600), whose public key gives the node its libp2p `PeerId`. The peer id is the node's name
-//! everywhere: in the document's `devices` allow-list, in `runtime.json`, in `/api/status`.
-//! Peer sync (transports, discovery, membership gate, the `/bureau/sync/1` protocol) is built
-//! here next, behind the same boundary: no other crate names a libp2p type.
+//! [`start`] runs the network event loop ([`event_loop`]) on its own task and returns a
+//! [`NetHandle`]. The loop owns the libp2p `Swarm`:
+//!
+//! - **Transports:** TCP and QUIC, Noise (the peer id is the proven ed25519 key), yamux.
+//! - **Discovery:** mDNS on the LAN (optional), addresses remembered in `peers.json`, `--peer`
+//!   addresses, and addresses added through the API. Listen ports are remembered in
+//!   `net.json` so that the addresses others remember stay valid across restarts.
+//! - **Membership:** the document's `devices` map is the allow-list. Anyone may connect, but
+//!   a stranger can only present an invite on `/bureau/join/1` (rate-limited); sync streams
+//!   (`/bureau/sync/1`) are opened and accepted only for unrevoked devices. When the document
+//!   says a device is revoked, its connections are closed at once.
+//! - **Sync:** one session per member peer ([`bureau_sync::run_session`]); the peer with the
+//!   lower id opens the stream, so there is never more than one. Reconnection with backoff.
+//! - **Pause** cuts every connection and stops dialling until resumed.
+//!
+//! Only this crate names libp2p types; the rest of the node sees peer ids and addresses as
+//! strings.
 
-use libp2p_identity::Keypair;
+mod event_loop;
+mod invite;
+mod join;
+mod memory;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bureau_doc::DocHandle;
+use bureau_model::Role;
+use bureau_store::Files;
+use libp2p::identity::Keypair;
+use serde::Serialize;
 use thiserror::Error;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio_util::sync::CancellationToken;
+
+pub use invite::{CODE_PREFIX, InviteCode};
+pub use join::JOIN_PROTOCOL;
+pub use memory::Source;
 
 /// Name of the key file in the data directory.
 pub const KEY_FILE: &str = "identity.key";
 
-/// Why the identity could not be loaded.
+/// Addresses a node listens on when told nothing and remembering nothing: every interface
+/// (mDNS only announces addresses of real interfaces), ports picked by the system.
+pub const DEFAULT_LISTEN: &[&str] = &["/ip4/0.0.0.0/tcp/0", "/ip4/0.0.0.0/udp/0/quic-v1"];
+
+/// Why a network operation failed.
 #[derive(Debug, Error)]
-pub enum IdentityError {
-    /// The key file exists but is not a key this node wrote.
-    #[error(
-        "the identity key file is damaged ({0}); restore it from a backup, or move it away to start this node as a new device"
-    )]
+pub enum NetError {
+    /// The key file could not be used.
+    #[error("the identity key file is damaged ({0}); restore it from a backup, or move it away to start this node as a new device")]
     Damaged(String),
+    /// An address the user gave is not a multiaddr.
+    #[error("{addr:?} is not a peer address like /ip4/192.168.1.20/tcp/4001: {reason}")]
+    BadAddress {
+        /// What was given.
+        addr: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// An invite code was malformed, or the inviter refused it.
+    #[error("{0}")]
+    Invite(String),
+    /// The join exchange failed.
+    #[error("joining failed: {0}")]
+    Join(String),
+    /// The transport could not be set up.
+    #[error("network setup failed: {0}")]
+    Transport(String),
+    /// A file of the network state could not be written.
+    #[error("could not save network state: {0}")]
+    Storage(String),
+    /// The document refused something.
+    #[error(transparent)]
+    Doc(#[from] bureau_doc::DocError),
+    /// The network loop has stopped.
+    #[error("the network is shut down")]
+    Closed,
 }
 
 /// This node's long-term identity.
@@ -40,10 +99,10 @@ impl Identity {
     }
 
     /// Decodes a key written by [`Identity::to_bytes`].
-    pub fn from_bytes(bytes: &[u8]) -> Result<Identity, IdentityError> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Identity, NetError> {
         Keypair::from_protobuf_encoding(bytes)
             .map(|keypair| Identity { keypair })
-            .map_err(|e| IdentityError::Damaged(e.to_string()))
+            .map_err(|e| NetError::Damaged(e.to_string()))
     }
 
     /// The key in libp2p's protobuf encoding, for the key file.
@@ -57,6 +116,161 @@ impl Identity {
     pub fn peer_id(&self) -> String {
         self.keypair.public().to_peer_id().to_base58()
     }
+}
+
+/// How to run the network.
+#[derive(Clone, Debug)]
+pub struct NetConfig {
+    /// The node's key.
+    pub identity: Identity,
+    /// The data directory's small files (remembered peers, listen ports, invites).
+    pub files: Files,
+    /// Addresses to listen on; empty means the remembered ones, else [`DEFAULT_LISTEN`].
+    pub listen: Vec<String>,
+    /// Addresses to dial at start (`--peer`).
+    pub peers: Vec<String>,
+    /// Discover peers on the local network.
+    pub mdns: bool,
+}
+
+/// One peer as the node sees it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct PeerStatus {
+    /// The peer id.
+    pub peer_id: String,
+    /// The device's name in the document, if it is a device of the bureau.
+    pub name: Option<String>,
+    /// The member owning it.
+    pub member_id: Option<String>,
+    /// Its role.
+    pub role: Option<String>,
+    /// Whether it is revoked.
+    pub revoked: bool,
+    /// A connection is open.
+    pub connected: bool,
+    /// Both sides' heads are equal.
+    pub in_sync: bool,
+    /// When a sync message from it was last applied (RFC 3339).
+    pub last_sync: Option<String>,
+    /// The address of the connection in use, or the one that would be dialled.
+    pub addr: Option<String>,
+    /// How the node learned of it.
+    pub source: Option<Source>,
+}
+
+/// The network at a glance, published after every change.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct NetStatus {
+    /// Addresses this node listens on.
+    pub listen: Vec<String>,
+    /// Sync is paused ("airplane mode").
+    pub paused: bool,
+    /// Known peers, by peer id.
+    pub peers: Vec<PeerStatus>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Command {
+    Dial {
+        addr: String,
+        reply: oneshot::Sender<Result<(), NetError>>,
+    },
+    SetPaused(bool),
+    Invite {
+        role: Role,
+        expires_in: Duration,
+        reply: oneshot::Sender<Result<(String, i64), NetError>>,
+    },
+}
+
+/// A handle to the network loop.
+#[derive(Clone, Debug)]
+pub struct NetHandle {
+    tx: mpsc::Sender<Command>,
+    status: watch::Receiver<Arc<NetStatus>>,
+}
+
+impl NetHandle {
+    /// The latest network status.
+    pub fn status(&self) -> Arc<NetStatus> {
+        self.status.borrow().clone()
+    }
+
+    /// Wakes on every status change.
+    pub fn subscribe(&self) -> watch::Receiver<Arc<NetStatus>> {
+        self.status.clone()
+    }
+
+    /// Dials an address (remembered if it names the peer with `/p2p/…`).
+    pub async fn dial(&self, addr: &str) -> Result<(), NetError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Command::Dial {
+                addr: addr.to_owned(),
+                reply,
+            })
+            .await
+            .map_err(|_| NetError::Closed)?;
+        rx.await.map_err(|_| NetError::Closed)?
+    }
+
+    /// Pauses (cuts all peer traffic) or resumes sync.
+    pub async fn set_paused(&self, paused: bool) -> Result<(), NetError> {
+        self.tx
+            .send(Command::SetPaused(paused))
+            .await
+            .map_err(|_| NetError::Closed)
+    }
+
+    /// Makes a one-time invite code; returns the code and its expiry (Unix seconds).
+    pub async fn invite(&self, role: Role, expires_in: Duration) -> Result<(String, i64), NetError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Command::Invite {
+                role,
+                expires_in,
+                reply,
+            })
+            .await
+            .map_err(|_| NetError::Closed)?;
+        rx.await.map_err(|_| NetError::Closed)?
+    }
+}
+
+/// Starts the network loop. It runs until `cancel` fires or every handle is dropped.
+pub async fn start(
+    config: NetConfig,
+    doc: DocHandle,
+    cancel: CancellationToken,
+) -> Result<(NetHandle, tokio::task::JoinHandle<()>), NetError> {
+    event_loop::start(config, doc, cancel).await
+}
+
+/// The bureau this node joined but has not received yet, if any.
+pub fn pending_bureau(files: &Files) -> Option<String> {
+    memory::load_state(files).pending_bureau
+}
+
+/// What a successful join returns.
+#[derive(Clone, Debug)]
+pub struct Joined {
+    /// The bureau joined.
+    pub bureau_id: String,
+    /// The member created for this device.
+    pub member_id: String,
+    /// The inviter's peer id.
+    pub inviter: String,
+}
+
+/// Presents an invite code to its inviter over `/bureau/join/1` and, when accepted, remembers
+/// the inviter so that the next `serve` syncs the bureau from it.
+pub async fn join(
+    identity: &Identity,
+    files: &Files,
+    code: &str,
+    name: &str,
+) -> Result<Joined, NetError> {
+    event_loop::join(identity, files, code, name).await
 }
 
 #[cfg(test)]

@@ -173,8 +173,22 @@ pub(crate) async fn restore(
     edit_and_answer(&state, Edit::Restore { ty, id }, StatusCode::OK).await
 }
 
+fn net(state: &AppState) -> ApiResult<&std::sync::Arc<dyn crate::Network>> {
+    state.net.as_ref().ok_or_else(|| {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "no_network", "peer sync is not running on this node")
+    })
+}
+
+fn net_error(e: crate::NetFailure) -> ApiError {
+    match e.field {
+        Some(field) => ApiError::field(field, e.message),
+        None => ApiError::new(StatusCode::BAD_REQUEST, "network", e.message),
+    }
+}
+
 pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
     let st = state.doc.state();
+    let net = state.net.as_ref().map(|n| n.status()).unwrap_or_else(|| json!({"paused": false, "peers": [], "listen": []}));
     Json(json!({
         "peer_id": st.peer_id,
         "bureau_id": st.snapshot.meta.bureau_id,
@@ -183,8 +197,9 @@ pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
         "schema": st.snapshot.meta.schema,
         "member_id": st.author,
         "heads": st.heads,
-        "paused": false,
-        "peers": [],
+        "paused": net["paused"],
+        "peers": net["peers"],
+        "listen": net["listen"],
         "quarantined": st.quarantined,
         "problems": st.snapshot.problems,
         "findings": st.findings.len(),
@@ -299,6 +314,77 @@ fn change_event(st: &bureau_doc::DocState) -> Event {
         })
         .to_string(),
     )
+}
+
+pub(crate) async fn peers(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    Ok(Json(net(&state)?.status()["peers"].clone()))
+}
+
+pub(crate) async fn dial(
+    State(state): State<AppState>,
+    raw: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let mut inp = body(raw)?;
+    let addr = inp.req_str("addr")?;
+    inp.finish()?;
+    net(&state)?.dial(addr).await.map_err(net_error)?;
+    Ok((StatusCode::ACCEPTED, Json(net(&state)?.status())).into_response())
+}
+
+async fn set_paused(state: &AppState, paused: bool) -> ApiResult {
+    net(state)?.set_paused(paused).await.map_err(net_error)?;
+    Ok(Json(json!({ "paused": paused })).into_response())
+}
+
+pub(crate) async fn pause(State(state): State<AppState>) -> ApiResult {
+    set_paused(&state, true).await
+}
+
+pub(crate) async fn resume(State(state): State<AppState>) -> ApiResult {
+    set_paused(&state, false).await
+}
+
+/// Longest an invite may stay valid: a week covers "send it before the summit starts".
+const MAX_INVITE_SECS: u32 = 7 * 24 * 3600;
+/// Default validity: long enough to read it out across a room, short enough to be useless
+/// if overheard later.
+const DEFAULT_INVITE_SECS: u32 = 24 * 3600;
+
+pub(crate) async fn invite(
+    State(state): State<AppState>,
+    raw: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let mut inp = body(raw)?;
+    let role = inp
+        .enumerated("role", bureau_model::Role::parse)?
+        .unwrap_or(bureau_model::Role::Editor);
+    let expires_in = inp.u32("expires_in")?.unwrap_or(DEFAULT_INVITE_SECS);
+    inp.finish()?;
+    if expires_in == 0 || expires_in > MAX_INVITE_SECS {
+        return Err(ApiError::field("expires_in", format!("must be 1 to {MAX_INVITE_SECS} seconds")));
+    }
+    let (code, expires_at) = net(&state)?
+        .invite(role, Duration::from_secs(u64::from(expires_in)))
+        .await
+        .map_err(net_error)?;
+    let expires_at = jiff::Timestamp::from_second(expires_at)
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(json!({ "code": code, "expires_at": expires_at, "role": role }))).into_response())
+}
+
+pub(crate) async fn get_device(
+    State(state): State<AppState>,
+    Path(peer_id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let snap = state.doc.state().snapshot.clone();
+    record_json(&snap, RecordType::Device, &peer_id)
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("no device with peer id {peer_id:?}")))
+}
+
+pub(crate) async fn revoke(State(state): State<AppState>, Path(peer_id): Path<String>) -> ApiResult {
+    edit_and_answer(&state, Edit::RevokeDevice { peer_id }, StatusCode::OK).await
 }
 
 pub(crate) async fn not_found() -> ApiError {

@@ -17,12 +17,15 @@ mod guard;
 mod input;
 mod page;
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use bureau_doc::DocHandle;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -72,13 +75,42 @@ impl WebConfig {
     }
 }
 
+/// A failed network request, as the web layer reports it.
+#[derive(Debug, Clone)]
+pub struct NetFailure {
+    /// The request field at fault, if the user's input was.
+    pub field: Option<&'static str>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// A boxed future, so that [`Network`] can be a trait object.
+pub type NetFuture<T> = Pin<Box<dyn Future<Output = Result<T, NetFailure>> + Send>>;
+
+/// What the web layer needs from peer sync. The node implements it over `bureau-net`; the web
+/// crate never sees libp2p.
+pub trait Network: Send + Sync + std::fmt::Debug + 'static {
+    /// `{paused, listen, peers: [{peer_id, connected, in_sync, last_sync, addr, source, ...}]}`.
+    fn status(&self) -> serde_json::Value;
+    /// Wakes when the status changes.
+    fn changed(&self) -> tokio::sync::watch::Receiver<()>;
+    /// Dials a multiaddr.
+    fn dial(&self, addr: String) -> NetFuture<()>;
+    /// Pauses or resumes all peer traffic.
+    fn set_paused(&self, paused: bool) -> NetFuture<()>;
+    /// Makes an invite code; answers the code and its expiry (Unix seconds).
+    fn invite(&self, role: bureau_model::Role, expires_in: std::time::Duration) -> NetFuture<(String, i64)>;
+}
+
 /// Shared state of every handler.
 #[derive(Clone, Debug)]
 pub struct AppState {
     /// The document.
     pub doc: DocHandle,
+    /// Peer sync, when the node runs it.
+    pub net: Option<Arc<dyn Network>>,
     /// Web settings.
-    pub config: std::sync::Arc<WebConfig>,
+    pub config: Arc<WebConfig>,
     /// Cancelled when the node shuts down; ends event streams.
     pub cancel: CancellationToken,
 }
@@ -93,6 +125,11 @@ pub fn router(state: AppState) -> Router {
         .route("/history", get(api::history))
         .route("/events", get(api::events))
         .route("/doc", get(api::doc_bytes))
+        .route("/peers", get(api::peers).post(api::dial))
+        .route("/sync/pause", post(api::pause))
+        .route("/sync/resume", post(api::resume))
+        .route("/invites", post(api::invite))
+        .route("/devices/{peer_id}", delete(api::revoke).get(api::get_device))
         .route("/{collection}", get(api::list).post(api::create))
         .route(
             "/{collection}/{id}",

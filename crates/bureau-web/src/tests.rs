@@ -57,6 +57,7 @@ async fn fixture_with(config: WebConfig, init: bool) -> Fixture {
     }
     let cancel = CancellationToken::new();
     let app = router(AppState {
+        net: None,
         doc: doc.clone(),
         config: Arc::new(config),
         cancel: cancel.clone(),

@@ -58,6 +58,33 @@ pub enum Command {
         /// IANA time zone of the venue, used when serve creates a new bureau.
         #[arg(long, default_value = "Africa/Tunis", value_name = "ZONE")]
         timezone: String,
+        /// Peer-to-peer listen address (repeatable) [default: the ports of the last run, else
+        /// /ip4/0.0.0.0/tcp/0 and /ip4/0.0.0.0/udp/0/quic-v1]
+        #[arg(long, value_name = "MULTIADDR")]
+        listen: Vec<String>,
+        /// A peer to connect to, e.g. /ip4/192.168.1.20/tcp/4001 (repeatable).
+        #[arg(long, value_name = "MULTIADDR")]
+        peer: Vec<String>,
+        /// Do not discover peers on the local network.
+        #[arg(long)]
+        no_mdns: bool,
+    },
+    /// Make a one-time invite code for a new laptop (the node must be running).
+    Invite {
+        /// What the new device may do.
+        #[arg(long, default_value = "editor", value_parser = ["editor", "observer"])]
+        role: String,
+        /// How long the code stays valid: seconds, or a number with s, m, h or d.
+        #[arg(long, default_value = "24h", value_name = "DURATION")]
+        expires: String,
+    },
+    /// Join a bureau with an invite code; then start the node with `serve`.
+    Join {
+        /// The code the inviting member gave you.
+        code: String,
+        /// Your name, as the other members will see it.
+        #[arg(long)]
+        name: String,
     },
     /// Show the running node's status.
     Status {

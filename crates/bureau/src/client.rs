@@ -1,4 +1,4 @@
-//! A minimal HTTP/1.1 client for talking to the local node (`bureau status`).
+//! A minimal HTTP/1.1 client for talking to the local node (`bureau status`, `bureau invite`).
 //!
 //! The node is on loopback and answers small JSON documents with a length, so a request with
 //! `Connection: close` read to the end is all that is needed; no client library is pulled in.
@@ -16,12 +16,35 @@ pub(crate) async fn get_json(
     path: &str,
     token: &str,
 ) -> Result<serde_json::Value, String> {
+    request(addr, "GET", path, token, None).await
+}
+
+/// POSTs a JSON body to `path` and parses the JSON answer.
+pub(crate) async fn post_json(
+    addr: &str,
+    path: &str,
+    token: &str,
+    body: &serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    request(addr, "POST", path, token, Some(body.to_string())).await
+}
+
+async fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<String>,
+) -> Result<serde_json::Value, String> {
     let fut = async {
         let mut stream = tokio::net::TcpStream::connect(addr)
             .await
             .map_err(|e| format!("the node at {addr} does not answer ({e}); is it running?"))?;
+        let body = body.unwrap_or_default();
         let req = format!(
-            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
         );
         stream
             .write_all(req.as_bytes())
@@ -42,8 +65,12 @@ pub(crate) async fn get_json(
         .split_once("\r\n\r\n")
         .ok_or_else(|| "the node sent a malformed answer".to_owned())?;
     let status_line = head.lines().next().unwrap_or_default();
-    if !status_line.contains(" 200 ") {
-        return Err(format!("the node answered {status_line}: {body}"));
+    if !(status_line.contains(" 200 ") || status_line.contains(" 201 ")) {
+        let message = serde_json::from_str::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| body.to_owned());
+        return Err(format!("the node refused: {message}"));
     }
     serde_json::from_str(body).map_err(|e| format!("the node sent invalid JSON: {e}"))
 }

@@ -17,6 +17,7 @@
 pub mod cli;
 mod client;
 mod demo;
+mod netglue;
 mod node;
 
 pub use cli::Cli;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, anyhow, bail};
 use bureau_doc::{DocConfig, DocHandle};
 use bureau_model::{Edit, InitBureau};
-use bureau_net::{Identity, KEY_FILE};
+use bureau_net::{Identity, KEY_FILE, NetConfig};
 use bureau_store::{Store, StoreError};
 use bureau_web::{AppState, WebConfig};
 use serde_json::json;
@@ -61,14 +61,14 @@ pub fn run(cli: Cli) -> ExitCode {
     match runtime.block_on(dispatch(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let code = e
-                .chain()
-                .find_map(|c| c.downcast_ref::<Exit>())
-                .map_or(1, |x| x.0);
+            // The chain's links are anyhow's private context wrappers, so `downcast_ref` on
+            // them never sees an `Exit`; anyhow's own `downcast_ref` looks through contexts.
+            let exit = e.downcast_ref::<Exit>().map(ToString::to_string);
+            let code = e.downcast_ref::<Exit>().map_or(1, |x| x.0);
             let msg: Vec<String> = e
                 .chain()
-                .filter(|c| c.downcast_ref::<Exit>().is_none())
                 .map(ToString::to_string)
+                .filter(|c| Some(c) != exit.as_ref())
                 .collect();
             eprintln!("error: {}", msg.join(": "));
             ExitCode::from(code)
@@ -92,7 +92,19 @@ async fn dispatch(cli: Cli) -> Result<()> {
             demo,
             name,
             timezone,
-        } => serve(&data_dir, http, demo, name, &timezone).await,
+            listen,
+            peer,
+            no_mdns,
+        } => {
+            let net = NetArgs {
+                listen,
+                peers: peer,
+                mdns: !no_mdns,
+            };
+            serve(&data_dir, http, demo, name, &timezone, net).await
+        }
+        Command::Invite { role, expires } => invite(&data_dir, &role, &expires).await,
+        Command::Join { code, name } => join(&data_dir, &code, &name).await,
         Command::Status { json } => status(&data_dir, json).await,
     }
 }
@@ -157,7 +169,7 @@ async fn create_bureau(
     title: &str,
     timezone: &str,
 ) -> Result<()> {
-    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "this laptop".to_owned());
+    let host = format!("{name}'s device");
     doc.edit(Edit::Init(InitBureau {
         bureau_id: random_hex(16),
         title: title.to_owned(),
@@ -197,14 +209,24 @@ async fn init(data_dir: &Path, name: &str, title: &str, timezone: &str) -> Resul
     Ok(())
 }
 
+/// Peer-to-peer options of `serve`.
+struct NetArgs {
+    listen: Vec<String>,
+    peers: Vec<String>,
+    mdns: bool,
+}
+
 async fn serve(
     data_dir: &Path,
     http: std::net::SocketAddr,
     demo: bool,
     name: Option<String>,
     timezone: &str,
+    net_args: NetArgs,
 ) -> Result<()> {
     let opened = open_dir(data_dir)?;
+    let files = opened.store.files();
+    let joined = crate::netglue::pending_join(&files);
     let peer_id = opened.identity.peer_id();
     let listener = tokio::net::TcpListener::bind(http)
         .await
@@ -216,7 +238,10 @@ async fn serve(
         web.allowed_hosts.push(addr.to_string());
     }
     let (doc, thread) = DocHandle::open(opened.store, DocConfig::new(peer_id.clone())).await?;
-    let fresh = doc.state().snapshot.meta.bureau_id.is_empty();
+    let fresh = doc.state().snapshot.meta.bureau_id.is_empty() && !joined;
+    if joined && doc.state().snapshot.meta.bureau_id.is_empty() {
+        info!("joined a bureau; its document arrives from the inviting node");
+    }
     if fresh {
         let name = name.unwrap_or_else(|| {
             if demo {
@@ -245,17 +270,41 @@ async fn serve(
             warn!("--demo only fills a new bureau; this one already exists and was left as it is");
         }
     }
+    let cancel = CancellationToken::new();
+    let (net, net_task) = bureau_net::start(
+        NetConfig {
+            identity: opened.identity.clone(),
+            files,
+            listen: net_args.listen,
+            peers: net_args.peers,
+            mdns: net_args.mdns,
+        },
+        doc.clone(),
+        cancel.clone(),
+    )
+    .await
+    .context(Exit(78))?;
+    // Wait briefly for the listeners, so runtime.json names real addresses.
+    let mut net_status = net.subscribe();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while net_status.borrow_and_update().listen.is_empty() {
+            if net_status.changed().await.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
     let state = doc.state();
     let runtime = json!({
         "pid": std::process::id(),
         "http": addr.to_string(),
         "peer_id": peer_id,
-        "listen": [],
+        "listen": net.status().listen,
         "bureau_id": state.snapshot.meta.bureau_id,
     });
     write_runtime(data_dir, &runtime)?;
-    let cancel = CancellationToken::new();
     let app = bureau_web::router(AppState {
+        net: Some(crate::netglue::adapter(net.clone(), cancel.clone())),
         doc: doc.clone(),
         config: Arc::new(web),
         cancel: cancel.clone(),
@@ -269,6 +318,8 @@ async fn serve(
     info!("shutting down");
     cancel.cancel();
     let _ = server.await;
+    let _ = net_task.await;
+    drop(net);
     drop(doc);
     // The actor ends once every handle is gone; every acknowledged edit is already on disk.
     let _ = tokio::task::spawn_blocking(move || thread.join()).await;
@@ -304,7 +355,8 @@ async fn shutdown_signal() {
     }
 }
 
-async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
+/// The running node's address and token, or exit 69.
+fn running_node(data_dir: &Path) -> Result<(String, String)> {
     let not_running = || {
         anyhow!(
             "no node is running in {}; start one with: bureau serve --data-dir {}",
@@ -316,9 +368,85 @@ async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
     let runtime = std::fs::read(data_dir.join(RUNTIME_FILE)).map_err(|_| not_running())?;
     let runtime: serde_json::Value = serde_json::from_slice(&runtime).map_err(|_| not_running())?;
     let http = runtime["http"].as_str().ok_or_else(not_running)?.to_owned();
-    let token =
-        std::fs::read_to_string(data_dir.join(TOKEN_FILE)).context("cannot read the api-token")?;
-    let status = client::get_json(&http, "/api/status", token.trim())
+    let token = std::fs::read_to_string(data_dir.join(TOKEN_FILE)).context("cannot read the api-token")?;
+    Ok((http, token.trim().to_owned()))
+}
+
+/// Parses `90`, `90s`, `30m`, `24h`, `7d` into seconds.
+fn parse_duration(s: &str) -> Result<u64> {
+    let s = s.trim();
+    let (num, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| anyhow!("--expires {s:?}: expected a number with s, m, h or d, like 24h"))?;
+    let mult = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => bail!("--expires {s:?}: the unit must be s, m, h or d"),
+    };
+    Ok(n * mult)
+}
+
+async fn invite(data_dir: &Path, role: &str, expires: &str) -> Result<()> {
+    let expires_in = parse_duration(expires).context(Exit(2))?;
+    let (http, token) = running_node(data_dir)?;
+    let body = json!({ "role": role, "expires_in": expires_in });
+    let answer = client::post_json(&http, "/api/invites", &token, &body)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let code = answer["code"].as_str().unwrap_or_default();
+    if let Ok(qr) = qrcode::QrCode::new(code.as_bytes()) {
+        let text = qr
+            .render::<qrcode::render::unicode::Dense1x2>()
+            .quiet_zone(true)
+            .build();
+        eprintln!("{text}");
+    }
+    eprintln!(
+        "invite for a new {role}, valid until {}; on the new laptop run:",
+        answer["expires_at"].as_str().unwrap_or_default()
+    );
+    eprintln!("  bureau join <code> --name \"Their Name\"");
+    println!("{code}");
+    Ok(())
+}
+
+async fn join(data_dir: &Path, code: &str, name: &str) -> Result<()> {
+    let opened = open_dir(data_dir)?;
+    let files = opened.store.files();
+    // A data directory that already holds a bureau is a member already.
+    let peer_id = opened.identity.peer_id();
+    let (doc, thread) = DocHandle::open(opened.store, DocConfig::new(peer_id)).await?;
+    let existing = doc.state().snapshot.meta.title.clone();
+    drop(doc);
+    let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+    if !existing.is_empty() {
+        bail!(
+            "{} already holds the bureau {existing:?}; use another --data-dir to join a different one",
+            data_dir.display()
+        );
+    }
+    // Hold the directory's lock while joining, so no node starts on it half-way.
+    let _lock = Store::open(data_dir).map_err(|e| anyhow!(e).context(Exit(75)))?;
+    let joined = bureau_net::join(&opened.identity, &files, code, name)
+        .await
+        .map_err(|e| anyhow!("{e}").context(Exit(69)))?;
+    println!(
+        "joined the bureau {} as {name}; start this node with: bureau serve --data-dir {}",
+        joined.bureau_id,
+        data_dir.display()
+    );
+    Ok(())
+}
+
+async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
+    let (http, token) = running_node(data_dir)?;
+    let status = client::get_json(&http, "/api/status", &token)
         .await
         .map_err(|e| anyhow!("{e}").context(Exit(69)))?;
     if as_json {
@@ -331,19 +459,35 @@ async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
         status["bureau_id"].as_str().unwrap_or("")
     );
     println!("this device: {}", status["peer_id"].as_str().unwrap_or(""));
-    println!("web UI:      http://{}/?token={}", http, token.trim());
+    println!("web UI:      http://{http}/?token={token}");
     println!(
         "document:    {} heads, {} findings, {} conflicts",
         status["heads"].as_array().map_or(0, Vec::len),
         status["findings"],
         status["conflicts"]
     );
+    if status["paused"].as_bool() == Some(true) {
+        println!("sync:        paused (resume with POST /api/sync/resume)");
+    }
+    for addr in status["listen"].as_array().cloned().unwrap_or_default() {
+        println!("listening:   {}", addr.as_str().unwrap_or_default());
+    }
     let peers = status["peers"].as_array().cloned().unwrap_or_default();
     if peers.is_empty() {
         println!("peers:       none");
     }
     for p in peers {
-        println!("peer:        {p}");
+        let s = |k: &str| p[k].as_str().unwrap_or("-").to_owned();
+        println!(
+            "peer:        {} {} {}{}, last sync {}, via {} ({})",
+            s("peer_id"),
+            s("name"),
+            if p["connected"].as_bool() == Some(true) { "connected" } else { "offline" },
+            if p["in_sync"].as_bool() == Some(true) { ", in sync" } else { "" },
+            s("last_sync"),
+            s("addr"),
+            s("source"),
+        );
     }
     if let Some(q) = status["quarantined"].as_array().filter(|q| !q.is_empty()) {
         println!(

@@ -1,0 +1,954 @@
+//! The network event loop: one task owning the `Swarm`.
+//!
+//! Inbox: [`Command`]s from [`NetHandle`]s, swarm events, document states (membership and
+//! revocations), [`LoopEvent`]s from helper tasks (inbound streams, opened streams, finished
+//! sessions and joins), and a one-second tick (redials with backoff, status). Each inbound
+//! stream and each session runs on a task of its own, so a slow or hostile peer never stalls
+//! the loop.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bureau_doc::{DocHandle, DocState};
+use bureau_sync::{PeerSync, SYNC_PROTOCOL, SessionConfig, SessionStats, SyncError};
+use futures_util::StreamExt;
+use libp2p::core::ConnectedPoint;
+use libp2p::multiaddr::Protocol;
+use libp2p::swarm::behaviour::toggle::Toggle;
+use libp2p::swarm::dial_opts::DialOpts;
+use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
+use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm, connection_limits, mdns, noise, ping, tcp, yamux};
+use tokio::sync::{mpsc, watch};
+use tokio_util::compat::FuturesAsyncReadCompatExt;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, warn};
+
+use crate::invite::{InviteBook, InviteCode};
+use crate::join::{JOIN_PROTOCOL, JoinAnswer, JoinRequest, RateLimiter, read_json, serve_join, write_json};
+use crate::memory::{self, NetState, Remembered, Source};
+use crate::{Command, DEFAULT_LISTEN, Identity, Joined, NetConfig, NetError, NetHandle, NetStatus, PeerStatus};
+
+/// A connection with no open stream is closed after this long. Members always have a sync
+/// stream open, so this only ends strangers' and finished joiners' connections.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// First and longest wait between dials of an unreachable peer.
+const BACKOFF_MIN: Duration = Duration::from_secs(1);
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+/// How long a peer that sent bad data is left alone before it is dialled again.
+const FAULT_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Bounds on connections: a venue LAN has tens of laptops, not thousands; the limits keep a
+/// flood of strangers from exhausting sockets and handshakes.
+const MAX_INCOMING: u32 = 128;
+const MAX_PENDING_INCOMING: u32 = 32;
+const MAX_PER_PEER: u32 = 2;
+
+/// How long `join` waits for the inviter.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(NetworkBehaviour)]
+struct Behaviour {
+    limits: connection_limits::Behaviour,
+    stream: libp2p_stream::Behaviour,
+    ping: ping::Behaviour,
+    mdns: Toggle<mdns::tokio::Behaviour>,
+}
+
+/// What helper tasks tell the loop.
+enum LoopEvent {
+    Inbound(PeerId, libp2p::Stream),
+    Opened(PeerId, Result<libp2p::Stream, String>),
+    SessionEnded {
+        peer: PeerId,
+        generation: u64,
+        fault: bool,
+    },
+    Joined(PeerId),
+}
+
+/// A known peer: where to find it and when to try next.
+struct Known {
+    addrs: Vec<Multiaddr>,
+    source: Source,
+    inviter: bool,
+    next_dial: Instant,
+    backoff: Duration,
+}
+
+/// A running (or opening) sync session.
+struct Session {
+    generation: u64,
+    cancel: CancellationToken,
+    /// `None` while the stream is being opened.
+    status: Option<watch::Receiver<PeerSync>>,
+}
+
+struct EventLoop {
+    swarm: Swarm<Behaviour>,
+    doc: DocHandle,
+    files: bureau_store::Files,
+    control: libp2p_stream::Control,
+    local: PeerId,
+    paused: bool,
+    known: HashMap<PeerId, Known>,
+    /// Addresses given without a peer id (`--peer`), dialled until they answer.
+    bare: Vec<(Multiaddr, Instant, Duration)>,
+    /// Open connections: the remote address in use.
+    connected: HashMap<PeerId, Multiaddr>,
+    sessions: HashMap<PeerId, Session>,
+    /// Last sync status of peers whose session ended, for `last_sync`.
+    last_sync: HashMap<PeerId, String>,
+    /// No session is opened to a peer before this (after faults or refusals).
+    retry_at: HashMap<PeerId, Instant>,
+    generation: u64,
+    events_tx: mpsc::Sender<LoopEvent>,
+    status_tx: watch::Sender<Arc<NetStatus>>,
+    book: Arc<Mutex<InviteBook>>,
+    state: NetState,
+    /// Listener id -> the configured address it came from, with the port it bound (to
+    /// remember the port for the next start).
+    listeners: HashMap<libp2p::core::transport::ListenerId, (Multiaddr, Option<Multiaddr>)>,
+    listen_addrs: Vec<Multiaddr>,
+    cancel: CancellationToken,
+}
+
+fn build_swarm(identity: &Identity, mdns_on: bool) -> Result<Swarm<Behaviour>, NetError> {
+    let transport_err = |e: &dyn std::fmt::Display| NetError::Transport(e.to_string());
+    let swarm = libp2p::SwarmBuilder::with_existing_identity(identity.keypair.clone())
+        .with_tokio()
+        .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
+        .map_err(|e| transport_err(&e))?
+        .with_quic()
+        .with_behaviour(|key| {
+            let local = key.public().to_peer_id();
+            let mdns = if mdns_on {
+                match mdns::tokio::Behaviour::new(mdns::Config::default(), local) {
+                    Ok(b) => Some(b),
+                    Err(e) => {
+                        warn!(error = %e, "mDNS is unavailable; peers must be added by address");
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            Behaviour {
+                limits: connection_limits::Behaviour::new(
+                    connection_limits::ConnectionLimits::default()
+                        .with_max_established_incoming(Some(MAX_INCOMING))
+                        .with_max_pending_incoming(Some(MAX_PENDING_INCOMING))
+                        .with_max_established_per_peer(Some(MAX_PER_PEER)),
+                ),
+                stream: libp2p_stream::Behaviour::new(),
+                ping: ping::Behaviour::default(),
+                mdns: Toggle::from(mdns),
+            }
+        })
+        .map_err(|e| transport_err(&e))?
+        .with_swarm_config(|c| c.with_idle_connection_timeout(IDLE_TIMEOUT))
+        .build();
+    Ok(swarm)
+}
+
+fn parse_addr(addr: &str) -> Result<Multiaddr, NetError> {
+    addr.trim().parse::<Multiaddr>().map_err(|e| NetError::BadAddress {
+        addr: addr.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// The peer id an address names with `/p2p/…`, and the address without it.
+fn split_p2p(addr: &Multiaddr) -> (Multiaddr, Option<PeerId>) {
+    let mut base = Multiaddr::empty();
+    let mut peer = None;
+    for p in addr.iter() {
+        match p {
+            Protocol::P2p(id) => peer = Some(id),
+            other => base.push(other),
+        }
+    }
+    (base, peer)
+}
+
+/// `configured` with its port 0 replaced by the port `bound` has.
+fn with_bound_port(configured: &Multiaddr, bound: &Multiaddr) -> Multiaddr {
+    let port = bound.iter().find_map(|p| match p {
+        Protocol::Tcp(n) | Protocol::Udp(n) => Some(n),
+        _ => None,
+    });
+    configured
+        .iter()
+        .map(|p| match (p, port) {
+            (Protocol::Tcp(0), Some(n)) => Protocol::Tcp(n),
+            (Protocol::Udp(0), Some(n)) => Protocol::Udp(n),
+            (other, _) => other,
+        })
+        .collect()
+}
+
+fn random_hex(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    getrandom::fill(&mut buf).expect("the operating system's random source is available");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) async fn start(
+    config: NetConfig,
+    doc: DocHandle,
+    cancel: CancellationToken,
+) -> Result<(NetHandle, tokio::task::JoinHandle<()>), NetError> {
+    let swarm = build_swarm(&config.identity, config.mdns)?;
+    let local = *swarm.local_peer_id();
+    let mut control = swarm.behaviour().stream.new_control();
+    let state = memory::load_state(&config.files);
+    let (events_tx, mut events_rx) = mpsc::channel(64);
+
+    // Inbound streams are taken off libp2p's queue at once (it drops them if nobody polls)
+    // and handed to the loop or the join server.
+    let mut sync_in = control
+        .accept(StreamProtocol::new(SYNC_PROTOCOL))
+        .map_err(|e| NetError::Transport(e.to_string()))?;
+    let tx = events_tx.clone();
+    tokio::spawn(async move {
+        while let Some((peer, stream)) = sync_in.next().await {
+            if tx.send(LoopEvent::Inbound(peer, stream)).await.is_err() {
+                break;
+            }
+        }
+    });
+    let book = Arc::new(Mutex::new(InviteBook::load(config.files.clone())));
+    let limiter = Arc::new(Mutex::new(RateLimiter::default()));
+    let mut join_in = control
+        .accept(StreamProtocol::new(JOIN_PROTOCOL))
+        .map_err(|e| NetError::Transport(e.to_string()))?;
+    let (tx, join_doc, join_book) = (events_tx.clone(), doc.clone(), book.clone());
+    tokio::spawn(async move {
+        while let Some((peer, stream)) = join_in.next().await {
+            let (tx, doc, book, limiter) = (tx.clone(), join_doc.clone(), join_book.clone(), limiter.clone());
+            tokio::spawn(async move {
+                match serve_join(stream.compat(), &peer.to_base58(), &doc, &book, &limiter).await {
+                    Ok(_) => {
+                        let _ = tx.send(LoopEvent::Joined(peer)).await;
+                    }
+                    Err(e) => info!(%peer, error = %e, "join refused"),
+                }
+            });
+        }
+    });
+
+    let (status_tx, status_rx) = watch::channel(Arc::new(NetStatus::default()));
+    let (cmd_tx, mut cmd_rx) = mpsc::channel(32);
+    let mut lp = EventLoop {
+        swarm,
+        doc,
+        files: config.files.clone(),
+        control,
+        local,
+        paused: false,
+        known: HashMap::new(),
+        bare: Vec::new(),
+        connected: HashMap::new(),
+        sessions: HashMap::new(),
+        last_sync: HashMap::new(),
+        retry_at: HashMap::new(),
+        generation: 0,
+        events_tx,
+        status_tx,
+        book,
+        state,
+        listeners: HashMap::new(),
+        listen_addrs: Vec::new(),
+        cancel: cancel.clone(),
+    };
+    lp.listen(&config.listen)?;
+    for (peer, r) in memory::load_peers(&config.files) {
+        if let Ok(peer) = peer.parse::<PeerId>() {
+            let addrs = r.addrs.iter().filter_map(|a| a.parse().ok()).collect();
+            lp.remember(peer, addrs, if r.inviter { Source::Invite } else { Source::Remembered }, r.inviter);
+        }
+    }
+    for addr in &config.peers {
+        lp.add_address(parse_addr(addr)?, Source::Cli);
+    }
+    let mut doc_states = lp.doc.subscribe();
+    let task = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                ev = lp.swarm.select_next_some() => lp.on_swarm(ev),
+                cmd = cmd_rx.recv() => match cmd {
+                    Some(cmd) => lp.on_command(cmd),
+                    None => break,
+                },
+                ev = events_rx.recv() => {
+                    if let Some(ev) = ev {
+                        lp.on_event(ev);
+                    }
+                }
+                changed = doc_states.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                    let st = doc_states.borrow_and_update().clone();
+                    lp.on_doc(&st);
+                }
+                _ = tick.tick() => lp.on_tick(),
+                () = lp.cancel.cancelled() => break,
+            }
+        }
+        lp.shutdown();
+    });
+    Ok((
+        NetHandle {
+            tx: cmd_tx,
+            status: status_rx,
+        },
+        task,
+    ))
+}
+
+impl EventLoop {
+    fn listen(&mut self, explicit: &[String]) -> Result<(), NetError> {
+        let wanted: Vec<String> = if !explicit.is_empty() {
+            explicit.to_vec()
+        } else if !self.state.listen.is_empty() {
+            self.state.listen.clone()
+        } else {
+            DEFAULT_LISTEN.iter().map(|s| (*s).to_owned()).collect()
+        };
+        let remembered = explicit.is_empty() && !self.state.listen.is_empty();
+        let mut any = false;
+        for addr in &wanted {
+            let addr = parse_addr(addr)?;
+            let res = self.swarm.listen_on(addr.clone()).or_else(|e| {
+                if remembered {
+                    // The remembered port is taken: take any port rather than not listening.
+                    let fresh: Multiaddr = addr
+                        .iter()
+                        .map(|p| match p {
+                            Protocol::Tcp(_) => Protocol::Tcp(0),
+                            Protocol::Udp(_) => Protocol::Udp(0),
+                            other => other,
+                        })
+                        .collect();
+                    warn!(%addr, error = %e, "remembered listen port is taken; using another");
+                    self.swarm.listen_on(fresh)
+                } else {
+                    Err(e)
+                }
+            });
+            match res {
+                Ok(id) => {
+                    self.listeners.insert(id, (addr, None));
+                    any = true;
+                }
+                Err(e) => warn!(%addr, error = %e, "cannot listen"),
+            }
+        }
+        if any {
+            Ok(())
+        } else {
+            Err(NetError::Transport("could not listen on any address; check --listen".to_owned()))
+        }
+    }
+
+    /// Records a peer and its addresses (does not dial).
+    fn remember(&mut self, peer: PeerId, addrs: Vec<Multiaddr>, source: Source, inviter: bool) {
+        if peer == self.local {
+            return;
+        }
+        let entry = self.known.entry(peer).or_insert_with(|| Known {
+            addrs: Vec::new(),
+            source,
+            inviter,
+            next_dial: Instant::now(),
+            backoff: BACKOFF_MIN,
+        });
+        entry.inviter |= inviter;
+        for a in addrs {
+            if !entry.addrs.contains(&a) {
+                entry.addrs.push(a);
+            }
+        }
+    }
+
+    fn add_address(&mut self, addr: Multiaddr, source: Source) {
+        match split_p2p(&addr) {
+            (base, Some(peer)) => {
+                self.remember(peer, vec![base], source, false);
+                if let Some(k) = self.known.get_mut(&peer) {
+                    k.next_dial = Instant::now();
+                    k.source = source;
+                }
+            }
+            (base, None) => self.bare.push((base, Instant::now(), BACKOFF_MIN)),
+        }
+    }
+
+    fn save_peers(&self) {
+        let snap = self.doc.state().snapshot.clone();
+        let peers: BTreeMap<String, Remembered> = self
+            .known
+            .iter()
+            .filter(|(p, k)| k.inviter || snap.devices.get(&p.to_base58()).is_some_and(|d| !d.revoked))
+            .filter(|(_, k)| !k.addrs.is_empty())
+            .map(|(p, k)| {
+                (
+                    p.to_base58(),
+                    Remembered {
+                        addrs: k.addrs.iter().map(ToString::to_string).collect(),
+                        inviter: k.inviter,
+                    },
+                )
+            })
+            .collect();
+        memory::save_peers(&self.files, &peers);
+    }
+
+    /// Whether sync with `peer` is allowed: an unrevoked device of the bureau, or, while this
+    /// node has not received its bureau yet, the inviter that admitted it.
+    fn allowed(&self, peer: &PeerId) -> bool {
+        let st = self.doc.state();
+        if st.snapshot.meta.bureau_id.is_empty() {
+            return self.known.get(peer).is_some_and(|k| k.inviter);
+        }
+        st.snapshot
+            .devices
+            .get(&peer.to_base58())
+            .is_some_and(|d| !d.revoked)
+    }
+
+    fn revoked(&self, peer: &PeerId) -> bool {
+        self.doc
+            .state()
+            .snapshot
+            .devices
+            .get(&peer.to_base58())
+            .is_some_and(|d| d.revoked)
+    }
+
+    fn doc_id(&self) -> Option<String> {
+        let id = self.doc.state().snapshot.meta.bureau_id.clone();
+        if !id.is_empty() {
+            return Some(id);
+        }
+        self.state.pending_bureau.clone()
+    }
+
+    /// Opens a sync stream to `peer` if this side should (the lower peer id opens).
+    fn maybe_open(&mut self, peer: PeerId) {
+        if self.paused
+            || !self.connected.contains_key(&peer)
+            || self.sessions.contains_key(&peer)
+            || self.local >= peer
+            || !self.allowed(&peer)
+            || self.retry_at.get(&peer).is_some_and(|t| Instant::now() < *t)
+        {
+            return;
+        }
+        self.generation += 1;
+        self.sessions.insert(
+            peer,
+            Session {
+                generation: self.generation,
+                cancel: self.cancel.child_token(),
+                status: None,
+            },
+        );
+        let mut control = self.control.clone();
+        let tx = self.events_tx.clone();
+        tokio::spawn(async move {
+            let res = control
+                .open_stream(peer, StreamProtocol::new(SYNC_PROTOCOL))
+                .await
+                .map_err(|e| e.to_string());
+            let _ = tx.send(LoopEvent::Opened(peer, res)).await;
+        });
+    }
+
+    fn start_session(&mut self, peer: PeerId, stream: libp2p::Stream) {
+        let Some(doc_id) = self.doc_id() else {
+            debug!(%peer, "no bureau to sync yet");
+            return;
+        };
+        if let Some(old) = self.sessions.remove(&peer) {
+            old.cancel.cancel();
+        }
+        self.generation += 1;
+        let generation = self.generation;
+        let cancel = self.cancel.child_token();
+        let (status_tx, status_rx) = watch::channel(PeerSync {
+            in_sync: false,
+            last_sync: self.last_sync.get(&peer).cloned(),
+        });
+        self.sessions.insert(
+            peer,
+            Session {
+                generation,
+                cancel: cancel.clone(),
+                status: Some(status_rx),
+            },
+        );
+        let config = SessionConfig {
+            peer: peer.to_base58(),
+            doc_id,
+            cancel,
+        };
+        let (doc, tx) = (self.doc.clone(), self.events_tx.clone());
+        tokio::spawn(async move {
+            let res = bureau_sync::run_session(
+                stream.compat(),
+                doc,
+                config,
+                Arc::new(SessionStats::default()),
+                status_tx,
+            )
+            .await;
+            let fault = res.as_ref().err().is_some_and(SyncError::is_peer_fault)
+                || matches!(res, Err(SyncError::Doc(bureau_doc::DocError::PeerNotAllowed(_))));
+            let _ = tx
+                .send(LoopEvent::SessionEnded {
+                    peer,
+                    generation,
+                    fault,
+                })
+                .await;
+        });
+        self.publish();
+    }
+
+    fn on_event(&mut self, ev: LoopEvent) {
+        match ev {
+            LoopEvent::Inbound(peer, stream) => {
+                if self.paused || !self.allowed(&peer) {
+                    debug!(%peer, "refused a sync stream");
+                    drop(stream);
+                    return;
+                }
+                // A new stream from the peer replaces an old session: the peer restarted, or
+                // its old connection died without us noticing yet.
+                self.start_session(peer, stream);
+            }
+            LoopEvent::Opened(peer, res) => {
+                let still_wanted = self.sessions.get(&peer).is_some_and(|s| s.status.is_none());
+                match res {
+                    Ok(stream) if still_wanted && !self.paused => self.start_session(peer, stream),
+                    Ok(_) => {}
+                    Err(e) => {
+                        debug!(%peer, error = %e, "could not open a sync stream");
+                        if still_wanted {
+                            self.sessions.remove(&peer);
+                            self.retry_at.insert(peer, Instant::now() + BACKOFF_MIN * 2);
+                        }
+                    }
+                }
+            }
+            LoopEvent::SessionEnded {
+                peer,
+                generation,
+                fault,
+            } => {
+                if let Some(s) = self.sessions.get(&peer) {
+                    if s.generation == generation {
+                        if let Some(last) = s.status.as_ref().and_then(|st| st.borrow().last_sync.clone()) {
+                            self.last_sync.insert(peer, last);
+                        }
+                        self.sessions.remove(&peer);
+                    }
+                }
+                if fault {
+                    // Bad data or a refusal: leave the peer alone for a while.
+                    self.retry_at.insert(peer, Instant::now() + FAULT_BACKOFF);
+                    let _ = self.swarm.disconnect_peer_id(peer);
+                } else {
+                    self.retry_at.insert(peer, Instant::now() + BACKOFF_MIN);
+                }
+                self.publish();
+            }
+            LoopEvent::Joined(peer) => {
+                let addr = self.connected.get(&peer).cloned();
+                self.remember(peer, Vec::new(), Source::Inbound, false);
+                debug!(%peer, ?addr, "joined; waiting for its sync stream");
+                self.maybe_open(peer);
+            }
+        }
+    }
+
+    fn on_swarm(&mut self, ev: SwarmEvent<BehaviourEvent>) {
+        match ev {
+            SwarmEvent::NewListenAddr {
+                listener_id,
+                address,
+            } => {
+                info!(%address, "listening");
+                if !self.listen_addrs.contains(&address) {
+                    self.listen_addrs.push(address.clone());
+                }
+                if let Some((configured, bound)) = self.listeners.get_mut(&listener_id) {
+                    if bound.is_none() {
+                        *bound = Some(with_bound_port(configured, &address));
+                        let mut listen: Vec<String> = self
+                            .listeners
+                            .values()
+                            .map(|(c, b)| b.as_ref().unwrap_or(c).to_string())
+                            .collect();
+                        listen.sort();
+                        if listen != self.state.listen {
+                            self.state.listen = listen;
+                            memory::save_state(&self.files, &self.state);
+                        }
+                    }
+                }
+                self.publish();
+            }
+            SwarmEvent::ExpiredListenAddr { address, .. } => {
+                self.listen_addrs.retain(|a| a != &address);
+                self.publish();
+            }
+            SwarmEvent::ConnectionEstablished {
+                peer_id, endpoint, ..
+            } => {
+                if self.paused || self.revoked(&peer_id) {
+                    let _ = self.swarm.disconnect_peer_id(peer_id);
+                    return;
+                }
+                let remote = match &endpoint {
+                    ConnectedPoint::Dialer { address, .. } => address.clone(),
+                    ConnectedPoint::Listener { send_back_addr, .. } => send_back_addr.clone(),
+                };
+                debug!(peer = %peer_id, %remote, "connected");
+                self.connected.insert(peer_id, remote.clone());
+                if endpoint.is_dialer() {
+                    // A dialled address is one the peer listens on: worth remembering.
+                    let (base, _) = split_p2p(&remote);
+                    self.bare.retain(|(a, _, _)| a != &base);
+                    self.remember(peer_id, vec![base], Source::Remembered, false);
+                } else {
+                    self.remember(peer_id, Vec::new(), Source::Inbound, false);
+                }
+                if let Some(k) = self.known.get_mut(&peer_id) {
+                    k.backoff = BACKOFF_MIN;
+                }
+                if self.allowed(&peer_id) {
+                    self.save_peers();
+                }
+                self.maybe_open(peer_id);
+                self.publish();
+            }
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                num_established,
+                ..
+            } => {
+                if num_established == 0 {
+                    self.connected.remove(&peer_id);
+                    if let Some(s) = self.sessions.remove(&peer_id) {
+                        s.cancel.cancel();
+                    }
+                    self.publish();
+                }
+            }
+            SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
+                if let Some(k) = peer_id.and_then(|p| self.known.get_mut(&p)) {
+                    k.backoff = (k.backoff * 2).min(BACKOFF_MAX);
+                    k.next_dial = Instant::now() + k.backoff;
+                }
+                debug!(?peer_id, error = %error, "dial failed");
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(list))) => {
+                for (peer, addr) in list {
+                    debug!(%peer, %addr, "discovered on the local network");
+                    let fresh = !self.known.contains_key(&peer);
+                    self.remember(peer, vec![addr], Source::Mdns, false);
+                    if fresh {
+                        if let Some(k) = self.known.get_mut(&peer) {
+                            k.source = Source::Mdns;
+                        }
+                    }
+                }
+                self.on_tick();
+            }
+            _ => {}
+        }
+    }
+
+    fn on_command(&mut self, cmd: Command) {
+        match cmd {
+            Command::Dial { addr, reply } => {
+                let res = parse_addr(&addr).map(|a| {
+                    self.add_address(a, Source::Api);
+                    self.on_tick();
+                });
+                let _ = reply.send(res);
+            }
+            Command::SetPaused(paused) => {
+                if paused == self.paused {
+                    return;
+                }
+                self.paused = paused;
+                info!(paused, "sync {}", if paused { "paused" } else { "resumed" });
+                if paused {
+                    for (_, s) in self.sessions.drain() {
+                        s.cancel.cancel();
+                    }
+                    let peers: Vec<PeerId> = self.connected.keys().copied().collect();
+                    for p in peers {
+                        let _ = self.swarm.disconnect_peer_id(p);
+                    }
+                } else {
+                    let now = Instant::now();
+                    for k in self.known.values_mut() {
+                        k.next_dial = now;
+                        k.backoff = BACKOFF_MIN;
+                    }
+                    for b in &mut self.bare {
+                        b.1 = now;
+                    }
+                    self.retry_at.clear();
+                    self.on_tick();
+                }
+                self.publish();
+            }
+            Command::Invite {
+                role,
+                expires_in,
+                reply,
+            } => {
+                let _ = reply.send(self.invite(role, expires_in));
+            }
+        }
+    }
+
+    fn invite(&mut self, role: bureau_model::Role, expires_in: Duration) -> Result<(String, i64), NetError> {
+        let bureau_id = self.doc.state().snapshot.meta.bureau_id.clone();
+        if bureau_id.is_empty() {
+            return Err(NetError::Invite("this node has no bureau yet, so it cannot invite anyone".to_owned()));
+        }
+        let now = jiff::Timestamp::now().as_second();
+        let expires_at = now + i64::try_from(expires_in.as_secs()).unwrap_or(i64::MAX / 2);
+        let secret = random_hex(16);
+        self.book
+            .lock()
+            .expect("the invite book lock is never poisoned")
+            .add(&secret, role, expires_at, now)?;
+        let addrs: Vec<String> = self.listen_addrs.iter().map(ToString::to_string).collect();
+        if addrs.is_empty() {
+            return Err(NetError::Invite("this node is not listening yet; try again in a moment".to_owned()));
+        }
+        let code = InviteCode {
+            bureau_id,
+            peer_id: self.local.to_base58(),
+            addrs,
+            secret,
+            role: role.as_str().to_owned(),
+            expires_at,
+        };
+        Ok((code.encode(), expires_at))
+    }
+
+    fn on_doc(&mut self, st: &DocState) {
+        // Revocations take effect at once: close the device's session and connections.
+        let revoked: Vec<PeerId> = self
+            .connected
+            .keys()
+            .filter(|p| st.snapshot.devices.get(&p.to_base58()).is_some_and(|d| d.revoked))
+            .copied()
+            .collect();
+        for peer in revoked {
+            info!(%peer, "device revoked; disconnecting it");
+            if let Some(s) = self.sessions.remove(&peer) {
+                s.cancel.cancel();
+            }
+            let _ = self.swarm.disconnect_peer_id(peer);
+        }
+        if !st.snapshot.meta.bureau_id.is_empty() && self.state.pending_bureau.is_some() {
+            self.state.pending_bureau = None;
+            memory::save_state(&self.files, &self.state);
+        }
+        let peers: Vec<PeerId> = self.connected.keys().copied().collect();
+        for p in peers {
+            self.maybe_open(p);
+        }
+        self.publish();
+    }
+
+    fn on_tick(&mut self) {
+        if !self.paused {
+            let now = Instant::now();
+            let due: Vec<(PeerId, Vec<Multiaddr>)> = self
+                .known
+                .iter()
+                .filter(|(p, k)| {
+                    !self.connected.contains_key(p) && now >= k.next_dial && !k.addrs.is_empty()
+                })
+                .map(|(p, k)| (*p, k.addrs.clone()))
+                .collect();
+            for (peer, addrs) in due {
+                // Strangers found by mDNS are dialled once; members and inviters are kept
+                // connected.
+                let keep = self.allowed(&peer);
+                let k = self.known.get_mut(&peer).expect("listed above");
+                if !keep && k.source == Source::Mdns && k.backoff > BACKOFF_MIN {
+                    continue;
+                }
+                k.next_dial = now + k.backoff;
+                k.backoff = (k.backoff * 2).min(BACKOFF_MAX);
+                let opts = DialOpts::peer_id(peer).addresses(addrs).build();
+                if let Err(e) = self.swarm.dial(opts) {
+                    debug!(%peer, error = %e, "dial refused");
+                }
+            }
+            for (addr, next, backoff) in &mut self.bare {
+                if now >= *next {
+                    *next = now + *backoff;
+                    *backoff = (*backoff * 2).min(BACKOFF_MAX);
+                    if let Err(e) = self.swarm.dial(addr.clone()) {
+                        debug!(%addr, error = %e, "dial refused");
+                    }
+                }
+            }
+            let peers: Vec<PeerId> = self.connected.keys().copied().collect();
+            for p in peers {
+                self.maybe_open(p);
+            }
+        }
+        self.publish();
+    }
+
+    fn publish(&self) {
+        let st = self.doc.state();
+        let mut ids: Vec<PeerId> = self.known.keys().copied().collect();
+        ids.extend(self.connected.keys().copied());
+        for d in st.snapshot.devices.keys() {
+            if let Ok(p) = d.parse::<PeerId>() {
+                ids.push(p);
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        ids.retain(|p| *p != self.local);
+        let peers = ids
+            .into_iter()
+            .map(|p| {
+                let id = p.to_base58();
+                let device = st.snapshot.devices.get(&id);
+                let session = self.sessions.get(&p).and_then(|s| s.status.as_ref()).map(|s| s.borrow().clone());
+                let connected = self.connected.contains_key(&p);
+                PeerStatus {
+                    name: device.map(|d| d.name.clone()),
+                    member_id: device.map(|d| d.member_id.clone()),
+                    role: device.map(|d| d.role.as_str().to_owned()),
+                    revoked: device.is_some_and(|d| d.revoked),
+                    connected,
+                    in_sync: connected && session.as_ref().is_some_and(|s| s.in_sync),
+                    last_sync: session
+                        .and_then(|s| s.last_sync)
+                        .or_else(|| self.last_sync.get(&p).cloned()),
+                    addr: self
+                        .connected
+                        .get(&p)
+                        .or_else(|| self.known.get(&p).and_then(|k| k.addrs.first()))
+                        .map(ToString::to_string),
+                    source: self.known.get(&p).map(|k| k.source),
+                    peer_id: id,
+                }
+            })
+            .collect();
+        let status = NetStatus {
+            listen: self.listen_addrs.iter().map(ToString::to_string).collect(),
+            paused: self.paused,
+            peers,
+        };
+        self.status_tx.send_if_modified(|old| {
+            if **old == status {
+                false
+            } else {
+                *old = Arc::new(status);
+                true
+            }
+        });
+    }
+
+    fn shutdown(&mut self) {
+        for (_, s) in self.sessions.drain() {
+            s.cancel.cancel();
+        }
+        self.save_peers();
+    }
+}
+
+/// The joiner's side: a short-lived swarm that dials the inviter and presents the secret.
+pub(crate) async fn join(
+    identity: &Identity,
+    files: &bureau_store::Files,
+    code: &str,
+    name: &str,
+) -> Result<Joined, NetError> {
+    let code = InviteCode::decode(code)?;
+    let inviter: PeerId = code
+        .peer_id
+        .parse()
+        .map_err(|_| NetError::Invite("the invite names no valid inviter; ask for a new one".to_owned()))?;
+    let addrs: Vec<Multiaddr> = code.addrs.iter().filter_map(|a| a.parse().ok()).collect();
+    if addrs.is_empty() {
+        return Err(NetError::Invite("the invite holds no address; ask for a new one".to_owned()));
+    }
+    let mut swarm = build_swarm(identity, false)?;
+    let mut control = swarm.behaviour().stream.new_control();
+    swarm
+        .dial(DialOpts::peer_id(inviter).addresses(addrs.clone()).build())
+        .map_err(|e| NetError::Join(e.to_string()))?;
+    let driver = tokio::spawn(async move {
+        loop {
+            if let SwarmEvent::OutgoingConnectionError { error, .. } = swarm.select_next_some().await {
+                debug!(error = %error, "dialling the inviter failed");
+            }
+        }
+    });
+    let exchange = async {
+        let stream = control
+            .open_stream(inviter, StreamProtocol::new(JOIN_PROTOCOL))
+            .await
+            .map_err(|e| NetError::Join(format!("cannot reach the inviting node ({e}); is it running and reachable?")))?;
+        let mut stream = stream.compat();
+        write_json(
+            &mut stream,
+            &JoinRequest {
+                secret: code.secret.clone(),
+                name: name.to_owned(),
+            },
+        )
+        .await
+        .map_err(|e| NetError::Join(e.to_string()))?;
+        let answer: JoinAnswer = read_json(&mut stream).await?;
+        Ok::<_, NetError>(answer)
+    };
+    let answer = tokio::time::timeout(JOIN_TIMEOUT, exchange).await;
+    driver.abort();
+    let answer = answer.map_err(|_| NetError::Join("the inviting node did not answer in time; is it running and reachable?".to_owned()))??;
+    if !answer.ok {
+        return Err(NetError::Invite(answer.error.unwrap_or_else(|| "the invite was refused".to_owned())));
+    }
+    let bureau_id = answer.bureau_id.unwrap_or_default();
+    let mut peers = memory::load_peers(files);
+    peers.insert(
+        inviter.to_base58(),
+        Remembered {
+            addrs: code.addrs.clone(),
+            inviter: true,
+        },
+    );
+    memory::save_peers(files, &peers);
+    let mut state = memory::load_state(files);
+    state.pending_bureau = Some(bureau_id.clone());
+    memory::save_state(files, &state);
+    Ok(Joined {
+        bureau_id,
+        member_id: answer.member_id.unwrap_or_default(),
+        inviter: inviter.to_base58(),
+    })
+}
