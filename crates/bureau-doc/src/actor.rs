@@ -464,7 +464,8 @@ impl Actor {
             return Err(DocError::Edit(EditError::NoBureau));
         }
         match self.snapshot.devices.get(&self.config.peer_id) {
-            Some(d) if !d.revoked && d.role == Role::Editor && self.author.is_some() => Ok(()),
+            Some(d) if !d.revoked && d.role == Role::Observer => Err(DocError::Observer),
+            Some(d) if !d.revoked && self.author.is_some() => Ok(()),
             _ => Err(DocError::NotMember),
         }
     }

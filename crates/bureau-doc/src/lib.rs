@@ -72,6 +72,9 @@ pub enum DocError {
     /// This node's device is not (or no longer) a member able to edit.
     #[error("this device is not a member of the bureau; join it with an invite first")]
     NotMember,
+    /// This node's device is an observer: it reads the bureau but cannot change it.
+    #[error("this device is an observer: it can read the bureau but not change it")]
+    Observer,
     /// The peer is not an unrevoked device of the bureau; nothing is exchanged with it.
     #[error("peer {0} is not a member of this bureau")]
     PeerNotAllowed(String),

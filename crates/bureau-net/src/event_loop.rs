@@ -50,9 +50,9 @@ const MAX_PER_PEER: u32 = 2;
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(NetworkBehaviour)]
-struct Behaviour {
+pub(crate) struct Behaviour {
     limits: connection_limits::Behaviour,
-    stream: libp2p_stream::Behaviour,
+    pub(crate) stream: libp2p_stream::Behaviour,
     ping: ping::Behaviour,
     mdns: Toggle<mdns::tokio::Behaviour>,
 }
@@ -115,7 +115,7 @@ struct EventLoop {
     cancel: CancellationToken,
 }
 
-fn build_swarm(identity: &Identity, mdns_on: bool) -> Result<Swarm<Behaviour>, NetError> {
+pub(crate) fn build_swarm(identity: &Identity, mdns_on: bool) -> Result<Swarm<Behaviour>, NetError> {
     let transport_err = |e: &dyn std::fmt::Display| NetError::Transport(e.to_string());
     let swarm = libp2p::SwarmBuilder::with_existing_identity(identity.keypair.clone())
         .with_tokio()

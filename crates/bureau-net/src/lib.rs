@@ -23,6 +23,8 @@ mod event_loop;
 mod invite;
 mod join;
 mod memory;
+#[cfg(feature = "test-utils")]
+pub mod testing;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -283,7 +283,8 @@ pub(crate) async fn doc_bytes(State(state): State<AppState>) -> ApiResult {
 /// dead client is noticed.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// Server-sent events: `change` with the new version and heads after every change.
+/// Server-sent events: `change` (with the new version and heads) after every change of the
+/// document, and `peers` whenever peer sync status changes.
 pub(crate) async fn events(
     State(state): State<AppState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
@@ -297,8 +298,20 @@ pub(crate) async fn events(
         let ev = change_event(&rx.borrow_and_update());
         Some((ev, rx))
     });
+    let peers = match &state.net {
+        Some(net) => {
+            let rx = net.changed();
+            futures_util::stream::unfold(rx, |mut rx| async move {
+                rx.changed().await.ok()?;
+                rx.borrow_and_update();
+                Some((Event::default().event("peers").data("{}"), rx))
+            })
+            .boxed()
+        }
+        None => futures_util::stream::pending().boxed(),
+    };
     let stream = futures_util::stream::once(async move { first })
-        .chain(changes)
+        .chain(futures_util::stream::select(changes, peers))
         .map(Ok)
         .take_until(state.cancel.clone().cancelled_owned());
     Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))

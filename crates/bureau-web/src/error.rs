@@ -68,6 +68,7 @@ impl From<DocError> for ApiError {
             DocError::NotMember => {
                 ApiError::new(StatusCode::FORBIDDEN, "not_member", e.to_string())
             }
+            DocError::Observer => ApiError::new(StatusCode::FORBIDDEN, "observer", e.to_string()),
             DocError::DiskFull => {
                 ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "disk_full", e.to_string())
             }

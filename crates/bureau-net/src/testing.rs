@@ -1,0 +1,94 @@
+//! Test support: a raw protocol stream to a node, opened as a given identity, so integration
+//! tests can play a peer that sends whatever they like (oversized frames, compression bombs,
+//! mutated changes). Compiled only with the `test-utils` feature.
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use libp2p::swarm::dial_opts::DialOpts;
+use libp2p::{Multiaddr, PeerId, StreamProtocol};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio_util::compat::{Compat, FuturesAsyncReadCompatExt};
+
+use crate::{Identity, NetError};
+
+/// A stream to a node; the connection lives as long as this value.
+#[derive(Debug)]
+pub struct RawStream {
+    inner: Compat<libp2p::Stream>,
+    driver: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for RawStream {
+    fn drop(&mut self) {
+        self.driver.abort();
+    }
+}
+
+/// Dials `peer` at `addr` as `identity` and opens a stream of `protocol`.
+pub async fn raw_stream(
+    identity: &Identity,
+    peer: &str,
+    addr: &str,
+    protocol: &'static str,
+) -> Result<RawStream, NetError> {
+    let peer: PeerId = peer
+        .parse()
+        .map_err(|_| NetError::Transport(format!("bad peer id {peer}")))?;
+    let addr: Multiaddr = addr.parse().map_err(|e| NetError::BadAddress {
+        addr: addr.to_owned(),
+        reason: format!("{e}"),
+    })?;
+    let mut swarm = crate::event_loop::build_swarm(identity, false)?;
+    let mut control = swarm.behaviour().stream.new_control();
+    swarm
+        .dial(DialOpts::peer_id(peer).addresses(vec![addr]).build())
+        .map_err(|e| NetError::Transport(e.to_string()))?;
+    let driver = tokio::spawn(async move {
+        loop {
+            swarm.select_next_some().await;
+        }
+    });
+    let stream = tokio::time::timeout(
+        Duration::from_secs(20),
+        control.open_stream(peer, StreamProtocol::new(protocol)),
+    )
+    .await
+    .map_err(|_| NetError::Transport("timed out opening the stream".to_owned()))?
+    .map_err(|e| NetError::Transport(e.to_string()))?;
+    Ok(RawStream {
+        inner: stream.compat(),
+        driver,
+    })
+}
+
+impl AsyncRead for RawStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for RawStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
