@@ -1,1 +1,10 @@
-fn main() {}
+//! Integration tests of the `bureau` binary: the real executable, real loopback sockets, real
+//! files. Build the binary first (`cargo build -p bureau`), or point `BUREAU_BIN` at one.
+
+mod bad_input;
+mod cli;
+mod corrupt;
+mod crash;
+mod doc_export;
+mod full_disk;
+mod support;

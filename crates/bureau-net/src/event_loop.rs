@@ -414,7 +414,8 @@ impl EventLoop {
     fn allowed(&self, peer: &PeerId) -> bool {
         let st = self.doc.state();
         if st.snapshot.meta.bureau_id.is_empty() {
-            return self.known.get(peer).is_some_and(|k| k.inviter);
+            return self.state.inviter.as_deref() == Some(peer.to_base58().as_str())
+                || self.known.get(peer).is_some_and(|k| k.inviter);
         }
         st.snapshot
             .devices
@@ -767,6 +768,7 @@ impl EventLoop {
         }
         if !st.snapshot.meta.bureau_id.is_empty() && self.state.pending_bureau.is_some() {
             self.state.pending_bureau = None;
+            self.state.inviter = None;
             memory::save_state(&self.files, &self.state);
         }
         let peers: Vec<PeerId> = self.connected.keys().copied().collect();
@@ -945,6 +947,7 @@ pub(crate) async fn join(
     memory::save_peers(files, &peers);
     let mut state = memory::load_state(files);
     state.pending_bureau = Some(bureau_id.clone());
+    state.inviter = Some(inviter.to_base58());
     memory::save_state(files, &state);
     Ok(Joined {
         bureau_id,

@@ -47,6 +47,10 @@ pub(crate) struct NetState {
     /// The bureau this node joined but has not received yet.
     #[serde(default)]
     pub(crate) pending_bureau: Option<String>,
+    /// The peer that admitted this node, trusted to send the bureau until it has arrived
+    /// (however the peer is found: remembered address, mDNS, or an address typed in).
+    #[serde(default)]
+    pub(crate) inviter: Option<String>,
 }
 
 fn read<T: for<'de> Deserialize<'de> + Default>(files: &Files, name: &str) -> T {

@@ -1,7 +1,25 @@
 //! Refusing compressed automerge data that would inflate past a budget, before automerge
 //! inflates it with an unbounded `read_to_end`.
 //!
-//! PLACEHOLDER: replaced by the full chunk parser.
+//! automerge 0.12 inflates three kinds of DEFLATE data while parsing a chunk, each time into a
+//! `Vec` with no bound (`storage/chunk.rs`, `storage/columns/raw_column.rs`):
+//!
+//! - a compressed change chunk (type 2): the whole chunk body;
+//! - a document chunk (type 0, what `save()` writes and a V2 sync message carries): every column
+//!   whose specification has the deflate bit (`0b1000`) set;
+//! - a change chunk (type 1): automerge refuses deflated columns there before inflating them,
+//!   but they are counted all the same, which costs nothing on honest data (there are none).
+//!
+//! [`check_chunk`] walks the same layout as automerge's parsers, inflates each of those
+//! streams into [`std::io::sink`] (nothing is kept), reading at most one byte more than the
+//! budget left, and charges what came out against the budget. So checking costs at most the
+//! budget in CPU and a few kilobytes of memory, whatever the input.
+//!
+//! The parse is as permissive as automerge's wherever automerge would go on to inflate
+//! something, and stricter elsewhere (a chunk type we do not check, a truncated chunk, data
+//! after the last chunk): anything refused here automerge would refuse or never look at.
+
+use std::io::{self, Read};
 
 use thiserror::Error;
 
@@ -16,9 +34,672 @@ pub enum GuardError {
     TooLarge(usize),
 }
 
-/// Checks one chunk of a sync message, charging what its compressed parts inflate to against
-/// `budget`.
+/// The first bytes of every automerge chunk.
+const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+
+/// The deflate bit of a column specification.
+const DEFLATE_BIT: u32 = 0b1000;
+
+/// Size of a change hash in a document chunk's heads.
+const HASH_LEN: usize = 32;
+
+const DOCUMENT: u8 = 0;
+const CHANGE: u8 = 1;
+const COMPRESSED_CHANGE: u8 = 2;
+const BUNDLE: u8 = 3;
+
+/// Checks one entry of a sync message's change list, charging what its compressed parts
+/// inflate to against `budget` (which is shared by every entry of a message).
+///
+/// An entry is one chunk or several chunks back to back (a V2 message carries all its
+/// changes as one entry; automerge joins the entries and parses the result as a sequence of
+/// chunks). Every chunk must be complete: a chunk cut at the end of an entry, or bytes after
+/// the last chunk, are refused, so checking entry by entry sees exactly the chunks automerge
+/// will see. An empty entry holds nothing to check.
 pub fn check_chunk(chunk: &[u8], budget: &mut usize) -> Result<(), GuardError> {
-    let _ = (chunk, budget);
+    let mut rest = chunk;
+    while !rest.is_empty() {
+        rest = check_one(rest, budget)?;
+    }
     Ok(())
+}
+
+/// Checks the chunk at the start of `input` and returns what follows it.
+fn check_one<'a>(input: &'a [u8], budget: &mut usize) -> Result<&'a [u8], GuardError> {
+    let mut r = Reader::new(input);
+    if r.take(4)? != MAGIC {
+        return Err(malformed("bad magic bytes"));
+    }
+    let _checksum = r.take(4)?;
+    let chunk_type = r.byte()?;
+    match chunk_type {
+        DOCUMENT | CHANGE | COMPRESSED_CHANGE => {}
+        BUNDLE => return Err(malformed("bundle chunks are not accepted from peers")),
+        other => return Err(malformed(&format!("unknown chunk type {other}"))),
+    }
+    let len = r.uleb_usize()?;
+    let data = r.take(len)?;
+    match chunk_type {
+        COMPRESSED_CHANGE => inflate_count(data, budget)?,
+        DOCUMENT => check_document(data, budget)?,
+        _ => check_change(data, budget)?,
+    }
+    Ok(r.rest())
+}
+
+/// A document chunk's body: actors, heads, change column metadata, op column metadata, then
+/// the change columns' data and the op columns' data (then head indices, not needed here).
+fn check_document(data: &[u8], budget: &mut usize) -> Result<(), GuardError> {
+    let mut r = Reader::new(data);
+    let actors = r.uleb()?;
+    for _ in 0..actors {
+        let n = r.uleb_usize()?;
+        r.take(n)?;
+    }
+    let heads = r.uleb()?;
+    for _ in 0..heads {
+        r.take(HASH_LEN)?;
+    }
+    let change_cols = r.columns()?;
+    let op_cols = r.columns()?;
+    for cols in [change_cols, op_cols] {
+        let block = r.take(total_len(&cols)?)?;
+        inflate_columns(block, &cols, budget)?;
+    }
+    Ok(())
+}
+
+/// A change chunk's body: dependencies, actor, seq, start op, time, message, other actors, op
+/// column metadata, then the op columns' data (then extra bytes, not needed here).
+fn check_change(data: &[u8], budget: &mut usize) -> Result<(), GuardError> {
+    let mut r = Reader::new(data);
+    let deps = r.uleb()?;
+    for _ in 0..deps {
+        r.take(HASH_LEN)?;
+    }
+    let actor = r.uleb_usize()?;
+    r.take(actor)?;
+    let _seq = r.uleb()?;
+    let _start_op = r.uleb()?;
+    r.sleb()?;
+    let message = r.uleb_usize()?;
+    r.take(message)?;
+    let others = r.uleb()?;
+    for _ in 0..others {
+        let n = r.uleb_usize()?;
+        r.take(n)?;
+    }
+    let cols = r.columns()?;
+    let block = r.take(total_len(&cols)?)?;
+    inflate_columns(block, &cols, budget)
+}
+
+/// One column of a chunk's metadata: its specification and data length.
+#[derive(Clone, Copy, Debug)]
+struct Column {
+    spec: u32,
+    len: usize,
+}
+
+fn total_len(cols: &[Column]) -> Result<usize, GuardError> {
+    cols.iter()
+        .try_fold(0usize, |sum, c| sum.checked_add(c.len))
+        .ok_or_else(|| malformed("column lengths overflow"))
+}
+
+/// Inflate-counts every deflated column of a data block laid out as `cols` describes.
+fn inflate_columns(block: &[u8], cols: &[Column], budget: &mut usize) -> Result<(), GuardError> {
+    let mut offset = 0;
+    for col in cols {
+        // `total_len` checked that the sum fits and `block` is exactly that long.
+        let data = &block[offset..offset + col.len];
+        offset += col.len;
+        if col.spec & DEFLATE_BIT != 0 {
+            inflate_count(data, budget)?;
+        }
+    }
+    Ok(())
+}
+
+/// Inflates a raw DEFLATE stream into nothing, reading at most one byte past the budget, and
+/// charges what came out.
+fn inflate_count(deflated: &[u8], budget: &mut usize) -> Result<(), GuardError> {
+    let limit = u64::try_from(*budget).unwrap_or(u64::MAX).saturating_add(1);
+    let mut decoder = flate2::bufread::DeflateDecoder::new(deflated).take(limit);
+    let n = io::copy(&mut decoder, &mut io::sink())
+        .map_err(|e| malformed(&format!("bad deflate stream: {e}")))?;
+    match usize::try_from(n) {
+        Ok(n) if n <= *budget => {
+            *budget -= n;
+            Ok(())
+        }
+        _ => Err(GuardError::TooLarge(*budget)),
+    }
+}
+
+fn malformed(what: &str) -> GuardError {
+    GuardError::Malformed(what.to_owned())
+}
+
+/// A cursor over a byte slice; every read is bounds-checked.
+struct Reader<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn new(buf: &'a [u8]) -> Reader<'a> {
+        Reader { buf }
+    }
+
+    fn rest(self) -> &'a [u8] {
+        self.buf
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], GuardError> {
+        if n > self.buf.len() {
+            return Err(malformed("truncated chunk"));
+        }
+        let (head, tail) = self.buf.split_at(n);
+        self.buf = tail;
+        Ok(head)
+    }
+
+    fn byte(&mut self) -> Result<u8, GuardError> {
+        Ok(self.take(1)?[0])
+    }
+
+    /// An unsigned LEB128 number, accepted and refused exactly as automerge's `leb128_u64`
+    /// does: at most ten bytes, no redundant trailing zero byte, no bits past 64.
+    fn uleb(&mut self) -> Result<u64, GuardError> {
+        let mut value: u64 = 0;
+        let mut shift = 0u32;
+        loop {
+            let byte = self.byte()?;
+            if shift < 64 {
+                value |= u64::from(byte & 0x7f) << shift;
+            }
+            shift += 7;
+            if byte & 0x80 == 0 {
+                if shift > 64 && byte > 1 {
+                    return Err(malformed("LEB128 number too large"));
+                }
+                if shift > 7 && byte == 0 {
+                    return Err(malformed("overlong LEB128 number"));
+                }
+                return Ok(value);
+            }
+            if shift > 64 {
+                return Err(malformed("LEB128 number too large"));
+            }
+        }
+    }
+
+    fn uleb_usize(&mut self) -> Result<usize, GuardError> {
+        usize::try_from(self.uleb()?).map_err(|_| malformed("length too large"))
+    }
+
+    fn uleb_u32(&mut self) -> Result<u32, GuardError> {
+        u32::try_from(self.uleb()?).map_err(|_| malformed("column specification too large"))
+    }
+
+    /// Skips a signed LEB128 number (at most ten bytes).
+    fn sleb(&mut self) -> Result<(), GuardError> {
+        for _ in 0..10 {
+            if self.byte()? & 0x80 == 0 {
+                return Ok(());
+            }
+        }
+        Err(malformed("LEB128 number too large"))
+    }
+
+    /// Column metadata: a count, then per column its specification and data length.
+    fn columns(&mut self) -> Result<Vec<Column>, GuardError> {
+        let count = self.uleb()?;
+        let mut cols = Vec::new();
+        for _ in 0..count {
+            // Each column takes at least two bytes, so a huge count fails on the input's end
+            // long before `cols` grows large.
+            let spec = self.uleb_u32()?;
+            let len = self.uleb_usize()?;
+            cols.push(Column { spec, len });
+        }
+        Ok(cols)
+    }
+}
+
+/// Builds test data shared by this module's tests and the session tests.
+#[cfg(test)]
+pub(crate) mod test_data {
+    use std::io::Write;
+    use std::sync::OnceLock;
+
+    /// How much [`bomb`] inflates to.
+    pub(crate) const BOMB_INFLATED: usize = 512 * 1024 * 1024;
+
+    /// A compressed change chunk (type 2) whose DEFLATE body inflates to [`BOMB_INFLATED`]
+    /// zero bytes. The deflate stream is produced 1 MiB at a time, so building it costs only
+    /// its own size (about half a megabyte). Built once per test run.
+    pub(crate) fn bomb() -> &'static [u8] {
+        static BOMB: OnceLock<Vec<u8>> = OnceLock::new();
+        BOMB.get_or_init(|| {
+            let block = vec![0u8; 1024 * 1024];
+            let mut enc =
+                flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+            for _ in 0..BOMB_INFLATED / block.len() {
+                enc.write_all(&block).expect("write to memory");
+            }
+            let body = enc.finish().expect("finish deflate");
+            chunk(2, [0xde, 0xad, 0xbe, 0xef], &body)
+        })
+    }
+
+    /// A chunk of `chunk_type` around `body`, with the given checksum.
+    pub(crate) fn chunk(chunk_type: u8, checksum: [u8; 4], body: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(body.len() + 20);
+        out.extend_from_slice(&super::MAGIC);
+        out.extend_from_slice(&checksum);
+        out.push(chunk_type);
+        uleb(&mut out, body.len() as u64);
+        out.extend_from_slice(body);
+        out
+    }
+
+    /// A small xorshift generator: deterministic, no dependency.
+    pub(crate) struct XorShift(u64);
+
+    impl XorShift {
+        pub(crate) fn new(seed: u64) -> XorShift {
+            XorShift(seed.max(1))
+        }
+
+        pub(crate) fn next(&mut self) -> u64 {
+            let mut x = self.0;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            self.0 = x;
+            x
+        }
+
+        pub(crate) fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    pub(crate) fn uleb(out: &mut Vec<u8>, mut v: u64) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    use bureau_model::automerge::sync::{self, SyncDoc};
+    use bureau_model::automerge::transaction::Transactable;
+    use bureau_model::automerge::{AutoCommit, ObjType, ROOT, ReadDoc};
+
+    use super::test_data::{BOMB_INFLATED, XorShift, bomb, chunk, uleb};
+    use super::*;
+
+    const GENEROUS: usize = 1 << 30;
+
+    /// A document with thousands of operations, so `save()` deflates some of its columns.
+    fn big_doc() -> AutoCommit {
+        let mut doc = AutoCommit::new();
+        let members = doc.put_object(ROOT, "members", ObjType::Map).unwrap();
+        for i in 0..1500 {
+            let m = doc
+                .put_object(&members, format!("m{i:05}"), ObjType::Map)
+                .unwrap();
+            doc.put(&m, "name", format!("Member number {i}")).unwrap();
+            doc.put(&m, "email", format!("member{i}@example.org"))
+                .unwrap();
+            if i % 50 == 0 {
+                doc.commit();
+            }
+        }
+        doc.commit();
+        doc
+    }
+
+    /// Budget used by a successful check.
+    fn consumed(bytes: &[u8]) -> usize {
+        let mut budget = GENEROUS;
+        check_chunk(bytes, &mut budget).expect("a chunk automerge wrote passes");
+        GENEROUS - budget
+    }
+
+    #[test]
+    fn saved_documents_agree_with_automerge() {
+        let mut doc = big_doc();
+        let saved = doc.save();
+        let plain = doc.save_nocompress();
+        // automerge's own view: the saved form is smaller because columns were deflated.
+        assert!(saved.len() < plain.len(), "save() deflated nothing");
+        let used = consumed(&saved);
+        assert!(used > 0, "the parser found no deflated column");
+        assert!(
+            used <= plain.len(),
+            "inflated {used} bytes out of a {}-byte document",
+            plain.len()
+        );
+        // Without compression there is nothing to charge.
+        assert_eq!(consumed(&plain), 0);
+        // A document followed by incremental chunks (as in a store file or a V2 message).
+        let heads = doc.get_heads();
+        doc.put(ROOT, "title", "after").unwrap();
+        doc.commit();
+        let mut joined = saved.clone();
+        joined.extend(doc.save_after(&heads));
+        assert_eq!(consumed(&joined), used);
+        // A tiny budget is refused.
+        let mut budget = 100;
+        assert_eq!(
+            check_chunk(&saved, &mut budget),
+            Err(GuardError::TooLarge(100))
+        );
+    }
+
+    #[test]
+    fn compressed_change_agrees_with_automerge() {
+        let mut doc = big_doc();
+        // One change with thousands of ops: automerge compresses it as a type 2 chunk.
+        let list = doc.put_object(ROOT, "list", ObjType::List).unwrap();
+        for i in 0..3000 {
+            doc.insert(&list, i, format!("entry {i}")).unwrap();
+        }
+        let hash = doc.commit().expect("a change");
+        let mut change = doc.get_change_by_hash(&hash).expect("the change").clone();
+        let raw = change.raw_bytes().to_vec();
+        let compressed = change.bytes().into_owned();
+        assert_eq!(
+            compressed[8], COMPRESSED_CHANGE,
+            "automerge did not compress the change"
+        );
+        assert_eq!(raw[8], CHANGE);
+        // What it inflates to is exactly the uncompressed change's body.
+        let mut r = Reader::new(&raw[9..]);
+        let body_len = r.uleb_usize().unwrap();
+        assert_eq!(body_len, r.rest().len());
+        assert_eq!(consumed(&compressed), body_len);
+        assert_eq!(consumed(&raw), 0);
+        let mut budget = body_len - 1;
+        assert_eq!(
+            check_chunk(&compressed, &mut budget),
+            Err(GuardError::TooLarge(body_len - 1))
+        );
+        let mut budget = body_len;
+        assert_eq!(check_chunk(&compressed, &mut budget), Ok(()));
+        assert_eq!(budget, 0);
+    }
+
+    /// Sends one message from `from` to `to` if one is due; returns the budget its chunks used.
+    fn step(
+        from: &mut AutoCommit,
+        s_from: &mut sync::State,
+        to: &mut AutoCommit,
+        s_to: &mut sync::State,
+    ) -> Option<usize> {
+        let msg = from.sync().generate_sync_message(s_from)?;
+        let msg = sync::Message::decode(&msg.encode()).unwrap();
+        let used = msg.changes.iter().map(consumed).sum();
+        to.sync().receive_sync_message(s_to, msg).unwrap();
+        Some(used)
+    }
+
+    /// Runs a sync between two documents and checks every chunk of every message.
+    fn sync_and_check(a: &mut AutoCommit, b: &mut AutoCommit) -> usize {
+        let (mut sa, mut sb) = (sync::State::new(), sync::State::new());
+        let mut total = 0;
+        for _ in 0..20 {
+            let ab = step(a, &mut sa, b, &mut sb);
+            let ba = step(b, &mut sb, a, &mut sa);
+            if ab.is_none() && ba.is_none() {
+                break;
+            }
+            total += ab.unwrap_or(0) + ba.unwrap_or(0);
+        }
+        assert_eq!(a.get_heads(), b.get_heads());
+        total
+    }
+
+    #[test]
+    fn chunks_of_real_sync_messages_pass() {
+        // A fresh peer gets the whole document as a V2 message: deflated columns.
+        let mut a = big_doc();
+        let mut b = AutoCommit::new();
+        assert!(sync_and_check(&mut a, &mut b) > 0);
+        // Then a few changes on both sides: change chunks, several per message entry.
+        for i in 0..5 {
+            a.put(ROOT, format!("a{i}"), i).unwrap();
+            a.commit();
+            b.put(ROOT, format!("b{i}"), i).unwrap();
+            b.commit();
+        }
+        sync_and_check(&mut a, &mut b);
+        assert!(a.get(ROOT, "b4").unwrap().is_some());
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_check() {
+        let mut budget = GENEROUS;
+        let mut check = |b: &[u8]| check_chunk(b, &mut budget);
+        let malformed = |r: Result<(), GuardError>| matches!(r, Err(GuardError::Malformed(_)));
+        assert!(malformed(check(b"not a chunk at all")));
+        assert!(malformed(check(&chunk(3, [0; 4], b""))), "bundle");
+        assert!(malformed(check(&chunk(7, [0; 4], b""))), "unknown type");
+        assert!(malformed(check(&MAGIC)), "truncated header");
+        let mut long = chunk(1, [0; 4], b"");
+        long.truncate(9);
+        uleb(&mut long, 1 << 40);
+        assert!(malformed(check(&long)), "length past the end");
+        let mut doc = big_doc();
+        let saved = doc.save();
+        assert!(malformed(check(&saved[..saved.len() - 1])), "cut short");
+        let mut trailing = saved.clone();
+        trailing.push(0);
+        assert!(malformed(check(&trailing)), "trailing byte");
+        assert_eq!(check(&[]), Ok(()));
+    }
+
+    #[test]
+    fn deflated_columns_are_charged_in_every_chunk_kind() {
+        // A hand-made document chunk whose one op column is a bomb of 1 MiB of zeros.
+        let mut deflated =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        deflated.write_all(&vec![0u8; 1 << 20]).unwrap();
+        let deflated = deflated.finish().unwrap();
+        let mut body = Vec::new();
+        uleb(&mut body, 0); // actors
+        uleb(&mut body, 0); // heads
+        uleb(&mut body, 0); // change columns
+        uleb(&mut body, 1); // op columns
+        uleb(&mut body, (1 << 4) | u64::from(DEFLATE_BIT));
+        uleb(&mut body, deflated.len() as u64);
+        body.extend(&deflated);
+        let doc = chunk(0, [0; 4], &body);
+        assert_eq!(consumed(&doc), 1 << 20);
+        let mut budget = 1 << 19;
+        assert_eq!(
+            check_chunk(&doc, &mut budget),
+            Err(GuardError::TooLarge(1 << 19))
+        );
+        // The same column in a change chunk.
+        let mut body = Vec::new();
+        uleb(&mut body, 0); // deps
+        uleb(&mut body, 2); // actor
+        body.extend([0xab, 0xcd]);
+        uleb(&mut body, 1); // seq
+        uleb(&mut body, 1); // start op
+        body.push(0x7f); // time: -1
+        uleb(&mut body, 0); // message
+        uleb(&mut body, 0); // other actors
+        uleb(&mut body, 1);
+        uleb(&mut body, (1 << 4) | u64::from(DEFLATE_BIT));
+        uleb(&mut body, deflated.len() as u64);
+        body.extend(&deflated);
+        let change = chunk(1, [0; 4], &body);
+        assert_eq!(consumed(&change), 1 << 20);
+        // The budget is shared: two chunks of 1 MiB do not fit in 1.5 MiB.
+        let mut two = doc.clone();
+        two.extend(&change);
+        let mut budget = 3 << 19;
+        assert_eq!(
+            check_chunk(&two, &mut budget),
+            Err(GuardError::TooLarge(1 << 19))
+        );
+    }
+
+    /// Peak resident memory of this process, where the kernel reports it.
+    fn peak_rss() -> Option<usize> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024)
+    }
+
+    #[test]
+    fn compression_bomb_is_refused_quickly_in_bounded_memory() {
+        let bomb = bomb();
+        assert!(bomb.len() < 1024 * 1024, "the bomb is {} bytes", bomb.len());
+        let before = peak_rss();
+        let start = Instant::now();
+        let mut budget = crate::MAX_INFLATED;
+        assert_eq!(
+            check_chunk(bomb, &mut budget),
+            Err(GuardError::TooLarge(crate::MAX_INFLATED))
+        );
+        let took = start.elapsed();
+        // Inflating 256 MiB of zeros takes well under a second; the bound is for slow CI.
+        assert!(took < Duration::from_secs(15), "took {took:?}");
+        // Inflated into a buffer, the budget alone would add 256 MiB to the peak. Other tests
+        // run in this process at the same time, hence the slack.
+        if let (Some(before), Some(after)) = (before, peak_rss()) {
+            let grew = after.saturating_sub(before);
+            assert!(grew < 128 * 1024 * 1024, "peak memory grew by {grew} bytes");
+        }
+        // With a budget above what it inflates to, it passes and is charged in full.
+        let mut budget = BOMB_INFLATED + 1;
+        assert_eq!(check_chunk(bomb, &mut budget), Ok(()));
+        assert_eq!(budget, 1);
+    }
+
+    fn mutate(rng: &mut XorShift, base: &[u8]) -> Vec<u8> {
+        let mut b = base.to_vec();
+        for _ in 0..1 + rng.below(4) {
+            match rng.below(5) {
+                0 if !b.is_empty() => {
+                    let i = rng.below(b.len());
+                    b[i] ^= 1 << rng.below(8);
+                }
+                1 if !b.is_empty() => {
+                    let i = rng.below(b.len());
+                    b[i] = rng.next() as u8;
+                }
+                2 => b.truncate(rng.below(b.len() + 1)),
+                3 => {
+                    let i = rng.below(b.len() + 1);
+                    b.insert(i, rng.next() as u8);
+                }
+                _ => {
+                    // Set a plausible deflate bit or a huge LEB128 byte somewhere.
+                    if !b.is_empty() {
+                        let i = rng.below(b.len());
+                        b[i] |= if rng.below(2) == 0 { 0x08 } else { 0xff };
+                    }
+                }
+            }
+        }
+        b
+    }
+
+    /// The type and body of a single chunk automerge wrote.
+    fn split(chunk: &[u8]) -> (u8, Vec<u8>) {
+        let mut r = Reader::new(&chunk[8..]);
+        let ty = r.byte().unwrap();
+        let len = r.uleb_usize().unwrap();
+        let body = r.take(len).unwrap().to_vec();
+        assert!(r.rest().is_empty(), "one chunk");
+        (ty, body)
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_input() {
+        let mut rng = XorShift::new(0x5eed_1234_abcd_0001);
+        let mut doc = big_doc();
+        let saved = doc.save();
+        let heads = doc.get_heads();
+        doc.put(ROOT, "x", "y").unwrap();
+        doc.commit();
+        let change = doc.save_after(&heads);
+        let list = doc.put_object(ROOT, "list", ObjType::List).unwrap();
+        for i in 0..500 {
+            doc.insert(&list, i, format!("entry {i}")).unwrap();
+        }
+        let hash = doc.commit().unwrap();
+        let compressed = doc
+            .get_change_by_hash(&hash)
+            .unwrap()
+            .clone()
+            .bytes()
+            .into_owned();
+        assert_eq!(compressed[8], COMPRESSED_CHANGE);
+        let small = {
+            let mut d = AutoCommit::new();
+            d.put(ROOT, "k", "v").unwrap();
+            d.save()
+        };
+        let whole: Vec<Vec<u8>> = vec![saved, change, compressed, small];
+        let bodies: Vec<(u8, Vec<u8>)> = whole.iter().map(|c| split(c)).collect();
+        let mut outcomes = [0usize; 3];
+        for i in 0..6000 {
+            let input = match i % 6 {
+                // Random bytes, sometimes behind a valid magic and chunk type.
+                0 => {
+                    let len = rng.below(64);
+                    let mut v: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+                    if rng.below(2) == 0 && v.len() >= 9 {
+                        v[..4].copy_from_slice(&MAGIC);
+                        v[8] = rng.below(4) as u8;
+                    }
+                    v
+                }
+                // Whole chunks mutated anywhere (header included).
+                1 => {
+                    let base = &whole[rng.below(whole.len())];
+                    mutate(&mut rng, base)
+                }
+                // Bodies mutated under a recomputed header, so the parse goes deep.
+                _ => {
+                    let (ty, body) = &bodies[rng.below(bodies.len())];
+                    let ty = if rng.below(8) == 0 {
+                        rng.below(3) as u8
+                    } else {
+                        *ty
+                    };
+                    chunk(ty, [0; 4], &mutate(&mut rng, body))
+                }
+            };
+            let mut budget = 1 << 24;
+            let outcome = check_chunk(&input, &mut budget);
+            assert!(budget <= 1 << 24);
+            outcomes[match outcome {
+                Ok(()) => 0,
+                Err(GuardError::Malformed(_)) => 1,
+                Err(GuardError::TooLarge(_)) => 2,
+            }] += 1;
+        }
+        // The mutations reach past the header: some inputs still parse to the end.
+        assert!(outcomes[0] > 500, "outcomes {outcomes:?}");
+    }
 }

@@ -1,1 +1,727 @@
+//! Sessions over `tokio::io::duplex` between real document actors (each with its own store in
+//! a temporary directory), and against a hand-driven hostile peer.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use bureau_doc::{DocConfig, DocError, DocHandle};
+use bureau_model::automerge::sync::{self, ChunkList, MessageVersion, SyncDoc};
+use bureau_model::automerge::transaction::Transactable;
+use bureau_model::automerge::{AutoCommit, ChangeHash, ObjType, ROOT, ReadDoc};
+use bureau_model::{Applied, Edit, Fields, InitBureau, MemberFields, RecordType, Role};
+use bureau_store::Store;
+use tempfile::TempDir;
+use tokio::io::{AsyncWriteExt, DuplexStream};
+use tokio::sync::watch;
+use tokio::task::JoinHandle as Task;
+use tokio_util::sync::CancellationToken;
+
+use crate::guard::GuardError;
+use crate::guard::test_data::{XorShift, bomb, chunk, uleb};
+use crate::{
+    MAX_FRAME, PeerSync, SessionConfig, SessionStats, SyncError, encode_frame, run_session,
+};
+
+/// Upper bound for anything a test waits on; generous for a loaded CI machine.
+const DEADLINE: Duration = Duration::from_secs(30);
+
+const BUREAU: &str = "b0b0b0b0";
+
+/// Room for whatever a session writes when the other side reads slowly or not at all.
+const PIPE: usize = 4 * 1024 * 1024;
+
+/// A syntactically valid peer id.
+fn peer(tag: char) -> String {
+    format!("12D3KooW{}", tag.to_string().repeat(44))
+}
+
+/// A document actor over its own store.
+struct Node {
+    doc: DocHandle,
+    thread: Option<JoinHandle<()>>,
+    peer: String,
+    _dir: TempDir,
+}
+
+impl Node {
+    /// A node with an empty document, or with `bytes` already in its store.
+    async fn open(tag: char, bytes: Option<&[u8]>) -> Node {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).expect("open store");
+        if let Some(bytes) = bytes {
+            store.append(bytes).expect("seed the store");
+        }
+        let peer = peer(tag);
+        let (doc, thread) = DocHandle::open(store, DocConfig::new(peer.clone()))
+            .await
+            .expect("open actor");
+        Node {
+            doc,
+            thread: Some(thread),
+            peer,
+            _dir: dir,
+        }
+    }
+
+    fn heads(&self) -> Vec<String> {
+        sorted(self.doc.state().heads.clone())
+    }
+
+    /// The actor answers a command (not just a read of its last published state).
+    async fn alive(&self) -> Vec<u8> {
+        tokio::time::timeout(DEADLINE, self.doc.save())
+            .await
+            .expect("the actor answers in time")
+            .expect("the actor is running")
+    }
+
+    async fn create_member(&self, name: &str) -> String {
+        let edit = Edit::Create(Fields::Member(MemberFields {
+            name: Some(name.to_owned()),
+            ..MemberFields::default()
+        }));
+        match self.doc.edit(edit).await.expect("create member") {
+            Applied::Record(RecordType::Member, id) => id,
+            other => panic!("unexpected result {other:?}"),
+        }
+    }
+
+    /// Adds (or re-adds) `other`'s device for `member` with `role`.
+    async fn add_device(&self, other: &str, member: &str, role: Role) {
+        self.doc
+            .edit(Edit::AddDevice {
+                peer_id: other.to_owned(),
+                member_id: member.to_owned(),
+                name: "phone".to_owned(),
+                role,
+            })
+            .await
+            .expect("add device");
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        // The actor thread ends once its last handle is gone; nothing to wait for here.
+        drop(self.thread.take());
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// Node A founds the bureau and adds B's device (for a member "Bea") with `role`; node B has
+/// an empty document. Returns them and Bea's member id.
+async fn founded_pair(role: Role) -> (Node, Node, String) {
+    let a = Node::open('A', None).await;
+    let b = Node::open('B', None).await;
+    a.doc
+        .edit(Edit::Init(InitBureau {
+            bureau_id: BUREAU.to_owned(),
+            title: "Test bureau".to_owned(),
+            timezone: "Europe/Zurich".to_owned(),
+            founder_id: "founder".to_owned(),
+            founder_name: "Ada Founder".to_owned(),
+            device: Some((a.peer.clone(), "laptop".to_owned())),
+        }))
+        .await
+        .expect("init");
+    let bea = a.create_member("Bea").await;
+    a.add_device(&b.peer, &bea, role).await;
+    (a, b, bea)
+}
+
+/// One running session and what it reports.
+struct Session {
+    task: Task<Result<(), SyncError>>,
+    stats: Arc<SessionStats>,
+    status: watch::Receiver<PeerSync>,
+    cancel: CancellationToken,
+}
+
+impl Session {
+    fn start(stream: DuplexStream, node: &Node, peer: &str) -> Session {
+        let stats = Arc::new(SessionStats::default());
+        let (status_tx, status) = watch::channel(PeerSync::default());
+        let cancel = CancellationToken::new();
+        let config = SessionConfig {
+            peer: peer.to_owned(),
+            doc_id: BUREAU.to_owned(),
+            cancel: cancel.clone(),
+        };
+        let task = tokio::spawn(run_session(
+            stream,
+            node.doc.clone(),
+            config,
+            stats.clone(),
+            status_tx,
+        ));
+        Session {
+            task,
+            stats,
+            status,
+            cancel,
+        }
+    }
+
+    /// How the session ended.
+    async fn end(self) -> Result<(), SyncError> {
+        tokio::time::timeout(DEADLINE, self.task)
+            .await
+            .expect("the session ends in time")
+            .expect("the session task did not panic")
+    }
+
+    /// Cancels the session and waits for it to end normally.
+    async fn stop(self) {
+        self.cancel.cancel();
+        self.end().await.expect("a cancelled session ends normally");
+    }
+
+    async fn wait_in_sync(&mut self) {
+        tokio::time::timeout(DEADLINE, self.status.wait_for(|s| s.in_sync))
+            .await
+            .expect("the session reports in_sync in time")
+            .expect("status sender alive");
+    }
+}
+
+/// Sessions on both ends of one pipe: A's with B and B's with A.
+fn connect(a: &Node, b: &Node) -> (Session, Session) {
+    let (sa, sb) = tokio::io::duplex(PIPE);
+    (
+        Session::start(sa, a, &b.peer),
+        Session::start(sb, b, &a.peer),
+    )
+}
+
+/// Waits until `cond` holds, polling.
+async fn until(what: &str, mut cond: impl FnMut() -> bool) {
+    tokio::time::timeout(DEADLINE, async {
+        while !cond() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("timed out waiting until {what}"));
+}
+
+async fn converge(a: &Node, b: &Node) {
+    until("both heads are equal", || a.heads() == b.heads()).await;
+}
+
+/// Connects the two nodes until they converge and both sessions report in sync, then stops.
+async fn sync_pair(a: &Node, b: &Node) {
+    let (mut sa, mut sb) = connect(a, b);
+    converge(a, b).await;
+    sa.wait_in_sync().await;
+    sb.wait_in_sync().await;
+    sa.stop().await;
+    sb.end()
+        .await
+        .expect("the peer's end closes the session normally");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_node_joins_and_divergent_replicas_converge() {
+    let (a, b, bea) = founded_pair(Role::Editor).await;
+    assert!(b.doc.state().snapshot.meta.bureau_id.is_empty());
+
+    // B, with an empty document, accepts the inviter and learns everything.
+    sync_pair(&a, &b).await;
+    let st = b.doc.state();
+    assert_eq!(st.snapshot.meta.bureau_id, BUREAU);
+    assert_eq!(st.author.as_deref(), Some(bea.as_str()), "B writes as Bea");
+
+    // Both edit while apart.
+    let carl = a.create_member("Carl").await;
+    let dora = b.create_member("Dora").await;
+    assert_ne!(a.heads(), b.heads());
+
+    let (mut sa, mut sb) = connect(&a, &b);
+    converge(&a, &b).await;
+    sa.wait_in_sync().await;
+    sb.wait_in_sync().await;
+    let (snap_a, snap_b) = (
+        a.doc.state().snapshot.clone(),
+        b.doc.state().snapshot.clone(),
+    );
+    assert_eq!(snap_a, snap_b);
+    assert!(snap_a.members.contains_key(&carl) && snap_a.members.contains_key(&dora));
+
+    // A change while connected reaches the other side too.
+    let eve = b.create_member("Eve").await;
+    until("A has Eve", || {
+        a.doc.state().snapshot.members.contains_key(&eve)
+    })
+    .await;
+    converge(&a, &b).await;
+    sa.stop().await;
+    sb.end().await.expect("normal end");
+}
+
+/// Sum of both sides' sent bytes for one reconnection: until both report in sync, then a
+/// short quiet spell so trailing acknowledgements are counted too.
+async fn reconnect_bytes(a: &Node, b: &Node) -> u64 {
+    let (mut sa, mut sb) = connect(a, b);
+    converge(a, b).await;
+    sa.wait_in_sync().await;
+    sb.wait_in_sync().await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let sent =
+        sa.stats.sent_bytes.load(Ordering::Relaxed) + sb.stats.sent_bytes.load(Ordering::Relaxed);
+    sa.stop().await;
+    sb.end().await.expect("normal end");
+    sent
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnect_with_saved_sync_state_sends_less() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    // Enough history that summarising all of it (a fresh peer's Bloom filter) costs something.
+    let edits: Vec<_> = (0..150)
+        .map(|i| {
+            let doc = a.doc.clone();
+            tokio::spawn(async move {
+                let edit = Edit::Create(Fields::Member(MemberFields {
+                    name: Some(format!("Member {i}")),
+                    ..MemberFields::default()
+                }));
+                doc.edit(edit).await.expect("create member");
+            })
+        })
+        .collect();
+    for e in edits {
+        e.await.unwrap();
+    }
+    sync_pair(&a, &b).await;
+
+    // A small edit on each side, then a reconnect that has the saved sync states.
+    a.create_member("Carl").await;
+    b.create_member("Dora").await;
+    let a_bytes = a.alive().await;
+    let b_bytes = b.alive().await;
+    let saved = reconnect_bytes(&a, &b).await;
+
+    // The same two documents in new data directories: no saved sync state.
+    let fresh_a = Node::open('A', Some(&a_bytes)).await;
+    let fresh_b = Node::open('B', Some(&b_bytes)).await;
+    assert_eq!(fresh_a.heads(), sorted(a_bytes_heads(&a_bytes)));
+    let fresh = reconnect_bytes(&fresh_a, &fresh_b).await;
+    assert!(
+        saved < fresh,
+        "with saved state {saved} bytes, fresh {fresh} bytes"
+    );
+    assert_eq!(fresh_a.heads(), a.heads());
+}
+
+fn a_bytes_heads(bytes: &[u8]) -> Vec<String> {
+    let mut doc = AutoCommit::load(bytes).unwrap();
+    doc.get_heads().iter().map(ChangeHash::to_string).collect()
+}
+
+/// A hand-driven peer on the other end of a session: it writes raw bytes and drains
+/// whatever the session sends.
+struct RawPeer {
+    wr: tokio::io::WriteHalf<DuplexStream>,
+    _drain: Task<()>,
+}
+
+fn raw_session(node: &Node, peer: &str) -> (Session, RawPeer) {
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = Session::start(ours, node, peer);
+    let (mut rd, wr) = tokio::io::split(theirs);
+    let drain = tokio::spawn(async move {
+        let _ = tokio::io::copy(&mut rd, &mut tokio::io::sink()).await;
+    });
+    (session, RawPeer { wr, _drain: drain })
+}
+
+impl RawPeer {
+    async fn send(&mut self, bytes: &[u8]) {
+        // The session may already have ended and closed its side; that is not our concern.
+        let _ = self.wr.write_all(bytes).await;
+        let _ = self.wr.flush().await;
+    }
+
+    async fn send_message(&mut self, msg: sync::Message) {
+        let frame = encode_frame(BUREAU, &msg.encode()).expect("frame");
+        self.send(&frame).await;
+    }
+
+    async fn close(mut self) {
+        let _ = self.wr.shutdown().await;
+    }
+}
+
+/// A V1 sync message carrying `chunks` and nothing else.
+fn message_with(chunks: Vec<Vec<u8>>) -> sync::Message {
+    sync::Message {
+        heads: Vec::new(),
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: ChunkList::from(chunks),
+        flags: None,
+        version: MessageVersion::V1,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_frame_ends_the_session_not_the_node() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let heads = a.heads();
+
+    // (a) A frame announcing 1 GiB.
+    let (session, mut raw) = raw_session(&a, &b.peer);
+    raw.send(&(1u32 << 30).to_be_bytes()).await;
+    match session.end().await {
+        Err(SyncError::FrameTooLarge { len, cap }) => {
+            assert_eq!((len, cap), (1 << 30, MAX_FRAME));
+        }
+        other => panic!("expected FrameTooLarge, got {other:?}"),
+    }
+    a.alive().await;
+
+    // (b) A well-framed payload that is not a sync message.
+    let (session, mut raw) = raw_session(&a, &b.peer);
+    raw.send(&encode_frame(BUREAU, b"\x42garbage, not a sync message").unwrap())
+        .await;
+    let res = session.end().await;
+    assert!(matches!(res, Err(SyncError::Malformed(_))), "{res:?}");
+    a.alive().await;
+
+    // A frame naming another document.
+    let (session, mut raw) = raw_session(&a, &b.peer);
+    raw.send(&encode_frame("other", &message_with(Vec::new()).encode()).unwrap())
+        .await;
+    let res = session.end().await;
+    assert!(
+        matches!(res, Err(SyncError::WrongDocument(ref d)) if d == "other"),
+        "{res:?}"
+    );
+
+    // (c) A compression bomb (a 0.5 MB change chunk inflating to 512 MiB) in a sync message.
+    let (session, mut raw) = raw_session(&a, &b.peer);
+    raw.send_message(message_with(vec![bomb().to_vec()])).await;
+    let res = session.end().await;
+    assert!(
+        matches!(res, Err(SyncError::Guard(GuardError::TooLarge(_)))),
+        "{res:?}"
+    );
+    assert!(res.unwrap_err().is_peer_fault());
+    a.alive().await;
+
+    // A peer that is not a device of the bureau gets nothing.
+    let (session, raw) = raw_session(&a, &peer('Z'));
+    let res = session.end().await;
+    assert!(
+        matches!(res, Err(SyncError::Doc(DocError::PeerNotAllowed(_)))),
+        "{res:?}"
+    );
+    raw.close().await;
+
+    // Nothing reached the document, and a normal session still works.
+    assert_eq!(a.heads(), heads);
+    sync_pair(&a, &b).await;
+    assert_eq!(b.doc.state().snapshot.meta.bureau_id, BUREAU);
+}
+
+/// SHA-256 (FIPS 180-4), to give mutated chunks a valid checksum as a hostile peer would.
+fn sha256(data: &[u8]) -> [u8; 32] {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
+    for block in msg.chunks_exact(64) {
+        let mut w = [0u32; 64];
+        for (i, word) in block.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let mut v = h;
+        for i in 0..64 {
+            let s1 = v[4].rotate_right(6) ^ v[4].rotate_right(11) ^ v[4].rotate_right(25);
+            let ch = (v[4] & v[5]) ^ (!v[4] & v[6]);
+            let t1 = v[7]
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = v[0].rotate_right(2) ^ v[0].rotate_right(13) ^ v[0].rotate_right(22);
+            let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+            let t2 = s0.wrapping_add(maj);
+            v = [
+                t1.wrapping_add(t2),
+                v[0],
+                v[1],
+                v[2],
+                v[3].wrapping_add(t1),
+                v[4],
+                v[5],
+                v[6],
+            ];
+        }
+        for (x, y) in h.iter_mut().zip(v) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    let mut out = [0u8; 32];
+    for (i, x) in h.iter().enumerate() {
+        out[4 * i..4 * i + 4].copy_from_slice(&x.to_be_bytes());
+    }
+    out
+}
+
+/// A chunk around `body` with the checksum automerge expects: the first four bytes of
+/// SHA-256 over type, LEB128 length and body.
+fn checksummed(chunk_type: u8, body: &[u8]) -> Vec<u8> {
+    let mut hashed = vec![chunk_type];
+    uleb(&mut hashed, body.len() as u64);
+    hashed.extend_from_slice(body);
+    let hash = sha256(&hashed);
+    chunk(chunk_type, [hash[0], hash[1], hash[2], hash[3]], body)
+}
+
+/// The body of a single uncompressed chunk.
+fn body_of(raw: &[u8]) -> &[u8] {
+    let mut i = 9;
+    let mut len = 0usize;
+    let mut shift = 0;
+    loop {
+        let b = raw[i];
+        i += 1;
+        len |= usize::from(b & 0x7f) << shift;
+        shift += 7;
+        if b & 0x80 == 0 {
+            break;
+        }
+    }
+    assert_eq!(raw.len(), i + len);
+    &raw[i..]
+}
+
+/// 1–4 random byte flips, truncations or insertions (the recipe of reliability.md 1.7).
+fn mutate(rng: &mut XorShift, base: &[u8]) -> Vec<u8> {
+    let mut b = base.to_vec();
+    for _ in 0..1 + rng.below(4) {
+        match rng.below(3) {
+            0 if !b.is_empty() => {
+                let i = rng.below(b.len());
+                b[i] ^= 1 << rng.below(8);
+            }
+            1 if !b.is_empty() => b.truncate(rng.below(b.len())),
+            _ => {
+                let i = rng.below(b.len() + 1);
+                b.insert(i, rng.next() as u8);
+            }
+        }
+    }
+    b
+}
+
+/// How automerge alone takes a message: applied, refused, or a panic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Applied,
+    Refused,
+    Panicked,
+}
+
+fn outcome_in(doc: &AutoCommit, msg: &sync::Message) -> Outcome {
+    let mut doc = doc.clone();
+    let msg = msg.clone();
+    match catch_unwind(AssertUnwindSafe(move || {
+        doc.sync()
+            .receive_sync_message(&mut sync::State::new(), msg)
+    })) {
+        Ok(Ok(())) => Outcome::Applied,
+        Ok(Err(_)) => Outcome::Refused,
+        Err(_) => Outcome::Panicked,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutated_changes_with_valid_checksums_do_not_take_the_node_down() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let saved = a.alive().await;
+    let original_heads = a.heads();
+
+    // A real change on top of A's document, as B could make it.
+    let mut fork = AutoCommit::load(&saved).unwrap();
+    let before = fork.get_heads();
+    let members = match fork.get(ROOT, "members").unwrap() {
+        Some((_, id)) => id,
+        None => panic!("no members map"),
+    };
+    let m = fork.put_object(&members, "e0e0e0e0", ObjType::Map).unwrap();
+    fork.put(&m, "name", "Eve Mallory").unwrap();
+    fork.put(&m, "email", "eve@example.org").unwrap();
+    let langs = fork.put_object(&m, "languages", ObjType::List).unwrap();
+    fork.insert(&langs, 0, "fr").unwrap();
+    fork.insert(&langs, 1, "de").unwrap();
+    fork.commit();
+    let changes = fork.get_changes(&before);
+    assert_eq!(changes.len(), 1);
+    let raw = changes[0].raw_bytes().to_vec();
+    let body = body_of(&raw).to_vec();
+    assert_eq!(
+        checksummed(1, &body),
+        raw,
+        "the test's SHA-256 agrees with automerge"
+    );
+
+    // Pick mutations by what automerge alone does with them, so every path is exercised
+    // when the search finds it: panics (about 0.7% of mutations), refusals, acceptance.
+    let target = AutoCommit::load(&saved).unwrap();
+    let mut rng = XorShift::new(0x0bad_c0de_1234_5678);
+    let mut picked: Vec<(Outcome, sync::Message)> = Vec::new();
+    // One accepted mutation only, sent last: two accepted ones would be two different
+    // changes with the same actor and sequence number, which is a different test.
+    let want = |o: Outcome| match o {
+        Outcome::Panicked => 3,
+        Outcome::Refused => 2,
+        Outcome::Applied => 1,
+    };
+    for _ in 0..20_000 {
+        let msg = message_with(vec![checksummed(1, &mutate(&mut rng, &body))]);
+        let o = outcome_in(&target, &msg);
+        if picked.iter().filter(|(p, _)| *p == o).count() < want(o) {
+            picked.push((o, msg));
+        }
+        if picked.len() == 6 {
+            break;
+        }
+    }
+    picked.sort_by_key(|(o, _)| *o == Outcome::Applied);
+    let panics = picked
+        .iter()
+        .filter(|(o, _)| *o == Outcome::Panicked)
+        .count();
+    eprintln!(
+        "mutations picked: {:?}",
+        picked.iter().map(|(o, _)| *o).collect::<Vec<_>>()
+    );
+
+    for (expected, msg) in picked {
+        let (session, mut raw) = raw_session(&a, &b.peer);
+        raw.send_message(msg).await;
+        raw.close().await;
+        let res = session.end().await;
+        match expected {
+            // The guard, automerge's error or the actor's catch_unwind refused it.
+            Outcome::Panicked | Outcome::Refused => match &res {
+                Err(e) => assert!(e.is_peer_fault(), "{e:?}"),
+                Ok(()) => panic!("a message automerge fails on was taken"),
+            },
+            Outcome::Applied => assert!(res.is_ok(), "{res:?}"),
+        }
+        // The actor is alive, and its document is a valid one holding everything it had.
+        let bytes = a.alive().await;
+        let mut reloaded = AutoCommit::load(&bytes).expect("the document still loads");
+        let heads: Vec<String> = reloaded
+            .get_heads()
+            .iter()
+            .map(ChangeHash::to_string)
+            .collect();
+        assert_eq!(sorted(heads), a.heads());
+        for h in &original_heads {
+            let hash: ChangeHash = h.parse().unwrap();
+            assert!(
+                reloaded.get_change_by_hash(&hash).is_some(),
+                "lost change {h}"
+            );
+        }
+    }
+    assert!(panics <= 3);
+
+    // A good peer still syncs with it.
+    sync_pair(&a, &b).await;
+    assert_eq!(a.heads(), b.heads());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_observers_changes_are_not_applied() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    sync_pair(&a, &b).await;
+
+    // B writes while it still is an editor in its own copy; meanwhile A demotes it.
+    let dora = b.create_member("Dora").await;
+    let bea = b.doc.state().author.clone().expect("B writes as Bea");
+    a.add_device(&b.peer, &bea, Role::Observer).await;
+    let carl = a.create_member("Carl").await;
+    let a_heads = a.heads();
+
+    let (sa, sb) = connect(&a, &b);
+    until("B has A's changes", || {
+        let st = b.doc.state();
+        st.snapshot.members.contains_key(&carl)
+            && st
+                .snapshot
+                .devices
+                .get(&b.peer)
+                .is_some_and(|d| d.role == Role::Observer)
+    })
+    .await;
+    // Give B's change every chance to travel: wait until neither side has received a
+    // message for a while.
+    let (stats_a, stats_b) = (sa.stats.clone(), sb.stats.clone());
+    let mut last = (u64::MAX, u64::MAX);
+    let mut quiet_polls = 0;
+    until("both sessions are quiet", || {
+        let now = (
+            stats_a.received_messages.load(Ordering::Relaxed),
+            stats_b.received_messages.load(Ordering::Relaxed),
+        );
+        if now == last {
+            quiet_polls += 1;
+        } else {
+            quiet_polls = 0;
+            last = now;
+        }
+        quiet_polls >= 40
+    })
+    .await;
+    assert_eq!(a.heads(), a_heads, "A's document did not take B's change");
+    assert!(!a.doc.state().snapshot.members.contains_key(&dora));
+    assert!(b.doc.state().snapshot.members.contains_key(&dora));
+
+    // B now knows it is an observer and cannot edit.
+    let res = b.doc.edit(Edit::Create(Fields::Member(MemberFields {
+        name: Some("Fay".to_owned()),
+        ..MemberFields::default()
+    })));
+    assert!(matches!(res.await, Err(DocError::NotMember)));
+    sa.stop().await;
+    sb.end().await.expect("normal end");
+}
