@@ -238,9 +238,20 @@ async fn serve(
         web.allowed_hosts.push(addr.to_string());
     }
     let (doc, thread) = DocHandle::open(opened.store, DocConfig::new(peer_id.clone())).await?;
-    let fresh = doc.state().snapshot.meta.bureau_id.is_empty() && !joined;
+    // A document that holds no bureau because its files were quarantined is not a new data
+    // directory: founding a bureau there would bury the real one (whose changes may still
+    // sit in the remaining files) under an impostor with another id.
+    let damaged = !doc.state().quarantined.is_empty();
+    let fresh = doc.state().snapshot.meta.bureau_id.is_empty() && !joined && !damaged;
     if joined && doc.state().snapshot.meta.bureau_id.is_empty() {
         info!("joined a bureau; its document arrives from the inviting node");
+    }
+    if damaged && !joined && doc.state().snapshot.meta.bureau_id.is_empty() {
+        warn!(
+            quarantine = %data_dir.join("quarantine").display(),
+            "no bureau could be loaded and files were quarantined; not creating a new bureau \
+             over them: restore them from a backup, or let a peer sync the bureau back"
+        );
     }
     if fresh {
         let name = name.unwrap_or_else(|| {

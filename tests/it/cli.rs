@@ -1,0 +1,167 @@
+//! The command line: exit codes and messages a person (or a script) relies on.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::{Node, bureau_cmd, file_names, run_with_deadline};
+
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn run(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut cmd = bureau_cmd(dir);
+    cmd.args(args);
+    let out = run_with_deadline(cmd, DEADLINE);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn status_without_a_running_node_exits_69_and_says_how_to_start_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in [tmp.path().join("empty"), tmp.path().join("missing")] {
+        if dir.ends_with("empty") {
+            std::fs::create_dir(&dir).unwrap();
+        }
+        let (code, _, stderr) = run(&dir, &["status"]);
+        assert_eq!(code, Some(69), "stderr: {stderr}");
+        assert!(
+            stderr.contains("no node is running")
+                && stderr.contains(&format!("bureau serve --data-dir {}", dir.display())),
+            "the message should say how to start a node: {stderr}"
+        );
+    }
+    assert!(
+        !tmp.path().join("missing").exists(),
+        "status must not create a data directory"
+    );
+}
+
+#[test]
+fn status_talks_to_the_running_node_and_exits_69_once_it_is_killed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("node");
+    let node = Node::start(&dir, &[]);
+    let api = node.status();
+
+    let (code, stdout, stderr) = run(&dir, &["status"]);
+    assert_eq!(code, Some(0), "stderr: {stderr}");
+    assert!(stdout.contains("Civil Society Bureau"), "{stdout}");
+    assert!(
+        stdout.contains(api["bureau_id"].as_str().unwrap()),
+        "{stdout}"
+    );
+
+    let (code, stdout, stderr) = run(&dir, &["status", "--json"]);
+    assert_eq!(code, Some(0), "stderr: {stderr}");
+    let json: Value = serde_json::from_str(&stdout).expect("status --json prints JSON");
+    assert_eq!(json["bureau_id"], api["bureau_id"]);
+    assert_eq!(json["peer_id"], api["peer_id"]);
+
+    // kill -9 leaves runtime.json behind; status must still find that nothing answers.
+    node.kill9();
+    assert!(dir.join("runtime.json").exists());
+    let (code, _, stderr) = run(&dir, &["status"]);
+    assert_eq!(code, Some(69), "stderr: {stderr}");
+    assert!(
+        stderr.contains("does not answer"),
+        "the message should say the node does not answer: {stderr}"
+    );
+}
+
+#[test]
+fn second_serve_on_the_same_data_dir_exits_75_naming_the_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("node");
+    let node = Node::start(&dir, &[]);
+    let runtime_before = std::fs::read(dir.join("runtime.json")).unwrap();
+
+    let (code, _, stderr) = run(
+        &dir,
+        &[
+            "serve",
+            "--http",
+            "127.0.0.1:0",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--no-mdns",
+        ],
+    );
+    assert_eq!(code, Some(75), "stderr: {stderr}");
+    assert!(
+        stderr.contains(&format!("pid {}", node.pid)),
+        "the message should name the running node's pid {}: {stderr}",
+        node.pid
+    );
+    assert!(stderr.contains("another bureau node"), "{stderr}");
+
+    // `init` is refused the same way while the node runs.
+    let (code, _, stderr) = run(&dir, &["init", "--name", "Intruder"]);
+    assert_eq!(code, Some(75), "stderr: {stderr}");
+
+    // The first node is untouched and still the one described in runtime.json.
+    assert_eq!(
+        std::fs::read(dir.join("runtime.json")).unwrap(),
+        runtime_before
+    );
+    node.status();
+    node.stop();
+    assert!(
+        !dir.join("runtime.json").exists(),
+        "a clean stop removes runtime.json"
+    );
+}
+
+#[test]
+fn init_creates_a_bureau_once_and_refuses_a_second_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("node");
+    let (code, stdout, stderr) = run(
+        &dir,
+        &[
+            "init",
+            "--name",
+            "Xanthe Founder",
+            "--bureau",
+            "Test Bureau",
+        ],
+    );
+    assert_eq!(code, Some(0), "stderr: {stderr}");
+    assert!(stdout.contains("created the bureau"), "{stdout}");
+    let doc_files = file_names(&dir.join("doc"));
+    assert!(!doc_files.is_empty(), "init wrote the document");
+
+    let (code, _, stderr) = run(&dir, &["init", "--name", "Someone Else"]);
+    assert_ne!(code, Some(0), "a second init must fail");
+    assert!(
+        stderr.contains("already holds the bureau") && stderr.contains("Test Bureau"),
+        "the message should say the directory already holds a bureau: {stderr}"
+    );
+    assert_eq!(
+        file_names(&dir.join("doc")),
+        doc_files,
+        "the refused init wrote something"
+    );
+
+    // serve picks up the bureau init made, with its founder.
+    let node = Node::start(&dir, &["--name", "Ignored Name"]);
+    let status = node.status();
+    assert_eq!(status["title"], "Test Bureau");
+    assert!(
+        stdout.contains(status["bureau_id"].as_str().unwrap()),
+        "init printed the bureau id: {stdout}"
+    );
+    let members = node.get("/api/members").expect(200);
+    let names: Vec<&str> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Xanthe Founder"]);
+    assert_eq!(status["member_id"], members[0]["id"]);
+    node.stop();
+}

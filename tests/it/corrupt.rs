@@ -1,0 +1,356 @@
+//! Damaged files in the data directory: the node moves them to `quarantine/`, says so in
+//! `/api/status`, serves what the other files hold and keeps accepting edits.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::support::{Node, api_error, copy_dir, file_names};
+
+const SNAPSHOT: u8 = 1;
+const CHUNK: u8 = 2;
+const HEADER_LEN: usize = 17;
+
+/// CRC-32/IEEE, bit by bit (the store uses a table; the result is the same).
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                0xEDB8_8320 ^ (crc >> 1)
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A file as the store frames it: `BUR1`, kind, u64 LE length, u32 LE CRC, payload.
+fn frame(kind: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = b"BUR1".to_vec();
+    out.push(kind);
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// The payload of a well-framed file; fails the test if the framing is not what we expect
+/// (which also checks this file's idea of the format against the store's).
+fn payload(file: &[u8], kind: u8) -> Vec<u8> {
+    assert!(file.len() > HEADER_LEN, "file shorter than a header");
+    assert_eq!(&file[..4], b"BUR1");
+    assert_eq!(file[4], kind);
+    let len = u64::from_le_bytes(file[5..13].try_into().unwrap());
+    assert_eq!(len as usize, file.len() - HEADER_LEN);
+    let crc = u32::from_le_bytes(file[13..17].try_into().unwrap());
+    let p = file[HEADER_LEN..].to_vec();
+    assert_eq!(crc, crc32(&p), "our CRC-32 disagrees with the store's");
+    p
+}
+
+fn newest(dir: &Path, prefix: &str) -> String {
+    file_names(&dir.join("doc"))
+        .into_iter()
+        .rfind(|n| n.starts_with(prefix) && n.ends_with(".bin"))
+        .unwrap_or_else(|| panic!("no {prefix}* file in {}", dir.display()))
+}
+
+/// A stopped node's data directory with a few members, each created by its own request and
+/// so written in its own chunk, in order.
+struct Base {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    bureau_id: String,
+    /// (id, name), oldest first; the last one lives in the newest chunk alone.
+    members: Vec<(String, String)>,
+    /// `GET /api/doc` of the stopped node.
+    doc: Vec<u8>,
+}
+
+fn base(extra: &[&str], members: usize) -> Base {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("base");
+    let node = Node::start(&dir, extra);
+    let bureau_id = node.status()["bureau_id"].as_str().unwrap().to_owned();
+    let mut list = Vec::new();
+    for i in 0..members {
+        let name = format!("Kept Member {i}");
+        let res = node
+            .post("/api/members", &json!({"name": name}))
+            .expect(201);
+        list.push((res["id"].as_str().unwrap().to_owned(), name));
+    }
+    let doc = node.get("/api/doc").body;
+    node.stop();
+    Base {
+        _tmp: tmp,
+        dir,
+        bureau_id,
+        members: list,
+        doc,
+    }
+}
+
+/// Copies the base, damages `file` (a name in `doc/`, or a new one), starts a node on it and
+/// checks the outcome: only `file` is quarantined, with a reason containing `reason`; the
+/// newest `lost` members are gone and the others are served; edits work, also after a
+/// restart.
+fn check_quarantine(
+    base: &Base,
+    file: &str,
+    lost: usize,
+    reason: &str,
+    damage: impl FnOnce(&Path),
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("damaged");
+    copy_dir(&base.dir, &dir);
+    damage(&dir.join("doc").join(file));
+
+    let node = Node::start(&dir, &[]);
+    let status = node.status();
+    assert_eq!(
+        status["quarantined"],
+        json!([file]),
+        "status must list exactly the damaged file; log:\n{}",
+        node.log()
+    );
+    assert_eq!(status["bureau_id"], base.bureau_id.as_str());
+    assert!(
+        !dir.join("doc").join(file).exists(),
+        "{file} is still in doc/"
+    );
+    assert!(
+        dir.join("quarantine").join(file).is_file(),
+        "{file} is not in quarantine/"
+    );
+    let why = std::fs::read_to_string(dir.join("quarantine").join(format!("{file}.reason")))
+        .expect("a .reason file next to the quarantined file");
+    assert!(
+        why.contains(reason),
+        "the reason {why:?} does not mention {reason:?}"
+    );
+
+    let keep = base.members.len() - lost;
+    for (id, name) in &base.members[..keep] {
+        let m = node.get(&format!("/api/members/{id}")).expect(200);
+        assert_eq!(m["name"], name.as_str());
+    }
+    for (id, _) in &base.members[keep..] {
+        let res = node.get(&format!("/api/members/{id}"));
+        assert_eq!(
+            res.status, 404,
+            "{id} was only in the damaged file, yet it is served"
+        );
+    }
+
+    let new = node
+        .post("/api/members", &json!({"name": "After Quarantine"}))
+        .expect(201);
+    let new_id = new["id"].as_str().unwrap().to_owned();
+    node.stop();
+
+    // A restart loads the new chunk next to the old ones and quarantines nothing more.
+    let node = Node::start(&dir, &[]);
+    let status = node.status();
+    assert_eq!(status["quarantined"], json!([file]), "log:\n{}", node.log());
+    assert_eq!(
+        node.get(&format!("/api/members/{new_id}")).expect(200)["name"],
+        "After Quarantine"
+    );
+    for (id, name) in &base.members[..keep] {
+        assert_eq!(
+            node.get(&format!("/api/members/{id}")).expect(200)["name"],
+            name.as_str()
+        );
+    }
+    assert_eq!(
+        file_names(&dir.join("quarantine")).len(),
+        2,
+        "file + reason"
+    );
+    node.stop();
+}
+
+#[test]
+fn truncated_newest_chunk_is_quarantined() {
+    let base = base(&[], 4);
+    let file = newest(&base.dir, "chunk-");
+    check_quarantine(&base, &file, 1, "truncated", |p| {
+        let len = std::fs::metadata(p).unwrap().len();
+        let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
+        f.set_len(len - 5).unwrap();
+    });
+}
+
+#[test]
+fn chunk_with_a_flipped_payload_byte_is_quarantined() {
+    let base = base(&[], 4);
+    let file = newest(&base.dir, "chunk-");
+    check_quarantine(&base, &file, 1, "crc mismatch", |p| {
+        let mut bytes = std::fs::read(p).unwrap();
+        let i = HEADER_LEN + (bytes.len() - HEADER_LEN) / 2;
+        bytes[i] ^= 0x40;
+        std::fs::write(p, bytes).unwrap();
+    });
+}
+
+#[test]
+fn well_framed_chunk_with_mutated_automerge_bytes_is_quarantined() {
+    let base = base(&[], 4);
+    let file = newest(&base.dir, "chunk-");
+    check_quarantine(&base, &file, 1, "automerge", |p| {
+        let mut change = payload(&std::fs::read(p).unwrap(), CHUNK);
+        let i = change.len() / 2;
+        change[i] ^= 0x40;
+        std::fs::write(p, frame(CHUNK, &change)).unwrap();
+    });
+}
+
+#[test]
+fn well_framed_chunk_with_garbage_payload_is_quarantined() {
+    let base = base(&[], 4);
+    let file = newest(&base.dir, "chunk-");
+    check_quarantine(&base, &file, 1, "automerge", |p| {
+        let mut garbage = vec![0u8; 300];
+        getrandom::fill(&mut garbage).unwrap();
+        std::fs::write(p, frame(CHUNK, &garbage)).unwrap();
+    });
+}
+
+#[test]
+fn well_framed_but_truncated_snapshot_is_quarantined() {
+    // A snapshot the node never wrote, holding the whole document but cut in half: the
+    // node must drop it and rebuild everything from the chunks.
+    let base = base(&[], 4);
+    let file = "snapshot-00000000000000ff.bin";
+    assert!(base.doc.len() > 100, "GET /api/doc returned a document");
+    check_quarantine(&base, file, 0, "automerge", |p| {
+        let half = &base.doc[..base.doc.len() / 2];
+        std::fs::write(p, frame(SNAPSHOT, half)).unwrap();
+    });
+}
+
+#[test]
+fn well_framed_snapshot_with_mutated_bytes_is_quarantined() {
+    let base = base(&[], 4);
+    let file = "snapshot-00000000000000ff.bin";
+    check_quarantine(&base, file, 0, "automerge", |p| {
+        let mut doc = base.doc.clone();
+        let i = doc.len() * 2 / 3;
+        doc[i] ^= 0x10;
+        std::fs::write(p, frame(SNAPSHOT, &doc)).unwrap();
+    });
+}
+
+/// A stopped node whose chunks were compacted into a snapshot (enough sequential requests,
+/// one chunk each), with a few more chunks written after it.
+struct Compacted {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    bureau_id: String,
+    members: Vec<(String, String)>,
+}
+
+fn compacted_base() -> Compacted {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("base");
+    let node = Node::start(&dir, &["--demo"]);
+    let bureau_id = node.status()["bureau_id"].as_str().unwrap().to_owned();
+    let mut members = Vec::new();
+    let mut i = 0;
+    while !file_names(&dir.join("doc"))
+        .iter()
+        .any(|n| n.starts_with("snapshot-"))
+    {
+        i += 1;
+        assert!(i < 400, "no compaction after {i} edits");
+        let name = format!("Before Compaction {i}");
+        let r = node
+            .post("/api/members", &json!({"name": name}))
+            .expect(201);
+        members.push((r["id"].as_str().unwrap().to_owned(), name));
+    }
+    for i in 0..3 {
+        let name = format!("After Compaction {i}");
+        let r = node
+            .post("/api/members", &json!({"name": name}))
+            .expect(201);
+        members.push((r["id"].as_str().unwrap().to_owned(), name));
+    }
+    node.stop();
+    Compacted {
+        _tmp: tmp,
+        dir,
+        bureau_id,
+        members,
+    }
+}
+
+fn chunks(dir: &Path) -> Vec<String> {
+    file_names(&dir.join("doc"))
+        .into_iter()
+        .filter(|n| n.starts_with("chunk-"))
+        .collect()
+}
+
+#[test]
+fn corrupt_only_snapshot_is_quarantined_and_no_new_bureau_is_founded() {
+    let base = compacted_base();
+    let snapshot = newest(&base.dir, "snapshot-");
+    assert!(!chunks(&base.dir).is_empty(), "edits after the compaction");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("damaged");
+    copy_dir(&base.dir, &dir);
+    let chunks_before = chunks(&dir);
+    let path = dir.join("doc").join(&snapshot);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let i = bytes.len() / 2;
+    bytes[i] ^= 0x01;
+    std::fs::write(&path, bytes).unwrap();
+
+    // The snapshot held the bureau itself and the chunks after it build on it: there is no
+    // bureau to serve. Founding a fresh one over the remaining chunks would bury the real one
+    // (and a restored snapshot would then conflict with the impostor), so the node starts
+    // without a bureau, says what was quarantined, and refuses edits.
+    let node = Node::start(&dir, &[]);
+    let status = node.status();
+    assert_eq!(
+        status["quarantined"],
+        json!([snapshot]),
+        "log:\n{}",
+        node.log()
+    );
+    assert_eq!(
+        status["bureau_id"], "",
+        "the node founded a new bureau over the damaged one"
+    );
+    assert!(dir.join("quarantine").join(&snapshot).is_file());
+    let res = node.post("/api/members", &json!({"name": "Into The Void"}));
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert_eq!(api_error(&res).code, "no_bureau");
+    node.stop();
+    assert_eq!(
+        chunks_before,
+        chunks(&dir),
+        "nothing may be written over a bureau that did not load"
+    );
+
+    // Putting an intact copy back (from a backup) brings everything back.
+    std::fs::copy(base.dir.join("doc").join(&snapshot), &path).unwrap();
+    let node = Node::start(&dir, &[]);
+    let status = node.status();
+    assert_eq!(status["bureau_id"], base.bureau_id.as_str());
+    assert_eq!(status["quarantined"], json!([snapshot]));
+    for (id, name) in &base.members {
+        assert_eq!(
+            node.get(&format!("/api/members/{id}")).expect(200)["name"],
+            name.as_str()
+        );
+    }
+    node.stop();
+}

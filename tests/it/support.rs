@@ -1,0 +1,604 @@
+//! Running the real `bureau` binary and talking to it over loopback HTTP.
+//!
+//! Nothing here sleeps and hopes: every wait polls a condition with short sleeps until it
+//! holds or a deadline passes, and a missed deadline fails the test with what was seen.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// How long a node may take from spawn to answering HTTP (debug build, busy 2-core machine).
+pub(crate) const START_DEADLINE: Duration = Duration::from_secs(30);
+/// How long one HTTP exchange may take before the test gives up on it.
+pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a process may take to exit after being told to.
+pub(crate) const EXIT_DEADLINE: Duration = Duration::from_secs(30);
+/// Pause between two polls.
+const POLL: Duration = Duration::from_millis(10);
+
+/// The `bureau` executable under test: `$BUREAU_BIN`, else `target/<profile>/bureau` next to
+/// the directory holding this test executable (`target/<profile>/deps/it-*`).
+pub(crate) fn bureau_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("BUREAU_BIN") {
+        let p = PathBuf::from(p);
+        assert!(
+            p.is_file(),
+            "BUREAU_BIN={} is not a file; build it first: cargo build -p bureau",
+            p.display()
+        );
+        return p;
+    }
+    let exe = std::env::current_exe().expect("the test knows its own executable");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test executable lives in target/<profile>/deps");
+    let bin = profile_dir.join("bureau");
+    assert!(
+        bin.is_file(),
+        "{} does not exist; build it first: cargo build -p bureau (or set BUREAU_BIN)",
+        bin.display()
+    );
+    bin
+}
+
+/// A `bureau` command with the given data directory and no inherited `BUREAU_*` settings.
+pub(crate) fn bureau_cmd(data_dir: &Path) -> Command {
+    let mut cmd = Command::new(bureau_bin());
+    cmd.env_remove("BUREAU_HOME")
+        .env_remove("BUREAU_LOG")
+        .env_remove("RUST_LOG")
+        .arg("--data-dir")
+        .arg(data_dir)
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs a command to completion, killing it (and failing) if it runs past `deadline`.
+pub(crate) fn run_with_deadline(mut cmd: Command, deadline: Duration) -> Output {
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawning the command");
+    let pid = child.id();
+    // Output is drained by wait_with_output on another thread; the deadline is watched here.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(deadline) {
+        Ok(out) => out.expect("waiting for the command"),
+        Err(_) => {
+            send_signal(pid, "KILL");
+            panic!("{cmd:?} did not exit within {deadline:?}; it was killed");
+        }
+    }
+}
+
+/// Sends a signal by name (`TERM`, `KILL`) with the system's `kill` command: the workspace
+/// forbids `unsafe`, so `libc::kill` is out of reach.
+pub(crate) fn send_signal(pid: u32, signal: &str) {
+    // A process that is already gone makes kill(1) fail; that is what the caller wanted anyway.
+    let _ = Command::new("kill")
+        .arg("-s")
+        .arg(signal)
+        .arg(pid.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("running kill(1)");
+}
+
+/// Polls a child until it exits or the deadline passes.
+pub(crate) fn wait_exit(child: &mut Child, deadline: Duration) -> Option<ExitStatus> {
+    let until = Instant::now() + deadline;
+    loop {
+        if let Some(status) = child.try_wait().expect("polling a child process") {
+            return Some(status);
+        }
+        if Instant::now() >= until {
+            return None;
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// An HTTP response as it came off the socket.
+#[derive(Debug, Clone)]
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Response {
+    /// The first header of that name (case-insensitive).
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as (lossy) text, for messages.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON; fails the test if it is not.
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {} body is not JSON ({e}): {:?}",
+                self.status,
+                self.text()
+            )
+        })
+    }
+
+    /// Fails the test unless the status is `want`; returns the JSON body.
+    pub(crate) fn expect(&self, want: u16) -> Value {
+        assert_eq!(
+            self.status,
+            want,
+            "expected status {want}, got {}: {}",
+            self.status,
+            self.text()
+        );
+        if self.body.is_empty() {
+            Value::Null
+        } else {
+            self.json()
+        }
+    }
+}
+
+/// One HTTP/1.1 exchange over a fresh connection with `Connection: close`: sends exactly
+/// `headers` (plus `Content-Length` for a body or a write, and `Connection`), reads to the end.
+pub(crate) fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> io::Result<Response> {
+    let mut stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT)?;
+    stream.set_read_timeout(Some(IO_TIMEOUT))?;
+    stream.set_write_timeout(Some(IO_TIMEOUT))?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !body.is_empty() || !matches!(method, "GET" | "HEAD" | "DELETE") {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    let mut writer = stream.try_clone()?;
+    let mut raw = Vec::new();
+    // Written from another thread: a server that refuses a large body answers before reading
+    // it, and the answer must be read while the body is still being pushed.
+    let (write_res, read_res) = std::thread::scope(|s| {
+        let w = s.spawn(move || -> io::Result<()> {
+            writer.write_all(head.as_bytes())?;
+            writer.write_all(body)?;
+            // No half-close: hyper drops a connection whose client shuts its write side.
+            writer.flush()?;
+            Ok(())
+        });
+        let r = read_all(&mut stream, &mut raw);
+        (w.join().expect("the writer thread does not panic"), r)
+    });
+    match parse_response(&raw) {
+        Some(res) => Ok(res),
+        None => Err(read_res.err().or(write_res.err()).unwrap_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "incomplete or malformed HTTP response: {:?}",
+                    String::from_utf8_lossy(&raw)
+                ),
+            )
+        })),
+    }
+}
+
+/// Reads until EOF; a reset after some bytes arrived is left to the parser to judge.
+fn read_all(stream: &mut TcpStream, out: &mut Vec<u8>) -> io::Result<()> {
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Parses a complete response; `None` if it is cut short or malformed.
+fn parse_response(raw: &[u8]) -> Option<Response> {
+    let end = find(raw, b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&raw[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next()?;
+    let mut parts = status_line.splitn(3, ' ');
+    if !parts.next()?.starts_with("HTTP/1.") {
+        return None;
+    }
+    let status: u16 = parts.next()?.parse().ok()?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let rest = &raw[end + 4..];
+    let get = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let body = if get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        decode_chunked(rest)?
+    } else if let Some(len) = get("content-length") {
+        let len: usize = len.parse().ok()?;
+        rest.get(..len)?.to_vec()
+    } else {
+        rest.to_vec()
+    };
+    Some(Response {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn decode_chunked(mut rest: &[u8]) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = find(rest, b"\r\n")?;
+        let size_text = std::str::from_utf8(&rest[..line_end]).ok()?;
+        let size_text = size_text.split(';').next()?.trim();
+        let size = usize::from_str_radix(size_text, 16).ok()?;
+        rest = &rest[line_end + 2..];
+        if size == 0 {
+            return Some(body);
+        }
+        body.extend_from_slice(rest.get(..size)?);
+        rest = rest.get(size + 2..)?;
+    }
+}
+
+/// A running `bureau serve` on 127.0.0.1 with its data directory. Dropping it kills the
+/// process; if the test is failing at that moment, the node's log is printed.
+#[derive(Debug)]
+pub(crate) struct Node {
+    child: Option<Child>,
+    pub(crate) dir: PathBuf,
+    pub(crate) addr: SocketAddr,
+    pub(crate) token: String,
+    pub(crate) pid: u32,
+    /// Outside the data directory, so a full data disk does not silence the log.
+    log_dir: tempfile::TempDir,
+}
+
+impl Node {
+    /// Starts `bureau --data-dir DIR serve --http 127.0.0.1:0 EXTRA...` and waits until its
+    /// `runtime.json` names this process and `/api/status` answers 200.
+    pub(crate) fn start(dir: &Path, extra: &[&str]) -> Node {
+        let log_dir = tempfile::tempdir().expect("a temp dir for the node's log");
+        let stdout = std::fs::File::create(log_dir.path().join("stdout")).expect("log file");
+        let stderr = std::fs::File::create(log_dir.path().join("stderr")).expect("log file");
+        let mut cmd = bureau_cmd(dir);
+        cmd.args(["serve", "--http", "127.0.0.1:0"]).args(extra);
+        if !extra.contains(&"--listen") {
+            // Peer-to-peer stays on loopback too, and nothing is announced on the network.
+            cmd.args(["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"]);
+        }
+        cmd.env("BUREAU_LOG", "info,hyper=warn")
+            .stdout(stdout)
+            .stderr(stderr);
+        let child = cmd.spawn().expect("spawning bureau serve");
+        let pid = child.id();
+        let mut node = Node {
+            child: Some(child),
+            dir: dir.to_path_buf(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            token: String::new(),
+            pid,
+            log_dir,
+        };
+        let until = Instant::now() + START_DEADLINE;
+        loop {
+            if let Some(status) = node.child_mut().try_wait().expect("polling the node") {
+                panic!(
+                    "bureau serve exited with {status} before answering; its log:\n{}",
+                    node.log()
+                );
+            }
+            if let Some((addr, token)) = node.runtime_of_this_process() {
+                node.addr = addr;
+                node.token = token;
+                let answer = node.try_request("GET", "/api/status", &node.default_headers(), b"");
+                if answer.is_ok_and(|res| res.status == 200) {
+                    return node;
+                }
+            }
+            assert!(
+                Instant::now() < until,
+                "bureau serve did not answer within {START_DEADLINE:?}; its log:\n{}",
+                node.log()
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// The address and token, once `runtime.json` names this child's pid (an old file left
+    /// by a killed node names another pid).
+    fn runtime_of_this_process(&self) -> Option<(SocketAddr, String)> {
+        let bytes = std::fs::read(self.dir.join("runtime.json")).ok()?;
+        let rt: Value = serde_json::from_slice(&bytes).ok()?;
+        if rt["pid"].as_u64() != Some(u64::from(self.pid)) {
+            return None;
+        }
+        let addr: SocketAddr = rt["http"].as_str()?.parse().ok()?;
+        assert!(
+            addr.ip().is_loopback(),
+            "the node listens on {addr}, not loopback"
+        );
+        let token = std::fs::read_to_string(self.dir.join("api-token")).ok()?;
+        let token = token.trim().to_owned();
+        (!token.is_empty()).then_some((addr, token))
+    }
+
+    fn child_mut(&mut self) -> &mut Child {
+        self.child
+            .as_mut()
+            .expect("the node process is still owned")
+    }
+
+    /// `127.0.0.1:PORT`, the `Host` the node expects.
+    pub(crate) fn host(&self) -> String {
+        self.addr.to_string()
+    }
+
+    /// `Host` and the bearer token.
+    pub(crate) fn default_headers(&self) -> Vec<(String, String)> {
+        vec![
+            ("Host".to_owned(), self.host()),
+            ("Authorization".to_owned(), format!("Bearer {}", self.token)),
+        ]
+    }
+
+    /// One request with exactly these headers; an I/O error is returned, not a failure.
+    pub(crate) fn try_request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> io::Result<Response> {
+        http(self.addr, method, path, headers, body)
+    }
+
+    /// One request with exactly these headers; an I/O error fails the test.
+    pub(crate) fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Response {
+        self.try_request(method, path, headers, body)
+            .unwrap_or_else(|e| panic!("{method} {path} failed: {e}"))
+    }
+
+    fn with_json(&self, method: &str, path: &str, json: &Value) -> Response {
+        let mut headers = self.default_headers();
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        self.request(method, path, &headers, json.to_string().as_bytes())
+    }
+
+    pub(crate) fn get(&self, path: &str) -> Response {
+        self.request("GET", path, &self.default_headers(), b"")
+    }
+
+    pub(crate) fn post(&self, path: &str, json: &Value) -> Response {
+        self.with_json("POST", path, json)
+    }
+
+    pub(crate) fn patch(&self, path: &str, json: &Value) -> Response {
+        self.with_json("PATCH", path, json)
+    }
+
+    pub(crate) fn delete(&self, path: &str) -> Response {
+        self.request("DELETE", path, &self.default_headers(), b"")
+    }
+
+    /// `GET /api/status`, which must answer 200.
+    pub(crate) fn status(&self) -> Value {
+        self.get("/api/status").expect(200)
+    }
+
+    /// Whether the process is still running.
+    pub(crate) fn is_alive(&mut self) -> bool {
+        self.child_mut()
+            .try_wait()
+            .expect("polling the node")
+            .is_none()
+    }
+
+    /// SIGKILL, then reaps the process. Nothing gets a chance to flush or clean up.
+    pub(crate) fn kill9(mut self) {
+        let mut child = self.child.take().expect("the node process is still owned");
+        child.kill().expect("SIGKILL the node");
+        child.wait().expect("reaping the killed node");
+    }
+
+    /// SIGTERM, then waits for a clean exit; fails the test if it does not come in time or
+    /// is not a success.
+    pub(crate) fn stop(mut self) {
+        send_signal(self.pid, "TERM");
+        let status = wait_exit(self.child_mut(), EXIT_DEADLINE);
+        match status {
+            Some(s) if s.success() => {
+                self.child = None;
+            }
+            Some(s) => panic!(
+                "the node exited with {s} after SIGTERM; log:\n{}",
+                self.log()
+            ),
+            None => panic!(
+                "the node did not exit within {EXIT_DEADLINE:?} of SIGTERM; log:\n{}",
+                self.log()
+            ),
+        }
+    }
+
+    /// What the node wrote to stdout and stderr so far.
+    pub(crate) fn log(&self) -> String {
+        let read = |name: &str| {
+            std::fs::read_to_string(self.log_dir.path().join(name)).unwrap_or_default()
+        };
+        format!(
+            "--- stdout ---\n{}--- stderr ---\n{}",
+            read("stdout"),
+            read("stderr")
+        )
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+            if std::thread::panicking() {
+                let log = self.log();
+                let tail: String = {
+                    let start = log.len().saturating_sub(8000);
+                    let start = (start..log.len())
+                        .find(|&i| log.is_char_boundary(i))
+                        .unwrap_or(log.len());
+                    log[start..].to_owned()
+                };
+                eprintln!(
+                    "log of the node in {} (pid {}):\n{tail}",
+                    self.dir.display(),
+                    self.pid
+                );
+            }
+        }
+    }
+}
+
+/// Copies a data directory (files and subdirectories, not the lock's ownership).
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("creating the copy's directory");
+    for entry in std::fs::read_dir(from).expect("listing the data directory") {
+        let entry = entry.expect("a directory entry");
+        let target = to.join(entry.file_name());
+        let ty = entry.file_type().expect("file type");
+        if ty.is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if ty.is_file() {
+            std::fs::copy(entry.path(), &target).expect("copying a file");
+        }
+    }
+}
+
+/// Sorted file names in a directory (empty if it does not exist).
+pub(crate) fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
+/// An error answer's `{"error": {"code", "message", "field"}}`, checked for that shape.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiError {
+    pub(crate) code: String,
+    pub(crate) message: String,
+    pub(crate) field: Option<String>,
+}
+
+/// Reads the documented error shape of a response; fails the test if it is not there.
+pub(crate) fn api_error(res: &Response) -> ApiError {
+    let v = res.json();
+    let e = v
+        .get("error")
+        .and_then(Value::as_object)
+        .unwrap_or_else(|| panic!("no error object in {}: {v}", res.status));
+    let code = e.get("code").and_then(Value::as_str);
+    let message = e.get("message").and_then(Value::as_str);
+    let (Some(code), Some(message)) = (code, message) else {
+        panic!("error without code or message: {v}");
+    };
+    assert!(!message.trim().is_empty(), "empty error message: {v}");
+    let field = match e.get("field") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(f)) => Some(f.clone()),
+        Some(other) => panic!("error field is not a string or null: {other}"),
+    };
+    ApiError {
+        code: code.to_owned(),
+        message: message.to_owned(),
+        field,
+    }
+}
+
+/// A small deterministic generator (xorshift64*), seeded from the OS so runs differ; the
+/// seed is printed so a failing run can be replayed.
+#[derive(Debug, Clone)]
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    /// Seeded from `$env_var` when set, else from the operating system.
+    pub(crate) fn from_env_or_os(env_var: &str) -> (Rng, u64) {
+        let seed = match std::env::var(env_var) {
+            Ok(v) => v
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("{env_var}={v:?} is not a number")),
+            Err(_) => {
+                let mut buf = [0u8; 8];
+                getrandom::fill(&mut buf).expect("the OS random source");
+                u64::from_le_bytes(buf)
+            }
+        };
+        (Rng(seed | 1), seed)
+    }
+
+    /// A generator from a fixed seed.
+    pub(crate) fn from_seed(seed: u64) -> Rng {
+        Rng(seed | 1)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Uniform-ish in `0..n`.
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+}
