@@ -104,8 +104,15 @@ fn storage_error(e: StoreError) -> DocError {
 
 /// A write waiting for the batch to be durable before its reply is sent.
 enum Pending {
-    Edit(oneshot::Sender<Result<Applied, DocError>>, Result<Applied, DocError>),
-    Sync(oneshot::Sender<Result<SyncProgress, DocError>>, String, Result<(), DocError>),
+    Edit(
+        oneshot::Sender<Result<Applied, DocError>>,
+        Result<Applied, DocError>,
+    ),
+    Sync(
+        oneshot::Sender<Result<SyncProgress, DocError>>,
+        String,
+        Result<(), DocError>,
+    ),
 }
 
 impl Pending {
@@ -159,6 +166,66 @@ fn load_into(doc: &mut AutoCommit, bytes: &[u8]) -> Result<(), String> {
     }
 }
 
+/// Loads a snapshot strictly: every byte must be a valid document, or it is refused.
+fn load_snapshot(bytes: &[u8]) -> Result<AutoCommit, String> {
+    let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
+    match catch_unwind(AssertUnwindSafe(|| {
+        AutoCommit::load_with_options(bytes, options)
+    })) {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(format!("automerge refused it: {e}")),
+        Err(_) => Err("automerge panicked while loading it".to_owned()),
+    }
+}
+
+/// Reads the store's files into a document, quarantining each file automerge refuses.
+///
+/// Only the newest loadable snapshot is read: each compaction's snapshot holds everything the
+/// one before it did, so older generations are only a fallback. Chunks are then applied one
+/// by one. Returns the document, the highest chunk sequence number and how many files were
+/// used.
+fn load_files(store: &mut Store) -> Result<(AutoCommit, u64, usize), DocError> {
+    let loaded = store.load().map_err(storage_error)?;
+    let quarantine = |store: &mut Store, name: &str, reason: &str| {
+        warn!(file = %name, %reason, "quarantining a document file");
+        if let Err(e) = store.quarantine(name, reason) {
+            error!(?e, file = %name, "could not quarantine a bad file");
+        }
+    };
+    let mut doc = None;
+    let mut good: Vec<&[u8]> = Vec::new();
+    for file in loaded.snapshots.iter().rev() {
+        match load_snapshot(&file.bytes) {
+            Ok(d) => {
+                doc = Some(d);
+                good.push(&file.bytes);
+                break;
+            }
+            Err(reason) => quarantine(store, &file.name, &reason),
+        }
+    }
+    let mut doc = doc.unwrap_or_default();
+    let mut last_seq = 0;
+    for file in &loaded.chunks {
+        match load_into(&mut doc, &file.bytes) {
+            Ok(()) => {
+                good.push(&file.bytes);
+                last_seq = last_seq.max(chunk_seq(&file.name).unwrap_or(0));
+            }
+            Err(reason) => {
+                quarantine(store, &file.name, &reason);
+                // A failed load may have left the document half-changed: rebuild it from the
+                // files that loaded cleanly (they did before, so they will again).
+                doc = AutoCommit::new();
+                for bytes in &good {
+                    let _ = load_into(&mut doc, bytes);
+                }
+            }
+        }
+    }
+    Ok((doc, last_seq, good.len()))
+}
+
 /// A new random record id: 64 bits, hex. Collisions between offline nodes are what random
 /// ids are for; 2^-32 odds at four billion records is plenty for a bureau.
 fn random_id() -> String {
@@ -172,36 +239,13 @@ impl Actor {
         mut store: Store,
         config: DocConfig,
     ) -> Result<(Actor, watch::Receiver<Arc<DocState>>), DocError> {
-        let loaded = store.load().map_err(storage_error)?;
-        let mut doc = AutoCommit::new();
-        let mut good: Vec<&[u8]> = Vec::new();
-        let mut last_seq = 0;
-        for file in loaded.snapshots.iter().chain(loaded.chunks.iter()) {
-            match load_into(&mut doc, &file.bytes) {
-                Ok(()) => {
-                    good.push(&file.bytes);
-                    last_seq = last_seq.max(chunk_seq(&file.name).unwrap_or(0));
-                }
-                Err(reason) => {
-                    warn!(file = %file.name, %reason, "quarantining a document file");
-                    if let Err(e) = store.quarantine(&file.name, &reason) {
-                        error!(?e, file = %file.name, "could not quarantine a bad file");
-                    }
-                    // A failed load may have left the document half-changed: rebuild it from
-                    // the files that loaded cleanly (they did before, so they will again).
-                    doc = AutoCommit::new();
-                    for bytes in &good {
-                        let _ = load_into(&mut doc, bytes);
-                    }
-                }
-            }
-        }
+        let (mut doc, last_seq, files) = load_files(&mut store)?;
         let quarantined = store.quarantined().unwrap_or_default();
         let persisted = doc.get_heads();
         let snapshot = Snapshot::hydrate(&doc);
         info!(
             records = snapshot.members.len() + snapshot.meetings.len() + snapshot.notes.len(),
-            files = good.len(),
+            files,
             quarantined = quarantined.len(),
             "document loaded"
         );
@@ -395,28 +439,22 @@ impl Actor {
     }
 
     fn save_sync_state(&mut self, peer: &str) {
-        if let Some(state) = self.sync_states.remove(peer) {
-            if let Err(e) = self.store.put_state(&state_key(peer), &state.encode()) {
+        if let Some(state) = self.sync_states.remove(peer)
+            && let Err(e) = self.store.put_state(&state_key(peer), &state.encode()) {
                 warn!(%peer, error = %e, "could not save a peer's sync state");
             }
-        }
     }
 
     /// Replaces the in-memory document with what is on disk.
     fn reload(&mut self) {
-        let loaded = match self.store.load() {
-            Ok(l) => l,
+        let doc = match load_files(&mut self.store) {
+            Ok((doc, _, _)) => doc,
             Err(e) => {
                 error!(error = %e, "could not reread the document files");
                 return;
             }
         };
-        let mut doc = AutoCommit::new();
-        for file in loaded.snapshots.iter().chain(loaded.chunks.iter()) {
-            if let Err(reason) = load_into(&mut doc, &file.bytes) {
-                warn!(file = %file.name, %reason, "a file failed to reload");
-            }
-        }
+        self.quarantined = self.store.quarantined().unwrap_or_default();
         self.doc = doc;
         self.persisted = self.doc.get_heads();
         if let Some(author) = self.author.take() {
@@ -482,11 +520,10 @@ impl Actor {
 
     /// Takes the author from this device's record, once the document has one.
     fn adopt_author(&mut self) {
-        if let Some(dev) = self.snapshot.devices.get(&self.config.peer_id) {
-            if !dev.member_id.is_empty() {
+        if let Some(dev) = self.snapshot.devices.get(&self.config.peer_id)
+            && !dev.member_id.is_empty() {
                 self.set_author(dev.member_id.clone());
             }
-        }
     }
 
     /// Writes every change after `persisted` as one durable chunk.

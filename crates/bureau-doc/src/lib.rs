@@ -138,7 +138,9 @@ pub(crate) enum DocCommand {
         reply: oneshot::Sender<Result<SyncProgress, DocError>>,
     },
     /// The peer's session ended: its sync state is saved and dropped from memory.
-    SyncGone { peer: String },
+    SyncGone {
+        peer: String,
+    },
 }
 
 /// Where a sync session stands after a received message.
@@ -177,8 +179,12 @@ impl std::fmt::Debug for DocCommand {
                 f.debug_tuple("History").field(ty).field(id).finish()
             }
             DocCommand::Tick => f.write_str("Tick"),
-            DocCommand::SyncGenerate { peer, .. } => f.debug_tuple("SyncGenerate").field(peer).finish(),
-            DocCommand::SyncReceive { peer, .. } => f.debug_tuple("SyncReceive").field(peer).finish(),
+            DocCommand::SyncGenerate { peer, .. } => {
+                f.debug_tuple("SyncGenerate").field(peer).finish()
+            }
+            DocCommand::SyncReceive { peer, .. } => {
+                f.debug_tuple("SyncReceive").field(peer).finish()
+            }
             DocCommand::SyncGone { peer } => f.debug_tuple("SyncGone").field(peer).finish(),
         }
     }
@@ -245,7 +251,8 @@ impl DocHandle {
     /// for peers that are not unrevoked devices of the bureau.
     pub async fn sync_generate(&self, peer: &str) -> Result<Option<Vec<u8>>, DocError> {
         let peer = peer.to_owned();
-        self.request(|reply| DocCommand::SyncGenerate { peer, reply }).await?
+        self.request(|reply| DocCommand::SyncGenerate { peer, reply })
+            .await?
     }
 
     /// Applies a sync message from `peer`. The changes it carries are durable when this
@@ -256,7 +263,8 @@ impl DocHandle {
         msg: automerge::sync::Message,
     ) -> Result<SyncProgress, DocError> {
         let peer = peer.to_owned();
-        self.request(|reply| DocCommand::SyncReceive { peer, msg, reply }).await?
+        self.request(|reply| DocCommand::SyncReceive { peer, msg, reply })
+            .await?
     }
 
     /// Tells the actor the session with `peer` ended, so its sync state is saved. Cancel-safe.

@@ -641,8 +641,8 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             put(self.doc, &obj, "kind", GroupKind::Other.as_str());
         }
         let new_status = f.status.or(self.creating.then_some(GroupStatus::Active));
-        if let Some(status) = new_status {
-            if old_status != Some(status) {
+        if let Some(status) = new_status
+            && old_status != Some(status) {
                 put(self.doc, &obj, "status", status.as_str());
                 let event = match (old_status, status) {
                     (Some(GroupStatus::Removed), GroupStatus::Active) => StatusEvent::Returned,
@@ -652,7 +652,6 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
                 };
                 self.push_status(&obj, event, None);
             }
-        }
         if let Some(fps) = &f.focal_points {
             put_set(self.doc, &obj, "focal_points", fps);
         }
@@ -747,11 +746,10 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         if let Some(name) = &f.name {
             check_short("name", name)?;
         }
-        if let Some(cap) = f.capacity {
-            if cap > 100_000 {
+        if let Some(cap) = f.capacity
+            && cap > 100_000 {
                 return Err(invalid("capacity", "must be at most 100000"));
             }
-        }
         if let Some(booths) = &f.booths {
             check_languages("booths", booths)?;
         }
@@ -896,7 +894,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             check_short("title", title)?;
         }
         if let Some(body) = &f.body_id {
-            self.check_refs("body_id", RecordType::Body, &[body.clone()])?;
+            self.check_refs("body_id", RecordType::Body, std::slice::from_ref(body))?;
         }
         if let Some(text) = &f.text {
             check_text("text", text)?;
@@ -1239,11 +1237,10 @@ pub fn parse_time(field: &str, s: &str, tz: &TimeZone) -> Result<Zoned, EditErro
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Ok(ts.to_zoned(tz.clone()));
     }
-    if let Ok(dt) = s.parse::<DateTime>() {
-        if let Ok(z) = dt.to_zoned(tz.clone()) {
+    if let Ok(dt) = s.parse::<DateTime>()
+        && let Ok(z) = dt.to_zoned(tz.clone()) {
             return Ok(z);
         }
-    }
     Err(invalid(
         field,
         format!("{s:?} is not a date-time like 2025-11-16T09:00:00+01:00"),

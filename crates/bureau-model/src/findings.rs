@@ -273,8 +273,8 @@ fn group_checks(
                 refs: vec![r(RecordType::Group, &g.id)],
             });
         }
-        if let Some((date, rv)) = &last_review {
-            if !attended.contains(g.id.as_str()) {
+        if let Some((date, rv)) = &last_review
+            && !attended.contains(g.id.as_str()) {
                 out.push(Finding {
                     kind: FindingKind::GroupInactive,
                     message: format!(
@@ -284,7 +284,6 @@ fn group_checks(
                     refs: vec![r(RecordType::Group, &g.id), r(RecordType::Review, &rv.id)],
                 });
             }
-        }
     }
     let interval = i64::from(snap.meta.review_interval_days);
     let (due_from, refs) = match &last_review {
@@ -295,9 +294,9 @@ fn group_checks(
             (created.map(|c| c.to_zoned(tz).date()), Vec::new())
         }
     };
-    if let Some(from) = due_from {
-        if let Ok(due) = from.checked_add(interval.days()) {
-            if today > due {
+    if let Some(from) = due_from
+        && let Ok(due) = from.checked_add(interval.days())
+            && today > due {
                 out.push(Finding {
                     kind: FindingKind::ReviewOverdue,
                     message: match &last_review {
@@ -311,8 +310,6 @@ fn group_checks(
                     refs,
                 });
             }
-        }
-    }
 }
 
 fn note_checks(snap: &Snapshot, today: Date, out: &mut Vec<Finding>) {

@@ -104,11 +104,10 @@ pub fn history<D: ReadDoc>(
                     None => None,
                 }
             };
-            if let Some(f) = field {
-                if !fields.contains(&f) {
+            if let Some(f) = field
+                && !fields.contains(&f) {
                     fields.push(f);
                 }
-            }
         }
         if fields.is_empty() {
             continue;

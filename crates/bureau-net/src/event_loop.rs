@@ -18,16 +18,23 @@ use libp2p::multiaddr::Protocol;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::swarm::dial_opts::DialOpts;
 use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
-use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm, connection_limits, mdns, noise, ping, tcp, yamux};
+use libp2p::{
+    Multiaddr, PeerId, StreamProtocol, Swarm, connection_limits, mdns, noise, ping, tcp, yamux,
+};
 use tokio::sync::{mpsc, watch};
 use tokio_util::compat::FuturesAsyncReadCompatExt;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 use crate::invite::{InviteBook, InviteCode};
-use crate::join::{JOIN_PROTOCOL, JoinAnswer, JoinRequest, RateLimiter, read_json, serve_join, write_json};
+use crate::join::{
+    JOIN_PROTOCOL, JoinAnswer, JoinRequest, RateLimiter, read_json, serve_join, write_json,
+};
 use crate::memory::{self, NetState, Remembered, Source};
-use crate::{Command, DEFAULT_LISTEN, Identity, Joined, NetConfig, NetError, NetHandle, NetStatus, PeerStatus};
+use crate::{
+    Command, DEFAULT_LISTEN, Identity, Joined, NetConfig, NetError, NetHandle, NetStatus,
+    PeerStatus,
+};
 
 /// A connection with no open stream is closed after this long. Members always have a sync
 /// stream open, so this only ends strangers' and finished joiners' connections.
@@ -115,11 +122,18 @@ struct EventLoop {
     cancel: CancellationToken,
 }
 
-pub(crate) fn build_swarm(identity: &Identity, mdns_on: bool) -> Result<Swarm<Behaviour>, NetError> {
+pub(crate) fn build_swarm(
+    identity: &Identity,
+    mdns_on: bool,
+) -> Result<Swarm<Behaviour>, NetError> {
     let transport_err = |e: &dyn std::fmt::Display| NetError::Transport(e.to_string());
     let swarm = libp2p::SwarmBuilder::with_existing_identity(identity.keypair.clone())
         .with_tokio()
-        .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
+        .with_tcp(
+            tcp::Config::default().nodelay(true),
+            noise::Config::new,
+            yamux::Config::default,
+        )
         .map_err(|e| transport_err(&e))?
         .with_quic()
         .with_behaviour(|key| {
@@ -154,10 +168,12 @@ pub(crate) fn build_swarm(identity: &Identity, mdns_on: bool) -> Result<Swarm<Be
 }
 
 fn parse_addr(addr: &str) -> Result<Multiaddr, NetError> {
-    addr.trim().parse::<Multiaddr>().map_err(|e| NetError::BadAddress {
-        addr: addr.to_owned(),
-        reason: e.to_string(),
-    })
+    addr.trim()
+        .parse::<Multiaddr>()
+        .map_err(|e| NetError::BadAddress {
+            addr: addr.to_owned(),
+            reason: e.to_string(),
+        })
 }
 
 /// The peer id an address names with `/p2p/…`, and the address without it.
@@ -195,7 +211,7 @@ fn random_hex(n: usize) -> String {
     buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) async fn start(
+pub(crate) fn start(
     config: NetConfig,
     doc: DocHandle,
     cancel: CancellationToken,
@@ -227,7 +243,12 @@ pub(crate) async fn start(
     let (tx, join_doc, join_book) = (events_tx.clone(), doc.clone(), book.clone());
     tokio::spawn(async move {
         while let Some((peer, stream)) = join_in.next().await {
-            let (tx, doc, book, limiter) = (tx.clone(), join_doc.clone(), join_book.clone(), limiter.clone());
+            let (tx, doc, book, limiter) = (
+                tx.clone(),
+                join_doc.clone(),
+                join_book.clone(),
+                limiter.clone(),
+            );
             tokio::spawn(async move {
                 match serve_join(stream.compat(), &peer.to_base58(), &doc, &book, &limiter).await {
                     Ok(_) => {
@@ -267,7 +288,16 @@ pub(crate) async fn start(
     for (peer, r) in memory::load_peers(&config.files) {
         if let Ok(peer) = peer.parse::<PeerId>() {
             let addrs = r.addrs.iter().filter_map(|a| a.parse().ok()).collect();
-            lp.remember(peer, addrs, if r.inviter { Source::Invite } else { Source::Remembered }, r.inviter);
+            lp.remember(
+                peer,
+                addrs,
+                if r.inviter {
+                    Source::Invite
+                } else {
+                    Source::Remembered
+                },
+                r.inviter,
+            );
         }
     }
     for addr in &config.peers {
@@ -352,7 +382,9 @@ impl EventLoop {
         if any {
             Ok(())
         } else {
-            Err(NetError::Transport("could not listen on any address; check --listen".to_owned()))
+            Err(NetError::Transport(
+                "could not listen on any address; check --listen".to_owned(),
+            ))
         }
     }
 
@@ -394,7 +426,9 @@ impl EventLoop {
         let peers: BTreeMap<String, Remembered> = self
             .known
             .iter()
-            .filter(|(p, k)| k.inviter || snap.devices.get(&p.to_base58()).is_some_and(|d| !d.revoked))
+            .filter(|(p, k)| {
+                k.inviter || snap.devices.get(&p.to_base58()).is_some_and(|d| !d.revoked)
+            })
             .filter(|(_, k)| !k.addrs.is_empty())
             .map(|(p, k)| {
                 (
@@ -447,7 +481,10 @@ impl EventLoop {
             || self.sessions.contains_key(&peer)
             || self.local >= peer
             || !self.allowed(&peer)
-            || self.retry_at.get(&peer).is_some_and(|t| Instant::now() < *t)
+            || self
+                .retry_at
+                .get(&peer)
+                .is_some_and(|t| Instant::now() < *t)
         {
             return;
         }
@@ -510,7 +547,10 @@ impl EventLoop {
             )
             .await;
             let fault = res.as_ref().err().is_some_and(SyncError::is_peer_fault)
-                || matches!(res, Err(SyncError::Doc(bureau_doc::DocError::PeerNotAllowed(_))));
+                || matches!(
+                    res,
+                    Err(SyncError::Doc(bureau_doc::DocError::PeerNotAllowed(_)))
+                );
             let _ = tx
                 .send(LoopEvent::SessionEnded {
                     peer,
@@ -553,13 +593,17 @@ impl EventLoop {
                 generation,
                 fault,
             } => {
-                if let Some(s) = self.sessions.get(&peer) {
-                    if s.generation == generation {
-                        if let Some(last) = s.status.as_ref().and_then(|st| st.borrow().last_sync.clone()) {
-                            self.last_sync.insert(peer, last);
-                        }
-                        self.sessions.remove(&peer);
+                if let Some(s) = self.sessions.get(&peer)
+                    && s.generation == generation
+                {
+                    if let Some(last) = s
+                        .status
+                        .as_ref()
+                        .and_then(|st| st.borrow().last_sync.clone())
+                    {
+                        self.last_sync.insert(peer, last);
                     }
+                    self.sessions.remove(&peer);
                 }
                 if fault {
                     // Bad data or a refusal: leave the peer alone for a while.
@@ -589,19 +633,19 @@ impl EventLoop {
                 if !self.listen_addrs.contains(&address) {
                     self.listen_addrs.push(address.clone());
                 }
-                if let Some((configured, bound)) = self.listeners.get_mut(&listener_id) {
-                    if bound.is_none() {
-                        *bound = Some(with_bound_port(configured, &address));
-                        let mut listen: Vec<String> = self
-                            .listeners
-                            .values()
-                            .map(|(c, b)| b.as_ref().unwrap_or(c).to_string())
-                            .collect();
-                        listen.sort();
-                        if listen != self.state.listen {
-                            self.state.listen = listen;
-                            memory::save_state(&self.files, &self.state);
-                        }
+                if let Some((configured, bound)) = self.listeners.get_mut(&listener_id)
+                    && bound.is_none()
+                {
+                    *bound = Some(with_bound_port(configured, &address));
+                    let mut listen: Vec<String> = self
+                        .listeners
+                        .values()
+                        .map(|(c, b)| b.as_ref().unwrap_or(c).to_string())
+                        .collect();
+                    listen.sort();
+                    if listen != self.state.listen {
+                        self.state.listen = listen;
+                        memory::save_state(&self.files, &self.state);
                     }
                 }
                 self.publish();
@@ -642,16 +686,14 @@ impl EventLoop {
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
-                num_established,
+                num_established: 0,
                 ..
             } => {
-                if num_established == 0 {
-                    self.connected.remove(&peer_id);
-                    if let Some(s) = self.sessions.remove(&peer_id) {
-                        s.cancel.cancel();
-                    }
-                    self.publish();
+                self.connected.remove(&peer_id);
+                if let Some(s) = self.sessions.remove(&peer_id) {
+                    s.cancel.cancel();
                 }
+                self.publish();
             }
             SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
                 if let Some(k) = peer_id.and_then(|p| self.known.get_mut(&p)) {
@@ -665,10 +707,8 @@ impl EventLoop {
                     debug!(%peer, %addr, "discovered on the local network");
                     let fresh = !self.known.contains_key(&peer);
                     self.remember(peer, vec![addr], Source::Mdns, false);
-                    if fresh {
-                        if let Some(k) = self.known.get_mut(&peer) {
-                            k.source = Source::Mdns;
-                        }
+                    if fresh && let Some(k) = self.known.get_mut(&peer) {
+                        k.source = Source::Mdns;
                     }
                 }
                 self.on_tick();
@@ -724,10 +764,16 @@ impl EventLoop {
         }
     }
 
-    fn invite(&mut self, role: bureau_model::Role, expires_in: Duration) -> Result<(String, i64), NetError> {
+    fn invite(
+        &mut self,
+        role: bureau_model::Role,
+        expires_in: Duration,
+    ) -> Result<(String, i64), NetError> {
         let bureau_id = self.doc.state().snapshot.meta.bureau_id.clone();
         if bureau_id.is_empty() {
-            return Err(NetError::Invite("this node has no bureau yet, so it cannot invite anyone".to_owned()));
+            return Err(NetError::Invite(
+                "this node has no bureau yet, so it cannot invite anyone".to_owned(),
+            ));
         }
         let now = jiff::Timestamp::now().as_second();
         let expires_at = now + i64::try_from(expires_in.as_secs()).unwrap_or(i64::MAX / 2);
@@ -738,7 +784,9 @@ impl EventLoop {
             .add(&secret, role, expires_at, now)?;
         let addrs: Vec<String> = self.listen_addrs.iter().map(ToString::to_string).collect();
         if addrs.is_empty() {
-            return Err(NetError::Invite("this node is not listening yet; try again in a moment".to_owned()));
+            return Err(NetError::Invite(
+                "this node is not listening yet; try again in a moment".to_owned(),
+            ));
         }
         let code = InviteCode {
             bureau_id,
@@ -756,7 +804,12 @@ impl EventLoop {
         let revoked: Vec<PeerId> = self
             .connected
             .keys()
-            .filter(|p| st.snapshot.devices.get(&p.to_base58()).is_some_and(|d| d.revoked))
+            .filter(|p| {
+                st.snapshot
+                    .devices
+                    .get(&p.to_base58())
+                    .is_some_and(|d| d.revoked)
+            })
             .copied()
             .collect();
         for peer in revoked {
@@ -838,7 +891,11 @@ impl EventLoop {
             .map(|p| {
                 let id = p.to_base58();
                 let device = st.snapshot.devices.get(&id);
-                let session = self.sessions.get(&p).and_then(|s| s.status.as_ref()).map(|s| s.borrow().clone());
+                let session = self
+                    .sessions
+                    .get(&p)
+                    .and_then(|s| s.status.as_ref())
+                    .map(|s| s.borrow().clone());
                 let connected = self.connected.contains_key(&p);
                 PeerStatus {
                     name: device.map(|d| d.name.clone()),
@@ -891,13 +948,14 @@ pub(crate) async fn join(
     name: &str,
 ) -> Result<Joined, NetError> {
     let code = InviteCode::decode(code)?;
-    let inviter: PeerId = code
-        .peer_id
-        .parse()
-        .map_err(|_| NetError::Invite("the invite names no valid inviter; ask for a new one".to_owned()))?;
+    let inviter: PeerId = code.peer_id.parse().map_err(|_| {
+        NetError::Invite("the invite names no valid inviter; ask for a new one".to_owned())
+    })?;
     let addrs: Vec<Multiaddr> = code.addrs.iter().filter_map(|a| a.parse().ok()).collect();
     if addrs.is_empty() {
-        return Err(NetError::Invite("the invite holds no address; ask for a new one".to_owned()));
+        return Err(NetError::Invite(
+            "the invite holds no address; ask for a new one".to_owned(),
+        ));
     }
     let mut swarm = build_swarm(identity, false)?;
     let mut control = swarm.behaviour().stream.new_control();
@@ -906,7 +964,9 @@ pub(crate) async fn join(
         .map_err(|e| NetError::Join(e.to_string()))?;
     let driver = tokio::spawn(async move {
         loop {
-            if let SwarmEvent::OutgoingConnectionError { error, .. } = swarm.select_next_some().await {
+            if let SwarmEvent::OutgoingConnectionError { error, .. } =
+                swarm.select_next_some().await
+            {
                 debug!(error = %error, "dialling the inviter failed");
             }
         }
@@ -915,7 +975,11 @@ pub(crate) async fn join(
         let stream = control
             .open_stream(inviter, StreamProtocol::new(JOIN_PROTOCOL))
             .await
-            .map_err(|e| NetError::Join(format!("cannot reach the inviting node ({e}); is it running and reachable?")))?;
+            .map_err(|e| {
+                NetError::Join(format!(
+                    "cannot reach the inviting node ({e}); is it running and reachable?"
+                ))
+            })?;
         let mut stream = stream.compat();
         write_json(
             &mut stream,
@@ -931,9 +995,17 @@ pub(crate) async fn join(
     };
     let answer = tokio::time::timeout(JOIN_TIMEOUT, exchange).await;
     driver.abort();
-    let answer = answer.map_err(|_| NetError::Join("the inviting node did not answer in time; is it running and reachable?".to_owned()))??;
+    let answer = answer.map_err(|_| {
+        NetError::Join(
+            "the inviting node did not answer in time; is it running and reachable?".to_owned(),
+        )
+    })??;
     if !answer.ok {
-        return Err(NetError::Invite(answer.error.unwrap_or_else(|| "the invite was refused".to_owned())));
+        return Err(NetError::Invite(
+            answer
+                .error
+                .unwrap_or_else(|| "the invite was refused".to_owned()),
+        ));
     }
     let bureau_id = answer.bureau_id.unwrap_or_default();
     let mut peers = memory::load_peers(files);

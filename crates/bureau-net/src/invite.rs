@@ -46,7 +46,10 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 fn b64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 4 / 3 + 3);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
             out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
@@ -81,7 +84,12 @@ impl InviteCode {
     /// Parses a pasted code; whitespace (from line breaks in chat apps) is ignored.
     pub fn decode(text: &str) -> Result<InviteCode, NetError> {
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let malformed = || NetError::Invite("this is not a bureau invite code (it may be cut short); ask for a new one".to_owned());
+        let malformed = || {
+            NetError::Invite(
+                "this is not a bureau invite code (it may be cut short); ask for a new one"
+                    .to_owned(),
+            )
+        };
         let body = compact.strip_prefix(CODE_PREFIX).ok_or_else(malformed)?;
         let json = b64_decode(body).ok_or_else(malformed)?;
         let code: InviteCode = serde_json::from_slice(&json).map_err(|_| malformed())?;
@@ -139,7 +147,13 @@ impl InviteBook {
     }
 
     /// Records a new invite; `now` and the expiry are Unix seconds.
-    pub(crate) fn add(&mut self, secret: &str, role: Role, expires_at: i64, now: i64) -> Result<(), NetError> {
+    pub(crate) fn add(
+        &mut self,
+        secret: &str,
+        role: Role,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), NetError> {
         // Expired entries are only kept a day, to say "expired" rather than "unknown".
         self.entries.retain(|_, e| e.expires_at + 86_400 > now);
         self.entries.insert(
@@ -191,9 +205,18 @@ mod tests {
         // Line breaks from a chat app do not matter.
         let wrapped = format!("{}\n  {}", &text[..20], &text[20..]);
         assert_eq!(InviteCode::decode(&wrapped).unwrap(), code);
-        for bad in ["", "hello", "bureau1-", "bureau1-!!!!", &text[..text.len() / 2]] {
+        for bad in [
+            "",
+            "hello",
+            "bureau1-",
+            "bureau1-!!!!",
+            &text[..text.len() / 2],
+        ] {
             let err = InviteCode::decode(bad).unwrap_err();
-            assert!(err.to_string().contains("not a bureau invite code"), "{bad}: {err}");
+            assert!(
+                err.to_string().contains("not a bureau invite code"),
+                "{bad}: {err}"
+            );
         }
     }
 

@@ -50,22 +50,33 @@ pub(crate) struct JoinAnswer {
     pub(crate) error: Option<String>,
 }
 
-pub(crate) async fn write_json<W: AsyncWrite + Unpin, T: Serialize>(w: &mut W, value: &T) -> std::io::Result<()> {
+pub(crate) async fn write_json<W: AsyncWrite + Unpin, T: Serialize>(
+    w: &mut W,
+    value: &T,
+) -> std::io::Result<()> {
     let body = serde_json::to_vec(value).expect("join frames always serialise");
     w.write_all(&(body.len() as u32).to_be_bytes()).await?;
     w.write_all(&body).await?;
     w.flush().await
 }
 
-pub(crate) async fn read_json<R: AsyncRead + Unpin, T: for<'de> Deserialize<'de>>(r: &mut R) -> Result<T, NetError> {
+pub(crate) async fn read_json<R: AsyncRead + Unpin, T: for<'de> Deserialize<'de>>(
+    r: &mut R,
+) -> Result<T, NetError> {
     let mut len = [0u8; 4];
-    r.read_exact(&mut len).await.map_err(|e| NetError::Join(format!("the other side closed the stream ({e})")))?;
+    r.read_exact(&mut len)
+        .await
+        .map_err(|e| NetError::Join(format!("the other side closed the stream ({e})")))?;
     let len = u32::from_be_bytes(len) as usize;
     if len > MAX_JOIN_FRAME {
-        return Err(NetError::Join(format!("join frame of {len} bytes is too large")));
+        return Err(NetError::Join(format!(
+            "join frame of {len} bytes is too large"
+        )));
     }
     let mut buf = vec![0u8; len];
-    r.read_exact(&mut buf).await.map_err(|e| NetError::Join(e.to_string()))?;
+    r.read_exact(&mut buf)
+        .await
+        .map_err(|e| NetError::Join(e.to_string()))?;
     serde_json::from_slice(&buf).map_err(|e| NetError::Join(format!("malformed join frame: {e}")))
 }
 
@@ -106,7 +117,10 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
     book: &Arc<Mutex<InviteBook>>,
     limiter: &Arc<Mutex<RateLimiter>>,
 ) -> Result<String, NetError> {
-    let allowed = limiter.lock().expect("the rate limiter lock is never poisoned").allow(peer, Instant::now());
+    let allowed = limiter
+        .lock()
+        .expect("the rate limiter lock is never poisoned")
+        .allow(peer, Instant::now());
     let answer = |error: &str| JoinAnswer {
         ok: false,
         bureau_id: None,
@@ -115,21 +129,28 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
     };
     if !allowed {
         let _ = write_json(&mut stream, &answer("too many attempts; wait a minute")).await;
-        return Err(NetError::Join(format!("join attempts from {peer} are over the limit")));
+        return Err(NetError::Join(format!(
+            "join attempts from {peer} are over the limit"
+        )));
     }
     let req: JoinRequest = tokio::time::timeout(REQUEST_TIMEOUT, read_json(&mut stream))
         .await
         .map_err(|_| NetError::Join("the joiner sent nothing in time".to_owned()))??;
     let name = req.name.trim().to_owned();
     let now = jiff::Timestamp::now().as_second();
-    let check = book.lock().expect("the invite book lock is never poisoned").check(&req.secret, now);
+    let check = book
+        .lock()
+        .expect("the invite book lock is never poisoned")
+        .check(&req.secret, now);
     let role = match check {
         Check::Ok(role) => role,
         other => {
             let msg = match other {
                 Check::Expired => "this invite has expired; ask for a new one",
                 Check::Used => "this invite was already used; ask for a new one",
-                _ => "this invite is not valid here (it may be mistyped or forged); ask for a new one",
+                _ => {
+                    "this invite is not valid here (it may be mistyped or forged); ask for a new one"
+                }
             };
             warn!(%peer, ?other, "refused a join");
             let _ = write_json(&mut stream, &answer(msg)).await;
@@ -137,7 +158,11 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
         }
     };
     if name.is_empty() || name.chars().count() > 200 {
-        let _ = write_json(&mut stream, &answer("a name of 1 to 200 characters is required")).await;
+        let _ = write_json(
+            &mut stream,
+            &answer("a name of 1 to 200 characters is required"),
+        )
+        .await;
         return Err(NetError::Join("bad name".to_owned()));
     }
     // Burn the secret first: if anything below fails, the code cannot be replayed.
@@ -182,7 +207,11 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
             Ok(member_id)
         }
         Err(e) => {
-            let _ = write_json(&mut stream, &answer("the inviting node could not add you; ask for a new invite")).await;
+            let _ = write_json(
+                &mut stream,
+                &answer("the inviting node could not add you; ask for a new invite"),
+            )
+            .await;
             Err(e)
         }
     }
@@ -201,7 +230,10 @@ mod tests {
         }
         assert!(!l.allow("a", t), "over the per-peer limit");
         assert!(l.allow("b", t), "another peer is not affected");
-        assert!(l.allow("a", t + WINDOW + Duration::from_secs(1)), "the window slides");
+        assert!(
+            l.allow("a", t + WINDOW + Duration::from_secs(1)),
+            "the window slides"
+        );
         let mut g = RateLimiter::default();
         for i in 0..GLOBAL {
             assert!(g.allow(&format!("p{i}"), t));

@@ -53,7 +53,9 @@ pub const DEFAULT_LISTEN: &[&str] = &["/ip4/0.0.0.0/tcp/0", "/ip4/0.0.0.0/udp/0/
 #[derive(Debug, Error)]
 pub enum NetError {
     /// The key file could not be used.
-    #[error("the identity key file is damaged ({0}); restore it from a backup, or move it away to start this node as a new device")]
+    #[error(
+        "the identity key file is damaged ({0}); restore it from a backup, or move it away to start this node as a new device"
+    )]
     Damaged(String),
     /// An address the user gave is not a multiaddr.
     #[error("{addr:?} is not a peer address like /ip4/192.168.1.20/tcp/4001: {reason}")]
@@ -225,7 +227,11 @@ impl NetHandle {
     }
 
     /// Makes a one-time invite code; returns the code and its expiry (Unix seconds).
-    pub async fn invite(&self, role: Role, expires_in: Duration) -> Result<(String, i64), NetError> {
+    pub async fn invite(
+        &self,
+        role: Role,
+        expires_in: Duration,
+    ) -> Result<(String, i64), NetError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Command::Invite {
@@ -239,13 +245,14 @@ impl NetHandle {
     }
 }
 
-/// Starts the network loop. It runs until `cancel` fires or every handle is dropped.
-pub async fn start(
+/// Starts the network loop (on the current tokio runtime). It runs until `cancel` fires or
+/// every handle is dropped.
+pub fn start(
     config: NetConfig,
     doc: DocHandle,
     cancel: CancellationToken,
 ) -> Result<(NetHandle, tokio::task::JoinHandle<()>), NetError> {
-    event_loop::start(config, doc, cancel).await
+    event_loop::start(config, doc, cancel)
 }
 
 /// The bureau this node joined but has not received yet, if any.

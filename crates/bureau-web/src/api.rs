@@ -175,7 +175,11 @@ pub(crate) async fn restore(
 
 fn net(state: &AppState) -> ApiResult<&std::sync::Arc<dyn crate::Network>> {
     state.net.as_ref().ok_or_else(|| {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "no_network", "peer sync is not running on this node")
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no_network",
+            "peer sync is not running on this node",
+        )
     })
 }
 
@@ -188,7 +192,11 @@ fn net_error(e: crate::NetFailure) -> ApiError {
 
 pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
     let st = state.doc.state();
-    let net = state.net.as_ref().map(|n| n.status()).unwrap_or_else(|| json!({"paused": false, "peers": [], "listen": []}));
+    let net = state
+        .net
+        .as_ref()
+        .map(|n| n.status())
+        .unwrap_or_else(|| json!({"paused": false, "peers": [], "listen": []}));
     Json(json!({
         "peer_id": st.peer_id,
         "bureau_id": st.snapshot.meta.bureau_id,
@@ -374,7 +382,10 @@ pub(crate) async fn invite(
     let expires_in = inp.u32("expires_in")?.unwrap_or(DEFAULT_INVITE_SECS);
     inp.finish()?;
     if expires_in == 0 || expires_in > MAX_INVITE_SECS {
-        return Err(ApiError::field("expires_in", format!("must be 1 to {MAX_INVITE_SECS} seconds")));
+        return Err(ApiError::field(
+            "expires_in",
+            format!("must be 1 to {MAX_INVITE_SECS} seconds"),
+        ));
     }
     let (code, expires_at) = net(&state)?
         .invite(role, Duration::from_secs(u64::from(expires_in)))
@@ -383,7 +394,11 @@ pub(crate) async fn invite(
     let expires_at = jiff::Timestamp::from_second(expires_at)
         .map(|t| t.to_string())
         .unwrap_or_default();
-    Ok((StatusCode::CREATED, Json(json!({ "code": code, "expires_at": expires_at, "role": role }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "code": code, "expires_at": expires_at, "role": role })),
+    )
+        .into_response())
 }
 
 pub(crate) async fn get_device(
@@ -396,7 +411,10 @@ pub(crate) async fn get_device(
         .ok_or_else(|| ApiError::not_found(format!("no device with peer id {peer_id:?}")))
 }
 
-pub(crate) async fn revoke(State(state): State<AppState>, Path(peer_id): Path<String>) -> ApiResult {
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    Path(peer_id): Path<String>,
+) -> ApiResult {
     edit_and_answer(&state, Edit::RevokeDevice { peer_id }, StatusCode::OK).await
 }
 

@@ -213,13 +213,12 @@ impl Input {
                 used: BTreeSet::new(),
             };
             let value = read(&mut inner, &prefix).map_err(|mut e| {
-                if let Some(f) = &e.field {
-                    if !f.starts_with(&prefix) {
+                if let Some(f) = &e.field
+                    && !f.starts_with(&prefix) {
                         let full = format!("{prefix}.{f}");
                         e.message = e.message.replacen(f.as_str(), &full, 1);
                         e.field = Some(full);
                     }
-                }
                 e
             })?;
             inner.finish().map_err(|e| {

@@ -99,7 +99,11 @@ pub trait Network: Send + Sync + std::fmt::Debug + 'static {
     /// Pauses or resumes all peer traffic.
     fn set_paused(&self, paused: bool) -> NetFuture<()>;
     /// Makes an invite code; answers the code and its expiry (Unix seconds).
-    fn invite(&self, role: bureau_model::Role, expires_in: std::time::Duration) -> NetFuture<(String, i64)>;
+    fn invite(
+        &self,
+        role: bureau_model::Role,
+        expires_in: std::time::Duration,
+    ) -> NetFuture<(String, i64)>;
 }
 
 /// Shared state of every handler.
@@ -129,7 +133,10 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/pause", post(api::pause))
         .route("/sync/resume", post(api::resume))
         .route("/invites", post(api::invite))
-        .route("/devices/{peer_id}", delete(api::revoke).get(api::get_device))
+        .route(
+            "/devices/{peer_id}",
+            delete(api::revoke).get(api::get_device),
+        )
         .route("/{collection}", get(api::list).post(api::create))
         .route(
             "/{collection}/{id}",

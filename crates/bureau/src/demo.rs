@@ -358,6 +358,17 @@ const MEETINGS: &[(
     ),
 ];
 
+/// A liaison note of the sample: body id, title, text, content implications, plenary
+/// consulted, and action items (text, owner index, due in days from today, done).
+type NoteRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    bool,
+    &'static [(&'static str, usize, i64, bool)],
+);
+
 fn langs(s: &str) -> Vec<String> {
     s.split_whitespace().map(str::to_owned).collect()
 }
@@ -511,7 +522,7 @@ pub(crate) async fn populate(doc: &DocHandle) -> Result<()> {
     })
     .await?;
 
-    let notes: &[(&str, &str, &str, bool, bool, &[(&str, usize, i64, bool)])] = &[
+    let notes: &[NoteRow] = &[
         (
             "es",
             "Badges for civil society observers",

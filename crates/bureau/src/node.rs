@@ -39,10 +39,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve { .. } => "info",
         _ => "warn",
     };
+    // automerge's own log lines are off by default: they report, as errors, states that are
+    // normal while loading chunks one by one, and every real automerge failure is reported by
+    // the node itself. `BUREAU_LOG=automerge=debug` brings them back.
     let filter = tracing_subscriber::EnvFilter::try_from_env("BUREAU_LOG")
         .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| {
-            tracing_subscriber::EnvFilter::new(format!("{default_level},hyper=warn"))
+            tracing_subscriber::EnvFilter::new(format!("{default_level},hyper=warn,automerge=off"))
         });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -293,7 +296,6 @@ async fn serve(
         doc.clone(),
         cancel.clone(),
     )
-    .await
     .context(Exit(78))?;
     // Wait briefly for the listeners, so runtime.json names real addresses.
     let mut net_status = net.subscribe();
@@ -379,7 +381,8 @@ fn running_node(data_dir: &Path) -> Result<(String, String)> {
     let runtime = std::fs::read(data_dir.join(RUNTIME_FILE)).map_err(|_| not_running())?;
     let runtime: serde_json::Value = serde_json::from_slice(&runtime).map_err(|_| not_running())?;
     let http = runtime["http"].as_str().ok_or_else(not_running)?.to_owned();
-    let token = std::fs::read_to_string(data_dir.join(TOKEN_FILE)).context("cannot read the api-token")?;
+    let token =
+        std::fs::read_to_string(data_dir.join(TOKEN_FILE)).context("cannot read the api-token")?;
     Ok((http, token.trim().to_owned()))
 }
 
@@ -493,8 +496,16 @@ async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
             "peer:        {} {} {}{}, last sync {}, via {} ({})",
             s("peer_id"),
             s("name"),
-            if p["connected"].as_bool() == Some(true) { "connected" } else { "offline" },
-            if p["in_sync"].as_bool() == Some(true) { ", in sync" } else { "" },
+            if p["connected"].as_bool() == Some(true) {
+                "connected"
+            } else {
+                "offline"
+            },
+            if p["in_sync"].as_bool() == Some(true) {
+                ", in sync"
+            } else {
+                ""
+            },
             s("last_sync"),
             s("addr"),
             s("source"),
