@@ -7,4 +7,7 @@ mod corrupt;
 mod crash;
 mod doc_export;
 mod full_disk;
+mod hostile;
+mod mdns;
 mod support;
+mod sync;
