@@ -9,5 +9,6 @@ mod doc_export;
 mod full_disk;
 mod hostile;
 mod mdns;
+mod readme;
 mod support;
 mod sync;

@@ -274,6 +274,7 @@ async fn serve(
         .await?;
         info!("created a new bureau");
     }
+    migrate(&doc).await;
     if demo {
         if fresh {
             crate::demo::populate(&doc)
@@ -339,6 +340,19 @@ async fn serve(
     let _ = std::fs::remove_file(data_dir.join(RUNTIME_FILE));
     info!("stopped");
     Ok(())
+}
+
+/// Brings a document written by an older node up to this build's schema, in a change of its
+/// own. An observer cannot write; its editors' nodes migrate the shared document.
+async fn migrate(doc: &DocHandle) {
+    let schema = doc.state().snapshot.meta.schema;
+    let has_bureau = !doc.state().snapshot.meta.bureau_id.is_empty();
+    if has_bureau && schema < bureau_model::SCHEMA_VERSION {
+        match doc.edit(Edit::Migrate).await {
+            Ok(_) => info!(from = schema, to = bureau_model::SCHEMA_VERSION, "migrated the document"),
+            Err(e) => warn!(error = %e, "could not migrate the document; it is read as it is"),
+        }
+    }
 }
 
 /// The host to put in the login link: loopback addresses as the browser will send them.
