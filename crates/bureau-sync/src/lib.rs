@@ -212,10 +212,10 @@ where
     reader.abort();
     let _ = wr.shutdown().await;
     doc.sync_gone(&config.peer).await;
-    let _ = status.send(PeerSync {
-        in_sync: false,
-        last_sync: status.borrow().last_sync.clone(),
-    });
+    // `send_modify`, not `send(.. status.borrow() ..)`: a borrow holds the channel's read lock
+    // until the end of the statement, and `send` would then wait for the write lock forever,
+    // blocking this runtime thread (and the event loop never learns the session ended).
+    status.send_modify(|s| s.in_sync = false);
     match &res {
         Ok(()) => debug!(peer = %config.peer, "sync session ended"),
         Err(e) if e.is_peer_fault() => warn!(peer = %config.peer, error = %e, "sync session ended: the peer sent bad data"),
