@@ -291,6 +291,9 @@ impl Actor {
         // so nothing this node sends or shows is lost by a crash.
         let mut writes = Vec::new();
         let mut reads = Vec::new();
+        // Writes from this index on are not on disk yet; `base` is the heads they start from.
+        let mut unflushed = 0;
+        let mut base = before.clone();
         for cmd in batch {
             match cmd {
                 DocCommand::Edit { edit, reply } => {
@@ -298,26 +301,22 @@ impl Actor {
                     writes.push(Pending::Edit(reply, res));
                 }
                 DocCommand::SyncReceive { peer, msg, reply } => {
+                    // A peer's message may make automerge panic, after which the document is
+                    // reloaded from disk: what came before it must be on disk first, or an
+                    // acknowledged edit would vanish with the reload.
+                    self.flush(&mut writes[unflushed..], &base);
+                    unflushed = writes.len();
+                    base = self.doc.get_heads();
                     let res = self.receive(&peer, msg);
                     writes.push(Pending::Sync(reply, peer, res));
                 }
                 other => reads.push(other),
             }
         }
-        let after = self.doc.get_heads();
-        if after != before {
-            if let Err(e) = self.persist() {
-                error!(error = %e, "could not make changes durable; they were undone");
-                self.undo_to(&before);
-                // Peers' states may now believe we hold changes we dropped; start afresh.
-                self.sync_states.clear();
-                for w in writes.iter_mut() {
-                    w.fail(&e);
-                }
-            } else {
-                self.publish(Some(&before));
-                self.maybe_compact();
-            }
+        self.flush(&mut writes[unflushed..], &base);
+        if self.doc.get_heads() != before {
+            self.publish(Some(&before));
+            self.maybe_compact();
         }
         let our_heads: Vec<String> = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
         for w in writes {
@@ -358,6 +357,23 @@ impl Actor {
                     let _ = reply.send(self.generate(&peer));
                 }
                 DocCommand::SyncGone { peer } => self.save_sync_state(&peer),
+            }
+        }
+    }
+
+    /// Makes every change since `base` durable; if that fails, drops them from memory and
+    /// turns the successes among `writes` (the commands that made them) into the failure.
+    fn flush(&mut self, writes: &mut [Pending], base: &[ChangeHash]) {
+        if self.doc.get_heads() == base {
+            return;
+        }
+        if let Err(e) = self.persist() {
+            error!(error = %e, "could not make changes durable; they were undone");
+            self.undo_to(base);
+            // Peers' states may now believe we hold changes we dropped; start afresh.
+            self.sync_states.clear();
+            for w in writes.iter_mut() {
+                w.fail(&e);
             }
         }
     }
@@ -408,7 +424,13 @@ impl Actor {
         let role = self.peer_role(peer)?;
         let mut state = std::mem::take(self.sync_state(peer, role));
         let res = catch_unwind(AssertUnwindSafe(|| {
-            self.doc.sync().receive_sync_message(&mut state, msg)
+            self.doc.sync().receive_sync_message(&mut state, msg)?;
+            // automerge 0.12 accepts some mutated changes (valid checksum) that it then cannot
+            // serialise: `save_after` panics with `MissingDep` in `collector.rs`. Found here,
+            // the panic takes the reload path below; found in `persist`, it would kill the
+            // actor thread and every later request would fail with `Closed`.
+            let _ = self.doc.save_after(&self.persisted);
+            Ok::<(), automerge::AutomergeError>(())
         }));
         match res {
             Ok(Ok(())) => {
@@ -595,7 +617,16 @@ impl Actor {
             let after = self.doc.get_heads();
             let patches = self.doc.diff(before, &after);
             match touched_records(&patches) {
-                Some(touched) if patches.len() <= FULL_REFRESH_PATCHES => {
+                Some(mut touched) if patches.len() <= FULL_REFRESH_PATCHES => {
+                    // automerge's diff is silent when a change only adds one more losing
+                    // value to a field that already had several (the shown value and the
+                    // conflict flag stay as they were), but the conflicts list must show it:
+                    // the records the new changes wrote into are refreshed too.
+                    for rec in written_records(&mut self.doc, before) {
+                        if !touched.contains(&rec) {
+                            touched.push(rec);
+                        }
+                    }
                     self.snapshot.refresh(&self.doc, &touched);
                     for (ty, id) in &touched {
                         let list = record_conflicts(&self.doc, *ty, id, &self.author_for());
@@ -626,6 +657,52 @@ impl Actor {
         };
         self.state_tx.send_replace(Arc::new(state));
     }
+}
+
+/// The records whose maps (or maps nested in them) the changes after `before` wrote into.
+fn written_records(doc: &mut AutoCommit, before: &[ChangeHash]) -> Vec<(RecordType, String)> {
+    use automerge::legacy::{Key, ObjectId, OpId};
+    use automerge::{ObjId, Prop, ReadDoc};
+    // Each object written into, with the keys written (which name records when the object
+    // is a collection).
+    let mut objs: BTreeMap<(u64, automerge::ActorId), Vec<String>> = BTreeMap::new();
+    for change in doc.get_changes(before) {
+        for op in change.decode().operations {
+            if let ObjectId::Id(OpId(counter, actor)) = op.obj {
+                let keys = objs.entry((counter, actor)).or_default();
+                if let Key::Map(k) = op.key
+                    && !keys.iter().any(|x| x == k.as_str())
+                {
+                    keys.push(k.to_string());
+                }
+            }
+        }
+    }
+    let mut out: Vec<(RecordType, String)> = Vec::new();
+    for ((counter, actor), keys) in objs {
+        // The actor index is only a hint; automerge looks the actor up when it is wrong.
+        let Ok(parents) = doc.parents(ObjId::Id(counter, actor, 0)) else {
+            continue;
+        };
+        let path = parents.path();
+        let ids: Vec<String> = match (path.first(), path.get(1)) {
+            (Some((_, Prop::Map(_))), Some((_, Prop::Map(id)))) => vec![id.clone()],
+            (Some((_, Prop::Map(_))), None) => keys,
+            _ => continue,
+        };
+        let Some((_, Prop::Map(coll))) = path.first() else {
+            continue;
+        };
+        let Ok(ty) = RecordType::parse(coll) else {
+            continue;
+        };
+        for id in ids {
+            if !out.iter().any(|(t, i)| *t == ty && *i == id) {
+                out.push((ty, id));
+            }
+        }
+    }
+    out
 }
 
 /// The records a set of patches touched, or `None` if something above records changed

@@ -618,3 +618,85 @@ async fn closing_releases_the_lock_and_ends_subscriptions() {
         .expect("no hang");
     assert!(res.is_err());
 }
+
+/// Exchanges sync messages between two actors until neither has anything to send.
+async fn sync_directly(x: (&DocHandle, &str), y: (&DocHandle, &str)) {
+    use bureau_model::automerge::sync::Message;
+    for _ in 0..100 {
+        let mut quiet = true;
+        for ((from, from_id), (to, to_id)) in [(x, y), (y, x)] {
+            if let Some(bytes) = from.sync_generate(to_id).await.expect("generate") {
+                let msg = Message::decode(&bytes).expect("decode");
+                to.sync_receive(from_id, msg).await.expect("receive");
+                quiet = false;
+            }
+        }
+        if quiet {
+            return;
+        }
+    }
+    panic!("the two actors never stopped sending");
+}
+
+fn rename(id: &str, name: &str) -> Edit {
+    Edit::Update {
+        id: id.to_owned(),
+        fields: Fields::Member(MemberFields {
+            name: Some(name.to_owned()),
+            ..MemberFields::default()
+        }),
+    }
+}
+
+/// A third concurrent value of an already conflicted field that arrives as a loser changes
+/// nothing automerge's diff reports (the shown value and the conflict flag stay), yet the
+/// conflicts list must show it: replicas with equal heads list the same conflicts.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_third_losing_value_of_a_conflicted_field_is_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a")).await;
+    let (b, tb) = open_with(&tmp.path().join("b"), DocConfig::new(peer('B'))).await;
+    let (c, tc) = open_with(&tmp.path().join("c"), DocConfig::new(peer('C'))).await;
+    init(&a).await;
+    for (tag, name) in [('B', "Bea"), ('C', "Cem")] {
+        let member = create_member(&a, name).await;
+        a.edit(Edit::AddDevice {
+            peer_id: peer(tag),
+            member_id: member,
+            name: "laptop".to_owned(),
+            role: bureau_model::Role::Editor,
+        })
+        .await
+        .expect("add device");
+    }
+    let m = create_member(&a, "Original").await;
+    let (pa, pb, pc) = (peer('A'), peer('B'), peer('C'));
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    sync_directly((&a, &pa), (&c, &pc)).await;
+    sync_directly((&b, &pb), (&c, &pc)).await;
+    assert_eq!(c.state().heads, a.state().heads);
+
+    // B and C write more first, so their renames carry higher op counters than A's: A's
+    // value will lose on every replica.
+    for (doc, tag) in [(&b, "B"), (&c, "C")] {
+        for i in 0..3 {
+            create_member(doc, &format!("{tag} extra {i}")).await;
+        }
+        doc.edit(rename(&m, &format!("Name by {tag}")))
+            .await
+            .expect("rename");
+    }
+    a.edit(rename(&m, "Name by A")).await.expect("rename");
+    sync_directly((&b, &pb), (&c, &pc)).await;
+    assert_eq!(b.state().conflicts.len(), 1, "{:?}", b.state().conflicts);
+    // A's value reaches B after B already holds the B/C conflict.
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    let (sa, sb) = (a.state(), b.state());
+    assert_eq!(sa.heads, sb.heads);
+    assert_eq!(sa.conflicts.len(), 1, "{:?}", sa.conflicts);
+    assert_eq!(sa.conflicts[0].values.len(), 3, "{:?}", sa.conflicts);
+    assert_eq!(sb.conflicts, sa.conflicts, "equal heads, different conflicts");
+    close(a, ta).await;
+    close(b, tb).await;
+    close(c, tc).await;
+}
