@@ -41,8 +41,11 @@ pub const SYNC_PROTOCOL: &str = "/bureau/sync/1";
 pub const MAX_FRAME: usize = 24 * 1024 * 1024;
 
 /// Most bytes the compressed parts of one message may inflate to. Deflate reaches about 1000:1
-/// on adversarial input, so without a cap a 1 MB message can cost gigabytes.
-pub const MAX_INFLATED: usize = 256 * 1024 * 1024;
+/// on adversarial input, so without a cap a 1 MB message can cost gigabytes. The planned
+/// largest bureau (thousands of members and meetings, thousands of notes) saves to about
+/// 1.5 MB and inflates to a few times that, so 64 MiB leaves ample room while bounding what a
+/// hostile member can make automerge allocate.
+pub const MAX_INFLATED: usize = 64 * 1024 * 1024;
 
 /// Frames buffered between the reading task and the session. Small: the session applies each
 /// message before reading the next, and a fast peer should feel back-pressure.
