@@ -102,9 +102,12 @@ pub(crate) async fn host_and_origin(
         ),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null` with
+    // the UI's own form posts, which the Origin check above must refuse. Other sites still
+    // never see a referrer (the login link's token never leaves the node).
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -214,11 +214,12 @@ impl Input {
             };
             let value = read(&mut inner, &prefix).map_err(|mut e| {
                 if let Some(f) = &e.field
-                    && !f.starts_with(&prefix) {
-                        let full = format!("{prefix}.{f}");
-                        e.message = e.message.replacen(f.as_str(), &full, 1);
-                        e.field = Some(full);
-                    }
+                    && !f.starts_with(&prefix)
+                {
+                    let full = format!("{prefix}.{f}");
+                    e.message = e.message.replacen(f.as_str(), &full, 1);
+                    e.field = Some(full);
+                }
                 e
             })?;
             inner.finish().map_err(|e| {

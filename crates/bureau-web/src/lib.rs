@@ -1,4 +1,5 @@
-//! The only crate that knows HTTP: the JSON API, live events, and local authentication.
+//! The only crate that knows HTTP: the JSON API, the web UI, live events, and local
+//! authentication.
 //!
 //! [`router`] builds the whole axum application over an [`AppState`] (a [`DocHandle`] plus
 //! configuration), so tests drive it with `tower::ServiceExt::oneshot` and no socket. [`serve`]
@@ -10,12 +11,16 @@
 //!   check, before any handler runs; every `/api` request needs the token.
 //! - Bad input is a 4xx whose JSON names the field; nothing is written for it.
 //! - Handlers never block: reads take the published snapshot, writes await the actor.
+//! - The UI ([`ui`]) is server-rendered: its pages and forms need the session like the API,
+//!   its writes are POSTed forms (so the `Origin` check covers them), and its only script is
+//!   the embedded `web/live.js`, so the Content-Security-Policy allows nothing inline.
 
 mod api;
 mod error;
 mod guard;
 mod input;
 mod page;
+mod ui;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -119,7 +124,7 @@ pub struct AppState {
     pub cancel: CancellationToken,
 }
 
-/// The whole application: API, login page, guards.
+/// The whole application: API, UI pages, login link, guards.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/status", get(api::status))
@@ -150,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .route("/", get(page::home))
+        .merge(ui::router(state.clone()))
         .nest("/api", api)
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(state.config.body_limit))

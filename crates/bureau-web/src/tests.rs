@@ -885,7 +885,7 @@ async fn responses_carry_a_strict_content_security_policy() {
         assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
         assert_eq!(res.headers()[header::X_FRAME_OPTIONS], "DENY", "{what}");
         assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-        assert_eq!(res.headers()[header::REFERRER_POLICY], "no-referrer");
+        assert_eq!(res.headers()[header::REFERRER_POLICY], "same-origin");
         assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store", "{what}");
     };
     let res = f.send(request(Method::GET, "/api/status", None)).await;

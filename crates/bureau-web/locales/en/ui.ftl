@@ -1,0 +1,505 @@
+# bureau web UI: English (the reference catalogue; every other language falls back to it).
+# Ids are grouped by page. Arguments in { $braces } are filled in by the node.
+
+app-name = bureau
+app-description = The coordination bureau's roster, schedule and liaison notes, kept on this laptop and synced with the other members.
+
+## Dates and times (venue time)
+
+date-long = { $weekday } { $day } { $month } { $year }
+date-short = { $weekday_short } { $day } { $month_short }
+date-time = { $date }, { $time }
+weekday-1 = Monday
+weekday-2 = Tuesday
+weekday-3 = Wednesday
+weekday-4 = Thursday
+weekday-5 = Friday
+weekday-6 = Saturday
+weekday-7 = Sunday
+weekday-short-1 = Mon
+weekday-short-2 = Tue
+weekday-short-3 = Wed
+weekday-short-4 = Thu
+weekday-short-5 = Fri
+weekday-short-6 = Sat
+weekday-short-7 = Sun
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+month-short-1 = Jan
+month-short-2 = Feb
+month-short-3 = Mar
+month-short-4 = Apr
+month-short-5 = May
+month-short-6 = Jun
+month-short-7 = Jul
+month-short-8 = Aug
+month-short-9 = Sep
+month-short-10 = Oct
+month-short-11 = Nov
+month-short-12 = Dec
+time = Time
+venue-time = venue time ({ $zone })
+footer-timezone = Times are venue times ({ $zone }). Everything you change is saved on this laptop first and shared with the other members when a connection exists.
+
+## Languages
+
+language-ar = Arabic
+language-zh = Chinese
+language-en = English
+language-fr = French
+language-ru = Russian
+language-es = Spanish
+language-pt = Portuguese
+language-de = German
+language-it = Italian
+language-sw = Swahili
+language-label = Language
+language-apply = Change
+
+## Chrome
+
+skip-to-content = Skip to content
+nav-label = Main
+nav-overview = Overview
+nav-roster = Roster
+nav-schedule = Schedule
+nav-liaison = Liaison
+nav-conflicts = Conflicts
+nav-peers = Peers and devices
+live-updated = The page was updated with changes from another device.
+sync-off = Sync off
+sync-not-running = Peer sync is not running on this node.
+sync-paused = Sync paused
+sync-paused-explain = Nothing is exchanged with other devices until you resume.
+sync-offline = Offline: changes are saved on this laptop
+sync-running = Running
+sync-in-sync = { $n ->
+    [one] 1 peer · in sync
+   *[other] { $n } peers · in sync
+}
+sync-syncing = { $n ->
+    [one] 1 peer · syncing
+   *[other] { $n } peers · syncing
+}
+sync-summary = { $connected ->
+    [one] 1 device connected
+   *[other] { $connected } devices connected
+}, { $in_sync } in sync.
+sync-pause = Pause sync
+sync-resume = Resume sync
+sync-pause-hint = Pausing cuts every connection ("airplane mode"); your changes stay on this laptop.
+
+## Log in and errors
+
+login-title = Log in
+login-wrong-title = This login link is not valid
+login-how = Open the login link the node printed when it started. To see it again, run this in a terminal:
+error-title = Something went wrong
+error-not-found = There is no such record or page.
+error-observer = This device is an observer: it can read the bureau but not change it.
+error-not-member = This device is not a member of the bureau yet; join it with an invite first.
+error-disk-full = The disk is full: free some space and try again. Nothing was saved.
+error-closed = The node is shutting down.
+error-not-saved = The change could not be saved; see the node's log.
+error-body = The form could not be read.
+error-summary = Please correct the following
+error-in-field = { $field }: { $message }
+error-prefix = Error:
+back-to-overview = Back to the overview
+
+## Validation messages
+
+err-required = Fill this in.
+err-end-before-start = The meeting must end after it starts.
+err-too-long-meeting = A meeting cannot last more than 14 days.
+err-datetime = Enter a date and a time.
+err-date = Enter a date like 2025-11-16.
+err-time = Enter a time like 09:30.
+err-email = Enter an e-mail address like name@example.org.
+err-too-long = This is too long.
+err-single-line = Use a single line.
+err-language = Use language codes such as en, fr or zh-Hans.
+err-capacity = The capacity must be at most 100000.
+err-number = Enter a whole number.
+err-unknown-ref = This refers to something that does not exist (any more).
+err-address = Enter a peer address like /ip4/192.168.1.20/tcp/4001.
+err-choice = Choose one of the options.
+err-period = The end of the period must not be before its start.
+
+## Shared words
+
+save = Save changes
+cancel = Cancel
+archive = Archive
+restore = Restore
+undo = Undo
+archived-mark = archived
+record-archived = This record is archived: it is hidden from lists but kept. Restore it to bring it back.
+record-findings = Needs attention
+record-no-findings = Nothing needs attention.
+history-link = History of changes
+unknown-person = someone
+never = never
+show-archived = Show archived
+hide-archived = Hide archived
+field-required = (required)
+updated-by = Last changed by { $name }, { $when }.
+findings-count = { $n ->
+    [one] 1 finding
+   *[other] { $n } findings
+}
+findings-about = Findings about { $name }
+conflicts-count = { $n ->
+    [one] 1 conflict to resolve
+   *[other] { $n } conflicts to resolve
+}
+
+## Notices after a change
+
+done-created = Created.
+done-saved = Changes saved.
+done-archived = Archived.
+done-archived-named = “{ $name }” was archived.
+done-restored = Restored.
+done-resolved = Conflict resolved: the value you picked is now everyone's.
+done-already = That conflict was already resolved, perhaps on another laptop.
+done-recorded = The review is recorded and the groups' standing updated.
+done-paused = Sync is paused.
+done-resumed = Sync resumed.
+done-dialled = Connecting to that address.
+done-revoked = The device was revoked; it can no longer sync.
+
+## Record types and fields
+
+type-member = Member
+type-device = Device
+type-group = Group
+type-review = Review
+type-room = Room
+type-meeting = Meeting
+type-body = Body
+type-note = Note
+field-name = Name
+field-title = Title
+field-kind = Kind
+field-status = Status
+field-date = Date
+field-start = Starts
+field-end = Ends
+field-end-date = Ends on another day
+field-room = Room
+field-room-id = Room
+field-organiser = Organising group
+field-languages = Languages
+field-languages-other = Other language codes
+field-groups = Attending groups
+field-members = Attending members
+field-attendees = Attendees
+field-agenda = Agenda
+field-capacity = Seats
+field-booths = Interpretation booths
+field-equipment = Equipment
+field-organisation = Organisation
+field-email = E-mail
+field-phone = Phone
+field-contact = Contact
+field-focal-points = Focal points
+field-focal-point-of = Focal point of
+field-group = Group
+field-attention = Needs attention
+field-decision = Decision
+field-notes = Notes
+field-body = Body
+field-body-id = Body
+field-text = Text
+field-content-implications = Content implications
+field-plenary-consulted = Plenary consulted
+field-description = Description
+field-action = Action item
+field-owner = Owner
+field-due = Due
+field-note = Note
+field-change = Change
+field-from = From
+field-to = To
+field-role = Role
+field-address = Peer address
+field-valid-for = Valid for
+hint-end-date = Only for a meeting that ends on a later day.
+hint-languages = Working languages; with more than one, each needs an interpretation booth.
+hint-language-codes = Codes separated by spaces, such as pt or zh-Hans.
+hint-booths = Languages with an interpretation booth in this room.
+hint-equipment = Separate items with commas.
+hint-content-implications = The plenary must be consulted on this matter.
+hint-address = As another node shows it, e.g. /ip4/192.168.1.20/tcp/4001/p2p/12D3KooW…
+
+## Overview
+
+overview-title = Overview
+overview-today = Today's meetings
+overview-no-meetings = No meetings today.
+overview-open-schedule = Open the schedule
+overview-sync = Sync
+overview-findings = { $n ->
+    [0] Nothing needs attention
+    [one] 1 finding needs attention
+   *[other] { $n } findings need attention
+}
+overview-no-findings = No double bookings, missing booths, overdue reviews or actions.
+conflicts-none-short = No conflicting edits.
+
+## Findings
+
+kind-room-double-booked = Rooms booked twice
+kind-member-double-booked = People expected in two places
+kind-interpretation-not-covered = Interpretation not covered
+kind-archived-reference = References to archived records
+kind-group-without-focal-point = Groups without a focal point
+kind-review-overdue = Composition review overdue
+kind-group-inactive = No attendance since the last review
+kind-plenary-consultation-pending = Plenary consultation pending
+kind-action-overdue = Action items overdue
+finding-room-double-booked = { $room } is booked twice: “{ $a }” and “{ $b }” overlap.
+finding-member-double-booked = { $member } is expected in “{ $a }” and “{ $b }” at the same time.
+finding-interpretation-not-covered = “{ $meeting }” needs interpretation in { $languages }, but { $room } has no booth for it.
+finding-archived-room = “{ $meeting }” is in { $name }, which is archived.
+finding-archived-group = “{ $meeting }” names the group { $name }, which is archived.
+finding-unknown-room = “{ $meeting }” is in a room that does not exist.
+finding-unknown-group = “{ $meeting }” names a group that does not exist.
+finding-group-without-focal-point = { $group } has no active focal point.
+finding-review-overdue = A composition review was due on { $date }.
+finding-group-inactive = { $group } has attended no meeting since the review of { $date }.
+finding-plenary-consultation-pending = “{ $note }” has content implications and the plenary has not been consulted yet.
+finding-action-overdue = “{ $action }” ({ $owner }) was due on { $date }.
+finding-action-overdue-note = An action item of “{ $note }” is overdue.
+
+## Roster
+
+roster-title = Roster
+groups-title = Groups
+members-title = Members
+group-new = Add a group
+group-create = Add the group
+member-new = Add a member
+member-create = Add the member
+group-status-history = Standing over time
+group-kind-family = Family
+group-kind-caucus = Caucus
+group-kind-working-group = Working group
+group-kind-other = Other grouping
+group-kind-plural-family = Families
+group-kind-plural-caucus = Caucuses
+group-kind-plural-working-group = Working groups
+group-kind-plural-other = Other groupings
+group-status-active = Active
+group-status-inactive = Inactive
+group-status-removed = Removed
+status-event-active = Active
+status-event-inactive = Marked inactive
+status-event-removed = Removed
+status-event-returned = Returned
+review-title = Composition review
+review-of = Review of { $date }
+review-last = Last recorded review:
+review-none = No review has been recorded yet.
+review-next-due = Next review due by { $date }.
+review-overdue = Overdue
+review-inactive-groups = { $n ->
+    [0] Every active group has attended a meeting since.
+    [one] 1 active group has attended no meeting since.
+   *[other] { $n } active groups have attended no meeting since.
+}
+review-continue = Continue the review of { $date }
+review-date = Date of the review
+review-start = Start a review
+review-open = Open: decisions can still change
+review-recorded = Recorded
+review-since = Attendance is counted since the review of { $date }.
+review-see-last = See that review
+review-first = This is the first review: no attendance is counted yet.
+review-quiet-groups = No attendance since the last review
+review-no-quiet-groups = Every active group has attended a meeting since the last review.
+review-other-groups = Other groups
+review-last-attended = last attended { $date }
+review-never-attended = no attendance recorded
+review-decisions = Decisions
+review-save = Save the draft
+review-record = Record the review
+review-record-hint = Recording applies the decisions: groups are marked inactive, removed or returned, and the change shows in their history.
+decision-keep = Keep
+decision-inactive = Inactive
+decision-remove = Remove
+decision-return = Return
+
+## Schedule
+
+schedule-title = Schedule
+schedule-days = Days
+schedule-view = View
+view-timetable = Timetable
+view-list = List
+day-previous = Previous day
+day-next = Next day
+timetable-caption = Meetings on { $date }, by room
+schedule-no-meetings = No meetings on this day.
+schedule-day-findings = Findings for this day
+schedule-no-findings = No clashes or missing booths on this day.
+rooms-title = Rooms
+room-new = Add a room
+room-create = Add the room
+room-option = { $name } ({ $capacity } seats; booths: { $booths })
+no-booths = none
+no-room = No room yet
+no-organiser = None
+meeting-new = New meeting
+meeting-create = Create the meeting
+meeting-findings = Findings for this meeting
+meeting-no-findings = No clashes for this meeting.
+meeting-as-saved = As saved
+meeting-now = now
+meeting-status-proposed = Proposed
+meeting-status-confirmed = Confirmed
+meeting-status-cancelled = Cancelled
+meeting-kind-bureau = Bureau
+meeting-kind-plenary = Plenary
+meeting-kind-caucus = Caucus
+meeting-kind-working-group = Working group
+meeting-kind-family = Family
+meeting-kind-liaison = Liaison
+meeting-kind-briefing = Briefing
+meeting-kind-other = Other
+attendees-count = { $groups ->
+    [one] 1 group
+   *[other] { $groups } groups
+}, { $members ->
+    [one] 1 person
+   *[other] { $members } people
+}
+
+## Liaison
+
+liaison-title = Liaison
+bodies-title = Bodies
+bodies-all = All bodies
+body-new = Add a body
+body-create = Add the body
+body-edit = Edit this body
+notes-all = All notes
+notes-none = No notes yet.
+note-new = New note
+note-create = Create the note
+note-content-implications = Content implications
+note-plenary-consulted = Plenary consulted
+note-consultation-pending = Consultation pending
+actions-title = Action items
+actions-none = No action items.
+action-add = Add an action item
+action-add-button = Add the action item
+action-done = Done
+action-open = Open
+action-overdue = Overdue
+action-due = due { $date }
+action-mark-done = Mark done
+action-mark-done-named = Mark done: “{ $action }”
+action-reopen = Reopen
+action-reopen-named = Reopen: “{ $action }”
+action-remove = Remove
+action-remove-named = Remove: “{ $action }”
+no-owner = Nobody yet
+report-link = Report for the plenary
+report-title = Report to the plenary on logistical matters
+report-period = { $bureau }, from { $from } to { $to }.
+report-show = Show the period
+report-print = Print
+report-notes = Liaison notes of the period
+report-consultation = Matters needing plenary consultation
+report-actions = Action items
+report-meetings = Meetings
+report-logistics = Rooms and interpretation
+report-none = None.
+report-no-issues = No double bookings or missing interpretation booths.
+
+## Conflicts and history
+
+conflicts-title = Conflicts
+conflicts-explain = These fields were changed on two laptops at the same time. Both values are kept until someone picks one; the pick is shared with everyone.
+conflicts-none = No conflicts. Fields edited at the same time on two laptops show up here.
+conflict-by = by { $name }
+conflict-shown = shown now
+conflict-keep = Keep this value
+conflict-pick = Pick one of the values.
+value-empty = (empty)
+value-yes = yes
+value-no = no
+history-title = History of { $name }
+history-caption = { $n ->
+    [one] 1 change, newest first
+   *[other] { $n } changes, newest first
+}
+history-when = When
+history-who = Who
+history-what = What
+history-fields = Fields
+history-verb-create = Created
+history-verb-update = Changed
+history-verb-archive = Archived
+history-verb-restore = Restored
+history-verb-resolve = Conflict resolved
+history-verb-add = Added
+history-verb-revoke = Revoked
+history-verb-migrate = Upgraded
+
+## Peers and devices
+
+peers-page-title = Peers and devices
+peers-open = See peers and devices
+peers-this-device = This device
+peers-peer-id = Peer id
+peers-listening = Listening on
+peers-sync = Sync
+peers-title = Peers
+peers-none = No other node has been seen yet. Add one by address, or invite a new device.
+peers-device = Device
+peers-member = Member
+peers-connection = Connection
+peers-last-sync = Last sync
+peers-address = Address
+peers-unknown-device = Unknown device
+peer-connected = Connected
+peer-offline = Offline
+peer-in-sync = In sync
+peer-syncing = Syncing
+dial-title = Add a peer by address
+dial-button = Connect
+invite-title = Invite a device
+invite-button = Make an invite code
+invite-hours = { $n ->
+    [one] 1 hour
+    [24] 1 day
+    [168] 1 week
+   *[other] { $n } hours
+}
+invite-ready = Invite code ready
+invite-explain = This code lets one new device join as { $role }, until { $until }. Share it privately: read it out, paste it in a chat, or show the QR code.
+invite-code = Invite code
+invite-join-hint = On the new laptop, run:
+invite-qr = QR code of the invite
+devices-title = Devices of the bureau
+devices-added = Added
+devices-this = this device
+device-revoked = Revoked
+device-active = Active
+device-revoke = Revoke
+device-revoke-named = Revoke: { $name }
+role-editor = editor
+role-observer = observer

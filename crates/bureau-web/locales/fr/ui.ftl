@@ -1,0 +1,504 @@
+# bureau, interface web : français (complet ; mêmes identifiants que l'anglais).
+
+app-name = bureau
+app-description = La composition, le calendrier et les notes de liaison du bureau de coordination, gardés sur cet ordinateur et synchronisés avec les autres membres.
+
+## Dates et heures (heure du lieu)
+
+date-long = { $weekday } { $day } { $month } { $year }
+date-short = { $weekday_short } { $day } { $month_short }
+date-time = { $date }, { $time }
+weekday-1 = lundi
+weekday-2 = mardi
+weekday-3 = mercredi
+weekday-4 = jeudi
+weekday-5 = vendredi
+weekday-6 = samedi
+weekday-7 = dimanche
+weekday-short-1 = lun.
+weekday-short-2 = mar.
+weekday-short-3 = mer.
+weekday-short-4 = jeu.
+weekday-short-5 = ven.
+weekday-short-6 = sam.
+weekday-short-7 = dim.
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+month-short-1 = janv.
+month-short-2 = févr.
+month-short-3 = mars
+month-short-4 = avr.
+month-short-5 = mai
+month-short-6 = juin
+month-short-7 = juil.
+month-short-8 = août
+month-short-9 = sept.
+month-short-10 = oct.
+month-short-11 = nov.
+month-short-12 = déc.
+time = Heure
+venue-time = heure du lieu ({ $zone })
+footer-timezone = Les heures sont celles du lieu ({ $zone }). Chaque modification est d'abord enregistrée sur cet ordinateur, puis partagée avec les autres membres dès qu'une connexion existe.
+
+## Langues
+
+language-ar = arabe
+language-zh = chinois
+language-en = anglais
+language-fr = français
+language-ru = russe
+language-es = espagnol
+language-pt = portugais
+language-de = allemand
+language-it = italien
+language-sw = swahili
+language-label = Langue
+language-apply = Changer
+
+## Cadre
+
+skip-to-content = Aller au contenu
+nav-label = Principal
+nav-overview = Vue d'ensemble
+nav-roster = Composition
+nav-schedule = Calendrier
+nav-liaison = Liaison
+nav-conflicts = Conflits
+nav-peers = Pairs et appareils
+live-updated = La page a été mise à jour avec des modifications venues d'un autre appareil.
+sync-off = Synchronisation désactivée
+sync-not-running = La synchronisation entre pairs ne fonctionne pas sur ce nœud.
+sync-paused = Synchronisation en pause
+sync-paused-explain = Rien n'est échangé avec les autres appareils jusqu'à la reprise.
+sync-offline = Hors ligne : les modifications sont enregistrées sur cet ordinateur
+sync-running = Active
+sync-in-sync = { $n ->
+    [one] 1 pair · à jour
+   *[other] { $n } pairs · à jour
+}
+sync-syncing = { $n ->
+    [one] 1 pair · synchronisation
+   *[other] { $n } pairs · synchronisation
+}
+sync-summary = { $connected ->
+    [one] 1 appareil connecté
+   *[other] { $connected } appareils connectés
+}, { $in_sync } à jour.
+sync-pause = Mettre la synchronisation en pause
+sync-resume = Reprendre la synchronisation
+sync-pause-hint = La pause coupe toutes les connexions (« mode avion ») ; vos modifications restent sur cet ordinateur.
+
+## Connexion et erreurs
+
+login-title = Se connecter
+login-wrong-title = Ce lien de connexion n'est pas valide
+login-how = Ouvrez le lien de connexion que le nœud a affiché au démarrage. Pour le revoir, lancez dans un terminal :
+error-title = Un problème est survenu
+error-not-found = Cet enregistrement ou cette page n'existe pas.
+error-observer = Cet appareil est observateur : il peut lire le bureau mais pas le modifier.
+error-not-member = Cet appareil n'est pas encore membre du bureau ; rejoignez-le d'abord avec une invitation.
+error-disk-full = Le disque est plein : libérez de la place et réessayez. Rien n'a été enregistré.
+error-closed = Le nœud s'arrête.
+error-not-saved = La modification n'a pas pu être enregistrée ; voir le journal du nœud.
+error-body = Le formulaire n'a pas pu être lu.
+error-summary = Veuillez corriger ce qui suit
+error-in-field = { $field } : { $message }
+error-prefix = Erreur :
+back-to-overview = Retour à la vue d'ensemble
+
+## Messages de validation
+
+err-required = Veuillez remplir ce champ.
+err-end-before-start = La réunion doit se terminer après son début.
+err-too-long-meeting = Une réunion ne peut pas durer plus de 14 jours.
+err-datetime = Indiquez une date et une heure.
+err-date = Indiquez une date comme 2025-11-16.
+err-time = Indiquez une heure comme 09:30.
+err-email = Indiquez une adresse électronique comme nom@example.org.
+err-too-long = C'est trop long.
+err-single-line = Utilisez une seule ligne.
+err-language = Utilisez des codes de langue comme en, fr ou zh-Hans.
+err-capacity = La capacité ne peut pas dépasser 100000.
+err-number = Indiquez un nombre entier.
+err-unknown-ref = Ceci renvoie à quelque chose qui n'existe pas (ou plus).
+err-address = Indiquez une adresse de pair comme /ip4/192.168.1.20/tcp/4001.
+err-choice = Choisissez une des options.
+err-period = La fin de la période ne peut pas précéder son début.
+
+## Mots communs
+
+save = Enregistrer
+cancel = Annuler
+archive = Archiver
+restore = Restaurer
+undo = Annuler l'archivage
+archived-mark = archivé
+record-archived = Cet enregistrement est archivé : il est masqué des listes mais conservé. Restaurez-le pour le faire revenir.
+record-findings = À traiter
+record-no-findings = Rien à traiter.
+history-link = Historique des modifications
+unknown-person = quelqu'un
+never = jamais
+show-archived = Afficher les archivés
+hide-archived = Masquer les archivés
+field-required = (obligatoire)
+updated-by = Modifié en dernier par { $name }, { $when }.
+findings-count = { $n ->
+    [one] 1 signalement
+   *[other] { $n } signalements
+}
+findings-about = Signalements concernant { $name }
+conflicts-count = { $n ->
+    [one] 1 conflit à résoudre
+   *[other] { $n } conflits à résoudre
+}
+
+## Avis après une modification
+
+done-created = Créé.
+done-saved = Modifications enregistrées.
+done-archived = Archivé.
+done-archived-named = « { $name } » a été archivé.
+done-restored = Restauré.
+done-resolved = Conflit résolu : la valeur choisie est désormais celle de tous.
+done-already = Ce conflit était déjà résolu, peut-être sur un autre ordinateur.
+done-recorded = La revue est enregistrée et le statut des groupes mis à jour.
+done-paused = La synchronisation est en pause.
+done-resumed = La synchronisation a repris.
+done-dialled = Connexion à cette adresse en cours.
+done-revoked = L'appareil a été révoqué ; il ne peut plus se synchroniser.
+
+## Types d'enregistrement et champs
+
+type-member = Membre
+type-device = Appareil
+type-group = Groupe
+type-review = Revue
+type-room = Salle
+type-meeting = Réunion
+type-body = Instance
+type-note = Note
+field-name = Nom
+field-title = Titre
+field-kind = Type
+field-status = Statut
+field-date = Date
+field-start = Début
+field-end = Fin
+field-end-date = Se termine un autre jour
+field-room = Salle
+field-room-id = Salle
+field-organiser = Groupe organisateur
+field-languages = Langues
+field-languages-other = Autres codes de langue
+field-groups = Groupes participants
+field-members = Membres participants
+field-attendees = Participants
+field-agenda = Ordre du jour
+field-capacity = Places
+field-booths = Cabines d'interprétation
+field-equipment = Équipement
+field-organisation = Organisation
+field-email = Courriel
+field-phone = Téléphone
+field-contact = Contact
+field-focal-points = Points focaux
+field-focal-point-of = Point focal de
+field-group = Groupe
+field-attention = À traiter
+field-decision = Décision
+field-notes = Notes
+field-body = Instance
+field-body-id = Instance
+field-text = Texte
+field-content-implications = Implications sur le fond
+field-plenary-consulted = Plénière consultée
+field-description = Description
+field-action = Action
+field-owner = Responsable
+field-due = Échéance
+field-note = Note
+field-change = Modifier
+field-from = Du
+field-to = Au
+field-role = Rôle
+field-address = Adresse du pair
+field-valid-for = Valable
+hint-end-date = Seulement pour une réunion qui se termine un jour suivant.
+hint-languages = Langues de travail ; s'il y en a plusieurs, chacune demande une cabine d'interprétation.
+hint-language-codes = Codes séparés par des espaces, comme pt ou zh-Hans.
+hint-booths = Langues disposant d'une cabine d'interprétation dans cette salle.
+hint-equipment = Séparez les éléments par des virgules.
+hint-content-implications = La plénière doit être consultée sur cette question.
+hint-address = Telle qu'un autre nœud l'affiche, p. ex. /ip4/192.168.1.20/tcp/4001/p2p/12D3KooW…
+
+## Vue d'ensemble
+
+overview-title = Vue d'ensemble
+overview-today = Réunions du jour
+overview-no-meetings = Aucune réunion aujourd'hui.
+overview-open-schedule = Ouvrir le calendrier
+overview-sync = Synchronisation
+overview-findings = { $n ->
+    [0] Rien à traiter
+    [one] 1 signalement à traiter
+   *[other] { $n } signalements à traiter
+}
+overview-no-findings = Aucune double réservation, cabine manquante, revue ou action en retard.
+conflicts-none-short = Aucune modification concurrente.
+
+## Signalements
+
+kind-room-double-booked = Salles réservées deux fois
+kind-member-double-booked = Personnes attendues à deux endroits
+kind-interpretation-not-covered = Interprétation non couverte
+kind-archived-reference = Renvois à des éléments archivés
+kind-group-without-focal-point = Groupes sans point focal
+kind-review-overdue = Revue de composition en retard
+kind-group-inactive = Aucune participation depuis la dernière revue
+kind-plenary-consultation-pending = Consultation de la plénière en attente
+kind-action-overdue = Actions en retard
+finding-room-double-booked = { $room } est réservée deux fois : « { $a } » et « { $b } » se chevauchent.
+finding-member-double-booked = { $member } est attendu·e à « { $a } » et à « { $b } » en même temps.
+finding-interpretation-not-covered = « { $meeting } » demande une interprétation en { $languages }, mais { $room } n'a pas de cabine pour cela.
+finding-archived-room = « { $meeting } » a lieu dans { $name }, qui est archivée.
+finding-archived-group = « { $meeting } » mentionne le groupe { $name }, qui est archivé.
+finding-unknown-room = « { $meeting } » a lieu dans une salle qui n'existe pas.
+finding-unknown-group = « { $meeting } » mentionne un groupe qui n'existe pas.
+finding-group-without-focal-point = { $group } n'a aucun point focal actif.
+finding-review-overdue = Une revue de composition était due le { $date }.
+finding-group-inactive = { $group } n'a participé à aucune réunion depuis la revue du { $date }.
+finding-plenary-consultation-pending = « { $note } » a des implications sur le fond et la plénière n'a pas encore été consultée.
+finding-action-overdue = « { $action } » ({ $owner }) était dû le { $date }.
+finding-action-overdue-note = Une action de « { $note } » est en retard.
+
+## Composition
+
+roster-title = Composition
+groups-title = Groupes
+members-title = Membres
+group-new = Ajouter un groupe
+group-create = Ajouter le groupe
+member-new = Ajouter un membre
+member-create = Ajouter le membre
+group-status-history = Statut au fil du temps
+group-kind-family = Famille
+group-kind-caucus = Caucus
+group-kind-working-group = Groupe de travail
+group-kind-other = Autre regroupement
+group-kind-plural-family = Familles
+group-kind-plural-caucus = Caucus
+group-kind-plural-working-group = Groupes de travail
+group-kind-plural-other = Autres regroupements
+group-status-active = Actif
+group-status-inactive = Inactif
+group-status-removed = Retiré
+status-event-active = Actif
+status-event-inactive = Déclaré inactif
+status-event-removed = Retiré
+status-event-returned = Revenu
+review-title = Revue de composition
+review-of = Revue du { $date }
+review-last = Dernière revue enregistrée :
+review-none = Aucune revue n'a encore été enregistrée.
+review-next-due = Prochaine revue due au plus tard le { $date }.
+review-overdue = En retard
+review-inactive-groups = { $n ->
+    [0] Tous les groupes actifs ont participé à une réunion depuis.
+    [one] 1 groupe actif n'a participé à aucune réunion depuis.
+   *[other] { $n } groupes actifs n'ont participé à aucune réunion depuis.
+}
+review-continue = Poursuivre la revue du { $date }
+review-date = Date de la revue
+review-start = Commencer une revue
+review-open = Ouverte : les décisions peuvent encore changer
+review-recorded = Enregistrée
+review-since = La participation est comptée depuis la revue du { $date }.
+review-see-last = Voir cette revue
+review-first = C'est la première revue : aucune participation n'est encore comptée.
+review-quiet-groups = Aucune participation depuis la dernière revue
+review-no-quiet-groups = Tous les groupes actifs ont participé à une réunion depuis la dernière revue.
+review-other-groups = Autres groupes
+review-last-attended = dernière participation le { $date }
+review-never-attended = aucune participation enregistrée
+review-decisions = Décisions
+review-save = Enregistrer le brouillon
+review-record = Enregistrer la revue
+review-record-hint = L'enregistrement applique les décisions : les groupes sont déclarés inactifs, retirés ou revenus, et le changement apparaît dans leur historique.
+decision-keep = Maintenir
+decision-inactive = Inactif
+decision-remove = Retirer
+decision-return = Retour
+
+## Calendrier
+
+schedule-title = Calendrier
+schedule-days = Jours
+schedule-view = Affichage
+view-timetable = Grille
+view-list = Liste
+day-previous = Jour précédent
+day-next = Jour suivant
+timetable-caption = Réunions du { $date }, par salle
+schedule-no-meetings = Aucune réunion ce jour-là.
+schedule-day-findings = Signalements du jour
+schedule-no-findings = Aucun chevauchement ni cabine manquante ce jour-là.
+rooms-title = Salles
+room-new = Ajouter une salle
+room-create = Ajouter la salle
+room-option = { $name } ({ $capacity } places ; cabines : { $booths })
+no-booths = aucune
+no-room = Pas encore de salle
+no-organiser = Aucun
+meeting-new = Nouvelle réunion
+meeting-create = Créer la réunion
+meeting-findings = Signalements pour cette réunion
+meeting-no-findings = Aucun chevauchement pour cette réunion.
+meeting-as-saved = Telle qu'enregistrée
+meeting-now = en cours
+meeting-status-proposed = Proposée
+meeting-status-confirmed = Confirmée
+meeting-status-cancelled = Annulée
+meeting-kind-bureau = Bureau
+meeting-kind-plenary = Plénière
+meeting-kind-caucus = Caucus
+meeting-kind-working-group = Groupe de travail
+meeting-kind-family = Famille
+meeting-kind-liaison = Liaison
+meeting-kind-briefing = Séance d'information
+meeting-kind-other = Autre
+attendees-count = { $groups ->
+    [one] 1 groupe
+   *[other] { $groups } groupes
+}, { $members ->
+    [one] 1 personne
+   *[other] { $members } personnes
+}
+
+## Liaison
+
+liaison-title = Liaison
+bodies-title = Instances
+bodies-all = Toutes les instances
+body-new = Ajouter une instance
+body-create = Ajouter l'instance
+body-edit = Modifier cette instance
+notes-all = Toutes les notes
+notes-none = Pas encore de notes.
+note-new = Nouvelle note
+note-create = Créer la note
+note-content-implications = Implications sur le fond
+note-plenary-consulted = Plénière consultée
+note-consultation-pending = Consultation en attente
+actions-title = Actions
+actions-none = Aucune action.
+action-add = Ajouter une action
+action-add-button = Ajouter l'action
+action-done = Faite
+action-open = À faire
+action-overdue = En retard
+action-due = échéance { $date }
+action-mark-done = Marquer comme faite
+action-mark-done-named = Marquer comme faite : « { $action } »
+action-reopen = Rouvrir
+action-reopen-named = Rouvrir : « { $action } »
+action-remove = Retirer
+action-remove-named = Retirer : « { $action } »
+no-owner = Personne pour l'instant
+report-link = Rapport pour la plénière
+report-title = Rapport à la plénière sur les questions logistiques
+report-period = { $bureau }, du { $from } au { $to }.
+report-show = Afficher la période
+report-print = Imprimer
+report-notes = Notes de liaison de la période
+report-consultation = Questions demandant la consultation de la plénière
+report-actions = Actions
+report-meetings = Réunions
+report-logistics = Salles et interprétation
+report-none = Aucune.
+report-no-issues = Aucune double réservation ni cabine d'interprétation manquante.
+
+## Conflits et historique
+
+conflicts-title = Conflits
+conflicts-explain = Ces champs ont été modifiés sur deux ordinateurs en même temps. Les deux valeurs sont conservées jusqu'à ce que quelqu'un en choisisse une ; ce choix est partagé avec tous.
+conflicts-none = Aucun conflit. Les champs modifiés en même temps sur deux ordinateurs apparaissent ici.
+conflict-by = par { $name }
+conflict-shown = affichée
+conflict-keep = Garder cette valeur
+conflict-pick = Choisissez une des valeurs.
+value-empty = (vide)
+value-yes = oui
+value-no = non
+history-title = Historique de { $name }
+history-caption = { $n ->
+    [one] 1 modification, la plus récente d'abord
+   *[other] { $n } modifications, les plus récentes d'abord
+}
+history-when = Quand
+history-who = Qui
+history-what = Quoi
+history-fields = Champs
+history-verb-create = Création
+history-verb-update = Modification
+history-verb-archive = Archivage
+history-verb-restore = Restauration
+history-verb-resolve = Conflit résolu
+history-verb-add = Ajout
+history-verb-revoke = Révocation
+history-verb-migrate = Mise à niveau
+
+## Pairs et appareils
+
+peers-page-title = Pairs et appareils
+peers-open = Voir les pairs et appareils
+peers-this-device = Cet appareil
+peers-peer-id = Identifiant de pair
+peers-listening = À l'écoute sur
+peers-sync = Synchronisation
+peers-title = Pairs
+peers-none = Aucun autre nœud n'a encore été vu. Ajoutez-en un par son adresse, ou invitez un nouvel appareil.
+peers-device = Appareil
+peers-member = Membre
+peers-connection = Connexion
+peers-last-sync = Dernière synchronisation
+peers-address = Adresse
+peers-unknown-device = Appareil inconnu
+peer-connected = Connecté
+peer-offline = Hors ligne
+peer-in-sync = À jour
+peer-syncing = Synchronisation
+dial-title = Ajouter un pair par son adresse
+dial-button = Se connecter
+invite-title = Inviter un appareil
+invite-button = Créer un code d'invitation
+invite-hours = { $n ->
+    [one] 1 heure
+    [24] 1 jour
+    [168] 1 semaine
+   *[other] { $n } heures
+}
+invite-ready = Code d'invitation prêt
+invite-explain = Ce code permet à un nouvel appareil de rejoindre le bureau comme { $role }, jusqu'au { $until }. Partagez-le en privé : lisez-le à voix haute, collez-le dans une messagerie ou montrez le code QR.
+invite-code = Code d'invitation
+invite-join-hint = Sur le nouvel ordinateur, lancez :
+invite-qr = Code QR de l'invitation
+devices-title = Appareils du bureau
+devices-added = Ajouté
+devices-this = cet appareil
+device-revoked = Révoqué
+device-active = Actif
+device-revoke = Révoquer
+device-revoke-named = Révoquer : { $name }
+role-editor = éditeur
+role-observer = observateur

@@ -1,0 +1,190 @@
+//! Conflicts (fields edited at the same time on two devices: each value with its author, pick
+//! one) and the history of a record (who changed which field, when).
+
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use axum::response::Response;
+use bureau_model::automerge::ScalarValue;
+use bureau_model::{Conflict, Edit, RecordType};
+use maud::{Markup, html};
+
+use super::layout::{self, Section};
+use super::{Outcome, View, error_page, not_found, read_form, record_url, see_other, submit};
+
+/// A conflicting value as people read it.
+fn show_value(v: &View, value: &ScalarValue) -> String {
+    match value {
+        ScalarValue::Str(s) if s.is_empty() => v.tr.t("value-empty"),
+        ScalarValue::Str(s) => s.to_string(),
+        ScalarValue::Boolean(true) => v.tr.t("value-yes"),
+        ScalarValue::Boolean(false) => v.tr.t("value-no"),
+        ScalarValue::Int(n) => n.to_string(),
+        ScalarValue::Uint(n) => n.to_string(),
+        ScalarValue::F64(n) => n.to_string(),
+        ScalarValue::Null => v.tr.t("value-empty"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A field path as people read it: `title` → "Title"; action items keep their path.
+fn field_label(v: &View, field: &str) -> String {
+    let id = format!("field-{}", field.replace('_', "-"));
+    if v.tr.has(&id) {
+        v.tr.t(&id)
+    } else {
+        field.to_owned()
+    }
+}
+
+fn type_label(v: &View, ty: RecordType) -> String {
+    v.tr.t(&format!("type-{}", ty.as_str()))
+}
+
+fn conflict_card(v: &View, idx: usize, c: &Conflict) -> Markup {
+    let tr = v.tr;
+    let legend_id = format!("c{idx}-legend");
+    html! {
+        section.card.conflict aria-labelledby=(legend_id) {
+            form method="post" action="/conflicts/resolve" {
+                input type="hidden" name="type" value=(c.ty.as_str());
+                input type="hidden" name="id" value=(c.id);
+                input type="hidden" name="field" value=(c.field);
+                fieldset.choices {
+                    legend id=(legend_id) {
+                        (type_label(v, c.ty)) " "
+                        a href=(record_url(c.ty, &c.id)) dir="auto" { (v.record_name(c.ty, &c.id)) }
+                        " · " (field_label(v, &c.field))
+                    }
+                    @for (i, value) in c.values.iter().enumerate() {
+                        @let id = format!("c{idx}-v{i}");
+                        div.check {
+                            input type="radio" id=(id) name="choice" value=(i) checked[i == 0];
+                            label for=(id) {
+                                span.value dir="auto" { (show_value(v, &value.value)) }
+                                " "
+                                span.author { (tr.ta("conflict-by", &[("name", v.member_name(&value.author).into())])) }
+                                @if i == 0 { " " span.badge.muted { (tr.t("conflict-shown")) } }
+                            }
+                        }
+                    }
+                }
+                div.buttons { button type="submit" { (tr.t("conflict-keep")) } }
+            }
+        }
+    }
+}
+
+/// `GET /conflicts`.
+pub(crate) async fn page(v: View) -> Response {
+    let tr = v.tr;
+    let title = tr.t("conflicts-title");
+    let conflicts = v.st.conflicts.clone();
+    let body = html! {
+        h1 { (title) }
+        p.lead { (tr.t("conflicts-explain")) }
+        div #conflict-list data-live {
+            @if conflicts.is_empty() {
+                p.empty { (tr.t("conflicts-none")) }
+            }
+            @for (i, c) in conflicts.iter().enumerate() { (conflict_card(&v, i, c)) }
+        }
+    };
+    v.render(
+        StatusCode::OK,
+        layout::page(&v, Section::Conflicts, &title, body),
+    )
+}
+
+/// `POST /conflicts/resolve` with `type`, `id`, `field` and `choice` (the index of the value
+/// as listed): the value is looked up again, so the form never carries a typed value.
+pub(crate) async fn resolve(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
+    let form = match read_form(raw) {
+        Ok(f) => f,
+        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
+    };
+    let ty = RecordType::parse(&form.text("type")).ok();
+    let (id, field) = (form.text("id"), form.text("field"));
+    let choice: Option<usize> = form.get("choice").and_then(|c| c.parse().ok());
+    let conflict =
+        v.st.conflicts
+            .iter()
+            .find(|c| Some(c.ty) == ty && c.id == id && c.field == field);
+    let Some(conflict) = conflict else {
+        // Someone (maybe on another laptop) resolved it already.
+        return see_other("/conflicts?done=already");
+    };
+    let Some(value) = choice.and_then(|i| conflict.values.get(i)) else {
+        return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("conflict-pick"));
+    };
+    let edit = Edit::Resolve {
+        ty: conflict.ty,
+        id: id.clone(),
+        field: field.clone(),
+        value: value.value.clone(),
+    };
+    match submit(&v, edit, &|f| f.to_owned()).await {
+        Outcome::Done(_) => see_other("/conflicts?done=resolved"),
+        Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),
+        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+}
+
+/// `GET /history/{type}/{id}`.
+pub(crate) async fn history(v: View, Path((ty, id)): Path<(String, String)>) -> Response {
+    let tr = v.tr;
+    let Ok(ty) = RecordType::parse(&ty) else {
+        return not_found(&v);
+    };
+    let entries = match v.app.doc.history(ty, id.clone()).await {
+        Ok(Some(entries)) => entries,
+        Ok(None) => return not_found(&v),
+        Err(e) => {
+            let api = crate::ApiError::from(e);
+            return error_page(&v, api.status, &tr.t("error-not-saved"));
+        }
+    };
+    let name = v.record_name(ty, &id);
+    let title = tr.ta("history-title", &[("name", name.clone().into())]);
+    let body = html! {
+        p.crumbs { a href=(record_url(ty, &id)) dir="auto" { (name) } }
+        h1 dir="auto" { (title) }
+        div.scroll tabindex="0" role="region" aria-labelledby="history-caption" {
+            table {
+                caption #history-caption { (tr.ta("history-caption", &[("n", entries.len().into())])) }
+                thead { tr {
+                    th scope="col" { (tr.t("history-when")) }
+                    th scope="col" { (tr.t("history-who")) }
+                    th scope="col" { (tr.t("history-what")) }
+                    th scope="col" { (tr.t("history-fields")) }
+                } }
+                tbody {
+                    @for e in entries.iter().rev() {
+                        tr {
+                            td { @if let Some(z) = v.zoned(&e.at) { time datetime=(e.at) { (tr.date_time(&z)) } } }
+                            td dir="auto" { (v.member_name(&e.author)) }
+                            td { (history_verb(&v, &e.message)) }
+                            td { (e.fields.iter().map(|f| field_label(&v, f)).collect::<Vec<_>>().join(", ")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    v.render(
+        StatusCode::OK,
+        layout::page(&v, Section::None, &title, body),
+    )
+}
+
+/// The verb of a change message (`update meeting 4f2a` → "Changed").
+fn history_verb(v: &View, message: &str) -> String {
+    let verb = message.split_whitespace().next().unwrap_or_default();
+    let id = format!("history-verb-{verb}");
+    if v.tr.has(&id) {
+        v.tr.t(&id)
+    } else {
+        message.to_owned()
+    }
+}

@@ -1,0 +1,226 @@
+//! Findings in the reader's language, with links to the records they concern.
+//!
+//! The model's findings carry an English sentence for the API; the UI writes its own from the
+//! finding's kind and the records it names, so that they read well in every catalogue.
+
+use bureau_model::{Finding, FindingKind, RecordType};
+use fluent_bundle::FluentValue;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use maud::{Markup, html};
+
+use super::{View, record_url};
+
+/// The wire name of a kind, also the suffix of its catalogue messages.
+pub(crate) fn kind_name(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::RoomDoubleBooked => "room-double-booked",
+        FindingKind::MemberDoubleBooked => "member-double-booked",
+        FindingKind::InterpretationNotCovered => "interpretation-not-covered",
+        FindingKind::ArchivedReference => "archived-reference",
+        FindingKind::GroupWithoutFocalPoint => "group-without-focal-point",
+        FindingKind::ReviewOverdue => "review-overdue",
+        FindingKind::GroupInactive => "group-inactive",
+        FindingKind::PlenaryConsultationPending => "plenary-consultation-pending",
+        FindingKind::ActionOverdue => "action-overdue",
+    }
+}
+
+/// Whether a finding concerns a record.
+pub(crate) fn concerns(f: &Finding, ty: RecordType, id: &str) -> bool {
+    f.refs.iter().any(|r| r.ty == ty && r.id == id)
+}
+
+/// The records of a kind a finding names, in order.
+fn ids(f: &Finding, ty: RecordType) -> Vec<&str> {
+    f.refs
+        .iter()
+        .filter(|r| r.ty == ty)
+        .map(|r| r.id.as_str())
+        .collect()
+}
+
+fn date_text(v: &View, s: &str) -> String {
+    s.parse::<Date>()
+        .map_or_else(|_| s.to_owned(), |d| v.tr.date_long(d))
+}
+
+/// The sentence of a finding in the reader's language.
+pub(crate) fn sentence(v: &View, f: &Finding) -> String {
+    let tr = v.tr;
+    let name = |ty: RecordType, i: usize| -> FluentValue<'static> {
+        ids(f, ty)
+            .get(i)
+            .map(|id| v.record_name(ty, id))
+            .unwrap_or_default()
+            .into()
+    };
+    let snap = v.snap();
+    match f.kind {
+        FindingKind::RoomDoubleBooked => tr.ta(
+            "finding-room-double-booked",
+            &[
+                ("room", name(RecordType::Room, 0)),
+                ("a", name(RecordType::Meeting, 0)),
+                ("b", name(RecordType::Meeting, 1)),
+            ],
+        ),
+        FindingKind::MemberDoubleBooked => tr.ta(
+            "finding-member-double-booked",
+            &[
+                ("member", name(RecordType::Member, 0)),
+                ("a", name(RecordType::Meeting, 0)),
+                ("b", name(RecordType::Meeting, 1)),
+            ],
+        ),
+        FindingKind::InterpretationNotCovered => {
+            let meeting = ids(f, RecordType::Meeting)
+                .first()
+                .and_then(|id| snap.meetings.get(*id));
+            let room = ids(f, RecordType::Room)
+                .first()
+                .and_then(|id| snap.rooms.get(*id));
+            let missing: Vec<String> = match (meeting, room) {
+                (Some(m), Some(r)) => m
+                    .languages
+                    .iter()
+                    .filter(|l| !r.booths.contains(l))
+                    .map(|l| tr.language(l))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            tr.ta(
+                "finding-interpretation-not-covered",
+                &[
+                    ("meeting", name(RecordType::Meeting, 0)),
+                    ("room", name(RecordType::Room, 0)),
+                    ("languages", missing.join(", ").into()),
+                ],
+            )
+        }
+        FindingKind::ArchivedReference => {
+            let (ty, which) = if ids(f, RecordType::Room).is_empty() {
+                (RecordType::Group, "group")
+            } else {
+                (RecordType::Room, "room")
+            };
+            let target = ids(f, ty).first().copied().unwrap_or_default();
+            let known = match ty {
+                RecordType::Room => snap.rooms.contains_key(target),
+                _ => snap.groups.contains_key(target),
+            };
+            let id = if known {
+                format!("finding-archived-{which}")
+            } else {
+                format!("finding-unknown-{which}")
+            };
+            tr.ta(
+                &id,
+                &[
+                    ("meeting", name(RecordType::Meeting, 0)),
+                    ("name", name(ty, 0)),
+                ],
+            )
+        }
+        FindingKind::GroupWithoutFocalPoint => tr.ta(
+            "finding-group-without-focal-point",
+            &[("group", name(RecordType::Group, 0))],
+        ),
+        FindingKind::ReviewOverdue => {
+            let interval = i64::from(snap.meta.review_interval_days);
+            let from = match ids(f, RecordType::Review).first() {
+                Some(id) => snap
+                    .reviews
+                    .get(*id)
+                    .and_then(|r| r.date.parse::<Date>().ok()),
+                None => v.zoned(&snap.meta.created_at).map(|z| z.date()),
+            };
+            let due = from.and_then(|d| d.checked_add(interval.days()).ok());
+            tr.ta(
+                "finding-review-overdue",
+                &[(
+                    "date",
+                    due.map(|d| tr.date_long(d)).unwrap_or_default().into(),
+                )],
+            )
+        }
+        FindingKind::GroupInactive => {
+            let date = ids(f, RecordType::Review)
+                .first()
+                .and_then(|id| snap.reviews.get(*id))
+                .map(|r| date_text(v, &r.date))
+                .unwrap_or_default();
+            tr.ta(
+                "finding-group-inactive",
+                &[("group", name(RecordType::Group, 0)), ("date", date.into())],
+            )
+        }
+        FindingKind::PlenaryConsultationPending => tr.ta(
+            "finding-plenary-consultation-pending",
+            &[("note", name(RecordType::Note, 0))],
+        ),
+        FindingKind::ActionOverdue => {
+            // The finding names the note; its message starts with the action's quoted text.
+            let action = ids(f, RecordType::Note)
+                .first()
+                .and_then(|id| snap.notes.get(*id))
+                .and_then(|n| {
+                    n.actions.iter().find(|a| {
+                        f.message
+                            .starts_with(&format!("\u{201c}{}\u{201d}", a.text))
+                    })
+                });
+            match action {
+                Some(a) => tr.ta(
+                    "finding-action-overdue",
+                    &[
+                        ("action", a.text.clone().into()),
+                        ("owner", v.member_name(&a.owner).into()),
+                        ("date", date_text(v, &a.due).into()),
+                    ],
+                ),
+                None => tr.ta(
+                    "finding-action-overdue-note",
+                    &[("note", name(RecordType::Note, 0))],
+                ),
+            }
+        }
+    }
+}
+
+/// One finding as a list item: its sentence, then links to the records it names (except
+/// `here`, the record of the page showing it).
+pub(crate) fn item(v: &View, f: &Finding, here: Option<(RecordType, &str)>) -> Markup {
+    let links: Vec<(String, String)> = f
+        .refs
+        .iter()
+        .filter(|r| here != Some((r.ty, r.id.as_str())))
+        .filter(|r| r.ty != RecordType::Member || v.snap().members.contains_key(&r.id))
+        .map(|r| (record_url(r.ty, &r.id), v.record_name(r.ty, &r.id)))
+        .collect();
+    html! {
+        li class={"finding " (kind_name(f.kind))} {
+            span.sentence dir="auto" { (sentence(v, f)) }
+            @if !links.is_empty() {
+                " "
+                span.refs {
+                    @for (i, (href, label)) in links.iter().enumerate() {
+                        @if i > 0 { " · " }
+                        a href=(href) dir="auto" { (label) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A list of findings, or nothing when there are none.
+pub(crate) fn list(v: &View, findings: &[&Finding], here: Option<(RecordType, &str)>) -> Markup {
+    html! {
+        @if !findings.is_empty() {
+            ul.findings {
+                @for f in findings { (item(v, f, here)) }
+            }
+        }
+    }
+}

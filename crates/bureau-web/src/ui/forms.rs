@@ -1,0 +1,469 @@
+//! Form bodies in, form fields out.
+//!
+//! A form is shown from a [`FormData`] (the record's values, or what the user typed) and a
+//! [`FormErrors`] (empty, or what the model refused). Every field has a `<label>`, its hint
+//! and error are tied to it with `aria-describedby`, and an invalid field says so with
+//! `aria-invalid`; a summary at the top links to each error. Required fields are marked with
+//! `aria-required` rather than `required`, so that the server's messages, in the reader's
+//! language, are the ones people see.
+
+use maud::{Markup, html};
+
+use super::i18n::Tr;
+
+/// A submitted (or prefilled) form: name/value pairs in order, repeated names allowed.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FormData {
+    pairs: Vec<(String, String)>,
+}
+
+impl FormData {
+    /// Parses an `application/x-www-form-urlencoded` body.
+    pub(crate) fn parse(bytes: &[u8]) -> FormData {
+        FormData {
+            pairs: form_urlencoded::parse(bytes).into_owned().collect(),
+        }
+    }
+
+    /// The first value of a field.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of a field, or empty.
+    pub(crate) fn text(&self, name: &str) -> String {
+        self.get(name).unwrap_or_default().to_owned()
+    }
+
+    /// The first value, trimmed, or `None` when blank.
+    pub(crate) fn opt(&self, name: &str) -> Option<String> {
+        self.get(name)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// Every non-empty value of a repeated field (checkbox lists).
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+
+    /// Whether a checkbox was ticked.
+    pub(crate) fn checked(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Whether `value` is among the values of `name`.
+    pub(crate) fn has(&self, name: &str, value: &str) -> bool {
+        self.pairs.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    /// Adds a value.
+    pub(crate) fn push(&mut self, name: &str, value: impl Into<String>) {
+        self.pairs.push((name.to_owned(), value.into()));
+    }
+
+    /// Adds each value of a list.
+    pub(crate) fn push_all<S: AsRef<str>>(&mut self, name: &str, values: &[S]) {
+        for v in values {
+            self.push(name, v.as_ref());
+        }
+    }
+
+    /// Adds a checkbox's value when `on`.
+    pub(crate) fn push_flag(&mut self, name: &str, on: bool) {
+        if on {
+            self.push(name, "on");
+        }
+    }
+}
+
+/// Error messages by form field, in the order they were found.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FormErrors {
+    errors: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    /// Records an error for a field (the first one per field is kept).
+    pub(crate) fn add(&mut self, field: &str, message: impl Into<String>) {
+        if self.get(field).is_none() {
+            self.errors.push((field.to_owned(), message.into()));
+        }
+    }
+
+    /// The error of a field.
+    pub(crate) fn get(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// No errors.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// All errors as one sentence, for error pages.
+    pub(crate) fn summary(&self) -> String {
+        self.errors
+            .iter()
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Turns the model's English validation messages into the reader's language. Messages the
+/// catalogue has no pattern for are shown as the model wrote them.
+pub(crate) fn localize_error(tr: Tr, message: &str) -> String {
+    let id = if message == "is required" || message == "must not be empty" {
+        "err-required"
+    } else if message.contains("must end after it starts") {
+        "err-end-before-start"
+    } else if message.contains("cannot last more than") {
+        "err-too-long-meeting"
+    } else if message.contains("is not a date-time") {
+        "err-datetime"
+    } else if message.contains("is not a date like") {
+        "err-date"
+    } else if message.contains("is not an e-mail address") {
+        "err-email"
+    } else if message.starts_with("is longer than") {
+        "err-too-long"
+    } else if message.contains("single line") {
+        "err-single-line"
+    } else if message.contains("is not a language code") {
+        "err-language"
+    } else if message.contains("must be at most") {
+        "err-capacity"
+    } else if message.starts_with("no ") && message.contains(" with id ") {
+        "err-unknown-ref"
+    } else if message.contains("is not a peer address") {
+        "err-address"
+    } else {
+        return message.to_owned();
+    };
+    tr.t(id)
+}
+
+/// A form being shown: values to fill in and errors to show next to their fields.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Form<'a> {
+    /// The reader's language.
+    pub(crate) tr: Tr,
+    /// Values shown in the fields.
+    pub(crate) values: &'a FormData,
+    /// Errors shown next to the fields.
+    pub(crate) errors: &'a FormErrors,
+    /// Prefix of element ids, so that two forms on one page do not clash.
+    pub(crate) prefix: &'a str,
+}
+
+/// The kind of a one-line input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Input {
+    Text,
+    Email,
+    Tel,
+    Date,
+    Time,
+    Number,
+}
+
+impl Input {
+    fn as_str(self) -> &'static str {
+        match self {
+            Input::Text => "text",
+            Input::Email => "email",
+            Input::Tel => "tel",
+            Input::Date => "date",
+            Input::Time => "time",
+            Input::Number => "number",
+        }
+    }
+}
+
+impl<'a> Form<'a> {
+    /// A form without a prefix.
+    pub(crate) fn new(tr: Tr, values: &'a FormData, errors: &'a FormErrors) -> Form<'a> {
+        Form {
+            tr,
+            values,
+            errors,
+            prefix: "f",
+        }
+    }
+
+    /// The element id of a field.
+    pub(crate) fn id(&self, name: &str) -> String {
+        format!("{}-{name}", self.prefix)
+    }
+
+    /// `aria-describedby` for a field with an optional hint and its error.
+    fn described_by(&self, name: &str, hint: bool) -> Option<String> {
+        let mut ids = Vec::new();
+        if hint {
+            ids.push(format!("{}-hint", self.id(name)));
+        }
+        if self.errors.get(name).is_some() {
+            ids.push(format!("{}-error", self.id(name)));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+
+    fn label(&self, name: &str, label: &str, required: bool) -> Markup {
+        html! {
+            label for=(self.id(name)) {
+                (label)
+                @if required { " " span.req { (self.tr.t("field-required")) } }
+            }
+        }
+    }
+
+    fn hint_and_error(&self, name: &str, hint: Option<&str>) -> Markup {
+        html! {
+            @if let Some(h) = hint { p.hint id={(self.id(name)) "-hint"} { (h) } }
+            @if let Some(e) = self.errors.get(name) {
+                p.error id={(self.id(name)) "-error"} {
+                    span.visually-hidden { (self.tr.t("error-prefix")) " " }
+                    (e)
+                }
+            }
+        }
+    }
+
+    fn class(&self, name: &str) -> &'static str {
+        if self.errors.get(name).is_some() {
+            "field invalid"
+        } else {
+            "field"
+        }
+    }
+
+    /// A one-line input.
+    pub(crate) fn input(
+        &self,
+        kind: Input,
+        name: &str,
+        label: &str,
+        required: bool,
+        hint: Option<&str>,
+    ) -> Markup {
+        let invalid = self.errors.get(name).is_some();
+        html! {
+            div class=(self.class(name)) {
+                (self.label(name, label, required))
+                (self.hint_and_error(name, hint))
+                input id=(self.id(name)) name=(name) type=(kind.as_str())
+                    value=(self.values.text(name))
+                    dir=[(kind == Input::Text).then_some("auto")]
+                    min=[(kind == Input::Number).then_some("0")]
+                    aria-required=[required.then_some("true")]
+                    aria-invalid=[invalid.then_some("true")]
+                    aria-describedby=[self.described_by(name, hint.is_some())];
+            }
+        }
+    }
+
+    /// A multi-line text.
+    pub(crate) fn textarea(
+        &self,
+        name: &str,
+        label: &str,
+        rows: u32,
+        hint: Option<&str>,
+    ) -> Markup {
+        let invalid = self.errors.get(name).is_some();
+        html! {
+            div class=(self.class(name)) {
+                (self.label(name, label, false))
+                (self.hint_and_error(name, hint))
+                textarea id=(self.id(name)) name=(name) rows=(rows) dir="auto"
+                    aria-invalid=[invalid.then_some("true")]
+                    aria-describedby=[self.described_by(name, hint.is_some())]
+                    { (self.values.text(name)) }
+            }
+        }
+    }
+
+    /// A drop-down list of `(value, label)`.
+    pub(crate) fn select(
+        &self,
+        name: &str,
+        label: &str,
+        options: &[(String, String)],
+        hint: Option<&str>,
+    ) -> Markup {
+        let current = self.values.text(name);
+        let invalid = self.errors.get(name).is_some();
+        html! {
+            div class=(self.class(name)) {
+                (self.label(name, label, false))
+                (self.hint_and_error(name, hint))
+                select id=(self.id(name)) name=(name)
+                    aria-invalid=[invalid.then_some("true")]
+                    aria-describedby=[self.described_by(name, hint.is_some())] {
+                    @for (value, text) in options {
+                        option value=(value) selected[*value == current] { (text) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One checkbox.
+    pub(crate) fn checkbox(&self, name: &str, label: &str, hint: Option<&str>) -> Markup {
+        html! {
+            div class={(self.class(name)) " check"} {
+                input id=(self.id(name)) name=(name) type="checkbox" value="on"
+                    checked[self.values.checked(name)]
+                    aria-describedby=[self.described_by(name, hint.is_some())];
+                label for=(self.id(name)) { (label) }
+                (self.hint_and_error(name, hint))
+            }
+        }
+    }
+
+    /// A group of checkboxes sharing one name, in a fieldset.
+    pub(crate) fn checkboxes(
+        &self,
+        name: &str,
+        legend: &str,
+        options: &[(String, String)],
+        hint: Option<&str>,
+    ) -> Markup {
+        html! {
+            fieldset class={(self.class(name)) " choices"} id=(self.id(name))
+                aria-describedby=[self.described_by(name, hint.is_some())] {
+                legend { (legend) }
+                (self.hint_and_error(name, hint))
+                div.options {
+                    @for (i, (value, text)) in options.iter().enumerate() {
+                        @let id = format!("{}-{i}", self.id(name));
+                        div.check {
+                            input id=(id) name=(name) type="checkbox" value=(value)
+                                checked[self.values.has(name, value)];
+                            label for=(id) dir="auto" { (text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A group of radio buttons in a fieldset.
+    pub(crate) fn radios(
+        &self,
+        name: &str,
+        legend: Markup,
+        options: &[(String, String)],
+    ) -> Markup {
+        html! {
+            fieldset class={(self.class(name)) " choices inline"} {
+                legend { (legend) }
+                (self.hint_and_error(name, None))
+                div.options {
+                    @for (i, (value, text)) in options.iter().enumerate() {
+                        @let id = format!("{}-{i}", self.id(name));
+                        div.check {
+                            input id=(id) name=(name) type="radio" value=(value)
+                                checked[self.values.has(name, value)];
+                            label for=(id) { (text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// "Title: Fill this in." when the field has a name in the catalogue, else the message.
+    fn summary_line(&self, field: &str, message: &str) -> String {
+        let id = format!("field-{}", field.replace('_', "-"));
+        if self.tr.has(&id) {
+            self.tr.ta(
+                "error-in-field",
+                &[
+                    ("field", self.tr.t(&id).into()),
+                    ("message", message.to_owned().into()),
+                ],
+            )
+        } else {
+            message.to_owned()
+        }
+    }
+
+    /// The list of errors at the top of a form, each linking to its field.
+    pub(crate) fn summary(&self) -> Markup {
+        html! {
+            @if !self.errors.is_empty() {
+                div.error-summary role="alert" id="error-summary" tabindex="-1" {
+                    h2 { (self.tr.t("error-summary")) }
+                    ul {
+                        @for (field, message) in &self.errors.errors {
+                            li { a href={"#" (self.id(field))} { (self.summary_line(field, message)) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Language choices for a form: the six UN languages, then any other code in use.
+pub(crate) fn language_options(
+    tr: Tr,
+    in_use: impl IntoIterator<Item = String>,
+) -> Vec<(String, String)> {
+    let mut codes: Vec<String> = ["ar", "zh", "en", "fr", "ru", "es"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let mut extra: Vec<String> = in_use.into_iter().filter(|c| !codes.contains(c)).collect();
+    extra.sort();
+    extra.dedup();
+    codes.extend(extra);
+    codes
+        .into_iter()
+        .map(|c| {
+            let label = format!("{} ({c})", tr.language(&c));
+            (c, label)
+        })
+        .collect()
+}
+
+/// The languages ticked in a form plus those typed in its "other" box.
+pub(crate) fn languages_from(form: &FormData, name: &str) -> Vec<String> {
+    let mut langs = form.all(name);
+    let other = form.text(&format!("{name}_other"));
+    langs.extend(
+        other
+            .split([' ', ',', ';'])
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+    );
+    langs.sort();
+    langs.dedup();
+    langs
+}
+
+/// Words of a free list (equipment), split on commas or new lines.
+pub(crate) fn words(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = s
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}

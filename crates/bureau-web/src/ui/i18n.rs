@@ -1,0 +1,274 @@
+//! Every text of the UI comes from a Fluent catalogue (`locales/<lang>/ui.ftl`, embedded).
+//!
+//! English is the reference and fallback: a message missing from another catalogue is taken
+//! from English, and one missing from English shows as `⟦id⟧`, which the router tests look
+//! for on every page. The language is the `bureau_lang` cookie (set by the switcher), else
+//! the first supported language of `Accept-Language`, else English.
+//!
+//! Dates are formatted here too, from names and patterns in the catalogues, so that each
+//! locale writes them its own way without a CLDR data crate.
+
+use std::sync::LazyLock;
+
+use axum::http::{HeaderMap, header};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use jiff::Zoned;
+use jiff::civil::{Date, Time};
+
+/// Name of the cookie holding the chosen language.
+pub(crate) const LANG_COOKIE: &str = "bureau_lang";
+
+/// A language of the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lang {
+    /// English, the reference catalogue.
+    En,
+    /// French, complete.
+    Fr,
+    /// Arabic, right to left; may be partial (falls back to English).
+    Ar,
+}
+
+/// The catalogues, embedded in the binary.
+const SOURCES: [(Lang, &str); 3] = [
+    (Lang::En, include_str!("../../locales/en/ui.ftl")),
+    (Lang::Fr, include_str!("../../locales/fr/ui.ftl")),
+    (Lang::Ar, include_str!("../../locales/ar/ui.ftl")),
+];
+
+impl Lang {
+    /// Every language, in the order the switcher lists them.
+    pub(crate) const ALL: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Ar];
+
+    /// The BCP 47 code, used in `lang=` and the cookie.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::Ar => "ar",
+        }
+    }
+
+    /// Writing direction for `dir=`.
+    pub(crate) fn dir(self) -> &'static str {
+        match self {
+            Lang::Ar => "rtl",
+            Lang::En | Lang::Fr => "ltr",
+        }
+    }
+
+    /// The language's name in itself, as the switcher shows it.
+    pub(crate) fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "Français",
+            Lang::Ar => "العربية",
+        }
+    }
+
+    /// Parses a code (`fr`, `fr-CH`, `FR`).
+    pub(crate) fn parse(s: &str) -> Option<Lang> {
+        let primary = s.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// The language a request asks for: cookie, then `Accept-Language`, then English.
+    pub(crate) fn negotiate(headers: &HeaderMap) -> Lang {
+        let cookie = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == LANG_COOKIE)
+            .and_then(|(_, v)| Lang::parse(v));
+        if let Some(lang) = cookie {
+            return lang;
+        }
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        // Entries in order of preference; q-values are rarely anything but descending.
+        let mut prefs: Vec<(f32, Lang)> = accept
+            .split(',')
+            .filter_map(|item| {
+                let mut parts = item.split(';');
+                let lang = Lang::parse(parts.next()?)?;
+                let q = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q > 0.0).then_some((q, lang))
+            })
+            .collect();
+        prefs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        prefs.first().map_or(Lang::En, |p| p.1)
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Lang::En => 0,
+            Lang::Fr => 1,
+            Lang::Ar => 2,
+        }
+    }
+
+    fn source(self) -> &'static str {
+        SOURCES[self.index()].1
+    }
+}
+
+/// One bundle per language, built on first use.
+static BUNDLES: LazyLock<Vec<FluentBundle<FluentResource>>> = LazyLock::new(|| {
+    Lang::ALL
+        .iter()
+        .map(|lang| {
+            let res = FluentResource::try_new(lang.source().to_owned())
+                .unwrap_or_else(|(res, _errors)| res);
+            let id: unic_langid::LanguageIdentifier = lang
+                .code()
+                .parse()
+                .expect("the three language codes are valid identifiers");
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // Fluent would wrap every argument in FSI/PDI marks; the markup isolates user
+            // text with `dir=auto` and <bdi> instead, and the marks upset copy and paste.
+            bundle.set_use_isolating(false);
+            // A duplicate id keeps the first definition; the catalogue tests forbid them.
+            let _ = bundle.add_resource(res);
+            bundle
+        })
+        .collect()
+});
+
+/// Translates for one language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tr(pub(crate) Lang);
+
+impl Tr {
+    /// The language.
+    pub(crate) fn lang(self) -> Lang {
+        self.0
+    }
+
+    /// Whether a message exists in this language or in English.
+    pub(crate) fn has(self, id: &str) -> bool {
+        BUNDLES[self.0.index()].has_message(id) || BUNDLES[0].has_message(id)
+    }
+
+    /// The message `id` without arguments.
+    pub(crate) fn t(self, id: &str) -> String {
+        self.format(id, None)
+    }
+
+    /// The message `id` with arguments.
+    pub(crate) fn ta(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fa = FluentArgs::new();
+        for (k, v) in args {
+            fa.set(*k, v.clone());
+        }
+        self.format(id, Some(&fa))
+    }
+
+    fn format(self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        for (i, bundle) in [&BUNDLES[self.0.index()], &BUNDLES[0]]
+            .into_iter()
+            .enumerate()
+        {
+            if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, args, &mut errors);
+                if !errors.is_empty() {
+                    tracing::debug!(id, ?errors, "a catalogue message did not format cleanly");
+                }
+                // English standing in on a right-to-left page is isolated as a left-to-right
+                // run (LRI ... PDI), so that its words and punctuation stay in order.
+                if i == 1 && self.0.dir() == "rtl" && self.0 != Lang::En {
+                    return format!("\u{2066}{text}\u{2069}");
+                }
+                return text.into_owned();
+            }
+        }
+        format!("⟦{id}⟧")
+    }
+
+    /// A language code's name (`fr` → "French"), or the code itself when unnamed.
+    pub(crate) fn language(self, code: &str) -> String {
+        let id = format!("language-{code}");
+        if self.has(&id) {
+            self.t(&id)
+        } else {
+            code.to_owned()
+        }
+    }
+
+    /// `Monday 17 November 2025`, in this locale.
+    pub(crate) fn date_long(self, d: Date) -> String {
+        self.date_with("date-long", d)
+    }
+
+    /// `Mon 17 Nov`, in this locale.
+    pub(crate) fn date_short(self, d: Date) -> String {
+        self.date_with("date-short", d)
+    }
+
+    fn date_with(self, pattern: &str, d: Date) -> String {
+        let wd = d.weekday().to_monday_one_offset();
+        let m = d.month();
+        self.ta(
+            pattern,
+            &[
+                ("weekday", self.t(&format!("weekday-{wd}")).into()),
+                (
+                    "weekday_short",
+                    self.t(&format!("weekday-short-{wd}")).into(),
+                ),
+                ("day", i64::from(d.day()).into()),
+                ("month", self.t(&format!("month-{m}")).into()),
+                ("month_short", self.t(&format!("month-short-{m}")).into()),
+                // A string, so that Fluent does not group the year's digits ("2,025").
+                ("year", d.year().to_string().into()),
+            ],
+        )
+    }
+
+    /// `09:30`: every catalogue uses the 24-hour clock, as conference venues do.
+    pub(crate) fn time(self, t: Time) -> String {
+        format!("{:02}:{:02}", t.hour(), t.minute())
+    }
+
+    /// Date and time of an instant in the venue's zone.
+    pub(crate) fn date_time(self, z: &Zoned) -> String {
+        self.ta(
+            "date-time",
+            &[
+                ("date", self.date_long(z.date()).into()),
+                ("time", self.time(z.time()).into()),
+            ],
+        )
+    }
+}
+
+/// Message ids defined by a catalogue's source (lines `id = ...`), for the tests.
+#[cfg(test)]
+pub(crate) fn message_ids(lang: Lang) -> Vec<String> {
+    lang.source()
+        .lines()
+        .filter_map(|l| {
+            let (id, _) = l.split_once(" =")?;
+            let ok = id.chars().next()?.is_ascii_alphabetic()
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            ok.then(|| id.to_owned())
+        })
+        .collect()
+}
+
+/// Whether a catalogue parses without errors, for the tests.
+#[cfg(test)]
+pub(crate) fn parse_errors(lang: Lang) -> Vec<String> {
+    match FluentResource::try_new(lang.source().to_owned()) {
+        Ok(_) => Vec::new(),
+        Err((_, errors)) => errors.iter().map(|e| format!("{e:?}")).collect(),
+    }
+}

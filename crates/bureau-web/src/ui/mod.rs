@@ -1,0 +1,397 @@
+//! The web UI: server-rendered pages over the same document the API serves.
+//!
+//! Pages are maud templates rendered per request from the published [`DocState`]; writes are
+//! plain `<form method=post>` handled here, validated by the model, and answered with a
+//! redirect (POST, redirect, GET), or with the form again (422) with each error next to its
+//! field and everything typed kept. The only script is `web/live.js`: it listens to
+//! `/api/events` and refetches the page's live regions (`data-live`) when the document or the
+//! peers change, leaving alone any region holding the focus or a form being edited.
+//!
+//! Module map: [`layout`] (page chrome), [`forms`] (form bodies, fields and errors),
+//! [`i18n`] (catalogues, dates), [`assets`] (embedded `web/`), [`findings`] (findings in the
+//! reader's language), and one module per area: [`overview`], [`roster`], [`schedule`],
+//! [`liaison`], [`conflicts`] (with history), [`peers`].
+
+pub(crate) mod assets;
+pub(crate) mod conflicts;
+pub(crate) mod findings;
+pub(crate) mod forms;
+pub(crate) mod i18n;
+pub(crate) mod layout;
+pub(crate) mod liaison;
+pub(crate) mod overview;
+pub(crate) mod peers;
+pub(crate) mod roster;
+pub(crate) mod schedule;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use bureau_doc::{DocError, DocState};
+use bureau_model::{Applied, Edit, EditError, RecordType, Snapshot};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use maud::Markup;
+
+use crate::AppState;
+use crate::guard::authenticated;
+use forms::{FormData, FormErrors};
+use i18n::{LANG_COOKIE, Lang, Tr};
+
+/// The UI's routes (everything but `/`, the login link, which `page.rs` serves).
+pub(crate) fn router(state: AppState) -> Router<AppState> {
+    let pages = Router::new()
+        .route("/roster", get(roster::page))
+        .route("/roster/groups", post(roster::create_group))
+        .route("/roster/groups/new", get(roster::new_group))
+        .route(
+            "/roster/groups/{id}",
+            get(roster::group_page).post(roster::update_group),
+        )
+        .route("/roster/members", post(roster::create_member))
+        .route("/roster/members/new", get(roster::new_member))
+        .route(
+            "/roster/members/{id}",
+            get(roster::member_page).post(roster::update_member),
+        )
+        .route("/roster/reviews", post(roster::start_review))
+        .route(
+            "/roster/reviews/{id}",
+            get(roster::review_page).post(roster::update_review),
+        )
+        .route("/schedule", get(schedule::page))
+        .route("/schedule/meetings", post(schedule::create_meeting))
+        .route("/schedule/meetings/new", get(schedule::new_meeting))
+        .route(
+            "/schedule/meetings/{id}",
+            get(schedule::meeting_page).post(schedule::update_meeting),
+        )
+        .route("/schedule/rooms", post(schedule::create_room))
+        .route("/schedule/rooms/new", get(schedule::new_room))
+        .route(
+            "/schedule/rooms/{id}",
+            get(schedule::room_page).post(schedule::update_room),
+        )
+        .route("/liaison", get(liaison::page))
+        .route("/liaison/report", get(liaison::report))
+        .route("/liaison/notes", post(liaison::create_note))
+        .route("/liaison/notes/new", get(liaison::new_note))
+        .route(
+            "/liaison/notes/{id}",
+            get(liaison::note_page).post(liaison::update_note),
+        )
+        .route("/liaison/notes/{id}/actions", post(liaison::add_action))
+        .route(
+            "/liaison/notes/{id}/actions/{action}",
+            post(liaison::change_action),
+        )
+        .route("/liaison/bodies", post(liaison::create_body))
+        .route("/liaison/bodies/new", get(liaison::new_body))
+        .route(
+            "/liaison/bodies/{id}",
+            get(liaison::body_page).post(liaison::update_body),
+        )
+        .route("/conflicts", get(conflicts::page))
+        .route("/conflicts/resolve", post(conflicts::resolve))
+        .route("/history/{ty}/{id}", get(conflicts::history))
+        .route("/records/{ty}/{id}/archive", post(archive))
+        .route("/records/{ty}/{id}/restore", post(restore))
+        .route("/peers", get(peers::page))
+        .route("/peers/dial", post(peers::dial))
+        .route("/peers/pause", post(peers::pause))
+        .route("/peers/resume", post(peers::resume))
+        .route("/peers/invite", post(peers::invite))
+        .route("/peers/devices/{peer_id}/revoke", post(peers::revoke))
+        .route("/lang", post(set_language))
+        .layer(middleware::from_fn_with_state(state, require_login));
+    Router::new()
+        .route("/assets/{file}", get(assets::serve))
+        .merge(pages)
+}
+
+/// Everything a page needs to render, taken once per request.
+#[derive(Debug)]
+pub(crate) struct View {
+    /// The reader's language.
+    pub(crate) tr: Tr,
+    /// The document as last published.
+    pub(crate) st: Arc<DocState>,
+    /// The venue's time zone (`meta.timezone`).
+    pub(crate) tz: TimeZone,
+    /// The time of the request.
+    pub(crate) now: Timestamp,
+    /// Peer sync status, when the node runs it.
+    pub(crate) net: Option<serde_json::Value>,
+    /// Path and query of this request, for the language switcher's way back.
+    pub(crate) here: String,
+    /// The application, for writes.
+    pub(crate) app: AppState,
+}
+
+impl FromRequestParts<AppState> for View {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<View, Self::Rejection> {
+        Ok(View::new(app, parts))
+    }
+}
+
+impl View {
+    fn new(app: &AppState, parts: &Parts) -> View {
+        let st = app.doc.state();
+        let tz = TimeZone::get(&st.snapshot.meta.timezone).unwrap_or(TimeZone::UTC);
+        View {
+            tr: Tr(Lang::negotiate(&parts.headers)),
+            st,
+            tz,
+            now: Timestamp::now(),
+            net: app.net.as_ref().map(|n| n.status()),
+            here: here(parts),
+            app: app.clone(),
+        }
+    }
+
+    /// The typed records.
+    pub(crate) fn snap(&self) -> &Snapshot {
+        &self.st.snapshot
+    }
+
+    /// Today in the venue's zone.
+    pub(crate) fn today(&self) -> Date {
+        self.now.to_zoned(self.tz.clone()).date()
+    }
+
+    /// An RFC 3339 instant in the venue's zone.
+    pub(crate) fn zoned(&self, rfc3339: &str) -> Option<jiff::Zoned> {
+        rfc3339
+            .parse::<Timestamp>()
+            .ok()
+            .map(|t| t.to_zoned(self.tz.clone()))
+    }
+
+    /// A member's name, or a short form of the id when the member is unknown.
+    pub(crate) fn member_name(&self, id: &str) -> String {
+        match self.snap().members.get(id) {
+            Some(m) if !m.name.is_empty() => m.name.clone(),
+            _ if id.is_empty() => self.tr.t("unknown-person"),
+            _ => format!("{}…", id.chars().take(8).collect::<String>()),
+        }
+    }
+
+    /// The name or title of any record.
+    pub(crate) fn record_name(&self, ty: RecordType, id: &str) -> String {
+        let s = self.snap();
+        let name = match ty {
+            RecordType::Member => s.members.get(id).map(|r| r.name.clone()),
+            RecordType::Device => s.devices.get(id).map(|r| r.name.clone()),
+            RecordType::Group => s.groups.get(id).map(|r| r.name.clone()),
+            RecordType::Review => s.reviews.get(id).map(|r| {
+                let date = r
+                    .date
+                    .parse::<Date>()
+                    .map_or(r.date.clone(), |d| self.tr.date_long(d));
+                self.tr.ta("review-of", &[("date", date.into())])
+            }),
+            RecordType::Room => s.rooms.get(id).map(|r| r.name.clone()),
+            RecordType::Meeting => s.meetings.get(id).map(|r| r.title.clone()),
+            RecordType::Body => s.bodies.get(id).map(|r| r.name.clone()),
+            RecordType::Note => s.notes.get(id).map(|r| r.title.clone()),
+        };
+        name.filter(|n| !n.is_empty())
+            .unwrap_or_else(|| format!("{}…", id.chars().take(8).collect::<String>()))
+    }
+
+    /// Renders a complete page. The live script refetches the same URL and picks the live
+    /// regions out of it by id, so no page needs a second, fragment-only template.
+    pub(crate) fn render(&self, status: StatusCode, markup: Markup) -> Response {
+        let mut res = (status, Html(markup.into_string())).into_response();
+        res.headers_mut().insert(
+            header::VARY,
+            HeaderValue::from_static("Cookie, Accept-Language"),
+        );
+        res
+    }
+}
+
+/// The page to come back to after switching the language: this one for a GET; for a form
+/// that was posted (and answered with its errors), the area's first page, since the posted
+/// URL may have no GET.
+fn here(parts: &Parts) -> String {
+    if parts.method == axum::http::Method::GET {
+        return parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    }
+    let first = parts.uri.path().split('/').find(|s| !s.is_empty());
+    format!("/{}", first.unwrap_or_default())
+}
+
+/// Where a record is shown and edited.
+pub(crate) fn record_url(ty: RecordType, id: &str) -> String {
+    match ty {
+        RecordType::Member => format!("/roster/members/{id}"),
+        RecordType::Group => format!("/roster/groups/{id}"),
+        RecordType::Review => format!("/roster/reviews/{id}"),
+        RecordType::Room => format!("/schedule/rooms/{id}"),
+        RecordType::Meeting => format!("/schedule/meetings/{id}"),
+        RecordType::Body => format!("/liaison/bodies/{id}"),
+        RecordType::Note => format!("/liaison/notes/{id}"),
+        RecordType::Device => "/peers".to_owned(),
+    }
+}
+
+/// The list a record belongs to.
+fn list_url(ty: RecordType) -> &'static str {
+    match ty {
+        RecordType::Member | RecordType::Group | RecordType::Review => "/roster",
+        RecordType::Room | RecordType::Meeting => "/schedule",
+        RecordType::Body | RecordType::Note => "/liaison",
+        RecordType::Device => "/peers",
+    }
+}
+
+/// A 303 to a local path (never to another site, whatever a form says).
+pub(crate) fn see_other(path: &str) -> Response {
+    let safe = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
+    Redirect::to(if safe { path } else { "/" }).into_response()
+}
+
+/// Reads a form body; a body over the limit or unreadable is an error page.
+pub(crate) fn read_form(raw: Result<Bytes, BytesRejection>) -> Result<FormData, StatusCode> {
+    raw.map(|b| FormData::parse(&b)).map_err(|rej| rej.status())
+}
+
+/// What became of an edit submitted from a form.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// Applied; the record it touched.
+    Done(Applied),
+    /// Refused because of the input: errors by form field.
+    Invalid(FormErrors),
+    /// Refused for another reason: an error page.
+    Failed(StatusCode, String),
+}
+
+/// Applies an edit, sorting its failure into field errors or an error page. `field_of` maps
+/// a model field name to the form's field name.
+pub(crate) async fn submit(
+    v: &View,
+    edit: Edit,
+    field_of: &(dyn Fn(&str) -> String + Sync),
+) -> Outcome {
+    match v.app.doc.edit(edit).await {
+        Ok(applied) => Outcome::Done(applied),
+        Err(DocError::Edit(EditError::Invalid { field, message })) => {
+            let mut errors = FormErrors::default();
+            errors.add(&field_of(&field), forms::localize_error(v.tr, &message));
+            Outcome::Invalid(errors)
+        }
+        Err(e) => {
+            let api = crate::ApiError::from(e);
+            let message = match api.code {
+                "not_found" => v.tr.t("error-not-found"),
+                "observer" => v.tr.t("error-observer"),
+                "not_member" => v.tr.t("error-not-member"),
+                "disk_full" => v.tr.t("error-disk-full"),
+                "closed" => v.tr.t("error-closed"),
+                _ => v.tr.t("error-not-saved"),
+            };
+            Outcome::Failed(api.status, message)
+        }
+    }
+}
+
+/// A page saying something went wrong, with the status.
+pub(crate) fn error_page(v: &View, status: StatusCode, message: &str) -> Response {
+    let title = v.tr.t("error-title");
+    let body = maud::html! {
+        h1 { (title) }
+        p { (message) }
+        p { a href="/" { (v.tr.t("back-to-overview")) } }
+    };
+    v.render(status, layout::page(v, layout::Section::None, &title, body))
+}
+
+/// A 404 page for an unknown record.
+pub(crate) fn not_found(v: &View) -> Response {
+    error_page(v, StatusCode::NOT_FOUND, &v.tr.t("error-not-found"))
+}
+
+/// Pages and forms need the session (the login link's cookie, or the bearer token).
+async fn require_login(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if authenticated(&state, req.headers()) {
+        return next.run(req).await;
+    }
+    let tr = Tr(Lang::negotiate(req.headers()));
+    let res = (
+        StatusCode::UNAUTHORIZED,
+        Html(layout::login_page(tr, false).into_string()),
+    );
+    res.into_response()
+}
+
+/// `POST /lang`: remembers the language in a cookie and goes back where the reader was.
+async fn set_language(raw: Result<Bytes, BytesRejection>) -> Response {
+    let form = read_form(raw).unwrap_or_default();
+    let lang = form.get("lang").and_then(Lang::parse).unwrap_or(Lang::En);
+    let back = form.get("back").unwrap_or("/");
+    let mut res = see_other(back);
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000",
+        lang.code()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+fn parse_type(ty: &str) -> Option<RecordType> {
+    RecordType::parse(ty)
+        .ok()
+        .filter(|t| *t != RecordType::Device)
+}
+
+/// `POST /records/{ty}/{id}/archive`: archives, then shows the list with an undo button.
+async fn archive(v: View, Path((ty, id)): Path<(String, String)>) -> Response {
+    let Some(ty) = parse_type(&ty) else {
+        return not_found(&v);
+    };
+    match submit(&v, Edit::Archive { ty, id: id.clone() }, &|f| f.to_owned()).await {
+        Outcome::Done(_) => see_other(&format!(
+            "{}?done=archived&type={}&id={id}",
+            list_url(ty),
+            ty.as_str()
+        )),
+        Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),
+        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+}
+
+/// `POST /records/{ty}/{id}/restore`: the undo of an archive.
+async fn restore(v: View, Path((ty, id)): Path<(String, String)>) -> Response {
+    let Some(ty) = parse_type(&ty) else {
+        return not_found(&v);
+    };
+    match submit(&v, Edit::Restore { ty, id: id.clone() }, &|f| f.to_owned()).await {
+        Outcome::Done(_) => see_other(&format!("{}?done=restored", record_url(ty, &id))),
+        Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),
+        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+}
+
+#[cfg(test)]
+mod tests;

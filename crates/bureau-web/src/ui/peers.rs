@@ -1,0 +1,393 @@
+//! Peers and devices: who is connected and in sync, invites (code and QR), revoking a
+//! device, pausing and resuming sync, and adding a peer by address.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use axum::response::Response;
+use bureau_model::{Device, Edit, Role};
+use maud::{Markup, html};
+use serde_json::Value;
+
+use super::forms::{Form, FormData, FormErrors, Input, localize_error};
+use super::layout::{self, Section};
+use super::{Outcome, View, error_page, read_form, see_other, submit};
+
+/// Invite validity choices, in hours.
+const INVITE_HOURS: &[u32] = &[1, 24, 168];
+
+fn peers_of(v: &View) -> Vec<Value> {
+    v.net
+        .as_ref()
+        .and_then(|n| n["peers"].as_array().cloned())
+        .unwrap_or_default()
+}
+
+fn short(id: &str) -> String {
+    if id.len() > 16 {
+        format!("{}…{}", &id[..8], &id[id.len() - 6..])
+    } else {
+        id.to_owned()
+    }
+}
+
+/// The sync state in a few lines, for the overview.
+pub(crate) fn summary(v: &View) -> Markup {
+    let tr = v.tr;
+    let Some(net) = &v.net else {
+        return html! { p { (tr.t("sync-not-running")) } };
+    };
+    let peers = peers_of(v);
+    let connected: Vec<&Value> = peers.iter().filter(|p| p["connected"] == true).collect();
+    let in_sync = connected.iter().filter(|p| p["in_sync"] == true).count();
+    html! {
+        @if net["paused"] == true {
+            p { span.badge.warn { (tr.t("sync-paused")) } " " (tr.t("sync-paused-explain")) }
+        } @else if connected.is_empty() {
+            p { (tr.t("sync-offline")) }
+        } @else {
+            p { (tr.ta("sync-summary", &[("connected", connected.len().into()), ("in_sync", in_sync.into())])) }
+        }
+        @if !connected.is_empty() {
+            ul.plain {
+                @for p in &connected {
+                    li dir="auto" {
+                        (p["name"].as_str().map(str::to_owned).unwrap_or_else(|| short(p["peer_id"].as_str().unwrap_or_default())))
+                        " · "
+                        @if p["in_sync"] == true { (tr.t("peer-in-sync")) } @else { (tr.t("peer-syncing")) }
+                    }
+                }
+            }
+        }
+        p { a href="/peers" { (tr.t("peers-open")) } }
+    }
+}
+
+fn status_section(v: &View, net: &Value) -> Markup {
+    let tr = v.tr;
+    let paused = net["paused"] == true;
+    let listen: Vec<String> = net["listen"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    html! {
+        h2 #status-h { (tr.t("peers-this-device")) }
+        dl.facts {
+            dt { (tr.t("peers-peer-id")) }
+            dd { code.wrap { (v.st.peer_id) } }
+            dt { (tr.t("peers-listening")) }
+            dd { @for a in &listen { code.wrap { (a) } br; } }
+            dt { (tr.t("peers-sync")) }
+            dd {
+                @if paused { span.badge.warn { (tr.t("sync-paused")) } } @else { span.badge.ok { (tr.t("sync-running")) } }
+            }
+        }
+        @if paused {
+            form method="post" action="/peers/resume" { button type="submit" { (tr.t("sync-resume")) } }
+        } @else {
+            form method="post" action="/peers/pause" {
+                button.secondary type="submit" { (tr.t("sync-pause")) }
+                p.hint { (tr.t("sync-pause-hint")) }
+            }
+        }
+    }
+}
+
+fn peers_table(v: &View) -> Markup {
+    let tr = v.tr;
+    let peers = peers_of(v);
+    html! {
+        h2 #peers-h { (tr.t("peers-title")) " " span.count { (peers.len()) } }
+        @if peers.is_empty() { p.empty { (tr.t("peers-none")) } } @else {
+            div.scroll tabindex="0" role="region" aria-labelledby="peers-h" {
+                table {
+                    thead { tr {
+                        th scope="col" { (tr.t("peers-device")) }
+                        th scope="col" { (tr.t("peers-member")) }
+                        th scope="col" { (tr.t("peers-connection")) }
+                        th scope="col" { (tr.t("peers-last-sync")) }
+                        th scope="col" { (tr.t("peers-address")) }
+                    } }
+                    tbody {
+                        @for p in &peers {
+                            tr {
+                                th scope="row" dir="auto" {
+                                    (p["name"].as_str().map(str::to_owned).unwrap_or_else(|| tr.t("peers-unknown-device")))
+                                    br; code.small { (short(p["peer_id"].as_str().unwrap_or_default())) }
+                                }
+                                td dir="auto" { (p["member_id"].as_str().map(|m| v.member_name(m)).unwrap_or_default()) }
+                                td {
+                                    @if p["revoked"] == true { span.badge.warn { (tr.t("device-revoked")) } }
+                                    @else if p["connected"] == true {
+                                        span.badge.ok { (tr.t("peer-connected")) } " "
+                                        @if p["in_sync"] == true { span.badge.ok { (tr.t("peer-in-sync")) } }
+                                        @else { span.badge.info { (tr.t("peer-syncing")) } }
+                                    } @else { span.badge.muted { (tr.t("peer-offline")) } }
+                                }
+                                td { (p["last_sync"].as_str().and_then(|t| v.zoned(t)).map(|z| tr.date_time(&z)).unwrap_or_else(|| tr.t("never"))) }
+                                td { code.wrap.small { (p["addr"].as_str().unwrap_or_default()) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn devices_table(v: &View) -> Markup {
+    let tr = v.tr;
+    let mut devices: Vec<&Device> = v.snap().devices.values().collect();
+    devices.sort_by(|a, b| (a.revoked, &a.name).cmp(&(b.revoked, &b.name)));
+    html! {
+        h2 #devices-h { (tr.t("devices-title")) " " span.count { (devices.len()) } }
+        div.scroll tabindex="0" role="region" aria-labelledby="devices-h" {
+            table {
+                thead { tr {
+                    th scope="col" { (tr.t("peers-device")) }
+                    th scope="col" { (tr.t("peers-member")) }
+                    th scope="col" { (tr.t("field-role")) }
+                    th scope="col" { (tr.t("devices-added")) }
+                    th scope="col" { (tr.t("field-status")) }
+                } }
+                tbody {
+                    @for d in &devices {
+                        tr {
+                            th scope="row" dir="auto" {
+                                (d.name)
+                                @if d.peer_id == v.st.peer_id { " " span.badge.info { (tr.t("devices-this")) } }
+                                br; code.small { (short(&d.peer_id)) }
+                            }
+                            td dir="auto" { (v.member_name(&d.member_id)) }
+                            td { (tr.t(&format!("role-{}", d.role.as_str()))) }
+                            td { (v.zoned(&d.added_at).map(|z| tr.date_long(z.date())).unwrap_or_default()) }
+                            td {
+                                @if d.revoked { span.badge.warn { (tr.t("device-revoked")) } }
+                                @else if d.peer_id == v.st.peer_id { span.badge.ok { (tr.t("device-active")) } }
+                                @else {
+                                    form method="post" action={"/peers/devices/" (d.peer_id) "/revoke"} {
+                                        button.small.danger type="submit" aria-label=(tr.ta("device-revoke-named", &[("name", d.name.clone().into())])) {
+                                            (tr.t("device-revoke"))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What the page shows beside the usual: a fresh invite, and the two forms' state.
+#[derive(Debug, Default)]
+struct Extra {
+    invite: Option<(String, String, Role)>,
+    dial: (FormData, FormErrors),
+    invite_form: (FormData, FormErrors),
+}
+
+fn peers_page(v: &View, extra: Extra, status: StatusCode) -> Response {
+    let tr = v.tr;
+    let title = tr.t("peers-page-title");
+    let mut dial = Form::new(tr, &extra.dial.0, &extra.dial.1);
+    dial.prefix = "dial";
+    let mut inv = Form::new(tr, &extra.invite_form.0, &extra.invite_form.1);
+    inv.prefix = "inv";
+    let roles: Vec<(String, String)> = Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_owned(), tr.t(&format!("role-{}", r.as_str()))))
+        .collect();
+    let hours: Vec<(String, String)> = INVITE_HOURS
+        .iter()
+        .map(|h| (h.to_string(), tr.ta("invite-hours", &[("n", (*h).into())])))
+        .collect();
+    let body = html! {
+        h1 { (title) }
+        @if let Some((code, expires, role)) = &extra.invite {
+            section.card.invite aria-labelledby="invite-result-h" {
+                h2 #invite-result-h { (tr.t("invite-ready")) }
+                p { (tr.ta("invite-explain", &[("role", tr.t(&format!("role-{}", role.as_str())).into()), ("until", expires.clone().into())])) }
+                div.invite-code {
+                    label for="invite-code" { (tr.t("invite-code")) }
+                    textarea #invite-code readonly rows="4" { (code) }
+                }
+                p { (tr.t("invite-join-hint")) }
+                pre.command { "bureau join " (code) " --name \"…\"" }
+                @if let Ok(qr) = qrcode::QrCode::new(code.as_bytes()) {
+                    figure.qr {
+                        (layout::svg(&qr.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build(), &tr.t("invite-qr")))
+                        figcaption { (tr.t("invite-qr")) }
+                    }
+                }
+            }
+        }
+        @match &v.net {
+            None => {
+                p.notice.warn { (tr.t("sync-not-running")) }
+            }
+            Some(net) => {
+                div.cards {
+                    section.card #peer-status data-live aria-labelledby="status-h" { (status_section(v, net)) }
+                    section.card aria-labelledby="dial-h" {
+                        h2 #dial-h { (tr.t("dial-title")) }
+                        form method="post" action="/peers/dial" novalidate {
+                            (dial.summary())
+                            (dial.input(Input::Text, "addr", &tr.t("field-address"), true, Some(&tr.t("hint-address"))))
+                            div.buttons { button type="submit" { (tr.t("dial-button")) } }
+                        }
+                    }
+                    section.card aria-labelledby="invite-h" {
+                        h2 #invite-h { (tr.t("invite-title")) }
+                        form method="post" action="/peers/invite" novalidate {
+                            (inv.summary())
+                            div.row {
+                                (inv.select("role", &tr.t("field-role"), &roles, None))
+                                (inv.select("hours", &tr.t("field-valid-for"), &hours, None))
+                            }
+                            div.buttons { button type="submit" { (tr.t("invite-button")) } }
+                        }
+                    }
+                }
+                section #peer-table data-live { (peers_table(v)) }
+            }
+        }
+        section #devices data-live { (devices_table(v)) }
+    };
+    v.render(status, layout::page(v, Section::Peers, &title, body))
+}
+
+fn default_extra() -> Extra {
+    let mut e = Extra::default();
+    e.invite_form.0.push("role", Role::Editor.as_str());
+    e.invite_form.0.push("hours", "24");
+    e
+}
+
+/// `GET /peers`.
+pub(crate) async fn page(v: View) -> Response {
+    peers_page(&v, default_extra(), StatusCode::OK)
+}
+
+fn no_network(v: &View) -> Response {
+    error_page(
+        v,
+        StatusCode::SERVICE_UNAVAILABLE,
+        &v.tr.t("sync-not-running"),
+    )
+}
+
+/// `POST /peers/dial` with `addr`.
+pub(crate) async fn dial(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
+    let form = match read_form(raw) {
+        Ok(f) => f,
+        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
+    };
+    let Some(net) = v.app.net.clone() else {
+        return no_network(&v);
+    };
+    let addr = form.text("addr").trim().to_owned();
+    let mut errors = FormErrors::default();
+    if addr.is_empty() {
+        errors.add("addr", v.tr.t("err-required"));
+    } else if let Err(e) = net.dial(addr).await {
+        errors.add("addr", localize_error(v.tr, &e.message));
+    }
+    if errors.is_empty() {
+        return see_other("/peers?done=dialled");
+    }
+    let mut extra = default_extra();
+    extra.dial = (form, errors);
+    peers_page(&v, extra, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+async fn set_paused(v: View, paused: bool) -> Response {
+    let Some(net) = v.app.net.clone() else {
+        return no_network(&v);
+    };
+    match net.set_paused(paused).await {
+        Ok(()) => see_other(if paused {
+            "/peers?done=paused"
+        } else {
+            "/peers?done=resumed"
+        }),
+        Err(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.message),
+    }
+}
+
+/// `POST /peers/pause`.
+pub(crate) async fn pause(v: View) -> Response {
+    set_paused(v, true).await
+}
+
+/// `POST /peers/resume`.
+pub(crate) async fn resume(v: View) -> Response {
+    set_paused(v, false).await
+}
+
+/// `POST /peers/invite` with `role` and `hours`. The answer is the page with the code, not
+/// a redirect: the code is a one-time secret that should not sit in a URL or be made again
+/// by a reload.
+pub(crate) async fn invite(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
+    let form = match read_form(raw) {
+        Ok(f) => f,
+        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
+    };
+    let Some(net) = v.app.net.clone() else {
+        return no_network(&v);
+    };
+    let mut errors = FormErrors::default();
+    let role = Role::parse(&form.text("role")).ok();
+    if role.is_none() {
+        errors.add("role", v.tr.t("err-choice"));
+    }
+    let hours = form
+        .get("hours")
+        .and_then(|h| h.parse::<u32>().ok())
+        .filter(|h| INVITE_HOURS.contains(h));
+    if hours.is_none() {
+        errors.add("hours", v.tr.t("err-choice"));
+    }
+    let (Some(role), Some(hours)) = (role, hours) else {
+        let mut extra = default_extra();
+        extra.invite_form = (form, errors);
+        return peers_page(&v, extra, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    match net
+        .invite(role, Duration::from_secs(u64::from(hours) * 3600))
+        .await
+    {
+        Ok((code, expires_at)) => {
+            let expires = jiff::Timestamp::from_second(expires_at)
+                .map(|t| v.tr.date_time(&t.to_zoned(v.tz.clone())))
+                .unwrap_or_default();
+            let mut extra = default_extra();
+            extra.invite = Some((code, expires, role));
+            peers_page(&v, extra, StatusCode::OK)
+        }
+        Err(e) => {
+            let mut extra = default_extra();
+            let mut errors = FormErrors::default();
+            errors.add("role", e.message);
+            extra.invite_form = (form, errors);
+            peers_page(&v, extra, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+/// `POST /peers/devices/{peer_id}/revoke`.
+pub(crate) async fn revoke(v: View, Path(peer_id): Path<String>) -> Response {
+    match submit(&v, Edit::RevokeDevice { peer_id }, &|f| f.to_owned()).await {
+        Outcome::Done(_) => see_other("/peers?done=revoked"),
+        Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),
+        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+}

@@ -1,0 +1,1524 @@
+//! Router tests of the UI without a socket: every page renders for a logged-in reader in every
+//! language (and not without the session), and every form redirects when valid and, when
+//! not, answers 422 with the error next to its field and what was typed kept.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use axum::response::Response;
+use bureau_doc::{DocConfig, DocHandle};
+use bureau_model::*;
+use jiff::ToSpan;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+use super::i18n::{Lang, Tr, message_ids, parse_errors};
+use crate::{AppState, SESSION_COOKIE, WebConfig, router};
+
+const TOKEN: &str = "ui-test-token-0123456789";
+const HOST: &str = "127.0.0.1:7878";
+const ORIGIN: &str = "http://127.0.0.1:7878";
+const FOUNDER: &str = "founder";
+const DEADLINE: Duration = Duration::from_secs(20);
+
+fn peer(tag: char) -> String {
+    format!("12D3KooW{}", tag.to_string().repeat(44))
+}
+
+/// Ids of the sample records.
+#[derive(Debug, Default)]
+struct Ids {
+    bea: String,
+    cem: String,
+    room_c: String,
+    room_b: String,
+    caucus: String,
+    health: String,
+    review: String,
+    open_review: String,
+    first: String,
+    second: String,
+    note: String,
+}
+
+/// The UI over a small bureau with findings of several kinds. Fields drop in order.
+struct Ui {
+    app: Router,
+    doc: DocHandle,
+    ids: Ids,
+    today: jiff::civil::Date,
+    _cancel: CancellationToken,
+    _thread: std::thread::JoinHandle<()>,
+    _tmp: tempfile::TempDir,
+}
+
+fn record(applied: Applied) -> String {
+    match applied {
+        Applied::Record(_, id) => id,
+        other => panic!("expected a record, got {other:?}"),
+    }
+}
+
+async fn open(dir: &std::path::Path, tag: char) -> (DocHandle, std::thread::JoinHandle<()>) {
+    let store = bureau_store::Store::open(dir).expect("store");
+    DocHandle::open(store, DocConfig::new(peer(tag)))
+        .await
+        .expect("actor")
+}
+
+async fn edit(doc: &DocHandle, e: Edit) -> String {
+    record(doc.edit(e).await.expect("edit"))
+}
+
+fn app_over(doc: &DocHandle, cancel: &CancellationToken) -> Router {
+    router(AppState {
+        net: None,
+        doc: doc.clone(),
+        config: Arc::new(WebConfig::loopback(TOKEN.to_owned(), 7878)),
+        cancel: cancel.clone(),
+    })
+}
+
+async fn init(doc: &DocHandle) {
+    doc.edit(Edit::Init(InitBureau {
+        bureau_id: "b0b0b0b0".to_owned(),
+        title: "UI test bureau".to_owned(),
+        timezone: "Europe/Zurich".to_owned(),
+        founder_id: FOUNDER.to_owned(),
+        founder_name: "Ada Founder".to_owned(),
+        device: Some((peer('A'), "Ada's laptop".to_owned())),
+    }))
+    .await
+    .expect("init");
+}
+
+async fn ui() -> Ui {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (doc, thread) = open(&tmp.path().join("a"), 'A').await;
+    init(&doc).await;
+    let tz = jiff::tz::TimeZone::get("Europe/Zurich").unwrap();
+    let today = jiff::Timestamp::now().to_zoned(tz).date();
+    let mut ids = Ids::default();
+    let member = |name: &str| {
+        Edit::Create(Fields::Member(MemberFields {
+            name: Some(name.to_owned()),
+            organisation: Some("Org".to_owned()),
+            languages: Some(vec!["en".to_owned(), "fr".to_owned()]),
+            ..MemberFields::default()
+        }))
+    };
+    ids.bea = edit(&doc, member("Bea Delegate")).await;
+    ids.cem = edit(&doc, member("Cem Focal")).await;
+    let room = |name: &str, booths: &[&str]| {
+        Edit::Create(Fields::Room(RoomFields {
+            name: Some(name.to_owned()),
+            capacity: Some(60),
+            booths: Some(booths.iter().map(|b| (*b).to_owned()).collect()),
+            equipment: Some(vec!["projector".to_owned()]),
+        }))
+    };
+    ids.room_c = edit(&doc, room("Room C", &["en", "fr"])).await;
+    ids.room_b = edit(&doc, room("Room B", &[])).await;
+    let group = |name: &str, kind: GroupKind, fps: Vec<String>| {
+        Edit::Create(Fields::Group(GroupFields {
+            name: Some(name.to_owned()),
+            kind: Some(kind),
+            status: None,
+            focal_points: Some(fps),
+        }))
+    };
+    ids.caucus = edit(
+        &doc,
+        group("Gender Caucus", GroupKind::Caucus, vec![ids.cem.clone()]),
+    )
+    .await;
+    ids.health = edit(
+        &doc,
+        group("Health Working Group", GroupKind::WorkingGroup, vec![]),
+    )
+    .await;
+    ids.review = edit(
+        &doc,
+        Edit::Create(Fields::Review(ReviewFields {
+            date: Some(today.checked_sub(10.days()).unwrap().to_string()),
+            status: Some(ReviewStatus::Recorded),
+            decisions: Some(BTreeMap::from([(ids.caucus.clone(), Decision::Keep)])),
+            notes: Some("First review".to_owned()),
+        })),
+    )
+    .await;
+    ids.open_review = edit(
+        &doc,
+        Edit::Create(Fields::Review(ReviewFields {
+            date: Some(today.to_string()),
+            status: Some(ReviewStatus::Open),
+            decisions: None,
+            notes: None,
+        })),
+    )
+    .await;
+    let meeting =
+        |title: &str, from: &str, to: &str, room: &str, langs: &[&str], members: Vec<String>| {
+            Edit::Create(Fields::Meeting(MeetingFields {
+                title: Some(title.to_owned()),
+                start: Some(format!("{today}T{from}")),
+                end: Some(format!("{today}T{to}")),
+                room_id: Some(room.to_owned()),
+                languages: Some(langs.iter().map(|l| (*l).to_owned()).collect()),
+                groups: Some(vec![]),
+                members: Some(members),
+                status: Some(MeetingStatus::Confirmed),
+                ..MeetingFields::default()
+            }))
+        };
+    ids.first = edit(
+        &doc,
+        meeting(
+            "Caucus strategy",
+            "10:00",
+            "11:30",
+            &ids.room_c,
+            &["en", "fr", "ar"],
+            vec![ids.bea.clone()],
+        ),
+    )
+    .await;
+    ids.second = edit(
+        &doc,
+        meeting(
+            "Drafting the statement",
+            "11:00",
+            "12:30",
+            &ids.room_c,
+            &["en"],
+            vec![ids.bea.clone()],
+        ),
+    )
+    .await;
+    ids.note = edit(
+        &doc,
+        Edit::Create(Fields::Note(NoteFields {
+            body_id: Some("es".to_owned()),
+            title: Some("Badges for observers".to_owned()),
+            text: Some("Line one\nLine two".to_owned()),
+            date: Some(today.to_string()),
+            content_implications: Some(true),
+            plenary_consulted: Some(false),
+            actions: Some(vec![ActionFields {
+                text: Some("Send the list".to_owned()),
+                owner: Some(ids.bea.clone()),
+                due: Some(today.checked_sub(1.day()).unwrap().to_string()),
+                ..ActionFields::default()
+            }]),
+        })),
+    )
+    .await;
+    let cancel = CancellationToken::new();
+    Ui {
+        app: app_over(&doc, &cancel),
+        doc,
+        ids,
+        today,
+        _cancel: cancel,
+        _thread: thread,
+        _tmp: tmp,
+    }
+}
+
+fn session() -> String {
+    format!("{SESSION_COOKIE}={TOKEN}")
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::builder()
+        .uri(uri)
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, session())
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn get_in(uri: &str, lang: Lang) -> Request<Body> {
+    Request::builder()
+        .uri(uri)
+        .header(header::HOST, HOST)
+        .header(
+            header::COOKIE,
+            format!("{}; bureau_lang={}", session(), lang.code()),
+        )
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn post(uri: &str, fields: &[(&str, &str)]) -> Request<Body> {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::COOKIE, session())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn send_to(app: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, String) {
+    let res: Response = tokio::time::timeout(DEADLINE, app.clone().oneshot(req))
+        .await
+        .expect("answered in time")
+        .expect("infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+impl Ui {
+    async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, String) {
+        send_to(&self.app, req).await
+    }
+
+    /// GET that must answer 200 with a page.
+    async fn page(&self, uri: &str) -> String {
+        let (status, _, body) = self.send(get(uri)).await;
+        assert_eq!(status, StatusCode::OK, "GET {uri}: {}", excerpt(&body));
+        body
+    }
+
+    /// POST that must redirect; returns the location.
+    async fn post_ok(&self, uri: &str, fields: &[(&str, &str)]) -> String {
+        let (status, headers, body) = self.send(post(uri, fields)).await;
+        assert_eq!(
+            status,
+            StatusCode::SEE_OTHER,
+            "POST {uri}: {}",
+            excerpt(&body)
+        );
+        headers[header::LOCATION].to_str().unwrap().to_owned()
+    }
+
+    /// POST that must be refused with 422; returns the page.
+    async fn post_invalid(&self, uri: &str, fields: &[(&str, &str)]) -> String {
+        let (status, _, body) = self.send(post(uri, fields)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "POST {uri}: {}",
+            excerpt(&body)
+        );
+        body
+    }
+
+    fn snap(&self) -> Arc<Snapshot> {
+        self.doc.state().snapshot.clone()
+    }
+
+    /// Every page of the UI, with the sample's ids.
+    fn pages(&self) -> Vec<String> {
+        let i = &self.ids;
+        let day = self.today;
+        vec![
+            "/".to_owned(),
+            "/roster".to_owned(),
+            "/roster?archived=1".to_owned(),
+            "/roster/groups/new".to_owned(),
+            format!("/roster/groups/{}", i.caucus),
+            format!("/roster/groups/{}", i.health),
+            "/roster/members/new".to_owned(),
+            format!("/roster/members/{}", i.bea),
+            format!("/roster/reviews/{}", i.review),
+            format!("/roster/reviews/{}", i.open_review),
+            "/schedule".to_owned(),
+            format!("/schedule?day={day}&view=list"),
+            format!("/schedule?day={}&view=grid", day.tomorrow().unwrap()),
+            "/schedule/meetings/new".to_owned(),
+            format!("/schedule/meetings/{}", i.first),
+            "/schedule/rooms/new".to_owned(),
+            format!("/schedule/rooms/{}", i.room_c),
+            "/liaison".to_owned(),
+            "/liaison?body=es".to_owned(),
+            "/liaison/notes/new".to_owned(),
+            format!("/liaison/notes/{}", i.note),
+            "/liaison/bodies/new".to_owned(),
+            "/liaison/bodies/es".to_owned(),
+            "/liaison/report".to_owned(),
+            format!("/liaison/report?from={day}&to={day}"),
+            "/conflicts".to_owned(),
+            format!("/history/meeting/{}", i.first),
+            "/peers".to_owned(),
+        ]
+    }
+}
+
+fn excerpt(body: &str) -> String {
+    body.chars().take(600).collect()
+}
+
+/// The element with `id` and the markup after it, for "next to the field" checks.
+#[track_caller]
+fn around<'a>(html: &'a str, id: &str) -> &'a str {
+    let needle = format!("id=\"{id}\"");
+    let at = html
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no element #{id} in the page: {}", excerpt(html)));
+    let end = (at + 2500).min(html.len());
+    let end = (end..html.len())
+        .find(|&i| html.is_char_boundary(i))
+        .unwrap_or(html.len());
+    &html[at..end]
+}
+
+/// Checks that a field shows an error and keeps its typed value.
+#[track_caller]
+fn assert_field_error(html: &str, field_id: &str, kept: Option<&str>) {
+    assert!(
+        html.contains(&format!("<p class=\"error\" id=\"{field_id}-error\">")),
+        "no error beside #{field_id}: {}",
+        excerpt(html)
+    );
+    let field = around(html, field_id);
+    assert!(field.contains("aria-invalid=\"true\""), "{field}");
+    assert!(
+        field.contains(&format!("aria-describedby=\"{field_id}-error\""))
+            || field.contains(&format!(" {field_id}-error\"")),
+        "{field}"
+    );
+    if let Some(v) = kept {
+        assert!(
+            field.contains(v),
+            "the typed value {v:?} was not kept: {field}"
+        );
+    }
+    assert!(html.contains("id=\"error-summary\""), "no error summary");
+}
+
+/// What every page must be: HTML in the language asked for, no untranslated id, nothing
+/// inline that the Content-Security-Policy would block.
+#[track_caller]
+fn assert_clean_page(uri: &str, html: &str, lang: Lang) {
+    assert!(html.starts_with("<!DOCTYPE html>"), "{uri}");
+    assert!(
+        html.contains(&format!(
+            "<html lang=\"{}\" dir=\"{}\">",
+            lang.code(),
+            lang.dir()
+        )),
+        "{uri} in {lang:?}: {}",
+        excerpt(html)
+    );
+    assert!(
+        !html.contains('⟦'),
+        "{uri} in {lang:?} has a message id missing from every catalogue: {}",
+        {
+            let at = html.find('⟦').unwrap();
+            &html[at..(at + 60).min(html.len())]
+        }
+    );
+    assert!(!html.contains(" style="), "{uri} has an inline style");
+    for (i, _) in html.match_indices("<script") {
+        let tag = &html[i..html[i..].find('>').map_or(html.len(), |e| i + e)];
+        assert!(tag.contains(" src="), "{uri} has an inline script: {tag}");
+    }
+    let lower = html.to_ascii_lowercase();
+    for handler in [
+        " onclick=",
+        " onload=",
+        " onchange=",
+        " onsubmit=",
+        " oninput=",
+        "javascript:",
+    ] {
+        assert!(
+            !lower.contains(handler),
+            "{uri} has an inline handler {handler}"
+        );
+    }
+    assert!(
+        html.contains("<main id=\"main\""),
+        "{uri} has no main landmark"
+    );
+    assert!(html.contains("class=\"skip\""), "{uri} has no skip link");
+    assert_eq!(
+        html.matches("<h1").count(),
+        1,
+        "{uri} must have exactly one h1"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_renders_in_every_language() {
+    let ui = ui().await;
+    for lang in Lang::ALL {
+        for uri in ui.pages() {
+            let (status, headers, html) = ui.send(get_in(&uri, lang)).await;
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "GET {uri} in {lang:?}: {}",
+                excerpt(&html)
+            );
+            assert!(
+                headers[header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/html"),
+                "{uri}"
+            );
+            assert!(
+                headers[header::CONTENT_SECURITY_POLICY]
+                    .to_str()
+                    .unwrap()
+                    .contains("script-src 'self'")
+            );
+            assert_clean_page(&uri, &html, lang);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_and_forms_need_the_session() {
+    let ui = ui().await;
+    for uri in ui.pages() {
+        let req = Request::builder()
+            .uri(&uri)
+            .header(header::HOST, HOST)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, html) = ui.send(req).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "GET {uri} without the session"
+        );
+        assert!(
+            html.contains("bureau status"),
+            "{uri}: the login page says how to log in"
+        );
+    }
+    let before = ui.doc.state().version;
+    for uri in [
+        "/schedule/meetings",
+        "/roster/groups",
+        "/liaison/notes",
+        "/conflicts/resolve",
+        "/lang",
+    ] {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("title=x&name=x"))
+            .unwrap();
+        let (status, _, _) = ui.send(req).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "POST {uri} without the session"
+        );
+    }
+    // A form posted from another site is refused before it is read.
+    let mut req = post(
+        "/roster/groups",
+        &[
+            ("name", "Foreign"),
+            ("kind", "caucus"),
+            ("status", "active"),
+        ],
+    );
+    req.headers_mut()
+        .insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+    let (status, _, _) = ui.send(req).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(ui.doc.state().version, before, "nothing was written");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_show_the_sample_with_its_findings() {
+    let ui = ui().await;
+    let i = &ui.ids;
+    let overview = ui.page("/").await;
+    assert!(overview.contains("Caucus strategy"), "today's meetings");
+    assert!(
+        overview.contains("Room C is booked twice"),
+        "{}",
+        around(&overview, "findings")
+    );
+    let meeting = ui.page(&format!("/schedule/meetings/{}", i.first)).await;
+    let beside = around(&meeting, "meeting-findings");
+    assert!(beside.contains("booked twice"), "{beside}");
+    assert!(
+        beside.contains("Arabic"),
+        "the missing booth is named: {beside}"
+    );
+    let list = ui
+        .page(&format!("/schedule?day={}&view=list", ui.today))
+        .await;
+    let article = around(&list, &format!("m-{}", i.second));
+    assert!(
+        article.contains("booked twice"),
+        "findings beside the meeting: {article}"
+    );
+    let grid = ui.page(&format!("/schedule?day={}", ui.today)).await;
+    assert!(
+        grid.contains("<th scope=\"col\""),
+        "the timetable has column headers"
+    );
+    assert!(
+        grid.contains("Room C") && grid.contains("Room B"),
+        "rooms are columns"
+    );
+    let roster = ui.page("/roster").await;
+    assert!(roster.contains("Health Working Group") && roster.contains("Cem Focal"));
+    let review = ui.page(&format!("/roster/reviews/{}", i.open_review)).await;
+    let quiet = around(&review, "quiet-h");
+    assert!(quiet.contains("Health Working Group"), "{quiet}");
+    let note = ui.page(&format!("/liaison/notes/{}", i.note)).await;
+    assert!(note.contains("Send the list") && note.contains("Line one\nLine two"));
+    let report = ui.page("/liaison/report").await;
+    assert!(report.contains("Badges for observers") && report.contains("Caucus strategy"));
+    assert!(report.contains("data-print"), "the print button");
+    let fr = ui.send(get_in("/schedule", Lang::Fr)).await.2;
+    assert!(
+        fr.contains("Calendrier") && fr.contains("Room C est réservée deux fois"),
+        "{}",
+        excerpt(&fr)
+    );
+    let history = ui.page(&format!("/history/meeting/{}", i.first)).await;
+    assert!(history.contains("Ada Founder") && history.contains("Created"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn meeting_form_creates_and_refuses_with_errors_beside_the_fields() {
+    let ui = ui().await;
+    let i = &ui.ids;
+    let day = ui.today.to_string();
+    let base = [
+        ("title", "Youth side event"),
+        ("kind", "family"),
+        ("status", "proposed"),
+        ("date", day.as_str()),
+        ("start", "11:15"),
+        ("end", "12:00"),
+        ("room_id", i.room_c.as_str()),
+        ("organiser", ""),
+        ("languages", "en"),
+        ("languages", "fr"),
+        ("members", i.cem.as_str()),
+        ("agenda", "1. Plan\r\n2. Rooms"),
+    ];
+    let location = ui.post_ok("/schedule/meetings", &base).await;
+    assert!(
+        location.starts_with("/schedule/meetings/") && location.ends_with("?done=created"),
+        "{location}"
+    );
+    let id = location
+        .trim_start_matches("/schedule/meetings/")
+        .trim_end_matches("?done=created");
+    let m = ui.snap().meetings[id].clone();
+    assert_eq!(m.title, "Youth side event");
+    assert_eq!(
+        m.agenda, "1. Plan\n2. Rooms",
+        "CRLF from the browser is stored as LF"
+    );
+    assert_eq!(m.languages, ["en", "fr"]);
+    let page = ui.page(&location).await;
+    assert!(page.contains("Created."), "the notice after the redirect");
+    assert!(
+        around(&page, "meeting-findings").contains("booked twice"),
+        "the clash shows beside it"
+    );
+
+    // The end before the start: refused, the error beside "end", everything typed kept.
+    let mut bad = base.to_vec();
+    bad[0] = ("title", "Typed title stays");
+    bad[5] = ("end", "10:00");
+    let html = ui.post_invalid("/schedule/meetings", &bad).await;
+    assert_field_error(&html, "f-end", Some("value=\"10:00\""));
+    assert!(html.contains("value=\"Typed title stays\""));
+    assert!(
+        html.contains("1. Plan\r\n2. Rooms") || html.contains("1. Plan\n2. Rooms"),
+        "the agenda is kept"
+    );
+    assert!(html.contains("must end after it starts"));
+    // Missing title and an unreadable time.
+    let mut bad = base.to_vec();
+    bad[0] = ("title", "   ");
+    let html = ui.post_invalid("/schedule/meetings", &bad).await;
+    assert_field_error(&html, "f-title", None);
+    let mut bad = base.to_vec();
+    bad[4] = ("start", "nine");
+    let html = ui.post_invalid("/schedule/meetings", &bad).await;
+    assert_field_error(&html, "f-start", Some("value=\"nine\""));
+    let mut bad = base.to_vec();
+    bad[3] = ("date", "");
+    let html = ui.post_invalid("/schedule/meetings", &bad).await;
+    assert_field_error(&html, "f-date", None);
+    let mut bad = base.to_vec();
+    bad.push(("languages_other", "Klingon"));
+    let html = ui.post_invalid("/schedule/meetings", &bad).await;
+    assert!(
+        html.contains("id=\"f-languages-error\""),
+        "{}",
+        excerpt(&html)
+    );
+    // In French, the message is French.
+    let mut req = post("/schedule/meetings", &{
+        let mut b = base.to_vec();
+        b[5] = ("end", "10:00");
+        b
+    });
+    req.headers_mut().insert(
+        header::COOKIE,
+        format!("{}; bureau_lang=fr", session()).parse().unwrap(),
+    );
+    let (status, _, html) = ui.send(req).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("La réunion doit se terminer après son début."),
+        "{}",
+        excerpt(&html)
+    );
+
+    // Update: a changed title is saved; nothing else is written.
+    let mut edit = base.to_vec();
+    edit[0] = ("title", "Youth side event, moved");
+    let loc = ui.post_ok(&format!("/schedule/meetings/{id}"), &edit).await;
+    assert_eq!(loc, format!("/schedule/meetings/{id}?done=saved"));
+    assert_eq!(ui.snap().meetings[id].title, "Youth side event, moved");
+    edit[5] = ("end", "09:00");
+    let html = ui
+        .post_invalid(&format!("/schedule/meetings/{id}"), &edit)
+        .await;
+    assert_field_error(&html, "f-end", Some("value=\"09:00\""));
+    assert!(html.contains("value=\"Youth side event, moved\""));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn room_group_member_and_body_forms() {
+    let ui = ui().await;
+    // Rooms.
+    let loc = ui
+        .post_ok(
+            "/schedule/rooms",
+            &[
+                ("name", "Room F"),
+                ("capacity", "25"),
+                ("booths", "en"),
+                ("booths_other", "pt"),
+                ("equipment", "screen, microphones"),
+            ],
+        )
+        .await;
+    let id = loc
+        .trim_start_matches("/schedule/rooms/")
+        .trim_end_matches("?done=created");
+    let room = ui.snap().rooms[id].clone();
+    assert_eq!(
+        (room.capacity, room.booths.clone()),
+        (25, vec!["en".to_owned(), "pt".to_owned()])
+    );
+    assert_eq!(room.equipment, ["microphones", "screen"]);
+    let html = ui
+        .post_invalid(
+            "/schedule/rooms",
+            &[("name", "Room G"), ("capacity", "lots")],
+        )
+        .await;
+    assert_field_error(&html, "f-capacity", Some("value=\"lots\""));
+    assert!(html.contains("value=\"Room G\""));
+    let html = ui
+        .post_invalid(
+            &format!("/schedule/rooms/{id}"),
+            &[("name", ""), ("capacity", "25")],
+        )
+        .await;
+    assert_field_error(&html, "f-name", None);
+    ui.post_ok(
+        &format!("/schedule/rooms/{id}"),
+        &[("name", "Room F2"), ("capacity", "30")],
+    )
+    .await;
+    assert_eq!(ui.snap().rooms[id].name, "Room F2");
+
+    // Groups.
+    let cem = ui.ids.cem.clone();
+    let loc = ui
+        .post_ok(
+            "/roster/groups",
+            &[
+                ("name", "Youth family"),
+                ("kind", "family"),
+                ("status", "active"),
+                ("focal_points", cem.as_str()),
+            ],
+        )
+        .await;
+    let gid = loc
+        .trim_start_matches("/roster/groups/")
+        .trim_end_matches("?done=created")
+        .to_owned();
+    assert_eq!(
+        ui.snap().groups[&gid].focal_points,
+        std::slice::from_ref(&cem)
+    );
+    let html = ui
+        .post_invalid(
+            "/roster/groups",
+            &[
+                ("name", ""),
+                ("kind", "family"),
+                ("status", "active"),
+                ("focal_points", cem.as_str()),
+            ],
+        )
+        .await;
+    assert_field_error(&html, "f-name", None);
+    assert!(
+        html.contains("checked"),
+        "the ticked focal point stays ticked"
+    );
+    let html = ui
+        .post_invalid(
+            "/roster/groups",
+            &[("name", "X"), ("kind", "tribe"), ("status", "active")],
+        )
+        .await;
+    assert_field_error(&html, "f-kind", None);
+    ui.post_ok(
+        &format!("/roster/groups/{gid}"),
+        &[
+            ("name", "Youth family"),
+            ("kind", "family"),
+            ("status", "inactive"),
+        ],
+    )
+    .await;
+    let g = ui.snap().groups[&gid].clone();
+    assert_eq!(g.status, GroupStatus::Inactive);
+    assert!(g.focal_points.is_empty());
+
+    // Members.
+    let html = ui
+        .post_invalid(
+            "/roster/members",
+            &[("name", "Dee"), ("email", "not-an-address")],
+        )
+        .await;
+    assert_field_error(&html, "f-email", Some("value=\"not-an-address\""));
+    assert!(html.contains("value=\"Dee\""));
+    let loc = ui
+        .post_ok(
+            "/roster/members",
+            &[
+                ("name", "Dee"),
+                ("email", "dee@example.org"),
+                ("languages", "ar"),
+            ],
+        )
+        .await;
+    let mid = loc
+        .trim_start_matches("/roster/members/")
+        .trim_end_matches("?done=created")
+        .to_owned();
+    assert_eq!(ui.snap().members[&mid].languages, ["ar"]);
+    let html = ui
+        .post_invalid(&format!("/roster/members/{mid}"), &[("name", "")])
+        .await;
+    assert_field_error(&html, "f-name", None);
+
+    // Bodies.
+    let html = ui
+        .post_invalid(
+            "/liaison/bodies",
+            &[("name", ""), ("description", "Typed description")],
+        )
+        .await;
+    assert_field_error(&html, "f-name", None);
+    assert!(html.contains("value=\"Typed description\""));
+    let loc = ui
+        .post_ok(
+            "/liaison/bodies",
+            &[("name", "UNESCO liaison"), ("description", "")],
+        )
+        .await;
+    assert!(loc.starts_with("/liaison?body="), "{loc}");
+    ui.post_ok(
+        "/liaison/bodies/es",
+        &[("name", "Executive Secretariat (ES)"), ("description", "")],
+    )
+    .await;
+    assert_eq!(ui.snap().bodies["es"].name, "Executive Secretariat (ES)");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn notes_actions_archive_and_undo() {
+    let ui = ui().await;
+    let html = ui
+        .post_invalid(
+            "/liaison/notes",
+            &[
+                ("title", ""),
+                ("body_id", "igb"),
+                ("text", "Typed text survives"),
+                ("date", ""),
+            ],
+        )
+        .await;
+    assert_field_error(&html, "f-title", None);
+    assert!(html.contains("Typed text survives"));
+    let html = ui
+        .post_invalid(
+            "/liaison/notes",
+            &[("title", "Dated"), ("body_id", "igb"), ("date", "tomorrow")],
+        )
+        .await;
+    assert_field_error(&html, "f-date", Some("value=\"tomorrow\""));
+    let loc = ui
+        .post_ok(
+            "/liaison/notes",
+            &[
+                ("title", "Speaking slots"),
+                ("body_id", "igb"),
+                ("text", "Two slots"),
+                ("date", ""),
+                ("content_implications", "on"),
+            ],
+        )
+        .await;
+    let nid = loc
+        .trim_start_matches("/liaison/notes/")
+        .trim_end_matches("?done=created")
+        .to_owned();
+    let n = ui.snap().notes[&nid].clone();
+    assert!(n.content_implications && !n.plenary_consulted);
+    // Ticking "plenary consulted" (and leaving the other ticked) updates only that flag.
+    ui.post_ok(
+        &format!("/liaison/notes/{nid}"),
+        &[
+            ("title", "Speaking slots"),
+            ("body_id", "igb"),
+            ("text", "Two slots"),
+            ("date", ""),
+            ("content_implications", "on"),
+            ("plenary_consulted", "on"),
+        ],
+    )
+    .await;
+    assert!(ui.snap().notes[&nid].plenary_consulted);
+
+    // Action items: refused without text (beside the action's own field), added, done, removed.
+    let html = ui
+        .post_invalid(
+            &format!("/liaison/notes/{nid}/actions"),
+            &[("text", ""), ("owner", ""), ("due", "")],
+        )
+        .await;
+    assert_field_error(&html, "a-text", None);
+    let html = ui
+        .post_invalid(
+            &format!("/liaison/notes/{nid}/actions"),
+            &[("text", "Ask"), ("owner", ""), ("due", "someday")],
+        )
+        .await;
+    assert_field_error(&html, "a-due", Some("value=\"someday\""));
+    assert!(html.contains("value=\"Ask\""));
+    ui.post_ok(
+        &format!("/liaison/notes/{nid}/actions"),
+        &[
+            ("text", "Ask the caucuses"),
+            ("owner", ui.ids.bea.as_str()),
+            ("due", ""),
+        ],
+    )
+    .await;
+    let action = ui.snap().notes[&nid].actions[0].clone();
+    assert_eq!(action.text, "Ask the caucuses");
+    ui.post_ok(
+        &format!("/liaison/notes/{nid}/actions/{}", action.id),
+        &[("op", "done")],
+    )
+    .await;
+    assert!(ui.snap().notes[&nid].actions[0].done);
+    ui.post_ok(
+        &format!("/liaison/notes/{nid}/actions/{}", action.id),
+        &[("op", "remove")],
+    )
+    .await;
+    assert!(ui.snap().notes[&nid].actions.is_empty());
+
+    // Archive shows an undo on the list; undo restores.
+    let loc = ui
+        .post_ok(&format!("/records/note/{nid}/archive"), &[])
+        .await;
+    assert_eq!(loc, format!("/liaison?done=archived&type=note&id={nid}"));
+    assert!(ui.snap().notes[&nid].stamp.archived);
+    let list = ui.page(&loc).await;
+    assert!(
+        list.contains("“Speaking slots” was archived."),
+        "{}",
+        excerpt(&list)
+    );
+    let undo = format!("action=\"/records/note/{nid}/restore\"");
+    assert!(list.contains(&undo), "an undo button");
+    let loc = ui
+        .post_ok(&format!("/records/note/{nid}/restore"), &[])
+        .await;
+    assert_eq!(loc, format!("/liaison/notes/{nid}?done=restored"));
+    assert!(!ui.snap().notes[&nid].stamp.archived);
+    let (status, _, _) = ui.send(post("/records/device/x/archive", &[])).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn composition_review_from_start_to_record() {
+    let ui = ui().await;
+    let html = ui
+        .post_invalid("/roster/reviews", &[("date", "soon")])
+        .await;
+    assert_field_error(&html, "f-date", Some("value=\"soon\""));
+    let loc = ui
+        .post_ok("/roster/reviews", &[("date", &ui.today.to_string())])
+        .await;
+    let rid = loc
+        .trim_start_matches("/roster/reviews/")
+        .trim_end_matches("?done=created")
+        .to_owned();
+    assert_eq!(ui.snap().reviews[&rid].status, ReviewStatus::Open);
+    let health = format!("d-{}", ui.ids.health);
+    // A draft keeps the decision and the review open.
+    ui.post_ok(
+        &format!("/roster/reviews/{rid}"),
+        &[
+            (health.as_str(), "inactive"),
+            ("notes", "Draft"),
+            ("action", "save"),
+        ],
+    )
+    .await;
+    let r = ui.snap().reviews[&rid].clone();
+    assert_eq!(
+        (r.status, r.decisions[&ui.ids.health]),
+        (ReviewStatus::Open, Decision::Inactive)
+    );
+    assert_eq!(ui.snap().groups[&ui.ids.health].status, GroupStatus::Active);
+    // Recording applies it.
+    let loc = ui
+        .post_ok(
+            &format!("/roster/reviews/{rid}"),
+            &[
+                (health.as_str(), "inactive"),
+                ("notes", "Draft"),
+                ("action", "record"),
+            ],
+        )
+        .await;
+    assert!(loc.ends_with("done=recorded"));
+    assert_eq!(ui.snap().reviews[&rid].status, ReviewStatus::Recorded);
+    assert_eq!(
+        ui.snap().groups[&ui.ids.health].status,
+        GroupStatus::Inactive
+    );
+    let page = ui.page(&loc).await;
+    assert!(page.contains("The review is recorded"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn language_switch_sets_a_cookie_and_goes_back() {
+    let ui = ui().await;
+    let (status, headers, _) = ui
+        .send(post(
+            "/lang",
+            &[("lang", "fr"), ("back", "/schedule?view=list")],
+        ))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/schedule?view=list");
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.starts_with("bureau_lang=fr;") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    // Never back to another site.
+    let (_, headers, _) = ui
+        .send(post(
+            "/lang",
+            &[("lang", "ar"), ("back", "//evil.example/")],
+        ))
+        .await;
+    assert_eq!(headers[header::LOCATION], "/");
+    // Accept-Language is the first guess when no cookie was set.
+    let req = Request::builder()
+        .uri("/roster")
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, session())
+        .header(header::ACCEPT_LANGUAGE, "de-CH, fr;q=0.8, en;q=0.5")
+        .body(Body::empty())
+        .unwrap();
+    let html = ui.send(req).await.2;
+    assert!(html.contains("<html lang=\"fr\" dir=\"ltr\">"));
+    let html = ui.send(get_in("/roster", Lang::Ar)).await.2;
+    assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(html.contains("التشكيلة"), "the Arabic catalogue is used");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn assets_are_embedded_with_types_and_cache_headers() {
+    let ui = ui().await;
+    let html = ui.page("/").await;
+    for (name, ty) in [
+        ("app.css", "text/css"),
+        ("live.js", "text/javascript"),
+        ("icon.svg", "image/svg+xml"),
+        ("print.css", "text/css"),
+    ] {
+        let url = super::assets::url(name);
+        assert!(
+            html.contains(&url.replace('&', "&amp;")),
+            "{name} is linked as {url}"
+        );
+        let req = Request::builder()
+            .uri(&url)
+            .header(header::HOST, HOST)
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, body) = ui.send(req).await;
+        assert_eq!(status, StatusCode::OK, "{url}");
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with(ty)
+        );
+        assert!(
+            headers[header::CACHE_CONTROL]
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
+        assert!(!body.is_empty());
+        let etag = headers[header::ETAG].clone();
+        let req = Request::builder()
+            .uri(format!("/assets/{name}"))
+            .header(header::HOST, HOST)
+            .header(header::IF_NONE_MATCH, etag)
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, _) = ui.send(req).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED);
+        assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    }
+    let req = Request::builder()
+        .uri("/assets/nope.js")
+        .header(header::HOST, HOST)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(ui.send(req).await.0, StatusCode::NOT_FOUND);
+}
+
+async fn sync_directly(x: (&DocHandle, &str), y: (&DocHandle, &str)) {
+    use bureau_model::automerge::sync::Message;
+    for _ in 0..100 {
+        let mut quiet = true;
+        for ((from, from_id), (to, to_id)) in [(x, y), (y, x)] {
+            if let Some(bytes) = from.sync_generate(to_id).await.expect("generate") {
+                to.sync_receive(from_id, Message::decode(&bytes).expect("decode"))
+                    .await
+                    .expect("receive");
+                quiet = false;
+            }
+        }
+        if quiet {
+            return;
+        }
+    }
+    panic!("the two actors never stopped sending");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conflict_is_listed_with_its_authors_and_resolved_by_picking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a"), 'A').await;
+    let (b, tb) = open(&tmp.path().join("b"), 'B').await;
+    init(&a).await;
+    let bea = edit(
+        &a,
+        Edit::Create(Fields::Member(MemberFields {
+            name: Some("Bea".to_owned()),
+            ..MemberFields::default()
+        })),
+    )
+    .await;
+    a.edit(Edit::AddDevice {
+        peer_id: peer('B'),
+        member_id: bea,
+        name: "Bea's laptop".to_owned(),
+        role: Role::Editor,
+    })
+    .await
+    .unwrap();
+    let room = edit(
+        &a,
+        Edit::Create(Fields::Room(RoomFields {
+            name: Some("Room X".to_owned()),
+            ..RoomFields::default()
+        })),
+    )
+    .await;
+    let (pa, pb) = (peer('A'), peer('B'));
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    let rename = |name: &str| Edit::Update {
+        id: room.clone(),
+        fields: Fields::Room(RoomFields {
+            name: Some(name.to_owned()),
+            ..RoomFields::default()
+        }),
+    };
+    a.edit(rename("Room by Ada")).await.unwrap();
+    b.edit(rename("Room by Bea")).await.unwrap();
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    assert_eq!(a.state().conflicts.len(), 1);
+
+    let cancel = CancellationToken::new();
+    let app = app_over(&a, &cancel);
+    let (status, _, html) = send_to(&app, get("/conflicts")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Room by Ada") && html.contains("Room by Bea"),
+        "{}",
+        excerpt(&html)
+    );
+    assert!(
+        html.contains("by Ada Founder") && html.contains("by Bea"),
+        "authors are named"
+    );
+    let values = &a.state().conflicts[0].values;
+    let pick = values
+        .iter()
+        .position(|v| v.value.as_str() == Some("Room by Bea"))
+        .unwrap()
+        .to_string();
+    let (status, headers, _) = send_to(
+        &app,
+        post(
+            "/conflicts/resolve",
+            &[
+                ("type", "room"),
+                ("id", room.as_str()),
+                ("field", "name"),
+                ("choice", pick.as_str()),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/conflicts?done=resolved");
+    assert!(a.state().conflicts.is_empty());
+    assert_eq!(a.state().snapshot.rooms[&room].name, "Room by Bea");
+    // Resolving again finds nothing to resolve.
+    let (_, headers, _) = send_to(
+        &app,
+        post(
+            "/conflicts/resolve",
+            &[
+                ("type", "room"),
+                ("id", room.as_str()),
+                ("field", "name"),
+                ("choice", "0"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(headers[header::LOCATION], "/conflicts?done=already");
+    drop(app);
+    drop(a);
+    drop(b);
+    let _ = (ta, tb);
+}
+
+#[test]
+fn catalogues_parse_and_french_is_complete() {
+    for lang in Lang::ALL {
+        assert_eq!(
+            parse_errors(lang),
+            Vec::<String>::new(),
+            "{lang:?} catalogue has syntax errors"
+        );
+        let ids = message_ids(lang);
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(
+            sorted.len(),
+            ids.len(),
+            "{lang:?} catalogue defines an id twice"
+        );
+    }
+    let en: std::collections::BTreeSet<String> = message_ids(Lang::En).into_iter().collect();
+    let fr: std::collections::BTreeSet<String> = message_ids(Lang::Fr).into_iter().collect();
+    let ar: std::collections::BTreeSet<String> = message_ids(Lang::Ar).into_iter().collect();
+    assert_eq!(
+        en.difference(&fr).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "missing in French"
+    );
+    assert_eq!(
+        fr.difference(&en).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "French only"
+    );
+    assert_eq!(
+        ar.difference(&en).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "Arabic only"
+    );
+}
+
+#[test]
+fn every_generated_message_id_exists() {
+    let tr = Tr(Lang::En);
+    let mut ids: Vec<String> = Vec::new();
+    for k in MeetingKind::ALL {
+        ids.push(format!("meeting-kind-{}", k.as_str()));
+    }
+    for s in MeetingStatus::ALL {
+        ids.push(format!("meeting-status-{}", s.as_str()));
+    }
+    for k in GroupKind::ALL {
+        ids.push(format!("group-kind-{}", k.as_str()));
+        ids.push(format!("group-kind-plural-{}", k.as_str()));
+    }
+    for s in GroupStatus::ALL {
+        ids.push(format!("group-status-{}", s.as_str()));
+    }
+    for s in StatusEvent::ALL {
+        ids.push(format!("status-event-{}", s.as_str()));
+    }
+    for d in Decision::ALL {
+        ids.push(format!("decision-{}", d.as_str()));
+    }
+    for r in Role::ALL {
+        ids.push(format!("role-{}", r.as_str()));
+    }
+    for t in RecordType::ALL {
+        ids.push(format!("type-{}", t.as_str()));
+    }
+    for k in [
+        FindingKind::RoomDoubleBooked,
+        FindingKind::MemberDoubleBooked,
+        FindingKind::InterpretationNotCovered,
+        FindingKind::ArchivedReference,
+        FindingKind::GroupWithoutFocalPoint,
+        FindingKind::ReviewOverdue,
+        FindingKind::GroupInactive,
+        FindingKind::PlenaryConsultationPending,
+        FindingKind::ActionOverdue,
+    ] {
+        ids.push(format!("kind-{}", super::findings::kind_name(k)));
+    }
+    for n in 1..=7 {
+        ids.push(format!("weekday-{n}"));
+        ids.push(format!("weekday-short-{n}"));
+    }
+    for n in 1..=12 {
+        ids.push(format!("month-{n}"));
+        ids.push(format!("month-short-{n}"));
+    }
+    for d in [
+        "created", "saved", "archived", "restored", "resolved", "already", "recorded", "paused",
+        "resumed", "dialled", "revoked",
+    ] {
+        ids.push(format!("done-{d}"));
+    }
+    for v in [
+        "create", "update", "archive", "restore", "resolve", "add", "revoke", "migrate",
+    ] {
+        ids.push(format!("history-verb-{v}"));
+    }
+    for id in ids {
+        assert!(tr.has(&id), "no message {id} in the English catalogue");
+    }
+    // Dates read naturally in each language.
+    let d = jiff::civil::date(2025, 11, 17);
+    assert_eq!(Tr(Lang::En).date_long(d), "Monday 17 November 2025");
+    assert_eq!(Tr(Lang::Fr).date_long(d), "lundi 17 novembre 2025");
+    assert_eq!(Tr(Lang::Ar).date_long(d), "الاثنين 17 نوفمبر 2025");
+    assert_eq!(Tr(Lang::Fr).date_short(d), "lun. 17 nov.");
+}
+
+/// A network that answers like the real one, for the peers page.
+#[derive(Debug)]
+struct FakeNet {
+    status: std::sync::Mutex<serde_json::Value>,
+    changed: tokio::sync::watch::Sender<()>,
+}
+
+impl crate::Network for FakeNet {
+    fn status(&self) -> serde_json::Value {
+        self.status.lock().unwrap().clone()
+    }
+
+    fn changed(&self) -> tokio::sync::watch::Receiver<()> {
+        self.changed.subscribe()
+    }
+
+    fn dial(&self, addr: String) -> crate::NetFuture<()> {
+        Box::pin(async move {
+            if addr.starts_with("/ip4/") {
+                Ok(())
+            } else {
+                Err(crate::NetFailure {
+                    field: Some("addr"),
+                    message: format!(
+                        "{addr:?} is not a peer address like /ip4/192.168.1.20/tcp/4001: bad"
+                    ),
+                })
+            }
+        })
+    }
+
+    fn set_paused(&self, paused: bool) -> crate::NetFuture<()> {
+        self.status.lock().unwrap()["paused"] = serde_json::json!(paused);
+        Box::pin(async { Ok(()) })
+    }
+
+    fn invite(&self, role: Role, _expires_in: Duration) -> crate::NetFuture<(String, i64)> {
+        Box::pin(async move {
+            Ok((
+                format!("bureau1-{}-0123456789abcdef", role.as_str()),
+                1_900_000_000,
+            ))
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn peers_page_and_its_forms_over_a_network() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, _thread) = open(&tmp.path().join("a"), 'A').await;
+    init(&doc).await;
+    let bea = edit(
+        &doc,
+        Edit::Create(Fields::Member(MemberFields {
+            name: Some("Bea".to_owned()),
+            ..MemberFields::default()
+        })),
+    )
+    .await;
+    doc.edit(Edit::AddDevice {
+        peer_id: peer('B'),
+        member_id: bea.clone(),
+        name: "Bea's laptop".to_owned(),
+        role: Role::Editor,
+    })
+    .await
+    .unwrap();
+    let net = Arc::new(FakeNet {
+        status: std::sync::Mutex::new(serde_json::json!({
+            "paused": false,
+            "listen": ["/ip4/127.0.0.1/tcp/4001"],
+            "peers": [{
+                "peer_id": peer('B'), "name": "Bea's laptop", "member_id": bea, "role": "editor",
+                "revoked": false, "connected": true, "in_sync": true,
+                "last_sync": "2026-11-16T09:00:00Z", "addr": "/ip4/127.0.0.1/tcp/4002", "source": "invite"
+            }]
+        })),
+        changed: tokio::sync::watch::channel(()).0,
+    });
+    let cancel = CancellationToken::new();
+    let app = router(AppState {
+        net: Some(net.clone()),
+        doc: doc.clone(),
+        config: Arc::new(WebConfig::loopback(TOKEN.to_owned(), 7878)),
+        cancel: cancel.clone(),
+    });
+    for lang in Lang::ALL {
+        let (status, _, html) = send_to(&app, get_in("/peers", lang)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_clean_page("/peers", &html, lang);
+    }
+    let (_, _, html) = send_to(&app, get("/peers")).await;
+    let table = around(&html, "peer-table");
+    assert!(
+        table.contains("Bea&#39;s laptop") || table.contains("Bea's laptop"),
+        "{table}"
+    );
+    assert!(
+        table.contains("In sync") && table.contains("Connected"),
+        "{table}"
+    );
+    assert!(html.contains("1 peer · in sync"), "the header's sync badge");
+    let overview = send_to(&app, get("/")).await.2;
+    assert!(around(&overview, "sync").contains("1 device connected, 1 in sync"));
+
+    // Dial: a bad address is refused beside the field, with what was typed.
+    let (status, _, html) = send_to(&app, post("/peers/dial", &[("addr", "not-an-address")])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_field_error(&html, "dial-addr", Some("value=\"not-an-address\""));
+    let (status, _, html) = send_to(&app, post("/peers/dial", &[("addr", "")])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_field_error(&html, "dial-addr", None);
+    let (status, headers, _) = send_to(
+        &app,
+        post("/peers/dial", &[("addr", "/ip4/10.0.0.2/tcp/4001")]),
+    )
+    .await;
+    assert_eq!(
+        (status, &headers[header::LOCATION]),
+        (
+            StatusCode::SEE_OTHER,
+            &"/peers?done=dialled".parse().unwrap()
+        )
+    );
+
+    // Pause and resume.
+    let (_, headers, _) = send_to(&app, post("/peers/pause", &[])).await;
+    assert_eq!(headers[header::LOCATION], "/peers?done=paused");
+    assert_eq!(crate::Network::status(&*net)["paused"], true);
+    let html = send_to(&app, get("/peers?done=paused")).await.2;
+    assert!(html.contains("action=\"/peers/resume\"") && html.contains("Sync paused"));
+    let (_, headers, _) = send_to(&app, post("/peers/resume", &[])).await;
+    assert_eq!(headers[header::LOCATION], "/peers?done=resumed");
+    assert_eq!(crate::Network::status(&*net)["paused"], false);
+
+    // Invite: the code and its QR code, shown once.
+    let (status, _, html) = send_to(
+        &app,
+        post("/peers/invite", &[("role", "observer"), ("hours", "24")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("bureau1-observer-0123456789abcdef"));
+    assert!(html.contains("<svg role=\"img\" aria-label=\"QR code of the invite\""));
+    assert_clean_page("/peers/invite", &html, Lang::En);
+    let (status, _, html) = send_to(
+        &app,
+        post("/peers/invite", &[("role", "boss"), ("hours", "5")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_field_error(&html, "inv-role", None);
+
+    // Revoke Bea's laptop.
+    let (_, headers, _) = send_to(
+        &app,
+        post(&format!("/peers/devices/{}/revoke", peer('B')), &[]),
+    )
+    .await;
+    assert_eq!(headers[header::LOCATION], "/peers?done=revoked");
+    assert!(doc.state().snapshot.devices[&peer('B')].revoked);
+}

@@ -1,0 +1,797 @@
+//! The web UI in a real browser: headless Chromium driven through Debian's `chromedriver`
+//! (WebDriver, with fantoccini), against the real `bureau` binary.
+//!
+//! What is checked: logging in through the token link; creating a meeting through the form
+//! and seeing the double booking it makes beside it; switching the language (and the layout
+//! turning right to left); a change made on a second node appearing on an open page without
+//! a reload, without moving the focus or touching what is being typed; resolving a conflict
+//! through the page; and no serious or critical accessibility violation (axe-core) on any
+//! page. Every page is also photographed at laptop and phone widths into
+//! `target/screenshots/`, so that anyone can look at them.
+//!
+//! `scripts/test` installs Chromium and its driver when they are missing. Without
+//! `chromedriver` these tests fail with that advice; `BUREAU_SKIP_BROWSER_TESTS=1` skips them.
+//! They run one at a time (a browser is heavy on a 2-core machine).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::TimeoutConfiguration;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::support::{Node, run_with_deadline};
+
+/// One browser test at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// How long a page, a live update or a sync may take on a busy CI machine.
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// The axe-core build vendored for these tests (MPL-2.0, licence header kept).
+const AXE: &str = include_str!("../vendor/axe.min.js");
+
+/// Laptop and phone viewports for the screenshots.
+const WIDTHS: [(&str, u32, u32); 2] = [("laptop", 1366, 900), ("phone", 390, 844)];
+
+/// Runs `body` with a fresh browser session, one test at a time; skips or fails when there is
+/// no chromedriver.
+fn with_browser<F, Fut>(name: &str, body: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let Some(driver) = Driver::start() else {
+        eprintln!("SKIPPED {name}: BUREAU_SKIP_BROWSER_TESTS=1");
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let browser = Browser::connect(&driver).await;
+        let client = browser.client.clone();
+        body(browser).await;
+        let _ = client.close().await;
+    });
+    drop(driver);
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+/// `chromedriver` on a free loopback port, killed on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Driver {
+    fn start() -> Option<Driver> {
+        if std::env::var("BUREAU_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
+            return None;
+        }
+        let Some(bin) = find_on_path("chromedriver") else {
+            panic!(
+                "chromedriver is not installed, so the browser tests cannot run. Run scripts/test, \
+                 which installs Debian's chromium and chromium-driver when they are missing \
+                 (or: apt-get install chromium chromium-driver). To skip these tests, set \
+                 BUREAU_SKIP_BROWSER_TESTS=1."
+            );
+        };
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = tempfile::tempdir().expect("a temp dir for chromedriver");
+        let log = dir.path().join("chromedriver.log");
+        let child = Command::new(bin)
+            .arg(format!("--port={port}"))
+            .arg(format!("--log-path={}", log.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting chromedriver");
+        Some(Driver {
+            child,
+            port,
+            log,
+            _dir: dir,
+        })
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let tail: String = log
+                .lines()
+                .rev()
+                .take(40)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n");
+            eprintln!("chromedriver log (end):\n{tail}");
+        }
+    }
+}
+
+/// A WebDriver session and where its screenshots go.
+struct Browser {
+    client: Client,
+    shots: PathBuf,
+    _profile: tempfile::TempDir,
+}
+
+/// `target/screenshots`, next to the binaries this test was built into.
+fn screenshot_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows its executable");
+    // target/<profile>/deps/it-HASH → target
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).expect("creating target/screenshots");
+    dir
+}
+
+impl Browser {
+    async fn connect(driver: &Driver) -> Browser {
+        let profile = tempfile::tempdir().expect("a browser profile directory");
+        let args = json!([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+            "--lang=en-GB",
+            "--window-size=1366,900",
+            format!("--user-data-dir={}", profile.path().display()),
+        ]);
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".to_owned(), json!("chrome"));
+        caps.insert("goog:chromeOptions".to_owned(), json!({ "args": args }));
+        let url = format!("http://127.0.0.1:{}", driver.port);
+        let until = Instant::now() + DEADLINE;
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if Instant::now() < until => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("no WebDriver session from chromedriver within {DEADLINE:?}: {e}"),
+            }
+        };
+        client
+            .update_timeouts(TimeoutConfiguration::new(
+                Some(Duration::from_secs(60)),
+                Some(Duration::from_secs(60)),
+                Some(Duration::ZERO),
+            ))
+            .await
+            .expect("setting timeouts");
+        Browser {
+            client,
+            shots: screenshot_dir(),
+            _profile: profile,
+        }
+    }
+
+    async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("opening {url}: {e}"));
+    }
+
+    async fn js(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("running {script:?}: {e}"))
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .text()
+            .await
+            .expect("element text")
+    }
+
+    /// Waits until `script` (an expression) is truthy; fails with `what` after the deadline.
+    async fn wait_until(&self, what: &str, script: &str) -> Duration {
+        let start = Instant::now();
+        loop {
+            let v = self.js(&format!("return !!({script});")).await;
+            if v == json!(true) {
+                return start.elapsed();
+            }
+            if start.elapsed() > DEADLINE {
+                let body = self
+                    .js("return document.body ? document.body.innerText : ''")
+                    .await;
+                panic!("{what}: not true after {DEADLINE:?}: {script}\npage text:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Runs axe-core on the page; returns the serious and critical violations (and prints
+    /// the others).
+    async fn axe(&self, label: &str) -> Vec<String> {
+        self.js(&format!("{AXE}\nreturn true;")).await;
+        let res = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                axe.run(document, {
+                    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+                    resultTypes: ['violations']
+                }).then(r => done(r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\s+/g, ' '))
+                })))).catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));"#,
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("axe on {label}: {e}"));
+        let mut bad = Vec::new();
+        for v in res.as_array().cloned().unwrap_or_default() {
+            let line = format!(
+                "{label}: {} ({}): {} {}",
+                v["id"].as_str().unwrap_or_default(),
+                v["impact"].as_str().unwrap_or_default(),
+                v["help"].as_str().unwrap_or_default(),
+                v["nodes"]
+            );
+            if matches!(v["impact"].as_str(), Some("serious" | "critical")) {
+                bad.push(line);
+            } else {
+                eprintln!("axe (not failing): {line}");
+            }
+        }
+        bad
+    }
+
+    /// Full-page screenshots at laptop and phone widths, as `NAME-laptop.png` and
+    /// `NAME-phone.png`.
+    async fn screenshots(&self, name: &str) {
+        for (tag, width, height) in WIDTHS {
+            self.client
+                .set_window_size(width, height)
+                .await
+                .expect("resizing the window");
+            let full = self
+                .js("return Math.ceil(document.documentElement.scrollHeight)")
+                .await
+                .as_u64()
+                .unwrap_or(u64::from(height));
+            let full = u32::try_from(full).unwrap_or(height).clamp(height, 7000);
+            self.client
+                .set_window_size(width, full)
+                .await
+                .expect("resizing the window to the page");
+            let inner = self.js("return window.innerWidth").await;
+            assert_eq!(inner, json!(width), "the {tag} viewport is {width} wide");
+            let png = self.client.screenshot().await.expect("a screenshot");
+            let path = self.shots.join(format!("{name}-{tag}.png"));
+            std::fs::write(&path, png)
+                .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+        }
+        self.client
+            .set_window_size(1366, 900)
+            .await
+            .expect("resizing the window back");
+    }
+}
+
+fn url(node: &Node, path: &str) -> String {
+    format!("http://{}{path}", node.host())
+}
+
+/// Logs in through the link the node prints, and checks the overview answers.
+async fn log_in(b: &Browser, node: &Node) {
+    b.goto(&url(node, &format!("/?token={}", node.token))).await;
+    let here = b.client.current_url().await.expect("current url");
+    assert_eq!(here.path(), "/", "the login link redirects to the overview");
+    assert!(
+        here.query().is_none(),
+        "the token leaves the address bar: {here}"
+    );
+    assert_eq!(b.text("h1").await, "Overview");
+    let cookies = b.js("return document.cookie").await;
+    assert!(
+        !cookies
+            .as_str()
+            .unwrap_or_default()
+            .contains("bureau_session"),
+        "the session cookie is HttpOnly: {cookies}"
+    );
+}
+
+/// Today's meetings of the demo bureau, `(id, title, room_id, date)`.
+fn demo_meetings(node: &Node) -> Vec<(String, String, String, String)> {
+    node.get("/api/meetings")
+        .expect(200)
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|m| {
+            let s = |k: &str| m[k].as_str().unwrap_or_default().to_owned();
+            (
+                s("id"),
+                s("title"),
+                s("room_id"),
+                s("start")[..10].to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn first_id(node: &Node, collection: &str) -> String {
+    node.get(&format!("/api/{collection}")).expect(200)[0]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned()
+}
+
+#[test]
+fn every_page_at_two_widths_with_no_serious_accessibility_violation() {
+    with_browser("pages", |b| async move {
+        let tmp = tempfile::tempdir().unwrap();
+        let node = Node::start(&tmp.path().join("a"), &["--demo"]);
+        log_in(&b, &node).await;
+        let meeting = demo_meetings(&node)
+            .into_iter()
+            .find(|m| m.1 == "Gender Caucus strategy session")
+            .expect("the demo meeting with a clash")
+            .0;
+        let day = node.get(&format!("/api/meetings/{meeting}")).expect(200)["start"]
+            .as_str()
+            .unwrap()[..10]
+            .to_owned();
+        let review = first_id(&node, "reviews");
+        let pages = vec![
+            ("overview", "/".to_owned()),
+            ("roster", "/roster".to_owned()),
+            (
+                "group",
+                format!("/roster/groups/{}", first_id(&node, "groups")),
+            ),
+            (
+                "member",
+                format!("/roster/members/{}", first_id(&node, "members")),
+            ),
+            ("review", format!("/roster/reviews/{review}")),
+            ("schedule-timetable", format!("/schedule?day={day}")),
+            ("schedule-list", format!("/schedule?day={day}&view=list")),
+            ("meeting", format!("/schedule/meetings/{meeting}")),
+            ("meeting-new", "/schedule/meetings/new".to_owned()),
+            (
+                "room",
+                format!("/schedule/rooms/{}", first_id(&node, "rooms")),
+            ),
+            ("liaison", "/liaison".to_owned()),
+            (
+                "note",
+                format!("/liaison/notes/{}", first_id(&node, "notes")),
+            ),
+            ("report", "/liaison/report".to_owned()),
+            ("conflicts", "/conflicts".to_owned()),
+            ("history", format!("/history/meeting/{meeting}")),
+            ("peers", "/peers".to_owned()),
+        ];
+        let mut violations = Vec::new();
+        for (name, path) in &pages {
+            b.goto(&url(&node, path)).await;
+            b.wait_until(name, "document.readyState === 'complete'")
+                .await;
+            violations.extend(b.axe(name).await);
+            b.screenshots(name).await;
+        }
+        // A form refused by the server: the errors, with the keyboard taken to them.
+        b.goto(&url(&node, "/schedule/meetings/new")).await;
+        b.client
+            .find(Locator::Css("form.record button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait_until(
+            "the error summary",
+            "document.getElementById('error-summary')",
+        )
+        .await;
+        b.wait_until(
+            "focus on the error summary",
+            "document.activeElement && document.activeElement.id === 'error-summary'",
+        )
+        .await;
+        assert!(b.text("#f-title-error").await.contains("Fill this in"));
+        violations.extend(b.axe("meeting-form-errors").await);
+        b.screenshots("meeting-form-errors").await;
+        assert!(
+            violations.is_empty(),
+            "serious or critical accessibility violations:\n{}",
+            violations.join("\n")
+        );
+    });
+}
+
+#[test]
+fn a_new_meeting_shows_its_double_booking_beside_it() {
+    with_browser("meeting form", |b| async move {
+        let tmp = tempfile::tempdir().unwrap();
+        let node = Node::start(&tmp.path().join("a"), &["--demo"]);
+        log_in(&b, &node).await;
+        let (_, other, room, day) = demo_meetings(&node)
+            .into_iter()
+            .find(|m| m.1 == "Bureau morning coordination")
+            .expect("a demo meeting at 08:30");
+        b.goto(&url(&node, &format!("/schedule/meetings/new?day={day}")))
+            .await;
+        let title = b.client.find(Locator::Id("f-title")).await.unwrap();
+        title.send_keys("Press briefing").await.unwrap();
+        // Date and time inputs take keys in the browser's locale; set them as a script would.
+        b.js(&format!(
+            "document.getElementById('f-date').value = '{day}';
+             document.getElementById('f-start').value = '09:00';
+             document.getElementById('f-end').value = '10:00'; return true;"
+        ))
+        .await;
+        b.client
+            .find(Locator::Id("f-room_id"))
+            .await
+            .unwrap()
+            .select_by_value(&room)
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("#f-languages input[value=en]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Id("f-agenda"))
+            .await
+            .unwrap()
+            .send_keys("1. Statement\n2. Questions")
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("form.record button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait_until(
+            "the meeting page after creating it",
+            "location.pathname.startsWith('/schedule/meetings/') && !location.pathname.endsWith('/new') && document.querySelector('h1').textContent === 'Press briefing'",
+        )
+        .await;
+        let beside = b.text("#meeting-findings").await;
+        assert!(
+            beside.contains("is booked twice") && beside.contains(&other),
+            "the double booking with {other:?} is shown beside the new meeting: {beside}"
+        );
+        assert!(b.text(".notice").await.contains("Created"));
+        b.screenshots("meeting-created").await;
+        // The API agrees.
+        let findings = node.get("/api/findings").expect(200);
+        assert!(
+            findings
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["kind"] == "room-double-booked"
+                    && f["message"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains("Press briefing")),
+            "{findings}"
+        );
+    });
+}
+
+#[test]
+fn switching_the_language_and_right_to_left() {
+    with_browser("language", |b| async move {
+        let tmp = tempfile::tempdir().unwrap();
+        let node = Node::start(&tmp.path().join("a"), &["--demo"]);
+        log_in(&b, &node).await;
+        b.goto(&url(&node, "/schedule?view=list")).await;
+        let choose = |lang: &'static str| {
+            let b = &b;
+            async move {
+                b.client
+                    .find(Locator::Id("lang-select"))
+                    .await
+                    .unwrap()
+                    .select_by_value(lang)
+                    .await
+                    .unwrap();
+                b.client
+                    .find(Locator::Css("form.lang button"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                b.wait_until(
+                    "the page in the chosen language",
+                    &format!("document.documentElement.lang === '{lang}'"),
+                )
+                .await;
+            }
+        };
+        choose("fr").await;
+        assert_eq!(b.text("h1").await, "Calendrier");
+        assert_eq!(
+            b.js("return location.pathname + location.search").await,
+            json!("/schedule?view=list"),
+            "the switcher comes back to the same page"
+        );
+        assert_eq!(
+            b.js("return document.documentElement.dir").await,
+            json!("ltr")
+        );
+        let nav = b.text("#nav").await;
+        assert!(
+            nav.contains("Composition") && nav.contains("Liaison"),
+            "{nav}"
+        );
+        b.screenshots("schedule-list-fr").await;
+        // The choice sticks across pages.
+        b.goto(&url(&node, "/roster")).await;
+        assert_eq!(b.text("h1").await, "Composition");
+        choose("ar").await;
+        assert_eq!(
+            b.js("return document.documentElement.dir").await,
+            json!("rtl")
+        );
+        assert_eq!(b.text("h1").await, "التشكيلة");
+        let mut violations = b.axe("roster-ar").await;
+        b.screenshots("roster-ar").await;
+        for (name, path) in [("overview-ar", "/"), ("schedule-ar", "/schedule")] {
+            b.goto(&url(&node, path)).await;
+            violations.extend(b.axe(name).await);
+            b.screenshots(name).await;
+        }
+        assert!(violations.is_empty(), "{}", violations.join("\n"));
+        choose("en").await;
+        assert_eq!(b.text("h1").await, "Schedule");
+    });
+}
+
+/// Starts a second node that joins `a`'s bureau with an invite and waits until both hold the
+/// same document.
+fn second_node(a: &Node, dir: &Path) -> Node {
+    let invite = a
+        .post("/api/invites", &json!({ "role": "editor" }))
+        .expect(201);
+    let code = invite["code"].as_str().expect("an invite code");
+    let mut join = crate::support::bureau_cmd(dir);
+    join.args(["join", code, "--name", "Bea Second"]);
+    let out = run_with_deadline(join, DEADLINE);
+    assert!(
+        out.status.success(),
+        "bureau join failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let b = Node::start(dir, &[]);
+    wait_for("the second node to receive the bureau", || {
+        b.status()["heads"] == a.status()["heads"]
+    });
+    b
+}
+
+fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let until = Instant::now() + DEADLINE;
+    while !cond() {
+        assert!(Instant::now() < until, "{what}: not within {DEADLINE:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_change_from_another_node_appears_live_and_a_conflict_is_resolved_on_the_page() {
+    with_browser("live and conflicts", |b| async move {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = Node::start(&tmp.path().join("a"), &["--demo"]);
+        let second = second_node(&a, &tmp.path().join("b"));
+        log_in(&b, &a).await;
+        let (meeting, _, _, _) = demo_meetings(&a)
+            .into_iter()
+            .find(|m| m.1 == "African Caucus")
+            .expect("a demo meeting");
+
+        // Someone is typing in the title of a meeting on node A...
+        b.goto(&url(&a, &format!("/schedule/meetings/{meeting}")))
+            .await;
+        b.js("window.__notReloaded = true; return true;").await;
+        let title = b.client.find(Locator::Id("f-title")).await.unwrap();
+        title.click().await.unwrap();
+        title.send_keys(" (draft)").await.unwrap();
+        // ...while another delegate renames it on node B.
+        second
+            .patch(
+                &format!("/api/meetings/{meeting}"),
+                &json!({ "title": "African Caucus: final session" }),
+            )
+            .expect(200);
+        let took = b
+            .wait_until(
+                "the change from node B on node A's open page",
+                "document.querySelector('#meeting-summary .saved-title').textContent === 'African Caucus: final session'",
+            )
+            .await;
+        eprintln!("the change from the other node appeared after {took:?}");
+        assert_eq!(
+            b.js("return window.__notReloaded === true").await,
+            json!(true),
+            "no reload"
+        );
+        assert_eq!(
+            b.js("return document.activeElement.id").await,
+            json!("f-title"),
+            "the focus stayed where the user was typing"
+        );
+        assert_eq!(
+            b.js("return document.getElementById('f-title').value")
+                .await,
+            json!("African Caucus (draft)"),
+            "what was being typed is untouched"
+        );
+        b.wait_until(
+            "the update announced in the polite status region",
+            "document.getElementById('announce').textContent.length > 0",
+        )
+        .await;
+
+        // The peers page shows the other device, connected.
+        b.goto(&url(&a, "/peers")).await;
+        b.wait_until(
+            "the second node listed as connected",
+            "document.querySelector('#peer-table').textContent.includes('Connected')",
+        )
+        .await;
+        let mut violations = b.axe("peers-connected").await;
+        b.screenshots("peers-connected").await;
+        // An invite: the code and its QR code.
+        b.client
+            .find(Locator::Css("form[action='/peers/invite'] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait_until("the invite code", "document.getElementById('invite-code')")
+            .await;
+        let code = b
+            .js("return document.getElementById('invite-code').value")
+            .await;
+        assert!(
+            code.as_str().is_some_and(|c| c.len() > 20),
+            "an invite code: {code}"
+        );
+        assert_eq!(
+            b.js("return !!document.querySelector('figure.qr svg[role=img]')")
+                .await,
+            json!(true)
+        );
+        violations.extend(b.axe("invite").await);
+        b.screenshots("invite").await;
+
+        // A conflict: both nodes offline, both rename the same room, back online.
+        let room = first_id(&a, "rooms");
+        for node in [&a, &second] {
+            node.post("/api/sync/pause", &json!({})).expect(200);
+        }
+        a.patch(
+            &format!("/api/rooms/{room}"),
+            &json!({ "name": "Room named on A" }),
+        )
+        .expect(200);
+        second
+            .patch(
+                &format!("/api/rooms/{room}"),
+                &json!({ "name": "Room named on B" }),
+            )
+            .expect(200);
+        b.goto(&url(&a, "/conflicts")).await;
+        b.js("window.__notReloaded = true; return true;").await;
+        for node in [&a, &second] {
+            node.post("/api/sync/resume", &json!({})).expect(200);
+        }
+        // The conflict arrives on the open page by itself.
+        b.wait_until(
+            "the conflict listed on the open page",
+            "document.querySelector('#conflict-list').textContent.includes('Room named on B')",
+        )
+        .await;
+        assert_eq!(
+            b.js("return window.__notReloaded === true").await,
+            json!(true)
+        );
+        violations.extend(b.axe("conflicts-open").await);
+        b.screenshots("conflicts-open").await;
+        // Pick B's value.
+        let radio = b
+            .js("const l = [...document.querySelectorAll('#conflict-list label')].find(l => l.textContent.includes('Room named on B')); return l.htmlFor;")
+            .await;
+        let radio = radio.as_str().expect("a label for B's value").to_owned();
+        b.client
+            .find(Locator::Id(&radio))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let form = b
+            .client
+            .find(Locator::Css(&format!(
+                "form:has(#{radio}) button[type=submit]"
+            )))
+            .await
+            .unwrap();
+        form.click().await.unwrap();
+        b.wait_until(
+            "the resolved notice",
+            "location.search.includes('done=resolved')",
+        )
+        .await;
+        assert!(b.text(".notice").await.contains("Conflict resolved"));
+        assert_eq!(a.get("/api/conflicts").expect(200), json!([]));
+        assert_eq!(
+            a.get(&format!("/api/rooms/{room}")).expect(200)["name"],
+            "Room named on B"
+        );
+        wait_for("the pick to reach node B", || {
+            second.get(&format!("/api/rooms/{room}")).expect(200)["name"] == "Room named on B"
+                && second.get("/api/conflicts").expect(200) == json!([])
+        });
+        assert!(violations.is_empty(), "{}", violations.join("\n"));
+    });
+}

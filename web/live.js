@@ -1,0 +1,124 @@
+// bureau: live updates for server-rendered pages. No framework, no build step.
+//
+// The page listens to /api/events. When the document changes (event `change`, with a version
+// this page has not shown yet) or the peers do (event `peers`), it fetches its own URL again
+// and replaces each live region (an element with `data-live` and an id) by the fresh one,
+// unless the region holds the keyboard focus or a form the user has started to edit: what
+// someone is typing, and where they are, are never disturbed. Such a region is refreshed once
+// the focus leaves it. A hidden tab closes its event stream (browsers allow few per host) and
+// reopens it when shown again. Updates are announced in the page's polite status region.
+(function () {
+  'use strict';
+
+  var source = null;
+  var timer = null;
+  var busy = false;
+  var again = false;
+  var stale = false;
+  var version = document.body ? document.body.getAttribute('data-version') : null;
+  var dirty = typeof WeakSet === 'function' ? new WeakSet() : null;
+
+  function markDirty(event) {
+    var form = event.target && event.target.form;
+    if (form && dirty) dirty.add(form);
+  }
+  document.addEventListener('input', markDirty, true);
+  document.addEventListener('change', markDirty, true);
+
+  // True when replacing `region` would disturb the user.
+  function inUse(region) {
+    var active = document.activeElement;
+    if (active && active !== document.body && region.contains(active)) return true;
+    if (!dirty) return false;
+    var forms = region.querySelectorAll('form');
+    for (var i = 0; i < forms.length; i++) if (dirty.has(forms[i])) return true;
+    var around = region.closest && region.closest('form');
+    return !!(around && dirty.has(around));
+  }
+
+  function announce() {
+    var status = document.getElementById('announce');
+    if (!status) return;
+    status.textContent = '';
+    // A change of content is what screen readers announce; clear, then set on the next frame.
+    window.setTimeout(function () {
+      status.textContent = status.getAttribute('data-updated') || '';
+    }, 50);
+  }
+
+  function refresh() {
+    if (busy) { again = true; return; }
+    busy = true;
+    fetch(window.location.href, { credentials: 'same-origin', cache: 'no-store' }).then(function (res) {
+      return res.ok && !res.redirected ? res.text() : null;
+    }).then(function (html) {
+      if (!html) return;
+      var fresh = new DOMParser().parseFromString(html, 'text/html');
+      var changed = 0;
+      stale = false;
+      var regions = document.querySelectorAll('[data-live]');
+      for (var i = 0; i < regions.length; i++) {
+        var old = regions[i];
+        var next = old.id && fresh.getElementById(old.id);
+        if (!next || next.innerHTML === old.innerHTML) continue;
+        if (inUse(old)) { stale = true; continue; }
+        old.replaceWith(document.importNode(next, true));
+        changed++;
+      }
+      if (fresh.body) version = fresh.body.getAttribute('data-version');
+      if (fresh.title) document.title = fresh.title;
+      if (changed) announce();
+    }).catch(function () {
+      // The node may be restarting; the next event brings the page up to date.
+    }).then(function () {
+      busy = false;
+      if (again) { again = false; schedule(); }
+    });
+  }
+
+  // Bursts of events (a peer's sync sends several) become one refetch.
+  function schedule() {
+    if (timer) window.clearTimeout(timer);
+    timer = window.setTimeout(function () { timer = null; refresh(); }, 150);
+  }
+
+  function onChange(event) {
+    var seen = null;
+    try { seen = String(JSON.parse(event.data).version); } catch (e) { seen = null; }
+    if (seen !== null && seen === version) return;
+    schedule();
+  }
+
+  function open() {
+    if (source || typeof EventSource !== 'function') return;
+    source = new EventSource('/api/events');
+    source.addEventListener('change', onChange);
+    source.addEventListener('peers', schedule);
+  }
+
+  function close() {
+    if (source) { source.close(); source = null; }
+  }
+
+  document.addEventListener('visibilitychange', function () {
+    if (document.hidden) close(); else open();
+  });
+  document.addEventListener('focusout', function () {
+    if (stale) schedule();
+  });
+  window.addEventListener('pagehide', close);
+  window.addEventListener('pageshow', function () { if (!document.hidden) open(); });
+
+  // Buttons that need script (print) stay hidden without it.
+  var printers = document.querySelectorAll('[data-print]');
+  for (var i = 0; i < printers.length; i++) {
+    printers[i].hidden = false;
+    printers[i].addEventListener('click', function () { window.print(); });
+  }
+
+  // After a refused form, take the keyboard to the list of errors.
+  var summary = document.getElementById('error-summary');
+  if (summary) summary.focus();
+
+  if (!document.hidden) open();
+})();
