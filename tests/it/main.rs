@@ -10,6 +10,7 @@ mod doc_export;
 mod full_disk;
 mod hostile;
 mod mdns;
+mod quic;
 mod readme;
 mod support;
 mod sync;

@@ -602,3 +602,113 @@ impl Rng {
         self.next_u64() % n.max(1)
     }
 }
+
+impl Node {
+    /// Starts `bureau --data-dir DIR serve --http 127.0.0.1:0 ARGS...` with nothing added (no
+    /// default `--listen` or `--no-mdns`): for restarts that must reuse the remembered listen
+    /// ports. Waits like [`Node::start`].
+    pub(crate) fn start_exact(dir: &Path, args: &[&str]) -> Node {
+        let log_dir = tempfile::tempdir().expect("a temp dir for the node's log");
+        let stdout = std::fs::File::create(log_dir.path().join("stdout")).expect("log file");
+        let stderr = std::fs::File::create(log_dir.path().join("stderr")).expect("log file");
+        let mut cmd = bureau_cmd(dir);
+        cmd.args(["serve", "--http", "127.0.0.1:0"])
+            .args(args)
+            .env("BUREAU_LOG", "info,hyper=warn")
+            .stdout(stdout)
+            .stderr(stderr);
+        let child = cmd.spawn().expect("spawning bureau serve");
+        let pid = child.id();
+        let mut node = Node {
+            child: Some(child),
+            dir: dir.to_path_buf(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            token: String::new(),
+            pid,
+            log_dir,
+        };
+        let until = Instant::now() + START_DEADLINE;
+        loop {
+            if let Some(status) = node.child_mut().try_wait().expect("polling the node") {
+                panic!(
+                    "bureau serve exited with {status} before answering; its log:\n{}",
+                    node.log()
+                );
+            }
+            if let Some((addr, token)) = node.runtime_of_this_process() {
+                node.addr = addr;
+                node.token = token;
+                let answer = node.try_request("GET", "/api/status", &node.default_headers(), b"");
+                if answer.is_ok_and(|res| res.status == 200) {
+                    return node;
+                }
+            }
+            assert!(
+                Instant::now() < until,
+                "bureau serve did not answer within {START_DEADLINE:?}; its log:\n{}",
+                node.log()
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// This node's peer id (from `/api/status`).
+    pub(crate) fn peer_id(&self) -> String {
+        let st = self.status();
+        st["peer_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no peer_id in the status: {st}"))
+            .to_owned()
+    }
+
+    /// A multiaddr other nodes can dial this one at: its first listen address with
+    /// `/p2p/<peer id>`.
+    pub(crate) fn p2p_addr(&self) -> String {
+        let st = self.status();
+        let listen = st["listen"][0]
+            .as_str()
+            .unwrap_or_else(|| panic!("the node listens nowhere: {st}"));
+        format!(
+            "{listen}/p2p/{}",
+            st["peer_id"].as_str().unwrap_or_default()
+        )
+    }
+
+    /// The last `max` bytes of the node's log (stdout and stderr), for failure messages.
+    pub(crate) fn log_tail(&self, max: usize) -> String {
+        let log = self.log();
+        let start = log.len().saturating_sub(max);
+        let start = (start..log.len())
+            .find(|&i| log.is_char_boundary(i))
+            .unwrap_or(log.len());
+        log[start..].to_owned()
+    }
+}
+
+/// Polls `cond` (every 50 ms) until it holds, and returns how long that took; fails the test
+/// with `what` and `diag()` if `deadline` passes first.
+pub(crate) fn wait_until(
+    what: &str,
+    deadline: Duration,
+    mut cond: impl FnMut() -> bool,
+    diag: impl FnOnce() -> String,
+) -> Duration {
+    let started = Instant::now();
+    loop {
+        if cond() {
+            return started.elapsed();
+        }
+        if started.elapsed() >= deadline {
+            panic!("{what}: not so after {deadline:?}\n{}", diag());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// `bureau --data-dir DIR join CODE --name NAME`, run to completion (the node must not be
+/// running on `dir`). The caller judges the exit status.
+pub(crate) fn join(dir: &Path, code: &str, name: &str) -> Output {
+    let mut cmd = bureau_cmd(dir);
+    cmd.args(["join", code, "--name", name]);
+    run_with_deadline(cmd, EXIT_DEADLINE)
+}

@@ -1,1 +1,968 @@
-//! (being written)
+//! Peer sync between real nodes on loopback: joining through invite codes, concurrent edits
+//! while paused and their convergence (conflicts, findings, resolution), a `kill -9` in the
+//! middle of sync, and membership (strangers, bad invites, revocation, observers).
+//!
+//! Every wait polls a condition with a deadline; a missed deadline prints every node's
+//! `/api/status` and the tail of its log.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+
+use crate::support::{Node, Rng, api_error, bureau_cmd, join, run_with_deadline, wait_until};
+
+/// How long nodes get to converge (debug build, busy 2-core machine).
+const CONVERGE: Duration = Duration::from_secs(30);
+/// How long a revoked device's connections may stay open on the members that know of it.
+const CUT_OFF: Duration = Duration::from_secs(5);
+/// How soon a restarted node must be reconnected to a peer that kept dialling it.
+const RECONNECT: Duration = Duration::from_secs(8);
+/// How long the absence of something that must never arrive is watched for.
+const WATCH_ABSENCE: Duration = Duration::from_secs(3);
+/// How long a CLI command may run.
+const CLI_DEADLINE: Duration = Duration::from_secs(60);
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/// A node with a label for messages.
+type Named<'a> = (&'a str, &'a Node);
+
+/// `GET path` as JSON, or `None` if the node does not answer 200 (polls and diagnostics must
+/// not panic while a node is busy or down).
+fn try_json(node: &Node, path: &str) -> Option<Value> {
+    let res = node
+        .try_request("GET", path, &node.default_headers(), b"")
+        .ok()?;
+    (res.status == 200).then(|| res.json())
+}
+
+fn try_status(node: &Node) -> Option<Value> {
+    try_json(node, "/api/status")
+}
+
+/// Every node's status and log tail.
+fn diag(nodes: &[Named<'_>]) -> String {
+    let mut out = String::new();
+    for (label, node) in nodes {
+        let status = try_status(node).map_or_else(
+            || "(no answer)".to_owned(),
+            |s| serde_json::to_string_pretty(&s).unwrap_or_default(),
+        );
+        let get = |path: &str| {
+            node.try_request("GET", path, &node.default_headers(), b"")
+                .map_or_else(|e| format!("({e})"), |r| r.text())
+        };
+        out.push_str(&format!(
+            "===== {label} ({}) status:\n{status}\n===== {label} conflicts: {}\n\
+             ===== {label} findings: {}\n===== {label} log tail:\n{}\n",
+            node.dir.display(),
+            get("/api/conflicts"),
+            get("/api/findings"),
+            node.log_tail(4000)
+        ));
+    }
+    out
+}
+
+fn sorted_heads(status: &Value) -> Vec<String> {
+    let mut heads: Vec<String> = status["heads"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    heads.sort();
+    heads
+}
+
+/// The entry for `peer_id` in a status's `peers`.
+fn peer_entry<'a>(status: &'a Value, peer_id: &str) -> Option<&'a Value> {
+    status["peers"]
+        .as_array()?
+        .iter()
+        .find(|p| p["peer_id"] == peer_id)
+}
+
+fn is_connected(status: &Value, peer_id: &str) -> bool {
+    peer_entry(status, peer_id).is_some_and(|p| p["connected"] == true)
+}
+
+/// Whether every node answers, holds the same bureau (not none) and has equal heads.
+fn same_heads(statuses: &[Value]) -> bool {
+    let first = &statuses[0];
+    first["bureau_id"].as_str().is_some_and(|b| !b.is_empty())
+        && statuses
+            .iter()
+            .all(|s| s["bureau_id"] == first["bureau_id"] && sorted_heads(s) == sorted_heads(first))
+}
+
+/// Whether `statuses` (one per node, in order) show every link `(i, j)` connected both ways,
+/// and every connected peer of every node in sync.
+fn links_in_sync(statuses: &[Value], links: &[(usize, usize)]) -> bool {
+    let ids: Vec<&str> = statuses
+        .iter()
+        .map(|s| s["peer_id"].as_str().unwrap_or_default())
+        .collect();
+    let linked = links
+        .iter()
+        .all(|&(i, j)| is_connected(&statuses[i], ids[j]) && is_connected(&statuses[j], ids[i]));
+    let all_in_sync = statuses.iter().all(|s| {
+        s["peers"].as_array().is_some_and(|peers| {
+            peers
+                .iter()
+                .filter(|p| p["connected"] == true)
+                .all(|p| p["in_sync"] == true)
+        })
+    });
+    linked && all_in_sync
+}
+
+/// Statuses of all nodes, or `None` if one does not answer.
+fn all_statuses(nodes: &[Named<'_>]) -> Option<Vec<Value>> {
+    nodes.iter().map(|(_, n)| try_status(n)).collect()
+}
+
+/// Waits until all nodes have equal heads, the links are up both ways, and every connected
+/// peer is in sync; `extra` must hold too. Returns how long it took.
+fn wait_converged(
+    what: &str,
+    nodes: &[Named<'_>],
+    links: &[(usize, usize)],
+    mut extra: impl FnMut() -> bool,
+) -> Duration {
+    wait_until(
+        what,
+        CONVERGE,
+        || {
+            all_statuses(nodes).is_some_and(|st| same_heads(&st) && links_in_sync(&st, links))
+                && extra()
+        },
+        || diag(nodes),
+    )
+}
+
+/// `bureau invite ARGS` against the running node; returns the code it prints.
+fn invite_cli(node: &Node, args: &[&str]) -> String {
+    let mut cmd = bureau_cmd(&node.dir);
+    cmd.arg("invite").args(args);
+    let out = run_with_deadline(cmd, CLI_DEADLINE);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "invite {args:?} failed with {}: {stderr}",
+        out.status
+    );
+    let code = stdout.trim().to_owned();
+    assert!(
+        code.starts_with("bureau1-") && !code.contains('\n'),
+        "invite printed something else than one code on stdout: {stdout:?}"
+    );
+    code
+}
+
+/// `POST /api/invites`; returns the code.
+fn invite_api(node: &Node, body: &Value) -> String {
+    let res = node.post("/api/invites", body).expect(201);
+    let code = res["code"].as_str().unwrap_or_default().to_owned();
+    assert!(code.starts_with("bureau1-"), "{res}");
+    assert!(
+        res["expires_at"].as_str().is_some_and(|e| !e.is_empty()),
+        "{res}"
+    );
+    code
+}
+
+fn join_ok(dir: &Path, code: &str, name: &str) {
+    let out = join(dir, code, name);
+    assert!(
+        out.status.success(),
+        "join as {name} failed with {}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Fails unless `join` exits non-zero with a message containing `want`.
+fn join_refused(dir: &Path, code: &str, name: &str, want: &str) {
+    let out = join(dir, code, name);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "join as {name} should fail ({want}) but succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        stderr.to_lowercase().contains(want),
+        "join as {name} failed ({}) without saying {want:?}: {stderr}",
+        out.status
+    );
+}
+
+/// Live members: id -> name.
+fn members(node: &Node) -> BTreeMap<String, String> {
+    node.get("/api/members")
+        .expect(200)
+        .as_array()
+        .expect("members is a list")
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap_or_default().to_owned(),
+                m["name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn member_names(node: &Node) -> BTreeSet<String> {
+    members(node).into_values().collect()
+}
+
+/// Members by id, or `None` if the node does not answer (while polling).
+fn try_members(node: &Node) -> Option<BTreeMap<String, String>> {
+    let list = try_json(node, "/api/members")?;
+    Some(
+        list.as_array()?
+            .iter()
+            .map(|m| {
+                (
+                    m["id"].as_str().unwrap_or_default().to_owned(),
+                    m["name"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+    )
+}
+
+fn names(list: &[&str]) -> BTreeSet<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn unix_now() -> i64 {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs();
+    i64::try_from(secs).expect("a sane clock")
+}
+
+const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// base64url without padding, written here rather than borrowed from the crate under test.
+fn b64url_decode(s: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        let v = B64URL
+            .iter()
+            .position(|&x| x == c)
+            .unwrap_or_else(|| panic!("{c:?} is not base64url"));
+        acc = (acc << 6) | u32::try_from(v).expect("under 64");
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xff).expect("a byte"));
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+fn b64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(B64URL[((acc >> bits) & 63) as usize] as char);
+        }
+        acc &= (1 << bits) - 1;
+    }
+    if bits > 0 {
+        out.push(B64URL[((acc << (6 - bits)) & 63) as usize] as char);
+    }
+    out
+}
+
+/// The JSON inside an invite code.
+fn decode_code(code: &str) -> Value {
+    let body = code
+        .strip_prefix("bureau1-")
+        .unwrap_or_else(|| panic!("not a code: {code}"));
+    serde_json::from_slice(&b64url_decode(body))
+        .unwrap_or_else(|e| panic!("the code's body is not JSON ({e}): {code}"))
+}
+
+fn encode_code(v: &Value) -> String {
+    format!(
+        "bureau1-{}",
+        b64url_encode(&serde_json::to_vec(v).expect("JSON"))
+    )
+}
+
+/// Starts a founder `A` and joins a second node `B` with an invite from `A`; returns both,
+/// synced.
+fn founder_and_joiner(root: &Path, founder: &str, joiner: &str) -> (Node, Node) {
+    let a = Node::start(&root.join("a"), &["--name", founder]);
+    let code = invite_cli(&a, &[]);
+    join_ok(&root.join("b"), &code, joiner);
+    let b = Node::start(&root.join("b"), &[]);
+    wait_converged(
+        "B received the bureau from A",
+        &[("A", &a), ("B", &b)],
+        &[(0, 1)],
+        || true,
+    );
+    (a, b)
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Three nodes: invites, concurrent edits while paused, conflicts, findings, resolution
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn three_nodes_join_by_invite_edit_while_paused_and_converge() {
+    let (mut rng, seed) = Rng::from_env_or_os("BUREAU_SYNC_SEED");
+    eprintln!("seed {seed} (replay with BUREAU_SYNC_SEED={seed})");
+    let tmp = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+
+    // A founds the bureau; B joins with A's invite; C joins with B's.
+    let (a, b) = founder_and_joiner(tmp.path(), "Alice", "Bob");
+    let code_c = invite_cli(&b, &["--role", "editor", "--expires", "10m"]);
+    join_ok(&tmp.path().join("c"), &code_c, "Carol");
+    let c = Node::start(&tmp.path().join("c"), &[]);
+    // Nothing tells A and C about each other (no mDNS here): C adds A by address, making a
+    // full mesh.
+    let res = c.post("/api/peers", &json!({"addr": a.p2p_addr()}));
+    res.expect(202);
+    let nodes = [("A", &a), ("B", &b), ("C", &c)];
+    let mesh = [(0, 1), (1, 2), (0, 2)];
+    let everyone = names(&["Alice", "Bob", "Carol"]);
+    let took = wait_converged("three nodes form a synced mesh", &nodes, &mesh, || {
+        [&a, &b, &c].iter().all(|n| {
+            try_members(n).is_some_and(|m| m.into_values().collect::<BTreeSet<_>>() == everyone)
+        })
+    });
+    eprintln!("mesh of three in sync {took:?} after C started");
+    // Each knows the others by name and role.
+    let sa = a.status();
+    for (label, node) in [("B", &b), ("C", &c)] {
+        let p = peer_entry(&sa, &node.peer_id())
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(p["role"], "editor", "A's view of {label}: {p}");
+        assert_eq!(p["revoked"], false, "A's view of {label}: {p}");
+        assert!(p["last_sync"].is_string(), "A's view of {label}: {p}");
+    }
+    let member_ids: BTreeSet<String> = [&a, &b, &c]
+        .iter()
+        .map(|n| {
+            n.status()["member_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        member_ids.len(),
+        3,
+        "three distinct members: {member_ids:?}"
+    );
+
+    // A room everyone knows.
+    let room = a
+        .post("/api/rooms", &json!({"name": "Room 1", "capacity": 40}))
+        .expect(201);
+    let room_id = room["id"].as_str().unwrap().to_owned();
+    wait_converged("the room reached everyone", &nodes, &mesh, || {
+        [&a, &b, &c]
+            .iter()
+            .all(|n| try_json(n, &format!("/api/rooms/{room_id}")).is_some())
+    });
+
+    // Airplane mode on all three: every connection is cut.
+    for (label, node) in nodes {
+        let res = node.post("/api/sync/pause", &json!({})).expect(200);
+        assert_eq!(res["paused"], true, "{label}: {res}");
+    }
+    wait_until(
+        "all three are paused with no connection",
+        CONVERGE,
+        || {
+            all_statuses(&nodes).is_some_and(|st| {
+                st.iter().all(|s| {
+                    s["paused"] == true
+                        && s["peers"]
+                            .as_array()
+                            .is_some_and(|p| p.iter().all(|p| p["connected"] == false))
+                })
+            })
+        },
+        || diag(&nodes),
+    );
+
+    // Concurrent edits: the same field of one record, and overlapping meetings in that room.
+    // Every pair of these overlaps (times in the bureau's zone, Africa/Tunis).
+    let slots = [("09:00", "10:00"), ("09:30", "10:30"), ("09:45", "11:00")];
+    let mut meeting_ids = BTreeSet::new();
+    for ((label, node), (start, end)) in nodes.iter().zip(slots) {
+        let renamed = node
+            .patch(
+                &format!("/api/rooms/{room_id}"),
+                &json!({"name": format!("Room 1 ({label})")}),
+            )
+            .expect(200);
+        assert_eq!(renamed["name"], format!("Room 1 ({label})"));
+        let m = node
+            .post(
+                "/api/meetings",
+                &json!({"title": format!("{label}'s meeting"),
+                        "start": format!("2025-11-17T{start}"),
+                        "end": format!("2025-11-17T{end}"), "room_id": room_id}),
+            )
+            .expect(201);
+        meeting_ids.insert(m["id"].as_str().unwrap().to_owned());
+    }
+    // Still apart: each node has only its own meeting and no conflict.
+    for (label, node) in nodes {
+        let meetings = node.get("/api/meetings").expect(200);
+        assert_eq!(
+            meetings.as_array().map(Vec::len),
+            Some(1),
+            "{label} saw another node's meeting while paused: {meetings}"
+        );
+        assert_eq!(node.get("/api/conflicts").expect(200), json!([]), "{label}");
+    }
+
+    for (label, node) in nodes {
+        let res = node.post("/api/sync/resume", &json!({})).expect(200);
+        assert_eq!(res["paused"], false, "{label}: {res}");
+    }
+    let values = names(&["Room 1 (A)", "Room 1 (B)", "Room 1 (C)"]);
+    let has_conflict_and_findings = |n: &Node| -> bool {
+        let (Some(c), Some(f)) = (try_json(n, "/api/conflicts"), try_json(n, "/api/findings"))
+        else {
+            return false;
+        };
+        let conflict_ok = c.as_array().is_some_and(|list| {
+            list.iter().any(|x| {
+                x["type"] == "room"
+                    && x["id"] == room_id.as_str()
+                    && x["field"] == "name"
+                    && x["values"].as_array().is_some_and(|vals| {
+                        let got: BTreeSet<String> = vals
+                            .iter()
+                            .filter_map(|v| v["value"].as_str().map(str::to_owned))
+                            .collect();
+                        let authors: BTreeSet<String> = vals
+                            .iter()
+                            .filter_map(|v| v["author"].as_str().map(str::to_owned))
+                            .collect();
+                        vals.len() == 3 && got == values && authors == member_ids
+                    })
+            })
+        });
+        let double_booked = f
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter(|x| {
+                        x["kind"] == "room-double-booked"
+                            && x["refs"].as_array().is_some_and(|refs| {
+                                refs.iter()
+                                    .any(|r| r["type"] == "room" && r["id"] == room_id.as_str())
+                            })
+                    })
+                    .count()
+            })
+            .unwrap_or(0);
+        // Three meetings overlapping pairwise: three double bookings.
+        conflict_ok && double_booked == 3
+    };
+    let took = wait_converged(
+        "after resuming, all three converge with the conflict and the double booking",
+        &nodes,
+        &mesh,
+        || [&a, &b, &c].iter().all(|n| has_conflict_and_findings(n)),
+    );
+    eprintln!("converged {took:?} after resuming");
+    // Replicas with equal heads agree on everything derived from the document.
+    let conflicts_a = a.get("/api/conflicts").expect(200);
+    let findings_a = a.get("/api/findings").expect(200);
+    for (label, node) in [("B", &b), ("C", &c)] {
+        assert_eq!(
+            node.get("/api/conflicts").expect(200),
+            conflicts_a,
+            "{label}"
+        );
+        assert_eq!(node.get("/api/findings").expect(200), findings_a, "{label}");
+        let ids: BTreeSet<String> = node
+            .get("/api/meetings")
+            .expect(200)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(ids, meeting_ids, "{label} has all three meetings");
+    }
+
+    // One node resolves; the resolution reaches the others.
+    let listed: Vec<String> = conflicts_a
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["type"] == "room" && x["field"] == "name")
+        .unwrap()["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["value"].as_str().unwrap().to_owned())
+        .collect();
+    let pick = listed[usize::try_from(rng.below(3)).unwrap()].clone();
+    let (resolver_label, resolver) = nodes[usize::try_from(rng.below(3)).unwrap()];
+    eprintln!("{resolver_label} resolves the room's name to {pick:?}");
+    let resolved = resolver
+        .post(
+            "/api/conflicts/resolve",
+            &json!({"type": "room", "id": room_id, "field": "name", "value": pick}),
+        )
+        .expect(200);
+    assert_eq!(resolved["name"], pick.as_str(), "{resolved}");
+    let took = wait_converged("the resolution reached everyone", &nodes, &mesh, || {
+        [&a, &b, &c].iter().all(|n| {
+            let room = try_json(n, &format!("/api/rooms/{room_id}"));
+            let conflicts = try_json(n, "/api/conflicts");
+            room.is_some_and(|r| r["name"] == pick.as_str())
+                && conflicts.is_some_and(|c| {
+                    c.as_array().is_some_and(|l| {
+                        !l.iter()
+                            .any(|x| x["id"] == room_id.as_str() && x["field"] == "name")
+                    })
+                })
+        })
+    });
+    eprintln!(
+        "resolution everywhere {took:?} later; test took {:?}",
+        started.elapsed()
+    );
+    // Live sessions do not hold up a clean shutdown.
+    for node in [a, b, c] {
+        node.stop();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. kill -9 in the middle of sync
+// ---------------------------------------------------------------------------------------------
+
+/// `editor` creates members in a loop; `victim` is killed with SIGKILL after a random number
+/// of them (once they are flowing to it), stays down for `downtime`, is restarted on its data
+/// directory with no `--listen` and no `--peer`, and must come back on the same ports,
+/// reconnect within [`RECONNECT`] of answering again, and end up with every acknowledged
+/// edit. Returns the restarted node.
+fn crash_during_sync(
+    label: &str,
+    editor: (&str, &Node),
+    victim: (&str, Node),
+    downtime: Duration,
+    rng: &mut Rng,
+) -> Node {
+    let (editor_label, editor) = editor;
+    let (victim_label, victim) = victim;
+    let victim_dir = victim.dir.clone();
+    let victim_id = victim.peer_id();
+    let editor_id = editor.peer_id();
+    let listen_before = victim.status()["listen"].clone();
+    let kill_after = 5 + usize::try_from(rng.below(40)).unwrap();
+    eprintln!("{label}: {victim_label} is killed after {kill_after} acknowledged edits");
+
+    let acked: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+    let count = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    /// Stops the writer when the test leaves the scope, failing or not (the scope waits for
+    /// the writer).
+    struct StopOnDrop<'a>(&'a AtomicBool);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+    let restarted = std::thread::scope(|s| {
+        let _stop_writer = StopOnDrop(&stop);
+        let writer = s.spawn(|| {
+            for i in 0..5000 {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let name = format!("{label} delegate {i}");
+                let res = editor.post("/api/members", &json!({"name": name}));
+                assert_eq!(res.status, 201, "edit {i} refused: {}", res.text());
+                let id = res.json()["id"].as_str().unwrap().to_owned();
+                acked.lock().unwrap().push((id, name));
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        // It is killed while syncing: the edits are reaching it.
+        wait_until(
+            "the victim received the first edits",
+            CONVERGE,
+            || {
+                let first = acked.lock().unwrap().first().cloned();
+                first.is_some_and(|(id, _)| {
+                    try_members(&victim).is_some_and(|m| m.contains_key(&id))
+                })
+            },
+            || diag(&[(editor_label, editor), (victim_label, &victim)]),
+        );
+        wait_until(
+            "the editor made its edits before the kill",
+            CONVERGE,
+            || count.load(Ordering::Relaxed) >= kill_after || writer.is_finished(),
+            || diag(&[(editor_label, editor), (victim_label, &victim)]),
+        );
+        victim.kill9();
+        // The scenario, not a wait for a condition: the node stays down this long while the
+        // other goes on editing (and dialling it).
+        std::thread::sleep(downtime);
+        let restarted = Node::start_exact(&victim_dir, &["--no-mdns"]);
+        // The ports it listened on are remembered, so the addresses others hold stay valid.
+        assert_eq!(
+            restarted.status()["listen"],
+            listen_before,
+            "{victim_label} came back on other ports"
+        );
+        let took = wait_until(
+            "the restarted node reconnected by itself (no --peer)",
+            RECONNECT,
+            || {
+                try_status(&restarted).is_some_and(|s| is_connected(&s, &editor_id))
+                    && try_status(editor).is_some_and(|s| is_connected(&s, &victim_id))
+            },
+            || diag(&[(editor_label, editor), (victim_label, &restarted)]),
+        );
+        eprintln!("{label}: reconnected {took:?} after the restart answered");
+        // A few more edits while connected, then stop.
+        let seen = count.load(Ordering::Relaxed);
+        wait_until(
+            "the editor went on after the reconnection",
+            CONVERGE,
+            || count.load(Ordering::Relaxed) >= seen + 5 || writer.is_finished(),
+            || diag(&[(editor_label, editor), (victim_label, &restarted)]),
+        );
+        stop.store(true, Ordering::Relaxed);
+        writer.join().expect("the writer thread does not panic");
+        restarted
+    });
+    let acked = acked.into_inner().unwrap();
+    eprintln!(
+        "{label}: {} edits acknowledged by {editor_label}",
+        acked.len()
+    );
+    assert!(acked.len() >= kill_after, "the editor stopped early");
+    let pair = [(editor_label, editor), (victim_label, &restarted)];
+    let took = wait_converged(
+        "the restarted node converged with the editor",
+        &pair,
+        &[(0, 1)],
+        || {
+            try_members(&restarted).is_some_and(|m| {
+                acked
+                    .iter()
+                    .all(|(id, name)| m.get(id).map(String::as_str) == Some(name.as_str()))
+            })
+        },
+    );
+    eprintln!("{label}: converged {took:?} after the edits stopped");
+    assert_eq!(
+        members(&restarted),
+        members(editor),
+        "{label}: the members differ"
+    );
+    restarted
+}
+
+#[test]
+fn a_node_killed_during_sync_restarts_from_disk_and_converges() {
+    let (mut rng, seed) = Rng::from_env_or_os("BUREAU_SYNC_SEED");
+    eprintln!("seed {seed} (replay with BUREAU_SYNC_SEED={seed})");
+    let tmp = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let (a, b) = founder_and_joiner(tmp.path(), "Alice", "Bob");
+    // The joiner dies; it dials its remembered inviter when it comes back.
+    let b = crash_during_sync("round 1", ("A", &a), ("B", b), Duration::ZERO, &mut rng);
+    // The founder dies and stays down a while; it knows no address of the joiner (which
+    // dialled in), so the joiner, which failed to reach it meanwhile, must find it again on
+    // its remembered port soon after it is back.
+    let a = crash_during_sync(
+        "round 2",
+        ("B", &b),
+        ("A", a),
+        Duration::from_secs(6),
+        &mut rng,
+    );
+    let sa = a.status();
+    let sb = b.status();
+    assert_eq!(sorted_heads(&sa), sorted_heads(&sb));
+    eprintln!("kill -9 test took {:?}", started.elapsed());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Membership
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn an_uninvited_node_gets_no_data_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Alice"]);
+    a.post("/api/members", &json!({"name": "Secret Delegate"}))
+        .expect(201);
+    let before = a.status();
+    let a_members = member_names(&a);
+    let a_id = a.peer_id();
+
+    let stranger = Node::start(
+        &tmp.path().join("stranger"),
+        &["--name", "Stranger", "--peer", &a.p2p_addr()],
+    );
+    let s_id = stranger.peer_id();
+    let nodes = [("A", &a), ("stranger", &stranger)];
+    wait_until(
+        "the stranger is connected to A",
+        CONVERGE,
+        || {
+            try_status(&stranger).is_some_and(|s| is_connected(&s, &a_id))
+                && try_status(&a).is_some_and(|s| is_connected(&s, &s_id))
+        },
+        || diag(&nodes),
+    );
+    // A member would have the bureau within a second of connecting; the stranger never
+    // does, and nothing of it reaches A.
+    let watch = Instant::now();
+    while watch.elapsed() < WATCH_ABSENCE {
+        let s = stranger.status();
+        assert_ne!(s["bureau_id"], before["bureau_id"], "{}", diag(&nodes));
+        let got = member_names(&stranger);
+        assert_eq!(
+            got,
+            names(&["Stranger"]),
+            "the stranger's document holds A's records\n{}",
+            diag(&nodes)
+        );
+        let now = a.status();
+        assert_eq!(
+            sorted_heads(&now),
+            sorted_heads(&before),
+            "A's document changed\n{}",
+            diag(&nodes)
+        );
+        assert_eq!(member_names(&a), a_members, "{}", diag(&nodes));
+        for (st, other) in [(&s, &a_id), (&now, &s_id)] {
+            let p = peer_entry(st, other).cloned().unwrap_or_default();
+            assert_ne!(p["in_sync"], true, "{p}\n{}", diag(&nodes));
+            assert!(p["role"].is_null(), "a stranger has no role: {p}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn expired_used_forged_and_garbage_invites_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Alice"]);
+    let devices_before = a.get("/api/devices").expect(200);
+
+    // Expired: valid for one second.
+    let expiring = invite_cli(&a, &["--expires", "1s"]);
+    let expires_at = decode_code(&expiring)["e"]
+        .as_i64()
+        .expect("the code carries its expiry");
+    let also_expiring = invite_api(&a, &json!({"role": "editor", "expires_in": 1}));
+    let expires_at_api = decode_code(&also_expiring)["e"].as_i64().unwrap();
+    wait_until(
+        "the invites' expiry passed",
+        Duration::from_secs(10),
+        || unix_now() > expires_at.max(expires_at_api),
+        || format!("now {} expires_at {expires_at}", unix_now()),
+    );
+    join_refused(&tmp.path().join("late"), &expiring, "Late", "expired");
+    join_refused(&tmp.path().join("late2"), &also_expiring, "Late", "expired");
+
+    // Forged: a valid code with another secret.
+    let genuine = invite_api(&a, &json!({"role": "editor"}));
+    let mut forged = decode_code(&genuine);
+    let secret = forged["s"].as_str().unwrap().to_owned();
+    assert_eq!(secret.len(), 32, "{forged}");
+    let other: String = secret
+        .chars()
+        .map(|c| if c == '0' { '1' } else { '0' })
+        .collect();
+    forged["s"] = json!(other);
+    join_refused(
+        &tmp.path().join("forger"),
+        &encode_code(&forged),
+        "Forger",
+        "not valid",
+    );
+    // The forgery burnt nothing: the genuine code still works, once.
+    join_ok(&tmp.path().join("bob"), &genuine, "Bob");
+    join_refused(&tmp.path().join("again"), &genuine, "Again", "already used");
+
+    // Garbage.
+    for text in [
+        "hello",
+        "bureau1-",
+        "bureau1-!!!!",
+        &genuine[..genuine.len() / 2],
+    ] {
+        join_refused(
+            &tmp.path().join("garbage"),
+            text,
+            "Garbage",
+            "not a bureau invite code",
+        );
+    }
+
+    // Only Bob was added.
+    let devices = a.get("/api/devices").expect(200);
+    assert_eq!(
+        devices.as_array().map(Vec::len),
+        devices_before.as_array().map(|d| d.len() + 1),
+        "{devices}"
+    );
+    assert_eq!(member_names(&a), names(&["Alice", "Bob"]));
+}
+
+#[test]
+fn a_revoked_device_is_cut_off_and_its_later_edits_reach_no_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = founder_and_joiner(tmp.path(), "Alice", "Bob");
+    let code = invite_cli(&b, &[]);
+    join_ok(&tmp.path().join("c"), &code, "Carol");
+    let c = Node::start(&tmp.path().join("c"), &[]);
+    c.post("/api/peers", &json!({"addr": a.p2p_addr()}))
+        .expect(202);
+    let nodes = [("A", &a), ("B", &b), ("C", &c)];
+    wait_converged(
+        "three nodes form a synced mesh",
+        &nodes,
+        &[(0, 1), (1, 2), (0, 2)],
+        || true,
+    );
+    let c_id = c.peer_id();
+
+    let revoked = a.delete(&format!("/api/devices/{c_id}")).expect(200);
+    assert_eq!(revoked["revoked"], true, "{revoked}");
+    let took = wait_until(
+        "A and B closed the revoked device's connections",
+        CUT_OFF,
+        || {
+            [&a, &b].iter().all(|n| {
+                try_status(n).is_some_and(|s| {
+                    peer_entry(&s, &c_id)
+                        .is_some_and(|p| p["revoked"] == true && p["connected"] == false)
+                })
+            })
+        },
+        || diag(&nodes),
+    );
+    eprintln!("C was cut off {took:?} after the revocation");
+
+    // C edits. If it heard of its revocation its API refuses; if not, it accepts, and the
+    // edit must never reach A or B.
+    let res = c.post("/api/members", &json!({"name": "Late Addition"}));
+    match res.status {
+        201 => eprintln!("C did not hear of its revocation and accepted the edit"),
+        403 => {
+            let e = api_error(&res);
+            assert_eq!(e.code, "not_member", "{}", res.text());
+            eprintln!("C knows it is revoked: {}", e.message);
+        }
+        other => panic!("unexpected answer {other} from C: {}", res.text()),
+    }
+    // A and B agree with each other...
+    wait_converged(
+        "A and B converged with each other",
+        &[("A", &a), ("B", &b)],
+        &[(0, 1)],
+        || true,
+    );
+    // ...and C's edit never arrives, nor does C get back in.
+    let watch = Instant::now();
+    while watch.elapsed() < WATCH_ABSENCE {
+        for (label, node) in [("A", &a), ("B", &b)] {
+            assert!(
+                !member_names(node).contains("Late Addition"),
+                "the revoked device's edit reached {label}\n{}",
+                diag(&nodes)
+            );
+            let st = node.status();
+            assert!(
+                !is_connected(&st, &c_id),
+                "{label} let the revoked device back in\n{}",
+                diag(&nodes)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn an_observer_receives_the_bureau_and_cannot_edit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Alice"]);
+    a.post("/api/members", &json!({"name": "Dana Delegate"}))
+        .expect(201);
+    let code = invite_cli(&a, &["--role", "observer"]);
+    assert_eq!(decode_code(&code)["r"], "observer");
+    join_ok(&tmp.path().join("o"), &code, "Olga");
+    let o = Node::start(&tmp.path().join("o"), &[]);
+    let nodes = [("A", &a), ("observer", &o)];
+    wait_converged(
+        "the observer received the bureau",
+        &nodes,
+        &[(0, 1)],
+        || try_members(&o).is_some_and(|m| try_members(&a).is_some_and(|ma| ma == m)),
+    );
+    assert_eq!(member_names(&o), names(&["Alice", "Dana Delegate", "Olga"]));
+    let o_id = o.peer_id();
+    let seen_by_a = peer_entry(&a.status(), &o_id).cloned().unwrap_or_default();
+    assert_eq!(seen_by_a["role"], "observer", "{seen_by_a}");
+
+    let heads = sorted_heads(&o.status());
+    let member = members(&o)
+        .into_iter()
+        .find(|(_, n)| n == "Dana Delegate")
+        .unwrap()
+        .0;
+    for res in [
+        o.post("/api/members", &json!({"name": "Sneaky"})),
+        o.patch(
+            &format!("/api/members/{member}"),
+            &json!({"name": "Renamed"}),
+        ),
+        o.delete(&format!("/api/members/{member}")),
+        o.post("/api/rooms", &json!({"name": "Room O"})),
+    ] {
+        assert_eq!(res.status, 403, "{}", res.text());
+        assert_eq!(api_error(&res).code, "observer", "{}", res.text());
+    }
+    assert_eq!(
+        sorted_heads(&o.status()),
+        heads,
+        "a refused edit left a trace"
+    );
+    assert_eq!(sorted_heads(&a.status()), heads);
+}

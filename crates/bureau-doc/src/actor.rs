@@ -423,8 +423,18 @@ impl Actor {
     fn receive(&mut self, peer: &str, msg: sync::Message) -> Result<(), DocError> {
         let role = self.peer_role(peer)?;
         let mut state = std::mem::take(self.sync_state(peer, role));
+        let announced = state.last_sent_heads.clone();
         let res = catch_unwind(AssertUnwindSafe(|| {
             self.doc.sync().receive_sync_message(&mut state, msg)?;
+            // A change-less message whose heads equal ours makes automerge record our heads
+            // as sent, so it never answers. But we may have reached those heads through
+            // another peer after our last message to this one, which then never learns that
+            // we hold its heads and shows us out of sync for good. Keep what we really
+            // announced, so the next message tells it (automerge's own reset to empty heads,
+            // for a peer that lost its data, is left alone).
+            if !state.last_sent_heads.is_empty() && state.last_sent_heads != announced {
+                state.last_sent_heads = announced;
+            }
             // automerge 0.12 accepts some mutated changes (valid checksum) that it then cannot
             // serialise: `save_after` panics with `MissingDep` in `collector.rs`. Found here,
             // the panic takes the reload path below; found in `persist`, it would kill the

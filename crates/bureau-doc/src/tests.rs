@@ -695,7 +695,81 @@ async fn a_third_losing_value_of_a_conflicted_field_is_listed() {
     assert_eq!(sa.heads, sb.heads);
     assert_eq!(sa.conflicts.len(), 1, "{:?}", sa.conflicts);
     assert_eq!(sa.conflicts[0].values.len(), 3, "{:?}", sa.conflicts);
-    assert_eq!(sb.conflicts, sa.conflicts, "equal heads, different conflicts");
+    assert_eq!(
+        sb.conflicts, sa.conflicts,
+        "equal heads, different conflicts"
+    );
+    close(a, ta).await;
+    close(b, tb).await;
+    close(c, tc).await;
+}
+
+/// A peer that caught up with us through a third node, and then gets a change-less message
+/// with our (now equal) heads, must still tell us it holds them: automerge alone records its
+/// heads as sent and stays silent, and we would show that peer out of sync for good.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_peer_that_caught_up_through_another_still_announces_its_heads() {
+    use bureau_model::automerge::sync::Message;
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a")).await;
+    let (b, tb) = open_with(&tmp.path().join("b"), DocConfig::new(peer('B'))).await;
+    let (c, tc) = open_with(&tmp.path().join("c"), DocConfig::new(peer('C'))).await;
+    init(&a).await;
+    for (tag, name) in [('B', "Bea"), ('C', "Cem")] {
+        let member = create_member(&a, name).await;
+        a.edit(Edit::AddDevice {
+            peer_id: peer(tag),
+            member_id: member,
+            name: "laptop".to_owned(),
+            role: bureau_model::Role::Editor,
+        })
+        .await
+        .expect("add device");
+    }
+    let (pa, pb, pc) = (peer('A'), peer('B'), peer('C'));
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    sync_directly((&a, &pa), (&c, &pc)).await;
+    // The A-B session ends (its states are saved and dropped), as when a connection drops.
+    a.sync_gone(&pb).await;
+    b.sync_gone(&pa).await;
+
+    create_member(&a, "Xavier").await;
+    // A new A-B session: both first messages are on the wire, crossing.
+    let decode = |bytes: Vec<u8>| Message::decode(&bytes).expect("decode");
+    let a_first = a
+        .sync_generate(&pb)
+        .await
+        .unwrap()
+        .expect("A's first message");
+    let b_first = b
+        .sync_generate(&pa)
+        .await
+        .unwrap()
+        .expect("B's first message");
+    // Meanwhile B catches up through C.
+    sync_directly((&a, &pa), (&c, &pc)).await;
+    sync_directly((&c, &pc), (&b, &pb)).await;
+    assert_eq!(b.state().heads, a.state().heads);
+    let mut a_knows = a.sync_receive(&pb, decode(b_first)).await.expect("receive");
+    b.sync_receive(&pa, decode(a_first)).await.expect("receive");
+    for _ in 0..100 {
+        let mut quiet = true;
+        if let Some(m) = b.sync_generate(&pa).await.unwrap() {
+            a_knows = a.sync_receive(&pb, decode(m)).await.expect("receive");
+            quiet = false;
+        }
+        if let Some(m) = a.sync_generate(&pb).await.unwrap() {
+            b.sync_receive(&pa, decode(m)).await.expect("receive");
+            quiet = false;
+        }
+        if quiet {
+            break;
+        }
+    }
+    assert!(
+        a_knows.in_sync(),
+        "A never learnt that B holds its heads: {a_knows:?}"
+    );
     close(a, ta).await;
     close(b, tb).await;
     close(c, tc).await;

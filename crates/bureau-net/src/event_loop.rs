@@ -696,10 +696,9 @@ impl EventLoop {
                 self.publish();
             }
             SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
-                if let Some(k) = peer_id.and_then(|p| self.known.get_mut(&p)) {
-                    k.backoff = (k.backoff * 2).min(BACKOFF_MAX);
-                    k.next_dial = Instant::now() + k.backoff;
-                }
+                // Nothing to schedule: the dial already set the next attempt and doubled the
+                // backoff. Doubling again here made the waits 1, 4, 16, 30 s, so a peer back
+                // after a few seconds was found only a quarter of a minute later.
                 debug!(?peer_id, error = %error, "dial failed");
             }
             SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(list))) => {
