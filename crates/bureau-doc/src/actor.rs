@@ -472,9 +472,10 @@ impl Actor {
 
     fn save_sync_state(&mut self, peer: &str) {
         if let Some(state) = self.sync_states.remove(peer)
-            && let Err(e) = self.store.put_state(&state_key(peer), &state.encode()) {
-                warn!(%peer, error = %e, "could not save a peer's sync state");
-            }
+            && let Err(e) = self.store.put_state(&state_key(peer), &state.encode())
+        {
+            warn!(%peer, error = %e, "could not save a peer's sync state");
+        }
     }
 
     /// Replaces the in-memory document with what is on disk.
@@ -553,9 +554,10 @@ impl Actor {
     /// Takes the author from this device's record, once the document has one.
     fn adopt_author(&mut self) {
         if let Some(dev) = self.snapshot.devices.get(&self.config.peer_id)
-            && !dev.member_id.is_empty() {
-                self.set_author(dev.member_id.clone());
-            }
+            && !dev.member_id.is_empty()
+        {
+            self.set_author(dev.member_id.clone());
+        }
     }
 
     /// Writes every change after `persisted` as one durable chunk.

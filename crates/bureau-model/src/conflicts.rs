@@ -123,8 +123,9 @@ fn walk<D: ReadDoc>(
         // Nested maps (action items, status history) can hold conflicts of their own; sets
         // and text cannot, so only maps are entered, and not deeper than records go.
         if depth < 2
-            && let Ok(Some((Value::Object(ObjType::Map), child))) = doc.get(obj, key.as_str()) {
-                walk(doc, ty, id, &child, &field, depth + 1, author_for, out);
-            }
+            && let Ok(Some((Value::Object(ObjType::Map), child))) = doc.get(obj, key.as_str())
+        {
+            walk(doc, ty, id, &child, &field, depth + 1, author_for, out);
+        }
     }
 }

@@ -642,16 +642,17 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         }
         let new_status = f.status.or(self.creating.then_some(GroupStatus::Active));
         if let Some(status) = new_status
-            && old_status != Some(status) {
-                put(self.doc, &obj, "status", status.as_str());
-                let event = match (old_status, status) {
-                    (Some(GroupStatus::Removed), GroupStatus::Active) => StatusEvent::Returned,
-                    (_, GroupStatus::Active) => StatusEvent::Active,
-                    (_, GroupStatus::Inactive) => StatusEvent::Inactive,
-                    (_, GroupStatus::Removed) => StatusEvent::Removed,
-                };
-                self.push_status(&obj, event, None);
-            }
+            && old_status != Some(status)
+        {
+            put(self.doc, &obj, "status", status.as_str());
+            let event = match (old_status, status) {
+                (Some(GroupStatus::Removed), GroupStatus::Active) => StatusEvent::Returned,
+                (_, GroupStatus::Active) => StatusEvent::Active,
+                (_, GroupStatus::Inactive) => StatusEvent::Inactive,
+                (_, GroupStatus::Removed) => StatusEvent::Removed,
+            };
+            self.push_status(&obj, event, None);
+        }
         if let Some(fps) = &f.focal_points {
             put_set(self.doc, &obj, "focal_points", fps);
         }
@@ -747,9 +748,10 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             check_short("name", name)?;
         }
         if let Some(cap) = f.capacity
-            && cap > 100_000 {
-                return Err(invalid("capacity", "must be at most 100000"));
-            }
+            && cap > 100_000
+        {
+            return Err(invalid("capacity", "must be at most 100000"));
+        }
         if let Some(booths) = &f.booths {
             check_languages("booths", booths)?;
         }
@@ -1238,9 +1240,10 @@ pub fn parse_time(field: &str, s: &str, tz: &TimeZone) -> Result<Zoned, EditErro
         return Ok(ts.to_zoned(tz.clone()));
     }
     if let Ok(dt) = s.parse::<DateTime>()
-        && let Ok(z) = dt.to_zoned(tz.clone()) {
-            return Ok(z);
-        }
+        && let Ok(z) = dt.to_zoned(tz.clone())
+    {
+        return Ok(z);
+    }
     Err(invalid(
         field,
         format!("{s:?} is not a date-time like 2025-11-16T09:00:00+01:00"),

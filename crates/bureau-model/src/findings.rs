@@ -274,16 +274,17 @@ fn group_checks(
             });
         }
         if let Some((date, rv)) = &last_review
-            && !attended.contains(g.id.as_str()) {
-                out.push(Finding {
-                    kind: FindingKind::GroupInactive,
-                    message: format!(
-                        "{} has attended no meeting since the review of {date}",
-                        g.name
-                    ),
-                    refs: vec![r(RecordType::Group, &g.id), r(RecordType::Review, &rv.id)],
-                });
-            }
+            && !attended.contains(g.id.as_str())
+        {
+            out.push(Finding {
+                kind: FindingKind::GroupInactive,
+                message: format!(
+                    "{} has attended no meeting since the review of {date}",
+                    g.name
+                ),
+                refs: vec![r(RecordType::Group, &g.id), r(RecordType::Review, &rv.id)],
+            });
+        }
     }
     let interval = i64::from(snap.meta.review_interval_days);
     let (due_from, refs) = match &last_review {
@@ -296,20 +297,21 @@ fn group_checks(
     };
     if let Some(from) = due_from
         && let Ok(due) = from.checked_add(interval.days())
-            && today > due {
-                out.push(Finding {
-                    kind: FindingKind::ReviewOverdue,
-                    message: match &last_review {
-                        Some(_) => format!(
-                            "a composition review was due on {due}; the last one was on {from}"
-                        ),
-                        None => {
-                            format!("a composition review was due on {due}; none has been recorded")
-                        }
-                    },
-                    refs,
-                });
-            }
+        && today > due
+    {
+        out.push(Finding {
+            kind: FindingKind::ReviewOverdue,
+            message: match &last_review {
+                Some(_) => {
+                    format!("a composition review was due on {due}; the last one was on {from}")
+                }
+                None => {
+                    format!("a composition review was due on {due}; none has been recorded")
+                }
+            },
+            refs,
+        });
+    }
 }
 
 fn note_checks(snap: &Snapshot, today: Date, out: &mut Vec<Finding>) {

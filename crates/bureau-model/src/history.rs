@@ -105,9 +105,10 @@ pub fn history<D: ReadDoc>(
                 }
             };
             if let Some(f) = field
-                && !fields.contains(&f) {
-                    fields.push(f);
-                }
+                && !fields.contains(&f)
+            {
+                fields.push(f);
+            }
         }
         if fields.is_empty() {
             continue;

@@ -134,7 +134,10 @@ pub struct Frame {
 /// Reads one frame; `Ok(None)` at a clean end of stream. Refuses an over-cap length before
 /// allocating. Not cancel-safe (a partly read frame is lost), so the session reads from a task
 /// of its own.
-pub async fn read_frame<R: AsyncRead + Unpin>(r: &mut R, cap: usize) -> Result<Option<Frame>, SyncError> {
+pub async fn read_frame<R: AsyncRead + Unpin>(
+    r: &mut R,
+    cap: usize,
+) -> Result<Option<Frame>, SyncError> {
     let mut len = [0u8; 4];
     match r.read_exact(&mut len).await {
         Ok(_) => {}
@@ -152,7 +155,9 @@ pub async fn read_frame<R: AsyncRead + Unpin>(r: &mut R, cap: usize) -> Result<O
     r.read_exact(&mut buf).await?;
     let n = buf[0] as usize;
     if 1 + n > buf.len() {
-        return Err(SyncError::Malformed("document id runs past the frame".to_owned()));
+        return Err(SyncError::Malformed(
+            "document id runs past the frame".to_owned(),
+        ));
     }
     let doc_id = String::from_utf8(buf[1..1 + n].to_vec())
         .map_err(|_| SyncError::Malformed("document id is not UTF-8".to_owned()))?;
@@ -167,7 +172,10 @@ pub fn encode_frame(doc_id: &str, payload: &[u8]) -> Result<Vec<u8>, SyncError> 
         .map_err(|_| SyncError::Malformed("document id longer than 255 bytes".to_owned()))?;
     let len = 1 + id.len() + payload.len();
     if len > MAX_FRAME {
-        return Err(SyncError::FrameTooLarge { len, cap: MAX_FRAME });
+        return Err(SyncError::FrameTooLarge {
+            len,
+            cap: MAX_FRAME,
+        });
     }
     let mut out = Vec::with_capacity(4 + len);
     out.extend_from_slice(&(len as u32).to_be_bytes());
@@ -221,7 +229,9 @@ where
     status.send_modify(|s| s.in_sync = false);
     match &res {
         Ok(()) => debug!(peer = %config.peer, "sync session ended"),
-        Err(e) if e.is_peer_fault() => warn!(peer = %config.peer, error = %e, "sync session ended: the peer sent bad data"),
+        Err(e) if e.is_peer_fault() => {
+            warn!(peer = %config.peer, error = %e, "sync session ended: the peer sent bad data")
+        }
         Err(e) => info!(peer = %config.peer, error = %e, "sync session ended"),
     }
     res

@@ -349,7 +349,11 @@ async fn migrate(doc: &DocHandle) {
     let has_bureau = !doc.state().snapshot.meta.bureau_id.is_empty();
     if has_bureau && schema < bureau_model::SCHEMA_VERSION {
         match doc.edit(Edit::Migrate).await {
-            Ok(_) => info!(from = schema, to = bureau_model::SCHEMA_VERSION, "migrated the document"),
+            Ok(_) => info!(
+                from = schema,
+                to = bureau_model::SCHEMA_VERSION,
+                "migrated the document"
+            ),
             Err(e) => warn!(error = %e, "could not migrate the document; it is read as it is"),
         }
     }
