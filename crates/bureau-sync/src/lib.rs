@@ -230,7 +230,7 @@ where
     match &res {
         Ok(()) => debug!(peer = %config.peer, "sync session ended"),
         Err(e) if e.is_peer_fault() => {
-            warn!(peer = %config.peer, error = %e, "sync session ended: the peer sent bad data")
+            warn!(peer = %config.peer, error = %e, "sync session ended: the peer sent bad data");
         }
         Err(e) => info!(peer = %config.peer, error = %e, "sync session ended"),
     }
