@@ -966,3 +966,55 @@ fn an_observer_receives_the_bureau_and_cannot_edit() {
     );
     assert_eq!(sorted_heads(&a.status()), heads);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 7. Devices publish their addresses in the document, so members meet without being introduced
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_device_that_joined_through_another_member_is_dialled_directly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = founder_and_joiner(tmp.path(), "Alice", "Bob");
+    // C is invited by B and told nothing about A.
+    let code = invite_cli(&b, &[]);
+    join_ok(&tmp.path().join("c"), &code, "Carol");
+    let c = Node::start(&tmp.path().join("c"), &[]);
+    let nodes = [("A", &a), ("B", &b), ("C", &c)];
+    let c_id = c.peer_id();
+    // Every node's device record carries its listen addresses ...
+    wait_until(
+        "C's device record names C's listen address, as seen on A",
+        CONVERGE,
+        || {
+            try_json(&a, &format!("/api/devices/{c_id}")).is_some_and(|d| {
+                let listen = try_status(&c)
+                    .map(|s| s["listen"].clone())
+                    .unwrap_or_default();
+                d["addrs"].as_array().is_some_and(|addrs| {
+                    !addrs.is_empty()
+                        && addrs
+                            .iter()
+                            .all(|x| listen.as_array().is_some_and(|l| l.contains(x)))
+                })
+            })
+        },
+        || diag(&nodes),
+    );
+    // ... so A and C connect directly, with no address given to either, and sync.
+    wait_converged(
+        "A and C connect directly through the published addresses",
+        &nodes,
+        &[(0, 1), (1, 2), (0, 2)],
+        || {
+            try_status(&a)
+                .is_some_and(|s| peer_entry(&s, &c_id).is_some_and(|p| p["connected"] == true))
+        },
+    );
+    let via = try_status(&a)
+        .and_then(|s| peer_entry(&s, &c_id).cloned())
+        .unwrap_or_default();
+    assert!(
+        via["source"] == "bureau" || via["source"] == "inbound",
+        "A learned of C from the document (or C dialled A after learning of A there): {via}"
+    );
+}

@@ -268,6 +268,14 @@ pub enum Edit {
         /// The device's peer id.
         peer_id: String,
     },
+    /// Records where a device can be reached, so every member's node can dial every other
+    /// (each node writes only its own record).
+    SetDeviceAddrs {
+        /// The device's peer id.
+        peer_id: String,
+        /// Its listen addresses (multiaddrs).
+        addrs: Vec<String>,
+    },
 }
 
 /// What an applied edit produced.
@@ -316,6 +324,7 @@ fn describe(edit: &Edit, applied: &Applied) -> String {
         Edit::Resolve { field, .. } => format!("resolve {target} {field}"),
         Edit::AddDevice { .. } => format!("add {target}"),
         Edit::RevokeDevice { .. } => format!("revoke {target}"),
+        Edit::SetDeviceAddrs { .. } => format!("update addresses of {target}"),
     }
 }
 
@@ -398,8 +407,33 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
             put(doc, &dev, "revoked_by", ctx.author);
             Ok(Applied::Record(RecordType::Device, peer_id.clone()))
         }
+        Edit::SetDeviceAddrs { peer_id, addrs } => {
+            if addrs.len() > MAX_DEVICE_ADDRS {
+                return Err(invalid("addrs", format!("at most {MAX_DEVICE_ADDRS} addresses")));
+            }
+            check_set("addrs", addrs)?;
+            let devices = collection(doc, RecordType::Device);
+            let Some(dev) = map_at(doc, &devices, peer_id) else {
+                return Err(EditError::NotFound {
+                    ty: RecordType::Device,
+                    id: peer_id.clone(),
+                });
+            };
+            let have: BTreeSet<String> = map_at(doc, &dev, "addrs")
+                .map(|m| doc.keys(&m).collect())
+                .unwrap_or_default();
+            let want: BTreeSet<String> = addrs.iter().cloned().collect();
+            if have == want {
+                return Ok(Applied::Nothing);
+            }
+            put_set(doc, &dev, "addrs", addrs);
+            Ok(Applied::Record(RecordType::Device, peer_id.clone()))
+        }
     }
 }
+
+/// Most addresses a device may list: a laptop has a few interfaces, each with TCP and QUIC.
+const MAX_DEVICE_ADDRS: usize = 16;
 
 fn init_bureau(
     doc: &mut AutoCommit,

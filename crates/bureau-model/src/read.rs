@@ -159,6 +159,7 @@ impl Snapshot {
                     revoked: r.bool(&obj, "revoked"),
                     added_at: r.str(&obj, "added_at"),
                     added_by: r.str(&obj, "added_by"),
+                    addrs: r.set(&obj, "addrs"),
                     peer_id: id,
                 };
                 self.devices.insert(d.peer_id.clone(), d);

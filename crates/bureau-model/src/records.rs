@@ -269,6 +269,8 @@ pub struct Device {
     pub added_at: String,
     /// Member id of whoever added it.
     pub added_by: String,
+    /// Where the device listens (multiaddrs), as it last said; other members' nodes dial these.
+    pub addrs: Vec<String>,
 }
 
 /// One change of a group's standing.

@@ -108,8 +108,11 @@ struct EventLoop {
     sessions: HashMap<PeerId, Session>,
     /// Last sync status of peers whose session ended, for `last_sync`.
     last_sync: HashMap<PeerId, String>,
-    /// No session is opened to a peer before this (after faults or refusals).
+    /// No session is opened to a peer before this, after a failed attempt; a new connection
+    /// clears it.
     retry_at: HashMap<PeerId, Instant>,
+    /// Peers that sent bad data (or were refused) are left alone until this, connection or not.
+    faulty_until: HashMap<PeerId, Instant>,
     generation: u64,
     events_tx: mpsc::Sender<LoopEvent>,
     status_tx: watch::Sender<Arc<NetStatus>>,
@@ -275,6 +278,7 @@ pub(crate) fn start(
         sessions: HashMap::new(),
         last_sync: HashMap::new(),
         retry_at: HashMap::new(),
+        faulty_until: HashMap::new(),
         generation: 0,
         events_tx,
         status_tx,
@@ -485,6 +489,10 @@ impl EventLoop {
                 .retry_at
                 .get(&peer)
                 .is_some_and(|t| Instant::now() < *t)
+            || self
+                .faulty_until
+                .get(&peer)
+                .is_some_and(|t| Instant::now() < *t)
         {
             return;
         }
@@ -607,7 +615,7 @@ impl EventLoop {
                 }
                 if fault {
                     // Bad data or a refusal: leave the peer alone for a while.
-                    self.retry_at.insert(peer, Instant::now() + FAULT_BACKOFF);
+                    self.faulty_until.insert(peer, Instant::now() + FAULT_BACKOFF);
                     let _ = self.swarm.disconnect_peer_id(peer);
                 } else {
                     self.retry_at.insert(peer, Instant::now() + BACKOFF_MIN);
@@ -678,6 +686,9 @@ impl EventLoop {
                 if let Some(k) = self.known.get_mut(&peer_id) {
                     k.backoff = BACKOFF_MIN;
                 }
+                // A new connection is a fresh chance: an attempt that failed on an older one
+                // (say, the short-lived connection of a join) must not delay this one.
+                self.retry_at.remove(&peer_id);
                 if self.allowed(&peer_id) {
                     self.save_peers();
                 }
@@ -799,6 +810,22 @@ impl EventLoop {
     }
 
     fn on_doc(&mut self, st: &DocState) {
+        // Every device says where it listens; members are dialled there even if they were
+        // never met directly (a device that joined through another member, say).
+        for (id, device) in &st.snapshot.devices {
+            if device.revoked || device.addrs.is_empty() {
+                continue;
+            }
+            let Ok(peer) = id.parse::<PeerId>() else {
+                continue;
+            };
+            let addrs: Vec<Multiaddr> = device.addrs.iter().filter_map(|a| a.parse().ok()).collect();
+            let fresh = !self.known.contains_key(&peer);
+            self.remember(peer, addrs, Source::Bureau, false);
+            if fresh && let Some(k) = self.known.get_mut(&peer) {
+                k.source = Source::Bureau;
+            }
+        }
         // Revocations take effect at once: close the device's session and connections.
         let revoked: Vec<PeerId> = self
             .connected

@@ -26,6 +26,8 @@ pub enum Source {
     Remembered,
     /// It dialled us.
     Inbound,
+    /// From the addresses its device published in the bureau's document.
+    Bureau,
 }
 
 /// A remembered peer.

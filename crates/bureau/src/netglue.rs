@@ -77,3 +77,83 @@ impl Network for Adapter {
         Box::pin(async move { net.invite(role, expires_in).await.map_err(failure) })
     }
 }
+
+/// The addresses worth telling other members: the node's listen addresses without loopback
+/// ones (they mean "this machine" to whoever reads them), unless loopback is all there is (a
+/// node kept on one machine, as in tests). Sorted, as the document's set reads back.
+fn publishable(listen: &[String]) -> Vec<String> {
+    let loopback = |a: &String| a.starts_with("/ip4/127.") || a.starts_with("/ip6/::1/");
+    let unspecified = |a: &String| a.starts_with("/ip4/0.0.0.0/") || a.starts_with("/ip6/::/");
+    let mut out: Vec<String> = listen
+        .iter()
+        .filter(|a| !loopback(a) && !unspecified(a))
+        .cloned()
+        .collect();
+    if out.is_empty() {
+        out = listen.iter().filter(|a| loopback(a)).cloned().collect();
+    }
+    out.sort();
+    out.dedup();
+    out.truncate(16);
+    out
+}
+
+/// Keeps this device's addresses in the bureau's document current, so that every member's
+/// node can dial every other one, also those it never met (a device that joined through
+/// another member). Each node writes only its own device record, so these writes never
+/// conflict; an observer cannot write and is dialled by the members it dials itself.
+pub(crate) fn publish_addresses(
+    doc: bureau_doc::DocHandle,
+    net: NetHandle,
+    peer_id: String,
+    cancel: CancellationToken,
+) {
+    tokio::spawn(async move {
+        let mut net_rx = net.subscribe();
+        let mut doc_rx = doc.subscribe();
+        loop {
+            let want = publishable(&net.status().listen);
+            let state = doc.state();
+            let stale = state.snapshot.devices.get(&peer_id).is_some_and(|d| {
+                !d.revoked && d.role == bureau_model::Role::Editor && d.addrs != want
+            });
+            drop(state);
+            if stale && !want.is_empty() {
+                let edit = bureau_model::Edit::SetDeviceAddrs {
+                    peer_id: peer_id.clone(),
+                    addrs: want,
+                };
+                if let Err(e) = doc.edit(edit).await {
+                    tracing::warn!(error = %e, "could not publish this device's addresses");
+                }
+            }
+            tokio::select! {
+                changed = net_rx.changed() => if changed.is_err() { break },
+                changed = doc_rx.changed() => if changed.is_err() { break },
+                () = cancel.cancelled() => break,
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::publishable;
+
+    #[test]
+    fn only_reachable_addresses_are_published() {
+        let s = |v: &[&str]| v.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+        let lan = s(&[
+            "/ip4/127.0.0.1/tcp/4001",
+            "/ip4/192.0.2.7/tcp/4001",
+            "/ip4/192.0.2.7/udp/4002/quic-v1",
+        ]);
+        assert_eq!(
+            publishable(&lan),
+            s(&["/ip4/192.0.2.7/tcp/4001", "/ip4/192.0.2.7/udp/4002/quic-v1"])
+        );
+        let alone = s(&["/ip4/127.0.0.1/tcp/4001"]);
+        assert_eq!(publishable(&alone), alone);
+        assert!(publishable(&[]).is_empty());
+    }
+}

@@ -317,6 +317,7 @@ async fn serve(
         "bureau_id": state.snapshot.meta.bureau_id,
     });
     write_runtime(data_dir, &runtime)?;
+    crate::netglue::publish_addresses(doc.clone(), net.clone(), peer_id.clone(), cancel.clone());
     let app = bureau_web::router(AppState {
         net: Some(crate::netglue::adapter(net.clone(), cancel.clone())),
         doc: doc.clone(),
