@@ -314,6 +314,22 @@ impl Browser {
             let path = self.shots.join(format!("{name}-{tag}.png"));
             std::fs::write(&path, png)
                 .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+            // Nothing sticks out sideways: wide tables scroll in their own region or stack.
+            let wide = self
+                .js(
+                    "const w = document.documentElement.clientWidth;
+                     if (document.documentElement.scrollWidth <= w) return [];
+                     return [...document.querySelectorAll('body *')]
+                       .filter(e => { const r = e.getBoundingClientRect(); return r.right > w + 1 || r.left < -1; })
+                       .slice(0, 8)
+                       .map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().width));",
+                )
+                .await;
+            assert_eq!(
+                wide,
+                json!([]),
+                "{name} at {tag} width is wider than the screen"
+            );
         }
         self.client
             .set_window_size(1366, 900)
@@ -417,6 +433,7 @@ fn every_page_at_two_widths_with_no_serious_accessibility_violation() {
             ("conflicts", "/conflicts".to_owned()),
             ("history", format!("/history/meeting/{meeting}")),
             ("peers", "/peers".to_owned()),
+            ("not-found", "/no/such/page".to_owned()),
         ];
         let mut violations = Vec::new();
         for (name, path) in &pages {
@@ -517,6 +534,29 @@ fn a_new_meeting_shows_its_double_booking_beside_it() {
         );
         assert!(b.text(".notice").await.contains("Created"));
         b.screenshots("meeting-created").await;
+        let id = b
+            .js("return location.pathname.split('/').pop()")
+            .await
+            .as_str()
+            .expect("the meeting's id")
+            .to_owned();
+        // In the timetable, the meeting covers its hour (four quarter-hour rows) in its room,
+        // marked, beside the meeting it overlaps.
+        b.goto(&url(&node, &format!("/schedule?day={day}"))).await;
+        let cell = b
+            .js(&format!(
+                "const a = document.querySelector('#timetable a[href=\"/schedule/meetings/{id}\"]');
+                 const td = a && a.closest('td');
+                 const th = document.querySelector('#timetable a[href=\"/schedule/rooms/{room}\"]').closest('th');
+                 return td && [td.rowSpan, td.classList.contains('flagged'), th.colSpan, td.getBoundingClientRect().height > 60];"
+            ))
+            .await;
+        assert_eq!(
+            cell,
+            json!([4, true, 2, true]),
+            "rowspan, flagged, the room's two lanes, an hour tall"
+        );
+        b.screenshots("timetable-after-create").await;
         // The API agrees.
         let findings = node.get("/api/findings").expect(200);
         assert!(

@@ -157,7 +157,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(page::home))
         .merge(ui::router(state.clone()))
         .nest("/api", api)
-        .fallback(api::not_found)
+        .fallback(ui::fallback)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),

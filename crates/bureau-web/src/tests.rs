@@ -392,8 +392,17 @@ async fn devices_are_listed_but_not_edited_and_unknown_paths_are_404() {
     assert_error(status, &v, StatusCode::NOT_FOUND);
     let (status, v) = f.get("/api/members/a/b/c").await;
     assert_error(status, &v, StatusCode::NOT_FOUND);
-    let (status, v) = f.get("/nowhere").await;
+    let (status, v) = f.get("/api").await;
     assert_error(status, &v, StatusCode::NOT_FOUND);
+    // Outside /api, an unknown address is a page (see the UI's tests).
+    let res = f.send(request(Method::GET, "/nowhere", None)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(
+        res.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let (status, v) = f.get("/api/members?archived=maybe").await;
     assert_field_error(status, &v, "archived");
 }

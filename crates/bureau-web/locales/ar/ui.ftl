@@ -1,7 +1,8 @@
-# bureau، واجهة الويب: العربية (جزئية؛ ما لم يُترجم بعد يظهر بالإنجليزية).
+# bureau، واجهة الويب: العربية (كاملة؛ المعرّفات نفسها كما في الإنجليزية).
+# صيغ الجمع في العربية ست: zero وone وtwo وfew (3–10) وmany (11–99) وother (100 فأكثر).
 
 app-name = bureau
-app-description = تشكيلة مكتب التنسيق وجدوله وملاحظات الاتصال، محفوظة على هذا الحاسوب ومتزامنة مع الأعضاء الآخرين.
+app-description = تشكيلة مكتب التنسيق وجدوله ومذكرات الاتصال، محفوظة على هذا الحاسوب ومتزامنة مع الأعضاء الآخرين.
 
 ## التواريخ والأوقات (توقيت مكان الانعقاد)
 
@@ -48,6 +49,7 @@ month-short-11 = نوفمبر
 month-short-12 = ديسمبر
 time = الوقت
 venue-time = توقيت مكان الانعقاد ({ $zone })
+footer-timezone = الأوقات بتوقيت مكان الانعقاد ({ $zone }). كل ما تغيّره يُحفظ أولًا على هذا الحاسوب، ثم يُشارك مع الأعضاء الآخرين متى توفّر اتصال.
 
 ## اللغات
 
@@ -57,6 +59,10 @@ language-en = الإنجليزية
 language-fr = الفرنسية
 language-ru = الروسية
 language-es = الإسبانية
+language-pt = البرتغالية
+language-de = الألمانية
+language-it = الإيطالية
+language-sw = السواحيلية
 language-label = اللغة
 language-apply = تغيير
 
@@ -71,29 +77,78 @@ nav-liaison = الاتصال
 nav-conflicts = التعارضات
 nav-peers = الأقران والأجهزة
 live-updated = حُدِّثت الصفحة بتغييرات من جهاز آخر.
+sync-off = المزامنة معطّلة
+sync-not-running = مزامنة الأقران لا تعمل على هذه العقدة.
 sync-paused = المزامنة متوقفة مؤقتًا
+sync-paused-explain = لن يُتبادل شيء مع الأجهزة الأخرى حتى تستأنفها.
 sync-offline = غير متصل: التغييرات محفوظة على هذا الحاسوب
+sync-running = تعمل
 sync-in-sync = { $n ->
-    [zero] لا أقران
+    [zero] لا أقران متصلون
     [one] قرين واحد · متزامن
     [two] قرينان · متزامنان
     [few] { $n } أقران · متزامنون
-   *[other] { $n } قرينًا · متزامنون
+    [many] { $n } قرينًا · متزامنون
+   *[other] { $n } قرين · متزامنون
 }
 sync-syncing = { $n ->
+    [zero] لا أقران متصلون
     [one] قرين واحد · جارٍ التزامن
     [two] قرينان · جارٍ التزامن
-   *[other] { $n } أقران · جارٍ التزامن
+    [few] { $n } أقران · جارٍ التزامن
+    [many] { $n } قرينًا · جارٍ التزامن
+   *[other] { $n } قرين · جارٍ التزامن
 }
+sync-summary = { $connected ->
+    [zero] لا أجهزة متصلة
+    [one] جهاز واحد متصل
+    [two] جهازان متصلان
+    [few] { $connected } أجهزة متصلة
+    [many] { $connected } جهازًا متصلًا
+   *[other] { $connected } جهاز متصل
+}، المتزامن منها: { $in_sync }.
+sync-pause = إيقاف المزامنة مؤقتًا
+sync-resume = استئناف المزامنة
+sync-pause-hint = الإيقاف المؤقت يقطع كل اتصال («وضع الطيران»)؛ تبقى تغييراتك على هذا الحاسوب.
 
 ## الدخول والأخطاء
 
 login-title = تسجيل الدخول
+login-wrong-title = رابط الدخول هذا غير صالح
+login-how = افتح رابط الدخول الذي طبعته العقدة عند تشغيلها. لعرضه مرة أخرى، شغّل هذا الأمر في الطرفية:
 error-title = حدث خطأ ما
+error-not-found = لا يوجد سجل أو صفحة بهذا العنوان.
+not-found-title = الصفحة غير موجودة
+not-found-explain = لا توجد صفحة بهذا العنوان: ربما كُتب خطأً، أو أن الرابط قديم.
+error-observer = هذا الجهاز مراقب: يمكنه قراءة بيانات المكتب دون تغييرها.
+error-not-member = هذا الجهاز ليس عضوًا في المكتب بعد؛ انضم إليه أولًا بدعوة.
+error-disk-full = القرص ممتلئ: أفرغ بعض المساحة وحاول مرة أخرى. لم يُحفظ شيء.
+error-closed = العقدة قيد الإيقاف.
+error-not-saved = تعذّر حفظ التغيير؛ راجع سجل العقدة.
+error-body = تعذّرت قراءة النموذج.
 error-summary = يرجى تصحيح ما يلي
+error-in-field = { $field }: { $message }
 error-prefix = خطأ:
+back-to-overview = العودة إلى النظرة العامة
+
+## رسائل التحقق
+
 err-required = املأ هذا الحقل.
 err-end-before-start = يجب أن ينتهي الاجتماع بعد أن يبدأ.
+err-too-long-meeting = لا يمكن أن يستمر الاجتماع أكثر من 14 يومًا.
+err-datetime = أدخل تاريخًا ووقتًا.
+err-date = أدخل تاريخًا مثل 2025-11-16.
+err-time = أدخل وقتًا مثل 09:30.
+err-email = أدخل عنوان بريد إلكتروني مثل name@example.org.
+err-too-long = هذا النص طويل جدًا.
+err-single-line = اكتب في سطر واحد.
+err-language = استخدم رموز لغات مثل en أو fr أو zh-Hans.
+err-capacity = يجب ألا تتجاوز السعة 100000.
+err-number = أدخل عددًا صحيحًا.
+err-unknown-ref = يشير هذا إلى شيء غير موجود (أو لم يعد موجودًا).
+err-address = أدخل عنوان قرين مثل /ip4/192.168.1.20/tcp/4001.
+err-choice = اختر أحد الخيارات.
+err-period = يجب ألا تكون نهاية الفترة قبل بدايتها.
 
 ## كلمات مشتركة
 
@@ -102,7 +157,115 @@ cancel = إلغاء
 archive = أرشفة
 restore = استعادة
 undo = تراجع
+archived-mark = مؤرشف
+record-archived = هذا السجل مؤرشف: مخفي من القوائم لكنه محفوظ. استعده لإرجاعه.
+record-findings = يحتاج إلى انتباه
+record-no-findings = لا شيء يحتاج إلى انتباه.
+history-link = سجل التغييرات
+unknown-person = شخص ما
+never = أبدًا
+show-archived = إظهار المؤرشف
+hide-archived = إخفاء المؤرشف
 field-required = (مطلوب)
+updated-by = آخر تغيير بواسطة { $name }، { $when }.
+findings-count = { $n ->
+    [zero] لا تنبيهات
+    [one] تنبيه واحد
+    [two] تنبيهان
+    [few] { $n } تنبيهات
+    [many] { $n } تنبيهًا
+   *[other] { $n } تنبيه
+}
+findings-about = تنبيهات بشأن { $name }
+conflicts-count = { $n ->
+    [zero] لا تعارضات تحتاج إلى حل
+    [one] تعارض واحد يحتاج إلى حل
+    [two] تعارضان يحتاجان إلى حل
+    [few] { $n } تعارضات تحتاج إلى حل
+    [many] { $n } تعارضًا يحتاج إلى حل
+   *[other] { $n } تعارض يحتاج إلى حل
+}
+
+## إشعارات بعد التغيير
+
+done-created = تم الإنشاء.
+done-saved = حُفظت التغييرات.
+done-archived = تمت الأرشفة.
+done-archived-named = أُرشف «{ $name }».
+done-restored = تمت الاستعادة.
+done-resolved = حُلّ التعارض: القيمة التي اخترتها صارت قيمة الجميع.
+done-already = كان هذا التعارض محلولًا من قبل، ربما على حاسوب آخر.
+done-recorded = سُجّلت المراجعة وحُدّث وضع المجموعات.
+done-paused = المزامنة متوقفة مؤقتًا.
+done-resumed = استُؤنفت المزامنة.
+done-dialled = جارٍ الاتصال بذلك العنوان.
+done-revoked = أُلغي الجهاز؛ لم يعد بإمكانه المزامنة.
+
+## أنواع السجلات والحقول
+
+type-member = عضو
+type-device = جهاز
+type-group = مجموعة
+type-review = مراجعة
+type-room = قاعة
+type-meeting = اجتماع
+type-body = هيئة
+type-note = مذكرة
+field-name = الاسم
+field-title = العنوان
+field-kind = النوع
+field-status = الحالة
+field-date = التاريخ
+field-start = يبدأ
+field-end = ينتهي
+field-end-date = ينتهي في يوم آخر
+field-room = القاعة
+field-room-id = القاعة
+field-organiser = المجموعة المنظِّمة
+field-languages = اللغات
+field-languages-other = رموز لغات أخرى
+field-groups = المجموعات الحاضرة
+field-members = الأعضاء الحاضرون
+field-attendees = الحضور
+field-agenda = جدول الأعمال
+field-resources = الموارد
+field-capacity = المقاعد
+field-booths = مقصورات الترجمة الشفوية
+field-equipment = المعدات
+field-organisation = المنظمة
+field-email = البريد الإلكتروني
+field-phone = الهاتف
+field-contact = الاتصال
+field-focal-points = جهات التنسيق
+field-focal-point-of = جهة تنسيق لـ
+field-group = المجموعة
+field-attention = يحتاج إلى انتباه
+field-decision = القرار
+field-notes = ملاحظات
+field-body = الهيئة
+field-body-id = الهيئة
+field-text = النص
+field-content-implications = آثار على المضمون
+field-plenary-consulted = استُشيرت الجلسة العامة
+field-description = الوصف
+field-action = بند العمل
+field-owner = المسؤول
+field-due = الموعد النهائي
+field-note = المذكرة
+field-change = تغيير
+field-from = من
+field-to = إلى
+field-role = الدور
+field-address = عنوان القرين
+field-valid-for = صالحة لمدة
+hint-end-date = فقط لاجتماع ينتهي في يوم لاحق.
+hint-languages = لغات العمل؛ إن كانت أكثر من لغة، احتاجت كل منها إلى مقصورة ترجمة شفوية.
+hint-language-codes = رموز مفصولة بمسافات، مثل pt أو zh-Hans.
+hint-booths = اللغات التي لها مقصورة ترجمة شفوية في هذه القاعة.
+hint-equipment = افصل بين العناصر بفواصل.
+hint-content-implications = يجب استشارة الجلسة العامة في هذه المسألة.
+hint-resources = ما يحتاجه الاجتماع، مثل الميكروفونات أو جهاز العرض أو الضيافة، وهل هو مؤكَّد.
+hint-address = كما تعرضه عقدة أخرى، مثلًا /ip4/192.168.1.20/tcp/4001/p2p/12D3KooW…
 
 ## نظرة عامة
 
@@ -113,36 +276,284 @@ overview-open-schedule = افتح الجدول
 overview-sync = المزامنة
 overview-findings = { $n ->
     [zero] لا شيء يحتاج إلى انتباه
-    [one] ملاحظة واحدة تحتاج إلى انتباه
-    [two] ملاحظتان تحتاجان إلى انتباه
-    [few] { $n } ملاحظات تحتاج إلى انتباه
-    [many] { $n } ملاحظة تحتاج إلى انتباه
-   *[other] { $n } ملاحظة تحتاج إلى انتباه
+    [one] تنبيه واحد يحتاج إلى انتباه
+    [two] تنبيهان يحتاجان إلى انتباه
+    [few] { $n } تنبيهات تحتاج إلى انتباه
+    [many] { $n } تنبيهًا يحتاج إلى انتباه
+   *[other] { $n } تنبيه يحتاج إلى انتباه
 }
+overview-no-findings = لا حجوزات مزدوجة ولا مقصورات ناقصة ولا مراجعات أو بنود عمل متأخرة.
+conflicts-none-short = لا تعديلات متعارضة.
 
-## التشكيلة والجدول والاتصال
+## التنبيهات
+
+kind-room-double-booked = قاعات محجوزة مرتين
+kind-member-double-booked = أشخاص متوقَّعون في مكانين
+kind-interpretation-not-covered = ترجمة شفوية غير مؤمَّنة
+kind-archived-reference = إشارات إلى سجلات مؤرشفة
+kind-group-without-focal-point = مجموعات بلا جهة تنسيق
+kind-review-overdue = مراجعة التشكيلة متأخرة
+kind-group-inactive = لا حضور منذ المراجعة الأخيرة
+kind-plenary-consultation-pending = استشارة الجلسة العامة معلّقة
+kind-action-overdue = بنود عمل متأخرة
+finding-room-double-booked = { $room } محجوزة مرتين: «{ $a }» و«{ $b }» متداخلان.
+finding-member-double-booked = يُتوقَّع حضور { $member } في «{ $a }» و«{ $b }» في الوقت نفسه.
+finding-interpretation-not-covered = «{ $meeting }» يحتاج إلى ترجمة شفوية إلى { $languages }، لكن { $room } ليس فيها مقصورة لذلك.
+finding-archived-room = «{ $meeting }» في { $name }، وهي مؤرشفة.
+finding-archived-group = «{ $meeting }» يذكر المجموعة { $name }، وهي مؤرشفة.
+finding-unknown-room = «{ $meeting }» في قاعة غير موجودة.
+finding-unknown-group = «{ $meeting }» يذكر مجموعة غير موجودة.
+finding-group-without-focal-point = ليس لـ{ $group } جهة تنسيق نشطة.
+finding-review-overdue = كان موعد مراجعة التشكيلة في { $date }.
+finding-group-inactive = لم تحضر { $group } أي اجتماع منذ مراجعة { $date }.
+finding-plenary-consultation-pending = «{ $note }» له آثار على المضمون ولم تُستشر الجلسة العامة بعد.
+finding-action-overdue = «{ $action }» ({ $owner }) كان موعده النهائي { $date }.
+finding-action-overdue-note = أحد بنود عمل «{ $note }» متأخر.
+
+## التشكيلة
 
 roster-title = التشكيلة
 groups-title = المجموعات
 members-title = الأعضاء
+group-new = إضافة مجموعة
+group-create = أضف المجموعة
+member-new = إضافة عضو
+member-create = أضف العضو
+group-status-history = الوضع عبر الزمن
+group-kind-family = أسرة
+group-kind-caucus = تجمّع
+group-kind-working-group = فريق عامل
+group-kind-other = تجمّع آخر
+group-kind-plural-family = الأسر
+group-kind-plural-caucus = التجمّعات
+group-kind-plural-working-group = الأفرقة العاملة
+group-kind-plural-other = تجمّعات أخرى
+group-status-active = نشطة
+group-status-inactive = غير نشطة
+group-status-removed = مُزالة
+status-event-active = نشطة
+status-event-inactive = عُدّت غير نشطة
+status-event-removed = أُزيلت
+status-event-returned = عادت
 review-title = مراجعة التشكيلة
+review-of = مراجعة { $date }
+review-last = آخر مراجعة مسجّلة:
+review-none = لم تُسجَّل أي مراجعة بعد.
+review-next-due = المراجعة التالية مستحقة بحلول { $date }.
+review-overdue = متأخرة
+review-inactive-groups = { $n ->
+    [zero] حضرت كل مجموعة نشطة اجتماعًا منذ ذلك الحين.
+    [one] مجموعة نشطة واحدة لم تحضر أي اجتماع منذ ذلك الحين.
+    [two] مجموعتان نشطتان لم تحضرا أي اجتماع منذ ذلك الحين.
+    [few] { $n } مجموعات نشطة لم تحضر أي اجتماع منذ ذلك الحين.
+    [many] { $n } مجموعةً نشطة لم تحضر أي اجتماع منذ ذلك الحين.
+   *[other] { $n } مجموعة نشطة لم تحضر أي اجتماع منذ ذلك الحين.
+}
+review-continue = متابعة مراجعة { $date }
+review-date = تاريخ المراجعة
+review-start = بدء مراجعة
+review-open = مفتوحة: لا يزال بالإمكان تغيير القرارات
+review-recorded = مسجّلة
+review-since = يُحتسب الحضور منذ مراجعة { $date }.
+review-see-last = عرض تلك المراجعة
+review-first = هذه أول مراجعة: لا يُحتسب أي حضور بعد.
+review-quiet-groups = لا حضور منذ المراجعة الأخيرة
+review-no-quiet-groups = حضرت كل مجموعة نشطة اجتماعًا منذ المراجعة الأخيرة.
+review-other-groups = مجموعات أخرى
+review-last-attended = آخر حضور { $date }
+review-never-attended = لا حضور مسجّل
+review-decisions = القرارات
+review-save = حفظ المسودة
+review-record = تسجيل المراجعة
+review-record-hint = التسجيل يطبّق القرارات: تُعدّ المجموعات غير نشطة أو تُزال أو تعود، ويظهر التغيير في سجلها.
+decision-keep = إبقاء
+decision-inactive = غير نشطة
+decision-remove = إزالة
+decision-return = إعادة
+
+## الجدول
+
 schedule-title = الجدول
+schedule-days = الأيام
+schedule-view = العرض
 view-timetable = الجدول الزمني
 view-list = القائمة
 day-previous = اليوم السابق
 day-next = اليوم التالي
+timetable-caption = اجتماعات { $date }، حسب القاعة
+schedule-no-meetings = لا اجتماعات في هذا اليوم.
+schedule-day-findings = تنبيهات هذا اليوم
+schedule-no-findings = لا تداخلات ولا مقصورات ناقصة في هذا اليوم.
 rooms-title = القاعات
+room-new = إضافة قاعة
+room-create = أضف القاعة
+room-option = { $name } ({ $capacity } مقعدًا؛ المقصورات: { $booths })
+no-booths = لا شيء
+no-room = لا قاعة بعد
+no-organiser = لا أحد
 meeting-new = اجتماع جديد
+meeting-create = أنشئ الاجتماع
+meeting-findings = تنبيهات هذا الاجتماع
+meeting-no-findings = لا تداخلات لهذا الاجتماع.
+meeting-as-saved = كما حُفظ
+meeting-now = الآن
+meeting-status-proposed = مقترح
+meeting-status-confirmed = مؤكَّد
+meeting-status-cancelled = ملغى
+meeting-kind-bureau = المكتب
+meeting-kind-plenary = جلسة عامة
+meeting-kind-caucus = تجمّع
+meeting-kind-working-group = فريق عامل
+meeting-kind-family = أسرة
+meeting-kind-liaison = اتصال
+meeting-kind-briefing = إحاطة
+meeting-kind-other = آخر
+resource-name = المورد
+resource-new = إضافة مورد
+resource-new-state = مطلوب أم مؤكَّد
+resource-remove = إزالة
+resource-remove-named = إزالة { $name }
+resource-state-requested = مطلوب
+resource-state-confirmed = مؤكَّد
+resource-with-state = { $name } ({ $state })
+attendees-count = { $groups ->
+    [zero] لا مجموعات
+    [one] مجموعة واحدة
+    [two] مجموعتان
+    [few] { $groups } مجموعات
+    [many] { $groups } مجموعةً
+   *[other] { $groups } مجموعة
+}، { $members ->
+    [zero] لا أشخاص
+    [one] شخص واحد
+    [two] شخصان
+    [few] { $members } أشخاص
+    [many] { $members } شخصًا
+   *[other] { $members } شخص
+}
+
+## الاتصال
+
 liaison-title = الاتصال
 bodies-title = الهيئات
+bodies-all = كل الهيئات
+body-new = إضافة هيئة
+body-create = أضف الهيئة
+body-edit = تعديل هذه الهيئة
+notes-all = كل المذكرات
+notes-none = لا مذكرات بعد.
+note-new = مذكرة جديدة
+note-create = أنشئ المذكرة
+note-content-implications = آثار على المضمون
+note-plenary-consulted = استُشيرت الجلسة العامة
+note-consultation-pending = الاستشارة معلّقة
+actions-title = بنود العمل
+actions-none = لا بنود عمل.
+action-add = إضافة بند عمل
+action-add-button = أضف بند العمل
+action-done = منجز
+action-open = مفتوح
+action-overdue = متأخر
+action-due = موعده { $date }
+action-mark-done = تعليم كمنجز
+action-mark-done-named = تعليم كمنجز: «{ $action }»
+action-reopen = إعادة فتح
+action-reopen-named = إعادة فتح: «{ $action }»
+action-remove = إزالة
+action-remove-named = إزالة: «{ $action }»
+no-owner = لا أحد بعد
 report-link = تقرير للجلسة العامة
+report-title = تقرير إلى الجلسة العامة عن المسائل اللوجستية
+report-period = { $bureau }، من { $from } إلى { $to }.
+report-show = عرض الفترة
+report-print = طباعة
+report-notes = مذكرات الاتصال خلال الفترة
+report-consultation = مسائل تحتاج إلى استشارة الجلسة العامة
+report-actions = بنود العمل
+report-meetings = الاجتماعات
+report-logistics = القاعات والترجمة الشفوية
+report-none = لا شيء.
+report-no-issues = لا حجوزات مزدوجة ولا مقصورات ترجمة شفوية ناقصة.
+
+## التعارضات والسجل
+
 conflicts-title = التعارضات
+conflicts-explain = غُيّرت هذه الحقول على حاسوبين في الوقت نفسه. تُحفظ القيمتان حتى يختار أحدهم إحداهما؛ ويُشارك الاختيار مع الجميع.
+conflicts-none = لا تعارضات. تظهر هنا الحقول التي عُدّلت في الوقت نفسه على حاسوبين.
+conflict-by = بواسطة { $name }
+conflict-shown = المعروضة الآن
+conflict-keep = الإبقاء على هذه القيمة
+conflict-pick = اختر إحدى القيم.
+value-empty = (فارغ)
+value-yes = نعم
+value-no = لا
+history-title = سجل { $name }
+history-caption = { $n ->
+    [zero] لا تغييرات
+    [one] تغيير واحد، الأحدث أولًا
+    [two] تغييران، الأحدث أولًا
+    [few] { $n } تغييرات، الأحدث أولًا
+    [many] { $n } تغييرًا، الأحدث أولًا
+   *[other] { $n } تغيير، الأحدث أولًا
+}
+history-when = متى
+history-who = من
+history-what = ماذا
+history-fields = الحقول
+history-verb-create = أُنشئ
+history-verb-update = غُيّر
+history-verb-archive = أُرشف
+history-verb-restore = استُعيد
+history-verb-resolve = حُلّ تعارض
+history-verb-add = أُضيف
+history-verb-revoke = أُلغي
+history-verb-migrate = رُقّي
+
+## الأقران والأجهزة
+
 peers-page-title = الأقران والأجهزة
-field-title = العنوان
-field-date = التاريخ
-field-start = يبدأ
-field-end = ينتهي
-field-room = القاعة
-field-languages = اللغات
-field-name = الاسم
-field-status = الحالة
+peers-open = عرض الأقران والأجهزة
+peers-this-device = هذا الجهاز
+peers-peer-id = معرّف القرين
+peers-listening = يستمع على
+peers-sync = المزامنة
+peers-title = الأقران
+peers-none = لم تُرَ أي عقدة أخرى بعد. أضف واحدة بعنوانها، أو ادعُ جهازًا جديدًا.
+peers-device = الجهاز
+peers-member = العضو
+peers-connection = الاتصال
+peers-last-sync = آخر مزامنة
+peers-address = العنوان
+peers-unknown-device = جهاز غير معروف
+peer-connected = متصل
+peer-offline = غير متصل
+peer-in-sync = متزامن
+peer-syncing = جارٍ التزامن
+dial-title = إضافة قرين بعنوانه
+dial-button = اتصال
+invite-title = دعوة جهاز
+invite-button = إنشاء رمز دعوة
+invite-hours = { $n ->
+    [24] يوم واحد
+    [168] أسبوع واحد
+    [zero] 0 ساعة
+    [one] ساعة واحدة
+    [two] ساعتان
+    [few] { $n } ساعات
+    [many] { $n } ساعةً
+   *[other] { $n } ساعة
+}
+invite-ready = رمز الدعوة جاهز
+invite-explain = يتيح هذا الرمز لجهاز جديد واحد الانضمام بصفة { $role }، حتى { $until }. شاركه بشكل خاص: اقرأه بصوت عالٍ، أو الصقه في محادثة، أو اعرض رمز QR.
+invite-code = رمز الدعوة
+invite-join-hint = على الحاسوب الجديد، شغّل:
+invite-qr = رمز QR للدعوة
+devices-title = أجهزة المكتب
+devices-added = أُضيف
+devices-this = هذا الجهاز
+device-revoked = مُلغى
+device-active = نشط
+device-revoke = إلغاء
+device-revoke-named = إلغاء: { $name }
+role-editor = محرّر
+role-observer = مراقب

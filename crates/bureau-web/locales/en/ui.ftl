@@ -106,6 +106,8 @@ login-wrong-title = This login link is not valid
 login-how = Open the login link the node printed when it started. To see it again, run this in a terminal:
 error-title = Something went wrong
 error-not-found = There is no such record or page.
+not-found-title = Page not found
+not-found-explain = There is no page at this address: it may have been mistyped, or the link may be out of date.
 error-observer = This device is an observer: it can read the bureau but not change it.
 error-not-member = This device is not a member of the bureau yet; join it with an invite first.
 error-disk-full = The disk is full: free some space and try again. Nothing was saved.
@@ -206,6 +208,7 @@ field-groups = Attending groups
 field-members = Attending members
 field-attendees = Attendees
 field-agenda = Agenda
+field-resources = Resources
 field-capacity = Seats
 field-booths = Interpretation booths
 field-equipment = Equipment
@@ -241,6 +244,7 @@ hint-language-codes = Codes separated by spaces, such as pt or zh-Hans.
 hint-booths = Languages with an interpretation booth in this room.
 hint-equipment = Separate items with commas.
 hint-content-implications = The plenary must be consulted on this matter.
+hint-resources = What the meeting needs, such as microphones, a projector or catering, and whether it is confirmed.
 hint-address = As another node shows it, e.g. /ip4/192.168.1.20/tcp/4001/p2p/12D3KooW…
 
 ## Overview
@@ -378,6 +382,14 @@ meeting-kind-family = Family
 meeting-kind-liaison = Liaison
 meeting-kind-briefing = Briefing
 meeting-kind-other = Other
+resource-name = Resource
+resource-new = Add a resource
+resource-new-state = Requested or confirmed
+resource-remove = Remove
+resource-remove-named = Remove { $name }
+resource-state-requested = Requested
+resource-state-confirmed = Confirmed
+resource-with-state = { $name } ({ $state })
 attendees-count = { $groups ->
     [one] 1 group
    *[other] { $groups } groups

@@ -105,6 +105,8 @@ login-wrong-title = Ce lien de connexion n'est pas valide
 login-how = Ouvrez le lien de connexion que le nœud a affiché au démarrage. Pour le revoir, lancez dans un terminal :
 error-title = Un problème est survenu
 error-not-found = Cet enregistrement ou cette page n'existe pas.
+not-found-title = Page introuvable
+not-found-explain = Il n'y a pas de page à cette adresse : elle a peut-être été mal saisie, ou le lien est périmé.
 error-observer = Cet appareil est observateur : il peut lire le bureau mais pas le modifier.
 error-not-member = Cet appareil n'est pas encore membre du bureau ; rejoignez-le d'abord avec une invitation.
 error-disk-full = Le disque est plein : libérez de la place et réessayez. Rien n'a été enregistré.
@@ -205,6 +207,7 @@ field-groups = Groupes participants
 field-members = Membres participants
 field-attendees = Participants
 field-agenda = Ordre du jour
+field-resources = Ressources
 field-capacity = Places
 field-booths = Cabines d'interprétation
 field-equipment = Équipement
@@ -240,6 +243,7 @@ hint-language-codes = Codes séparés par des espaces, comme pt ou zh-Hans.
 hint-booths = Langues disposant d'une cabine d'interprétation dans cette salle.
 hint-equipment = Séparez les éléments par des virgules.
 hint-content-implications = La plénière doit être consultée sur cette question.
+hint-resources = Ce dont la réunion a besoin, comme des micros, un projecteur ou une restauration, et si c'est confirmé.
 hint-address = Telle qu'un autre nœud l'affiche, p. ex. /ip4/192.168.1.20/tcp/4001/p2p/12D3KooW…
 
 ## Vue d'ensemble
@@ -377,6 +381,14 @@ meeting-kind-family = Famille
 meeting-kind-liaison = Liaison
 meeting-kind-briefing = Séance d'information
 meeting-kind-other = Autre
+resource-name = Ressource
+resource-new = Ajouter une ressource
+resource-new-state = Demandée ou confirmée
+resource-remove = Retirer
+resource-remove-named = Retirer { $name }
+resource-state-requested = Demandée
+resource-state-confirmed = Confirmée
+resource-with-state = { $name } ({ $state })
 attendees-count = { $groups ->
     [one] 1 groupe
    *[other] { $groups } groupes

@@ -151,7 +151,7 @@ pub(crate) async fn history(v: View, Path((ty, id)): Path<(String, String)>) -> 
         p.crumbs { a href=(record_url(ty, &id)) dir="auto" { (name) } }
         h1 dir="auto" { (title) }
         div.scroll tabindex="0" role="region" aria-labelledby="history-caption" {
-            table {
+            table.stack {
                 caption #history-caption { (tr.ta("history-caption", &[("n", entries.len().into())])) }
                 thead { tr {
                     th scope="col" { (tr.t("history-when")) }
@@ -162,10 +162,10 @@ pub(crate) async fn history(v: View, Path((ty, id)): Path<(String, String)>) -> 
                 tbody {
                     @for e in entries.iter().rev() {
                         tr {
-                            td { @if let Some(z) = v.zoned(&e.at) { time datetime=(e.at) { (tr.date_time(&z)) } } }
-                            td dir="auto" { (v.member_name(&e.author)) }
-                            td { (history_verb(&v, &e.message)) }
-                            td { (e.fields.iter().map(|f| field_label(&v, f)).collect::<Vec<_>>().join(", ")) }
+                            td data-label=(tr.t("history-when")) { @if let Some(z) = v.zoned(&e.at) { time datetime=(e.at) { (tr.date_time(&z)) } } }
+                            td dir="auto" data-label=(tr.t("history-who")) { (v.member_name(&e.author)) }
+                            td data-label=(tr.t("history-what")) { (history_verb(&v, &e.message)) }
+                            td data-label=(tr.t("history-fields")) { (e.fields.iter().map(|f| field_label(&v, f)).collect::<Vec<_>>().join(", ")) }
                         }
                     }
                 }

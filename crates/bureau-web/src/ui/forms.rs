@@ -6,6 +6,13 @@
 //! `aria-invalid`; a summary at the top links to each error. Required fields are marked with
 //! `aria-required` rather than `required`, so that the server's messages, in the reader's
 //! language, are the ones people see.
+//!
+//! An edit form also carries the values it was rendered with ([`FormData::with_originals`],
+//! [`Form::originals`]). Saving compares what was submitted with those, not with the record as
+//! it is now ([`FormData::shown`], [`keep_changed`], [`set_edit`], [`map_edit`]): only what the
+//! user changed is written, and what a peer changed meanwhile in other fields stays.
+
+use std::collections::BTreeMap;
 
 use maud::{Markup, html};
 
@@ -83,6 +90,130 @@ impl FormData {
             self.push(name, "on");
         }
     }
+
+    /// These values (a record's, for its edit form) plus a copy of each as `orig.<name>` and
+    /// the marker `orig`, which the form carries in hidden inputs ([`Form::originals`]) so
+    /// that saving can tell what the user changed from what a peer changed meanwhile. Fields
+    /// named in `digested` (long texts) are carried as a [`digest`] instead of a copy.
+    pub(crate) fn with_originals(mut self, digested: &[&str]) -> FormData {
+        let copies: Vec<(String, String)> = self
+            .pairs
+            .iter()
+            .map(|(k, v)| {
+                let v = if digested.contains(&k.as_str()) {
+                    digest(v)
+                } else {
+                    v.clone()
+                };
+                (format!("{ORIG_PREFIX}{k}"), v)
+            })
+            .collect();
+        self.pairs.push((ORIG.to_owned(), "1".to_owned()));
+        self.pairs.extend(copies);
+        self
+    }
+
+    /// The values a submitted form was rendered with (its `orig.` fields, without the
+    /// prefix), or `None` when it carries none (a client that sends only the fields).
+    pub(crate) fn originals(&self) -> Option<FormData> {
+        self.get(ORIG)?;
+        Some(FormData {
+            pairs: self
+                .pairs
+                .iter()
+                .filter_map(|(k, v)| Some((k.strip_prefix(ORIG_PREFIX)?.to_owned(), v.clone())))
+                .collect(),
+        })
+    }
+
+    /// What a record's edit form was rendered with: the values it carries, or else the record
+    /// as it is now (`now`, digested like [`FormData::with_originals`]), which makes saving
+    /// compare with the current record.
+    pub(crate) fn shown(&self, now: impl FnOnce() -> FormData, digested: &[&str]) -> FormData {
+        self.originals().unwrap_or_else(|| {
+            now()
+                .with_originals(digested)
+                .originals()
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// The hidden field saying that a form carries the values it was rendered with.
+const ORIG: &str = "orig";
+/// The prefix of those values' names.
+const ORIG_PREFIX: &str = "orig.";
+
+/// A short fingerprint of a long text (FNV-1a, 64 bits, of its bytes with CRLF as LF), so
+/// that an edit form carries what its text area was rendered with without doubling its size.
+pub(crate) fn digest(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let normal = text.replace("\r\n", "\n");
+    for b in normal.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("fnv1a:{h:016x}:{}", normal.len())
+}
+
+/// Leaves out a field the user did not change: the value submitted is the one the form was
+/// rendered with. The record may have changed meanwhile (a peer); that change then stays.
+pub(crate) fn keep_changed<T: PartialEq>(new: &mut Option<T>, shown: &Option<T>) {
+    if new.is_some() && new == shown {
+        *new = None;
+    }
+}
+
+/// Leaves out a long text the user did not change, the form having carried its [`digest`].
+pub(crate) fn keep_changed_text(new: &mut Option<String>, shown: &FormData, name: &str) {
+    if new
+        .as_deref()
+        .is_some_and(|n| shown.get(name) == Some(digest(n).as_str()))
+    {
+        *new = None;
+    }
+}
+
+/// A map after the user's edit (meeting resources): the keys they removed, added or changed
+/// relative to the map the form was rendered with, applied to the map as it is now. `None`
+/// when that leaves it as it is.
+pub(crate) fn map_edit<V: Clone + PartialEq>(
+    new: BTreeMap<String, V>,
+    shown: BTreeMap<String, V>,
+    now: &BTreeMap<String, V>,
+) -> Option<BTreeMap<String, V>> {
+    let mut result = now.clone();
+    for k in shown.keys().filter(|k| !new.contains_key(*k)) {
+        result.remove(k);
+    }
+    for (k, v) in &new {
+        if shown.get(k) != Some(v) {
+            result.insert(k.clone(), v.clone());
+        }
+    }
+    (result != *now).then_some(result)
+}
+
+/// A set after the user's edit: what they ticked and unticked, relative to the set the form
+/// was rendered with (`shown`), applied to the set as it is now, so that what a peer added
+/// or removed meanwhile stays added or removed. `None` when that leaves the set as it is.
+pub(crate) fn set_edit(
+    new: Option<Vec<String>>,
+    shown: Option<Vec<String>>,
+    now: &[String],
+) -> Option<Vec<String>> {
+    use std::collections::BTreeSet;
+    let new: BTreeSet<String> = new?.into_iter().collect();
+    let now: BTreeSet<String> = now.iter().cloned().collect();
+    let shown: BTreeSet<String> = shown.map_or_else(|| now.clone(), |s| s.into_iter().collect());
+    let mut result = now.clone();
+    for added in new.difference(&shown) {
+        result.insert(added.clone());
+    }
+    for removed in shown.difference(&new) {
+        result.remove(removed);
+    }
+    (result != now).then(|| result.into_iter().collect())
 }
 
 /// Error messages by form field, in the order they were found.
@@ -203,13 +334,25 @@ impl<'a> Form<'a> {
         }
     }
 
+    /// The hidden inputs carrying the values an edit form was rendered with (see
+    /// [`FormData::with_originals`]); nothing for a form without them.
+    pub(crate) fn originals(&self) -> Markup {
+        html! {
+            @for (k, v) in &self.values.pairs {
+                @if k == ORIG || k.starts_with(ORIG_PREFIX) {
+                    input type="hidden" name=(k) value=(v);
+                }
+            }
+        }
+    }
+
     /// The element id of a field.
     pub(crate) fn id(&self, name: &str) -> String {
         format!("{}-{name}", self.prefix)
     }
 
     /// `aria-describedby` for a field with an optional hint and its error.
-    fn described_by(&self, name: &str, hint: bool) -> Option<String> {
+    pub(crate) fn described_by(&self, name: &str, hint: bool) -> Option<String> {
         let mut ids = Vec::new();
         if hint {
             ids.push(format!("{}-hint", self.id(name)));
@@ -229,7 +372,8 @@ impl<'a> Form<'a> {
         }
     }
 
-    fn hint_and_error(&self, name: &str, hint: Option<&str>) -> Markup {
+    /// A field's hint and error, with the ids [`Form::described_by`] names.
+    pub(crate) fn hint_and_error(&self, name: &str, hint: Option<&str>) -> Markup {
         html! {
             @if let Some(h) = hint { p.hint id={(self.id(name)) "-hint"} { (h) } }
             @if let Some(e) = self.errors.get(name) {
@@ -241,7 +385,8 @@ impl<'a> Form<'a> {
         }
     }
 
-    fn class(&self, name: &str) -> &'static str {
+    /// `field`, and `invalid` when the field has an error.
+    pub(crate) fn class(&self, name: &str) -> &'static str {
         if self.errors.get(name).is_some() {
             "field invalid"
         } else {
@@ -290,7 +435,9 @@ impl<'a> Form<'a> {
                 textarea id=(self.id(name)) name=(name) rows=(rows) dir="auto"
                     aria-invalid=[invalid.then_some("true")]
                     aria-describedby=[self.described_by(name, hint.is_some())]
-                    { (self.values.text(name)) }
+                    // HTML drops one new line right after the start tag, so a text that
+                    // starts with a new line keeps it.
+                    { "\n" (self.values.text(name)) }
             }
         }
     }

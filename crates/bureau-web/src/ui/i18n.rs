@@ -26,7 +26,7 @@ pub(crate) enum Lang {
     En,
     /// French, complete.
     Fr,
-    /// Arabic, right to left; may be partial (falls back to English).
+    /// Arabic, right to left, complete (a message missing would fall back to English).
     Ar,
 }
 

@@ -17,7 +17,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::findings;
-use super::forms::{Form, FormData, FormErrors, Input};
+use super::forms::{Form, FormData, FormErrors, Input, keep_changed, keep_changed_text};
 use super::layout::{self, Section};
 use super::schedule::unix_newlines;
 use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
@@ -167,6 +167,9 @@ fn note_values(n: &Note) -> FormData {
     f
 }
 
+/// The note's long text, carried by its form as a digest.
+const NOTE_DIGESTED: &[&str] = &["text"];
+
 fn note_fields(form: &FormData) -> NoteFields {
     NoteFields {
         body_id: Some(form.text("body_id")),
@@ -215,6 +218,7 @@ fn note_page_with(v: &View, existing: Option<&Note>, forms: NoteForms<'_>) -> Re
             div {
                 form.record method="post" action=(action) novalidate {
                     (form.summary())
+                    (form.originals())
                     (form.input(Input::Text, "title", &tr.t("field-title"), true, None))
                     div.row {
                         (form.select("body_id", &tr.t("field-body"), &bodies, None))
@@ -266,7 +270,7 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
                 @if n.actions.is_empty() { p.empty { (tr.t("actions-none")) } }
                 @else {
                     div.scroll tabindex="0" role="region" aria-labelledby="actions-h" {
-                        table {
+                        table.stack {
                             thead { tr {
                                 th scope="col" { (tr.t("field-action")) }
                                 th scope="col" { (tr.t("field-owner")) }
@@ -278,9 +282,9 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
                                 @for a in &n.actions {
                                     tr {
                                         th scope="row" dir="auto" { (a.text) }
-                                        td dir="auto" { @if !a.owner.is_empty() { (v.member_name(&a.owner)) } }
-                                        td { (date_of(v, &a.due)) }
-                                        td { (action_state(v, a.done, &a.due)) }
+                                        td dir="auto" data-label=(tr.t("field-owner")) { @if !a.owner.is_empty() { (v.member_name(&a.owner)) } }
+                                        td data-label=(tr.t("field-due")) { (date_of(v, &a.due)) }
+                                        td data-label=(tr.t("field-status")) { (action_state(v, a.done, &a.due)) }
                                         td.row-tools {
                                             form method="post" action={"/liaison/notes/" (n.id) "/actions/" (a.id)} {
                                                 input type="hidden" name="op" value=(if a.done { "reopen" } else { "done" });
@@ -341,7 +345,7 @@ pub(crate) async fn note_page(v: View, Path(id): Path<String>) -> Response {
     let Some(n) = v.snap().notes.get(&id) else {
         return not_found(&v);
     };
-    let values = note_values(n);
+    let values = note_values(n).with_originals(NOTE_DIGESTED);
     let none = FormData::default();
     let no_errors = FormErrors::default();
     note_page_with(
@@ -395,23 +399,16 @@ pub(crate) async fn update_note(
     let Some(n) = v.snap().notes.get(&id) else {
         return not_found(&v);
     };
+    // Only what the user changed in the form is written (see `FormData::shown`).
     let mut f = note_fields(&form);
-    for (new, old) in [
-        (&mut f.body_id, &n.body_id),
-        (&mut f.title, &n.title),
-        (&mut f.text, &n.text),
-        (&mut f.date, &n.date),
-    ] {
-        if new.as_deref() == Some(old.as_str()) {
-            *new = None;
-        }
-    }
-    if f.content_implications == Some(n.content_implications) {
-        f.content_implications = None;
-    }
-    if f.plenary_consulted == Some(n.plenary_consulted) {
-        f.plenary_consulted = None;
-    }
+    let shown_form = form.shown(|| note_values(n), NOTE_DIGESTED);
+    let shown = note_fields(&shown_form);
+    keep_changed(&mut f.body_id, &shown.body_id);
+    keep_changed(&mut f.title, &shown.title);
+    keep_changed(&mut f.date, &shown.date);
+    keep_changed_text(&mut f.text, &shown_form, "text");
+    keep_changed(&mut f.content_implications, &shown.content_implications);
+    keep_changed(&mut f.plenary_consulted, &shown.plenary_consulted);
     let none = FormData::default();
     let edit = Edit::Update {
         id: id.clone(),
@@ -465,7 +462,7 @@ pub(crate) async fn add_action(
     match submit(&v, edit, &field_of).await {
         Outcome::Done(_) => see_other(&format!("/liaison/notes/{id}?done=saved#note-actions")),
         Outcome::Invalid(errors) => {
-            let values = note_values(n);
+            let values = note_values(n).with_originals(NOTE_DIGESTED);
             note_page_with(
                 &v,
                 Some(n),
@@ -541,6 +538,7 @@ fn body_page_with(
         div.with-aside {
             form.record method="post" action=(action) novalidate {
                 (form.summary())
+                (form.originals())
                 (form.input(Input::Text, "name", &tr.t("field-name"), true, None))
                 (form.input(Input::Text, "description", &tr.t("field-description"), false, None))
                 div.buttons {
@@ -556,6 +554,20 @@ fn body_page_with(
     v.render(status, layout::page(v, Section::Liaison, &title, body))
 }
 
+fn body_values(b: &Body) -> FormData {
+    let mut f = FormData::default();
+    f.push("name", &b.name);
+    f.push("description", &b.description);
+    f
+}
+
+fn body_fields(form: &FormData) -> BodyFields {
+    BodyFields {
+        name: Some(form.text("name").trim().to_owned()),
+        description: Some(form.text("description").trim().to_owned()),
+    }
+}
+
 /// `GET /liaison/bodies/new`.
 pub(crate) async fn new_body(v: View) -> Response {
     body_page_with(&v, None, &FormData::default(), &FormErrors::default())
@@ -566,9 +578,7 @@ pub(crate) async fn body_page(v: View, Path(id): Path<String>) -> Response {
     let Some(b) = v.snap().bodies.get(&id) else {
         return not_found(&v);
     };
-    let mut values = FormData::default();
-    values.push("name", &b.name);
-    values.push("description", &b.description);
+    let values = body_values(b).with_originals(&[]);
     body_page_with(&v, Some(b), &values, &FormErrors::default())
 }
 
@@ -578,11 +588,11 @@ pub(crate) async fn create_body(v: View, raw: Result<Bytes, BytesRejection>) -> 
         Ok(f) => f,
         Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
     };
-    let fields = BodyFields {
-        name: Some(form.text("name").trim().to_owned()),
-        description: Some(form.text("description").trim().to_owned()),
-    };
-    match submit(&v, Edit::Create(Fields::Body(fields)), &|f| f.to_owned()).await {
+    match submit(&v, Edit::Create(Fields::Body(body_fields(&form))), &|f| {
+        f.to_owned()
+    })
+    .await
+    {
         Outcome::Done(Applied::Record(_, id)) => {
             see_other(&format!("/liaison?body={id}&done=created"))
         }
@@ -605,12 +615,11 @@ pub(crate) async fn update_body(
     let Some(b) = v.snap().bodies.get(&id) else {
         return not_found(&v);
     };
-    let name = form.text("name").trim().to_owned();
-    let description = form.text("description").trim().to_owned();
-    let fields = BodyFields {
-        name: (name != b.name).then_some(name),
-        description: (description != b.description).then_some(description),
-    };
+    // Only what the user changed in the form is written (see `FormData::shown`).
+    let mut fields = body_fields(&form);
+    let shown = body_fields(&form.shown(|| body_values(b), &[]));
+    keep_changed(&mut fields.name, &shown.name);
+    keep_changed(&mut fields.description, &shown.description);
     let edit = Edit::Update {
         id: id.clone(),
         fields: Fields::Body(fields),
@@ -740,7 +749,7 @@ pub(crate) async fn report(v: View, Query(q): Query<ReportQuery>) -> Response {
         section.report aria-labelledby="r-actions" {
             h2 #r-actions { (tr.t("report-actions")) " " span.count { (actions.len()) } }
             @if actions.is_empty() { p.empty { (tr.t("report-none")) } } @else {
-                table {
+                table.stack {
                     thead { tr {
                         th scope="col" { (tr.t("field-action")) }
                         th scope="col" { (tr.t("field-note")) }
@@ -752,10 +761,10 @@ pub(crate) async fn report(v: View, Query(q): Query<ReportQuery>) -> Response {
                         @for (n, a) in &actions {
                             tr {
                                 th scope="row" dir="auto" { (a.text) }
-                                td dir="auto" { (n.title) }
-                                td dir="auto" { @if !a.owner.is_empty() { (v.member_name(&a.owner)) } }
-                                td { (date_of(&v, &a.due)) }
-                                td { (action_state(&v, a.done, &a.due)) }
+                                td dir="auto" data-label=(tr.t("field-note")) { (n.title) }
+                                td dir="auto" data-label=(tr.t("field-owner")) { @if !a.owner.is_empty() { (v.member_name(&a.owner)) } }
+                                td data-label=(tr.t("field-due")) { (date_of(&v, &a.due)) }
+                                td data-label=(tr.t("field-status")) { (action_state(&v, a.done, &a.due)) }
                             }
                         }
                     }
@@ -765,7 +774,7 @@ pub(crate) async fn report(v: View, Query(q): Query<ReportQuery>) -> Response {
         section.report aria-labelledby="r-meetings" {
             h2 #r-meetings { (tr.t("report-meetings")) " " span.count { (meetings.len()) } }
             @if meetings.is_empty() { p.empty { (tr.t("report-none")) } } @else {
-                table {
+                table.stack {
                     thead { tr {
                         th scope="col" { (tr.t("field-date")) }
                         th scope="col" { (tr.t("time")) }
@@ -777,12 +786,12 @@ pub(crate) async fn report(v: View, Query(q): Query<ReportQuery>) -> Response {
                     tbody {
                         @for (m, s, e) in &meetings {
                             tr {
-                                td { (tr.date_short(s.date())) }
-                                td { (tr.time(s.time())) "–" (tr.time(e.time())) }
+                                td data-label=(tr.t("field-date")) { (tr.date_short(s.date())) }
+                                td data-label=(tr.t("time")) { span.when dir="ltr" { (tr.time(s.time())) "–" (tr.time(e.time())) } }
                                 th scope="row" dir="auto" { (m.title) }
-                                td dir="auto" { @if !m.room_id.is_empty() { (v.record_name(RecordType::Room, &m.room_id)) } }
-                                td { (m.languages.join(" ")) }
-                                td { (tr.t(&format!("meeting-status-{}", m.status.as_str()))) }
+                                td dir="auto" data-label=(tr.t("field-room")) { @if !m.room_id.is_empty() { (v.record_name(RecordType::Room, &m.room_id)) } }
+                                td data-label=(tr.t("field-languages")) { (m.languages.join(" ")) }
+                                td data-label=(tr.t("field-status")) { (tr.t(&format!("meeting-status-{}", m.status.as_str()))) }
                             }
                         }
                     }

@@ -330,6 +330,32 @@ pub(crate) fn not_found(v: &View) -> Response {
     error_page(v, StatusCode::NOT_FOUND, &v.tr.t("error-not-found"))
 }
 
+/// Any other address. A page (after the login, like every page) saying there is no page
+/// there, in the reader's language and with the navigation; under `/api`, the API's JSON 404.
+pub(crate) async fn fallback(State(app): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path();
+    if path == "/api" || path.starts_with("/api/") {
+        return crate::api::not_found().await.into_response();
+    }
+    if !authenticated(&app, req.headers()) {
+        let tr = Tr(Lang::negotiate(req.headers()));
+        let page = layout::login_page(tr, false).into_string();
+        return (StatusCode::UNAUTHORIZED, Html(page)).into_response();
+    }
+    let (parts, _) = req.into_parts();
+    let v = View::new(&app, &parts);
+    let title = v.tr.t("not-found-title");
+    let body = maud::html! {
+        h1 { (title) }
+        p { (v.tr.t("not-found-explain")) }
+        p { a href="/" { (v.tr.t("back-to-overview")) } }
+    };
+    v.render(
+        StatusCode::NOT_FOUND,
+        layout::page(&v, layout::Section::None, &title, body),
+    )
+}
+
 /// Pages and forms need the session (the login link's cookie, or the bearer token).
 async fn require_login(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if authenticated(&state, req.headers()) {

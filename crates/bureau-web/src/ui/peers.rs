@@ -107,7 +107,7 @@ fn peers_table(v: &View) -> Markup {
         h2 #peers-h { (tr.t("peers-title")) " " span.count { (peers.len()) } }
         @if peers.is_empty() { p.empty { (tr.t("peers-none")) } } @else {
             div.scroll tabindex="0" role="region" aria-labelledby="peers-h" {
-                table {
+                table.stack {
                     thead { tr {
                         th scope="col" { (tr.t("peers-device")) }
                         th scope="col" { (tr.t("peers-member")) }
@@ -122,8 +122,8 @@ fn peers_table(v: &View) -> Markup {
                                     (p["name"].as_str().map(str::to_owned).unwrap_or_else(|| tr.t("peers-unknown-device")))
                                     br; code.small { (short(p["peer_id"].as_str().unwrap_or_default())) }
                                 }
-                                td dir="auto" { (p["member_id"].as_str().map(|m| v.member_name(m)).unwrap_or_default()) }
-                                td {
+                                td dir="auto" data-label=(tr.t("peers-member")) { (p["member_id"].as_str().map(|m| v.member_name(m)).unwrap_or_default()) }
+                                td data-label=(tr.t("peers-connection")) {
                                     @if p["revoked"] == true { span.badge.warn { (tr.t("device-revoked")) } }
                                     @else if p["connected"] == true {
                                         span.badge.ok { (tr.t("peer-connected")) } " "
@@ -131,8 +131,8 @@ fn peers_table(v: &View) -> Markup {
                                         @else { span.badge.info { (tr.t("peer-syncing")) } }
                                     } @else { span.badge.muted { (tr.t("peer-offline")) } }
                                 }
-                                td { (p["last_sync"].as_str().and_then(|t| v.zoned(t)).map(|z| tr.date_time(&z)).unwrap_or_else(|| tr.t("never"))) }
-                                td { code.wrap.small { (p["addr"].as_str().unwrap_or_default()) } }
+                                td data-label=(tr.t("peers-last-sync")) { (p["last_sync"].as_str().and_then(|t| v.zoned(t)).map(|z| tr.date_time(&z)).unwrap_or_else(|| tr.t("never"))) }
+                                td data-label=(tr.t("peers-address")) { code.wrap.small { (p["addr"].as_str().unwrap_or_default()) } }
                             }
                         }
                     }
@@ -149,7 +149,7 @@ fn devices_table(v: &View) -> Markup {
     html! {
         h2 #devices-h { (tr.t("devices-title")) " " span.count { (devices.len()) } }
         div.scroll tabindex="0" role="region" aria-labelledby="devices-h" {
-            table {
+            table.stack {
                 thead { tr {
                     th scope="col" { (tr.t("peers-device")) }
                     th scope="col" { (tr.t("peers-member")) }
@@ -165,10 +165,10 @@ fn devices_table(v: &View) -> Markup {
                                 @if d.peer_id == v.st.peer_id { " " span.badge.info { (tr.t("devices-this")) } }
                                 br; code.small { (short(&d.peer_id)) }
                             }
-                            td dir="auto" { (v.member_name(&d.member_id)) }
-                            td { (tr.t(&format!("role-{}", d.role.as_str()))) }
-                            td { (v.zoned(&d.added_at).map(|z| tr.date_long(z.date())).unwrap_or_default()) }
-                            td {
+                            td dir="auto" data-label=(tr.t("peers-member")) { (v.member_name(&d.member_id)) }
+                            td data-label=(tr.t("field-role")) { (tr.t(&format!("role-{}", d.role.as_str()))) }
+                            td data-label=(tr.t("devices-added")) { (v.zoned(&d.added_at).map(|z| tr.date_long(z.date())).unwrap_or_default()) }
+                            td data-label=(tr.t("field-status")) {
                                 @if d.revoked { span.badge.warn { (tr.t("device-revoked")) } }
                                 @else if d.peer_id == v.st.peer_id { span.badge.ok { (tr.t("device-active")) } }
                                 @else {

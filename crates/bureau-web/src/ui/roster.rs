@@ -19,9 +19,11 @@ use jiff::civil::Date;
 use maud::{Markup, html};
 
 use super::findings;
-use super::forms::{Form, FormData, FormErrors, Input, language_options, languages_from};
+use super::forms::{
+    Form, FormData, FormErrors, Input, keep_changed, keep_changed_text, language_options,
+    languages_from, set_edit,
+};
 use super::layout::{self, Section, query_param};
-use super::schedule::same_set;
 use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
 
 fn group_findings<'v>(v: &'v View, id: &str) -> Vec<&'v Finding> {
@@ -173,7 +175,7 @@ fn groups_section(v: &View, show_archived: bool) -> Markup {
                 @let hid = format!("kind-{}", kind.as_str());
                 h3 id=(hid) { (tr.t(&format!("group-kind-plural-{}", kind.as_str()))) " " span.count { (groups.len()) } }
                 div.scroll tabindex="0" role="region" aria-labelledby=(hid) {
-                    table {
+                    table.stack {
                         thead { tr {
                             th scope="col" { (tr.t("field-group")) }
                             th scope="col" { (tr.t("field-focal-points")) }
@@ -187,9 +189,9 @@ fn groups_section(v: &View, show_archived: bool) -> Markup {
                                         a href={"/roster/groups/" (g.id)} { (g.name) }
                                         @if g.stamp.archived { " " span.badge.muted { (tr.t("archived-mark")) } }
                                     }
-                                    td dir="auto" { (names(v, &g.focal_points)) }
-                                    td { (status_badge(v, g.status)) }
-                                    td {
+                                    td dir="auto" data-label=(tr.t("field-focal-points")) { (names(v, &g.focal_points)) }
+                                    td data-label=(tr.t("field-status")) { (status_badge(v, g.status)) }
+                                    td data-label=(tr.t("field-attention")) {
                                         @for f in group_findings(v, &g.id) {
                                             span.badge.warn { (tr.t(&format!("kind-{}", findings::kind_name(f.kind)))) } " "
                                         }
@@ -216,7 +218,7 @@ fn members_section(v: &View, show_archived: bool) -> Markup {
     html! {
         h2 #members-h { (tr.t("members-title")) " " span.count { (members.len()) } }
         div.scroll tabindex="0" role="region" aria-labelledby="members-h" {
-            table {
+            table.stack {
                 thead { tr {
                     th scope="col" { (tr.t("field-name")) }
                     th scope="col" { (tr.t("field-organisation")) }
@@ -232,13 +234,14 @@ fn members_section(v: &View, show_archived: bool) -> Markup {
                                 a href={"/roster/members/" (m.id)} { (m.name) }
                                 @if m.stamp.archived { " " span.badge.muted { (tr.t("archived-mark")) } }
                             }
-                            td dir="auto" { (m.organisation) }
-                            td { (m.languages.join(" ")) }
-                            td.contact {
-                                @if !m.email.is_empty() { a href={"mailto:" (m.email)} { (m.email) } br; }
-                                (m.phone)
+                            td dir="auto" data-label=(tr.t("field-organisation")) { (m.organisation) }
+                            td data-label=(tr.t("field-languages")) { (m.languages.join(" ")) }
+                            td.contact data-label=(tr.t("field-contact")) {
+                                @if !m.email.is_empty() { a href={"mailto:" (m.email)} { (m.email) } }
+                                @if !m.email.is_empty() && !m.phone.is_empty() { br; }
+                                @if !m.phone.is_empty() { span dir="ltr" { (m.phone) } }
                             }
-                            td dir="auto" { (of.join(", ")) }
+                            td dir="auto" data-label=(tr.t("field-focal-point-of")) { (of.join(", ")) }
                         }
                     }
                 }
@@ -357,6 +360,7 @@ fn group_page_with(
         div.with-aside {
             form.record method="post" action=(action) novalidate {
                 (form.summary())
+                (form.originals())
                 (form.input(Input::Text, "name", &tr.t("field-name"), true, None))
                 div.row {
                     (form.select("kind", &tr.t("field-kind"), &kinds, None))
@@ -409,7 +413,8 @@ pub(crate) async fn group_page(v: View, Path(id): Path<String>) -> Response {
     let Some(g) = v.snap().groups.get(&id) else {
         return not_found(&v);
     };
-    group_page_with(&v, Some(g), &group_values(g), &FormErrors::default())
+    let values = group_values(g).with_originals(&[]);
+    group_page_with(&v, Some(g), &values, &FormErrors::default())
 }
 
 /// `POST /roster/groups`.
@@ -451,18 +456,16 @@ pub(crate) async fn update_group(
     if !errors.is_empty() {
         return group_page_with(&v, Some(g), &form, &errors);
     }
-    if fields.name.as_deref() == Some(g.name.as_str()) {
-        fields.name = None;
-    }
-    if fields.kind == Some(g.kind) {
-        fields.kind = None;
-    }
-    if fields.status == Some(g.status) {
-        fields.status = None;
-    }
-    if same_set(&fields.focal_points, &g.focal_points) {
-        fields.focal_points = None;
-    }
+    // Only what the user changed in the form is written (see `FormData::shown`).
+    let shown = group_fields(
+        &v,
+        &form.shown(|| group_values(g), &[]),
+        &mut FormErrors::default(),
+    );
+    keep_changed(&mut fields.name, &shown.name);
+    keep_changed(&mut fields.kind, &shown.kind);
+    keep_changed(&mut fields.status, &shown.status);
+    fields.focal_points = set_edit(fields.focal_points, shown.focal_points, &g.focal_points);
     let edit = Edit::Update {
         id: id.clone(),
         fields: Fields::Group(fields),
@@ -527,6 +530,7 @@ fn member_page_with(
         div.with-aside {
             form.record method="post" action=(action) novalidate {
                 (form.summary())
+                (form.originals())
                 (form.input(Input::Text, "name", &tr.t("field-name"), true, None))
                 (form.input(Input::Text, "organisation", &tr.t("field-organisation"), false, None))
                 div.row {
@@ -560,7 +564,8 @@ pub(crate) async fn member_page(v: View, Path(id): Path<String>) -> Response {
     let Some(m) = v.snap().members.get(&id) else {
         return not_found(&v);
     };
-    member_page_with(&v, Some(m), &member_values(m), &FormErrors::default())
+    let values = member_values(m).with_originals(&[]);
+    member_page_with(&v, Some(m), &values, &FormErrors::default())
 }
 
 /// `POST /roster/members`.
@@ -594,19 +599,12 @@ pub(crate) async fn update_member(
         return not_found(&v);
     };
     let mut fields = member_fields(&form);
-    for (new, old) in [
-        (&mut fields.name, &m.name),
-        (&mut fields.organisation, &m.organisation),
-        (&mut fields.email, &m.email),
-        (&mut fields.phone, &m.phone),
-    ] {
-        if new.as_deref() == Some(old.as_str()) {
-            *new = None;
-        }
-    }
-    if same_set(&fields.languages, &m.languages) {
-        fields.languages = None;
-    }
+    let shown = member_fields(&form.shown(|| member_values(m), &[]));
+    keep_changed(&mut fields.name, &shown.name);
+    keep_changed(&mut fields.organisation, &shown.organisation);
+    keep_changed(&mut fields.email, &shown.email);
+    keep_changed(&mut fields.phone, &shown.phone);
+    fields.languages = set_edit(fields.languages, shown.languages, &m.languages);
     let edit = Edit::Update {
         id: id.clone(),
         fields: Fields::Member(fields),
@@ -641,6 +639,9 @@ pub(crate) async fn start_review(v: View, raw: Result<Bytes, BytesRejection>) ->
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
 }
+
+/// The review's long text, carried by its form as a digest.
+const REVIEW_DIGESTED: &[&str] = &["notes"];
 
 fn decision_key(group: &str) -> String {
     format!("d-{group}")
@@ -745,6 +746,7 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
         } @else {
             form.record.wide method="post" action={"/roster/reviews/" (r.id)} novalidate {
                 (form.summary())
+                (form.originals())
                 section aria-labelledby="quiet-h" {
                     h2 #quiet-h { (tr.t("review-quiet-groups")) " " span.count { (quiet.len()) } }
                     @if quiet.is_empty() { p.empty { (tr.t("review-no-quiet-groups")) } }
@@ -772,7 +774,8 @@ pub(crate) async fn review_page(v: View, Path(id): Path<String>) -> Response {
     let Some(r) = v.snap().reviews.get(&id) else {
         return not_found(&v);
     };
-    review_page_with(&v, r, &review_values(r), &FormErrors::default())
+    let values = review_values(r).with_originals(REVIEW_DIGESTED);
+    review_page_with(&v, r, &values, &FormErrors::default())
 }
 
 /// `POST /roster/reviews/{id}`: saves the decisions, and records the review when asked.
@@ -788,23 +791,28 @@ pub(crate) async fn update_review(
     let Some(r) = v.snap().reviews.get(&id) else {
         return not_found(&v);
     };
+    // Only the decisions and notes the user changed in the form are written.
+    let shown = form.shown(|| review_values(r), REVIEW_DIGESTED);
+    let decision = |f: &FormData, g: &str| {
+        f.get(&decision_key(g))
+            .and_then(|d| Decision::parse(d).ok())
+    };
     let mut decisions = BTreeMap::new();
     for g in v.snap().groups.keys() {
-        if let Some(d) = form
-            .get(&decision_key(g))
-            .and_then(|d| Decision::parse(d).ok())
-            && r.decisions.get(g) != Some(&d)
+        if let Some(d) = decision(&form, g)
+            && decision(&shown, g) != Some(d)
         {
             decisions.insert(g.clone(), d);
         }
     }
-    let notes = super::schedule::unix_newlines(&form.text("notes"));
+    let mut notes = Some(super::schedule::unix_newlines(&form.text("notes")));
+    keep_changed_text(&mut notes, &shown, "notes");
     let record = form.get("action") == Some("record");
     let fields = ReviewFields {
         date: None,
         status: record.then_some(ReviewStatus::Recorded),
         decisions: (!decisions.is_empty()).then_some(decisions),
-        notes: (notes != r.notes).then_some(notes),
+        notes,
     };
     let field_of = |f: &str| {
         if f == "decisions" {

@@ -4,7 +4,7 @@
 //! Times are shown and entered in the venue's time zone (`meta.timezone`); a form's date and
 //! times are civil times there, which the model stores with the zone's offset.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -12,8 +12,8 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bureau_model::{
-    Edit, Fields, Finding, Meeting, MeetingFields, MeetingKind, MeetingStatus, RecordType, Room,
-    RoomFields,
+    Edit, Fields, Finding, Meeting, MeetingFields, MeetingKind, MeetingStatus, RecordType,
+    ResourceState, Room, RoomFields,
 };
 use jiff::Zoned;
 use jiff::civil::{Date, Time};
@@ -21,7 +21,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::findings;
-use super::forms::{Form, FormData, FormErrors, Input, language_options, languages_from, words};
+use super::forms::{
+    Form, FormData, FormErrors, Input, keep_changed, keep_changed_text, language_options,
+    languages_from, map_edit, set_edit, words,
+};
 use super::layout::{self, Section};
 use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
 
@@ -90,11 +93,13 @@ pub(crate) fn meeting_line(
     html! {
         span.when dir="ltr" { (span(v, start, end)) }
         " "
-        a href={"/schedule/meetings/" (m.id)} dir="auto" class=[(m.status == MeetingStatus::Cancelled).then_some("cancelled")] { (m.title) }
-        @if with_room { @if let Some(room) = room_name(v, &m.room_id) { " · " span dir="auto" { (room) } } }
-        @if ongoing { " " span.badge.info { (tr.t("meeting-now")) } }
-        @if m.status != MeetingStatus::Confirmed { " " (status_badge(v, m.status)) }
-        @if n > 0 { " " span.badge.warn { "⚠ " (tr.ta("findings-count", &[("n", n.into())])) } }
+        span.what {
+            a href={"/schedule/meetings/" (m.id)} dir="auto" class=[(m.status == MeetingStatus::Cancelled).then_some("cancelled")] { (m.title) }
+            @if with_room { @if let Some(room) = room_name(v, &m.room_id) { " " span.room dir="auto" { (room) } } }
+            @if ongoing { " " span.badge.info { (tr.t("meeting-now")) } }
+            @if m.status != MeetingStatus::Confirmed { " " (status_badge(v, m.status)) }
+            @if n > 0 { " " span.badge.warn { "⚠ " (tr.ta("findings-count", &[("n", n.into())])) } }
+        }
     }
 }
 
@@ -219,27 +224,112 @@ fn columns(v: &View, meetings: &[(&Meeting, Zoned, Zoned)]) -> Vec<(String, Stri
     cols
 }
 
+/// Rows of the timetable are quarter hours: 96 in a day.
+const QUARTERS_PER_HOUR: i32 = 4;
+const QUARTERS_PER_DAY: i32 = 24 * QUARTERS_PER_HOUR;
+
+/// A meeting's place in the day's timetable: the quarter hour it starts in (from midnight)
+/// and the quarters it covers until its end (rounded up, and cut at midnight).
+fn quarters(start: &Zoned, end: &Zoned) -> (i32, i32) {
+    let at = |z: &Zoned| i32::from(z.hour()) * 60 + i32::from(z.minute());
+    let first = at(start) / 15;
+    let end_minute = if end.date() > start.date() {
+        24 * 60
+    } else {
+        at(end)
+    };
+    let last = (end_minute + 14) / 15;
+    (first, (last - first).max(1))
+}
+
+/// A meeting placed in the timetable.
+struct Placed<'a> {
+    meeting: &'a Meeting,
+    start: &'a Zoned,
+    end: &'a Zoned,
+    /// First quarter hour of the day.
+    first: i32,
+    /// Quarter hours covered.
+    span: i32,
+    /// Side-by-side position within its room, for meetings that overlap there.
+    lane: usize,
+}
+
+/// The meetings of each column, each in the first lane free at its start, and the number
+/// of lanes the column needs.
+fn place<'a>(
+    cols: &[(String, String)],
+    meetings: &'a [(&'a Meeting, Zoned, Zoned)],
+) -> Vec<(Vec<Placed<'a>>, usize)> {
+    cols.iter()
+        .map(|(room, _)| {
+            let mut lane_ends: Vec<i32> = Vec::new();
+            let mut placed = Vec::new();
+            // `meetings` is sorted by start.
+            for (m, s, e) in meetings.iter().filter(|(m, _, _)| m.room_id == *room) {
+                let (first, span) = quarters(s, e);
+                let lane = match lane_ends.iter().position(|end| *end <= first) {
+                    Some(free) => free,
+                    None => {
+                        lane_ends.push(0);
+                        lane_ends.len() - 1
+                    }
+                };
+                lane_ends[lane] = first + span;
+                placed.push(Placed {
+                    meeting: m,
+                    start: s,
+                    end: e,
+                    first,
+                    span,
+                    lane,
+                });
+            }
+            let lanes = lane_ends.len().max(1);
+            (placed, lanes)
+        })
+        .collect()
+}
+
+/// The day as a table: a row per quarter hour (labelled by the hour), a column per room,
+/// and each meeting one cell spanning the rows of its duration. Meetings that overlap in a
+/// room (a double booking) stand side by side in it.
 fn timetable(v: &View, day: Date, meetings: &[(&Meeting, Zoned, Zoned)]) -> Markup {
     let tr = v.tr;
     let cols = columns(v, meetings);
-    let first = meetings
-        .iter()
-        .map(|(_, s, _)| s.hour())
+    let placed = place(&cols, meetings);
+    let all = || placed.iter().flat_map(|(p, _)| p.iter());
+    // Whole hours, at least 08:00 to 18:00.
+    let from = all()
+        .map(|p| p.first / QUARTERS_PER_HOUR * QUARTERS_PER_HOUR)
         .min()
-        .unwrap_or(8)
-        .min(8);
-    let last = meetings
-        .iter()
-        .map(|(_, s, e)| {
-            if e.date() != s.date() {
-                23
-            } else {
-                e.hour() - i8::from(e.minute() == 0)
-            }
-        })
+        .unwrap_or(QUARTERS_PER_DAY)
+        .min(8 * QUARTERS_PER_HOUR);
+    let to = all()
+        .map(|p| (p.first + p.span + QUARTERS_PER_HOUR - 1) / QUARTERS_PER_HOUR * QUARTERS_PER_HOUR)
         .max()
-        .unwrap_or(17)
-        .max(17);
+        .unwrap_or(0)
+        .clamp(18 * QUARTERS_PER_HOUR, QUARTERS_PER_DAY);
+    let covered = |col: usize, lane: usize, q: i32| {
+        placed[col]
+            .0
+            .iter()
+            .any(|p| p.lane == lane && p.first < q && q < p.first + p.span)
+    };
+    let cell = |p: &Placed<'_>| {
+        let m = p.meeting;
+        let n = meeting_findings(v, &m.id).len();
+        html! {
+            td rowspan=(p.span) class={"busy " (m.status.as_str()) @if n > 0 { " flagged" }} {
+                a.slot href={"/schedule/meetings/" (m.id)} {
+                    span.when dir="ltr" { (span(v, p.start, p.end)) }
+                    span.title dir="auto" { (m.title) }
+                    @if m.status != MeetingStatus::Confirmed { (status_badge(v, m.status)) }
+                    @if n > 0 { span.flag { "⚠ " (tr.ta("findings-count", &[("n", n.into())])) } }
+                }
+            }
+        }
+    };
     html! {
         div.scroll tabindex="0" role="region" aria-labelledby="timetable-caption" {
             table.timetable {
@@ -247,28 +337,32 @@ fn timetable(v: &View, day: Date, meetings: &[(&Meeting, Zoned, Zoned)]) -> Mark
                 thead {
                     tr {
                         th scope="col" { (tr.t("time")) }
-                        @for (id, name) in &cols {
-                            th scope="col" dir="auto" {
+                        @for ((id, name), (_, lanes)) in cols.iter().zip(&placed) {
+                            th scope="col" colspan=[(*lanes > 1).then_some(lanes)] dir="auto" {
                                 @if id.is_empty() { (name) } @else { a href={"/schedule/rooms/" (id)} { (name) } }
                             }
                         }
                     }
                 }
                 tbody {
-                    @for hour in first..=last {
-                        tr {
-                            th scope="row" { (tr.time(Time::constant(hour, 0, 0, 0))) }
-                            @for (room, _) in &cols {
-                                td {
-                                    @for (m, s, e) in meetings.iter().filter(|(m, s, _)| m.room_id == *room && s.hour() == hour) {
-                                        @let n = meeting_findings(v, &m.id).len();
-                                        a href={"/schedule/meetings/" (m.id)}
-                                            class={"slot " (m.status.as_str()) @if n > 0 { " flagged" }} {
-                                            span.when dir="ltr" { (span(v, s, e)) }
-                                            span.title dir="auto" { (m.title) }
-                                            @if m.status != MeetingStatus::Confirmed { (status_badge(v, m.status)) }
-                                            @if n > 0 { span.flag { "⚠ " (tr.ta("findings-count", &[("n", n.into())])) } }
-                                        }
+                    @for q in from..to {
+                        @let row_class = match q % QUARTERS_PER_HOUR {
+                            0 => Some("hour"),
+                            2 => Some("half"),
+                            _ => None,
+                        };
+                        tr class=[row_class] {
+                            @if q % QUARTERS_PER_HOUR == 0 {
+                                th scope="row" rowspan=(QUARTERS_PER_HOUR) {
+                                    (tr.time(Time::constant(i8::try_from(q / QUARTERS_PER_HOUR).unwrap_or(0), 0, 0, 0)))
+                                }
+                            }
+                            @for (col, (in_col, lanes)) in placed.iter().enumerate() {
+                                @for lane in 0..*lanes {
+                                    @if let Some(p) = in_col.iter().find(|p| p.lane == lane && p.first == q) {
+                                        (cell(p))
+                                    } @else if !covered(col, lane, q) {
+                                        td {}
                                     }
                                 }
                             }
@@ -302,6 +396,10 @@ fn day_list(v: &View, meetings: &[(&Meeting, Zoned, Zoned)]) -> Markup {
                             dt { (tr.t("field-organiser")) }
                             dd dir="auto" { (v.record_name(RecordType::Group, &m.organiser)) }
                         }
+                        @if !m.resources.is_empty() {
+                            dt { (tr.t("field-resources")) }
+                            dd dir="auto" { (resources_line(v, m)) }
+                        }
                         dt { (tr.t("field-attendees")) }
                         dd { (tr.ta("attendees-count", &[("groups", m.groups.len().into()), ("members", m.members.len().into())])) }
                     }
@@ -330,7 +428,7 @@ fn rooms_table(v: &View) -> Markup {
     html! {
         h2 #rooms-h { (tr.t("rooms-title")) }
         div.scroll tabindex="0" role="region" aria-labelledby="rooms-h" {
-            table {
+            table.stack {
                 thead { tr {
                     th scope="col" { (tr.t("field-name")) }
                     th scope="col" { (tr.t("field-capacity")) }
@@ -341,9 +439,9 @@ fn rooms_table(v: &View) -> Markup {
                     @for r in &rooms {
                         tr {
                             th scope="row" dir="auto" { a href={"/schedule/rooms/" (r.id)} { (r.name) } }
-                            td.num { (r.capacity) }
-                            td { (r.booths.iter().map(|l| tr.language(l)).collect::<Vec<_>>().join(", ")) }
-                            td dir="auto" { (r.equipment.join(", ")) }
+                            td.num data-label=(tr.t("field-capacity")) { (r.capacity) }
+                            td data-label=(tr.t("field-booths")) { (r.booths.iter().map(|l| tr.language(l)).collect::<Vec<_>>().join(", ")) }
+                            td dir="auto" data-label=(tr.t("field-equipment")) { (r.equipment.join(", ")) }
                         }
                     }
                 }
@@ -378,8 +476,46 @@ fn meeting_values(v: &View, m: &Meeting) -> FormData {
     f.push_all("languages", &m.languages);
     f.push_all("groups", &m.groups);
     f.push_all("members", &m.members);
+    for (i, (name, state)) in m.resources.iter().enumerate() {
+        f.push(&format!("res-{i}"), name);
+        f.push(&format!("res-{i}-state"), state.as_str());
+    }
     f.push("agenda", &m.agenda);
     f
+}
+
+/// The meeting's long text, carried by its form as a digest.
+const MEETING_DIGESTED: &[&str] = &["agenda"];
+
+/// The resources of a meeting form: each listed one (`res-N`, in the state `res-N-state`)
+/// unless `res-N-remove` is ticked, and the one typed in `res-new` (`res-new-state`).
+fn resources_from(
+    form: &FormData,
+    errors: &mut FormErrors,
+    tr: super::i18n::Tr,
+) -> BTreeMap<String, ResourceState> {
+    let mut out = BTreeMap::new();
+    let state = |key: &str, errors: &mut FormErrors| match form.get(key) {
+        None => ResourceState::Requested,
+        Some(s) => ResourceState::parse(s).unwrap_or_else(|_| {
+            errors.add(key, tr.t("err-choice"));
+            ResourceState::Requested
+        }),
+    };
+    for i in 0.. {
+        let Some(name) = form.get(&format!("res-{i}")) else {
+            break;
+        };
+        let name = name.trim();
+        if name.is_empty() || form.checked(&format!("res-{i}-remove")) {
+            continue;
+        }
+        out.insert(name.to_owned(), state(&format!("res-{i}-state"), errors));
+    }
+    if let Some(name) = form.opt("res-new") {
+        out.insert(name, state("res-new-state", errors));
+    }
+    out
 }
 
 /// Browsers send new lines in text areas as CRLF; the document keeps LF.
@@ -455,7 +591,7 @@ fn meeting_fields(v: &View, form: &FormData, errors: &mut FormErrors) -> Meeting
         room_id: Some(form.text("room_id")),
         organiser: Some(form.text("organiser")),
         languages: Some(languages_from(form, "languages")),
-        resources: None,
+        resources: Some(resources_from(form, errors, tr)),
         status,
         groups: Some(form.all("groups")),
         members: Some(form.all("members")),
@@ -463,57 +599,113 @@ fn meeting_fields(v: &View, form: &FormData, errors: &mut FormErrors) -> Meeting
     }
 }
 
-/// Whether a form's list holds the same values as the record's, in any order.
-pub(crate) fn same_set(new: &Option<Vec<String>>, old: &[String]) -> bool {
-    new.as_ref().is_some_and(|n| {
-        let a: BTreeSet<&String> = n.iter().collect();
-        let b: BTreeSet<&String> = old.iter().collect();
-        a == b
-    })
+/// Leaves out what the user did not change in the form, so that saving writes only the
+/// fields they changed, and a field a peer changed while the form was open keeps the peer's
+/// value. Sets and resources get what was added and removed in the form, applied to the
+/// record as it is now. `shown` is what the form was rendered with ([`FormData::shown`]).
+fn only_changes(v: &View, f: &mut MeetingFields, shown: &FormData, m: &Meeting) {
+    let old = meeting_fields(v, shown, &mut FormErrors::default());
+    keep_changed(&mut f.title, &old.title);
+    keep_changed(&mut f.kind, &old.kind);
+    keep_changed(&mut f.status, &old.status);
+    keep_changed(&mut f.start, &old.start);
+    keep_changed(&mut f.end, &old.end);
+    keep_changed(&mut f.room_id, &old.room_id);
+    keep_changed(&mut f.organiser, &old.organiser);
+    keep_changed_text(&mut f.agenda, shown, "agenda");
+    f.languages = set_edit(f.languages.take(), old.languages, &m.languages);
+    f.groups = set_edit(f.groups.take(), old.groups, &m.groups);
+    f.members = set_edit(f.members.take(), old.members, &m.members);
+    f.resources = f
+        .resources
+        .take()
+        .and_then(|new| map_edit(new, old.resources.unwrap_or_default(), &m.resources));
 }
 
-fn same_instant(v: &View, new: &Option<String>, old: &str) -> bool {
-    let Some(new) = new else { return true };
-    let parsed = bureau_model::parse_time("t", new, &v.tz).ok();
-    parsed.is_some_and(|z| Some(z.timestamp()) == old.parse().ok())
+/// The resources part of the meeting form: each resource with its state and a box to remove
+/// it, then a line to add one.
+fn resources_fieldset(form: &Form<'_>, values: &FormData) -> Markup {
+    let tr = form.tr;
+    let states: Vec<(String, String)> = ResourceState::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                tr.t(&format!("resource-state-{}", s.as_str())),
+            )
+        })
+        .collect();
+    let listed: Vec<(usize, &str)> = (0..)
+        .map_while(|i| values.get(&format!("res-{i}")).map(|n| (i, n)))
+        .collect();
+    html! {
+        fieldset class={(form.class("resources")) " resources"} id=(form.id("resources"))
+            aria-describedby=[form.described_by("resources", true)] {
+            legend { (tr.t("field-resources")) }
+            (form.hint_and_error("resources", Some(&tr.t("hint-resources"))))
+            @if !listed.is_empty() {
+                table.resources {
+                    thead { tr {
+                        th scope="col" { (tr.t("resource-name")) }
+                        th scope="col" { (tr.t("field-status")) }
+                        th scope="col" { (tr.t("resource-remove")) }
+                    } }
+                    tbody {
+                        @for (i, name) in &listed {
+                            @let key = format!("res-{i}");
+                            @let state_key = format!("{key}-state");
+                            @let remove_key = format!("{key}-remove");
+                            @let current = values.text(&state_key);
+                            tr {
+                                th scope="row" {
+                                    input type="hidden" name=(key) value=(name);
+                                    label for=(form.id(&state_key)) dir="auto" { (name) }
+                                }
+                                td {
+                                    select id=(form.id(&state_key)) name=(state_key) {
+                                        @for (value, text) in &states {
+                                            option value=(value) selected[*value == current] { (text) }
+                                        }
+                                    }
+                                }
+                                td {
+                                    input id=(form.id(&remove_key)) name=(remove_key) type="checkbox" value="on"
+                                        checked[values.checked(&remove_key)];
+                                    label.visually-hidden for=(form.id(&remove_key)) {
+                                        (tr.ta("resource-remove-named", &[("name", (*name).to_owned().into())]))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            div.row {
+                (form.input(Input::Text, "res-new", &tr.t("resource-new"), false, None))
+                (form.select("res-new-state", &tr.t("resource-new-state"), &states, None))
+            }
+        }
+    }
 }
 
-/// Leaves out what the form did not change, so that saving a form writes only the fields the
-/// user changed and never makes a conflict of a field nobody touched.
-fn only_changes(v: &View, f: &mut MeetingFields, m: &Meeting) {
-    if f.title.as_deref() == Some(m.title.as_str()) {
-        f.title = None;
-    }
-    if f.kind == Some(m.kind) {
-        f.kind = None;
-    }
-    if f.status == Some(m.status) {
-        f.status = None;
-    }
-    if same_instant(v, &f.start, &m.start) {
-        f.start = None;
-    }
-    if same_instant(v, &f.end, &m.end) {
-        f.end = None;
-    }
-    if f.room_id.as_deref() == Some(m.room_id.as_str()) {
-        f.room_id = None;
-    }
-    if f.organiser.as_deref() == Some(m.organiser.as_str()) {
-        f.organiser = None;
-    }
-    if same_set(&f.languages, &m.languages) {
-        f.languages = None;
-    }
-    if same_set(&f.groups, &m.groups) {
-        f.groups = None;
-    }
-    if same_set(&f.members, &m.members) {
-        f.members = None;
-    }
-    if f.agenda.as_deref() == Some(m.agenda.as_str()) {
-        f.agenda = None;
-    }
+/// A meeting's resources in a line: `Microphones (confirmed), Catering (requested)`.
+fn resources_line(v: &View, m: &Meeting) -> String {
+    m.resources
+        .iter()
+        .map(|(name, state)| {
+            v.tr.ta(
+                "resource-with-state",
+                &[
+                    ("name", name.clone().into()),
+                    (
+                        "state",
+                        v.tr.t(&format!("resource-state-{}", state.as_str())).into(),
+                    ),
+                ],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn meeting_form(
@@ -602,6 +794,7 @@ fn meeting_form(
     html! {
         form.record method="post" action=(action) novalidate {
             (form.summary())
+            (form.originals())
             (form.input(Input::Text, "title", &tr.t("field-title"), true, None))
             div.row {
                 (form.select("kind", &tr.t("field-kind"), &kinds, None))
@@ -620,6 +813,7 @@ fn meeting_form(
             (form.input(Input::Text, "languages_other", &tr.t("field-languages-other"), false, Some(&tr.t("hint-language-codes"))))
             (form.checkboxes("groups", &tr.t("field-groups"), &groups, None))
             (form.checkboxes("members", &tr.t("field-members"), &members, None))
+            (resources_fieldset(&form, values))
             (form.textarea("agenda", &tr.t("field-agenda"), 5, None))
             div.buttons {
                 button type="submit" { (if existing.is_some() { tr.t("save") } else { tr.t("meeting-create") }) }
@@ -671,6 +865,7 @@ fn meeting_page_with(
                             p { (tr.date_long(s.date())) br; (span(v, &s, &e)) " " (status_badge(v, m.status)) }
                         }
                         @if let Some(room) = room_name(v, &m.room_id) { p dir="auto" { (room) } }
+                        @if !m.resources.is_empty() { p dir="auto" { (tr.t("field-resources")) ": " (resources_line(v, m)) } }
                         p.meta { (tr.ta("updated-by", &[("name", v.member_name(&m.stamp.updated_by).into()), ("when", v.zoned(&m.stamp.updated_at).map(|z| tr.date_time(&z)).unwrap_or_default().into())])) }
                     }
                     (layout::record_tools(v, RecordType::Meeting, &m.id, m.stamp.archived))
@@ -701,7 +896,18 @@ pub(crate) async fn meeting_page(v: View, Path(id): Path<String>) -> Response {
     let Some(m) = v.snap().meetings.get(&id) else {
         return not_found(&v);
     };
-    meeting_page_with(&v, Some(m), &meeting_values(&v, m), &FormErrors::default())
+    let values = meeting_values(&v, m).with_originals(MEETING_DIGESTED);
+    meeting_page_with(&v, Some(m), &values, &FormErrors::default())
+}
+
+/// The form field of a model field: a refused resource is the one being added (those listed
+/// were accepted before).
+fn meeting_field(field: &str) -> String {
+    if field.starts_with("resources") {
+        "res-new".to_owned()
+    } else {
+        field.to_owned()
+    }
 }
 
 /// `POST /schedule/meetings`.
@@ -715,7 +921,7 @@ pub(crate) async fn create_meeting(v: View, raw: Result<Bytes, BytesRejection>) 
     if !errors.is_empty() {
         return meeting_page_with(&v, None, &form, &errors);
     }
-    match submit(&v, Edit::Create(Fields::Meeting(fields)), &|f| f.to_owned()).await {
+    match submit(&v, Edit::Create(Fields::Meeting(fields)), &meeting_field).await {
         Outcome::Done(bureau_model::Applied::Record(_, id)) => {
             see_other(&format!("/schedule/meetings/{id}?done=created"))
         }
@@ -743,12 +949,13 @@ pub(crate) async fn update_meeting(
     if !errors.is_empty() {
         return meeting_page_with(&v, Some(m), &form, &errors);
     }
-    only_changes(&v, &mut fields, m);
+    let shown = form.shown(|| meeting_values(&v, m), MEETING_DIGESTED);
+    only_changes(&v, &mut fields, &shown, m);
     let edit = Edit::Update {
         id: id.clone(),
         fields: Fields::Meeting(fields),
     };
-    match submit(&v, edit, &|f| f.to_owned()).await {
+    match submit(&v, edit, &meeting_field).await {
         Outcome::Done(_) => see_other(&format!("/schedule/meetings/{id}?done=saved")),
         Outcome::Invalid(errors) => meeting_page_with(&v, Some(m), &form, &errors),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
@@ -816,6 +1023,7 @@ fn room_page_with(
         div.with-aside {
             form.record method="post" action=(action) novalidate {
                 (form.summary())
+                (form.originals())
                 (form.input(Input::Text, "name", &tr.t("field-name"), true, None))
                 (form.input(Input::Number, "capacity", &tr.t("field-capacity"), false, None))
                 (form.checkboxes("booths", &tr.t("field-booths"), &langs, Some(&tr.t("hint-booths"))))
@@ -846,7 +1054,8 @@ pub(crate) async fn room_page(v: View, Path(id): Path<String>) -> Response {
     let Some(r) = v.snap().rooms.get(&id) else {
         return not_found(&v);
     };
-    room_page_with(&v, Some(r), &room_values(r), &FormErrors::default())
+    let values = room_values(r).with_originals(&[]);
+    room_page_with(&v, Some(r), &values, &FormErrors::default())
 }
 
 /// `POST /schedule/rooms`.
@@ -888,18 +1097,16 @@ pub(crate) async fn update_room(
     if !errors.is_empty() {
         return room_page_with(&v, Some(r), &form, &errors);
     }
-    if fields.name.as_deref() == Some(r.name.as_str()) {
-        fields.name = None;
-    }
-    if fields.capacity == Some(r.capacity) {
-        fields.capacity = None;
-    }
-    if same_set(&fields.booths, &r.booths) {
-        fields.booths = None;
-    }
-    if same_set(&fields.equipment, &r.equipment) {
-        fields.equipment = None;
-    }
+    // Only what the user changed in the form is written (see `FormData::shown`).
+    let shown = room_fields(
+        &v,
+        &form.shown(|| room_values(r), &[]),
+        &mut FormErrors::default(),
+    );
+    keep_changed(&mut fields.name, &shown.name);
+    keep_changed(&mut fields.capacity, &shown.capacity);
+    fields.booths = set_edit(fields.booths, shown.booths, &r.booths);
+    fields.equipment = set_edit(fields.equipment, shown.equipment, &r.equipment);
     let edit = Edit::Update {
         id: id.clone(),
         fields: Fields::Room(fields),

@@ -1286,6 +1286,99 @@ fn catalogues_parse_and_french_is_complete() {
         Vec::<&String>::new(),
         "Arabic only"
     );
+    assert_eq!(
+        en.difference(&ar).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "missing in Arabic"
+    );
+}
+
+/// Arabic is written in Arabic: every message has Arabic letters, but for the few that are
+/// only a pattern of arguments. And every plural in it has the six forms Arabic needs (CLDR:
+/// zero, one, two, few for 3–10, many for 11–99, other).
+#[test]
+fn arabic_is_complete_with_every_plural_form() {
+    let patterns = [
+        "app-name",
+        "date-long",
+        "date-short",
+        "date-time",
+        "error-in-field",
+        "resource-with-state",
+    ];
+    let tr = Tr(Lang::Ar);
+    for id in message_ids(Lang::En) {
+        let text = tr.ta(
+            &id,
+            &[
+                ("n", 5.into()),
+                ("connected", 5.into()),
+                ("groups", 5.into()),
+                ("members", 5.into()),
+            ],
+        );
+        assert!(!text.contains('\u{2066}'), "{id} is shown in English");
+        assert!(
+            patterns.contains(&id.as_str())
+                || text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+            "{id} has no Arabic: {text}"
+        );
+    }
+    let source = include_str!("../../locales/ar/ui.ftl");
+    let mut id = String::new();
+    let mut forms: Option<Vec<&str>> = None;
+    for line in source.lines() {
+        if let Some((name, _)) = line.split_once(" = ") {
+            id = name.to_owned();
+        }
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('}') {
+            let keys = forms.take().expect("a selector's end after its start");
+            if keys
+                .iter()
+                .any(|k| ["one", "two", "few", "many", "other"].contains(k))
+            {
+                for f in ["zero", "one", "two", "few", "many", "other"] {
+                    assert!(
+                        keys.contains(&f),
+                        "{id} (Arabic) has no [{f}] form: {keys:?}"
+                    );
+                }
+            }
+        } else if let Some(keys) = &mut forms
+            && let Some(key) = trimmed
+                .trim_start_matches('*')
+                .strip_prefix('[')
+                .and_then(|k| k.split_once(']'))
+        {
+            keys.push(key.0);
+        }
+        if line.trim_end().ends_with("->") {
+            forms = Some(Vec::new());
+        }
+    }
+    assert!(forms.is_none(), "a selector is not closed");
+    // The forms are chosen by number as Arabic counts.
+    let count = |n: i64| tr.ta("findings-count", &[("n", n.into())]);
+    assert_eq!(
+        [
+            count(0),
+            count(1),
+            count(2),
+            count(3),
+            count(11),
+            count(100)
+        ],
+        [
+            "لا تنبيهات",
+            "تنبيه واحد",
+            "تنبيهان",
+            "3 تنبيهات",
+            "11 تنبيهًا",
+            "100 تنبيه"
+        ]
+    );
+    assert_eq!(tr.ta("invite-hours", &[("n", 24.into())]), "يوم واحد");
 }
 
 #[test]
@@ -1313,6 +1406,9 @@ fn every_generated_message_id_exists() {
     }
     for r in Role::ALL {
         ids.push(format!("role-{}", r.as_str()));
+    }
+    for r in ResourceState::ALL {
+        ids.push(format!("resource-state-{}", r.as_str()));
     }
     for t in RecordType::ALL {
         ids.push(format!("type-{}", t.as_str()));
@@ -1521,4 +1617,540 @@ async fn peers_page_and_its_forms_over_a_network() {
     .await;
     assert_eq!(headers[header::LOCATION], "/peers?done=revoked");
     assert!(doc.state().snapshot.devices[&peer('B')].revoked);
+}
+
+// ---- forms that were open while a peer changed the record --------------------------------
+
+/// Decodes the few entities maud writes.
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The attributes of a start tag (`<input a="b" c>`).
+fn attributes(tag: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut rest = tag
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim_end_matches('/');
+    rest = rest.split_once(char::is_whitespace).map_or("", |x| x.1);
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return out;
+        }
+        let end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let name = rest[..end].to_owned();
+        rest = &rest[end..];
+        if let Some(r) = rest.strip_prefix("=\"") {
+            let close = r.find('"').expect("a closing quote");
+            out.push((name, Some(unescape(&r[..close]))));
+            rest = &r[close + 1..];
+        } else {
+            out.push((name, None));
+        }
+    }
+}
+
+/// What a browser would submit for the form posting to `action`, unchanged: text fields,
+/// hidden fields, ticked boxes, each list's selected option, text areas.
+fn form_of(html: &str, action: &str) -> Vec<(String, String)> {
+    let at = html
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form posting to {action}"));
+    let form = &html[at..at + html[at..].find("</form>").expect("the form's end")];
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while let Some(off) = form[i..].find('<') {
+        let start = i + off;
+        let tag_end = start + form[start..].find('>').expect("a tag's end") + 1;
+        let tag = &form[start..tag_end];
+        let attrs = attributes(tag);
+        let get = |n: &str| {
+            attrs
+                .iter()
+                .find(|(k, _)| k == n)
+                .and_then(|(_, v)| v.clone())
+        };
+        let has = |n: &str| attrs.iter().any(|(k, _)| k == n);
+        i = tag_end;
+        if tag.starts_with("<input") {
+            let (Some(name), kind) = (get("name"), get("type").unwrap_or_default()) else {
+                continue;
+            };
+            if (kind == "checkbox" || kind == "radio") && !has("checked") {
+                continue;
+            }
+            fields.push((name, get("value").unwrap_or_default()));
+        } else if tag.starts_with("<textarea") {
+            let close = tag_end + form[tag_end..].find("</textarea>").expect("its end");
+            let text = unescape(&form[tag_end..close]);
+            let text = text.strip_prefix('\n').unwrap_or(&text).to_owned();
+            fields.push((get("name").expect("a name"), text));
+            i = close;
+        } else if tag.starts_with("<select") {
+            let close = tag_end + form[tag_end..].find("</select>").expect("its end");
+            let options: Vec<Vec<(String, Option<String>)>> = form[tag_end..close]
+                .match_indices("<option")
+                .map(|(o, _)| {
+                    let o = tag_end + o;
+                    attributes(&form[o..o + form[o..].find('>').unwrap() + 1])
+                })
+                .collect();
+            let value_of = |a: &Vec<(String, Option<String>)>| {
+                a.iter()
+                    .find(|(k, _)| k == "value")
+                    .and_then(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
+            let chosen = options
+                .iter()
+                .find(|a| a.iter().any(|(k, _)| k == "selected"))
+                .or(options.first())
+                .map(value_of)
+                .unwrap_or_default();
+            fields.push((get("name").expect("a name"), chosen));
+            i = close;
+        }
+    }
+    fields
+}
+
+/// Sets a field of a submitted form (the first of its name), as a user typing would.
+#[track_caller]
+fn set_field(fields: &mut [(String, String)], name: &str, value: &str) {
+    let f = fields
+        .iter_mut()
+        .find(|(k, _)| k == name)
+        .unwrap_or_else(|| panic!("no field {name}"));
+    f.1 = value.to_owned();
+}
+
+fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_form_open_while_a_peer_changed_the_meeting_writes_only_what_the_user_changed() {
+    let ui = ui().await;
+    let i = &ui.ids;
+    let id = i.first.clone();
+    let url = format!("/schedule/meetings/{id}");
+    ui.doc
+        .edit(Edit::Update {
+            id: id.clone(),
+            fields: Fields::Meeting(MeetingFields {
+                resources: Some(BTreeMap::from([
+                    ("Projector".to_owned(), ResourceState::Requested),
+                    ("Catering".to_owned(), ResourceState::Requested),
+                ])),
+                ..MeetingFields::default()
+            }),
+        })
+        .await
+        .unwrap();
+
+    // The user opens the form...
+    let html = ui.page(&url).await;
+    assert!(
+        html.contains("name=\"orig.title\" value=\"Caucus strategy\""),
+        "the form carries what it shows"
+    );
+    let mut form = form_of(&html, &url);
+    // ...while a peer renames the meeting, rewrites the agenda, cancels it, adds a language,
+    // a member and a resource, and confirms the catering.
+    ui.doc
+        .edit(Edit::Update {
+            id: id.clone(),
+            fields: Fields::Meeting(MeetingFields {
+                title: Some("Caucus strategy, renamed by a peer".to_owned()),
+                agenda: Some("The peer's agenda".to_owned()),
+                status: Some(MeetingStatus::Cancelled),
+                languages: Some(vec!["en".into(), "fr".into(), "ar".into(), "ru".into()]),
+                members: Some(vec![i.bea.clone(), i.cem.clone()]),
+                resources: Some(BTreeMap::from([
+                    ("Projector".to_owned(), ResourceState::Requested),
+                    ("Catering".to_owned(), ResourceState::Confirmed),
+                    ("Interpretation".to_owned(), ResourceState::Requested),
+                ])),
+                ..MeetingFields::default()
+            }),
+        })
+        .await
+        .unwrap();
+
+    // The user changes the status (the peer changed it too), unticks French, removes the
+    // projector and adds microphones, and first gets the end wrong.
+    set_field(&mut form, "status", "proposed");
+    form.retain(|(k, v)| !(k == "languages" && v == "fr"));
+    let projector = form
+        .iter()
+        .find(|(k, v)| k.starts_with("res-") && v == "Projector")
+        .map(|(k, _)| k.clone())
+        .expect("the projector is listed");
+    form.push((format!("{projector}-remove"), "on".to_owned()));
+    set_field(&mut form, "res-new", "Microphones");
+    set_field(&mut form, "res-new-state", "confirmed");
+    set_field(&mut form, "end", "09:00");
+    let html = ui.post_invalid(&url, &pairs(&form)).await;
+    assert_field_error(&html, "f-end", Some("value=\"09:00\""));
+    assert!(
+        html.contains("name=\"orig.title\" value=\"Caucus strategy\""),
+        "the form shown again still carries what was first shown"
+    );
+    // Corrected and saved again, from the form as the server showed it.
+    let mut form = form_of(&html, &url);
+    set_field(&mut form, "end", "11:30");
+    ui.post_ok(&url, &pairs(&form)).await;
+
+    let m = ui.snap().meetings[&id].clone();
+    assert_eq!(
+        m.title, "Caucus strategy, renamed by a peer",
+        "the peer's title stays"
+    );
+    assert_eq!(m.agenda, "The peer's agenda", "the peer's agenda stays");
+    assert_eq!(m.status, MeetingStatus::Proposed, "the user's change wins");
+    assert_eq!(
+        m.languages,
+        ["ar", "en", "ru"],
+        "fr removed, the peer's ru kept"
+    );
+    let mut members = vec![i.bea.clone(), i.cem.clone()];
+    members.sort();
+    assert_eq!(m.members, members, "the peer's new attendee stays");
+    assert_eq!(
+        m.resources,
+        BTreeMap::from([
+            ("Catering".to_owned(), ResourceState::Confirmed),
+            ("Interpretation".to_owned(), ResourceState::Requested),
+            ("Microphones".to_owned(), ResourceState::Confirmed),
+        ]),
+        "the projector removed, microphones added, the peer's changes kept"
+    );
+    let start = m.start.clone();
+
+    // Saving an untouched form writes nothing at all, whatever changed since it was shown.
+    let form = form_of(&ui.page(&url).await, &url);
+    ui.doc
+        .edit(Edit::Update {
+            id: id.clone(),
+            fields: Fields::Meeting(MeetingFields {
+                start: Some(format!("{}T09:45", ui.today)),
+                ..MeetingFields::default()
+            }),
+        })
+        .await
+        .unwrap();
+    let before = ui.snap().meetings[&id].clone();
+    assert_ne!(before.start, start);
+    ui.post_ok(&url, &pairs(&form)).await;
+    let after = ui.snap().meetings[&id].clone();
+    assert_eq!(
+        (&after.start, &after.end, &after.title, &after.resources),
+        (&before.start, &before.end, &before.title, &before.resources),
+        "the peer's new start stays and nothing else moves"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn member_group_room_note_and_body_forms_leave_a_peers_changes_alone() {
+    let ui = ui().await;
+    let i = &ui.ids;
+    let peer = |e: Edit| {
+        let doc = ui.doc.clone();
+        async move { doc.edit(e).await.expect("the peer's edit") }
+    };
+
+    // Member: the peer changes the e-mail and adds Spanish; the user changes the phone and
+    // unticks French.
+    let url = format!("/roster/members/{}", i.bea);
+    let mut form = form_of(&ui.page(&url).await, &url);
+    peer(Edit::Update {
+        id: i.bea.clone(),
+        fields: Fields::Member(MemberFields {
+            email: Some("bea@peer.example".to_owned()),
+            languages: Some(vec!["en".into(), "fr".into(), "es".into()]),
+            ..MemberFields::default()
+        }),
+    })
+    .await;
+    set_field(&mut form, "phone", "+41 22 000 00 00");
+    form.retain(|(k, v)| !(k == "languages" && v == "fr"));
+    ui.post_ok(&url, &pairs(&form)).await;
+    let m = ui.snap().members[&i.bea].clone();
+    assert_eq!(m.email, "bea@peer.example");
+    assert_eq!(m.phone, "+41 22 000 00 00");
+    assert_eq!(m.languages, ["en", "es"]);
+
+    // Group: the peer adds a focal point and marks the group inactive; the user renames it.
+    let url = format!("/roster/groups/{}", i.caucus);
+    let mut form = form_of(&ui.page(&url).await, &url);
+    peer(Edit::Update {
+        id: i.caucus.clone(),
+        fields: Fields::Group(GroupFields {
+            focal_points: Some(vec![i.cem.clone(), i.bea.clone()]),
+            status: Some(GroupStatus::Inactive),
+            ..GroupFields::default()
+        }),
+    })
+    .await;
+    set_field(&mut form, "name", "Gender and Youth Caucus");
+    ui.post_ok(&url, &pairs(&form)).await;
+    let g = ui.snap().groups[&i.caucus].clone();
+    assert_eq!(g.name, "Gender and Youth Caucus");
+    assert_eq!(g.status, GroupStatus::Inactive);
+    assert_eq!(g.focal_points.len(), 2, "{:?}", g.focal_points);
+
+    // Room: the peer renames it and adds a booth; the user changes the seats and equipment.
+    let url = format!("/schedule/rooms/{}", i.room_c);
+    let mut form = form_of(&ui.page(&url).await, &url);
+    peer(Edit::Update {
+        id: i.room_c.clone(),
+        fields: Fields::Room(RoomFields {
+            name: Some("Room C (Level 2)".to_owned()),
+            booths: Some(vec!["en".into(), "fr".into(), "ar".into()]),
+            equipment: Some(vec!["projector".into(), "webcast".into()]),
+            ..RoomFields::default()
+        }),
+    })
+    .await;
+    set_field(&mut form, "capacity", "80");
+    set_field(&mut form, "equipment", "projector, microphones");
+    ui.post_ok(&url, &pairs(&form)).await;
+    let r = ui.snap().rooms[&i.room_c].clone();
+    assert_eq!(r.name, "Room C (Level 2)");
+    assert_eq!(r.capacity, 80);
+    assert_eq!(r.booths, ["ar", "en", "fr"]);
+    assert_eq!(r.equipment, ["microphones", "projector", "webcast"]);
+
+    // Note: the peer rewrites the text and marks the plenary consulted; the user changes the
+    // title. The text travels as a digest, not a second copy.
+    let url = format!("/liaison/notes/{}", i.note);
+    let html = ui.page(&url).await;
+    assert!(
+        !html.contains("name=\"orig.text\" value=\"Line one"),
+        "the note's text is not carried twice"
+    );
+    let mut form = form_of(&html, &url);
+    peer(Edit::Update {
+        id: i.note.clone(),
+        fields: Fields::Note(NoteFields {
+            text: Some("Rewritten by a peer".to_owned()),
+            plenary_consulted: Some(true),
+            ..NoteFields::default()
+        }),
+    })
+    .await;
+    set_field(&mut form, "title", "Badges for all observers");
+    ui.post_ok(&url, &pairs(&form)).await;
+    let n = ui.snap().notes[&i.note].clone();
+    assert_eq!(n.title, "Badges for all observers");
+    assert_eq!(n.text, "Rewritten by a peer");
+    assert!(n.plenary_consulted);
+    // The user's own change of the text is written.
+    let mut form = form_of(&ui.page(&url).await, &url);
+    set_field(&mut form, "text", "The user's text\r\nin two lines");
+    ui.post_ok(&url, &pairs(&form)).await;
+    assert_eq!(
+        ui.snap().notes[&i.note].text,
+        "The user's text\nin two lines"
+    );
+
+    // Body: the peer changes the description; the user renames it.
+    let url = "/liaison/bodies/es";
+    let mut form = form_of(&ui.page(url).await, url);
+    peer(Edit::Update {
+        id: "es".to_owned(),
+        fields: Fields::Body(BodyFields {
+            description: Some("Described by a peer".to_owned()),
+            ..BodyFields::default()
+        }),
+    })
+    .await;
+    set_field(&mut form, "name", "The Secretariat");
+    ui.post_ok(url, &pairs(&form)).await;
+    let b = ui.snap().bodies["es"].clone();
+    assert_eq!(
+        (b.name.as_str(), b.description.as_str()),
+        ("The Secretariat", "Described by a peer")
+    );
+
+    // Review: the peer decides for one group; the user for the other and writes notes.
+    let url = format!("/roster/reviews/{}", i.open_review);
+    let mut form = form_of(&ui.page(&url).await, &url);
+    peer(Edit::Update {
+        id: i.open_review.clone(),
+        fields: Fields::Review(ReviewFields {
+            decisions: Some(BTreeMap::from([(i.caucus.clone(), Decision::Remove)])),
+            notes: Some("The peer's notes".to_owned()),
+            ..ReviewFields::default()
+        }),
+    })
+    .await;
+    form.push((format!("d-{}", i.health), "inactive".to_owned()));
+    form.push(("action".to_owned(), "save".to_owned()));
+    ui.post_ok(&url, &pairs(&form)).await;
+    let r = ui.snap().reviews[&i.open_review].clone();
+    assert_eq!(r.decisions.get(&i.caucus), Some(&Decision::Remove));
+    assert_eq!(r.decisions.get(&i.health), Some(&Decision::Inactive));
+    assert_eq!(r.notes, "The peer's notes");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn meeting_resources_are_added_changed_and_removed_in_the_form() {
+    let ui = ui().await;
+    let day = ui.today.to_string();
+    let base = [
+        ("title", "Side event"),
+        ("kind", "other"),
+        ("status", "proposed"),
+        ("date", day.as_str()),
+        ("start", "15:00"),
+        ("end", "16:00"),
+        ("res-new", "Microphones"),
+        ("res-new-state", "requested"),
+    ];
+    let loc = ui.post_ok("/schedule/meetings", &base).await;
+    let url = loc.trim_end_matches("?done=created").to_owned();
+    let id = url.trim_start_matches("/schedule/meetings/").to_owned();
+    assert_eq!(
+        ui.snap().meetings[&id].resources,
+        BTreeMap::from([("Microphones".to_owned(), ResourceState::Requested)])
+    );
+    let html = ui.page(&url).await;
+    let resources = around(&html, "f-resources");
+    assert!(resources.contains("Microphones"), "{resources}");
+    assert!(around(&html, "meeting-summary").contains("Microphones (Requested)"));
+    assert_clean_page(&url, &html, Lang::En);
+
+    // Confirm the microphones and add catering.
+    let mut form = form_of(&html, &url);
+    set_field(&mut form, "res-0-state", "confirmed");
+    set_field(&mut form, "res-new", "Catering");
+    ui.post_ok(&url, &pairs(&form)).await;
+    assert_eq!(
+        ui.snap().meetings[&id].resources,
+        BTreeMap::from([
+            ("Catering".to_owned(), ResourceState::Requested),
+            ("Microphones".to_owned(), ResourceState::Confirmed),
+        ])
+    );
+    // Remove the microphones.
+    let html = ui.page(&url).await;
+    let mut form = form_of(&html, &url);
+    let mic = form
+        .iter()
+        .find(|(k, v)| k.starts_with("res-") && v == "Microphones")
+        .map(|(k, _)| k.clone())
+        .unwrap();
+    form.push((format!("{mic}-remove"), "on".to_owned()));
+    ui.post_ok(&url, &pairs(&form)).await;
+    assert_eq!(
+        ui.snap().meetings[&id].resources,
+        BTreeMap::from([("Catering".to_owned(), ResourceState::Requested)])
+    );
+    // A resource name too long is refused beside the field, and what was typed is kept.
+    let long = "x".repeat(600);
+    let mut form = form_of(&ui.page(&url).await, &url);
+    set_field(&mut form, "res-new", &long);
+    let html = ui.post_invalid(&url, &pairs(&form)).await;
+    assert_field_error(&html, "f-res-new", Some(&long));
+    // The list view names them.
+    let list = ui.page(&format!("/schedule?day={day}&view=list")).await;
+    assert!(around(&list, &format!("m-{id}")).contains("Catering (Requested)"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_address_is_a_page_in_the_readers_language() {
+    let ui = ui().await;
+    for lang in Lang::ALL {
+        let (status, headers, html) = ui.send(get_in("/no/such/page", lang)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{lang:?}");
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert_clean_page("/no/such/page", &html, lang);
+        assert!(html.contains("<nav id=\"nav\""), "with the navigation");
+        assert!(html.contains("href=\"/\""), "a way back");
+        assert!(
+            html.contains("Page not found")
+                || html.contains("Page introuvable")
+                || html.contains("الصفحة غير موجودة"),
+            "{lang:?}: {}",
+            excerpt(&html)
+        );
+    }
+    // Not a page of the API: its JSON 404.
+    let (status, headers, body) = ui.send(get("/api/no-such-thing/really/not")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"),
+        "{body}"
+    );
+    // Without the session, the login page, as for every page.
+    let req = Request::builder()
+        .uri("/no/such/page")
+        .header(header::HOST, HOST)
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, html) = ui.send(req).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("bureau status"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn timetable_meetings_span_their_duration_and_overlaps_stand_side_by_side() {
+    let ui = ui().await;
+    let i = &ui.ids;
+    let html = ui.page(&format!("/schedule?day={}", ui.today)).await;
+    let table = &html[html.find("<table class=\"timetable\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let row = |hour: &str| {
+        table
+            .find(&format!(">{hour}</th>"))
+            .unwrap_or_else(|| panic!("no row for {hour}"))
+    };
+    let cell = |id: &str| {
+        let link = table
+            .find(&format!("href=\"/schedule/meetings/{id}\""))
+            .unwrap_or_else(|| panic!("no cell for {id}"));
+        let td = table[..link].rfind("<td").unwrap();
+        (td, &table[td..link])
+    };
+    // 10:00–11:30 covers the 10:00 and 11:00 rows: six quarter hours from 10:00.
+    let (at, td) = cell(&i.first);
+    assert!(td.contains("rowspan=\"6\""), "{td}");
+    assert!(
+        row("10:00") < at && at < row("11:00"),
+        "starts in the 10:00 row"
+    );
+    assert!(td.contains("flagged"), "its findings are marked: {td}");
+    // 11:00–12:30 overlaps it in Room C: beside it, spanning from 11:00.
+    let (at, td) = cell(&i.second);
+    assert!(td.contains("rowspan=\"6\""), "{td}");
+    assert!(row("11:00") < at && at < row("12:00"));
+    assert!(
+        table.contains(&format!(
+            "colspan=\"2\" dir=\"auto\"><a href=\"/schedule/rooms/{}\"",
+            i.room_c
+        )),
+        "Room C has two lanes"
+    );
+    // No style attribute: positions are table structure, not inline styles.
+    assert!(!table.contains("style="));
 }
