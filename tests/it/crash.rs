@@ -221,9 +221,32 @@ fn verify(node: &Node, expected: &BTreeMap<String, Expect>, by_id: &[String], wh
     );
 }
 
-/// After a crash and restart nothing may be quarantined (every file write is atomic) and
-/// no temp file may be left over.
-fn check_clean(node: &Node, dir: &Path, bureau_id: &str, when: &str) {
+/// Temp files in `doc/` with their modification times: writes a crash interrupted (or, while
+/// a node runs, writes in flight). The time tells a file the crash left from a new one that
+/// happens to reuse its name.
+fn temp_files(dir: &Path) -> Vec<(String, Option<std::time::SystemTime>)> {
+    file_names(&dir.join("doc"))
+        .into_iter()
+        .filter(|n| n.ends_with(".tmp"))
+        .map(|n| {
+            let modified = std::fs::metadata(dir.join("doc").join(&n))
+                .and_then(|m| m.modified())
+                .ok();
+            (n, modified)
+        })
+        .collect()
+}
+
+/// After a crash and restart nothing may be quarantined (every file write is atomic) and none
+/// of the temp files the crash left (`left`) may remain. Temp files of writes the restarted
+/// node is making right now (it publishes its addresses at start) are not the crash's.
+fn check_clean(
+    node: &Node,
+    dir: &Path,
+    bureau_id: &str,
+    left: &[(String, Option<std::time::SystemTime>)],
+    when: &str,
+) {
     let status = node.status();
     assert_eq!(
         status["bureau_id"], bureau_id,
@@ -234,9 +257,10 @@ fn check_clean(node: &Node, dir: &Path, bureau_id: &str, when: &str) {
         json!([]),
         "{when}: a crash left a file the node could not load"
     );
-    let tmp: Vec<String> = file_names(&dir.join("doc"))
+    let tmp: Vec<String> = temp_files(dir)
         .into_iter()
-        .filter(|n| n.ends_with(".tmp"))
+        .filter(|f| left.contains(f))
+        .map(|(n, _)| n)
         .collect();
     assert!(tmp.is_empty(), "{when}: temp files left in doc/: {tmp:?}");
 }
@@ -257,6 +281,8 @@ fn acknowledged_edits_survive_kill_9_at_random_moments() {
     let mut bureau_id = String::new();
     let mut total_requests = 0;
     let mut delays = Vec::new();
+    // Temp files the last kill -9 left behind; the next start must sweep them.
+    let mut left: Vec<(String, Option<std::time::SystemTime>)> = Vec::new();
 
     for cycle in 0..cycles {
         let node = Node::start(&dir, &[]);
@@ -268,7 +294,7 @@ fn acknowledged_edits_survive_kill_9_at_random_moments() {
             assert!(!bureau_id.is_empty(), "the first start creates the bureau");
         } else {
             let when = format!("after kill -9 number {cycle}");
-            check_clean(&node, &dir, &bureau_id, &when);
+            check_clean(&node, &dir, &bureau_id, &left, &when);
             verify(&node, &expected, &last_cycle, &when);
         }
 
@@ -286,6 +312,7 @@ fn acknowledged_edits_survive_kill_9_at_random_moments() {
         std::thread::sleep(Duration::from_millis(delay));
         node.kill9();
         stop.store(true, Ordering::SeqCst);
+        left = temp_files(&dir);
 
         let mut acks = 0;
         last_cycle.clear();
@@ -323,7 +350,7 @@ fn acknowledged_edits_survive_kill_9_at_random_moments() {
     }
 
     let node = Node::start(&dir, &[]);
-    check_clean(&node, &dir, &bureau_id, "after the last kill -9");
+    check_clean(&node, &dir, &bureau_id, &left, "after the last kill -9");
     let all: Vec<String> = expected.keys().cloned().collect();
     verify(&node, &expected, &all, "after the last kill -9");
     node.stop();

@@ -409,7 +409,10 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
         }
         Edit::SetDeviceAddrs { peer_id, addrs } => {
             if addrs.len() > MAX_DEVICE_ADDRS {
-                return Err(invalid("addrs", format!("at most {MAX_DEVICE_ADDRS} addresses")));
+                return Err(invalid(
+                    "addrs",
+                    format!("at most {MAX_DEVICE_ADDRS} addresses"),
+                ));
             }
             check_set("addrs", addrs)?;
             let devices = collection(doc, RecordType::Device);

@@ -33,7 +33,7 @@ use crate::join::{
 use crate::memory::{self, NetState, Remembered, Source};
 use crate::{
     Command, DEFAULT_LISTEN, Identity, Joined, NetConfig, NetError, NetHandle, NetStatus,
-    PeerStatus,
+    PeerStatus, SyncTotals,
 };
 
 /// A connection with no open stream is closed after this long. Members always have a sync
@@ -106,6 +106,8 @@ struct EventLoop {
     /// Open connections: the remote address in use.
     connected: HashMap<PeerId, Multiaddr>,
     sessions: HashMap<PeerId, Session>,
+    /// Sync traffic per peer, shared by all of its sessions.
+    traffic: HashMap<PeerId, Arc<SessionStats>>,
     /// Last sync status of peers whose session ended, for `last_sync`.
     last_sync: HashMap<PeerId, String>,
     /// No session is opened to a peer before this, after a failed attempt; a new connection
@@ -276,6 +278,7 @@ pub(crate) fn start(
         bare: Vec::new(),
         connected: HashMap::new(),
         sessions: HashMap::new(),
+        traffic: HashMap::new(),
         last_sync: HashMap::new(),
         retry_at: HashMap::new(),
         faulty_until: HashMap::new(),
@@ -545,15 +548,10 @@ impl EventLoop {
             cancel,
         };
         let (doc, tx) = (self.doc.clone(), self.events_tx.clone());
+        let stats = self.traffic.entry(peer).or_default().clone();
         tokio::spawn(async move {
-            let res = bureau_sync::run_session(
-                stream.compat(),
-                doc,
-                config,
-                Arc::new(SessionStats::default()),
-                status_tx,
-            )
-            .await;
+            let res =
+                bureau_sync::run_session(stream.compat(), doc, config, stats, status_tx).await;
             let fault = res.as_ref().err().is_some_and(SyncError::is_peer_fault)
                 || matches!(
                     res,
@@ -615,7 +613,8 @@ impl EventLoop {
                 }
                 if fault {
                     // Bad data or a refusal: leave the peer alone for a while.
-                    self.faulty_until.insert(peer, Instant::now() + FAULT_BACKOFF);
+                    self.faulty_until
+                        .insert(peer, Instant::now() + FAULT_BACKOFF);
                     let _ = self.swarm.disconnect_peer_id(peer);
                 } else {
                     self.retry_at.insert(peer, Instant::now() + BACKOFF_MIN);
@@ -819,7 +818,8 @@ impl EventLoop {
             let Ok(peer) = id.parse::<PeerId>() else {
                 continue;
             };
-            let addrs: Vec<Multiaddr> = device.addrs.iter().filter_map(|a| a.parse().ok()).collect();
+            let addrs: Vec<Multiaddr> =
+                device.addrs.iter().filter_map(|a| a.parse().ok()).collect();
             let fresh = !self.known.contains_key(&peer);
             self.remember(peer, addrs, Source::Bureau, false);
             if fresh && let Some(k) = self.known.get_mut(&peer) {
@@ -939,6 +939,7 @@ impl EventLoop {
                         .or_else(|| self.known.get(&p).and_then(|k| k.addrs.first()))
                         .map(ToString::to_string),
                     source: self.known.get(&p).map(|k| k.source),
+                    sync: self.traffic.get(&p).map(|t| totals(t)).unwrap_or_default(),
                     peer_id: id,
                 }
             })
@@ -963,6 +964,16 @@ impl EventLoop {
             s.cancel.cancel();
         }
         self.save_peers();
+    }
+}
+
+fn totals(t: &SessionStats) -> SyncTotals {
+    use std::sync::atomic::Ordering::Relaxed;
+    SyncTotals {
+        sent_bytes: t.sent_bytes.load(Relaxed),
+        received_bytes: t.received_bytes.load(Relaxed),
+        sent_messages: t.sent_messages.load(Relaxed),
+        received_messages: t.received_messages.load(Relaxed),
     }
 }
 

@@ -160,6 +160,23 @@ pub struct PeerStatus {
     pub addr: Option<String>,
     /// How the node learned of it.
     pub source: Option<Source>,
+    /// Sync traffic with this peer since the node started (all sessions): bytes of sync
+    /// frames (length prefix, document id and automerge message; not the transport's
+    /// encryption and multiplexing) and messages, each way. Updated at most once a second.
+    pub sync: SyncTotals,
+}
+
+/// Counts of sync frames exchanged with one peer.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct SyncTotals {
+    /// Bytes sent.
+    pub sent_bytes: u64,
+    /// Bytes received.
+    pub received_bytes: u64,
+    /// Messages sent.
+    pub sent_messages: u64,
+    /// Messages received.
+    pub received_messages: u64,
 }
 
 /// The network at a glance, published after every change.

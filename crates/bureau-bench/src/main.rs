@@ -1,0 +1,611 @@
+//! The benchmark harness: bureau side by side with automerge-repo and samod, on the same
+//! seeded workload, in one run.
+//!
+//! ```sh
+//! cargo run --release -p bureau-bench -- --size s|m [--json PATH]
+//! ```
+//!
+//! One bureau document (roster, schedule, notes; size `s` or `m`) is built through the node's
+//! own model and saved; every system loads those same bytes. Then, for several repetitions,
+//! the three systems take turns (in rotating order) on fresh copies: two replicas each,
+//! connected through a counting TCP proxy on 127.0.0.1.
+//!
+//! - W1 cold start: spawn a replica on the document and wait for its first page (every
+//!   meeting as JSON); the time and size of a full save.
+//! - W4 live propagation: edits on one replica until the other has them, one every 110 ms
+//!   (so automerge-repo's 100 ms sync throttle never delays one), p50/p99 and CPU per edit.
+//! - W5 (bureau only) durable edits through the HTTP API, p50/p99; reads per second.
+//! - W3 no-op reconnect: disconnect and reconnect replicas already in sync.
+//! - W2 reconnect after divergence: 1,000 edits on each replica while apart, then reconnect:
+//!   time to equal heads, bytes each way, legs, CPU, against the raw and deflated size of the
+//!   changes that had to move and the protocol's minimum of 3 legs.
+//! - W6 memory of replica A after all of the above: steady (VmRSS) and peak (VmHWM).
+//!
+//! Medians over the repetitions go to a Markdown table on stdout and, with `--json`, to a
+//! file; the goals are checked and printed but never make the run fail: the exit code is
+//! non-zero only when the harness itself breaks.
+
+mod fixture;
+mod http;
+mod peer;
+mod proxy;
+mod report;
+mod samod_peer;
+mod systems;
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use crate::fixture::{Fixture, Rng, Share, Size};
+use crate::report::{Metric, Results};
+use crate::systems::{Bureau, Children, ColdStart, Launch, Res, System};
+use crate::util::{cpu_ms_all, hwm_mb, median, now_ms, poll, quantile, rss_mb};
+
+/// Edits per replica in W2 (the research note's divergence).
+const W2_EDITS: usize = 1_000;
+/// Edits propagated in W4, and how far apart they start.
+const W4_EDITS: usize = 200;
+const W4_SPACING_MS: f64 = 110.0;
+/// Durable edits timed in W5.
+const W5_EDITS: usize = 200;
+/// How long a link must stay silent before an exchange counts as finished.
+const QUIET_MS: f64 = 300.0;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bureau-bench",
+    about = "bureau side by side with automerge-repo and samod"
+)]
+struct Cli {
+    /// Size of the bureau: s (200 members, 1,000 meetings, 500 notes) or m (2,000 / 10,000 /
+    /// 5,000, the research note's).
+    #[arg(long, default_value = "s", value_parser = ["s", "m"])]
+    size: String,
+    /// Also write the results and goals as JSON to this file.
+    #[arg(long, value_name = "PATH")]
+    json: Option<PathBuf>,
+    /// Repetitions of the whole suite per system (medians are reported).
+    #[arg(long, default_value_t = 3)]
+    reps: usize,
+    /// Systems to run, comma-separated (default: all three).
+    #[arg(long, default_value = "bureau,automerge-repo,samod")]
+    systems: String,
+    /// The `bureau` executable [default: built with cargo next to this one].
+    #[arg(long, value_name = "PATH")]
+    bureau_bin: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Option<Sub>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// (internal) Run one samod replica, driven over stdin/stdout.
+    #[command(hide = true)]
+    SamodPeer {
+        #[arg(long)]
+        storage: PathBuf,
+        #[arg(long)]
+        doc: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        listen: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Sub::SamodPeer {
+        storage,
+        doc,
+        name,
+        listen,
+    }) = &cli.cmd
+    {
+        return match samod_peer::run(storage.clone(), doc, name, *listen) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("samod peer: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bureau-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Everything a system run needs.
+struct Setup {
+    fixture: Fixture,
+    keys: [Vec<u8>; 2],
+    doc_id: String,
+    bureau_bin: PathBuf,
+    launch: Launch,
+    work: PathBuf,
+}
+
+fn say(msg: &str) {
+    eprintln!("[bench {:>7.1}s] {msg}", util_elapsed());
+}
+
+fn util_elapsed() -> f64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
+}
+
+fn run(cli: &Cli) -> Res<()> {
+    util_elapsed();
+    let size = Size::parse(&cli.size).ok_or("unknown size")?;
+    let systems: Vec<String> = cli
+        .systems
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .collect();
+    for s in &systems {
+        if !["bureau", "automerge-repo", "samod"].contains(&s.as_str()) {
+            return Err(format!("unknown system {s:?}"));
+        }
+    }
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let bureau_bin = match &cli.bureau_bin {
+        Some(p) => p.clone(),
+        None if systems.iter().any(|s| s == "bureau") => build_bureau(&manifest)?,
+        None => PathBuf::new(),
+    };
+    let js_dir = manifest.join("js");
+    let node = "node".to_owned();
+    if systems.iter().any(|s| s == "automerge-repo") {
+        npm_ci(&js_dir)?;
+    }
+    let launch = Launch {
+        node,
+        js_dir,
+        self_exe: std::env::current_exe().map_err(|e| e.to_string())?,
+    };
+    let ids = [
+        bureau_net::Identity::generate(),
+        bureau_net::Identity::generate(),
+    ];
+    say(&format!(
+        "building the size-{} bureau ({} members, {} meetings, {} notes)",
+        size.name, size.members, size.meetings, size.notes
+    ));
+    let fixture = fixture::build(size, &ids[0].peer_id(), &ids[1].peer_id());
+    say(&format!(
+        "fixture: {} changes, {} bytes, built in {:.1} s",
+        fixture.changes,
+        fixture.bytes.len(),
+        fixture.build_ms / 1e3
+    ));
+    let mut rng = Rng::new(99);
+    let id_bytes: Vec<u8> = (0..16).map(|_| rng.next_u32() as u8).collect();
+    let doc_id = samod::DocumentId::try_from(id_bytes)
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let work = tempfile::Builder::new()
+        .prefix("bureau-bench-")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
+    let setup = Setup {
+        fixture,
+        keys: [ids[0].to_bytes(), ids[1].to_bytes()],
+        doc_id,
+        bureau_bin,
+        launch,
+        work: work.path().to_path_buf(),
+    };
+    let res = run_all(cli, &systems, size, &setup);
+    if res.is_err() {
+        // Keep the logs of the processes for a look at what broke.
+        let kept = work.keep();
+        eprintln!(
+            "bureau-bench: the work directory is kept: {}",
+            kept.display()
+        );
+    }
+    res
+}
+
+fn run_all(cli: &Cli, systems: &[String], size: Size, setup: &Setup) -> Res<()> {
+    let mut results = Results::default();
+    let machine = report::machine();
+    let load_start = report::loadavg();
+    for rep in 0..cli.reps.max(1) {
+        // Alternate: each repetition starts with the next system.
+        let order: Vec<&String> = (0..systems.len())
+            .map(|i| &systems[(i + rep) % systems.len()])
+            .collect();
+        for sys in order {
+            say(&format!(
+                "repetition {}/{}: {sys}",
+                rep + 1,
+                cli.reps.max(1)
+            ));
+            let metrics = run_system(sys, setup, rep)?;
+            results.add(sys, metrics);
+        }
+    }
+    let load_end = report::loadavg();
+    let summary = results.summary();
+    let goals = report::goals(&summary, size);
+    let md = report::markdown(
+        &summary,
+        &goals,
+        size,
+        cli.reps.max(1),
+        &machine,
+        load_start,
+        load_end,
+    );
+    println!("{md}");
+    if let Some(path) = &cli.json {
+        let json = report::json(&summary, &goals, size, cli.reps.max(1), &machine);
+        std::fs::write(
+            path,
+            serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        say(&format!("wrote {}", path.display()));
+    }
+    Ok(())
+}
+
+/// Builds the node with cargo, in the same profile as this executable, and returns it.
+fn build_bureau(manifest: &Path) -> Res<PathBuf> {
+    let root = manifest
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("no workspace root")?;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    // target/<profile>/bureau-bench: build into the same target directory.
+    let target_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("cannot tell the target directory")?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "-p", "bureau", "--target-dir"])
+        .arg(target_dir)
+        .current_dir(root);
+    if !cfg!(debug_assertions) {
+        cmd.arg("--release");
+    }
+    say("building the bureau node (cargo build -p bureau)");
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("cargo build -p bureau failed".to_owned());
+    }
+    let bin = exe.with_file_name("bureau");
+    if !bin.is_file() {
+        return Err(format!("{} is missing after the build", bin.display()));
+    }
+    Ok(bin)
+}
+
+/// Installs the pinned JS packages (`npm ci`, from the committed lock file) when missing.
+fn npm_ci(js_dir: &Path) -> Res<()> {
+    if js_dir
+        .join("node_modules/@automerge/automerge-repo")
+        .is_dir()
+    {
+        return Ok(());
+    }
+    say("installing automerge-repo from the lock file (npm ci)");
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(js_dir)
+        .status()
+        .map_err(|e| format!("cannot run npm (Node.js 20 and npm are needed): {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("npm ci failed".to_owned())
+    }
+}
+
+/// A bureau data directory holding the fixture as its snapshot and the node's key.
+fn bureau_dir(dir: &Path, bytes: &[u8], key: &[u8]) -> Res<()> {
+    let mut store = bureau_store::Store::open(dir).map_err(|e| e.to_string())?;
+    store
+        .compact(bytes, 0, |_| true)
+        .map_err(|e| e.to_string())?;
+    store
+        .write_file(bureau_net::KEY_FILE, key, 0o600)
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// An automerge-repo (and samod) storage folder holding the fixture as the document's
+/// snapshot: `<id[..2]>/<id[2..]>/snapshot/<name>`, the layout both use.
+fn repo_dir(dir: &Path, doc_id: &str, bytes: &[u8]) -> Res<()> {
+    let d = dir.join(&doc_id[..2]).join(&doc_id[2..]).join("snapshot");
+    std::fs::create_dir_all(&d).map_err(|e| e.to_string())?;
+    std::fs::write(d.join("fixture"), bytes).map_err(|e| e.to_string())
+}
+
+/// Either kind of system, so the bureau-only workload can reach the node's API.
+enum Running {
+    Bureau(Bureau),
+    Children(Children),
+}
+
+impl Running {
+    fn sys(&mut self) -> &mut dyn System {
+        match self {
+            Running::Bureau(b) => b,
+            Running::Children(c) => c,
+        }
+    }
+}
+
+/// Waits until the proxy has been silent for [`QUIET_MS`].
+fn settle(sys: &mut dyn System) {
+    let _ = poll(
+        Duration::from_secs(60),
+        Duration::from_millis(20),
+        || match sys.proxy().last_activity() {
+            Some(t) if now_ms() - t < QUIET_MS => None,
+            _ => Some(()),
+        },
+    );
+}
+
+/// The bureau publishes its sync counters with its once-a-second status.
+fn counters_fresh(name: &str) {
+    if name == "bureau" {
+        std::thread::sleep(Duration::from_millis(1_100));
+    }
+}
+
+fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
+    let dir = setup.work.join(format!("{name}-{rep}"));
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
+    let bytes = &setup.fixture.bytes;
+    let mut state = setup.fixture.state.clone();
+    let author = state.author.clone();
+    let (mut running, cold): (Running, ColdStart) = match name {
+        "bureau" => {
+            let (a, b) = (dir.join("a"), dir.join("b"));
+            bureau_dir(&a, bytes, &setup.keys[0])?;
+            bureau_dir(&b, bytes, &setup.keys[1])?;
+            let (sys, cold) = Bureau::start(&setup.bureau_bin, [&a, &b], &logs)?;
+            (Running::Bureau(sys), cold)
+        }
+        "automerge-repo" => {
+            let d = [dir.join("a"), dir.join("b"), dir.join("server")];
+            for x in &d {
+                repo_dir(x, &setup.doc_id, bytes)?;
+            }
+            let (sys, cold) = Children::automerge_repo(
+                &setup.launch,
+                [&d[0], &d[1], &d[2]],
+                &setup.doc_id,
+                &author,
+                &logs,
+            )?;
+            (Running::Children(sys), cold)
+        }
+        _ => {
+            let d = [dir.join("a"), dir.join("b")];
+            for x in &d {
+                repo_dir(x, &setup.doc_id, bytes)?;
+            }
+            let (sys, cold) =
+                Children::samod(&setup.launch, [&d[0], &d[1]], &setup.doc_id, &author, &logs)?;
+            (Running::Children(sys), cold)
+        }
+    };
+    let mut m = Vec::new();
+    let mut put = |w: &str, metric: &str, v: f64| m.push(Metric::new(w, metric, v));
+    put("W1", "cold_start_ms", cold.ms);
+    put("W1", "first_page_bytes", cold.page_bytes);
+    {
+        let sys = running.sys();
+        let (ms, n) = sys.save(0, &dir.join("w1-save.am"))?;
+        put("W1", "save_ms", ms);
+        put("W1", "save_bytes", n as f64);
+    }
+
+    // W5, bureau only: durable edits through the API, reads.
+    if let Running::Bureau(b) = &mut running {
+        let mut rng = Rng::new(5_005);
+        let lat = b.edits(0, &mut state, &mut rng, Share::All, W5_EDITS)?;
+        put("W5", "durable_edit_p50_ms", quantile(&lat, 0.5));
+        put("W5", "durable_edit_p99_ms", quantile(&lat, 0.99));
+        let ids = state.meetings.clone();
+        let client = b.client(0);
+        let t0 = now_ms();
+        let mut reads = 0usize;
+        while now_ms() - t0 < 1_000.0 {
+            let id = &ids[reads % ids.len()];
+            client
+                .request("GET", &format!("/api/meetings/{id}"), None)
+                .map_err(|e| e.to_string())?;
+            reads += 1;
+        }
+        put(
+            "W5",
+            "record_reads_per_s",
+            reads as f64 * 1e3 / (now_ms() - t0),
+        );
+        let mut list = Vec::new();
+        for _ in 0..3 {
+            let t = now_ms();
+            client
+                .request("GET", "/api/meetings", None)
+                .map_err(|e| e.to_string())?;
+            list.push(now_ms() - t);
+        }
+        put("W5", "list_meetings_ms", median(&list));
+        b.clear_events();
+    }
+    let sys = running.sys();
+    settle(sys);
+
+    // W4: live propagation A -> B.
+    {
+        let mut rng = Rng::new(4_004);
+        let pids = sys.pids();
+        let cpu0 = cpu_ms_all(&pids);
+        let mut lat = Vec::with_capacity(W4_EDITS);
+        for _ in 0..W4_EDITS {
+            let op = state.next_edit(&mut rng, Share::All);
+            let (t0, heads) = sys.edit(0, &state, &op)?;
+            let t1 = sys.wait_heads(1, &heads, t0, Duration::from_secs(60))?;
+            lat.push(t1 - t0);
+            let wait = t0 + W4_SPACING_MS - now_ms();
+            if wait > 0.0 {
+                std::thread::sleep(Duration::from_secs_f64(wait / 1e3));
+            }
+        }
+        let cpu = cpu_ms_all(&pids) - cpu0;
+        put("W4", "p50_ms", quantile(&lat, 0.5));
+        put("W4", "p99_ms", quantile(&lat, 0.99));
+        put("W4", "max_ms", quantile(&lat, 1.0));
+        put("W4", "cpu_ms_per_edit", cpu / W4_EDITS as f64);
+    }
+    settle(sys);
+
+    // W3: no-op reconnect.
+    {
+        sys.disconnect()?;
+        std::thread::sleep(Duration::from_millis(500));
+        settle(sys);
+        let heads = sys.heads(0)?;
+        if sys.heads(1)? != heads {
+            return Err(format!("{name}: replicas differ before W3"));
+        }
+        counters_fresh(name);
+        let sc0 = sys.sync_count()?;
+        let pids = sys.pids();
+        let cpu0 = cpu_ms_all(&pids);
+        let mark = sys.proxy().mark();
+        sys.connect()?;
+        let _ = poll(Duration::from_secs(60), Duration::from_millis(10), || {
+            let t = sys.proxy().since(mark);
+            (!t.accepted.is_empty() && t.last.is_some_and(|l| now_ms() - l >= QUIET_MS))
+                .then_some(())
+        });
+        let cpu = cpu_ms_all(&pids) - cpu0;
+        let tr = sys.proxy().since(mark);
+        counters_fresh(name);
+        let sc1 = sys.sync_count()?;
+        let start = tr.accepted.first().copied().unwrap_or(f64::NAN);
+        put("W3", "time_ms", tr.last.unwrap_or(f64::NAN) - start);
+        put("W3", "wire_bytes", tr.total() as f64);
+        put("W3", "legs", tr.legs as f64);
+        put("W3", "cpu_ms", cpu);
+        match (sc0, sc1) {
+            (Some(a), Some(b)) => {
+                put("W3", "sync_bytes", b.bytes - a.bytes);
+                put("W3", "sync_messages", b.messages - a.messages);
+            }
+            _ => put("W3", "sync_bytes", tr.total() as f64),
+        }
+    }
+    settle(sys);
+
+    // W2: reconnect after divergence.
+    {
+        sys.disconnect()?;
+        std::thread::sleep(Duration::from_millis(500));
+        settle(sys);
+        let base = sys.heads(0)?;
+        if sys.heads(1)? != base {
+            return Err(format!("{name}: replicas differ before W2"));
+        }
+        let (mut ra, mut rb) = (Rng::new(1_001), Rng::new(2_002));
+        sys.edits(0, &mut state, &mut ra, Share::Even, W2_EDITS)?;
+        sys.edits(1, &mut state, &mut rb, Share::Odd, W2_EDITS)?;
+        let (ha, hb) = (sys.heads(0)?, sys.heads(1)?);
+        let want = fixture::union(&ha, &hb);
+        // Let background saves of the edits finish before the clock starts.
+        std::thread::sleep(Duration::from_millis(1_000));
+        counters_fresh(name);
+        let sc0 = sys.sync_count()?;
+        let pids = sys.pids();
+        let cpu0 = cpu_ms_all(&pids);
+        let mark = sys.proxy().mark();
+        let tc = now_ms();
+        sys.connect()?;
+        let limit = Duration::from_secs(600);
+        let ta = sys.wait_heads(0, &want, tc, limit)?;
+        let tb = sys.wait_heads(1, &want, tc, limit)?;
+        let end = ta.max(tb);
+        let cpu_converged = cpu_ms_all(&pids) - cpu0;
+        settle(sys);
+        let tr = sys.proxy().since(mark);
+        counters_fresh(name);
+        let sc1 = sys.sync_count()?;
+        let start = tr.accepted.first().copied().unwrap_or(tc);
+        put("W2", "time_ms", end - start);
+        put("W2", "cpu_ms", cpu_converged);
+        put(
+            "W2",
+            "bytes_a_to_b",
+            if name == "automerge-repo" {
+                f64::NAN
+            } else {
+                tr.down as f64
+            },
+        );
+        put(
+            "W2",
+            "bytes_b_to_a",
+            if name == "automerge-repo" {
+                f64::NAN
+            } else {
+                tr.up as f64
+            },
+        );
+        put("W2", "wire_bytes", tr.total() as f64);
+        put("W2", "legs", tr.legs as f64);
+        put("W2", "min_legs", 3.0);
+        match (sc0, sc1) {
+            (Some(a), Some(b)) => {
+                put("W2", "sync_bytes", b.bytes - a.bytes);
+                put("W2", "sync_messages", b.messages - a.messages);
+            }
+            _ => put("W2", "sync_bytes", tr.total() as f64),
+        }
+        let path = dir.join("w2.am");
+        sys.save(0, &path)?;
+        let doc = std::fs::read(&path).map_err(|e| e.to_string())?;
+        let (n, raw, deflated) =
+            fixture::changes_since(&doc, &base).ok_or("cannot read the saved document")?;
+        put("W2", "changes_moved", n as f64);
+        put("W2", "raw_change_bytes", raw as f64);
+        put("W2", "deflated_change_bytes", deflated as f64);
+        put("W2", "wire_per_raw", tr.total() as f64 / raw as f64);
+        put(
+            "W2",
+            "wire_per_deflated",
+            tr.total() as f64 / deflated as f64,
+        );
+    }
+
+    // W6: memory of replica A.
+    std::thread::sleep(Duration::from_millis(1_000));
+    let pid = sys.pid(0);
+    put("W6", "rss_steady_mb", rss_mb(pid).unwrap_or(f64::NAN));
+    put("W6", "rss_peak_mb", hwm_mb(pid).unwrap_or(f64::NAN));
+    match running {
+        Running::Bureau(b) => Box::new(b).stop(),
+        Running::Children(c) => Box::new(c).stop(),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(m)
+}

@@ -1,0 +1,618 @@
+//! The three systems under test, each as two replicas of the fixture connected through a
+//! counting proxy, behind one interface the workloads drive.
+//!
+//! - **bureau**: two `bureau serve` processes; B dials A through the proxy (libp2p TCP, Noise,
+//!   yamux). Edits go through the HTTP API; "disconnect" is the node's own pause (airplane
+//!   mode), which ends the session and saves the peer's sync state.
+//! - **automerge-repo**: a WebSocket sync server and two replicas, each a Node.js process with
+//!   NodeFS storage; both replicas reach the server through the proxy.
+//! - **samod**: two samod repos (this executable as `samod-peer`); B dials A through the proxy
+//!   with samod's TCP transport.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::fixture::{EditOp, Rng, Share, State};
+use crate::http::{Client, Events};
+use crate::peer::{ChildPeer, heads_of};
+use crate::proxy::Proxy;
+use crate::util::{Proc, now_ms, poll};
+
+pub(crate) type Res<T> = Result<T, String>;
+
+/// Long enough for a size-m document to load in the slowest system on a busy 2-core machine.
+pub(crate) const START_LIMIT: Duration = Duration::from_secs(300);
+const CALL_LIMIT: Duration = Duration::from_secs(600);
+
+/// What a cold start measured.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ColdStart {
+    /// Spawn to the first page received.
+    pub(crate) ms: f64,
+    pub(crate) page_bytes: f64,
+}
+
+/// Sync traffic counted by the system itself (protocol messages without the transport's
+/// own framing), summed over both replicas' sending side.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SyncCount {
+    pub(crate) bytes: f64,
+    pub(crate) messages: f64,
+}
+
+/// Two connected replicas of one system.
+pub(crate) trait System {
+    fn proxy(&self) -> &Proxy;
+    /// Every process of the system (for CPU time).
+    fn pids(&self) -> Vec<u32>;
+    /// The process of replica `r` (0 = A, 1 = B).
+    fn pid(&self, r: usize) -> u32;
+    /// Makes `n` edits of a script on replica `r`, each as its own change (advancing
+    /// `state`); returns the latency of each where the system answers per edit.
+    fn edits(
+        &mut self,
+        r: usize,
+        state: &mut State,
+        rng: &mut Rng,
+        share: Share,
+        n: usize,
+    ) -> Res<Vec<f64>>;
+    /// One edit on replica `r`: the time just before it was asked for, and the heads after.
+    fn edit(&mut self, r: usize, state: &State, op: &EditOp) -> Res<(f64, Vec<String>)>;
+    /// When replica `r` first had exactly `want` at or after `since` (ms since the epoch).
+    fn wait_heads(&mut self, r: usize, want: &[String], since: f64, limit: Duration) -> Res<f64>;
+    fn heads(&mut self, r: usize) -> Res<Vec<String>>;
+    fn disconnect(&mut self) -> Res<()>;
+    fn connect(&mut self) -> Res<()>;
+    /// Saves replica `r`'s document to `path`: (milliseconds, bytes).
+    fn save(&mut self, r: usize, path: &Path) -> Res<(f64, usize)>;
+    /// Protocol-level sync traffic so far, if the system counts it.
+    fn sync_count(&mut self) -> Res<Option<SyncCount>>;
+    fn stop(self: Box<Self>);
+}
+
+// ---- bureau --------------------------------------------------------------------------------
+
+struct Node {
+    proc: Proc,
+    client: Client,
+    events: Events,
+    peer_id: String,
+    p2p: String,
+}
+
+pub(crate) struct Bureau {
+    nodes: Vec<Node>,
+    proxy: Proxy,
+}
+
+fn runtime_of(dir: &Path, pid: u32) -> Option<(SocketAddr, String, String, String)> {
+    let rt: Value = serde_json::from_slice(&std::fs::read(dir.join("runtime.json")).ok()?).ok()?;
+    if rt["pid"].as_u64() != Some(u64::from(pid)) {
+        return None;
+    }
+    let addr = rt["http"].as_str()?.parse().ok()?;
+    let token = std::fs::read_to_string(dir.join("api-token")).ok()?;
+    let listen = rt["listen"].as_array()?.first()?.as_str()?.to_owned();
+    Some((
+        addr,
+        token.trim().to_owned(),
+        rt["peer_id"].as_str()?.to_owned(),
+        listen,
+    ))
+}
+
+/// Starts `bureau serve` on `dir` and returns once `GET /api/meetings` (the first page) has
+/// been answered in full, with the time that took from spawning.
+fn start_node(bin: &Path, dir: &Path, log: &Path, peer: Option<&str>) -> Res<(Node, ColdStart)> {
+    let mut cmd = Command::new(bin);
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .args([
+            "serve",
+            "--http",
+            "127.0.0.1:0",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--no-mdns",
+        ])
+        .env_remove("BUREAU_HOME")
+        .env_remove("RUST_LOG")
+        .env("BUREAU_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).map_err(|e| e.to_string())?);
+    if let Some(p) = peer {
+        cmd.args(["--peer", p]);
+    }
+    let t0 = now_ms();
+    let mut proc = Proc::new(
+        cmd.spawn()
+            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?,
+        "bureau",
+    );
+    let pid = proc.pid();
+    let mut exited = None;
+    let found = poll(START_LIMIT, Duration::from_millis(2), || {
+        if let Some(s) = proc.exited() {
+            exited = Some(s);
+            return Some(None);
+        }
+        runtime_of(dir, pid).map(Some)
+    })
+    .flatten();
+    let Some((addr, token, peer_id, p2p)) = found else {
+        return Err(format!(
+            "bureau serve did not start ({exited:?}); its log:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        ));
+    };
+    let mut client = Client::new(addr, &token);
+    let page = poll(START_LIMIT, Duration::from_millis(2), || {
+        client
+            .request("GET", "/api/meetings", None)
+            .ok()
+            .filter(|a| a.status == 200)
+    })
+    .ok_or("GET /api/meetings never answered")?;
+    let ms = now_ms() - t0;
+    let events = Events::follow(addr, &token).map_err(|e| e.to_string())?;
+    Ok((
+        Node {
+            proc,
+            client,
+            events,
+            peer_id,
+            p2p,
+        },
+        ColdStart {
+            ms,
+            page_bytes: page.body.len() as f64,
+        },
+    ))
+}
+
+impl Bureau {
+    /// Starts replica A (measuring its cold start), the proxy, and replica B dialling A
+    /// through it; returns once both report the other connected and in sync.
+    pub(crate) fn start(bin: &Path, dirs: [&Path; 2], logs: &Path) -> Res<(Bureau, ColdStart)> {
+        let (a, cold) = start_node(bin, dirs[0], &logs.join("bureau-a.log"), None)?;
+        let target: SocketAddr = {
+            let port = a.p2p.rsplit('/').next().and_then(|p| p.parse::<u16>().ok());
+            SocketAddr::from(([127, 0, 0, 1], port.ok_or("no TCP listen port")?))
+        };
+        let proxy = Proxy::start(target).map_err(|e| e.to_string())?;
+        let peer = format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", proxy.port, a.peer_id);
+        let (b, _) = start_node(bin, dirs[1], &logs.join("bureau-b.log"), Some(&peer))?;
+        let mut sys = Bureau {
+            nodes: vec![a, b],
+            proxy,
+        };
+        sys.wait_in_sync()?;
+        Ok((sys, cold))
+    }
+
+    /// Waits until each node lists the other as connected and in sync.
+    fn wait_in_sync(&mut self) -> Res<()> {
+        poll(START_LIMIT, Duration::from_millis(10), || {
+            let ok = self.nodes.iter_mut().all(|n| {
+                n.client.get_json("/api/peers").is_ok_and(|p| {
+                    p.as_array().is_some_and(|a| {
+                        a.iter()
+                            .any(|x| x["connected"] == true && x["in_sync"] == true)
+                    })
+                })
+            });
+            ok.then_some(())
+        })
+        .ok_or_else(|| "the bureau nodes did not connect and sync".to_owned())
+    }
+
+    pub(crate) fn client(&mut self, r: usize) -> &mut Client {
+        &mut self.nodes[r].client
+    }
+
+    fn patch(&mut self, r: usize, state: &State, op: &EditOp) -> Res<()> {
+        let (path, body) = state.op_request(op);
+        self.nodes[r]
+            .client
+            .request("PATCH", &path, Some(&body))
+            .and_then(|a| a.ok_json())
+            .map(|_| ())
+            .map_err(|e| format!("PATCH {path}: {e}"))
+    }
+}
+
+impl System for Bureau {
+    fn proxy(&self) -> &Proxy {
+        &self.proxy
+    }
+
+    fn pids(&self) -> Vec<u32> {
+        self.nodes.iter().map(|n| n.proc.pid()).collect()
+    }
+
+    fn pid(&self, r: usize) -> u32 {
+        self.nodes[r].proc.pid()
+    }
+
+    fn edits(
+        &mut self,
+        r: usize,
+        state: &mut State,
+        rng: &mut Rng,
+        share: Share,
+        n: usize,
+    ) -> Res<Vec<f64>> {
+        let mut lat = Vec::with_capacity(n);
+        for _ in 0..n {
+            let op = state.next_edit(rng, share);
+            let t0 = now_ms();
+            self.patch(r, state, &op)?;
+            lat.push(now_ms() - t0);
+        }
+        Ok(lat)
+    }
+
+    fn edit(&mut self, r: usize, state: &State, op: &EditOp) -> Res<(f64, Vec<String>)> {
+        let t0 = now_ms();
+        self.patch(r, state, op)?;
+        let heads = self.heads(r)?;
+        Ok((t0, heads))
+    }
+
+    fn wait_heads(&mut self, r: usize, want: &[String], since: f64, limit: Duration) -> Res<f64> {
+        self.nodes[r]
+            .events
+            .wait_heads(want, since, limit)
+            .ok_or_else(|| format!("bureau node {r} did not reach the heads within {limit:?}"))
+    }
+
+    fn heads(&mut self, r: usize) -> Res<Vec<String>> {
+        let st = self.nodes[r]
+            .client
+            .get_json("/api/status")
+            .map_err(|e| e.to_string())?;
+        Ok(heads_of(&st))
+    }
+
+    fn disconnect(&mut self) -> Res<()> {
+        for n in &mut self.nodes {
+            n.client
+                .request("POST", "/api/sync/pause", Some(&json!({})))
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn connect(&mut self) -> Res<()> {
+        // A (which only accepts) first, then B, whose resume dials at once.
+        for n in &mut self.nodes {
+            n.client
+                .request("POST", "/api/sync/resume", Some(&json!({})))
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn save(&mut self, r: usize, path: &Path) -> Res<(f64, usize)> {
+        let t0 = now_ms();
+        let a = self.nodes[r]
+            .client
+            .request("GET", "/api/doc", None)
+            .map_err(|e| e.to_string())?;
+        let ms = now_ms() - t0;
+        std::fs::write(path, &a.body).map_err(|e| e.to_string())?;
+        Ok((ms, a.body.len()))
+    }
+
+    fn sync_count(&mut self) -> Res<Option<SyncCount>> {
+        let mut c = SyncCount::default();
+        for n in &mut self.nodes {
+            let peers = n.client.get_json("/api/peers").map_err(|e| e.to_string())?;
+            for p in peers.as_array().into_iter().flatten() {
+                c.bytes += p["sync"]["sent_bytes"].as_f64().unwrap_or(0.0);
+                c.messages += p["sync"]["sent_messages"].as_f64().unwrap_or(0.0);
+            }
+        }
+        Ok(Some(c))
+    }
+
+    fn stop(self: Box<Self>) {
+        for n in self.nodes {
+            n.proc.stop(Duration::from_secs(20));
+        }
+    }
+}
+
+impl Bureau {
+    pub(crate) fn clear_events(&self) {
+        for n in &self.nodes {
+            n.events.clear_history();
+        }
+    }
+}
+
+// ---- replicas in child processes (automerge-repo, samod) -------------------------------------
+
+/// Two replicas driven over JSON lines, plus (for automerge-repo) the sync server.
+pub(crate) struct Children {
+    name: &'static str,
+    peers: Vec<ChildPeer>,
+    server: Option<ChildPeer>,
+    proxy: Proxy,
+    /// Where replicas connect: the proxy's URL.
+    url: String,
+    /// Which replicas dial (the others accept).
+    dialers: Vec<usize>,
+    author: String,
+}
+
+/// How to start the JS and samod processes.
+#[derive(Debug, Clone)]
+pub(crate) struct Launch {
+    pub(crate) node: String,
+    pub(crate) js_dir: PathBuf,
+    pub(crate) self_exe: PathBuf,
+}
+
+impl Children {
+    /// automerge-repo: the sync server on its storage, replica A (cold start measured), then
+    /// replica B; both connect to the server through the proxy.
+    pub(crate) fn automerge_repo(
+        launch: &Launch,
+        dirs: [&Path; 3],
+        doc_id: &str,
+        author: &str,
+        logs: &Path,
+    ) -> Res<(Children, ColdStart)> {
+        let mut server = Command::new(&launch.node);
+        server
+            .arg(launch.js_dir.join("server.mjs"))
+            .arg("--storage")
+            .arg(dirs[2]);
+        let (server, ev) = ChildPeer::spawn(
+            server,
+            "automerge-repo sync server",
+            &logs.join("jsr-server.log"),
+            "listening",
+            START_LIMIT,
+        )?;
+        let port = ev["port"].as_u64().ok_or("the sync server named no port")? as u16;
+        let proxy =
+            Proxy::start(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|e| e.to_string())?;
+        let mut peers = Vec::new();
+        let mut cold = None;
+        for (i, dir) in dirs[..2].iter().enumerate() {
+            let mut cmd = Command::new(&launch.node);
+            cmd.arg(launch.js_dir.join("peer.mjs"))
+                .arg("--storage")
+                .arg(dir)
+                .args(["--doc", doc_id, "--peer-id", &format!("bench-replica-{i}")]);
+            let t0 = now_ms();
+            let (p, ev) = ChildPeer::spawn(
+                cmd,
+                &format!("automerge-repo replica {i}"),
+                &logs.join(format!("jsr-{i}.log")),
+                "ready",
+                START_LIMIT,
+            )?;
+            if i == 0 {
+                cold = Some(ColdStart {
+                    ms: now_ms() - t0,
+                    page_bytes: ev["page_bytes"].as_f64().unwrap_or(0.0),
+                });
+            }
+            peers.push(p);
+        }
+        let mut c = Children {
+            name: "automerge-repo",
+            peers,
+            server: Some(server),
+            url: format!("ws://127.0.0.1:{}", proxy.port),
+            proxy,
+            dialers: vec![0, 1],
+            author: author.to_owned(),
+        };
+        c.connect()?;
+        c.wait_equal()?;
+        Ok((c, cold.expect("replica A started")))
+    }
+
+    /// samod: replica A accepts TCP (cold start measured), replica B dials it through the
+    /// proxy.
+    pub(crate) fn samod(
+        launch: &Launch,
+        dirs: [&Path; 2],
+        doc_id: &str,
+        author: &str,
+        logs: &Path,
+    ) -> Res<(Children, ColdStart)> {
+        let mut peers = Vec::new();
+        let mut cold = None;
+        let mut port = 0;
+        for (i, dir) in dirs.iter().enumerate() {
+            let mut cmd = Command::new(&launch.self_exe);
+            cmd.arg("samod-peer").arg("--storage").arg(dir).args([
+                "--doc",
+                doc_id,
+                "--name",
+                &format!("bench-replica-{i}"),
+            ]);
+            if i == 0 {
+                cmd.arg("--listen");
+            }
+            let t0 = now_ms();
+            let (p, ev) = ChildPeer::spawn(
+                cmd,
+                &format!("samod replica {i}"),
+                &logs.join(format!("samod-{i}.log")),
+                "ready",
+                START_LIMIT,
+            )?;
+            if i == 0 {
+                cold = Some(ColdStart {
+                    ms: now_ms() - t0,
+                    page_bytes: ev["page_bytes"].as_f64().unwrap_or(0.0),
+                });
+                port = ev["port"].as_u64().unwrap_or(0) as u16;
+            }
+            peers.push(p);
+        }
+        let proxy =
+            Proxy::start(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|e| e.to_string())?;
+        let mut c = Children {
+            name: "samod",
+            peers,
+            server: None,
+            url: format!("tcp://127.0.0.1:{}", proxy.port),
+            proxy,
+            dialers: vec![1],
+            author: author.to_owned(),
+        };
+        c.connect()?;
+        c.wait_equal()?;
+        Ok((c, cold.expect("replica A started")))
+    }
+
+    /// Waits for both replicas to report the same heads and for the link to go quiet.
+    fn wait_equal(&mut self) -> Res<()> {
+        poll(START_LIMIT, Duration::from_millis(20), || {
+            let a = self.heads(0).ok()?;
+            let b = self.heads(1).ok()?;
+            (a == b
+                && !self
+                    .proxy
+                    .since(crate::proxy::Mark::zero())
+                    .accepted
+                    .is_empty())
+            .then_some(())
+        })
+        .ok_or_else(|| format!("{}: the replicas did not converge", self.name))
+    }
+}
+
+impl System for Children {
+    fn proxy(&self) -> &Proxy {
+        &self.proxy
+    }
+
+    fn pids(&self) -> Vec<u32> {
+        let mut p: Vec<u32> = self.peers.iter().map(ChildPeer::pid).collect();
+        if let Some(s) = &self.server {
+            p.push(s.pid());
+        }
+        p
+    }
+
+    fn pid(&self, r: usize) -> u32 {
+        self.peers[r].pid()
+    }
+
+    fn edits(
+        &mut self,
+        r: usize,
+        state: &mut State,
+        rng: &mut Rng,
+        share: Share,
+        n: usize,
+    ) -> Res<Vec<f64>> {
+        let mut edits = Vec::with_capacity(n);
+        for _ in 0..n {
+            let op = state.next_edit(rng, share);
+            edits.push(state.op_json(&op));
+        }
+        let author = self.author.clone();
+        self.peers[r].call(
+            "edits",
+            json!({"edits": edits, "author": author}),
+            CALL_LIMIT,
+        )?;
+        Ok(Vec::new())
+    }
+
+    fn edit(&mut self, r: usize, state: &State, op: &EditOp) -> Res<(f64, Vec<String>)> {
+        let author = self.author.clone();
+        let v = self.peers[r].call(
+            "edit",
+            json!({"edit": state.op_json(op), "author": author}),
+            CALL_LIMIT,
+        )?;
+        Ok((v["t0"].as_f64().unwrap_or(0.0), heads_of(&v)))
+    }
+
+    fn wait_heads(&mut self, r: usize, want: &[String], since: f64, limit: Duration) -> Res<f64> {
+        let v = self.peers[r].call(
+            "wait_heads",
+            json!({"heads": want, "since": since, "timeout_ms": limit.as_millis() as u64}),
+            limit + Duration::from_secs(5),
+        )?;
+        v["t"]
+            .as_f64()
+            .ok_or_else(|| "no time in the answer".to_owned())
+    }
+
+    fn heads(&mut self, r: usize) -> Res<Vec<String>> {
+        Ok(heads_of(&self.peers[r].call(
+            "heads",
+            json!({}),
+            CALL_LIMIT,
+        )?))
+    }
+
+    fn disconnect(&mut self) -> Res<()> {
+        for &i in &self.dialers.clone() {
+            self.peers[i].call("disconnect", json!({}), CALL_LIMIT)?;
+        }
+        Ok(())
+    }
+
+    fn connect(&mut self) -> Res<()> {
+        let url = self.url.clone();
+        for &i in &self.dialers.clone() {
+            self.peers[i].call("connect", json!({ "url": url }), CALL_LIMIT)?;
+        }
+        Ok(())
+    }
+
+    fn save(&mut self, r: usize, path: &Path) -> Res<(f64, usize)> {
+        let v = self.peers[r].call("save", json!({ "path": path }), CALL_LIMIT)?;
+        Ok((
+            v["ms"].as_f64().unwrap_or(f64::NAN),
+            v["bytes"].as_u64().unwrap_or(0) as usize,
+        ))
+    }
+
+    fn sync_count(&mut self) -> Res<Option<SyncCount>> {
+        if self.server.is_none() {
+            // samod's TCP transport has no framing of its own beyond length prefixes: its
+            // protocol traffic is what the proxy counts.
+            return Ok(None);
+        }
+        let mut c = SyncCount::default();
+        for p in &mut self.peers {
+            let v = p.call("stats", json!({}), CALL_LIMIT)?;
+            // Both directions of each replica's link to the server.
+            c.bytes += v["sent_bytes"].as_f64().unwrap_or(0.0)
+                + v["received_bytes"].as_f64().unwrap_or(0.0);
+            c.messages += v["sent_messages"].as_f64().unwrap_or(0.0)
+                + v["received_messages"].as_f64().unwrap_or(0.0);
+        }
+        Ok(Some(c))
+    }
+
+    fn stop(self: Box<Self>) {
+        let me = *self;
+        for mut p in me.peers {
+            let _ = p.call("quit", json!({}), Duration::from_secs(5));
+            p.proc.stop(Duration::from_secs(5));
+        }
+        if let Some(s) = me.server {
+            s.proc.stop(Duration::from_secs(5));
+        }
+    }
+}
