@@ -421,9 +421,11 @@ fn bad_input_is_refused_with_the_field_named_and_changes_nothing() {
             None,
         ),
         row(
-            "unknown path outside the API",
+            // Outside /api an unknown address is an HTML page (the UI's 404, tested with the
+            // pages); under /api it is JSON.
+            "unknown nested path in the API",
             "GET",
-            "/no/such/page",
+            "/api/no/such/page",
             "",
             404,
             "not_found",
