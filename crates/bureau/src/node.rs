@@ -227,6 +227,7 @@ async fn serve(
     timezone: &str,
     net_args: NetArgs,
 ) -> Result<()> {
+    let mut signals = Signals::install()?;
     let opened = open_dir(data_dir)?;
     let files = opened.store.files();
     let joined = crate::netglue::pending_join(&files);
@@ -329,7 +330,7 @@ async fn serve(
     println!("open {url}");
     drop(state);
     let server = tokio::spawn(bureau_web::serve(listener, app, cancel.clone()));
-    shutdown_signal().await;
+    signals.wait().await;
     info!("shutting down");
     cancel.cancel();
     let _ = server.await;
@@ -377,13 +378,27 @@ fn write_runtime(data_dir: &Path, runtime: &serde_json::Value) -> Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("installing a SIGTERM handler works on unix");
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term.recv() => {},
+/// Handlers for Ctrl-C and SIGTERM, installed before the node answers anything: a signal that
+/// arrives early must start the orderly shutdown, not kill the process outright.
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt()).context("installing a Ctrl-C handler")?,
+            terminate: signal(SignalKind::terminate()).context("installing a SIGTERM handler")?,
+        })
+    }
+
+    async fn wait(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {},
+            _ = self.terminate.recv() => {},
+        }
     }
 }
 
