@@ -83,6 +83,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Sub {
+    /// Write a bureau data directory holding the fixture, for profiling a node on it
+    /// (`bureau serve --data-dir DIR`).
+    Fixture {
+        /// Where to create the data directory (must not hold a bureau yet).
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// (internal) Run one samod replica, driven over stdin/stdout.
     #[command(hide = true)]
     SamodPeer {
@@ -99,6 +106,15 @@ enum Sub {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Sub::Fixture { dir }) = &cli.cmd {
+        return match write_fixture(&cli.size, dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("bureau-bench: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if let Some(Sub::SamodPeer {
         storage,
         doc,
@@ -315,6 +331,24 @@ fn npm_ci(js_dir: &Path) -> Res<()> {
     }
 }
 
+/// `bureau-bench --size m fixture --dir DIR`: the bureau's first replica, ready to serve.
+fn write_fixture(size: &str, dir: &Path) -> Res<()> {
+    let size = Size::parse(size).ok_or("unknown size")?;
+    let ids = [
+        bureau_net::Identity::generate(),
+        bureau_net::Identity::generate(),
+    ];
+    let fixture = fixture::build(size, &ids[0].peer_id(), &ids[1].peer_id());
+    bureau_dir(dir, &fixture.bytes, &ids[0].to_bytes())?;
+    say(&format!(
+        "wrote {} ({} changes, {} bytes)",
+        dir.display(),
+        fixture.changes,
+        fixture.bytes.len()
+    ));
+    Ok(())
+}
+
 /// A bureau data directory holding the fixture as its snapshot and the node's key.
 fn bureau_dir(dir: &Path, bytes: &[u8], key: &[u8]) -> Res<()> {
     let mut store = bureau_store::Store::open(dir).map_err(|e| e.to_string())?;
@@ -425,6 +459,11 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         let lat = b.edits(0, &mut state, &mut rng, Share::All, W5_EDITS)?;
         put("W5", "durable_edit_p50_ms", quantile(&lat, 0.5));
         put("W5", "durable_edit_p99_ms", quantile(&lat, 0.99));
+        // The disk's own floor under an acknowledged edit: the store's pattern for one small
+        // chunk (write, fsync, rename, fsync of the directory), on the same file system.
+        let floor = util::durable_write_floor(&dir, W5_EDITS)?;
+        put("W5", "limit_durable_write_p50_ms", quantile(&floor, 0.5));
+        put("W5", "limit_durable_write_p99_ms", quantile(&floor, 0.99));
         let ids = state.meetings.clone();
         let client = b.client(0);
         let t0 = now_ms();

@@ -232,6 +232,12 @@ fn describe(w: &str, m: &str) -> &'static str {
         ("W4", "cpu_ms_per_edit") => "CPU of all processes per edit (ms)",
         ("W5", "durable_edit_p50_ms") => "HTTP edit acknowledged durable, p50 (ms)",
         ("W5", "durable_edit_p99_ms") => "HTTP edit acknowledged durable, p99 (ms)",
+        ("W5", "limit_durable_write_p50_ms") => {
+            "limit: write + fsync + rename + fsync dir of 1 KB, p50 (ms)"
+        }
+        ("W5", "limit_durable_write_p99_ms") => {
+            "limit: write + fsync + rename + fsync dir of 1 KB, p99 (ms)"
+        }
         ("W5", "record_reads_per_s") => "GET of one meeting, per second",
         ("W5", "list_meetings_ms") => "GET of every meeting (ms)",
         ("W6", "rss_steady_mb") => "replica A resident memory, steady (MB)",

@@ -13,15 +13,18 @@ use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 use bureau_model::automerge;
 use bureau_model::{
-    Applied, Conflict, Ctx, Edit, EditError, RecordType, Role, Snapshot, author_member_id,
-    conflicts, findings, history, record_conflicts,
+    Applied, Conflict, Ctx, Edit, EditError, FindingsIndex, RecordType, Role, Snapshot,
+    author_member_id, conflicts, history, imbl, record_conflicts,
 };
 use bureau_store::{Store, StoreError};
 use jiff::Timestamp;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, error, info, warn};
 
-use crate::{COMMAND_QUEUE, DocCommand, DocConfig, DocError, DocHandle, DocState, SyncProgress};
+use crate::compaction::Compactor;
+use crate::{
+    COMMAND_QUEUE, ConflictSet, DocCommand, DocConfig, DocError, DocHandle, DocState, SyncProgress,
+};
 
 /// Chunks accumulated before compacting into a snapshot. Loading costs one automerge call per
 /// file, so a few hundred small chunks load fast; compacting rewrites the whole document, so
@@ -51,14 +54,21 @@ struct Actor {
     last_seq: u64,
     /// Typed view of the document, refreshed per touched record.
     snapshot: Snapshot,
-    /// Conflicts per record, refreshed with the snapshot.
-    conflicts: BTreeMap<(RecordType, String), Vec<Conflict>>,
+    /// Conflicts per record, refreshed with the snapshot; persistent, so publishing shares it.
+    conflicts: imbl::OrdMap<(RecordType, String), Arc<Vec<Conflict>>>,
+    /// How many conflicts `conflicts` holds in all.
+    conflict_count: usize,
+    /// Findings of the snapshot, updated from the touched records.
+    findings: FindingsIndex,
     /// Member id this node writes as.
     author: Option<String>,
     quarantined: Vec<String>,
     version: u64,
     /// Automerge sync state per connected peer (by peer id).
     sync_states: HashMap<String, sync::State>,
+    /// The bytes between two heads (`persisted` then, the document's then) as last serialised
+    /// while probing a received message: the next chunk, unless either moved since.
+    probed: Option<(Vec<ChangeHash>, Vec<ChangeHash>, Vec<u8>)>,
     state_tx: watch::Sender<Arc<DocState>>,
 }
 
@@ -68,12 +78,14 @@ pub(crate) async fn spawn(
 ) -> Result<(DocHandle, std::thread::JoinHandle<()>), DocError> {
     let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
     let (ready_tx, ready_rx) = oneshot::channel();
+    // Weak: how background compactions ring the actor without keeping it alive.
+    let wake = tx.downgrade();
     let thread = std::thread::Builder::new()
         .name("bureau-doc".to_owned())
         .spawn(move || match Actor::load(store, config) {
             Ok((actor, state_rx)) => {
                 let _ = ready_tx.send(Ok(state_rx));
-                actor.run(rx);
+                actor.run(rx, wake);
             }
             Err(e) => {
                 let _ = ready_tx.send(Err(e));
@@ -148,21 +160,23 @@ fn chunk_seq(name: &str) -> Option<u64> {
 /// therefore first parsed on its own with partial loads refused; missing dependencies are fine
 /// there, since a chunk builds on the files before it.
 fn load_into(doc: &mut AutoCommit, bytes: &[u8]) -> Result<(), String> {
-    let whole = || {
-        let options =
-            automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
-        match automerge::Automerge::load_with_options(bytes, options) {
-            Ok(_) | Err(automerge::AutomergeError::MissingDeps) => Ok(()),
-            Err(e) => Err(e),
-        }
-    };
     match catch_unwind(AssertUnwindSafe(|| {
-        whole()?;
+        parses_alone(bytes)?;
         doc.load_incremental(bytes)
     })) {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(format!("automerge refused it: {e}")),
         Err(_) => Err("automerge panicked while loading it".to_owned()),
+    }
+}
+
+/// Whether a chunk file parses completely on its own (missing dependencies are fine: a chunk
+/// builds on the files before it).
+fn parses_alone(bytes: &[u8]) -> Result<(), automerge::AutomergeError> {
+    let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
+    match automerge::Automerge::load_with_options(bytes, options) {
+        Ok(_) | Err(automerge::AutomergeError::MissingDeps) => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -206,7 +220,37 @@ fn load_files(store: &mut Store) -> Result<(AutoCommit, u64, usize), DocError> {
     }
     let mut doc = doc.unwrap_or_default();
     let mut last_seq = 0;
+    // Fast path: every chunk that parses on its own, applied in one call. automerge rebuilds
+    // its indexes once per call, so 256 chunks one by one cost seconds on a large bureau
+    // where one call costs a fraction of that. Files that do not parse are quarantined here;
+    // if the batch still fails, the slow path below finds the culprit file by file.
+    let mut chunks: Vec<&bureau_store::StoredFile> = Vec::new();
     for file in &loaded.chunks {
+        match catch_unwind(|| parses_alone(&file.bytes)) {
+            Ok(Ok(())) => chunks.push(file),
+            Ok(Err(e)) => quarantine(store, &file.name, &format!("automerge refused it: {e}")),
+            Err(_) => quarantine(store, &file.name, "automerge panicked while loading it"),
+        }
+    }
+    if !chunks.is_empty() {
+        let all: Vec<u8> = chunks
+            .iter()
+            .flat_map(|f| f.bytes.iter().copied())
+            .collect();
+        if let Ok(Ok(_)) = catch_unwind(AssertUnwindSafe(|| doc.load_incremental(&all))) {
+            for file in &chunks {
+                good.push(&file.bytes);
+                last_seq = last_seq.max(chunk_seq(&file.name).unwrap_or(0));
+            }
+            return Ok((doc, last_seq, good.len()));
+        }
+        warn!("the chunks failed to load together; loading them one by one");
+        doc = AutoCommit::new();
+        for bytes in &good {
+            let _ = load_into(&mut doc, bytes);
+        }
+    }
+    for file in chunks {
         match load_into(&mut doc, &file.bytes) {
             Ok(()) => {
                 good.push(&file.bytes);
@@ -239,14 +283,20 @@ impl Actor {
         mut store: Store,
         config: DocConfig,
     ) -> Result<(Actor, watch::Receiver<Arc<DocState>>), DocError> {
+        let started = std::time::Instant::now();
         let (mut doc, last_seq, files) = load_files(&mut store)?;
         let quarantined = store.quarantined().unwrap_or_default();
         let persisted = doc.get_heads();
-        let snapshot = Snapshot::hydrate(&doc);
+        let loaded = started.elapsed();
+        let view = read_all(&doc, Timestamp::now());
         info!(
-            records = snapshot.members.len() + snapshot.meetings.len() + snapshot.notes.len(),
+            records = view.snapshot.members.len()
+                + view.snapshot.meetings.len()
+                + view.snapshot.notes.len(),
             files,
             quarantined = quarantined.len(),
+            load_ms = loaded.as_millis(),
+            read_ms = (started.elapsed() - loaded).as_millis(),
             "document loaded"
         );
         let (state_tx, state_rx) = watch::channel(Arc::new(DocState::default()));
@@ -256,21 +306,24 @@ impl Actor {
             config,
             persisted,
             last_seq,
-            snapshot,
-            conflicts: BTreeMap::new(),
+            findings: view.findings,
+            snapshot: view.snapshot,
+            conflicts: view.conflicts,
+            conflict_count: view.conflict_count,
             author: None,
             quarantined,
             version: 0,
             sync_states: HashMap::new(),
+            probed: None,
             state_tx,
         };
-        actor.recompute_all_conflicts();
         actor.adopt_author();
         actor.publish(None);
         Ok((actor, state_rx))
     }
 
-    fn run(mut self, mut rx: mpsc::Receiver<DocCommand>) {
+    fn run(mut self, mut rx: mpsc::Receiver<DocCommand>, wake: mpsc::WeakSender<DocCommand>) {
+        let mut compactor = Compactor::new(wake, &self.config);
         while let Some(first) = rx.blocking_recv() {
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
@@ -280,8 +333,10 @@ impl Actor {
                 }
             }
             self.handle_batch(batch);
+            self.maybe_compact(&mut compactor);
         }
         debug!("every document handle is gone; the actor stops");
+        compactor.stop(&mut self.store);
     }
 
     fn handle_batch(&mut self, batch: Vec<DocCommand>) {
@@ -316,7 +371,6 @@ impl Actor {
         self.flush(&mut writes[unflushed..], &base);
         if self.doc.get_heads() != before {
             self.publish(Some(&before));
-            self.maybe_compact();
         }
         let our_heads: Vec<String> = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
         for w in writes {
@@ -357,6 +411,8 @@ impl Actor {
                     let _ = reply.send(self.generate(&peer));
                 }
                 DocCommand::SyncGone { peer } => self.save_sync_state(&peer),
+                // Only a wake-up: `run` commits the compaction after the batch.
+                DocCommand::Compacted => {}
             }
         }
     }
@@ -439,7 +495,8 @@ impl Actor {
             // serialise: `save_after` panics with `MissingDep` in `collector.rs`. Found here,
             // the panic takes the reload path below; found in `persist`, it would kill the
             // actor thread and every later request would fail with `Closed`.
-            let _ = self.doc.save_after(&self.persisted);
+            let bytes = self.doc.save_after(&self.persisted);
+            self.probed = Some((self.persisted.clone(), self.doc.get_heads(), bytes));
             Ok::<(), automerge::AutomergeError>(())
         }));
         match res {
@@ -494,8 +551,7 @@ impl Actor {
             self.set_author(author);
         }
         self.sync_states.clear();
-        self.snapshot = Snapshot::hydrate(&self.doc);
-        self.recompute_all_conflicts();
+        self.read_all(Timestamp::now());
         self.publish(None);
     }
 
@@ -563,7 +619,12 @@ impl Actor {
     /// Writes every change after `persisted` as one durable chunk.
     fn persist(&mut self) -> Result<(), DocError> {
         let heads = self.doc.get_heads();
-        let bytes = self.doc.save_after(&self.persisted);
+        // A received message was already serialised when it was probed; doing it again costs
+        // tens of milliseconds for a thousand changes.
+        let bytes = match self.probed.take() {
+            Some((from, to, bytes)) if from == self.persisted && to == heads => bytes,
+            _ => self.doc.save_after(&self.persisted),
+        };
         if bytes.is_empty() {
             self.persisted = heads;
             return Ok(());
@@ -587,22 +648,16 @@ impl Actor {
         }
     }
 
-    fn maybe_compact(&mut self) {
-        if self.store.chunk_count() < self.config.compact_chunks {
-            return;
-        }
-        let heads = self.doc.get_heads();
-        let bytes = self.doc.save();
-        let verify = |b: &[u8]| {
-            catch_unwind(|| AutoCommit::load(b).map(|mut d| d.get_heads()))
-                .ok()
-                .and_then(Result::ok)
-                .is_some_and(|h| h == heads)
-        };
-        match self.store.compact(&bytes, self.last_seq, verify) {
-            Ok(()) => debug!(bytes = bytes.len(), "compacted the document"),
-            // Nothing was deleted; the chunks stay and compaction is tried again later.
-            Err(e) => warn!(error = %e, "compaction failed"),
+    /// Commits a background compaction that has ended, then starts the next one if enough
+    /// chunks have accumulated. Both take the actor microseconds; saving, verifying and
+    /// deleting happen on the compaction thread, from the files (see the `compaction`
+    /// module).
+    fn maybe_compact(&mut self, compactor: &mut Compactor) {
+        compactor.finish(&mut self.store);
+        if self.store.chunk_count() >= self.config.compact_chunks {
+            // Every chunk up to `last_seq` is on disk, and with the snapshot they hold
+            // exactly the `persisted` heads.
+            compactor.start(&mut self.store, self.last_seq, &self.persisted);
         }
     }
 
@@ -614,55 +669,127 @@ impl Actor {
         }
     }
 
-    fn recompute_all_conflicts(&mut self) {
-        let mut map: BTreeMap<(RecordType, String), Vec<Conflict>> = BTreeMap::new();
-        for c in conflicts(&self.doc, &self.author_for()) {
-            map.entry((c.ty, c.id.clone())).or_default().push(c);
-        }
-        self.conflicts = map;
+    /// Reads the whole document again (see [`read_all`]).
+    fn read_all(&mut self, now: Timestamp) {
+        let view = read_all(&self.doc, now);
+        self.snapshot = view.snapshot;
+        self.findings = view.findings;
+        self.conflicts = view.conflicts;
+        self.conflict_count = view.conflict_count;
     }
 
-    /// Refreshes the typed view after a change from `before` (or only recomputes findings
-    /// when `before` is `None`) and publishes it.
+    fn set_record_conflicts(&mut self, ty: RecordType, id: &str) {
+        let list = record_conflicts(&self.doc, ty, id, &self.author_for());
+        let key = (ty, id.to_owned());
+        let old = if list.is_empty() {
+            self.conflicts.remove(&key)
+        } else {
+            let n = list.len();
+            self.conflict_count += n;
+            self.conflicts.insert(key, Arc::new(list))
+        };
+        self.conflict_count -= old.map_or(0, |o| o.len());
+    }
+
+    /// Refreshes the typed view after a change from `before` (or only re-evaluates what
+    /// depends on the time when `before` is `None`) and publishes it.
+    ///
+    /// The cost follows the size of the change, not of the bureau: touched records are
+    /// re-read, their conflicts and the findings parts they feed recomputed, and the new
+    /// state shares everything else with the previous one.
     fn publish(&mut self, before: Option<&[ChangeHash]>) {
-        if let Some(before) = before {
-            // The records to re-read are taken from the new changes' operations: the cost
-            // follows the size of the changes. (`diff(before, after)` walks every operation of
-            // the document instead: tens of milliseconds per edit on a large bureau, most of an
-            // edit's time.) Reading what the changes wrote also catches a change that only adds
-            // one more losing value to a field, which a diff is silent about but the conflicts
-            // list must show.
-            match written_records(&mut self.doc, before) {
-                Some(touched) if touched.len() <= FULL_REFRESH_RECORDS => {
-                    self.snapshot.refresh(&self.doc, &touched);
-                    for (ty, id) in &touched {
-                        let list = record_conflicts(&self.doc, *ty, id, &self.author_for());
-                        if list.is_empty() {
-                            self.conflicts.remove(&(*ty, id.clone()));
-                        } else {
-                            self.conflicts.insert((*ty, id.clone()), list);
+        let now = Timestamp::now();
+        match before {
+            None => self.findings.update(&self.snapshot, &[], now),
+            Some(before) => {
+                // The records to re-read are taken from the new changes' operations: the cost
+                // follows the size of the changes. (`diff(before, after)` walks every
+                // operation of the document instead: tens of milliseconds per edit on a large
+                // bureau.) Reading what the changes wrote also catches a change that only
+                // adds one more losing value to a field, which a diff is silent about but the
+                // conflicts list must show.
+                match written_records(&mut self.doc, before) {
+                    Some(touched) if touched.len() <= FULL_REFRESH_RECORDS => {
+                        self.snapshot.refresh(&self.doc, &touched);
+                        for (ty, id) in &touched {
+                            self.set_record_conflicts(*ty, id);
                         }
+                        self.findings.update(&self.snapshot, &touched, now);
                     }
+                    _ => self.read_all(now),
                 }
-                _ => {
-                    self.snapshot = Snapshot::hydrate(&self.doc);
-                    self.recompute_all_conflicts();
-                }
+                self.adopt_author();
             }
-            self.adopt_author();
         }
         self.version += 1;
         let state = DocState {
             snapshot: Arc::new(self.snapshot.clone()),
-            findings: Arc::new(findings(&self.snapshot, Timestamp::now())),
-            conflicts: Arc::new(self.conflicts.values().flatten().cloned().collect()),
+            findings: self.findings.set(),
+            conflicts: ConflictSet {
+                parts: self.conflicts.clone(),
+                len: self.conflict_count,
+                all: Default::default(),
+            },
             heads: self.doc.get_heads().iter().map(|h| h.to_string()).collect(),
             peer_id: self.config.peer_id.clone(),
             author: self.author.clone(),
             quarantined: self.quarantined.clone(),
             version: self.version,
         };
+        // The previous state is dropped by whichever reader lets go of it last, or here; with
+        // shared structure that is only the few nodes this change replaced.
         self.state_tx.send_replace(Arc::new(state));
+    }
+}
+
+/// Everything the actor derives from the whole document.
+struct View {
+    snapshot: Snapshot,
+    findings: FindingsIndex,
+    conflicts: imbl::OrdMap<(RecordType, String), Arc<Vec<Conflict>>>,
+    conflict_count: usize,
+}
+
+/// Reads every record, finding and conflict of `doc`: at start, after a reload, after a
+/// change too large to follow record by record.
+///
+/// The conflicts walk and the records read visit the same fields, independently; they run on
+/// two threads, which is most of a large bureau's start-up after automerge's own load.
+fn read_all(doc: &AutoCommit, now: Timestamp) -> View {
+    let author_for = |actor: &automerge::ActorId| {
+        doc.get_author_for_actor(actor)
+            .map(|a| author_member_id(a.as_bytes()))
+    };
+    let (snapshot, (conflicts, conflict_count)) = std::thread::scope(|scope| {
+        let walk = scope.spawn(|| {
+            let t = std::time::Instant::now();
+            let mut map: BTreeMap<(RecordType, String), Vec<Conflict>> = BTreeMap::new();
+            for c in conflicts(doc, &author_for) {
+                map.entry((c.ty, c.id.clone())).or_default().push(c);
+            }
+            let count = map.values().map(Vec::len).sum::<usize>();
+            let parts: imbl::OrdMap<_, _> =
+                map.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+            debug!(ms = t.elapsed().as_millis(), count, "conflicts read");
+            (parts, count)
+        });
+        let t = std::time::Instant::now();
+        let snapshot = Snapshot::hydrate(doc);
+        debug!(ms = t.elapsed().as_millis(), "records read");
+        // A panic in the walk is a bug in the model; it must not pass unnoticed.
+        let walked = walk
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (snapshot, walked)
+    });
+    let t = std::time::Instant::now();
+    let findings = FindingsIndex::new(&snapshot, now);
+    debug!(ms = t.elapsed().as_millis(), "findings computed");
+    View {
+        snapshot,
+        findings,
+        conflicts,
+        conflict_count,
     }
 }
 

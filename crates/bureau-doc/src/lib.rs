@@ -16,16 +16,26 @@
 //! The actor runs on a dedicated OS thread, so loading, saving and merging a large document
 //! never blocks the async executor that serves HTTP and the network.
 //!
+//! Compaction (rewriting the chunks as one snapshot, seconds of work on a large document)
+//! runs on a second thread, `bureau-compact`, which the actor starts with the first
+//! compaction and hands one compaction at a time once enough chunks have accumulated. It
+//! works from the durable files alone, never touches the actor's document, and rings the
+//! actor through its command queue when done. Between two batches the actor then commits
+//! it (bookkeeping only, microseconds) and the thread deletes the chunks it replaced. So
+//! edits and sync messages are served throughout. When the actor stops, it cancels a
+//! compaction in flight and waits for that thread before releasing the store.
+//!
 //! At start the store's files are loaded one by one. A file automerge refuses (or panics on)
 //! is moved to `quarantine/` and reported in [`DocState::quarantined`]; the node serves the
 //! rest, and peers fill the gap.
 
 mod actor;
+mod compaction;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use bureau_model::{
-    Applied, Conflict, Edit, EditError, Finding, HistoryEntry, RecordType, Snapshot,
+    Applied, Conflict, Edit, EditError, FindingSet, HistoryEntry, RecordType, Snapshot, imbl,
 };
 use thiserror::Error;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -37,14 +47,19 @@ pub use actor::DEFAULT_COMPACT_CHUNKS;
 pub const COMMAND_QUEUE: usize = 256;
 
 /// Everything readers need, published after every change.
+///
+/// Publishing must cost little whatever the size of the bureau, since it happens after every
+/// edit and every received change: the snapshot's maps and the findings' and conflicts' parts
+/// are persistent structures shared with the actor's own copies, and the flat lists are
+/// assembled only when a reader first asks for them.
 #[derive(Debug, Default)]
 pub struct DocState {
     /// The typed records.
     pub snapshot: Arc<Snapshot>,
     /// Domain findings of the snapshot.
-    pub findings: Arc<Vec<Finding>>,
+    pub findings: FindingSet,
     /// Fields with several concurrent values.
-    pub conflicts: Arc<Vec<Conflict>>,
+    pub conflicts: ConflictSet,
     /// Current heads, hex.
     pub heads: Vec<String>,
     /// Peer id of this node.
@@ -55,6 +70,41 @@ pub struct DocState {
     pub quarantined: Vec<String>,
     /// Counts every published change; lets waiters tell states apart cheaply.
     pub version: u64,
+}
+
+/// The conflicts of the document, per record; the flat list is assembled on first use.
+#[derive(Debug, Default)]
+pub struct ConflictSet {
+    parts: imbl::OrdMap<(RecordType, String), Arc<Vec<Conflict>>>,
+    len: usize,
+    all: OnceLock<Vec<Conflict>>,
+}
+
+impl ConflictSet {
+    /// Every conflict, by record type, record id, then field.
+    pub fn all(&self) -> &[Conflict] {
+        self.all.get_or_init(|| {
+            self.parts
+                .values()
+                .flat_map(|p| p.iter().cloned())
+                .collect()
+        })
+    }
+
+    /// How many conflicts there are (without assembling the list).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when no field has concurrent values.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The conflicts, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Conflict> {
+        self.all().iter()
+    }
 }
 
 /// Why a document operation failed.
@@ -99,6 +149,9 @@ pub struct DocConfig {
     pub peer_id: String,
     /// Compact into a new snapshot once this many chunks have accumulated.
     pub compact_chunks: usize,
+    /// Test hook holding background compactions at a gate.
+    #[cfg(test)]
+    pub(crate) compaction_gate: Option<Arc<compaction::Gate>>,
 }
 
 impl DocConfig {
@@ -107,6 +160,8 @@ impl DocConfig {
         DocConfig {
             peer_id,
             compact_chunks: DEFAULT_COMPACT_CHUNKS,
+            #[cfg(test)]
+            compaction_gate: None,
         }
     }
 }
@@ -141,6 +196,9 @@ pub(crate) enum DocCommand {
     SyncGone {
         peer: String,
     },
+    /// Sent by the compaction thread when a compaction ends, so the actor wakes and commits
+    /// it (see the `compaction` module).
+    Compacted,
 }
 
 /// Where a sync session stands after a received message.
@@ -186,6 +244,7 @@ impl std::fmt::Debug for DocCommand {
                 f.debug_tuple("SyncReceive").field(peer).finish()
             }
             DocCommand::SyncGone { peer } => f.debug_tuple("SyncGone").field(peer).finish(),
+            DocCommand::Compacted => f.write_str("Compacted"),
         }
     }
 }

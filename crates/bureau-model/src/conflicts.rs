@@ -1,6 +1,6 @@
 //! Conflicts (fields with several concurrent values) and per-record history.
 
-use automerge::{ObjId as ExId, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use automerge::{ObjId as ExId, ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef};
 use serde::Serialize;
 
 use crate::edit::map_at;
@@ -52,8 +52,11 @@ pub fn conflicts<D: ReadDoc>(
         let Some(coll) = map_at(doc, &automerge::ROOT, ty.collection()) else {
             continue;
         };
-        for id in doc.keys(&coll).collect::<Vec<_>>() {
-            out.extend(record_conflicts(doc, ty, &id, author_for));
+        for item in doc.map_range(&coll, ..) {
+            if matches!(item.value, ValueRef::Object(ObjType::Map)) {
+                let rec = item.id();
+                walk(doc, ty, &item.key, &rec, "", 0, author_for, &mut out);
+            }
         }
     }
     out
@@ -85,47 +88,54 @@ fn walk<D: ReadDoc>(
     author_for: &dyn Fn(&automerge::ActorId) -> Option<String>,
     out: &mut Vec<Conflict>,
 ) {
-    for key in doc.keys(obj).collect::<Vec<_>>() {
-        if depth == 0 && BOOKKEEPING.contains(&key.as_str()) {
+    // One pass over the map; automerge flags the keys holding several values, and only those
+    // need `get_all` (a per-key `get_all` would seek from the object's start every time).
+    for item in doc.map_range(obj, ..) {
+        let key = item.key.as_ref();
+        if depth == 0 && BOOKKEEPING.contains(&key) {
             continue;
         }
-        let field = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
-        let all = doc.get_all(obj, key.as_str()).unwrap_or_default();
-        let mut values: Vec<ConflictValue> = Vec::new();
-        for (v, op) in &all {
-            if let Value::Scalar(s) = v {
-                values.push(ConflictValue {
-                    value: s.as_ref().clone(),
-                    author: author_of(op, author_for),
-                });
+        let field = || {
+            if prefix.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{prefix}.{key}")
             }
-        }
-        let distinct = values
-            .iter()
-            .enumerate()
-            .filter(|(i, v)| !values[..*i].iter().any(|w| w.value == v.value))
-            .count();
-        if distinct > 1 {
-            // get_all lists the values oldest op first; the one shown by default is the last.
-            values.reverse();
-            out.push(Conflict {
-                ty,
-                id: id.to_owned(),
-                field,
-                values,
-            });
-            continue;
+        };
+        if item.conflict {
+            let all = doc.get_all(obj, key).unwrap_or_default();
+            let mut values: Vec<ConflictValue> = Vec::new();
+            for (v, op) in &all {
+                if let Value::Scalar(s) = v {
+                    values.push(ConflictValue {
+                        value: s.as_ref().clone(),
+                        author: author_of(op, author_for),
+                    });
+                }
+            }
+            let distinct = values
+                .iter()
+                .enumerate()
+                .filter(|(i, v)| !values[..*i].iter().any(|w| w.value == v.value))
+                .count();
+            if distinct > 1 {
+                // get_all lists the values oldest op first; the one shown by default is the
+                // last.
+                values.reverse();
+                out.push(Conflict {
+                    ty,
+                    id: id.to_owned(),
+                    field: field(),
+                    values,
+                });
+                continue;
+            }
         }
         // Nested maps (action items, status history) can hold conflicts of their own; sets
         // and text cannot, so only maps are entered, and not deeper than records go.
-        if depth < 2
-            && let Ok(Some((Value::Object(ObjType::Map), child))) = doc.get(obj, key.as_str())
-        {
-            walk(doc, ty, id, &child, &field, depth + 1, author_for, out);
+        if depth < 2 && matches!(item.value, ValueRef::Object(ObjType::Map)) {
+            let child = item.id();
+            walk(doc, ty, id, &child, &field(), depth + 1, author_for, out);
         }
     }
 }

@@ -1,10 +1,19 @@
 //! Domain checks over a snapshot: what two valid offline edits can combine into.
 //!
 //! A CRDT merges any two edits; it cannot know that two meetings now share a room. Findings are
-//! recomputed from the snapshot after every change and shown to people, who decide. The result
-//! depends only on the snapshot and `now`, and is sorted, so replicas with equal heads agree.
+//! shown to people, who decide. [`findings`] computes them all from a snapshot and `now`;
+//! [`FindingsIndex`] keeps the same result up to date from the records a change touched, so a
+//! large bureau does not re-check 10,000 meetings after every keystroke. The result depends
+//! only on the snapshot and `now`, and is sorted, so replicas with equal heads agree.
+//!
+//! Findings fall into parts that depend on few records each: the double bookings of one room,
+//! of one member; the checks of one meeting (its room, its groups); of one note; and the
+//! bureau-wide group and review checks. Both the full computation and the index build the
+//! same parts with the same functions, which is what keeps them equal (a property test checks
+//! it after every random edit and merge).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -68,45 +77,91 @@ fn r(ty: RecordType, id: &str) -> Ref {
 
 /// A live meeting with parsed times; meetings with unreadable times are skipped (the snapshot
 /// already reports them as problems).
+#[derive(Clone, Copy)]
 struct Slot<'a> {
     m: &'a Meeting,
     start: Timestamp,
     end: Timestamp,
 }
 
-/// Computes every finding of the snapshot at time `now`.
-pub fn findings(snap: &Snapshot, now: Timestamp) -> Vec<Finding> {
+/// The slot of a meeting, if it is live (not archived, not cancelled) with readable times.
+fn slot_of(m: &Meeting) -> Option<Slot<'_>> {
+    if m.stamp.archived || m.status == MeetingStatus::Cancelled {
+        return None;
+    }
+    let start = m.start.parse().ok()?;
+    let end = m.end.parse().ok()?;
+    (end > start).then_some(Slot { m, start, end })
+}
+
+/// The bureau's time zone and the date of `now` in it.
+fn today_in(snap: &Snapshot, now: Timestamp) -> (TimeZone, Date) {
     let tz = TimeZone::get(&snap.meta.timezone).unwrap_or(TimeZone::UTC);
     let today = now.to_zoned(tz.clone()).date();
+    (tz, today)
+}
+
+/// Computes every finding of the snapshot at time `now`.
+pub fn findings(snap: &Snapshot, now: Timestamp) -> Vec<Finding> {
+    let (tz, today) = today_in(snap, now);
     let mut out = Vec::new();
 
-    let mut slots: Vec<Slot<'_>> = snap
-        .meetings
-        .values()
-        .filter(|m| !m.stamp.archived && m.status != MeetingStatus::Cancelled)
-        .filter_map(|m| {
-            let start = m.start.parse().ok()?;
-            let end = m.end.parse().ok()?;
-            (end > start).then_some(Slot { m, start, end })
-        })
-        .collect();
+    let mut slots: Vec<Slot<'_>> = snap.meetings.values().filter_map(slot_of).collect();
     slots.sort_by(|a, b| (a.start, &a.m.id).cmp(&(b.start, &b.m.id)));
 
-    double_bookings(snap, &slots, &mut out);
+    let mut by_room: BTreeMap<&str, Vec<Slot<'_>>> = BTreeMap::new();
+    let mut by_member: BTreeMap<&str, Vec<Slot<'_>>> = BTreeMap::new();
+    for s in &slots {
+        if !s.m.room_id.is_empty() {
+            by_room.entry(&s.m.room_id).or_default().push(*s);
+        }
+        for member in &s.m.members {
+            by_member.entry(member).or_default().push(*s);
+        }
+    }
+    for (room, list) in by_room {
+        room_double_bookings(snap, room, &list, &mut out);
+    }
+    for (member, list) in by_member {
+        member_double_bookings(snap, member, &list, &mut out);
+    }
     for s in &slots {
         meeting_checks(snap, s.m, &mut out);
     }
-    group_checks(snap, &slots, now, today, &mut out);
-    note_checks(snap, today, &mut out);
+    let last_review = last_review(snap);
+    // Groups that attended (or organised) a live meeting since the last review, up to now.
+    let attended: BTreeSet<&str> = match last_review {
+        Some((since, _)) => {
+            let since = review_start(since, &tz);
+            slots
+                .iter()
+                .filter(|s| s.start >= since && s.start <= now)
+                .flat_map(|s| s.m.groups.iter().chain(std::iter::once(&s.m.organiser)))
+                .map(String::as_str)
+                .collect()
+        }
+        None => BTreeSet::new(),
+    };
+    group_checks(
+        snap,
+        last_review,
+        |g| attended.contains(g),
+        &tz,
+        today,
+        &mut out,
+    );
+    for n in snap.notes.values() {
+        note_checks(snap, n, today, &mut out);
+    }
 
     out.sort();
     out.dedup();
     out
 }
 
-/// Overlapping pairs among meetings grouped by a key (room, member). Sorting by start lets each
-/// meeting be compared only with those that start before it ends.
-fn overlapping_pairs<'a>(slots: &[&'a Slot<'a>]) -> Vec<(&'a Slot<'a>, &'a Slot<'a>)> {
+/// Overlapping pairs among meetings grouped by a key (room, member), sorted by start: each
+/// meeting is compared only with those that start before it ends.
+fn overlapping_pairs<'a>(slots: &[Slot<'a>]) -> Vec<(Slot<'a>, Slot<'a>)> {
     let mut pairs = Vec::new();
     for (i, a) in slots.iter().enumerate() {
         for b in &slots[i + 1..] {
@@ -119,50 +174,46 @@ fn overlapping_pairs<'a>(slots: &[&'a Slot<'a>]) -> Vec<(&'a Slot<'a>, &'a Slot<
     pairs
 }
 
-fn double_bookings(snap: &Snapshot, slots: &[Slot<'_>], out: &mut Vec<Finding>) {
-    let mut by_room: BTreeMap<&str, Vec<&Slot<'_>>> = BTreeMap::new();
-    let mut by_member: BTreeMap<&str, Vec<&Slot<'_>>> = BTreeMap::new();
-    for s in slots {
-        if !s.m.room_id.is_empty() {
-            by_room.entry(&s.m.room_id).or_default().push(s);
-        }
-        for member in &s.m.members {
-            by_member.entry(member).or_default().push(s);
-        }
+/// Double bookings of one room, from its live meetings sorted by (start, id).
+fn room_double_bookings(snap: &Snapshot, room: &str, list: &[Slot<'_>], out: &mut Vec<Finding>) {
+    let name = snap.rooms.get(room).map_or(room, |r| r.name.as_str());
+    for (a, b) in overlapping_pairs(list) {
+        out.push(Finding {
+            kind: FindingKind::RoomDoubleBooked,
+            message: format!(
+                "{name} is booked twice: \u{201c}{}\u{201d} and \u{201c}{}\u{201d} overlap",
+                a.m.title, b.m.title
+            ),
+            refs: vec![
+                r(RecordType::Room, room),
+                r(RecordType::Meeting, &a.m.id),
+                r(RecordType::Meeting, &b.m.id),
+            ],
+        });
     }
-    for (room, list) in by_room {
-        let name = snap.rooms.get(room).map_or(room, |r| r.name.as_str());
-        for (a, b) in overlapping_pairs(&list) {
-            out.push(Finding {
-                kind: FindingKind::RoomDoubleBooked,
-                message: format!(
-                    "{name} is booked twice: \u{201c}{}\u{201d} and \u{201c}{}\u{201d} overlap",
-                    a.m.title, b.m.title
-                ),
-                refs: vec![
-                    r(RecordType::Room, room),
-                    r(RecordType::Meeting, &a.m.id),
-                    r(RecordType::Meeting, &b.m.id),
-                ],
-            });
-        }
-    }
-    for (member, list) in by_member {
-        let name = snap.members.get(member).map_or(member, |m| m.name.as_str());
-        for (a, b) in overlapping_pairs(&list) {
-            out.push(Finding {
-                kind: FindingKind::MemberDoubleBooked,
-                message: format!(
-                    "{name} is expected in \u{201c}{}\u{201d} and \u{201c}{}\u{201d} at the same time",
-                    a.m.title, b.m.title
-                ),
-                refs: vec![
-                    r(RecordType::Member, member),
-                    r(RecordType::Meeting, &a.m.id),
-                    r(RecordType::Meeting, &b.m.id),
-                ],
-            });
-        }
+}
+
+/// Double bookings of one member, from the live meetings expecting them sorted by (start, id).
+fn member_double_bookings(
+    snap: &Snapshot,
+    member: &str,
+    list: &[Slot<'_>],
+    out: &mut Vec<Finding>,
+) {
+    let name = snap.members.get(member).map_or(member, |m| m.name.as_str());
+    for (a, b) in overlapping_pairs(list) {
+        out.push(Finding {
+            kind: FindingKind::MemberDoubleBooked,
+            message: format!(
+                "{name} is expected in \u{201c}{}\u{201d} and \u{201c}{}\u{201d} at the same time",
+                a.m.title, b.m.title
+            ),
+            refs: vec![
+                r(RecordType::Member, member),
+                r(RecordType::Meeting, &a.m.id),
+                r(RecordType::Meeting, &b.m.id),
+            ],
+        });
     }
 }
 
@@ -227,10 +278,28 @@ fn meeting_checks(snap: &Snapshot, m: &Meeting, out: &mut Vec<Finding>) {
     }
 }
 
+/// The newest recorded (unarchived) composition review with a readable date.
+fn last_review(snap: &Snapshot) -> Option<(Date, &Review)> {
+    snap.reviews
+        .values()
+        .filter(|rv| !rv.stamp.archived && rv.status == ReviewStatus::Recorded)
+        .filter_map(|rv| rv.date.parse::<Date>().ok().map(|d| (d, rv)))
+        .max_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)))
+}
+
+/// The instant a review's day begins in the bureau's time zone.
+fn review_start(date: Date, tz: &TimeZone) -> Timestamp {
+    date.to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or(Timestamp::MIN)
+}
+
+/// The bureau-wide checks: focal points, attendance since the last review, the review itself.
 fn group_checks(
     snap: &Snapshot,
-    slots: &[Slot<'_>],
-    now: Timestamp,
+    last_review: Option<(Date, &Review)>,
+    attended: impl Fn(&str) -> bool,
+    tz: &TimeZone,
     today: Date,
     out: &mut Vec<Finding>,
 ) {
@@ -238,29 +307,6 @@ fn group_checks(
         .groups
         .values()
         .filter(|g| !g.stamp.archived && g.status == GroupStatus::Active);
-    let last_review = snap
-        .reviews
-        .values()
-        .filter(|rv| !rv.stamp.archived && rv.status == ReviewStatus::Recorded)
-        .filter_map(|rv| rv.date.parse::<Date>().ok().map(|d| (d, rv)))
-        .max_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
-    // Groups that attended (or organised) a live meeting since the last review, up to now.
-    let attended: BTreeSet<&str> = match last_review {
-        Some((since, _)) => {
-            let tz = TimeZone::get(&snap.meta.timezone).unwrap_or(TimeZone::UTC);
-            let since = since
-                .to_zoned(tz)
-                .map(|z| z.timestamp())
-                .unwrap_or(Timestamp::MIN);
-            slots
-                .iter()
-                .filter(|s| s.start >= since && s.start <= now)
-                .flat_map(|s| s.m.groups.iter().chain(std::iter::once(&s.m.organiser)))
-                .map(String::as_str)
-                .collect()
-        }
-        None => BTreeSet::new(),
-    };
     for g in live_groups {
         let has_focal = g
             .focal_points
@@ -274,7 +320,7 @@ fn group_checks(
             });
         }
         if let Some((date, rv)) = &last_review
-            && !attended.contains(g.id.as_str())
+            && !attended(g.id.as_str())
         {
             out.push(Finding {
                 kind: FindingKind::GroupInactive,
@@ -291,8 +337,7 @@ fn group_checks(
         Some((date, rv)) => (Some(*date), vec![r(RecordType::Review, &rv.id)]),
         None => {
             let created = snap.meta.created_at.parse::<Timestamp>().ok();
-            let tz = TimeZone::get(&snap.meta.timezone).unwrap_or(TimeZone::UTC);
-            (created.map(|c| c.to_zoned(tz).date()), Vec::new())
+            (created.map(|c| c.to_zoned(tz.clone()).date()), Vec::new())
         }
     };
     if let Some(from) = due_from
@@ -314,34 +359,366 @@ fn group_checks(
     }
 }
 
-fn note_checks(snap: &Snapshot, today: Date, out: &mut Vec<Finding>) {
-    for n in snap.notes.values().filter(|n| !n.stamp.archived) {
-        if n.content_implications && !n.plenary_consulted {
+/// The checks of one note: plenary consultation, overdue actions.
+fn note_checks(snap: &Snapshot, n: &Note, today: Date, out: &mut Vec<Finding>) {
+    if n.stamp.archived {
+        return;
+    }
+    if n.content_implications && !n.plenary_consulted {
+        out.push(Finding {
+            kind: FindingKind::PlenaryConsultationPending,
+            message: format!(
+                "\u{201c}{}\u{201d} has content implications: the plenary has not been consulted yet",
+                n.title
+            ),
+            refs: vec![r(RecordType::Note, &n.id)],
+        });
+    }
+    for a in &n.actions {
+        let Ok(due) = a.due.parse::<Date>() else {
+            continue;
+        };
+        if !a.done && due < today {
+            let owner = snap
+                .members
+                .get(&a.owner)
+                .map(|m| format!(" ({})", m.name))
+                .unwrap_or_default();
             out.push(Finding {
-                kind: FindingKind::PlenaryConsultationPending,
-                message: format!(
-                    "\u{201c}{}\u{201d} has content implications: the plenary has not been consulted yet",
-                    n.title
-                ),
+                kind: FindingKind::ActionOverdue,
+                message: format!("\u{201c}{}\u{201d}{owner} was due on {due}", a.text),
                 refs: vec![r(RecordType::Note, &n.id)],
             });
         }
-        for a in &n.actions {
-            let Ok(due) = a.due.parse::<Date>() else {
-                continue;
-            };
-            if !a.done && due < today {
-                let owner = snap
-                    .members
-                    .get(&a.owner)
-                    .map(|m| format!(" ({})", m.name))
-                    .unwrap_or_default();
-                out.push(Finding {
-                    kind: FindingKind::ActionOverdue,
-                    message: format!("\u{201c}{}\u{201d}{owner} was due on {due}", a.text),
-                    refs: vec![r(RecordType::Note, &n.id)],
-                });
+    }
+}
+
+/// A part of the findings: the records its findings depend on are few and known.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Part {
+    /// Group, focal-point and review checks: cheap, recomputed at every update.
+    Bureau,
+    /// Double bookings of a room (by room id, whether or not the room exists).
+    Room(String),
+    /// Double bookings of a member.
+    Member(String),
+    /// Interpretation and reference checks of one meeting.
+    Meeting(String),
+    /// Plenary and overdue-action checks of one note.
+    Note(String),
+}
+
+/// What the index remembers of a live meeting, to find the parts it was in once it changed.
+#[derive(Clone, Debug)]
+struct SlotKey {
+    start: Timestamp,
+    room: String,
+    members: Vec<String>,
+    /// Its groups and organiser.
+    groups: Vec<String>,
+}
+
+/// Live meetings by a key (room, member, group), sorted by (start, id).
+type ByKey = HashMap<String, BTreeSet<(Timestamp, String)>>;
+
+fn index_add(map: &mut ByKey, key: &str, start: Timestamp, id: &str) {
+    map.entry(key.to_owned())
+        .or_default()
+        .insert((start, id.to_owned()));
+}
+
+fn index_remove(map: &mut ByKey, key: &str, start: Timestamp, id: &str) {
+    if let Some(set) = map.get_mut(key) {
+        set.remove(&(start, id.to_owned()));
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+/// The findings of a snapshot, kept up to date from the records each change touched.
+///
+/// Equal to [`findings`] of the same snapshot and `now` after every [`FindingsIndex::update`].
+/// Each part is recomputed only when a record it depends on was touched: a moved meeting
+/// re-checks its old and new room, its members and itself; a renamed room re-checks the room
+/// and its meetings; the bureau-wide checks are recomputed every time from small indexes.
+#[derive(Clone, Debug, Default)]
+pub struct FindingsIndex {
+    /// The meta fields findings depend on, as last seen; a change rebuilds everything.
+    meta: Option<(String, u32, String)>,
+    /// The date of the last update's `now`: overdue actions move with it.
+    today: Option<Date>,
+    slots: HashMap<String, SlotKey>,
+    by_room: ByKey,
+    by_member: ByKey,
+    by_group: ByKey,
+    /// Member id -> notes with an action owned by them (the finding names the owner).
+    note_owners: HashMap<String, BTreeSet<String>>,
+    owners_of_note: HashMap<String, Vec<String>>,
+    parts: imbl::OrdMap<Part, Arc<Vec<Finding>>>,
+    len: usize,
+}
+
+impl FindingsIndex {
+    /// Builds the index of a whole snapshot.
+    pub fn new(snap: &Snapshot, now: Timestamp) -> FindingsIndex {
+        let mut index = FindingsIndex::default();
+        index.rebuild(snap, now);
+        index
+    }
+
+    fn rebuild(&mut self, snap: &Snapshot, now: Timestamp) {
+        *self = FindingsIndex::default();
+        let all: Vec<(RecordType, String)> = snap
+            .meetings
+            .keys()
+            .map(|id| (RecordType::Meeting, id.clone()))
+            .chain(snap.notes.keys().map(|id| (RecordType::Note, id.clone())))
+            .collect();
+        self.meta = Some(meta_key(snap));
+        self.update_touched(snap, &all, now);
+    }
+
+    /// Brings the findings up to date after a change that touched (at most) `touched`, at
+    /// time `now`. With nothing touched it re-evaluates what depends on the time.
+    pub fn update(&mut self, snap: &Snapshot, touched: &[(RecordType, String)], now: Timestamp) {
+        if self.meta.as_ref() != Some(&meta_key(snap)) {
+            self.rebuild(snap, now);
+        } else {
+            self.update_touched(snap, touched, now);
+        }
+    }
+
+    fn update_touched(
+        &mut self,
+        snap: &Snapshot,
+        touched: &[(RecordType, String)],
+        now: Timestamp,
+    ) {
+        let (tz, today) = today_in(snap, now);
+        let mut dirty: BTreeSet<Part> = BTreeSet::new();
+        if self.today != Some(today) {
+            // Overdue actions depend on the date.
+            dirty.extend(snap.notes.keys().map(|id| Part::Note(id.clone())));
+            self.today = Some(today);
+        }
+        for (ty, id) in touched {
+            match ty {
+                RecordType::Meeting => self.touch_meeting(snap, id, &mut dirty),
+                RecordType::Room => {
+                    dirty.insert(Part::Room(id.clone()));
+                    if let Some(set) = self.by_room.get(id) {
+                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(m.clone())));
+                    }
+                }
+                RecordType::Group => {
+                    if let Some(set) = self.by_group.get(id) {
+                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(m.clone())));
+                    }
+                }
+                RecordType::Member => {
+                    dirty.insert(Part::Member(id.clone()));
+                    if let Some(notes) = self.note_owners.get(id) {
+                        dirty.extend(notes.iter().map(|n| Part::Note(n.clone())));
+                    }
+                }
+                RecordType::Note => {
+                    self.touch_note(snap, id);
+                    dirty.insert(Part::Note(id.clone()));
+                }
+                // Reviews feed the bureau-wide part, recomputed below; devices and bodies
+                // are in no finding.
+                RecordType::Review | RecordType::Device | RecordType::Body => {}
             }
         }
+        for part in dirty {
+            let mut out = Vec::new();
+            self.compute(snap, &part, today, &mut out);
+            self.set_part(part, out);
+        }
+        let mut out = Vec::new();
+        let last = last_review(snap);
+        let since = last.map(|(d, _)| review_start(d, &tz));
+        let attended = |g: &str| {
+            since.is_some_and(|since| {
+                self.by_group.get(g).is_some_and(|set| {
+                    set.range((since, String::new())..)
+                        .next()
+                        .is_some_and(|(start, _)| *start <= now)
+                })
+            })
+        };
+        group_checks(snap, last, attended, &tz, today, &mut out);
+        self.set_part(Part::Bureau, out);
+    }
+
+    /// Re-indexes a meeting and marks every part it was or now is in.
+    fn touch_meeting(&mut self, snap: &Snapshot, id: &str, dirty: &mut BTreeSet<Part>) {
+        dirty.insert(Part::Meeting(id.to_owned()));
+        if let Some(old) = self.slots.remove(id) {
+            index_remove(&mut self.by_room, &old.room, old.start, id);
+            dirty.insert(Part::Room(old.room));
+            for m in &old.members {
+                index_remove(&mut self.by_member, m, old.start, id);
+                dirty.insert(Part::Member(m.clone()));
+            }
+            for g in &old.groups {
+                index_remove(&mut self.by_group, g, old.start, id);
+            }
+        }
+        let Some(s) = snap.meetings.get(id).and_then(slot_of) else {
+            return;
+        };
+        let mut groups: Vec<String> = s.m.groups.clone();
+        groups.push(s.m.organiser.clone());
+        groups.sort();
+        groups.dedup();
+        let key = SlotKey {
+            start: s.start,
+            room: s.m.room_id.clone(),
+            members: s.m.members.clone(),
+            groups,
+        };
+        if !key.room.is_empty() {
+            index_add(&mut self.by_room, &key.room, key.start, id);
+            dirty.insert(Part::Room(key.room.clone()));
+        }
+        for m in &key.members {
+            index_add(&mut self.by_member, m, key.start, id);
+            dirty.insert(Part::Member(m.clone()));
+        }
+        for g in &key.groups {
+            index_add(&mut self.by_group, g, key.start, id);
+        }
+        self.slots.insert(id.to_owned(), key);
+    }
+
+    /// Re-indexes the owners of a note's actions.
+    fn touch_note(&mut self, snap: &Snapshot, id: &str) {
+        for owner in self.owners_of_note.remove(id).unwrap_or_default() {
+            if let Some(set) = self.note_owners.get_mut(&owner) {
+                set.remove(id);
+                if set.is_empty() {
+                    self.note_owners.remove(&owner);
+                }
+            }
+        }
+        let Some(n) = snap.notes.get(id) else {
+            return;
+        };
+        let mut owners: Vec<String> = n.actions.iter().map(|a| a.owner.clone()).collect();
+        owners.sort();
+        owners.dedup();
+        for owner in &owners {
+            self.note_owners
+                .entry(owner.clone())
+                .or_default()
+                .insert(id.to_owned());
+        }
+        self.owners_of_note.insert(id.to_owned(), owners);
+    }
+
+    /// The live meetings of an index entry as slots, sorted by (start, id).
+    fn slots_in<'a>(snap: &'a Snapshot, by: &ByKey, key: &str) -> Vec<Slot<'a>> {
+        by.get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, id)| snap.meetings.get(id).and_then(slot_of))
+            .collect()
+    }
+
+    fn compute(&self, snap: &Snapshot, part: &Part, today: Date, out: &mut Vec<Finding>) {
+        match part {
+            Part::Bureau => {}
+            Part::Room(room) => {
+                let list = Self::slots_in(snap, &self.by_room, room);
+                room_double_bookings(snap, room, &list, out);
+            }
+            Part::Member(member) => {
+                let list = Self::slots_in(snap, &self.by_member, member);
+                member_double_bookings(snap, member, &list, out);
+            }
+            Part::Meeting(id) => {
+                if let Some(s) = snap.meetings.get(id).and_then(slot_of) {
+                    meeting_checks(snap, s.m, out);
+                }
+            }
+            Part::Note(id) => {
+                if let Some(n) = snap.notes.get(id) {
+                    note_checks(snap, n, today, out);
+                }
+            }
+        }
+    }
+
+    fn set_part(&mut self, part: Part, mut found: Vec<Finding>) {
+        // Parts never share a finding (each kind comes from one kind of part, naming its
+        // record), so deduplicating within the part keeps `len` exact.
+        found.sort();
+        found.dedup();
+        let new_len = found.len();
+        let old = if found.is_empty() {
+            self.parts.remove(&part)
+        } else {
+            self.parts.insert(part, Arc::new(found))
+        };
+        self.len = self.len - old.map_or(0, |o| o.len()) + new_len;
+    }
+
+    /// The current findings, to publish: cheap to take (the parts are shared).
+    pub fn set(&self) -> FindingSet {
+        FindingSet {
+            parts: self.parts.clone(),
+            len: self.len,
+            all: OnceLock::new(),
+        }
+    }
+}
+
+fn meta_key(snap: &Snapshot) -> (String, u32, String) {
+    (
+        snap.meta.timezone.clone(),
+        snap.meta.review_interval_days,
+        snap.meta.created_at.clone(),
+    )
+}
+
+/// A published set of findings: taken in O(1) from a [`FindingsIndex`]; the sorted list is
+/// assembled on first use and kept.
+#[derive(Debug, Default)]
+pub struct FindingSet {
+    parts: imbl::OrdMap<Part, Arc<Vec<Finding>>>,
+    len: usize,
+    all: OnceLock<Vec<Finding>>,
+}
+
+impl FindingSet {
+    /// Every finding, sorted as [`findings`] returns them.
+    pub fn all(&self) -> &[Finding] {
+        self.all.get_or_init(|| {
+            let mut all: Vec<Finding> = self
+                .parts
+                .values()
+                .flat_map(|p| p.iter().cloned())
+                .collect();
+            all.sort();
+            all.dedup();
+            all
+        })
+    }
+
+    /// How many findings there are (without assembling the list).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there is no finding.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The findings, sorted.
+    pub fn iter(&self) -> std::slice::Iter<'_, Finding> {
+        self.all().iter()
     }
 }

@@ -14,9 +14,13 @@
 //! - [`findings`] and [`conflicts`] depend only on the document (and `now`), so replicas with
 //!   equal heads report equal results.
 //!
+//! - A [`Snapshot`]'s records sit in persistent maps ([`Records`]): cloning it is cheap and
+//!   shares every record, so a new one can be published after every change.
+//!
 //! Typical flow (in the document actor): `apply(&mut doc, &edit, &mut ctx)`, then
 //! `Snapshot::hydrate(&doc)` (or `refresh` for the touched records), then
-//! `findings(&snapshot, now)`.
+//! [`FindingsIndex::update`] with the same touched records (equal to `findings(&snapshot, now)`,
+//! at the cost of the change rather than of the bureau).
 
 mod conflicts;
 mod edit;
@@ -32,14 +36,16 @@ pub use edit::{
     MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields, apply, format_time,
     is_language_code, parse_time,
 };
-pub use findings::{Finding, FindingKind, Ref, findings};
+pub use findings::{Finding, FindingKind, FindingSet, FindingsIndex, Ref, findings};
 pub use history::{HistoryEntry, history};
-pub use read::{Problem, Snapshot};
+pub use read::{Problem, Records, Snapshot};
 pub use records::*;
 pub use schema::*;
 
 /// Re-exported so callers name the same automerge version as the model.
 pub use automerge;
+/// Re-exported so callers name the same persistent map as [`Records`].
+pub use imbl;
 
 /// The member id an author's bytes stand for (authors are member ids written as UTF-8).
 pub fn author_member_id(author: &[u8]) -> String {

@@ -3,10 +3,15 @@
 //! The document may hold anything a peer wrote: a number where a string belongs, a list where a
 //! map belongs, a record with no name. Every reader here falls back to a default and records a
 //! [`Problem`] instead of returning an error, so one odd record never hides the rest.
+//!
+//! Each map object is read with one `map_range` pass into [`Fields`] rather than one `get` per
+//! key: automerge seeks from the object's start for every `get`, and on a large bureau the
+//! single pass is about ten times faster (0.07 s against 0.7 s for every field of 17,000
+//! records), which is most of a node's start-up.
 
 use std::collections::BTreeMap;
 
-use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, ScalarValueRef, Value, ValueRef};
 use serde::Serialize;
 
 use crate::records::*;
@@ -24,6 +29,14 @@ pub struct Problem {
     pub message: String,
 }
 
+/// Records of one type, keyed by id.
+///
+/// A persistent (structurally shared) sorted map: cloning a snapshot costs a few reference
+/// counts, and a changed record copies only the path to it. So the document actor can publish
+/// a new snapshot after every change without copying the bureau, and readers holding an older
+/// one keep it intact.
+pub type Records<T> = imbl::OrdMap<String, T>;
+
 /// Every record of the bureau at one point in its history, plus what was odd in it.
 ///
 /// Records are keyed by id in sorted maps so that two replicas with equal heads produce equal
@@ -33,21 +46,21 @@ pub struct Snapshot {
     /// The bureau's own settings.
     pub meta: Meta,
     /// People.
-    pub members: BTreeMap<String, Member>,
+    pub members: Records<Member>,
     /// Nodes, keyed by peer id.
-    pub devices: BTreeMap<String, Device>,
+    pub devices: Records<Device>,
     /// Civil society groupings.
-    pub groups: BTreeMap<String, Group>,
+    pub groups: Records<Group>,
     /// Composition reviews.
-    pub reviews: BTreeMap<String, Review>,
+    pub reviews: Records<Review>,
     /// Venue rooms.
-    pub rooms: BTreeMap<String, Room>,
+    pub rooms: Records<Room>,
     /// The schedule.
-    pub meetings: BTreeMap<String, Meeting>,
+    pub meetings: Records<Meeting>,
     /// Liaison bodies.
-    pub bodies: BTreeMap<String, Body>,
+    pub bodies: Records<Body>,
     /// Liaison notes.
-    pub notes: BTreeMap<String, Note>,
+    pub notes: Records<Note>,
     /// Odd data found while reading, sorted by path.
     pub problems: Vec<Problem>,
 }
@@ -62,8 +75,9 @@ impl Snapshot {
             let Some(coll) = collection_obj(doc, ty, &mut problems) else {
                 continue;
             };
-            for id in doc.keys(&coll).collect::<Vec<_>>() {
-                snap.read_record(doc, &coll, ty, &id, &mut problems);
+            for item in doc.map_range(&coll, ..) {
+                let obj = matches!(item.value, ValueRef::Object(ObjType::Map)).then(|| item.id());
+                snap.read_record(doc, obj, ty, &item.key, &mut problems);
             }
         }
         problems.sort_by(|a, b| a.path.cmp(&b.path));
@@ -99,8 +113,12 @@ impl Snapshot {
             let Some(coll) = coll else {
                 continue;
             };
-            if doc.get(&coll, id.as_str()).ok().flatten().is_some() {
-                self.read_record(doc, &coll, *ty, id, &mut problems);
+            match doc.get(&coll, id.as_str()) {
+                Ok(Some((Value::Object(ObjType::Map), obj))) => {
+                    self.read_record(doc, Some(obj), *ty, id, &mut problems);
+                }
+                Ok(Some(_)) => self.read_record(doc, None, *ty, id, &mut problems),
+                Ok(None) | Err(_) => {}
             }
         }
         self.problems.extend(problems);
@@ -120,10 +138,11 @@ impl Snapshot {
         }
     }
 
+    /// Reads one record from its map object (`None`: the entry is there but not a map).
     fn read_record<D: ReadDoc>(
         &mut self,
         doc: &D,
-        coll: &ObjId,
+        obj: Option<ObjId>,
         ty: RecordType,
         id: &str,
         problems: &mut Vec<Problem>,
@@ -134,9 +153,11 @@ impl Snapshot {
             record: Some((ty, id.to_owned())),
             path: format!("{}.{}", ty.collection(), id),
         };
-        let Some(obj) = r.map_at(coll, id) else {
+        let Some(obj) = obj else {
+            r.not_a_map();
             return;
         };
+        let obj = Fields::read(doc, &obj);
         let id = id.to_owned();
         match ty {
             RecordType::Member => {
@@ -251,8 +272,13 @@ fn read_meta<D: ReadDoc>(doc: &D, problems: &mut Vec<Problem>) -> Meta {
         record: None,
         path: "meta".to_owned(),
     };
-    let Some(obj) = r.map_at(&automerge::ROOT, "meta") else {
-        return Meta::default();
+    let obj = match doc.get(automerge::ROOT, "meta") {
+        Ok(Some((Value::Object(ObjType::Map), obj))) => Fields::read(doc, &obj),
+        Ok(None) => return Meta::default(),
+        _ => {
+            r.not_a_map();
+            return Meta::default();
+        }
     };
     Meta {
         schema: r.u64(&obj, "schema"),
@@ -290,6 +316,40 @@ pub(crate) fn collection_obj<D: ReadDoc>(
     }
 }
 
+/// The entries of one map object, read in a single pass, sorted by key.
+struct Fields {
+    items: Vec<(String, Value<'static>, Option<ObjId>)>,
+}
+
+impl Fields {
+    fn read<D: ReadDoc>(doc: &D, obj: &ObjId) -> Fields {
+        let mut items: Vec<(String, Value<'static>, Option<ObjId>)> = doc
+            .map_range(obj, ..)
+            .map(|item| {
+                // The object id is only needed to descend, and costs a lookup to build.
+                let id = matches!(item.value, ValueRef::Object(_)).then(|| item.id());
+                (item.key.into_owned(), item.value.into_value(), id)
+            })
+            .collect();
+        // map_range yields keys in order; sorting again is cheap and makes lookups safe.
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        Fields { items }
+    }
+
+    fn get(&self, key: &str) -> Option<(&Value<'static>, Option<&ObjId>)> {
+        let i = self
+            .items
+            .binary_search_by(|(k, _, _)| k.as_str().cmp(key))
+            .ok()?;
+        let (_, v, id) = &self.items[i];
+        Some((v, id.as_ref()))
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().map(|(k, _, _)| k.as_str())
+    }
+}
+
 /// Tolerant typed reads of one record, collecting problems under its path.
 struct Reader<'a, D> {
     doc: &'a D,
@@ -307,42 +367,31 @@ impl<D: ReadDoc> Reader<'_, D> {
         });
     }
 
-    fn map_at(&mut self, parent: &ObjId, key: &str) -> Option<ObjId> {
-        match self.doc.get(parent, key) {
-            Ok(Some((Value::Object(ObjType::Map), obj))) => Some(obj),
-            Ok(None) => None,
-            _ => {
-                self.problems.push(Problem {
-                    record: self.record.clone(),
-                    path: self.path.clone(),
-                    message: "is not a map".to_owned(),
-                });
-                None
-            }
-        }
+    fn not_a_map(&mut self) {
+        self.problems.push(Problem {
+            record: self.record.clone(),
+            path: self.path.clone(),
+            message: "is not a map".to_owned(),
+        });
     }
 
-    fn scalar(&mut self, obj: &ObjId, key: &str) -> Option<ScalarValue> {
-        match self.doc.get(obj, key) {
-            Ok(Some((Value::Scalar(v), _))) => Some(v.into_owned()),
-            Ok(Some((Value::Object(ObjType::Text), text_obj))) => self
+    fn scalar(&mut self, obj: &Fields, key: &str) -> Option<ScalarValue> {
+        match obj.get(key) {
+            Some((Value::Scalar(v), _)) => Some(v.as_ref().clone()),
+            Some((Value::Object(ObjType::Text), Some(text_obj))) => self
                 .doc
-                .text(&text_obj)
+                .text(text_obj)
                 .ok()
                 .map(|s| ScalarValue::Str(s.into())),
-            Ok(Some((Value::Object(_), _))) => {
+            Some((Value::Object(_), _)) => {
                 self.problem(key, "expected a single value, found an object");
                 None
             }
-            Ok(None) => None,
-            Err(e) => {
-                self.problem(key, format!("unreadable: {e}"));
-                None
-            }
+            None => None,
         }
     }
 
-    fn str(&mut self, obj: &ObjId, key: &str) -> String {
+    fn str(&mut self, obj: &Fields, key: &str) -> String {
         match self.scalar(obj, key) {
             Some(ScalarValue::Str(s)) => s.to_string(),
             None => String::new(),
@@ -353,7 +402,7 @@ impl<D: ReadDoc> Reader<'_, D> {
         }
     }
 
-    fn req_str(&mut self, obj: &ObjId, key: &str) -> String {
+    fn req_str(&mut self, obj: &Fields, key: &str) -> String {
         let s = self.str(obj, key);
         if s.is_empty() {
             self.problem(key, "is missing");
@@ -362,11 +411,11 @@ impl<D: ReadDoc> Reader<'_, D> {
     }
 
     /// Collaborative text (or a plain string, which older or foreign writers may have used).
-    fn text(&mut self, obj: &ObjId, key: &str) -> String {
+    fn text(&mut self, obj: &Fields, key: &str) -> String {
         self.str(obj, key)
     }
 
-    fn bool(&mut self, obj: &ObjId, key: &str) -> bool {
+    fn bool(&mut self, obj: &Fields, key: &str) -> bool {
         match self.scalar(obj, key) {
             Some(ScalarValue::Boolean(b)) => b,
             None => false,
@@ -377,7 +426,7 @@ impl<D: ReadDoc> Reader<'_, D> {
         }
     }
 
-    fn u64(&mut self, obj: &ObjId, key: &str) -> u64 {
+    fn u64(&mut self, obj: &Fields, key: &str) -> u64 {
         match self.scalar(obj, key) {
             Some(ScalarValue::Uint(n)) => n,
             Some(ScalarValue::Int(n)) if n >= 0 => n as u64,
@@ -389,7 +438,7 @@ impl<D: ReadDoc> Reader<'_, D> {
         }
     }
 
-    fn u32(&mut self, obj: &ObjId, key: &str) -> u32 {
+    fn u32(&mut self, obj: &Fields, key: &str) -> u32 {
         let n = self.u64(obj, key);
         u32::try_from(n).unwrap_or_else(|_| {
             self.problem(key, format!("{n} is too large"));
@@ -399,7 +448,7 @@ impl<D: ReadDoc> Reader<'_, D> {
 
     fn enumerated<T: Default>(
         &mut self,
-        obj: &ObjId,
+        obj: &Fields,
         key: &str,
         parse: fn(&str) -> Result<T, String>,
     ) -> T {
@@ -414,25 +463,26 @@ impl<D: ReadDoc> Reader<'_, D> {
     }
 
     /// A set stored as a map `value -> true`. A list of strings is accepted too.
-    fn set(&mut self, obj: &ObjId, key: &str) -> Vec<String> {
-        match self.doc.get(obj, key) {
-            Ok(Some((Value::Object(ObjType::Map), set))) => {
-                let mut out = Vec::new();
-                for k in self.doc.keys(&set).collect::<Vec<_>>() {
-                    let present = !matches!(
-                        self.doc.get(&set, k.as_str()),
-                        Ok(Some((Value::Scalar(ref v), _)))
-                            if matches!(v.as_ref(), ScalarValue::Boolean(false) | ScalarValue::Null)
-                    );
-                    if present {
-                        out.push(k);
-                    }
-                }
+    fn set(&mut self, obj: &Fields, key: &str) -> Vec<String> {
+        match obj.get(key) {
+            Some((Value::Object(ObjType::Map), Some(set))) => {
+                let mut out: Vec<String> = self
+                    .doc
+                    .map_range(set, ..)
+                    .filter(|item| {
+                        !matches!(
+                            item.value,
+                            ValueRef::Scalar(ScalarValueRef::Boolean(false) | ScalarValueRef::Null)
+                        )
+                    })
+                    .map(|item| item.key.into_owned())
+                    .collect();
+                out.sort();
                 out
             }
-            Ok(Some((Value::Object(ObjType::List), list))) => {
-                let mut out: Vec<String> = (0..self.doc.length(&list))
-                    .filter_map(|i| match self.doc.get(&list, i) {
+            Some((Value::Object(ObjType::List), Some(list))) => {
+                let mut out: Vec<String> = (0..self.doc.length(list))
+                    .filter_map(|i| match self.doc.get(list, i) {
                         Ok(Some((Value::Scalar(v), _))) => v.as_str().map(str::to_owned),
                         _ => None,
                     })
@@ -441,7 +491,7 @@ impl<D: ReadDoc> Reader<'_, D> {
                 out.dedup();
                 out
             }
-            Ok(None) => Vec::new(),
+            None => Vec::new(),
             _ => {
                 self.problem(key, "expected a set");
                 Vec::new()
@@ -452,7 +502,7 @@ impl<D: ReadDoc> Reader<'_, D> {
     /// A map `name -> enum value`, skipping (and reporting) values outside the enum.
     fn enum_map<T>(
         &mut self,
-        obj: &ObjId,
+        obj: &Fields,
         key: &str,
         parse: fn(&str) -> Result<T, String>,
     ) -> BTreeMap<String, T> {
@@ -460,12 +510,12 @@ impl<D: ReadDoc> Reader<'_, D> {
         let Some(map) = self.sub_map(obj, key) else {
             return out;
         };
-        for k in self.doc.keys(&map).collect::<Vec<_>>() {
+        for k in map.keys() {
             let path = format!("{key}.{k}");
-            match self.scalar(&map, &k) {
+            match self.scalar(&map, k) {
                 Some(ScalarValue::Str(s)) => match parse(&s) {
                     Ok(v) => {
-                        out.insert(k, v);
+                        out.insert(k.to_owned(), v);
                     }
                     Err(e) => self.problem(&path, e),
                 },
@@ -476,10 +526,10 @@ impl<D: ReadDoc> Reader<'_, D> {
         out
     }
 
-    fn sub_map(&mut self, obj: &ObjId, key: &str) -> Option<ObjId> {
-        match self.doc.get(obj, key) {
-            Ok(Some((Value::Object(ObjType::Map), m))) => Some(m),
-            Ok(None) => None,
+    fn sub_map(&mut self, obj: &Fields, key: &str) -> Option<Fields> {
+        match obj.get(key) {
+            Some((Value::Object(ObjType::Map), Some(m))) => Some(Fields::read(self.doc, m)),
+            None => None,
             _ => {
                 self.problem(key, "expected a map");
                 None
@@ -487,7 +537,7 @@ impl<D: ReadDoc> Reader<'_, D> {
         }
     }
 
-    fn stamp(&mut self, obj: &ObjId) -> Stamp {
+    fn stamp(&mut self, obj: &Fields) -> Stamp {
         let archived = self.bool(obj, "archived");
         let opt = |s: String| (!s.is_empty()).then_some(s);
         Stamp {
@@ -507,13 +557,13 @@ impl<D: ReadDoc> Reader<'_, D> {
         }
     }
 
-    fn status_history(&mut self, obj: &ObjId) -> Vec<StatusChange> {
+    fn status_history(&mut self, obj: &Fields) -> Vec<StatusChange> {
         let Some(map) = self.sub_map(obj, "status_history") else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for k in self.doc.keys(&map).collect::<Vec<_>>() {
-            let Some(entry) = self.sub_map(&map, &k) else {
+        for k in map.keys() {
+            let Some(entry) = self.sub_map(&map, k) else {
                 continue;
             };
             let opt = |s: String| (!s.is_empty()).then_some(s);
@@ -529,13 +579,13 @@ impl<D: ReadDoc> Reader<'_, D> {
         out
     }
 
-    fn actions(&mut self, obj: &ObjId) -> Vec<Action> {
+    fn actions(&mut self, obj: &Fields) -> Vec<Action> {
         let Some(map) = self.sub_map(obj, "actions") else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for k in self.doc.keys(&map).collect::<Vec<_>>() {
-            let Some(a) = self.sub_map(&map, &k) else {
+        for k in map.keys() {
+            let Some(a) = self.sub_map(&map, k) else {
                 continue;
             };
             if self.bool(&a, "archived") {
@@ -546,7 +596,7 @@ impl<D: ReadDoc> Reader<'_, D> {
                 owner: self.str(&a, "owner"),
                 due: self.str(&a, "due"),
                 done: self.bool(&a, "done"),
-                id: k,
+                id: k.to_owned(),
             });
         }
         out

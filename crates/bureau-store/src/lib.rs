@@ -34,11 +34,18 @@
 //!   partial final file; leftover `*.tmp` files are removed at the next open.
 //! - Compaction never deletes anything before the new snapshot has been read
 //!   back from disk, its framing checked and the caller's verify callback has
-//!   accepted the bytes that were read back.
+//!   accepted the bytes that were read back. The new snapshot is written and
+//!   verified under a temp name and renamed to its final name only then, so
+//!   a crash never leaves an unverified snapshot where `load` looks. A
+//!   verified snapshot whose compaction was not committed yet (a crash in
+//!   between) is harmless: it holds exactly what the files it replaces hold,
+//!   and those are all still there.
 //! - Sequence numbers only grow, also across restarts and compactions, so a
 //!   compaction covering `..=seq` can never delete a chunk written after it.
 //! - One node per data directory: `Store` holds an exclusive lock for its
-//!   whole lifetime.
+//!   whole lifetime, and a [`CompactionJob`] holds it too until it is
+//!   dropped, so a job outliving its store never writes into a directory
+//!   another node has opened.
 //! - File content never makes `load` fail; only real I/O errors do.
 //!
 //! # Threading
@@ -46,6 +53,17 @@
 //! All operations are blocking `std::fs` calls including fsyncs, which can
 //! take a long time on slow disks. Call them from `spawn_blocking` or from a
 //! dedicated thread, never directly on an async executor.
+//!
+//! Compaction comes in two forms. [`Store::compact`] does it all in one
+//! call. Split up, the owner of the store only reserves the compaction
+//! ([`Store::begin_compaction`]) and later commits it
+//! ([`Store::commit_compaction`]), both without writing anything, while on
+//! any other thread, concurrently with appends, the [`CompactionJob`] in
+//! between reads the files it replaces and writes and verifies the new
+//! snapshot, and the [`Cleanup`] after it persists the sequence floor and
+//! deletes the replaced files. The job touches only files nothing else
+//! writes or deletes meanwhile; the cleanup only files the store no longer
+//! counts.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -325,9 +343,9 @@ fn read_lock_pid(lock: &mut File) -> Option<u32> {
 }
 
 /// Removes a freshly written file when dropped unless disarmed. Used by
-/// compaction so that every way out before verification succeeded (error,
-/// rejected verify, even a panicking verify callback) takes the unverified
-/// snapshot away again.
+/// compaction so that every way out before the new snapshot is verified and
+/// durably in place (error, rejected verify, even a panicking verify
+/// callback) takes it away again.
 struct RemoveOnDrop<'a> {
     path: PathBuf,
     dir: &'a Path,
@@ -343,8 +361,8 @@ impl Drop for RemoveOnDrop<'_> {
             .and_then(|removed| if removed { sync_dir(self.dir) } else { Ok(()) })
         {
             Ok(()) => debug!(path = %self.path.display(), "removed unverified snapshot"),
-            // Loud: the unverified snapshot is still there and would be
-            // loaded as the newest generation next time.
+            // Loud, though harmless: a temp file is swept at the next open,
+            // and a final name is only ever reached by a verified snapshot.
             Err(err) => error!(
                 path = %self.path.display(),
                 error = %err,
@@ -352,6 +370,263 @@ impl Drop for RemoveOnDrop<'_> {
             ),
         }
     }
+}
+
+/// A compaction reserved by [`Store::begin_compaction`]: the slow part,
+/// which needs no `&Store` and may run on any thread.
+///
+/// It reads the newest snapshot and the covered chunks
+/// ([`CompactionJob::read_inputs`]) and writes and verifies the new
+/// snapshot ([`CompactionJob::write_snapshot`]); the store's owner commits
+/// the result with [`Store::commit_compaction`] and runs the [`Cleanup`].
+/// Until then nothing deletes a file the job reads (only a cleanup of an
+/// earlier compaction or a quarantine can remove one), and the new
+/// snapshot's names are the job's alone. The job holds a
+/// duplicate of the data directory's lock, so the directory stays locked as
+/// long as the job lives, even if the store is dropped first.
+#[derive(Debug)]
+pub struct CompactionJob {
+    doc_dir: PathBuf,
+    generation: u64,
+    covers_through_seq: u64,
+    /// Generation of the newest snapshot when the job began, if any.
+    base: Option<u64>,
+    /// Seqs of the chunks covered, ascending.
+    chunks: Vec<u64>,
+    /// A duplicate of the store's lock file descriptor: flock locks belong
+    /// to the open file, so the lock is held until this closes too.
+    _lock: File,
+}
+
+/// The files a [`CompactionJob`] replaces, read by
+/// [`CompactionJob::read_inputs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompactionInputs {
+    /// The newest snapshot when the job began, if there was one.
+    pub snapshot: Option<StoredFile>,
+    /// The covered chunks, in ascending sequence order.
+    pub chunks: Vec<StoredFile>,
+    /// Names of covered chunks that were no longer there.
+    pub missing: Vec<String>,
+}
+
+/// A new snapshot that [`CompactionJob::write_snapshot`] wrote, read back and
+/// verified, and renamed to its final name; [`Store::commit_compaction`]
+/// makes it replace the files it was built from (those it read; a chunk in
+/// [`CompactionInputs::missing`] is simply forgotten).
+#[derive(Debug)]
+#[must_use = "nothing is deleted until the snapshot is committed with Store::commit_compaction"]
+pub struct VerifiedSnapshot {
+    generation: u64,
+    covers_through_seq: u64,
+    chunks: Vec<u64>,
+    len: usize,
+}
+
+impl VerifiedSnapshot {
+    /// The new snapshot's generation.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
+/// The disk work of a committed compaction, from [`Store::commit_compaction`]:
+/// persisting the sequence floor, then deleting the chunks the new snapshot
+/// replaced and the old snapshot generations. Needs no `&Store`, so it can
+/// run on another thread (deleting hundreds of files can take a while on a
+/// busy disk); like a [`CompactionJob`] it holds the directory's lock.
+///
+/// Run cleanups one at a time, in the order of their commits, so the floor
+/// on disk only grows. A cleanup that never runs (a crash, an error) leaves
+/// only files that are safe to load and that a later compaction removes.
+#[derive(Debug)]
+#[must_use = "the replaced files stay on disk until the cleanup runs"]
+pub struct Cleanup {
+    doc_dir: PathBuf,
+    generation: u64,
+    covers_through_seq: u64,
+    len: usize,
+    /// The new sequence floor, if it rises.
+    floor: Option<u64>,
+    chunks: Vec<u64>,
+    old_generations: Vec<u64>,
+    _lock: File,
+}
+
+impl Cleanup {
+    /// Writes the sequence floor durably (if it rises), then deletes the
+    /// replaced files and fsyncs the directory. Stops at the first error,
+    /// which leaves only surplus files behind; in particular nothing is
+    /// deleted unless the floor is on disk, since once the covered chunks
+    /// are gone the floor is the only record that their seqs were used.
+    pub fn run(self) -> Result<(), StoreError> {
+        if let Some(floor) = self.floor {
+            // The generation makes the temp name unique; `Store` itself never
+            // writes the floor.
+            write_durable_in(
+                &self.doc_dir,
+                SEQ_FLOOR_FILE,
+                &[
+                    &frame::header(Kind::State, &floor.to_le_bytes()),
+                    &floor.to_le_bytes(),
+                ],
+                FILE_MODE,
+                self.generation,
+            )?;
+        }
+        for &seq in &self.chunks {
+            remove_if_exists(&self.doc_dir.join(chunk_name(seq)))?;
+        }
+        for &old in &self.old_generations {
+            remove_if_exists(&self.doc_dir.join(snapshot_name(old)))?;
+        }
+        sync_dir(&self.doc_dir)?;
+        info!(
+            generation = self.generation,
+            covers_through_seq = self.covers_through_seq,
+            len = self.len,
+            chunks_deleted = self.chunks.len(),
+            snapshots_deleted = self.old_generations.len(),
+            "compacted document"
+        );
+        Ok(())
+    }
+}
+
+impl CompactionJob {
+    /// The generation the new snapshot will be written as.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The highest chunk seq the new snapshot covers.
+    pub fn covers_through_seq(&self) -> u64 {
+        self.covers_through_seq
+    }
+
+    /// Reads the files the new snapshot replaces: the newest snapshot (if
+    /// any) and every covered chunk, framing checked and stripped.
+    ///
+    /// Bad framing or a missing snapshot fails the read with an I/O error
+    /// (kind `InvalidData` for framing); nothing is quarantined here, that is
+    /// left to the store's next [`Store::load`]. Drop the job after a
+    /// failure. A chunk that is gone is listed in
+    /// [`CompactionInputs::missing`] instead: the cleanup of the previous
+    /// compaction may have deleted it after a [`Store::load`] had counted it
+    /// again, and then the snapshot holds it. Whether what was read is whole
+    /// is the caller's to check, e.g. by comparing heads.
+    pub fn read_inputs(&self) -> Result<CompactionInputs, StoreError> {
+        let snapshot = match self.base {
+            Some(generation) => Some(read_framed(
+                &self.doc_dir,
+                &snapshot_name(generation),
+                Kind::Snapshot,
+            )?),
+            None => None,
+        };
+        let mut inputs = CompactionInputs {
+            snapshot,
+            chunks: Vec::with_capacity(self.chunks.len()),
+            missing: Vec::new(),
+        };
+        for &seq in &self.chunks {
+            let name = chunk_name(seq);
+            match read_framed(&self.doc_dir, &name, Kind::Chunk) {
+                Ok(file) => inputs.chunks.push(file),
+                Err(StoreError::Io {
+                    op: "read", source, ..
+                }) if source.kind() == io::ErrorKind::NotFound => {
+                    inputs.missing.push(name);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(inputs)
+    }
+
+    /// Writes `snapshot` as the job's generation and verifies it.
+    ///
+    /// The bytes go to a temp file in `doc/` that is fsynced, read back
+    /// from disk (as far as the page cache lets us), its framing checked,
+    /// compared with what was written, and handed to `verify`. Only if all
+    /// that passes is it renamed to its final name and the directory
+    /// fsynced. Any failure (also a panicking `verify`) removes what was
+    /// written and returns [`StoreError::VerifyFailed`] or the I/O error; no
+    /// other file is touched either way.
+    pub fn write_snapshot(
+        self,
+        snapshot: &[u8],
+        verify: impl FnOnce(&[u8]) -> bool,
+    ) -> Result<VerifiedSnapshot, StoreError> {
+        let name = snapshot_name(self.generation);
+        let path = self.doc_dir.join(&name);
+        // Hidden and `.tmp`-suffixed like every temp file: a crash before
+        // the rename leaves something `load` ignores and `open` sweeps.
+        let tmp = self.doc_dir.join(format!(".{name}.compact{TMP_SUFFIX}"));
+        let mut guard = RemoveOnDrop {
+            path: tmp.clone(),
+            dir: &self.doc_dir,
+            armed: true,
+        };
+        let header = frame::header(Kind::Snapshot, snapshot);
+        write_tmp(&tmp, &[&header, snapshot], FILE_MODE)?;
+
+        // Read back what the disk returns rather than trusting the buffer
+        // we wrote from.
+        let read_back = fs::read(&tmp).map_err(|e| io_error("read back", &tmp, e))?;
+        let payload = match frame::decode(&read_back, Kind::Snapshot) {
+            Ok(payload) => payload,
+            Err(reason) => {
+                warn!(path = %tmp.display(), %reason, "new snapshot is corrupt on read-back");
+                return Err(StoreError::VerifyFailed);
+            }
+        };
+        if payload != snapshot {
+            warn!(path = %tmp.display(), "new snapshot differs from what was written");
+            return Err(StoreError::VerifyFailed);
+        }
+        if !verify(payload) {
+            warn!(path = %tmp.display(), "verify callback rejected the new snapshot");
+            return Err(StoreError::VerifyFailed);
+        }
+        fs::rename(&tmp, &path).map_err(|e| io_error("rename", &tmp, e))?;
+        // Renamed: on failure from here on, the file to take away is the
+        // final one.
+        guard.path = path;
+        sync_dir(&self.doc_dir)?;
+        guard.armed = false;
+        drop(guard);
+        debug!(
+            generation = self.generation,
+            len = snapshot.len(),
+            "wrote and verified a new snapshot"
+        );
+        Ok(VerifiedSnapshot {
+            generation: self.generation,
+            covers_through_seq: self.covers_through_seq,
+            chunks: self.chunks,
+            len: snapshot.len(),
+        })
+    }
+}
+
+/// Reads `dir/name` and checks that it is one frame of `kind`. Unlike
+/// `Store::read_doc_file` nothing is quarantined: bad framing is an error.
+fn read_framed(dir: &Path, name: &str, kind: Kind) -> Result<StoredFile, StoreError> {
+    let path = dir.join(name);
+    let mut bytes = fs::read(&path).map_err(|e| io_error("read", &path, e))?;
+    if let Err(reason) = frame::decode(&bytes, kind) {
+        return Err(StoreError::Io {
+            op: "read",
+            path,
+            source: io::Error::new(io::ErrorKind::InvalidData, reason.to_string()),
+        });
+    }
+    bytes.drain(..HEADER_LEN);
+    Ok(StoredFile {
+        name: name.to_owned(),
+        bytes,
+    })
 }
 
 /// What reading one doc file during `load` turned up.
@@ -381,8 +656,9 @@ pub struct Store {
     seq_floor: u64,
     /// Makes temp names unique when `&self` writers run concurrently.
     tmp_counter: AtomicU64,
-    /// Held only for its flock; released when the store is dropped.
-    _lock: File,
+    /// Held only for its flock; released when the store and every
+    /// [`CompactionJob`] (which hold duplicates of it) are dropped.
+    lock: File,
 }
 
 impl Store {
@@ -465,7 +741,7 @@ impl Store {
             next_gen: 1,
             seq_floor: 0,
             tmp_counter: AtomicU64::new(0),
-            _lock: lock,
+            lock,
         };
         store.scan()?;
         debug!(
@@ -677,7 +953,10 @@ impl Store {
         Ok(seq)
     }
 
-    /// Replaces the chunks up to `covers_through_seq` by a new snapshot.
+    /// Replaces the chunks up to `covers_through_seq` by a new snapshot, in
+    /// one call on this thread: [`Store::begin_compaction`],
+    /// [`CompactionJob::write_snapshot`], [`Store::commit_compaction`] and
+    /// [`Cleanup::run`].
     ///
     /// Writes `snapshot` as the next generation durably, reads it back from
     /// disk, checks its framing and that it matches what was written, and
@@ -693,86 +972,111 @@ impl Store {
         covers_through_seq: u64,
         verify: impl FnOnce(&[u8]) -> bool,
     ) -> Result<(), StoreError> {
+        let job = self.begin_compaction(covers_through_seq)?;
+        let verified = job.write_snapshot(snapshot, verify)?;
+        self.commit_compaction(verified)?.run()
+    }
+
+    /// Reserves a compaction replacing the newest snapshot and the chunks
+    /// with seq `<= covers_through_seq` by one new snapshot. The returned
+    /// job does the slow part (reading those files, writing and verifying
+    /// the new snapshot) and may run on another thread while this store
+    /// keeps appending; [`Store::commit_compaction`] then finishes it.
+    ///
+    /// Cheap: no file is read or written. It reserves the next snapshot
+    /// generation, notes which files the job replaces, and moves the next
+    /// sequence number past `covers_through_seq`, so a chunk appended while
+    /// the job runs can never count as covered. A job dropped unfinished
+    /// leaves nothing but unused numbers behind. The job holds a duplicate of
+    /// the directory's lock (see the crate docs), which is the only way this
+    /// can fail (no file descriptor left).
+    pub fn begin_compaction(
+        &mut self,
+        covers_through_seq: u64,
+    ) -> Result<CompactionJob, StoreError> {
+        let lock = self
+            .lock
+            .try_clone()
+            .map_err(|e| io_error("duplicate the lock", &self.data_dir.join(LOCK_FILE), e))?;
         let generation = self.next_gen;
         self.next_gen += 1;
-        let name = snapshot_name(generation);
-        let path = self.doc_dir.join(&name);
-
-        let mut guard = RemoveOnDrop {
-            path: path.clone(),
-            dir: &self.doc_dir,
-            armed: true,
-        };
-        let header = frame::header(Kind::Snapshot, snapshot);
-        self.write_durable(&self.doc_dir, &name, &[&header, snapshot], FILE_MODE)?;
-
-        // Read back what the disk returns (as far as the page cache lets us)
-        // rather than trusting the buffer we wrote from.
-        let read_back = fs::read(&path).map_err(|e| io_error("read back", &path, e))?;
-        let payload = match frame::decode(&read_back, Kind::Snapshot) {
-            Ok(payload) => payload,
-            Err(reason) => {
-                warn!(path = %path.display(), %reason, "new snapshot is corrupt on read-back");
-                return Err(StoreError::VerifyFailed);
-            }
-        };
-        if payload != snapshot {
-            warn!(path = %path.display(), "new snapshot differs from what was written");
-            return Err(StoreError::VerifyFailed);
-        }
-        if !verify(payload) {
-            warn!(path = %path.display(), "verify callback rejected the new snapshot");
-            return Err(StoreError::VerifyFailed);
-        }
-        guard.armed = false;
-        drop(guard);
-        self.snapshots.insert(generation);
-
-        // Persist the floor before deleting: once covered chunks are gone,
-        // this is the only record that their seqs were used.
-        if covers_through_seq > self.seq_floor {
-            self.write_durable(
-                &self.doc_dir,
-                SEQ_FLOOR_FILE,
-                &[
-                    &frame::header(Kind::State, &covers_through_seq.to_le_bytes()),
-                    &covers_through_seq.to_le_bytes(),
-                ],
-                FILE_MODE,
-            )?;
-            self.seq_floor = covers_through_seq;
-        }
         self.next_seq = self.next_seq.max(covers_through_seq.saturating_add(1));
+        Ok(CompactionJob {
+            doc_dir: self.doc_dir.clone(),
+            generation,
+            covers_through_seq,
+            base: self.snapshots.last().copied(),
+            chunks: self
+                .chunks
+                .range(..=covers_through_seq)
+                .map(|(&seq, _)| seq)
+                .collect(),
+            _lock: lock,
+        })
+    }
 
-        let covered: Vec<u64> = self
-            .chunks
-            .range(..=covers_through_seq)
-            .map(|(&seq, _)| seq)
-            .collect();
+    /// Commits a compaction whose new snapshot [`CompactionJob::write_snapshot`]
+    /// wrote and verified: from now on the store counts the new generation
+    /// and no longer counts the chunks it was built from, nor the snapshot
+    /// generations beyond the newest two. Chunks appended since the job
+    /// began are kept.
+    ///
+    /// Touches no file but a `stat` of the new snapshot: if it is no longer
+    /// in `doc/` (someone moved it away meanwhile), the error is returned
+    /// and nothing changes. The disk work (the sequence floor, then the
+    /// deletions) is the returned [`Cleanup`], for any thread. Until it has
+    /// run, or if it never does, the replaced files merely stay on disk:
+    /// harmless, since the new snapshot holds everything they hold, and a
+    /// later compaction removes them.
+    pub fn commit_compaction(&mut self, verified: VerifiedSnapshot) -> Result<Cleanup, StoreError> {
+        let VerifiedSnapshot {
+            generation,
+            covers_through_seq,
+            chunks,
+            len,
+        } = verified;
+        let path = self.doc_dir.join(snapshot_name(generation));
+        let present = fs::metadata(&path).map_err(|e| io_error("stat", &path, e))?;
+        if !present.is_file() {
+            return Err(StoreError::Io {
+                op: "commit",
+                path,
+                source: io::Error::other("the new snapshot is not a regular file"),
+            });
+        }
+        let lock = self
+            .lock
+            .try_clone()
+            .map_err(|e| io_error("duplicate the lock", &self.data_dir.join(LOCK_FILE), e))?;
+
+        self.snapshots.insert(generation);
+        let floor = (covers_through_seq > self.seq_floor).then_some(covers_through_seq);
+        self.seq_floor = self.seq_floor.max(covers_through_seq);
+        self.next_seq = self.next_seq.max(covers_through_seq.saturating_add(1));
+        // Exactly the chunks the snapshot was built from: all of them were
+        // read and went into it.
+        for seq in &chunks {
+            self.chunks.remove(seq);
+        }
         let keep_from = self
             .snapshots
             .len()
             .saturating_sub(SNAPSHOT_GENERATIONS_KEPT);
         let old_generations: Vec<u64> = self.snapshots.iter().take(keep_from).copied().collect();
-        for &seq in &covered {
-            remove_if_exists(&self.doc_dir.join(chunk_name(seq)))?;
-            self.chunks.remove(&seq);
+        for old in &old_generations {
+            self.snapshots.remove(old);
         }
-        for &old in &old_generations {
-            remove_if_exists(&self.doc_dir.join(snapshot_name(old)))?;
-            self.snapshots.remove(&old);
-        }
-        sync_dir(&self.doc_dir)?;
-
-        info!(
+        debug!(generation, covers_through_seq, "committed a compaction");
+        Ok(Cleanup {
+            doc_dir: self.doc_dir.clone(),
             generation,
             covers_through_seq,
-            len = snapshot.len(),
-            chunks_deleted = covered.len(),
-            snapshots_deleted = old_generations.len(),
-            "compacted document"
-        );
-        Ok(())
+            len,
+            floor,
+            chunks,
+            old_generations,
+            _lock: lock,
+        })
     }
 
     /// Number of chunk files currently in `doc/`.

@@ -605,3 +605,273 @@ fn doc_names_are_parsed_strictly() {
         assert_eq!(parse_doc_name(other), None, "{other}");
     }
 }
+
+#[test]
+fn split_compaction_keeps_chunks_appended_while_it_runs() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let mut store = open(dir);
+    store.append(b"c1").unwrap();
+    store.compact(b"base", 1, |_| true).unwrap();
+    store.append(b"c2").unwrap();
+    store.append(b"c3").unwrap();
+
+    let job = store.begin_compaction(3).unwrap();
+    assert_eq!(job.generation(), 2);
+    assert_eq!(job.covers_through_seq(), 3);
+    // The owner keeps appending while the job runs (on another thread in real use).
+    let worker = std::thread::spawn(move || {
+        let inputs = job.read_inputs().unwrap();
+        assert_eq!(
+            inputs.snapshot.as_ref().map(|f| &f.bytes[..]),
+            Some(&b"base"[..])
+        );
+        assert_eq!(
+            names(&inputs.chunks),
+            ["chunk-0000000000000002.bin", "chunk-0000000000000003.bin"]
+        );
+        assert_eq!(payloads(&inputs.chunks), [&b"c2"[..], &b"c3"[..]]);
+        job.write_snapshot(b"base+c2+c3", |payload| payload == b"base+c2+c3")
+            .unwrap()
+    });
+    assert_eq!(store.append(b"c4").unwrap(), 4);
+    let verified = worker.join().unwrap();
+    assert_eq!(verified.generation(), 2);
+    assert_eq!(store.append(b"c5").unwrap(), 5);
+    // Nothing is deleted before the commit.
+    assert_eq!(store.chunk_count(), 4);
+
+    // The commit only updates the accounting; the cleanup does the disk work, on any thread.
+    let cleanup = store.commit_compaction(verified).unwrap();
+    assert_eq!(store.chunk_count(), 2);
+    assert_eq!(dir_names(&dir.join(DOC_DIR)).len(), 7);
+    std::thread::spawn(move || cleanup.run())
+        .join()
+        .unwrap()
+        .unwrap();
+    assert!(no_tmp_files(&dir.join(DOC_DIR)));
+    let loaded = store.load().unwrap();
+    assert_eq!(
+        payloads(&loaded.snapshots),
+        [&b"base"[..], &b"base+c2+c3"[..]]
+    );
+    assert_eq!(payloads(&loaded.chunks), [&b"c4"[..], &b"c5"[..]]);
+    drop(store);
+    let mut store = open(dir);
+    assert_eq!(store.append(b"c6").unwrap(), 6);
+}
+
+#[test]
+fn a_chunk_appended_after_begin_is_never_covered() {
+    let tmp = TempDir::new().unwrap();
+    let mut store = open(tmp.path());
+    store.append(b"c1").unwrap();
+    // Covering seqs not handed out yet moves numbering past them at once, so a chunk
+    // written while the job runs cannot fall under the commit.
+    let job = store.begin_compaction(10).unwrap();
+    assert_eq!(store.append(b"later").unwrap(), 11);
+    let verified = job.write_snapshot(b"snap", |_| true).unwrap();
+    store.commit_compaction(verified).unwrap().run().unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(payloads(&loaded.chunks), [&b"later"[..]]);
+}
+
+#[test]
+fn an_unverified_snapshot_never_carries_a_name_load_reads() {
+    let tmp = TempDir::new().unwrap();
+    let doc = tmp.path().join(DOC_DIR);
+    let mut store = open(tmp.path());
+    store.append(b"c1").unwrap();
+    let before = dir_names(&doc);
+    let job = store.begin_compaction(1).unwrap();
+    let mut during = Vec::new();
+    let verified = job
+        .write_snapshot(b"snap", |_| {
+            during = dir_names(&doc);
+            true
+        })
+        .unwrap();
+    // While being verified the new snapshot exists only as a temp file, which `load`
+    // ignores and `open` sweeps, so a crash then leaves nothing that could be mistaken
+    // for a snapshot.
+    let new: Vec<&String> = during.iter().filter(|n| !before.contains(n)).collect();
+    assert_eq!(new.len(), 1, "{during:?}");
+    assert!(new[0].ends_with(".tmp"), "{new:?}");
+    assert_eq!(parse_doc_name(new[0]), None);
+    assert!(!during.contains(&snapshot_name(1)));
+    // Verified: renamed to its final name before the commit.
+    assert!(dir_names(&doc).contains(&snapshot_name(1)));
+    assert!(no_tmp_files(&doc));
+    store.commit_compaction(verified).unwrap().run().unwrap();
+}
+
+#[test]
+fn a_verified_but_uncommitted_snapshot_is_harmless_after_a_restart() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    {
+        let mut store = open(dir);
+        store.append(b"c1").unwrap();
+        store.append(b"c2").unwrap();
+        let job = store.begin_compaction(2).unwrap();
+        let verified = job.write_snapshot(b"c1+c2", |_| true).unwrap();
+        // The node stops before committing.
+        drop(verified);
+    }
+    let mut store = open(dir);
+    let loaded = store.load().unwrap();
+    // The snapshot is loaded as the newest generation, and the chunks it was built from
+    // are all still there: loading both holds the same changes twice, nothing less.
+    assert_eq!(payloads(&loaded.snapshots), [&b"c1+c2"[..]]);
+    assert_eq!(payloads(&loaded.chunks), [&b"c1"[..], &b"c2"[..]]);
+    assert!(loaded.quarantined_now.is_empty());
+    assert_eq!(store.append(b"c3").unwrap(), 3);
+    // The next compaction builds on it and takes everything away as usual.
+    store.compact(b"c1+c2+c3", 3, |_| true).unwrap();
+    assert_eq!(store.chunk_count(), 0);
+    let loaded = store.load().unwrap();
+    assert_eq!(
+        payloads(&loaded.snapshots),
+        [&b"c1+c2"[..], &b"c1+c2+c3"[..]]
+    );
+}
+
+#[test]
+fn a_job_outliving_its_store_keeps_the_directory_locked() {
+    let tmp = TempDir::new().unwrap();
+    let mut store = open(tmp.path());
+    store.append(b"c1").unwrap();
+    let job = store.begin_compaction(1).unwrap();
+    drop(store);
+    assert!(matches!(
+        Store::open(tmp.path()),
+        Err(StoreError::Locked { .. })
+    ));
+    // Finishing the job is still safe: nobody else can have opened the directory.
+    let verified = job.write_snapshot(b"snap", |_| true).unwrap();
+    drop(verified);
+    let mut store = open(tmp.path());
+    let loaded = store.load().unwrap();
+    assert_eq!(payloads(&loaded.snapshots), [&b"snap"[..]]);
+    assert_eq!(payloads(&loaded.chunks), [&b"c1"[..]]);
+}
+
+#[test]
+fn a_failed_split_compaction_changes_nothing_and_can_be_retried() {
+    let tmp = TempDir::new().unwrap();
+    let doc = tmp.path().join(DOC_DIR);
+    let mut store = open(tmp.path());
+    store.append(b"c1").unwrap();
+    store.append(b"c2").unwrap();
+    let before = dir_names(&doc);
+
+    // Rejected by verify.
+    let job = store.begin_compaction(2).unwrap();
+    assert!(matches!(
+        job.write_snapshot(b"bad", |_| false),
+        Err(StoreError::VerifyFailed)
+    ));
+    assert_eq!(dir_names(&doc), before);
+
+    // A covered chunk went bad after the job began: reading fails, nothing is
+    // quarantined or deleted (that is for the next load).
+    let job = store.begin_compaction(2).unwrap();
+    let path = doc_path(tmp.path(), &chunk_name(2));
+    let good = fs::read(&path).unwrap();
+    fs::write(&path, b"torn").unwrap();
+    match job.read_inputs() {
+        Err(StoreError::Io { source, .. }) => {
+            assert_eq!(source.kind(), io::ErrorKind::InvalidData);
+        }
+        other => panic!("expected InvalidData, got {other:?}"),
+    }
+    drop(job);
+    assert_eq!(dir_names(&doc), before);
+    fs::write(&path, &good).unwrap();
+
+    // The snapshot vanished between verification and commit: nothing is deleted.
+    let job = store.begin_compaction(2).unwrap();
+    let verified = job.write_snapshot(b"snap", |_| true).unwrap();
+    let generation = verified.generation();
+    fs::remove_file(doc_path(tmp.path(), &snapshot_name(generation))).unwrap();
+    assert!(store.commit_compaction(verified).is_err());
+    assert_eq!(dir_names(&doc), before);
+    assert_eq!(store.chunk_count(), 2);
+
+    // The retry succeeds.
+    let job = store.begin_compaction(2).unwrap();
+    let inputs = job.read_inputs().unwrap();
+    assert_eq!(payloads(&inputs.chunks), [&b"c1"[..], &b"c2"[..]]);
+    let verified = job.write_snapshot(b"c1+c2", |_| true).unwrap();
+    store.commit_compaction(verified).unwrap().run().unwrap();
+    assert_eq!(store.chunk_count(), 0);
+    let loaded = store.load().unwrap();
+    assert_eq!(payloads(&loaded.snapshots), [&b"c1+c2"[..]]);
+    assert!(loaded.chunks.is_empty());
+}
+
+#[test]
+fn a_cleanup_that_never_ran_leaves_only_harmless_files() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    {
+        let mut store = open(dir);
+        store.append(b"c1").unwrap();
+        store.append(b"c2").unwrap();
+        let job = store.begin_compaction(2).unwrap();
+        let verified = job.write_snapshot(b"c1+c2", |_| true).unwrap();
+        let cleanup = store.commit_compaction(verified).unwrap();
+        assert_eq!(store.chunk_count(), 0);
+        assert_eq!(store.append(b"c3").unwrap(), 3);
+        // The node stops before the cleanup ran.
+        drop(cleanup);
+    }
+    let mut store = open(dir);
+    // The replaced chunks are still there and count again: loading them next to the
+    // snapshot holds nothing it lacks, and the next compaction takes them away.
+    assert_eq!(store.chunk_count(), 3);
+    let loaded = store.load().unwrap();
+    assert_eq!(payloads(&loaded.snapshots), [&b"c1+c2"[..]]);
+    assert_eq!(
+        payloads(&loaded.chunks),
+        [&b"c1"[..], &b"c2"[..], &b"c3"[..]]
+    );
+    store.compact(b"c1+c2+c3", 3, |_| true).unwrap();
+    assert_eq!(store.chunk_count(), 0);
+    assert_eq!(
+        dir_names(&dir.join(DOC_DIR)),
+        [
+            SEQ_FLOOR_FILE.to_owned(),
+            snapshot_name(1),
+            snapshot_name(2)
+        ]
+    );
+    drop(store);
+    let mut store = open(dir);
+    assert_eq!(store.append(b"c4").unwrap(), 4);
+}
+
+#[test]
+fn a_chunk_deleted_by_an_earlier_cleanup_is_reported_missing() {
+    let tmp = TempDir::new().unwrap();
+    let mut store = open(tmp.path());
+    store.append(b"c1").unwrap();
+    store.append(b"c2").unwrap();
+    let job = store.begin_compaction(2).unwrap();
+    let verified = job.write_snapshot(b"c1+c2", |_| true).unwrap();
+    let cleanup = store.commit_compaction(verified).unwrap();
+    // A reload before the cleanup ran counts the replaced chunks again...
+    assert_eq!(store.load().unwrap().chunks.len(), 2);
+    store.append(b"c3").unwrap();
+    let job = store.begin_compaction(3).unwrap();
+    // ...and the cleanup deletes them before the next job reads.
+    cleanup.run().unwrap();
+    let inputs = job.read_inputs().unwrap();
+    assert_eq!(inputs.snapshot.map(|f| f.bytes), Some(b"c1+c2".to_vec()));
+    assert_eq!(payloads(&inputs.chunks), [&b"c3"[..]]);
+    assert_eq!(inputs.missing, [chunk_name(1), chunk_name(2)]);
+    let verified = job.write_snapshot(b"c1+c2+c3", |_| true).unwrap();
+    store.commit_compaction(verified).unwrap().run().unwrap();
+    assert_eq!(store.chunk_count(), 0);
+    assert!(store.load().unwrap().chunks.is_empty());
+}

@@ -45,26 +45,33 @@ pub(crate) fn record_json(snap: &Snapshot, ty: RecordType, id: &str) -> Option<V
     v.ok()
 }
 
-fn list_json(snap: &Snapshot, ty: RecordType, include_archived: bool) -> Vec<Value> {
-    fn collect<T: serde::Serialize>(
-        map: &std::collections::BTreeMap<String, T>,
+/// The records of one type as a JSON array, serialised straight from the snapshot (no
+/// intermediate `Value` per record: the whole schedule of a large bureau is megabytes).
+fn list_json(
+    snap: &Snapshot,
+    ty: RecordType,
+    include_archived: bool,
+) -> serde_json::Result<Vec<u8>> {
+    fn write<T: serde::Serialize + Clone>(
+        map: &bureau_model::Records<T>,
         archived: impl Fn(&T) -> bool,
         include_archived: bool,
-    ) -> Vec<Value> {
-        map.values()
+    ) -> serde_json::Result<Vec<u8>> {
+        let list: Vec<&T> = map
+            .values()
             .filter(|r| include_archived || !archived(r))
-            .filter_map(|r| serde_json::to_value(r).ok())
-            .collect()
+            .collect();
+        serde_json::to_vec(&list)
     }
     match ty {
-        RecordType::Member => collect(&snap.members, |r| r.stamp.archived, include_archived),
-        RecordType::Device => collect(&snap.devices, |r| r.revoked, include_archived),
-        RecordType::Group => collect(&snap.groups, |r| r.stamp.archived, include_archived),
-        RecordType::Review => collect(&snap.reviews, |r| r.stamp.archived, include_archived),
-        RecordType::Room => collect(&snap.rooms, |r| r.stamp.archived, include_archived),
-        RecordType::Meeting => collect(&snap.meetings, |r| r.stamp.archived, include_archived),
-        RecordType::Body => collect(&snap.bodies, |r| r.stamp.archived, include_archived),
-        RecordType::Note => collect(&snap.notes, |r| r.stamp.archived, include_archived),
+        RecordType::Member => write(&snap.members, |r| r.stamp.archived, include_archived),
+        RecordType::Device => write(&snap.devices, |r| r.revoked, include_archived),
+        RecordType::Group => write(&snap.groups, |r| r.stamp.archived, include_archived),
+        RecordType::Review => write(&snap.reviews, |r| r.stamp.archived, include_archived),
+        RecordType::Room => write(&snap.rooms, |r| r.stamp.archived, include_archived),
+        RecordType::Meeting => write(&snap.meetings, |r| r.stamp.archived, include_archived),
+        RecordType::Body => write(&snap.bodies, |r| r.stamp.archived, include_archived),
+        RecordType::Note => write(&snap.notes, |r| r.stamp.archived, include_archived),
     }
 }
 
@@ -105,10 +112,25 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     Path(collection): Path<String>,
     Query(q): Query<ListQuery>,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult {
     let ty = record_type(&collection)?;
+    let include = include_archived(&q)?;
     let snap = state.doc.state().snapshot.clone();
-    Ok(Json(list_json(&snap, ty, include_archived(&q)?)))
+    let bytes = list_json(&snap, ty, include).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("the records could not be written as JSON: {e}"),
+        )
+    })?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        bytes,
+    )
+        .into_response())
 }
 
 pub(crate) async fn get_one(
@@ -217,11 +239,11 @@ pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
 }
 
 pub(crate) async fn findings(State(state): State<AppState>) -> Json<Value> {
-    Json(json!(*state.doc.state().findings))
+    Json(json!(state.doc.state().findings.all()))
 }
 
 pub(crate) async fn conflicts(State(state): State<AppState>) -> Json<Value> {
-    Json(json!(*state.doc.state().conflicts))
+    Json(json!(state.doc.state().conflicts.all()))
 }
 
 pub(crate) async fn resolve(

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::{AutoCommit, ChangeHash, Prop};
+use jiff::Timestamp;
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -212,7 +213,7 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn pick<V>(map: &BTreeMap<String, V>, i: u8) -> Option<String> {
+fn pick<V: Clone>(map: &crate::Records<V>, i: u8) -> Option<String> {
     if map.is_empty() {
         None
     } else {
@@ -220,7 +221,7 @@ fn pick<V>(map: &BTreeMap<String, V>, i: u8) -> Option<String> {
     }
 }
 
-fn pick_many<V>(map: &BTreeMap<String, V>, is: &[u8]) -> Vec<String> {
+fn pick_many<V: Clone>(map: &crate::Records<V>, is: &[u8]) -> Vec<String> {
     is.iter().filter_map(|i| pick(map, *i)).collect()
 }
 
@@ -651,9 +652,10 @@ fn three_replicas() -> Vec<Replica> {
 /// Runs one op on replica `i`, checking the invariants every single step must keep.
 fn step(
     reps: &mut [Replica],
-    running: &mut [Snapshot],
+    running: &mut [(Snapshot, FindingsIndex)],
     i: usize,
     op: &Op,
+    now: Timestamp,
 ) -> Result<(), TestCaseError> {
     let before = reps[i].doc.get_heads();
     match op {
@@ -708,14 +710,28 @@ fn step(
         }
     }
     let touched = touched(&mut reps[i].doc, &before);
-    running[i].refresh(&reps[i].doc, &touched);
+    let (snap, index) = &mut running[i];
+    snap.refresh(&reps[i].doc, &touched);
     prop_assert_eq!(
-        &running[i],
+        &*snap,
         &reps[i].snap(),
         "refresh({:?}) differs from hydrate after {:?}",
         touched,
         op
     );
+    // The index kept from touched records equals a full computation, at a `now` that moves
+    // (so overdue actions and attendance change between steps too).
+    index.update(snap, &touched, now);
+    let set = index.set();
+    let full = findings(snap, now);
+    prop_assert_eq!(
+        set.all(),
+        full.as_slice(),
+        "index differs after {:?} at {}",
+        op,
+        now
+    );
+    prop_assert_eq!(set.len(), full.len());
     Ok(())
 }
 
@@ -738,9 +754,19 @@ proptest! {
         order in 0..6usize,
     ) {
         let mut reps = three_replicas();
-        let mut running: Vec<Snapshot> = reps.iter().map(Replica::snap).collect();
-        for (i, op) in &ops {
-            step(&mut reps, &mut running, *i, op)?;
+        let start = ts(NOW);
+        let mut running: Vec<(Snapshot, FindingsIndex)> = reps
+            .iter()
+            .map(|r| {
+                let snap = r.snap();
+                let index = FindingsIndex::new(&snap, start);
+                (snap, index)
+            })
+            .collect();
+        for (n, (i, op)) in ops.iter().enumerate() {
+            // Seven hours a step: days pass, meetings start, actions fall due.
+            let now = start + jiff::SignedDuration::from_hours(7 * n as i64);
+            step(&mut reps, &mut running, *i, op, now)?;
         }
         // Some partial exchanges in a random order ...
         for (into, other) in &merges {

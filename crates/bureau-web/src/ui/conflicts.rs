@@ -80,7 +80,8 @@ fn conflict_card(v: &View, idx: usize, c: &Conflict) -> Markup {
 pub(crate) async fn page(v: View) -> Response {
     let tr = v.tr;
     let title = tr.t("conflicts-title");
-    let conflicts = v.st.conflicts.clone();
+    let st = v.st.clone();
+    let conflicts = st.conflicts.all();
     let body = html! {
         h1 { (title) }
         p.lead { (tr.t("conflicts-explain")) }

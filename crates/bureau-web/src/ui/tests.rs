@@ -1206,7 +1206,8 @@ async fn a_conflict_is_listed_with_its_authors_and_resolved_by_picking() {
         html.contains("by Ada Founder") && html.contains("by Bea"),
         "authors are named"
     );
-    let values = &a.state().conflicts[0].values;
+    let st = a.state();
+    let values = &st.conflicts.all()[0].values;
     let pick = values
         .iter()
         .position(|v| v.value.as_str() == Some("Room by Bea"))

@@ -1,0 +1,467 @@
+//! Compaction off the actor's thread.
+//!
+//! Compacting means rewriting the whole document as one snapshot and proving the snapshot
+//! good by loading it again: seconds of automerge work on a large bureau, during which an
+//! actor doing it itself would serve no edit and no sync message. So the actor only reserves
+//! a compaction ([`Store::begin_compaction`]) and commits it once it is done
+//! ([`Store::commit_compaction`]); neither writes a file, so both take microseconds. A worker
+//! thread, `bureau-compact`, does everything else, from the durable files alone:
+//!
+//! 1. reads the newest snapshot and the chunks up to the actor's last written sequence
+//!    number, and loads them with automerge,
+//! 2. checks that they give exactly the heads the actor had persisted when it reserved the
+//!    compaction, so the snapshot holds everything the chunks it replaces held,
+//! 3. saves the document, writes the bytes as the new generation under a temp name, reads
+//!    them back, loads them again and compares the heads once more, and only then renames
+//!    the file to its final name;
+//!
+//! then hands the outcome back and rings the actor through its command queue
+//! ([`DocCommand::Compacted`]). After the actor's commit the worker also runs the store's
+//! [`bureau_store::Cleanup`]: the sequence floor, then deleting the replaced chunks (hundreds
+//! of unlinks, which a busy disk can make take most of a second).
+//!
+//! At most one compaction is in flight. Edits go on meanwhile: their chunks get higher
+//! sequence numbers than the compaction covers and are kept. A failed compaction leaves the
+//! files as they were and is retried after [`RETRY_AFTER`].
+//!
+//! When the actor stops, it cancels a compaction in flight and waits for the worker (it stops
+//! at its next step) before releasing the store, so no thread writes into a data directory
+//! the node no longer holds. A crash at any point is harmless: before the rename there is
+//! only a temp file, swept at the next open; after it, a verified snapshot holding only
+//! changes that were already durable in the chunks still next to it.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc as std_mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use automerge::{Automerge, ChangeHash};
+use bureau_model::automerge;
+use bureau_store::{Cleanup, CompactionJob, Store, VerifiedSnapshot};
+use tokio::sync::mpsc;
+use tracing::{debug, error, warn};
+
+use crate::{DocCommand, DocConfig};
+
+/// Pause after a failed compaction before the next try. Failures come from the disk (full,
+/// failing) or from files that changed under us; retrying after every batch would keep a
+/// core busy rewriting the document for nothing.
+pub(crate) const RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// The actor's side of compaction: the worker thread and the compaction in flight.
+pub(crate) struct Compactor {
+    /// Rings the actor when a compaction ends. Weak, so the worker never keeps the actor
+    /// alive after every handle is gone.
+    wake: mpsc::WeakSender<DocCommand>,
+    /// Started with the first compaction.
+    worker: Option<Worker>,
+    in_flight: Option<InFlight>,
+    /// No new compaction starts before this, after a failure.
+    retry_at: Option<Instant>,
+    hook: Hook,
+}
+
+/// The test hook handed to each compaction; empty outside tests.
+#[derive(Clone, Debug, Default)]
+struct Hook {
+    #[cfg(test)]
+    gate: Option<Arc<Gate>>,
+}
+
+struct Worker {
+    /// Work in order: a cleanup queued before the next compaction runs before it.
+    work: std_mpsc::Sender<Work>,
+    /// Outcomes of compactions, each sent before the doorbell rings.
+    done: std_mpsc::Receiver<Done>,
+    thread: JoinHandle<()>,
+}
+
+struct InFlight {
+    generation: u64,
+    cancel: Arc<AtomicBool>,
+    started: Instant,
+}
+
+enum Work {
+    Compact {
+        job: CompactionJob,
+        heads: Vec<ChangeHash>,
+        cancel: Arc<AtomicBool>,
+        hook: Hook,
+    },
+    Clean(Cleanup),
+}
+
+struct Done {
+    generation: u64,
+    result: Result<VerifiedSnapshot, String>,
+}
+
+impl std::fmt::Debug for Compactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compactor")
+            .field("in_flight", &self.in_flight.as_ref().map(|r| r.generation))
+            .field("retry_at", &self.retry_at)
+            .finish()
+    }
+}
+
+impl Compactor {
+    pub(crate) fn new(wake: mpsc::WeakSender<DocCommand>, config: &DocConfig) -> Compactor {
+        #[cfg(not(test))]
+        let _ = config;
+        Compactor {
+            wake,
+            worker: None,
+            in_flight: None,
+            retry_at: None,
+            hook: Hook {
+                #[cfg(test)]
+                gate: config.compaction_gate.clone(),
+            },
+        }
+    }
+
+    /// Starts a background compaction of the files up to chunk `last_seq`, which together
+    /// hold the document at `heads` (the actor's persisted heads), unless one is in flight
+    /// or a failed one is still waiting out [`RETRY_AFTER`].
+    pub(crate) fn start(&mut self, store: &mut Store, last_seq: u64, heads: &[ChangeHash]) {
+        if self.in_flight.is_some() || self.retry_at.is_some_and(|t| Instant::now() < t) {
+            return;
+        }
+        let started = Instant::now();
+        if self.worker.is_none() {
+            match spawn_worker(self.wake.clone()) {
+                Ok(worker) => self.worker = Some(worker),
+                Err(e) => {
+                    warn!(error = %e, "could not start the compaction thread");
+                    self.retry_at = Some(started + RETRY_AFTER);
+                    return;
+                }
+            }
+        }
+        let Some(worker) = &self.worker else { return };
+        let job = match store.begin_compaction(last_seq) {
+            Ok(job) => job,
+            Err(e) => {
+                warn!(error = %e, "could not begin a compaction");
+                self.retry_at = Some(started + RETRY_AFTER);
+                return;
+            }
+        };
+        let generation = job.generation();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let work = Work::Compact {
+            job,
+            heads: heads.to_vec(),
+            cancel: cancel.clone(),
+            hook: self.hook.clone(),
+        };
+        if worker.work.send(work).is_err() {
+            // The worker is gone (it panicked); the job was dropped with the message, so
+            // nothing was written. `finish` reaps the worker.
+            self.retry_at = Some(started + RETRY_AFTER);
+            return;
+        }
+        debug!(
+            generation,
+            last_seq,
+            actor_us = started.elapsed().as_micros() as u64,
+            "started a background compaction"
+        );
+        self.in_flight = Some(InFlight {
+            generation,
+            cancel,
+            started,
+        });
+    }
+
+    /// Commits every compaction the worker has finished (at most one) and queues its cleanup
+    /// on the worker. Cheap when there is none: a channel poll.
+    pub(crate) fn finish(&mut self, store: &mut Store) {
+        let Some(worker) = &self.worker else { return };
+        let mut finished = Vec::new();
+        let gone = loop {
+            match worker.done.try_recv() {
+                Ok(done) => finished.push(done),
+                Err(std_mpsc::TryRecvError::Empty) => break false,
+                Err(std_mpsc::TryRecvError::Disconnected) => break true,
+            }
+        };
+        for done in finished {
+            if let Some(cleanup) = self.settle(store, done) {
+                self.clean(cleanup);
+            }
+        }
+        if gone {
+            error!("the compaction thread died; it is restarted with the next compaction");
+            if self.in_flight.take().is_some() {
+                self.retry_at = Some(Instant::now() + RETRY_AFTER);
+            }
+            if let Some(worker) = self.worker.take() {
+                let _ = worker.thread.join();
+            }
+        }
+    }
+
+    /// At shutdown: cancels the compaction in flight and waits for the worker (it stops at
+    /// its next step, after any queued cleanup), committing the compaction if it had already
+    /// succeeded. Afterwards nothing but the actor touches the store, so dropping the store
+    /// really releases the directory.
+    pub(crate) fn stop(&mut self, store: &mut Store) {
+        if let Some(in_flight) = &self.in_flight {
+            in_flight.cancel.store(true, Ordering::Relaxed);
+        }
+        let Some(Worker { work, done, thread }) = self.worker.take() else {
+            return;
+        };
+        drop(work);
+        if thread.join().is_err() {
+            error!("the compaction thread panicked");
+        }
+        while let Ok(done) = done.try_recv() {
+            if let Some(cleanup) = self.settle(store, done)
+                && let Err(e) = cleanup.run()
+            {
+                warn!(error = %e, "could not delete the files a compaction replaced");
+            }
+        }
+    }
+
+    /// Commits a finished compaction (returning the disk work left), or records its failure.
+    fn settle(&mut self, store: &mut Store, done: Done) -> Option<Cleanup> {
+        let Done { generation, result } = done;
+        let in_flight = self.in_flight.take();
+        let cancelled = in_flight
+            .as_ref()
+            .is_some_and(|f| f.cancel.load(Ordering::Relaxed));
+        let background_ms = in_flight.map_or(0, |f| f.started.elapsed().as_millis() as u64);
+        let committing = Instant::now();
+        let failure = match result {
+            Ok(verified) => match store.commit_compaction(verified) {
+                Ok(cleanup) => {
+                    debug!(
+                        generation,
+                        background_ms,
+                        commit_us = committing.elapsed().as_micros() as u64,
+                        "committed a background compaction"
+                    );
+                    self.retry_at = None;
+                    return Some(cleanup);
+                }
+                Err(e) => e.to_string(),
+            },
+            Err(reason) if cancelled => {
+                debug!(generation, %reason, "compaction cancelled");
+                return None;
+            }
+            Err(reason) => reason,
+        };
+        warn!(generation, reason = %failure, "compaction failed; nothing was deleted, it is retried later");
+        self.retry_at = Some(Instant::now() + RETRY_AFTER);
+        None
+    }
+
+    /// Hands a cleanup to the worker, or runs it here if the worker is gone.
+    fn clean(&mut self, cleanup: Cleanup) {
+        let cleanup = match &self.worker {
+            Some(worker) => {
+                let Err(std_mpsc::SendError(Work::Clean(cleanup))) =
+                    worker.work.send(Work::Clean(cleanup))
+                else {
+                    return;
+                };
+                cleanup
+            }
+            None => cleanup,
+        };
+        if let Err(e) = cleanup.run() {
+            warn!(error = %e, "could not delete the files a compaction replaced");
+        }
+    }
+}
+
+impl Drop for Compactor {
+    /// Only matters if the actor thread dies by a panic (`stop` has emptied everything
+    /// otherwise): the compaction in flight stops early, and the worker ends once its queue is
+    /// done. The jobs and cleanups it still holds keep the directory locked until then.
+    fn drop(&mut self) {
+        if let Some(in_flight) = &self.in_flight {
+            in_flight.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+fn spawn_worker(wake: mpsc::WeakSender<DocCommand>) -> std::io::Result<Worker> {
+    let (work_tx, work_rx) = std_mpsc::channel();
+    let (done_tx, done_rx) = std_mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("bureau-compact".to_owned())
+        .spawn(move || work(&work_rx, &done_tx, &wake))?;
+    Ok(Worker {
+        work: work_tx,
+        done: done_rx,
+        thread,
+    })
+}
+
+/// The worker's loop: runs queued work until the actor drops its sender.
+fn work(
+    queue: &std_mpsc::Receiver<Work>,
+    done: &std_mpsc::Sender<Done>,
+    wake: &mpsc::WeakSender<DocCommand>,
+) {
+    while let Ok(item) = queue.recv() {
+        match item {
+            Work::Compact {
+                job,
+                heads,
+                cancel,
+                hook,
+            } => {
+                let generation = job.generation();
+                let result = catch_unwind(AssertUnwindSafe(|| compact(job, &heads, &cancel, hook)))
+                    .unwrap_or_else(|_| Err("the compaction panicked".to_owned()));
+                if done.send(Done { generation, result }).is_err() {
+                    return;
+                }
+                // The outcome is in the channel before the actor wakes. Blocking is fine on
+                // this thread and cannot deadlock: while a strong sender exists the actor
+                // drains the queue, and at shutdown, when it waits for this thread, none is
+                // left and `upgrade` fails.
+                if let Some(tx) = wake.upgrade() {
+                    let _ = tx.blocking_send(DocCommand::Compacted);
+                }
+            }
+            Work::Clean(cleanup) => match catch_unwind(AssertUnwindSafe(|| cleanup.run())) {
+                Ok(Ok(())) => {}
+                // Only surplus files are left; a later compaction removes them.
+                Ok(Err(e)) => warn!(error = %e, "could not delete the files a compaction replaced"),
+                Err(_) => error!("deleting the files a compaction replaced panicked"),
+            },
+        }
+    }
+}
+
+/// Loads a whole document strictly, turning an automerge panic into an error.
+fn load(bytes: &[u8]) -> Result<Automerge, String> {
+    let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
+    match catch_unwind(AssertUnwindSafe(|| {
+        Automerge::load_with_options(bytes, options)
+    })) {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(format!("automerge refused it: {e}")),
+        Err(_) => Err("automerge panicked while loading it".to_owned()),
+    }
+}
+
+/// One compaction on the worker: the files to a verified snapshot (see the module docs).
+fn compact(
+    job: CompactionJob,
+    heads: &[ChangeHash],
+    cancel: &AtomicBool,
+    hook: Hook,
+) -> Result<VerifiedSnapshot, String> {
+    let cancelled = || {
+        if cancel.load(Ordering::Relaxed) {
+            Err("cancelled: the node is stopping".to_owned())
+        } else {
+            Ok(())
+        }
+    };
+    let inputs = job.read_inputs().map_err(|e| e.to_string())?;
+    cancelled()?;
+    let mut doc = match &inputs.snapshot {
+        Some(file) => load(&file.bytes).map_err(|e| format!("{}: {e}", file.name))?,
+        None => Automerge::new(),
+    };
+    // All chunks in one call: automerge then applies their changes as one batch, where a
+    // call per chunk costs a pass over the whole document each (minutes for the thousands
+    // of chunks that edits at full speed write during one compaction). A chunk automerge
+    // cannot read stops the load there; the heads below tell.
+    let chunks = inputs
+        .chunks
+        .iter()
+        .map(|f| f.bytes.as_slice())
+        .collect::<Vec<_>>()
+        .concat();
+    let missing = inputs.missing.len();
+    drop(inputs);
+    cancelled()?;
+    match catch_unwind(AssertUnwindSafe(|| doc.load_incremental(&chunks))) {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return Err(format!("automerge refused the chunks: {e}")),
+        Err(_) => return Err("automerge panicked while loading the chunks".to_owned()),
+    }
+    drop(chunks);
+    // The files must hold exactly what the actor has made durable: then the snapshot replaces
+    // the chunks without losing or inventing anything. A chunk quarantined or changed since
+    // the actor loaded it shows here, and so would a missing chunk the snapshot lacks (a
+    // missing chunk is fine only when the previous compaction's cleanup deleted it).
+    if doc.get_heads() != heads {
+        return Err(format!(
+            "the files do not hold the document the actor has on disk ({missing} chunks were missing)"
+        ));
+    }
+    cancelled()?;
+    let bytes = catch_unwind(AssertUnwindSafe(|| doc.save()))
+        .map_err(|_| "automerge panicked while saving".to_owned())?;
+    drop(doc);
+    #[cfg(test)]
+    if let Some(gate) = &hook.gate {
+        gate.pass(cancel);
+    }
+    #[cfg(not(test))]
+    let _ = hook;
+    cancelled()?;
+    job.write_snapshot(&bytes, |payload| {
+        !cancel.load(Ordering::Relaxed) && load(payload).is_ok_and(|d| d.get_heads() == heads)
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// Test hook: holds a compaction after it saved the document and before it writes the
+/// snapshot, until the test opens the gate or the compaction is cancelled. Lets a test act
+/// while a compaction is certainly in flight.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(crate) struct Gate {
+    /// (reached, open)
+    state: std::sync::Mutex<(bool, bool)>,
+    changed: std::sync::Condvar,
+}
+
+#[cfg(test)]
+impl Gate {
+    /// Waits until a compaction reached the gate; false if none did within `timeout`.
+    pub(crate) fn wait_reached(&self, timeout: Duration) -> bool {
+        let state = self.state.lock().expect("gate lock");
+        let (state, _) = self
+            .changed
+            .wait_timeout_while(state, timeout, |s| !s.0)
+            .expect("gate lock");
+        state.0
+    }
+
+    /// Lets held and later compactions through.
+    pub(crate) fn open(&self) {
+        self.state.lock().expect("gate lock").1 = true;
+        self.changed.notify_all();
+    }
+
+    fn pass(&self, cancel: &AtomicBool) {
+        let mut state = self.state.lock().expect("gate lock");
+        state.0 = true;
+        self.changed.notify_all();
+        // Polls the cancel flag, which does not notify the condition variable.
+        while !state.1 && !cancel.load(Ordering::Relaxed) {
+            state = self
+                .changed
+                .wait_timeout(state, Duration::from_millis(10))
+                .expect("gate lock")
+                .0;
+        }
+    }
+}
