@@ -61,6 +61,8 @@ pub(crate) struct Compactor {
     /// No new compaction starts before this, after a failure.
     retry_at: Option<Instant>,
     hook: Hook,
+    /// Where snapshots are built ([`DocConfig::compact_exe`]).
+    exe: Option<std::path::PathBuf>,
 }
 
 /// The test hook handed to each compaction; empty outside tests.
@@ -90,6 +92,7 @@ enum Work {
         heads: Vec<ChangeHash>,
         cancel: Arc<AtomicBool>,
         hook: Hook,
+        exe: Option<std::path::PathBuf>,
     },
     Clean(Cleanup),
 }
@@ -110,8 +113,6 @@ impl std::fmt::Debug for Compactor {
 
 impl Compactor {
     pub(crate) fn new(wake: mpsc::WeakSender<DocCommand>, config: &DocConfig) -> Compactor {
-        #[cfg(not(test))]
-        let _ = config;
         Compactor {
             wake,
             worker: None,
@@ -121,6 +122,7 @@ impl Compactor {
                 #[cfg(test)]
                 gate: config.compaction_gate.clone(),
             },
+            exe: config.compact_exe.clone(),
         }
     }
 
@@ -158,6 +160,7 @@ impl Compactor {
             heads: heads.to_vec(),
             cancel: cancel.clone(),
             hook: self.hook.clone(),
+            exe: self.exe.clone(),
         };
         if worker.work.send(work).is_err() {
             // The worker is gone (it panicked); the job was dropped with the message, so
@@ -320,10 +323,13 @@ fn work(
                 heads,
                 cancel,
                 hook,
+                exe,
             } => {
                 let generation = job.generation();
-                let result = catch_unwind(AssertUnwindSafe(|| compact(job, &heads, &cancel, hook)))
-                    .unwrap_or_else(|_| Err("the compaction panicked".to_owned()));
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    compact(job, &heads, &cancel, hook, exe.as_deref())
+                }))
+                .unwrap_or_else(|_| Err("the compaction panicked".to_owned()));
                 if done.send(Done { generation, result }).is_err() {
                     return;
                 }
@@ -357,12 +363,149 @@ fn load(bytes: &[u8]) -> Result<Automerge, String> {
     }
 }
 
+/// The automerge side of a compaction: the files' bytes (a snapshot and chunks, concatenated)
+/// to the bytes of one saved document, checked to reach exactly `heads`, before and after
+/// saving.
+fn build_snapshot(
+    files: &[u8],
+    heads: &[ChangeHash],
+    cancelled: &dyn Fn() -> Result<(), String>,
+) -> Result<Vec<u8>, String> {
+    // One call for everything: automerge then applies the chunks' changes as one batch,
+    // where a call per chunk costs a pass over the whole document each. A chunk automerge
+    // cannot read stops the load there; the heads below tell.
+    let doc = match catch_unwind(AssertUnwindSafe(|| Automerge::load(files))) {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(e)) => return Err(format!("automerge refused the files: {e}")),
+        Err(_) => return Err("automerge panicked while loading the files".to_owned()),
+    };
+    // The files must hold exactly what the actor has made durable: then the snapshot replaces
+    // the chunks without losing or inventing anything. A chunk quarantined or changed since
+    // the actor loaded it shows here, and so would a missing chunk the snapshot lacks.
+    if doc.get_heads() != heads {
+        return Err("the files do not hold the document the actor has on disk".to_owned());
+    }
+    cancelled()?;
+    let bytes = catch_unwind(AssertUnwindSafe(|| doc.save()))
+        .map_err(|_| "automerge panicked while saving".to_owned())?;
+    drop(doc);
+    cancelled()?;
+    if !load(&bytes).is_ok_and(|d| d.get_heads() == heads) {
+        return Err("the saved snapshot does not load to the same heads".to_owned());
+    }
+    Ok(bytes)
+}
+
+/// The child process's side (see [`crate::compaction_child`]).
+pub(crate) fn child(heads: &str) -> Result<(), String> {
+    use std::io::{Read, Write};
+    let heads: Vec<ChangeHash> = heads
+        .split(',')
+        .filter(|h| !h.is_empty())
+        .map(|h| h.parse().map_err(|e| format!("bad head {h:?}: {e}")))
+        .collect::<Result<_, _>>()?;
+    let mut files = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut files)
+        .map_err(|e| format!("cannot read the files: {e}"))?;
+    let bytes = build_snapshot(&files, &heads, &|| Ok(()))?;
+    drop(files);
+    let mut out = std::io::stdout().lock();
+    out.write_all(&bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot hand the snapshot over: {e}"))
+}
+
+/// Runs [`build_snapshot`] in a child process of `exe`, so that the memory automerge needs
+/// for it (several times the document's size) is returned to the system afterwards; a
+/// cancellation kills the child.
+fn build_in_child(
+    exe: &std::path::Path,
+    files: &[u8],
+    heads: &[ChangeHash],
+    cancel: &AtomicBool,
+) -> Result<Vec<u8>, String> {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let heads_arg = heads
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut child = Command::new(exe)
+        .arg(crate::COMPACTION_CHILD_ARG)
+        .arg(heads_arg)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
+    let (Some(mut stdin), Some(mut stdout), Some(mut stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err("the compaction child has no pipes".to_owned());
+    };
+    // Output is read on this thread while a helper feeds the input, so neither pipe can fill
+    // up and stall the other side; a watcher kills the child if the node stops meanwhile.
+    let child = std::sync::Mutex::new(child);
+    let finished = AtomicBool::new(false);
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !finished.load(Ordering::Relaxed) {
+                if cancel.load(Ordering::Relaxed) {
+                    if let Ok(mut c) = child.lock() {
+                        let _ = c.kill();
+                    }
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        let feeder = scope.spawn(move || stdin.write_all(files));
+        let errors = scope.spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        let mut bytes = Vec::new();
+        let read = stdout.read_to_end(&mut bytes);
+        let fed = feeder.join();
+        let errors = errors.join().unwrap_or_default();
+        finished.store(true, Ordering::Relaxed);
+        (read, fed, errors, bytes)
+    });
+    let status = child
+        .into_inner()
+        .map_err(|_| "the compaction child's lock was poisoned".to_owned())?
+        .wait()
+        .map_err(|e| format!("cannot wait for the compaction child: {e}"))?;
+    let (read, fed, errors, bytes) = result;
+    if cancel.load(Ordering::Relaxed) {
+        return Err("cancelled: the node is stopping".to_owned());
+    }
+    if !status.success() {
+        return Err(format!(
+            "the compaction child failed ({status}): {}",
+            errors.trim()
+        ));
+    }
+    read.map_err(|e| format!("cannot read the compaction child's output: {e}"))?;
+    match fed {
+        Ok(Ok(())) => {}
+        _ => return Err("cannot hand the files to the compaction child".to_owned()),
+    }
+    Ok(bytes)
+}
+
 /// One compaction on the worker: the files to a verified snapshot (see the module docs).
 fn compact(
     job: CompactionJob,
     heads: &[ChangeHash],
     cancel: &AtomicBool,
     hook: Hook,
+    exe: Option<&std::path::Path>,
 ) -> Result<VerifiedSnapshot, String> {
     let cancelled = || {
         if cancel.load(Ordering::Relaxed) {
@@ -373,42 +516,26 @@ fn compact(
     };
     let inputs = job.read_inputs().map_err(|e| e.to_string())?;
     cancelled()?;
-    let mut doc = match &inputs.snapshot {
-        Some(file) => load(&file.bytes).map_err(|e| format!("{}: {e}", file.name))?,
-        None => Automerge::new(),
-    };
-    // All chunks in one call: automerge then applies their changes as one batch, where a
-    // call per chunk costs a pass over the whole document each (minutes for the thousands
-    // of chunks that edits at full speed write during one compaction). A chunk automerge
-    // cannot read stops the load there; the heads below tell.
-    let chunks = inputs
-        .chunks
+    let files: Vec<u8> = inputs
+        .snapshot
         .iter()
-        .map(|f| f.bytes.as_slice())
-        .collect::<Vec<_>>()
-        .concat();
+        .chain(&inputs.chunks)
+        .flat_map(|f| f.bytes.iter().copied())
+        .collect();
     let missing = inputs.missing.len();
     drop(inputs);
-    cancelled()?;
-    match catch_unwind(AssertUnwindSafe(|| doc.load_incremental(&chunks))) {
-        Ok(Ok(_)) => {}
-        Ok(Err(e)) => return Err(format!("automerge refused the chunks: {e}")),
-        Err(_) => return Err("automerge panicked while loading the chunks".to_owned()),
+    let bytes = match exe {
+        Some(exe) => build_in_child(exe, &files, heads, cancel),
+        None => build_snapshot(&files, heads, &cancelled),
     }
-    drop(chunks);
-    // The files must hold exactly what the actor has made durable: then the snapshot replaces
-    // the chunks without losing or inventing anything. A chunk quarantined or changed since
-    // the actor loaded it shows here, and so would a missing chunk the snapshot lacks (a
-    // missing chunk is fine only when the previous compaction's cleanup deleted it).
-    if doc.get_heads() != heads {
-        return Err(format!(
-            "the files do not hold the document the actor has on disk ({missing} chunks were missing)"
-        ));
-    }
-    cancelled()?;
-    let bytes = catch_unwind(AssertUnwindSafe(|| doc.save()))
-        .map_err(|_| "automerge panicked while saving".to_owned())?;
-    drop(doc);
+    .map_err(|e| {
+        if missing > 0 {
+            format!("{e} ({missing} chunks were missing)")
+        } else {
+            e
+        }
+    })?;
+    drop(files);
     #[cfg(test)]
     if let Some(gate) = &hook.gate {
         gate.pass(cancel);
@@ -416,8 +543,10 @@ fn compact(
     #[cfg(not(test))]
     let _ = hook;
     cancelled()?;
+    // `build_snapshot` loaded the bytes and compared the heads already; the store still
+    // checks that what it reads back from disk is exactly those bytes.
     job.write_snapshot(&bytes, |payload| {
-        !cancel.load(Ordering::Relaxed) && load(payload).is_ok_and(|d| d.get_heads() == heads)
+        !cancel.load(Ordering::Relaxed) && payload == bytes.as_slice()
     })
     .map_err(|e| e.to_string())
 }

@@ -147,6 +147,11 @@ pub enum DocError {
 pub struct DocConfig {
     /// This node's peer id; its device record names the member it writes as.
     pub peer_id: String,
+    /// The program that builds a compaction's snapshot in a child process (see
+    /// [`compaction_child`]): normally the node's own executable. `None` builds it on the
+    /// compaction thread instead; the document is the same, but the memory automerge used
+    /// for it stays in that thread's allocator arena for the life of the node.
+    pub compact_exe: Option<std::path::PathBuf>,
     /// Compact into a new snapshot once this many chunks have accumulated.
     pub compact_chunks: usize,
     /// Test hook holding background compactions at a gate.
@@ -162,6 +167,7 @@ impl DocConfig {
             compact_chunks: DEFAULT_COMPACT_CHUNKS,
             #[cfg(test)]
             compaction_gate: None,
+            compact_exe: None,
         }
     }
 }
@@ -342,6 +348,26 @@ impl DocHandle {
             .send(DocCommand::Tick)
             .await
             .map_err(|_| DocError::Closed)
+    }
+}
+
+/// The command-line argument that makes the node's executable run [`compaction_child`].
+pub const COMPACTION_CHILD_ARG: &str = "__bureau-compact";
+
+/// Entry point of the compaction child process (`<exe> __bureau-compact <heads>`).
+///
+/// Reads the concatenated automerge files on stdin, loads them, checks that they reach exactly
+/// `heads` (hex, comma-separated), saves the document, checks that the saved bytes load to the
+/// same heads, and writes them to stdout. Exit code 0 on success; otherwise a message on
+/// stderr and 1. Everything automerge allocated goes back to the system when it exits, and an
+/// abort inside automerge costs only the child.
+pub fn compaction_child(heads: &str) -> std::process::ExitCode {
+    match compaction::child(heads) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("compaction: {e}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }
 
