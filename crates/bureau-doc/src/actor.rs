@@ -340,6 +340,8 @@ impl Actor {
     }
 
     fn handle_batch(&mut self, batch: Vec<DocCommand>) {
+        let started = std::time::Instant::now();
+        let commands = batch.len();
         let before = self.doc.get_heads();
         // Writes (edits and received sync messages) are applied in order; their replies wait
         // until the batch is durable. Reads and outgoing sync messages are served after that,
@@ -368,9 +370,18 @@ impl Actor {
                 other => reads.push(other),
             }
         }
+        let applied = started.elapsed();
         self.flush(&mut writes[unflushed..], &base);
+        let flushed = started.elapsed();
         if self.doc.get_heads() != before {
             self.publish(Some(&before));
+            debug!(
+                commands,
+                apply_us = applied.as_micros() as u64,
+                flush_us = (flushed - applied).as_micros() as u64,
+                publish_us = (started.elapsed() - flushed).as_micros() as u64,
+                "batch written"
+            );
         }
         let our_heads: Vec<String> = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
         for w in writes {
