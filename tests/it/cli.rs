@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::{Node, bureau_cmd, file_names, run_with_deadline};
+use crate::support::{Node, bureau_cmd, file_names, run_with_deadline, wait_until};
 
 const DEADLINE: Duration = Duration::from_secs(60);
 
@@ -164,4 +164,113 @@ fn init_creates_a_bureau_once_and_refuses_a_second_time() {
     assert_eq!(names, ["Xanthe Founder"]);
     assert_eq!(status["member_id"], members[0]["id"]);
     node.stop();
+}
+
+#[test]
+fn serve_publishes_the_announced_address_instead_of_its_listen_addresses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("node");
+    // A port forwarded to this node on a router: nothing listens there on this machine.
+    let announced = "/ip4/203.0.113.7/tcp/4001";
+    let node = Node::start(&dir, &["--announce", announced]);
+    let status = node.status();
+    let peer_id = status["peer_id"].as_str().unwrap().to_owned();
+    let listen = status["listen"].clone();
+    assert!(
+        listen.as_array().is_some_and(|l| !l.is_empty()),
+        "the node listens somewhere: {status}"
+    );
+    let device_path = format!("/api/devices/{peer_id}");
+    let device = || {
+        node.try_request("GET", &device_path, &node.default_headers(), b"")
+            .map(|res| (res.status, res.text()))
+    };
+    wait_until(
+        "the device record names exactly the announced address",
+        DEADLINE,
+        || {
+            device().is_ok_and(|(status, body)| {
+                status == 200
+                    && serde_json::from_str::<Value>(&body)
+                        .is_ok_and(|d| d["addrs"] == serde_json::json!([announced]))
+            })
+        },
+        || {
+            format!(
+                "GET {device_path} said {:?}; the node listens at {listen}",
+                device()
+            )
+        },
+    );
+    // The listing says the same, and no listen address leaked into it.
+    let devices = node.get("/api/devices").expect(200);
+    let mine = devices
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["peer_id"] == peer_id.as_str()))
+        .unwrap_or_else(|| panic!("this device is not listed: {devices}"));
+    assert_eq!(mine["addrs"], serde_json::json!([announced]), "{mine}");
+
+    // A laptop joining from elsewhere is told the announced address first, and one on the
+    // same network still gets the listen addresses.
+    let res = node
+        .post("/api/invites", &serde_json::json!({"role": "editor"}))
+        .expect(201);
+    let code = bureau_net::InviteCode::decode(res["code"].as_str().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("the node's invite code does not decode ({e}): {res}"));
+    assert_eq!(code.addrs.first().map(String::as_str), Some(announced));
+    for l in listen.as_array().unwrap() {
+        assert!(
+            code.addrs.iter().any(|a| Some(a.as_str()) == l.as_str()),
+            "the invite code lacks the listen address {l}: {:?}",
+            code.addrs
+        );
+    }
+    node.stop();
+}
+
+#[test]
+fn serve_refuses_a_malformed_announce_address_with_exit_78_naming_the_option() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("node");
+    let peer_id = bureau_net::Identity::generate().peer_id();
+    for (bad, why) in [
+        ("203.0.113.7:4001", "not a multiaddr"),
+        ("/ip4/203.0.113.7", "no port"),
+        (
+            &format!("/ip4/203.0.113.7/tcp/4001/p2p/{peer_id}") as &str,
+            "peer id",
+        ),
+    ] {
+        let (code, _, stderr) = run(
+            &dir,
+            &[
+                "serve",
+                "--http",
+                "127.0.0.1:0",
+                "--listen",
+                "/ip4/127.0.0.1/tcp/0",
+                "--no-mdns",
+                "--announce",
+                "/ip4/127.0.0.1/tcp/4001",
+                "--announce",
+                bad,
+            ],
+        );
+        assert_eq!(
+            code,
+            Some(78),
+            "{bad:?} was not refused as bad configuration: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("--announce {bad:?}"))
+                && stderr.contains(why)
+                && stderr.contains("like /ip4/"),
+            "the message should name the option and the address, say why ({why}) and show \
+             what is expected: {stderr}"
+        );
+        assert!(
+            !dir.exists(),
+            "a refused --announce must not create the data directory"
+        );
+    }
 }

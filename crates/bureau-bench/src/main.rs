@@ -8,7 +8,8 @@
 //! One bureau document (roster, schedule, notes; size `s` or `m`) is built through the node's
 //! own model and saved; every system loads those same bytes. Then, for several repetitions,
 //! the three systems take turns (in rotating order) on fresh copies: two replicas each,
-//! connected through a counting TCP proxy on 127.0.0.1.
+//! connected through a counting TCP proxy on 127.0.0.1 (the bureau nodes each behind a front
+//! of their own, which they announce, so that the bytes pass it whichever side dials).
 //!
 //! - W1 cold start: spawn a replica on the document and wait for its first page (every
 //!   meeting as JSON); the time and size of a full save.
@@ -546,6 +547,9 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         put("W3", "time_ms", tr.last.unwrap_or(f64::NAN) - start);
         put("W3", "wire_bytes", tr.total() as f64);
         put("W3", "legs", tr.legs as f64);
+        // Both bureau nodes dial at once on a resume, so there can be a second connection
+        // that only shakes hands: its bytes count, and this says why they are there.
+        put("W3", "connections", tr.accepted.len() as f64);
         put("W3", "cpu_ms", cpu);
         match (sc0, sc1) {
             (Some(a), Some(b)) => {
@@ -612,6 +616,7 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         );
         put("W2", "wire_bytes", tr.total() as f64);
         put("W2", "legs", tr.legs as f64);
+        put("W2", "connections", tr.accepted.len() as f64);
         put("W2", "min_legs", 3.0);
         match (sc0, sc1) {
             (Some(a), Some(b)) => {

@@ -1,13 +1,18 @@
 //! A counting TCP proxy on 127.0.0.1: every system's replicas reach each other (or their sync
 //! server) through one, so bytes, message legs and timings are taken at the same place for all.
 //!
-//! Each accepted connection is forwarded to the target with `TCP_NODELAY` on both sides; each
-//! read is logged with its time, direction and size. Blocking threads, one per direction: the
-//! traffic here is a handful of connections.
+//! A proxy has one log and any number of fronts: a front is a listening port forwarding to one
+//! target. The bureau nodes each sit behind a front of their own and announce it as their
+//! address, so whichever side dials, the bytes pass the proxy; one log over both fronts keeps
+//! the sums, legs and times of all links together, as if there were a single link.
+//!
+//! Each accepted connection is forwarded to its front's target with `TCP_NODELAY` on both
+//! sides; each read is logged with its time, direction and size. Blocking threads, one per
+//! direction: the traffic here is a handful of connections.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::util::now_ms;
 
@@ -16,9 +21,9 @@ use crate::util::now_ms;
 pub(crate) struct Chunk {
     /// Milliseconds since the Unix epoch.
     pub(crate) t: f64,
-    /// Which accepted connection (0, 1, …).
+    /// Which accepted connection (0, 1, …, over all fronts).
     pub(crate) conn: usize,
-    /// From the dialling side to the target (`true`), or back.
+    /// Towards replica A (or the sync server): sent by B, or by a replica to the server.
     pub(crate) up: bool,
     pub(crate) bytes: usize,
 }
@@ -30,13 +35,36 @@ struct Log {
     accepted: Vec<f64>,
 }
 
-/// The proxy; it runs until the process ends (its threads only hold sockets).
-#[derive(Debug, Clone)]
+/// What stands behind a front, which says how its two directions are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Behind {
+    /// Replica A, or a sync server: bytes towards it count as `up`.
+    A,
+    /// Replica B: bytes towards it were sent by A, so they count as `down`.
+    B,
+}
+
+/// The proxy's log; its fronts run until the process ends (their threads only hold sockets).
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Proxy {
-    pub(crate) port: u16,
     log: Arc<Mutex<Log>>,
 }
 
+/// One listening port of a proxy.
+#[derive(Debug, Clone)]
+pub(crate) struct Front {
+    pub(crate) port: u16,
+    target: Arc<OnceLock<SocketAddr>>,
+}
+
+impl Front {
+    /// Where accepted connections go; the first target set stays. Until it is set they are
+    /// closed at once: a bureau node has to be told its front's port (to announce it) before
+    /// it starts, and its own listen port is known only once it runs.
+    pub(crate) fn forward_to(&self, target: SocketAddr) {
+        let _ = self.target.set(target);
+    }
+}
 /// A position in the proxy's log, to look at what happened after it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Mark {
@@ -54,16 +82,18 @@ impl Mark {
     }
 }
 
-/// Traffic after a mark.
+/// Traffic after a mark, over every front of the proxy.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Traffic {
+    /// Bytes towards replica A (sent by B), or towards the sync server.
     pub(crate) up: usize,
+    /// Bytes towards replica B (sent by A), or from the sync server.
     pub(crate) down: usize,
-    /// Direction changes + 1, summed over connections.
+    /// Direction changes + 1, summed over connections (on all fronts).
     pub(crate) legs: usize,
     pub(crate) first: Option<f64>,
     pub(crate) last: Option<f64>,
-    /// Accept times of connections opened after the mark.
+    /// Accept times of connections opened after the mark, in order, on any front.
     pub(crate) accepted: Vec<f64>,
 }
 
@@ -74,16 +104,32 @@ impl Traffic {
 }
 
 impl Proxy {
-    /// Listens on 127.0.0.1 (a free port) and forwards to `target`.
-    pub(crate) fn start(target: SocketAddr) -> std::io::Result<Proxy> {
+    /// A proxy with no front yet.
+    pub(crate) fn new() -> Proxy {
+        Proxy::default()
+    }
+
+    /// A proxy with one front forwarding to `target` (replica A or a sync server).
+    pub(crate) fn start(target: SocketAddr) -> std::io::Result<(Proxy, Front)> {
+        let proxy = Proxy::new();
+        let front = proxy.front(Behind::A)?;
+        front.forward_to(target);
+        Ok((proxy, front))
+    }
+
+    /// Opens a front on 127.0.0.1 (a free port) logging into this proxy's log; it forwards
+    /// once [`Front::forward_to`] has named the target.
+    pub(crate) fn front(&self, behind: Behind) -> std::io::Result<Front> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        let log = Arc::new(Mutex::new(Log::default()));
-        let l = log.clone();
+        let front = Front {
+            port: listener.local_addr()?.port(),
+            target: Arc::new(OnceLock::new()),
+        };
+        let (l, target) = (self.log.clone(), front.target.clone());
         std::thread::spawn(move || {
             for inbound in listener.incoming() {
                 let Ok(inbound) = inbound else { continue };
-                let Ok(outbound) = TcpStream::connect(target) else {
+                let Some(outbound) = target.get().and_then(|t| TcpStream::connect(t).ok()) else {
                     let _ = inbound.shutdown(Shutdown::Both);
                     continue;
                 };
@@ -94,9 +140,15 @@ impl Proxy {
                 };
                 let _ = inbound.set_nodelay(true);
                 let _ = outbound.set_nodelay(true);
+                // Towards the target is `up` before A (or a server), `down` before B.
+                let towards_target_up = behind == Behind::A;
                 for (from, to, up) in [
-                    (inbound.try_clone(), outbound.try_clone(), true),
-                    (outbound.try_clone(), inbound.try_clone(), false),
+                    (inbound.try_clone(), outbound.try_clone(), towards_target_up),
+                    (
+                        outbound.try_clone(),
+                        inbound.try_clone(),
+                        !towards_target_up,
+                    ),
                 ] {
                     let (Ok(from), Ok(to)) = (from, to) else {
                         continue;
@@ -106,7 +158,7 @@ impl Proxy {
                 }
             }
         });
-        Ok(Proxy { port, log })
+        Ok(front)
     }
 
     pub(crate) fn mark(&self) -> Mark {
@@ -131,8 +183,10 @@ impl Proxy {
             } else {
                 t.down += c.bytes;
             }
-            t.first.get_or_insert(c.t);
-            t.last = Some(c.t);
+            // Threads of several connections append: the log is nearly, not strictly, in
+            // time order.
+            t.first = Some(t.first.map_or(c.t, |f| f.min(c.t)));
+            t.last = Some(t.last.map_or(c.t, |l| l.max(c.t)));
             if last_dir.insert(c.conn, c.up) != Some(c.up) {
                 t.legs += 1;
             }

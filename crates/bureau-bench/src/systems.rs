@@ -1,9 +1,12 @@
 //! The three systems under test, each as two replicas of the fixture connected through a
 //! counting proxy, behind one interface the workloads drive.
 //!
-//! - **bureau**: two `bureau serve` processes; B dials A through the proxy (libp2p TCP, Noise,
-//!   yamux). Edits go through the HTTP API; "disconnect" is the node's own pause (airplane
-//!   mode), which ends the session and saves the peer's sync state.
+//! - **bureau**: two `bureau serve` processes, each behind a front of the proxy of its own
+//!   that it announces (`--announce`) as its address in the document; B is started with A's
+//!   front as `--peer` (libp2p TCP, Noise, yamux). Either node may dial the other on a
+//!   reconnect, and both fronts log into one log, so every connection is counted with the
+//!   right direction. Edits go through the HTTP API; "disconnect" is the node's own pause
+//!   (airplane mode), which ends the session and saves the peer's sync state.
 //! - **automerge-repo**: a WebSocket sync server and two replicas, each a Node.js process with
 //!   NodeFS storage; both replicas reach the server through the proxy.
 //! - **samod**: two samod repos (this executable as `samod-peer`); B dials A through the proxy
@@ -19,7 +22,7 @@ use serde_json::{Value, json};
 use crate::fixture::{EditOp, Rng, Share, State};
 use crate::http::{Client, Events};
 use crate::peer::{ChildPeer, heads_of};
-use crate::proxy::Proxy;
+use crate::proxy::{Behind, Front, Proxy};
 use crate::util::{Proc, now_ms, poll};
 
 pub(crate) type Res<T> = Result<T, String>;
@@ -82,7 +85,6 @@ struct Node {
     client: Client,
     events: Events,
     peer_id: String,
-    p2p: String,
 }
 
 pub(crate) struct Bureau {
@@ -106,9 +108,17 @@ fn runtime_of(dir: &Path, pid: u32) -> Option<(SocketAddr, String, String, Strin
     ))
 }
 
-/// Starts `bureau serve` on `dir` and returns once `GET /api/meetings` (the first page) has
-/// been answered in full, with the time that took from spawning.
-fn start_node(bin: &Path, dir: &Path, log: &Path, peer: Option<&str>) -> Res<(Node, ColdStart)> {
+/// Starts `bureau serve` on `dir` behind `front`, which it announces as its only address (so
+/// the other node never learns, and never dials, its real listen address), and returns once
+/// `GET /api/meetings` (the first page) has been answered in full, with the time that took
+/// from spawning.
+fn start_node(
+    bin: &Path,
+    dir: &Path,
+    log: &Path,
+    front: &Front,
+    peer: Option<&str>,
+) -> Res<(Node, ColdStart)> {
     let mut cmd = Command::new(bin);
     cmd.arg("--data-dir")
         .arg(dir)
@@ -119,6 +129,8 @@ fn start_node(bin: &Path, dir: &Path, log: &Path, peer: Option<&str>) -> Res<(No
             "--listen",
             "/ip4/127.0.0.1/tcp/0",
             "--no-mdns",
+            "--announce",
+            &format!("/ip4/127.0.0.1/tcp/{}", front.port),
         ])
         .env_remove("BUREAU_HOME")
         .env_remove("RUST_LOG")
@@ -151,6 +163,9 @@ fn start_node(bin: &Path, dir: &Path, log: &Path, peer: Option<&str>) -> Res<(No
             std::fs::read_to_string(log).unwrap_or_default()
         ));
     };
+    // As soon as the node listens, before it has published its address (that waits for
+    // runtime.json) and long before the other node could dial it there.
+    front.forward_to(tcp_target(&p2p)?);
     let mut client = Client::new(addr, &token);
     let page = poll(START_LIMIT, Duration::from_millis(2), || {
         client
@@ -167,7 +182,6 @@ fn start_node(bin: &Path, dir: &Path, log: &Path, peer: Option<&str>) -> Res<(No
             client,
             events,
             peer_id,
-            p2p,
         },
         ColdStart {
             ms,
@@ -176,18 +190,34 @@ fn start_node(bin: &Path, dir: &Path, log: &Path, peer: Option<&str>) -> Res<(No
     ))
 }
 
+/// Where a front forwards to: the node's TCP listen address, `/ip4/127.0.0.1/tcp/<port>`.
+fn tcp_target(listen: &str) -> Res<SocketAddr> {
+    let port = listen
+        .strip_prefix("/ip4/127.0.0.1/tcp/")
+        .and_then(|p| p.parse::<u16>().ok())
+        .ok_or_else(|| format!("the node listens at {listen}, not on a loopback TCP port"))?;
+    Ok(SocketAddr::from(([127, 0, 0, 1], port)))
+}
+
 impl Bureau {
-    /// Starts replica A (measuring its cold start), the proxy, and replica B dialling A
-    /// through it; returns once both report the other connected and in sync.
+    /// Starts the proxy's two fronts, replica A behind the first (measuring its cold start),
+    /// and replica B behind the second, dialling A's front; returns once both report the
+    /// other connected and in sync.
     pub(crate) fn start(bin: &Path, dirs: [&Path; 2], logs: &Path) -> Res<(Bureau, ColdStart)> {
-        let (a, cold) = start_node(bin, dirs[0], &logs.join("bureau-a.log"), None)?;
-        let target: SocketAddr = {
-            let port = a.p2p.rsplit('/').next().and_then(|p| p.parse::<u16>().ok());
-            SocketAddr::from(([127, 0, 0, 1], port.ok_or("no TCP listen port")?))
-        };
-        let proxy = Proxy::start(target).map_err(|e| e.to_string())?;
-        let peer = format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", proxy.port, a.peer_id);
-        let (b, _) = start_node(bin, dirs[1], &logs.join("bureau-b.log"), Some(&peer))?;
+        let proxy = Proxy::new();
+        let fronts = [
+            proxy.front(Behind::A).map_err(|e| e.to_string())?,
+            proxy.front(Behind::B).map_err(|e| e.to_string())?,
+        ];
+        let (a, cold) = start_node(bin, dirs[0], &logs.join("bureau-a.log"), &fronts[0], None)?;
+        let peer = format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", fronts[0].port, a.peer_id);
+        let (b, _) = start_node(
+            bin,
+            dirs[1],
+            &logs.join("bureau-b.log"),
+            &fronts[1],
+            Some(&peer),
+        )?;
         let mut sys = Bureau {
             nodes: vec![a, b],
             proxy,
@@ -290,7 +320,8 @@ impl System for Bureau {
     }
 
     fn connect(&mut self) -> Res<()> {
-        // A (which only accepts) first, then B, whose resume dials at once.
+        // Each resume dials at once: both know the other's front from the document, so there
+        // may be a connection through each front; both are counted.
         for n in &mut self.nodes {
             n.client
                 .request("POST", "/api/sync/resume", Some(&json!({})))
@@ -383,7 +414,8 @@ impl Children {
             START_LIMIT,
         )?;
         let port = ev["port"].as_u64().ok_or("the sync server named no port")? as u16;
-        let proxy =
+        // The server counts as A: only the totals of automerge-repo's two links are reported.
+        let (proxy, front) =
             Proxy::start(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|e| e.to_string())?;
         let mut peers = Vec::new();
         let mut cold = None;
@@ -413,7 +445,7 @@ impl Children {
             name: "automerge-repo",
             peers,
             server: Some(server),
-            url: format!("ws://127.0.0.1:{}", proxy.port),
+            url: format!("ws://127.0.0.1:{}", front.port),
             proxy,
             dialers: vec![0, 1],
             author: author.to_owned(),
@@ -463,13 +495,13 @@ impl Children {
             }
             peers.push(p);
         }
-        let proxy =
+        let (proxy, front) =
             Proxy::start(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|e| e.to_string())?;
         let mut c = Children {
             name: "samod",
             peers,
             server: None,
-            url: format!("tcp://127.0.0.1:{}", proxy.port),
+            url: format!("tcp://127.0.0.1:{}", front.port),
             proxy,
             dialers: vec![1],
             author: author.to_owned(),

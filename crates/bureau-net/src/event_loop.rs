@@ -124,6 +124,8 @@ struct EventLoop {
     /// remember the port for the next start).
     listeners: HashMap<libp2p::core::transport::ListenerId, (Multiaddr, Option<Multiaddr>)>,
     listen_addrs: Vec<Multiaddr>,
+    /// Where others reach this node, when that is not where it listens (`--announce`).
+    announce: Vec<Multiaddr>,
     cancel: CancellationToken,
 }
 
@@ -181,6 +183,49 @@ fn parse_addr(addr: &str) -> Result<Multiaddr, NetError> {
         })
 }
 
+/// An address others can dial this node at (`--announce`): see [`crate::announce_address`].
+pub(crate) fn announce_address(addr: &str) -> Result<Multiaddr, NetError> {
+    let bad = |reason: String| NetError::BadAddress {
+        addr: addr.to_owned(),
+        reason,
+    };
+    let parsed: Multiaddr = addr
+        .trim()
+        .parse()
+        .map_err(|e| bad(format!("not a multiaddr ({e})")))?;
+    let (mut host, mut tcp, mut udp, mut quic) = (false, false, false, false);
+    for p in parsed.iter() {
+        match p {
+            Protocol::Ip4(ip) => host = !ip.is_unspecified(),
+            Protocol::Ip6(ip) => host = !ip.is_unspecified(),
+            Protocol::Tcp(port) => tcp = port != 0,
+            Protocol::Udp(port) => udp = port != 0,
+            Protocol::QuicV1 => quic = udp,
+            Protocol::P2p(_) => {
+                return Err(bad(
+                    "it names a peer id (/p2p/…), and members dial it with this device's own"
+                        .to_owned(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    if !host {
+        return Err(bad(
+            "it names no IP address others can dial (/ip4/… or /ip6/…; not 0.0.0.0 or ::, \
+             and host names are not dialled)"
+                .to_owned(),
+        ));
+    }
+    if !tcp && !quic {
+        return Err(bad(
+            "it names no port others can dial (/tcp/PORT or /udp/PORT/quic-v1, not port 0)"
+                .to_owned(),
+        ));
+    }
+    Ok(parsed)
+}
+
 /// The peer id an address names with `/p2p/…`, and the address without it.
 fn split_p2p(addr: &Multiaddr) -> (Multiaddr, Option<PeerId>) {
     let mut base = Multiaddr::empty();
@@ -221,6 +266,11 @@ pub(crate) fn start(
     doc: DocHandle,
     cancel: CancellationToken,
 ) -> Result<(NetHandle, tokio::task::JoinHandle<()>), NetError> {
+    let announce = config
+        .announce
+        .iter()
+        .map(|a| announce_address(a))
+        .collect::<Result<Vec<_>, _>>()?;
     let swarm = build_swarm(&config.identity, config.mdns)?;
     let local = *swarm.local_peer_id();
     let mut control = swarm.behaviour().stream.new_control();
@@ -289,6 +339,7 @@ pub(crate) fn start(
         state,
         listeners: HashMap::new(),
         listen_addrs: Vec::new(),
+        announce,
         cancel: cancel.clone(),
     };
     lp.listen(&config.listen)?;
@@ -791,8 +842,16 @@ impl EventLoop {
             .lock()
             .expect("the invite book lock is never poisoned")
             .add(&secret, role, expires_at, now)?;
-        let addrs: Vec<String> = self.listen_addrs.iter().map(ToString::to_string).collect();
-        if addrs.is_empty() {
+        // Announced addresses first: a laptop joining from elsewhere reaches the node there,
+        // one on the same network at a listen address.
+        let mut addrs: Vec<String> = Vec::new();
+        for a in self.announce.iter().chain(&self.listen_addrs) {
+            let a = a.to_string();
+            if !addrs.contains(&a) {
+                addrs.push(a);
+            }
+        }
+        if self.listen_addrs.is_empty() {
             return Err(NetError::Invite(
                 "this node is not listening yet; try again in a moment".to_owned(),
             ));

@@ -133,6 +133,10 @@ pub struct NetConfig {
     pub listen: Vec<String>,
     /// Addresses to dial at start (`--peer`).
     pub peers: Vec<String>,
+    /// Where others reach this node when that is not where it listens (`--announce`: a port
+    /// forwarded on a router, a proxy in front of it); invite codes name these first, ahead
+    /// of the listen addresses. Each must pass [`announce_address`].
+    pub announce: Vec<String>,
     /// Discover peers on the local network.
     pub mdns: bool,
 }
@@ -272,6 +276,17 @@ pub fn start(
     event_loop::start(config, doc, cancel)
 }
 
+/// Most addresses a node may announce: the document keeps at most 16 per device.
+pub const MAX_ANNOUNCE: usize = 16;
+
+/// Checks an address to announce to the other members (`--announce`) and returns it in the
+/// canonical form the document keeps. It must name an IP address (the node has no DNS
+/// transport) with a TCP port or a QUIC address that others can dial, and no `/p2p/…`: members dial it together with this device's own
+/// peer id, so a peer id written there could only ever be a wrong one.
+pub fn announce_address(addr: &str) -> Result<String, NetError> {
+    event_loop::announce_address(addr).map(|a| a.to_string())
+}
+
 /// The bureau this node joined but has not received yet, if any.
 pub fn pending_bureau(files: &Files) -> Option<String> {
     memory::load_state(files).pending_bureau
@@ -312,5 +327,35 @@ mod tests {
         let err = Identity::from_bytes(b"not a key").unwrap_err();
         assert!(err.to_string().contains("damaged"), "{err}");
         assert_ne!(Identity::generate().peer_id(), id.peer_id());
+    }
+
+    #[test]
+    fn announced_addresses_must_be_dialable_without_a_peer_id() {
+        for ok in [
+            "/ip4/203.0.113.7/tcp/4001",
+            " /ip6/2001:db8::7/udp/4002/quic-v1 ",
+        ] {
+            let got = announce_address(ok).unwrap_or_else(|e| panic!("{ok:?}: {e}"));
+            assert_eq!(got, ok.trim());
+        }
+        let peer = Identity::generate().peer_id();
+        for (bad, why) in [
+            ("203.0.113.7:4001", "multiaddr"),
+            ("/ip4/203.0.113.7", "port"),
+            ("/ip4/203.0.113.7/tcp/0", "port"),
+            ("/ip4/203.0.113.7/udp/4002", "port"),
+            ("/tcp/4001", "IP address"),
+            ("/dns4/bureau.example.org/tcp/443", "IP address"),
+            ("/ip4/0.0.0.0/tcp/4001", "IP address"),
+            (&format!("/ip4/203.0.113.7/tcp/4001/p2p/{peer}"), "/p2p/"),
+        ] {
+            match announce_address(bad) {
+                Err(NetError::BadAddress { addr, reason }) => {
+                    assert_eq!(addr, bad);
+                    assert!(reason.contains(why), "{bad:?}: {reason}");
+                }
+                other => panic!("{bad:?} was accepted: {other:?}"),
+            }
+        }
     }
 }

@@ -65,6 +65,13 @@ pub enum Command {
         /// A peer to connect to, e.g. /ip4/192.168.1.20/tcp/4001 (repeatable).
         #[arg(long, value_name = "MULTIADDR")]
         peer: Vec<String>,
+        /// Address the other members should dial this node at, published instead of the
+        /// listen addresses (repeatable): a port forwarded on a router, or a relay or proxy in
+        /// front of the node, e.g. /ip4/203.0.113.7/tcp/4001. Invite codes name it first. Not
+        /// remembered: give it on every start [default: the listen addresses, loopback ones
+        /// only if there are no others]
+        #[arg(long, value_name = "MULTIADDR")]
+        announce: Vec<String>,
         /// Do not discover peers on the local network.
         #[arg(long)]
         no_mdns: bool,

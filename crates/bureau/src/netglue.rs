@@ -102,17 +102,26 @@ fn publishable(listen: &[String]) -> Vec<String> {
 /// node can dial every other one, also those it never met (a device that joined through
 /// another member). Each node writes only its own device record, so these writes never
 /// conflict; an observer cannot write and is dialled by the members it dials itself.
+///
+/// `announce` (`--announce`, checked, sorted), when given, is published instead of the listen
+/// addresses: behind a forwarded port or a proxy, the listen addresses are exactly the ones
+/// others must not dial, as that would go around whatever stands in front of the node.
 pub(crate) fn publish_addresses(
     doc: bureau_doc::DocHandle,
     net: NetHandle,
     peer_id: String,
+    announce: Vec<String>,
     cancel: CancellationToken,
 ) {
     tokio::spawn(async move {
         let mut net_rx = net.subscribe();
         let mut doc_rx = doc.subscribe();
         loop {
-            let want = publishable(&net.status().listen);
+            let want = if announce.is_empty() {
+                publishable(&net.status().listen)
+            } else {
+                announce.clone()
+            };
             let state = doc.state();
             let stale = state.snapshot.devices.get(&peer_id).is_some_and(|d| {
                 !d.revoked && d.role == bureau_model::Role::Editor && d.addrs != want

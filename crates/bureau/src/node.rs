@@ -97,11 +97,13 @@ async fn dispatch(cli: Cli) -> Result<()> {
             timezone,
             listen,
             peer,
+            announce,
             no_mdns,
         } => {
             let net = NetArgs {
                 listen,
                 peers: peer,
+                announce: announce_addresses(&announce).context(Exit(78))?,
                 mdns: !no_mdns,
             };
             serve(&data_dir, http, demo, name, &timezone, net).await
@@ -189,7 +191,7 @@ async fn create_bureau(
 async fn init(data_dir: &Path, name: &str, title: &str, timezone: &str) -> Result<()> {
     let opened = open_dir(data_dir)?;
     let peer_id = opened.identity.peer_id();
-    let (doc, thread) = DocHandle::open(opened.store, DocConfig::new(peer_id.clone())).await?;
+    let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id.clone())).await?;
     if !doc.state().snapshot.meta.bureau_id.is_empty() {
         bail!(
             "{} already holds the bureau {:?}; use another --data-dir for a new one",
@@ -216,7 +218,39 @@ async fn init(data_dir: &Path, name: &str, title: &str, timezone: &str) -> Resul
 struct NetArgs {
     listen: Vec<String>,
     peers: Vec<String>,
+    /// Checked and in canonical form; empty publishes the listen addresses.
+    announce: Vec<String>,
     mdns: bool,
+}
+
+/// The `--announce` addresses, checked before anything is opened or created, so that a typo
+/// stops the node at once rather than publishing an address nobody can dial. Sorted and
+/// without duplicates, as the document's set reads back.
+fn announce_addresses(given: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::with_capacity(given.len());
+    for addr in given {
+        let canonical = bureau_net::announce_address(addr).map_err(|e| {
+            let reason = match e {
+                bureau_net::NetError::BadAddress { reason, .. } => reason,
+                other => other.to_string(),
+            };
+            anyhow!(
+                "--announce {addr:?}: {reason}. Give the address the other members can dial \
+                 this node at, like /ip4/203.0.113.7/tcp/4001 (no /p2p/ part)"
+            )
+        })?;
+        out.push(canonical);
+    }
+    out.sort();
+    out.dedup();
+    if out.len() > bureau_net::MAX_ANNOUNCE {
+        bail!(
+            "--announce was given {} addresses; a device may publish at most {}",
+            out.len(),
+            bureau_net::MAX_ANNOUNCE
+        );
+    }
+    Ok(out)
 }
 
 async fn serve(
@@ -241,7 +275,7 @@ async fn serve(
     if !addr.ip().is_loopback() {
         web.allowed_hosts.push(addr.to_string());
     }
-    let (doc, thread) = DocHandle::open(opened.store, DocConfig::new(peer_id.clone())).await?;
+    let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id.clone())).await?;
     // A document that holds no bureau because its files were quarantined is not a new data
     // directory: founding a bureau there would bury the real one (whose changes may still
     // sit in the remaining files) under an impostor with another id.
@@ -293,6 +327,7 @@ async fn serve(
             files,
             listen: net_args.listen,
             peers: net_args.peers,
+            announce: net_args.announce.clone(),
             mdns: net_args.mdns,
         },
         doc.clone(),
@@ -318,7 +353,13 @@ async fn serve(
         "bureau_id": state.snapshot.meta.bureau_id,
     });
     write_runtime(data_dir, &runtime)?;
-    crate::netglue::publish_addresses(doc.clone(), net.clone(), peer_id.clone(), cancel.clone());
+    crate::netglue::publish_addresses(
+        doc.clone(),
+        net.clone(),
+        peer_id.clone(),
+        net_args.announce,
+        cancel.clone(),
+    );
     let app = bureau_web::router(AppState {
         net: Some(crate::netglue::adapter(net.clone(), cancel.clone())),
         doc: doc.clone(),
@@ -469,7 +510,7 @@ async fn join(data_dir: &Path, code: &str, name: &str) -> Result<()> {
     let files = opened.store.files();
     // A data directory that already holds a bureau is a member already.
     let peer_id = opened.identity.peer_id();
-    let (doc, thread) = DocHandle::open(opened.store, DocConfig::new(peer_id)).await?;
+    let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id)).await?;
     let existing = doc.state().snapshot.meta.title.clone();
     drop(doc);
     let _ = tokio::task::spawn_blocking(move || thread.join()).await;
@@ -553,4 +594,13 @@ async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The document actor's settings: snapshots are built by a child process of this very
+/// executable (see `bureau_doc::compaction_child`), so the memory that takes is returned to
+/// the system after each compaction.
+fn doc_config(peer_id: String) -> DocConfig {
+    let mut config = DocConfig::new(peer_id);
+    config.compact_exe = std::env::current_exe().ok();
+    config
 }
