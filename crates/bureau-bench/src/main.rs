@@ -22,6 +22,10 @@
 //!   changes that had to move and the protocol's minimum of 3 legs.
 //! - W6 memory of replica A after all of the above: steady (VmRSS) and peak (VmHWM).
 //!
+//! `BUREAU_BENCH_KEEP=1` keeps the work directory (the replicas' data and logs);
+//! `BUREAU_BENCH_NODE_LOG` sets the bureau nodes' log filter (default `warn`), e.g.
+//! `warn,bureau_doc=debug` for the document actor's per-batch times.
+//!
 //! Medians over the repetitions go to a Markdown table on stdout and, with `--json`, to a
 //! file; the goals are checked and printed but never make the run fail: the exit code is
 //! non-zero only when the harness itself breaks.
@@ -84,10 +88,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Sub {
-    /// Write a bureau data directory holding the fixture, for profiling a node on it
-    /// (`bureau serve --data-dir DIR`).
+    /// Write the two replicas' data directories (DIR/a, DIR/b) holding the fixture, for
+    /// profiling nodes on it (`bureau --data-dir DIR/a serve`).
     Fixture {
-        /// Where to create the data directory (must not hold a bureau yet).
+        /// Where to create the data directories (must not hold a bureau yet).
         #[arg(long)]
         dir: PathBuf,
     },
@@ -224,8 +228,9 @@ fn run(cli: &Cli) -> Res<()> {
         work: work.path().to_path_buf(),
     };
     let res = run_all(cli, &systems, size, &setup);
-    if res.is_err() {
-        // Keep the logs of the processes for a look at what broke.
+    if res.is_err() || std::env::var_os("BUREAU_BENCH_KEEP").is_some() {
+        // Keep the logs of the processes for a look at what broke (or, on request, at where
+        // the time went: the nodes log at the level of BUREAU_BENCH_NODE_LOG).
         let kept = work.keep();
         eprintln!(
             "bureau-bench: the work directory is kept: {}",
@@ -340,9 +345,11 @@ fn write_fixture(size: &str, dir: &Path) -> Res<()> {
         bureau_net::Identity::generate(),
     ];
     let fixture = fixture::build(size, &ids[0].peer_id(), &ids[1].peer_id());
-    bureau_dir(dir, &fixture.bytes, &ids[0].to_bytes())?;
+    for (name, id) in [("a", &ids[0]), ("b", &ids[1])] {
+        bureau_dir(&dir.join(name), &fixture.bytes, &id.to_bytes())?;
+    }
     say(&format!(
-        "wrote {} ({} changes, {} bytes)",
+        "wrote {0}/a and {0}/b, the two replicas' data directories ({1} changes, {2} bytes)",
         dir.display(),
         fixture.changes,
         fixture.bytes.len()
@@ -650,6 +657,8 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         Running::Bureau(b) => Box::new(b).stop(),
         Running::Children(c) => Box::new(c).stop(),
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("BUREAU_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(m)
 }

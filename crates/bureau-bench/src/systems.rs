@@ -134,7 +134,10 @@ fn start_node(
         ])
         .env_remove("BUREAU_HOME")
         .env_remove("RUST_LOG")
-        .env("BUREAU_LOG", "warn")
+        .env(
+            "BUREAU_LOG",
+            std::env::var("BUREAU_BENCH_NODE_LOG").unwrap_or_else(|_| "warn".to_owned()),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).map_err(|e| e.to_string())?);

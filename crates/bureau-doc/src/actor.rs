@@ -5,12 +5,12 @@
 //! one command plus whatever else is already queued (up to [`MAX_BATCH`]) and handles them as
 //! one batch sharing one fsync.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use automerge::sync::{self, SyncDoc};
-use automerge::{AutoCommit, ChangeHash};
+use automerge::{AutoCommit, ChangeHash, ObjType, ReadDoc, Value, ValueRef};
 use bureau_model::automerge;
 use bureau_model::{
     Applied, Conflict, Ctx, Edit, EditError, FindingsIndex, RecordType, Role, Snapshot,
@@ -26,10 +26,21 @@ use crate::{
     COMMAND_QUEUE, ConflictSet, DocCommand, DocConfig, DocError, DocHandle, DocState, SyncProgress,
 };
 
-/// Chunks accumulated before compacting into a snapshot. Loading costs one automerge call per
-/// file, so a few hundred small chunks load fast; compacting rewrites the whole document, so
-/// it should not happen every few edits.
-pub const DEFAULT_COMPACT_CHUNKS: usize = 256;
+/// Chunks accumulated before compacting into a snapshot, however small they are. Start-up
+/// loads all chunks in one automerge call, so a thousand small chunks cost a fraction of a
+/// second more; compacting rewrites the whole document, so it should not happen every few
+/// edits.
+pub const DEFAULT_COMPACT_CHUNKS: usize = 1024;
+
+/// Below [`DEFAULT_COMPACT_CHUNKS`], the chunks are compacted once their bytes reach this
+/// fraction (1/N) of the snapshot's. A compaction costs time in proportion to the document,
+/// so triggering it on bytes in proportion to the document keeps its cost per edit the same
+/// for a small bureau and a large one (with a fixed count, a large bureau spent more on
+/// compacting than on the edits themselves).
+const COMPACT_FRACTION: u64 = 4;
+
+/// Fewest chunks worth a compaction: a tiny bureau is not rewritten every few edits.
+const MIN_COMPACT_CHUNKS: usize = 64;
 
 /// Most commands handled in one batch; bounds the latency added to the first of them.
 const MAX_BATCH: usize = 64;
@@ -60,6 +71,8 @@ struct Actor {
     conflict_count: usize,
     /// Findings of the snapshot, updated from the touched records.
     findings: FindingsIndex,
+    /// The record each object belongs to, for naming the records a change touched.
+    objects: ObjIndex,
     /// Member id this node writes as.
     author: Option<String>,
     quarantined: Vec<String>,
@@ -307,6 +320,7 @@ impl Actor {
             persisted,
             last_seq,
             findings: view.findings,
+            objects: view.objects,
             snapshot: view.snapshot,
             conflicts: view.conflicts,
             conflict_count: view.conflict_count,
@@ -665,7 +679,11 @@ impl Actor {
     /// module).
     fn maybe_compact(&mut self, compactor: &mut Compactor) {
         compactor.finish(&mut self.store);
-        if self.store.chunk_count() >= self.config.compact_chunks {
+        let chunks = self.store.chunk_count();
+        let due = chunks >= self.config.compact_chunks
+            || (chunks >= MIN_COMPACT_CHUNKS.min(self.config.compact_chunks)
+                && self.store.chunk_bytes() >= self.store.snapshot_bytes() / COMPACT_FRACTION);
+        if due {
             // Every chunk up to `last_seq` is on disk, and with the snapshot they hold
             // exactly the `persisted` heads.
             compactor.start(&mut self.store, self.last_seq, &self.persisted);
@@ -685,6 +703,7 @@ impl Actor {
         let view = read_all(&self.doc, now);
         self.snapshot = view.snapshot;
         self.findings = view.findings;
+        self.objects = view.objects;
         self.conflicts = view.conflicts;
         self.conflict_count = view.conflict_count;
     }
@@ -719,13 +738,26 @@ impl Actor {
                 // bureau.) Reading what the changes wrote also catches a change that only
                 // adds one more losing value to a field, which a diff is silent about but the
                 // conflicts list must show.
-                match written_records(&mut self.doc, before) {
+                match written_records(&mut self.doc, before, &mut self.objects) {
                     Some(touched) if touched.len() <= FULL_REFRESH_RECORDS => {
+                        let t = std::time::Instant::now();
                         self.snapshot.refresh(&self.doc, &touched);
+                        self.objects.refresh(&self.doc, &touched);
+                        let refreshed = t.elapsed();
                         for (ty, id) in &touched {
                             self.set_record_conflicts(*ty, id);
                         }
+                        let conflicted = t.elapsed();
                         self.findings.update(&self.snapshot, &touched, now);
+                        if touched.len() > 1 {
+                            debug!(
+                                records = touched.len(),
+                                refresh_us = refreshed.as_micros() as u64,
+                                conflicts_us = (conflicted - refreshed).as_micros() as u64,
+                                findings_us = (t.elapsed() - conflicted).as_micros() as u64,
+                                "records refreshed"
+                            );
+                        }
                     }
                     _ => self.read_all(now),
                 }
@@ -757,6 +789,7 @@ impl Actor {
 struct View {
     snapshot: Snapshot,
     findings: FindingsIndex,
+    objects: ObjIndex,
     conflicts: imbl::OrdMap<(RecordType, String), Arc<Vec<Conflict>>>,
     conflict_count: usize,
 }
@@ -771,7 +804,7 @@ fn read_all(doc: &AutoCommit, now: Timestamp) -> View {
         doc.get_author_for_actor(actor)
             .map(|a| author_member_id(a.as_bytes()))
     };
-    let (snapshot, (conflicts, conflict_count)) = std::thread::scope(|scope| {
+    let (snapshot, (conflicts, conflict_count, objects)) = std::thread::scope(|scope| {
         let walk = scope.spawn(|| {
             let t = std::time::Instant::now();
             let mut map: BTreeMap<(RecordType, String), Vec<Conflict>> = BTreeMap::new();
@@ -782,7 +815,10 @@ fn read_all(doc: &AutoCommit, now: Timestamp) -> View {
             let parts: imbl::OrdMap<_, _> =
                 map.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
             debug!(ms = t.elapsed().as_millis(), count, "conflicts read");
-            (parts, count)
+            let t = std::time::Instant::now();
+            let objects = ObjIndex::build(doc);
+            debug!(ms = t.elapsed().as_millis(), "objects indexed");
+            (parts, count, objects)
         });
         let t = std::time::Instant::now();
         let snapshot = Snapshot::hydrate(doc);
@@ -799,6 +835,7 @@ fn read_all(doc: &AutoCommit, now: Timestamp) -> View {
     View {
         snapshot,
         findings,
+        objects,
         conflicts,
         conflict_count,
     }
@@ -810,9 +847,10 @@ fn read_all(doc: &AutoCommit, now: Timestamp) -> View {
 fn written_records(
     doc: &mut AutoCommit,
     before: &[ChangeHash],
+    index: &mut ObjIndex,
 ) -> Option<Vec<(RecordType, String)>> {
     use automerge::legacy::{Key, ObjectId, OpId};
-    use automerge::{ObjId, Prop, ReadDoc};
+    use automerge::{ObjId, Prop};
     // Each object written into, with the keys written (which name records when the object
     // is a collection).
     let mut objs: BTreeMap<(u64, automerge::ActorId), Vec<String>> = BTreeMap::new();
@@ -835,28 +873,138 @@ fn written_records(
         }
     }
     let mut out: Vec<(RecordType, String)> = Vec::new();
-    for ((counter, actor), keys) in objs {
-        // The actor index is only a hint; automerge looks the actor up when it is wrong.
-        let Ok(parents) = doc.parents(ObjId::Id(counter, actor, 0)) else {
+    let mut seen: HashSet<(RecordType, String)> = HashSet::new();
+    let mut add = |ty: RecordType, id: String| {
+        if seen.insert((ty, id.clone())) {
+            out.push((ty, id));
+        }
+    };
+    for (key, keys) in objs {
+        // Objects the index knows (every record's objects, as of the last read) cost a hash
+        // lookup; `parents` costs a walk of the document's operations (a quarter of a
+        // millisecond each on a large bureau: most of a thousand-change sync).
+        if let Some(ty) = index.collections.get(&key) {
+            for id in keys {
+                add(*ty, id);
+            }
+            continue;
+        }
+        if let Some((ty, id)) = index.objects.get(&key) {
+            add(*ty, id.clone());
+            continue;
+        }
+        // An object the changes just created. The actor index is only a hint; automerge
+        // looks the actor up when it is wrong.
+        let Ok(parents) = doc.parents(ObjId::Id(key.0, key.1.clone(), 0)) else {
             continue;
         };
         let path = parents.path();
-        let ids: Vec<String> = match (path.first(), path.get(1)) {
-            (Some((_, Prop::Map(_))), Some((_, Prop::Map(id)))) => vec![id.clone()],
-            (Some((_, Prop::Map(_))), None) => keys,
-            _ => continue,
-        };
         let Some((_, Prop::Map(coll))) = path.first() else {
             continue;
         };
         let Ok(ty) = RecordType::parse(coll) else {
             continue;
         };
-        for id in ids {
-            if !out.iter().any(|(t, i)| *t == ty && *i == id) {
-                out.push((ty, id));
+        match path.get(1) {
+            Some((_, Prop::Map(id))) => {
+                index.objects.insert(key, (ty, id.clone()));
+                add(ty, id.clone());
             }
+            None => {
+                index.collections.insert(key, ty);
+                for id in keys {
+                    add(ty, id);
+                }
+            }
+            Some(_) => {}
         }
     }
     Some(out)
+}
+
+/// Which record every object of the document belongs to, by the object's id: lets
+/// [`written_records`] name the records a change wrote into without asking automerge for
+/// each object's path.
+#[derive(Debug, Default)]
+struct ObjIndex {
+    /// The collections (`members`, `meetings`, ...): their keys are record ids.
+    collections: HashMap<(u64, automerge::ActorId), RecordType>,
+    /// Record maps and the objects inside them (sets, texts, nested maps and their objects).
+    objects: HashMap<(u64, automerge::ActorId), (RecordType, String)>,
+}
+
+impl ObjIndex {
+    /// Indexes every record of `doc`.
+    fn build<D: ReadDoc>(doc: &D) -> ObjIndex {
+        let mut index = ObjIndex::default();
+        for &ty in RecordType::ALL {
+            let Ok(Some((Value::Object(ObjType::Map), coll))) =
+                doc.get(automerge::ROOT, ty.collection())
+            else {
+                continue;
+            };
+            if let Some(key) = obj_key(&coll) {
+                index.collections.insert(key, ty);
+            }
+            for item in doc.map_range(&coll, ..) {
+                if matches!(item.value, ValueRef::Object(ObjType::Map)) {
+                    let rec = item.id();
+                    index.add_record(doc, ty, &item.key, &rec);
+                }
+            }
+        }
+        index
+    }
+
+    /// Indexes (again) the records a change touched: they may hold new objects.
+    fn refresh<D: ReadDoc>(&mut self, doc: &D, touched: &[(RecordType, String)]) {
+        for (ty, id) in touched {
+            let Ok(Some((Value::Object(ObjType::Map), coll))) =
+                doc.get(automerge::ROOT, ty.collection())
+            else {
+                continue;
+            };
+            if let Ok(Some((Value::Object(ObjType::Map), rec))) = doc.get(&coll, id.as_str()) {
+                self.add_record(doc, *ty, id, &rec);
+            }
+        }
+    }
+
+    /// A record's map, the objects in it and the objects in its nested maps (records go no
+    /// deeper: action items and status changes hold only values).
+    fn add_record<D: ReadDoc>(
+        &mut self,
+        doc: &D,
+        ty: RecordType,
+        id: &str,
+        rec: &automerge::ObjId,
+    ) {
+        let mut add = |obj: &automerge::ObjId| {
+            if let Some(key) = obj_key(obj) {
+                self.objects.insert(key, (ty, id.to_owned()));
+            }
+        };
+        add(rec);
+        for item in doc.map_range(rec, ..) {
+            let ValueRef::Object(kind) = item.value else {
+                continue;
+            };
+            let child = item.id();
+            add(&child);
+            if kind == ObjType::Map {
+                for sub in doc.map_range(&child, ..) {
+                    if matches!(sub.value, ValueRef::Object(_)) {
+                        add(&sub.id());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn obj_key(obj: &automerge::ObjId) -> Option<(u64, automerge::ActorId)> {
+    match obj {
+        automerge::ObjId::Id(counter, actor, _) => Some((*counter, actor.clone())),
+        automerge::ObjId::Root => None,
+    }
 }

@@ -1090,6 +1090,14 @@ impl Store {
         self.chunks.values().sum()
     }
 
+    /// Size in bytes (framing included) of the newest snapshot file, 0 if there
+    /// is none (or it cannot be read).
+    pub fn snapshot_bytes(&self) -> u64 {
+        self.snapshots.last().map_or(0, |&generation| {
+            fs::metadata(self.doc_dir.join(snapshot_name(generation))).map_or(0, |m| m.len())
+        })
+    }
+
     /// Moves a doc file (by the name [`Store::load`] reported) to
     /// `quarantine/` and writes `<name>.reason` next to it.
     ///
