@@ -797,8 +797,9 @@ struct View {
 /// Reads every record, finding and conflict of `doc`: at start, after a reload, after a
 /// change too large to follow record by record.
 ///
-/// The conflicts walk and the records read visit the same fields, independently; they run on
-/// two threads, which is most of a large bureau's start-up after automerge's own load.
+/// The records read (then the findings) on this thread, the conflicts walk and the object
+/// index on a second one: they visit the same fields independently, and together they are
+/// most of a large bureau's start-up after automerge's own load.
 fn read_all(doc: &AutoCommit, now: Timestamp) -> View {
     let author_for = |actor: &automerge::ActorId| {
         doc.get_author_for_actor(actor)
