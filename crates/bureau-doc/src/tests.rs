@@ -947,3 +947,167 @@ async fn a_peer_that_caught_up_through_another_still_announces_its_heads() {
     close(b, tb).await;
     close(c, tc).await;
 }
+
+/// Creates a record and returns its id.
+async fn create(doc: &DocHandle, fields: Fields) -> String {
+    match doc.edit(Edit::Create(fields)).await.expect("create") {
+        Applied::Record(_, id) => id,
+        other => panic!("expected a record, got {other:?}"),
+    }
+}
+
+async fn update(doc: &DocHandle, id: &str, fields: Fields) {
+    doc.edit(Edit::Update {
+        id: id.to_owned(),
+        fields,
+    })
+    .await
+    .expect("update");
+}
+
+/// The published state, kept up to date record by record (the records a change touched are
+/// found through the actor's object index), equals a full read of the same document.
+async fn assert_published_equals_a_full_read(doc: &DocHandle) {
+    use bureau_model::automerge::{ActorId, AutoCommit};
+    let st = doc.state();
+    let full = AutoCommit::load(&doc.save().await.expect("save")).expect("load");
+    let snapshot = bureau_model::Snapshot::hydrate(&full);
+    assert_eq!(*st.snapshot, snapshot, "published snapshot differs");
+    let now = jiff::Timestamp::now();
+    assert_eq!(
+        st.findings.all(),
+        bureau_model::findings(&snapshot, now).as_slice(),
+        "published findings differ"
+    );
+    let author_for = |a: &ActorId| {
+        full.get_author_for_actor(a)
+            .map(|x| bureau_model::author_member_id(x.as_bytes()))
+    };
+    let key = |c: &bureau_model::Conflict| (c.ty, c.id.clone(), c.field.clone());
+    let mut published = st.conflicts.all().to_vec();
+    let mut read = bureau_model::conflicts(&full, &author_for);
+    published.sort_by_key(key);
+    read.sort_by_key(key);
+    assert_eq!(published, read, "published conflicts differ");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_published_state_after_merges_equals_a_full_read() {
+    use bureau_model::{ActionFields, NoteFields, RoomFields};
+    let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a")).await;
+    let (b, tb) = open_with(&tmp.path().join("b"), DocConfig::new(peer('B'))).await;
+    let (pa, pb) = (peer('A'), peer('B'));
+    init(&a).await;
+    let bea = create_member(&a, "Bea").await;
+    a.edit(Edit::AddDevice {
+        peer_id: pb.clone(),
+        member_id: bea.clone(),
+        name: "laptop".to_owned(),
+        role: bureau_model::Role::Editor,
+    })
+    .await
+    .expect("add device");
+    let room = |name: &str| {
+        Fields::Room(RoomFields {
+            name: Some(name.to_owned()),
+            booths: Some(strings(&["en"])),
+            ..RoomFields::default()
+        })
+    };
+    let hall = create(&a, room("Hall")).await;
+    let annex = create(&a, room("Annex")).await;
+    let meeting = |title: &str, room: &str| {
+        Fields::Meeting(MeetingFields {
+            title: Some(title.to_owned()),
+            start: Some("2030-01-10T09:00".to_owned()),
+            end: Some("2030-01-10T10:00".to_owned()),
+            room_id: Some(room.to_owned()),
+            languages: Some(strings(&["en", "fr"])),
+            members: Some(vec![bea.clone()]),
+            ..MeetingFields::default()
+        })
+    };
+    let m1 = create(&a, meeting("Briefing", &hall)).await;
+    create(&a, meeting("Caucus", &hall)).await;
+    let body = a
+        .state()
+        .snapshot
+        .bodies
+        .keys()
+        .next()
+        .expect("a body")
+        .clone();
+    let note = create(
+        &a,
+        Fields::Note(NoteFields {
+            body_id: Some(body),
+            title: Some("Passes".to_owned()),
+            text: Some("Badges are ready at the desk.".to_owned()),
+            content_implications: Some(true),
+            ..NoteFields::default()
+        }),
+    )
+    .await;
+    sync_directly((&a, &pa), (&b, &pb)).await;
+
+    // Apart: B adds a clashing meeting, moves one, gives the note an overdue action and
+    // renames Bea; A renames the hall, archives the annex and renames Bea too.
+    create(&b, meeting("Side event", &hall)).await;
+    update(
+        &b,
+        &m1,
+        Fields::Meeting(MeetingFields {
+            room_id: Some(annex.clone()),
+            ..MeetingFields::default()
+        }),
+    )
+    .await;
+    update(
+        &b,
+        &note,
+        Fields::Note(NoteFields {
+            text: Some("Badges are ready at the front desk.".to_owned()),
+            actions: Some(vec![ActionFields {
+                text: Some("Collect badges".to_owned()),
+                owner: Some(bea.clone()),
+                due: Some("2020-01-01".to_owned()),
+                ..ActionFields::default()
+            }]),
+            ..NoteFields::default()
+        }),
+    )
+    .await;
+    b.edit(rename(&bea, "Bea by B")).await.expect("rename");
+    update(
+        &a,
+        &hall,
+        Fields::Room(RoomFields {
+            name: Some("Main hall".to_owned()),
+            ..RoomFields::default()
+        }),
+    )
+    .await;
+    a.edit(Edit::Archive {
+        ty: RecordType::Room,
+        id: annex.clone(),
+    })
+    .await
+    .expect("archive");
+    a.edit(rename(&bea, "Bea by A")).await.expect("rename");
+    for doc in [&a, &b] {
+        assert_published_equals_a_full_read(doc).await;
+    }
+
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    let (sa, sb) = (a.state(), b.state());
+    assert_eq!(sa.heads, sb.heads);
+    assert!(!sa.conflicts.is_empty(), "the two renames conflict");
+    assert!(!sa.findings.is_empty(), "the clashes are found");
+    for doc in [&a, &b] {
+        assert_published_equals_a_full_read(doc).await;
+    }
+    close(a, ta).await;
+    close(b, tb).await;
+}
