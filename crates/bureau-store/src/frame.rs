@@ -22,6 +22,9 @@ pub(crate) enum Kind {
     Snapshot = 1,
     Chunk = 2,
     State = 3,
+    /// One chunk inside a log segment: the payload is the chunk's sequence
+    /// number (u64 LE) followed by the chunk's bytes.
+    Entry = 4,
 }
 
 /// Builds the header for `payload`; the caller writes header then payload.
@@ -96,6 +99,100 @@ pub(crate) fn decode(bytes: &[u8], kind: Kind) -> Result<&[u8], FrameError> {
         return Err(FrameError::CrcMismatch { stored, computed });
     }
     Ok(payload)
+}
+
+/// Checks that `bytes` starts with one well-formed frame of `kind` and
+/// returns its payload and the frame's whole length; bytes after it are the
+/// caller's (the next frame of a log segment).
+pub(crate) fn decode_prefix(bytes: &[u8], kind: Kind) -> Result<(&[u8], usize), FrameError> {
+    if bytes.len() < HEADER_LEN {
+        return Err(FrameError::TooShort { len: bytes.len() });
+    }
+    let declared = u64::from_le_bytes(bytes[5..13].try_into().expect("8-byte slice"));
+    let available = (bytes.len() - HEADER_LEN) as u64;
+    let end = if declared <= available {
+        HEADER_LEN + declared as usize
+    } else {
+        // Let `decode` name the first thing wrong (magic, kind, then length).
+        bytes.len()
+    };
+    let payload = decode(&bytes[..end], kind)?;
+    Ok((payload, end))
+}
+
+/// One entry of a log segment, as [`decode_entries`] found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub(crate) seq: u64,
+    /// Where the whole frame lies in the segment.
+    pub(crate) frame: std::ops::Range<usize>,
+    /// Where the chunk's bytes (after the sequence number) lie in the segment.
+    pub(crate) chunk: std::ops::Range<usize>,
+}
+
+/// A stretch of a log segment that holds no valid entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BadRange {
+    pub(crate) range: std::ops::Range<usize>,
+    pub(crate) reason: FrameError,
+}
+
+/// The frame of one log entry: header, sequence number, chunk bytes, as one
+/// buffer so that it reaches the file in one write.
+pub(crate) fn entry(seq: u64, chunk: &[u8]) -> Vec<u8> {
+    let mut payload = Vec::with_capacity(8 + chunk.len());
+    payload.extend_from_slice(&seq.to_le_bytes());
+    payload.extend_from_slice(chunk);
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(&header(Kind::Entry, &payload));
+    out.extend_from_slice(&payload);
+    out
+}
+
+/// Splits a log segment into its entries and the stretches that are not
+/// entries. After a bad stretch, reading resumes at the next `BUR1` that
+/// starts a valid entry, so one damaged entry (or a torn write in the
+/// middle, which cannot happen with appends but can with bit rot) costs
+/// only itself, not everything after it.
+pub(crate) fn decode_entries(bytes: &[u8]) -> (Vec<Entry>, Vec<BadRange>) {
+    let mut entries = Vec::new();
+    let mut bad: Vec<BadRange> = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let decoded = decode_prefix(&bytes[at..], Kind::Entry).and_then(|(payload, len)| {
+            if payload.len() < 8 {
+                return Err(FrameError::TooShort { len: payload.len() });
+            }
+            Ok((payload, len))
+        });
+        match decoded {
+            Ok((payload, len)) => {
+                let seq = u64::from_le_bytes(payload[..8].try_into().expect("8-byte slice"));
+                entries.push(Entry {
+                    seq,
+                    frame: at..at + len,
+                    chunk: at + HEADER_LEN + 8..at + len,
+                });
+                at += len;
+            }
+            Err(reason) => {
+                // The next place a frame could start; a stretch ends there.
+                let next = bytes[at + 1..]
+                    .windows(MAGIC.len())
+                    .position(|w| w == MAGIC)
+                    .map_or(bytes.len(), |p| at + 1 + p);
+                match bad.last_mut() {
+                    Some(last) if last.range.end == at => last.range.end = next,
+                    _ => bad.push(BadRange {
+                        range: at..next,
+                        reason,
+                    }),
+                }
+                at = next;
+            }
+        }
+    }
+    (entries, bad)
 }
 
 /// Reflected CRC-32 lookup table for the IEEE polynomial, built at compile

@@ -11,7 +11,8 @@
 //! <data_dir>/                          0700
 //!   lock                               exclusive flock, holds the owner's pid
 //!   doc/snapshot-{gen:016x}.bin        snapshot generations (newest two kept)
-//!   doc/chunk-{seq:016x}.bin           chunks appended since, by sequence
+//!   doc/log-{n:016x}.bin               log segments: chunks appended since
+//!   doc/chunk-{seq:016x}.bin           chunks as single files (older stores)
 //!   doc/seq-floor.bin                  highest seq ever covered by a compaction
 //!   quarantine/<name>[.<n>]            files taken out of service
 //!   quarantine/<name>[.<n>].reason     why, in plain text
@@ -21,9 +22,20 @@
 //!
 //! Every doc and state file is framed as `b"BUR1"`, a kind byte (1 snapshot,
 //! 2 chunk, 3 state), the payload length (u64 LE), the CRC-32/IEEE of the
-//! payload (u32 LE), then the payload. Anything that does not match exactly
-//! is corrupt and gets quarantined rather than deleted, so a human can still
-//! look at it. Files are created 0600 and directories 0700.
+//! payload (u32 LE), then the payload. A log segment is a run of such frames
+//! of kind 4, each holding one chunk: its sequence number (u64 LE), then its
+//! bytes. Anything that does not match exactly is corrupt and gets
+//! quarantined rather than deleted, so a human can still look at it: a bad
+//! file whole, a segment with bad stretches whole (its good entries move to a
+//! new segment), a chunk the caller cannot use as `chunk-{seq}.bin`, the name
+//! it would have had as a single file. Files are created 0600 and directories
+//! 0700.
+//!
+//! Chunks are appended to one open log segment, one frame per append, so an
+//! acknowledged append costs one `fdatasync` of that file. Writing each chunk
+//! as a file of its own costs two (the file, then its directory entry) and
+//! an inode; older stores wrote chunks that way, and their files are still
+//! read, compacted and quarantined like entries.
 //!
 //! # Invariants
 //!
@@ -32,6 +44,14 @@
 //!   renamed over its final name, and the directory itself was fsynced. A
 //!   crash at any point leaves either the old state or the new one, never a
 //!   partial final file; leftover `*.tmp` files are removed at the next open.
+//!   Appends are the exception that keeps the rule: a segment's directory
+//!   entry is made durable when it is created, empty, and each append returns
+//!   only after `fdatasync` of the segment. A crash in an append leaves at
+//!   most a torn last frame, never acknowledged, which the next load
+//!   quarantines with the segment (the entries before it move to a new one).
+//! - A file in `doc/` other than the open segment is never rewritten in
+//!   place: a changed segment gets a new number, and the old one is removed
+//!   (or quarantined) only after the new one is durable.
 //! - Compaction never deletes anything before the new snapshot has been read
 //!   back from disk, its framing checked and the caller's verify callback has
 //!   accepted the bytes that were read back. The new snapshot is written and
@@ -92,6 +112,7 @@ const STATE_DIR: &str = "state";
 const SEQ_FLOOR_FILE: &str = "seq-floor.bin";
 const SNAPSHOT_PREFIX: &str = "snapshot-";
 const CHUNK_PREFIX: &str = "chunk-";
+const LOG_PREFIX: &str = "log-";
 const DOC_SUFFIX: &str = ".bin";
 const TMP_SUFFIX: &str = ".tmp";
 const REASON_SUFFIX: &str = ".reason";
@@ -216,6 +237,7 @@ pub struct Loaded {
 enum DocName {
     Snapshot(u64),
     Chunk(u64),
+    Log(u64),
 }
 
 /// Parses `<prefix><16 lowercase hex digits><rest>` and returns the number
@@ -241,6 +263,9 @@ fn parse_doc_name(name: &str) -> Option<DocName> {
     if let Some((seq, DOC_SUFFIX)) = parse_numbered(name, CHUNK_PREFIX) {
         return Some(DocName::Chunk(seq));
     }
+    if let Some((number, DOC_SUFFIX)) = parse_numbered(name, LOG_PREFIX) {
+        return Some(DocName::Log(number));
+    }
     None
 }
 
@@ -250,6 +275,96 @@ fn snapshot_name(generation: u64) -> String {
 
 fn chunk_name(seq: u64) -> String {
     format!("{CHUNK_PREFIX}{seq:016x}{DOC_SUFFIX}")
+}
+
+fn log_name(number: u64) -> String {
+    format!("{LOG_PREFIX}{number:016x}{DOC_SUFFIX}")
+}
+
+/// Where a chunk is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// A file of its own, `chunk-{seq}.bin`.
+    File,
+    /// An entry of the log segment with this number.
+    Log(u64),
+}
+
+/// A chunk the store counts: where it is and how many bytes it takes there.
+#[derive(Debug, Clone, Copy)]
+struct ChunkInfo {
+    place: Place,
+    len: u64,
+}
+
+/// The log segment appends go to, open for writing.
+#[derive(Debug)]
+struct LogWriter {
+    number: u64,
+    file: File,
+    /// Bytes written and acknowledged; the next entry starts here.
+    len: u64,
+}
+
+/// Reads a log segment leniently, for bookkeeping only: its entries (seq,
+/// frame length); bad stretches are skipped and left to `load`.
+fn scan_log(path: &Path) -> Result<Vec<(u64, u64)>, StoreError> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error("read", path, e)),
+    };
+    let (entries, _) = frame::decode_entries(&bytes);
+    Ok(entries
+        .into_iter()
+        .map(|e| (e.seq, e.frame.len() as u64))
+        .collect())
+}
+
+/// Reads `doc/seq-floor.bin`. A missing or corrupt floor reads as 0: at
+/// worst sequence numbers of already-deleted chunks get reused, which
+/// loses no data; the next compaction rewrites it.
+fn read_seq_floor(doc_dir: &Path) -> Result<u64, StoreError> {
+    let path = doc_dir.join(SEQ_FLOOR_FILE);
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(io_error("read", &path, e)),
+    };
+    match frame::decode(&bytes, Kind::State).map(<[u8; 8]>::try_from) {
+        Ok(Ok(floor)) => Ok(u64::from_le_bytes(floor)),
+        Ok(Err(_)) => {
+            warn!(path = %path.display(), "sequence floor has the wrong size; ignoring it");
+            Ok(0)
+        }
+        Err(reason) => {
+            warn!(path = %path.display(), %reason, "sequence floor is corrupt; ignoring it");
+            Ok(0)
+        }
+    }
+}
+
+/// The names (`chunk-{seq:016x}.bin`) of the chunks in a data directory,
+/// whether kept as files or as log entries, in sequence order. For looking
+/// at a directory from outside (tests, diagnostics): it takes no lock, reads
+/// leniently and quarantines nothing.
+pub fn chunk_names(data_dir: &Path) -> Result<Vec<String>, StoreError> {
+    let doc_dir = data_dir.join(DOC_DIR);
+    let floor = read_seq_floor(&doc_dir)?;
+    let mut seqs = BTreeSet::new();
+    for name in list_files(&doc_dir)? {
+        match parse_doc_name(&name) {
+            Some(DocName::Chunk(seq)) => {
+                seqs.insert(seq);
+            }
+            Some(DocName::Log(_)) => {
+                let entries = scan_log(&doc_dir.join(&name))?;
+                seqs.extend(entries.into_iter().map(|(s, _)| s).filter(|&s| s > floor));
+            }
+            _ => {}
+        }
+    }
+    Ok(seqs.into_iter().map(chunk_name).collect())
 }
 
 fn state_file_name(key: &str) -> String {
@@ -391,8 +506,11 @@ pub struct CompactionJob {
     covers_through_seq: u64,
     /// Generation of the newest snapshot when the job began, if any.
     base: Option<u64>,
-    /// Seqs of the chunks covered, ascending.
+    /// Seqs of the covered chunks kept as files, ascending.
     chunks: Vec<u64>,
+    /// Numbers of the log segments holding covered entries, ascending; no
+    /// append goes to them any more.
+    logs: Vec<u64>,
     /// A duplicate of the store's lock file descriptor: flock locks belong
     /// to the open file, so the lock is held until this closes too.
     _lock: File,
@@ -404,9 +522,11 @@ pub struct CompactionJob {
 pub struct CompactionInputs {
     /// The newest snapshot when the job began, if there was one.
     pub snapshot: Option<StoredFile>,
-    /// The covered chunks, in ascending sequence order.
+    /// The covered chunks (files and log entries), in ascending sequence
+    /// order.
     pub chunks: Vec<StoredFile>,
-    /// Names of covered chunks that were no longer there.
+    /// Names of covered chunk files and log segments that were no longer
+    /// there.
     pub missing: Vec<String>,
 }
 
@@ -420,6 +540,7 @@ pub struct VerifiedSnapshot {
     generation: u64,
     covers_through_seq: u64,
     chunks: Vec<u64>,
+    logs: Vec<u64>,
     len: usize,
 }
 
@@ -449,6 +570,8 @@ pub struct Cleanup {
     /// The new sequence floor, if it rises.
     floor: Option<u64>,
     chunks: Vec<u64>,
+    /// Log segments all of whose entries the new snapshot holds.
+    logs: Vec<u64>,
     old_generations: Vec<u64>,
     _lock: File,
 }
@@ -477,6 +600,9 @@ impl Cleanup {
         for &seq in &self.chunks {
             remove_if_exists(&self.doc_dir.join(chunk_name(seq)))?;
         }
+        for &number in &self.logs {
+            remove_if_exists(&self.doc_dir.join(log_name(number)))?;
+        }
         for &old in &self.old_generations {
             remove_if_exists(&self.doc_dir.join(snapshot_name(old)))?;
         }
@@ -486,6 +612,7 @@ impl Cleanup {
             covers_through_seq = self.covers_through_seq,
             len = self.len,
             chunks_deleted = self.chunks.len(),
+            logs_deleted = self.logs.len(),
             snapshots_deleted = self.old_generations.len(),
             "compacted document"
         );
@@ -541,6 +668,34 @@ impl CompactionJob {
                 Err(e) => return Err(e),
             }
         }
+        for &number in &self.logs {
+            let name = log_name(number);
+            let path = self.doc_dir.join(&name);
+            let bytes = match fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    inputs.missing.push(name);
+                    continue;
+                }
+                Err(e) => return Err(io_error("read", &path, e)),
+            };
+            let (entries, bad) = frame::decode_entries(&bytes);
+            if let Some(first) = bad.first() {
+                return Err(StoreError::Io {
+                    op: "read",
+                    path,
+                    source: io::Error::new(io::ErrorKind::InvalidData, first.reason.to_string()),
+                });
+            }
+            // Entries after the covered range stay for a later compaction.
+            for e in entries.into_iter().filter(|e| e.seq <= self.covers_through_seq) {
+                inputs.chunks.push(StoredFile {
+                    name: chunk_name(e.seq),
+                    bytes: bytes[e.chunk].to_vec(),
+                });
+            }
+        }
+        inputs.chunks.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(inputs)
     }
 
@@ -605,6 +760,7 @@ impl CompactionJob {
             generation: self.generation,
             covers_through_seq: self.covers_through_seq,
             chunks: self.chunks,
+            logs: self.logs,
             len: snapshot.len(),
         })
     }
@@ -644,8 +800,17 @@ pub struct Store {
     doc_dir: PathBuf,
     quarantine_dir: PathBuf,
     state_dir: PathBuf,
-    /// Chunks currently in `doc/`: seq -> file size in bytes.
-    chunks: BTreeMap<u64, u64>,
+    /// Chunks currently in `doc/`, files and log entries, by seq.
+    chunks: BTreeMap<u64, ChunkInfo>,
+    /// Sum of the chunks' `len`.
+    chunk_total: u64,
+    /// Log segments currently in `doc/`.
+    logs: BTreeSet<u64>,
+    /// The segment appends go to; none until the first append after an open,
+    /// a load or the start of a compaction covering its entries.
+    writer: Option<LogWriter>,
+    /// Next log segment number; only ever grows.
+    next_log: u64,
     /// Snapshot generations currently in `doc/`.
     snapshots: BTreeSet<u64>,
     /// Next chunk seq to hand out; only ever grows.
@@ -736,6 +901,10 @@ impl Store {
             quarantine_dir,
             state_dir,
             chunks: BTreeMap::new(),
+            chunk_total: 0,
+            logs: BTreeSet::new(),
+            writer: None,
+            next_log: 1,
             snapshots: BTreeSet::new(),
             next_seq: 1,
             next_gen: 1,
@@ -758,6 +927,7 @@ impl Store {
     /// content is read), and derives the counters so they never go back:
     /// quarantined files and the compaction floor count as used numbers.
     fn scan(&mut self) -> Result<(), StoreError> {
+        self.seq_floor = read_seq_floor(&self.doc_dir)?;
         for name in list_files(&self.doc_dir)? {
             match parse_doc_name(&name) {
                 Some(DocName::Chunk(seq)) => {
@@ -765,7 +935,15 @@ impl Store {
                     let len = fs::metadata(&path)
                         .map_err(|e| io_error("stat", &path, e))?
                         .len();
-                    self.chunks.insert(seq, len);
+                    self.add_chunk(seq, Place::File, len);
+                }
+                Some(DocName::Log(number)) => {
+                    self.logs.insert(number);
+                    for (seq, len) in scan_log(&self.doc_dir.join(&name))? {
+                        if seq > self.seq_floor {
+                            self.add_chunk(seq, Place::Log(number), len);
+                        }
+                    }
                 }
                 Some(DocName::Snapshot(generation)) => {
                     self.snapshots.insert(generation);
@@ -773,10 +951,10 @@ impl Store {
                 None => {}
             }
         }
-        self.seq_floor = self.read_seq_floor()?;
 
         let mut max_seq = self.seq_floor;
         let mut max_gen = 0;
+        let mut max_log = self.logs.last().copied().unwrap_or(0);
         for name in list_files(&self.quarantine_dir)? {
             // Quarantined names may carry a `.<n>` collision suffix.
             if let Some((seq, rest)) = parse_numbered(&name, CHUNK_PREFIX)
@@ -789,7 +967,13 @@ impl Store {
             {
                 max_gen = max_gen.max(generation);
             }
+            if let Some((number, rest)) = parse_numbered(&name, LOG_PREFIX)
+                && rest.starts_with(DOC_SUFFIX)
+            {
+                max_log = max_log.max(number);
+            }
         }
+        self.next_log = self.next_log.max(max_log.saturating_add(1));
         if let Some(&seq) = self.chunks.keys().next_back() {
             max_seq = max_seq.max(seq);
         }
@@ -801,29 +985,6 @@ impl Store {
         Ok(())
     }
 
-    /// Reads `doc/seq-floor.bin`. A missing or corrupt floor reads as 0: at
-    /// worst sequence numbers of already-deleted chunks get reused, which
-    /// loses no data; the next compaction rewrites it.
-    fn read_seq_floor(&self) -> Result<u64, StoreError> {
-        let path = self.doc_dir.join(SEQ_FLOOR_FILE);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(io_error("read", &path, e)),
-        };
-        match frame::decode(&bytes, Kind::State).map(<[u8; 8]>::try_from) {
-            Ok(Ok(floor)) => Ok(u64::from_le_bytes(floor)),
-            Ok(Err(_)) => {
-                warn!(path = %path.display(), "sequence floor has the wrong size; ignoring it");
-                Ok(0)
-            }
-            Err(reason) => {
-                warn!(path = %path.display(), %reason, "sequence floor is corrupt; ignoring it");
-                Ok(0)
-            }
-        }
-    }
-
     /// The data directory this store was opened on.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
@@ -833,12 +994,18 @@ impl Store {
     ///
     /// Files whose framing is bad (wrong magic or kind, truncated or extended,
     /// CRC mismatch) are moved to `quarantine/` with a `.reason` file and
-    /// listed in [`Loaded::quarantined_now`]; the rest are returned. Unknown
+    /// listed in [`Loaded::quarantined_now`]; the rest are returned. A log
+    /// segment with bad stretches (a torn last write, bit rot) is quarantined
+    /// whole after its good entries were written to a new segment. Unknown
     /// files are left alone. Fails only on real I/O errors, never because of
     /// what a file contains.
+    ///
+    /// Appends after a load go to a new segment.
     pub fn load(&mut self) -> Result<Loaded, StoreError> {
+        self.writer = None;
         let mut snapshot_names = BTreeMap::new();
         let mut chunk_names = BTreeMap::new();
+        let mut log_numbers = BTreeSet::new();
         for name in list_files(&self.doc_dir)? {
             match parse_doc_name(&name) {
                 Some(DocName::Snapshot(generation)) => {
@@ -846,6 +1013,9 @@ impl Store {
                 }
                 Some(DocName::Chunk(seq)) => {
                     chunk_names.insert(seq, name);
+                }
+                Some(DocName::Log(number)) => {
+                    log_numbers.insert(number);
                 }
                 None => debug!(name, "ignoring unknown file in doc directory"),
             }
@@ -863,36 +1033,123 @@ impl Store {
                 DocRead::Vanished => {}
             }
         }
+        self.chunks.clear();
+        self.chunk_total = 0;
+        self.logs.clear();
         let mut chunks = BTreeMap::new();
         for (seq, name) in chunk_names {
             match self.read_doc_file(&name, Kind::Chunk)? {
                 DocRead::Good(bytes) => {
-                    chunks.insert(seq, (HEADER_LEN + bytes.len()) as u64);
-                    loaded.chunks.push(StoredFile { name, bytes });
+                    self.add_chunk(seq, Place::File, (HEADER_LEN + bytes.len()) as u64);
+                    chunks.insert(seq, StoredFile { name, bytes });
                 }
                 DocRead::Quarantined => loaded.quarantined_now.push(name),
                 DocRead::Vanished => {}
             }
         }
+        for number in log_numbers {
+            if let Some(name) = self.load_log(number, &mut chunks)? {
+                loaded.quarantined_now.push(name);
+            }
+        }
+        loaded.chunks = chunks.into_values().collect();
 
         // Counters only move forward: a quarantined highest chunk must not
         // have its seq handed out again.
-        if let Some(&seq) = chunks.keys().next_back() {
+        if let Some(&seq) = self.chunks.keys().next_back() {
             self.next_seq = self.next_seq.max(seq.saturating_add(1));
         }
         if let Some(&generation) = snapshots.last() {
             self.next_gen = self.next_gen.max(generation.saturating_add(1));
         }
-        self.chunks = chunks;
         self.snapshots = snapshots;
 
         info!(
             snapshots = loaded.snapshots.len(),
             chunks = loaded.chunks.len(),
+            logs = self.logs.len(),
             quarantined = loaded.quarantined_now.len(),
             "loaded document files"
         );
         Ok(loaded)
+    }
+
+    /// Reads log segment `number` into `chunks`. If it has bad stretches,
+    /// its good entries are first written to a new segment, then it is
+    /// quarantined; returns its name then.
+    fn load_log(
+        &mut self,
+        number: u64,
+        chunks: &mut BTreeMap<u64, StoredFile>,
+    ) -> Result<Option<String>, StoreError> {
+        let name = log_name(number);
+        let path = self.doc_dir.join(&name);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                warn!(path = %path.display(), "file vanished while loading");
+                return Ok(None);
+            }
+            Err(e) => return Err(io_error("read", &path, e)),
+        };
+        let (entries, bad) = frame::decode_entries(&bytes);
+        let mut keep_in = number;
+        if !bad.is_empty() {
+            if !entries.is_empty() {
+                keep_in = self.next_log;
+                self.next_log += 1;
+                let frames: Vec<&[u8]> = entries.iter().map(|e| &bytes[e.frame.clone()]).collect();
+                self.write_durable(&self.doc_dir, &log_name(keep_in), &frames, FILE_MODE)?;
+                self.logs.insert(keep_in);
+            }
+            let stretches: Vec<String> = bad
+                .iter()
+                .map(|b| format!("bytes {}..{}: {}", b.range.start, b.range.end, b.reason))
+                .collect();
+            let reason = format!(
+                "{} of its {} bytes are not valid entries ({}); its {} good entries were kept{}",
+                bad.iter().map(|b| b.range.len()).sum::<usize>(),
+                bytes.len(),
+                stretches.join("; "),
+                entries.len(),
+                if entries.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {}", log_name(keep_in))
+                },
+            );
+            self.move_to_quarantine(&self.doc_dir, &name, &name, &reason)?;
+        } else {
+            self.logs.insert(number);
+        }
+        // Entries a compaction covered stay in a segment that also holds
+        // later ones, until a compaction covers those too; the snapshot
+        // holds them.
+        let floor = self.seq_floor;
+        for e in entries.into_iter().filter(|e| e.seq > floor) {
+            self.add_chunk(e.seq, Place::Log(keep_in), e.frame.len() as u64);
+            chunks.insert(
+                e.seq,
+                StoredFile {
+                    name: chunk_name(e.seq),
+                    bytes: bytes[e.chunk].to_vec(),
+                },
+            );
+        }
+        Ok((!bad.is_empty()).then_some(name))
+    }
+
+    fn add_chunk(&mut self, seq: u64, place: Place, len: u64) {
+        if let Some(old) = self.chunks.insert(seq, ChunkInfo { place, len }) {
+            self.chunk_total -= old.len;
+        }
+        self.chunk_total += len;
+    }
+
+    fn remove_chunk(&mut self, seq: u64) -> Option<ChunkInfo> {
+        let old = self.chunks.remove(&seq)?;
+        self.chunk_total -= old.len;
+        Some(old)
     }
 
     /// Reads one doc file and checks its framing; bad framing sends it to
@@ -925,32 +1182,67 @@ impl Store {
 
     /// Durably appends one chunk and returns its sequence number.
     ///
-    /// Returns only after the chunk file and the directory entry are fsynced.
-    /// On error no chunk file is left behind and the seq is simply skipped
-    /// (sequence numbers grow but may have gaps). Disk full or quota exceeded
-    /// is [`StoreError::Full`].
+    /// The chunk is one frame at the end of the open log segment; it returns
+    /// only after `fdatasync` of the segment (and, for a new segment, after
+    /// its directory entry was made durable). On error the segment is cut
+    /// back to where it was, so nothing of the chunk is left behind, and the
+    /// seq is simply skipped (sequence numbers grow but may have gaps). If
+    /// even that fails, no more appends go to that segment and the next load
+    /// quarantines the torn end. Disk full or quota exceeded is
+    /// [`StoreError::Full`].
     pub fn append(&mut self, bytes: &[u8]) -> Result<u64, StoreError> {
         // Taken before writing so a seq is never handed out twice, even if a
-        // failed attempt left a file we could not clean up.
+        // failed attempt left bytes we could not take back.
         let seq = self.next_seq;
         self.next_seq += 1;
-        let name = chunk_name(seq);
-        let header = frame::header(Kind::Chunk, bytes);
-        if let Err(err) = self.write_durable(&self.doc_dir, &name, &[&header, bytes], FILE_MODE) {
-            // The name is fresh, so if the rename happened but the directory
-            // fsync failed, removing it restores exactly the "not written"
-            // state the error reports.
-            let path = self.doc_dir.join(&name);
-            remove_quietly(&path);
-            if path.exists() {
-                // Still there: keep the accounting honest.
-                self.chunks.insert(seq, (HEADER_LEN + bytes.len()) as u64);
+        let entry = frame::entry(seq, bytes);
+        if self.writer.is_none() {
+            self.writer = Some(self.create_log()?);
+        }
+        let w = self.writer.as_mut().expect("opened above");
+        let path = self.doc_dir.join(log_name(w.number));
+        let written = w
+            .file
+            .write_all_at(&entry, w.len)
+            .map_err(|e| io_error("write", &path, e))
+            .and_then(|()| w.file.sync_data().map_err(|e| io_error("fsync", &path, e)));
+        if let Err(err) = written {
+            if let Err(cut) = w.file.set_len(w.len).and_then(|()| w.file.sync_data()) {
+                error!(path = %path.display(), error = %cut, "could not cut a failed append off its log segment");
+                self.writer = None;
             }
             return Err(err);
         }
-        self.chunks.insert(seq, (HEADER_LEN + bytes.len()) as u64);
-        debug!(seq, len = bytes.len(), "appended chunk");
+        w.len += entry.len() as u64;
+        let number = w.number;
+        self.add_chunk(seq, Place::Log(number), entry.len() as u64);
+        debug!(seq, len = bytes.len(), log = number, "appended chunk");
         Ok(seq)
+    }
+
+    /// Creates the next log segment, empty, with its directory entry durable.
+    fn create_log(&mut self) -> Result<LogWriter, StoreError> {
+        let number = self.next_log;
+        self.next_log += 1;
+        let path = self.doc_dir.join(log_name(number));
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(FILE_MODE)
+            .open(&path)
+            .map_err(|e| io_error("create", &path, e))?;
+        if let Err(err) = sync_dir(&self.doc_dir) {
+            drop(file);
+            remove_quietly(&path);
+            return Err(err);
+        }
+        self.logs.insert(number);
+        debug!(log = number, "started a log segment");
+        Ok(LogWriter {
+            number,
+            file,
+            len: 0,
+        })
     }
 
     /// Replaces the chunks up to `covers_through_seq` by a new snapshot, in
@@ -1001,16 +1293,28 @@ impl Store {
         let generation = self.next_gen;
         self.next_gen += 1;
         self.next_seq = self.next_seq.max(covers_through_seq.saturating_add(1));
+        let mut chunks = Vec::new();
+        let mut logs = BTreeSet::new();
+        for (&seq, info) in self.chunks.range(..=covers_through_seq) {
+            match info.place {
+                Place::File => chunks.push(seq),
+                Place::Log(number) => {
+                    logs.insert(number);
+                }
+            }
+        }
+        // The job reads these segments while appends go on: they must go
+        // elsewhere, to a new segment.
+        if self.writer.as_ref().is_some_and(|w| logs.contains(&w.number)) {
+            self.writer = None;
+        }
         Ok(CompactionJob {
             doc_dir: self.doc_dir.clone(),
             generation,
             covers_through_seq,
             base: self.snapshots.last().copied(),
-            chunks: self
-                .chunks
-                .range(..=covers_through_seq)
-                .map(|(&seq, _)| seq)
-                .collect(),
+            chunks,
+            logs: logs.into_iter().collect(),
             _lock: lock,
         })
     }
@@ -1033,6 +1337,7 @@ impl Store {
             generation,
             covers_through_seq,
             chunks,
+            logs,
             len,
         } = verified;
         let path = self.doc_dir.join(snapshot_name(generation));
@@ -1055,8 +1360,30 @@ impl Store {
         self.next_seq = self.next_seq.max(covers_through_seq.saturating_add(1));
         // Exactly the chunks the snapshot was built from: all of them were
         // read and went into it.
-        for seq in &chunks {
-            self.chunks.remove(seq);
+        for &seq in &chunks {
+            self.remove_chunk(seq);
+        }
+        let covered: Vec<u64> = self
+            .chunks
+            .range(..=covers_through_seq)
+            .filter(|(_, info)| matches!(info.place, Place::Log(n) if logs.contains(&n)))
+            .map(|(&seq, _)| seq)
+            .collect();
+        for seq in covered {
+            self.remove_chunk(seq);
+        }
+        // A segment goes only if the snapshot holds all of it; one with
+        // later entries (a caller covering less than it appended) stays, and
+        // `load` skips its covered entries (they are at or below the floor).
+        let logs: Vec<u64> = logs
+            .into_iter()
+            .filter(|&n| {
+                self.writer.as_ref().is_none_or(|w| w.number != n)
+                    && !self.chunks.values().any(|c| c.place == Place::Log(n))
+            })
+            .collect();
+        for number in &logs {
+            self.logs.remove(number);
         }
         let keep_from = self
             .snapshots
@@ -1074,20 +1401,21 @@ impl Store {
             len,
             floor,
             chunks,
+            logs,
             old_generations,
             _lock: lock,
         })
     }
 
-    /// Number of chunk files currently in `doc/`.
+    /// Number of chunks (files and log entries) currently in `doc/`.
     pub fn chunk_count(&self) -> usize {
         self.chunks.len()
     }
 
-    /// Total size in bytes (framing included) of the chunk files currently
-    /// in `doc/`.
+    /// Total size in bytes (framing included) of the chunks currently in
+    /// `doc/`.
     pub fn chunk_bytes(&self) -> u64 {
-        self.chunks.values().sum()
+        self.chunk_total
     }
 
     /// Size in bytes (framing included) of the newest snapshot file, 0 if there
@@ -1106,23 +1434,86 @@ impl Store {
     /// `name` must be a snapshot or chunk name, else an `InvalidInput` I/O
     /// error is returned.
     pub fn quarantine(&mut self, name: &str, reason: &str) -> Result<(), StoreError> {
-        let Some(doc_name) = parse_doc_name(name) else {
-            return Err(invalid_input(
-                "quarantine",
-                &self.doc_dir,
-                name,
-                "not a snapshot or chunk file name",
-            ));
-        };
-        self.move_to_quarantine(&self.doc_dir, name, name, reason)?;
-        match doc_name {
-            DocName::Chunk(seq) => {
-                self.chunks.remove(&seq);
+        let doc_name = match parse_doc_name(name) {
+            Some(n @ (DocName::Chunk(_) | DocName::Snapshot(_))) => n,
+            _ => {
+                return Err(invalid_input(
+                    "quarantine",
+                    &self.doc_dir,
+                    name,
+                    "not a snapshot or chunk file name",
+                ));
             }
+        };
+        match doc_name {
+            DocName::Chunk(seq) => match self.chunks.get(&seq).map(|c| c.place) {
+                Some(Place::Log(number)) => self.quarantine_entry(seq, number, reason)?,
+                _ => {
+                    self.move_to_quarantine(&self.doc_dir, name, name, reason)?;
+                    self.remove_chunk(seq);
+                }
+            },
             DocName::Snapshot(generation) => {
+                self.move_to_quarantine(&self.doc_dir, name, name, reason)?;
                 self.snapshots.remove(&generation);
             }
+            DocName::Log(_) => unreachable!("refused above"),
         }
+        Ok(())
+    }
+
+    /// Takes entry `seq` out of log segment `number`: the chunk goes to
+    /// quarantine as the file it would have been (`chunk-{seq}.bin`), the
+    /// other entries to a new segment, then the old segment is removed.
+    fn quarantine_entry(&mut self, seq: u64, number: u64, reason: &str) -> Result<(), StoreError> {
+        let path = self.doc_dir.join(log_name(number));
+        let bytes = fs::read(&path).map_err(|e| io_error("read", &path, e))?;
+        let (entries, _) = frame::decode_entries(&bytes);
+        let Some(target) = entries.iter().find(|e| e.seq == seq) else {
+            return Err(StoreError::Io {
+                op: "quarantine",
+                path,
+                source: io::Error::new(io::ErrorKind::NotFound, format!("no entry {seq}")),
+            });
+        };
+        let chunk = &bytes[target.chunk.clone()];
+        let base = chunk_name(seq);
+        let quarantined_as = self.free_quarantine_name(&base)?;
+        self.write_durable(
+            &self.quarantine_dir,
+            &quarantined_as,
+            &[&frame::header(Kind::Chunk, chunk), chunk],
+            FILE_MODE,
+        )?;
+        if self.writer.as_ref().is_some_and(|w| w.number == number) {
+            self.writer = None;
+        }
+        // Only entries that decode stay; a bad stretch would have been
+        // quarantined with the segment by `load` already.
+        let rest: Vec<&frame::Entry> = entries.iter().filter(|e| e.seq != seq).collect();
+        let keep_in = if rest.is_empty() {
+            None
+        } else {
+            let n = self.next_log;
+            self.next_log += 1;
+            let frames: Vec<&[u8]> = rest.iter().map(|e| &bytes[e.frame.clone()]).collect();
+            self.write_durable(&self.doc_dir, &log_name(n), &frames, FILE_MODE)?;
+            self.logs.insert(n);
+            Some(n)
+        };
+        remove_if_exists(&path)?;
+        sync_dir(&self.doc_dir)?;
+        self.logs.remove(&number);
+        self.remove_chunk(seq);
+        if let Some(n) = keep_in {
+            for e in rest {
+                if let Some(info) = self.chunks.get_mut(&e.seq) {
+                    info.place = Place::Log(n);
+                }
+            }
+        }
+        warn!(file = %base, log = number, quarantined_as = %quarantined_as, reason, "moved a log entry to quarantine");
+        self.write_reason(&base, &quarantined_as, reason);
         Ok(())
     }
 
@@ -1147,6 +1538,21 @@ impl Store {
         base: &str,
         reason: &str,
     ) -> Result<String, StoreError> {
+        let target = self.free_quarantine_name(base)?;
+        let from = src_dir.join(name);
+        let to = self.quarantine_dir.join(&target);
+        fs::rename(&from, &to).map_err(|e| io_error("move to quarantine", &from, e))?;
+        // Destination first: if we crash in between, the file is durably in
+        // quarantine and at worst still also listed in its old directory.
+        sync_dir(&self.quarantine_dir)?;
+        sync_dir(src_dir)?;
+        warn!(file = name, quarantined_as = %target, reason, "moved file to quarantine");
+        self.write_reason(name, &target, reason);
+        Ok(target)
+    }
+
+    /// `base`, or `base.<n>` if that is taken in `quarantine/`.
+    fn free_quarantine_name(&self, base: &str) -> Result<String, StoreError> {
         let mut target = base.to_owned();
         let mut n = 0u32;
         // Never overwrite earlier evidence; we hold the lock, so checking
@@ -1160,17 +1566,13 @@ impl Store {
             n += 1;
             target = format!("{base}.{n}");
         }
-        let from = src_dir.join(name);
-        let to = self.quarantine_dir.join(&target);
-        fs::rename(&from, &to).map_err(|e| io_error("move to quarantine", &from, e))?;
-        // Destination first: if we crash in between, the file is durably in
-        // quarantine and at worst still also listed in its old directory.
-        sync_dir(&self.quarantine_dir)?;
-        sync_dir(src_dir)?;
-        warn!(file = name, quarantined_as = %target, reason, "moved file to quarantine");
+        Ok(target)
+    }
 
-        // The reason is diagnostics only. The move itself succeeded, so a
-        // failure here (e.g. disk full) must not report the move as failed.
+    /// Writes `quarantine/<target>.reason`. The reason is diagnostics only:
+    /// the quarantine itself succeeded, so a failure here (e.g. disk full)
+    /// must not report it as failed.
+    fn write_reason(&self, name: &str, target: &str, reason: &str) {
         let reason_text = format!("{name}: {reason}\n");
         if let Err(err) = self.write_durable(
             &self.quarantine_dir,
@@ -1180,7 +1582,6 @@ impl Store {
         ) {
             warn!(file = %target, error = %err, "could not write quarantine reason");
         }
-        Ok(target)
     }
 
     /// Atomically and durably writes a small named file directly in the data

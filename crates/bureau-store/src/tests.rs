@@ -47,6 +47,18 @@ fn assert_invalid_input(result: Result<impl std::fmt::Debug, StoreError>) {
     }
 }
 
+/// Writes a chunk as a file of its own, the way older stores kept chunks.
+fn legacy_chunk(dir: &Path, seq: u64, payload: &[u8]) {
+    let mut bytes = header(Kind::Chunk, payload).to_vec();
+    bytes.extend_from_slice(payload);
+    fs::write(doc_path(dir, &chunk_name(seq)), bytes).unwrap();
+}
+
+/// Bytes a chunk of `len` bytes takes as a log entry.
+fn entry_len(len: usize) -> u64 {
+    (HEADER_LEN + 8 + len) as u64
+}
+
 fn no_tmp_files(dir: &Path) -> bool {
     dir_names(dir).iter().all(|n| !n.ends_with(".tmp"))
 }
@@ -120,7 +132,10 @@ fn appends_and_snapshots_survive_reopen() {
     let mut store = open(&dir);
     // Accounting comes from the directory scan at open, before any load.
     assert_eq!(store.chunk_count(), 3);
-    assert_eq!(store.chunk_bytes(), (3 * HEADER_LEN + 5 + 4) as u64);
+    assert_eq!(
+        store.chunk_bytes(),
+        entry_len(5) + entry_len(4) + entry_len(0)
+    );
     let loaded = store.load().unwrap();
     assert_eq!(names(&loaded.snapshots), ["snapshot-0000000000000001.bin"]);
     assert_eq!(payloads(&loaded.snapshots), [&b"snap-through-2"[..]]);
@@ -180,11 +195,11 @@ fn corrupt_files_are_quarantined_at_load_and_the_rest_returned() {
     let dir = tmp.path();
     {
         let mut store = open(dir);
-        for i in 1..=6u8 {
-            store.append(&[i; 32]).unwrap();
-        }
         store.compact(b"gen-1", 0, |_| true).unwrap();
         store.compact(b"gen-2", 0, |_| true).unwrap();
+    }
+    for i in 1..=6u8 {
+        legacy_chunk(dir, u64::from(i), &[i; 32]);
     }
     let chunk = |seq| doc_path(dir, &chunk_name(seq));
     // 2: truncated by one byte (torn write).
@@ -321,14 +336,26 @@ fn compaction_deletes_covered_chunks_and_keeps_later_ones() {
         .compact(b"through-2", 2, |payload| payload == b"through-2")
         .unwrap();
     assert_eq!(store.chunk_count(), 1);
-    assert_eq!(store.chunk_bytes(), (HEADER_LEN + 8) as u64);
+    assert_eq!(store.chunk_bytes(), entry_len(8));
     assert_eq!(store.append(b"c4").unwrap(), 4);
 
     let loaded = store.load().unwrap();
     assert_eq!(payloads(&loaded.snapshots), [&b"through-2"[..]]);
     assert_eq!(payloads(&loaded.chunks), [&b"c3-later"[..], &b"c4"[..]]);
-    assert!(!doc_path(tmp.path(), &chunk_name(1)).exists());
-    assert!(!doc_path(tmp.path(), &chunk_name(2)).exists());
+    // The first segment also holds c3, so it stays until a compaction covers that too;
+    // its covered entries no longer count, also from outside.
+    assert_eq!(
+        chunk_names(tmp.path()).unwrap(),
+        [chunk_name(3), chunk_name(4)]
+    );
+    store.compact(b"through-4", 4, |_| true).unwrap();
+    assert!(
+        !dir_names(&tmp.path().join(DOC_DIR))
+            .iter()
+            .any(|n| n.starts_with(LOG_PREFIX)),
+        "fully covered segments are deleted"
+    );
+    assert!(store.load().unwrap().chunks.is_empty());
 }
 
 #[test]
@@ -557,7 +584,7 @@ fn directories_and_files_are_private() {
         assert_eq!(mode_of(&dir.join(sub)), 0o700, "{sub}");
     }
     assert_eq!(mode_of(&dir.join(LOCK_FILE)), 0o600);
-    assert_eq!(mode_of(&doc_path(&dir, &chunk_name(1))), 0o600);
+    assert_eq!(mode_of(&doc_path(&dir, &log_name(1))), 0o600);
     assert_eq!(mode_of(&doc_path(&dir, &snapshot_name(1))), 0o600);
 }
 
@@ -644,7 +671,18 @@ fn split_compaction_keeps_chunks_appended_while_it_runs() {
     // The commit only updates the accounting; the cleanup does the disk work, on any thread.
     let cleanup = store.commit_compaction(verified).unwrap();
     assert_eq!(store.chunk_count(), 2);
-    assert_eq!(dir_names(&dir.join(DOC_DIR)).len(), 7);
+    // The floor, two snapshots, the segment of c2 and c3 (the one of c1 went with the first
+    // compaction) and the one of c4 and c5, begun when the job began.
+    assert_eq!(
+        dir_names(&dir.join(DOC_DIR)),
+        [
+            log_name(2),
+            log_name(3),
+            SEQ_FLOOR_FILE.to_owned(),
+            snapshot_name(1),
+            snapshot_name(2)
+        ]
+    );
     std::thread::spawn(move || cleanup.run())
         .join()
         .unwrap()
@@ -776,9 +814,9 @@ fn a_failed_split_compaction_changes_nothing_and_can_be_retried() {
     // A covered chunk went bad after the job began: reading fails, nothing is
     // quarantined or deleted (that is for the next load).
     let job = store.begin_compaction(2).unwrap();
-    let path = doc_path(tmp.path(), &chunk_name(2));
+    let path = doc_path(tmp.path(), &log_name(1));
     let good = fs::read(&path).unwrap();
-    fs::write(&path, b"torn").unwrap();
+    fs::write(&path, &good[..good.len() - 3]).unwrap();
     match job.read_inputs() {
         Err(StoreError::Io { source, .. }) => {
             assert_eq!(source.kind(), io::ErrorKind::InvalidData);
@@ -852,7 +890,7 @@ fn a_cleanup_that_never_ran_leaves_only_harmless_files() {
 }
 
 #[test]
-fn a_chunk_deleted_by_an_earlier_cleanup_is_reported_missing() {
+fn a_reload_before_the_cleanup_skips_the_covered_entries() {
     let tmp = TempDir::new().unwrap();
     let mut store = open(tmp.path());
     store.append(b"c1").unwrap();
@@ -860,7 +898,32 @@ fn a_chunk_deleted_by_an_earlier_cleanup_is_reported_missing() {
     let job = store.begin_compaction(2).unwrap();
     let verified = job.write_snapshot(b"c1+c2", |_| true).unwrap();
     let cleanup = store.commit_compaction(verified).unwrap();
-    // A reload before the cleanup ran counts the replaced chunks again...
+    // The snapshot holds them: a reload before the cleanup ran does not count them again.
+    assert!(store.load().unwrap().chunks.is_empty());
+    store.append(b"c3").unwrap();
+    let job = store.begin_compaction(3).unwrap();
+    cleanup.run().unwrap();
+    let inputs = job.read_inputs().unwrap();
+    assert_eq!(inputs.snapshot.map(|f| f.bytes), Some(b"c1+c2".to_vec()));
+    assert_eq!(payloads(&inputs.chunks), [&b"c3"[..]]);
+    assert!(inputs.missing.is_empty());
+    let verified = job.write_snapshot(b"c1+c2+c3", |_| true).unwrap();
+    store.commit_compaction(verified).unwrap().run().unwrap();
+    assert_eq!(store.chunk_count(), 0);
+    assert!(store.load().unwrap().chunks.is_empty());
+}
+
+#[test]
+fn a_chunk_file_deleted_by_an_earlier_cleanup_is_reported_missing() {
+    let tmp = TempDir::new().unwrap();
+    open(tmp.path());
+    legacy_chunk(tmp.path(), 1, b"c1");
+    legacy_chunk(tmp.path(), 2, b"c2");
+    let mut store = open(tmp.path());
+    let job = store.begin_compaction(2).unwrap();
+    let verified = job.write_snapshot(b"c1+c2", |_| true).unwrap();
+    let cleanup = store.commit_compaction(verified).unwrap();
+    // A reload before the cleanup ran counts the replaced chunk files again...
     assert_eq!(store.load().unwrap().chunks.len(), 2);
     store.append(b"c3").unwrap();
     let job = store.begin_compaction(3).unwrap();
@@ -874,4 +937,131 @@ fn a_chunk_deleted_by_an_earlier_cleanup_is_reported_missing() {
     store.commit_compaction(verified).unwrap().run().unwrap();
     assert_eq!(store.chunk_count(), 0);
     assert!(store.load().unwrap().chunks.is_empty());
+}
+
+#[test]
+fn appends_go_to_one_log_segment_per_run() {
+    let tmp = TempDir::new().unwrap();
+    {
+        let mut store = open(tmp.path());
+        for i in 0..5u8 {
+            store.append(&[i; 10]).unwrap();
+        }
+        let doc = dir_names(&tmp.path().join(DOC_DIR));
+        assert_eq!(doc, [log_name(1)]);
+        let bytes = fs::read(doc_path(tmp.path(), &log_name(1))).unwrap();
+        assert_eq!(bytes.len() as u64, 5 * entry_len(10));
+        assert_eq!(store.chunk_bytes(), 5 * entry_len(10));
+    }
+    // A new run never appends to an old segment: a torn end there stays where it is.
+    let mut store = open(tmp.path());
+    assert_eq!(store.load().unwrap().chunks.len(), 5);
+    assert_eq!(store.append(b"six").unwrap(), 6);
+    assert_eq!(
+        dir_names(&tmp.path().join(DOC_DIR)),
+        [log_name(1), log_name(2)]
+    );
+    assert_eq!(
+        chunk_names(tmp.path()).unwrap(),
+        (1..=6).map(chunk_name).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_damaged_log_segment_is_quarantined_and_its_good_entries_kept() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    {
+        let mut store = open(dir);
+        for i in 1..=6u8 {
+            store.append(&[i; 32]).unwrap();
+        }
+    }
+    let log = doc_path(dir, &log_name(1));
+    let mut bytes = fs::read(&log).unwrap();
+    let entry = entry_len(32) as usize;
+    // Entry 3: one bit flipped in its chunk. Entry 6: torn by a crash in its write.
+    bytes[2 * entry + HEADER_LEN + 8 + 5] ^= 0x04;
+    bytes.truncate(bytes.len() - 1);
+    fs::write(&log, &bytes).unwrap();
+
+    let mut store = open(dir);
+    let loaded = store.load().unwrap();
+    assert_eq!(
+        payloads(&loaded.chunks),
+        [&[1u8; 32][..], &[2u8; 32][..], &[4u8; 32][..], &[5u8; 32][..]]
+    );
+    assert_eq!(
+        names(&loaded.chunks),
+        [chunk_name(1), chunk_name(2), chunk_name(4), chunk_name(5)]
+    );
+    assert_eq!(loaded.quarantined_now, [log_name(1)]);
+    assert_eq!(store.quarantined().unwrap(), [log_name(1)]);
+    // The damaged segment is in quarantine as it was; the good entries in a new one.
+    assert_eq!(fs::read(dir.join(QUARANTINE_DIR).join(log_name(1))).unwrap(), bytes);
+    assert_eq!(dir_names(&dir.join(DOC_DIR)), [log_name(2)]);
+    let reason =
+        fs::read_to_string(dir.join(QUARANTINE_DIR).join(format!("{}.reason", log_name(1))))
+            .unwrap();
+    assert!(reason.contains("crc mismatch"), "{reason}");
+    assert!(reason.contains("kept in log-0000000000000002.bin"), "{reason}");
+    assert_eq!(store.chunk_count(), 4);
+    assert_eq!(store.chunk_bytes(), 4 * entry_len(32));
+
+    // Nothing more to quarantine on the next load; appends go on.
+    assert!(store.load().unwrap().quarantined_now.is_empty());
+    assert_eq!(store.append(b"next").unwrap(), 6);
+    drop(store);
+    let mut store = open(dir);
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.chunks.len(), 5);
+    assert!(loaded.quarantined_now.is_empty());
+}
+
+#[test]
+fn a_segment_of_garbage_is_quarantined_whole() {
+    let tmp = TempDir::new().unwrap();
+    open(tmp.path());
+    fs::write(doc_path(tmp.path(), &log_name(4)), b"no entries here at all").unwrap();
+    let mut store = open(tmp.path());
+    let loaded = store.load().unwrap();
+    assert!(loaded.chunks.is_empty());
+    assert_eq!(loaded.quarantined_now, [log_name(4)]);
+    assert!(dir_names(&tmp.path().join(DOC_DIR)).is_empty());
+    // Segment numbers are not reused, not even a quarantined one's.
+    store.append(b"c").unwrap();
+    assert_eq!(dir_names(&tmp.path().join(DOC_DIR)), [log_name(5)]);
+}
+
+#[test]
+fn quarantining_a_log_entry_keeps_the_others() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let mut store = open(dir);
+    for c in [b"c1", b"c2", b"c3"] {
+        store.append(c).unwrap();
+    }
+    store.quarantine(&chunk_name(2), "automerge refused it").unwrap();
+    // It is in quarantine as the file it would have been.
+    let q = fs::read(dir.join(QUARANTINE_DIR).join(chunk_name(2))).unwrap();
+    assert_eq!(decode(&q, Kind::Chunk), Ok(&b"c2"[..]));
+    let reason =
+        fs::read_to_string(dir.join(QUARANTINE_DIR).join(format!("{}.reason", chunk_name(2))))
+            .unwrap();
+    assert_eq!(reason, format!("{}: automerge refused it\n", chunk_name(2)));
+    assert_eq!(store.quarantined().unwrap(), [chunk_name(2)]);
+    assert_eq!(store.chunk_count(), 2);
+    assert_eq!(dir_names(&dir.join(DOC_DIR)), [log_name(2)]);
+    // Appends go to a segment of their own, never into the rewritten one.
+    assert_eq!(store.append(b"c4").unwrap(), 4);
+    assert_eq!(dir_names(&dir.join(DOC_DIR)), [log_name(2), log_name(3)]);
+    let loaded = store.load().unwrap();
+    assert_eq!(
+        payloads(&loaded.chunks),
+        [&b"c1"[..], &b"c3"[..], &b"c4"[..]]
+    );
+    // The last entry of a segment leaves no empty segment behind.
+    store.quarantine(&chunk_name(4), "again").unwrap();
+    assert_eq!(dir_names(&dir.join(DOC_DIR)), [log_name(2)]);
+    assert_invalid_input(store.quarantine(&log_name(2), "whole"));
 }
