@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::support::{Node, api_error, copy_dir, file_names};
 
 const SNAPSHOT: u8 = 1;
-const CHUNK: u8 = 2;
+const ENTRY: u8 = 4;
 const HEADER_LEN: usize = 17;
 
 /// CRC-32/IEEE, bit by bit (the store uses a table; the result is the same).
@@ -51,6 +51,44 @@ fn payload(file: &[u8], kind: u8) -> Vec<u8> {
     p
 }
 
+/// Where each frame of a log segment lies (walking the headers' lengths).
+fn entries(segment: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + HEADER_LEN <= segment.len() {
+        let len = u64::from_le_bytes(segment[at + 5..at + 13].try_into().unwrap()) as usize;
+        out.push(at..at + HEADER_LEN + len);
+        at += HEADER_LEN + len;
+    }
+    assert_eq!(at, segment.len(), "the segment ends with a whole frame");
+    out
+}
+
+/// The newest log segment's last entry: (segment path, its frame's range, seq, chunk).
+fn last_entry(doc: &Path) -> (PathBuf, std::ops::Range<usize>, u64, Vec<u8>) {
+    let path = doc.join(newest(doc.parent().unwrap(), "log-"));
+    let bytes = std::fs::read(&path).unwrap();
+    let last = entries(&bytes).pop().expect("an entry");
+    let p = payload(&bytes[last.clone()], ENTRY);
+    let seq = u64::from_le_bytes(p[..8].try_into().unwrap());
+    (path, last, seq, p[8..].to_vec())
+}
+
+/// Replaces the newest segment's last entry by one holding `chunk`, framed correctly.
+fn replace_last_entry(doc: &Path, chunk: &[u8]) {
+    let (path, range, seq, _) = last_entry(doc);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mut p = seq.to_le_bytes().to_vec();
+    p.extend_from_slice(chunk);
+    bytes.splice(range, frame(ENTRY, &p));
+    std::fs::write(&path, bytes).unwrap();
+}
+
+/// `chunk-{seq}.bin`, the name a log entry is quarantined under.
+fn last_entry_name(dir: &Path) -> String {
+    format!("chunk-{:016x}.bin", last_entry(&dir.join("doc")).2)
+}
+
 fn newest(dir: &Path, prefix: &str) -> String {
     file_names(&dir.join("doc"))
         .into_iter()
@@ -59,12 +97,12 @@ fn newest(dir: &Path, prefix: &str) -> String {
 }
 
 /// A stopped node's data directory with a few members, each created by its own request and
-/// so written in its own chunk, in order.
+/// so written in its own log entry, in order.
 struct Base {
     _tmp: tempfile::TempDir,
     dir: PathBuf,
     bureau_id: String,
-    /// (id, name), oldest first; the last one lives in the newest chunk alone.
+    /// (id, name), oldest first; the last one lives in the newest entry alone.
     members: Vec<(String, String)>,
     /// `GET /api/doc` of the stopped node.
     doc: Vec<u8>,
@@ -94,10 +132,10 @@ fn base(extra: &[&str], members: usize) -> Base {
     }
 }
 
-/// Copies the base, damages `file` (a name in `doc/`, or a new one), starts a node on it and
-/// checks the outcome: only `file` is quarantined, with a reason containing `reason`; the
-/// newest `lost` members are gone and the others are served; edits work, also after a
-/// restart.
+/// Copies the base, damages it (`damage` gets the copy's `doc/`), starts a node on it and
+/// checks the outcome: only `file` is quarantined (a file that was in `doc/`, or the name of
+/// a log entry), with a reason containing `reason`; the newest `lost` members are gone and
+/// the others are served; edits work, also after a restart.
 fn check_quarantine(
     base: &Base,
     file: &str,
@@ -108,7 +146,7 @@ fn check_quarantine(
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("damaged");
     copy_dir(&base.dir, &dir);
-    damage(&dir.join("doc").join(file));
+    damage(&dir.join("doc"));
 
     let node = Node::start(&dir, &[]);
     let status = node.status();
@@ -176,48 +214,50 @@ fn check_quarantine(
 }
 
 #[test]
-fn truncated_newest_chunk_is_quarantined() {
+fn torn_last_log_entry_is_quarantined_with_its_segment() {
     let base = base(&[], 4);
-    let file = newest(&base.dir, "chunk-");
-    check_quarantine(&base, &file, 1, "truncated", |p| {
-        let len = std::fs::metadata(p).unwrap().len();
-        let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
+    let file = newest(&base.dir, "log-");
+    check_quarantine(&base, &file, 1, "truncated", |doc| {
+        let p = doc.join(&file);
+        let len = std::fs::metadata(&p).unwrap().len();
+        let f = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
         f.set_len(len - 5).unwrap();
     });
 }
 
 #[test]
-fn chunk_with_a_flipped_payload_byte_is_quarantined() {
+fn log_entry_with_a_flipped_chunk_byte_is_quarantined_with_its_segment() {
     let base = base(&[], 4);
-    let file = newest(&base.dir, "chunk-");
-    check_quarantine(&base, &file, 1, "crc mismatch", |p| {
-        let mut bytes = std::fs::read(p).unwrap();
-        let i = HEADER_LEN + (bytes.len() - HEADER_LEN) / 2;
+    let file = newest(&base.dir, "log-");
+    check_quarantine(&base, &file, 1, "crc mismatch", |doc| {
+        let (path, range, _, _) = last_entry(doc);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let i = range.start + HEADER_LEN + 8 + (range.len() - HEADER_LEN - 8) / 2;
         bytes[i] ^= 0x40;
-        std::fs::write(p, bytes).unwrap();
+        std::fs::write(&path, bytes).unwrap();
     });
 }
 
 #[test]
-fn well_framed_chunk_with_mutated_automerge_bytes_is_quarantined() {
+fn well_framed_log_entry_with_mutated_automerge_bytes_is_quarantined() {
     let base = base(&[], 4);
-    let file = newest(&base.dir, "chunk-");
-    check_quarantine(&base, &file, 1, "automerge", |p| {
-        let mut change = payload(&std::fs::read(p).unwrap(), CHUNK);
+    let file = last_entry_name(&base.dir);
+    check_quarantine(&base, &file, 1, "automerge", |doc| {
+        let (_, _, _, mut change) = last_entry(doc);
         let i = change.len() / 2;
         change[i] ^= 0x40;
-        std::fs::write(p, frame(CHUNK, &change)).unwrap();
+        replace_last_entry(doc, &change);
     });
 }
 
 #[test]
-fn well_framed_chunk_with_garbage_payload_is_quarantined() {
+fn well_framed_log_entry_with_garbage_is_quarantined() {
     let base = base(&[], 4);
-    let file = newest(&base.dir, "chunk-");
-    check_quarantine(&base, &file, 1, "automerge", |p| {
+    let file = last_entry_name(&base.dir);
+    check_quarantine(&base, &file, 1, "automerge", |doc| {
         let mut garbage = vec![0u8; 300];
         getrandom::fill(&mut garbage).unwrap();
-        std::fs::write(p, frame(CHUNK, &garbage)).unwrap();
+        replace_last_entry(doc, &garbage);
     });
 }
 
@@ -228,9 +268,9 @@ fn well_framed_but_truncated_snapshot_is_quarantined() {
     let base = base(&[], 4);
     let file = "snapshot-00000000000000ff.bin";
     assert!(base.doc.len() > 100, "GET /api/doc returned a document");
-    check_quarantine(&base, file, 0, "automerge", |p| {
+    check_quarantine(&base, file, 0, "automerge", |doc| {
         let half = &base.doc[..base.doc.len() / 2];
-        std::fs::write(p, frame(SNAPSHOT, half)).unwrap();
+        std::fs::write(doc.join(file), frame(SNAPSHOT, half)).unwrap();
     });
 }
 
@@ -238,11 +278,11 @@ fn well_framed_but_truncated_snapshot_is_quarantined() {
 fn well_framed_snapshot_with_mutated_bytes_is_quarantined() {
     let base = base(&[], 4);
     let file = "snapshot-00000000000000ff.bin";
-    check_quarantine(&base, file, 0, "automerge", |p| {
+    check_quarantine(&base, file, 0, "automerge", |dir| {
         let mut doc = base.doc.clone();
         let i = doc.len() * 2 / 3;
         doc[i] ^= 0x10;
-        std::fs::write(p, frame(SNAPSHOT, &doc)).unwrap();
+        std::fs::write(dir.join(file), frame(SNAPSHOT, &doc)).unwrap();
     });
 }
 
@@ -290,10 +330,11 @@ fn compacted_base() -> Compacted {
     }
 }
 
+/// The doc files holding chunks (log segments, or chunk files of older stores).
 fn chunks(dir: &Path) -> Vec<String> {
     file_names(&dir.join("doc"))
         .into_iter()
-        .filter(|n| n.starts_with("chunk-"))
+        .filter(|n| n.starts_with("chunk-") || n.starts_with("log-"))
         .collect()
 }
 

@@ -106,9 +106,26 @@ fn full_disk_refuses_edits_with_507_and_recovers() {
 
     let filler = mnt.join("filler");
     fill(&filler);
+    // Edits go on while they fit in the last block of the node's log segment; each one that
+    // is acknowledged must survive like any other. The first refused one closes the segment,
+    // so from then on every edit needs a new block and is refused.
+    let mut first_refusal = None;
+    for i in 0..200 {
+        let name = format!("Until Full {i}");
+        let r = node.post("/api/members", &json!({"name": name}));
+        if r.status == 201 {
+            acked.push((r.json()["id"].as_str().unwrap().to_owned(), name));
+        } else {
+            first_refusal = Some(r);
+            break;
+        }
+    }
+    let first_refusal = first_refusal.expect("the full disk refused an edit within 200");
+    let refused_name = format!("Until Full {}", acked.len() - 3);
     let heads = node.status()["heads"].clone();
 
     let refused = [
+        first_refusal,
         node.post("/api/members", &json!({"name": "Refused One"})),
         node.post(
             "/api/rooms",
@@ -145,6 +162,7 @@ fn full_disk_refuses_edits_with_507_and_recovers() {
         .map(|m| m["name"].as_str().unwrap())
         .collect();
     assert!(!names.contains(&"Refused One"), "{names:?}");
+    assert!(!names.contains(&refused_name.as_str()), "{names:?}");
     assert!(!names.contains(&"Refused Rename"), "{names:?}");
     for (id, name) in &acked {
         assert_eq!(
@@ -191,11 +209,10 @@ fn full_disk_refuses_edits_with_507_and_recovers() {
     }
     let members = node.get("/api/members?archived=true").expect(200);
     assert!(
-        !members
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|m| m["name"].as_str().unwrap().starts_with("Refused")),
+        !members.as_array().unwrap().iter().any(|m| {
+            let name = m["name"].as_str().unwrap();
+            name.starts_with("Refused") || name == refused_name
+        }),
         "a refused edit came back after the restart: {members}"
     );
     assert_eq!(

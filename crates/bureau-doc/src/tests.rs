@@ -74,7 +74,12 @@ async fn create_member(doc: &DocHandle, name: &str) -> String {
 }
 
 /// Names of the files in `dir/doc` starting with `prefix`.
+/// Names of the files in `doc/` starting with `prefix`; for `"chunk-"`, the names of the
+/// chunks, whether log entries or files.
 fn doc_files(dir: &Path, prefix: &str) -> Vec<String> {
+    if prefix == "chunk-" {
+        return bureau_store::chunk_names(dir).expect("list chunks");
+    }
     let mut names: Vec<String> = std::fs::read_dir(dir.join("doc"))
         .expect("read doc dir")
         .map(|e| {

@@ -688,7 +688,10 @@ impl CompactionJob {
                 });
             }
             // Entries after the covered range stay for a later compaction.
-            for e in entries.into_iter().filter(|e| e.seq <= self.covers_through_seq) {
+            for e in entries
+                .into_iter()
+                .filter(|e| e.seq <= self.covers_through_seq)
+            {
                 inputs.chunks.push(StoredFile {
                     name: chunk_name(e.seq),
                     bytes: bytes[e.chunk].to_vec(),
@@ -1185,11 +1188,14 @@ impl Store {
     /// The chunk is one frame at the end of the open log segment; it returns
     /// only after `fdatasync` of the segment (and, for a new segment, after
     /// its directory entry was made durable). On error the segment is cut
-    /// back to where it was, so nothing of the chunk is left behind, and the
-    /// seq is simply skipped (sequence numbers grow but may have gaps). If
-    /// even that fails, no more appends go to that segment and the next load
-    /// quarantines the torn end. Disk full or quota exceeded is
-    /// [`StoreError::Full`].
+    /// back to where it was, so nothing of the chunk is left behind (if even
+    /// that fails, the next load quarantines the torn end), and the seq is
+    /// simply skipped (sequence numbers grow but may have gaps). Disk full or
+    /// quota exceeded is [`StoreError::Full`].
+    ///
+    /// After a failed append the next one starts a new segment. On a full
+    /// disk that makes every append fail alike until there is space again,
+    /// instead of a small one still fitting in the old segment's last block.
     pub fn append(&mut self, bytes: &[u8]) -> Result<u64, StoreError> {
         // Taken before writing so a seq is never handed out twice, even if a
         // failed attempt left bytes we could not take back.
@@ -1209,8 +1215,15 @@ impl Store {
         if let Err(err) = written {
             if let Err(cut) = w.file.set_len(w.len).and_then(|()| w.file.sync_data()) {
                 error!(path = %path.display(), error = %cut, "could not cut a failed append off its log segment");
-                self.writer = None;
+            } else if w.len == 0 {
+                // Nothing in it: do not leave an empty segment behind.
+                let number = w.number;
+                if remove_if_exists(&path).is_ok() {
+                    self.logs.remove(&number);
+                    let _ = sync_dir(&self.doc_dir);
+                }
             }
+            self.writer = None;
             return Err(err);
         }
         w.len += entry.len() as u64;
@@ -1305,7 +1318,11 @@ impl Store {
         }
         // The job reads these segments while appends go on: they must go
         // elsewhere, to a new segment.
-        if self.writer.as_ref().is_some_and(|w| logs.contains(&w.number)) {
+        if self
+            .writer
+            .as_ref()
+            .is_some_and(|w| logs.contains(&w.number))
+        {
             self.writer = None;
         }
         Ok(CompactionJob {

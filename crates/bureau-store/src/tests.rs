@@ -989,7 +989,12 @@ fn a_damaged_log_segment_is_quarantined_and_its_good_entries_kept() {
     let loaded = store.load().unwrap();
     assert_eq!(
         payloads(&loaded.chunks),
-        [&[1u8; 32][..], &[2u8; 32][..], &[4u8; 32][..], &[5u8; 32][..]]
+        [
+            &[1u8; 32][..],
+            &[2u8; 32][..],
+            &[4u8; 32][..],
+            &[5u8; 32][..]
+        ]
     );
     assert_eq!(
         names(&loaded.chunks),
@@ -998,13 +1003,21 @@ fn a_damaged_log_segment_is_quarantined_and_its_good_entries_kept() {
     assert_eq!(loaded.quarantined_now, [log_name(1)]);
     assert_eq!(store.quarantined().unwrap(), [log_name(1)]);
     // The damaged segment is in quarantine as it was; the good entries in a new one.
-    assert_eq!(fs::read(dir.join(QUARANTINE_DIR).join(log_name(1))).unwrap(), bytes);
+    assert_eq!(
+        fs::read(dir.join(QUARANTINE_DIR).join(log_name(1))).unwrap(),
+        bytes
+    );
     assert_eq!(dir_names(&dir.join(DOC_DIR)), [log_name(2)]);
-    let reason =
-        fs::read_to_string(dir.join(QUARANTINE_DIR).join(format!("{}.reason", log_name(1))))
-            .unwrap();
+    let reason = fs::read_to_string(
+        dir.join(QUARANTINE_DIR)
+            .join(format!("{}.reason", log_name(1))),
+    )
+    .unwrap();
     assert!(reason.contains("crc mismatch"), "{reason}");
-    assert!(reason.contains("kept in log-0000000000000002.bin"), "{reason}");
+    assert!(
+        reason.contains("kept in log-0000000000000002.bin"),
+        "{reason}"
+    );
     assert_eq!(store.chunk_count(), 4);
     assert_eq!(store.chunk_bytes(), 4 * entry_len(32));
 
@@ -1022,7 +1035,11 @@ fn a_damaged_log_segment_is_quarantined_and_its_good_entries_kept() {
 fn a_segment_of_garbage_is_quarantined_whole() {
     let tmp = TempDir::new().unwrap();
     open(tmp.path());
-    fs::write(doc_path(tmp.path(), &log_name(4)), b"no entries here at all").unwrap();
+    fs::write(
+        doc_path(tmp.path(), &log_name(4)),
+        b"no entries here at all",
+    )
+    .unwrap();
     let mut store = open(tmp.path());
     let loaded = store.load().unwrap();
     assert!(loaded.chunks.is_empty());
@@ -1041,13 +1058,17 @@ fn quarantining_a_log_entry_keeps_the_others() {
     for c in [b"c1", b"c2", b"c3"] {
         store.append(c).unwrap();
     }
-    store.quarantine(&chunk_name(2), "automerge refused it").unwrap();
+    store
+        .quarantine(&chunk_name(2), "automerge refused it")
+        .unwrap();
     // It is in quarantine as the file it would have been.
     let q = fs::read(dir.join(QUARANTINE_DIR).join(chunk_name(2))).unwrap();
     assert_eq!(decode(&q, Kind::Chunk), Ok(&b"c2"[..]));
-    let reason =
-        fs::read_to_string(dir.join(QUARANTINE_DIR).join(format!("{}.reason", chunk_name(2))))
-            .unwrap();
+    let reason = fs::read_to_string(
+        dir.join(QUARANTINE_DIR)
+            .join(format!("{}.reason", chunk_name(2))),
+    )
+    .unwrap();
     assert_eq!(reason, format!("{}: automerge refused it\n", chunk_name(2)));
     assert_eq!(store.quarantined().unwrap(), [chunk_name(2)]);
     assert_eq!(store.chunk_count(), 2);
