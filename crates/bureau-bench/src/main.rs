@@ -467,8 +467,8 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         let lat = b.edits(0, &mut state, &mut rng, Share::All, W5_EDITS)?;
         put("W5", "durable_edit_p50_ms", quantile(&lat, 0.5));
         put("W5", "durable_edit_p99_ms", quantile(&lat, 0.99));
-        // The disk's own floor under an acknowledged edit: the store's pattern for one small
-        // chunk (write, fsync, rename, fsync of the directory), on the same file system.
+        // The disk's own floor under an acknowledged edit: the node's store appending one
+        // small chunk, alone, on the same file system.
         let floor = util::durable_write_floor(&dir, W5_EDITS)?;
         put("W5", "limit_durable_write_p50_ms", quantile(&floor, 0.5));
         put("W5", "limit_durable_write_p99_ms", quantile(&floor, 0.99));

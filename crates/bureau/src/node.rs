@@ -39,14 +39,28 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve { .. } => "info",
         _ => "warn",
     };
-    // automerge's own log lines are off by default: they report, as errors, states that are
-    // normal while loading chunks one by one, and every real automerge failure is reported by
-    // the node itself. `BUREAU_LOG=automerge=debug` brings them back.
-    let filter = tracing_subscriber::EnvFilter::try_from_env("BUREAU_LOG")
-        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| {
-            tracing_subscriber::EnvFilter::new(format!("{default_level},hyper=warn,automerge=off"))
+    // automerge's own log lines are off unless a filter names automerge: they report, as
+    // errors, states that are normal while loading chunks one by one, every real automerge
+    // failure is reported by the node itself, and at `info` its instrumented functions format
+    // their arguments into spans, among them the whole change graph for every received sync
+    // message (15 ms each on a large bureau). `BUREAU_LOG=automerge=debug` brings them back.
+    let given = std::env::var("BUREAU_LOG")
+        .ok()
+        .filter(|f| !f.trim().is_empty())
+        .or_else(|| {
+            std::env::var("RUST_LOG")
+                .ok()
+                .filter(|f| !f.trim().is_empty())
         });
+    let directives = match given {
+        Some(f) if f.contains("automerge") => f,
+        Some(f) => format!("{f},automerge=off"),
+        None => format!("{default_level},hyper=warn,automerge=off"),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives).unwrap_or_else(|e| {
+        eprintln!("warning: ignoring the log filter {directives:?}: {e}");
+        tracing_subscriber::EnvFilter::new(format!("{default_level},hyper=warn,automerge=off"))
+    });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
