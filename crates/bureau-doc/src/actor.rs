@@ -510,7 +510,7 @@ impl Actor {
         let mut state = std::mem::take(self.sync_state(peer, role));
         let announced = state.last_sent_heads.clone();
         let res = catch_unwind(AssertUnwindSafe(|| {
-            self.doc.sync().receive_sync_message(&mut state, msg)?;
+            crate::receive::receive(&mut self.doc, &mut state, msg)?;
             // A change-less message whose heads equal ours makes automerge record our heads
             // as sent, so it never answers. But we may have reached those heads through
             // another peer after our last message to this one, which then never learns that

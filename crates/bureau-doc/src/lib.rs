@@ -31,6 +31,7 @@
 
 mod actor;
 mod compaction;
+mod receive;
 
 use std::sync::{Arc, OnceLock};
 
