@@ -100,25 +100,29 @@ impl Snapshot {
                     && !touched.iter().any(|(ty, _)| p.path == ty.collection())
             }
         });
+        // Each collection is looked up once, not once per touched record; a broken one is
+        // reported once, however many of its records were touched.
+        let mut collections: Vec<(RecordType, Option<ObjId>)> = Vec::new();
         for (ty, id) in touched {
-            self.remove(*ty, id);
-            // A broken collection is reported once, however many of its records were touched.
-            let mut found = Vec::new();
-            let coll = collection_obj(doc, *ty, &mut found);
-            for p in found {
-                if !problems.contains(&p) {
-                    problems.push(p);
+            let coll = match collections.iter().find(|(t, _)| t == ty) {
+                Some((_, coll)) => coll.clone(),
+                None => {
+                    let coll = collection_obj(doc, *ty, &mut problems);
+                    collections.push((*ty, coll.clone()));
+                    coll
                 }
-            }
-            let Some(coll) = coll else {
-                continue;
             };
-            match doc.get(&coll, id.as_str()) {
-                Ok(Some((Value::Object(ObjType::Map), obj))) => {
+            let obj = coll.map(|coll| doc.get(&coll, id.as_str()));
+            match obj {
+                // Reading the record replaces the old one: one tree update, not two.
+                Some(Ok(Some((Value::Object(ObjType::Map), obj)))) => {
                     self.read_record(doc, Some(obj), *ty, id, &mut problems);
                 }
-                Ok(Some(_)) => self.read_record(doc, None, *ty, id, &mut problems),
-                Ok(None) | Err(_) => {}
+                Some(Ok(Some(_))) => {
+                    self.remove(*ty, id);
+                    self.read_record(doc, None, *ty, id, &mut problems);
+                }
+                _ => self.remove(*ty, id),
             }
         }
         self.problems.extend(problems);

@@ -120,6 +120,9 @@ struct EventLoop {
     status_tx: watch::Sender<Arc<NetStatus>>,
     book: Arc<Mutex<InviteBook>>,
     state: NetState,
+    /// What `save_peers` last wrote, so an unchanged list is not written again: the write is
+    /// durable (two fsyncs) and runs on this loop, on every new connection.
+    saved_peers: Option<BTreeMap<String, Remembered>>,
     /// Listener id -> the configured address it came from, with the port it bound (to
     /// remember the port for the next start).
     listeners: HashMap<libp2p::core::transport::ListenerId, (Multiaddr, Option<Multiaddr>)>,
@@ -337,6 +340,7 @@ pub(crate) fn start(
         status_tx,
         book,
         state,
+        saved_peers: None,
         listeners: HashMap::new(),
         listen_addrs: Vec::new(),
         announce,
@@ -479,7 +483,7 @@ impl EventLoop {
         }
     }
 
-    fn save_peers(&self) {
+    fn save_peers(&mut self) {
         let snap = self.doc.state().snapshot.clone();
         let peers: BTreeMap<String, Remembered> = self
             .known
@@ -498,7 +502,10 @@ impl EventLoop {
                 )
             })
             .collect();
-        memory::save_peers(&self.files, &peers);
+        if self.saved_peers.as_ref() != Some(&peers) {
+            memory::save_peers(&self.files, &peers);
+            self.saved_peers = Some(peers);
+        }
     }
 
     /// Whether sync with `peer` is allowed: an unrevoked device of the bureau, or, while this

@@ -31,7 +31,7 @@ pub enum Source {
 }
 
 /// A remembered peer.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Remembered {
     pub(crate) addrs: Vec<String>,
     /// Set for the inviter until the document arrives.
