@@ -743,10 +743,13 @@ impl Actor {
                 // adds one more losing value to a field, which a diff is silent about but the
                 // conflicts list must show.
                 match written_records(&mut self.doc, before, &mut self.objects) {
-                    Some(touched) if touched.len() <= FULL_REFRESH_RECORDS => {
+                    Some(Written {
+                        records: touched,
+                        made,
+                    }) if touched.len() <= FULL_REFRESH_RECORDS => {
                         let t = std::time::Instant::now();
                         self.snapshot.refresh(&self.doc, &touched);
-                        self.objects.refresh(&self.doc, &touched);
+                        self.objects.refresh(&self.doc, &made);
                         let refreshed = t.elapsed();
                         for (ty, id) in &touched {
                             self.set_record_conflicts(*ty, id);
@@ -846,24 +849,34 @@ fn read_all(doc: &AutoCommit, now: Timestamp) -> View {
     }
 }
 
-/// The records whose maps (or maps nested in them) the changes after `before` wrote into, or
-/// `None` if a change wrote at the root other than `meta` (a collection created or replaced),
-/// which needs a full read. `meta` is re-read at every refresh anyway.
+/// What the changes after some heads wrote.
+struct Written {
+    /// The records whose maps (or maps nested in them) they wrote into.
+    records: Vec<(RecordType, String)>,
+    /// Those of them that got a new object (a new record, a set or text made anew): the
+    /// object index reads these again; the others hold no object it does not know.
+    made: Vec<(RecordType, String)>,
+}
+
+/// What the changes after `before` wrote (see [`Written`]), or `None` if a change wrote at
+/// the root other than `meta` (a collection created or replaced), which needs a full read.
+/// `meta` is re-read at every refresh anyway.
 fn written_records(
     doc: &mut AutoCommit,
     before: &[ChangeHash],
     index: &mut ObjIndex,
-) -> Option<Vec<(RecordType, String)>> {
-    use automerge::legacy::{Key, ObjectId, OpId};
+) -> Option<Written> {
+    use automerge::legacy::{Key, ObjectId, OpId, OpType};
     use automerge::{ObjId, Prop};
     // Each object written into, with the keys written (which name records when the object
-    // is a collection).
-    let mut objs: BTreeMap<(u64, automerge::ActorId), Vec<String>> = BTreeMap::new();
+    // is a collection), and whether an object was made in it.
+    let mut objs: BTreeMap<(u64, automerge::ActorId), (Vec<String>, bool)> = BTreeMap::new();
     for change in doc.get_changes(before) {
         for op in change.decode().operations {
             match op.obj {
                 ObjectId::Id(OpId(counter, actor)) => {
-                    let keys = objs.entry((counter, actor)).or_default();
+                    let (keys, made) = objs.entry((counter, actor)).or_default();
+                    *made |= matches!(op.action, OpType::Make(_));
                     if let Key::Map(k) = op.key
                         && !keys.iter().any(|x| x == k.as_str())
                     {
@@ -879,23 +892,27 @@ fn written_records(
     }
     let mut out: Vec<(RecordType, String)> = Vec::new();
     let mut seen: HashSet<(RecordType, String)> = HashSet::new();
-    let mut add = |ty: RecordType, id: String| {
+    let mut made_in: HashSet<(RecordType, String)> = HashSet::new();
+    let mut add = |ty: RecordType, id: String, made: bool| {
+        if made {
+            made_in.insert((ty, id.clone()));
+        }
         if seen.insert((ty, id.clone())) {
             out.push((ty, id));
         }
     };
-    for (key, keys) in objs {
+    for (key, (keys, made)) in objs {
         // Objects the index knows (every record's objects, as of the last read) cost a hash
         // lookup; `parents` costs a walk of the document's operations (a quarter of a
         // millisecond each on a large bureau: most of a thousand-change sync).
         if let Some(ty) = index.collections.get(&key) {
             for id in keys {
-                add(*ty, id);
+                add(*ty, id, made);
             }
             continue;
         }
         if let Some((ty, id)) = index.objects.get(&key) {
-            add(*ty, id.clone());
+            add(*ty, id.clone(), made);
             continue;
         }
         // An object the changes just created. The actor index is only a hint; automerge
@@ -913,18 +930,23 @@ fn written_records(
         match path.get(1) {
             Some((_, Prop::Map(id))) => {
                 index.objects.insert(key, (ty, id.clone()));
-                add(ty, id.clone());
+                add(ty, id.clone(), made);
             }
             None => {
                 index.collections.insert(key, ty);
                 for id in keys {
-                    add(ty, id);
+                    add(ty, id, made);
                 }
             }
             Some(_) => {}
         }
     }
-    Some(out)
+    let made = out
+        .iter()
+        .filter(|r| made_in.contains(*r))
+        .cloned()
+        .collect();
+    Some(Written { records: out, made })
 }
 
 /// Which record every object of the document belongs to, by the object's id: lets
@@ -961,7 +983,7 @@ impl ObjIndex {
         index
     }
 
-    /// Indexes (again) the records a change touched: they may hold new objects.
+    /// Indexes (again) records that got new objects.
     fn refresh<D: ReadDoc>(&mut self, doc: &D, touched: &[(RecordType, String)]) {
         for (ty, id) in touched {
             let Ok(Some((Value::Object(ObjType::Map), coll))) =

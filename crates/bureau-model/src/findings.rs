@@ -109,14 +109,19 @@ pub fn findings(snap: &Snapshot, now: Timestamp) -> Vec<Finding> {
     let mut slots: Vec<Slot<'_>> = snap.meetings.values().filter_map(slot_of).collect();
     slots.sort_by(|a, b| (a.start, &a.m.id).cmp(&(b.start, &b.m.id)));
 
-    let mut by_room: BTreeMap<&str, Vec<Slot<'_>>> = BTreeMap::new();
-    let mut by_member: BTreeMap<&str, Vec<Slot<'_>>> = BTreeMap::new();
+    let mut by_room: BTreeMap<&str, Vec<Span<'_>>> = BTreeMap::new();
+    let mut by_member: BTreeMap<&str, Vec<Span<'_>>> = BTreeMap::new();
     for s in &slots {
+        let span = Span {
+            start: s.start,
+            end: s.end,
+            id: &s.m.id,
+        };
         if !s.m.room_id.is_empty() {
-            by_room.entry(&s.m.room_id).or_default().push(*s);
+            by_room.entry(&s.m.room_id).or_default().push(span);
         }
         for member in &s.m.members {
-            by_member.entry(member).or_default().push(*s);
+            by_member.entry(member).or_default().push(span);
         }
     }
     for (room, list) in by_room {
@@ -159,12 +164,21 @@ pub fn findings(snap: &Snapshot, now: Timestamp) -> Vec<Finding> {
     out
 }
 
-/// Overlapping pairs among meetings grouped by a key (room, member), sorted by start: each
-/// meeting is compared only with those that start before it ends.
-fn overlapping_pairs<'a>(slots: &[Slot<'a>]) -> Vec<(Slot<'a>, Slot<'a>)> {
+/// A live meeting's time, for the double-booking sweep: the index keeps these, so checking a
+/// room or a member reads no meeting (and parses no time) unless it is in an overlap.
+#[derive(Clone, Copy, Debug)]
+struct Span<'a> {
+    start: Timestamp,
+    end: Timestamp,
+    id: &'a str,
+}
+
+/// Overlapping pairs among meetings grouped by a key (room, member), sorted by (start, id):
+/// each meeting is compared only with those that start before it ends.
+fn overlapping_pairs<'a>(spans: &[Span<'a>]) -> Vec<(Span<'a>, Span<'a>)> {
     let mut pairs = Vec::new();
-    for (i, a) in slots.iter().enumerate() {
-        for b in &slots[i + 1..] {
+    for (i, a) in spans.iter().enumerate() {
+        for b in &spans[i + 1..] {
             if b.start >= a.end {
                 break;
             }
@@ -174,20 +188,26 @@ fn overlapping_pairs<'a>(slots: &[Slot<'a>]) -> Vec<(Slot<'a>, Slot<'a>)> {
     pairs
 }
 
+/// A meeting's title for a finding's message.
+fn title<'a>(snap: &'a Snapshot, id: &str) -> &'a str {
+    snap.meetings.get(id).map_or("", |m| m.title.as_str())
+}
+
 /// Double bookings of one room, from its live meetings sorted by (start, id).
-fn room_double_bookings(snap: &Snapshot, room: &str, list: &[Slot<'_>], out: &mut Vec<Finding>) {
+fn room_double_bookings(snap: &Snapshot, room: &str, list: &[Span<'_>], out: &mut Vec<Finding>) {
     let name = snap.rooms.get(room).map_or(room, |r| r.name.as_str());
     for (a, b) in overlapping_pairs(list) {
         out.push(Finding {
             kind: FindingKind::RoomDoubleBooked,
             message: format!(
                 "{name} is booked twice: \u{201c}{}\u{201d} and \u{201c}{}\u{201d} overlap",
-                a.m.title, b.m.title
+                title(snap, a.id),
+                title(snap, b.id)
             ),
             refs: vec![
                 r(RecordType::Room, room),
-                r(RecordType::Meeting, &a.m.id),
-                r(RecordType::Meeting, &b.m.id),
+                r(RecordType::Meeting, a.id),
+                r(RecordType::Meeting, b.id),
             ],
         });
     }
@@ -197,7 +217,7 @@ fn room_double_bookings(snap: &Snapshot, room: &str, list: &[Slot<'_>], out: &mu
 fn member_double_bookings(
     snap: &Snapshot,
     member: &str,
-    list: &[Slot<'_>],
+    list: &[Span<'_>],
     out: &mut Vec<Finding>,
 ) {
     let name = snap.members.get(member).map_or(member, |m| m.name.as_str());
@@ -206,12 +226,13 @@ fn member_double_bookings(
             kind: FindingKind::MemberDoubleBooked,
             message: format!(
                 "{name} is expected in \u{201c}{}\u{201d} and \u{201c}{}\u{201d} at the same time",
-                a.m.title, b.m.title
+                title(snap, a.id),
+                title(snap, b.id)
             ),
             refs: vec![
                 r(RecordType::Member, member),
-                r(RecordType::Meeting, &a.m.id),
-                r(RecordType::Meeting, &b.m.id),
+                r(RecordType::Meeting, a.id),
+                r(RecordType::Meeting, b.id),
             ],
         });
     }
@@ -412,6 +433,7 @@ enum Part {
 #[derive(Clone, Debug)]
 struct SlotKey {
     start: Timestamp,
+    end: Timestamp,
     room: String,
     members: Vec<String>,
     /// Its groups and organiser.
@@ -575,6 +597,7 @@ impl FindingsIndex {
         groups.dedup();
         let key = SlotKey {
             start: s.start,
+            end: s.end,
             room: s.m.room_id.clone(),
             members: s.m.members.clone(),
             groups,
@@ -618,12 +641,19 @@ impl FindingsIndex {
         self.owners_of_note.insert(id.to_owned(), owners);
     }
 
-    /// The live meetings of an index entry as slots, sorted by (start, id).
-    fn slots_in<'a>(snap: &'a Snapshot, by: &ByKey, key: &str) -> Vec<Slot<'a>> {
+    /// The live meetings of an index entry, sorted by (start, id), from the index alone.
+    fn spans_in<'a>(&'a self, by: &'a ByKey, key: &str) -> Vec<Span<'a>> {
         by.get(key)
             .into_iter()
             .flatten()
-            .filter_map(|(_, id)| snap.meetings.get(id).and_then(slot_of))
+            .filter_map(|(start, id)| {
+                let end = self.slots.get(id)?.end;
+                Some(Span {
+                    start: *start,
+                    end,
+                    id,
+                })
+            })
             .collect()
     }
 
@@ -631,11 +661,11 @@ impl FindingsIndex {
         match part {
             Part::Bureau => {}
             Part::Room(room) => {
-                let list = Self::slots_in(snap, &self.by_room, room);
+                let list = self.spans_in(&self.by_room, room);
                 room_double_bookings(snap, room, &list, out);
             }
             Part::Member(member) => {
-                let list = Self::slots_in(snap, &self.by_member, member);
+                let list = self.spans_in(&self.by_member, member);
                 member_double_bookings(snap, member, &list, out);
             }
             Part::Meeting(id) => {
