@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
+use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Serialize;
 
 use crate::read::Snapshot;
@@ -195,21 +195,26 @@ fn title<'a>(snap: &'a Snapshot, id: &str) -> &'a str {
 
 /// Double bookings of one room, from its live meetings sorted by (start, id).
 fn room_double_bookings(snap: &Snapshot, room: &str, list: &[Span<'_>], out: &mut Vec<Finding>) {
-    let name = snap.rooms.get(room).map_or(room, |r| r.name.as_str());
     for (a, b) in overlapping_pairs(list) {
-        out.push(Finding {
-            kind: FindingKind::RoomDoubleBooked,
-            message: format!(
-                "{name} is booked twice: \u{201c}{}\u{201d} and \u{201c}{}\u{201d} overlap",
-                title(snap, a.id),
-                title(snap, b.id)
-            ),
-            refs: vec![
-                r(RecordType::Room, room),
-                r(RecordType::Meeting, a.id),
-                r(RecordType::Meeting, b.id),
-            ],
-        });
+        out.push(room_double_booking(snap, room, a.id, b.id));
+    }
+}
+
+/// The finding for meetings `a` and `b` (in (start, id) order) overlapping in `room`.
+fn room_double_booking(snap: &Snapshot, room: &str, a: &str, b: &str) -> Finding {
+    let name = snap.rooms.get(room).map_or(room, |r| r.name.as_str());
+    Finding {
+        kind: FindingKind::RoomDoubleBooked,
+        message: format!(
+            "{name} is booked twice: \u{201c}{}\u{201d} and \u{201c}{}\u{201d} overlap",
+            title(snap, a),
+            title(snap, b)
+        ),
+        refs: vec![
+            r(RecordType::Room, room),
+            r(RecordType::Meeting, a),
+            r(RecordType::Meeting, b),
+        ],
     }
 }
 
@@ -419,8 +424,11 @@ fn note_checks(snap: &Snapshot, n: &Note, today: Date, out: &mut Vec<Finding>) {
 enum Part {
     /// Group, focal-point and review checks: cheap, recomputed at every update.
     Bureau,
-    /// Double bookings of a room (by room id, whether or not the room exists).
-    Room(String),
+    /// Double bookings of a room (by room id, whether or not the room exists) in which a
+    /// meeting is the later of the two (in (start, id) order): a moved meeting re-checks only
+    /// the meetings it overlapped or overlaps, not its whole room, which on a crowded
+    /// schedule holds hundreds of double bookings.
+    RoomSlot(String, String),
     /// Double bookings of a member.
     Member(String),
     /// Interpretation and reference checks of one meeting.
@@ -471,6 +479,9 @@ pub struct FindingsIndex {
     /// The date of the last update's `now`: overdue actions move with it.
     today: Option<Date>,
     slots: HashMap<String, SlotKey>,
+    /// No live meeting indexed since the last rebuild was longer: meetings overlapping one
+    /// start at most this long before it.
+    max_span: SignedDuration,
     by_room: ByKey,
     by_member: ByKey,
     by_group: ByKey,
@@ -528,9 +539,12 @@ impl FindingsIndex {
             match ty {
                 RecordType::Meeting => self.touch_meeting(snap, id, &mut dirty),
                 RecordType::Room => {
-                    dirty.insert(Part::Room(id.clone()));
+                    // Its name is in every double booking and meeting check of its own.
                     if let Some(set) = self.by_room.get(id) {
-                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(m.clone())));
+                        for (_, m) in set {
+                            dirty.insert(Part::RoomSlot(id.clone(), m.clone()));
+                            dirty.insert(Part::Meeting(m.clone()));
+                        }
                     }
                 }
                 RecordType::Group => {
@@ -578,8 +592,8 @@ impl FindingsIndex {
     fn touch_meeting(&mut self, snap: &Snapshot, id: &str, dirty: &mut BTreeSet<Part>) {
         dirty.insert(Part::Meeting(id.to_owned()));
         if let Some(old) = self.slots.remove(id) {
+            self.mark_room(&old.room, old.start, old.end, id, dirty);
             index_remove(&mut self.by_room, &old.room, old.start, id);
-            dirty.insert(Part::Room(old.room));
             for m in &old.members {
                 index_remove(&mut self.by_member, m, old.start, id);
                 dirty.insert(Part::Member(m.clone()));
@@ -602,9 +616,10 @@ impl FindingsIndex {
             members: s.m.members.clone(),
             groups,
         };
+        self.max_span = self.max_span.max(key.end.duration_since(key.start));
         if !key.room.is_empty() {
             index_add(&mut self.by_room, &key.room, key.start, id);
-            dirty.insert(Part::Room(key.room.clone()));
+            self.mark_room(&key.room, key.start, key.end, id, dirty);
         }
         for m in &key.members {
             index_add(&mut self.by_member, m, key.start, id);
@@ -614,6 +629,29 @@ impl FindingsIndex {
             index_add(&mut self.by_group, g, key.start, id);
         }
         self.slots.insert(id.to_owned(), key);
+    }
+
+    /// Marks the room parts a meeting in `room` from `start` to `end` is in: its own (where it
+    /// is the later one) and those of the meetings after it that start before it ends.
+    fn mark_room(
+        &self,
+        room: &str,
+        start: Timestamp,
+        end: Timestamp,
+        id: &str,
+        dirty: &mut BTreeSet<Part>,
+    ) {
+        if room.is_empty() {
+            return;
+        }
+        dirty.insert(Part::RoomSlot(room.to_owned(), id.to_owned()));
+        if let Some(set) = self.by_room.get(room) {
+            for (_, later) in set.range((start, id.to_owned())..(end, String::new())) {
+                if later != id {
+                    dirty.insert(Part::RoomSlot(room.to_owned(), later.clone()));
+                }
+            }
+        }
     }
 
     /// Re-indexes the owners of a note's actions.
@@ -660,9 +698,21 @@ impl FindingsIndex {
     fn compute(&self, snap: &Snapshot, part: &Part, today: Date, out: &mut Vec<Finding>) {
         match part {
             Part::Bureau => {}
-            Part::Room(room) => {
-                let list = self.spans_in(&self.by_room, room);
-                room_double_bookings(snap, room, &list, out);
+            Part::RoomSlot(room, id) => {
+                let Some(b) = self.slots.get(id).filter(|b| &b.room == room) else {
+                    return;
+                };
+                let Some(set) = self.by_room.get(room) else {
+                    return;
+                };
+                // Every meeting before it that ends after it starts; none starts earlier
+                // than the longest meeting's length before it.
+                let from = b.start.checked_sub(self.max_span).unwrap_or(Timestamp::MIN);
+                for (_, a) in set.range((from, String::new())..(b.start, id.clone())) {
+                    if self.slots.get(a).is_some_and(|a| a.end > b.start) {
+                        out.push(room_double_booking(snap, room, a, id));
+                    }
+                }
             }
             Part::Member(member) => {
                 let list = self.spans_in(&self.by_member, member);
