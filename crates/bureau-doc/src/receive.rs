@@ -8,35 +8,25 @@
 //! millisecond per message: half of receiving one edit from a peer, and again for each
 //! acknowledgement.
 //!
-//! When every sent hash is itself one of the peer's heads, the walk's result is known without
-//! it: all of them are acknowledged (a head is its own ancestor). That is the steady state of
-//! live editing: nothing in flight, or the peer acknowledging exactly what we sent. Then
-//! [`receive`] does the receive here, step for step as automerge 0.12 does it; in every other
-//! case it leaves the message to automerge. The `matches_automerge` test runs both on random
-//! exchanges and checks that they leave the same document and the same state.
+//! [`receive`] does the receive here, step for step as automerge 0.12 does it, except that
+//! walk: it starts from the peer's heads and stops as soon as every sent hash is accounted for
+//! or the changes left are older than all of them (a change's ancestors all have lower
+//! operation counters). The sent hashes are the few changes of the last moments, so the walk
+//! visits a handful of changes: none when the peer acknowledges exactly what we sent, one or
+//! two when edits are pipelined. Past a budget it stops and keeps the hashes it could not
+//! place, which only means they are not sent again (the peer has them or they are in
+//! flight). The `matches_automerge` test runs both on random exchanges and checks that they
+//! leave the same document and the same state.
 
-use automerge::sync::{self, Capability, MessageFlags, SyncDoc};
+use automerge::sync::{self, Capability, MessageFlags};
 use automerge::{AutoCommit, AutomergeError, ChangeHash};
 
-/// Applies `msg` from a peer to `doc` and `state`, as `doc.sync().receive_sync_message` does.
-pub(crate) fn receive(
-    doc: &mut AutoCommit,
-    state: &mut sync::State,
-    msg: sync::Message,
-) -> Result<(), AutomergeError> {
-    let reset = msg
-        .flags
-        .is_some_and(|f| f.contains(MessageFlags::SYNC_RESET));
-    let trimmed_by_heads = reset || state.sent_hashes.iter().all(|h| msg.heads.contains(h));
-    if !trimmed_by_heads {
-        return doc.sync().receive_sync_message(state, msg);
-    }
-    receive_without_walk(doc, state, msg)
-}
+/// Changes a trimming walk visits at most before it keeps what it could not place.
+const WALK_BUDGET: usize = 1024;
 
-/// automerge 0.12's `receive_sync_message_inner`, for a message whose heads include every
-/// hash in `state.sent_hashes` (or that resets them).
-fn receive_without_walk(
+/// Applies `msg` from a peer to `doc` and `state`, as automerge 0.12's
+/// `receive_sync_message_inner` does, with a short walk instead of a walk of the whole history.
+pub(crate) fn receive(
     doc: &mut AutoCommit,
     state: &mut sync::State,
     msg: sync::Message,
@@ -68,9 +58,7 @@ fn receive_without_walk(
         doc.load_incremental(&joined)?;
         state.shared_heads = advance_heads(&before, &doc.get_heads(), &state.shared_heads);
     }
-    // What automerge's walk would do: every sent hash is one of the peer's heads, and we know
-    // each (we sent it), so each is an ancestor of the heads and goes.
-    state.sent_hashes.clear();
+    trim_acknowledged(doc, &heads, &mut state.sent_hashes);
     if changes_is_empty && heads == before {
         state.last_sent_heads.clone_from(&heads);
     }
@@ -103,6 +91,50 @@ fn receive_without_walk(
     state.their_heads = Some(heads);
     state.their_need = Some(need);
     Ok(())
+}
+
+/// Removes from `sent` every change that is one of `heads` or an ancestor of one, as automerge's
+/// `filter_changes` does, walking back from the heads only as far as a sent change could be.
+fn trim_acknowledged(
+    doc: &mut AutoCommit,
+    heads: &[ChangeHash],
+    sent: &mut std::collections::BTreeSet<ChangeHash>,
+) {
+    sent.retain(|h| !heads.contains(h));
+    if sent.is_empty() {
+        return;
+    }
+    // A change's operations are numbered above every operation of its ancestors, so a sent
+    // change can only be an ancestor of changes whose operations reach its first one (an empty
+    // change's first operation is one past its last, hence the `+ 1` below).
+    let Some(oldest) = sent
+        .iter()
+        .filter_map(|h| doc.get_change_meta_by_hash(h).map(|m| m.start_op))
+        .min()
+    else {
+        return;
+    };
+    let mut stack: Vec<ChangeHash> = heads.to_vec();
+    let mut visited = std::collections::HashSet::new();
+    while let Some(h) = stack.pop() {
+        if !visited.insert(h) {
+            continue;
+        }
+        if visited.len() > WALK_BUDGET {
+            return;
+        }
+        let Some(meta) = doc.get_change_meta_by_hash(&h) else {
+            // Not ours (yet): automerge skips heads it does not have.
+            continue;
+        };
+        if sent.remove(&h) && sent.is_empty() {
+            return;
+        }
+        if meta.max_op + 1 < oldest {
+            continue;
+        }
+        stack.extend(meta.deps.iter().copied());
+    }
 }
 
 /// automerge's `advance_heads`: our new heads that are new, plus the old shared heads we still
