@@ -352,6 +352,9 @@ impl DocHandle {
     }
 }
 
+/// The niceness of the compaction child: it gets the CPU the node's own work leaves.
+const COMPACTION_NICE: i32 = 10;
+
 /// The command-line argument that makes the node's executable run [`compaction_child`].
 pub const COMPACTION_CHILD_ARG: &str = "__bureau-compact";
 
@@ -362,7 +365,14 @@ pub const COMPACTION_CHILD_ARG: &str = "__bureau-compact";
 /// same heads, and writes them to stdout. Exit code 0 on success; otherwise a message on
 /// stderr and 1. Everything automerge allocated goes back to the system when it exits, and an
 /// abort inside automerge costs only the child.
+///
+/// The child runs at a lower CPU priority (nice 10): a compaction is seconds of CPU on a
+/// large bureau, and on a laptop's few cores it must not slow down the edits and syncs going
+/// on meanwhile (it had doubled a thousand-change sync that happened to run beside one).
 pub fn compaction_child(heads: &str) -> std::process::ExitCode {
+    if let Err(e) = rustix::process::setpriority_process(None, COMPACTION_NICE) {
+        eprintln!("compaction: could not lower the priority ({e}); going on");
+    }
     match compaction::child(heads) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
