@@ -160,7 +160,7 @@ fn state_key(peer: &str) -> String {
     format!("sync-{peer}")
 }
 
-/// Sequence number of a chunk file name (`chunk-{seq:016x}.bin`).
+/// Sequence number of a chunk by its name (`chunk-{seq:016x}.bin`, a log entry or a file).
 fn chunk_seq(name: &str) -> Option<u64> {
     let hex = name.strip_prefix("chunk-")?.strip_suffix(".bin")?;
     u64::from_str_radix(hex, 16).ok()
@@ -183,7 +183,7 @@ fn load_into(doc: &mut AutoCommit, bytes: &[u8]) -> Result<(), String> {
     }
 }
 
-/// Whether a chunk file parses completely on its own (missing dependencies are fine: a chunk
+/// Whether a chunk parses completely on its own (missing dependencies are fine: a chunk
 /// builds on the files before it).
 fn parses_alone(bytes: &[u8]) -> Result<(), automerge::AutomergeError> {
     let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
