@@ -941,12 +941,10 @@ fn written_records(
             Some(_) => {}
         }
     }
-    let made = out
-        .iter()
-        .filter(|r| made_in.contains(*r))
-        .cloned()
-        .collect();
-    Some(Written { records: out, made })
+    Some(Written {
+        records: out,
+        made: made_in.into_iter().collect(),
+    })
 }
 
 /// Which record every object of the document belongs to, by the object's id: lets

@@ -1,5 +1,4 @@
-//! Receiving a sync message without walking the whole history when the walk can change
-//! nothing.
+//! Receiving a sync message with a walk of the recent history only.
 //!
 //! automerge 0.12's `receive_sync_message` trims `sent_hashes` (the changes sent to this peer
 //! and not yet acknowledged) to those the peer's heads do not include, by visiting every

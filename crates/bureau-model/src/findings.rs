@@ -470,8 +470,9 @@ fn index_remove(map: &mut ByKey, key: &str, start: Timestamp, id: &str) {
 ///
 /// Equal to [`findings`] of the same snapshot and `now` after every [`FindingsIndex::update`].
 /// Each part is recomputed only when a record it depends on was touched: a moved meeting
-/// re-checks its old and new room, its members and itself; a renamed room re-checks the room
-/// and its meetings; the bureau-wide checks are recomputed every time from small indexes.
+/// re-checks the meetings it overlapped in its old room and overlaps in its new one, its
+/// members and itself; a renamed room re-checks all its meetings; the bureau-wide checks are
+/// recomputed every time from small indexes.
 #[derive(Clone, Debug, Default)]
 pub struct FindingsIndex {
     /// The meta fields findings depend on, as last seen; a change rebuilds everything.

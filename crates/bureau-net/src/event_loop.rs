@@ -502,8 +502,8 @@ impl EventLoop {
                 )
             })
             .collect();
-        if self.saved_peers.as_ref() != Some(&peers) {
-            memory::save_peers(&self.files, &peers);
+        // A failed write is tried again at the next call.
+        if self.saved_peers.as_ref() != Some(&peers) && memory::save_peers(&self.files, &peers) {
             self.saved_peers = Some(peers);
         }
     }

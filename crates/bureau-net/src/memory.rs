@@ -65,10 +65,15 @@ fn read<T: for<'de> Deserialize<'de> + Default>(files: &Files, name: &str) -> T 
     }
 }
 
-fn write<T: Serialize>(files: &Files, name: &str, value: &T) {
+/// Writes `value` as `name`; whether it was saved (a failure is logged).
+fn write<T: Serialize>(files: &Files, name: &str, value: &T) -> bool {
     let bytes = serde_json::to_vec_pretty(value).expect("network state always serialises");
-    if let Err(e) = files.write_file(name, &bytes, 0o600) {
-        warn!(file = name, error = %e, "could not save network state");
+    match files.write_file(name, &bytes, 0o600) {
+        Ok(()) => true,
+        Err(e) => {
+            warn!(file = name, error = %e, "could not save network state");
+            false
+        }
     }
 }
 
@@ -76,8 +81,9 @@ pub(crate) fn load_peers(files: &Files) -> BTreeMap<String, Remembered> {
     read(files, PEERS_FILE)
 }
 
-pub(crate) fn save_peers(files: &Files, peers: &BTreeMap<String, Remembered>) {
-    write(files, PEERS_FILE, peers);
+/// Saves the remembered peers; whether they were saved.
+pub(crate) fn save_peers(files: &Files, peers: &BTreeMap<String, Remembered>) -> bool {
+    write(files, PEERS_FILE, peers)
 }
 
 pub(crate) fn load_state(files: &Files) -> NetState {

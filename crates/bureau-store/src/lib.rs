@@ -306,13 +306,20 @@ struct LogWriter {
     len: u64,
 }
 
+/// Reads a file, `None` if it is not there.
+fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_error("read", path, e)),
+    }
+}
+
 /// Reads a log segment leniently, for bookkeeping only: its entries (seq,
 /// frame length); bad stretches are skipped and left to `load`.
 fn scan_log(path: &Path) -> Result<Vec<(u64, u64)>, StoreError> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io_error("read", path, e)),
+    let Some(bytes) = read_if_exists(path)? else {
+        return Ok(Vec::new());
     };
     let (entries, _) = frame::decode_entries(&bytes);
     Ok(entries
@@ -671,13 +678,9 @@ impl CompactionJob {
         for &number in &self.logs {
             let name = log_name(number);
             let path = self.doc_dir.join(&name);
-            let bytes = match fs::read(&path) {
-                Ok(bytes) => bytes,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    inputs.missing.push(name);
-                    continue;
-                }
-                Err(e) => return Err(io_error("read", &path, e)),
+            let Some(bytes) = read_if_exists(&path)? else {
+                inputs.missing.push(name);
+                continue;
             };
             let (entries, bad) = frame::decode_entries(&bytes);
             if let Some(first) = bad.first() {
@@ -926,9 +929,11 @@ impl Store {
         Ok(store)
     }
 
-    /// Builds the in-memory view of `doc/` from names and sizes only (no
-    /// content is read), and derives the counters so they never go back:
-    /// quarantined files and the compaction floor count as used numbers.
+    /// Builds the in-memory view of `doc/` from names and sizes, and the
+    /// entries of log segments (the only content read: segments are at most
+    /// a fraction of the snapshot, and `load` reads them again), and derives
+    /// the counters so they never go back: quarantined files and the
+    /// compaction floor count as used numbers.
     fn scan(&mut self) -> Result<(), StoreError> {
         self.seq_floor = read_seq_floor(&self.doc_dir)?;
         for name in list_files(&self.doc_dir)? {
@@ -1087,23 +1092,15 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         let name = log_name(number);
         let path = self.doc_dir.join(&name);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                warn!(path = %path.display(), "file vanished while loading");
-                return Ok(None);
-            }
-            Err(e) => return Err(io_error("read", &path, e)),
+        let Some(bytes) = read_if_exists(&path)? else {
+            warn!(path = %path.display(), "file vanished while loading");
+            return Ok(None);
         };
         let (entries, bad) = frame::decode_entries(&bytes);
         let mut keep_in = number;
         if !bad.is_empty() {
-            if !entries.is_empty() {
-                keep_in = self.next_log;
-                self.next_log += 1;
-                let frames: Vec<&[u8]> = entries.iter().map(|e| &bytes[e.frame.clone()]).collect();
-                self.write_durable(&self.doc_dir, &log_name(keep_in), &frames, FILE_MODE)?;
-                self.logs.insert(keep_in);
+            if let Some(n) = self.write_log(&bytes, &entries)? {
+                keep_in = n;
             }
             let stretches: Vec<String> = bad
                 .iter()
@@ -1140,6 +1137,24 @@ impl Store {
             );
         }
         Ok((!bad.is_empty()).then_some(name))
+    }
+
+    /// Writes `entries` (frames of the segment `bytes`) durably as a new log
+    /// segment and returns its number; writes nothing for no entries.
+    fn write_log(
+        &mut self,
+        bytes: &[u8],
+        entries: &[frame::Entry],
+    ) -> Result<Option<u64>, StoreError> {
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        let number = self.next_log;
+        self.next_log += 1;
+        let frames: Vec<&[u8]> = entries.iter().map(|e| &bytes[e.frame.clone()]).collect();
+        self.write_durable(&self.doc_dir, &log_name(number), &frames, FILE_MODE)?;
+        self.logs.insert(number);
+        Ok(Some(number))
     }
 
     fn add_chunk(&mut self, seq: u64, place: Place, len: u64) {
@@ -1507,17 +1522,8 @@ impl Store {
         }
         // Only entries that decode stay; a bad stretch would have been
         // quarantined with the segment by `load` already.
-        let rest: Vec<&frame::Entry> = entries.iter().filter(|e| e.seq != seq).collect();
-        let keep_in = if rest.is_empty() {
-            None
-        } else {
-            let n = self.next_log;
-            self.next_log += 1;
-            let frames: Vec<&[u8]> = rest.iter().map(|e| &bytes[e.frame.clone()]).collect();
-            self.write_durable(&self.doc_dir, &log_name(n), &frames, FILE_MODE)?;
-            self.logs.insert(n);
-            Some(n)
-        };
+        let rest: Vec<frame::Entry> = entries.into_iter().filter(|e| e.seq != seq).collect();
+        let keep_in = self.write_log(&bytes, &rest)?;
         remove_if_exists(&path)?;
         sync_dir(&self.doc_dir)?;
         self.logs.remove(&number);
