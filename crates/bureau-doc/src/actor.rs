@@ -83,6 +83,8 @@ struct Actor {
     /// while probing a received message: the next chunk, unless either moved since.
     probed: Option<(Vec<ChangeHash>, Vec<ChangeHash>, Vec<u8>)>,
     state_tx: watch::Sender<Arc<DocState>>,
+    /// Bytes of changes written since memory was last handed back to the system.
+    written_since_release: usize,
 }
 
 pub(crate) async fn spawn(
@@ -334,9 +336,12 @@ impl Actor {
             sync_states: HashMap::new(),
             probed: None,
             state_tx,
+            written_since_release: 0,
         };
         actor.adopt_author();
         actor.publish(None);
+        // Loading freed as much as the document holds; the node starts without it.
+        actor.release_memory();
         Ok((actor, state_rx))
     }
 
@@ -352,6 +357,9 @@ impl Actor {
             }
             self.handle_batch(batch);
             self.maybe_compact(&mut compactor);
+            if self.written_since_release >= crate::RELEASE_AFTER_BYTES {
+                self.release_memory();
+            }
         }
         debug!("every document handle is gone; the actor stops");
         compactor.stop(&mut self.store);
@@ -582,6 +590,7 @@ impl Actor {
         self.sync_states.clear();
         self.read_all(Timestamp::now());
         self.publish(None);
+        self.release_memory();
     }
 
     fn apply(&mut self, edit: &Edit) -> Result<Applied, DocError> {
@@ -661,7 +670,21 @@ impl Actor {
         let seq = self.store.append(&bytes).map_err(storage_error)?;
         self.last_seq = self.last_seq.max(seq);
         self.persisted = heads;
+        self.written_since_release += bytes.len();
         Ok(())
+    }
+
+    /// Hands freed memory back to the system (see [`DocConfig::release_memory`]).
+    fn release_memory(&mut self) {
+        self.written_since_release = 0;
+        if let Some(release) = self.config.release_memory {
+            let started = std::time::Instant::now();
+            release();
+            debug!(
+                us = started.elapsed().as_micros() as u64,
+                "freed memory handed back"
+            );
+        }
     }
 
     /// Drops every change after `heads` from memory (they never reached the disk).
@@ -905,14 +928,15 @@ fn written_records(
         // Objects the index knows (every record's objects, as of the last read) cost a hash
         // lookup; `parents` costs a walk of the document's operations (a quarter of a
         // millisecond each on a large bureau: most of a thousand-change sync).
-        if let Some(ty) = index.collections.get(&key) {
+        let known = index.known(key.0, &key.1);
+        if let Some(ty) = known.and_then(|k| index.collections.get(&k)) {
             for id in keys {
                 add(*ty, id, made);
             }
             continue;
         }
-        if let Some((ty, id)) = index.objects.get(&key) {
-            add(*ty, id.clone(), made);
+        if let Some((ty, id)) = known.and_then(|k| index.objects.get(&k)) {
+            add(*ty, id.to_string(), made);
             continue;
         }
         // An object the changes just created. The actor index is only a hint; automerge
@@ -927,9 +951,10 @@ fn written_records(
         let Ok(ty) = RecordType::parse(coll) else {
             continue;
         };
+        let key = (key.0, index.intern(&key.1));
         match path.get(1) {
             Some((_, Prop::Map(id))) => {
-                index.objects.insert(key, (ty, id.clone()));
+                index.objects.insert(key, (ty, Arc::from(id.as_str())));
                 add(ty, id.clone(), made);
             }
             None => {
@@ -950,13 +975,23 @@ fn written_records(
 /// Which record every object of the document belongs to, by the object's id: lets
 /// [`written_records`] name the records a change wrote into without asking automerge for
 /// each object's path.
+///
+/// Kept small, for it covers every object of the document (three to four per record): an
+/// object is keyed by its counter and an interned actor number, in a B-tree (no empty hash
+/// buckets), and the objects of one record share its id. At size m this is 3 MB, where a hash
+/// map of actor ids and owned strings took 11 MB.
 #[derive(Debug, Default)]
 struct ObjIndex {
+    /// The actors of indexed objects, numbered in the order they were first seen.
+    actors: HashMap<automerge::ActorId, u32>,
     /// The collections (`members`, `meetings`, ...): their keys are record ids.
-    collections: HashMap<(u64, automerge::ActorId), RecordType>,
+    collections: HashMap<ObjKey, RecordType>,
     /// Record maps and the objects inside them (sets, texts, nested maps and their objects).
-    objects: HashMap<(u64, automerge::ActorId), (RecordType, String)>,
+    objects: BTreeMap<ObjKey, (RecordType, Arc<str>)>,
 }
+
+/// An object's counter and its actor's number in [`ObjIndex::actors`].
+type ObjKey = (u64, u32);
 
 impl ObjIndex {
     /// Indexes every record of `doc`.
@@ -968,7 +1003,7 @@ impl ObjIndex {
             else {
                 continue;
             };
-            if let Some(key) = obj_key(&coll) {
+            if let Some(key) = index.key_of(&coll) {
                 index.collections.insert(key, ty);
             }
             for item in doc.map_range(&coll, ..) {
@@ -1004,32 +1039,44 @@ impl ObjIndex {
         id: &str,
         rec: &automerge::ObjId,
     ) {
-        let mut add = |obj: &automerge::ObjId| {
-            if let Some(key) = obj_key(obj) {
-                self.objects.insert(key, (ty, id.to_owned()));
+        let id: Arc<str> = Arc::from(id);
+        let add = |index: &mut ObjIndex, obj: &automerge::ObjId| {
+            if let Some(key) = index.key_of(obj) {
+                index.objects.insert(key, (ty, id.clone()));
             }
         };
-        add(rec);
+        add(self, rec);
         for item in doc.map_range(rec, ..) {
             let ValueRef::Object(kind) = item.value else {
                 continue;
             };
             let child = item.id();
-            add(&child);
+            add(self, &child);
             if kind == ObjType::Map {
                 for sub in doc.map_range(&child, ..) {
                     if matches!(sub.value, ValueRef::Object(_)) {
-                        add(&sub.id());
+                        add(self, &sub.id());
                     }
                 }
             }
         }
     }
-}
 
-fn obj_key(obj: &automerge::ObjId) -> Option<(u64, automerge::ActorId)> {
-    match obj {
-        automerge::ObjId::Id(counter, actor, _) => Some((*counter, actor.clone())),
-        automerge::ObjId::Root => None,
+    /// The key of an object, numbering its actor if it is new (`None` for the root).
+    fn key_of(&mut self, obj: &automerge::ObjId) -> Option<ObjKey> {
+        match obj {
+            automerge::ObjId::Id(counter, actor, _) => Some((*counter, self.intern(actor))),
+            automerge::ObjId::Root => None,
+        }
+    }
+
+    fn intern(&mut self, actor: &automerge::ActorId) -> u32 {
+        let next = self.actors.len() as u32;
+        *self.actors.entry(actor.clone()).or_insert(next)
+    }
+
+    /// The key of an object, if its actor has been seen (else nothing is indexed for it).
+    fn known(&self, counter: u64, actor: &automerge::ActorId) -> Option<ObjKey> {
+        self.actors.get(actor).map(|&n| (counter, n))
     }
 }

@@ -143,6 +143,10 @@ pub enum DocError {
     Closed,
 }
 
+/// How many bytes of changes are written between two calls of
+/// [`DocConfig::release_memory`]: about a thousand edits, or one large merge.
+pub const RELEASE_AFTER_BYTES: usize = 256 * 1024;
+
 /// How to start the actor.
 #[derive(Debug, Clone)]
 pub struct DocConfig {
@@ -155,6 +159,11 @@ pub struct DocConfig {
     pub compact_exe: Option<std::path::PathBuf>,
     /// Compact into a new snapshot once this many chunks have accumulated.
     pub compact_chunks: usize,
+    /// Hands memory the process freed back to the system (the binary owns the allocator, so
+    /// it says how). Called on the document thread after loading and after every
+    /// [`RELEASE_AFTER_BYTES`] of new changes written: reading and merging leave freed
+    /// blocks scattered through the heap, which the allocator keeps otherwise.
+    pub release_memory: Option<fn()>,
     /// Test hook holding background compactions at a gate.
     #[cfg(test)]
     pub(crate) compaction_gate: Option<Arc<compaction::Gate>>,
@@ -169,6 +178,7 @@ impl DocConfig {
             #[cfg(test)]
             compaction_gate: None,
             compact_exe: None,
+            release_memory: None,
         }
     }
 }

@@ -17,6 +17,7 @@
 pub mod cli;
 mod client;
 mod demo;
+pub mod memory;
 mod netglue;
 mod node;
 
