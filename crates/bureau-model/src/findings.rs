@@ -106,7 +106,7 @@ pub fn findings(snap: &Snapshot, now: Timestamp) -> Vec<Finding> {
     let (tz, today) = today_in(snap, now);
     let mut out = Vec::new();
 
-    let mut slots: Vec<Slot<'_>> = snap.meetings.values().filter_map(slot_of).collect();
+    let mut slots: Vec<Slot<'_>> = snap.meetings.values().filter_map(|m| slot_of(m)).collect();
     slots.sort_by(|a, b| (a.start, &a.m.id).cmp(&(b.start, &b.m.id)));
 
     let mut by_room: BTreeMap<&str, Vec<Span<'_>>> = BTreeMap::new();
@@ -309,7 +309,7 @@ fn last_review(snap: &Snapshot) -> Option<(Date, &Review)> {
     snap.reviews
         .values()
         .filter(|rv| !rv.stamp.archived && rv.status == ReviewStatus::Recorded)
-        .filter_map(|rv| rv.date.parse::<Date>().ok().map(|d| (d, rv)))
+        .filter_map(|rv| rv.date.parse::<Date>().ok().map(|d| (d, &**rv)))
         .max_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)))
 }
 
@@ -603,7 +603,7 @@ impl FindingsIndex {
                 index_remove(&mut self.by_group, g, old.start, id);
             }
         }
-        let Some(s) = snap.meetings.get(id).and_then(slot_of) else {
+        let Some(s) = snap.meetings.get(id).and_then(|m| slot_of(m)) else {
             return;
         };
         let mut groups: Vec<String> = s.m.groups.clone();
@@ -720,7 +720,7 @@ impl FindingsIndex {
                 member_double_bookings(snap, member, &list, out);
             }
             Part::Meeting(id) => {
-                if let Some(s) = snap.meetings.get(id).and_then(slot_of) {
+                if let Some(s) = snap.meetings.get(id).and_then(|m| slot_of(m)) {
                     meeting_checks(snap, s.m, out);
                 }
             }

@@ -10,6 +10,7 @@
 //! records), which is most of a node's start-up.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, ScalarValueRef, Value, ValueRef};
 use serde::Serialize;
@@ -35,7 +36,7 @@ pub struct Problem {
 /// counts, and a changed record copies only the path to it. So the document actor can publish
 /// a new snapshot after every change without copying the bureau, and readers holding an older
 /// one keep it intact.
-pub type Records<T> = imbl::OrdMap<String, T>;
+pub type Records<T> = imbl::OrdMap<String, Arc<T>>;
 
 /// Every record of the bureau at one point in its history, plus what was odd in it.
 ///
@@ -174,7 +175,7 @@ impl Snapshot {
                     stamp: r.stamp(&obj),
                     id,
                 };
-                self.members.insert(m.id.clone(), m);
+                self.members.insert(m.id.clone(), Arc::new(m));
             }
             RecordType::Device => {
                 let d = Device {
@@ -187,7 +188,7 @@ impl Snapshot {
                     addrs: r.set(&obj, "addrs"),
                     peer_id: id,
                 };
-                self.devices.insert(d.peer_id.clone(), d);
+                self.devices.insert(d.peer_id.clone(), Arc::new(d));
             }
             RecordType::Group => {
                 let g = Group {
@@ -199,7 +200,7 @@ impl Snapshot {
                     stamp: r.stamp(&obj),
                     id,
                 };
-                self.groups.insert(g.id.clone(), g);
+                self.groups.insert(g.id.clone(), Arc::new(g));
             }
             RecordType::Review => {
                 let rv = Review {
@@ -210,7 +211,7 @@ impl Snapshot {
                     stamp: r.stamp(&obj),
                     id,
                 };
-                self.reviews.insert(rv.id.clone(), rv);
+                self.reviews.insert(rv.id.clone(), Arc::new(rv));
             }
             RecordType::Room => {
                 let room = Room {
@@ -221,7 +222,7 @@ impl Snapshot {
                     stamp: r.stamp(&obj),
                     id,
                 };
-                self.rooms.insert(room.id.clone(), room);
+                self.rooms.insert(room.id.clone(), Arc::new(room));
             }
             RecordType::Meeting => {
                 let m = Meeting {
@@ -240,7 +241,7 @@ impl Snapshot {
                     stamp: r.stamp(&obj),
                     id,
                 };
-                self.meetings.insert(m.id.clone(), m);
+                self.meetings.insert(m.id.clone(), Arc::new(m));
             }
             RecordType::Body => {
                 let b = Body {
@@ -249,7 +250,7 @@ impl Snapshot {
                     stamp: r.stamp(&obj),
                     id,
                 };
-                self.bodies.insert(b.id.clone(), b);
+                self.bodies.insert(b.id.clone(), Arc::new(b));
             }
             RecordType::Note => {
                 let n = Note {
@@ -263,7 +264,7 @@ impl Snapshot {
                     stamp: r.stamp(&obj),
                     id,
                 };
-                self.notes.insert(n.id.clone(), n);
+                self.notes.insert(n.id.clone(), Arc::new(n));
             }
         }
     }

@@ -59,6 +59,7 @@ fn list_json(
     ) -> serde_json::Result<Vec<u8>> {
         let list: Vec<&T> = map
             .values()
+            .map(|r| &**r)
             .filter(|r| include_archived || !archived(r))
             .collect();
         serde_json::to_vec(&list)

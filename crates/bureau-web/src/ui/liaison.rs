@@ -89,6 +89,7 @@ fn sorted_notes<'v>(v: &'v View, body: Option<&str>) -> Vec<&'v Note> {
         .snap()
         .notes
         .values()
+        .map(|r| &**r)
         .filter(|n| !n.stamp.archived && body.is_none_or(|b| n.body_id == b))
         .collect();
     notes.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(&b.title)));
@@ -100,7 +101,12 @@ pub(crate) async fn page(v: View, Query(q): Query<LiaisonQuery>) -> Response {
     let tr = v.tr;
     let snap = v.snap();
     let body = q.body.as_deref().and_then(|b| snap.bodies.get(b));
-    let mut bodies: Vec<&Body> = snap.bodies.values().filter(|b| !b.stamp.archived).collect();
+    let mut bodies: Vec<&Body> = snap
+        .bodies
+        .values()
+        .map(|r| &**r)
+        .filter(|b| !b.stamp.archived)
+        .collect();
     bodies.sort_by(|a, b| a.name.cmp(&b.name));
     let notes = sorted_notes(&v, body.map(|b| b.id.as_str()));
     let count = |id: &str| {
@@ -684,6 +690,7 @@ pub(crate) async fn report(v: View, Query(q): Query<ReportQuery>) -> Response {
     let mut actions: Vec<(&Note, &bureau_model::Action)> = snap
         .notes
         .values()
+        .map(|r| &**r)
         .filter(|n| !n.stamp.archived)
         .flat_map(|n| n.actions.iter().map(move |a| (n, a)))
         .filter(|(_, a)| !a.done || a.due.parse::<Date>().is_ok_and(in_period))
@@ -692,6 +699,7 @@ pub(crate) async fn report(v: View, Query(q): Query<ReportQuery>) -> Response {
     let mut meetings: Vec<(&bureau_model::Meeting, jiff::Zoned, jiff::Zoned)> = snap
         .meetings
         .values()
+        .map(|r| &**r)
         .filter(|m| !m.stamp.archived)
         .filter_map(|m| Some((m, v.zoned(&m.start)?, v.zoned(&m.end)?)))
         .filter(|(_, s, _)| in_period(s.date()))

@@ -144,7 +144,7 @@ fn peers_table(v: &View) -> Markup {
 
 fn devices_table(v: &View) -> Markup {
     let tr = v.tr;
-    let mut devices: Vec<&Device> = v.snap().devices.values().collect();
+    let mut devices: Vec<&Device> = v.snap().devices.values().map(|r| &**r).collect();
     devices.sort_by(|a, b| (a.revoked, &a.name).cmp(&(b.revoked, &b.name)));
     html! {
         h2 #devices-h { (tr.t("devices-title")) " " span.count { (devices.len()) } }

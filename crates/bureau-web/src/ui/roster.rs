@@ -47,6 +47,7 @@ fn last_review(v: &View) -> Option<(&Review, Date)> {
     v.snap()
         .reviews
         .values()
+        .map(|r| &**r)
         .filter(|r| !r.stamp.archived && r.status == ReviewStatus::Recorded)
         .filter_map(|r| r.date.parse::<Date>().ok().map(|d| (r, d)))
         .max_by(|a, b| (a.1, &a.0.id).cmp(&(b.1, &b.0.id)))
@@ -95,6 +96,7 @@ fn review_section(v: &View, values: &FormData, errors: &FormErrors) -> Markup {
         .snap()
         .reviews
         .values()
+        .map(|r| &**r)
         .filter(|r| !r.stamp.archived && r.status == ReviewStatus::Open)
         .collect();
     open.sort_by(|a, b| b.date.cmp(&a.date));
@@ -141,6 +143,7 @@ fn sorted_groups(v: &View, kind: GroupKind, show_archived: bool) -> Vec<&Group> 
         .snap()
         .groups
         .values()
+        .map(|r| &**r)
         .filter(|g| g.kind == kind && (show_archived || !g.stamp.archived))
         .collect();
     groups.sort_by(|a, b| a.name.cmp(&b.name));
@@ -212,6 +215,7 @@ fn members_section(v: &View, show_archived: bool) -> Markup {
     let mut members: Vec<&Member> = snap
         .members
         .values()
+        .map(|r| &**r)
         .filter(|m| show_archived || !m.stamp.archived)
         .collect();
     members.sort_by(|a, b| a.name.cmp(&b.name));
@@ -684,6 +688,7 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
     let mut groups: Vec<&Group> = snap
         .groups
         .values()
+        .map(|r| &**r)
         .filter(|g| !g.stamp.archived || r.decisions.contains_key(&g.id))
         .collect();
     groups.sort_by(|a, b| a.name.cmp(&b.name));

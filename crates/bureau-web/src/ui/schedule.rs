@@ -34,6 +34,7 @@ pub(crate) fn meetings_on(v: &View, day: Date) -> Vec<(&Meeting, Zoned, Zoned)> 
         .snap()
         .meetings
         .values()
+        .map(|r| &**r)
         .filter(|m| !m.stamp.archived)
         .filter_map(|m| {
             let start = v.zoned(&m.start)?;
@@ -202,6 +203,7 @@ fn columns(v: &View, meetings: &[(&Meeting, Zoned, Zoned)]) -> Vec<(String, Stri
         .snap()
         .rooms
         .values()
+        .map(|r| &**r)
         .filter(|r| !r.stamp.archived)
         .collect();
     rooms.sort_by(|a, b| a.name.cmp(&b.name));
@@ -422,6 +424,7 @@ fn rooms_table(v: &View) -> Markup {
         .snap()
         .rooms
         .values()
+        .map(|r| &**r)
         .filter(|r| !r.stamp.archived)
         .collect();
     rooms.sort_by(|a, b| a.name.cmp(&b.name));
@@ -721,6 +724,7 @@ fn meeting_form(
     let mut rooms: Vec<&Room> = snap
         .rooms
         .values()
+        .map(|r| &**r)
         .filter(|r| !r.stamp.archived || r.id == current_room)
         .collect();
     rooms.sort_by(|a, b| a.name.cmp(&b.name));
