@@ -3,7 +3,7 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    bureau::memory::one_arena();
+    bureau::memory::configure();
     // The node runs itself as a child process to build compaction snapshots; that internal
     // mode is not part of the command line people use.
     let mut args = std::env::args();
