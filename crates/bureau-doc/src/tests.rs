@@ -1116,3 +1116,70 @@ async fn the_published_state_after_merges_equals_a_full_read() {
     close(a, ta).await;
     close(b, tb).await;
 }
+
+/// Calls of the test's memory-release hook (only the test below installs it).
+static RELEASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn count_release() {
+    RELEASES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+#[tokio::test]
+async fn freed_memory_is_handed_back_after_loading_and_after_much_is_written() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut config = DocConfig::new(peer('A'));
+    config.release_memory = Some(count_release);
+    let (doc, thread) = open_with(tmp.path(), config).await;
+    assert_eq!(RELEASES.load(SeqCst), 1, "once the document is loaded");
+    init(&doc).await;
+    // Text that compresses little, so the bytes written follow the text's length.
+    let mut seed: u64 = 1;
+    let mut noise = |n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                char::from(b'0' + (seed >> 58) as u8)
+            })
+            .collect()
+    };
+    let quarter = crate::RELEASE_AFTER_BYTES / 4;
+    let mut create = async |i: usize, text: String| {
+        doc.edit(Edit::Create(Fields::Meeting(MeetingFields {
+            title: Some(format!("Meeting {i}")),
+            start: Some("2025-11-16T09:00:00+01:00".to_owned()),
+            end: Some("2025-11-16T10:00:00+01:00".to_owned()),
+            agenda: Some(text),
+            ..MeetingFields::default()
+        })))
+        .await
+        .expect("create");
+    };
+    // A quarter of the threshold (even uncompressed) hands nothing back.
+    create(0, noise(quarter)).await;
+    assert_eq!(
+        RELEASES.load(SeqCst),
+        1,
+        "a quarter of the threshold written"
+    );
+    // Writing on does, once the threshold is passed.
+    let mut written = quarter;
+    for i in 1..16 {
+        create(i, noise(quarter)).await;
+        written += quarter;
+        if RELEASES.load(SeqCst) > 1 {
+            break;
+        }
+    }
+    poll_until("memory handed back once the threshold is passed", || {
+        RELEASES.load(SeqCst) > 1
+    })
+    .await;
+    assert!(
+        RELEASES.load(SeqCst) <= 1 + written / crate::RELEASE_AFTER_BYTES,
+        "at most once per threshold's worth of writes"
+    );
+    close(doc, thread).await;
+}
