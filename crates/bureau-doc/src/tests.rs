@@ -1146,7 +1146,7 @@ async fn freed_memory_is_handed_back_after_loading_and_after_much_is_written() {
             .collect()
     };
     let quarter = crate::RELEASE_AFTER_BYTES / 4;
-    let mut create = async |i: usize, text: String| {
+    let create = async |i: usize, text: String| {
         doc.edit(Edit::Create(Fields::Meeting(MeetingFields {
             title: Some(format!("Meeting {i}")),
             start: Some("2025-11-16T09:00:00+01:00".to_owned()),
