@@ -85,6 +85,8 @@ struct Actor {
     state_tx: watch::Sender<Arc<DocState>>,
     /// Bytes of changes written since memory was last handed back to the system.
     written_since_release: usize,
+    /// Live sessions' outboxes, by peer id (see [`crate::Outbox`]).
+    outboxes: HashMap<String, std::sync::Weak<crate::Outbox>>,
 }
 
 pub(crate) async fn spawn(
@@ -337,6 +339,7 @@ impl Actor {
             probed: None,
             state_tx,
             written_since_release: 0,
+            outboxes: HashMap::new(),
         };
         actor.adopt_author();
         actor.publish(None);
@@ -400,6 +403,8 @@ impl Actor {
         self.flush(&mut writes[unflushed..], &base);
         let flushed = started.elapsed();
         if self.doc.get_heads() != before {
+            // Peers get the new changes first; refreshing the view can wait that long.
+            self.fill_outboxes();
             self.publish(Some(&before));
             debug!(
                 commands,
@@ -447,7 +452,15 @@ impl Actor {
                 DocCommand::SyncGenerate { peer, reply } => {
                     let _ = reply.send(self.generate(&peer));
                 }
-                DocCommand::SyncGone { peer } => self.save_sync_state(&peer),
+                DocCommand::SyncGone { peer } => {
+                    // Not `remove(peer)`: a new session with the same peer may already have
+                    // put its outbox here. The ended session's outbox is dropped by now.
+                    self.outboxes.retain(|_, o| o.strong_count() > 0);
+                    self.save_sync_state(&peer);
+                }
+                DocCommand::SyncOutbox { peer, outbox } => {
+                    self.outboxes.insert(peer, outbox);
+                }
                 // Only a wake-up: `run` commits the compaction after the batch.
                 DocCommand::Compacted => {}
             }
@@ -503,6 +516,33 @@ impl Actor {
         let state = self.sync_states.get_mut(peer).expect("inserted above");
         state.set_read_only(role == Role::Observer);
         state
+    }
+
+    /// Generates the next message for every live session whose outbox is empty.
+    ///
+    /// Runs before the batch's changes are published, so the roles in `snapshot` may be a
+    /// batch old: a device revoked by this very batch is checked in the document itself,
+    /// and gets nothing.
+    fn fill_outboxes(&mut self) {
+        self.outboxes.retain(|_, o| o.strong_count() > 0);
+        let peers: Vec<String> = self.outboxes.keys().cloned().collect();
+        for peer in peers {
+            let Some(outbox) = self.outboxes.get(&peer).and_then(std::sync::Weak::upgrade) else {
+                continue;
+            };
+            if outbox.is_full() {
+                outbox
+                    .missed
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+                continue;
+            }
+            if revoked_in(&self.doc, &peer) {
+                continue;
+            }
+            if let Ok(Some(msg)) = self.generate(&peer) {
+                outbox.put(msg);
+            }
+        }
     }
 
     fn generate(&mut self, peer: &str) -> Result<Option<Vec<u8>>, DocError> {
@@ -813,6 +853,22 @@ impl Actor {
         // shared structure that is only the few nodes this change replaced.
         self.state_tx.send_replace(Arc::new(state));
     }
+}
+
+/// Whether the document, as it is now, marks `peer`'s device revoked.
+fn revoked_in(doc: &AutoCommit, peer: &str) -> bool {
+    let Ok(Some((Value::Object(ObjType::Map), devices))) =
+        doc.get(automerge::ROOT, RecordType::Device.collection())
+    else {
+        return false;
+    };
+    let Ok(Some((Value::Object(ObjType::Map), device))) = doc.get(&devices, peer) else {
+        return false;
+    };
+    matches!(
+        doc.get(&device, "revoked"),
+        Ok(Some((Value::Scalar(v), _))) if v.as_bool() == Some(true)
+    )
 }
 
 /// Everything the actor derives from the whole document.

@@ -24,7 +24,7 @@ use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bureau_doc::{DocError, DocHandle, SyncProgress};
+use bureau_doc::{DocError, DocHandle, Outbox, SyncProgress};
 use bureau_model::automerge::sync::Message;
 use thiserror::Error;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -247,9 +247,18 @@ async fn session_loop<W: AsyncWrite + Unpin>(
 ) -> Result<(), SyncError> {
     let mut states = doc.subscribe();
     let mut their_heads: Option<Vec<String>> = None;
-    send_next(wr, doc, config, stats).await?;
+    let outbox = doc.sync_outbox(&config.peer).await?;
+    send_next(wr, doc, config, stats, &outbox).await?;
     loop {
         tokio::select! {
+            () = outbox.ready() => {
+                if let Some(msg) = outbox.take() {
+                    write_message(wr, config, stats, &msg).await?;
+                }
+                if outbox.take_missed() {
+                    send_next(wr, doc, config, stats, &outbox).await?;
+                }
+            }
             frame = frames.recv() => {
                 let Some(frame) = frame else { return Ok(()) };
                 let Some(frame) = frame? else { return Ok(()) };
@@ -262,18 +271,19 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                 let progress = doc.sync_receive(&config.peer, msg).await?;
                 their_heads = Some(progress.their_heads.clone());
                 report(status, &progress, true);
-                send_next(wr, doc, config, stats).await?;
+                send_next(wr, doc, config, stats, &outbox).await?;
             }
             changed = states.changed() => {
                 if changed.is_err() {
                     return Ok(());
                 }
+                // Only the status: new changes reach the peer through the outbox, filled
+                // before this state was published.
                 let ours = states.borrow_and_update().heads.clone();
                 if let Some(theirs) = &their_heads {
                     let progress = SyncProgress { their_heads: theirs.clone(), our_heads: ours };
                     report(status, &progress, false);
                 }
-                send_next(wr, doc, config, stats).await?;
             }
             () = config.cancel.cancelled() => return Ok(()),
         }
@@ -306,19 +316,36 @@ fn decode(payload: &[u8]) -> Result<Message, SyncError> {
     Ok(msg)
 }
 
+/// Asks the actor for the next message and sends it, after any message the actor put in the
+/// outbox meanwhile (generated before this one, so it goes first).
 async fn send_next<W: AsyncWrite + Unpin>(
     wr: &mut W,
     doc: &DocHandle,
     config: &SessionConfig,
     stats: &SessionStats,
+    outbox: &Outbox,
 ) -> Result<(), SyncError> {
-    if let Some(msg) = doc.sync_generate(&config.peer).await? {
-        let frame = encode_frame(&config.doc_id, &msg)?;
-        wr.write_all(&frame).await?;
-        wr.flush().await?;
-        SessionStats::add(&stats.sent_bytes, frame.len());
-        SessionStats::add(&stats.sent_messages, 1);
+    let msg = doc.sync_generate(&config.peer).await?;
+    if let Some(earlier) = outbox.take() {
+        write_message(wr, config, stats, &earlier).await?;
     }
+    if let Some(msg) = msg {
+        write_message(wr, config, stats, &msg).await?;
+    }
+    Ok(())
+}
+
+async fn write_message<W: AsyncWrite + Unpin>(
+    wr: &mut W,
+    config: &SessionConfig,
+    stats: &SessionStats,
+    msg: &[u8],
+) -> Result<(), SyncError> {
+    let frame = encode_frame(&config.doc_id, msg)?;
+    wr.write_all(&frame).await?;
+    wr.flush().await?;
+    SessionStats::add(&stats.sent_bytes, frame.len());
+    SessionStats::add(&stats.sent_messages, 1);
     Ok(())
 }
 

@@ -259,6 +259,50 @@ async fn a_new_node_joins_and_divergent_replicas_converge() {
     sb.end().await.expect("normal end");
 }
 
+/// Edits made back to back on both sides while connected all arrive: the actor generates a
+/// message into a session's outbox after each durable batch, finds it still full during a
+/// burst, and the session sends what it missed once the outbox is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bursts_of_edits_on_both_sides_all_arrive() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    sync_pair(&a, &b).await;
+    let (mut sa, mut sb) = connect(&a, &b);
+    sa.wait_in_sync().await;
+    sb.wait_in_sync().await;
+    let (from_a, from_b) = tokio::join!(burst(&a.doc, 'a'), burst(&b.doc, 'b'));
+    until("both sides hold all eighty new members", || {
+        let (sa, sb) = (a.doc.state(), b.doc.state());
+        from_a
+            .iter()
+            .chain(&from_b)
+            .all(|id| sa.snapshot.members.contains_key(id) && sb.snapshot.members.contains_key(id))
+    })
+    .await;
+    converge(&a, &b).await;
+    assert_eq!(a.doc.state().snapshot, b.doc.state().snapshot);
+    sa.stop().await;
+    sb.end().await.expect("normal end");
+}
+
+/// Forty members created at once on `doc`; their ids.
+async fn burst(doc: &DocHandle, tag: char) -> Vec<String> {
+    let mut edits = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let doc = doc.clone();
+        let edit = Edit::Create(Fields::Member(MemberFields {
+            name: Some(format!("{tag}{i}")),
+            ..MemberFields::default()
+        }));
+        edits.spawn(async move {
+            match doc.edit(edit).await.expect("create member") {
+                Applied::Record(RecordType::Member, id) => id,
+                other => panic!("unexpected result {other:?}"),
+            }
+        });
+    }
+    edits.join_all().await
+}
+
 /// Sum of both sides' sent bytes for one reconnection: until both report in sync, then a
 /// short quiet spell so trailing acknowledgements are counted too.
 async fn reconnect_bytes(a: &Node, b: &Node) -> u64 {
