@@ -12,6 +12,12 @@
 //!   saw the acknowledgement sees the edit.
 //! - If the chunk cannot be written (a full disk), the batch is undone in memory and every
 //!   edit in it is refused with [`DocError::Storage`]; the files on disk are untouched.
+//! - **Sync sessions** get the next message for their peer in an [`Outbox`] as soon as a
+//!   batch is durable, before the new state is published.
+//!
+//! The actor calls [`DocConfig::release_memory`] (the binary's allocator hook) after loading
+//! and after each [`RELEASE_AFTER_BYTES`] written, so the memory merges and loads free goes
+//! back to the system.
 //!
 //! The actor runs on a dedicated OS thread, so loading, saving and merging a large document
 //! never blocks the async executor that serves HTTP and the network.

@@ -9,7 +9,8 @@
 //!
 //! Flow: on start each side sends its first message; then every received message is applied
 //! (through the document actor, which makes its changes durable) and answered, and every
-//! change of the local document triggers a message. The session ends when the stream ends,
+//! change of the local document sends the message the actor put in the session's
+//! [`bureau_doc::Outbox`] as soon as the change was durable. The session ends when the stream ends,
 //! the peer sends something hostile, the peer is no longer a member, or it is cancelled; the
 //! actor then saves the peer's sync state for the next connection.
 //!

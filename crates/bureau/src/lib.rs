@@ -1,7 +1,8 @@
 //! The bureau node: command line, configuration, wiring, shutdown.
 //!
 //! This is the only crate that reads the environment and the command line, installs the
-//! tracing subscriber, or uses `anyhow`. It resolves the raw arguments into per-crate
+//! tracing subscriber, uses `anyhow`, or calls the C library ([`memory`]: the allocator's
+//! settings, the workspace's only `unsafe`). It resolves the raw arguments into per-crate
 //! configuration ([`bureau_doc::DocConfig`], [`bureau_web::WebConfig`]) and wires the crates:
 //!
 //! ```text
