@@ -1183,3 +1183,44 @@ async fn freed_memory_is_handed_back_after_loading_and_after_much_is_written() {
     );
     close(doc, thread).await;
 }
+
+/// The actor fills a session's outbox before it publishes, while the published roles are a
+/// batch old: a device revoked ahead of an edit (in the same batch or the one before) must
+/// get neither, though the snapshot it would be checked against still lists it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_device_revoked_before_an_edit_gets_no_outbox_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(tmp.path()).await;
+    init(&a).await;
+    let bea = create_member(&a, "Bea").await;
+    a.edit(Edit::AddDevice {
+        peer_id: peer('B'),
+        member_id: bea,
+        name: "laptop".to_owned(),
+        role: bureau_model::Role::Editor,
+    })
+    .await
+    .expect("add device");
+    let outbox = a.sync_outbox(&peer('B')).await.expect("outbox");
+    // A session starts by asking: this makes the peer's sync state.
+    a.sync_generate(&peer('B')).await.expect("generate");
+    // A change while B is a device reaches its outbox unasked.
+    create_member(&a, "Before").await;
+    assert!(
+        outbox.take().is_some(),
+        "an edit fills a live session's outbox"
+    );
+
+    // The revocation is queued first, the edit right behind it.
+    let revoke = a.edit(Edit::RevokeDevice { peer_id: peer('B') });
+    let later = a.edit(member("After"));
+    let (revoked, created) = tokio::join!(revoke, later);
+    revoked.expect("revoke");
+    created.expect("create");
+    assert!(
+        outbox.take().is_none(),
+        "the revoked device's outbox got a message"
+    );
+    drop(outbox);
+    close(a, ta).await;
+}
