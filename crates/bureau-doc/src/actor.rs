@@ -525,11 +525,12 @@ impl Actor {
     /// and gets nothing.
     fn fill_outboxes(&mut self) {
         self.outboxes.retain(|_, o| o.strong_count() > 0);
-        let peers: Vec<String> = self.outboxes.keys().cloned().collect();
-        for peer in peers {
-            let Some(outbox) = self.outboxes.get(&peer).and_then(std::sync::Weak::upgrade) else {
-                continue;
-            };
+        let live: Vec<(String, Arc<crate::Outbox>)> = self
+            .outboxes
+            .iter()
+            .filter_map(|(peer, o)| Some((peer.clone(), o.upgrade()?)))
+            .collect();
+        for (peer, outbox) in live {
             if outbox.is_full() {
                 outbox
                     .missed
@@ -981,8 +982,8 @@ fn written_records(
         }
     };
     for (key, (keys, made)) in objs {
-        // Objects the index knows (every record's objects, as of the last read) cost a hash
-        // lookup; `parents` costs a walk of the document's operations (a quarter of a
+        // Objects the index knows (every record's objects, as of the last read) cost an
+        // index lookup; `parents` costs a walk of the document's operations (a quarter of a
         // millisecond each on a large bureau: most of a thousand-change sync).
         let known = index.known(key.0, &key.1);
         if let Some(ty) = known.and_then(|k| index.collections.get(&k)) {
@@ -1127,8 +1128,12 @@ impl ObjIndex {
     }
 
     fn intern(&mut self, actor: &automerge::ActorId) -> u32 {
-        let next = self.actors.len() as u32;
-        *self.actors.entry(actor.clone()).or_insert(next)
+        if let Some(&n) = self.actors.get(actor) {
+            return n;
+        }
+        let n = self.actors.len() as u32;
+        self.actors.insert(actor.clone(), n);
+        n
     }
 
     /// The key of an object, if its actor has been seen (else nothing is indexed for it).

@@ -66,6 +66,20 @@ fn member(name: &str) -> Edit {
     }))
 }
 
+/// Creates member `name` with an editor device `peer(tag)`; returns the member's id.
+async fn add_editor(doc: &DocHandle, tag: char, name: &str) -> String {
+    let member = create_member(doc, name).await;
+    doc.edit(Edit::AddDevice {
+        peer_id: peer(tag),
+        member_id: member.clone(),
+        name: "laptop".to_owned(),
+        role: bureau_model::Role::Editor,
+    })
+    .await
+    .expect("add device");
+    member
+}
+
 async fn create_member(doc: &DocHandle, name: &str) -> String {
     match doc.edit(member(name)).await.expect("create member") {
         Applied::Record(RecordType::Member, id) => id,
@@ -836,15 +850,7 @@ async fn a_third_losing_value_of_a_conflicted_field_is_listed() {
     let (c, tc) = open_with(&tmp.path().join("c"), DocConfig::new(peer('C'))).await;
     init(&a).await;
     for (tag, name) in [('B', "Bea"), ('C', "Cem")] {
-        let member = create_member(&a, name).await;
-        a.edit(Edit::AddDevice {
-            peer_id: peer(tag),
-            member_id: member,
-            name: "laptop".to_owned(),
-            role: bureau_model::Role::Editor,
-        })
-        .await
-        .expect("add device");
+        add_editor(&a, tag, name).await;
     }
     let m = create_member(&a, "Original").await;
     let (pa, pb, pc) = (peer('A'), peer('B'), peer('C'));
@@ -894,15 +900,7 @@ async fn a_peer_that_caught_up_through_another_still_announces_its_heads() {
     let (c, tc) = open_with(&tmp.path().join("c"), DocConfig::new(peer('C'))).await;
     init(&a).await;
     for (tag, name) in [('B', "Bea"), ('C', "Cem")] {
-        let member = create_member(&a, name).await;
-        a.edit(Edit::AddDevice {
-            peer_id: peer(tag),
-            member_id: member,
-            name: "laptop".to_owned(),
-            role: bureau_model::Role::Editor,
-        })
-        .await
-        .expect("add device");
+        add_editor(&a, tag, name).await;
     }
     let (pa, pb, pc) = (peer('A'), peer('B'), peer('C'));
     sync_directly((&a, &pa), (&b, &pb)).await;
@@ -1005,15 +1003,7 @@ async fn the_published_state_after_merges_equals_a_full_read() {
     let (b, tb) = open_with(&tmp.path().join("b"), DocConfig::new(peer('B'))).await;
     let (pa, pb) = (peer('A'), peer('B'));
     init(&a).await;
-    let bea = create_member(&a, "Bea").await;
-    a.edit(Edit::AddDevice {
-        peer_id: pb.clone(),
-        member_id: bea.clone(),
-        name: "laptop".to_owned(),
-        role: bureau_model::Role::Editor,
-    })
-    .await
-    .expect("add device");
+    let bea = add_editor(&a, 'B', "Bea").await;
     let room = |name: &str| {
         Fields::Room(RoomFields {
             name: Some(name.to_owned()),
@@ -1192,15 +1182,7 @@ async fn a_device_revoked_before_an_edit_gets_no_outbox_message() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, ta) = open(tmp.path()).await;
     init(&a).await;
-    let bea = create_member(&a, "Bea").await;
-    a.edit(Edit::AddDevice {
-        peer_id: peer('B'),
-        member_id: bea,
-        name: "laptop".to_owned(),
-        role: bureau_model::Role::Editor,
-    })
-    .await
-    .expect("add device");
+    add_editor(&a, 'B', "Bea").await;
     let outbox = a.sync_outbox(&peer('B')).await.expect("outbox");
     // A session starts by asking: this makes the peer's sync state.
     a.sync_generate(&peer('B')).await.expect("generate");
