@@ -22,7 +22,8 @@
 //!   changes that had to move and the protocol's minimum of 3 legs.
 //! - W6 memory of replica A after all of the above: steady (VmRSS) and peak (VmHWM).
 //!
-//! `BUREAU_BENCH_KEEP=1` keeps the work directory (the replicas' data and logs);
+//! `BUREAU_BENCH_KEEP=1` keeps the work directory (the replicas' data and logs, and each
+//! system's W3 traffic read by read in `w3-<system>.trace`);
 //! `BUREAU_BENCH_NODE_LOG` sets the bureau nodes' log filter (default `warn`), e.g.
 //! `warn,bureau_doc=debug` for the document actor's per-batch times.
 //!
@@ -548,6 +549,11 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         });
         let cpu = cpu_ms_all(&pids) - cpu0;
         let tr = sys.proxy().since(mark);
+        if std::env::var_os("BUREAU_BENCH_KEEP").is_some() {
+            let _ = sys
+                .proxy()
+                .dump(mark, &dir.join(format!("w3-{name}.trace")));
+        }
         counters_fresh(name);
         let sc1 = sys.sync_count()?;
         let start = tr.accepted.first().copied().unwrap_or(f64::NAN);

@@ -194,6 +194,25 @@ impl Proxy {
         t
     }
 
+    /// Writes what went through after `mark`, a line per read (milliseconds after the first
+    /// accept, connection, direction, bytes), for looking into where a run's time went.
+    pub(crate) fn dump(&self, mark: Mark, path: &std::path::Path) -> std::io::Result<()> {
+        use std::fmt::Write as _;
+        let log = self.log.lock().expect("proxy log");
+        let t0 = log.accepted.get(mark.conns).copied().unwrap_or(0.0);
+        let mut out = String::new();
+        for (i, t) in log.accepted[mark.conns..].iter().enumerate() {
+            let _ = writeln!(out, "{:9.3} accept {}", t - t0, mark.conns + i);
+        }
+        let mut chunks = log.chunks[mark.chunks..].to_vec();
+        chunks.sort_by(|a, b| a.t.total_cmp(&b.t));
+        for c in chunks {
+            let dir = if c.up { "to-A" } else { "to-B" };
+            let _ = writeln!(out, "{:9.3} conn {} {dir} {}", c.t - t0, c.conn, c.bytes);
+        }
+        std::fs::write(path, out)
+    }
+
     /// Time of the last chunk logged, if any.
     pub(crate) fn last_activity(&self) -> Option<f64> {
         self.log

@@ -64,15 +64,7 @@ struct Actor {
     /// Highest chunk sequence number written or loaded; what a compaction covers.
     last_seq: u64,
     /// Typed view of the document, refreshed per touched record.
-    snapshot: Snapshot,
-    /// Conflicts per record, refreshed with the snapshot; persistent, so publishing shares it.
-    conflicts: imbl::OrdMap<(RecordType, String), Arc<Vec<Conflict>>>,
-    /// How many conflicts `conflicts` holds in all.
-    conflict_count: usize,
-    /// Findings of the snapshot, updated from the touched records.
-    findings: FindingsIndex,
-    /// The record each object belongs to, for naming the records a change touched.
-    objects: ObjIndex,
+    view: View,
     /// Member id this node writes as.
     author: Option<String>,
     quarantined: Vec<String>,
@@ -327,11 +319,7 @@ impl Actor {
             config,
             persisted,
             last_seq,
-            findings: view.findings,
-            objects: view.objects,
-            snapshot: view.snapshot,
-            conflicts: view.conflicts,
-            conflict_count: view.conflict_count,
+            view,
             author: None,
             quarantined,
             version: 0,
@@ -390,7 +378,7 @@ impl Actor {
                     // A peer's message may make automerge panic, after which the document is
                     // reloaded from disk: what came before it must be on disk first, or an
                     // acknowledged edit would vanish with the reload.
-                    self.flush(&mut writes[unflushed..], &base);
+                    self.flush(&mut writes[unflushed..], &base, None);
                     unflushed = writes.len();
                     base = self.doc.get_heads();
                     let res = self.receive(&peer, msg);
@@ -400,14 +388,23 @@ impl Actor {
             }
         }
         let applied = started.elapsed();
-        self.flush(&mut writes[unflushed..], &base);
+        // The view catches up with the batch while the disk syncs its last chunk: for one
+        // edit both take about a millisecond on a large bureau, and nothing of the new view
+        // is shown before the chunk is durable.
+        let now = Timestamp::now();
+        let refreshed = self.flush(&mut writes[unflushed..], &base, Some((&before, now)));
         let flushed = started.elapsed();
         if self.doc.get_heads() != before {
-            // Peers get the new changes first; refreshing the view can wait that long.
+            // Peers get the new changes first; publishing the view can wait that long.
             self.fill_outboxes();
-            self.publish(Some(&before));
+            if !refreshed {
+                self.view.refresh(&mut self.doc, &before, now);
+            }
+            self.adopt_author();
+            self.send_state();
             debug!(
                 commands,
+                refreshed_while_syncing = refreshed,
                 apply_us = applied.as_micros() as u64,
                 flush_us = (flushed - applied).as_micros() as u64,
                 publish_us = (started.elapsed() - flushed).as_micros() as u64,
@@ -469,17 +466,39 @@ impl Actor {
 
     /// Makes every change since `base` durable; if that fails, drops them from memory and
     /// turns the successes among `writes` (the commands that made them) into the failure.
-    fn flush(&mut self, writes: &mut [Pending], base: &[ChangeHash]) {
+    ///
+    /// With `refresh`, the view is brought up to the document (from those heads, at that
+    /// time) while the disk syncs; returns whether it was. It is not when there was nothing
+    /// to write, nor when the write failed: the view, which had taken in the undone changes,
+    /// is then read anew from the document.
+    fn flush(
+        &mut self,
+        writes: &mut [Pending],
+        base: &[ChangeHash],
+        refresh: Option<(&[ChangeHash], Timestamp)>,
+    ) -> bool {
         if self.doc.get_heads() == base {
-            return;
+            return false;
         }
-        if let Err(e) = self.persist() {
-            error!(error = %e, "could not make changes durable; they were undone");
-            self.undo_to(base);
-            // Peers' states may now believe we hold changes we dropped; start afresh.
-            self.sync_states.clear();
-            for w in writes.iter_mut() {
-                w.fail(&e);
+        let res = self.persist_while(|doc, view| {
+            if let Some((before, now)) = refresh {
+                view.refresh(doc, before, now);
+            }
+        });
+        match res {
+            Ok(ran) => ran && refresh.is_some(),
+            Err(e) => {
+                error!(error = %e, "could not make changes durable; they were undone");
+                self.undo_to(base);
+                if refresh.is_some() {
+                    self.read_all(Timestamp::now());
+                }
+                // Peers' states may now believe we hold changes we dropped; start afresh.
+                self.sync_states.clear();
+                for w in writes.iter_mut() {
+                    w.fail(&e);
+                }
+                false
             }
         }
     }
@@ -491,10 +510,10 @@ impl Actor {
     /// layer only does so with the inviter, after a successful join), and learns the allow-list
     /// from what it receives.
     fn peer_role(&self, peer: &str) -> Result<Role, DocError> {
-        if peer != self.config.peer_id && self.snapshot.meta.bureau_id.is_empty() {
+        if peer != self.config.peer_id && self.view.snapshot.meta.bureau_id.is_empty() {
             return Ok(Role::Editor);
         }
-        match self.snapshot.devices.get(peer) {
+        match self.view.snapshot.devices.get(peer) {
             Some(d) if !d.revoked && peer != self.config.peer_id => Ok(d.role),
             _ => Err(DocError::PeerNotAllowed(peer.to_owned())),
         }
@@ -666,10 +685,10 @@ impl Actor {
 
     /// Only an unrevoked editor device of a member may write.
     fn check_may_edit(&self) -> Result<(), DocError> {
-        if self.snapshot.meta.bureau_id.is_empty() {
+        if self.view.snapshot.meta.bureau_id.is_empty() {
             return Err(DocError::Edit(EditError::NoBureau));
         }
-        match self.snapshot.devices.get(&self.config.peer_id) {
+        match self.view.snapshot.devices.get(&self.config.peer_id) {
             Some(d) if !d.revoked && d.role == Role::Observer => Err(DocError::Observer),
             Some(d) if !d.revoked && self.author.is_some() => Ok(()),
             _ => Err(DocError::NotMember),
@@ -688,15 +707,20 @@ impl Actor {
 
     /// Takes the author from this device's record, once the document has one.
     fn adopt_author(&mut self) {
-        if let Some(dev) = self.snapshot.devices.get(&self.config.peer_id)
+        if let Some(dev) = self.view.snapshot.devices.get(&self.config.peer_id)
             && !dev.member_id.is_empty()
         {
             self.set_author(dev.member_id.clone());
         }
     }
 
-    /// Writes every change after `persisted` as one durable chunk.
-    fn persist(&mut self) -> Result<(), DocError> {
+    /// Writes every change after `persisted` as one durable chunk, running `meanwhile` while
+    /// the disk syncs it (see [`bureau_store::Store::append_while`]); returns whether there
+    /// was a chunk to write, and so whether `meanwhile` ran. On an error it did.
+    fn persist_while(
+        &mut self,
+        meanwhile: impl FnOnce(&mut AutoCommit, &mut View),
+    ) -> Result<bool, DocError> {
         let heads = self.doc.get_heads();
         // A received message was already serialised when it was probed; doing it again costs
         // tens of milliseconds for a thousand changes.
@@ -706,13 +730,15 @@ impl Actor {
         };
         if bytes.is_empty() {
             self.persisted = heads;
-            return Ok(());
+            return Ok(false);
         }
-        let seq = self.store.append(&bytes).map_err(storage_error)?;
+        let (doc, view) = (&mut self.doc, &mut self.view);
+        let (res, ()) = self.store.append_while(&bytes, || meanwhile(doc, view));
+        let seq = res.map_err(storage_error)?;
         self.last_seq = self.last_seq.max(seq);
         self.persisted = heads;
         self.written_since_release += bytes.len();
-        Ok(())
+        Ok(true)
     }
 
     /// Hands freed memory back to the system (see [`DocConfig::release_memory`]).
@@ -758,90 +784,34 @@ impl Actor {
         }
     }
 
-    fn author_for(&self) -> impl Fn(&automerge::ActorId) -> Option<String> + '_ {
-        |actor| {
-            self.doc
-                .get_author_for_actor(actor)
-                .map(|a| author_member_id(a.as_bytes()))
-        }
-    }
-
     /// Reads the whole document again (see [`read_all`]).
     fn read_all(&mut self, now: Timestamp) {
-        let view = read_all(&self.doc, now);
-        self.snapshot = view.snapshot;
-        self.findings = view.findings;
-        self.objects = view.objects;
-        self.conflicts = view.conflicts;
-        self.conflict_count = view.conflict_count;
-    }
-
-    fn set_record_conflicts(&mut self, ty: RecordType, id: &str) {
-        let list = record_conflicts(&self.doc, ty, id, &self.author_for());
-        let key = (ty, id.to_owned());
-        let old = if list.is_empty() {
-            self.conflicts.remove(&key)
-        } else {
-            let n = list.len();
-            self.conflict_count += n;
-            self.conflicts.insert(key, Arc::new(list))
-        };
-        self.conflict_count -= old.map_or(0, |o| o.len());
+        self.view = read_all(&self.doc, now);
     }
 
     /// Refreshes the typed view after a change from `before` (or only re-evaluates what
     /// depends on the time when `before` is `None`) and publishes it.
-    ///
-    /// The cost follows the size of the change, not of the bureau: touched records are
-    /// re-read, their conflicts and the findings parts they feed recomputed, and the new
-    /// state shares everything else with the previous one.
     fn publish(&mut self, before: Option<&[ChangeHash]>) {
         let now = Timestamp::now();
         match before {
-            None => self.findings.update(&self.snapshot, &[], now),
+            None => self.view.findings.update(&self.view.snapshot, &[], now),
             Some(before) => {
-                // The records to re-read are taken from the new changes' operations: the cost
-                // follows the size of the changes. (`diff(before, after)` walks every
-                // operation of the document instead: tens of milliseconds per edit on a large
-                // bureau.) Reading what the changes wrote also catches a change that only
-                // adds one more losing value to a field, which a diff is silent about but the
-                // conflicts list must show.
-                match written_records(&mut self.doc, before, &mut self.objects) {
-                    Some(Written {
-                        records: touched,
-                        made,
-                    }) if touched.len() <= FULL_REFRESH_RECORDS => {
-                        let t = std::time::Instant::now();
-                        self.snapshot.refresh(&self.doc, &touched);
-                        self.objects.refresh(&self.doc, &made);
-                        let refreshed = t.elapsed();
-                        for (ty, id) in &touched {
-                            self.set_record_conflicts(*ty, id);
-                        }
-                        let conflicted = t.elapsed();
-                        self.findings.update(&self.snapshot, &touched, now);
-                        if touched.len() > 1 {
-                            debug!(
-                                records = touched.len(),
-                                refresh_us = refreshed.as_micros() as u64,
-                                conflicts_us = (conflicted - refreshed).as_micros() as u64,
-                                findings_us = (t.elapsed() - conflicted).as_micros() as u64,
-                                "records refreshed"
-                            );
-                        }
-                    }
-                    _ => self.read_all(now),
-                }
+                self.view.refresh(&mut self.doc, before, now);
                 self.adopt_author();
             }
         }
+        self.send_state();
+    }
+
+    /// Publishes the view as it is.
+    fn send_state(&mut self) {
         self.version += 1;
         let state = DocState {
-            snapshot: Arc::new(self.snapshot.clone()),
-            findings: self.findings.set(),
+            snapshot: Arc::new(self.view.snapshot.clone()),
+            findings: self.view.findings.set(),
             conflicts: ConflictSet {
-                parts: self.conflicts.clone(),
-                len: self.conflict_count,
+                parts: self.view.conflicts.clone(),
+                len: self.view.conflict_count,
                 all: Default::default(),
             },
             heads: self.doc.get_heads().iter().map(|h| h.to_string()).collect(),
@@ -879,6 +849,64 @@ struct View {
     objects: ObjIndex,
     conflicts: imbl::OrdMap<(RecordType, String), Arc<Vec<Conflict>>>,
     conflict_count: usize,
+}
+
+impl View {
+    /// Brings the view up to the document after the changes since `before`.
+    ///
+    /// The cost follows the size of the change, not of the bureau: touched records are
+    /// re-read, their conflicts and the findings parts they feed recomputed, and the new
+    /// state shares everything else with the previous one.
+    fn refresh(&mut self, doc: &mut AutoCommit, before: &[ChangeHash], now: Timestamp) {
+        // The records to re-read are taken from the new changes' operations: the cost
+        // follows the size of the changes. (`diff(before, after)` walks every operation of
+        // the document instead: tens of milliseconds per edit on a large bureau.) Reading
+        // what the changes wrote also catches a change that only adds one more losing value
+        // to a field, which a diff is silent about but the conflicts list must show.
+        match written_records(doc, before, &mut self.objects) {
+            Some(Written {
+                records: touched,
+                made,
+            }) if touched.len() <= FULL_REFRESH_RECORDS => {
+                let t = std::time::Instant::now();
+                self.snapshot.refresh(&*doc, &touched);
+                self.objects.refresh(&*doc, &made);
+                let refreshed = t.elapsed();
+                for (ty, id) in &touched {
+                    self.set_record_conflicts(doc, *ty, id);
+                }
+                let conflicted = t.elapsed();
+                self.findings.update(&self.snapshot, &touched, now);
+                if touched.len() > 1 {
+                    debug!(
+                        records = touched.len(),
+                        refresh_us = refreshed.as_micros() as u64,
+                        conflicts_us = (conflicted - refreshed).as_micros() as u64,
+                        findings_us = (t.elapsed() - conflicted).as_micros() as u64,
+                        "records refreshed"
+                    );
+                }
+            }
+            _ => *self = read_all(doc, now),
+        }
+    }
+
+    fn set_record_conflicts(&mut self, doc: &AutoCommit, ty: RecordType, id: &str) {
+        let author_for = |actor: &automerge::ActorId| {
+            doc.get_author_for_actor(actor)
+                .map(|a| author_member_id(a.as_bytes()))
+        };
+        let list = record_conflicts(doc, ty, id, &author_for);
+        let key = (ty, id.to_owned());
+        let old = if list.is_empty() {
+            self.conflicts.remove(&key)
+        } else {
+            let n = list.len();
+            self.conflict_count += n;
+            self.conflicts.insert(key, Arc::new(list))
+        };
+        self.conflict_count -= old.map_or(0, |o| o.len());
+    }
 }
 
 /// Reads every record, finding and conflict of `doc`: at start, after a reload, after a

@@ -1212,21 +1212,75 @@ impl Store {
     /// disk that makes every append fail alike until there is space again,
     /// instead of a small one still fitting in the old segment's last block.
     pub fn append(&mut self, bytes: &[u8]) -> Result<u64, StoreError> {
+        self.append_while(bytes, || ()).0
+    }
+
+    /// [`Store::append`], running `meanwhile` on this thread while the disk
+    /// makes the chunk durable (the `fdatasync` waits on another thread), and
+    /// returning what it returned as well.
+    ///
+    /// `meanwhile` runs whether the append succeeds or not, so it must do
+    /// nothing that counts on the chunk being on disk: the caller looks at
+    /// the result before letting anyone see what `meanwhile` did. It runs
+    /// after the chunk's bytes were written (to the page cache), so it never
+    /// delays them.
+    pub fn append_while<R>(
+        &mut self,
+        bytes: &[u8],
+        meanwhile: impl FnOnce() -> R,
+    ) -> (Result<u64, StoreError>, R) {
         // Taken before writing so a seq is never handed out twice, even if a
         // failed attempt left bytes we could not take back.
         let seq = self.next_seq;
         self.next_seq += 1;
         let entry = frame::entry(seq, bytes);
         if self.writer.is_none() {
-            self.writer = Some(self.create_log()?);
+            match self.create_log() {
+                Ok(w) => self.writer = Some(w),
+                Err(e) => return (Err(e), meanwhile()),
+            }
         }
         let w = self.writer.as_mut().expect("opened above");
         let path = self.doc_dir.join(log_name(w.number));
-        let written = w
-            .file
-            .write_all_at(&entry, w.len)
-            .map_err(|e| io_error("write", &path, e))
-            .and_then(|()| w.file.sync_data().map_err(|e| io_error("fsync", &path, e)));
+        let (written, out) = match w.file.write_all_at(&entry, w.len) {
+            Err(e) => (Err(io_error("write", &path, e)), meanwhile()),
+            Ok(()) => {
+                let file = &w.file;
+                let (synced, out) = std::thread::scope(|scope| {
+                    match std::thread::Builder::new()
+                        .name("bureau-fsync".to_owned())
+                        .spawn_scoped(scope, || file.sync_data())
+                    {
+                        Ok(sync) => {
+                            let out = meanwhile();
+                            let synced = sync.join().unwrap_or_else(|_| {
+                                Err(std::io::Error::other("the fsync thread panicked"))
+                            });
+                            (synced, out)
+                        }
+                        // No thread to spare: the same work, one after the other.
+                        Err(_) => (file.sync_data(), meanwhile()),
+                    }
+                });
+                (synced.map_err(|e| io_error("fsync", &path, e)), out)
+            }
+        };
+        (
+            self.finish_append(seq, written, entry.len() as u64, bytes.len()),
+            out,
+        )
+    }
+
+    /// Records an appended chunk, or cuts a failed one back off its segment.
+    fn finish_append(
+        &mut self,
+        seq: u64,
+        written: Result<(), StoreError>,
+        entry_len: u64,
+        payload_len: usize,
+    ) -> Result<u64, StoreError> {
+        let w = self.writer.as_mut().expect("an append has a writer");
+        let path = self.doc_dir.join(log_name(w.number));
         if let Err(err) = written {
             if let Err(cut) = w.file.set_len(w.len).and_then(|()| w.file.sync_data()) {
                 error!(path = %path.display(), error = %cut, "could not cut a failed append off its log segment");
@@ -1241,10 +1295,10 @@ impl Store {
             self.writer = None;
             return Err(err);
         }
-        w.len += entry.len() as u64;
+        w.len += entry_len;
         let number = w.number;
-        self.add_chunk(seq, Place::Log(number), entry.len() as u64);
-        debug!(seq, len = bytes.len(), log = number, "appended chunk");
+        self.add_chunk(seq, Place::Log(number), entry_len);
+        debug!(seq, len = payload_len, log = number, "appended chunk");
         Ok(seq)
     }
 

@@ -157,6 +157,31 @@ fn appends_and_snapshots_survive_reopen() {
 }
 
 #[test]
+fn append_while_runs_its_work_whether_the_append_succeeds_or_fails() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("node");
+    {
+        let mut store = open(&dir);
+        store.load().unwrap();
+        let (seq, out) = store.append_while(b"one", || 7);
+        assert_eq!((seq.unwrap(), out), (1, 7));
+        // Make the next write fail: the open segment's handle becomes a read-only one.
+        let w = store.writer.as_mut().expect("a segment is open");
+        let path = store.doc_dir.join(log_name(w.number));
+        w.file = fs::File::open(&path).unwrap();
+        let mut ran = false;
+        let (res, ()) = store.append_while(b"two", || ran = true);
+        assert!(res.is_err(), "a write through a read-only handle must fail");
+        assert!(ran, "the work runs on a failed append too");
+        assert_eq!(store.append_while(b"three", || ()).0.unwrap(), 3);
+    }
+    let mut store = open(&dir);
+    let loaded = store.load().unwrap();
+    assert_eq!(payloads(&loaded.chunks), [&b"one"[..], &b"three"[..]]);
+    assert!(loaded.quarantined_now.is_empty());
+}
+
+#[test]
 fn second_open_is_locked_until_the_first_is_dropped() {
     let tmp = TempDir::new().unwrap();
     let first = open(tmp.path());
