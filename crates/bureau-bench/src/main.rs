@@ -23,7 +23,8 @@
 //! - W6 memory of replica A after all of the above: steady (VmRSS) and peak (VmHWM).
 //!
 //! `BUREAU_BENCH_KEEP=1` keeps the work directory (the replicas' data and logs, and each
-//! system's W3 traffic read by read in `w3-<system>.trace`);
+//! system's W3 traffic read by read in `w3-<system>.trace` and W4's edit and arrival times in
+//! `w4-<system>.times`);
 //! `BUREAU_BENCH_NODE_LOG` sets the bureau nodes' log filter (default `warn`), e.g.
 //! `warn,bureau_doc=debug` for the document actor's per-batch times.
 //!
@@ -509,17 +510,26 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         let pids = sys.pids();
         let cpu0 = cpu_ms_all(&pids);
         let mut lat = Vec::with_capacity(W4_EDITS);
+        let mut times = Vec::with_capacity(W4_EDITS);
         for _ in 0..W4_EDITS {
             let op = state.next_edit(&mut rng, Share::All);
             let (t0, heads) = sys.edit(0, &state, &op)?;
             let t1 = sys.wait_heads(1, &heads, t0, Duration::from_secs(60))?;
             lat.push(t1 - t0);
+            times.push((t0, t1));
             let wait = t0 + W4_SPACING_MS - now_ms();
             if wait > 0.0 {
                 std::thread::sleep(Duration::from_secs_f64(wait / 1e3));
             }
         }
         let cpu = cpu_ms_all(&pids) - cpu0;
+        if std::env::var_os("BUREAU_BENCH_KEEP").is_some() {
+            let lines: String = times
+                .iter()
+                .map(|(t0, t1)| format!("{t0:.3} {t1:.3}\n"))
+                .collect();
+            let _ = std::fs::write(dir.join(format!("w4-{name}.times")), lines);
+        }
         put("W4", "p50_ms", quantile(&lat, 0.5));
         put("W4", "p99_ms", quantile(&lat, 0.99));
         put("W4", "max_ms", quantile(&lat, 1.0));
