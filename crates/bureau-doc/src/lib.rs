@@ -6,10 +6,12 @@
 //! - **Reads** take the latest published [`DocState`] from a `watch` channel: no queue, no lock,
 //!   never waiting behind a write.
 //! - **Writes** go through one bounded `mpsc` with a `oneshot` reply. The actor drains whatever
-//!   is queued, applies each edit as its own change, writes one chunk for the batch (temp file,
-//!   fsync, rename, fsync of the directory), publishes the new state, and only then replies.
-//!   So an acknowledged edit is durable, concurrent edits share one fsync, and a reader that
-//!   saw the acknowledgement sees the edit.
+//!   is queued, applies each edit as its own change, appends one chunk for the batch to the
+//!   store's open log segment (one `fdatasync`), publishes the new state, and only then
+//!   replies. So an acknowledged edit is durable, concurrent edits share one `fdatasync`, and
+//!   a reader that saw the acknowledgement sees the edit. While the disk syncs, the actor
+//!   already re-reads the records the batch touched; it publishes them only once the chunk is
+//!   durable.
 //! - If the chunk cannot be written (a full disk), the batch is undone in memory and every
 //!   edit in it is refused with [`DocError::Storage`]; the files on disk are untouched.
 //! - **Sync sessions** get the next message for their peer in an [`Outbox`] as soon as a
