@@ -96,7 +96,6 @@ struct Session {
 struct EventLoop {
     swarm: Swarm<Behaviour>,
     doc: DocHandle,
-    files: bureau_store::Files,
     control: libp2p_stream::Control,
     local: PeerId,
     paused: bool,
@@ -120,9 +119,11 @@ struct EventLoop {
     status_tx: watch::Sender<Arc<NetStatus>>,
     book: Arc<Mutex<InviteBook>>,
     state: NetState,
-    /// What `save_peers` last wrote, so an unchanged list is not written again: the write is
-    /// durable (two fsyncs) and runs on this loop, on every new connection.
+    /// What `save_peers` last asked to write, so an unchanged list is not written again: the
+    /// write is durable (two fsyncs), and asked for on every new connection.
     saved_peers: Option<BTreeMap<String, Remembered>>,
+    /// Writes `peers.json` and `net.json` off the loop.
+    writer: memory::Writer,
     /// Listener id -> the configured address it came from, with the port it bound (to
     /// remember the port for the next start).
     listeners: HashMap<libp2p::core::transport::ListenerId, (Multiaddr, Option<Multiaddr>)>,
@@ -323,7 +324,6 @@ pub(crate) fn start(
     let mut lp = EventLoop {
         swarm,
         doc,
-        files: config.files.clone(),
         control,
         local,
         paused: false,
@@ -341,6 +341,7 @@ pub(crate) fn start(
         book,
         state,
         saved_peers: None,
+        writer: memory::Writer::spawn(config.files.clone()),
         listeners: HashMap::new(),
         listen_addrs: Vec::new(),
         announce,
@@ -503,7 +504,8 @@ impl EventLoop {
             })
             .collect();
         // A failed write is tried again at the next call.
-        if self.saved_peers.as_ref() != Some(&peers) && memory::save_peers(&self.files, &peers) {
+        if self.writer.take_failed() || self.saved_peers.as_ref() != Some(&peers) {
+            self.writer.peers(peers.clone());
             self.saved_peers = Some(peers);
         }
     }
@@ -710,7 +712,7 @@ impl EventLoop {
                     listen.sort();
                     if listen != self.state.listen {
                         self.state.listen = listen;
-                        memory::save_state(&self.files, &self.state);
+                        self.writer.state(self.state.clone());
                     }
                 }
                 self.publish();
@@ -914,7 +916,7 @@ impl EventLoop {
         if !st.snapshot.meta.bureau_id.is_empty() && self.state.pending_bureau.is_some() {
             self.state.pending_bureau = None;
             self.state.inviter = None;
-            memory::save_state(&self.files, &self.state);
+            self.writer.state(self.state.clone());
         }
         let peers: Vec<PeerId> = self.connected.keys().copied().collect();
         for p in peers {
@@ -1030,6 +1032,7 @@ impl EventLoop {
             s.cancel.cancel();
         }
         self.save_peers();
+        self.writer.flush();
     }
 }
 

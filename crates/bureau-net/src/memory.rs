@@ -2,6 +2,9 @@
 //! and its own listen addresses and pending bureau (`net.json`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 use bureau_store::Files;
 use serde::{Deserialize, Serialize};
@@ -92,4 +95,137 @@ pub(crate) fn load_state(files: &Files) -> NetState {
 
 pub(crate) fn save_state(files: &Files, state: &NetState) {
     write(files, NET_FILE, state);
+}
+
+/// One file for the [`Writer`] to write, or a mark to wait for.
+enum Job {
+    Peers(BTreeMap<String, Remembered>),
+    State(NetState),
+    Flush(mpsc::SyncSender<()>),
+}
+
+/// Writes the event loop's files on a thread of its own, in the order they were asked for.
+///
+/// Each file is a durable write (temp file, fsync, rename, fsync of the directory), a few
+/// milliseconds. On the event loop that stalled every connection of the node: a first
+/// connection to a peer, whose address it then remembers, held both nodes' handshakes for
+/// about 4 ms.
+pub(crate) struct Writer {
+    /// `None` if no thread could be started: then each write happens in the caller.
+    tx: Option<mpsc::Sender<Job>>,
+    files: Files,
+    /// Set when a write of the peers failed, so the loop asks again.
+    peers_failed: Arc<AtomicBool>,
+}
+
+impl Writer {
+    pub(crate) fn spawn(files: Files) -> Writer {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let peers_failed = Arc::new(AtomicBool::new(false));
+        let (thread_files, failed) = (files.clone(), peers_failed.clone());
+        let spawned = std::thread::Builder::new()
+            .name("bureau-net-files".to_owned())
+            .spawn(move || {
+                // Ends when the loop drops its writer.
+                for job in rx {
+                    match job {
+                        Job::Peers(peers) => {
+                            if !save_peers(&thread_files, &peers) {
+                                failed.store(true, Ordering::SeqCst);
+                            }
+                        }
+                        Job::State(state) => save_state(&thread_files, &state),
+                        Job::Flush(done) => {
+                            let _ = done.send(());
+                        }
+                    }
+                }
+            });
+        if let Err(e) = &spawned {
+            warn!(error = %e, "no thread for the network files; they are written in the loop");
+        }
+        Writer {
+            tx: spawned.ok().map(|_| tx),
+            files,
+            peers_failed,
+        }
+    }
+
+    fn send(&self, job: Job) {
+        let job = match &self.tx {
+            Some(tx) => match tx.send(job) {
+                Ok(()) => return,
+                Err(mpsc::SendError(job)) => job,
+            },
+            None => job,
+        };
+        match job {
+            Job::Peers(peers) => {
+                if !save_peers(&self.files, &peers) {
+                    self.peers_failed.store(true, Ordering::SeqCst);
+                }
+            }
+            Job::State(state) => save_state(&self.files, &state),
+            Job::Flush(_) => {}
+        }
+    }
+
+    /// Saves the remembered peers, later; see [`Writer::take_failed`].
+    pub(crate) fn peers(&self, peers: BTreeMap<String, Remembered>) {
+        self.send(Job::Peers(peers));
+    }
+
+    /// Saves the node's network state, later.
+    pub(crate) fn state(&self, state: NetState) {
+        self.send(Job::State(state));
+    }
+
+    /// Whether a write of the peers failed since the last call: the list is to be sent again.
+    pub(crate) fn take_failed(&self) -> bool {
+        self.peers_failed.swap(false, Ordering::SeqCst)
+    }
+
+    /// Waits until every write asked for so far is done (at shutdown).
+    pub(crate) fn flush(&self) {
+        let (done_tx, done_rx) = mpsc::sync_channel(1);
+        if let Some(tx) = &self.tx
+            && tx.send(Job::Flush(done_tx)).is_ok()
+        {
+            let _ = done_rx.recv();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer(addr: &str) -> BTreeMap<String, Remembered> {
+        BTreeMap::from([(
+            "peer".to_owned(),
+            Remembered {
+                addrs: vec![addr.to_owned()],
+                inviter: false,
+            },
+        )])
+    }
+
+    #[test]
+    fn the_writer_keeps_the_order_of_writes_and_flush_waits_for_them() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let store = bureau_store::Store::open(tmp.path()).unwrap();
+        let files = store.files();
+        let writer = Writer::spawn(files.clone());
+        for port in 1..=50 {
+            writer.peers(peer(&format!("/ip4/127.0.0.1/tcp/{port}")));
+        }
+        writer.state(NetState {
+            listen: vec!["/ip4/127.0.0.1/tcp/9".to_owned()],
+            ..NetState::default()
+        });
+        writer.flush();
+        assert_eq!(load_peers(&files), peer("/ip4/127.0.0.1/tcp/50"));
+        assert_eq!(load_state(&files).listen, ["/ip4/127.0.0.1/tcp/9"]);
+        assert!(!writer.take_failed());
+    }
 }
