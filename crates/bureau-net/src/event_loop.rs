@@ -42,6 +42,12 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// First and longest wait between dials of an unreachable peer.
 const BACKOFF_MIN: Duration = Duration::from_secs(1);
+/// On a resume both ends of a pair would dial at once, and two connections would shake hands
+/// side by side (twice the work on both machines, and slower, for one of them is closed
+/// unused). The lower peer id dials at once; the higher one waits this long and dials only if
+/// no connection came in meanwhile. Longer than a handshake on a venue's Wi-Fi, short enough
+/// to go unnoticed when the lower one is not dialling (still in backoff, say).
+const HEAD_START: Duration = Duration::from_millis(100);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
 
 /// How long a peer that sent bad data is left alone before it is dialled again.
@@ -74,6 +80,8 @@ enum LoopEvent {
         fault: bool,
     },
     Joined(PeerId),
+    /// A dial put off for a while (see [`HEAD_START`]) is due.
+    DialDue,
 }
 
 /// A known peer: where to find it and when to try next.
@@ -173,7 +181,15 @@ pub(crate) fn build_swarm(
             }
         })
         .map_err(|e| transport_err(&e))?
-        .with_swarm_config(|c| c.with_idle_connection_timeout(IDLE_TIMEOUT))
+        .with_swarm_config(|c| {
+            c.with_idle_connection_timeout(IDLE_TIMEOUT)
+                // Every protocol this node opens a stream for (sync, join, ping) is one its
+                // peers speak, so a stream's first bytes go with its protocol's name instead of
+                // a round trip later, once the peer confirmed it. A peer that does not speak it
+                // still refuses it: the stream fails on its first read, as it would have failed
+                // to open.
+                .with_substream_upgrade_protocol_override(libp2p::core::upgrade::Version::V1Lazy)
+        })
         .build();
     Ok(swarm)
 }
@@ -681,6 +697,7 @@ impl EventLoop {
                 }
                 self.publish();
             }
+            LoopEvent::DialDue => self.on_tick(),
             LoopEvent::Joined(peer) => {
                 let addr = self.connected.get(&peer).cloned();
                 self.remember(peer, Vec::new(), Source::Inbound, false);
@@ -811,8 +828,15 @@ impl EventLoop {
                     }
                 } else {
                     let now = Instant::now();
-                    for k in self.known.values_mut() {
-                        k.next_dial = now;
+                    let mut later = false;
+                    for (peer, k) in &mut self.known {
+                        // The lower peer id dials first (see `HEAD_START`).
+                        k.next_dial = if *peer < self.local {
+                            later = true;
+                            now + HEAD_START
+                        } else {
+                            now
+                        };
                         k.backoff = BACKOFF_MIN;
                     }
                     for b in &mut self.bare {
@@ -820,6 +844,13 @@ impl EventLoop {
                     }
                     self.retry_at.clear();
                     self.on_tick();
+                    if later {
+                        let tx = self.events_tx.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(HEAD_START).await;
+                            let _ = tx.send(LoopEvent::DialDue).await;
+                        });
+                    }
                 }
                 self.publish();
             }

@@ -31,7 +31,7 @@ use thiserror::Error;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, info, warn};
+use tracing::{debug, info, trace, warn};
 
 /// The libp2p protocol name of a sync stream.
 pub const SYNC_PROTOCOL: &str = "/bureau/sync/1";
@@ -246,6 +246,7 @@ async fn session_loop<W: AsyncWrite + Unpin>(
     stats: &SessionStats,
     status: &watch::Sender<PeerSync>,
 ) -> Result<(), SyncError> {
+    debug!(peer = %config.peer, "sync session started");
     let mut states = doc.subscribe();
     let mut their_heads: Option<Vec<String>> = None;
     let outbox = doc.sync_outbox(&config.peer).await?;
@@ -268,6 +269,7 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                 if frame.doc_id != config.doc_id {
                     return Err(SyncError::WrongDocument(frame.doc_id));
                 }
+                trace!(peer = %config.peer, bytes = frame.payload.len(), "sync message received");
                 let msg = decode(&frame.payload)?;
                 let progress = doc.sync_receive(&config.peer, msg).await?;
                 their_heads = Some(progress.their_heads.clone());
@@ -345,6 +347,7 @@ async fn write_message<W: AsyncWrite + Unpin>(
     let frame = encode_frame(&config.doc_id, msg)?;
     wr.write_all(&frame).await?;
     wr.flush().await?;
+    trace!(peer = %config.peer, bytes = frame.len(), "sync message sent");
     SessionStats::add(&stats.sent_bytes, frame.len());
     SessionStats::add(&stats.sent_messages, 1);
     Ok(())
