@@ -570,8 +570,8 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         put("W3", "time_ms", tr.last.unwrap_or(f64::NAN) - start);
         put("W3", "wire_bytes", tr.total() as f64);
         put("W3", "legs", tr.legs as f64);
-        // Both bureau nodes dial at once on a resume, so there can be a second connection
-        // that only shakes hands: its bytes count, and this says why they are there.
+        // Two nodes may both dial on a resume; a second connection's handshake bytes count,
+        // and this says when they are there.
         put("W3", "connections", tr.accepted.len() as f64);
         put("W3", "cpu_ms", cpu);
         match (sc0, sc1) {

@@ -323,8 +323,9 @@ impl System for Bureau {
     }
 
     fn connect(&mut self) -> Res<()> {
-        // Each resume dials at once: both know the other's front from the document, so there
-        // may be a connection through each front; both are counted.
+        // Both know the other's front from the document. The node with the lower peer id
+        // dials at once and the other only if no connection came; if both do, there is a
+        // connection through each front, and both are counted.
         for n in &mut self.nodes {
             n.client
                 .request("POST", "/api/sync/resume", Some(&json!({})))

@@ -2,9 +2,10 @@
 //!
 //! Inbox: [`Command`]s from [`NetHandle`]s, swarm events, document states (membership and
 //! revocations), [`LoopEvent`]s from helper tasks (inbound streams, opened streams, finished
-//! sessions and joins), and a one-second tick (redials with backoff, status). Each inbound
-//! stream and each session runs on a task of its own, so a slow or hostile peer never stalls
-//! the loop.
+//! sessions and joins, a put-off dial falling due), and a one-second tick (redials with
+//! backoff, status). Each inbound stream and each session runs on a task of its own, so a slow
+//! or hostile peer never stalls the loop; files are written by [`memory::Writer`]'s thread, so
+//! the disk never does either.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};

@@ -14,7 +14,10 @@
 //!   says a device is revoked, its connections are closed at once.
 //! - **Sync:** one session per member peer ([`bureau_sync::run_session`]); the peer with the
 //!   lower id opens the stream, so there is never more than one. Reconnection with backoff.
-//! - **Pause** cuts every connection and stops dialling until resumed.
+//! - **Pause** cuts every connection and stops dialling until resumed. On a resume the lower
+//!   peer id dials first and the higher one a moment later, only if still unconnected.
+//! - **Files:** `peers.json` and `net.json` are written by a thread of their own, never on the
+//!   loop (each is two fsyncs).
 //!
 //! Only this crate names libp2p types; the rest of the node sees peer ids and addresses as
 //! strings.
