@@ -539,9 +539,10 @@ impl Actor {
 
     /// Generates the next message for every live session whose outbox is empty.
     ///
-    /// Runs before the batch's changes are published, so the roles in `snapshot` may be a
-    /// batch old: a device revoked by this very batch is checked in the document itself,
-    /// and gets nothing.
+    /// Runs before the batch's changes are published. The view usually has the batch's roles
+    /// (it was refreshed during the write), but not when the batch's last chunk had been
+    /// written before a received message: then they are a batch old, so a device revoked by
+    /// this very batch is checked in the document itself, and gets nothing.
     fn fill_outboxes(&mut self) {
         self.outboxes.retain(|_, o| o.strong_count() > 0);
         let live: Vec<(String, Arc<crate::Outbox>)> = self

@@ -1174,9 +1174,11 @@ async fn freed_memory_is_handed_back_after_loading_and_after_much_is_written() {
     close(doc, thread).await;
 }
 
-/// The actor fills a session's outbox before it publishes, while the published roles are a
-/// batch old: a device revoked ahead of an edit (in the same batch or the one before) must
-/// get neither, though the snapshot it would be checked against still lists it.
+/// The actor fills a session's outbox before it publishes: a device revoked ahead of an edit
+/// (in the same batch or the one before) must get neither. Its view usually has the batch's
+/// roles by then (refreshed during the write); when it could not be refreshed, the document
+/// itself is checked, a path this test reaches only when batching puts the revoke and the
+/// edit before a received message.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_device_revoked_before_an_edit_gets_no_outbox_message() {
     let tmp = tempfile::tempdir().unwrap();
