@@ -251,6 +251,15 @@ impl Drop for NsNode {
                 self.ns,
                 self.log()
             );
+        } else {
+            // A panic is a defect even if the test saw nothing wrong.
+            let log = self.log();
+            assert!(
+                !log.contains("panicked"),
+                "the node in {} ({}) panicked; its log:\n{log}",
+                self.dir.display(),
+                self.ns
+            );
         }
     }
 }

@@ -413,6 +413,35 @@ fn counters_fresh(name: &str) {
     }
 }
 
+/// Fails the run when a node's log says it panicked: a panic is a defect even when every
+/// figure came out (a panic inside automerge that the node's input guard caught is logged
+/// without that word).
+fn no_panic_in_logs(logs: &std::path::Path) -> Res<()> {
+    for entry in std::fs::read_dir(logs).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let is_node = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("bureau-"));
+        if !is_node {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if let Some(at) = text.find("panicked") {
+            let end = (at + 3000).min(text.len());
+            let end = (end..=text.len())
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(text.len());
+            return Err(format!(
+                "a bureau node panicked ({}):\n{}",
+                path.display(),
+                &text[at..end]
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     let dir = setup.work.join(format!("{name}-{rep}"));
     let logs = dir.join("logs");
@@ -672,6 +701,9 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     match running {
         Running::Bureau(b) => Box::new(b).stop(),
         Running::Children(c) => Box::new(c).stop(),
+    }
+    if name == "bureau" {
+        no_panic_in_logs(&logs)?;
     }
     if std::env::var_os("BUREAU_BENCH_KEEP").is_none() {
         let _ = std::fs::remove_dir_all(&dir);

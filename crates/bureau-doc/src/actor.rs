@@ -12,6 +12,7 @@ use std::sync::Arc;
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash, ObjType, ReadDoc, Value, ValueRef};
 use bureau_model::automerge;
+use bureau_model::guard::guarded;
 use bureau_model::{
     Applied, Conflict, Ctx, Edit, EditError, FindingsIndex, RecordType, Role, Snapshot,
     author_member_id, conflicts, history, imbl, record_conflicts,
@@ -169,13 +170,13 @@ fn chunk_seq(name: &str) -> Option<u64> {
 /// therefore first parsed on its own with partial loads refused; missing dependencies are fine
 /// there, since a chunk builds on the files before it.
 fn load_into(doc: &mut AutoCommit, bytes: &[u8]) -> Result<(), String> {
-    match catch_unwind(AssertUnwindSafe(|| {
+    match guarded(|| {
         parses_alone(bytes)?;
         doc.load_incremental(bytes)
-    })) {
+    }) {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(format!("automerge refused it: {e}")),
-        Err(_) => Err("automerge panicked while loading it".to_owned()),
+        Err(e) => Err(format!("automerge failed on it: {e}")),
     }
 }
 
@@ -192,12 +193,10 @@ fn parses_alone(bytes: &[u8]) -> Result<(), automerge::AutomergeError> {
 /// Loads a snapshot strictly: every byte must be a valid document, or it is refused.
 fn load_snapshot(bytes: &[u8]) -> Result<AutoCommit, String> {
     let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
-    match catch_unwind(AssertUnwindSafe(|| {
-        AutoCommit::load_with_options(bytes, options)
-    })) {
+    match guarded(|| AutoCommit::load_with_options(bytes, options)) {
         Ok(Ok(doc)) => Ok(doc),
         Ok(Err(e)) => Err(format!("automerge refused it: {e}")),
-        Err(_) => Err("automerge panicked while loading it".to_owned()),
+        Err(e) => Err(format!("automerge failed on it: {e}")),
     }
 }
 
@@ -235,10 +234,10 @@ fn load_files(store: &mut Store) -> Result<(AutoCommit, u64, usize), DocError> {
     // if the batch still fails, the slow path below finds the culprit file by file.
     let mut chunks: Vec<&bureau_store::StoredFile> = Vec::new();
     for file in &loaded.chunks {
-        match catch_unwind(|| parses_alone(&file.bytes)) {
+        match guarded(|| parses_alone(&file.bytes)) {
             Ok(Ok(())) => chunks.push(file),
             Ok(Err(e)) => quarantine(store, &file.name, &format!("automerge refused it: {e}")),
-            Err(_) => quarantine(store, &file.name, "automerge panicked while loading it"),
+            Err(e) => quarantine(store, &file.name, &format!("automerge failed on it: {e}")),
         }
     }
     if !chunks.is_empty() {
@@ -246,7 +245,7 @@ fn load_files(store: &mut Store) -> Result<(AutoCommit, u64, usize), DocError> {
             .iter()
             .flat_map(|f| f.bytes.iter().copied())
             .collect();
-        if let Ok(Ok(_)) = catch_unwind(AssertUnwindSafe(|| doc.load_incremental(&all))) {
+        if let Ok(Ok(_)) = guarded(|| doc.load_incremental(&all)) {
             for file in &chunks {
                 good.push(&file.bytes);
                 last_seq = last_seq.max(chunk_seq(&file.name).unwrap_or(0));
@@ -578,7 +577,7 @@ impl Actor {
         let role = self.peer_role(peer)?;
         let mut state = std::mem::take(self.sync_state(peer, role));
         let announced = state.last_sent_heads.clone();
-        let res = catch_unwind(AssertUnwindSafe(|| {
+        let res = guarded(|| {
             crate::receive::receive(&mut self.doc, &mut state, msg)?;
             // A change-less message whose heads equal ours makes automerge record our heads
             // as sent, so it never answers. But we may have reached those heads through
@@ -596,7 +595,7 @@ impl Actor {
             let bytes = self.doc.save_after(&self.persisted);
             self.probed = Some((self.persisted.clone(), self.doc.get_heads(), bytes));
             Ok::<(), automerge::AutomergeError>(())
-        }));
+        });
         match res {
             Ok(Ok(())) => {
                 self.sync_states.insert(peer.to_owned(), state);
@@ -610,10 +609,10 @@ impl Actor {
                     reason: e.to_string(),
                 })
             }
-            Err(_) => {
+            Err(failure) => {
                 // A panic inside automerge may have left the document half-changed: drop it
                 // and reload what is on disk (every acknowledged change is there).
-                error!(%peer, "automerge panicked on a peer's message; reloading the document from disk");
+                warn!(%peer, %failure, "a peer sent a change that could not be applied; reloading the document from disk");
                 self.sync_states.remove(peer);
                 self.reload();
                 Err(DocError::PeerData {

@@ -39,6 +39,7 @@ use std::time::{Duration, Instant};
 
 use automerge::{Automerge, ChangeHash};
 use bureau_model::automerge;
+use bureau_model::guard::guarded;
 use bureau_store::{Cleanup, CompactionJob, Store, VerifiedSnapshot};
 use tokio::sync::mpsc;
 use tracing::{debug, error, warn};
@@ -354,12 +355,10 @@ fn work(
 /// Loads a whole document strictly, turning an automerge panic into an error.
 fn load(bytes: &[u8]) -> Result<Automerge, String> {
     let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
-    match catch_unwind(AssertUnwindSafe(|| {
-        Automerge::load_with_options(bytes, options)
-    })) {
+    match guarded(|| Automerge::load_with_options(bytes, options)) {
         Ok(Ok(doc)) => Ok(doc),
         Ok(Err(e)) => Err(format!("automerge refused it: {e}")),
-        Err(_) => Err("automerge panicked while loading it".to_owned()),
+        Err(e) => Err(format!("automerge failed on it: {e}")),
     }
 }
 
@@ -374,10 +373,10 @@ fn build_snapshot(
     // One call for everything: automerge then applies the chunks' changes as one batch,
     // where a call per chunk costs a pass over the whole document each. A chunk automerge
     // cannot read stops the load there; the heads below tell.
-    let doc = match catch_unwind(AssertUnwindSafe(|| Automerge::load(files))) {
+    let doc = match guarded(|| Automerge::load(files)) {
         Ok(Ok(doc)) => doc,
         Ok(Err(e)) => return Err(format!("automerge refused the files: {e}")),
-        Err(_) => return Err("automerge panicked while loading the files".to_owned()),
+        Err(e) => return Err(format!("automerge failed on the files: {e}")),
     };
     // The files must hold exactly what the actor has made durable: then the snapshot replaces
     // the chunks without losing or inventing anything. A chunk quarantined or changed since
@@ -386,8 +385,8 @@ fn build_snapshot(
         return Err("the files do not hold the document the actor has on disk".to_owned());
     }
     cancelled()?;
-    let bytes = catch_unwind(AssertUnwindSafe(|| doc.save()))
-        .map_err(|_| "automerge panicked while saving".to_owned())?;
+    let bytes =
+        guarded(|| doc.save()).map_err(|e| format!("automerge failed while saving: {e}"))?;
     drop(doc);
     cancelled()?;
     if !load(&bytes).is_ok_and(|d| d.get_heads() == heads) {

@@ -268,13 +268,17 @@ pub enum Edit {
         /// The device's peer id.
         peer_id: String,
     },
-    /// Records where a device can be reached, so every member's node can dial every other
-    /// (each node writes only its own record).
+    /// Records where a device can be reached and which sync protocols it speaks, so every
+    /// member's node can dial every other and open a protocol it speaks (each node writes
+    /// only its own record, so the `protocols` set, made on first use, is never made by two
+    /// nodes at once).
     SetDeviceAddrs {
         /// The device's peer id.
         peer_id: String,
         /// Its listen addresses (multiaddrs).
         addrs: Vec<String>,
+        /// The sync protocols it speaks (`/bureau/sync/1`, ...).
+        protocols: Vec<String>,
     },
 }
 
@@ -407,7 +411,11 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
             put(doc, &dev, "revoked_by", ctx.author);
             Ok(Applied::Record(RecordType::Device, peer_id.clone()))
         }
-        Edit::SetDeviceAddrs { peer_id, addrs } => {
+        Edit::SetDeviceAddrs {
+            peer_id,
+            addrs,
+            protocols,
+        } => {
             if addrs.len() > MAX_DEVICE_ADDRS {
                 return Err(invalid(
                     "addrs",
@@ -415,6 +423,13 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
                 ));
             }
             check_set("addrs", addrs)?;
+            if protocols.len() > MAX_DEVICE_ADDRS {
+                return Err(invalid(
+                    "protocols",
+                    format!("at most {MAX_DEVICE_ADDRS} protocols"),
+                ));
+            }
+            check_set("protocols", protocols)?;
             let devices = collection(doc, RecordType::Device);
             let Some(dev) = map_at(doc, &devices, peer_id) else {
                 return Err(EditError::NotFound {
@@ -426,10 +441,19 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
                 .map(|m| doc.keys(&m).collect())
                 .unwrap_or_default();
             let want: BTreeSet<String> = addrs.iter().cloned().collect();
-            if have == want {
+            let have_protocols: BTreeSet<String> = map_at(doc, &dev, "protocols")
+                .map(|m| doc.keys(&m).collect())
+                .unwrap_or_default();
+            let want_protocols: BTreeSet<String> = protocols.iter().cloned().collect();
+            if have == want && have_protocols == want_protocols {
                 return Ok(Applied::Nothing);
             }
-            put_set(doc, &dev, "addrs", addrs);
+            if have != want {
+                put_set(doc, &dev, "addrs", addrs);
+            }
+            if have_protocols != want_protocols {
+                put_set(doc, &dev, "protocols", protocols);
+            }
             Ok(Applied::Record(RecordType::Device, peer_id.clone()))
         }
     }

@@ -25,6 +25,7 @@
 mod conflicts;
 mod edit;
 mod findings;
+pub mod guard;
 mod history;
 mod read;
 mod records;

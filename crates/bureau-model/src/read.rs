@@ -186,6 +186,7 @@ impl Snapshot {
                     added_at: r.str(&obj, "added_at"),
                     added_by: r.str(&obj, "added_by"),
                     addrs: r.set(&obj, "addrs"),
+                    protocols: r.set(&obj, "protocols"),
                     peer_id: id,
                 };
                 self.devices.insert(d.peer_id.clone(), Arc::new(d));

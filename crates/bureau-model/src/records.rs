@@ -271,6 +271,9 @@ pub struct Device {
     pub added_by: String,
     /// Where the device listens (multiaddrs), as it last said; other members' nodes dial these.
     pub addrs: Vec<String>,
+    /// The sync protocols the device speaks, as it last said (empty for a node of a release
+    /// that did not say: it speaks `/bureau/sync/1`).
+    pub protocols: Vec<String>,
 }
 
 /// One change of a group's standing.

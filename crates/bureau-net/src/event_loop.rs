@@ -1,18 +1,24 @@
 //! The network event loop: one task owning the `Swarm`.
 //!
-//! Inbox: [`Command`]s from [`NetHandle`]s, swarm events, document states (membership and
-//! revocations), [`LoopEvent`]s from helper tasks (inbound streams, opened streams, finished
-//! sessions and joins, a put-off dial falling due), and a one-second tick (redials with
-//! backoff, status). Each inbound stream and each session runs on a task of its own, so a slow
-//! or hostile peer never stalls the loop; files are written by [`memory::Writer`]'s thread, so
-//! the disk never does either.
+//! Inbox: [`Command`]s from [`NetHandle`]s, swarm events, inbound sync and join streams,
+//! document states (membership and revocations), the ends of the loop's own tasks, and a
+//! one-second tick (redials with backoff, status). Each session, stream opening and join
+//! runs on a task of its own, so a slow or hostile peer never stalls the loop; files are
+//! written by [`memory::Writer`]'s thread, so the disk never does either.
+//!
+//! **Supervision.** Every task the loop starts is in its [`JoinSet`], and the loop notes what
+//! each one is for ([`Owner`]). However a task ends, its panic included, the loop hears of it
+//! there: a session that died is cleaned up like one that ended (its peer's entry removed)
+//! and retried with a backoff that doubles while sessions with that peer keep failing; a
+//! panic is logged as an error naming the peer. Dropping the set at shutdown aborts what is
+//! still running.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bureau_doc::{DocHandle, DocState};
-use bureau_sync::{PeerSync, SYNC_PROTOCOL, SessionConfig, SessionStats, SyncError};
+use bureau_sync::{PeerSync, SessionConfig, SessionStats, SyncError, Version};
 use futures_util::StreamExt;
 use libp2p::core::ConnectedPoint;
 use libp2p::multiaddr::Protocol;
@@ -23,15 +29,16 @@ use libp2p::{
     Multiaddr, PeerId, StreamProtocol, Swarm, connection_limits, mdns, noise, ping, tcp, yamux,
 };
 use tokio::sync::{mpsc, watch};
-use tokio_util::compat::FuturesAsyncReadCompatExt;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::invite::{InviteBook, InviteCode};
 use crate::join::{
     JOIN_PROTOCOL, JoinAnswer, JoinRequest, RateLimiter, read_json, serve_join, write_json,
 };
 use crate::memory::{self, NetState, Remembered, Source};
+use crate::stream::guard;
 use crate::{
     Command, DEFAULT_LISTEN, Identity, Joined, NetConfig, NetError, NetHandle, NetStatus,
     PeerStatus, SyncTotals,
@@ -71,18 +78,33 @@ pub(crate) struct Behaviour {
     mdns: Toggle<mdns::tokio::Behaviour>,
 }
 
-/// What helper tasks tell the loop.
+/// What the loop's tasks tell it when they end.
 enum LoopEvent {
-    Inbound(PeerId, libp2p::Stream),
-    Opened(PeerId, Result<libp2p::Stream, String>),
+    /// A sync stream was opened to the peer (or could not be).
+    Opened(PeerId, Version, Result<libp2p::Stream, String>),
+    /// A sync session ended.
     SessionEnded {
         peer: PeerId,
         generation: u64,
+        /// The peer sent bad data or was refused: leave it alone for a while.
         fault: bool,
+        /// The session failed (not a clean end): retry with a growing backoff.
+        failed: bool,
     },
-    Joined(PeerId),
+    /// A join exchange ended; `true` if the peer joined.
+    JoinDone(PeerId, bool),
     /// A dial put off for a while (see [`HEAD_START`]) is due.
     DialDue,
+}
+
+/// What a task of the loop is for, so that its end can be handled even when it panicked
+/// and returned nothing.
+#[derive(Clone, Copy, Debug)]
+enum Owner {
+    Session { peer: PeerId, generation: u64 },
+    Open { peer: PeerId, version: Version },
+    Join { peer: PeerId },
+    Timer,
 }
 
 /// A known peer: where to find it and when to try next.
@@ -92,6 +114,8 @@ struct Known {
     inviter: bool,
     next_dial: Instant,
     backoff: Duration,
+    /// Sessions with this peer that failed in a row; the retry waits double with each.
+    session_failures: u32,
 }
 
 /// A running (or opening) sync session.
@@ -100,6 +124,8 @@ struct Session {
     cancel: CancellationToken,
     /// `None` while the stream is being opened.
     status: Option<watch::Receiver<PeerSync>>,
+    /// The protocol it speaks (or is being opened with).
+    version: Version,
 }
 
 struct EventLoop {
@@ -124,9 +150,16 @@ struct EventLoop {
     /// Peers that sent bad data (or were refused) are left alone until this, connection or not.
     faulty_until: HashMap<PeerId, Instant>,
     generation: u64,
-    events_tx: mpsc::Sender<LoopEvent>,
+    /// Every task this loop started (sessions, stream openings, joins, timers); see
+    /// "Supervision" above.
+    tasks: JoinSet<LoopEvent>,
+    /// What each running task is for.
+    owners: HashMap<tokio::task::Id, Owner>,
+    /// The sync protocols this node speaks, newest first.
+    versions: Vec<Version>,
     status_tx: watch::Sender<Arc<NetStatus>>,
     book: Arc<Mutex<InviteBook>>,
+    limiter: Arc<Mutex<RateLimiter>>,
     state: NetState,
     /// What `save_peers` last asked to write, so an unchanged list is not written again: the
     /// write is durable (two fsyncs), and asked for on every new connection.
@@ -296,45 +329,29 @@ pub(crate) fn start(
     let local = *swarm.local_peer_id();
     let mut control = swarm.behaviour().stream.new_control();
     let state = memory::load_state(&config.files);
-    let (events_tx, mut events_rx) = mpsc::channel(64);
 
-    // Inbound streams are taken off libp2p's queue at once (it drops them if nobody polls)
-    // and handed to the loop or the join server.
-    let mut sync_in = control
-        .accept(StreamProtocol::new(SYNC_PROTOCOL))
-        .map_err(|e| NetError::Transport(e.to_string()))?;
-    let tx = events_tx.clone();
-    tokio::spawn(async move {
-        while let Some((peer, stream)) = sync_in.next().await {
-            if tx.send(LoopEvent::Inbound(peer, stream)).await.is_err() {
-                break;
-            }
-        }
-    });
+    // Inbound streams are taken off libp2p's queue by the loop itself (libp2p drops them if
+    // nobody polls), one queue per protocol this node speaks.
+    let versions = if config.sync_versions.is_empty() {
+        Version::ALL.to_vec()
+    } else {
+        config.sync_versions.clone()
+    };
+    let mut sync_in = futures_util::stream::SelectAll::new();
+    for &version in &versions {
+        let incoming = control
+            .accept(StreamProtocol::new(version.protocol()))
+            .map_err(|e| NetError::Transport(e.to_string()))?;
+        sync_in.push(
+            incoming
+                .map(move |(peer, stream)| (peer, version, stream))
+                .boxed(),
+        );
+    }
     let book = Arc::new(Mutex::new(InviteBook::load(config.files.clone())));
-    let limiter = Arc::new(Mutex::new(RateLimiter::default()));
     let mut join_in = control
         .accept(StreamProtocol::new(JOIN_PROTOCOL))
         .map_err(|e| NetError::Transport(e.to_string()))?;
-    let (tx, join_doc, join_book) = (events_tx.clone(), doc.clone(), book.clone());
-    tokio::spawn(async move {
-        while let Some((peer, stream)) = join_in.next().await {
-            let (tx, doc, book, limiter) = (
-                tx.clone(),
-                join_doc.clone(),
-                join_book.clone(),
-                limiter.clone(),
-            );
-            tokio::spawn(async move {
-                match serve_join(stream.compat(), &peer.to_base58(), &doc, &book, &limiter).await {
-                    Ok(_) => {
-                        let _ = tx.send(LoopEvent::Joined(peer)).await;
-                    }
-                    Err(e) => info!(%peer, error = %e, "join refused"),
-                }
-            });
-        }
-    });
 
     let (status_tx, status_rx) = watch::channel(Arc::new(NetStatus::default()));
     let (cmd_tx, mut cmd_rx) = mpsc::channel(32);
@@ -353,9 +370,12 @@ pub(crate) fn start(
         retry_at: HashMap::new(),
         faulty_until: HashMap::new(),
         generation: 0,
-        events_tx,
+        tasks: JoinSet::new(),
+        owners: HashMap::new(),
+        versions,
         status_tx,
         book,
+        limiter: Arc::new(Mutex::new(RateLimiter::default())),
         state,
         saved_peers: None,
         writer: memory::Writer::spawn(config.files.clone()),
@@ -394,10 +414,12 @@ pub(crate) fn start(
                     Some(cmd) => lp.on_command(cmd),
                     None => break,
                 },
-                ev = events_rx.recv() => {
-                    if let Some(ev) = ev {
-                        lp.on_event(ev);
-                    }
+                Some((peer, version, stream)) = sync_in.next() => {
+                    lp.on_inbound(peer, version, stream);
+                }
+                Some((peer, stream)) = join_in.next() => lp.on_join(peer, stream),
+                Some(done) = lp.tasks.join_next_with_id(), if !lp.tasks.is_empty() => {
+                    lp.on_task_end(done);
                 }
                 changed = doc_states.changed() => {
                     if changed.is_err() {
@@ -479,6 +501,7 @@ impl EventLoop {
             inviter,
             next_dial: Instant::now(),
             backoff: BACKOFF_MIN,
+            session_failures: 0,
         });
         entry.inviter |= inviter;
         for a in addrs {
@@ -576,6 +599,17 @@ impl EventLoop {
         {
             return;
         }
+        // `/2` only to a peer that says it speaks it: a stream of a protocol the peer does
+        // not speak is a failed negotiation, found only at the first read.
+        let listed = self
+            .doc
+            .state()
+            .snapshot
+            .devices
+            .get(&peer.to_base58())
+            .map(|d| d.protocols.clone())
+            .unwrap_or_default();
+        let version = Version::to_open(&self.versions, &listed);
         self.generation += 1;
         self.sessions.insert(
             peer,
@@ -583,20 +617,90 @@ impl EventLoop {
                 generation: self.generation,
                 cancel: self.cancel.child_token(),
                 status: None,
+                version,
             },
         );
         let mut control = self.control.clone();
-        let tx = self.events_tx.clone();
-        tokio::spawn(async move {
+        self.spawn(Owner::Open { peer, version }, async move {
             let res = control
-                .open_stream(peer, StreamProtocol::new(SYNC_PROTOCOL))
+                .open_stream(peer, StreamProtocol::new(version.protocol()))
                 .await
                 .map_err(|e| e.to_string());
-            let _ = tx.send(LoopEvent::Opened(peer, res)).await;
+            LoopEvent::Opened(peer, version, res)
         });
     }
 
-    fn start_session(&mut self, peer: PeerId, stream: libp2p::Stream) {
+    /// Starts a task owned by this loop (see "Supervision" in the module doc).
+    fn spawn(
+        &mut self,
+        owner: Owner,
+        task: impl std::future::Future<Output = LoopEvent> + Send + 'static,
+    ) {
+        let handle = self.tasks.spawn(task);
+        self.owners.insert(handle.id(), owner);
+    }
+
+    /// A task of the loop ended: its event, or, if it panicked, the cleanup its event would
+    /// have brought.
+    fn on_task_end(&mut self, done: Result<(tokio::task::Id, LoopEvent), tokio::task::JoinError>) {
+        let (id, event) = match done {
+            Ok((id, event)) => (id, Some(event)),
+            Err(e) => (e.id(), None),
+        };
+        let owner = self.owners.remove(&id);
+        if let Some(event) = event {
+            self.on_event(event);
+            return;
+        }
+        let Some(owner) = owner else { return };
+        error!(
+            ?owner,
+            "a task of the network loop died; cleaning up and retrying"
+        );
+        match owner {
+            Owner::Session { peer, generation } => self.on_event(LoopEvent::SessionEnded {
+                peer,
+                generation,
+                fault: false,
+                failed: true,
+            }),
+            Owner::Open { peer, version } => self.on_event(LoopEvent::Opened(
+                peer,
+                version,
+                Err("the task opening the stream died".to_owned()),
+            )),
+            Owner::Join { peer } => self.on_event(LoopEvent::JoinDone(peer, false)),
+            Owner::Timer => self.on_event(LoopEvent::DialDue),
+        }
+    }
+
+    /// A join stream from anyone: the inviter's side of `/bureau/join/1`, on a task.
+    fn on_join(&mut self, peer: PeerId, stream: libp2p::Stream) {
+        let (doc, book, limiter) = (self.doc.clone(), self.book.clone(), self.limiter.clone());
+        self.spawn(Owner::Join { peer }, async move {
+            match serve_join(guard(stream), &peer.to_base58(), &doc, &book, &limiter).await {
+                Ok(_) => LoopEvent::JoinDone(peer, true),
+                Err(e) => {
+                    info!(%peer, error = %e, "join refused");
+                    LoopEvent::JoinDone(peer, false)
+                }
+            }
+        });
+    }
+
+    /// A sync stream a peer opened.
+    fn on_inbound(&mut self, peer: PeerId, version: Version, stream: libp2p::Stream) {
+        if self.paused || !self.allowed(&peer) {
+            debug!(%peer, "refused a sync stream");
+            drop(stream);
+            return;
+        }
+        // A new stream from the peer replaces an old session: the peer restarted, or its old
+        // connection died without us noticing yet.
+        self.start_session(peer, stream, version);
+    }
+
+    fn start_session(&mut self, peer: PeerId, stream: libp2p::Stream, version: Version) {
         let Some(doc_id) = self.doc_id() else {
             debug!(%peer, "no bureau to sync yet");
             return;
@@ -617,50 +721,42 @@ impl EventLoop {
                 generation,
                 cancel: cancel.clone(),
                 status: Some(status_rx),
+                version,
             },
         );
         let config = SessionConfig {
             peer: peer.to_base58(),
             doc_id,
             cancel,
+            version,
         };
-        let (doc, tx) = (self.doc.clone(), self.events_tx.clone());
+        let doc = self.doc.clone();
         let stats = self.traffic.entry(peer).or_default().clone();
-        tokio::spawn(async move {
-            let res =
-                bureau_sync::run_session(stream.compat(), doc, config, stats, status_tx).await;
+        self.spawn(Owner::Session { peer, generation }, async move {
+            let res = bureau_sync::run_session(guard(stream), doc, config, stats, status_tx).await;
             let fault = res.as_ref().err().is_some_and(SyncError::is_peer_fault)
                 || matches!(
                     res,
                     Err(SyncError::Doc(bureau_doc::DocError::PeerNotAllowed(_)))
                 );
-            let _ = tx
-                .send(LoopEvent::SessionEnded {
-                    peer,
-                    generation,
-                    fault,
-                })
-                .await;
+            LoopEvent::SessionEnded {
+                peer,
+                generation,
+                fault,
+                failed: res.is_err(),
+            }
         });
         self.publish();
     }
 
     fn on_event(&mut self, ev: LoopEvent) {
         match ev {
-            LoopEvent::Inbound(peer, stream) => {
-                if self.paused || !self.allowed(&peer) {
-                    debug!(%peer, "refused a sync stream");
-                    drop(stream);
-                    return;
-                }
-                // A new stream from the peer replaces an old session: the peer restarted, or
-                // its old connection died without us noticing yet.
-                self.start_session(peer, stream);
-            }
-            LoopEvent::Opened(peer, res) => {
+            LoopEvent::Opened(peer, version, res) => {
                 let still_wanted = self.sessions.get(&peer).is_some_and(|s| s.status.is_none());
                 match res {
-                    Ok(stream) if still_wanted && !self.paused => self.start_session(peer, stream),
+                    Ok(stream) if still_wanted && !self.paused => {
+                        self.start_session(peer, stream, version);
+                    }
                     Ok(_) => {}
                     Err(e) => {
                         debug!(%peer, error = %e, "could not open a sync stream");
@@ -675,6 +771,7 @@ impl EventLoop {
                 peer,
                 generation,
                 fault,
+                failed,
             } => {
                 if let Some(s) = self.sessions.get(&peer)
                     && s.generation == generation
@@ -688,23 +785,40 @@ impl EventLoop {
                     }
                     self.sessions.remove(&peer);
                 }
+                let failures = match self.known.get_mut(&peer) {
+                    Some(k) if failed => {
+                        k.session_failures = k.session_failures.saturating_add(1);
+                        k.session_failures
+                    }
+                    Some(k) => {
+                        k.session_failures = 0;
+                        0
+                    }
+                    None => 0,
+                };
                 if fault {
                     // Bad data or a refusal: leave the peer alone for a while.
                     self.faulty_until
                         .insert(peer, Instant::now() + FAULT_BACKOFF);
                     let _ = self.swarm.disconnect_peer_id(peer);
                 } else {
-                    self.retry_at.insert(peer, Instant::now() + BACKOFF_MIN);
+                    // 1 s after a clean end or a first failure, then 2, 4, ... up to 30 s
+                    // while sessions with this peer keep failing.
+                    let wait = BACKOFF_MIN
+                        .saturating_mul(1 << failures.saturating_sub(1).min(5))
+                        .min(BACKOFF_MAX);
+                    self.retry_at.insert(peer, Instant::now() + wait);
                 }
                 self.publish();
             }
             LoopEvent::DialDue => self.on_tick(),
-            LoopEvent::Joined(peer) => {
+            LoopEvent::JoinDone(peer, true) => {
                 let addr = self.connected.get(&peer).cloned();
                 self.remember(peer, Vec::new(), Source::Inbound, false);
                 debug!(%peer, ?addr, "joined; waiting for its sync stream");
                 self.maybe_open(peer);
             }
+            LoopEvent::JoinDone(_, false) => {}
         }
     }
 
@@ -846,10 +960,9 @@ impl EventLoop {
                     self.retry_at.clear();
                     self.on_tick();
                     if later {
-                        let tx = self.events_tx.clone();
-                        tokio::spawn(async move {
+                        self.spawn(Owner::Timer, async move {
                             tokio::time::sleep(HEAD_START).await;
-                            let _ = tx.send(LoopEvent::DialDue).await;
+                            LoopEvent::DialDue
                         });
                     }
                 }
@@ -1040,6 +1153,11 @@ impl EventLoop {
                         .map(ToString::to_string),
                     source: self.known.get(&p).map(|k| k.source),
                     sync: self.traffic.get(&p).map(|t| totals(t)).unwrap_or_default(),
+                    protocol: self
+                        .sessions
+                        .get(&p)
+                        .filter(|s| s.status.is_some())
+                        .map(|s| s.version.protocol().to_owned()),
                     peer_id: id,
                 }
             })
@@ -1118,7 +1236,7 @@ pub(crate) async fn join(
                     "cannot reach the inviting node ({e}); is it running and reachable?"
                 ))
             })?;
-        let mut stream = stream.compat();
+        let mut stream = guard(stream);
         write_json(
             &mut stream,
             &JoinRequest {

@@ -26,6 +26,7 @@ mod event_loop;
 mod invite;
 mod join;
 mod memory;
+mod stream;
 #[cfg(feature = "test-utils")]
 pub mod testing;
 
@@ -41,6 +42,8 @@ use thiserror::Error;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
+/// Which sync protocol a session speaks (`/bureau/sync/1` or `/2`).
+pub use bureau_sync::Version as SyncVersion;
 pub use invite::{CODE_PREFIX, InviteCode};
 pub use join::JOIN_PROTOCOL;
 pub use memory::Source;
@@ -142,6 +145,9 @@ pub struct NetConfig {
     pub announce: Vec<String>,
     /// Discover peers on the local network.
     pub mdns: bool,
+    /// The sync protocols to speak, newest first; empty means every one this release
+    /// speaks. Fewer only to play a node of an earlier release in tests.
+    pub sync_versions: Vec<bureau_sync::Version>,
 }
 
 /// One peer as the node sees it.
@@ -171,6 +177,9 @@ pub struct PeerStatus {
     /// frames (length prefix, document id and automerge message; not the transport's
     /// encryption and multiplexing) and messages, each way. Updated at most once a second.
     pub sync: SyncTotals,
+    /// The sync protocol of the running session (`/bureau/sync/2`, or `/bureau/sync/1` with
+    /// a node of an earlier release), if one runs.
+    pub protocol: Option<String>,
 }
 
 /// Counts of sync frames exchanged with one peer.

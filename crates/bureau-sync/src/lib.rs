@@ -3,9 +3,21 @@
 //! A session knows nothing of the network that carries it: it runs over any
 //! `AsyncRead + AsyncWrite` (a libp2p stream in the node, a `tokio::io::duplex` in tests).
 //!
-//! Wire format (`/bureau/sync/1`): frames of a big-endian `u32` length, then one byte `n`, `n`
-//! bytes naming the document (the bureau id), then one encoded automerge sync message. A
-//! frame longer than [`MAX_FRAME`] ends the session before anything is allocated for it.
+//! Wire formats. Both are frames of a big-endian `u32` length and that many bytes; a frame
+//! longer than [`MAX_FRAME`] ends the session before anything is allocated for it.
+//!
+//! - `/bureau/sync/1`: every frame is a document frame: one byte `n`, `n` bytes naming the
+//!   document (the bureau id), then one encoded automerge sync message.
+//! - `/bureau/sync/2`: every frame starts with a [kind](Kind) byte. Each side's first frame is
+//!   a `Hello` listing the capabilities it has ([`CAPABILITIES`]); a session uses those both
+//!   sides list. The next frames are `Sync` frames (a document frame as in `/1`). A frame of a
+//!   kind this node does not know is skipped: later releases add kinds only for capabilities
+//!   both sides announced, so a new feature is a new capability, never a new protocol id. Both
+//!   sides send their `Hello` and first message at once, so the exchange costs no round trip.
+//!
+//! A node opens `/2` only to a peer whose device record lists it ([`Version`]), and `/1`
+//! otherwise, so a node of the previous release (which speaks only `/1`) never sees a stream
+//! it cannot negotiate. Both are accepted.
 //!
 //! Flow: on start each side sends its first message; then every received message is applied
 //! (through the document actor, which makes its changes durable) and answered, and every
@@ -33,8 +45,67 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, trace, warn};
 
-/// The libp2p protocol name of a sync stream.
+/// The libp2p protocol name of the first sync protocol: document frames only.
 pub const SYNC_PROTOCOL: &str = "/bureau/sync/1";
+
+/// The libp2p protocol name of the sync protocol with frame kinds and capabilities.
+pub const SYNC_PROTOCOL_V2: &str = "/bureau/sync/2";
+
+/// Capabilities this node announces in its `Hello`. None is needed yet: the exchange is here
+/// so that the next ones (presence, peers' heads, compression) are added without a new
+/// protocol id. A capability is used only when both sides list it.
+pub const CAPABILITIES: &[&str] = &[];
+
+/// Most capabilities a `Hello` may list, and the longest name, so that a peer cannot make
+/// the session hold much for them.
+const MAX_CAPABILITIES: usize = 64;
+
+/// Which sync protocol a session speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    /// `/bureau/sync/1`.
+    V1,
+    /// `/bureau/sync/2`.
+    V2,
+}
+
+impl Version {
+    /// Every version this release speaks, newest first.
+    pub const ALL: [Version; 2] = [Version::V2, Version::V1];
+
+    /// The libp2p protocol name.
+    pub fn protocol(self) -> &'static str {
+        match self {
+            Version::V1 => SYNC_PROTOCOL,
+            Version::V2 => SYNC_PROTOCOL_V2,
+        }
+    }
+
+    /// The version a protocol name stands for.
+    pub fn from_protocol(name: &str) -> Option<Version> {
+        Version::ALL.into_iter().find(|v| v.protocol() == name)
+    }
+
+    /// The version to open to a peer whose device record lists `listed` protocols: the newest
+    /// both speak, `/1` for a peer that lists none (a node of a release before `/2`).
+    pub fn to_open(ours: &[Version], listed: &[String]) -> Version {
+        ours.iter()
+            .copied()
+            .find(|v| listed.iter().any(|p| p == v.protocol()))
+            .unwrap_or(Version::V1)
+    }
+}
+
+/// The kind byte that opens every `/bureau/sync/2` frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Kind {
+    /// The capability exchange: `u8` count, then per capability a `u8` length and its name.
+    /// Bytes after the list are ignored (room for a later release to say more).
+    Hello = 0,
+    /// A document frame with one automerge sync message.
+    Sync = 1,
+}
 
 /// Largest frame accepted or sent. A whole bureau document of the size the project plans for
 /// (thousands of members and meetings, thousands of notes) saves to about 1.5 MB; sixteen times
@@ -78,6 +149,10 @@ pub enum SyncError {
     /// The document actor refused the peer or its message.
     #[error(transparent)]
     Doc(#[from] DocError),
+    /// The session's task ended without saying why (it panicked: a defect of the node, not
+    /// the peer's fault).
+    #[error("the session's task died: {0}")]
+    Died(String),
 }
 
 impl SyncError {
@@ -132,13 +207,91 @@ pub struct Frame {
     pub payload: Vec<u8>,
 }
 
-/// Reads one frame; `Ok(None)` at a clean end of stream. Refuses an over-cap length before
-/// allocating. Not cancel-safe (a partly read frame is lost), so the session reads from a task
-/// of its own.
-pub async fn read_frame<R: AsyncRead + Unpin>(
+/// What one frame of either version carries.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Incoming {
+    /// A document frame.
+    Sync(Frame),
+    /// A `/2` capability exchange.
+    Hello(Vec<String>),
+    /// A `/2` frame of a kind this release does not know (skipped), with its length.
+    Unknown(u8, usize),
+}
+
+/// Reads one frame of `version`; `Ok(None)` at a clean end of stream. Refuses an over-cap
+/// length before allocating. Not cancel-safe (a partly read frame is lost), so the session
+/// reads from a task of its own.
+pub async fn read_incoming<R: AsyncRead + Unpin>(
+    r: &mut R,
+    version: Version,
+    cap: usize,
+) -> Result<Option<Incoming>, SyncError> {
+    let Some(body) = read_body(r, cap).await? else {
+        return Ok(None);
+    };
+    parse_incoming(version, body).map(Some)
+}
+
+/// Parses one frame's body (without its length) as `version` says.
+pub fn parse_incoming(version: Version, mut body: Vec<u8>) -> Result<Incoming, SyncError> {
+    if version == Version::V1 {
+        return parse_doc_frame(body).map(Incoming::Sync);
+    }
+    let len = body.len();
+    match body.first().copied() {
+        None => Err(SyncError::Malformed("empty frame".to_owned())),
+        Some(k) if k == Kind::Sync as u8 => {
+            body.remove(0);
+            parse_doc_frame(body).map(Incoming::Sync)
+        }
+        Some(k) if k == Kind::Hello as u8 => parse_hello(&body[1..]).map(Incoming::Hello),
+        Some(k) => Ok(Incoming::Unknown(k, len)),
+    }
+}
+
+fn parse_hello(mut rest: &[u8]) -> Result<Vec<String>, SyncError> {
+    let bad = |what: &str| SyncError::Malformed(format!("capability exchange: {what}"));
+    let (&count, tail) = rest.split_first().ok_or_else(|| bad("no count"))?;
+    rest = tail;
+    if usize::from(count) > MAX_CAPABILITIES {
+        return Err(bad("too many capabilities"));
+    }
+    let mut caps = Vec::with_capacity(usize::from(count));
+    for _ in 0..count {
+        let (&n, tail) = rest.split_first().ok_or_else(|| bad("cut short"))?;
+        let name = tail.get(..usize::from(n)).ok_or_else(|| bad("cut short"))?;
+        let name = std::str::from_utf8(name).map_err(|_| bad("a name is not UTF-8"))?;
+        caps.push(name.to_owned());
+        rest = &tail[usize::from(n)..];
+    }
+    Ok(caps)
+}
+
+/// Encodes a `/2` `Hello` frame listing `caps` (each name at most 255 bytes, at most
+/// [`MAX_CAPABILITIES`] of them; longer ones are a bug of this node and left out).
+pub fn encode_hello(caps: &[&str]) -> Vec<u8> {
+    let caps: Vec<&str> = caps
+        .iter()
+        .copied()
+        .filter(|c| c.len() <= 255)
+        .take(MAX_CAPABILITIES)
+        .collect();
+    let mut body = vec![Kind::Hello as u8, caps.len() as u8];
+    for c in caps {
+        body.push(c.len() as u8);
+        body.extend_from_slice(c.as_bytes());
+    }
+    let mut out = Vec::with_capacity(4 + body.len());
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Reads one frame's length and body; `Ok(None)` at a clean end of stream.
+async fn read_body<R: AsyncRead + Unpin>(
     r: &mut R,
     cap: usize,
-) -> Result<Option<Frame>, SyncError> {
+) -> Result<Option<Vec<u8>>, SyncError> {
     let mut len = [0u8; 4];
     match r.read_exact(&mut len).await {
         Ok(_) => {}
@@ -154,7 +307,14 @@ pub async fn read_frame<R: AsyncRead + Unpin>(
     }
     let mut buf = vec![0u8; len];
     r.read_exact(&mut buf).await?;
-    let n = buf[0] as usize;
+    Ok(Some(buf))
+}
+
+fn parse_doc_frame(mut buf: Vec<u8>) -> Result<Frame, SyncError> {
+    let Some(&n) = buf.first() else {
+        return Err(SyncError::Malformed("empty frame".to_owned()));
+    };
+    let n = n as usize;
     if 1 + n > buf.len() {
         return Err(SyncError::Malformed(
             "document id runs past the frame".to_owned(),
@@ -163,10 +323,48 @@ pub async fn read_frame<R: AsyncRead + Unpin>(
     let doc_id = String::from_utf8(buf[1..1 + n].to_vec())
         .map_err(|_| SyncError::Malformed("document id is not UTF-8".to_owned()))?;
     let payload = buf.split_off(1 + n);
-    Ok(Some(Frame { doc_id, payload }))
+    Ok(Frame { doc_id, payload })
 }
 
-/// Encodes one frame.
+/// Reads one `/bureau/sync/1` frame; `Ok(None)` at a clean end of stream. Refuses an over-cap
+/// length before allocating. Not cancel-safe (a partly read frame is lost).
+pub async fn read_frame<R: AsyncRead + Unpin>(
+    r: &mut R,
+    cap: usize,
+) -> Result<Option<Frame>, SyncError> {
+    match read_body(r, cap).await? {
+        Some(body) => parse_doc_frame(body).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Encodes one document frame of `version`.
+pub fn encode_sync_frame(
+    version: Version,
+    doc_id: &str,
+    payload: &[u8],
+) -> Result<Vec<u8>, SyncError> {
+    match version {
+        Version::V1 => encode_frame(doc_id, payload),
+        Version::V2 => {
+            let v1 = encode_frame(doc_id, payload)?;
+            let len = v1.len() - 4 + 1;
+            if len > MAX_FRAME {
+                return Err(SyncError::FrameTooLarge {
+                    len,
+                    cap: MAX_FRAME,
+                });
+            }
+            let mut out = Vec::with_capacity(4 + len);
+            out.extend_from_slice(&(len as u32).to_be_bytes());
+            out.push(Kind::Sync as u8);
+            out.extend_from_slice(&v1[4..]);
+            Ok(out)
+        }
+    }
+}
+
+/// Encodes one `/bureau/sync/1` frame (a `/2` document frame without its kind byte).
 pub fn encode_frame(doc_id: &str, payload: &[u8]) -> Result<Vec<u8>, SyncError> {
     let id = doc_id.as_bytes();
     let n = u8::try_from(id.len())
@@ -195,6 +393,8 @@ pub struct SessionConfig {
     pub doc_id: String,
     /// Ends the session (pause, revocation, shutdown).
     pub cancel: CancellationToken,
+    /// The protocol the stream was opened with.
+    pub version: Version,
 }
 
 /// Runs one sync session until the stream ends, the peer misbehaves or `cancel` fires.
@@ -211,9 +411,19 @@ where
 {
     let (mut rd, mut wr) = tokio::io::split(stream);
     let (frames_tx, mut frames) = mpsc::channel(READ_AHEAD);
+    let version = config.version;
+    // Owned by this session: aborted below whatever way the session ends. A panic in it ends
+    // the channel, which the session reads as the end of the stream.
     let reader = tokio::spawn(async move {
         loop {
-            let res = read_frame(&mut rd, MAX_FRAME).await;
+            let res = match read_body(&mut rd, MAX_FRAME).await {
+                Ok(Some(body)) => {
+                    let wire = 4 + body.len();
+                    parse_incoming(version, body).map(|inc| Some((inc, wire)))
+                }
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            };
             let end = !matches!(res, Ok(Some(_)));
             if frames_tx.send(res).await.is_err() || end {
                 break;
@@ -238,18 +448,28 @@ where
     res
 }
 
+/// What the reading task hands the session: a frame and its size on the wire.
+type Received = Result<Option<(Incoming, usize)>, SyncError>;
+
 async fn session_loop<W: AsyncWrite + Unpin>(
     wr: &mut W,
-    frames: &mut mpsc::Receiver<Result<Option<Frame>, SyncError>>,
+    frames: &mut mpsc::Receiver<Received>,
     doc: &DocHandle,
     config: &SessionConfig,
     stats: &SessionStats,
     status: &watch::Sender<PeerSync>,
 ) -> Result<(), SyncError> {
-    debug!(peer = %config.peer, "sync session started");
+    debug!(peer = %config.peer, protocol = config.version.protocol(), "sync session started");
     let mut states = doc.subscribe();
     let mut their_heads: Option<Vec<String>> = None;
     let outbox = doc.sync_outbox(&config.peer).await?;
+    // `/2`: the capability exchange goes first, in the same flight as the first message.
+    let mut awaiting_hello = config.version == Version::V2;
+    if awaiting_hello {
+        let hello = encode_hello(CAPABILITIES);
+        wr.write_all(&hello).await?;
+        SessionStats::add(&stats.sent_bytes, hello.len());
+    }
     send_next(wr, doc, config, stats, &outbox).await?;
     loop {
         tokio::select! {
@@ -263,8 +483,35 @@ async fn session_loop<W: AsyncWrite + Unpin>(
             }
             frame = frames.recv() => {
                 let Some(frame) = frame else { return Ok(()) };
-                let Some(frame) = frame? else { return Ok(()) };
-                SessionStats::add(&stats.received_bytes, 5 + frame.doc_id.len() + frame.payload.len());
+                let Some((incoming, wire)) = frame? else { return Ok(()) };
+                SessionStats::add(&stats.received_bytes, wire);
+                let frame = match incoming {
+                    Incoming::Hello(theirs) if awaiting_hello => {
+                        awaiting_hello = false;
+                        let shared: Vec<&str> = CAPABILITIES
+                            .iter()
+                            .copied()
+                            .filter(|c| theirs.iter().any(|t| t == c))
+                            .collect();
+                        debug!(peer = %config.peer, ?theirs, ?shared, "capabilities exchanged");
+                        continue;
+                    }
+                    _ if awaiting_hello => {
+                        return Err(SyncError::Malformed(
+                            "the first frame was not the capability exchange".to_owned(),
+                        ));
+                    }
+                    Incoming::Hello(_) => {
+                        return Err(SyncError::Malformed(
+                            "a second capability exchange".to_owned(),
+                        ));
+                    }
+                    Incoming::Unknown(kind, len) => {
+                        trace!(peer = %config.peer, kind, len, "skipped a frame of an unknown kind");
+                        continue;
+                    }
+                    Incoming::Sync(frame) => frame,
+                };
                 SessionStats::add(&stats.received_messages, 1);
                 if frame.doc_id != config.doc_id {
                     return Err(SyncError::WrongDocument(frame.doc_id));
@@ -309,8 +556,8 @@ fn now_rfc3339() -> String {
 /// Checks a message's compressed data, then decodes it (automerge's decoder is shallow, but
 /// it runs under `catch_unwind` all the same: a panic is the peer's fault, not the node's).
 fn decode(payload: &[u8]) -> Result<Message, SyncError> {
-    let msg = std::panic::catch_unwind(|| Message::decode(payload))
-        .map_err(|_| SyncError::Malformed("the sync message made the decoder fail".to_owned()))?
+    let msg = bureau_model::guard::guarded(|| Message::decode(payload))
+        .map_err(|e| SyncError::Malformed(format!("the sync message made the decoder fail: {e}")))?
         .map_err(|e| SyncError::Malformed(format!("not a sync message: {e}")))?;
     let mut budget = MAX_INFLATED;
     for chunk in msg.changes.iter() {
@@ -344,7 +591,7 @@ async fn write_message<W: AsyncWrite + Unpin>(
     stats: &SessionStats,
     msg: &[u8],
 ) -> Result<(), SyncError> {
-    let frame = encode_frame(&config.doc_id, msg)?;
+    let frame = encode_sync_frame(config.version, &config.doc_id, msg)?;
     wr.write_all(&frame).await?;
     wr.flush().await?;
     trace!(peer = %config.peer, bytes = frame.len(), "sync message sent");

@@ -22,7 +22,8 @@ use tokio_util::sync::CancellationToken;
 use crate::guard::GuardError;
 use crate::guard::test_data::{XorShift, bomb, chunk, uleb};
 use crate::{
-    MAX_FRAME, PeerSync, SessionConfig, SessionStats, SyncError, encode_frame, run_session,
+    Incoming, Kind, MAX_FRAME, PeerSync, SessionConfig, SessionStats, SyncError, Version,
+    encode_frame, encode_hello, encode_sync_frame, parse_incoming, run_session,
 };
 
 /// Upper bound for anything a test waits on; generous for a loaded CI machine.
@@ -140,6 +141,10 @@ struct Session {
 
 impl Session {
     fn start(stream: DuplexStream, node: &Node, peer: &str) -> Session {
+        Session::start_version(stream, node, peer, Version::V2)
+    }
+
+    fn start_version(stream: DuplexStream, node: &Node, peer: &str, version: Version) -> Session {
         let stats = Arc::new(SessionStats::default());
         let (status_tx, status) = watch::channel(PeerSync::default());
         let cancel = CancellationToken::new();
@@ -147,6 +152,7 @@ impl Session {
             peer: peer.to_owned(),
             doc_id: BUREAU.to_owned(),
             cancel: cancel.clone(),
+            version,
         };
         let task = tokio::spawn(run_session(
             stream,
@@ -257,6 +263,129 @@ async fn a_new_node_joins_and_divergent_replicas_converge() {
     converge(&a, &b).await;
     sa.stop().await;
     sb.end().await.expect("normal end");
+}
+
+/// A node of the previous release speaks only `/1`; a session of this release over `/1`
+/// converges with it exactly as over `/2`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_converge_over_the_first_protocol_too() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let carl = a.create_member("Carl").await;
+    let (pa, pb) = tokio::io::duplex(PIPE);
+    let mut sa = Session::start_version(pa, &a, &b.peer, Version::V1);
+    let mut sb = Session::start_version(pb, &b, &a.peer, Version::V1);
+    converge(&a, &b).await;
+    sa.wait_in_sync().await;
+    sb.wait_in_sync().await;
+    let dora = b.create_member("Dora").await;
+    until("A has Dora", || {
+        a.doc.state().snapshot.members.contains_key(&dora)
+    })
+    .await;
+    assert!(b.doc.state().snapshot.members.contains_key(&carl));
+    sa.stop().await;
+    sb.end().await.expect("normal end");
+}
+
+#[test]
+fn second_protocol_frames_carry_a_kind_and_unknown_kinds_are_skipped() {
+    // A document frame is the `/1` frame with the kind byte in front.
+    let v1 = encode_frame(BUREAU, b"msg").expect("frame");
+    let v2 = encode_sync_frame(Version::V2, BUREAU, b"msg").expect("frame");
+    assert_eq!(v2[4], Kind::Sync as u8);
+    assert_eq!(&v2[5..], &v1[4..]);
+    assert_eq!(
+        u32::from_be_bytes(v2[..4].try_into().unwrap()) as usize,
+        v2.len() - 4
+    );
+    match parse_incoming(Version::V2, v2[4..].to_vec()).expect("parses") {
+        Incoming::Sync(f) => assert_eq!(
+            (f.doc_id.as_str(), f.payload.as_slice()),
+            (BUREAU, &b"msg"[..])
+        ),
+        other => panic!("not a sync frame: {other:?}"),
+    }
+    // The capability exchange round-trips, and bytes after the list are room to grow.
+    let hello = encode_hello(&["presence", "zstd"]);
+    let mut body = hello[4..].to_vec();
+    body.extend_from_slice(b"later");
+    assert_eq!(
+        parse_incoming(Version::V2, body).expect("parses"),
+        Incoming::Hello(vec!["presence".to_owned(), "zstd".to_owned()])
+    );
+    // A kind from a later release is skipped, not an error.
+    assert_eq!(
+        parse_incoming(Version::V2, vec![200, 1, 2, 3]).expect("parses"),
+        Incoming::Unknown(200, 4)
+    );
+    // A cut-short list is refused.
+    assert!(matches!(
+        parse_incoming(Version::V2, vec![Kind::Hello as u8, 2, 3, b'a']),
+        Err(SyncError::Malformed(_))
+    ));
+    // Which protocol to open: the newest both list; none listed means the first.
+    let listed = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        Version::to_open(
+            &Version::ALL,
+            &listed(&["/bureau/sync/1", "/bureau/sync/2"])
+        ),
+        Version::V2
+    );
+    assert_eq!(Version::to_open(&Version::ALL, &listed(&[])), Version::V1);
+    assert_eq!(
+        Version::to_open(&[Version::V1], &listed(&["/bureau/sync/2"])),
+        Version::V1
+    );
+}
+
+/// A `/2` peer whose first frame is not the capability exchange is refused; one that sends a
+/// frame of a kind this release does not know is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_protocol_session_wants_the_capability_exchange_first() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let first = b
+        .doc
+        .sync_generate(&a.peer)
+        .await
+        .expect("message")
+        .expect("one");
+
+    // Hello, an unknown kind, then a real message: accepted and answered.
+    let (ours, mut theirs) = tokio::io::duplex(PIPE);
+    let session = Session::start_version(ours, &a, &b.peer, Version::V2);
+    theirs
+        .write_all(&encode_hello(&["from-the-future"]))
+        .await
+        .unwrap();
+    theirs.write_all(&[0, 0, 0, 3, 99, 1, 2]).await.unwrap();
+    theirs
+        .write_all(&encode_sync_frame(Version::V2, BUREAU, &first).unwrap())
+        .await
+        .unwrap();
+    until("A received the message", || {
+        session
+            .stats
+            .received_messages
+            .load(std::sync::atomic::Ordering::Relaxed)
+            == 1
+    })
+    .await;
+    session.cancel.cancel();
+    session.end().await.expect("normal end");
+    drop(theirs);
+
+    // A sync frame first: refused as malformed.
+    let (ours, mut theirs) = tokio::io::duplex(PIPE);
+    let session = Session::start_version(ours, &a, &b.peer, Version::V2);
+    theirs
+        .write_all(&encode_sync_frame(Version::V2, BUREAU, &first).unwrap())
+        .await
+        .unwrap();
+    match session.end().await {
+        Err(SyncError::Malformed(m)) => assert!(m.contains("capability"), "{m}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }
 
 /// Edits made back to back on both sides while connected all arrive: the actor generates a
@@ -373,7 +502,8 @@ struct RawPeer {
 
 fn raw_session(node: &Node, peer: &str) -> (Session, RawPeer) {
     let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = Session::start(ours, node, peer);
+    // Raw frames below are `/1` frames (no kind byte, no capability exchange).
+    let session = Session::start_version(ours, node, peer, Version::V1);
     let (mut rd, wr) = tokio::io::split(theirs);
     let drain = tokio::spawn(async move {
         let _ = tokio::io::copy(&mut rd, &mut tokio::io::sink()).await;

@@ -75,6 +75,10 @@ pub enum Command {
         /// Do not discover peers on the local network.
         #[arg(long)]
         no_mdns: bool,
+        /// Speak only the first sync protocol, as a node of an earlier release does (for
+        /// tests of a bureau with two releases in it).
+        #[arg(long, hide = true)]
+        sync_v1_only: bool,
     },
     /// Make a one-time invite code for a new laptop (the node must be running).
     Invite {

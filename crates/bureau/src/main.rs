@@ -4,6 +4,9 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     bureau::memory::configure();
+    // Panics inside the input guard are errors about the input, reported by the guard's caller
+    // in those words; every other panic is a defect and prints as usual.
+    bureau_model::guard::install_panic_hook();
     // The node runs itself as a child process to build compaction snapshots; that internal
     // mode is not part of the command line people use.
     let mut args = std::env::args();

@@ -106,13 +106,19 @@ fn publishable(listen: &[String]) -> Vec<String> {
 /// `announce` (`--announce`, checked, sorted), when given, is published instead of the listen
 /// addresses: behind a forwarded port or a proxy, the listen addresses are exactly the ones
 /// others must not dial, as that would go around whatever stands in front of the node.
+///
+/// The record also lists the sync protocols this node speaks (`protocols`), so that a member
+/// opens `/bureau/sync/2` only to a node that speaks it; a node of an earlier release lists
+/// none and is spoken to with `/1`.
 pub(crate) fn publish_addresses(
     doc: bureau_doc::DocHandle,
     net: NetHandle,
     peer_id: String,
     announce: Vec<String>,
+    mut protocols: Vec<String>,
     cancel: CancellationToken,
 ) {
+    protocols.sort();
     tokio::spawn(async move {
         let mut net_rx = net.subscribe();
         let mut doc_rx = doc.subscribe();
@@ -124,13 +130,16 @@ pub(crate) fn publish_addresses(
             };
             let state = doc.state();
             let stale = state.snapshot.devices.get(&peer_id).is_some_and(|d| {
-                !d.revoked && d.role == bureau_model::Role::Editor && d.addrs != want
+                !d.revoked
+                    && d.role == bureau_model::Role::Editor
+                    && (d.addrs != want || d.protocols != protocols)
             });
             drop(state);
             if stale && !want.is_empty() {
                 let edit = bureau_model::Edit::SetDeviceAddrs {
                     peer_id: peer_id.clone(),
                     addrs: want,
+                    protocols: protocols.clone(),
                 };
                 if let Err(e) = doc.edit(edit).await {
                     tracing::warn!(error = %e, "could not publish this device's addresses");

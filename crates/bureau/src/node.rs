@@ -113,12 +113,18 @@ async fn dispatch(cli: Cli) -> Result<()> {
             peer,
             announce,
             no_mdns,
+            sync_v1_only,
         } => {
             let net = NetArgs {
                 listen,
                 peers: peer,
                 announce: announce_addresses(&announce).context(Exit(78))?,
                 mdns: !no_mdns,
+                sync_versions: if sync_v1_only {
+                    vec![bureau_net::SyncVersion::V1]
+                } else {
+                    bureau_net::SyncVersion::ALL.to_vec()
+                },
             };
             serve(&data_dir, http, demo, name, &timezone, net).await
         }
@@ -235,6 +241,8 @@ struct NetArgs {
     /// Checked and in canonical form; empty publishes the listen addresses.
     announce: Vec<String>,
     mdns: bool,
+    /// The sync protocols to speak and to list in this device's record.
+    sync_versions: Vec<bureau_net::SyncVersion>,
 }
 
 /// The `--announce` addresses, checked before anything is opened or created, so that a typo
@@ -343,6 +351,7 @@ async fn serve(
             peers: net_args.peers,
             announce: net_args.announce.clone(),
             mdns: net_args.mdns,
+            sync_versions: net_args.sync_versions.clone(),
         },
         doc.clone(),
         cancel.clone(),
@@ -372,6 +381,11 @@ async fn serve(
         net.clone(),
         peer_id.clone(),
         net_args.announce,
+        net_args
+            .sync_versions
+            .iter()
+            .map(|v| v.protocol().to_owned())
+            .collect(),
         cancel.clone(),
     );
     let app = bureau_web::router(AppState {
