@@ -237,9 +237,11 @@ fn temp_files(dir: &Path) -> Vec<(String, Option<std::time::SystemTime>)> {
         .collect()
 }
 
-/// After a crash and restart nothing may be quarantined (every file write is atomic) and none
-/// of the temp files the crash left (`left`) may remain. Temp files of writes the restarted
-/// node is making right now (it publishes its addresses at start) are not the crash's.
+/// After a crash and restart nothing may be quarantined, neither listed in `/api/status` nor
+/// as a file in `quarantine/` (every file write is atomic, and the torn last entry a crash
+/// in an append leaves was never acknowledged: the store cuts it off), and none of the temp
+/// files the crash left (`left`) may remain. Temp files of writes the restarted node is
+/// making right now (it publishes its addresses at start) are not the crash's.
 fn check_clean(
     node: &Node,
     dir: &Path,
@@ -256,6 +258,11 @@ fn check_clean(
         status["quarantined"],
         json!([]),
         "{when}: a crash left a file the node could not load"
+    );
+    let quarantined = file_names(&dir.join("quarantine"));
+    assert!(
+        quarantined.is_empty(),
+        "{when}: files in quarantine/: {quarantined:?}"
     );
     let tmp: Vec<String> = temp_files(dir)
         .into_iter()

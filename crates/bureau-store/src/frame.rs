@@ -195,6 +195,27 @@ pub(crate) fn decode_entries(bytes: &[u8]) -> (Vec<Entry>, Vec<BadRange>) {
     (entries, bad)
 }
 
+/// Whether `tail`, the rest of a log segment from its first bad stretch on, is one entry that
+/// was never finished: the start of an entry's header, or a whole header whose declared
+/// payload runs past the end of the segment. That is what a write cut short leaves (a crash
+/// in the `pwrite`, or power lost before the `fdatasync`), and nothing after it can be an
+/// entry of ours, since appends go one after the other. A full-length entry whose checksum
+/// fails is not torn but damaged.
+pub(crate) fn is_torn_entry(tail: &[u8]) -> bool {
+    let mut start = [0u8; 5];
+    start[..4].copy_from_slice(&MAGIC);
+    start[4] = Kind::Entry as u8;
+    let known = tail.len().min(start.len());
+    if tail.is_empty() || tail[..known] != start[..known] {
+        return false;
+    }
+    if tail.len() < HEADER_LEN {
+        return true;
+    }
+    let declared = u64::from_le_bytes(tail[5..13].try_into().expect("8-byte slice"));
+    declared > (tail.len() - HEADER_LEN) as u64
+}
+
 /// Reflected CRC-32 lookup table for the IEEE polynomial, built at compile
 /// time so there is no runtime initialisation and no dependency.
 const CRC_TABLE: [u32; 256] = build_crc_table();

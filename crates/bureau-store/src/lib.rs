@@ -87,9 +87,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::fs::{self, DirBuilder, File, OpenOptions, Permissions};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt, PermissionsExt};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -98,9 +97,13 @@ use tracing::{debug, error, info, warn};
 
 mod frame;
 #[cfg(test)]
+mod sim;
+mod sys;
+#[cfg(test)]
 mod tests;
 
 use frame::{FrameError, HEADER_LEN, Kind};
+use sys::File;
 
 const LOCK_FILE: &str = "lock";
 const DOC_DIR: &str = "doc";
@@ -308,7 +311,7 @@ struct LogWriter {
 
 /// Reads a file, `None` if it is not there.
 fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
-    match fs::read(path) {
+    match sys::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io_error("read", path, e)),
@@ -333,7 +336,7 @@ fn scan_log(path: &Path) -> Result<Vec<(u64, u64)>, StoreError> {
 /// loses no data; the next compaction rewrites it.
 fn read_seq_floor(doc_dir: &Path) -> Result<u64, StoreError> {
     let path = doc_dir.join(SEQ_FLOOR_FILE);
-    let bytes = match fs::read(&path) {
+    let bytes = match sys::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(io_error("read", &path, e)),
@@ -381,44 +384,28 @@ fn state_file_name(key: &str) -> String {
 /// Lists the names of regular files in `dir`. Non-UTF-8 names cannot be ours
 /// and are skipped; so are directories, symlinks and the like.
 fn list_files(dir: &Path) -> Result<Vec<String>, StoreError> {
-    let entries = fs::read_dir(dir).map_err(|e| io_error("list directory", dir, e))?;
-    let mut names = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| io_error("list directory", dir, e))?;
-        let file_type = entry
-            .file_type()
-            .map_err(|e| io_error("stat", &entry.path(), e))?;
-        if !file_type.is_file() {
-            continue;
-        }
-        if let Ok(name) = entry.file_name().into_string() {
-            names.push(name);
-        }
-    }
-    Ok(names)
+    sys::regular_files(dir).map_err(|e| io_error("list directory", dir, e))
 }
 
 /// Fsyncs a directory so that creations, renames and removals in it survive
 /// a crash; without this a renamed file can vanish after power loss.
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| io_error("fsync directory", dir, e))
+    sys::sync_dir(dir).map_err(|e| io_error("fsync directory", dir, e))
 }
 
 /// Creates `dir` with mode 0700 if missing. Returns whether it was created,
 /// so the caller knows the parent directory needs an fsync.
 fn ensure_dir(dir: &Path) -> Result<bool, StoreError> {
-    match DirBuilder::new().mode(DIR_MODE).create(dir) {
+    match sys::create_dir(dir, DIR_MODE) {
         Ok(()) => Ok(true),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && sys::is_dir(dir) => Ok(false),
         Err(e) => Err(io_error("create directory", dir, e)),
     }
 }
 
 /// Removes `path`, treating "already gone" as success.
 fn remove_if_exists(path: &Path) -> Result<bool, StoreError> {
-    match fs::remove_file(path) {
+    match sys::remove_file(path) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(io_error("remove", path, e)),
@@ -438,16 +425,11 @@ fn remove_quietly(path: &Path) {
 fn write_tmp(tmp: &Path, parts: &[&[u8]], mode: u32) -> Result<(), StoreError> {
     // create_new: never write through a file (or symlink) someone else left
     // at this name.
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(FILE_MODE)
-        .open(tmp)
-        .map_err(|e| io_error("create", tmp, e))?;
+    let mut file = sys::create_new(tmp, FILE_MODE).map_err(|e| io_error("create", tmp, e))?;
     // Explicit chmod: the mode given at creation is filtered by the umask,
     // and 0600 first means a secret is never briefly readable by others.
     if mode != FILE_MODE {
-        file.set_permissions(Permissions::from_mode(mode))
+        file.set_mode(mode)
             .map_err(|e| io_error("set permissions of", tmp, e))?;
     }
     for part in parts {
@@ -734,7 +716,7 @@ impl CompactionJob {
 
         // Read back what the disk returns rather than trusting the buffer
         // we wrote from.
-        let read_back = fs::read(&tmp).map_err(|e| io_error("read back", &tmp, e))?;
+        let read_back = sys::read(&tmp).map_err(|e| io_error("read back", &tmp, e))?;
         let payload = match frame::decode(&read_back, Kind::Snapshot) {
             Ok(payload) => payload,
             Err(reason) => {
@@ -750,7 +732,7 @@ impl CompactionJob {
             warn!(path = %tmp.display(), "verify callback rejected the new snapshot");
             return Err(StoreError::VerifyFailed);
         }
-        fs::rename(&tmp, &path).map_err(|e| io_error("rename", &tmp, e))?;
+        sys::rename(&tmp, &path).map_err(|e| io_error("rename", &tmp, e))?;
         // Renamed: on failure from here on, the file to take away is the
         // final one.
         guard.path = path;
@@ -776,7 +758,7 @@ impl CompactionJob {
 /// `Store::read_doc_file` nothing is quarantined: bad framing is an error.
 fn read_framed(dir: &Path, name: &str, kind: Kind) -> Result<StoredFile, StoreError> {
     let path = dir.join(name);
-    let mut bytes = fs::read(&path).map_err(|e| io_error("read", &path, e))?;
+    let mut bytes = sys::read(&path).map_err(|e| io_error("read", &path, e))?;
     if let Err(reason) = frame::decode(&bytes, kind) {
         return Err(StoreError::Io {
             op: "read",
@@ -840,14 +822,9 @@ impl Store {
     /// and removes `*.tmp` files a crash may have left behind. Fails with
     /// [`StoreError::Locked`] if another process holds the lock.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        let existed = data_dir
-            .try_exists()
-            .map_err(|e| io_error("stat", data_dir, e))?;
+        let existed = sys::try_exists(data_dir).map_err(|e| io_error("stat", data_dir, e))?;
         if !existed {
-            DirBuilder::new()
-                .recursive(true)
-                .mode(DIR_MODE)
-                .create(data_dir)
+            sys::create_dir_all(data_dir, DIR_MODE)
                 .map_err(|e| io_error("create directory", data_dir, e))?;
             // Make the new directory's entry durable. Best effort: the parent
             // is outside our directory and may not be readable to us.
@@ -863,13 +840,7 @@ impl Store {
         let lock_path = data_dir.join(LOCK_FILE);
         // No truncate: until we hold the lock the file belongs to whoever
         // does, and its pid is what makes the Locked error useful.
-        let mut lock = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(FILE_MODE)
-            .open(&lock_path)
+        let mut lock = sys::open_or_create(&lock_path, FILE_MODE)
             .map_err(|e| io_error("open", &lock_path, e))?;
         match lock.try_lock() {
             Ok(()) => {}
@@ -940,9 +911,9 @@ impl Store {
             match parse_doc_name(&name) {
                 Some(DocName::Chunk(seq)) => {
                     let path = self.doc_dir.join(&name);
-                    let len = fs::metadata(&path)
+                    let len = sys::stat(&path)
                         .map_err(|e| io_error("stat", &path, e))?
-                        .len();
+                        .len;
                     self.add_chunk(seq, Place::File, len);
                 }
                 Some(DocName::Log(number)) => {
@@ -1055,8 +1026,11 @@ impl Store {
                 DocRead::Vanished => {}
             }
         }
+        // Appends go to the newest segment only (each run, load and compaction starts a new
+        // one), so only there can a crash have cut an entry short.
+        let newest = log_numbers.last().copied();
         for number in log_numbers {
-            if let Some(name) = self.load_log(number, &mut chunks)? {
+            if let Some(name) = self.load_log(number, newest == Some(number), &mut chunks)? {
                 loaded.quarantined_now.push(name);
             }
         }
@@ -1082,12 +1056,18 @@ impl Store {
         Ok(loaded)
     }
 
-    /// Reads log segment `number` into `chunks`. If it has bad stretches,
-    /// its good entries are first written to a new segment, then it is
-    /// quarantined; returns its name then.
+    /// Reads log segment `number` into `chunks`.
+    ///
+    /// If it is the `newest` segment and ends in one torn entry, and nothing else in it is
+    /// bad, the torn entry is cut off in place (see [`Store::trim_torn_tail`]): it is what a
+    /// crash during an append leaves, and no append is acknowledged before it is whole and
+    /// durable. Any other bad stretch (a damaged entry, a torn one followed by more bytes or
+    /// in an older segment) makes it corrupt: its good entries are first written to a new
+    /// segment, then it is quarantined; returns its name then.
     fn load_log(
         &mut self,
         number: u64,
+        newest: bool,
         chunks: &mut BTreeMap<u64, StoredFile>,
     ) -> Result<Option<String>, StoreError> {
         let name = log_name(number);
@@ -1096,8 +1076,20 @@ impl Store {
             warn!(path = %path.display(), "file vanished while loading");
             return Ok(None);
         };
-        let (entries, bad) = frame::decode_entries(&bytes);
+        let (entries, mut bad) = frame::decode_entries(&bytes);
         let mut keep_in = number;
+        if newest
+            && let Some(first) = bad.first()
+            && frame::is_torn_entry(&bytes[first.range.start..])
+        {
+            // The torn entry declares more bytes than are left, so every later bad
+            // stretch lies inside it; a whole entry decoded in there is not ours.
+            let at = first.range.start;
+            if entries.iter().all(|e| e.frame.end <= at) {
+                self.trim_torn_tail(&path, at, bytes.len(), entries.len())?;
+                bad.clear();
+            }
+        }
         if !bad.is_empty() {
             if let Some(n) = self.write_log(&bytes, &entries)? {
                 keep_in = n;
@@ -1119,7 +1111,8 @@ impl Store {
                 },
             );
             self.move_to_quarantine(&self.doc_dir, &name, &name, &reason)?;
-        } else {
+        } else if !entries.is_empty() || bytes.is_empty() {
+            // (A segment whose only entry was torn is gone.)
             self.logs.insert(number);
         }
         // Entries a compaction covered stay in a segment that also holds
@@ -1137,6 +1130,41 @@ impl Store {
             );
         }
         Ok((!bad.is_empty()).then_some(name))
+    }
+
+    /// Cuts the torn last entry (from byte `at` to `len`) off the log segment at `path`,
+    /// which holds `good` whole entries before it, and makes that durable; a segment left
+    /// empty is removed instead.
+    ///
+    /// In place, unlike every other change to a file in `doc/`: the bytes kept are not
+    /// touched, and a crash before the cut is durable leaves the same torn segment, still the
+    /// newest, for the next load to cut. Moving the entries to a new segment instead would
+    /// leave, after a crash between writing it and removing this one, a torn segment that is
+    /// no longer the newest, which `load` must take for damage.
+    fn trim_torn_tail(
+        &mut self,
+        path: &Path,
+        at: usize,
+        len: usize,
+        good: usize,
+    ) -> Result<(), StoreError> {
+        if good == 0 {
+            remove_if_exists(path)?;
+            sync_dir(&self.doc_dir)?;
+        } else {
+            let file = sys::open_write(path).map_err(|e| io_error("open", path, e))?;
+            file.set_len(at as u64)
+                .and_then(|()| file.sync_all())
+                .map_err(|e| io_error("truncate", path, e))?;
+        }
+        info!(
+            path = %path.display(),
+            kept_entries = good,
+            kept_bytes = at,
+            cut_bytes = len - at,
+            "cut a torn last entry off the newest log segment: a write a crash interrupted, never acknowledged"
+        );
+        Ok(())
     }
 
     /// Writes `entries` (frames of the segment `bytes`) durably as a new log
@@ -1174,7 +1202,7 @@ impl Store {
     /// quarantine.
     fn read_doc_file(&self, name: &str, kind: Kind) -> Result<DocRead, StoreError> {
         let path = self.doc_dir.join(name);
-        let mut bytes = match fs::read(&path) {
+        let mut bytes = match sys::read(&path) {
             Ok(bytes) => bytes,
             // We hold the lock, so only something outside bureau can have
             // removed it; there is nothing left to load or quarantine.
@@ -1307,12 +1335,7 @@ impl Store {
         let number = self.next_log;
         self.next_log += 1;
         let path = self.doc_dir.join(log_name(number));
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(FILE_MODE)
-            .open(&path)
-            .map_err(|e| io_error("create", &path, e))?;
+        let file = sys::create_new(&path, FILE_MODE).map_err(|e| io_error("create", &path, e))?;
         if let Err(err) = sync_dir(&self.doc_dir) {
             drop(file);
             remove_quietly(&path);
@@ -1427,8 +1450,8 @@ impl Store {
             len,
         } = verified;
         let path = self.doc_dir.join(snapshot_name(generation));
-        let present = fs::metadata(&path).map_err(|e| io_error("stat", &path, e))?;
-        if !present.is_file() {
+        let present = sys::stat(&path).map_err(|e| io_error("stat", &path, e))?;
+        if !present.is_file {
             return Err(StoreError::Io {
                 op: "commit",
                 path,
@@ -1508,7 +1531,7 @@ impl Store {
     /// is none (or it cannot be read).
     pub fn snapshot_bytes(&self) -> u64 {
         self.snapshots.last().map_or(0, |&generation| {
-            fs::metadata(self.doc_dir.join(snapshot_name(generation))).map_or(0, |m| m.len())
+            sys::stat(&self.doc_dir.join(snapshot_name(generation))).map_or(0, |m| m.len)
         })
     }
 
@@ -1553,7 +1576,7 @@ impl Store {
     /// other entries to a new segment, then the old segment is removed.
     fn quarantine_entry(&mut self, seq: u64, number: u64, reason: &str) -> Result<(), StoreError> {
         let path = self.doc_dir.join(log_name(number));
-        let bytes = fs::read(&path).map_err(|e| io_error("read", &path, e))?;
+        let bytes = sys::read(&path).map_err(|e| io_error("read", &path, e))?;
         let (entries, _) = frame::decode_entries(&bytes);
         let Some(target) = entries.iter().find(|e| e.seq == seq) else {
             return Err(StoreError::Io {
@@ -1618,7 +1641,7 @@ impl Store {
         let target = self.free_quarantine_name(base)?;
         let from = src_dir.join(name);
         let to = self.quarantine_dir.join(&target);
-        fs::rename(&from, &to).map_err(|e| io_error("move to quarantine", &from, e))?;
+        sys::rename(&from, &to).map_err(|e| io_error("move to quarantine", &from, e))?;
         // Destination first: if we crash in between, the file is durably in
         // quarantine and at worst still also listed in its old directory.
         sync_dir(&self.quarantine_dir)?;
@@ -1634,10 +1657,7 @@ impl Store {
         let mut n = 0u32;
         // Never overwrite earlier evidence; we hold the lock, so checking
         // then renaming does not race with another bureau process.
-        while self
-            .quarantine_dir
-            .join(&target)
-            .try_exists()
+        while sys::try_exists(&self.quarantine_dir.join(&target))
             .map_err(|e| io_error("stat", &self.quarantine_dir.join(&target), e))?
         {
             n += 1;
@@ -1679,7 +1699,7 @@ impl Store {
     pub fn read_file(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.check_plain_name("read", name)?;
         let path = self.data_dir.join(name);
-        match fs::read(&path) {
+        match sys::read(&path) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io_error("read", &path, e)),
@@ -1733,7 +1753,7 @@ impl Store {
         self.check_state_key("read state", key)?;
         let file_name = state_file_name(key);
         let path = self.state_dir.join(&file_name);
-        let mut bytes = match fs::read(&path) {
+        let mut bytes = match sys::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io_error("read", &path, e)),
@@ -1819,7 +1839,7 @@ fn write_durable_in(
     let tmp = dir.join(format!(".{name}.{n}{TMP_SUFFIX}"));
     let path = dir.join(name);
     let written = write_tmp(&tmp, parts, mode)
-        .and_then(|()| fs::rename(&tmp, &path).map_err(|e| io_error("rename", &tmp, e)));
+        .and_then(|()| sys::rename(&tmp, &path).map_err(|e| io_error("rename", &tmp, e)));
     if let Err(err) = written {
         remove_quietly(&tmp);
         return Err(err);
@@ -1849,7 +1869,7 @@ impl Files {
     pub fn read_file(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         check_plain_name(&self.data_dir, "read", name)?;
         let path = self.data_dir.join(name);
-        match fs::read(&path) {
+        match sys::read(&path) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io_error("read", &path, e)),
