@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod browser;
+mod chaos;
 mod cli;
 mod corrupt;
 mod crash;
@@ -10,6 +11,7 @@ mod doc_export;
 mod full_disk;
 mod hostile;
 mod mdns;
+mod proxy;
 mod quic;
 mod readme;
 mod support;
