@@ -54,6 +54,12 @@ const FULL_REFRESH_RECORDS: usize = 2_000;
 /// change. They move by the day, so a minute is plenty.
 const TICK: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// How often a running session's sync state is saved while it advances. Saved only at the
+/// session's end, a kill -9 lost it, and the reconnect after the crash started from the
+/// previous session's state (everything since then sent again). A save is one small
+/// durable write; at most one per peer per interval keeps it off the path of every edit.
+const SYNC_STATE_SAVE_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
 struct Actor {
     /// The document: only this thread ever touches it.
     doc: AutoCommit,
@@ -72,6 +78,11 @@ struct Actor {
     version: u64,
     /// Automerge sync state per connected peer (by peer id).
     sync_states: HashMap<String, sync::State>,
+    /// Peers whose sync state advanced since it was last saved, with when it was last saved
+    /// (or, if not yet in this session, when it first advanced).
+    sync_dirty: HashMap<String, std::time::Instant>,
+    /// When each peer's sync state was last saved while its session ran.
+    sync_saved: HashMap<String, std::time::Instant>,
     /// The bytes between two heads (`persisted` then, the document's then) as last serialised
     /// while probing a received message: the next chunk, unless either moved since.
     probed: Option<(Vec<ChangeHash>, Vec<ChangeHash>, Vec<u8>)>,
@@ -106,11 +117,19 @@ pub(crate) async fn spawn(
     // The ticker holds only a weak sender, so it never keeps the actor alive on its own.
     let weak = tx.downgrade();
     tokio::spawn(async move {
+        let mut since_tick = std::time::Duration::ZERO;
         loop {
-            tokio::time::sleep(TICK).await;
+            tokio::time::sleep(SYNC_STATE_SAVE_EVERY).await;
+            since_tick += SYNC_STATE_SAVE_EVERY;
             let Some(tx) = weak.upgrade() else { break };
-            if tx.send(DocCommand::Tick).await.is_err() {
+            if tx.send(DocCommand::SaveSyncStates).await.is_err() {
                 break;
+            }
+            if since_tick >= TICK {
+                since_tick = std::time::Duration::ZERO;
+                if tx.send(DocCommand::Tick).await.is_err() {
+                    break;
+                }
             }
         }
     });
@@ -323,6 +342,8 @@ impl Actor {
             quarantined,
             version: 0,
             sync_states: HashMap::new(),
+            sync_dirty: HashMap::new(),
+            sync_saved: HashMap::new(),
             probed: None,
             state_tx,
             written_since_release: 0,
@@ -346,6 +367,7 @@ impl Actor {
                 }
             }
             self.handle_batch(batch);
+            self.save_due_sync_states(false);
             self.maybe_compact(&mut compactor);
             if self.written_since_release >= crate::RELEASE_AFTER_BYTES {
                 self.release_memory();
@@ -445,6 +467,7 @@ impl Actor {
                     let _ = reply.send(history(&self.doc, &changes, ty, &id));
                 }
                 DocCommand::Tick => self.publish(None),
+                DocCommand::SaveSyncStates => self.save_due_sync_states(true),
                 DocCommand::SyncGenerate { peer, reply } => {
                     let _ = reply.send(self.generate(&peer));
                 }
@@ -599,6 +622,12 @@ impl Actor {
         match res {
             Ok(Ok(())) => {
                 self.sync_states.insert(peer.to_owned(), state);
+                let since = self
+                    .sync_saved
+                    .get(peer)
+                    .copied()
+                    .unwrap_or_else(std::time::Instant::now);
+                self.sync_dirty.entry(peer.to_owned()).or_insert(since);
                 Ok(())
             }
             Ok(Err(e)) => {
@@ -624,7 +653,39 @@ impl Actor {
         }
     }
 
+    /// Saves the sync states that advanced at least [`SYNC_STATE_SAVE_EVERY`] after their
+    /// last save (or after they first advanced), so never right on the heels of the message
+    /// that advanced them: the session's answer goes first. The periodic call (`all`) saves
+    /// every advanced one, so the last messages of a burst are saved within two intervals.
+    /// Only while every change in memory is on disk: a saved state claims the changes both
+    /// sides have, and a claim of a change a crash could still lose would keep the peer from
+    /// ever sending it again.
+    fn save_due_sync_states(&mut self, all: bool) {
+        if self.sync_dirty.is_empty() || self.doc.get_heads() != self.persisted {
+            return;
+        }
+        let now = std::time::Instant::now();
+        let due: Vec<String> = self
+            .sync_dirty
+            .iter()
+            .filter(|(_, since)| all || now.duration_since(**since) >= SYNC_STATE_SAVE_EVERY)
+            .map(|(p, _)| p.clone())
+            .collect();
+        for peer in due {
+            self.sync_dirty.remove(&peer);
+            let Some(state) = self.sync_states.get(&peer) else {
+                continue;
+            };
+            if let Err(e) = self.store.put_state(&state_key(&peer), &state.encode()) {
+                warn!(%peer, error = %e, "could not save a peer's sync state");
+            }
+            self.sync_saved.insert(peer, now);
+        }
+    }
+
     fn save_sync_state(&mut self, peer: &str) {
+        self.sync_dirty.remove(peer);
+        self.sync_saved.remove(peer);
         if let Some(state) = self.sync_states.remove(peer)
             && let Err(e) = self.store.put_state(&state_key(peer), &state.encode())
         {

@@ -206,6 +206,9 @@ pub(crate) enum DocCommand {
     },
     /// Recomputes time-dependent findings (overdue items) without a change.
     Tick,
+    /// Saves the sync states that advanced since they were last saved (see
+    /// `SYNC_STATE_SAVE_EVERY` in the actor).
+    SaveSyncStates,
     /// The next sync message for a peer, if one is due.
     SyncGenerate {
         peer: String,
@@ -311,6 +314,7 @@ impl std::fmt::Debug for DocCommand {
                 f.debug_tuple("History").field(ty).field(id).finish()
             }
             DocCommand::Tick => f.write_str("Tick"),
+            DocCommand::SaveSyncStates => f.write_str("SaveSyncStates"),
             DocCommand::SyncGenerate { peer, .. } => {
                 f.debug_tuple("SyncGenerate").field(peer).finish()
             }
