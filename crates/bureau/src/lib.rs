@@ -21,6 +21,7 @@ mod demo;
 pub mod memory;
 mod netglue;
 mod node;
+mod supervise;
 
 pub use cli::Cli;
 pub use node::run;

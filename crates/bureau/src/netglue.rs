@@ -37,16 +37,20 @@ fn failure(e: NetError) -> NetFailure {
 /// `cancel` fires.
 pub(crate) fn adapter(net: NetHandle, cancel: CancellationToken) -> Arc<dyn Network> {
     let (tx, rx) = watch::channel(());
-    let mut status = net.subscribe();
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                changed = status.changed() => {
-                    if changed.is_err() || tx.send(()).is_err() {
-                        break;
+    let (forward_net, forward_cancel) = (net.clone(), cancel.clone());
+    crate::supervise::helper("network status to the web layer", cancel, move || {
+        let (tx, cancel) = (tx.clone(), forward_cancel.clone());
+        let mut status = forward_net.subscribe();
+        async move {
+            loop {
+                tokio::select! {
+                    changed = status.changed() => {
+                        if changed.is_err() || tx.send(()).is_err() {
+                            break;
+                        }
                     }
+                    () = cancel.cancelled() => break,
                 }
-                () = cancel.cancelled() => break,
             }
         }
     });
@@ -119,7 +123,33 @@ pub(crate) fn publish_addresses(
     cancel: CancellationToken,
 ) {
     protocols.sort();
-    tokio::spawn(async move {
+    let task_cancel = cancel.clone();
+    crate::supervise::helper(
+        "publishing this device's addresses",
+        task_cancel,
+        move || {
+            publish_addresses_once(
+                doc.clone(),
+                net.clone(),
+                peer_id.clone(),
+                announce.clone(),
+                protocols.clone(),
+                cancel.clone(),
+            )
+        },
+    );
+}
+
+/// The task of [`publish_addresses`]: runs until `cancel` fires or a channel closes.
+async fn publish_addresses_once(
+    doc: bureau_doc::DocHandle,
+    net: NetHandle,
+    peer_id: String,
+    announce: Vec<String>,
+    protocols: Vec<String>,
+    cancel: CancellationToken,
+) {
+    {
         let mut net_rx = net.subscribe();
         let mut doc_rx = doc.subscribe();
         loop {
@@ -151,7 +181,7 @@ pub(crate) fn publish_addresses(
                 () = cancel.cancelled() => break,
             }
         }
-    });
+    }
 }
 
 #[cfg(test)]

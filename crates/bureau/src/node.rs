@@ -12,7 +12,7 @@ use bureau_store::{Store, StoreError};
 use bureau_web::{AppState, WebConfig};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 use crate::cli::{Cli, Command};
 use crate::client;
@@ -398,19 +398,53 @@ async fn serve(
     println!("bureau {:?} is running", state.snapshot.meta.title);
     println!("open {url}");
     drop(state);
-    let server = tokio::spawn(bureau_web::serve(listener, app, cancel.clone()));
-    signals.wait().await;
-    info!("shutting down");
+    let mut server = tokio::spawn(bureau_web::serve(listener, app, cancel.clone()));
+    let mut net_task = net_task;
+    // The core tasks (see `supervise`): one that ends before a shutdown was asked for ends
+    // the node with an error, so whatever runs it starts it again.
+    let mut doc_states = doc.subscribe();
+    let died: Option<(&str, String)> = tokio::select! {
+        () = signals.wait() => None,
+        res = &mut server => Some(("the web server", end_of(res))),
+        res = &mut net_task => Some(("the network loop", end_of(res))),
+        () = async { while doc_states.changed().await.is_ok() {} } => {
+            Some(("the document actor", "its thread ended".to_owned()))
+        }
+    };
+    match &died {
+        None => info!("shutting down"),
+        Some((what, why)) => {
+            error!(task = what, error = %why, "a core task of the node died; shutting down")
+        }
+    }
     cancel.cancel();
-    let _ = server.await;
-    let _ = net_task.await;
+    if !server.is_finished() || died.is_none() {
+        let _ = server.await;
+    }
+    if !net_task.is_finished() || died.is_none() {
+        let _ = net_task.await;
+    }
     drop(net);
     drop(doc);
     // The actor ends once every handle is gone; every acknowledged edit is already on disk.
     let _ = tokio::task::spawn_blocking(move || thread.join()).await;
     let _ = std::fs::remove_file(data_dir.join(RUNTIME_FILE));
+    if let Some((what, why)) = died {
+        bail!(
+            "{what} stopped unexpectedly ({why}); every acknowledged edit is on disk: start the \
+             node again"
+        );
+    }
     info!("stopped");
     Ok(())
+}
+
+/// How a core task that was not asked to stop ended.
+fn end_of(res: Result<(), tokio::task::JoinError>) -> String {
+    match res {
+        Ok(()) => "it returned".to_owned(),
+        Err(e) => crate::supervise::panic_message(e),
+    }
 }
 
 /// Brings a document written by an older node up to this build's schema, in a change of its
