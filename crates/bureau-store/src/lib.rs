@@ -97,6 +97,8 @@ use tracing::{debug, error, info, warn};
 
 mod frame;
 #[cfg(test)]
+mod power_loss;
+#[cfg(test)]
 mod sim;
 mod sys;
 #[cfg(test)]
