@@ -28,8 +28,10 @@
 //! quarantined rather than deleted, so a human can still look at it: a bad
 //! file whole, a segment with bad stretches whole (its good entries move to a
 //! new segment), a chunk the caller cannot use as `chunk-{seq}.bin`, the name
-//! it would have had as a single file. Files are created 0600 and directories
-//! 0700.
+//! it would have had as a single file. The one exception is what a crash
+//! leaves, which is not damage: a torn last entry of the newest segment (shorter
+//! than its header declares, nothing after it) was never acknowledged, and
+//! `load` cuts it off. Files are created 0600 and directories 0700.
 //!
 //! Chunks are appended to one open log segment, one frame per append, so an
 //! acknowledged append costs one `fdatasync` of that file. Writing each chunk
@@ -47,11 +49,18 @@
 //!   Appends are the exception that keeps the rule: a segment's directory
 //!   entry is made durable when it is created, empty, and each append returns
 //!   only after `fdatasync` of the segment. A crash in an append leaves at
-//!   most a torn last frame, never acknowledged, which the next load
-//!   quarantines with the segment (the entries before it move to a new one).
+//!   most a torn last frame in the newest segment, never acknowledged, which
+//!   the next load cuts off in place (a segment left empty is removed) and
+//!   logs at `info`; nothing is quarantined for it. A torn frame anywhere
+//!   else, or one followed by more bytes, is damage and quarantined.
 //! - A file in `doc/` other than the open segment is never rewritten in
 //!   place: a changed segment gets a new number, and the old one is removed
-//!   (or quarantined) only after the new one is durable.
+//!   (or quarantined) only after the new one is durable. The one exception is
+//!   cutting a torn last entry off the newest segment, which leaves the bytes
+//!   kept untouched: a crash before the cut is durable leaves the same torn
+//!   segment, still the newest, for the next load (moving its entries to a
+//!   new segment could leave it behind as an older segment, torn, which is
+//!   damage).
 //! - Compaction never deletes anything before the new snapshot has been read
 //!   back from disk, its framing checked and the caller's verify callback has
 //!   accepted the bytes that were read back. The new snapshot is written and
@@ -67,6 +76,16 @@
 //!   dropped, so a job outliving its store never writes into a directory
 //!   another node has opened.
 //! - File content never makes `load` fail; only real I/O errors do.
+//!
+//! # Testing the crash rules
+//!
+//! Every file-system call goes through `sys.rs`: in a normal build plain
+//! `std::fs` calls and a `std::fs::File`, nothing more. Test builds can send
+//! the calls on a path to a simulated disk instead (`sim.rs`) that loses
+//! power after any given operation and keeps only what was made durable;
+//! `power_loss.rs` cuts random work at random operations, and one compaction
+//! after each of its operations, and checks that every acknowledged append
+//! loads and nothing is quarantined.
 //!
 //! # Threading
 //!
@@ -975,9 +994,12 @@ impl Store {
     ///
     /// Files whose framing is bad (wrong magic or kind, truncated or extended,
     /// CRC mismatch) are moved to `quarantine/` with a `.reason` file and
-    /// listed in [`Loaded::quarantined_now`]; the rest are returned. A log
-    /// segment with bad stretches (a torn last write, bit rot) is quarantined
-    /// whole after its good entries were written to a new segment. Unknown
+    /// listed in [`Loaded::quarantined_now`]; the rest are returned. A torn
+    /// last entry of the newest log segment, what a crash in an append leaves,
+    /// is cut off instead (logged at `info`, not listed). A log segment with
+    /// any other bad stretch (a damaged entry, a torn one followed by more
+    /// bytes or in an older segment, bit rot) is quarantined whole after its
+    /// good entries were written to a new segment. Unknown
     /// files are left alone. Fails only on real I/O errors, never because of
     /// what a file contains.
     ///
