@@ -414,7 +414,7 @@ async fn serve(
     match &died {
         None => info!("shutting down"),
         Some((what, why)) => {
-            error!(task = what, error = %why, "a core task of the node died; shutting down")
+            error!(task = what, error = %why, "a core task of the node died; shutting down");
         }
     }
     cancel.cancel();
