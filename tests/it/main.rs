@@ -14,5 +14,6 @@ mod mdns;
 mod proxy;
 mod quic;
 mod readme;
+mod recover;
 mod support;
 mod sync;

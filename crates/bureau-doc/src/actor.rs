@@ -551,6 +551,14 @@ impl Actor {
                 .ok()
                 .flatten()
                 .and_then(|b| sync::State::decode(&b).ok())
+                // A saved state claims changes both sides hold. If this document lacks one
+                // (its files were damaged, or it is being recovered from nothing), the peer
+                // would never send it again: start that peer's state afresh instead.
+                .filter(|st| {
+                    st.shared_heads
+                        .iter()
+                        .all(|h| self.doc.get_change_by_hash(h).is_some())
+                })
                 .unwrap_or_default();
             self.sync_states.insert(peer.to_owned(), saved);
         }

@@ -172,6 +172,8 @@ struct EventLoop {
     listen_addrs: Vec<Multiaddr>,
     /// Where others reach this node, when that is not where it listens (`--announce`).
     announce: Vec<Multiaddr>,
+    /// `bureau serve --recover`: the document was lost and is taken from a remembered member.
+    recovering: bool,
     cancel: CancellationToken,
 }
 
@@ -328,7 +330,11 @@ pub(crate) fn start(
     let swarm = build_swarm(&config.identity, config.mdns)?;
     let local = *swarm.local_peer_id();
     let mut control = swarm.behaviour().stream.new_control();
-    let state = memory::load_state(&config.files);
+    let mut state = memory::load_state(&config.files);
+    if let Some(bureau_id) = &config.recover {
+        // Frames name the bureau being recovered until its document arrives.
+        state.pending_bureau = Some(bureau_id.clone());
+    }
 
     // Inbound streams are taken off libp2p's queue by the loop itself (libp2p drops them if
     // nobody polls), one queue per protocol this node speaks.
@@ -382,6 +388,7 @@ pub(crate) fn start(
         listeners: HashMap::new(),
         listen_addrs: Vec::new(),
         announce,
+        recovering: config.recover.is_some(),
         cancel: cancel.clone(),
     };
     lp.listen(&config.listen)?;
@@ -555,7 +562,17 @@ impl EventLoop {
     fn allowed(&self, peer: &PeerId) -> bool {
         let st = self.doc.state();
         if st.snapshot.meta.bureau_id.is_empty() {
-            return self.state.inviter.as_deref() == Some(peer.to_base58().as_str())
+            // Recovering a lost document: the members this node met before (their keys
+            // proven by the transport) or was told of by hand may send it back.
+            let recovering = self.recovering
+                && self.known.get(peer).is_some_and(|k| {
+                    matches!(
+                        k.source,
+                        Source::Remembered | Source::Invite | Source::Cli | Source::Api
+                    )
+                });
+            return recovering
+                || self.state.inviter.as_deref() == Some(peer.to_base58().as_str())
                 || self.known.get(peer).is_some_and(|k| k.inviter);
         }
         st.snapshot

@@ -148,6 +148,9 @@ pub struct NetConfig {
     /// The sync protocols to speak, newest first; empty means every one this release
     /// speaks. Fewer only to play a node of an earlier release in tests.
     pub sync_versions: Vec<bureau_sync::Version>,
+    /// `Some(bureau id)` when the node recovers a lost document (`bureau serve --recover`):
+    /// until the bureau arrives, the members it remembers may send it.
+    pub recover: Option<String>,
 }
 
 /// One peer as the node sees it.

@@ -1641,6 +1641,37 @@ impl Store {
         Ok(())
     }
 
+    /// Moves the whole of `doc/` into `quarantine/` as a directory
+    /// (`doc-set-aside-<n>`, the first free number) and starts an empty
+    /// `doc/`, for a node that recovers its document from a peer
+    /// (`bureau serve --recover`): what is left of the lost document must not
+    /// mix with the one that comes back, and nothing of it is deleted.
+    /// Returns the name it got in `quarantine/`.
+    pub fn set_aside_doc(&mut self) -> Result<String, StoreError> {
+        self.writer = None;
+        let mut n = 1u32;
+        let name = loop {
+            let name = format!("doc-set-aside-{n}");
+            let path = self.quarantine_dir.join(&name);
+            if !sys::try_exists(&path).map_err(|e| io_error("stat", &path, e))? {
+                break name;
+            }
+            n += 1;
+        };
+        let to = self.quarantine_dir.join(&name);
+        sys::rename(&self.doc_dir, &to).map_err(|e| io_error("rename", &self.doc_dir, e))?;
+        ensure_dir(&self.doc_dir)?;
+        sync_dir(&self.quarantine_dir)?;
+        sync_dir(&self.data_dir)?;
+        self.chunks.clear();
+        self.chunk_total = 0;
+        self.logs.clear();
+        self.snapshots.clear();
+        self.scan()?;
+        warn!(to = %to.display(), "set the document's files aside");
+        Ok(name)
+    }
+
     /// Names of the files in `quarantine/` (without the `.reason` files),
     /// sorted.
     pub fn quarantined(&self) -> Result<Vec<String>, StoreError> {

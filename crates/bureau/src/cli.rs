@@ -79,6 +79,12 @@ pub enum Command {
         /// tests of a bureau with two releases in it).
         #[arg(long, hide = true)]
         sync_v1_only: bool,
+        /// This data directory held a bureau whose document was lost or damaged: set what is
+        /// left of it aside (in quarantine/, nothing is deleted), start empty, and take the
+        /// bureau back from the first member this node reaches. Edits are refused until it
+        /// has arrived.
+        #[arg(long)]
+        recover: bool,
     },
     /// Make a one-time invite code for a new laptop (the node must be running).
     Invite {

@@ -21,6 +21,10 @@ use crate::client;
 pub(crate) const TOKEN_FILE: &str = "api-token";
 /// Name of the file describing the running node.
 pub(crate) const RUNTIME_FILE: &str = "runtime.json";
+/// Which bureau this data directory holds, written durably once it holds one (founded,
+/// received after a join, or found at start by a node of an earlier release). A directory
+/// with this file and no loadable document is a lost bureau, never a new one.
+pub(crate) const MARKER_FILE: &str = "bureau-id";
 
 /// An error with the exit code it should end the process with.
 #[derive(Debug)]
@@ -114,6 +118,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             announce,
             no_mdns,
             sync_v1_only,
+            recover,
         } => {
             let net = NetArgs {
                 listen,
@@ -126,7 +131,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
                     bureau_net::SyncVersion::ALL.to_vec()
                 },
             };
-            serve(&data_dir, http, demo, name, &timezone, net).await
+            serve(&data_dir, http, demo, name, &timezone, net, recover).await
         }
         Command::Invite { role, expires } => invite(&data_dir, &role, &expires).await,
         Command::Join { code, name } => join(&data_dir, &code, &name).await,
@@ -210,6 +215,14 @@ async fn create_bureau(
 
 async fn init(data_dir: &Path, name: &str, title: &str, timezone: &str) -> Result<()> {
     let opened = open_dir(data_dir)?;
+    if let Some(m) = read_marker(&opened.store)? {
+        bail!(
+            "{} held the bureau {m}; use another --data-dir for a new one, or take it back \
+             with `bureau serve --recover`",
+            data_dir.display()
+        );
+    }
+    let files = opened.store.files();
     let peer_id = opened.identity.peer_id();
     let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id.clone())).await?;
     if !doc.state().snapshot.meta.bureau_id.is_empty() {
@@ -221,6 +234,7 @@ async fn init(data_dir: &Path, name: &str, title: &str, timezone: &str) -> Resul
     }
     create_bureau(&doc, &opened.identity, name, title, timezone).await?;
     let bureau_id = doc.state().snapshot.meta.bureau_id.clone();
+    files.write_file(MARKER_FILE, bureau_id.as_bytes(), 0o600)?;
     drop(doc);
     let _ = thread.join();
     println!(
@@ -275,6 +289,94 @@ fn announce_addresses(given: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The bureau id the data directory's marker names, checked for the form ids have.
+fn read_marker(store: &Store) -> Result<Option<String>> {
+    let Some(bytes) = store.read_file(MARKER_FILE)? else {
+        return Ok(None);
+    };
+    let id = String::from_utf8_lossy(&bytes).trim().to_owned();
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(anyhow!(
+            "{MARKER_FILE} in the data directory is damaged; it should hold the id of the \
+             bureau this directory holds (see `bureau status` on another member's node) and \
+             nothing else"
+        )
+        .context(Exit(78)));
+    }
+    Ok(Some(id))
+}
+
+/// What the data directory's marker and its loaded document say together: whether the node
+/// may start, and what to write.
+fn check_marker(
+    data_dir: &Path,
+    marker: Option<&str>,
+    loaded: &str,
+    joining: bool,
+    recover: bool,
+) -> Result<()> {
+    match marker {
+        Some(m) if recover && loaded == m => Err(anyhow!(
+            "--recover is for a data directory whose bureau cannot be loaded; the bureau {m} \
+             in {} loads: start it without --recover",
+            data_dir.display()
+        )
+        .context(Exit(78))),
+        Some(_) if recover => Ok(()),
+        None if recover => Err(anyhow!(
+            "--recover takes back a bureau this data directory held, but {} never held one; \
+             to add this device to a bureau, ask a member for an invite and use `bureau join`",
+            data_dir.display()
+        )
+        .context(Exit(78))),
+        Some(m) if loaded.is_empty() && !joining => Err(anyhow!(
+            "{} held the bureau {m}, but its document could not be loaded (see quarantine/ \
+             there). Nothing was changed. To take the bureau back from the other members, \
+             start with: bureau serve --recover --data-dir {}",
+            data_dir.display(),
+            data_dir.display()
+        )
+        .context(Exit(78))),
+        Some(m) if !loaded.is_empty() && loaded != m => Err(anyhow!(
+            "{} held the bureau {m}, but its document is of the bureau {loaded}; refusing to \
+             serve a bureau in place of another. Restore this directory's own files from a \
+             backup, or start with --recover to take the bureau {m} back from its members",
+            data_dir.display()
+        )
+        .context(Exit(78))),
+        _ => Ok(()),
+    }
+}
+
+/// Writes the marker once the document holds a bureau (at once if it does, else when the
+/// bureau arrives by sync), unless one is there.
+fn remember_bureau(files: bureau_store::Files, doc: DocHandle, cancel: CancellationToken) {
+    crate::supervise::helper("remembering the bureau's id", cancel.clone(), move || {
+        let (files, doc, cancel) = (files.clone(), doc.clone(), cancel.clone());
+        async move {
+            let mut states = doc.subscribe();
+            loop {
+                let id = states.borrow_and_update().snapshot.meta.bureau_id.clone();
+                if !id.is_empty() {
+                    match files.read_file(MARKER_FILE) {
+                        Ok(Some(_)) => return,
+                        Ok(None) => match files.write_file(MARKER_FILE, id.as_bytes(), 0o600) {
+                            Ok(()) => return,
+                            Err(e) => warn!(error = %e, "could not write {MARKER_FILE}"),
+                        },
+                        Err(e) => warn!(error = %e, "could not read {MARKER_FILE}"),
+                    }
+                }
+                tokio::select! {
+                    changed = states.changed() => if changed.is_err() { return },
+                    () = cancel.cancelled() => return,
+                }
+            }
+        }
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn serve(
     data_dir: &Path,
     http: std::net::SocketAddr,
@@ -282,9 +384,11 @@ async fn serve(
     name: Option<String>,
     timezone: &str,
     net_args: NetArgs,
+    recover: bool,
 ) -> Result<()> {
     let mut signals = Signals::install()?;
-    let opened = open_dir(data_dir)?;
+    let mut opened = open_dir(data_dir)?;
+    let marker = read_marker(&opened.store)?;
     let files = opened.store.files();
     let joined = crate::netglue::pending_join(&files);
     let peer_id = opened.identity.peer_id();
@@ -297,12 +401,32 @@ async fn serve(
     if !addr.ip().is_loopback() {
         web.allowed_hosts.push(addr.to_string());
     }
+    if recover {
+        // Decide on what loads before anything is moved: a bureau that loads is not lost.
+        let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id.clone())).await?;
+        let loaded = doc.state().snapshot.meta.bureau_id.clone();
+        drop(doc);
+        let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        check_marker(data_dir, marker.as_deref(), &loaded, joined, true)?;
+        opened = open_dir(data_dir)?;
+        let aside = opened.store.set_aside_doc()?;
+        warn!(
+            set_aside = %data_dir.join("quarantine").join(aside).display(),
+            "recovering: what was left of the document is set aside; the bureau comes back \
+             from the first member this node reaches, and edits wait until it has"
+        );
+    }
     let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id.clone())).await?;
+    let loaded = doc.state().snapshot.meta.bureau_id.clone();
+    if !recover {
+        check_marker(data_dir, marker.as_deref(), &loaded, joined, false)?;
+    }
     // A document that holds no bureau because its files were quarantined is not a new data
     // directory: founding a bureau there would bury the real one (whose changes may still
-    // sit in the remaining files) under an impostor with another id.
+    // sit in the remaining files) under an impostor with another id. Nor is one whose marker
+    // says it held a bureau (its files gone, emptied or replaced), nor one being recovered.
     let damaged = !doc.state().quarantined.is_empty();
-    let fresh = doc.state().snapshot.meta.bureau_id.is_empty() && !joined && !damaged;
+    let fresh = loaded.is_empty() && !joined && !damaged && marker.is_none() && !recover;
     if joined && doc.state().snapshot.meta.bureau_id.is_empty() {
         info!("joined a bureau; its document arrives from the inviting node");
     }
@@ -346,12 +470,13 @@ async fn serve(
     let (net, net_task) = bureau_net::start(
         NetConfig {
             identity: opened.identity.clone(),
-            files,
+            files: files.clone(),
             listen: net_args.listen,
             peers: net_args.peers,
             announce: net_args.announce.clone(),
             mdns: net_args.mdns,
             sync_versions: net_args.sync_versions.clone(),
+            recover: if recover { marker.clone() } else { None },
         },
         doc.clone(),
         cancel.clone(),
@@ -376,6 +501,7 @@ async fn serve(
         "bureau_id": state.snapshot.meta.bureau_id,
     });
     write_runtime(data_dir, &runtime)?;
+    remember_bureau(files.clone(), doc.clone(), cancel.clone());
     crate::netglue::publish_addresses(
         doc.clone(),
         net.clone(),
@@ -570,6 +696,13 @@ async fn invite(data_dir: &Path, role: &str, expires: &str) -> Result<()> {
 async fn join(data_dir: &Path, code: &str, name: &str) -> Result<()> {
     let opened = open_dir(data_dir)?;
     let files = opened.store.files();
+    if let Some(m) = read_marker(&opened.store)? {
+        bail!(
+            "{} held the bureau {m}; joining another bureau there would bury it. Take it back \
+             with `bureau serve --recover`, or use another --data-dir to join a different one",
+            data_dir.display()
+        );
+    }
     // A data directory that already holds a bureau is a member already.
     let peer_id = opened.identity.peer_id();
     let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id)).await?;
