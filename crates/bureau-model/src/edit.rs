@@ -380,7 +380,7 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
             name,
             role,
         } => {
-            check_short("name", name)?;
+            check_name("name", name)?;
             check_peer_id(peer_id)?;
             if !record_exists(doc, RecordType::Member, member_id) {
                 return Err(invalid(
@@ -470,10 +470,10 @@ fn init_bureau(
     if doc.get(automerge::ROOT, "meta").ok().flatten().is_some() {
         return Err(EditError::AlreadyInitialised);
     }
-    check_short("title", &init.title)?;
+    check_name("title", &init.title)?;
     check_required("title", &init.title)?;
     check_required("name", &init.founder_name)?;
-    check_short("name", &init.founder_name)?;
+    check_name("name", &init.founder_name)?;
     TimeZone::get(&init.timezone)
         .map_err(|_| invalid("timezone", format!("unknown time zone {:?}", init.timezone)))?;
     let meta = put_map(doc, &automerge::ROOT, "meta");
@@ -660,6 +660,9 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
                 check_short(field, v)?;
             }
         }
+        if let Some(name) = &f.name {
+            check_name("name", name)?;
+        }
         if let Some(email) = f.email.as_deref().filter(|e| !e.is_empty()) {
             let ok = email
                 .split_once('@')
@@ -688,7 +691,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
     fn group(&mut self, f: &GroupFields) -> Result<(), EditError> {
         self.required("name", &f.name)?;
         if let Some(name) = &f.name {
-            check_short("name", name)?;
+            check_name("name", name)?;
         }
         if let Some(fps) = &f.focal_points {
             self.check_refs("focal_points", RecordType::Member, fps)?;
@@ -806,7 +809,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
     fn room(&mut self, f: &RoomFields) -> Result<(), EditError> {
         self.required("name", &f.name)?;
         if let Some(name) = &f.name {
-            check_short("name", name)?;
+            check_name("name", name)?;
         }
         if let Some(cap) = f.capacity
             && cap > 100_000
@@ -836,7 +839,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
     fn meeting(&mut self, f: &MeetingFields) -> Result<(), EditError> {
         self.required("title", &f.title)?;
         if let Some(title) = &f.title {
-            check_short("title", title)?;
+            check_name("title", title)?;
         }
         let start = match &f.start {
             Some(s) => Some(parse_time("start", s, &self.tz)?),
@@ -944,6 +947,9 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
                 check_short(field, v)?;
             }
         }
+        if let Some(name) = &f.name {
+            check_name("name", name)?;
+        }
         let obj = self.obj();
         self.put_opt_str(&obj, "name", &f.name);
         self.put_opt_str(&obj, "description", &f.description);
@@ -954,7 +960,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         self.required("title", &f.title)?;
         self.required("body_id", &f.body_id)?;
         if let Some(title) = &f.title {
-            check_short("title", title)?;
+            check_name("title", title)?;
         }
         if let Some(body) = &f.body_id {
             self.check_refs("body_id", RecordType::Body, std::slice::from_ref(body))?;
@@ -1234,6 +1240,90 @@ fn check_short(field: &str, v: &str) -> Result<(), EditError> {
         ));
     }
     Ok(())
+}
+
+/// A name or title: a short single line that reads as it shows. Besides [`check_short`], it
+/// refuses characters that change how the rest of the line is laid out or that show nothing:
+/// the bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069),
+/// with which "Amina" can be made to display as another name, and every other format
+/// character (Unicode category Cf: zero-width space, word joiner, byte-order mark, soft
+/// hyphen, directional marks, ...), with which two names that look the same differ. The two
+/// joiners U+200C and U+200D are kept: Persian, Arabic and Indic names and emoji sequences
+/// need them. The tag characters that spell a subdivision flag right after U+1F3F4 are kept
+/// too, since they are part of that one emoji.
+pub fn check_name(field: &str, v: &str) -> Result<(), EditError> {
+    check_short(field, v)?;
+    if let Some(c) = hidden_char(v) {
+        return Err(invalid(
+            field,
+            format!(
+                "contains the invisible or text-direction character U+{:04X}; remove it",
+                u32::from(c)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The first character of `v` a name may not hold (see [`check_name`]), if any.
+pub fn hidden_char(v: &str) -> Option<char> {
+    // Inside a flag's tag sequence: after U+1F3F4, until the cancel tag U+E007F.
+    let mut in_flag_tags = false;
+    let mut prev = None;
+    for c in v.chars() {
+        let tag = ('\u{E0020}'..='\u{E007E}').contains(&c);
+        let cancel = c == '\u{E007F}';
+        if tag || cancel {
+            if in_flag_tags || prev == Some('\u{1F3F4}') {
+                in_flag_tags = tag;
+                prev = Some(c);
+                continue;
+            }
+            return Some(c);
+        }
+        in_flag_tags = false;
+        if is_format_char(c) && c != '\u{200C}' && c != '\u{200D}' {
+            return Some(c);
+        }
+        // Line and paragraph separators (Zl, Zp) break a name over lines like a newline, and
+        // the Hangul fillers show nothing though they are letters.
+        if matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}'
+        ) {
+            return Some(c);
+        }
+        prev = Some(c);
+    }
+    None
+}
+
+/// Whether `c` is in Unicode's general category Cf (format), as of Unicode 16.
+fn is_format_char(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
 }
 
 fn check_text(field: &str, v: &str) -> Result<(), EditError> {

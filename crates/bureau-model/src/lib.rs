@@ -34,8 +34,8 @@ mod schema;
 pub use conflicts::{Conflict, ConflictValue, conflicts, record_conflicts};
 pub use edit::{
     ActionFields, Applied, BodyFields, Ctx, Edit, EditError, Fields, GroupFields, InitBureau,
-    MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields, apply, format_time,
-    is_language_code, parse_time,
+    MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields, apply, check_name,
+    format_time, hidden_char, is_language_code, parse_time,
 };
 pub use findings::{Finding, FindingKind, FindingSet, FindingsIndex, Ref, findings};
 pub use history::{HistoryEntry, history};

@@ -305,6 +305,63 @@ fn lengths_and_control_characters() {
 }
 
 #[test]
+fn names_refuse_direction_overrides_and_invisible_characters() {
+    let mut r = Replica::init("founder");
+    let refused = [
+        "Amina\u{202E}inmA",      // right-to-left override
+        "\u{202A}Amina",          // left-to-right embedding
+        "Amina\u{2066}x\u{2069}", // isolates
+        "Ami\u{200B}na",          // zero-width space
+        "Ami\u{2060}na",          // word joiner
+        "\u{FEFF}Amina",          // byte-order mark
+        "Ami\u{00AD}na",          // soft hyphen (Cf)
+        "Amina\u{200F}",          // right-to-left mark (Cf)
+        "Amina\u{2028}Diallo",    // line separator
+        "Amina\u{E0041}",         // a tag character outside a flag
+    ];
+    for name in refused {
+        let e = r.refused(new_member(name));
+        assert_invalid(&e, "name");
+        let e = r.refused(new_group(name, &[]));
+        assert_invalid(&e, "name");
+        let e = r.refused(new_room(name, &[]));
+        assert_invalid(&e, "name");
+        let e = r.refused(Edit::Create(Fields::Body(BodyFields {
+            name: Some(name.to_owned()),
+            ..Default::default()
+        })));
+        assert_invalid(&e, "name");
+        let e = r.refused(Edit::Create(Fields::Meeting(MeetingFields {
+            title: Some(name.to_owned()),
+            start: Some("2025-11-16T09:00".to_owned()),
+            end: Some("2025-11-16T10:00".to_owned()),
+            ..Default::default()
+        })));
+        assert_invalid(&e, "title");
+        let e = r.refused(Edit::AddDevice {
+            peer_id: format!("12D3KooW{}", "B".repeat(44)),
+            member_id: "founder".to_owned(),
+            name: name.to_owned(),
+            role: Role::Editor,
+        });
+        assert_invalid(&e, "name");
+    }
+    // What names in other scripts and emoji need is kept: the two joiners, and a subdivision
+    // flag's tag sequence.
+    let kept = [
+        "\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}", // Persian with ZWNJ
+        "\u{0915}\u{094D}\u{200D}\u{0937}",                                 // Devanagari with ZWJ
+        "Team \u{1F469}\u{200D}\u{1F4BB}",                                  // emoji ZWJ sequence
+        "Wales \u{1F3F4}\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}",
+        "\u{0623}\u{0645}\u{064A}\u{0646}\u{0629} Diallo", // Arabic and Latin
+    ];
+    for name in kept {
+        r.ok(new_member(name));
+        r.ok(new_group(name, &[]));
+    }
+}
+
+#[test]
 fn unknown_ids_are_not_found() {
     let mut r = Replica::init("founder");
     let e = r.refused(update_meeting(
