@@ -33,6 +33,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, error, info, warn};
 
+use crate::gate::{self, ip_of};
 use crate::invite::{InviteBook, InviteCode};
 use crate::join::{
     JOIN_PROTOCOL, JoinAnswer, JoinRequest, RateLimiter, read_json, serve_join, write_json,
@@ -62,10 +63,21 @@ const BACKOFF_MAX: Duration = Duration::from_secs(30);
 const FAULT_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Bounds on connections: a venue LAN has tens of laptops, not thousands; the limits keep a
-/// flood of strangers from exhausting sockets and handshakes.
-const MAX_INCOMING: u32 = 128;
+/// flood of strangers from exhausting sockets and handshakes. Members and strangers have
+/// budgets of their own ([`gate`]), so strangers never take a member's place.
 const MAX_PENDING_INCOMING: u32 = 32;
 const MAX_PER_PEER: u32 = 2;
+const BUDGETS: gate::Budgets = gate::Budgets {
+    members: 128,
+    // Enough for a queue of laptops joining at once; a stranger's connection lasts one join
+    // (it is dropped when refused) or until idle.
+    strangers: 32,
+    strangers_per_addr: 8,
+    pending_per_addr: 16,
+};
+
+/// How often join attempts refused without a log line each are summed up in the log.
+const QUIET_SUMMARY: Duration = Duration::from_secs(60);
 
 /// How long `join` waits for the inviter.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -73,6 +85,7 @@ const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
 #[derive(NetworkBehaviour)]
 pub(crate) struct Behaviour {
     limits: connection_limits::Behaviour,
+    gate: gate::Gate,
     pub(crate) stream: libp2p_stream::Behaviour,
     ping: ping::Behaviour,
     mdns: Toggle<mdns::tokio::Behaviour>,
@@ -160,6 +173,8 @@ struct EventLoop {
     status_tx: watch::Sender<Arc<NetStatus>>,
     book: Arc<Mutex<InviteBook>>,
     limiter: Arc<Mutex<RateLimiter>>,
+    /// When join attempts refused quietly were last summed up in the log.
+    quiet_logged: Instant,
     state: NetState,
     /// What `save_peers` last asked to write, so an unchanged list is not written again: the
     /// write is durable (two fsyncs), and asked for on every new connection.
@@ -207,10 +222,10 @@ pub(crate) fn build_swarm(
             Behaviour {
                 limits: connection_limits::Behaviour::new(
                     connection_limits::ConnectionLimits::default()
-                        .with_max_established_incoming(Some(MAX_INCOMING))
                         .with_max_pending_incoming(Some(MAX_PENDING_INCOMING))
                         .with_max_established_per_peer(Some(MAX_PER_PEER)),
                 ),
+                gate: gate::Gate::new(BUDGETS),
                 stream: libp2p_stream::Behaviour::new(),
                 ping: ping::Behaviour::default(),
                 mdns: Toggle::from(mdns),
@@ -382,6 +397,7 @@ pub(crate) fn start(
         status_tx,
         book,
         limiter: Arc::new(Mutex::new(RateLimiter::default())),
+        quiet_logged: Instant::now(),
         state,
         saved_peers: None,
         writer: memory::Writer::spawn(config.files.clone()),
@@ -410,6 +426,7 @@ pub(crate) fn start(
     for addr in &config.peers {
         lp.add_address(parse_addr(addr)?, Source::Cli);
     }
+    lp.refresh_gate();
     let mut doc_states = lp.doc.subscribe();
     let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -526,6 +543,7 @@ impl EventLoop {
                     k.next_dial = Instant::now();
                     k.source = source;
                 }
+                self.refresh_gate();
             }
             (base, None) => self.bare.push((base, Instant::now(), BACKOFF_MIN)),
         }
@@ -579,6 +597,62 @@ impl EventLoop {
             .devices
             .get(&peer.to_base58())
             .is_some_and(|d| !d.revoked)
+    }
+
+    /// Tells the connection gate who counts as a member: every peer [`Self::allowed`] admits.
+    fn refresh_gate(&mut self) {
+        let st = self.doc.state();
+        let mut members: std::collections::HashSet<PeerId> = st
+            .snapshot
+            .devices
+            .iter()
+            .filter(|(_, d)| !d.revoked)
+            .filter_map(|(id, _)| id.parse().ok())
+            .collect();
+        if st.snapshot.meta.bureau_id.is_empty() {
+            members.clear();
+            members.extend(self.known.keys().filter(|p| self.allowed(p)).copied());
+            if let Some(p) = self.state.inviter.as_deref().and_then(|p| p.parse().ok()) {
+                members.insert(p);
+            }
+        }
+        self.swarm.behaviour_mut().gate.set_members(members);
+    }
+
+    /// Whether anything about `peer` is worth keeping once it is gone: a device of the bureau
+    /// (revoked ones too, shown as such), the inviter, a peer the user named or mDNS found
+    /// (dialled once), or one remembered from an earlier run. Everything else (a stranger
+    /// that connected) is forgotten when it disconnects, so strangers cost nothing lasting.
+    fn keep(&self, peer: &PeerId) -> bool {
+        self.allowed(peer)
+            || self
+                .doc
+                .state()
+                .snapshot
+                .devices
+                .contains_key(&peer.to_base58())
+            || self
+                .known
+                .get(peer)
+                .is_some_and(|k| k.inviter || k.source != Source::Inbound)
+    }
+
+    /// Drops everything the loop holds about a peer that is gone and not worth keeping.
+    fn forget(&mut self, peer: &PeerId) {
+        if self.connected.contains_key(peer) || self.sessions.contains_key(peer) || self.keep(peer)
+        {
+            return;
+        }
+        self.known.remove(peer);
+        self.traffic.remove(peer);
+        self.last_sync.remove(peer);
+        self.retry_at.remove(peer);
+        self.faulty_until.remove(peer);
+    }
+
+    /// Whether the connection gate counts `peer` as a member.
+    fn gate_member(&self, peer: &PeerId) -> bool {
+        self.swarm.behaviour().gate.is_member(peer)
     }
 
     fn revoked(&self, peer: &PeerId) -> bool {
@@ -694,11 +768,17 @@ impl EventLoop {
     /// A join stream from anyone: the inviter's side of `/bureau/join/1`, on a task.
     fn on_join(&mut self, peer: PeerId, stream: libp2p::Stream) {
         let (doc, book, limiter) = (self.doc.clone(), self.book.clone(), self.limiter.clone());
+        let addr = self.connected.get(&peer).and_then(ip_of);
         self.spawn(Owner::Join { peer }, async move {
-            match serve_join(guard(stream), &peer.to_base58(), &doc, &book, &limiter).await {
+            let mut stream = guard(stream);
+            let res = serve_join(&mut stream, &peer.to_base58(), addr, &doc, &book, &limiter).await;
+            // The answer is on its way before the loop may drop the connection.
+            let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
+            match res {
                 Ok(_) => LoopEvent::JoinDone(peer, true),
                 Err(e) => {
-                    info!(%peer, error = %e, "join refused");
+                    // Logged (or counted) by `serve_join`.
+                    debug!(%peer, error = %e, "join refused");
                     LoopEvent::JoinDone(peer, false)
                 }
             }
@@ -835,7 +915,14 @@ impl EventLoop {
                 debug!(%peer, ?addr, "joined; waiting for its sync stream");
                 self.maybe_open(peer);
             }
-            LoopEvent::JoinDone(_, false) => {}
+            LoopEvent::JoinDone(peer, false) => {
+                // A refused stranger has nothing more to do here: its connection goes, and
+                // with it the place it held in the strangers' budget.
+                if !self.gate_member(&peer) && self.connected.contains_key(&peer) {
+                    debug!(%peer, "dropping the connection of a refused joiner");
+                    let _ = self.swarm.disconnect_peer_id(peer);
+                }
+            }
         }
     }
 
@@ -912,6 +999,7 @@ impl EventLoop {
                 if let Some(s) = self.sessions.remove(&peer_id) {
                     s.cancel.cancel();
                 }
+                self.forget(&peer_id);
                 self.publish();
             }
             SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
@@ -1080,6 +1168,7 @@ impl EventLoop {
             self.state.inviter = None;
             self.writer.state(self.state.clone());
         }
+        self.refresh_gate();
         let peers: Vec<PeerId> = self.connected.keys().copied().collect();
         for p in peers {
             self.maybe_open(p);
@@ -1088,6 +1177,21 @@ impl EventLoop {
     }
 
     fn on_tick(&mut self) {
+        if self.quiet_logged.elapsed() >= QUIET_SUMMARY {
+            self.quiet_logged = Instant::now();
+            let quiet = self
+                .limiter
+                .lock()
+                .expect("the rate limiter lock is never poisoned")
+                .take_quiet();
+            if quiet > 0 {
+                warn!(
+                    refused = quiet,
+                    "join attempts over the limits of their peer or address were refused \
+                     without a log line each; valid invites still join"
+                );
+            }
+        }
         if !self.paused {
             let now = Instant::now();
             let due: Vec<(PeerId, Vec<Multiaddr>)> = self
@@ -1220,6 +1324,8 @@ pub(crate) async fn join(
     code: &str,
     name: &str,
 ) -> Result<Joined, NetError> {
+    // Before the invite is presented: a name the inviter would refuse leaves it unused.
+    let name = crate::check_join_name(name)?;
     let code = InviteCode::decode(code)?;
     let inviter: PeerId = code.peer_id.parse().map_err(|_| {
         NetError::Invite("the invite names no valid inviter; ask for a new one".to_owned())
@@ -1258,7 +1364,7 @@ pub(crate) async fn join(
             &mut stream,
             &JoinRequest {
                 secret: code.secret.clone(),
-                name: name.to_owned(),
+                name: name.clone(),
             },
         )
         .await

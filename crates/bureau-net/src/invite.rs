@@ -183,6 +183,16 @@ impl InviteBook {
         }
         self.save()
     }
+
+    /// Gives back an invite `peer` used but could not join with (the document refused its
+    /// name, nothing was written): the code is valid again for a corrected retry.
+    pub(crate) fn release(&mut self, secret: &str, peer: &str) -> Result<(), NetError> {
+        match self.entries.get_mut(secret) {
+            Some(e) if e.used_by.as_deref() == Some(peer) => e.used_by = None,
+            _ => return Ok(()),
+        }
+        self.save()
+    }
 }
 
 #[cfg(test)]
@@ -240,7 +250,13 @@ mod tests {
         assert_eq!(book.check("s2", 70), Check::Expired);
         book.mark_used("s1", "peer").unwrap();
         // The book is durable: a restarted node still refuses the used code.
-        let book = InviteBook::load(store.files());
+        let mut book = InviteBook::load(store.files());
         assert_eq!(book.check("s1", 70), Check::Used);
+        // Only the device that used it can give it back.
+        book.release("s1", "another peer").unwrap();
+        assert_eq!(book.check("s1", 70), Check::Used);
+        book.release("s1", "peer").unwrap();
+        let book = InviteBook::load(store.files());
+        assert_eq!(book.check("s1", 70), Check::Ok(Role::Observer));
     }
 }

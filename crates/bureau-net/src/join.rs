@@ -3,16 +3,37 @@
 //! One request frame, one answer frame, each a big-endian `u32` length and JSON, capped at
 //! [`MAX_JOIN_FRAME`]. The inviter learns the joiner's peer id from the transport (Noise
 //! authenticated it), never from the request.
+//!
+//! **Limits.** Attempts are counted per peer id and per IP address ([`RateLimiter`]); there is
+//! no limit shared by everyone, so nobody's attempts can use up anyone else's. A peer id over
+//! its limit is refused before its request is read (fresh ids are free, so this only keeps
+//! one connection from looping). An address over its limit is not refused: its requests are
+//! still read, a valid secret still joins, and a wrong one is refused without a log line of
+//! its own. Several honest laptops may share an address behind a venue's NAT with a
+//! stranger, and a stranger must never be able to block their joins.
+//!
+//! **No limit per code.** A request carries only the secret: nothing in it names which
+//! invite it is meant for (the bureau id, inviter and addresses in a code are the same for
+//! every code of a node and are not sent). A wrong secret is a guess at every open code at
+//! once, with a chance of 2^-128 per code, so there is no code a run of guesses could be
+//! charged to or burn; a code is used up only by the one device that presents it. Refusals
+//! are logged at `warn` (within the per-address limit), so the inviter sees when strangers
+//! are guessing.
+//!
+//! **Names.** The joiner's name is checked ([`check_name`]) before the invite is used, on
+//! both sides; if the document still refuses it, the invite is given back, so a corrected
+//! retry works.
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bureau_doc::DocHandle;
-use bureau_model::{Applied, Edit, Fields, MemberFields};
+use bureau_doc::{DocError, DocHandle};
+use bureau_model::{Applied, Edit, EditError, Fields, MemberFields};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use crate::NetError;
 use crate::invite::{Check, InviteBook};
@@ -26,12 +47,17 @@ const MAX_JOIN_FRAME: usize = 4096;
 /// How long a joiner may take to send its request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Join attempts allowed per peer per window, and from everyone per window. A secret has 128
-/// bits, so this is not about guessing it; it keeps a stranger from making the node spend
-/// work (and log lines) without end.
+/// Join attempts one peer id may make per window: an honest joiner makes one, or a few
+/// after a typo. A secret has 128 bits, so no limit here is about guessing it.
 const PER_PEER: usize = 5;
-const GLOBAL: usize = 60;
+/// Join attempts one IP address may make per window with a log line each; beyond it, wrong
+/// secrets are refused quietly (valid ones still join). Generous, for a delegation joining
+/// from behind one NAT.
+const PER_ADDR: usize = 30;
 const WINDOW: Duration = Duration::from_secs(60);
+
+/// Longest name a joiner may give, in characters.
+pub(crate) const NAME_MAX: usize = 200;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct JoinRequest {
@@ -80,63 +106,167 @@ pub(crate) async fn read_json<R: AsyncRead + Unpin, T: for<'de> Deserialize<'de>
     serde_json::from_slice(&buf).map_err(|e| NetError::Join(format!("malformed join frame: {e}")))
 }
 
-/// Sliding-window limits on join attempts.
+/// Whether a name may be a joiner's name, and the name as it will be stored (trimmed).
+///
+/// One line of 1 to [`NAME_MAX`] characters with no control characters (a line break among
+/// them), and nothing the document refuses in a name ([`bureau_model::check_name`]:
+/// bidirectional overrides, invisible characters other than the zero-width joiners). The
+/// error says what to fix.
+pub(crate) fn check_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("the name is empty; give the name the other members will know you by".into());
+    }
+    if name.chars().count() > NAME_MAX {
+        return Err(format!(
+            "the name is longer than {NAME_MAX} characters; give a shorter one"
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "the name holds the control character U+{:04X}; give it on one line, without line \
+             breaks or tabs",
+            u32::from(c)
+        ));
+    }
+    if let Some(c) = bureau_model::hidden_char(name) {
+        return Err(format!(
+            "the name holds the invisible or text-direction character U+{:04X}; type it again \
+             without it",
+            u32::from(c)
+        ));
+    }
+    bureau_model::check_name("name", name).map_err(|e| format!("the {e}"))?;
+    Ok(name.to_owned())
+}
+
+/// What [`RateLimiter::admit`] decided about one join attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Admit {
+    /// Read the request and log what comes of it.
+    Yes,
+    /// The address is over its limit: read the request (a valid secret still joins), but a
+    /// refusal gets no log line of its own.
+    Quiet,
+    /// The peer id is over its limit: refuse before reading.
+    No,
+}
+
+/// Sliding-window counts of join attempts per peer id and per IP address.
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
     per_peer: HashMap<String, VecDeque<Instant>>,
-    global: VecDeque<Instant>,
+    per_addr: HashMap<IpAddr, VecDeque<Instant>>,
+    /// Attempts refused without a log line since [`RateLimiter::take_quiet`].
+    quiet: u64,
+    /// When every count was last trimmed: sources that stopped are forgotten a window later.
+    trimmed: Option<Instant>,
 }
 
-impl RateLimiter {
-    /// Records an attempt; false if it is over a limit.
-    pub(crate) fn allow(&mut self, peer: &str, now: Instant) -> bool {
-        let fresh = |q: &mut VecDeque<Instant>| {
-            while q.front().is_some_and(|t| now.duration_since(*t) > WINDOW) {
-                q.pop_front();
-            }
-        };
-        fresh(&mut self.global);
-        let q = self.per_peer.entry(peer.to_owned()).or_default();
-        fresh(q);
-        if q.len() >= PER_PEER || self.global.len() >= GLOBAL {
-            return false;
-        }
-        q.push_back(now);
-        self.global.push_back(now);
-        self.per_peer.retain(|_, q| !q.is_empty());
-        true
+/// Drops the attempts older than the window.
+fn trim(q: &mut VecDeque<Instant>, now: Instant) {
+    while q.front().is_some_and(|t| now.duration_since(*t) > WINDOW) {
+        q.pop_front();
     }
 }
 
-/// The inviter's side of one join stream. Returns the member id of the new device's member
-/// when it joined.
+impl RateLimiter {
+    /// Records an attempt by `peer` from `addr` (if known) and says how to treat it.
+    pub(crate) fn admit(&mut self, peer: &str, addr: Option<IpAddr>, now: Instant) -> Admit {
+        // Forget sources whose attempts are all older than the window, at most once a
+        // window: fresh identities must not grow the maps without end.
+        if self.trimmed.is_none_or(|t| now.duration_since(t) > WINDOW) {
+            self.per_peer.retain(|_, q| {
+                trim(q, now);
+                !q.is_empty()
+            });
+            self.per_addr.retain(|_, q| {
+                trim(q, now);
+                !q.is_empty()
+            });
+            self.trimmed = Some(now);
+        }
+        let q = self.per_peer.entry(peer.to_owned()).or_default();
+        trim(q, now);
+        if q.len() >= PER_PEER {
+            self.quiet += 1;
+            return Admit::No;
+        }
+        q.push_back(now);
+        let Some(addr) = addr else {
+            return Admit::Yes;
+        };
+        let q = self.per_addr.entry(addr).or_default();
+        trim(q, now);
+        q.push_back(now);
+        if q.len() > PER_ADDR {
+            Admit::Quiet
+        } else {
+            Admit::Yes
+        }
+    }
+
+    /// Notes an attempt refused without a log line of its own.
+    pub(crate) fn quiet_refusal(&mut self) {
+        self.quiet += 1;
+    }
+
+    /// How many attempts were refused without a log line since the last call.
+    pub(crate) fn take_quiet(&mut self) -> u64 {
+        std::mem::take(&mut self.quiet)
+    }
+
+    /// How many sources are remembered (peer ids, addresses).
+    #[cfg(test)]
+    fn sources(&self) -> (usize, usize) {
+        (self.per_peer.len(), self.per_addr.len())
+    }
+}
+
+/// The inviter's side of one join stream from `peer` at `addr`. Returns the member id of
+/// the new device's member when it joined. Refusals are logged here (or counted as quiet).
 pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     peer: &str,
+    addr: Option<IpAddr>,
     doc: &DocHandle,
     book: &Arc<Mutex<InviteBook>>,
     limiter: &Arc<Mutex<RateLimiter>>,
 ) -> Result<String, NetError> {
-    let allowed = limiter
+    let admit = limiter
         .lock()
         .expect("the rate limiter lock is never poisoned")
-        .allow(peer, Instant::now());
+        .admit(peer, addr, Instant::now());
     let answer = |error: &str| JoinAnswer {
         ok: false,
         bureau_id: None,
         member_id: None,
         error: Some(error.to_owned()),
     };
-    if !allowed {
+    if admit == Admit::No {
         let _ = write_json(&mut stream, &answer("too many attempts; wait a minute")).await;
         return Err(NetError::Join(format!(
             "join attempts from {peer} are over the limit"
         )));
     }
-    let req: JoinRequest = tokio::time::timeout(REQUEST_TIMEOUT, read_json(&mut stream))
-        .await
-        .map_err(|_| NetError::Join("the joiner sent nothing in time".to_owned()))??;
-    let name = req.name.trim().to_owned();
+    let refuse = |msg: &str| {
+        if admit == Admit::Quiet {
+            limiter
+                .lock()
+                .expect("the rate limiter lock is never poisoned")
+                .quiet_refusal();
+            debug!(%peer, ?addr, reason = msg, "refused a join");
+        } else {
+            warn!(%peer, ?addr, reason = msg, "refused a join");
+        }
+        NetError::Join(msg.to_owned())
+    };
+    let req: JoinRequest = match tokio::time::timeout(REQUEST_TIMEOUT, read_json(&mut stream)).await
+    {
+        Ok(Ok(req)) => req,
+        Ok(Err(e)) => return Err(refuse(&e.to_string())),
+        Err(_) => return Err(refuse("the joiner sent nothing in time")),
+    };
     let now = jiff::Timestamp::now().as_second();
     let check = book
         .lock()
@@ -152,31 +282,41 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
                     "this invite is not valid here (it may be mistyped or forged); ask for a new one"
                 }
             };
-            warn!(%peer, ?other, "refused a join");
             let _ = write_json(&mut stream, &answer(msg)).await;
-            return Err(NetError::Join(msg.to_owned()));
+            return Err(refuse(msg));
         }
     };
-    if name.is_empty() || name.chars().count() > 200 {
-        let _ = write_json(
-            &mut stream,
-            &answer("a name of 1 to 200 characters is required"),
-        )
-        .await;
-        return Err(NetError::Join("bad name".to_owned()));
-    }
+    // Checked before the invite is used: a name refused here leaves it valid for a retry.
+    let name = match check_name(&req.name) {
+        Ok(name) => name,
+        Err(why) => {
+            let msg = format!("{why}; the invite is still valid for a corrected name");
+            let _ = write_json(&mut stream, &answer(&msg)).await;
+            return Err(refuse(&msg));
+        }
+    };
     // Burn the secret first: if anything below fails, the code cannot be replayed.
     book.lock()
         .expect("the invite book lock is never poisoned")
         .mark_used(&req.secret, peer)?;
+    let member = doc
+        .edit(Edit::Create(Fields::Member(MemberFields {
+            name: Some(name.clone()),
+            ..MemberFields::default()
+        })))
+        .await;
+    if let Err(DocError::Edit(e @ EditError::Invalid { .. })) = &member {
+        // The document refused the name and nothing was written: give the invite back.
+        let msg =
+            format!("the name was refused ({e}); the invite is still valid for a corrected name");
+        book.lock()
+            .expect("the invite book lock is never poisoned")
+            .release(&req.secret, peer)?;
+        let _ = write_json(&mut stream, &answer(&msg)).await;
+        return Err(refuse(&msg));
+    }
     let added = async {
-        let member = doc
-            .edit(Edit::Create(Fields::Member(MemberFields {
-                name: Some(name.clone()),
-                ..MemberFields::default()
-            })))
-            .await?;
-        let Applied::Record(_, member_id) = member else {
+        let Applied::Record(_, member_id) = member? else {
             return Err(NetError::Join("creating the member failed".to_owned()));
         };
         doc.edit(Edit::AddDevice {
@@ -207,6 +347,7 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
             Ok(member_id)
         }
         Err(e) => {
+            warn!(%peer, error = %e, "adding a joining device failed; its invite is used up");
             let _ = write_json(
                 &mut stream,
                 &answer("the inviting node could not add you; ask for a new invite"),
@@ -219,25 +360,224 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
 
 #[cfg(test)]
 mod tests {
+    use std::net::Ipv4Addr;
+
+    use bureau_doc::DocConfig;
+    use bureau_model::{InitBureau, Role};
+
     use super::*;
+    use crate::Identity;
+
+    const VENUE_NAT: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7));
 
     #[test]
-    fn the_limiter_caps_each_peer_and_everyone() {
+    fn the_limiter_caps_each_peer_and_quiets_each_address() {
         let mut l = RateLimiter::default();
         let t = Instant::now();
+        let a = Some(VENUE_NAT);
         for _ in 0..PER_PEER {
-            assert!(l.allow("a", t));
+            assert_eq!(l.admit("a", a, t), Admit::Yes);
         }
-        assert!(!l.allow("a", t), "over the per-peer limit");
-        assert!(l.allow("b", t), "another peer is not affected");
-        assert!(
-            l.allow("a", t + WINDOW + Duration::from_secs(1)),
+        assert_eq!(l.admit("a", a, t), Admit::No, "over the per-peer limit");
+        assert_eq!(
+            l.admit("b", a, t),
+            Admit::Yes,
+            "another peer is not affected"
+        );
+        assert_eq!(
+            l.admit("a", a, t + WINDOW + Duration::from_secs(1)),
+            Admit::Yes,
             "the window slides"
         );
+        // Fresh identities from one address: never refused, only quiet past the limit.
         let mut g = RateLimiter::default();
-        for i in 0..GLOBAL {
-            assert!(g.allow(&format!("p{i}"), t));
+        for i in 0..PER_ADDR {
+            assert_eq!(g.admit(&format!("p{i}"), a, t), Admit::Yes);
         }
-        assert!(!g.allow("fresh", t), "over the global limit");
+        for i in 0..1000 {
+            assert_eq!(g.admit(&format!("q{i}"), a, t), Admit::Quiet);
+        }
+        let other = Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 8)));
+        assert_eq!(g.admit("fresh", other, t), Admit::Yes, "another address");
+        assert_eq!(g.admit("no address", None, t), Admit::Yes);
+        // Sources that stopped are forgotten a window later.
+        let later = t + WINDOW * 2;
+        assert_eq!(g.admit("late", a, later), Admit::Yes);
+        assert_eq!(
+            g.sources(),
+            (1, 1),
+            "only the last attempt's peer and address"
+        );
+    }
+
+    /// A bureau on a real document actor and store, with an inviter's book.
+    struct Inviter {
+        doc: DocHandle,
+        book: Arc<Mutex<InviteBook>>,
+        limiter: Arc<Mutex<RateLimiter>>,
+        _thread: std::thread::JoinHandle<()>,
+        _dir: tempfile::TempDir,
+    }
+
+    impl Inviter {
+        async fn new() -> Inviter {
+            let dir = tempfile::tempdir().unwrap();
+            let store = bureau_store::Store::open(dir.path()).unwrap();
+            let book = InviteBook::load(store.files());
+            let me = Identity::generate().peer_id();
+            let (doc, thread) = DocHandle::open(store, DocConfig::new(me.clone()))
+                .await
+                .unwrap();
+            doc.edit(Edit::Init(InitBureau {
+                bureau_id: "b".repeat(32),
+                title: "Test bureau".to_owned(),
+                timezone: "Europe/Zurich".to_owned(),
+                founder_id: "founder".to_owned(),
+                founder_name: "Ada Founder".to_owned(),
+                device: Some((me, "laptop".to_owned())),
+            }))
+            .await
+            .unwrap();
+            Inviter {
+                doc,
+                book: Arc::new(Mutex::new(book)),
+                limiter: Arc::new(Mutex::new(RateLimiter::default())),
+                _thread: thread,
+                _dir: dir,
+            }
+        }
+
+        fn invite(&self, secret: &str) {
+            let now = jiff::Timestamp::now().as_second();
+            self.book
+                .lock()
+                .unwrap()
+                .add(secret, Role::Editor, now + 3600, now)
+                .unwrap();
+        }
+
+        /// One join exchange over an in-memory stream: what the joiner reads, and what the
+        /// inviter's side returned.
+        async fn attempt(
+            &self,
+            peer: &str,
+            secret: &str,
+            name: &str,
+        ) -> (JoinAnswer, Result<String, NetError>) {
+            let (mut joiner, inviter) = tokio::io::duplex(2 * MAX_JOIN_FRAME);
+            let req = JoinRequest {
+                secret: secret.to_owned(),
+                name: name.to_owned(),
+            };
+            write_json(&mut joiner, &req).await.unwrap();
+            let res = serve_join(
+                inviter,
+                peer,
+                Some(VENUE_NAT),
+                &self.doc,
+                &self.book,
+                &self.limiter,
+            )
+            .await;
+            let answer: JoinAnswer = read_json(&mut joiner).await.unwrap();
+            (answer, res)
+        }
+
+        fn devices(&self) -> usize {
+            self.doc.state().snapshot.devices.len()
+        }
+    }
+
+    #[tokio::test]
+    async fn forged_attempts_from_fresh_identities_do_not_block_a_valid_join() {
+        let inviter = Inviter::new().await;
+        let secret = "0123456789abcdef0123456789abcdef";
+        inviter.invite(secret);
+        // Far more than the old limit shared by everyone (60 a minute), all from the address
+        // the honest joiner shares with them.
+        for i in 0..150 {
+            let forger = Identity::generate().peer_id();
+            let (answer, res) = inviter
+                .attempt(&forger, &format!("{i:032x}"), "Mallory")
+                .await;
+            assert!(
+                !answer.ok && res.is_err(),
+                "forged attempt {i} was accepted"
+            );
+        }
+        let quiet = inviter.limiter.lock().unwrap().take_quiet();
+        assert_eq!(
+            quiet,
+            150 - PER_ADDR as u64,
+            "refusals past the limit are quiet"
+        );
+        let honest = Identity::generate().peer_id();
+        let (answer, res) = inviter.attempt(&honest, secret, "Bea Honest").await;
+        assert!(answer.ok, "the valid join was refused: {answer:?}");
+        assert_eq!(res.unwrap(), answer.member_id.unwrap());
+        assert!(
+            inviter.doc.state().snapshot.devices.contains_key(&honest),
+            "the joiner's device is in the document"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_name_with_a_line_break_leaves_the_invite_valid() {
+        let inviter = Inviter::new().await;
+        let secret = "fedcba9876543210fedcba9876543210";
+        inviter.invite(secret);
+        let before = inviter.devices();
+        let joiner = Identity::generate().peer_id();
+        for bad in [
+            "Bea\nHonest",
+            "Bea\rHonest",
+            "Bea\tHonest",
+            "Bea\u{202E}tsenoH",
+            "Bea\u{200B}Honest",
+            "",
+            "   ",
+            &"x".repeat(NAME_MAX + 1),
+        ] {
+            let (answer, res) = inviter.attempt(&joiner, secret, bad).await;
+            assert!(!answer.ok && res.is_err(), "{bad:?} was accepted");
+            let error = answer.error.unwrap_or_default();
+            assert!(error.contains("still valid"), "{bad:?}: {error}");
+            assert_eq!(
+                inviter.book.lock().unwrap().check(secret, 0),
+                Check::Ok(Role::Editor),
+                "{bad:?} used the invite up"
+            );
+            // The per-peer limit is not what is tested here.
+            *inviter.limiter.lock().unwrap() = RateLimiter::default();
+        }
+        assert_eq!(inviter.devices(), before, "nothing was added");
+        // Joiners of scripts that need them keep their zero-width joiners.
+        let (answer, _) = inviter
+            .attempt(
+                &joiner,
+                secret,
+                "  \u{0645}\u{06CC}\u{200C}\u{0631}\u{0648}\u{0645}  ",
+            )
+            .await;
+        assert!(answer.ok, "the corrected name was refused: {answer:?}");
+        let (answer, _) = inviter.attempt(&joiner, secret, "Again").await;
+        assert!(!answer.ok, "the invite is single-use");
+        assert!(answer.error.unwrap_or_default().contains("already used"));
+    }
+
+    #[test]
+    fn names_are_trimmed_and_checked() {
+        assert_eq!(check_name("  Bea  ").unwrap(), "Bea");
+        assert_eq!(
+            check_name(&"é".repeat(NAME_MAX)).unwrap().chars().count(),
+            NAME_MAX
+        );
+        assert!(
+            check_name("Bea\nx")
+                .unwrap_err()
+                .contains("control character")
+        );
+        assert!(check_name("a\u{2066}b").unwrap_err().contains("invisible"));
+        assert!(check_name("").unwrap_err().contains("empty"));
     }
 }

@@ -23,6 +23,7 @@
 //! strings.
 
 mod event_loop;
+mod gate;
 mod invite;
 mod join;
 mod memory;
@@ -74,6 +75,9 @@ pub enum NetError {
     /// An invite code was malformed, or the inviter refused it.
     #[error("{0}")]
     Invite(String),
+    /// The name a joiner gave cannot be a member's name; the message says what to fix.
+    #[error("{0}")]
+    BadName(String),
     /// The join exchange failed.
     #[error("joining failed: {0}")]
     Join(String),
@@ -318,8 +322,17 @@ pub struct Joined {
     pub inviter: String,
 }
 
+/// Checks the name a joiner gives, as the inviter will, and returns it as it will be stored
+/// (trimmed): one line of 1 to 200 characters, no control characters, no bidirectional
+/// overrides or invisible characters other than the zero-width joiners. A name refused here
+/// never reaches the inviter, so the invite stays valid.
+pub fn check_join_name(name: &str) -> Result<String, NetError> {
+    join::check_name(name).map_err(NetError::BadName)
+}
+
 /// Presents an invite code to its inviter over `/bureau/join/1` and, when accepted, remembers
-/// the inviter so that the next `serve` syncs the bureau from it.
+/// the inviter so that the next `serve` syncs the bureau from it. A name that
+/// [`check_join_name`] refuses is refused here, before anything is sent.
 pub async fn join(
     identity: &Identity,
     files: &Files,
