@@ -2,10 +2,11 @@
 //! `/api/status`, serves what the other files hold and keeps accepting edits.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::{Node, api_error, copy_dir, file_names};
+use crate::support::{Node, bureau_cmd, copy_dir, file_names, run_with_deadline};
 
 const SNAPSHOT: u8 = 1;
 const ENTRY: u8 = 4;
@@ -390,25 +391,19 @@ fn corrupt_only_snapshot_is_quarantined_and_no_new_bureau_is_founded() {
 
     // The snapshot held the bureau itself and the chunks after it build on it: there is no
     // bureau to serve. Founding a fresh one over the remaining chunks would bury the real one
-    // (and a restored snapshot would then conflict with the impostor), so the node starts
-    // without a bureau, says what was quarantined, and refuses edits.
-    let node = Node::start(&dir, &[]);
-    let status = node.status();
-    assert_eq!(
-        status["quarantined"],
-        json!([snapshot]),
-        "log:\n{}",
-        node.log()
-    );
-    assert_eq!(
-        status["bureau_id"], "",
-        "the node founded a new bureau over the damaged one"
+    // (and a restored snapshot would then conflict with the impostor); the directory says
+    // which bureau it held, so the node refuses to start, says how to get the bureau back,
+    // and writes nothing over what is left.
+    let mut cmd = bureau_cmd(&dir);
+    cmd.args(["serve", "--http", "127.0.0.1:0", "--no-mdns"]);
+    let out = run_with_deadline(cmd, Duration::from_secs(60));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(
+        stderr.contains("--recover") && stderr.contains(base.bureau_id.as_str()),
+        "{stderr}"
     );
     assert!(dir.join("quarantine").join(&snapshot).is_file());
-    let res = node.post("/api/members", &json!({"name": "Into The Void"}));
-    assert_eq!(res.status, 409, "{}", res.text());
-    assert_eq!(api_error(&res).code, "no_bureau");
-    node.stop();
     assert_eq!(
         chunks_before,
         chunks(&dir),

@@ -230,3 +230,42 @@ fn serve_recover_takes_the_bureau_back_from_a_member_and_refuses_edits_until_the
     let b = Node::start(&b_dir, &[]);
     assert_eq!(b.status()["bureau_id"], Value::from(bureau.as_str()));
 }
+
+#[test]
+fn a_data_directory_other_users_can_write_to_is_refused_and_a_new_one_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let open = tmp.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    // A token someone planted must never be adopted.
+    std::fs::write(open.join("api-token"), "a".repeat(64)).unwrap();
+    let mut cmd = bureau_cmd(&open);
+    cmd.args(["serve", "--http", "127.0.0.1:0", "--no-mdns"]);
+    let out = run_with_deadline(cmd, DEADLINE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(stderr.contains("chmod 700"), "{stderr}");
+    assert!(!open.join("runtime.json").exists() && !open.join("doc").exists());
+
+    // The same with a private doc/ inside an open directory's place: each directory counts.
+    let loose_doc = tmp.path().join("loose-doc");
+    std::fs::create_dir_all(loose_doc.join("doc")).unwrap();
+    std::fs::set_permissions(&loose_doc, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(
+        loose_doc.join("doc"),
+        std::fs::Permissions::from_mode(0o777),
+    )
+    .unwrap();
+    let mut cmd = bureau_cmd(&loose_doc);
+    cmd.args(["serve", "--http", "127.0.0.1:0", "--no-mdns"]);
+    let out = run_with_deadline(cmd, DEADLINE);
+    assert_eq!(out.status.code(), Some(78), "{out:?}");
+
+    // A directory the node makes is its owner's alone.
+    let fresh = tmp.path().join("fresh");
+    let node = Node::start(&fresh, &[]);
+    let mode = std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the data directory was made {mode:o}");
+    drop(node);
+}

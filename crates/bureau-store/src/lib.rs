@@ -187,6 +187,39 @@ pub enum StoreError {
     /// touched.
     #[error("the new snapshot failed verification after being read back; nothing was deleted")]
     VerifyFailed,
+    /// The data directory, or a directory in it, is not this user's alone: another user could
+    /// plant a token or change the document's files there.
+    #[error(
+        "{} {reason}, so other users could plant or change files in it; make it yours alone \
+         (chmod 700 {}) or choose another --data-dir",
+        path.display(),
+        path.display()
+    )]
+    NotOurs {
+        /// The directory.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+/// Refuses a directory that another user owns or may write to.
+fn check_ours(dir: &Path) -> Result<(), StoreError> {
+    let (uid, mode) = sys::owner_and_mode(dir).map_err(|e| io_error("stat", dir, e))?;
+    let reason = if uid != rustix::process::geteuid().as_raw() {
+        Some("belongs to another user")
+    } else if mode & 0o022 != 0 {
+        Some("is writable by other users")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(StoreError::NotOurs {
+            path: dir.to_path_buf(),
+            reason,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn pid_suffix(pid: &Option<u32>) -> String {
@@ -858,6 +891,9 @@ impl Store {
             }
         }
 
+        // Nothing in a directory others can write to is trusted: not the token, not the
+        // document. Checked before the lock is taken, so nothing is written there either.
+        check_ours(data_dir)?;
         let lock_path = data_dir.join(LOCK_FILE);
         // No truncate: until we hold the lock the file belongs to whoever
         // does, and its pid is what makes the Locked error useful.
@@ -884,6 +920,7 @@ impl Store {
         let mut created_any = false;
         for dir in [&doc_dir, &quarantine_dir, &state_dir] {
             created_any |= ensure_dir(dir)?;
+            check_ours(dir)?;
         }
         if created_any {
             sync_dir(data_dir)?;

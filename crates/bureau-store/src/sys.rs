@@ -105,6 +105,15 @@ pub(crate) fn stat(path: &Path) -> io::Result<Stat> {
     })
 }
 
+/// The owner's uid and the permission bits of a directory (a simulated one is the current
+/// user's, mode 0700).
+pub(crate) fn owner_and_mode(path: &Path) -> io::Result<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    simulated!(path, |_at| Ok((rustix::process::geteuid().as_raw(), 0o700)));
+    let meta = fs::metadata(path)?;
+    Ok((meta.uid(), meta.mode() & 0o7777))
+}
+
 /// Fsyncs a directory, making the creations, renames and removals in it durable.
 pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     simulated!(dir, |at| at.sync_dir());

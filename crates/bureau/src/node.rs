@@ -160,6 +160,7 @@ struct Opened {
 fn open_dir(data_dir: &Path) -> Result<Opened> {
     let store = Store::open(data_dir).map_err(|e| match e {
         StoreError::Locked { .. } => anyhow!(e).context(Exit(75)),
+        StoreError::NotOurs { .. } => anyhow!(e).context(Exit(78)),
         other => anyhow!(other).context(format!("cannot open {}", data_dir.display())),
     })?;
     let identity = match store.read_file(KEY_FILE)? {
@@ -601,8 +602,21 @@ fn login_host(addr: std::net::SocketAddr) -> String {
 
 fn write_runtime(data_dir: &Path, runtime: &serde_json::Value) -> Result<()> {
     // Written through a temp file and rename so that a reader never sees half a file.
+    // Created anew (O_EXCL, which never follows a symlink planted at that name), so the
+    // node writes only a file of its own.
+    use std::io::Write;
     let tmp = data_dir.join(format!("{RUNTIME_FILE}.part"));
-    std::fs::write(&tmp, serde_json::to_vec_pretty(runtime)?)?;
+    match std::fs::remove_file(&tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e.into()),
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)?;
+    file.write_all(&serde_json::to_vec_pretty(runtime)?)?;
+    drop(file);
     std::fs::rename(&tmp, data_dir.join(RUNTIME_FILE))?;
     Ok(())
 }
@@ -694,6 +708,8 @@ async fn invite(data_dir: &Path, role: &str, expires: &str) -> Result<()> {
 }
 
 async fn join(data_dir: &Path, code: &str, name: &str) -> Result<()> {
+    // A name the inviter would refuse is refused first (a usage error): the invite stays unused.
+    let name = &bureau_net::check_join_name(name).map_err(|e| anyhow!("{e}").context(Exit(2)))?;
     let opened = open_dir(data_dir)?;
     let files = opened.store.files();
     if let Some(m) = read_marker(&opened.store)? {
