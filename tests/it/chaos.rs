@@ -34,9 +34,9 @@ use crate::support::{Node, Response, Rng, http, join, send_signal, wait_until};
 /// Nodes in the bureau.
 const NODES: usize = 5;
 /// Seeds run when neither `BUREAU_CHAOS_SEEDS` nor `BUREAU_CHAOS_SEED` is set.
-const DEFAULT_SEEDS: usize = 2;
+const DEFAULT_SEEDS: usize = 3;
 /// Rounds of faults per seed unless `BUREAU_CHAOS_ROUNDS` says otherwise.
-const DEFAULT_ROUNDS: usize = 5;
+const DEFAULT_ROUNDS: usize = 10;
 /// How long five nodes get to find each other and form a synced mesh, and to converge after
 /// the heal. Generous: a peer that failed to dial waits up to 30 s before the next try, and
 /// the machine may be busy.
