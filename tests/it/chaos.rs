@@ -235,6 +235,12 @@ impl EditorLog {
     }
 }
 
+/// An answer no edit here may get: a 404 (the record was acknowledged, or created before the
+/// editors started) or a server error other than 503 (a node shutting down).
+fn never(status: u16) -> bool {
+    status == 404 || (status >= 500 && status != 503)
+}
+
 /// Sends one JSON request; `None` when no full answer came (refused, reset, timed out).
 fn send(ep: &Endpoint, method: &str, path: &str, body: &Value) -> Option<Response> {
     let headers = vec![
@@ -288,7 +294,7 @@ fn editor(
                         pending: Vec::new(),
                     },
                 );
-            } else if let Some(r) = res.filter(|r| r.status >= 500 && r.status != 503) {
+            } else if let Some(r) = res.filter(|r| never(r.status)) {
                 log.bad
                     .push(format!("POST /api/members: {} {}", r.status, r.text()));
             }
@@ -308,11 +314,9 @@ fn editor(
                 let o = log.orgs.get_mut(id).expect("listed");
                 o.acked = org;
                 o.pending.clear();
-            } else if let Some(r) = res.filter(|r| r.status == 404 || r.status >= 500) {
-                if r.status != 503 {
-                    log.bad
-                        .push(format!("PATCH {path}: {} {}", r.status, r.text()));
-                }
+            } else if let Some(r) = res.filter(|r| never(r.status)) {
+                log.bad
+                    .push(format!("PATCH {path}: {} {}", r.status, r.text()));
             }
         } else {
             let path = format!("/api/rooms/{room_id}");
@@ -324,8 +328,7 @@ fn editor(
             );
             let status = res.as_ref().map_or(0, |r| r.status);
             *log.statuses.entry(status).or_default() += 1;
-            if let Some(r) = res.filter(|r| r.status == 404 || (r.status >= 500 && r.status != 503))
-            {
+            if let Some(r) = res.filter(|r| never(r.status)) {
                 log.bad
                     .push(format!("PATCH {path}: {} {}", r.status, r.text()));
             }
