@@ -434,10 +434,19 @@ pub(crate) async fn get_device(
         .ok_or_else(|| ApiError::not_found(format!("no device with peer id {peer_id:?}")))
 }
 
+/// Revokes a device. Never this node's own: a node that revoked itself could write nothing
+/// again, and nothing it holds could undo it; another member's node must do it.
 pub(crate) async fn revoke(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,
 ) -> ApiResult {
+    if peer_id == state.doc.state().peer_id {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "own_device",
+            "a node cannot revoke its own device: another member's node must do it",
+        ));
+    }
     edit_and_answer(&state, Edit::RevokeDevice { peer_id }, StatusCode::OK).await
 }
 

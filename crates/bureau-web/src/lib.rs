@@ -20,6 +20,7 @@ mod error;
 mod guard;
 mod input;
 mod page;
+pub mod session;
 mod ui;
 
 use std::future::Future;
@@ -41,6 +42,7 @@ use tracing::{debug, warn};
 
 pub use error::ApiError;
 pub use guard::SESSION_COOKIE;
+pub use session::{SESSIONS_FILE, SessionFile, Sessions};
 
 /// Largest request body accepted. A liaison note's text is the biggest thing anyone sends; a
 /// megabyte holds a long one, and refusing more early keeps a runaway client from costing
@@ -54,19 +56,32 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long shutdown waits for open connections (event streams never end by themselves).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
+/// How long a client may take to send a request's body once its headers are in. A megabyte
+/// over loopback takes milliseconds; the deadline only ends bodies that stall.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Most connections served at once. Further ones wait in the listener's backlog until one
+/// ends: each open connection holds a task and buffers, and a local UI needs a handful.
+pub const MAX_CONNECTIONS: usize = 512;
+
 /// What the web layer needs to know.
 #[derive(Clone, Debug)]
 pub struct WebConfig {
-    /// The secret every request must carry (bearer header or session cookie).
+    /// The secret scripts send as a bearer header, and the login link carries once. Never
+    /// empty in a running node (the binary checks the file's form); an empty one lets no one in.
     pub token: String,
     /// `Host` header values accepted, e.g. `127.0.0.1:7878`, `localhost:7878`.
     pub allowed_hosts: Vec<String>,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// How long a request's body may take to arrive.
+    pub body_timeout: Duration,
+    /// The browsers' sessions.
+    pub sessions: Arc<session::Sessions>,
 }
 
 impl WebConfig {
-    /// The configuration for a node listening on loopback `port`.
+    /// The configuration for a node listening on loopback `port`, with sessions in memory.
     pub fn loopback(token: String, port: u16) -> WebConfig {
         WebConfig {
             token,
@@ -76,8 +91,27 @@ impl WebConfig {
                 format!("[::1]:{port}"),
             ],
             body_limit: DEFAULT_BODY_LIMIT,
+            body_timeout: BODY_READ_TIMEOUT,
+            sessions: Arc::new(session::Sessions::in_memory()),
         }
     }
+
+    /// Also answers at `<label>.localhost:<port>`, the node's own host name: browsers resolve
+    /// every `*.localhost` name to loopback, and a cookie set there is sent to no other host,
+    /// so a page that another local service serves on `127.0.0.1` or `localhost` (whatever
+    /// its port) never gets this node's session. Whoever does not know the label cannot make
+    /// a browser send the cookie.
+    pub fn with_host_label(mut self, label: &str, port: u16) -> WebConfig {
+        self.allowed_hosts.push(format!("{label}.localhost:{port}"));
+        self
+    }
+}
+
+/// Whether `label` is a host label this node makes: `bureau-` and 32 lowercase hex digits.
+pub fn is_host_label(label: &str) -> bool {
+    label.strip_prefix("bureau-").is_some_and(|hex| {
+        hex.len() == 32 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
 }
 
 /// A failed network request, as the web layer reports it.
@@ -161,20 +195,48 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            guard::login_link,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::body_deadline,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             guard::host_and_origin,
         ))
         .with_state(state)
 }
 
 /// Serves `app` on `listener` until `cancel` fires, then lets open requests finish for a
-/// moment and returns.
+/// moment and returns. At most [`MAX_CONNECTIONS`] connections are served at once.
 pub async fn serve(listener: TcpListener, app: Router, cancel: CancellationToken) {
+    serve_with(listener, app, cancel, MAX_CONNECTIONS).await;
+}
+
+/// [`serve`] with another cap on concurrent connections (tests use a small one).
+pub async fn serve_with(
+    listener: TcpListener,
+    app: Router,
+    cancel: CancellationToken,
+    max_connections: usize,
+) {
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT)
         .keep_alive(true);
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
     loop {
+        // Take a slot before accepting: while every slot is taken, new connections wait in
+        // the kernel's backlog (and are refused by it once that is full), costing nothing here.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = cancel.cancelled() => break,
+        };
         let (stream, peer) = tokio::select! {
             res = listener.accept() => match res {
                 Ok(conn) => conn,
@@ -195,6 +257,7 @@ pub async fn serve(listener: TcpListener, app: Router, cancel: CancellationToken
             if let Err(e) = conn.await {
                 debug!(error = %e, "connection ended with an error");
             }
+            drop(slot);
         });
     }
     drop(listener);

@@ -707,8 +707,21 @@ async fn login_link_sets_a_strict_http_only_cookie() {
         .to_owned();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(cookie.contains("Max-Age=2592000"), "30 days: {cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        !cookie.to_ascii_lowercase().contains("domain"),
+        "host-only: {cookie}"
+    );
     let pair = cookie.split(';').next().unwrap().trim().to_owned();
-    assert_eq!(pair, format!("{SESSION_COOKIE}={TOKEN}"));
+    let id = pair
+        .strip_prefix(&format!("{SESSION_COOKIE}="))
+        .expect("the session cookie");
+    assert!(
+        id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "a session id of 128 random bits, not the token: {cookie}"
+    );
+    assert!(!cookie.contains(TOKEN), "{cookie}");
 
     // The cookie alone authenticates the API and the home page.
     let res = f
@@ -1118,3 +1131,5 @@ async fn edits_before_a_bureau_exists_are_409() {
     let err = assert_error(status, &v, StatusCode::CONFLICT);
     assert_eq!(err["code"], "no_bureau");
 }
+
+mod security;

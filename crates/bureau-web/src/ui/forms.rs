@@ -272,6 +272,8 @@ pub(crate) fn localize_error(tr: Tr, message: &str) -> String {
         "err-too-long"
     } else if message.contains("single line") {
         "err-single-line"
+    } else if message.contains("invisible or text-direction character") {
+        "err-invisible"
     } else if message.contains("is not a language code") {
         "err-language"
     } else if message.contains("must be at most") {

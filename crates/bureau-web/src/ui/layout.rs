@@ -6,9 +6,9 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::View;
 use super::assets;
 use super::i18n::{Lang, Tr};
+use super::{View, seg};
 use bureau_model::RecordType;
 
 /// The area a page belongs to, marked as current in the navigation.
@@ -200,8 +200,13 @@ fn notice(v: &View) -> Markup {
     if !tr.has(&id) {
         return html! {};
     }
+    // The undo names a record by type and id taken from the address, which anyone can write
+    // (a link in a message): it is offered only for a type a page may name and an id of a
+    // record that exists and is archived, and its address is built from those, encoded.
     let undo = match (done.as_str(), query_param(v, "type"), query_param(v, "id")) {
-        ("archived", Some(ty), Some(rid)) => RecordType::parse(&ty).ok().map(|t| (t, rid)),
+        ("archived", Some(ty), Some(rid)) => super::parse_type(&ty)
+            .filter(|t| v.archived(*t, &rid) == Some(true))
+            .map(|t| (t, rid)),
         _ => None,
     };
     html! {
@@ -210,7 +215,7 @@ fn notice(v: &View) -> Markup {
                 p {
                     (tr.ta("done-archived-named", &[("name", v.record_name(*ty, rid).into())]))
                 }
-                form method="post" action={"/records/" (ty.as_str()) "/" (rid) "/restore"} {
+                form method="post" action={"/records/" (ty.as_str()) "/" (seg(rid)) "/restore"} {
                     button type="submit" { (tr.t("undo")) }
                 }
             } @else {
@@ -225,13 +230,13 @@ pub(crate) fn record_tools(v: &View, ty: RecordType, id: &str, archived: bool) -
     let tr = v.tr;
     html! {
         div.tools {
-            a href={"/history/" (ty.as_str()) "/" (id)} { (tr.t("history-link")) }
+            a href={"/history/" (ty.as_str()) "/" (seg(id))} { (tr.t("history-link")) }
             @if archived {
-                form method="post" action={"/records/" (ty.as_str()) "/" (id) "/restore"} {
+                form method="post" action={"/records/" (ty.as_str()) "/" (seg(id)) "/restore"} {
                     button type="submit" { (tr.t("restore")) }
                 }
             } @else {
-                form method="post" action={"/records/" (ty.as_str()) "/" (id) "/archive"} {
+                form method="post" action={"/records/" (ty.as_str()) "/" (seg(id)) "/archive"} {
                     button.secondary type="submit" { (tr.t("archive")) }
                 }
             }

@@ -21,6 +21,7 @@ use super::forms::{Form, FormData, FormErrors, Input, keep_changed, keep_changed
 use super::layout::{self, Section};
 use super::schedule::unix_newlines;
 use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
+use super::{query_value, seg};
 
 fn flags(v: &View, n: &Note) -> Markup {
     let tr = v.tr;
@@ -56,7 +57,7 @@ fn note_article(v: &View, n: &Note) -> Markup {
     let tr = v.tr;
     html! {
         article.note id={"n-" (n.id)} {
-            h3 { a href={"/liaison/notes/" (n.id)} dir="auto" { (n.title) } }
+            h3 { a href={"/liaison/notes/" (seg(&n.id))} dir="auto" { (n.title) } }
             p.meta {
                 span dir="auto" { (v.record_name(RecordType::Body, &n.body_id)) }
                 @if !n.date.is_empty() { " · " (date_of(v, &n.date)) }
@@ -120,7 +121,7 @@ pub(crate) async fn page(v: View, Query(q): Query<LiaisonQuery>) -> Response {
         div.page-head {
             h1 { (title) }
             div.actions {
-                a.button href={"/liaison/notes/new" @if let Some(b) = body { "?body=" (b.id) }} { (tr.t("note-new")) }
+                a.button href={"/liaison/notes/new" @if let Some(b) = body { "?body=" (query_value(&b.id)) }} { (tr.t("note-new")) }
                 a.button.secondary href="/liaison/report" { (tr.t("report-link")) }
             }
         }
@@ -131,7 +132,7 @@ pub(crate) async fn page(v: View, Query(q): Query<LiaisonQuery>) -> Response {
                     li { a href="/liaison" aria-current=[body.is_none().then_some("page")] { (tr.t("bodies-all")) } }
                     @for b in &bodies {
                         li {
-                            a href={"/liaison?body=" (b.id)} aria-current=[body.is_some_and(|x| x.id == b.id).then_some("page")] dir="auto" {
+                            a href={"/liaison?body=" (query_value(&b.id))} aria-current=[body.is_some_and(|x| x.id == b.id).then_some("page")] dir="auto" {
                                 (b.name) " " span.count { (count(&b.id)) }
                             }
                         }
@@ -144,7 +145,7 @@ pub(crate) async fn page(v: View, Query(q): Query<LiaisonQuery>) -> Response {
                     div.body-head {
                         h2 dir="auto" { (b.name) }
                         @if !b.description.is_empty() { p dir="auto" { (b.description) } }
-                        p { a href={"/liaison/bodies/" (b.id)} { (tr.t("body-edit")) } }
+                        p { a href={"/liaison/bodies/" (seg(&b.id))} { (tr.t("body-edit")) } }
                     }
                 } @else {
                     h2 { (tr.t("notes-all")) }
@@ -214,7 +215,7 @@ fn note_page_with(v: &View, existing: Option<&Note>, forms: NoteForms<'_>) -> Re
     bodies.sort_by(|a, b| a.1.cmp(&b.1));
     let action = existing.map_or_else(
         || "/liaison/notes".to_owned(),
-        |n| format!("/liaison/notes/{}", n.id),
+        |n| format!("/liaison/notes/{}", seg(&n.id)),
     );
     let body = html! {
         p.crumbs { a href="/liaison" { (tr.t("liaison-title")) } }
@@ -292,13 +293,13 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
                                         td data-label=(tr.t("field-due")) { (date_of(v, &a.due)) }
                                         td data-label=(tr.t("field-status")) { (action_state(v, a.done, &a.due)) }
                                         td.row-tools {
-                                            form method="post" action={"/liaison/notes/" (n.id) "/actions/" (a.id)} {
+                                            form method="post" action={"/liaison/notes/" (seg(&n.id)) "/actions/" (seg(&a.id))} {
                                                 input type="hidden" name="op" value=(if a.done { "reopen" } else { "done" });
                                                 button.small type="submit" aria-label=(tr.ta(if a.done { "action-reopen-named" } else { "action-mark-done-named" }, &[("action", a.text.clone().into())])) {
                                                     (if a.done { tr.t("action-reopen") } else { tr.t("action-mark-done") })
                                                 }
                                             }
-                                            form method="post" action={"/liaison/notes/" (n.id) "/actions/" (a.id)} {
+                                            form method="post" action={"/liaison/notes/" (seg(&n.id)) "/actions/" (seg(&a.id))} {
                                                 input type="hidden" name="op" value="remove";
                                                 button.small.secondary type="submit" aria-label=(tr.ta("action-remove-named", &[("action", a.text.clone().into())])) { (tr.t("action-remove")) }
                                             }
@@ -310,7 +311,7 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
                     }
                 }
             }
-            form.record method="post" action={"/liaison/notes/" (n.id) "/actions"} novalidate {
+            form.record method="post" action={"/liaison/notes/" (seg(&n.id)) "/actions"} novalidate {
                 h3 { (tr.t("action-add")) }
                 (form.summary())
                 (form.input(Input::Text, "text", &tr.t("field-action"), true, None))
@@ -377,7 +378,7 @@ pub(crate) async fn create_note(v: View, raw: Result<Bytes, BytesRejection>) -> 
     .await
     {
         Outcome::Done(Applied::Record(_, id)) => {
-            see_other(&format!("/liaison/notes/{id}?done=created"))
+            see_other(&format!("/liaison/notes/{}?done=created", seg(&id)))
         }
         Outcome::Done(_) => see_other("/liaison"),
         Outcome::Invalid(errors) => note_page_with(
@@ -421,7 +422,7 @@ pub(crate) async fn update_note(
         fields: Fields::Note(f),
     };
     match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/liaison/notes/{id}?done=saved")),
+        Outcome::Done(_) => see_other(&format!("/liaison/notes/{}?done=saved", seg(&id))),
         Outcome::Invalid(errors) => note_page_with(
             &v,
             Some(n),
@@ -466,7 +467,10 @@ pub(crate) async fn add_action(
         fields: Fields::Note(fields),
     };
     match submit(&v, edit, &field_of).await {
-        Outcome::Done(_) => see_other(&format!("/liaison/notes/{id}?done=saved#note-actions")),
+        Outcome::Done(_) => see_other(&format!(
+            "/liaison/notes/{}?done=saved#note-actions",
+            seg(&id)
+        )),
         Outcome::Invalid(errors) => {
             let values = note_values(n).with_originals(NOTE_DIGESTED);
             note_page_with(
@@ -511,7 +515,10 @@ pub(crate) async fn change_action(
         fields: Fields::Note(fields),
     };
     match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/liaison/notes/{id}?done=saved#note-actions")),
+        Outcome::Done(_) => see_other(&format!(
+            "/liaison/notes/{}?done=saved#note-actions",
+            seg(&id)
+        )),
         Outcome::Invalid(_) => not_found(&v),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
@@ -535,7 +542,7 @@ fn body_page_with(
     let form = Form::new(tr, values, errors);
     let action = existing.map_or_else(
         || "/liaison/bodies".to_owned(),
-        |b| format!("/liaison/bodies/{}", b.id),
+        |b| format!("/liaison/bodies/{}", seg(&b.id)),
     );
     let body = html! {
         p.crumbs { a href="/liaison" { (tr.t("liaison-title")) } }
@@ -600,7 +607,7 @@ pub(crate) async fn create_body(v: View, raw: Result<Bytes, BytesRejection>) -> 
     .await
     {
         Outcome::Done(Applied::Record(_, id)) => {
-            see_other(&format!("/liaison?body={id}&done=created"))
+            see_other(&format!("/liaison?body={}&done=created", query_value(&id)))
         }
         Outcome::Done(_) => see_other("/liaison"),
         Outcome::Invalid(errors) => body_page_with(&v, None, &form, &errors),
@@ -631,7 +638,7 @@ pub(crate) async fn update_body(
         fields: Fields::Body(fields),
     };
     match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/liaison?body={id}&done=saved")),
+        Outcome::Done(_) => see_other(&format!("/liaison?body={}&done=saved", query_value(&id))),
         Outcome::Invalid(errors) => body_page_with(&v, Some(b), &form, &errors),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }

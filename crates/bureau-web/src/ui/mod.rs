@@ -33,7 +33,7 @@ use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use bureau_doc::{DocError, DocState};
 use bureau_model::{Applied, Edit, EditError, RecordType, Snapshot};
@@ -112,6 +112,8 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/peers/invite", post(peers::invite))
         .route("/peers/devices/{peer_id}/revoke", post(peers::revoke))
         .route("/lang", post(set_language))
+        .route("/logout", post(log_out))
+        .route("/logout/all", post(log_out_everywhere))
         .layer(middleware::from_fn_with_state(state, require_login));
     Router::new()
         .route("/assets/{file}", get(assets::serve))
@@ -213,6 +215,21 @@ impl View {
             .unwrap_or_else(|| format!("{}…", id.chars().take(8).collect::<String>()))
     }
 
+    /// Whether a record is archived (a device: revoked); `None` when there is no such record.
+    pub(crate) fn archived(&self, ty: RecordType, id: &str) -> Option<bool> {
+        let s = self.snap();
+        match ty {
+            RecordType::Member => s.members.get(id).map(|r| r.stamp.archived),
+            RecordType::Device => s.devices.get(id).map(|r| r.revoked),
+            RecordType::Group => s.groups.get(id).map(|r| r.stamp.archived),
+            RecordType::Review => s.reviews.get(id).map(|r| r.stamp.archived),
+            RecordType::Room => s.rooms.get(id).map(|r| r.stamp.archived),
+            RecordType::Meeting => s.meetings.get(id).map(|r| r.stamp.archived),
+            RecordType::Body => s.bodies.get(id).map(|r| r.stamp.archived),
+            RecordType::Note => s.notes.get(id).map(|r| r.stamp.archived),
+        }
+    }
+
     /// Renders a complete page. The live script refetches the same URL and picks the live
     /// regions out of it by id, so no page needs a second, fragment-only template.
     pub(crate) fn render(&self, status: StatusCode, markup: Markup) -> Response {
@@ -239,8 +256,37 @@ fn here(parts: &Parts) -> String {
     format!("/{}", first.unwrap_or_default())
 }
 
+/// A record id as one path segment: every byte but ASCII letters, digits, `-` and `_` is
+/// percent-encoded, so that no id (ids come from every member's node, and any string can be a
+/// key of the document) can add a segment, a query or a fragment to a URL a page builds. A
+/// segment of dots alone would still be read as "." or ".." by the browser (`%2E` is a dot to
+/// it), so such an id becomes three dots, which names no page.
+pub(crate) fn seg(id: &str) -> String {
+    if !id.is_empty() && id.bytes().all(|b| b == b'.') {
+        return "...".to_owned();
+    }
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("...");
+    }
+    out
+}
+
+/// A value in a URL's query, percent-encoded.
+pub(crate) fn query_value(v: &str) -> String {
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
 /// Where a record is shown and edited.
 pub(crate) fn record_url(ty: RecordType, id: &str) -> String {
+    let id = seg(id);
     match ty {
         RecordType::Member => format!("/roster/members/{id}"),
         RecordType::Group => format!("/roster/groups/{id}"),
@@ -263,10 +309,25 @@ fn list_url(ty: RecordType) -> &'static str {
     }
 }
 
-/// A 303 to a local path (never to another site, whatever a form says).
+/// Whether `path` is a path on this node and nothing else: a single `/` followed by a
+/// character that is neither `/` nor `\` (browsers read `//host` and `/\host` as another
+/// site), and no control character anywhere (browsers drop tabs and newlines from URLs, so
+/// `/\t/evil.example` is `//evil.example` to them).
+pub(crate) fn is_local_path(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !path.chars().any(char::is_control)
+}
+
+/// A 303 to a local path (never to another site, whatever a form says: anything but a local
+/// path goes to `/`).
 pub(crate) fn see_other(path: &str) -> Response {
-    let safe = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
-    Redirect::to(if safe { path } else { "/" }).into_response()
+    let to = if is_local_path(path) { path } else { "/" };
+    let location = HeaderValue::from_str(to).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    res.headers_mut().insert(header::LOCATION, location);
+    res
 }
 
 /// Reads a form body; a body over the limit or unreadable is an error page.
@@ -385,7 +446,41 @@ async fn set_language(raw: Result<Bytes, BytesRejection>) -> Response {
     res
 }
 
-fn parse_type(ty: &str) -> Option<RecordType> {
+/// `POST /logout`: ends this browser's session and shows the login page.
+async fn log_out(v: View, headers: axum::http::HeaderMap) -> Response {
+    let ended = match crate::guard::session_of(&v.app, &headers) {
+        Some(id) => v.app.config.sessions.remove(&id).await,
+        None => Ok(()),
+    };
+    logged_out(&v, ended)
+}
+
+/// `POST /logout/all`: ends every browser's session, this one's too. Scripts that send the
+/// token are not affected (rotate the token by deleting the `api-token` file).
+async fn log_out_everywhere(v: View) -> Response {
+    let ended = v.app.config.sessions.clear().await;
+    logged_out(&v, ended)
+}
+
+fn logged_out(v: &View, ended: Result<(), String>) -> Response {
+    let mut res = match ended {
+        Ok(()) => see_other("/"),
+        Err(e) => {
+            tracing::error!(error = %e, "the ended sessions could not be saved");
+            error_page(
+                v,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &v.tr.t("error-logout-not-saved"),
+            )
+        }
+    };
+    res.headers_mut()
+        .insert(header::SET_COOKIE, crate::guard::session_cookie_header(""));
+    res
+}
+
+/// A record type that a page may name in a URL (devices are revoked, not archived).
+pub(crate) fn parse_type(ty: &str) -> Option<RecordType> {
     RecordType::parse(ty)
         .ok()
         .filter(|t| *t != RecordType::Device)
@@ -398,9 +493,10 @@ async fn archive(v: View, Path((ty, id)): Path<(String, String)>) -> Response {
     };
     match submit(&v, Edit::Archive { ty, id: id.clone() }, &|f| f.to_owned()).await {
         Outcome::Done(_) => see_other(&format!(
-            "{}?done=archived&type={}&id={id}",
+            "{}?done=archived&type={}&id={}",
             list_url(ty),
-            ty.as_str()
+            ty.as_str(),
+            query_value(&id)
         )),
         Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::forms::{Form, FormData, FormErrors, Input, localize_error};
 use super::layout::{self, Section};
+use super::seg;
 use super::{Outcome, View, error_page, read_form, see_other, submit};
 
 /// Invite validity choices, in hours.
@@ -172,7 +173,7 @@ fn devices_table(v: &View) -> Markup {
                                 @if d.revoked { span.badge.warn { (tr.t("device-revoked")) } }
                                 @else if d.peer_id == v.st.peer_id { span.badge.ok { (tr.t("device-active")) } }
                                 @else {
-                                    form method="post" action={"/peers/devices/" (d.peer_id) "/revoke"} {
+                                    form method="post" action={"/peers/devices/" (seg(&d.peer_id)) "/revoke"} {
                                         button.small.danger type="submit" aria-label=(tr.ta("device-revoke-named", &[("name", d.name.clone().into())])) {
                                             (tr.t("device-revoke"))
                                         }
@@ -261,6 +262,19 @@ fn peers_page(v: &View, extra: Extra, status: StatusCode) -> Response {
             }
         }
         section #devices data-live { (devices_table(v)) }
+        section.card aria-labelledby="sessions-h" {
+            h2 #sessions-h { (tr.t("sessions-title")) }
+            p { (tr.t("sessions-explain")) }
+            div.buttons {
+                form method="post" action="/logout" {
+                    button.secondary type="submit" { (tr.t("logout-button")) }
+                }
+                form method="post" action="/logout/all" {
+                    button.danger type="submit" { (tr.t("logout-all-button")) }
+                }
+            }
+            p.hint { (tr.t("logout-all-hint")) }
+        }
     };
     v.render(status, layout::page(v, Section::Peers, &title, body))
 }
@@ -383,8 +397,12 @@ pub(crate) async fn invite(v: View, raw: Result<Bytes, BytesRejection>) -> Respo
     }
 }
 
-/// `POST /peers/devices/{peer_id}/revoke`.
+/// `POST /peers/devices/{peer_id}/revoke`. Never this node's own device: a node that revoked
+/// itself could write nothing again and nothing it holds could undo it.
 pub(crate) async fn revoke(v: View, Path(peer_id): Path<String>) -> Response {
+    if peer_id == v.st.peer_id {
+        return error_page(&v, StatusCode::CONFLICT, &v.tr.t("device-revoke-self"));
+    }
     match submit(&v, Edit::RevokeDevice { peer_id }, &|f| f.to_owned()).await {
         Outcome::Done(_) => see_other("/peers?done=revoked"),
         Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),

@@ -24,6 +24,7 @@ use super::forms::{
     languages_from, set_edit,
 };
 use super::layout::{self, Section, query_param};
+use super::seg;
 use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
 
 fn group_findings<'v>(v: &'v View, id: &str) -> Vec<&'v Finding> {
@@ -111,7 +112,7 @@ fn review_section(v: &View, values: &FormData, errors: &FormErrors) -> Markup {
         ul.facts-list {
             li {
                 @match last {
-                    Some((r, d)) => { (tr.t("review-last")) " " a href={"/roster/reviews/" (r.id)} { (tr.date_long(d)) } }
+                    Some((r, d)) => { (tr.t("review-last")) " " a href={"/roster/reviews/" (seg(&r.id))} { (tr.date_long(d)) } }
                     None => { (tr.t("review-none")) }
                 }
             }
@@ -124,7 +125,7 @@ fn review_section(v: &View, values: &FormData, errors: &FormErrors) -> Markup {
         }
         @for r in &open {
             p {
-                a.button href={"/roster/reviews/" (r.id)} {
+                a.button href={"/roster/reviews/" (seg(&r.id))} {
                     (tr.ta("review-continue", &[("date", r.date.parse::<Date>().map(|d| tr.date_long(d)).unwrap_or_else(|_| r.date.clone()).into())]))
                 }
             }
@@ -189,7 +190,7 @@ fn groups_section(v: &View, show_archived: bool) -> Markup {
                             @for g in &groups {
                                 tr {
                                     th scope="row" dir="auto" {
-                                        a href={"/roster/groups/" (g.id)} { (g.name) }
+                                        a href={"/roster/groups/" (seg(&g.id))} { (g.name) }
                                         @if g.stamp.archived { " " span.badge.muted { (tr.t("archived-mark")) } }
                                     }
                                     td dir="auto" data-label=(tr.t("field-focal-points")) { (names(v, &g.focal_points)) }
@@ -235,7 +236,7 @@ fn members_section(v: &View, show_archived: bool) -> Markup {
                         @let of = focal_point_of(v, &m.id);
                         tr {
                             th scope="row" dir="auto" {
-                                a href={"/roster/members/" (m.id)} { (m.name) }
+                                a href={"/roster/members/" (seg(&m.id))} { (m.name) }
                                 @if m.stamp.archived { " " span.badge.muted { (tr.t("archived-mark")) } }
                             }
                             td dir="auto" data-label=(tr.t("field-organisation")) { (m.organisation) }
@@ -355,7 +356,7 @@ fn group_page_with(
     members.sort_by(|a, b| a.1.cmp(&b.1));
     let action = existing.map_or_else(
         || "/roster/groups".to_owned(),
-        |g| format!("/roster/groups/{}", g.id),
+        |g| format!("/roster/groups/{}", seg(&g.id)),
     );
     let body = html! {
         p.crumbs { a href="/roster" { (tr.t("roster-title")) } }
@@ -434,7 +435,7 @@ pub(crate) async fn create_group(v: View, raw: Result<Bytes, BytesRejection>) ->
     }
     match submit(&v, Edit::Create(Fields::Group(fields)), &|f| f.to_owned()).await {
         Outcome::Done(Applied::Record(_, id)) => {
-            see_other(&format!("/roster/groups/{id}?done=created"))
+            see_other(&format!("/roster/groups/{}?done=created", seg(&id)))
         }
         Outcome::Done(_) => see_other("/roster"),
         Outcome::Invalid(errors) => group_page_with(&v, None, &form, &errors),
@@ -475,7 +476,7 @@ pub(crate) async fn update_group(
         fields: Fields::Group(fields),
     };
     match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/roster/groups/{id}?done=saved")),
+        Outcome::Done(_) => see_other(&format!("/roster/groups/{}?done=saved", seg(&id))),
         Outcome::Invalid(errors) => group_page_with(&v, Some(g), &form, &errors),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
@@ -525,7 +526,7 @@ fn member_page_with(
     let langs = language_options(tr, in_use);
     let action = existing.map_or_else(
         || "/roster/members".to_owned(),
-        |m| format!("/roster/members/{}", m.id),
+        |m| format!("/roster/members/{}", seg(&m.id)),
     );
     let body = html! {
         p.crumbs { a href="/roster" { (tr.t("roster-title")) } }
@@ -581,7 +582,7 @@ pub(crate) async fn create_member(v: View, raw: Result<Bytes, BytesRejection>) -
     let edit = Edit::Create(Fields::Member(member_fields(&form)));
     match submit(&v, edit, &|f| f.to_owned()).await {
         Outcome::Done(Applied::Record(_, id)) => {
-            see_other(&format!("/roster/members/{id}?done=created"))
+            see_other(&format!("/roster/members/{}?done=created", seg(&id)))
         }
         Outcome::Done(_) => see_other("/roster"),
         Outcome::Invalid(errors) => member_page_with(&v, None, &form, &errors),
@@ -614,7 +615,7 @@ pub(crate) async fn update_member(
         fields: Fields::Member(fields),
     };
     match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/roster/members/{id}?done=saved")),
+        Outcome::Done(_) => see_other(&format!("/roster/members/{}?done=saved", seg(&id))),
         Outcome::Invalid(errors) => member_page_with(&v, Some(m), &form, &errors),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
@@ -636,7 +637,7 @@ pub(crate) async fn start_review(v: View, raw: Result<Bytes, BytesRejection>) ->
     };
     match submit(&v, Edit::Create(Fields::Review(fields)), &|f| f.to_owned()).await {
         Outcome::Done(Applied::Record(_, id)) => {
-            see_other(&format!("/roster/reviews/{id}?done=created"))
+            see_other(&format!("/roster/reviews/{}?done=created", seg(&id)))
         }
         Outcome::Done(_) => see_other("/roster"),
         Outcome::Invalid(errors) => roster_page(&v, &form, &errors),
@@ -728,7 +729,7 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
             @else { span.badge.info { (tr.t("review-open")) } }
             " "
             @match since {
-                Some((lr, d)) => { (tr.ta("review-since", &[("date", tr.date_long(d).into())])) " " a href={"/roster/reviews/" (lr.id)} { (tr.t("review-see-last")) } }
+                Some((lr, d)) => { (tr.ta("review-since", &[("date", tr.date_long(d).into())])) " " a href={"/roster/reviews/" (seg(&lr.id))} { (tr.t("review-see-last")) } }
                 None => { (tr.t("review-first")) }
             }
         }
@@ -740,7 +741,7 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
                     tbody {
                         @for (gid, d) in &r.decisions {
                             tr {
-                                th scope="row" dir="auto" { a href={"/roster/groups/" (gid)} { (v.record_name(RecordType::Group, gid)) } }
+                                th scope="row" dir="auto" { a href={"/roster/groups/" (seg(gid))} { (v.record_name(RecordType::Group, gid)) } }
                                 td { (tr.t(&format!("decision-{}", d.as_str()))) }
                             }
                         }
@@ -749,7 +750,7 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
             }
             @if !r.notes.is_empty() { h2 { (tr.t("field-notes")) } p.prose dir="auto" { (r.notes) } }
         } @else {
-            form.record.wide method="post" action={"/roster/reviews/" (r.id)} novalidate {
+            form.record.wide method="post" action={"/roster/reviews/" (seg(&r.id))} novalidate {
                 (form.summary())
                 (form.originals())
                 section aria-labelledby="quiet-h" {
@@ -833,7 +834,7 @@ pub(crate) async fn update_review(
     match submit(&v, edit, &field_of).await {
         Outcome::Done(_) => {
             let done = if record { "recorded" } else { "saved" };
-            see_other(&format!("/roster/reviews/{id}?done={done}"))
+            see_other(&format!("/roster/reviews/{}?done={done}", seg(&id)))
         }
         Outcome::Invalid(errors) => review_page_with(&v, r, &form, &errors),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),

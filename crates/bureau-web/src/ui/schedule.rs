@@ -26,6 +26,7 @@ use super::forms::{
     languages_from, map_edit, set_edit, words,
 };
 use super::layout::{self, Section};
+use super::seg;
 use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
 
 /// Live meetings starting on `day` (venue time), by start.
@@ -95,7 +96,7 @@ pub(crate) fn meeting_line(
         span.when dir="ltr" { (span(v, start, end)) }
         " "
         span.what {
-            a href={"/schedule/meetings/" (m.id)} dir="auto" class=[(m.status == MeetingStatus::Cancelled).then_some("cancelled")] { (m.title) }
+            a href={"/schedule/meetings/" (seg(&m.id))} dir="auto" class=[(m.status == MeetingStatus::Cancelled).then_some("cancelled")] { (m.title) }
             @if with_room { @if let Some(room) = room_name(v, &m.room_id) { " " span.room dir="auto" { (room) } } }
             @if ongoing { " " span.badge.info { (tr.t("meeting-now")) } }
             @if m.status != MeetingStatus::Confirmed { " " (status_badge(v, m.status)) }
@@ -323,7 +324,7 @@ fn timetable(v: &View, day: Date, meetings: &[(&Meeting, Zoned, Zoned)]) -> Mark
         let n = meeting_findings(v, &m.id).len();
         html! {
             td rowspan=(p.span) class={"busy " (m.status.as_str()) @if n > 0 { " flagged" }} {
-                a.slot href={"/schedule/meetings/" (m.id)} {
+                a.slot href={"/schedule/meetings/" (seg(&m.id))} {
                     span.when dir="ltr" { (span(v, p.start, p.end)) }
                     span.title dir="auto" { (m.title) }
                     @if m.status != MeetingStatus::Confirmed { (status_badge(v, m.status)) }
@@ -341,7 +342,7 @@ fn timetable(v: &View, day: Date, meetings: &[(&Meeting, Zoned, Zoned)]) -> Mark
                         th scope="col" { (tr.t("time")) }
                         @for ((id, name), (_, lanes)) in cols.iter().zip(&placed) {
                             th scope="col" colspan=[(*lanes > 1).then_some(lanes)] dir="auto" {
-                                @if id.is_empty() { (name) } @else { a href={"/schedule/rooms/" (id)} { (name) } }
+                                @if id.is_empty() { (name) } @else { a href={"/schedule/rooms/" (seg(id))} { (name) } }
                             }
                         }
                     }
@@ -385,7 +386,7 @@ fn day_list(v: &View, meetings: &[(&Meeting, Zoned, Zoned)]) -> Markup {
             @let fs = meeting_findings(v, &m.id);
             article.meeting id={"m-" (m.id)} {
                 div.info {
-                    h3 { a href={"/schedule/meetings/" (m.id)} dir="auto" class=[(m.status == MeetingStatus::Cancelled).then_some("cancelled")] { (m.title) } }
+                    h3 { a href={"/schedule/meetings/" (seg(&m.id))} dir="auto" class=[(m.status == MeetingStatus::Cancelled).then_some("cancelled")] { (m.title) } }
                     p.when { span dir="ltr" { (span(v, s, e)) } " " (status_badge(v, m.status)) }
                     dl.facts {
                         dt { (tr.t("field-room")) }
@@ -441,7 +442,7 @@ fn rooms_table(v: &View) -> Markup {
                 tbody {
                     @for r in &rooms {
                         tr {
-                            th scope="row" dir="auto" { a href={"/schedule/rooms/" (r.id)} { (r.name) } }
+                            th scope="row" dir="auto" { a href={"/schedule/rooms/" (seg(&r.id))} { (r.name) } }
                             td.num data-label=(tr.t("field-capacity")) { (r.capacity) }
                             td data-label=(tr.t("field-booths")) { (r.booths.iter().map(|l| tr.language(l)).collect::<Vec<_>>().join(", ")) }
                             td dir="auto" data-label=(tr.t("field-equipment")) { (r.equipment.join(", ")) }
@@ -792,7 +793,7 @@ fn meeting_form(
         })
         .collect();
     let action = match existing {
-        Some(m) => format!("/schedule/meetings/{}", m.id),
+        Some(m) => format!("/schedule/meetings/{}", seg(&m.id)),
         None => "/schedule/meetings".to_owned(),
     };
     html! {
@@ -927,7 +928,7 @@ pub(crate) async fn create_meeting(v: View, raw: Result<Bytes, BytesRejection>) 
     }
     match submit(&v, Edit::Create(Fields::Meeting(fields)), &meeting_field).await {
         Outcome::Done(bureau_model::Applied::Record(_, id)) => {
-            see_other(&format!("/schedule/meetings/{id}?done=created"))
+            see_other(&format!("/schedule/meetings/{}?done=created", seg(&id)))
         }
         Outcome::Done(_) => see_other("/schedule"),
         Outcome::Invalid(errors) => meeting_page_with(&v, None, &form, &errors),
@@ -960,7 +961,7 @@ pub(crate) async fn update_meeting(
         fields: Fields::Meeting(fields),
     };
     match submit(&v, edit, &meeting_field).await {
-        Outcome::Done(_) => see_other(&format!("/schedule/meetings/{id}?done=saved")),
+        Outcome::Done(_) => see_other(&format!("/schedule/meetings/{}?done=saved", seg(&id))),
         Outcome::Invalid(errors) => meeting_page_with(&v, Some(m), &form, &errors),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
@@ -1017,7 +1018,7 @@ fn room_page_with(
         .flat_map(|r| r.booths.iter().cloned());
     let langs = language_options(tr, in_use);
     let action = match existing {
-        Some(r) => format!("/schedule/rooms/{}", r.id),
+        Some(r) => format!("/schedule/rooms/{}", seg(&r.id)),
         None => "/schedule/rooms".to_owned(),
     };
     let body = html! {
@@ -1075,7 +1076,7 @@ pub(crate) async fn create_room(v: View, raw: Result<Bytes, BytesRejection>) -> 
     }
     match submit(&v, Edit::Create(Fields::Room(fields)), &|f| f.to_owned()).await {
         Outcome::Done(bureau_model::Applied::Record(_, id)) => {
-            see_other(&format!("/schedule/rooms/{id}?done=created"))
+            see_other(&format!("/schedule/rooms/{}?done=created", seg(&id)))
         }
         Outcome::Done(_) => see_other("/schedule"),
         Outcome::Invalid(errors) => room_page_with(&v, None, &form, &errors),
@@ -1116,7 +1117,7 @@ pub(crate) async fn update_room(
         fields: Fields::Room(fields),
     };
     match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/schedule/rooms/{id}?done=saved")),
+        Outcome::Done(_) => see_other(&format!("/schedule/rooms/{}?done=saved", seg(&id))),
         Outcome::Invalid(errors) => room_page_with(&v, Some(r), &form, &errors),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }

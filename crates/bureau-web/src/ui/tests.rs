@@ -78,7 +78,7 @@ fn app_over(doc: &DocHandle, cancel: &CancellationToken) -> Router {
     router(AppState {
         net: None,
         doc: doc.clone(),
-        config: Arc::new(WebConfig::loopback(TOKEN.to_owned(), 7878)),
+        config: Arc::new(config()),
         cancel: cancel.clone(),
     })
 }
@@ -229,8 +229,20 @@ async fn ui() -> Ui {
     }
 }
 
+/// The session every test's browser holds (made as the login link makes one).
+const SESSION_ID: &str = "5e55105e55105e55105e55105e551050";
+
 fn session() -> String {
-    format!("{SESSION_COOKIE}={TOKEN}")
+    format!("{SESSION_COOKIE}={SESSION_ID}")
+}
+
+/// The web settings of a test node, with [`SESSION_ID`] logged in.
+fn config() -> WebConfig {
+    let mut config = WebConfig::loopback(TOKEN.to_owned(), 7878);
+    let sessions = crate::session::Sessions::in_memory();
+    sessions.insert_for_tests(SESSION_ID);
+    config.sessions = Arc::new(sessions);
+    config
 }
 
 fn get(uri: &str) -> Request<Body> {
@@ -1540,7 +1552,7 @@ async fn peers_page_and_its_forms_over_a_network() {
     let app = router(AppState {
         net: Some(net.clone()),
         doc: doc.clone(),
-        config: Arc::new(WebConfig::loopback(TOKEN.to_owned(), 7878)),
+        config: Arc::new(config()),
         cancel: cancel.clone(),
     });
     for lang in Lang::ALL {
