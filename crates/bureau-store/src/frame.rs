@@ -15,6 +15,13 @@ pub(crate) const MAGIC: [u8; 4] = *b"BUR1";
 /// Bytes before the payload: magic (4) + kind (1) + length (8) + CRC (4).
 pub(crate) const HEADER_LEN: usize = 4 + 1 + 8 + 4;
 
+/// The largest number (chunk sequence number, snapshot generation, log segment number) the
+/// store ever gives out or believes. Counters are derived from what is on disk, file names
+/// included, and a name anyone can create must not move them near the end of `u64`: the next
+/// number would wrap to 0 and land below the compaction floor, where `load` skips it. 2^48
+/// numbers outlast any node (a thousand appends a second for eight thousand years).
+pub(crate) const MAX_NUMBER: u64 = 1 << 48;
+
 /// What a framed file holds. Recorded in the header so a snapshot renamed
 /// to a chunk name (or vice versa) is caught instead of misinterpreted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,11 +48,26 @@ pub(crate) fn header(kind: Kind, payload: &[u8]) -> [u8; HEADER_LEN] {
 /// `.reason` file and in logs, so it says what was wrong in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum FrameError {
-    TooShort { len: usize },
+    TooShort {
+        len: usize,
+    },
     BadMagic,
-    WrongKind { found: u8, expected: u8 },
-    LengthMismatch { declared: u64, actual: u64 },
-    CrcMismatch { stored: u32, computed: u32 },
+    WrongKind {
+        found: u8,
+        expected: u8,
+    },
+    LengthMismatch {
+        declared: u64,
+        actual: u64,
+    },
+    CrcMismatch {
+        stored: u32,
+        computed: u32,
+    },
+    /// A log entry, well framed, whose sequence number is beyond [`MAX_NUMBER`].
+    NumberOutOfRange {
+        number: u64,
+    },
 }
 
 impl fmt::Display for FrameError {
@@ -67,6 +89,10 @@ impl fmt::Display for FrameError {
             Self::CrcMismatch { stored, computed } => write!(
                 f,
                 "crc mismatch: header says {stored:08x}, payload hashes to {computed:08x}"
+            ),
+            Self::NumberOutOfRange { number } => write!(
+                f,
+                "sequence number {number:#x} is beyond any this store gives out ({MAX_NUMBER:#x})"
             ),
         }
     }
@@ -99,6 +125,34 @@ pub(crate) fn decode(bytes: &[u8], kind: Kind) -> Result<&[u8], FrameError> {
         return Err(FrameError::CrcMismatch { stored, computed });
     }
     Ok(payload)
+}
+
+/// Checks a file's header (its first [`HEADER_LEN`] bytes, or all of it if shorter) against
+/// the file's length on disk, before the file is read whole: a file must be exactly one frame,
+/// so one longer or shorter than its header declares (a sparse file of gigabytes, a header
+/// claiming more than the file holds) is refused without reading more than the header. The
+/// CRC is left to [`decode`] once the payload is read.
+pub(crate) fn check_header(head: &[u8], kind: Kind, file_len: u64) -> Result<(), FrameError> {
+    if file_len < HEADER_LEN as u64 || head.len() < HEADER_LEN {
+        return Err(FrameError::TooShort {
+            len: usize::try_from(file_len).unwrap_or(usize::MAX),
+        });
+    }
+    if head[0..4] != MAGIC {
+        return Err(FrameError::BadMagic);
+    }
+    if head[4] != kind as u8 {
+        return Err(FrameError::WrongKind {
+            found: head[4],
+            expected: kind as u8,
+        });
+    }
+    let declared = u64::from_le_bytes(head[5..13].try_into().expect("8-byte slice"));
+    let actual = file_len - HEADER_LEN as u64;
+    if declared != actual {
+        return Err(FrameError::LengthMismatch { declared, actual });
+    }
+    Ok(())
 }
 
 /// Checks that `bytes` starts with one well-formed frame of `kind` and
@@ -162,6 +216,10 @@ pub(crate) fn decode_entries(bytes: &[u8]) -> (Vec<Entry>, Vec<BadRange>) {
         let decoded = decode_prefix(&bytes[at..], Kind::Entry).and_then(|(payload, len)| {
             if payload.len() < 8 {
                 return Err(FrameError::TooShort { len: payload.len() });
+            }
+            let number = u64::from_le_bytes(payload[..8].try_into().expect("8-byte slice"));
+            if number > MAX_NUMBER {
+                return Err(FrameError::NumberOutOfRange { number });
             }
             Ok((payload, len))
         });

@@ -300,7 +300,26 @@ enum DocName {
 /// Parses `<prefix><16 lowercase hex digits><rest>` and returns the number
 /// and `rest`. Strict on purpose: only names we generate count, so two
 /// spellings (upper case, `+` sign, fewer digits) can never map to one number.
+///
+/// Numbers beyond [`frame::MAX_NUMBER`] are not the store's: counters are derived from these
+/// names, and one near the end of `u64` would make the next number wrap (see
+/// [`out_of_range`], which finds such names to report them).
 fn parse_numbered<'a>(name: &'a str, prefix: &str) -> Option<(u64, &'a str)> {
+    parse_any_number(name, prefix).filter(|&(number, _)| number <= frame::MAX_NUMBER)
+}
+
+/// A doc file name of ours but for its number, which is beyond [`frame::MAX_NUMBER`]: the
+/// number, for the report.
+fn out_of_range(name: &str) -> Option<u64> {
+    [SNAPSHOT_PREFIX, CHUNK_PREFIX, LOG_PREFIX]
+        .iter()
+        .find_map(|prefix| parse_any_number(name, prefix))
+        .filter(|&(number, rest)| number > frame::MAX_NUMBER && rest.starts_with(DOC_SUFFIX))
+        .map(|(number, _)| number)
+}
+
+/// [`parse_numbered`] without the bound.
+fn parse_any_number<'a>(name: &'a str, prefix: &str) -> Option<(u64, &'a str)> {
     let tail = name.strip_prefix(prefix)?;
     let digits = tail.get(..16)?;
     if !digits
@@ -336,6 +355,39 @@ fn chunk_name(seq: u64) -> String {
 
 fn log_name(number: u64) -> String {
     format!("{LOG_PREFIX}{number:016x}{DOC_SUFFIX}")
+}
+
+/// Hands out `counter`'s number and moves it on. Refuses, rather than wrap, past
+/// [`frame::MAX_NUMBER`]: a wrapped sequence number would fall below the compaction floor and
+/// its chunk be skipped at the next load.
+fn take_number(counter: &mut u64, what: &str, dir: &Path) -> Result<u64, StoreError> {
+    let number = *counter;
+    if number > frame::MAX_NUMBER {
+        return Err(StoreError::Io {
+            op: "number a new file in",
+            path: dir.to_path_buf(),
+            source: io::Error::other(format!(
+                "{what} numbers are used up (next {number:#x}); nothing was written"
+            )),
+        });
+    }
+    *counter = number + 1;
+    Ok(number)
+}
+
+/// Reads a file that holds exactly one frame of `kind`, refusing before reading it whole if
+/// its header does not declare exactly the length it has on disk (see
+/// [`frame::check_header`]): the payload, or why the framing is wrong.
+fn read_frame_file(path: &Path, kind: Kind) -> io::Result<Result<Vec<u8>, FrameError>> {
+    let read = sys::read_checked(path, HEADER_LEN, |head, len| {
+        frame::check_header(head, kind, len)
+    })?;
+    Ok(read.and_then(|mut bytes| {
+        frame::decode(&bytes, kind)?;
+        // Strip the header in place rather than copying a possibly large payload.
+        bytes.drain(..HEADER_LEN);
+        Ok(bytes)
+    }))
 }
 
 /// Where a chunk is kept.
@@ -390,12 +442,20 @@ fn scan_log(path: &Path) -> Result<Vec<(u64, u64)>, StoreError> {
 /// loses no data; the next compaction rewrites it.
 fn read_seq_floor(doc_dir: &Path) -> Result<u64, StoreError> {
     let path = doc_dir.join(SEQ_FLOOR_FILE);
-    let bytes = match sys::read(&path) {
-        Ok(bytes) => bytes,
+    let payload = match read_frame_file(&path, Kind::State) {
+        Ok(payload) => payload,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(io_error("read", &path, e)),
     };
-    match frame::decode(&bytes, Kind::State).map(<[u8; 8]>::try_from) {
+    match payload.map(|p| <[u8; 8]>::try_from(p.as_slice())) {
+        Ok(Ok(floor)) if u64::from_le_bytes(floor) > frame::MAX_NUMBER => {
+            warn!(
+                path = %path.display(),
+                floor = u64::from_le_bytes(floor),
+                "sequence floor is beyond any number the store gives out; ignoring it"
+            );
+            Ok(0)
+        }
         Ok(Ok(floor)) => Ok(u64::from_le_bytes(floor)),
         Ok(Err(_)) => {
             warn!(path = %path.display(), "sequence floor has the wrong size; ignoring it");
@@ -547,8 +607,10 @@ pub struct CompactionJob {
     doc_dir: PathBuf,
     generation: u64,
     covers_through_seq: u64,
-    /// Generation of the newest snapshot when the job began, if any.
-    base: Option<u64>,
+    /// Generations of the snapshots in `doc/` when the job began, newest first: all of them,
+    /// since an older one may hold changes the newest lacks (a damaged or renamed file), and
+    /// the new snapshot replaces them all.
+    bases: Vec<u64>,
     /// Seqs of the covered chunks kept as files, ascending.
     chunks: Vec<u64>,
     /// Numbers of the log segments holding covered entries, ascending; no
@@ -563,13 +625,13 @@ pub struct CompactionJob {
 /// [`CompactionJob::read_inputs`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompactionInputs {
-    /// The newest snapshot when the job began, if there was one.
-    pub snapshot: Option<StoredFile>,
+    /// The snapshots in `doc/` when the job began, newest first (none in a new store).
+    pub snapshots: Vec<StoredFile>,
     /// The covered chunks (files and log entries), in ascending sequence
     /// order.
     pub chunks: Vec<StoredFile>,
-    /// Names of covered chunk files and log segments that were no longer
-    /// there.
+    /// Names of snapshots, covered chunk files and log segments that were
+    /// no longer there.
     pub missing: Vec<String>,
 }
 
@@ -674,8 +736,8 @@ impl CompactionJob {
         self.covers_through_seq
     }
 
-    /// Reads the files the new snapshot replaces: the newest snapshot (if
-    /// any) and every covered chunk, framing checked and stripped.
+    /// Reads the files the new snapshot replaces: every snapshot generation
+    /// (newest first) and every covered chunk, framing checked and stripped.
     ///
     /// Bad framing or a missing snapshot fails the read with an I/O error
     /// (kind `InvalidData` for framing); nothing is quarantined here, that is
@@ -686,19 +748,22 @@ impl CompactionJob {
     /// again, and then the snapshot holds it. Whether what was read is whole
     /// is the caller's to check, e.g. by comparing heads.
     pub fn read_inputs(&self) -> Result<CompactionInputs, StoreError> {
-        let snapshot = match self.base {
-            Some(generation) => Some(read_framed(
-                &self.doc_dir,
-                &snapshot_name(generation),
-                Kind::Snapshot,
-            )?),
-            None => None,
-        };
         let mut inputs = CompactionInputs {
-            snapshot,
+            snapshots: Vec::with_capacity(self.bases.len()),
             chunks: Vec::with_capacity(self.chunks.len()),
             missing: Vec::new(),
         };
+        for &generation in &self.bases {
+            let name = snapshot_name(generation);
+            match read_framed(&self.doc_dir, &name, Kind::Snapshot) {
+                Ok(file) => inputs.snapshots.push(file),
+                // Gone from outside: what the others hold must then reach the caller's heads.
+                Err(StoreError::Io {
+                    op: "read", source, ..
+                }) if source.kind() == io::ErrorKind::NotFound => inputs.missing.push(name),
+                Err(e) => return Err(e),
+            }
+        }
         for &seq in &self.chunks {
             let name = chunk_name(seq);
             match read_framed(&self.doc_dir, &name, Kind::Chunk) {
@@ -812,15 +877,16 @@ impl CompactionJob {
 /// `Store::read_doc_file` nothing is quarantined: bad framing is an error.
 fn read_framed(dir: &Path, name: &str, kind: Kind) -> Result<StoredFile, StoreError> {
     let path = dir.join(name);
-    let mut bytes = sys::read(&path).map_err(|e| io_error("read", &path, e))?;
-    if let Err(reason) = frame::decode(&bytes, kind) {
-        return Err(StoreError::Io {
-            op: "read",
-            path,
-            source: io::Error::new(io::ErrorKind::InvalidData, reason.to_string()),
-        });
-    }
-    bytes.drain(..HEADER_LEN);
+    let bytes = match read_frame_file(&path, kind).map_err(|e| io_error("read", &path, e))? {
+        Ok(bytes) => bytes,
+        Err(reason) => {
+            return Err(StoreError::Io {
+                op: "read",
+                path,
+                source: io::Error::new(io::ErrorKind::InvalidData, reason.to_string()),
+            });
+        }
+    };
     Ok(StoredFile {
         name: name.to_owned(),
         bytes,
@@ -993,6 +1059,15 @@ impl Store {
         let mut max_gen = 0;
         let mut max_log = self.logs.last().copied().unwrap_or(0);
         for name in list_files(&self.quarantine_dir)? {
+            if let Some(number) = out_of_range(&name) {
+                // Not ours (the store never gives out such a number): counting it would move
+                // the counter to the end of its range.
+                warn!(
+                    file = %self.quarantine_dir.join(&name).display(),
+                    number,
+                    "ignoring a quarantined file whose number is beyond any the store gives out"
+                );
+            }
             // Quarantined names may carry a `.<n>` collision suffix.
             if let Some((seq, rest)) = parse_numbered(&name, CHUNK_PREFIX)
                 && rest.starts_with(DOC_SUFFIX)
@@ -1046,6 +1121,7 @@ impl Store {
         let mut snapshot_names = BTreeMap::new();
         let mut chunk_names = BTreeMap::new();
         let mut log_numbers = BTreeSet::new();
+        let mut out_of_range_names = Vec::new();
         for name in list_files(&self.doc_dir)? {
             match parse_doc_name(&name) {
                 Some(DocName::Snapshot(generation)) => {
@@ -1057,11 +1133,29 @@ impl Store {
                 Some(DocName::Log(number)) => {
                     log_numbers.insert(number);
                 }
+                None if out_of_range(&name).is_some() => {
+                    // Read, it would move a counter to the end of its range; kept for a human
+                    // to look at, like every file the store cannot use.
+                    self.move_to_quarantine(
+                        &self.doc_dir,
+                        &name,
+                        &name,
+                        &format!(
+                            "its number is beyond any the store gives out ({:#x}), so it is \
+                             not a file the store wrote",
+                            frame::MAX_NUMBER
+                        ),
+                    )?;
+                    out_of_range_names.push(name);
+                }
                 None => debug!(name, "ignoring unknown file in doc directory"),
             }
         }
 
-        let mut loaded = Loaded::default();
+        let mut loaded = Loaded {
+            quarantined_now: out_of_range_names,
+            ..Loaded::default()
+        };
         let mut snapshots = BTreeSet::new();
         for (generation, name) in snapshot_names {
             match self.read_doc_file(&name, Kind::Snapshot)? {
@@ -1238,8 +1332,7 @@ impl Store {
         if entries.is_empty() {
             return Ok(None);
         }
-        let number = self.next_log;
-        self.next_log += 1;
+        let number = take_number(&mut self.next_log, "log segment", &self.doc_dir)?;
         let frames: Vec<&[u8]> = entries.iter().map(|e| &bytes[e.frame.clone()]).collect();
         self.write_durable(&self.doc_dir, &log_name(number), &frames, FILE_MODE)?;
         self.logs.insert(number);
@@ -1263,8 +1356,8 @@ impl Store {
     /// quarantine.
     fn read_doc_file(&self, name: &str, kind: Kind) -> Result<DocRead, StoreError> {
         let path = self.doc_dir.join(name);
-        let mut bytes = match sys::read(&path) {
-            Ok(bytes) => bytes,
+        let read = match read_frame_file(&path, kind) {
+            Ok(read) => read,
             // We hold the lock, so only something outside bureau can have
             // removed it; there is nothing left to load or quarantine.
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -1273,13 +1366,8 @@ impl Store {
             }
             Err(e) => return Err(io_error("read", &path, e)),
         };
-        match frame::decode(&bytes, kind) {
-            Ok(_) => {
-                // Strip the header in place rather than copying a possibly
-                // large payload into a new allocation.
-                bytes.drain(..HEADER_LEN);
-                Ok(DocRead::Good(bytes))
-            }
+        match read {
+            Ok(bytes) => Ok(DocRead::Good(bytes)),
             Err(reason) => {
                 self.move_to_quarantine(&self.doc_dir, name, name, &reason.to_string())?;
                 Ok(DocRead::Quarantined)
@@ -1320,8 +1408,10 @@ impl Store {
     ) -> (Result<u64, StoreError>, R) {
         // Taken before writing so a seq is never handed out twice, even if a
         // failed attempt left bytes we could not take back.
-        let seq = self.next_seq;
-        self.next_seq += 1;
+        let seq = match take_number(&mut self.next_seq, "chunk sequence", &self.doc_dir) {
+            Ok(seq) => seq,
+            Err(e) => return (Err(e), meanwhile()),
+        };
         let entry = frame::entry(seq, bytes);
         if self.writer.is_none() {
             match self.create_log() {
@@ -1393,8 +1483,7 @@ impl Store {
 
     /// Creates the next log segment, empty, with its directory entry durable.
     fn create_log(&mut self) -> Result<LogWriter, StoreError> {
-        let number = self.next_log;
-        self.next_log += 1;
+        let number = take_number(&mut self.next_log, "log segment", &self.doc_dir)?;
         let path = self.doc_dir.join(log_name(number));
         let file = sys::create_new(&path, FILE_MODE).map_err(|e| io_error("create", &path, e))?;
         if let Err(err) = sync_dir(&self.doc_dir) {
@@ -1456,8 +1545,7 @@ impl Store {
             .lock
             .try_clone()
             .map_err(|e| io_error("duplicate the lock", &self.data_dir.join(LOCK_FILE), e))?;
-        let generation = self.next_gen;
-        self.next_gen += 1;
+        let generation = take_number(&mut self.next_gen, "snapshot generation", &self.doc_dir)?;
         self.next_seq = self.next_seq.max(covers_through_seq.saturating_add(1));
         let mut chunks = Vec::new();
         let mut logs = BTreeSet::new();
@@ -1482,7 +1570,7 @@ impl Store {
             doc_dir: self.doc_dir.clone(),
             generation,
             covers_through_seq,
-            base: self.snapshots.last().copied(),
+            bases: self.snapshots.iter().rev().copied().collect(),
             chunks,
             logs: logs.into_iter().collect(),
             _lock: lock,
@@ -1845,16 +1933,13 @@ impl Store {
         self.check_state_key("read state", key)?;
         let file_name = state_file_name(key);
         let path = self.state_dir.join(&file_name);
-        let mut bytes = match sys::read(&path) {
-            Ok(bytes) => bytes,
+        let read = match read_frame_file(&path, Kind::State) {
+            Ok(read) => read,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io_error("read", &path, e)),
         };
-        match frame::decode(&bytes, Kind::State) {
-            Ok(_) => {
-                bytes.drain(..HEADER_LEN);
-                Ok(Some(bytes))
-            }
+        match read {
+            Ok(bytes) => Ok(Some(bytes)),
             Err(reason) => {
                 self.quarantine_state(&file_name, &reason)?;
                 Ok(None)

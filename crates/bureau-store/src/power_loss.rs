@@ -138,10 +138,11 @@ impl Model {
     /// The snapshot a compaction builds from what its job read: it must hold every
     /// acknowledged chunk it covers (a caller checks this with the document's heads).
     fn build(&self, inputs: &CompactionInputs, covers: u64) -> Result<Vec<u8>, String> {
-        let mut content = match &inputs.snapshot {
-            Some(s) => decode(&s.bytes).map_err(|e| format!("{}: {e}", s.name))?,
-            None => BTreeMap::new(),
-        };
+        let mut content = BTreeMap::new();
+        // Oldest first, so that a newer generation's entries win.
+        for s in inputs.snapshots.iter().rev() {
+            content.extend(decode(&s.bytes).map_err(|e| format!("{}: {e}", s.name))?);
+        }
         for file in &inputs.chunks {
             content.insert(seq_of(&file.name)?, file.bytes.clone());
         }

@@ -40,6 +40,37 @@ pub(crate) fn read(path: &Path) -> io::Result<Vec<u8>> {
     fs::read(path)
 }
 
+/// Reads a file whole, but only once `check` has accepted its first `head` bytes (fewer if the
+/// file is shorter) and its length on disk: what a file's header declares decides whether it
+/// is worth the memory of reading it all. Never follows a symlink, and reads no more than the
+/// length `check` saw, should the file grow meanwhile.
+pub(crate) fn read_checked<E>(
+    path: &Path,
+    head: usize,
+    check: impl FnOnce(&[u8], u64) -> Result<(), E>,
+) -> io::Result<Result<Vec<u8>, E>> {
+    simulated!(path, |at| at.read().map(|data| {
+        check(&data[..head.min(data.len())], data.len() as u64).map(|()| data)
+    }));
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)?;
+    let len = file.metadata()?.len();
+    let mut bytes = vec![0; usize::try_from(len).map_or(head, |len| head.min(len))];
+    let mut reader = (&file).take(len);
+    reader.read_exact(&mut bytes)?;
+    if let Err(e) = check(&bytes, len) {
+        return Ok(Err(e));
+    }
+    let rest = usize::try_from(len)
+        .map_err(|_| io::Error::new(io::ErrorKind::OutOfMemory, "file too large"))?
+        - bytes.len();
+    bytes.try_reserve_exact(rest)?;
+    reader.read_to_end(&mut bytes)?;
+    Ok(Ok(bytes))
+}
+
 /// The names of the regular files in `dir`. Non-UTF-8 names cannot be the store's and are
 /// left out; so are directories, symlinks and the like.
 pub(crate) fn regular_files(dir: &Path) -> io::Result<Vec<String>> {
@@ -121,12 +152,14 @@ pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// Creates a new file for writing with `mode`; fails if the name is taken (so the store never
-/// writes through a file, or a symlink, someone else left there).
+/// writes through a file, or a symlink, someone else left there): `O_CREAT | O_EXCL`, and
+/// `O_NOFOLLOW` as well, which says so once more.
 pub(crate) fn create_new(path: &Path, mode: u32) -> io::Result<File> {
     simulated!(path, |at| at.open(true, false));
     OpenOptions::new()
         .write(true)
         .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW)
         .mode(mode)
         .open(path)
         .map(File::Real)
@@ -141,15 +174,20 @@ pub(crate) fn open_or_create(path: &Path, mode: u32) -> io::Result<File> {
         .write(true)
         .create(true)
         .truncate(false)
+        .custom_flags(libc::O_NOFOLLOW)
         .mode(mode)
         .open(path)
         .map(File::Real)
 }
 
-/// Opens an existing file for writing.
+/// Opens an existing file for writing, not through a symlink.
 pub(crate) fn open_write(path: &Path) -> io::Result<File> {
     simulated!(path, |at| at.open(false, false));
-    OpenOptions::new().write(true).open(path).map(File::Real)
+    OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map(File::Real)
 }
 
 impl File {

@@ -675,7 +675,7 @@ fn split_compaction_keeps_chunks_appended_while_it_runs() {
     let worker = std::thread::spawn(move || {
         let inputs = job.read_inputs().unwrap();
         assert_eq!(
-            inputs.snapshot.as_ref().map(|f| &f.bytes[..]),
+            inputs.snapshots.first().map(|f| &f.bytes[..]),
             Some(&b"base"[..])
         );
         assert_eq!(
@@ -940,7 +940,10 @@ fn reload_before_the_cleanup(files: bool) {
     // ...and the cleanup deletes them before the next job reads.
     cleanup.run().unwrap();
     let inputs = job.read_inputs().unwrap();
-    assert_eq!(inputs.snapshot.map(|f| f.bytes), Some(b"c1+c2".to_vec()));
+    assert_eq!(
+        inputs.snapshots.first().map(|f| f.bytes.clone()),
+        Some(b"c1+c2".to_vec())
+    );
     assert_eq!(payloads(&inputs.chunks), [&b"c3"[..]]);
     let missing: Vec<String> = if files {
         vec![chunk_name(1), chunk_name(2)]
@@ -1252,4 +1255,197 @@ fn a_last_entry_whose_checksum_fails_is_quarantined() {
     )
     .unwrap();
     assert!(reason.contains("crc mismatch"), "{reason}");
+}
+
+/// An empty file named like a quarantined chunk with the last sequence number moved the
+/// counter to its end: the next appends wrapped to 0, below the floor, and were skipped at the
+/// next load (every acknowledged append gone).
+#[test]
+fn a_quarantined_name_at_the_end_of_the_counter_does_not_wrap_it() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let mut store = open(dir);
+    store.append(b"c1").unwrap();
+    store.compact(b"base", 1, |_| true).unwrap();
+    drop(store);
+    fs::write(
+        dir.join(QUARANTINE_DIR).join("chunk-ffffffffffffffff.bin"),
+        b"",
+    )
+    .unwrap();
+    fs::write(
+        dir.join(QUARANTINE_DIR)
+            .join("snapshot-fffffffffffffffe.bin.reason"),
+        b"",
+    )
+    .unwrap();
+    let mut store = open(dir);
+    let mut acked = Vec::new();
+    for i in 0..5u8 {
+        let seq = store.append(&[b'e', i]).unwrap();
+        assert!(seq > 1 && seq <= frame::MAX_NUMBER, "seq {seq}");
+        acked.push(vec![b'e', i]);
+    }
+    drop(store);
+    let mut store = open(dir);
+    let loaded = store.load().unwrap();
+    assert_eq!(
+        payloads(&loaded.chunks),
+        acked,
+        "every acknowledged append loads"
+    );
+    assert!(loaded.quarantined_now.is_empty());
+}
+
+/// A doc file whose name carries a number beyond any the store gives out is not read (it
+/// would move a counter to its end) but quarantined and reported, and the counters stay.
+#[test]
+fn doc_files_with_numbers_beyond_the_bound_are_quarantined_not_counted() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let mut store = open(dir);
+    store.append(b"c1").unwrap();
+    drop(store);
+    legacy_chunk(dir, u64::MAX, b"evil");
+    let snapshot = b"snap";
+    let mut bytes = header(Kind::Snapshot, snapshot).to_vec();
+    bytes.extend_from_slice(snapshot);
+    fs::write(doc_path(dir, &snapshot_name(u64::MAX - 1)), bytes).unwrap();
+    let mut store = open(dir);
+    let mut loaded = store.load().unwrap();
+    loaded.quarantined_now.sort();
+    assert_eq!(
+        loaded.quarantined_now,
+        [chunk_name(u64::MAX), snapshot_name(u64::MAX - 1)]
+    );
+    assert_eq!(payloads(&loaded.chunks), [&b"c1"[..]]);
+    assert!(loaded.snapshots.is_empty());
+    let seq = store.append(b"c2").unwrap();
+    assert_eq!(seq, 2);
+    let job = store.begin_compaction(seq).unwrap();
+    assert_eq!(job.generation(), 1);
+    drop(job);
+    drop(store);
+    let mut store = open(dir);
+    assert_eq!(
+        payloads(&store.load().unwrap().chunks),
+        [&b"c1"[..], &b"c2"[..]]
+    );
+}
+
+/// A well-framed log entry whose sequence number is beyond the bound is damage: its segment
+/// is quarantined (its good entries kept), and no counter moves to its end.
+#[test]
+fn a_log_entry_numbered_beyond_the_bound_is_damage() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let mut store = open(dir);
+    store.append(b"c1").unwrap();
+    drop(store);
+    let segment = doc_path(dir, &log_name(1));
+    let mut bytes = fs::read(&segment).unwrap();
+    bytes.extend_from_slice(&frame::entry(u64::MAX, b"evil"));
+    fs::write(&segment, bytes).unwrap();
+    let mut store = open(dir);
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.quarantined_now, [log_name(1)]);
+    assert_eq!(payloads(&loaded.chunks), [&b"c1"[..]]);
+    let seq = store.append(b"c2").unwrap();
+    assert_eq!(seq, 2);
+    drop(store);
+    let mut store = open(dir);
+    assert_eq!(
+        payloads(&store.load().unwrap().chunks),
+        [&b"c1"[..], &b"c2"[..]]
+    );
+}
+
+/// Counters never wrap: at the bound the store refuses to write rather than reuse a number.
+#[test]
+fn a_counter_at_its_bound_refuses_rather_than_wraps() {
+    let tmp = TempDir::new().unwrap();
+    let mut store = open(tmp.path());
+    store.next_seq = frame::MAX_NUMBER;
+    assert_eq!(store.append(b"last").unwrap(), frame::MAX_NUMBER);
+    let err = store.append(b"one too many").unwrap_err();
+    assert!(err.to_string().contains("number"), "{err}");
+    assert_eq!(store.next_seq, frame::MAX_NUMBER + 1);
+    store.next_gen = frame::MAX_NUMBER + 1;
+    assert!(store.begin_compaction(1).is_err());
+}
+
+/// A sparse file of gigabytes in `doc/` was read whole at load. Its header (zeros) or a header
+/// declaring another length than the file has is now refused after reading the header only:
+/// the file is quarantined without being read (reading a GiB would fail the memory
+/// limit below).
+#[test]
+fn a_file_larger_or_smaller_than_its_frame_declares_is_refused_before_reading_it() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let mut store = open(dir);
+    store.append(b"c1").unwrap();
+    store.compact(b"base", 1, |_| true).unwrap();
+    drop(store);
+    const BIG: u64 = 1 << 30;
+    // Zeros: no header at all.
+    let zeros = fs::File::create(doc_path(dir, &snapshot_name(5))).unwrap();
+    zeros.set_len(BIG).unwrap();
+    // A good header for a 4-byte payload, in a file of 3 GiB.
+    let mut padded = fs::File::create(doc_path(dir, &chunk_name(7))).unwrap();
+    io::Write::write_all(&mut padded, &header(Kind::Chunk, b"tiny")).unwrap();
+    io::Write::write_all(&mut padded, b"tiny").unwrap();
+    padded.set_len(BIG).unwrap();
+    // A header declaring 3 GiB in a file of a few bytes.
+    let mut claims = header(Kind::Chunk, b"tiny").to_vec();
+    claims[5..13].copy_from_slice(&BIG.to_le_bytes());
+    claims.extend_from_slice(b"tiny");
+    fs::write(doc_path(dir, &chunk_name(8)), claims).unwrap();
+
+    let before = peak_rss_kib();
+    let mut store = open(dir);
+    let mut loaded = store.load().unwrap();
+    let grown = peak_rss_kib().saturating_sub(before);
+    assert!(
+        grown < 256 * 1024,
+        "loading grew the peak memory by {grown} KiB"
+    );
+    loaded.quarantined_now.sort();
+    assert_eq!(
+        loaded.quarantined_now,
+        [chunk_name(7), chunk_name(8), snapshot_name(5)]
+    );
+    let reason = fs::read_to_string(
+        dir.join(QUARANTINE_DIR)
+            .join(format!("{}.reason", chunk_name(7))),
+    )
+    .unwrap();
+    assert!(reason.contains("declares a 4-byte payload"), "{reason}");
+    assert_eq!(payloads(&loaded.snapshots), [&b"base"[..]]);
+}
+
+/// The process's peak resident memory (`VmHWM`), in KiB.
+fn peak_rss_kib() -> u64 {
+    let status = fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/self/status")
+}
+
+/// Temp files are never written through a symlink planted at their name.
+#[test]
+fn a_symlink_at_a_temp_name_is_not_written_through() {
+    let tmp = TempDir::new().unwrap();
+    let target = tmp.path().join("target");
+    fs::write(&target, b"theirs").unwrap();
+    let link = tmp.path().join("link.tmp");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let err = match sys::create_new(&link, FILE_MODE) {
+        Err(e) => e,
+        Ok(_) => panic!("created a file through a symlink"),
+    };
+    assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+    assert!(sys::open_write(&link).is_err(), "opened through a symlink");
+    assert_eq!(fs::read(&target).unwrap(), b"theirs");
 }
