@@ -475,9 +475,18 @@ impl Actor {
                     // Not `remove(peer)`: a new session with the same peer may already have
                     // put its outbox here. The ended session's outbox is dropped by now.
                     self.outboxes.retain(|_, o| o.strong_count() > 0);
-                    self.save_sync_state(&peer);
+                    // If one has, the state in memory is that session's: leave it.
+                    if !self.outboxes.contains_key(&peer) {
+                        self.save_sync_state(&peer);
+                    }
                 }
                 DocCommand::SyncOutbox { peer, outbox } => {
+                    // A new session starts from the saved state, as after any reconnection.
+                    // The previous session's state may still be here (a peer that reconnects
+                    // at once replaces a session before it has ended), and with it we would
+                    // take what that session sent into the dropped connection as received,
+                    // and answer a peer that we believe in sync with nothing at all.
+                    self.save_sync_state(&peer);
                     self.outboxes.insert(peer, outbox);
                 }
                 // Only a wake-up: `run` commits the compaction after the batch.
