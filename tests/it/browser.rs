@@ -835,3 +835,104 @@ fn a_change_from_another_node_appears_live_and_a_conflict_is_resolved_on_the_pag
         assert!(violations.is_empty(), "{}", violations.join("\n"));
     });
 }
+
+/// A stand-in for another service on this machine: answers every request with a small page
+/// and keeps the `Cookie` header of each (empty when there was none).
+struct CookieSpy {
+    port: u16,
+    seen: std::sync::Arc<Mutex<Vec<String>>>,
+}
+
+impl CookieSpy {
+    fn start() -> CookieSpy {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a port for the spy");
+        let port = listener.local_addr().expect("the spy's port").port();
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        // The thread ends with the test process; it only ever blocks in accept.
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let _ = stream.set_read_timeout(Some(DEADLINE));
+                let mut reader = BufReader::new(&stream);
+                let mut cookie = String::new();
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                    if line == "\r\n" {
+                        break;
+                    }
+                    if let Some((k, v)) = line.split_once(':')
+                        && k.eq_ignore_ascii_case("cookie")
+                    {
+                        cookie = v.trim().to_owned();
+                    }
+                    line.clear();
+                }
+                log.lock().unwrap_or_else(|p| p.into_inner()).push(cookie);
+                let body = "<!doctype html><title>spy</title><h1>another service</h1>";
+                let _ = write!(
+                    &stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
+                     Connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        CookieSpy { port, seen }
+    }
+
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+#[test]
+fn the_session_cookie_goes_to_no_other_local_service() {
+    with_browser("cookie-isolation", |b| async move {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("a");
+        let node = Node::start(&dir, &["--demo"]);
+        let label = std::fs::read_to_string(dir.join("host-label")).expect("the host label");
+        let own = format!("{label}.localhost:{}", node.addr.port());
+        // Log in at the node's own host name, as the printed link says.
+        b.goto(&format!("http://{own}/liaison/report?token={}", node.token))
+            .await;
+        let here = b.client.current_url().await.expect("current url");
+        assert_eq!(here.host_str(), Some(format!("{label}.localhost").as_str()));
+        assert_eq!(
+            here.path(),
+            "/liaison/report",
+            "a deep link opens where it points"
+        );
+        assert!(
+            here.query().is_none(),
+            "the token leaves the address bar: {here}"
+        );
+        b.goto(&format!("http://{own}/peers")).await;
+        assert_eq!(b.text("h1").await, "Peers and devices", "logged in");
+
+        // Another service on this machine, on another port of 127.0.0.1 and of localhost.
+        let spy = CookieSpy::start();
+        for host in ["127.0.0.1", "localhost"] {
+            b.goto(&format!("http://{host}:{}/", spy.port)).await;
+            b.wait_until("the spy's page", "document.querySelector('h1')")
+                .await;
+        }
+        let seen = spy.seen();
+        assert!(seen.len() >= 2, "the spy was visited: {seen:?}");
+        assert!(
+            seen.iter().all(|c| !c.contains("bureau_session")),
+            "a page of another local service got the session: {seen:?}"
+        );
+        // What remains: cookies are not isolated by port, so a service that knows the label
+        // would get it. The label is the secret (and this shows the spy sees cookies at all).
+        b.goto(&format!("http://{label}.localhost:{}/", spy.port))
+            .await;
+        let seen = spy.seen();
+        assert!(
+            seen.last().is_some_and(|c| c.contains("bureau_session")),
+            "at the node's own host name, on any port: {seen:?}"
+        );
+        node.stop();
+    });
+}

@@ -17,3 +17,4 @@ mod readme;
 mod recover;
 mod support;
 mod sync;
+mod web_security;

@@ -155,6 +155,7 @@ struct Opened {
     store: Store,
     identity: Identity,
     token: String,
+    host_label: String,
 }
 
 fn open_dir(data_dir: &Path) -> Result<Opened> {
@@ -171,19 +172,75 @@ fn open_dir(data_dir: &Path) -> Result<Opened> {
             id
         }
     };
-    let token = match store.read_file(TOKEN_FILE)? {
-        Some(bytes) if bytes.len() >= 32 => String::from_utf8_lossy(&bytes).trim().to_owned(),
-        _ => {
-            let token = random_hex(32);
-            store.write_file(TOKEN_FILE, token.as_bytes(), 0o600)?;
-            token
-        }
-    };
+    let token = secret_file(&store, TOKEN_FILE, is_token, || random_hex(32))?;
+    let host_label = secret_file(&store, HOST_LABEL_FILE, bureau_web::is_host_label, || {
+        format!("bureau-{}", random_hex(16))
+    })?;
     Ok(Opened {
         store,
         identity,
         token,
+        host_label,
     })
+}
+
+/// Name of the file holding the label of this node's own host name for the browser,
+/// `<label>.localhost`: made once per data directory, never published.
+pub(crate) const HOST_LABEL_FILE: &str = "host-label";
+
+/// Whether `s` has the form of a token this node makes: 64 lowercase hex digits.
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// A secret kept in a file of the data directory: made by `make` when the file is missing;
+/// when it is there, it must have the form `valid` accepts (a final newline, which an editor
+/// adds, aside). Anything else stops the node (exit 78): a file of blanks, trimmed, was an
+/// empty token that let anyone in, and a planted or damaged file must not be adopted.
+fn secret_file(
+    store: &Store,
+    name: &str,
+    valid: fn(&str) -> bool,
+    make: impl FnOnce() -> String,
+) -> Result<String> {
+    let Some(bytes) = store.read_file(name)? else {
+        let secret = make();
+        store.write_file(name, secret.as_bytes(), 0o600)?;
+        return Ok(secret);
+    };
+    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+    let text = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(text);
+    if valid(text) {
+        return Ok(text.to_owned());
+    }
+    Err(anyhow!(
+        "{} does not hold what this node writes there; delete the file to make a new one \
+         (for the api-token that rotates it: scripts must read it again)",
+        store.data_dir().join(name).display()
+    ))
+    .context(Exit(78))
+}
+
+/// Keeps the web layer's session table in the data directory, through the store's durable
+/// small-file writer.
+#[derive(Debug)]
+struct SessionsOnDisk(bureau_store::Files);
+
+impl bureau_web::SessionFile for SessionsOnDisk {
+    fn load(&self) -> Result<Option<Vec<u8>>, String> {
+        self.0
+            .read_file(bureau_web::SESSIONS_FILE)
+            .map_err(|e| e.to_string())
+    }
+
+    fn save(&self, bytes: &[u8]) -> Result<(), String> {
+        self.0
+            .write_file(bureau_web::SESSIONS_FILE, bytes, 0o600)
+            .map_err(|e| e.to_string())
+    }
 }
 
 fn random_hex(n: usize) -> String {
@@ -398,7 +455,11 @@ async fn serve(
         .with_context(|| format!("cannot listen on {http}; choose another address with --http"))
         .context(Exit(78))?;
     let addr = listener.local_addr()?;
-    let mut web = WebConfig::loopback(opened.token.clone(), addr.port());
+    let mut web = WebConfig::loopback(opened.token.clone(), addr.port())
+        .with_host_label(&opened.host_label, addr.port());
+    web.sessions = Arc::new(bureau_web::Sessions::persisted(Arc::new(SessionsOnDisk(
+        files.clone(),
+    ))));
     if !addr.ip().is_loopback() {
         web.allowed_hosts.push(addr.to_string());
     }
@@ -521,9 +582,10 @@ async fn serve(
         config: Arc::new(web),
         cancel: cancel.clone(),
     });
-    let url = format!("http://{}/?token={}", login_host(addr), opened.token);
     println!("bureau {:?} is running", state.snapshot.meta.title);
-    println!("open {url}");
+    for line in login_lines(addr, &opened.host_label, &opened.token) {
+        println!("{line}");
+    }
     drop(state);
     let mut server = tokio::spawn(bureau_web::serve(listener, app, cancel.clone()));
     let mut net_task = net_task;
@@ -588,6 +650,24 @@ async fn migrate(doc: &DocHandle) {
             ),
             Err(e) => warn!(error = %e, "could not migrate the document; it is read as it is"),
         }
+    }
+}
+
+/// The login link, at this node's own host name when it listens on loopback (a cookie set
+/// there goes to no other local service), and at the address itself for browsers that do not
+/// resolve `*.localhost` (and for scripts).
+fn login_lines(addr: std::net::SocketAddr, label: &str, token: &str) -> Vec<String> {
+    let plain = format!("http://{}/?token={token}", login_host(addr));
+    if addr.ip().is_loopback() || addr.ip().is_unspecified() {
+        vec![
+            format!(
+                "open http://{label}.localhost:{}/?token={token}",
+                addr.port()
+            ),
+            format!("  (if that address does not open, use {plain})"),
+        ]
+    } else {
+        vec![format!("open {plain}")]
     }
 }
 
@@ -759,7 +839,17 @@ async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
         status["bureau_id"].as_str().unwrap_or("")
     );
     println!("this device: {}", status["peer_id"].as_str().unwrap_or(""));
-    println!("web UI:      http://{http}/?token={token}");
+    match std::fs::read_to_string(data_dir.join(HOST_LABEL_FILE)) {
+        Ok(label) if bureau_web::is_host_label(label.trim_end()) => {
+            let port = http.rsplit(':').next().unwrap_or_default();
+            println!(
+                "web UI:      http://{}.localhost:{port}/?token={token}",
+                label.trim_end()
+            );
+            println!("             (or http://{http}/?token={token})");
+        }
+        _ => println!("web UI:      http://{http}/?token={token}"),
+    }
     println!(
         "document:    {} heads, {} findings, {} conflicts",
         status["heads"].as_array().map_or(0, Vec::len),
