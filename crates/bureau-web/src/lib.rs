@@ -4,11 +4,17 @@
 //! [`router`] builds the whole axum application over an [`AppState`] (a [`DocHandle`] plus
 //! configuration), so tests drive it with `tower::ServiceExt::oneshot` and no socket. [`serve`]
 //! runs it on a listener with the defences a loopback UI needs: a header-read timeout (axum's
-//! own `serve` leaves hyper's inert), graceful shutdown on a cancellation token.
+//! own `serve` leaves hyper's inert), a deadline for request bodies, a cap on concurrent
+//! connections, graceful shutdown on a cancellation token.
 //!
 //! Invariants:
-//! - Every request passes the `Host` allow-list (DNS rebinding) and, for writes, the `Origin`
-//!   check, before any handler runs; every `/api` request needs the token.
+//! - Every request passes the `Host` allow-list (DNS rebinding; the node's own
+//!   `<label>.localhost` name among the allowed) and, for writes, the `Origin` check, before
+//!   any handler runs; every `/api` request and every page needs the token as a bearer header
+//!   or a live browser session ([`session`]). The cookie never carries the token, and an empty
+//!   token or cookie is never valid.
+//! - Every URL a page builds is made of validated parts: record types from the enum, ids
+//!   percent-encoded as one path segment, redirects only to local paths.
 //! - Bad input is a 4xx whose JSON names the field; nothing is written for it.
 //! - Handlers never block: reads take the published snapshot, writes await the actor.
 //! - The UI ([`ui`]) is server-rendered: its pages and forms need the session like the API,
