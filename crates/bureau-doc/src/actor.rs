@@ -75,6 +75,8 @@ struct Actor {
     /// Member id this node writes as.
     author: Option<String>,
     quarantined: Vec<String>,
+    /// Changes waiting for dependencies no file held, by file (see [`DamageTrack`]).
+    damage: DamageTrack,
     version: u64,
     /// Automerge sync state per connected peer (by peer id).
     sync_states: HashMap<String, sync::State>,
@@ -140,6 +142,23 @@ fn storage_error(e: StoreError) -> DocError {
     match e {
         StoreError::Full => DocError::DiskFull,
         other => DocError::Storage(other.to_string()),
+    }
+}
+
+/// A failure to read the files at start (or at a reload): which file, and why.
+fn load_error(e: StoreError) -> DocError {
+    match e {
+        StoreError::Full => DocError::DiskFull,
+        other => {
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(&other);
+            while let Some(cause) = source {
+                text.push_str(": ");
+                text.push_str(&cause.to_string());
+                source = cause.source();
+            }
+            DocError::Load(text)
+        }
     }
 }
 
@@ -219,14 +238,27 @@ fn load_snapshot(bytes: &[u8]) -> Result<AutoCommit, String> {
     }
 }
 
+/// What [`load_files`] read.
+struct LoadedDoc {
+    doc: AutoCommit,
+    /// The highest chunk sequence number among the files used.
+    last_seq: u64,
+    /// How many files were used.
+    files: usize,
+    /// The chunks holding changes that could not apply (see [`DamageTrack`]).
+    damaged: DamageTrack,
+}
+
 /// Reads the store's files into a document, quarantining each file automerge refuses.
 ///
-/// Only the newest loadable snapshot is read: each compaction's snapshot holds everything the
-/// one before it did, so older generations are only a fallback. Chunks are then applied one
-/// by one. Returns the document, the highest chunk sequence number and how many files were
-/// used.
-fn load_files(store: &mut Store) -> Result<(AutoCommit, u64, usize), DocError> {
-    let loaded = store.load().map_err(storage_error)?;
+/// Every snapshot generation is read, not only the newest: normally each holds everything the
+/// one before it did and costs nothing more than a look at its heads, but when the newest is
+/// gone or renamed, an older one (or one with an older name) holds what the chunks after it
+/// build on. The newest that loads is the base and the others are merged into it. Chunks are
+/// then applied. Changes whose dependencies no file holds are left in automerge's queue: they
+/// are damage, reported with the files that hold them ([`DamageTrack`]), never compacted away.
+fn load_files(store: &mut Store) -> Result<LoadedDoc, DocError> {
+    let loaded = store.load().map_err(load_error)?;
     let quarantine = |store: &mut Store, name: &str, reason: &str| {
         warn!(file = %name, %reason, "quarantining a document file");
         if let Err(e) = store.quarantine(name, reason) {
@@ -235,7 +267,8 @@ fn load_files(store: &mut Store) -> Result<(AutoCommit, u64, usize), DocError> {
     };
     let mut doc = None;
     let mut good: Vec<&[u8]> = Vec::new();
-    for file in loaded.snapshots.iter().rev() {
+    let mut snapshots = loaded.snapshots.iter().rev();
+    for file in snapshots.by_ref() {
         match load_snapshot(&file.bytes) {
             Ok(d) => {
                 doc = Some(d);
@@ -246,6 +279,25 @@ fn load_files(store: &mut Store) -> Result<(AutoCommit, u64, usize), DocError> {
         }
     }
     let mut doc = doc.unwrap_or_default();
+    for file in snapshots {
+        match merge_snapshot(&mut doc, &file.bytes) {
+            Ok(merged) => {
+                if merged {
+                    warn!(
+                        file = %file.name,
+                        "an older snapshot held changes the newest lacks (a damaged or renamed \
+                         file); they were merged"
+                    );
+                }
+                good.push(&file.bytes);
+            }
+            Err(reason) => {
+                quarantine(store, &file.name, &reason);
+                doc = rebuild(&good);
+            }
+        }
+    }
+    let snapshot_files = good.len();
     let mut last_seq = 0;
     // Fast path: every chunk that parses on its own, applied in one call. automerge rebuilds
     // its indexes once per call, so 256 chunks one by one cost seconds on a large bureau
@@ -259,26 +311,24 @@ fn load_files(store: &mut Store) -> Result<(AutoCommit, u64, usize), DocError> {
             Err(e) => quarantine(store, &file.name, &format!("automerge failed on it: {e}")),
         }
     }
+    let mut used: Vec<&bureau_store::StoredFile> = Vec::new();
     if !chunks.is_empty() {
         let all: Vec<u8> = chunks
             .iter()
             .flat_map(|f| f.bytes.iter().copied())
             .collect();
         if let Ok(Ok(_)) = guarded(|| doc.load_incremental(&all)) {
-            for file in &chunks {
-                good.push(&file.bytes);
-                last_seq = last_seq.max(chunk_seq(&file.name).unwrap_or(0));
-            }
-            return Ok((doc, last_seq, good.len()));
+            used = std::mem::take(&mut chunks);
+        } else {
+            warn!("the chunks failed to load together; loading them one by one");
+            doc = rebuild(&good);
         }
-        warn!("the chunks failed to load together; loading them one by one");
-        doc = rebuild(&good);
     }
     for file in chunks {
         match load_into(&mut doc, &file.bytes) {
             Ok(()) => {
                 good.push(&file.bytes);
-                last_seq = last_seq.max(chunk_seq(&file.name).unwrap_or(0));
+                used.push(file);
             }
             Err(reason) => {
                 quarantine(store, &file.name, &reason);
@@ -288,7 +338,116 @@ fn load_files(store: &mut Store) -> Result<(AutoCommit, u64, usize), DocError> {
             }
         }
     }
-    Ok((doc, last_seq, good.len()))
+    for file in &used {
+        last_seq = last_seq.max(chunk_seq(&file.name).unwrap_or(0));
+    }
+    let damaged = DamageTrack::find(&doc, &used);
+    Ok(LoadedDoc {
+        doc,
+        last_seq,
+        files: snapshot_files + used.len(),
+        damaged,
+    })
+}
+
+/// Merges an older snapshot generation into `doc`; returns whether it held anything `doc`
+/// lacked. One whose heads `doc` holds already holds nothing more (a snapshot holds exactly
+/// what its heads reach), and costs no more than reading its heads.
+fn merge_snapshot(doc: &mut AutoCommit, bytes: &[u8]) -> Result<bool, String> {
+    let Some(heads) = automerge::Automerge::saved_heads(bytes) else {
+        return Err("automerge refused it: not a saved document".to_owned());
+    };
+    if doc.get_missing_deps(&heads).is_empty() {
+        return Ok(false);
+    }
+    load_into(doc, bytes)?;
+    if doc.get_missing_deps(&heads).is_empty() {
+        Ok(true)
+    } else {
+        Err("automerge did not apply all of its changes".to_owned())
+    }
+}
+
+/// Changes a loaded document holds in automerge's queue, waiting for dependencies no file
+/// held (a snapshot deleted, emptied or renamed, and the log entries after it build on it):
+/// by chunk file, the hashes of its changes that wait. Empty when nothing waits.
+///
+/// While it is not empty the document is not what the files once held: nothing is compacted
+/// (a compaction would write the incomplete document and delete the files holding the waiting
+/// changes), and the damage is shown. A peer that holds the missing changes sends them with
+/// the next sync; the waiting changes then apply and the damage clears.
+#[derive(Debug, Default)]
+pub(crate) struct DamageTrack {
+    files: Vec<(String, HashSet<ChangeHash>)>,
+}
+
+impl DamageTrack {
+    /// The files among `chunks` that hold changes waiting in `doc`'s queue. Reads each chunk
+    /// again, but only when something waits.
+    fn find(doc: &AutoCommit, chunks: &[&bureau_store::StoredFile]) -> DamageTrack {
+        let queued: HashSet<ChangeHash> = doc.queued_changes().into_iter().collect();
+        if queued.is_empty() {
+            return DamageTrack::default();
+        }
+        let mut files: Vec<(String, HashSet<ChangeHash>)> = Vec::new();
+        for file in chunks {
+            let mut alone = automerge::Automerge::new();
+            if !matches!(guarded(|| alone.load_incremental(&file.bytes)), Ok(Ok(_))) {
+                continue;
+            }
+            let waiting: HashSet<ChangeHash> = alone
+                .get_changes(&[])
+                .iter()
+                .map(|c| c.hash())
+                .chain(alone.queued_changes())
+                .filter(|h| queued.contains(h))
+                .collect();
+            if !waiting.is_empty() {
+                files.push((file.name.clone(), waiting));
+            }
+        }
+        let track = DamageTrack { files };
+        warn!(
+            queued_changes = queued.len(),
+            files = ?track.names(),
+            "damaged document files: these changes wait for changes no file holds (a snapshot \
+             deleted, emptied or renamed?); nothing is compacted until a peer sends what is \
+             missing"
+        );
+        track
+    }
+
+    fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.files.iter().map(|(name, _)| name.clone()).collect()
+    }
+
+    /// Brings the report up to `doc` after changes arrived: files whose changes all applied
+    /// drop out. Returns the damage left, if any.
+    fn update(&mut self, doc: &AutoCommit) -> Option<crate::Damage> {
+        if self.files.is_empty() {
+            return None;
+        }
+        let queued: HashSet<ChangeHash> = doc.queued_changes().into_iter().collect();
+        for (_, waiting) in &mut self.files {
+            waiting.retain(|h| queued.contains(h));
+        }
+        self.files.retain(|(_, waiting)| !waiting.is_empty());
+        if queued.is_empty() {
+            self.files.clear();
+            info!(
+                "the changes missing from the document's files arrived from a peer; nothing waits any more"
+            );
+            return None;
+        }
+        Some(crate::Damage {
+            queued_changes: queued.len(),
+            files: self.names(),
+        })
+    }
 }
 
 /// A document from files that loaded cleanly before, after a failed load may have left the
@@ -315,7 +474,12 @@ impl Actor {
         config: DocConfig,
     ) -> Result<(Actor, watch::Receiver<Arc<DocState>>), DocError> {
         let started = std::time::Instant::now();
-        let (mut doc, last_seq, files) = load_files(&mut store)?;
+        let LoadedDoc {
+            mut doc,
+            last_seq,
+            files,
+            damaged,
+        } = load_files(&mut store)?;
         let quarantined = store.quarantined().unwrap_or_default();
         let persisted = doc.get_heads();
         let loaded = started.elapsed();
@@ -340,6 +504,7 @@ impl Actor {
             view,
             author: None,
             quarantined,
+            damage: damaged,
             version: 0,
             sync_states: HashMap::new(),
             sync_dirty: HashMap::new(),
@@ -713,7 +878,10 @@ impl Actor {
     /// Replaces the in-memory document with what is on disk.
     fn reload(&mut self) {
         let doc = match load_files(&mut self.store) {
-            Ok((doc, _, _)) => doc,
+            Ok(loaded) => {
+                self.damage = loaded.damaged;
+                loaded.doc
+            }
             Err(e) => {
                 error!(error = %e, "could not reread the document files");
                 return;
@@ -851,6 +1019,12 @@ impl Actor {
     /// module).
     fn maybe_compact(&mut self, compactor: &mut Compactor) {
         compactor.finish(&mut self.store);
+        if !self.damage.is_empty() {
+            // The document lacks changes some files hold: a compaction would write it as it
+            // is and delete those files. The compaction child checks this again, from the
+            // files themselves.
+            return;
+        }
         let chunks = self.store.chunk_count();
         let due = chunks >= self.config.compact_chunks
             || (chunks >= MIN_COMPACT_CHUNKS.min(self.config.compact_chunks)
@@ -896,6 +1070,7 @@ impl Actor {
             peer_id: self.config.peer_id.clone(),
             author: self.author.clone(),
             quarantined: self.quarantined.clone(),
+            damage: self.damage.update(&self.doc),
             version: self.version,
         };
         // The previous state is dropped by whichever reader lets go of it last, or here; with

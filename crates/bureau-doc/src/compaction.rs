@@ -7,10 +7,11 @@
 //! ([`Store::commit_compaction`]); neither writes a file, so both take microseconds. A worker
 //! thread, `bureau-compact`, does everything else, from the durable files alone:
 //!
-//! 1. reads the newest snapshot and the chunks up to the actor's last written sequence
+//! 1. reads every snapshot generation and the chunks up to the actor's last written sequence
 //!    number, and loads them with automerge,
-//! 2. checks that they give exactly the heads the actor had persisted when it reserved the
-//!    compaction, so the snapshot holds everything the chunks it replaces held,
+//! 2. checks that no change in them waits for a dependency (it would be left out, and its
+//!    file deleted), and that they give exactly the heads the actor had persisted when it
+//!    reserved the compaction, so the snapshot holds everything the files it replaces held,
 //! 3. saves the document, writes the bytes as the new generation under a temp name, reads
 //!    them back, loads them again and compares the heads once more, and only then renames
 //!    the file to its final name;
@@ -378,6 +379,14 @@ fn build_snapshot(
         Ok(Err(e)) => return Err(format!("automerge refused the files: {e}")),
         Err(e) => return Err(format!("automerge failed on the files: {e}")),
     };
+    // Changes that wait for dependencies no file holds would be left out of the snapshot,
+    // and the files holding them deleted: never compact a file whose changes did not apply.
+    let waiting = doc.queued_changes().len();
+    if waiting > 0 {
+        return Err(format!(
+            "{waiting} changes in the files wait for changes no file holds; nothing is compacted"
+        ));
+    }
     // The files must hold exactly what the actor has made durable: then the snapshot replaces
     // the chunks without losing or inventing anything. A chunk quarantined or changed since
     // the actor loaded it shows here, and so would a missing chunk the snapshot lacks.
@@ -516,7 +525,7 @@ fn compact(
     let inputs = job.read_inputs().map_err(|e| e.to_string())?;
     cancelled()?;
     let files: Vec<u8> = inputs
-        .snapshot
+        .snapshots
         .iter()
         .chain(&inputs.chunks)
         .flat_map(|f| f.bytes.iter().copied())

@@ -33,9 +33,14 @@
 //! edits and sync messages are served throughout. When the actor stops, it cancels a
 //! compaction in flight and waits for that thread before releasing the store.
 //!
-//! At start the store's files are loaded one by one. A file automerge refuses (or panics on)
-//! is moved to `quarantine/` and reported in [`DocState::quarantined`]; the node serves the
-//! rest, and peers fill the gap.
+//! At start the store's files are loaded: every snapshot generation (the newest that loads,
+//! with the older ones merged in, which costs nothing when the newest holds them), then the
+//! chunks. A file automerge refuses (or panics on) is moved to `quarantine/` and reported in
+//! [`DocState::quarantined`]; the node serves the rest, and peers fill the gap. Changes that
+//! load but cannot apply, because changes they build on are in no file (a snapshot deleted,
+//! emptied or renamed), are damage: reported in [`DocState::damage`] and the log, and while
+//! there is any, nothing is compacted, so no file holding them is deleted. A peer that has
+//! the missing changes sends them with the next sync, and the damage clears.
 
 mod actor;
 mod compaction;
@@ -77,8 +82,26 @@ pub struct DocState {
     pub author: Option<String>,
     /// Files moved to `quarantine/` (now and at earlier starts).
     pub quarantined: Vec<String>,
+    /// Changes the files hold that could not apply, since changes they build on are in no
+    /// file (a snapshot deleted, emptied or renamed); `None` when there are none. Cleared once
+    /// a peer has sent what was missing.
+    pub damage: Option<Damage>,
     /// Counts every published change; lets waiters tell states apart cheaply.
     pub version: u64,
+}
+
+/// Changes loaded from the files that wait, outside the document, for changes no file held.
+///
+/// Such changes were acknowledged once and are still on disk, but the document cannot show
+/// them until the changes they build on come back from a peer. Until then the node never
+/// compacts: that would write the document without them and delete the files holding them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Damage {
+    /// How many changes wait.
+    pub queued_changes: usize,
+    /// The files holding them, as the store names them in `doc/` (a log entry as
+    /// `chunk-{seq}.bin`).
+    pub files: Vec<String>,
 }
 
 /// The conflicts of the document, per record; the flat list is assembled on first use.
@@ -128,6 +151,9 @@ pub enum DocError {
     /// The edit could not be made durable; it was undone and nothing was written.
     #[error("the edit could not be saved: {0}")]
     Storage(String),
+    /// The document's files could not be read (at start, or at a reload): which one, and why.
+    #[error("could not read the document's files: {0}")]
+    Load(String),
     /// This node's device is not (or no longer) a member able to edit.
     #[error("this device is not a member of the bureau; join it with an invite first")]
     NotMember,

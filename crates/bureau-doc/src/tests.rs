@@ -1208,3 +1208,134 @@ async fn a_device_revoked_before_an_edit_gets_no_outbox_message() {
     drop(outbox);
     close(a, ta).await;
 }
+
+/// How the newest snapshot of a stopped node is damaged.
+#[derive(Debug, Clone, Copy)]
+enum SnapshotDamage {
+    /// The two generations' names swapped: the newest name holds the older document.
+    Swapped,
+    Deleted,
+    ReplacedByDirectory,
+    ZeroFilled,
+}
+
+/// Two snapshot generations and a log after them lost acknowledged edits without a word when
+/// the newest snapshot was damaged: the log's changes build on it, so they waited in
+/// automerge's queue, unreported, and the next compaction wrote the incomplete document and
+/// deleted the log (and, swapped, the file that held the newest generation). Now every
+/// generation is loaded, waiting changes are reported as damage and never compacted away, and
+/// a peer that holds what is missing clears the damage.
+async fn damaged_newest_snapshot(how: SnapshotDamage) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a_dir, b_dir) = (tmp.path().join("a"), tmp.path().join("b"));
+    let config = |tag| DocConfig {
+        compact_chunks: 5,
+        ..DocConfig::new(peer(tag))
+    };
+    let (a, a_thread) = open_with(&a_dir, config('A')).await;
+    let (b, b_thread) = open_with(&b_dir, config('B')).await;
+    init(&a).await;
+    add_editor(&a, 'B', "Bea").await;
+    let mut ids = Vec::new();
+    // Sequential edits, one chunk each, until two generations and a few chunks after them.
+    while doc_files(&a_dir, "snapshot-").len() < 2 || doc_files(&a_dir, "chunk-").len() < 3 {
+        assert!(
+            ids.len() < 200,
+            "no two generations after {} edits",
+            ids.len()
+        );
+        ids.push(create_member(&a, &format!("Kept {}", ids.len())).await);
+    }
+    sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+    let members = a.state().snapshot.members.len();
+    close(a, a_thread).await;
+
+    let doc_dir = a_dir.join("doc");
+    let snapshots = doc_files(&a_dir, "snapshot-");
+    let (older, newest) = (doc_dir.join(&snapshots[0]), doc_dir.join(&snapshots[1]));
+    match how {
+        SnapshotDamage::Swapped => {
+            let aside = doc_dir.join("aside");
+            std::fs::rename(&newest, &aside).unwrap();
+            std::fs::rename(&older, &newest).unwrap();
+            std::fs::rename(&aside, &older).unwrap();
+        }
+        SnapshotDamage::Deleted => std::fs::remove_file(&newest).unwrap(),
+        SnapshotDamage::ReplacedByDirectory => {
+            std::fs::remove_file(&newest).unwrap();
+            std::fs::create_dir(&newest).unwrap();
+        }
+        SnapshotDamage::ZeroFilled => {
+            let len = std::fs::metadata(&newest).unwrap().len() as usize;
+            std::fs::write(&newest, vec![0u8; len]).unwrap();
+        }
+    }
+
+    let (a, a_thread) = open_with(&a_dir, config('A')).await;
+    let st = a.state();
+    let damaged = !matches!(how, SnapshotDamage::Swapped);
+    if damaged {
+        let damage = st.damage.clone().expect("the waiting changes are reported");
+        assert!(damage.queued_changes > 0, "{damage:?}");
+        assert!(!damage.files.is_empty(), "{damage:?}");
+        assert!(st.snapshot.members.len() < members);
+    } else {
+        // The older name held the newest generation: merged, nothing is missing.
+        assert_eq!(st.damage, None);
+        assert_eq!(st.snapshot.members.len(), members);
+    }
+    // Enough edits for several compactions: none may drop what waits.
+    for i in 0..20 {
+        ids.push(create_member(&a, &format!("After damage {i}")).await);
+    }
+    close(a, a_thread).await;
+    let (a, a_thread) = open_with(&a_dir, config('A')).await;
+    if damaged {
+        assert!(
+            a.state().damage.is_some(),
+            "the files holding waiting changes are all still there"
+        );
+        // The peer holds what is missing: the waiting changes apply and the damage clears.
+        sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+        assert_eq!(a.state().damage, None);
+        for i in 0..10 {
+            ids.push(create_member(&a, &format!("After sync {i}")).await);
+        }
+    }
+    let st = a.state();
+    for id in &ids {
+        assert!(st.snapshot.members.contains_key(id), "member {id} lost");
+    }
+    close(a, a_thread).await;
+    let (a, a_thread) = open_with(&a_dir, config('A')).await;
+    let st = a.state();
+    assert_eq!(st.damage, None);
+    for id in &ids {
+        assert!(
+            st.snapshot.members.contains_key(id),
+            "member {id} lost after a restart"
+        );
+    }
+    close(a, a_thread).await;
+    close(b, b_thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn swapped_snapshot_generations_lose_nothing() {
+    damaged_newest_snapshot(SnapshotDamage::Swapped).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deleted_newest_snapshot_is_damage_kept_until_a_peer_fills_it() {
+    damaged_newest_snapshot(SnapshotDamage::Deleted).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_newest_snapshot_replaced_by_a_directory_is_damage_kept_until_a_peer_fills_it() {
+    damaged_newest_snapshot(SnapshotDamage::ReplacedByDirectory).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_zero_filled_newest_snapshot_is_damage_kept_until_a_peer_fills_it() {
+    damaged_newest_snapshot(SnapshotDamage::ZeroFilled).await;
+}

@@ -220,7 +220,7 @@ pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
         .as_ref()
         .map(|n| n.status())
         .unwrap_or_else(|| json!({"paused": false, "peers": [], "listen": []}));
-    Json(json!({
+    let mut body = json!({
         "peer_id": st.peer_id,
         "bureau_id": st.snapshot.meta.bureau_id,
         "title": st.snapshot.meta.title,
@@ -236,7 +236,15 @@ pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
         "findings": st.findings.len(),
         "conflicts": st.conflicts.len(),
         "version": st.version,
-    }))
+    });
+    // Only when there is some: changes on disk that wait for changes no file holds.
+    if let Some(damage) = &st.damage {
+        body["damage"] = json!({
+            "queued_changes": damage.queued_changes,
+            "files": damage.files,
+        });
+    }
+    Json(body)
 }
 
 pub(crate) async fn findings(State(state): State<AppState>) -> Json<Value> {

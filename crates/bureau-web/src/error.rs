@@ -80,6 +80,14 @@ impl From<DocError> for ApiError {
                     "the edit could not be saved; see the node's log",
                 )
             }
+            DocError::Load(ref cause) => {
+                tracing::error!(%cause, "could not read the document's files");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "storage",
+                    "the document's files could not be read; see the node's log",
+                )
+            }
             DocError::PeerNotAllowed(_) | DocError::PeerData { .. } => {
                 ApiError::new(StatusCode::FORBIDDEN, "peer", e.to_string())
             }

@@ -600,6 +600,11 @@ impl AutoCommit {
         self.doc.is_empty()
     }
 
+    /// See [`Automerge::queued_changes`] (added to the vendored copy).
+    pub fn queued_changes(&self) -> Vec<ChangeHash> {
+        self.doc.queued_changes()
+    }
+
     /// Save everything which is not a (transitive) dependency of `heads`
     pub fn save_after(&mut self, heads: &[ChangeHash]) -> Vec<u8> {
         self.ensure_transaction_closed();

@@ -350,6 +350,27 @@ impl Automerge {
         self.change_graph.is_empty() && self.queue.is_empty()
     }
 
+    /// The hashes of the changes this document received but could not apply yet: their
+    /// dependencies are missing, so they wait in a queue, outside the document, until those
+    /// arrive. (Added to the vendored copy: upstream has no way to see the queue.)
+    pub fn queued_changes(&self) -> Vec<ChangeHash> {
+        self.queue.iter().map(|change| change.hash()).collect()
+    }
+
+    /// The heads a saved document (the output of [`Self::save()`]) declares in its first
+    /// chunk, read without loading it; `None` if `data` does not start with a document chunk
+    /// with a valid checksum. (Added to the vendored copy.)
+    pub fn saved_heads(data: &[u8]) -> Option<Vec<ChangeHash>> {
+        let (_, chunk) = storage::Chunk::parse(storage::parse::Input::new(data)).ok()?;
+        if !chunk.checksum_valid() {
+            return None;
+        }
+        match chunk {
+            storage::Chunk::Document(d) => Some(d.heads().to_vec()),
+            _ => None,
+        }
+    }
+
     pub(crate) fn actor_id(&self) -> &ActorId {
         match &self.actor {
             Actor::Unused(id) => id,

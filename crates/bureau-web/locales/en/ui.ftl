@@ -268,6 +268,11 @@ overview-findings = { $n ->
 }
 overview-no-findings = No double bookings, missing booths, overdue reviews or actions.
 conflicts-none-short = No conflicting edits.
+overview-damage-title = Some saved edits cannot be shown yet
+overview-damage = { $n ->
+    [one] 1 saved change waits for changes that are missing from this computer's files (a damaged or deleted file)
+   *[other] { $n } saved changes wait for changes that are missing from this computer's files (a damaged or deleted file)
+}: { $files }. Nothing is deleted. Connect to another device of the bureau: it sends what is missing, and this message goes away.
 
 ## Findings
 

@@ -267,6 +267,11 @@ overview-findings = { $n ->
 }
 overview-no-findings = Aucune double réservation, cabine manquante, revue ou action en retard.
 conflicts-none-short = Aucune modification concurrente.
+overview-damage-title = Des modifications enregistrées ne peuvent pas encore être affichées
+overview-damage = { $n ->
+    [one] 1 modification enregistrée attend des modifications absentes des fichiers de cet ordinateur (un fichier endommagé ou supprimé)
+   *[other] { $n } modifications enregistrées attendent des modifications absentes des fichiers de cet ordinateur (un fichier endommagé ou supprimé)
+} : { $files }. Rien n'est supprimé. Connectez-vous à un autre appareil du bureau : il enverra ce qui manque, et ce message disparaîtra.
 
 ## Signalements
 

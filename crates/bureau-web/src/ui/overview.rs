@@ -1,4 +1,5 @@
-//! The overview (`/`): today's meetings, open findings, and sync state at a glance.
+//! The overview (`/`): today's meetings, open findings, and sync state at a glance, and, above
+//! them, damage to the document's files (changes that wait for changes no file holds).
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -26,6 +27,21 @@ pub(crate) fn page(v: &View) -> Response {
         p.lead {
             (tr.date_long(today)) " · "
             (tr.ta("venue-time", &[("zone", v.snap().meta.timezone.clone().into())]))
+        }
+        // Changes on disk that cannot apply yet (see `bureau_doc::Damage`): nothing is lost as
+        // long as they are kept, and a peer brings back what they wait for.
+        div #damage data-live {
+            @if let Some(damage) = &v.st.damage {
+                section.notice.warn role="alert" aria-labelledby="damage-h" {
+                    h2 #damage-h { (tr.t("overview-damage-title")) }
+                    p {
+                        (tr.ta("overview-damage", &[
+                            ("n", damage.queued_changes.into()),
+                            ("files", damage.files.join(", ").into()),
+                        ]))
+                    }
+                }
+            }
         }
         div.cards.overview {
             section.card #today data-live aria-labelledby="today-h" {
