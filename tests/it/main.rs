@@ -15,6 +15,7 @@ mod proxy;
 mod quic;
 mod readme;
 mod recover;
+mod strangers;
 mod support;
 mod sync;
 mod web_security;

@@ -9,9 +9,14 @@
 //!   addresses, and addresses added through the API. Listen ports are remembered in
 //!   `net.json` so that the addresses others remember stay valid across restarts.
 //! - **Membership:** the document's `devices` map is the allow-list. Anyone may connect, but
-//!   a stranger can only present an invite on `/bureau/join/1` (rate-limited); sync streams
-//!   (`/bureau/sync/1`) are opened and accepted only for unrevoked devices. When the document
-//!   says a device is revoked, its connections are closed at once.
+//!   a stranger can only present an invite on `/bureau/join/1` (limited per peer id and per
+//!   address, never for everyone at once); sync streams are opened and accepted only for
+//!   unrevoked devices. When the document says a device is revoked, its connections are
+//!   closed at once.
+//! - **Strangers are cheap and forgotten:** inbound connections of members and of strangers
+//!   come out of separate budgets (`gate`), so strangers never take a member's place; a
+//!   refused joiner's connection is dropped; nothing about a stranger is kept once it
+//!   disconnects.
 //! - **Sync:** one session per member peer ([`bureau_sync::run_session`]); the peer with the
 //!   lower id opens the stream, so there is never more than one. Reconnection with backoff.
 //! - **Pause** cuts every connection and stops dialling until resumed. On a resume the lower

@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use libp2p::swarm::SwarmEvent;
 use libp2p::swarm::dial_opts::DialOpts;
 use libp2p::{Multiaddr, PeerId, StreamProtocol};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -19,12 +20,15 @@ use crate::{Identity, NetError};
 #[derive(Debug)]
 pub struct RawStream {
     inner: Compat<libp2p::Stream>,
-    driver: tokio::task::JoinHandle<()>,
+    /// The swarm's task, when the stream has a connection of its own.
+    driver: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for RawStream {
     fn drop(&mut self) {
-        self.driver.abort();
+        if let Some(d) = &self.driver {
+            d.abort();
+        }
     }
 }
 
@@ -61,8 +65,103 @@ pub async fn raw_stream(
     .map_err(|e| NetError::Transport(e.to_string()))?;
     Ok(RawStream {
         inner: stream.compat(),
+        driver: Some(driver),
+    })
+}
+
+/// A connection to a node that can open any number of streams; it lives as long as this
+/// value (or until the node drops it).
+pub struct RawConn {
+    peer: PeerId,
+    control: libp2p_stream::Control,
+    driver: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for RawConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawConn").field("peer", &self.peer).finish()
+    }
+}
+
+impl Drop for RawConn {
+    fn drop(&mut self) {
+        self.driver.abort();
+    }
+}
+
+/// Dials `peer` at `addr` as `identity` and waits until the connection is up (or refused).
+pub async fn raw_conn(identity: &Identity, peer: &str, addr: &str) -> Result<RawConn, NetError> {
+    let peer: PeerId = peer
+        .parse()
+        .map_err(|_| NetError::Transport(format!("bad peer id {peer}")))?;
+    let addr: Multiaddr = addr.parse().map_err(|e| NetError::BadAddress {
+        addr: addr.to_owned(),
+        reason: format!("{e}"),
+    })?;
+    let mut swarm = crate::event_loop::build_swarm(identity, false)?;
+    let control = swarm.behaviour().stream.new_control();
+    swarm
+        .dial(DialOpts::peer_id(peer).addresses(vec![addr]).build())
+        .map_err(|e| NetError::Transport(e.to_string()))?;
+    let connected = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            match swarm.select_next_some().await {
+                SwarmEvent::ConnectionEstablished { .. } => return Ok(()),
+                SwarmEvent::OutgoingConnectionError { error, .. } => {
+                    return Err(NetError::Transport(error.to_string()));
+                }
+                _ => {}
+            }
+        }
+    })
+    .await
+    .map_err(|_| NetError::Transport("timed out connecting".to_owned()))?;
+    connected?;
+    let driver = tokio::spawn(async move {
+        loop {
+            swarm.select_next_some().await;
+        }
+    });
+    Ok(RawConn {
+        peer,
+        control,
         driver,
     })
+}
+
+impl RawConn {
+    /// Opens a stream of `protocol` on this connection.
+    pub async fn open(&mut self, protocol: &'static str) -> Result<RawStream, NetError> {
+        let stream = tokio::time::timeout(
+            Duration::from_secs(20),
+            self.control
+                .open_stream(self.peer, StreamProtocol::new(protocol)),
+        )
+        .await
+        .map_err(|_| NetError::Transport("timed out opening the stream".to_owned()))?
+        .map_err(|e| NetError::Transport(e.to_string()))?;
+        Ok(RawStream {
+            inner: stream.compat(),
+            driver: None,
+        })
+    }
+}
+
+/// One `/bureau/join/1` exchange on `stream`: sends `secret` and `name` as a joiner does and
+/// returns the inviter's answer as JSON.
+pub async fn join_exchange(
+    stream: &mut RawStream,
+    secret: &str,
+    name: &str,
+) -> Result<serde_json::Value, NetError> {
+    let request = crate::join::JoinRequest {
+        secret: secret.to_owned(),
+        name: name.to_owned(),
+    };
+    crate::join::write_json(stream, &request)
+        .await
+        .map_err(|e| NetError::Join(e.to_string()))?;
+    crate::join::read_json(stream).await
 }
 
 impl AsyncRead for RawStream {
