@@ -1,5 +1,6 @@
-//! Refusing compressed automerge data that would inflate past a budget, before automerge
-//! inflates it with an unbounded `read_to_end`.
+//! Refusing automerge data that would make automerge do unbounded work, before automerge sees
+//! it: compressed data that inflates past a budget, and run-length encoded columns that claim
+//! more rows than a budget.
 //!
 //! automerge 0.12 inflates three kinds of DEFLATE data while parsing a chunk, each time into a
 //! `Vec` with no bound (`storage/chunk.rs`, `storage/columns/raw_column.rs`):
@@ -14,6 +15,15 @@
 //! streams into [`std::io::sink`] (nothing is kept), reading at most one byte more than the
 //! budget left, and charges what came out against the budget. So checking costs at most the
 //! budget in CPU and a few kilobytes of memory, whatever the input.
+//!
+//! Run-length encoding needs no compression to claim much: a run is a count and one value, so
+//! a change of a hundred bytes can claim 2^40 operations, and automerge walks every operation
+//! it claims (`Change::verify_ops`, on every change it receives or loads): the actor thread
+//! would spin for hours. [`check_rows`] counts the rows each column claims (runs, null runs
+//! and literal runs of every run-length encoded column, the runs of boolean columns), reading
+//! deflated columns through the inflater again, and charges the most any column of a chunk
+//! claims against a budget of rows. Counting costs one pass over the bytes (inflated ones
+//! included), whatever the counts say.
 //!
 //! The parse is as permissive as automerge's wherever automerge would go on to inflate
 //! something, and stricter elsewhere (a chunk type we do not check, a truncated chunk, data
@@ -32,6 +42,9 @@ pub enum GuardError {
     /// Its compressed data inflates past the budget.
     #[error("compressed data inflates past the {0}-byte limit")]
     TooLarge(usize),
+    /// Its columns claim more rows (operations or changes) than the budget.
+    #[error("columns claim more than the {0} rows left of the limit")]
+    TooManyRows(u64),
 }
 
 /// The first bytes of every automerge chunk.
@@ -85,6 +98,281 @@ fn check_one<'a>(input: &'a [u8], budget: &mut usize) -> Result<&'a [u8], GuardE
         _ => check_change(data, budget)?,
     }
     Ok(r.rest())
+}
+
+/// Checks one entry of a sync message's change list (or a file's chunks) for the rows its
+/// columns claim, charging each chunk's largest claim against `budget` (shared by every entry
+/// of a message). `inflate_limit` bounds what a deflated part is read to (the inflate budget
+/// [`check_chunk`] enforces; call that first). Malformed chunks are refused as
+/// [`check_chunk`] refuses them.
+pub fn check_rows(chunk: &[u8], budget: &mut u64, inflate_limit: usize) -> Result<(), GuardError> {
+    let mut rest = chunk;
+    while !rest.is_empty() {
+        rest = rows_one(rest, budget, inflate_limit)?;
+    }
+    Ok(())
+}
+
+/// Counts the rows of the chunk at the start of `input` and returns what follows it.
+fn rows_one<'a>(
+    input: &'a [u8],
+    budget: &mut u64,
+    inflate_limit: usize,
+) -> Result<&'a [u8], GuardError> {
+    let mut r = Reader::new(input);
+    if r.take(4)? != MAGIC {
+        return Err(malformed("bad magic bytes"));
+    }
+    let _checksum = r.take(4)?;
+    let chunk_type = r.byte()?;
+    let len = r.uleb_usize()?;
+    let data = r.take(len)?;
+    match chunk_type {
+        DOCUMENT => document_rows(data, budget, inflate_limit)?,
+        CHANGE => {
+            let mut s = Stream::new(data.iter().copied());
+            change_rows(&mut s, budget)?;
+        }
+        COMPRESSED_CHANGE => {
+            let mut s = Stream::new(inflated(data, inflate_limit));
+            change_rows(&mut s, budget)?;
+        }
+        BUNDLE => return Err(malformed("bundle chunks are not accepted from peers")),
+        other => return Err(malformed(&format!("unknown chunk type {other}"))),
+    }
+    Ok(r.rest())
+}
+
+/// The bytes a raw DEFLATE stream inflates to, at most `limit` of them; a broken stream just
+/// ends (the inflate check refuses it).
+fn inflated(deflated: &[u8], limit: usize) -> impl Iterator<Item = u8> + '_ {
+    let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+    io::BufReader::new(flate2::bufread::DeflateDecoder::new(deflated).take(limit))
+        .bytes()
+        .map_while(Result::ok)
+}
+
+/// A document chunk: its change columns describe one row per change, its op columns one row
+/// per operation; both are charged.
+fn document_rows(data: &[u8], budget: &mut u64, inflate_limit: usize) -> Result<(), GuardError> {
+    let mut r = Reader::new(data);
+    let actors = r.uleb()?;
+    for _ in 0..actors {
+        let n = r.uleb_usize()?;
+        r.take(n)?;
+    }
+    let heads = r.uleb()?;
+    for _ in 0..heads {
+        r.take(HASH_LEN)?;
+    }
+    let change_cols = r.columns()?;
+    let op_cols = r.columns()?;
+    for cols in [change_cols, op_cols] {
+        let block = r.take(total_len(&cols)?)?;
+        let mut offset = 0;
+        let mut most = 0;
+        for col in &cols {
+            let data = &block[offset..offset + col.len];
+            offset += col.len;
+            let rows = if col.spec & DEFLATE_BIT != 0 {
+                column_rows(
+                    col.spec,
+                    &mut Stream::new(inflated(data, inflate_limit)),
+                    *budget,
+                )?
+            } else {
+                column_rows(col.spec, &mut Stream::new(data.iter().copied()), *budget)?
+            };
+            most = most.max(rows);
+        }
+        *budget -= most;
+    }
+    Ok(())
+}
+
+/// A change's body, read as a stream (it may come out of an inflater): the header as
+/// [`check_change`] reads it, then the rows of each column. Deflated columns, which automerge
+/// refuses in a change, are skipped.
+fn change_rows<I: Iterator<Item = u8>>(
+    s: &mut Stream<I>,
+    budget: &mut u64,
+) -> Result<(), GuardError> {
+    let deps = s.uleb()?;
+    for _ in 0..deps {
+        s.skip(HASH_LEN as u64)?;
+    }
+    let actor = s.uleb()?;
+    s.skip(actor)?;
+    let _seq = s.uleb()?;
+    let _start_op = s.uleb()?;
+    s.sleb()?;
+    let message = s.uleb()?;
+    s.skip(message)?;
+    let others = s.uleb()?;
+    for _ in 0..others {
+        let n = s.uleb()?;
+        s.skip(n)?;
+    }
+    let count = s.uleb()?;
+    let mut cols = Vec::new();
+    for _ in 0..count {
+        // Each column takes at least two bytes, so a huge count ends with the input.
+        let spec = s.uleb()?;
+        let len = s.uleb()?;
+        cols.push((spec, len));
+    }
+    let mut most = 0;
+    for (spec, len) in cols {
+        let mut column = Stream::new(
+            s.it.by_ref()
+                .take(usize::try_from(len).unwrap_or(usize::MAX)),
+        );
+        let rows = if spec & u64::from(DEFLATE_BIT) != 0 {
+            column.skip(len)?;
+            0
+        } else {
+            column_rows(
+                u32::try_from(spec).unwrap_or(u32::MAX),
+                &mut column,
+                *budget,
+            )?
+        };
+        most = most.max(rows);
+    }
+    *budget -= most;
+    Ok(())
+}
+
+/// The rows one column's data claims, refused as soon as they pass `left`. Run-length encoded
+/// columns (group, actor, integer, delta, string, value metadata) are runs of a signed count:
+/// positive, that many copies of one value; negative, that many values each written out; zero,
+/// a count of nulls. Boolean columns are counts of alternating runs. Raw value columns hold
+/// bytes whose rows the value metadata column counts.
+fn column_rows<I: Iterator<Item = u8>>(
+    spec: u32,
+    s: &mut Stream<I>,
+    left: u64,
+) -> Result<u64, GuardError> {
+    const GROUP: u32 = 0;
+    const ACTOR: u32 = 1;
+    const INTEGER: u32 = 2;
+    const DELTA: u32 = 3;
+    const BOOLEAN: u32 = 4;
+    const STRING: u32 = 5;
+    const VALUE_META: u32 = 6;
+    let too_many = || GuardError::TooManyRows(left);
+    let mut rows: u64 = 0;
+    let mut add = |n: u64| -> Result<(), GuardError> {
+        rows = rows
+            .checked_add(n)
+            .filter(|r| *r <= left)
+            .ok_or_else(too_many)?;
+        Ok(())
+    };
+    let value = |s: &mut Stream<I>, ty: u32| -> Result<(), GuardError> {
+        match ty {
+            DELTA => s.sleb().map(drop),
+            STRING => {
+                let n = s.uleb()?;
+                s.skip(n)
+            }
+            _ => s.uleb().map(drop),
+        }
+    };
+    match spec & 7 {
+        BOOLEAN => {
+            while !s.at_end() {
+                add(s.uleb()?)?;
+            }
+        }
+        ty @ (GROUP | ACTOR | INTEGER | DELTA | STRING | VALUE_META) => {
+            while !s.at_end() {
+                let count = s.sleb()?;
+                if count > 0 {
+                    add(count.unsigned_abs())?;
+                    value(s, ty)?;
+                } else if count < 0 {
+                    // Claimed first, so a literal run claiming too much is refused at once;
+                    // each value written out takes at least a byte, so the loop ends with
+                    // the data.
+                    add(count.unsigned_abs())?;
+                    for _ in 0..count.unsigned_abs() {
+                        value(s, ty)?;
+                    }
+                } else {
+                    add(s.uleb()?)?;
+                }
+            }
+        }
+        // Raw values (7): no rows of their own.
+        _ => while s.next().is_some() {},
+    }
+    Ok(rows)
+}
+
+/// A cursor over bytes that may come out of an inflater; every read is checked.
+struct Stream<I: Iterator<Item = u8>> {
+    it: std::iter::Peekable<I>,
+}
+
+impl<I: Iterator<Item = u8>> Stream<I> {
+    fn new(it: I) -> Stream<I> {
+        Stream { it: it.peekable() }
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        self.it.next()
+    }
+
+    fn at_end(&mut self) -> bool {
+        self.it.peek().is_none()
+    }
+
+    fn byte(&mut self) -> Result<u8, GuardError> {
+        self.it
+            .next()
+            .ok_or_else(|| malformed("truncated column data"))
+    }
+
+    /// Skips `n` bytes; the loop ends with the data, whatever `n` says.
+    fn skip(&mut self, n: u64) -> Result<(), GuardError> {
+        for _ in 0..n {
+            self.byte()?;
+        }
+        Ok(())
+    }
+
+    /// An unsigned LEB128 number of at most ten bytes (bits past 64 are dropped; automerge
+    /// refuses them, and a wrong count here only refuses more).
+    fn uleb(&mut self) -> Result<u64, GuardError> {
+        let mut value: u64 = 0;
+        for i in 0..10 {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7f).checked_shl(7 * i).unwrap_or(0);
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(malformed("LEB128 number too large"))
+    }
+
+    /// A signed LEB128 number of at most ten bytes.
+    fn sleb(&mut self) -> Result<i64, GuardError> {
+        let mut value: i64 = 0;
+        let mut shift = 0u32;
+        for _ in 0..10 {
+            let byte = self.byte()?;
+            value |= i64::from(byte & 0x7f).checked_shl(shift).unwrap_or(0);
+            shift += 7;
+            if byte & 0x80 == 0 {
+                if shift < 64 && byte & 0x40 != 0 {
+                    value |= -1i64 << shift;
+                }
+                return Ok(value);
+            }
+        }
+        Err(malformed("LEB128 number too large"))
+    }
 }
 
 /// A document chunk's body: actors, heads, change column metadata, op column metadata, then
@@ -453,6 +741,10 @@ mod tests {
         let msg = from.sync().generate_sync_message(s_from)?;
         let msg = sync::Message::decode(&msg.encode()).unwrap();
         let used = msg.changes.iter().map(consumed).sum();
+        let mut rows = crate::MAX_ROWS;
+        for c in msg.changes.iter() {
+            check_rows(c, &mut rows, crate::MAX_INFLATED).expect("real chunks pass");
+        }
         to.sync().receive_sync_message(s_to, msg).unwrap();
         Some(used)
     }
@@ -558,6 +850,147 @@ mod tests {
             check_chunk(&two, &mut budget),
             Err(GuardError::TooLarge(1 << 19))
         );
+    }
+
+    fn sleb(out: &mut Vec<u8>, mut v: i64) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            let done = (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0);
+            out.push(if done { byte } else { byte | 0x80 });
+            if done {
+                return;
+            }
+        }
+    }
+
+    /// A change chunk of a hundred bytes whose columns claim `rows` operations: an integer
+    /// column with one run of `rows` copies, a string column with a literal run claiming
+    /// `rows` values (of which at most ten are written), a value metadata column with a null run of
+    /// `rows`, and a boolean column whose second run is `rows` long; or only column `only`.
+    fn rle_bomb(rows: u64, only: Option<usize>) -> Vec<u8> {
+        let mut body = Vec::new();
+        uleb(&mut body, 0); // deps
+        uleb(&mut body, 2); // actor
+        body.extend([0xab, 0xcd]);
+        uleb(&mut body, 1); // seq
+        uleb(&mut body, 1); // start op
+        body.push(0); // time
+        uleb(&mut body, 0); // message
+        uleb(&mut body, 0); // other actors
+        let mut integer = Vec::new();
+        sleb(&mut integer, rows as i64);
+        uleb(&mut integer, 1);
+        let mut string = Vec::new();
+        sleb(&mut string, -(rows as i64));
+        for _ in 0..rows.min(10) {
+            uleb(&mut string, 1);
+            string.push(b'k');
+        }
+        let mut meta = vec![0];
+        uleb(&mut meta, rows);
+        let mut boolean = Vec::new();
+        uleb(&mut boolean, 0);
+        uleb(&mut boolean, rows);
+        let mut cols = vec![(2u64, integer), (5, string), (6, meta), (4, boolean)];
+        if let Some(i) = only {
+            cols = vec![cols.swap_remove(i)];
+        }
+        uleb(&mut body, cols.len() as u64);
+        for (i, (ty, data)) in cols.iter().enumerate() {
+            uleb(&mut body, ((i as u64 + 1) << 4) | ty);
+            uleb(&mut body, data.len() as u64);
+        }
+        for (_, data) in &cols {
+            body.extend(data);
+        }
+        chunk(CHANGE, [0; 4], &body)
+    }
+
+    /// Rows charged by a successful row check.
+    fn rows_of(bytes: &[u8]) -> u64 {
+        let mut budget = 1 << 40;
+        check_rows(bytes, &mut budget, GENEROUS).expect("a chunk automerge wrote passes");
+        (1 << 40) - budget
+    }
+
+    #[test]
+    fn columns_claiming_huge_counts_are_refused() {
+        let bomb = rle_bomb(1 << 40, None);
+        assert!(bomb.len() < 100, "the bomb is {} bytes", bomb.len());
+        // The DEFLATE check has nothing to say about it: nothing is compressed.
+        assert_eq!(consumed(&bomb), 0);
+        let mut budget = crate::MAX_ROWS;
+        assert_eq!(
+            check_rows(&bomb, &mut budget, GENEROUS),
+            Err(GuardError::TooManyRows(crate::MAX_ROWS))
+        );
+        // Each kind of run is counted: each column alone claims more than the budget.
+        for only in 0..4 {
+            let one = rle_bomb(1 << 40, Some(only));
+            let mut budget = crate::MAX_ROWS;
+            assert_eq!(
+                check_rows(&one, &mut budget, GENEROUS),
+                Err(GuardError::TooManyRows(crate::MAX_ROWS)),
+                "column {only}"
+            );
+            assert_eq!(rows_of(&rle_bomb(10, Some(only))), 10, "column {only}");
+        }
+        let mut budget = 9;
+        assert_eq!(
+            check_rows(&rle_bomb(10, None), &mut budget, GENEROUS),
+            Err(GuardError::TooManyRows(9))
+        );
+        // The budget is shared by the chunks of a message.
+        let mut two = rle_bomb(10, None);
+        two.extend(rle_bomb(10, None));
+        let mut budget = 15;
+        assert_eq!(
+            check_rows(&two, &mut budget, GENEROUS),
+            Err(GuardError::TooManyRows(5))
+        );
+        // The session refuses a message carrying it before automerge sees it.
+        let msg = sync::Message {
+            heads: Vec::new(),
+            need: Vec::new(),
+            have: Vec::new(),
+            changes: sync::ChunkList::from(vec![bomb]),
+            flags: None,
+            version: sync::MessageVersion::V1,
+        };
+        assert!(matches!(
+            crate::decode(&msg.encode()),
+            Err(crate::SyncError::Guard(GuardError::TooManyRows(_)))
+        ));
+    }
+
+    #[test]
+    fn rows_of_honest_chunks_are_their_operations() {
+        let mut doc = AutoCommit::new();
+        let list = doc.put_object(ROOT, "list", ObjType::List).unwrap();
+        for i in 0..3000 {
+            doc.insert(&list, i, format!("entry {i}")).unwrap();
+        }
+        let hash = doc.commit().expect("a change");
+        let mut change = doc.get_change_by_hash(&hash).expect("the change").clone();
+        let raw = change.raw_bytes().to_vec();
+        let compressed = change.bytes().into_owned();
+        assert_eq!(compressed[8], COMPRESSED_CHANGE);
+        // One row per operation, read from the chunk or through the inflater.
+        assert_eq!(rows_of(&raw), 3001);
+        assert_eq!(rows_of(&compressed), 3001);
+        // A saved document: one row per change plus one per operation, deflated columns
+        // included.
+        let mut big = big_doc();
+        let saved = big.save();
+        let plain = big.save_nocompress();
+        assert!(consumed(&saved) > 0, "some columns are deflated");
+        let changes = big.get_changes(&[]).len() as u64;
+        assert_eq!(rows_of(&saved), rows_of(&plain));
+        assert!(rows_of(&plain) >= changes + 1500 * 3, "{}", rows_of(&plain));
+        // Real sync messages pass the session's checks.
+        let mut b = AutoCommit::new();
+        sync_and_check(&mut big, &mut b);
     }
 
     /// Peak resident memory of this process, where the kernel reports it.
@@ -690,13 +1123,15 @@ mod tests {
                     chunk(ty, [0; 4], &mutate(&mut rng, body))
                 }
             };
+            let mut rows = 1 << 20;
+            let _ = check_rows(&input, &mut rows, 1 << 24);
             let mut budget = 1 << 24;
             let outcome = check_chunk(&input, &mut budget);
             assert!(budget <= 1 << 24);
             outcomes[match outcome {
                 Ok(()) => 0,
                 Err(GuardError::Malformed(_)) => 1,
-                Err(GuardError::TooLarge(_)) => 2,
+                Err(GuardError::TooLarge(_) | GuardError::TooManyRows(_)) => 2,
             }] += 1;
         }
         // The mutations reach past the header: some inputs still parse to the end.

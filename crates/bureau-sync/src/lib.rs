@@ -27,7 +27,8 @@
 //! actor then saves the peer's sync state for the next connection.
 //!
 //! Defences against a hostile (or broken) member: the frame cap; the [`guard`] that refuses
-//! compressed data inflating past [`MAX_INFLATED`] before automerge sees it; automerge's decode
+//! compressed data inflating past [`MAX_INFLATED`], and columns claiming more than [`MAX_ROWS`]
+//! operations, before automerge sees them; automerge's decode
 //! and apply run under `catch_unwind` (the actor reloads the document from disk after a
 //! panic). Any of these ends this session only; the node and its other sessions go on.
 
@@ -118,6 +119,14 @@ pub const MAX_FRAME: usize = 24 * 1024 * 1024;
 /// 1.5 MB and inflates to a few times that, so 64 MiB leaves ample room while bounding what a
 /// hostile member can make automerge allocate.
 pub const MAX_INFLATED: usize = 64 * 1024 * 1024;
+
+/// Most rows (operations, or changes in a document chunk) the columns of one message's chunks
+/// may claim together. Run-length encoding lets a few bytes claim any number of operations,
+/// and automerge walks each one it is told of, so without a cap a 100-byte change keeps the
+/// actor busy for hours. The planned largest bureau (thousands of notes of hundreds of
+/// characters, each character an operation) holds a few million operations, all of which a
+/// fresh peer receives in one message; 2^25 leaves ample room.
+pub const MAX_ROWS: u64 = 1 << 25;
 
 /// Frames buffered between the reading task and the session. Small: the session applies each
 /// message before reading the next, and a fast peer should feel back-pressure.
@@ -562,6 +571,10 @@ fn decode(payload: &[u8]) -> Result<Message, SyncError> {
     let mut budget = MAX_INFLATED;
     for chunk in msg.changes.iter() {
         guard::check_chunk(chunk, &mut budget)?;
+    }
+    let mut rows = MAX_ROWS;
+    for chunk in msg.changes.iter() {
+        guard::check_rows(chunk, &mut rows, MAX_INFLATED)?;
     }
     Ok(msg)
 }
