@@ -36,6 +36,27 @@ mod stream;
 #[cfg(feature = "test-utils")]
 pub mod testing;
 
+/// The join protocol's frame reader, for fuzz targets only (feature `fuzzing`): the frame
+/// types stay private to the crate, so what is exposed is "read one request" and "read one
+/// answer", each as the node reads it.
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing {
+    use tokio::io::AsyncRead;
+
+    use crate::NetError;
+    use crate::join::{JoinAnswer, JoinRequest, read_json};
+
+    /// Reads one `/bureau/join/1` request frame as the inviter does.
+    pub async fn read_join_request<R: AsyncRead + Unpin>(r: &mut R) -> Result<(), NetError> {
+        read_json::<_, JoinRequest>(r).await.map(drop)
+    }
+
+    /// Reads one `/bureau/join/1` answer frame as the joiner does.
+    pub async fn read_join_answer<R: AsyncRead + Unpin>(r: &mut R) -> Result<(), NetError> {
+        read_json::<_, JoinAnswer>(r).await.map(drop)
+    }
+}
+
 use std::sync::Arc;
 use std::time::Duration;
 
