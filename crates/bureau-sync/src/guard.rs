@@ -100,6 +100,34 @@ fn check_one<'a>(input: &'a [u8], budget: &mut usize) -> Result<&'a [u8], GuardE
     Ok(r.rest())
 }
 
+/// Most probes a peer's Bloom filter may ask for (automerge writes 7): each probe of each
+/// lookup is computed and kept, and a lookup allocates room for all of them at once.
+pub const MAX_BLOOM_PROBES: u64 = 64;
+
+/// Checks the Bloom filter of a message's `have` (as `BloomFilter::to_bytes` gives it) before
+/// automerge keeps it in the peer's sync state. automerge 0.12 divides by the filter's size
+/// in bits whenever it looks a change up (`sync/bloom.rs`, `get_probes`), and a filter that
+/// claims entries but has no bits (zero bits per entry) makes that a division by zero: a
+/// panic when the node next generates a message for the peer, outside any guard. It also
+/// allocates room for every probe the filter asks for at each lookup. An empty filter (no
+/// entries) is never looked into.
+pub fn check_bloom(bytes: &[u8]) -> Result<(), GuardError> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let mut r = Reader::new(bytes);
+    let entries = r.uleb()?;
+    let _bits_per_entry = r.uleb()?;
+    let probes = r.uleb()?;
+    if entries > 0 && r.rest().is_empty() {
+        return Err(malformed("a Bloom filter with entries but no bits"));
+    }
+    if probes > MAX_BLOOM_PROBES {
+        return Err(malformed("a Bloom filter with too many probes"));
+    }
+    Ok(())
+}
+
 /// Checks one entry of a sync message's change list (or a file's chunks) for the rows its
 /// columns claim, charging each chunk's largest claim against `budget` (shared by every entry
 /// of a message). `inflate_limit` bounds what a deflated part is read to (the inflate budget
@@ -962,6 +990,86 @@ mod tests {
             crate::decode(&msg.encode()),
             Err(crate::SyncError::Guard(GuardError::TooManyRows(_)))
         ));
+    }
+
+    /// A `have` whose Bloom filter claims entries but has no bits: automerge kept it and
+    /// divided by zero when it next generated a message for the peer (found by the fuzz
+    /// target sync_session; the input is in fuzz/corpus/sync_session/crash-7364…).
+    #[test]
+    fn bloom_filters_without_bits_are_refused() {
+        let honest = sync::BloomFilter::from_hashes(
+            vec![bureau_model::automerge::ChangeHash([7; 32])].into_iter(),
+        );
+        assert_eq!(check_bloom(&honest.to_bytes()), Ok(()));
+        assert_eq!(check_bloom(&[]), Ok(()));
+        // One entry, zero bits per entry, seven probes, no bits.
+        let mut empty_bits = Vec::new();
+        uleb(&mut empty_bits, 1);
+        uleb(&mut empty_bits, 0);
+        uleb(&mut empty_bits, 7);
+        assert!(matches!(
+            check_bloom(&empty_bits),
+            Err(GuardError::Malformed(_))
+        ));
+        let mut many_probes = Vec::new();
+        uleb(&mut many_probes, 1);
+        uleb(&mut many_probes, 10);
+        uleb(&mut many_probes, 1 << 31);
+        many_probes.extend([0xff; 2]);
+        assert!(matches!(
+            check_bloom(&many_probes),
+            Err(GuardError::Malformed(_))
+        ));
+        // The session refuses the message before the filter reaches the sync state.
+        let bloom = sync::Message::decode(&{
+            let mut m = vec![0x42];
+            uleb(&mut m, 0); // heads
+            uleb(&mut m, 0); // need
+            uleb(&mut m, 1); // have
+            uleb(&mut m, 0); // last sync
+            uleb(&mut m, empty_bits.len() as u64);
+            m.extend(&empty_bits);
+            uleb(&mut m, 0); // changes
+            m
+        })
+        .expect("automerge decodes it");
+        assert_eq!(bloom.have.len(), 1);
+        assert!(matches!(
+            crate::decode(&bloom.encode()),
+            Err(crate::SyncError::Guard(GuardError::Malformed(_)))
+        ));
+    }
+
+    /// A change that made hexane panic while splicing a column, then panic again while the
+    /// half-done edit was dropped during the unwinding: a second panic aborts the process,
+    /// which no guard can catch (found by the fuzz target sync_frame; the input is in
+    /// fuzz/corpus/sync_frame/crash-7f9f…, this is its change with checksums recomputed).
+    /// With the patched hexane (vendor/README.md) the first panic is caught by the guard.
+    #[test]
+    fn a_change_that_panicked_twice_in_hexane_is_an_error() {
+        bureau_model::guard::install_panic_hook();
+        let change = include_bytes!("testdata/hexane-double-panic.bin").to_vec();
+        let mut budget = GENEROUS;
+        assert_eq!(check_chunk(&change, &mut budget), Ok(()));
+        let mut rows = crate::MAX_ROWS;
+        assert_eq!(check_rows(&change, &mut rows, GENEROUS), Ok(()));
+        let msg = sync::Message {
+            heads: Vec::new(),
+            need: Vec::new(),
+            have: Vec::new(),
+            changes: sync::ChunkList::from(vec![change]),
+            flags: None,
+            version: sync::MessageVersion::V1,
+        };
+        let res = bureau_model::guard::guarded(move || {
+            let mut doc = AutoCommit::new();
+            let mut state = sync::State::new();
+            doc.sync().receive_sync_message(&mut state, msg).map(drop)
+        });
+        assert!(
+            !matches!(res, Ok(Ok(()))),
+            "automerge applied it without complaint"
+        );
     }
 
     #[test]

@@ -576,6 +576,9 @@ fn decode(payload: &[u8]) -> Result<Message, SyncError> {
     for chunk in msg.changes.iter() {
         guard::check_rows(chunk, &mut rows, MAX_INFLATED)?;
     }
+    for have in &msg.have {
+        guard::check_bloom(&have.bloom.to_bytes())?;
+    }
     Ok(msg)
 }
 

@@ -618,8 +618,10 @@ where
 {
     fn drop(&mut self) {
         // finishing on drop keeps chains honest: the last call in a
-        // chain does not have to be `finish()`
-        if self.dirty {
+        // chain does not have to be `finish()`. Not while unwinding from a
+        // panic: finishing a half-done edit can panic again, and a second
+        // panic aborts the process, where the first one could be caught.
+        if self.dirty && !std::thread::panicking() {
             self.close();
         }
     }

@@ -1414,8 +1414,11 @@ where
     T::Inner: crate::ColumnValueRef<Encoding<C> = crate::RleEncoding<T::Inner, C>>,
 {
     fn drop(&mut self) {
-        // a dropped cursor still owes the boundary
-        self.settle();
+        // a dropped cursor still owes the boundary (not while unwinding from
+        // a panic: settling can panic again, and a second panic aborts)
+        if !std::thread::panicking() {
+            self.settle();
+        }
     }
 }
 
