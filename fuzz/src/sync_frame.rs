@@ -61,8 +61,8 @@ fn read_stream(wire: &[u8], version: Version) {
 }
 
 /// The session's check of a message (as `bureau_sync`'s private `decode` does it: decode in
-/// the guard, then the inflate and row budgets over every change entry), then the message
-/// applied to an empty document.
+/// the guard, the inflate and row budgets over every change entry, each `have`'s Bloom
+/// filter), then the message applied to an empty document.
 pub fn check(payload: &[u8]) {
     let Ok(Ok(msg)) = guarded(|| Message::decode(payload)) else {
         return;
@@ -78,6 +78,13 @@ pub fn check(payload: &[u8]) {
         if guard::check_rows(chunk, &mut rows, MAX_INFLATED).is_err() {
             return;
         }
+    }
+    if msg
+        .have
+        .iter()
+        .any(|h| guard::check_bloom(&h.bloom.to_bytes()).is_err())
+    {
+        return;
     }
     let _ = guarded(move || {
         let mut doc = AutoCommit::new();
