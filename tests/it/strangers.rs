@@ -230,20 +230,26 @@ async fn strangers_holding_connections_do_not_lock_a_member_out() {
     assert_eq!(code, Some(0), "B could not join:\n{out}");
 
     let stop = Arc::new(AtomicBool::new(false));
-    let tried = Arc::new(AtomicUsize::new(0));
+    // Strangers that have held a stream open or been refused at least once.
+    let settled = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for i in 0..STRANGERS {
         let (peer, addr) = (a.peer.clone(), a.addr.clone());
-        let (stop, tried) = (stop.clone(), tried.clone());
+        let (stop, settled) = (stop.clone(), settled.clone());
         tasks.push(tokio::spawn(async move {
-            // Spread the strangers' first dials over a few seconds, as retries are.
-            tokio::time::sleep(Duration::from_millis(20 * i as u64)).await;
-            hold_a_connection(&peer, &addr, &stop, &tried).await;
+            // Spread the strangers' first dials over a few seconds (as a patient attacker
+            // does), so that they come one handshake at a time.
+            tokio::time::sleep(Duration::from_millis(40 * i as u64)).await;
+            hold_a_connection(&peer, &addr, &stop, &settled).await;
         }));
     }
-    wait_for("every stranger tried to connect", DEADLINE, || {
-        (tried.load(Ordering::SeqCst) >= STRANGERS).then_some(())
-    });
+    // Once every stranger got a connection or was refused, the strangers hold all A lets
+    // them hold; only then does B come.
+    wait_for(
+        "every stranger got a connection or was refused",
+        DEADLINE,
+        || (settled.load(Ordering::SeqCst) >= STRANGERS).then_some(()),
+    );
     let held = wait_for("strangers hold connections to A", DEADLINE, || {
         let connected = a.node.status()["peers"]
             .as_array()
@@ -283,18 +289,20 @@ const REOPEN: Duration = Duration::from_secs(5);
 /// A stranger that keeps a connection to the node for as long as it is let: it opens a join
 /// stream and sends nothing, again and again on the same connection (every stream keeps an
 /// idle connection alive), and reconnects whenever the node drops it or refuses it.
-async fn hold_a_connection(peer: &str, addr: &str, stop: &AtomicBool, tried: &AtomicUsize) {
+async fn hold_a_connection(peer: &str, addr: &str, stop: &AtomicBool, settled: &AtomicUsize) {
     let identity = Identity::generate();
     let mut counted = false;
-    while !stop.load(Ordering::SeqCst) {
-        let conn = raw_conn(&identity, peer, addr).await;
-        if !counted {
-            counted = true;
-            tried.fetch_add(1, Ordering::SeqCst);
+    let mut settle = || {
+        if !std::mem::replace(&mut counted, true) {
+            settled.fetch_add(1, Ordering::SeqCst);
         }
-        if let Ok(mut conn) = conn {
+    };
+    while !stop.load(Ordering::SeqCst) {
+        if let Ok(mut conn) = raw_conn(&identity, peer, addr).await {
             while !stop.load(Ordering::SeqCst) {
-                let Ok(mut stream) = conn.open(JOIN_PROTOCOL).await else {
+                let opened = conn.open(JOIN_PROTOCOL).await;
+                settle();
+                let Ok(mut stream) = opened else {
                     break;
                 };
                 // Held until the node answers or ends it (it waits a while for a request),
@@ -306,6 +314,7 @@ async fn hold_a_connection(peer: &str, addr: &str, stop: &AtomicBool, tried: &At
             }
         }
         // Dropped or refused: try again a little later, as a patient attacker does.
+        settle();
         tokio::time::sleep(REOPEN).await;
     }
 }
