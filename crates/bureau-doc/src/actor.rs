@@ -146,7 +146,7 @@ fn storage_error(e: StoreError) -> DocError {
 }
 
 /// A failure to read the files at start (or at a reload): which file, and why.
-fn load_error(e: StoreError) -> DocError {
+pub(crate) fn load_error(e: StoreError) -> DocError {
     match e {
         StoreError::Full => DocError::DiskFull,
         other => {

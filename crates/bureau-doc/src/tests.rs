@@ -1339,3 +1339,22 @@ async fn a_newest_snapshot_replaced_by_a_directory_is_damage_kept_until_a_peer_f
 async fn a_zero_filled_newest_snapshot_is_damage_kept_until_a_peer_fills_it() {
     damaged_newest_snapshot(SnapshotDamage::ZeroFilled).await;
 }
+
+/// A file that cannot be read at start was reported as "the edit could not be saved"; the
+/// message now says the document's files could not be read, which one and why.
+#[test]
+fn a_read_failure_at_start_says_which_file_could_not_be_read() {
+    let err = crate::actor::load_error(bureau_store::StoreError::Io {
+        op: "read",
+        path: "/data/doc/log-0000000000000003.bin".into(),
+        source: std::io::Error::from_raw_os_error(5),
+    });
+    assert!(matches!(err, DocError::Load(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("could not read the document's files: failed to read /data/doc/log-0000000000000003.bin: "),
+        "{text}"
+    );
+    assert!(text.contains("Input/output error"), "{text}");
+    assert!(!text.contains("edit"), "{text}");
+}
