@@ -44,8 +44,9 @@ use bureau_model::automerge::{AutoCommit, ChangeHash};
 use bureau_model::{Applied, Edit, Fields, InitBureau, MemberFields, RecordType};
 use bureau_store::Store;
 
-/// Seeds a plain `cargo test` runs: a few seconds in a debug build.
-const DEFAULT_SEEDS: u64 = 100;
+/// Seeds a plain `cargo test` runs: well under a minute in a debug build, even on a busy
+/// machine (the time goes to the stores' fsyncs); campaigns run thousands (`scripts/sim`).
+const DEFAULT_SEEDS: u64 = 50;
 
 /// Most scheduler steps before the heal; each seed draws its own length up to this.
 const MAX_STEPS: usize = 240;
@@ -472,14 +473,14 @@ impl Sim {
         };
         let (a, b) = PAIRS[link];
         let mut kept = [0, 0];
-        for k in 0..2 {
+        for (k, n_kept) in kept.iter_mut().enumerate() {
             let (me, peer) = if k == 0 { (a, b) } else { (b, a) };
             let incoming = std::mem::take(&mut session.queues[1 - k]);
             if crashed == Some(me) {
                 continue;
             }
             let n = self.rng.below(incoming.len().min(READ_AHEAD) + 1);
-            kept[k] = n;
+            *n_kept = n;
             self.lingering.push(Lingering {
                 session: session.id,
                 replica: me,
@@ -817,17 +818,14 @@ impl Sim {
         while !self.lingering.is_empty() {
             self.gone(0).await?;
         }
-        for r in 0..3 {
+        for (r, tag) in TAGS.iter().enumerate() {
             self.close(r).await?;
             let (handle, thread) = open(&self.replicas[r].dir, r).await?;
             let loaded = handle.state().heads.clone();
             self.replicas[r].handle = Some(handle);
             self.replicas[r].thread = Some(thread);
             if loaded != heads {
-                return Err(format!(
-                    "{} loaded {loaded:?} from disk, had {heads:?}",
-                    TAGS[r]
-                ));
+                return Err(format!("{tag} loaded {loaded:?} from disk, had {heads:?}"));
             }
         }
         Ok(())
@@ -922,7 +920,14 @@ async fn sync_sessions_converge_under_faults() {
     let started = std::time::Instant::now();
     let (mut steps, mut acked, mut max_heal) = (0, 0, 0);
     let mut failures = Vec::new();
-    for &seed in &seeds {
+    for (i, &seed) in seeds.iter().enumerate() {
+        if i > 0 && i % 500 == 0 {
+            eprintln!(
+                "sim: {i} seeds, {} failed, {:.0} s",
+                failures.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         match run_seed(seed, cap).await {
             Ok(o) => {
                 steps += o.steps;
