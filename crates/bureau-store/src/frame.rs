@@ -68,6 +68,11 @@ pub(crate) enum FrameError {
     NumberOutOfRange {
         number: u64,
     },
+    /// The rest of a log segment, after its last entry whose header chains from the start:
+    /// more bytes than are worth reading whole when no header vouches for them.
+    Unvouched {
+        len: u64,
+    },
 }
 
 impl fmt::Display for FrameError {
@@ -89,6 +94,10 @@ impl fmt::Display for FrameError {
             Self::CrcMismatch { stored, computed } => write!(
                 f,
                 "crc mismatch: header says {stored:08x}, payload hashes to {computed:08x}"
+            ),
+            Self::Unvouched { len } => write!(
+                f,
+                "{len} bytes that no valid entry header before them declares (not read)"
             ),
             Self::NumberOutOfRange { number } => write!(
                 f,

@@ -424,10 +424,61 @@ fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
     }
 }
 
+/// How many bytes of a log segment are read although no entry header vouches for them: enough
+/// to find the good entries after a damaged one (bit rot, a torn write) in any segment the
+/// store writes, too few for a sparse file of gigabytes to cost that much memory.
+const UNVOUCHED_READ: u64 = 64 << 20;
+
+/// Reads a log segment, `None` if it is not there, with memory bounded by what its entries
+/// declare: the headers are walked first (a read of each header, none of the payloads), and
+/// the bytes after the last header that chains from the start are read only if they are at
+/// most [`UNVOUCHED_READ`]. Otherwise they are left unread and returned as a bad stretch, so
+/// the segment is quarantined (whole, kept) with the entries before them.
+fn read_log(path: &Path) -> Result<Option<(Vec<u8>, Option<frame::BadRange>)>, StoreError> {
+    let file = match sys::open_read(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_error("open", path, e)),
+    };
+    let len = file.len().map_err(|e| io_error("stat", path, e))?;
+    let header_len = HEADER_LEN as u64;
+    let mut vouched = 0u64;
+    let mut head = [0u8; HEADER_LEN];
+    while len - vouched >= header_len {
+        file.read_exact_at(&mut head, vouched)
+            .map_err(|e| io_error("read", path, e))?;
+        if head[..4] != frame::MAGIC || head[4] != Kind::Entry as u8 {
+            break;
+        }
+        let declared = u64::from_le_bytes(head[5..13].try_into().expect("8-byte slice"));
+        if declared > len - vouched - header_len {
+            break;
+        }
+        vouched += header_len + declared;
+    }
+    let keep = if len - vouched <= UNVOUCHED_READ {
+        len
+    } else {
+        vouched
+    };
+    let too_large = || io_error("read", path, io::Error::from(io::ErrorKind::OutOfMemory));
+    let keep_len = usize::try_from(keep).map_err(|_| too_large())?;
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(keep_len).map_err(|_| too_large())?;
+    bytes.resize(keep_len, 0);
+    file.read_exact_at(&mut bytes, 0)
+        .map_err(|e| io_error("read", path, e))?;
+    let rest = (keep < len).then(|| frame::BadRange {
+        range: keep_len..usize::try_from(len).unwrap_or(usize::MAX),
+        reason: FrameError::Unvouched { len: len - keep },
+    });
+    Ok(Some((bytes, rest)))
+}
+
 /// Reads a log segment leniently, for bookkeeping only: its entries (seq,
 /// frame length); bad stretches are skipped and left to `load`.
 fn scan_log(path: &Path) -> Result<Vec<(u64, u64)>, StoreError> {
-    let Some(bytes) = read_if_exists(path)? else {
+    let Some((bytes, _)) = read_log(path)? else {
         return Ok(Vec::new());
     };
     let (entries, _) = frame::decode_entries(&bytes);
@@ -1227,13 +1278,15 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         let name = log_name(number);
         let path = self.doc_dir.join(&name);
-        let Some(bytes) = read_if_exists(&path)? else {
+        let Some((bytes, unread)) = read_log(&path)? else {
             warn!(path = %path.display(), "file vanished while loading");
             return Ok(None);
         };
+        let total = bytes.len() + unread.as_ref().map_or(0, |u| u.range.len());
         let (entries, mut bad) = frame::decode_entries(&bytes);
         let mut keep_in = number;
         if newest
+            && unread.is_none()
             && let Some(first) = bad.first()
             && frame::is_torn_entry(&bytes[first.range.start..])
         {
@@ -1245,6 +1298,7 @@ impl Store {
                 bad.clear();
             }
         }
+        bad.extend(unread);
         if !bad.is_empty() {
             if let Some(n) = self.write_log(&bytes, &entries)? {
                 keep_in = n;
@@ -1256,7 +1310,7 @@ impl Store {
             let reason = format!(
                 "{} of its {} bytes are not valid entries ({}); its {} good entries were kept{}",
                 bad.iter().map(|b| b.range.len()).sum::<usize>(),
-                bytes.len(),
+                total,
                 stretches.join("; "),
                 entries.len(),
                 if entries.is_empty() {

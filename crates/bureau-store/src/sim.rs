@@ -562,6 +562,23 @@ impl Handle {
         st.change(|| format!("chmod {}", self.shown))
     }
 
+    pub(crate) fn len(&self) -> io::Result<u64> {
+        let mut st = self.state()?;
+        Ok(st.file(self.node)?.0.len() as u64)
+    }
+
+    pub(crate) fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        let mut st = self.state()?;
+        let (data, _) = st.file(self.node)?;
+        let start = usize::try_from(offset).unwrap_or(usize::MAX);
+        let src = start
+            .checked_add(buf.len())
+            .and_then(|end| data.get(start..end))
+            .ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "read past the end"))?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+
     pub(crate) fn read_to_string(&mut self, text: &mut String) -> io::Result<usize> {
         let rest = {
             let mut st = self.state()?;

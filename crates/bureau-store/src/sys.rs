@@ -180,6 +180,16 @@ pub(crate) fn open_or_create(path: &Path, mode: u32) -> io::Result<File> {
         .map(File::Real)
 }
 
+/// Opens an existing file for reading, not through a symlink.
+pub(crate) fn open_read(path: &Path) -> io::Result<File> {
+    simulated!(path, |at| at.open(false, false));
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map(File::Real)
+}
+
 /// Opens an existing file for writing, not through a symlink.
 pub(crate) fn open_write(path: &Path) -> io::Result<File> {
     simulated!(path, |at| at.open(false, false));
@@ -191,6 +201,24 @@ pub(crate) fn open_write(path: &Path) -> io::Result<File> {
 }
 
 impl File {
+    /// The file's length.
+    pub(crate) fn len(&self) -> io::Result<u64> {
+        match self {
+            File::Real(f) => f.metadata().map(|m| m.len()),
+            #[cfg(test)]
+            File::Sim(h) => h.len(),
+        }
+    }
+
+    /// Fills `buf` from `offset`; fails if the file ends first.
+    pub(crate) fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        match self {
+            File::Real(f) => f.read_exact_at(buf, offset),
+            #[cfg(test)]
+            File::Sim(h) => h.read_at(buf, offset),
+        }
+    }
+
     pub(crate) fn write_all_at(&self, buf: &[u8], offset: u64) -> io::Result<()> {
         match self {
             File::Real(f) => f.write_all_at(buf, offset),

@@ -1400,6 +1400,10 @@ fn a_file_larger_or_smaller_than_its_frame_declares_is_refused_before_reading_it
     claims[5..13].copy_from_slice(&BIG.to_le_bytes());
     claims.extend_from_slice(b"tiny");
     fs::write(doc_path(dir, &chunk_name(8)), claims).unwrap();
+    // A log segment with one good entry, then a GiB of zeros.
+    let mut segment = fs::File::create(doc_path(dir, &log_name(9))).unwrap();
+    io::Write::write_all(&mut segment, &frame::entry(20, b"kept")).unwrap();
+    segment.set_len(BIG).unwrap();
 
     let before = peak_rss_kib();
     let mut store = open(dir);
@@ -1412,8 +1416,15 @@ fn a_file_larger_or_smaller_than_its_frame_declares_is_refused_before_reading_it
     loaded.quarantined_now.sort();
     assert_eq!(
         loaded.quarantined_now,
-        [chunk_name(7), chunk_name(8), snapshot_name(5)]
+        [chunk_name(7), chunk_name(8), log_name(9), snapshot_name(5)]
     );
+    assert_eq!(payloads(&loaded.chunks), [&b"kept"[..]]);
+    let reason = fs::read_to_string(
+        dir.join(QUARANTINE_DIR)
+            .join(format!("{}.reason", log_name(9))),
+    )
+    .unwrap();
+    assert!(reason.contains("no valid entry header"), "{reason}");
     let reason = fs::read_to_string(
         dir.join(QUARANTINE_DIR)
             .join(format!("{}.reason", chunk_name(7))),
