@@ -429,12 +429,15 @@ fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
 /// store writes, too few for a sparse file of gigabytes to cost that much memory.
 const UNVOUCHED_READ: u64 = 64 << 20;
 
+/// A log segment as [`read_log`] read it: the bytes read, and the rest left unread, if any.
+type LogBytes = (Vec<u8>, Option<frame::BadRange>);
+
 /// Reads a log segment, `None` if it is not there, with memory bounded by what its entries
 /// declare: the headers are walked first (a read of each header, none of the payloads), and
 /// the bytes after the last header that chains from the start are read only if they are at
 /// most [`UNVOUCHED_READ`]. Otherwise they are left unread and returned as a bad stretch, so
 /// the segment is quarantined (whole, kept) with the entries before them.
-fn read_log(path: &Path) -> Result<Option<(Vec<u8>, Option<frame::BadRange>)>, StoreError> {
+fn read_log(path: &Path) -> Result<Option<LogBytes>, StoreError> {
     let file = match sys::open_read(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
