@@ -71,6 +71,18 @@
 //!   and those are all still there.
 //! - Sequence numbers only grow, also across restarts and compactions, so a
 //!   compaction covering `..=seq` can never delete a chunk written after it.
+//!   Numbers (sequence numbers, generations, segment numbers) read from names
+//!   or entries are believed only up to 2^48; a doc file named beyond that is
+//!   quarantined, a quarantined one ignored, and a counter at the bound refuses
+//!   to write rather than wrap (a wrapped seq would fall below the floor).
+//! - Reading a file costs the memory its framing vouches for: a single-frame
+//!   file whose header declares another length than the file has is refused
+//!   from its header; a log segment's headers are walked before it is read, and
+//!   more than 64 MiB after the last one that chains from the start is not read
+//!   (the segment is quarantined with its good entries kept).
+//! - A compaction reads every snapshot generation, not only the newest: an
+//!   older or renamed one may hold what the newest lacks, and all of them but
+//!   the two newest are deleted afterwards.
 //! - One node per data directory: `Store` holds an exclusive lock for its
 //!   whole lifetime, and a [`CompactionJob`] holds it too until it is
 //!   dropped, so a job outliving its store never writes into a directory
