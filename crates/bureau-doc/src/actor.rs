@@ -378,6 +378,9 @@ fn merge_snapshot(doc: &mut AutoCommit, bytes: &[u8]) -> Result<bool, String> {
 /// the next sync; the waiting changes then apply and the damage clears.
 #[derive(Debug, Default)]
 pub(crate) struct DamageTrack {
+    /// How many changes wait; what decides whether there is damage (even should no file be
+    /// found to hold them).
+    waiting: usize,
     files: Vec<(String, HashSet<ChangeHash>)>,
 }
 
@@ -406,7 +409,10 @@ impl DamageTrack {
                 files.push((file.name.clone(), waiting));
             }
         }
-        let track = DamageTrack { files };
+        let track = DamageTrack {
+            waiting: queued.len(),
+            files,
+        };
         warn!(
             queued_changes = queued.len(),
             files = ?track.names(),
@@ -418,7 +424,7 @@ impl DamageTrack {
     }
 
     fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.waiting == 0
     }
 
     fn names(&self) -> Vec<String> {
@@ -428,10 +434,11 @@ impl DamageTrack {
     /// Brings the report up to `doc` after changes arrived: files whose changes all applied
     /// drop out. Returns the damage left, if any.
     fn update(&mut self, doc: &AutoCommit) -> Option<crate::Damage> {
-        if self.files.is_empty() {
+        if self.waiting == 0 {
             return None;
         }
         let queued: HashSet<ChangeHash> = doc.queued_changes().into_iter().collect();
+        self.waiting = queued.len();
         for (_, waiting) in &mut self.files {
             waiting.retain(|h| queued.contains(h));
         }
