@@ -789,8 +789,12 @@ impl Actor {
         let role = self.peer_role(peer)?;
         let mut state = std::mem::take(self.sync_state(peer, role));
         let announced = state.last_sent_heads.clone();
+        // Changes the peer asks for did not reach it, whatever the state says was sent (a
+        // message into a connection that dropped): they are sent again.
+        let need = msg.need.clone();
         let res = guarded(|| {
             crate::receive::receive(&mut self.doc, &mut state, msg)?;
+            state.sent_hashes.retain(|h| !need.contains(h));
             // A change-less message whose heads equal ours makes automerge record our heads
             // as sent, so it never answers. But we may have reached those heads through
             // another peer after our last message to this one, which then never learns that

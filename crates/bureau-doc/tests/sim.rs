@@ -431,10 +431,10 @@ impl Sim {
         session.sides[1 - k].progress = Some(progress);
         session.queues[1 - k].extend(out);
         self.log(format!(
-            "deliver {}->{} ({} bytes); {} answers {n}",
+            "deliver {}->{} ({}); {} answers {n}",
             TAGS[from],
             TAGS[to],
-            bytes.len(),
+            summary(&bytes),
             TAGS[to]
         ));
         Ok(())
@@ -849,6 +849,29 @@ fn ends(link: usize, k: usize) -> (usize, usize) {
     if k == 0 { (a, b) } else { (b, a) }
 }
 
+/// A message as the trace shows it: its size, how many heads, needs and changes it carries.
+fn summary(bytes: &[u8]) -> String {
+    match Message::decode(bytes) {
+        Ok(m) => format!(
+            "{} bytes: heads {}, need {}, have {}, changes {}",
+            bytes.len(),
+            m.heads
+                .iter()
+                .map(|h| h.to_string()[..6].to_owned())
+                .collect::<Vec<_>>()
+                .join(","),
+            m.need
+                .iter()
+                .map(|h| h.to_string()[..6].to_owned())
+                .collect::<Vec<_>>()
+                .join(","),
+            m.have.len(),
+            m.changes.len()
+        ),
+        Err(e) => format!("{} bytes, not a message: {e}", bytes.len()),
+    }
+}
+
 fn member_edit(name: &str) -> Edit {
     Edit::Create(Fields::Member(MemberFields {
         name: Some(name.to_owned()),
@@ -997,4 +1020,15 @@ async fn a_session_that_replaces_one_not_yet_ended_answers_the_peer() {
         panic!("{e}\ntrace:\n  {}", sim.trace.join("\n  "));
     }
     sim.shut().await.expect("shut down");
+}
+
+/// Found by the simulation (seed 3094): after the heal the replicas exchanged change-less
+/// messages forever. A peer asked for a change (`need`) that our state counted as sent: a
+/// session had sent it into a connection that dropped, and automerge never sends a change
+/// twice in one state. Fails without the actor dropping needed changes from `sent_hashes`.
+#[tokio::test]
+async fn seed_3094_a_needed_change_is_sent_again() {
+    if let Err((e, trace)) = run_seed(3094, MAX_STEPS).await {
+        panic!("{e}\ntrace:\n  {}", trace.join("\n  "));
+    }
 }
