@@ -331,13 +331,11 @@ pub fn store_seeds() -> Seeds {
     out
 }
 
-/// `store_load` inputs that still make the node hang: a chunk file and a log segment holding
-/// [`rle_bomb_change`]. The store path has no row check yet (`bureau-doc` loads files without
-/// `bureau_sync::guard`), so automerge walks the 2^40 operations the chunk claims and the
-/// actor never finishes loading. Kept out of the corpus (libFuzzer stops at a corpus entry
-/// that times out) and written to `known/store_load/` instead, to reproduce with
-/// `cargo +nightly fuzz run -s none store_load known/store_load/<file>`.
-pub fn store_known_hangs() -> Seeds {
+/// `store_load` inputs holding [`rle_bomb_change`], as a chunk file and as a log segment.
+/// automerge walks every operation a change claims, so before the node checked its own files
+/// (`DocConfig::check_stored`) the actor never finished loading them; now they are refused
+/// and quarantined before automerge sees them, and they are seeds like any other.
+pub fn store_rle_bombs() -> Seeds {
     let bomb = rle_bomb_change(1 << 40, None);
     let mut chunk = vec![0x0e];
     chunk.extend(&bomb);
@@ -433,7 +431,10 @@ pub fn all() -> Vec<(&'static str, Seeds)> {
     vec![
         ("sync_frame", sync_seeds()),
         ("sync_session", sync_seeds()),
-        ("store_load", store_seeds()),
+        (
+            "store_load",
+            store_seeds().into_iter().chain(store_rle_bombs()).collect(),
+        ),
         ("invite_code", invite_seeds()),
         ("http_json", http_seeds()),
     ]

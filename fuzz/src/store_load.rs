@@ -130,7 +130,10 @@ pub fn run(data: &[u8]) {
     // Then as the node starts: the actor loads what the store kept, through the guard.
     let store = Store::open(dir.path()).expect("the store opens again");
     runtime().block_on(async {
-        let (doc, thread) = DocHandle::open(store, DocConfig::new(peer('A')))
+        // As the node configures it: its files pass the same checks as a peer's bytes.
+        let mut config = DocConfig::new(peer('A'));
+        config.check_stored = Some(bureau_sync::guard::check_stored);
+        let (doc, thread) = DocHandle::open(store, config)
             .await
             .expect("the actor starts whatever the files hold");
         let _ = doc.state();

@@ -257,14 +257,31 @@ struct LoadedDoc {
 /// build on. The newest that loads is the base and the others are merged into it. Chunks are
 /// then applied. Changes whose dependencies no file holds are left in automerge's queue: they
 /// are damage, reported with the files that hold them ([`DamageTrack`]), never compacted away.
-fn load_files(store: &mut Store) -> Result<LoadedDoc, DocError> {
-    let loaded = store.load().map_err(load_error)?;
+fn load_files(
+    store: &mut Store,
+    check: Option<fn(&[u8]) -> Result<(), String>>,
+) -> Result<LoadedDoc, DocError> {
+    let mut loaded = store.load().map_err(load_error)?;
     let quarantine = |store: &mut Store, name: &str, reason: &str| {
         warn!(file = %name, %reason, "quarantining a document file");
         if let Err(e) = store.quarantine(name, reason) {
             error!(?e, file = %name, "could not quarantine a bad file");
         }
     };
+    // Before automerge sees any of it: bytes that would make it work without end are refused
+    // (see `DocConfig::check_stored`).
+    if let Some(check) = check {
+        for files in [&mut loaded.snapshots, &mut loaded.chunks] {
+            let mut kept = Vec::with_capacity(files.len());
+            for file in std::mem::take(files) {
+                match check(&file.bytes) {
+                    Ok(()) => kept.push(file),
+                    Err(reason) => quarantine(store, &file.name, &reason),
+                }
+            }
+            *files = kept;
+        }
+    }
     let mut doc = None;
     let mut good: Vec<&[u8]> = Vec::new();
     let mut snapshots = loaded.snapshots.iter().rev();
@@ -486,7 +503,7 @@ impl Actor {
             last_seq,
             files,
             damaged,
-        } = load_files(&mut store)?;
+        } = load_files(&mut store, config.check_stored)?;
         let quarantined = store.quarantined().unwrap_or_default();
         let persisted = doc.get_heads();
         let loaded = started.elapsed();
@@ -888,7 +905,7 @@ impl Actor {
 
     /// Replaces the in-memory document with what is on disk.
     fn reload(&mut self) {
-        let doc = match load_files(&mut self.store) {
+        let doc = match load_files(&mut self.store, self.config.check_stored) {
             Ok(loaded) => {
                 self.damage = loaded.damaged;
                 loaded.doc

@@ -198,6 +198,13 @@ pub struct DocConfig {
     /// [`RELEASE_AFTER_BYTES`] of new changes written: reading and merging leave freed
     /// blocks scattered through the heap, which the allocator keeps otherwise.
     pub release_memory: Option<fn()>,
+    /// Checks the bytes of a document file before automerge sees them, refusing what would
+    /// make it do unbounded work (compressed parts inflating past a budget, run-length
+    /// encoded columns claiming billions of rows: automerge walks every claimed operation,
+    /// and a file of a hundred bytes could hold the node at start for hours). The check lives
+    /// with the sync guard (`bureau_sync::guard::check_stored`), which this crate cannot
+    /// depend on, so the binary passes it in; a file it refuses is quarantined.
+    pub check_stored: Option<fn(&[u8]) -> Result<(), String>>,
     /// Test hook holding background compactions at a gate.
     #[cfg(test)]
     pub(crate) compaction_gate: Option<Arc<compaction::Gate>>,
@@ -213,6 +220,7 @@ impl DocConfig {
             compaction_gate: None,
             compact_exe: None,
             release_memory: None,
+            check_stored: None,
         }
     }
 }

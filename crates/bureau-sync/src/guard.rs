@@ -100,6 +100,18 @@ fn check_one<'a>(input: &'a [u8], budget: &mut usize) -> Result<&'a [u8], GuardE
     Ok(r.rest())
 }
 
+/// Checks the bytes of one of the node's own document files (a saved document, or changes
+/// back to back) as a peer's are checked, before automerge loads them: compressed parts may
+/// inflate to at most [`crate::MAX_INFLATED`] and columns claim at most
+/// [`crate::MAX_STORED_ROWS`]. For `bureau_doc::DocConfig::check_stored`.
+pub fn check_stored(bytes: &[u8]) -> Result<(), String> {
+    let refused = |e: GuardError| format!("refused before automerge read it: {e}");
+    let mut budget = crate::MAX_INFLATED;
+    check_chunk(bytes, &mut budget).map_err(refused)?;
+    let mut rows = crate::MAX_STORED_ROWS;
+    check_rows(bytes, &mut rows, crate::MAX_INFLATED).map_err(refused)
+}
+
 /// Most probes a peer's Bloom filter may ask for (automerge writes 7): each probe of each
 /// lookup is computed and kept, and a lookup allocates room for all of them at once.
 pub const MAX_BLOOM_PROBES: u64 = 64;
@@ -642,6 +654,61 @@ pub(crate) mod test_data {
         }
     }
 
+    pub(crate) fn sleb(out: &mut Vec<u8>, mut v: i64) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            let done = (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0);
+            out.push(if done { byte } else { byte | 0x80 });
+            if done {
+                return;
+            }
+        }
+    }
+
+    /// A change chunk of a hundred bytes whose columns claim `rows` operations: an integer
+    /// column with one run of `rows` copies, a string column with a literal run claiming
+    /// `rows` values (of which at most ten are written), a value metadata column with a null run of
+    /// `rows`, and a boolean column whose second run is `rows` long; or only column `only`.
+    pub(crate) fn rle_bomb(rows: u64, only: Option<usize>) -> Vec<u8> {
+        let mut body = Vec::new();
+        uleb(&mut body, 0); // deps
+        uleb(&mut body, 2); // actor
+        body.extend([0xab, 0xcd]);
+        uleb(&mut body, 1); // seq
+        uleb(&mut body, 1); // start op
+        body.push(0); // time
+        uleb(&mut body, 0); // message
+        uleb(&mut body, 0); // other actors
+        let mut integer = Vec::new();
+        sleb(&mut integer, rows as i64);
+        uleb(&mut integer, 1);
+        let mut string = Vec::new();
+        sleb(&mut string, -(rows as i64));
+        for _ in 0..rows.min(10) {
+            uleb(&mut string, 1);
+            string.push(b'k');
+        }
+        let mut meta = vec![0];
+        uleb(&mut meta, rows);
+        let mut boolean = Vec::new();
+        uleb(&mut boolean, 0);
+        uleb(&mut boolean, rows);
+        let mut cols = vec![(2u64, integer), (5, string), (6, meta), (4, boolean)];
+        if let Some(i) = only {
+            cols = vec![cols.swap_remove(i)];
+        }
+        uleb(&mut body, cols.len() as u64);
+        for (i, (ty, data)) in cols.iter().enumerate() {
+            uleb(&mut body, ((i as u64 + 1) << 4) | ty);
+            uleb(&mut body, data.len() as u64);
+        }
+        for (_, data) in &cols {
+            body.extend(data);
+        }
+        chunk(super::CHANGE, [0; 4], &body)
+    }
+
     pub(crate) fn uleb(out: &mut Vec<u8>, mut v: u64) {
         loop {
             let byte = (v & 0x7f) as u8;
@@ -664,7 +731,7 @@ mod tests {
     use bureau_model::automerge::transaction::Transactable;
     use bureau_model::automerge::{AutoCommit, ObjType, ROOT, ReadDoc};
 
-    use super::test_data::{BOMB_INFLATED, XorShift, bomb, chunk, uleb};
+    use super::test_data::{BOMB_INFLATED, XorShift, bomb, chunk, rle_bomb, uleb};
     use super::*;
 
     const GENEROUS: usize = 1 << 30;
@@ -878,61 +945,6 @@ mod tests {
             check_chunk(&two, &mut budget),
             Err(GuardError::TooLarge(1 << 19))
         );
-    }
-
-    fn sleb(out: &mut Vec<u8>, mut v: i64) {
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            let done = (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0);
-            out.push(if done { byte } else { byte | 0x80 });
-            if done {
-                return;
-            }
-        }
-    }
-
-    /// A change chunk of a hundred bytes whose columns claim `rows` operations: an integer
-    /// column with one run of `rows` copies, a string column with a literal run claiming
-    /// `rows` values (of which at most ten are written), a value metadata column with a null run of
-    /// `rows`, and a boolean column whose second run is `rows` long; or only column `only`.
-    fn rle_bomb(rows: u64, only: Option<usize>) -> Vec<u8> {
-        let mut body = Vec::new();
-        uleb(&mut body, 0); // deps
-        uleb(&mut body, 2); // actor
-        body.extend([0xab, 0xcd]);
-        uleb(&mut body, 1); // seq
-        uleb(&mut body, 1); // start op
-        body.push(0); // time
-        uleb(&mut body, 0); // message
-        uleb(&mut body, 0); // other actors
-        let mut integer = Vec::new();
-        sleb(&mut integer, rows as i64);
-        uleb(&mut integer, 1);
-        let mut string = Vec::new();
-        sleb(&mut string, -(rows as i64));
-        for _ in 0..rows.min(10) {
-            uleb(&mut string, 1);
-            string.push(b'k');
-        }
-        let mut meta = vec![0];
-        uleb(&mut meta, rows);
-        let mut boolean = Vec::new();
-        uleb(&mut boolean, 0);
-        uleb(&mut boolean, rows);
-        let mut cols = vec![(2u64, integer), (5, string), (6, meta), (4, boolean)];
-        if let Some(i) = only {
-            cols = vec![cols.swap_remove(i)];
-        }
-        uleb(&mut body, cols.len() as u64);
-        for (i, (ty, data)) in cols.iter().enumerate() {
-            uleb(&mut body, ((i as u64 + 1) << 4) | ty);
-            uleb(&mut body, data.len() as u64);
-        }
-        for (_, data) in &cols {
-            body.extend(data);
-        }
-        chunk(CHANGE, [0; 4], &body)
     }
 
     /// Rows charged by a successful row check.

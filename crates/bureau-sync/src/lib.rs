@@ -128,6 +128,10 @@ pub const MAX_INFLATED: usize = 64 * 1024 * 1024;
 /// fresh peer receives in one message; 2^25 leaves ample room.
 pub const MAX_ROWS: u64 = 1 << 25;
 
+/// Most rows the columns of one of the node's own document files may claim: a snapshot holds
+/// the whole bureau's history, far more than one message, but not billions.
+pub const MAX_STORED_ROWS: u64 = 1 << 28;
+
 /// Frames buffered between the reading task and the session. Small: the session applies each
 /// message before reading the next, and a fast peer should feel back-pressure.
 const READ_AHEAD: usize = 4;
@@ -439,7 +443,21 @@ where
             }
         }
     });
-    let res = session_loop(&mut wr, &mut frames, &doc, &config, &stats, &status).await;
+    let res = match session_loop(&mut wr, &mut frames, &doc, &config, &stats, &status).await {
+        // The peer closed the stream while this side was still writing (its trailing answer,
+        // an outbox message): the stream ended, as it does when the read finds its end first.
+        Err(SyncError::Io(e))
+            if matches!(
+                e.kind(),
+                io::ErrorKind::BrokenPipe
+                    | io::ErrorKind::ConnectionReset
+                    | io::ErrorKind::ConnectionAborted
+            ) =>
+        {
+            Ok(())
+        }
+        other => other,
+    };
     reader.abort();
     let _ = wr.shutdown().await;
     doc.sync_gone(&config.peer).await;

@@ -20,7 +20,7 @@ use tokio::task::JoinHandle as Task;
 use tokio_util::sync::CancellationToken;
 
 use crate::guard::GuardError;
-use crate::guard::test_data::{XorShift, bomb, chunk, uleb};
+use crate::guard::test_data::{XorShift, bomb, chunk, rle_bomb, uleb};
 use crate::{
     Incoming, Kind, MAX_FRAME, PeerSync, SessionConfig, SessionStats, SyncError, Version,
     encode_frame, encode_hello, encode_sync_frame, parse_incoming, run_session,
@@ -942,4 +942,36 @@ async fn an_observers_changes_are_not_applied() {
     assert!(matches!(res, Err(DocError::Observer)), "{res:?}");
     sa.stop().await;
     sb.end().await.expect("normal end");
+}
+
+/// A file of the node's own whose columns claim 2^40 operations (a hundred bytes: automerge
+/// would walk every claimed operation, and the node would not start for hours) is refused by
+/// the check the binary passes in, quarantined, and the rest of the document loads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_file_claiming_huge_counts_is_quarantined_not_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).expect("open store");
+    store
+        .append(&rle_bomb(1 << 40, None))
+        .expect("write the damaged entry");
+    let mut config = DocConfig::new(peer('A'));
+    config.check_stored = Some(crate::guard::check_stored);
+    let (doc, thread) = tokio::time::timeout(DEADLINE, DocHandle::open(store, config))
+        .await
+        .expect("the node starts in time: the file never reached automerge")
+        .expect("the node starts");
+    let st = doc.state();
+    assert_eq!(st.quarantined.len(), 1, "{:?}", st.quarantined);
+    drop(st);
+    drop(doc);
+    let _ = thread.join();
+    // The same bytes from a peer: refused as well.
+    let mut rows = crate::MAX_ROWS;
+    assert!(
+        crate::guard::check_rows(&rle_bomb(1 << 40, None), &mut rows, crate::MAX_INFLATED).is_err()
+    );
+    // And an honest document of the node's passes.
+    let (a, _, _) = founded_pair(Role::Editor).await;
+    let saved = a.doc.save().await.expect("save");
+    crate::guard::check_stored(&saved).expect("a saved document passes");
 }

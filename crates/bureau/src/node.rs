@@ -904,5 +904,6 @@ fn doc_config(peer_id: String) -> DocConfig {
     let mut config = DocConfig::new(peer_id);
     config.compact_exe = std::env::current_exe().ok();
     config.release_memory = Some(crate::memory::release);
+    config.check_stored = Some(bureau_sync::guard::check_stored);
     config
 }
