@@ -259,7 +259,7 @@ struct LoadedDoc {
 /// are damage, reported with the files that hold them ([`DamageTrack`]), never compacted away.
 fn load_files(
     store: &mut Store,
-    check: Option<fn(&[u8]) -> Result<(), String>>,
+    check: Option<crate::CheckStored>,
 ) -> Result<LoadedDoc, DocError> {
     let mut loaded = store.load().map_err(load_error)?;
     let quarantine = |store: &mut Store, name: &str, reason: &str| {

@@ -181,6 +181,10 @@ pub enum DocError {
 /// [`DocConfig::release_memory`]: about a thousand edits, or one large merge.
 pub const RELEASE_AFTER_BYTES: usize = 256 * 1024;
 
+/// A check of a document file's bytes before automerge loads them: `Err` says why it was
+/// refused (see [`DocConfig::check_stored`]).
+pub type CheckStored = fn(&[u8]) -> Result<(), String>;
+
 /// How to start the actor.
 #[derive(Debug, Clone)]
 pub struct DocConfig {
@@ -204,7 +208,7 @@ pub struct DocConfig {
     /// and a file of a hundred bytes could hold the node at start for hours). The check lives
     /// with the sync guard (`bureau_sync::guard::check_stored`), which this crate cannot
     /// depend on, so the binary passes it in; a file it refuses is quarantined.
-    pub check_stored: Option<fn(&[u8]) -> Result<(), String>>,
+    pub check_stored: Option<CheckStored>,
     /// Test hook holding background compactions at a gate.
     #[cfg(test)]
     pub(crate) compaction_gate: Option<Arc<compaction::Gate>>,
