@@ -257,10 +257,7 @@ struct LoadedDoc {
 /// build on. The newest that loads is the base and the others are merged into it. Chunks are
 /// then applied. Changes whose dependencies no file holds are left in automerge's queue: they
 /// are damage, reported with the files that hold them ([`DamageTrack`]), never compacted away.
-fn load_files(
-    store: &mut Store,
-    check: Option<crate::CheckStored>,
-) -> Result<LoadedDoc, DocError> {
+fn load_files(store: &mut Store, check: Option<crate::CheckStored>) -> Result<LoadedDoc, DocError> {
     let mut loaded = store.load().map_err(load_error)?;
     let quarantine = |store: &mut Store, name: &str, reason: &str| {
         warn!(file = %name, %reason, "quarantining a document file");
