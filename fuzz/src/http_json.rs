@@ -156,10 +156,10 @@ pub fn run(data: &[u8]) {
     };
     let mut slot = APP.lock().unwrap_or_else(|e| e.into_inner());
     runtime().block_on(async {
-        if slot.as_ref().is_some_and(|a| a.served >= INPUTS_PER_APP) {
-            if let Some(old) = slot.take() {
-                old.close();
-            }
+        if slot.as_ref().is_some_and(|a| a.served >= INPUTS_PER_APP)
+            && let Some(old) = slot.take()
+        {
+            old.close();
         }
         if slot.is_none() {
             *slot = Some(App::open().await);

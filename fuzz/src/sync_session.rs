@@ -103,10 +103,10 @@ pub fn run(data: &[u8]) {
     let wire = input.wire();
     let mut slot = NODE.lock().unwrap_or_else(|e| e.into_inner());
     runtime().block_on(async {
-        if slot.as_ref().is_some_and(|n| n.served >= INPUTS_PER_NODE) {
-            if let Some(old) = slot.take() {
-                old.close();
-            }
+        if slot.as_ref().is_some_and(|n| n.served >= INPUTS_PER_NODE)
+            && let Some(old) = slot.take()
+        {
+            old.close();
         }
         if slot.is_none() {
             *slot = Some(Node::open().await);
