@@ -53,7 +53,8 @@ const CHUNK_COMPRESSED_CHANGE: u8 = 2;
 const LOG_FRAME_TOO_LARGE: &str = "bytes is over the";
 const LOG_MALFORMED: &str = "not a sync message";
 const LOG_BOMB: &str = "inflates past the";
-const LOG_PANIC_RELOAD: &str = "automerge panicked on a peer's message";
+const LOG_PANIC_RELOAD: &str =
+    "a peer sent a change that could not be applied; reloading the document from disk";
 const LOG_BAD_DATA: &str = "the peer sent bad data";
 
 /// Polls `f` until it returns `Some`, or fails the test after `deadline` with `what`.
@@ -592,7 +593,10 @@ async fn mutated_changes_with_valid_checksums_do_not_take_the_node_down() {
         // Only chunks the node's guard lets through reach automerge; the others are refused
         // before it.
         let mut budget = MAX_INFLATED;
-        if bureau_sync::guard::check_chunk(&mutated, &mut budget).is_err() {
+        let mut rows = bureau_sync::MAX_ROWS;
+        if bureau_sync::guard::check_chunk(&mutated, &mut budget).is_err()
+            || bureau_sync::guard::check_rows(&mutated, &mut rows, MAX_INFLATED).is_err()
+        {
             if refused.len() < WANT_REFUSED {
                 refused.push(msg);
             }

@@ -273,13 +273,7 @@ async fn create_bureau(
 
 async fn init(data_dir: &Path, name: &str, title: &str, timezone: &str) -> Result<()> {
     let opened = open_dir(data_dir)?;
-    if let Some(m) = read_marker(&opened.store)? {
-        bail!(
-            "{} held the bureau {m}; use another --data-dir for a new one, or take it back \
-             with `bureau serve --recover`",
-            data_dir.display()
-        );
-    }
+    let marker = read_marker(&opened.store)?;
     let files = opened.store.files();
     let peer_id = opened.identity.peer_id();
     let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id.clone())).await?;
@@ -288,6 +282,13 @@ async fn init(data_dir: &Path, name: &str, title: &str, timezone: &str) -> Resul
             "{} already holds the bureau {:?}; use another --data-dir for a new one",
             data_dir.display(),
             doc.state().snapshot.meta.title
+        );
+    }
+    if let Some(m) = marker {
+        bail!(
+            "{} held the bureau {m}, whose document could not be loaded; use another \
+             --data-dir for a new one, or take it back with `bureau serve --recover`",
+            data_dir.display()
         );
     }
     create_bureau(&doc, &opened.identity, name, title, timezone).await?;
