@@ -79,6 +79,9 @@ const BUDGETS: gate::Budgets = gate::Budgets {
 /// How often join attempts refused without a log line each are summed up in the log.
 const QUIET_SUMMARY: Duration = Duration::from_secs(60);
 
+/// How long a refused joiner gets to read its answer before its connection is dropped.
+const JOIN_LINGER: Duration = Duration::from_secs(5);
+
 /// How long `join` waits for the inviter.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -774,6 +777,22 @@ impl EventLoop {
             let res = serve_join(&mut stream, &peer.to_base58(), addr, &doc, &book, &limiter).await;
             // The answer is on its way before the loop may drop the connection.
             let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
+            if res.is_err() {
+                // A refused joiner's connection is dropped when this task ends; the answer
+                // may still sit in the connection's buffers then (seen on a busy machine:
+                // the joiner read the end of the stream instead of "already used"). The
+                // joiner closes its side once it has read the answer: wait for that, a few
+                // seconds at most.
+                let _ = tokio::time::timeout(JOIN_LINGER, async {
+                    let mut buf = [0u8; 256];
+                    while let Ok(n) = tokio::io::AsyncReadExt::read(&mut stream, &mut buf).await {
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                })
+                .await;
+            }
             match res {
                 Ok(_) => LoopEvent::JoinDone(peer, true),
                 Err(e) => {
