@@ -394,9 +394,7 @@ fn corrupt_only_snapshot_is_quarantined_and_no_new_bureau_is_founded() {
     // (and a restored snapshot would then conflict with the impostor); the directory says
     // which bureau it held, so the node refuses to start, says how to get the bureau back,
     // and writes nothing over what is left.
-    let mut cmd = bureau_cmd(&dir);
-    cmd.args(["serve", "--http", "127.0.0.1:0", "--no-mdns"]);
-    let out = run_with_deadline(cmd, Duration::from_secs(60));
+    let out = crate::support::serve_until_exit(&dir, &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(78), "{stderr}");
     assert!(

@@ -92,16 +92,7 @@ fn pair(root: &Path) -> (Node, Node, String) {
 /// `bureau serve` on `dir` must exit 78 at once, naming `--recover`, and leave the directory
 /// without a new bureau.
 fn refused(dir: &Path, bureau: &str) {
-    let mut cmd = bureau_cmd(dir);
-    cmd.args([
-        "serve",
-        "--http",
-        "127.0.0.1:0",
-        "--listen",
-        "/ip4/127.0.0.1/tcp/0",
-        "--no-mdns",
-    ]);
-    let out = run_with_deadline(cmd, DEADLINE);
+    let out = crate::support::serve_until_exit(dir, &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -179,9 +170,7 @@ fn serve_recover_takes_the_bureau_back_from_a_member_and_refuses_edits_until_the
     // Recovery is not for a directory whose bureau loads.
     let fine = tmp.path().join("a-copy");
     crate::support::copy_dir(&a.dir, &fine);
-    let mut cmd = bureau_cmd(&fine);
-    cmd.args(["serve", "--recover", "--http", "127.0.0.1:0", "--no-mdns"]);
-    let out = run_with_deadline(cmd, DEADLINE);
+    let out = crate::support::serve_until_exit(&fine, &["--recover"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(78), "{stderr}");
     assert!(stderr.contains("loads"), "{stderr}");
@@ -240,9 +229,7 @@ fn a_data_directory_other_users_can_write_to_is_refused_and_a_new_one_is_private
     std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
     // A token someone planted must never be adopted.
     std::fs::write(open.join("api-token"), "a".repeat(64)).unwrap();
-    let mut cmd = bureau_cmd(&open);
-    cmd.args(["serve", "--http", "127.0.0.1:0", "--no-mdns"]);
-    let out = run_with_deadline(cmd, DEADLINE);
+    let out = crate::support::serve_until_exit(&open, &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(78), "{stderr}");
     assert!(stderr.contains("chmod 700"), "{stderr}");
@@ -257,9 +244,7 @@ fn a_data_directory_other_users_can_write_to_is_refused_and_a_new_one_is_private
         std::fs::Permissions::from_mode(0o777),
     )
     .unwrap();
-    let mut cmd = bureau_cmd(&loose_doc);
-    cmd.args(["serve", "--http", "127.0.0.1:0", "--no-mdns"]);
-    let out = run_with_deadline(cmd, DEADLINE);
+    let out = crate::support::serve_until_exit(&loose_doc, &[]);
     assert_eq!(out.status.code(), Some(78), "{out:?}");
 
     // A directory the node makes is its owner's alone.

@@ -693,3 +693,19 @@ pub(crate) fn join(dir: &Path, code: &str, name: &str) -> Output {
     cmd.args(["join", code, "--name", name]);
     run_with_deadline(cmd, EXIT_DEADLINE)
 }
+
+/// `bureau --data-dir DIR serve` (on loopback, mDNS off) with `extra` arguments, run until it
+/// exits: for a start the node must refuse. The caller judges the exit status and output.
+pub(crate) fn serve_until_exit(dir: &Path, extra: &[&str]) -> Output {
+    let mut cmd = bureau_cmd(dir);
+    cmd.args([
+        "serve",
+        "--http",
+        "127.0.0.1:0",
+        "--listen",
+        "/ip4/127.0.0.1/tcp/0",
+        "--no-mdns",
+    ])
+    .args(extra);
+    run_with_deadline(cmd, EXIT_DEADLINE)
+}

@@ -4,23 +4,11 @@
 //! cannot revoke its own device.
 
 use std::path::Path;
-use std::time::Duration;
 
-use crate::support::{Node, bureau_cmd, run_with_deadline};
-
-const DEADLINE: Duration = Duration::from_secs(60);
+use crate::support::Node;
 
 fn serve_once(dir: &Path) -> (Option<i32>, String) {
-    let mut cmd = bureau_cmd(dir);
-    cmd.args([
-        "serve",
-        "--http",
-        "127.0.0.1:0",
-        "--listen",
-        "/ip4/127.0.0.1/tcp/0",
-        "--no-mdns",
-    ]);
-    let out = run_with_deadline(cmd, DEADLINE);
+    let out = crate::support::serve_until_exit(dir, &[]);
     (
         out.status.code(),
         format!(
