@@ -15,7 +15,7 @@ use bureau_model::automerge;
 use bureau_model::guard::guarded;
 use bureau_model::{
     Applied, Conflict, Ctx, Edit, EditError, FindingsIndex, RecordType, Role, Snapshot,
-    author_member_id, conflicts, history, imbl, record_conflicts,
+    author_member_id, conflicts, imbl, record_conflicts,
 };
 use bureau_store::{Store, StoreError};
 use jiff::Timestamp;
@@ -23,6 +23,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, error, info, warn};
 
 use crate::compaction::Compactor;
+use crate::replica::{Read, Replica};
 use crate::{
     COMMAND_QUEUE, ConflictSet, DocCommand, DocConfig, DocError, DocHandle, DocState, SyncProgress,
 };
@@ -93,6 +94,9 @@ struct Actor {
     written_since_release: usize,
     /// Live sessions' outboxes, by peer id (see [`crate::Outbox`]).
     outboxes: HashMap<String, std::sync::Weak<crate::Outbox>>,
+    /// The copy of the document that whole-document reads (history, full saves) run on, off
+    /// this thread.
+    replica: Replica,
 }
 
 pub(crate) async fn spawn(
@@ -534,6 +538,7 @@ impl Actor {
             state_tx,
             written_since_release: 0,
             outboxes: HashMap::new(),
+            replica: Replica::new(),
         };
         actor.adopt_author();
         actor.publish(None);
@@ -646,13 +651,22 @@ impl Actor {
                     unreachable!("writes were taken out above")
                 }
                 DocCommand::Save { reply } => {
-                    let _ = reply.send(self.doc.save());
+                    self.replica.read(&mut self.doc, Read::Save { reply });
                 }
                 DocCommand::History { ty, id, reply } => {
-                    let changes = self.doc.get_changes(&[]);
-                    let _ = reply.send(history(&self.doc, &changes, ty, &id));
+                    self.replica
+                        .read(&mut self.doc, Read::History { ty, id, reply });
                 }
-                DocCommand::Tick => self.publish(None),
+                #[cfg(test)]
+                DocCommand::HoldReader(release) => {
+                    self.replica.read(&mut self.doc, Read::Hold(release));
+                }
+                DocCommand::Tick => {
+                    self.publish(None);
+                    self.replica.drop_if_idle(crate::replica::IDLE);
+                }
+                #[cfg(test)]
+                DocCommand::DropReader => self.replica.drop_if_idle(std::time::Duration::ZERO),
                 DocCommand::SaveSyncStates => self.save_due_sync_states(true),
                 DocCommand::SyncGenerate { peer, reply } => {
                     let _ = reply.send(self.generate(&peer));

@@ -45,6 +45,7 @@
 mod actor;
 mod compaction;
 mod receive;
+mod replica;
 
 use std::sync::{Arc, OnceLock};
 
@@ -242,6 +243,12 @@ pub(crate) enum DocCommand {
         id: String,
         reply: oneshot::Sender<Option<Vec<HistoryEntry>>>,
     },
+    /// Holds the reader thread (see [`replica`]) until the sender sends or is dropped.
+    #[cfg(test)]
+    HoldReader(std::sync::mpsc::Receiver<()>),
+    /// Drops the reader's copy as if it had been idle.
+    #[cfg(test)]
+    DropReader,
     /// Recomputes time-dependent findings (overdue items) without a change.
     Tick,
     /// Saves the sync states that advanced since they were last saved (see
@@ -351,6 +358,10 @@ impl std::fmt::Debug for DocCommand {
             DocCommand::History { ty, id, .. } => {
                 f.debug_tuple("History").field(ty).field(id).finish()
             }
+            #[cfg(test)]
+            DocCommand::HoldReader(_) => f.write_str("HoldReader"),
+            #[cfg(test)]
+            DocCommand::DropReader => f.write_str("DropReader"),
             DocCommand::Tick => f.write_str("Tick"),
             DocCommand::SaveSyncStates => f.write_str("SaveSyncStates"),
             DocCommand::SyncGenerate { peer, .. } => {

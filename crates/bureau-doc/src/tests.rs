@@ -793,6 +793,134 @@ async fn save_returns_a_loadable_document() {
     close(doc, thread).await;
 }
 
+/// A record's history as a full read of the saved document computes it.
+async fn history_from_scratch(doc: &DocHandle, id: &str) -> Vec<bureau_model::HistoryEntry> {
+    let bytes = doc.save().await.expect("save");
+    let mut loaded = bureau_model::automerge::AutoCommit::load(&bytes).expect("load");
+    let changes = loaded.get_changes(&[]);
+    bureau_model::history(&loaded, &changes, RecordType::Member, id).expect("the record exists")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_history_in_progress_does_not_hold_up_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    let id = create_member(&doc, "Historic").await;
+    // The reader thread is kept busy; on the document's thread this request would block
+    // every command behind it.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    doc.tx
+        .send(crate::DocCommand::HoldReader(held))
+        .await
+        .expect("actor");
+    let reading = {
+        let doc = doc.clone();
+        let id = id.clone();
+        tokio::spawn(async move { doc.history(RecordType::Member, id).await })
+    };
+    // Edits and their acknowledgements go on while the history waits.
+    for n in 0..3 {
+        tokio::time::timeout(DEADLINE, create_member(&doc, &format!("During {n}")))
+            .await
+            .expect("an edit is acknowledged while a history is being read");
+    }
+    assert!(
+        !reading.is_finished(),
+        "the history waits for the held reader"
+    );
+    release.send(()).expect("reader");
+    let entries = tokio::time::timeout(DEADLINE, reading)
+        .await
+        .expect("the history arrives once the reader is free")
+        .expect("task")
+        .expect("history")
+        .expect("the record exists");
+    assert_eq!(entries.len(), 1, "{entries:#?}");
+    assert_eq!(entries[0].message, format!("create member {id}"));
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cached_history_takes_in_later_changes_from_this_node_and_peers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(tmp.path()).await;
+    init(&a).await;
+    let id = create_member(&a, "Cached").await;
+    let first = a
+        .history(RecordType::Member, id.clone())
+        .await
+        .expect("history")
+        .expect("exists");
+    assert_eq!(first, history_from_scratch(&a, &id).await);
+
+    // A second node edits the same record; its change arrives by sync, with an author the
+    // cached history has never seen.
+    let other = add_editor(&a, 'B', "Bea Other").await;
+    let tmp_b = tempfile::tempdir().unwrap();
+    let (b, tb) = open_with(tmp_b.path(), DocConfig::new(peer('B'))).await;
+    sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+    update(
+        &b,
+        &id,
+        Fields::Member(MemberFields {
+            email: Some("cached@example.org".to_owned()),
+            ..MemberFields::default()
+        }),
+    )
+    .await;
+    sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+    update(
+        &a,
+        &id,
+        Fields::Member(MemberFields {
+            name: Some("Cached Again".to_owned()),
+            ..MemberFields::default()
+        }),
+    )
+    .await;
+
+    let later = a
+        .history(RecordType::Member, id.clone())
+        .await
+        .expect("history")
+        .expect("exists");
+    assert_eq!(later, history_from_scratch(&a, &id).await);
+    assert_eq!(later.len(), 3, "{later:#?}");
+    assert_eq!(later[1].author, other, "the peer's change is its author's");
+    assert_eq!(later[2].author, FOUNDER);
+    // Asked again with nothing new: the same answer.
+    let again = a
+        .history(RecordType::Member, id.clone())
+        .await
+        .expect("history")
+        .expect("exists");
+    assert_eq!(again, later);
+
+    // The copy dropped (as when idle) is made again on the next read.
+    a.tx.send(crate::DocCommand::DropReader)
+        .await
+        .expect("actor");
+    update(
+        &a,
+        &id,
+        Fields::Member(MemberFields {
+            email: Some("after@example.org".to_owned()),
+            ..MemberFields::default()
+        }),
+    )
+    .await;
+    let after = a
+        .history(RecordType::Member, id.clone())
+        .await
+        .expect("history")
+        .expect("exists");
+    assert_eq!(after.len(), 4, "{after:#?}");
+    assert_eq!(after, history_from_scratch(&a, &id).await);
+    close(a, ta).await;
+    close(b, tb).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn closing_releases_the_lock_and_ends_subscriptions() {
     let tmp = tempfile::tempdir().unwrap();

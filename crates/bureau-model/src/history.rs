@@ -59,18 +59,14 @@ fn objects_of<D: ReadDoc>(
 }
 
 /// The history of one record, oldest first. `changes` are all of the document's changes (from
-/// `get_changes(&[])`), in causal order; `author_for` maps an author's bytes to a member id.
+/// `get_changes(&[])`), in causal order; each change's author is the one its actor's first
+/// change names.
 pub fn history<D: ReadDoc>(
     doc: &D,
     changes: &[Change],
     ty: RecordType,
     id: &str,
 ) -> Option<Vec<HistoryEntry>> {
-    let coll = map_at(doc, &automerge::ROOT, ty.collection())?;
-    let rec = map_at(doc, &coll, id)?;
-    let coll_id = legacy_id(&coll)?;
-    let mut objects = BTreeMap::new();
-    objects_of(doc, &rec, None, &mut objects);
     // Automerge writes the author into an actor's first change only; later changes of that
     // actor are attributed through it.
     let authors: BTreeMap<&automerge::ActorId, String> = changes
@@ -83,6 +79,24 @@ pub fn history<D: ReadDoc>(
             ))
         })
         .collect();
+    history_of(doc, changes, ty, id, &|actor| authors.get(actor).cloned())
+}
+
+/// The entries of one record among `changes` (any causally ordered run of the document's
+/// changes, such as those since a cached history's heads), with each change's author from
+/// `author_of`. `doc` must hold every one of `changes`: the record's objects are read from it.
+pub fn history_of<D: ReadDoc>(
+    doc: &D,
+    changes: &[Change],
+    ty: RecordType,
+    id: &str,
+    author_of: &dyn Fn(&automerge::ActorId) -> Option<String>,
+) -> Option<Vec<HistoryEntry>> {
+    let coll = map_at(doc, &automerge::ROOT, ty.collection())?;
+    let rec = map_at(doc, &coll, id)?;
+    let coll_id = legacy_id(&coll)?;
+    let mut objects = BTreeMap::new();
+    objects_of(doc, &rec, None, &mut objects);
     let mut out = Vec::new();
     for change in changes {
         let expanded = change.decode();
@@ -118,7 +132,7 @@ pub fn history<D: ReadDoc>(
             at: Timestamp::from_millisecond(change.timestamp())
                 .map(|t| t.to_string())
                 .unwrap_or_default(),
-            author: authors.get(change.actor_id()).cloned().unwrap_or_default(),
+            author: author_of(change.actor_id()).unwrap_or_default(),
             change: change.hash().to_string(),
             message: change.message().unwrap_or_default().to_owned(),
             fields,

@@ -38,7 +38,7 @@ pub use edit::{
     format_time, hidden_char, is_language_code, parse_time,
 };
 pub use findings::{Finding, FindingKind, FindingSet, FindingsIndex, Ref, findings};
-pub use history::{HistoryEntry, history};
+pub use history::{HistoryEntry, history, history_of};
 pub use read::{Problem, Records, Snapshot};
 pub use records::*;
 pub use schema::*;

@@ -1,0 +1,291 @@
+//! A second copy of the document on a thread of its own, for the reads that walk all of it: a
+//! record's history (every change decoded) and a full save. On the actor they held up every
+//! edit and sync message behind them; here the actor only hands over what changed since the
+//! copy last caught up.
+//!
+//! Invariants:
+//! - The copy only ever holds changes that were durable when it was handed them: the actor
+//!   serves reads after its batch's chunk is on disk.
+//! - The actor owns the thread. A copy that died (a panic in a read) or was dropped after being
+//!   idle is made again, from the whole document, on the next read; the reads queued behind a
+//!   panic get [`DocError::Closed`](crate::DocError::Closed) and nothing else is lost.
+//! - A record's history is cached with the heads it was computed at; the next request for it
+//!   decodes only the changes since then.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use automerge::{AutoCommit, Automerge, Change, ChangeHash};
+use bureau_model::automerge;
+use bureau_model::{HistoryEntry, RecordType, history_of};
+use tokio::sync::oneshot;
+use tracing::{debug, error};
+
+/// Records whose history is kept; the least recently asked for is dropped first.
+const CACHED_RECORDS: usize = 256;
+
+/// A copy nobody has read for this long is dropped (it costs as much memory as the document);
+/// the next read makes it again.
+pub(crate) const IDLE: Duration = Duration::from_secs(300);
+
+/// What the copy is asked to do.
+pub(crate) enum Read {
+    History {
+        ty: RecordType,
+        id: String,
+        reply: oneshot::Sender<Option<Vec<HistoryEntry>>>,
+    },
+    Save {
+        reply: oneshot::Sender<Vec<u8>>,
+    },
+    /// Holds the thread until the sender is dropped or sends: lets a test show that a read in
+    /// progress does not hold up the actor.
+    #[cfg(test)]
+    Hold(std::sync::mpsc::Receiver<()>),
+}
+
+enum Job {
+    /// Replaces the copy (and forgets every cached history).
+    Whole(Box<Automerge>),
+    /// Changes since the copy's heads, in causal order.
+    Changes(Vec<Change>),
+    Read(Read),
+    /// Forget the copy and the cache until the next `Whole`.
+    Drop,
+}
+
+/// The actor's side: the thread and what the copy holds.
+pub(crate) struct Replica {
+    worker: Option<(mpsc::Sender<Job>, std::thread::JoinHandle<()>)>,
+    /// Heads of the copy, as last handed over; `None` when it holds nothing.
+    heads: Option<Vec<ChangeHash>>,
+    last_read: Instant,
+}
+
+impl Replica {
+    pub(crate) fn new() -> Self {
+        Replica {
+            worker: None,
+            heads: None,
+            last_read: Instant::now(),
+        }
+    }
+
+    /// Brings the copy up to `doc` and queues `read` on it.
+    pub(crate) fn read(&mut self, doc: &mut AutoCommit, read: Read) {
+        self.last_read = Instant::now();
+        let mut job = Some(Job::Read(read));
+        // Twice at most: a thread found dead is replaced once.
+        for _ in 0..2 {
+            let Some(update) = self.update(doc) else {
+                return;
+            };
+            let Some((tx, _)) = &self.worker else { return };
+            let sent = match update {
+                Some(u) => tx.send(u).is_ok(),
+                None => true,
+            };
+            if sent && let Some(j) = job.take() {
+                match tx.send(j) {
+                    Ok(()) => return,
+                    Err(mpsc::SendError(j)) => job = Some(j),
+                }
+            }
+            // The thread is gone (a read panicked): reap it and start again from the whole
+            // document.
+            self.reap();
+        }
+        if let Some(Job::Read(read)) = job {
+            error!("the document's reader thread cannot be started; the read is refused");
+            drop(read);
+        }
+    }
+
+    /// The update that brings the copy to `doc` (`Some(None)`: none needed), starting the
+    /// thread if there is none. `None` if no thread can be started.
+    fn update(&mut self, doc: &mut AutoCommit) -> Option<Option<Job>> {
+        if self.worker.is_none() {
+            let (tx, rx) = mpsc::channel();
+            let thread = std::thread::Builder::new()
+                .name("bureau-doc-reader".to_owned())
+                .spawn(move || work(rx));
+            match thread {
+                Ok(handle) => self.worker = Some((tx, handle)),
+                Err(e) => {
+                    error!(%e, "cannot start the document's reader thread");
+                    return None;
+                }
+            }
+            self.heads = None;
+        }
+        let now = doc.get_heads();
+        let update = match &self.heads {
+            Some(h) if *h == now => None,
+            // Every head the copy has must still be in the document (a reload after a
+            // refused peer message rebuilds it from disk, which holds all the copy was given;
+            // checked rather than trusted, since `get_changes` from unknown heads would send
+            // everything as if new).
+            Some(h) if h.iter().all(|x| doc.get_change_meta_by_hash(x).is_some()) => {
+                Some(Job::Changes(doc.get_changes(h)))
+            }
+            _ => Some(Job::Whole(Box::new(doc.document().clone()))),
+        };
+        self.heads = Some(now);
+        Some(update)
+    }
+
+    fn reap(&mut self) {
+        if let Some((tx, handle)) = self.worker.take() {
+            drop(tx);
+            // The thread has ended (its receiver is gone) or ends now that its sender is.
+            if handle.join().is_err() {
+                debug!("the document's reader thread had panicked");
+            }
+        }
+        self.heads = None;
+    }
+
+    /// Lets go of the copy's memory when nobody has read from it for `idle` ([`IDLE`]).
+    pub(crate) fn drop_if_idle(&mut self, idle: Duration) {
+        if self.heads.is_some()
+            && self.last_read.elapsed() >= idle
+            && let Some((tx, _)) = &self.worker
+        {
+            if tx.send(Job::Drop).is_err() {
+                self.reap();
+            }
+            self.heads = None;
+        }
+    }
+}
+
+/// One cached history.
+struct Cached {
+    heads: Vec<ChangeHash>,
+    entries: Option<Vec<HistoryEntry>>,
+    used: u64,
+}
+
+/// The thread: applies updates in order and answers reads from its copy.
+fn work(rx: mpsc::Receiver<Job>) {
+    let mut doc: Option<Automerge> = None;
+    let mut cache: HashMap<(RecordType, String), Cached> = HashMap::new();
+    let mut clock = 0u64;
+    while let Ok(job) = rx.recv() {
+        let done = catch_unwind(AssertUnwindSafe(|| match job {
+            Job::Whole(d) => {
+                doc = Some(*d);
+                cache.clear();
+                true
+            }
+            Job::Changes(changes) => {
+                if let Some(d) = doc.as_mut()
+                    && let Err(e) = d.apply_changes(changes)
+                {
+                    // They were applied on the actor, so this is a defect: start afresh.
+                    error!(%e, "the document's reader could not apply changes the actor holds");
+                    return false;
+                }
+                true
+            }
+            Job::Drop => {
+                doc = None;
+                cache.clear();
+                true
+            }
+            Job::Read(read) => {
+                let Some(d) = doc.as_ref() else {
+                    // Only after a `Drop` that the actor's next read always follows with
+                    // `Whole`; answering nothing is the safe side.
+                    return true;
+                };
+                clock += 1;
+                answer(d, &mut cache, clock, read);
+                true
+            }
+        }));
+        match done {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(_) => {
+                error!(
+                    "a read of the whole document failed; its copy is made again on the next read"
+                );
+                return;
+            }
+        }
+    }
+}
+
+fn answer(
+    doc: &Automerge,
+    cache: &mut HashMap<(RecordType, String), Cached>,
+    clock: u64,
+    read: Read,
+) {
+    match read {
+        Read::Save { reply } => {
+            let _ = reply.send(doc.save());
+        }
+        Read::History { ty, id, reply } => {
+            let _ = reply.send(history(doc, cache, clock, ty, id));
+        }
+        #[cfg(test)]
+        Read::Hold(release) => {
+            let _ = release.recv();
+        }
+    }
+}
+
+fn history(
+    doc: &Automerge,
+    cache: &mut HashMap<(RecordType, String), Cached>,
+    clock: u64,
+    ty: RecordType,
+    id: String,
+) -> Option<Vec<HistoryEntry>> {
+    let heads = doc.get_heads();
+    let author_of = |actor: &automerge::ActorId| {
+        doc.get_author_for_actor(actor)
+            .map(|a| String::from_utf8_lossy(a.as_bytes()).into_owned())
+    };
+    let key = (ty, id);
+    let entries = match cache.get(&key) {
+        Some(c) if c.heads == heads => c.entries.clone(),
+        // Only what came since: a record that existed then still does (records are archived,
+        // never removed), so its entries grow at the end.
+        Some(Cached {
+            heads: was,
+            entries: Some(old),
+            ..
+        }) => {
+            let newer = doc.get_changes(was);
+            history_of(doc, &newer, ty, &key.1, &author_of).map(|more| {
+                let mut all = old.clone();
+                all.extend(more);
+                all
+            })
+        }
+        _ => history_of(doc, &doc.get_changes(&[]), ty, &key.1, &author_of),
+    };
+    if cache.len() >= CACHED_RECORDS
+        && !cache.contains_key(&key)
+        && let Some(oldest) = cache
+            .iter()
+            .min_by_key(|(_, c)| c.used)
+            .map(|(k, _)| k.clone())
+    {
+        cache.remove(&oldest);
+    }
+    cache.insert(
+        key,
+        Cached {
+            heads,
+            entries: entries.clone(),
+            used: clock,
+        },
+    );
+    entries
+}
