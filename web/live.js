@@ -2,6 +2,7 @@
 //
 // The page listens to /api/events. When the document changes (event `change`, with a version
 // this page has not shown yet) or the peers do (event `peers`), it fetches its own URL again
+// (or, for a page whose content has no live region, only the shared header, from /chrome)
 // and replaces each live region (an element with `data-live` and an id) by the fresh one,
 // unless the region holds the keyboard focus or a form the user has started to edit: what
 // someone is typing, and where they are, are never disturbed. Such a region is refreshed once
@@ -16,6 +17,14 @@
   var again = false;
   var stale = false;
   var version = document.body ? document.body.getAttribute('data-version') : null;
+  var section = document.body ? document.body.getAttribute('data-section') : null;
+
+  // A page whose content follows the document is fetched again whole; any other (a form, a
+  // history, a report) only needs its header, which costs the node no render of the page.
+  function source_url() {
+    if (!section || document.querySelector('main [data-live]')) return window.location.href;
+    return '/chrome?section=' + encodeURIComponent(section);
+  }
   var dirty = typeof WeakSet === 'function' ? new WeakSet() : null;
 
   function markDirty(event) {
@@ -49,7 +58,9 @@
   function refresh() {
     if (busy) { again = true; return; }
     busy = true;
-    fetch(window.location.href, { credentials: 'same-origin', cache: 'no-store' }).then(function (res) {
+    var url = source_url();
+    var whole = url === window.location.href;
+    fetch(url, { credentials: 'same-origin', cache: 'no-store' }).then(function (res) {
       return res.ok && !res.redirected ? res.text() : null;
     }).then(function (html) {
       if (!html) return;
@@ -66,7 +77,7 @@
         changed++;
       }
       if (fresh.body) version = fresh.body.getAttribute('data-version');
-      if (fresh.title) document.title = fresh.title;
+      if (whole && fresh.title) document.title = fresh.title;
       if (changed) announce();
     }).catch(function () {
       // The node may be restarting; the next event brings the page up to date.

@@ -730,6 +730,35 @@ fn a_change_from_another_node_appears_live_and_a_conflict_is_resolved_on_the_pag
         )
         .await;
 
+        // A page whose content has no live region (a record's history) keeps only its header
+        // current: it asks for the header alone, never for the page again.
+        let history = format!("/history/meeting/{meeting}");
+        b.goto(&url(&a, &history)).await;
+        b.js("window.__fetched = []; var f = window.fetch; \
+              window.fetch = function (u, o) { window.__fetched.push(String(u)); return f(u, o); }; \
+              return true;")
+            .await;
+        second
+            .patch(
+                &format!("/api/meetings/{meeting}"),
+                &json!({ "title": "African Caucus: closing" }),
+            )
+            .expect(200);
+        b.wait_until(
+            "the history page asking for its header after the change",
+            "window.__fetched.some(function (u) { return u.indexOf('/chrome?section=') === 0; })",
+        )
+        .await;
+        let fetched = b.js("return window.__fetched").await;
+        assert!(
+            !fetched
+                .as_array()
+                .expect("a list")
+                .iter()
+                .any(|u| u.as_str().is_some_and(|u| u.contains("/history/"))),
+            "the history page was not fetched again: {fetched}"
+        );
+
         // The peers page shows the other device, connected.
         b.goto(&url(&a, "/peers")).await;
         b.wait_until(

@@ -23,6 +23,34 @@ pub(crate) enum Section {
     None,
 }
 
+impl Section {
+    const ALL: [(Section, &'static str); 7] = [
+        (Section::Overview, "overview"),
+        (Section::Roster, "roster"),
+        (Section::Schedule, "schedule"),
+        (Section::Liaison, "liaison"),
+        (Section::Conflicts, "conflicts"),
+        (Section::Peers, "peers"),
+        (Section::None, "none"),
+    ];
+
+    /// The name the page carries (`data-section`), for the live script's [`chrome`] request.
+    pub(crate) fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map_or("none", |(_, n)| n)
+    }
+
+    /// The section of a name; anything else is none.
+    pub(crate) fn parse(name: &str) -> Section {
+        Self::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map_or(Section::None, |(s, _)| *s)
+    }
+}
+
 fn head(tr: Tr, title: &str) -> Markup {
     html! {
         head {
@@ -58,7 +86,7 @@ pub(crate) fn page(v: &View, section: Section, title: &str, body: Markup) -> Mar
         (DOCTYPE)
         html lang=(tr.lang().code()) dir=(tr.lang().dir()) {
             (head(tr, &full_title))
-            body data-version=(v.st.version) {
+            body data-version=(v.st.version) data-section=(section.name()) {
                 a.skip href="#main" { (tr.t("skip-to-content")) }
                 header.top {
                     div.bar {
@@ -102,6 +130,14 @@ pub(crate) fn page(v: &View, section: Section, title: &str, body: Markup) -> Mar
             }
         }
     }
+}
+
+/// The chrome alone, around an empty page: what the live script fetches for a page whose own
+/// content does not follow the document (a form, a record's history, a printable report), so
+/// that keeping its header current (sync state, conflict count) costs no render of the page
+/// and none of the whole-document reads behind it.
+pub(crate) fn chrome(v: &View, section: Section) -> Markup {
+    page(v, section, &v.tr.t("app-name"), html! {})
 }
 
 /// The login page, for a request without the session (or with a wrong link).

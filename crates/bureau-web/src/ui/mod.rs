@@ -5,7 +5,8 @@
 //! redirect (POST, redirect, GET), or with the form again (422) with each error next to its
 //! field and everything typed kept. The only script is `web/live.js`: it listens to
 //! `/api/events` and refetches the page's live regions (`data-live`) when the document or the
-//! peers change, leaving alone any region holding the focus or a form being edited.
+//! peers change, leaving alone any region holding the focus or a form being edited. A page
+//! with no live region in its content refetches only the shared header (`/chrome`).
 //!
 //! Module map: [`layout`] (page chrome), [`forms`] (form bodies, fields and errors),
 //! [`i18n`] (catalogues, dates), [`assets`] (embedded `web/`), [`findings`] (findings in the
@@ -111,6 +112,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/peers/resume", post(peers::resume))
         .route("/peers/invite", post(peers::invite))
         .route("/peers/devices/{peer_id}/revoke", post(peers::revoke))
+        .route("/chrome", get(chrome))
         .route("/lang", post(set_language))
         .route("/logout", post(log_out))
         .route("/logout/all", post(log_out_everywhere))
@@ -118,6 +120,17 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/assets/{file}", get(assets::serve))
         .merge(pages)
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ChromeQuery {
+    section: Option<String>,
+}
+
+/// The header every page shares, alone (see [`layout::chrome`]).
+async fn chrome(v: View, axum::extract::Query(q): axum::extract::Query<ChromeQuery>) -> Response {
+    let section = layout::Section::parse(q.section.as_deref().unwrap_or_default());
+    v.render(StatusCode::OK, layout::chrome(&v, section))
 }
 
 /// Everything a page needs to render, taken once per request.

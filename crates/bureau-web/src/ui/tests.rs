@@ -1089,6 +1089,59 @@ async fn language_switch_sets_a_cookie_and_goes_back() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_header_alone_is_the_header_of_every_page_without_live_content() {
+    let ui = ui().await;
+    let history = ui
+        .send(get(&format!("/history/member/{}", ui.ids.bea)))
+        .await
+        .2;
+    assert!(
+        history.contains("data-section=\"none\""),
+        "{}",
+        excerpt(&history)
+    );
+    // From an element's id to the end of the first `end` tag after it.
+    fn region<'a>(html: &'a str, id: &str, end: &str) -> &'a str {
+        let at = html
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no #{id}: {}", excerpt(html)));
+        let len = html[at..].find(end).expect("the element ends") + end.len();
+        &html[at..at + len]
+    }
+    assert!(
+        !region(&history, "main", "</main>").contains("data-live"),
+        "a history has no live region of its own"
+    );
+    let (status, _, chrome) = ui.send(get("/chrome?section=none")).await;
+    assert_eq!(status, StatusCode::OK);
+    // What the live script swaps in (the sync state and the navigation with its counts) is
+    // the same in the header alone as in the page.
+    for (id, end) in [("sync-status", "</div>"), ("nav", "</nav>")] {
+        assert_eq!(region(&chrome, id, end), region(&history, id, end), "#{id}");
+    }
+    // A section's page is marked current in the navigation of its header.
+    let roster = ui.send(get("/chrome?section=roster")).await.2;
+    assert!(region(&roster, "nav", "</nav>").contains("<a href=\"/roster\" aria-current=\"page\""));
+    assert!(
+        !region(&chrome, "main", "</main>").contains("<h1"),
+        "no page content: {}",
+        excerpt(&chrome)
+    );
+    // An unknown section is no section, not an error.
+    let (status, _, none) = ui.send(get("/chrome?section=%3Cscript%3E")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!region(&none, "nav", "</nav>").contains("aria-current"));
+    assert!(!none.contains("<script>"));
+    // Like every page, it needs the session.
+    let req = Request::builder()
+        .uri("/chrome?section=roster")
+        .header(header::HOST, HOST)
+        .body(Body::empty())
+        .unwrap();
+    assert!(!ui.send(req).await.2.contains("id=\"nav\""));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn assets_are_embedded_with_types_and_cache_headers() {
     let ui = ui().await;
     let html = ui.page("/").await;
