@@ -27,6 +27,7 @@ mod guard;
 mod input;
 mod page;
 pub mod session;
+mod trace;
 mod ui;
 
 use std::future::Future;
@@ -197,6 +198,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(page::home))
         .merge(ui::router(state.clone()))
         .nest("/api", api)
+        // Over every route, nested and merged ones included: they see the full template.
+        .route_layer(middleware::from_fn(trace::record_route))
         .fallback(ui::fallback)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(middleware::from_fn_with_state(
@@ -211,6 +214,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::host_and_origin,
         ))
+        .layer(middleware::from_fn(trace::request_span))
         .with_state(state)
 }
 

@@ -1133,3 +1133,65 @@ async fn edits_before_a_bureau_exists_are_409() {
 }
 
 mod security;
+
+/// Log lines written by a subscriber that this test installs on its own thread.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+// A current-thread runtime: the request runs on this thread, under its subscriber.
+#[tokio::test]
+async fn every_request_is_traced_in_a_span_with_its_route_and_status() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let f = fixture().await;
+    let (status, _) = f.get("/api/members/not-a-member").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = f.get("/api/status").await;
+    assert_eq!(status, StatusCode::OK);
+    // Refused before any route: traced all the same, with no route.
+    let res = f
+        .send(
+            Request::builder()
+                .uri("/api/status")
+                .header(header::HOST, "evil.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let refused = res.status();
+    assert!(refused.is_client_error(), "{refused}");
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).expect("utf-8 logs");
+    let line = |needle: &str| {
+        text.lines()
+            .find(|l| l.contains(needle) && l.contains("answered"))
+            .unwrap_or_else(|| panic!("no line with {needle:?} in:\n{text}"))
+            .to_owned()
+    };
+    line("request{method=GET route=/api/{collection}/{id} status=404 ms=");
+    line("request{method=GET route=/api/status status=200 ms=");
+    let refused_line = line(&format!(
+        "request{{method=GET status={} ms=",
+        refused.as_u16()
+    ));
+    assert!(!refused_line.contains("evil"), "{refused_line}");
+    assert!(
+        !text.contains("not-a-member"),
+        "the span names the route, not the path: {text}"
+    );
+}
