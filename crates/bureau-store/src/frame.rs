@@ -107,6 +107,10 @@ impl fmt::Display for FrameError {
     }
 }
 
+/// So that an I/O error can carry a framing error as itself (`io::Error::get_ref`), not as
+/// its text.
+impl std::error::Error for FrameError {}
+
 /// Checks that `bytes` is exactly one well-formed frame of `kind` and returns
 /// the payload slice.
 pub(crate) fn decode(bytes: &[u8], kind: Kind) -> Result<&[u8], FrameError> {

@@ -1,5 +1,5 @@
-//! Power loss: the store on a simulated disk (`sim.rs`) that keeps, when the power goes, only
-//! what was made durable (file contents as of their last sync, with a random prefix of what
+//! Power loss: the store on a simulated disk (`sim_disk.rs`) that keeps, when the power goes,
+//! only what was made durable (file contents as of their last sync, with a random prefix of what
 //! was appended since; directory entries as of their directory's last fsync, with a random
 //! prefix of the changes since). After every cut the store must open, load every acknowledged
 //! append with its content, and quarantine nothing: the only residue a crash may leave is a
@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::*;
-use crate::sim::{Disk, Rng};
+use crate::layout::{DIR_MODE, DocName, FILE_MODE, parse_doc_name};
+use crate::sim_disk::{Disk, Rng};
 
 /// Seeds the random test runs (override with `BUREAU_POWER_SEEDS`; replay one with
 /// `BUREAU_POWER_SEED`).

@@ -1,12 +1,13 @@
-//! The store's one door to the file system.
+//! The store's one door to the file system: every system call it makes on files and
+//! directories (hence `sys`).
 //!
 //! Every file-system call the store makes goes through here, so that its tests can run it on
-//! a simulated disk that loses power (`sim.rs`) as well as on the real one. In a normal build
-//! each function is the `std::fs` call it names and [`File`] is an enum of one variant holding
-//! a `std::fs::File`, so the seam costs the append path nothing: no trait object, no branch,
-//! no lookup. Only test builds add the simulated variant, and route a path under a simulated
-//! disk's root (and a file opened there) to the simulation; every other path still reaches
-//! the real file system, so the tests on real temp directories are unchanged.
+//! a simulated disk that loses power (`sim_disk.rs`) as well as on the real one. In a normal
+//! build each function is the `std::fs` call it names and [`File`] is an enum of one variant
+//! holding a `std::fs::File`, so the seam costs the append path nothing: no trait object, no
+//! branch, no lookup. Only test builds add the simulated variant, and route a path under a
+//! simulated disk's root (and a file opened there) to the simulation; every other path still
+//! reaches the real file system, so the tests on real temp directories are unchanged.
 
 use std::fs::{self, DirBuilder, OpenOptions, Permissions};
 use std::io::{self, Read, Write};
@@ -14,21 +15,21 @@ use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 #[cfg(test)]
-use crate::sim;
+use crate::sim_disk;
 
 /// An open file: a real one, or (in tests) one on a simulated disk.
 #[derive(Debug)]
 pub(crate) enum File {
     Real(fs::File),
     #[cfg(test)]
-    Sim(sim::Handle),
+    Sim(sim_disk::Handle),
 }
 
 /// Sends a call on a path under a simulated disk's root to the simulation (test builds only).
 macro_rules! simulated {
     ($path:expr, |$at:ident| $call:expr) => {
         #[cfg(test)]
-        if let Some($at) = sim::find($path) {
+        if let Some($at) = sim_disk::find($path) {
             return $call;
         }
     };

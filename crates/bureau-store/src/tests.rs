@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 use super::*;
-use crate::frame::{FrameError, crc32, decode, header};
+use crate::error::io_error;
+use crate::frame::{FrameError, HEADER_LEN, Kind, crc32, decode, header};
+use crate::layout::*;
 
 fn open(dir: &Path) -> Store {
     Store::open(dir).expect("open store")
@@ -845,6 +847,11 @@ fn a_failed_split_compaction_changes_nothing_and_can_be_retried() {
     match job.read_inputs() {
         Err(StoreError::Io { source, .. }) => {
             assert_eq!(source.kind(), io::ErrorKind::InvalidData);
+            // The framing error is kept as the cause, not flattened into text.
+            let cause = source
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<FrameError>());
+            assert!(cause.is_some(), "cause is not a FrameError: {source:?}");
         }
         other => panic!("expected InvalidData, got {other:?}"),
     }

@@ -1,4 +1,5 @@
-//! A simulated disk that loses power, for the store's tests (test builds only).
+//! A simulated disk that loses power, for the store's tests (test builds only). Not the sync
+//! simulation of `bureau-doc/tests/sim.rs`, hence the name.
 //!
 //! [`Disk::new`] registers a root path (one that does not exist on the real file system); from
 //! then on every call of `sys.rs` on a path under it, and on a file opened there, works on this
