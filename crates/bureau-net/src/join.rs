@@ -1,4 +1,6 @@
-//! `/bureau/join/1`: a new device presents an invite secret; the inviter adds it.
+//! `/bureau/join/1`, both halves: a new device presents an invite secret ([`join`], the
+//! joiner); the inviter checks it and adds the device ([`answer_joiner`], run by the event loop
+//! on a task of its own for each join stream).
 //!
 //! One request frame, one answer frame, each a big-endian `u32` length and JSON, capped at
 //! [`MAX_JOIN_FRAME`]. The inviter learns the joiner's peer id from the transport (Noise
@@ -23,6 +25,13 @@
 //! **Names.** The joiner's name is checked ([`check_name`]) before the invite is used, on
 //! both sides; if the document still refuses it, the invite is given back, so a corrected
 //! retry works.
+//!
+//! **Answers arrive.** The inviter's answer is on its way before its side ends, and a refused
+//! joiner gets a few seconds ([`JOIN_LINGER`]) to read it: the loop drops a refused
+//! stranger's connection as soon as the exchange ends, and the answer may still sit in the
+//! connection's buffers then. The joiner's side runs on a swarm of its own that lives only
+//! for the exchange, and writes what it learned (the inviter, the pending bureau) to the data
+//! directory for the next `serve`.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -31,12 +40,19 @@ use std::time::{Duration, Instant};
 
 use bureau_doc::{DocError, DocHandle};
 use bureau_model::{Applied, Edit, EditError, Fields, MemberFields};
+use futures_util::StreamExt;
+use libp2p::swarm::SwarmEvent;
+use libp2p::swarm::dial_opts::DialOpts;
+use libp2p::{Multiaddr, PeerId, StreamProtocol};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tracing::{debug, info, warn};
 
-use crate::NetError;
-use crate::invite::{Check, InviteBook};
+use crate::invite::{Check, InviteBook, InviteCode};
+use crate::memory::{self, Remembered};
+use crate::stream::guard;
+use crate::swarm::build_swarm;
+use crate::{Identity, Joined, NetError};
 
 /// The protocol name.
 pub const JOIN_PROTOCOL: &str = "/bureau/join/1";
@@ -55,6 +71,12 @@ const PER_PEER: usize = 5;
 /// from behind one NAT.
 const PER_ADDR: usize = 30;
 const WINDOW: Duration = Duration::from_secs(60);
+
+/// How long a refused joiner gets to read its answer before its connection is dropped.
+const JOIN_LINGER: Duration = Duration::from_secs(5);
+
+/// How long `join` waits for the inviter.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Longest name a joiner may give, in characters.
 pub(crate) const NAME_MAX: usize = 200;
@@ -356,6 +378,137 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
             Err(e)
         }
     }
+}
+
+/// The inviter's side of one join stream as the event loop runs it, on a task of its own:
+/// [`serve_join`], then the answer flushed and, for a refused joiner, a few seconds for it to
+/// read the answer (see "Answers arrive" above). Returns whether the peer joined.
+pub(crate) async fn answer_joiner(
+    stream: libp2p::Stream,
+    peer: PeerId,
+    addr: Option<IpAddr>,
+    doc: &DocHandle,
+    book: &Arc<Mutex<InviteBook>>,
+    limiter: &Arc<Mutex<RateLimiter>>,
+) -> bool {
+    let mut stream = guard(stream);
+    let res = serve_join(&mut stream, &peer.to_base58(), addr, doc, book, limiter).await;
+    // The answer is on its way before the loop may drop the connection.
+    let _ = AsyncWriteExt::shutdown(&mut stream).await;
+    if res.is_err() {
+        // A refused joiner's connection is dropped when this task ends; the answer
+        // may still sit in the connection's buffers then (seen on a busy machine:
+        // the joiner read the end of the stream instead of "already used"). The
+        // joiner closes its side once it has read the answer: wait for that, a few
+        // seconds at most.
+        let _ = tokio::time::timeout(JOIN_LINGER, async {
+            let mut buf = [0u8; 256];
+            while let Ok(n) = AsyncReadExt::read(&mut stream, &mut buf).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        })
+        .await;
+    }
+    match res {
+        Ok(_) => true,
+        Err(e) => {
+            // Logged (or counted) by `serve_join`.
+            debug!(%peer, error = %e, "join refused");
+            false
+        }
+    }
+}
+
+/// The joiner's side: a short-lived swarm that dials the inviter and presents the secret.
+pub(crate) async fn join(
+    identity: &Identity,
+    files: &bureau_store::Files,
+    code: &str,
+    name: &str,
+) -> Result<Joined, NetError> {
+    // Before the invite is presented: a name the inviter would refuse leaves it unused.
+    let name = crate::check_join_name(name)?;
+    let code = InviteCode::decode(code)?;
+    let inviter: PeerId = code.peer_id.parse().map_err(|_| {
+        NetError::Invite("the invite names no valid inviter; ask for a new one".to_owned())
+    })?;
+    let addrs: Vec<Multiaddr> = code.addrs.iter().filter_map(|a| a.parse().ok()).collect();
+    if addrs.is_empty() {
+        return Err(NetError::Invite(
+            "the invite holds no address; ask for a new one".to_owned(),
+        ));
+    }
+    let mut swarm = build_swarm(identity, false)?;
+    let mut control = swarm.behaviour().stream.new_control();
+    swarm
+        .dial(DialOpts::peer_id(inviter).addresses(addrs.clone()).build())
+        .map_err(|e| NetError::Join(e.to_string()))?;
+    let driver = tokio::spawn(async move {
+        loop {
+            if let SwarmEvent::OutgoingConnectionError { error, .. } =
+                swarm.select_next_some().await
+            {
+                debug!(error = %error, "dialling the inviter failed");
+            }
+        }
+    });
+    let exchange = async {
+        let stream = control
+            .open_stream(inviter, StreamProtocol::new(JOIN_PROTOCOL))
+            .await
+            .map_err(|e| {
+                NetError::Join(format!(
+                    "cannot reach the inviting node ({e}); is it running and reachable?"
+                ))
+            })?;
+        let mut stream = guard(stream);
+        write_json(
+            &mut stream,
+            &JoinRequest {
+                secret: code.secret.clone(),
+                name: name.clone(),
+            },
+        )
+        .await
+        .map_err(|e| NetError::Join(e.to_string()))?;
+        let answer: JoinAnswer = read_json(&mut stream).await?;
+        Ok::<_, NetError>(answer)
+    };
+    let answer = tokio::time::timeout(JOIN_TIMEOUT, exchange).await;
+    driver.abort();
+    let answer = answer.map_err(|_| {
+        NetError::Join(
+            "the inviting node did not answer in time; is it running and reachable?".to_owned(),
+        )
+    })??;
+    if !answer.ok {
+        return Err(NetError::Invite(
+            answer
+                .error
+                .unwrap_or_else(|| "the invite was refused".to_owned()),
+        ));
+    }
+    let bureau_id = answer.bureau_id.unwrap_or_default();
+    let mut peers = memory::load_peers(files);
+    peers.insert(
+        inviter.to_base58(),
+        Remembered {
+            addrs: code.addrs.clone(),
+            inviter: true,
+        },
+    );
+    memory::save_peers(files, &peers);
+    let mut state = memory::load_state(files);
+    state.pending_bureau = Some(bureau_id.clone());
+    state.inviter = Some(inviter.to_base58());
+    memory::save_state(files, &state);
+    Ok(Joined {
+        bureau_id,
+        member_id: answer.member_id.unwrap_or_default(),
+        inviter: inviter.to_base58(),
+    })
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! The only crate that knows libp2p: identity, transports, discovery, the membership gate,
 //! the join protocol, one sync stream per member, reconnects and peer status.
 //!
-//! [`start`] runs the network event loop ([`event_loop`]) on its own task and returns a
-//! [`NetHandle`]. The loop owns the libp2p `Swarm`:
+//! [`start`] runs the network event loop (`event_loop`) on its own task and returns a
+//! [`NetHandle`]. The loop owns the libp2p `Swarm` (`swarm.rs` builds it):
 //!
 //! - **Transports:** TCP and QUIC, Noise (the peer id is the proven ed25519 key), yamux.
 //! - **Discovery:** mDNS on the LAN (optional), addresses remembered in `peers.json`, `--peer`
@@ -27,12 +27,14 @@
 //! Only this crate names libp2p types; the rest of the node sees peer ids and addresses as
 //! strings.
 
+mod addr;
 mod event_loop;
 mod gate;
 mod invite;
 mod join;
 mod memory;
 mod stream;
+mod swarm;
 #[cfg(feature = "test-utils")]
 pub mod testing;
 
@@ -329,7 +331,7 @@ pub const MAX_ANNOUNCE: usize = 16;
 /// transport) with a TCP port or a QUIC address that others can dial, and no `/p2p/…`: members dial it together with this device's own
 /// peer id, so a peer id written there could only ever be a wrong one.
 pub fn announce_address(addr: &str) -> Result<String, NetError> {
-    event_loop::announce_address(addr).map(|a| a.to_string())
+    addr::announce_address(addr).map(|a| a.to_string())
 }
 
 /// The bureau this node joined but has not received yet, if any.
@@ -365,7 +367,7 @@ pub async fn join(
     code: &str,
     name: &str,
 ) -> Result<Joined, NetError> {
-    event_loop::join(identity, files, code, name).await
+    join::join(identity, files, code, name).await
 }
 
 #[cfg(test)]

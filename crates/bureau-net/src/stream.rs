@@ -94,7 +94,7 @@ mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     use crate::Identity;
-    use crate::event_loop::build_swarm;
+    use crate::swarm::build_swarm;
 
     const DEADLINE: Duration = Duration::from_secs(30);
 

@@ -1,0 +1,211 @@
+//! Listening, dialling, and what the swarm reports: listen addresses, connections opened and
+//! closed, failed dials, peers found by mDNS.
+//!
+//! **Invariants.** Every connection records its peer, so a connected peer is always known;
+//! the address it was dialled at is remembered (one the peer listens on), an inbound one is
+//! not. While paused, or to a revoked device, a connection is closed as soon as it is made.
+//! When a peer's last connection closes, its session ends and, if it is a stranger, it is
+//! forgotten. Each dial of a peer doubles its wait before the next (up to the maximum), and
+//! a connection resets it; a stranger found by mDNS is dialled once, members and the inviter
+//! until they answer. Listen ports bound by the system are written to `net.json`, so that
+//! the addresses other members remember stay valid across restarts.
+
+use std::time::Instant;
+
+use libp2p::core::ConnectedPoint;
+use libp2p::mdns;
+use libp2p::swarm::SwarmEvent;
+use libp2p::swarm::dial_opts::DialOpts;
+use libp2p::{Multiaddr, PeerId};
+use tracing::{debug, info, warn};
+
+use super::EventLoop;
+use super::peer::{BACKOFF_MAX, BACKOFF_MIN, Peer};
+use crate::addr::{parse_addr, split_p2p, with_any_port, with_bound_port};
+use crate::memory::Source;
+use crate::swarm::BehaviourEvent;
+use crate::{DEFAULT_LISTEN, NetError};
+
+impl EventLoop {
+    /// Listens on the addresses given (`--listen`), else on those remembered in `net.json`
+    /// (any port if a remembered one is taken), else on [`DEFAULT_LISTEN`]. Fails only if
+    /// none of them can be listened on.
+    pub(super) fn listen(&mut self, explicit: &[String]) -> Result<(), NetError> {
+        let wanted: Vec<String> = if !explicit.is_empty() {
+            explicit.to_vec()
+        } else if !self.state.listen.is_empty() {
+            self.state.listen.clone()
+        } else {
+            DEFAULT_LISTEN.iter().map(|s| (*s).to_owned()).collect()
+        };
+        let remembered = explicit.is_empty() && !self.state.listen.is_empty();
+        let mut any = false;
+        for addr in &wanted {
+            let addr = parse_addr(addr)?;
+            let res = self.swarm.listen_on(addr.clone()).or_else(|e| {
+                if remembered {
+                    // The remembered port is taken: take any port rather than not listening.
+                    warn!(%addr, error = %e, "remembered listen port is taken; using another");
+                    self.swarm.listen_on(with_any_port(&addr))
+                } else {
+                    Err(e)
+                }
+            });
+            match res {
+                Ok(id) => {
+                    self.listeners.insert(id, (addr, None));
+                    any = true;
+                }
+                Err(e) => warn!(%addr, error = %e, "cannot listen"),
+            }
+        }
+        if any {
+            Ok(())
+        } else {
+            Err(NetError::Transport(
+                "could not listen on any address; check --listen".to_owned(),
+            ))
+        }
+    }
+
+    /// Dials every known peer that is not connected and whose next dial is due, and every
+    /// bare address that is due.
+    pub(super) fn dial_due(&mut self) {
+        let now = Instant::now();
+        let due: Vec<(PeerId, Vec<Multiaddr>)> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| {
+                p.is_known() && p.connected.is_none() && now >= p.next_dial && !p.addrs.is_empty()
+            })
+            .map(|(id, p)| (*id, p.addrs.clone()))
+            .collect();
+        for (peer, addrs) in due {
+            // Strangers found by mDNS are dialled once; members and inviters are kept
+            // connected.
+            let keep = self.allowed(&peer);
+            let p = self.peers.get_mut(&peer).expect("listed above");
+            if !keep && p.source == Some(Source::Mdns) && p.backoff > BACKOFF_MIN {
+                continue;
+            }
+            p.next_dial = now + p.backoff;
+            p.backoff = (p.backoff * 2).min(BACKOFF_MAX);
+            let opts = DialOpts::peer_id(peer).addresses(addrs).build();
+            if let Err(e) = self.swarm.dial(opts) {
+                debug!(%peer, error = %e, "dial refused");
+            }
+        }
+        for (addr, next, backoff) in &mut self.bare {
+            if now >= *next {
+                *next = now + *backoff;
+                *backoff = (*backoff * 2).min(BACKOFF_MAX);
+                if let Err(e) = self.swarm.dial(addr.clone()) {
+                    debug!(%addr, error = %e, "dial refused");
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_swarm(&mut self, ev: SwarmEvent<BehaviourEvent>) {
+        match ev {
+            SwarmEvent::NewListenAddr {
+                listener_id,
+                address,
+            } => {
+                info!(%address, "listening");
+                if !self.listen_addrs.contains(&address) {
+                    self.listen_addrs.push(address.clone());
+                }
+                if let Some((configured, bound)) = self.listeners.get_mut(&listener_id)
+                    && bound.is_none()
+                {
+                    *bound = Some(with_bound_port(configured, &address));
+                    let mut listen: Vec<String> = self
+                        .listeners
+                        .values()
+                        .map(|(c, b)| b.as_ref().unwrap_or(c).to_string())
+                        .collect();
+                    listen.sort();
+                    if listen != self.state.listen {
+                        self.state.listen = listen;
+                        self.writer.state(self.state.clone());
+                    }
+                }
+                self.publish();
+            }
+            SwarmEvent::ExpiredListenAddr { address, .. } => {
+                self.listen_addrs.retain(|a| a != &address);
+                self.publish();
+            }
+            SwarmEvent::ConnectionEstablished {
+                peer_id, endpoint, ..
+            } => self.on_connected(peer_id, &endpoint),
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                num_established: 0,
+                ..
+            } => {
+                if let Some(p) = self.peers.get_mut(&peer_id) {
+                    p.connected = None;
+                    if let Some(s) = p.session.take() {
+                        s.cancel.cancel();
+                    }
+                }
+                self.forget(&peer_id);
+                if self.peers.get(&peer_id).is_some_and(Peer::holds_nothing) {
+                    self.peers.remove(&peer_id);
+                }
+                self.publish();
+            }
+            SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
+                // Nothing to schedule: the dial already set the next attempt and doubled the
+                // backoff. Doubling again here made the waits 1, 4, 16, 30 s, so a peer back
+                // after a few seconds was found only a quarter of a minute later.
+                debug!(?peer_id, error = %error, "dial failed");
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(list))) => {
+                for (peer, addr) in list {
+                    debug!(%peer, %addr, "discovered on the local network");
+                    self.remember(peer, vec![addr], Source::Mdns, false);
+                }
+                self.on_tick();
+            }
+            _ => {}
+        }
+    }
+
+    /// A connection to `peer` was established (another one, perhaps).
+    fn on_connected(&mut self, peer: PeerId, endpoint: &ConnectedPoint) {
+        if self.paused || self.revoked(&peer) {
+            let _ = self.swarm.disconnect_peer_id(peer);
+            return;
+        }
+        let remote = match endpoint {
+            ConnectedPoint::Dialer { address, .. } => address.clone(),
+            ConnectedPoint::Listener { send_back_addr, .. } => send_back_addr.clone(),
+        };
+        debug!(%peer, %remote, "connected");
+        self.peers.entry(peer).or_insert_with(Peer::new).connected = Some(remote.clone());
+        if endpoint.is_dialer() {
+            // A dialled address is one the peer listens on: worth remembering.
+            let (base, _) = split_p2p(&remote);
+            self.bare.retain(|(a, _, _)| a != &base);
+            self.remember(peer, vec![base], Source::Remembered, false);
+        } else {
+            self.remember(peer, Vec::new(), Source::Inbound, false);
+        }
+        if let Some(p) = self.peers.get_mut(&peer) {
+            if p.is_known() {
+                p.backoff = BACKOFF_MIN;
+            }
+            // A new connection is a fresh chance: an attempt that failed on an older one
+            // (say, the short-lived connection of a join) must not delay this one.
+            p.retry_at = None;
+        }
+        if self.allowed(&peer) {
+            self.save_peers();
+        }
+        self.maybe_open(peer);
+        self.publish();
+    }
+}

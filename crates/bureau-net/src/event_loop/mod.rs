@@ -1,0 +1,580 @@
+//! The network event loop: one task owning the `Swarm`, and everything it holds.
+//!
+//! Inbox: [`Command`]s from [`NetHandle`]s, swarm events, inbound sync and join streams,
+//! document states (membership and revocations), the ends of the loop's own tasks, and a
+//! one-second tick (redials with backoff, status). Each session, stream opening and join
+//! runs on a task of its own, so a slow or hostile peer never stalls the loop; files are
+//! written by [`memory::Writer`]'s thread, so the disk never does either.
+//!
+//! The loop is one struct ([`EventLoop`]) whose methods are spread over this module's files
+//! by what they deal with:
+//!
+//! - here: start-up, the `select!` over the inbox, supervision, commands (dial, pause,
+//!   invite), document states, the tick and the published status;
+//! - [`peer`]: everything held about one peer, in one [`peer::Peer`] per peer id;
+//! - [`peers`]: recording and forgetting peers, who may sync, the connection gate's members,
+//!   `peers.json`;
+//! - [`connections`]: listening, dialling, and the swarm's events (connections, mDNS);
+//! - [`sessions`]: sync sessions (which side opens, start, end, retry) and join streams.
+//!
+//! **Supervision.** Every task the loop starts is in its [`JoinSet`], and the loop notes what
+//! each one is for ([`Owner`]). However a task ends, its panic included, the loop hears of it
+//! there: a session that died is cleaned up like one that ended (its peer's session removed)
+//! and retried with a backoff that doubles while sessions with that peer keep failing; a
+//! panic is logged as an error naming the peer. Dropping the set at shutdown aborts what is
+//! still running.
+//!
+//! **Invariants.** Only the loop touches its fields: tasks report back through
+//! [`LoopEvent`]s, never by sharing state, except the invite book and the join limiter that
+//! join tasks lock briefly. At most one sync session per peer, and only with a peer that
+//! [`EventLoop::allowed`] admits. Nothing about a stranger outlives its last connection
+//! ([`EventLoop::forget`]). While paused, no connection is kept and nothing is dialled.
+
+mod connections;
+mod peer;
+mod peers;
+mod sessions;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bureau_doc::{DocHandle, DocState};
+use bureau_sync::Version;
+use futures_util::StreamExt;
+use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info, warn};
+
+use self::peer::{BACKOFF_MIN, Peer};
+use crate::addr::{announce_address, parse_addr};
+use crate::invite::{InviteBook, InviteCode};
+use crate::join::{JOIN_PROTOCOL, RateLimiter};
+use crate::memory::{self, NetState, Remembered, Source};
+use crate::swarm::{Behaviour, build_swarm};
+use crate::{Command, NetConfig, NetError, NetHandle, NetStatus};
+
+/// On a resume both ends of a pair would dial at once, and two connections would shake hands
+/// side by side (twice the work on both machines, and slower, for one of them is closed
+/// unused). The lower peer id dials at once; the higher one waits this long and dials only if
+/// no connection came in meanwhile. Longer than a handshake on a venue's Wi-Fi, short enough
+/// to go unnoticed when the lower one is not dialling (still in backoff, say).
+const HEAD_START: Duration = Duration::from_millis(100);
+
+/// How often join attempts refused without a log line each are summed up in the log.
+const QUIET_SUMMARY: Duration = Duration::from_secs(60);
+
+/// What the loop's tasks tell it when they end.
+enum LoopEvent {
+    /// A sync stream was opened to the peer (or could not be).
+    Opened(PeerId, Version, Result<libp2p::Stream, String>),
+    /// A sync session ended.
+    SessionEnded {
+        peer: PeerId,
+        generation: u64,
+        /// The peer sent bad data or was refused: leave it alone for a while.
+        fault: bool,
+        /// The session failed (not a clean end): retry with a growing backoff.
+        failed: bool,
+    },
+    /// A join exchange ended; `true` if the peer joined.
+    JoinDone(PeerId, bool),
+    /// A dial put off for a while (see [`HEAD_START`]) is due.
+    DialDue,
+}
+
+/// What a task of the loop is for, so that its end can be handled even when it panicked
+/// and returned nothing.
+#[derive(Clone, Copy, Debug)]
+enum Owner {
+    Session { peer: PeerId, generation: u64 },
+    Open { peer: PeerId, version: Version },
+    Join { peer: PeerId },
+    Timer,
+}
+
+/// The loop's state. Everything per peer is in [`EventLoop::peers`]; the rest is this node's.
+struct EventLoop {
+    /// The libp2p swarm: transports, connections, the behaviours ([`crate::swarm`]).
+    swarm: Swarm<Behaviour>,
+    /// The document: membership is read from its latest state, sessions and joins edit it.
+    doc: DocHandle,
+    /// Opens sync streams to peers (cloned into each opening task).
+    control: libp2p_stream::Control,
+    /// This node's peer id: never recorded as a peer, and compared with a peer's to decide
+    /// which side opens a sync stream or dials first on a resume.
+    local: PeerId,
+    /// Sync is paused ("airplane mode"): no connection is kept, nothing is dialled or opened.
+    paused: bool,
+    /// Every peer the loop holds anything about (see [`peer`] for when an entry exists and
+    /// when it goes).
+    peers: HashMap<PeerId, Peer>,
+    /// Addresses given without a peer id (`--peer`, the API), each with its next dial and
+    /// backoff; dialled until they answer, then recorded under the peer id that answered.
+    bare: Vec<(Multiaddr, Instant, Duration)>,
+    /// The last session generation handed out; each new session (or opening) takes the next.
+    generation: u64,
+    /// Every task this loop started (sessions, stream openings, joins, timers); see
+    /// "Supervision" above.
+    tasks: JoinSet<LoopEvent>,
+    /// What each running task is for.
+    owners: HashMap<tokio::task::Id, Owner>,
+    /// The sync protocols this node speaks, newest first.
+    versions: Vec<Version>,
+    /// Where the network status is published ([`EventLoop::publish`]).
+    status_tx: watch::Sender<Arc<NetStatus>>,
+    /// The invites this node gave out, shared with the join tasks that check them.
+    book: Arc<Mutex<InviteBook>>,
+    /// Join attempts per peer id and per address, shared with the join tasks.
+    limiter: Arc<Mutex<RateLimiter>>,
+    /// When join attempts refused quietly were last summed up in the log.
+    quiet_logged: Instant,
+    /// `net.json` as last loaded or written: listen ports, the pending bureau, the inviter.
+    state: NetState,
+    /// What `save_peers` last asked to write, so an unchanged list is not written again: the
+    /// write is durable (two fsyncs), and asked for on every new connection.
+    saved_peers: Option<BTreeMap<String, Remembered>>,
+    /// Writes `peers.json` and `net.json` off the loop.
+    writer: memory::Writer,
+    /// Listener id -> the configured address it came from, with the port it bound (to
+    /// remember the port for the next start).
+    listeners: HashMap<libp2p::core::transport::ListenerId, (Multiaddr, Option<Multiaddr>)>,
+    /// The addresses this node listens on now, as the swarm reported them; published in the
+    /// status and put in invite codes.
+    listen_addrs: Vec<Multiaddr>,
+    /// Where others reach this node, when that is not where it listens (`--announce`).
+    announce: Vec<Multiaddr>,
+    /// `bureau serve --recover`: the document was lost and is taken from a remembered member.
+    recovering: bool,
+    /// Ends the loop; every session's token is a child of it.
+    cancel: CancellationToken,
+}
+
+pub(crate) fn start(
+    config: NetConfig,
+    doc: DocHandle,
+    cancel: CancellationToken,
+) -> Result<(NetHandle, tokio::task::JoinHandle<()>), NetError> {
+    let announce = config
+        .announce
+        .iter()
+        .map(|a| announce_address(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let swarm = build_swarm(&config.identity, config.mdns)?;
+    let local = *swarm.local_peer_id();
+    let mut control = swarm.behaviour().stream.new_control();
+    let mut state = memory::load_state(&config.files);
+    if let Some(bureau_id) = &config.recover {
+        // Frames name the bureau being recovered until its document arrives.
+        state.pending_bureau = Some(bureau_id.clone());
+    }
+
+    // Inbound streams are taken off libp2p's queue by the loop itself (libp2p drops them if
+    // nobody polls), one queue per protocol this node speaks.
+    let versions = if config.sync_versions.is_empty() {
+        Version::ALL.to_vec()
+    } else {
+        config.sync_versions.clone()
+    };
+    let mut sync_in = futures_util::stream::SelectAll::new();
+    for &version in &versions {
+        let incoming = control
+            .accept(StreamProtocol::new(version.protocol()))
+            .map_err(|e| NetError::Transport(e.to_string()))?;
+        sync_in.push(
+            incoming
+                .map(move |(peer, stream)| (peer, version, stream))
+                .boxed(),
+        );
+    }
+    let book = Arc::new(Mutex::new(InviteBook::load(config.files.clone())));
+    let mut join_in = control
+        .accept(StreamProtocol::new(JOIN_PROTOCOL))
+        .map_err(|e| NetError::Transport(e.to_string()))?;
+
+    let (status_tx, status_rx) = watch::channel(Arc::new(NetStatus::default()));
+    let (cmd_tx, mut cmd_rx) = mpsc::channel(32);
+    let mut lp = EventLoop {
+        swarm,
+        doc,
+        control,
+        local,
+        paused: false,
+        peers: HashMap::new(),
+        bare: Vec::new(),
+        generation: 0,
+        tasks: JoinSet::new(),
+        owners: HashMap::new(),
+        versions,
+        status_tx,
+        book,
+        limiter: Arc::new(Mutex::new(RateLimiter::default())),
+        quiet_logged: Instant::now(),
+        state,
+        saved_peers: None,
+        writer: memory::Writer::spawn(config.files.clone()),
+        listeners: HashMap::new(),
+        listen_addrs: Vec::new(),
+        announce,
+        recovering: config.recover.is_some(),
+        cancel: cancel.clone(),
+    };
+    lp.listen(&config.listen)?;
+    for (peer, r) in memory::load_peers(&config.files) {
+        if let Ok(peer) = peer.parse::<PeerId>() {
+            let addrs = r.addrs.iter().filter_map(|a| a.parse().ok()).collect();
+            lp.remember(
+                peer,
+                addrs,
+                if r.inviter {
+                    Source::Invite
+                } else {
+                    Source::Remembered
+                },
+                r.inviter,
+            );
+        }
+    }
+    for addr in &config.peers {
+        lp.add_address(parse_addr(addr)?, Source::Cli);
+    }
+    lp.refresh_gate();
+    let mut doc_states = lp.doc.subscribe();
+    let task = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                ev = lp.swarm.select_next_some() => lp.on_swarm(ev),
+                cmd = cmd_rx.recv() => match cmd {
+                    Some(cmd) => lp.on_command(cmd),
+                    None => break,
+                },
+                Some((peer, version, stream)) = sync_in.next() => {
+                    lp.on_inbound(peer, version, stream);
+                }
+                Some((peer, stream)) = join_in.next() => lp.on_join(peer, stream),
+                Some(done) = lp.tasks.join_next_with_id(), if !lp.tasks.is_empty() => {
+                    lp.on_task_end(done);
+                }
+                changed = doc_states.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                    let st = doc_states.borrow_and_update().clone();
+                    lp.on_doc(&st);
+                }
+                _ = tick.tick() => lp.on_tick(),
+                () = lp.cancel.cancelled() => break,
+            }
+        }
+        lp.shutdown();
+    });
+    Ok((
+        NetHandle {
+            tx: cmd_tx,
+            status: status_rx,
+        },
+        task,
+    ))
+}
+
+impl EventLoop {
+    /// Starts a task owned by this loop (see "Supervision" in the module doc).
+    fn spawn(
+        &mut self,
+        owner: Owner,
+        task: impl std::future::Future<Output = LoopEvent> + Send + 'static,
+    ) {
+        let handle = self.tasks.spawn(task);
+        self.owners.insert(handle.id(), owner);
+    }
+
+    /// A task of the loop ended: its event, or, if it panicked, the cleanup its event would
+    /// have brought.
+    fn on_task_end(&mut self, done: Result<(tokio::task::Id, LoopEvent), tokio::task::JoinError>) {
+        let (id, event) = match done {
+            Ok((id, event)) => (id, Some(event)),
+            Err(e) => (e.id(), None),
+        };
+        let owner = self.owners.remove(&id);
+        if let Some(event) = event {
+            self.on_event(event);
+            return;
+        }
+        let Some(owner) = owner else { return };
+        error!(
+            ?owner,
+            "a task of the network loop died; cleaning up and retrying"
+        );
+        match owner {
+            Owner::Session { peer, generation } => self.on_event(LoopEvent::SessionEnded {
+                peer,
+                generation,
+                fault: false,
+                failed: true,
+            }),
+            Owner::Open { peer, version } => self.on_event(LoopEvent::Opened(
+                peer,
+                version,
+                Err("the task opening the stream died".to_owned()),
+            )),
+            Owner::Join { peer } => self.on_event(LoopEvent::JoinDone(peer, false)),
+            Owner::Timer => self.on_event(LoopEvent::DialDue),
+        }
+    }
+
+    fn on_event(&mut self, ev: LoopEvent) {
+        match ev {
+            LoopEvent::Opened(peer, version, res) => self.on_opened(peer, version, res),
+            LoopEvent::SessionEnded {
+                peer,
+                generation,
+                fault,
+                failed,
+            } => self.on_session_ended(peer, generation, fault, failed),
+            LoopEvent::DialDue => self.on_tick(),
+            LoopEvent::JoinDone(peer, joined) => self.on_join_done(peer, joined),
+        }
+    }
+
+    fn on_command(&mut self, cmd: Command) {
+        match cmd {
+            Command::Dial { addr, reply } => {
+                let res = parse_addr(&addr).map(|a| {
+                    self.add_address(a, Source::Api);
+                    self.on_tick();
+                });
+                let _ = reply.send(res);
+            }
+            Command::SetPaused(paused) => self.set_paused(paused),
+            Command::Invite {
+                role,
+                expires_in,
+                reply,
+            } => {
+                let _ = reply.send(self.invite(role, expires_in));
+            }
+        }
+    }
+
+    fn set_paused(&mut self, paused: bool) {
+        if paused == self.paused {
+            return;
+        }
+        self.paused = paused;
+        info!(paused, "sync {}", if paused { "paused" } else { "resumed" });
+        if paused {
+            for p in self.peers.values_mut() {
+                if let Some(s) = p.session.take() {
+                    s.cancel.cancel();
+                }
+            }
+            self.prune();
+            let connected: Vec<PeerId> = self.connected_peers().collect();
+            for p in connected {
+                let _ = self.swarm.disconnect_peer_id(p);
+            }
+        } else {
+            let now = Instant::now();
+            let mut later = false;
+            for (peer, p) in &mut self.peers {
+                p.retry_at = None;
+                if !p.is_known() {
+                    continue;
+                }
+                // The lower peer id dials first (see `HEAD_START`).
+                p.next_dial = if *peer < self.local {
+                    later = true;
+                    now + HEAD_START
+                } else {
+                    now
+                };
+                p.backoff = BACKOFF_MIN;
+            }
+            self.prune();
+            for b in &mut self.bare {
+                b.1 = now;
+            }
+            self.on_tick();
+            if later {
+                self.spawn(Owner::Timer, async move {
+                    tokio::time::sleep(HEAD_START).await;
+                    LoopEvent::DialDue
+                });
+            }
+        }
+        self.publish();
+    }
+
+    fn invite(
+        &mut self,
+        role: bureau_model::Role,
+        expires_in: Duration,
+    ) -> Result<(String, i64), NetError> {
+        let bureau_id = self.doc.state().snapshot.meta.bureau_id.clone();
+        if bureau_id.is_empty() {
+            return Err(NetError::Invite(
+                "this node has no bureau yet, so it cannot invite anyone".to_owned(),
+            ));
+        }
+        let now = jiff::Timestamp::now().as_second();
+        let expires_at = now + i64::try_from(expires_in.as_secs()).unwrap_or(i64::MAX / 2);
+        let secret = random_hex(16);
+        self.book
+            .lock()
+            .expect("the invite book lock is never poisoned")
+            .add(&secret, role, expires_at, now)?;
+        // Announced addresses first: a laptop joining from elsewhere reaches the node there,
+        // one on the same network at a listen address.
+        let mut addrs: Vec<String> = Vec::new();
+        for a in self.announce.iter().chain(&self.listen_addrs) {
+            let a = a.to_string();
+            if !addrs.contains(&a) {
+                addrs.push(a);
+            }
+        }
+        if self.listen_addrs.is_empty() {
+            return Err(NetError::Invite(
+                "this node is not listening yet; try again in a moment".to_owned(),
+            ));
+        }
+        let code = InviteCode {
+            bureau_id,
+            peer_id: self.local.to_base58(),
+            addrs,
+            secret,
+            role: role.as_str().to_owned(),
+            expires_at,
+        };
+        Ok((code.encode(), expires_at))
+    }
+
+    fn on_doc(&mut self, st: &DocState) {
+        // Every device says where it listens; members are dialled there even if they were
+        // never met directly (a device that joined through another member, say).
+        for (id, device) in &st.snapshot.devices {
+            if device.revoked || device.addrs.is_empty() {
+                continue;
+            }
+            let Ok(peer) = id.parse::<PeerId>() else {
+                continue;
+            };
+            let addrs: Vec<Multiaddr> =
+                device.addrs.iter().filter_map(|a| a.parse().ok()).collect();
+            self.remember(peer, addrs, Source::Bureau, false);
+        }
+        // Revocations take effect at once: close the device's session and connections.
+        let revoked: Vec<PeerId> = self
+            .connected_peers()
+            .filter(|p| {
+                st.snapshot
+                    .devices
+                    .get(&p.to_base58())
+                    .is_some_and(|d| d.revoked)
+            })
+            .collect();
+        for peer in revoked {
+            info!(%peer, "device revoked; disconnecting it");
+            if let Some(s) = self.peers.get_mut(&peer).and_then(|p| p.session.take()) {
+                s.cancel.cancel();
+            }
+            let _ = self.swarm.disconnect_peer_id(peer);
+        }
+        if !st.snapshot.meta.bureau_id.is_empty() && self.state.pending_bureau.is_some() {
+            self.state.pending_bureau = None;
+            self.state.inviter = None;
+            self.writer.state(self.state.clone());
+        }
+        self.refresh_gate();
+        let connected: Vec<PeerId> = self.connected_peers().collect();
+        for p in connected {
+            self.maybe_open(p);
+        }
+        self.publish();
+    }
+
+    fn on_tick(&mut self) {
+        if self.quiet_logged.elapsed() >= QUIET_SUMMARY {
+            self.quiet_logged = Instant::now();
+            let quiet = self
+                .limiter
+                .lock()
+                .expect("the rate limiter lock is never poisoned")
+                .take_quiet();
+            if quiet > 0 {
+                warn!(
+                    refused = quiet,
+                    "join attempts over the limits of their peer or address were refused \
+                     without a log line each; valid invites still join"
+                );
+            }
+        }
+        if !self.paused {
+            self.dial_due();
+            let connected: Vec<PeerId> = self.connected_peers().collect();
+            for p in connected {
+                self.maybe_open(p);
+            }
+        }
+        self.publish();
+    }
+
+    /// Publishes the network status if it changed: every peer known or connected, and every
+    /// device of the bureau, met or not.
+    fn publish(&self) {
+        let st = self.doc.state();
+        let mut ids: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| p.is_known() || p.connected.is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        for d in st.snapshot.devices.keys() {
+            if let Ok(p) = d.parse::<PeerId>() {
+                ids.push(p);
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        ids.retain(|p| *p != self.local);
+        let peers = ids
+            .iter()
+            .map(|id| {
+                let device = st.snapshot.devices.get(&id.to_base58());
+                Peer::status(id, self.peers.get(id), device.map(|d| &**d))
+            })
+            .collect();
+        let status = NetStatus {
+            listen: self.listen_addrs.iter().map(ToString::to_string).collect(),
+            paused: self.paused,
+            peers,
+        };
+        self.status_tx.send_if_modified(|old| {
+            if **old == status {
+                false
+            } else {
+                *old = Arc::new(status);
+                true
+            }
+        });
+    }
+
+    fn shutdown(&mut self) {
+        for p in self.peers.values_mut() {
+            if let Some(s) = p.session.take() {
+                s.cancel.cancel();
+            }
+        }
+        self.save_peers();
+        self.writer.flush();
+    }
+}
+
+fn random_hex(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    getrandom::fill(&mut buf).expect("the operating system's random source is available");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
