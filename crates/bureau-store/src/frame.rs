@@ -114,24 +114,8 @@ impl std::error::Error for FrameError {}
 /// Checks that `bytes` is exactly one well-formed frame of `kind` and returns
 /// the payload slice.
 pub(crate) fn decode(bytes: &[u8], kind: Kind) -> Result<&[u8], FrameError> {
-    if bytes.len() < HEADER_LEN {
-        return Err(FrameError::TooShort { len: bytes.len() });
-    }
+    check_header(bytes, kind, bytes.len() as u64)?;
     let (head, payload) = bytes.split_at(HEADER_LEN);
-    if head[0..4] != MAGIC {
-        return Err(FrameError::BadMagic);
-    }
-    if head[4] != kind as u8 {
-        return Err(FrameError::WrongKind {
-            found: head[4],
-            expected: kind as u8,
-        });
-    }
-    let declared = u64::from_le_bytes(head[5..13].try_into().expect("8-byte slice"));
-    let actual = payload.len() as u64;
-    if declared != actual {
-        return Err(FrameError::LengthMismatch { declared, actual });
-    }
     let stored = u32::from_le_bytes(head[13..17].try_into().expect("4-byte slice"));
     let computed = crc32(payload);
     if stored != computed {
