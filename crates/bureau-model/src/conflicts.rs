@@ -3,7 +3,7 @@
 use automerge::{ObjId as ExId, ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef};
 use serde::Serialize;
 
-use crate::edit::map_at;
+use crate::read::map_at;
 use crate::records::RecordType;
 
 /// Fields every edit rewrites; concurrent edits always "conflict" on them, which says nothing

@@ -11,7 +11,7 @@ use automerge::{Change, ObjId as ExId, ObjId, ReadDoc, Value};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::edit::map_at;
+use crate::read::map_at;
 use crate::records::RecordType;
 
 /// One change that touched a record.

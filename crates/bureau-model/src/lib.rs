@@ -30,18 +30,21 @@ mod history;
 mod read;
 mod records;
 mod schema;
+mod validate;
+mod write;
 
 pub use conflicts::{Conflict, ConflictValue, conflicts, record_conflicts};
 pub use edit::{
     ActionFields, Applied, BodyFields, Ctx, Edit, EditError, Fields, GroupFields, InitBureau,
-    MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields, apply, check_name,
-    format_time, hidden_char, is_language_code, parse_time,
+    MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields,
 };
 pub use findings::{Finding, FindingKind, FindingSet, FindingsIndex, Ref, findings};
 pub use history::{HistoryEntry, history, history_of};
 pub use read::{Problem, Records, Snapshot};
 pub use records::*;
 pub use schema::*;
+pub use validate::{check_name, format_time, hidden_char, is_language_code, parse_time};
+pub use write::apply;
 
 /// Re-exported so callers name the same automerge version as the model.
 pub use automerge;

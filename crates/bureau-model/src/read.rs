@@ -322,6 +322,14 @@ pub(crate) fn collection_obj<D: ReadDoc>(
     }
 }
 
+/// The map at `key` in `obj`, if that is a map.
+pub(crate) fn map_at<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<ObjId> {
+    match doc.get(obj, key) {
+        Ok(Some((Value::Object(ObjType::Map), m))) => Some(m),
+        _ => None,
+    }
+}
+
 /// The entries of one map object, read in a single pass, sorted by key.
 struct Fields {
     items: Vec<(String, Value<'static>, Option<ObjId>)>,

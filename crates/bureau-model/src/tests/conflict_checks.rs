@@ -107,8 +107,8 @@ fn equal_concurrent_values_and_bookkeeping_are_not_conflicts() {
     exchange(&mut a, &mut b);
     // updated_at, updated_by, archived_at and archived_by differ but are never listed.
     assert_eq!(a.conflicts(), vec![]);
-    let coll = crate::edit::map_at(&a.doc, &automerge::ROOT, "meetings").unwrap();
-    let rec = crate::edit::map_at(&a.doc, &coll, &m).unwrap();
+    let coll = crate::read::map_at(&a.doc, &automerge::ROOT, "meetings").unwrap();
+    let rec = crate::read::map_at(&a.doc, &coll, &m).unwrap();
     use automerge::ReadDoc;
     assert_eq!(
         a.doc.get_all(&rec, "updated_at").unwrap().len(),

@@ -144,8 +144,8 @@ fn refresh_keeps_problems_of_untouched_records_and_drops_fixed_ones() {
     let m1 = r.ok(new_member("First"));
     let m2 = r.ok(new_member("Second"));
     // A foreign writer puts a number where the name belongs.
-    let members = crate::edit::map_at(&r.doc, &automerge::ROOT, "members").unwrap();
-    let rec = crate::edit::map_at(&r.doc, &members, &m1).unwrap();
+    let members = crate::read::map_at(&r.doc, &automerge::ROOT, "members").unwrap();
+    let rec = crate::read::map_at(&r.doc, &members, &m1).unwrap();
     r.doc.put(&rec, "name", 42_i64).unwrap();
     r.doc.commit();
     let mut snap = r.snap();

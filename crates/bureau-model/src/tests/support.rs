@@ -256,8 +256,8 @@ pub(crate) fn sv(s: &str) -> automerge::ScalarValue {
 
 /// Reads a string scalar directly from the document, to check what was stored.
 pub(crate) fn stored_str(doc: &AutoCommit, ty: RecordType, id: &str, key: &str) -> Option<String> {
-    let coll = crate::edit::map_at(doc, &automerge::ROOT, ty.collection())?;
-    let rec = crate::edit::map_at(doc, &coll, id)?;
+    let coll = crate::read::map_at(doc, &automerge::ROOT, ty.collection())?;
+    let rec = crate::read::map_at(doc, &coll, id)?;
     match doc.get(&rec, key) {
         Ok(Some((automerge::Value::Scalar(v), _))) => v.as_str().map(str::to_owned),
         _ => None,

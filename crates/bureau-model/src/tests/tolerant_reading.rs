@@ -24,9 +24,9 @@ fn odd_values_become_problems_and_the_rest_is_read() {
     ));
 
     let doc = &mut r.doc;
-    let members = crate::edit::map_at(doc, &ROOT, "members").unwrap();
-    let rooms = crate::edit::map_at(doc, &ROOT, "rooms").unwrap();
-    let meetings = crate::edit::map_at(doc, &ROOT, "meetings").unwrap();
+    let members = crate::read::map_at(doc, &ROOT, "members").unwrap();
+    let rooms = crate::read::map_at(doc, &ROOT, "rooms").unwrap();
+    let meetings = crate::read::map_at(doc, &ROOT, "meetings").unwrap();
     // A number where the name belongs.
     let numbered = doc.put_object(&members, "numbered", ObjType::Map).unwrap();
     doc.put(&numbered, "name", 42_i64).unwrap();
