@@ -44,8 +44,11 @@
 
 mod actor;
 mod compaction;
+mod load;
 mod receive;
 mod replica;
+mod touched;
+mod view;
 
 use std::sync::{Arc, OnceLock};
 

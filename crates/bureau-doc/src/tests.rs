@@ -1482,7 +1482,7 @@ async fn a_zero_filled_newest_snapshot_is_damage_kept_until_a_peer_fills_it() {
 /// message now says the document's files could not be read, which one and why.
 #[test]
 fn a_read_failure_at_start_says_which_file_could_not_be_read() {
-    let err = crate::actor::load_error(bureau_store::StoreError::Io {
+    let err = crate::load::load_error(bureau_store::StoreError::Io {
         op: "read",
         path: "/data/doc/log-0000000000000003.bin".into(),
         source: std::io::Error::from_raw_os_error(5),

@@ -1,0 +1,227 @@
+//! The actor's side of sync sessions: each peer's automerge sync state, the messages it
+//! generates for them, and the messages it receives from them.
+//!
+//! Invariants:
+//! - Once the document holds a bureau, only its unrevoked devices (other than this node) are
+//!   synced with; an observer's state is read-only, so nothing it sends is applied.
+//! - A peer's message reaches automerge inside a guard: a refused message leaves the document
+//!   as it was; a panic reloads the document from disk, where every acknowledged change is.
+//! - A sync state is saved only while every change in memory is on disk (a session's end is
+//!   served after its batch is durable; the periodic saves check): a saved state claims the
+//!   changes both sides hold, and a claim of a change a crash could still lose would keep the
+//!   peer from ever sending it again.
+
+use std::sync::Arc;
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{AutoCommit, ObjType, ReadDoc, Value};
+use bureau_model::automerge;
+use bureau_model::guard::guarded;
+use bureau_model::{RecordType, Role};
+use tracing::warn;
+
+use super::{Actor, SYNC_STATE_SAVE_EVERY};
+use crate::DocError;
+
+/// Store key of a peer's saved sync state.
+fn state_key(peer: &str) -> String {
+    format!("sync-{peer}")
+}
+
+impl Actor {
+    /// The role of a peer in the bureau, or an error if it is not an unrevoked device.
+    ///
+    /// A node whose document holds no bureau yet (it is joining) has no devices map to check
+    /// and nothing to protect: it syncs with whichever peer the caller hands it (the network
+    /// layer only does so with the inviter, after a successful join), and learns the allow-list
+    /// from what it receives.
+    fn peer_role(&self, peer: &str) -> Result<Role, DocError> {
+        if peer != self.config.peer_id && self.view.snapshot.meta.bureau_id.is_empty() {
+            return Ok(Role::Editor);
+        }
+        match self.view.snapshot.devices.get(peer) {
+            Some(d) if !d.revoked && peer != self.config.peer_id => Ok(d.role),
+            _ => Err(DocError::PeerNotAllowed(peer.to_owned())),
+        }
+    }
+
+    /// The sync state of a peer: in memory, else the one saved at its last disconnect, else
+    /// new. Observers get a read-only state: their changes are never applied.
+    fn sync_state(&mut self, peer: &str, role: Role) -> &mut sync::State {
+        if !self.sync_states.contains_key(peer) {
+            let saved = self
+                .store
+                .get_state(&state_key(peer))
+                .ok()
+                .flatten()
+                .and_then(|b| sync::State::decode(&b).ok())
+                // A saved state claims changes both sides hold. If this document lacks one
+                // (its files were damaged, or it is being recovered from nothing), the peer
+                // would never send it again: start that peer's state afresh instead.
+                .filter(|st| {
+                    st.shared_heads
+                        .iter()
+                        .all(|h| self.doc.get_change_by_hash(h).is_some())
+                })
+                .unwrap_or_default();
+            self.sync_states.insert(peer.to_owned(), saved);
+        }
+        let state = self.sync_states.get_mut(peer).expect("inserted above");
+        state.set_read_only(role == Role::Observer);
+        state
+    }
+
+    /// Generates the next message for every live session whose outbox is empty.
+    ///
+    /// Runs before the batch's changes are published. The view usually has the batch's roles
+    /// (it was refreshed during the write), but not when the batch's last chunk had been
+    /// written before a received message: then they are a batch old, so a device revoked by
+    /// this very batch is checked in the document itself, and gets nothing.
+    pub(super) fn fill_outboxes(&mut self) {
+        self.outboxes.retain(|_, o| o.strong_count() > 0);
+        let live: Vec<(String, Arc<crate::Outbox>)> = self
+            .outboxes
+            .iter()
+            .filter_map(|(peer, o)| Some((peer.clone(), o.upgrade()?)))
+            .collect();
+        for (peer, outbox) in live {
+            if outbox.is_full() {
+                outbox
+                    .missed
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+                continue;
+            }
+            if revoked_in(&self.doc, &peer) {
+                continue;
+            }
+            if let Ok(Some(msg)) = self.generate(&peer) {
+                outbox.put(msg);
+            }
+        }
+    }
+
+    pub(super) fn generate(&mut self, peer: &str) -> Result<Option<Vec<u8>>, DocError> {
+        let role = self.peer_role(peer)?;
+        let mut state = std::mem::take(self.sync_state(peer, role));
+        let msg = self.doc.sync().generate_sync_message(&mut state);
+        self.sync_states.insert(peer.to_owned(), state);
+        Ok(msg.map(sync::Message::encode))
+    }
+
+    pub(super) fn receive(&mut self, peer: &str, msg: sync::Message) -> Result<(), DocError> {
+        let role = self.peer_role(peer)?;
+        let mut state = std::mem::take(self.sync_state(peer, role));
+        let announced = state.last_sent_heads.clone();
+        // Changes the peer asks for did not reach it, whatever the state says was sent (a
+        // message into a connection that dropped): they are sent again.
+        let need = msg.need.clone();
+        let res = guarded(|| {
+            crate::receive::receive(&mut self.doc, &mut state, msg)?;
+            state.sent_hashes.retain(|h| !need.contains(h));
+            // A change-less message whose heads equal ours makes automerge record our heads
+            // as sent, so it never answers. But we may have reached those heads through
+            // another peer after our last message to this one, which then never learns that
+            // we hold its heads and shows us out of sync for good. Keep what we really
+            // announced, so the next message tells it (automerge's own reset to empty heads,
+            // for a peer that lost its data, is left alone).
+            if !state.last_sent_heads.is_empty() && state.last_sent_heads != announced {
+                state.last_sent_heads = announced;
+            }
+            // automerge 0.12 accepts some mutated changes (valid checksum) that it then cannot
+            // serialise: `save_after` panics with `MissingDep` in `collector.rs`. Found here,
+            // the panic takes the reload path below; found in `persist`, it would kill the
+            // actor thread and every later request would fail with `Closed`.
+            let bytes = self.doc.save_after(&self.persisted);
+            self.probed = Some((self.persisted.clone(), self.doc.get_heads(), bytes));
+            Ok::<(), automerge::AutomergeError>(())
+        });
+        match res {
+            Ok(Ok(())) => {
+                self.sync_states.insert(peer.to_owned(), state);
+                let since = self
+                    .sync_saved
+                    .get(peer)
+                    .copied()
+                    .unwrap_or_else(std::time::Instant::now);
+                self.sync_dirty.entry(peer.to_owned()).or_insert(since);
+                Ok(())
+            }
+            Ok(Err(e)) => {
+                // automerge refused the message as a whole; the document is unchanged.
+                self.sync_states.remove(peer);
+                Err(DocError::PeerData {
+                    peer: peer.to_owned(),
+                    reason: e.to_string(),
+                })
+            }
+            Err(failure) => {
+                // A panic inside automerge may have left the document half-changed: drop it
+                // and reload what is on disk (every acknowledged change is there).
+                warn!(%peer, %failure, "a peer sent a change that could not be applied; reloading the document from disk");
+                self.sync_states.remove(peer);
+                self.reload();
+                Err(DocError::PeerData {
+                    peer: peer.to_owned(),
+                    reason: "the message made automerge fail; the document was reloaded from disk"
+                        .to_owned(),
+                })
+            }
+        }
+    }
+
+    /// Saves the sync states that advanced at least [`SYNC_STATE_SAVE_EVERY`] after their
+    /// last save (or after they first advanced), so never right on the heels of the message
+    /// that advanced them: the session's answer goes first. The periodic call (`all`) saves
+    /// every advanced one, so the last messages of a burst are saved within two intervals.
+    /// Only while every change in memory is on disk: a saved state claims the changes both
+    /// sides have, and a claim of a change a crash could still lose would keep the peer from
+    /// ever sending it again.
+    pub(super) fn save_due_sync_states(&mut self, all: bool) {
+        if self.sync_dirty.is_empty() || self.doc.get_heads() != self.persisted {
+            return;
+        }
+        let now = std::time::Instant::now();
+        let due: Vec<String> = self
+            .sync_dirty
+            .iter()
+            .filter(|(_, since)| all || now.duration_since(**since) >= SYNC_STATE_SAVE_EVERY)
+            .map(|(p, _)| p.clone())
+            .collect();
+        for peer in due {
+            self.sync_dirty.remove(&peer);
+            let Some(state) = self.sync_states.get(&peer) else {
+                continue;
+            };
+            if let Err(e) = self.store.put_state(&state_key(&peer), &state.encode()) {
+                warn!(%peer, error = %e, "could not save a peer's sync state");
+            }
+            self.sync_saved.insert(peer, now);
+        }
+    }
+
+    pub(super) fn save_sync_state(&mut self, peer: &str) {
+        self.sync_dirty.remove(peer);
+        self.sync_saved.remove(peer);
+        if let Some(state) = self.sync_states.remove(peer)
+            && let Err(e) = self.store.put_state(&state_key(peer), &state.encode())
+        {
+            warn!(%peer, error = %e, "could not save a peer's sync state");
+        }
+    }
+}
+
+/// Whether the document, as it is now, marks `peer`'s device revoked.
+fn revoked_in(doc: &AutoCommit, peer: &str) -> bool {
+    let Ok(Some((Value::Object(ObjType::Map), devices))) =
+        doc.get(automerge::ROOT, RecordType::Device.collection())
+    else {
+        return false;
+    };
+    let Ok(Some((Value::Object(ObjType::Map), device))) = doc.get(&devices, peer) else {
+        return false;
+    };
+    matches!(
+        doc.get(&device, "revoked"),
+        Ok(Some((Value::Scalar(v), _))) if v.as_bool() == Some(true)
+    )
+}
