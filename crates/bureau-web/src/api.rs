@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -45,34 +45,57 @@ pub(crate) fn record_json(snap: &Snapshot, ty: RecordType, id: &str) -> Option<V
     v.ok()
 }
 
+/// The most records one page of a list may ask for: a page is a unit a script handles at once,
+/// and a larger one would be the whole list again at the sizes paging exists for.
+pub(crate) const MAX_LIMIT: usize = 1000;
+
+/// Which records of a list to answer: all by default, or a slice of them in id order.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Window {
+    /// Records skipped from the start.
+    pub(crate) offset: usize,
+    /// Records answered at most; `None` for all the rest.
+    pub(crate) limit: Option<usize>,
+}
+
 /// The records of one type as a JSON array, serialised straight from the snapshot (no
-/// intermediate `Value` per record: the whole schedule of a large bureau is megabytes).
+/// intermediate `Value` per record: the whole schedule of a large bureau is megabytes), with
+/// the number of records the list holds before the window is applied.
 fn list_json(
     snap: &Snapshot,
     ty: RecordType,
     include_archived: bool,
-) -> serde_json::Result<Vec<u8>> {
+    window: Window,
+) -> serde_json::Result<(Vec<u8>, usize)> {
     fn write<T: serde::Serialize + Clone>(
         map: &bureau_model::Records<T>,
         archived: impl Fn(&T) -> bool,
         include_archived: bool,
-    ) -> serde_json::Result<Vec<u8>> {
+        window: Window,
+    ) -> serde_json::Result<(Vec<u8>, usize)> {
         let list: Vec<&T> = map
             .values()
             .map(|r| &**r)
             .filter(|r| include_archived || !archived(r))
             .collect();
-        serde_json::to_vec(&list)
+        let total = list.len();
+        let from = window.offset.min(total);
+        let to = window
+            .limit
+            .map_or(total, |l| from.saturating_add(l).min(total));
+        Ok((serde_json::to_vec(&list[from..to])?, total))
     }
+    let w = window;
+    let i = include_archived;
     match ty {
-        RecordType::Member => write(&snap.members, |r| r.stamp.archived, include_archived),
-        RecordType::Device => write(&snap.devices, |r| r.revoked, include_archived),
-        RecordType::Group => write(&snap.groups, |r| r.stamp.archived, include_archived),
-        RecordType::Review => write(&snap.reviews, |r| r.stamp.archived, include_archived),
-        RecordType::Room => write(&snap.rooms, |r| r.stamp.archived, include_archived),
-        RecordType::Meeting => write(&snap.meetings, |r| r.stamp.archived, include_archived),
-        RecordType::Body => write(&snap.bodies, |r| r.stamp.archived, include_archived),
-        RecordType::Note => write(&snap.notes, |r| r.stamp.archived, include_archived),
+        RecordType::Member => write(&snap.members, |r| r.stamp.archived, i, w),
+        RecordType::Device => write(&snap.devices, |r| r.revoked, i, w),
+        RecordType::Group => write(&snap.groups, |r| r.stamp.archived, i, w),
+        RecordType::Review => write(&snap.reviews, |r| r.stamp.archived, i, w),
+        RecordType::Room => write(&snap.rooms, |r| r.stamp.archived, i, w),
+        RecordType::Meeting => write(&snap.meetings, |r| r.stamp.archived, i, w),
+        RecordType::Body => write(&snap.bodies, |r| r.stamp.archived, i, w),
+        RecordType::Note => write(&snap.notes, |r| r.stamp.archived, i, w),
     }
 }
 
@@ -93,31 +116,85 @@ fn body(body: Result<Bytes, BytesRejection>) -> ApiResult<Input> {
     Input::parse(&bytes)
 }
 
-#[derive(Debug, Deserialize)]
+/// The parameters of a list: `archived`, `limit` and `offset`, each at most once.
+#[derive(Debug, Default)]
 pub(crate) struct ListQuery {
-    archived: Option<String>,
+    include_archived: bool,
+    window: Window,
 }
 
-fn include_archived(q: &ListQuery) -> ApiResult<bool> {
-    match q.archived.as_deref() {
-        None | Some("false") => Ok(false),
-        Some("true") => Ok(true),
-        Some(other) => Err(ApiError::field(
-            "archived",
-            format!("expected true or false, found {other:?}"),
-        )),
+impl ListQuery {
+    /// Reads the query string; unknown parameters are ignored, as they always were.
+    pub(crate) fn parse(query: Option<&str>) -> ApiResult<ListQuery> {
+        let mut archived = None;
+        let mut limit = None;
+        let mut offset = None;
+        for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+            let slot = match &*key {
+                "archived" => &mut archived,
+                "limit" => &mut limit,
+                "offset" => &mut offset,
+                _ => continue,
+            };
+            if slot.is_some() {
+                return Err(ApiError::field(&*key, "given more than once"));
+            }
+            *slot = Some(value.into_owned());
+        }
+        let include_archived = match archived.as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(ApiError::field(
+                    "archived",
+                    format!("expected true or false, found {other:?}"),
+                ));
+            }
+        };
+        let limit = limit
+            .map(|l| match count("limit", &l)? {
+                n if n > MAX_LIMIT => Err(ApiError::field(
+                    "limit",
+                    format!("at most {MAX_LIMIT} records a request, asked for {l}"),
+                )),
+                n => Ok(n),
+            })
+            .transpose()?;
+        let offset = offset.map(|o| count("offset", &o)).transpose()?;
+        Ok(ListQuery {
+            include_archived,
+            window: Window {
+                offset: offset.unwrap_or(0),
+                limit,
+            },
+        })
     }
 }
 
+/// A count in a query: ASCII digits only (no sign, no blank); a number too large for the
+/// machine is as large as it can be, which no list reaches.
+fn count(field: &str, value: &str) -> ApiResult<usize> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::field(
+            field,
+            format!("expected a non-negative integer, found {value:?}"),
+        ));
+    }
+    Ok(value.parse().unwrap_or(usize::MAX))
+}
+
+/// `GET /api/{collection}?archived=true&limit=N&offset=N`: every record without `limit` and
+/// `offset`, so scripts written before paging keep working; the list's full length is in
+/// `X-Total-Count` either way.
 pub(crate) async fn list(
     State(state): State<AppState>,
     Path(collection): Path<String>,
-    Query(q): Query<ListQuery>,
+    RawQuery(query): RawQuery,
 ) -> ApiResult {
     let ty = record_type(&collection)?;
-    let include = include_archived(&q)?;
+    let q = ListQuery::parse(query.as_deref())?;
     let snap = state.doc.state().snapshot.clone();
-    let bytes = list_json(&snap, ty, include).map_err(|e| {
+    let (bytes, total) = list_json(&snap, ty, q.include_archived, q.window).map_err(|e| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -125,14 +202,20 @@ pub(crate) async fn list(
         )
     })?;
     Ok((
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (TOTAL_COUNT, HeaderValue::from(total)),
+        ],
         bytes,
     )
         .into_response())
 }
+
+/// The header that carries a list's full length, for scripts that page through it.
+pub(crate) const TOTAL_COUNT: header::HeaderName = header::HeaderName::from_static("x-total-count");
 
 pub(crate) async fn get_one(
     State(state): State<AppState>,

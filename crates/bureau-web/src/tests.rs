@@ -377,6 +377,86 @@ async fn every_collection_supports_the_full_record_lifecycle() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn lists_answer_a_window_with_limit_and_offset_and_everything_without() {
+    use bureau_model::{Fields, MemberFields};
+    let f = fixture().await;
+    // The founder and 119 more.
+    for i in 0..119 {
+        f.doc
+            .edit(Edit::Create(Fields::Member(MemberFields {
+                name: Some(format!("Member {i:03}")),
+                ..MemberFields::default()
+            })))
+            .await
+            .expect("member");
+    }
+    let fx = &f;
+    let list = |uri: &'static str| async move {
+        let (status, headers, v) = fx.call(Method::GET, uri, None).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {v}");
+        assert_eq!(headers["x-total-count"], "120", "{uri}");
+        ids(&v)
+    };
+    let all = list("/api/members").await;
+    assert_eq!(all.len(), 120, "no parameters: every record");
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_eq!(all, sorted, "in id order, so windows follow one another");
+    assert_eq!(list("/api/members?limit=50").await, all[..50]);
+    assert_eq!(list("/api/members?limit=50&offset=50").await, all[50..100]);
+    assert_eq!(list("/api/members?offset=100&limit=50").await, all[100..]);
+    assert_eq!(list("/api/members?offset=100").await, all[100..]);
+    assert_eq!(list("/api/members?offset=120").await, Vec::<String>::new());
+    assert_eq!(
+        list("/api/members?offset=99999999999999999999999").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(list("/api/members?limit=0").await, Vec::<String>::new());
+    assert_eq!(list("/api/members?limit=1000&offset=0").await, all);
+    // Unknown parameters are ignored, as before.
+    assert_eq!(list("/api/members?sort=name").await, all);
+
+    // The window applies to the list that `archived` selects; the total is that list's.
+    let archived = &all[7];
+    let (status, _, v) = f
+        .call(Method::DELETE, &format!("/api/members/{archived}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (_, headers, v) = f.call(Method::GET, "/api/members?limit=10", None).await;
+    assert_eq!(headers["x-total-count"], "119");
+    let live: Vec<&String> = all.iter().filter(|id| *id != archived).collect();
+    assert_eq!(ids(&v).iter().collect::<Vec<_>>(), live[..10]);
+    let (_, headers, v) = f
+        .call(
+            Method::GET,
+            "/api/members?archived=true&offset=5&limit=5",
+            None,
+        )
+        .await;
+    assert_eq!(headers["x-total-count"], "120");
+    assert_eq!(ids(&v), all[5..10]);
+
+    for (uri, field) in [
+        ("/api/members?limit=1001", "limit"),
+        ("/api/members?limit=99999999999999999999999", "limit"),
+        ("/api/members?limit=-1", "limit"),
+        ("/api/members?limit=1.5", "limit"),
+        ("/api/members?limit=", "limit"),
+        ("/api/members?limit=ten", "limit"),
+        ("/api/members?limit=%2B5", "limit"),
+        ("/api/members?limit=5&limit=6", "limit"),
+        ("/api/members?offset=-5", "offset"),
+        ("/api/members?offset=x&limit=5", "offset"),
+        ("/api/members?limit=5&offset=1e3", "offset"),
+        ("/api/members?offset=1&offset=2", "offset"),
+        ("/api/members?archived=yes&limit=5", "archived"),
+    ] {
+        let (status, v) = f.get(uri).await;
+        assert_field_error(status, &v, field);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn devices_are_listed_but_not_edited_and_unknown_paths_are_404() {
     let f = fixture().await;
     let (status, list) = f.get("/api/devices").await;

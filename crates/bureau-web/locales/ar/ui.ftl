@@ -193,6 +193,14 @@ conflicts-count = { $n ->
    *[other] { $n } تعارض يحتاج إلى حل
 }
 
+## صفحات قائمة طويلة
+
+pager-label = صفحات { $list }
+pager-status = الصفحة { $page } من { $pages }، من { $from } إلى { $to } من أصل { $total }
+pager-previous = الصفحة السابقة
+pager-next = الصفحة التالية
+pager-page = الصفحة { $page }
+
 ## إشعارات بعد التغيير
 
 done-created = تم الإنشاء.

@@ -173,6 +173,14 @@ conflicts-count = { $n ->
    *[other] { $n } conflicts to resolve
 }
 
+## Pages of a long list
+
+pager-label = { $list }: pages
+pager-status = Page { $page } of { $pages }, { $from } to { $to } of { $total }
+pager-previous = Previous page
+pager-next = Next page
+pager-page = Page { $page }
+
 ## Notices after a change
 
 done-created = Created.

@@ -172,6 +172,14 @@ conflicts-count = { $n ->
    *[other] { $n } conflits à résoudre
 }
 
+## Pages d'une longue liste
+
+pager-label = { $list } : pages
+pager-status = Page { $page } sur { $pages }, { $from } à { $to } sur { $total }
+pager-previous = Page précédente
+pager-next = Page suivante
+pager-page = Page { $page }
+
 ## Avis après une modification
 
 done-created = Créé.

@@ -11,6 +11,7 @@ use bureau_model::{Conflict, Edit, RecordType};
 use maud::{Markup, html};
 
 use super::layout::{self, Section};
+use super::pager::Pager;
 use super::{Outcome, View, error_page, not_found, read_form, record_url, see_other, submit};
 
 /// A conflicting value as people read it.
@@ -76,12 +77,14 @@ fn conflict_card(v: &View, idx: usize, c: &Conflict) -> Markup {
     }
 }
 
-/// `GET /conflicts`.
+/// `GET /conflicts?page=N`.
 pub(crate) async fn page(v: View) -> Response {
     let tr = v.tr;
     let title = tr.t("conflicts-title");
     let st = v.st.clone();
     let conflicts = st.conflicts.all();
+    let pager = Pager::new(&v, "page", conflicts.len());
+    let first = pager.range().start;
     let body = html! {
         h1 { (title) }
         p.lead { (tr.t("conflicts-explain")) }
@@ -89,7 +92,9 @@ pub(crate) async fn page(v: View) -> Response {
             @if conflicts.is_empty() {
                 p.empty { (tr.t("conflicts-none")) }
             }
-            @for (i, c) in conflicts.iter().enumerate() { (conflict_card(&v, i, c)) }
+            // Numbered through the whole list, so a card's ids do not depend on the page.
+            @for (i, c) in pager.slice(conflicts).iter().enumerate() { (conflict_card(&v, first + i, c)) }
+            (pager.nav(&v, "/conflicts", &title))
         }
     };
     v.render(

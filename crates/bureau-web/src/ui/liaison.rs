@@ -19,6 +19,7 @@ use serde::Deserialize;
 use super::findings;
 use super::forms::{Form, FormData, FormErrors, Input, keep_changed, keep_changed_text};
 use super::layout::{self, Section};
+use super::pager::Pager;
 use super::schedule::unix_newlines;
 use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
 use super::{query_value, seg};
@@ -97,7 +98,7 @@ fn sorted_notes<'v>(v: &'v View, body: Option<&str>) -> Vec<&'v Note> {
     notes
 }
 
-/// `GET /liaison?body=ID`.
+/// `GET /liaison?body=ID&page=N`.
 pub(crate) async fn page(v: View, Query(q): Query<LiaisonQuery>) -> Response {
     let tr = v.tr;
     let snap = v.snap();
@@ -110,6 +111,7 @@ pub(crate) async fn page(v: View, Query(q): Query<LiaisonQuery>) -> Response {
         .collect();
     bodies.sort_by(|a, b| a.name.cmp(&b.name));
     let notes = sorted_notes(&v, body.map(|b| b.id.as_str()));
+    let pager = Pager::new(&v, "page", notes.len());
     let count = |id: &str| {
         snap.notes
             .values()
@@ -151,7 +153,8 @@ pub(crate) async fn page(v: View, Query(q): Query<LiaisonQuery>) -> Response {
                     h2 { (tr.t("notes-all")) }
                 }
                 @if notes.is_empty() { p.empty { (tr.t("notes-none")) } }
-                @for n in &notes { (note_article(&v, n)) }
+                @for n in pager.slice(&notes) { (note_article(&v, n)) }
+                (pager.nav(&v, "/liaison", &body.map_or_else(|| tr.t("notes-all"), |b| b.name.clone())))
             }
         }
     };

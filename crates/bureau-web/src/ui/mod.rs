@@ -21,6 +21,7 @@ pub(crate) mod i18n;
 pub(crate) mod layout;
 pub(crate) mod liaison;
 pub(crate) mod overview;
+pub(crate) mod pager;
 pub(crate) mod peers;
 pub(crate) mod roster;
 pub(crate) mod schedule;

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::forms::{Form, FormData, FormErrors, Input, localize_error};
 use super::layout::{self, Section};
+use super::pager::Pager;
 use super::seg;
 use super::{Outcome, View, error_page, read_form, see_other, submit};
 
@@ -147,6 +148,7 @@ fn devices_table(v: &View) -> Markup {
     let tr = v.tr;
     let mut devices: Vec<&Device> = v.snap().devices.values().map(|r| &**r).collect();
     devices.sort_by(|a, b| (a.revoked, &a.name).cmp(&(b.revoked, &b.name)));
+    let pager = Pager::new(v, "devices_page", devices.len());
     html! {
         h2 #devices-h { (tr.t("devices-title")) " " span.count { (devices.len()) } }
         div.scroll tabindex="0" role="region" aria-labelledby="devices-h" {
@@ -159,7 +161,7 @@ fn devices_table(v: &View) -> Markup {
                     th scope="col" { (tr.t("field-status")) }
                 } }
                 tbody {
-                    @for d in &devices {
+                    @for d in pager.slice(&devices) {
                         tr {
                             th scope="row" dir="auto" {
                                 (d.name)
@@ -185,6 +187,7 @@ fn devices_table(v: &View) -> Markup {
                 }
             }
         }
+        (pager.nav(v, "/peers", &tr.t("devices-title")))
     }
 }
 

@@ -24,6 +24,7 @@ use super::forms::{
     languages_from, set_edit,
 };
 use super::layout::{self, Section, query_param};
+use super::pager::Pager;
 use super::seg;
 use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
 
@@ -164,8 +165,19 @@ fn focal_point_of<'v>(v: &'v View, member: &str) -> Vec<&'v str> {
     of
 }
 
+/// The groups to list, kind by kind and by name within a kind.
+fn listed_groups(v: &View, show_archived: bool) -> Vec<&Group> {
+    GroupKind::ALL
+        .iter()
+        .flat_map(|kind| sorted_groups(v, *kind, show_archived))
+        .collect()
+}
+
 fn groups_section(v: &View, show_archived: bool) -> Markup {
     let tr = v.tr;
+    let all = listed_groups(v, show_archived);
+    let pager = Pager::new(v, "groups_page", all.len());
+    let shown = pager.slice(&all);
     html! {
         div.section-head {
             h2 #groups-h { (tr.t("groups-title")) }
@@ -174,10 +186,11 @@ fn groups_section(v: &View, show_archived: bool) -> Markup {
             }
         }
         @for kind in GroupKind::ALL {
-            @let groups = sorted_groups(v, *kind, show_archived);
+            @let groups: Vec<&Group> = shown.iter().copied().filter(|g| g.kind == *kind).collect();
             @if !groups.is_empty() {
                 @let hid = format!("kind-{}", kind.as_str());
-                h3 id=(hid) { (tr.t(&format!("group-kind-plural-{}", kind.as_str()))) " " span.count { (groups.len()) } }
+                @let of_kind = all.iter().filter(|g| g.kind == *kind).count();
+                h3 id=(hid) { (tr.t(&format!("group-kind-plural-{}", kind.as_str()))) " " span.count { (of_kind) } }
                 div.scroll tabindex="0" role="region" aria-labelledby=(hid) {
                     table.stack {
                         thead { tr {
@@ -207,6 +220,7 @@ fn groups_section(v: &View, show_archived: bool) -> Markup {
                 }
             }
         }
+        (pager.nav(v, "/roster", &tr.t("groups-title")))
     }
 }
 
@@ -220,6 +234,7 @@ fn members_section(v: &View, show_archived: bool) -> Markup {
         .filter(|m| show_archived || !m.stamp.archived)
         .collect();
     members.sort_by(|a, b| a.name.cmp(&b.name));
+    let pager = Pager::new(v, "members_page", members.len());
     html! {
         h2 #members-h { (tr.t("members-title")) " " span.count { (members.len()) } }
         div.scroll tabindex="0" role="region" aria-labelledby="members-h" {
@@ -232,7 +247,7 @@ fn members_section(v: &View, show_archived: bool) -> Markup {
                     th scope="col" { (tr.t("field-focal-point-of")) }
                 } }
                 tbody {
-                    @for m in &members {
+                    @for m in pager.slice(&members) {
                         @let of = focal_point_of(v, &m.id);
                         tr {
                             th scope="row" dir="auto" {
@@ -252,6 +267,7 @@ fn members_section(v: &View, show_archived: bool) -> Markup {
                 }
             }
         }
+        (pager.nav(v, "/roster", &tr.t("members-title")))
     }
 }
 

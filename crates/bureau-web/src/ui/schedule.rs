@@ -26,6 +26,7 @@ use super::forms::{
     languages_from, map_edit, set_edit, words,
 };
 use super::layout::{self, Section};
+use super::pager::Pager;
 use super::seg;
 use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
 
@@ -124,7 +125,7 @@ fn meeting_days(v: &View, around: Date) -> Vec<Date> {
     days.into_iter().collect()
 }
 
-/// `GET /schedule?day=YYYY-MM-DD&view=grid|list`.
+/// `GET /schedule?day=YYYY-MM-DD&view=grid|list&page=N` (the page of the list view).
 pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
     let tr = v.tr;
     let day = q
@@ -177,7 +178,11 @@ pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
             }
         }
         @if list_view {
-            div #day-list data-live { (day_list(&v, &meetings)) }
+            div #day-list data-live {
+                @let pager = Pager::new(&v, "page", meetings.len());
+                (day_list(&v, pager.slice(&meetings)))
+                (pager.nav(&v, "/schedule", &tr.date_long(day)))
+            }
         } @else {
             div #timetable data-live { (timetable(&v, day, &meetings)) }
             section #day-findings data-live aria-labelledby="day-findings-h" {

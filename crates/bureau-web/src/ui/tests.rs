@@ -2220,3 +2220,443 @@ async fn timetable_meetings_span_their_duration_and_overlaps_stand_side_by_side(
     // No style attribute: positions are table structure, not inline styles.
     assert!(!table.contains("style="));
 }
+
+// ---- long lists a page at a time ---------------------------------------------------------
+
+/// The markup from the element with `id` up to `end` (the first after it).
+#[track_caller]
+fn part<'a>(html: &'a str, id: &str, end: &str) -> &'a str {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}: {}", excerpt(html)));
+    let len = html[at..]
+        .find(end)
+        .unwrap_or_else(|| panic!("#{id} has no {end}"));
+    &html[at..at + len]
+}
+
+/// The page navigation in some markup, which must have one.
+#[track_caller]
+fn pager_of(html: &str) -> &str {
+    let at = html
+        .find("<nav class=\"pager\"")
+        .unwrap_or_else(|| panic!("no page navigation: {}", excerpt(html)));
+    let len = html[at..].find("</nav>").expect("the navigation ends");
+    &html[at..at + len]
+}
+
+/// The names linked from `part` to records at `prefix`, in order.
+fn linked_names(part: &str, prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let needle = format!("href=\"{prefix}");
+    let mut rest = part;
+    while let Some(at) = rest.find(&needle) {
+        rest = &rest[at..];
+        let text = &rest[rest.find('>').expect("tag ends") + 1..];
+        out.push(text[..text.find('<').expect("text ends")].to_owned());
+        rest = &rest[needle.len()..];
+    }
+    out
+}
+
+/// `n` more members named `Paged 000`, `Paged 001`, … (after the sample's three by name).
+async fn add_members(ui: &Ui, n: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let member = Edit::Create(Fields::Member(MemberFields {
+            name: Some(format!("Paged {i:03}")),
+            ..MemberFields::default()
+        }));
+        ids.push(edit(&ui.doc, member).await);
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_roster_shows_fifty_members_a_page_with_links_that_keep_the_filters() {
+    let ui = ui().await;
+    let added = add_members(&ui, 120).await;
+    // 123 members: the sample's Ada, Bea and Cem come first by name.
+    let members =
+        |html: &str| linked_names(part(html, "members", "</section>"), "/roster/members/");
+
+    let first = ui.page("/roster").await;
+    let section = part(&first, "members", "</section>");
+    assert!(
+        section.contains("Members <span class=\"count\">123</span>"),
+        "the count is the whole list's: {}",
+        excerpt(section)
+    );
+    let names = members(&first);
+    assert_eq!(names.len(), 50, "{names:?}");
+    assert_eq!(
+        names[..4],
+        ["Ada Founder", "Bea Delegate", "Cem Focal", "Paged 000"]
+    );
+    let nav = pager_of(section);
+    assert!(nav.contains("aria-label=\"Members: pages\""), "{nav}");
+    assert!(nav.contains("Page 1 of 3, 1 to 50 of 123"), "{nav}");
+    assert!(
+        nav.contains("<a href=\"/roster\" aria-label=\"Page 1\" aria-current=\"page\">1</a>"),
+        "{nav}"
+    );
+    assert!(
+        nav.contains("<a href=\"/roster?members_page=3\" aria-label=\"Page 3\">3</a>"),
+        "{nav}"
+    );
+    assert!(
+        nav.contains("rel=\"next\" href=\"/roster?members_page=2\""),
+        "{nav}"
+    );
+    assert!(
+        !nav.contains("rel=\"prev\""),
+        "no page before the first: {nav}"
+    );
+
+    // Every member on exactly one page, in the order of the names.
+    let mut all = names;
+    for page in [2, 3] {
+        let html = ui.page(&format!("/roster?members_page={page}")).await;
+        let nav = pager_of(part(&html, "members", "</section>"));
+        assert!(
+            nav.contains(&format!("aria-label=\"Page {page}\" aria-current=\"page\"")),
+            "{nav}"
+        );
+        let prev = if page == 2 {
+            "/roster".to_owned()
+        } else {
+            format!("/roster?members_page={}", page - 1)
+        };
+        assert!(
+            nav.contains(&format!("rel=\"prev\" href=\"{prev}\"")),
+            "{nav}"
+        );
+        all.extend(members(&html));
+    }
+    assert_eq!(all.len(), 123);
+    let mut sorted = all.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(all, sorted, "each once, by name");
+    let last = ui.page("/roster?members_page=3").await;
+    assert_eq!(members(&last).len(), 23);
+    assert!(
+        !pager_of(part(&last, "members", "</section>")).contains("rel=\"next\""),
+        "no page after the last"
+    );
+    // The count stays the total on every page.
+    assert!(last.contains("Members <span class=\"count\">123</span>"));
+    // The live region keeps its id, so the live script (which refetches this URL) swaps in
+    // page 3 again.
+    assert!(
+        last.contains("<section id=\"members\" data-live"),
+        "{}",
+        excerpt(&last)
+    );
+
+    // A page past the end is the last; zero, a sign or a word is the first.
+    for (uri, page) in [
+        ("/roster?members_page=4", 3),
+        ("/roster?members_page=99999999999999999999999", 3),
+        ("/roster?members_page=0", 1),
+        ("/roster?members_page=-2", 1),
+        ("/roster?members_page=two", 1),
+        ("/roster?members_page=", 1),
+        ("/roster?members_page=%3Cscript%3E", 1),
+    ] {
+        let html = ui.page(uri).await;
+        let section = part(&html, "members", "</section>");
+        assert!(
+            pager_of(section)
+                .contains(&format!("aria-label=\"Page {page}\" aria-current=\"page\"")),
+            "{uri}: {}",
+            pager_of(section)
+        );
+        assert_eq!(
+            members(&html).len(),
+            if page == 3 { 23 } else { 50 },
+            "{uri}"
+        );
+        assert!(!html.contains("<script>"), "{uri}");
+    }
+
+    // The filter (archived records shown) and the other list's page are kept; the notice of
+    // the last write is not repeated.
+    ui.post_ok(&format!("/records/member/{}/archive", added[0]), &[])
+        .await;
+    let archived = ui.page("/roster").await;
+    assert!(archived.contains("Members <span class=\"count\">122</span>"));
+    assert!(!members(&archived).contains(&"Paged 000".to_owned()));
+    let html = ui
+        .page("/roster?archived=1&groups_page=1&members_page=2&done=saved")
+        .await;
+    let nav = pager_of(part(&html, "members", "</section>"));
+    assert!(nav.contains("Page 2 of 3, 51 to 100 of 123"), "{nav}");
+    assert!(
+        nav.contains(
+            "rel=\"next\" href=\"/roster?archived=1&amp;groups_page=1&amp;members_page=3\""
+        ),
+        "{nav}"
+    );
+    assert!(
+        nav.contains("rel=\"prev\" href=\"/roster?archived=1&amp;groups_page=1\""),
+        "{nav}"
+    );
+    assert!(!nav.contains("done="), "{nav}");
+    let names = members(&html);
+    assert_eq!(names.len(), 50);
+    assert_eq!(
+        names[0], "Paged 047",
+        "the archived member counts on page 1"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn groups_notes_and_a_days_meetings_are_paged_too_in_every_language() {
+    let ui = ui().await;
+    for i in 0..55 {
+        edit(
+            &ui.doc,
+            Edit::Create(Fields::Group(GroupFields {
+                name: Some(format!("Paged group {i:02}")),
+                kind: Some(GroupKind::WorkingGroup),
+                status: None,
+                focal_points: Some(vec![]),
+            })),
+        )
+        .await;
+        edit(
+            &ui.doc,
+            Edit::Create(Fields::Note(NoteFields {
+                body_id: Some("es".to_owned()),
+                title: Some(format!("Paged note {i:02}")),
+                date: Some(ui.today.to_string()),
+                ..NoteFields::default()
+            })),
+        )
+        .await;
+        edit(
+            &ui.doc,
+            Edit::Create(Fields::Meeting(MeetingFields {
+                title: Some(format!("Paged meeting {i:02}")),
+                start: Some(format!("{}T{:02}:{:02}", ui.today, 13 + i / 10, i % 10)),
+                end: Some(format!("{}T{:02}:30", ui.today, 13 + i / 10)),
+                status: Some(MeetingStatus::Confirmed),
+                ..MeetingFields::default()
+            })),
+        )
+        .await;
+    }
+    // 63 members: two pages.
+    add_members(&ui, 60).await;
+
+    // Groups: 57, kind by kind; the other list's page is kept.
+    let groups = |html: &str| linked_names(part(html, "groups", "</section>"), "/roster/groups/");
+    let first = ui.page("/roster?members_page=2").await;
+    assert_eq!(groups(&first).len(), 50);
+    let section = part(&first, "groups", "</section>");
+    let nav = pager_of(section);
+    assert!(nav.contains("aria-label=\"Groups: pages\""), "{nav}");
+    assert!(
+        nav.contains("rel=\"next\" href=\"/roster?members_page=2&amp;groups_page=2\""),
+        "{nav}"
+    );
+    let second = ui.page("/roster?members_page=2&groups_page=2").await;
+    let names = groups(&second);
+    assert_eq!(names.len(), 7, "{names:?}");
+    assert!(names.contains(&"Paged group 54".to_owned()), "{names:?}");
+    // The heading of a kind counts all its groups, on every page.
+    assert!(
+        part(&second, "groups", "</section>")
+            .contains("Working groups <span class=\"count\">56</span>"),
+        "{}",
+        part(&second, "groups", "</section>")
+    );
+    // The members' page did not move.
+    assert!(
+        pager_of(part(&second, "members", "</section>"))
+            .contains("aria-label=\"Page 2\" aria-current=\"page\"")
+    );
+
+    // Notes of one body: 56, the body filter kept in the links.
+    let notes = |html: &str| linked_names(part(html, "notes", "</main>"), "/liaison/notes/");
+    let html = ui.page("/liaison?body=es").await;
+    assert_eq!(notes(&html).len(), 50);
+    let nav = pager_of(part(&html, "notes", "</main>"));
+    assert!(
+        nav.contains("rel=\"next\" href=\"/liaison?body=es&amp;page=2\""),
+        "{nav}"
+    );
+    let html = ui.page("/liaison?body=es&page=2").await;
+    assert_eq!(notes(&html).len(), 6);
+    assert!(html.contains("<div id=\"notes\" data-live"));
+
+    // A day's meetings in the list view: the day and the view kept.
+    let day = ui.today;
+    // Each meeting is an article (its findings link to it again).
+    let meetings = |html: &str| {
+        part(html, "day-list", "id=\"rooms\"")
+            .matches("<article class=\"meeting\"")
+            .count()
+    };
+    let html = ui.page(&format!("/schedule?day={day}&view=list")).await;
+    let total = ui
+        .snap()
+        .meetings
+        .values()
+        .filter(|m| m.start.starts_with(&day.to_string()))
+        .count();
+    assert!(total > 55, "{total}");
+    assert_eq!(meetings(&html), 50);
+    let nav = pager_of(part(&html, "day-list", "id=\"rooms\""));
+    assert!(
+        nav.contains(&format!(
+            "rel=\"next\" href=\"/schedule?day={day}&amp;view=list&amp;page=2\""
+        )),
+        "{nav}"
+    );
+    let html = ui
+        .page(&format!("/schedule?day={day}&view=list&page=2"))
+        .await;
+    assert_eq!(meetings(&html), total - 50);
+
+    // In French and Arabic, from the catalogues.
+    for (lang, label, previous, status) in [
+        (
+            Lang::Fr,
+            "Membres : pages",
+            "Page précédente",
+            "Page 2 sur 2, 51 à 63 sur 63",
+        ),
+        (
+            Lang::Ar,
+            "صفحات الأعضاء",
+            "الصفحة السابقة",
+            "الصفحة 2 من 2، من 51 إلى 63 من أصل 63",
+        ),
+    ] {
+        let (code, _, html) = ui.send(get_in("/roster?members_page=2", lang)).await;
+        assert_eq!(code, StatusCode::OK);
+        let nav = pager_of(part(&html, "members", "</section>"));
+        assert!(nav.contains(label), "{lang:?}: {nav}");
+        assert!(nav.contains(previous), "{lang:?}: {nav}");
+        assert!(nav.contains(status), "{lang:?}: {nav}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn conflicts_and_devices_are_paged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, _ta) = open(&tmp.path().join("a"), 'A').await;
+    let (b, _tb) = open(&tmp.path().join("b"), 'B').await;
+    init(&a).await;
+    let bea = edit(
+        &a,
+        Edit::Create(Fields::Member(MemberFields {
+            name: Some("Bea".to_owned()),
+            ..MemberFields::default()
+        })),
+    )
+    .await;
+    a.edit(Edit::AddDevice {
+        peer_id: peer('B'),
+        member_id: bea.clone(),
+        name: "Bea's laptop".to_owned(),
+        role: Role::Editor,
+    })
+    .await
+    .unwrap();
+    // 60 more devices: 62 with Ada's and Bea's laptops.
+    for i in 0..60 {
+        a.edit(Edit::AddDevice {
+            peer_id: format!("12D3KooWpaged{i:040}"),
+            member_id: bea.clone(),
+            name: format!("Paged laptop {i:02}"),
+            role: Role::Observer,
+        })
+        .await
+        .unwrap();
+    }
+    // 55 rooms renamed on both laptops at once: 55 conflicts.
+    let mut rooms = Vec::new();
+    for i in 0..55 {
+        let room = Edit::Create(Fields::Room(RoomFields {
+            name: Some(format!("Room {i:02}")),
+            ..RoomFields::default()
+        }));
+        rooms.push(edit(&a, room).await);
+    }
+    let (pa, pb) = (peer('A'), peer('B'));
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    let rename = |id: &str, name: String| Edit::Update {
+        id: id.to_owned(),
+        fields: Fields::Room(RoomFields {
+            name: Some(name),
+            ..RoomFields::default()
+        }),
+    };
+    for (i, id) in rooms.iter().enumerate() {
+        a.edit(rename(id, format!("Ada's room {i:02}")))
+            .await
+            .unwrap();
+        b.edit(rename(id, format!("Bea's room {i:02}")))
+            .await
+            .unwrap();
+    }
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    assert_eq!(a.state().conflicts.len(), 55);
+
+    let cancel = CancellationToken::new();
+    let app = app_over(&a, &cancel);
+    let page = |uri: String| {
+        let app = app.clone();
+        async move {
+            let (status, _, html) = send_to(&app, get(&uri)).await;
+            assert_eq!(status, StatusCode::OK, "{uri}");
+            html
+        }
+    };
+    let cards = |html: &str| {
+        part(html, "conflict-list", "</main>")
+            .matches("<section class=\"card conflict\"")
+            .count()
+    };
+    let first = page("/conflicts".to_owned()).await;
+    assert_eq!(cards(&first), 50);
+    let nav = pager_of(part(&first, "conflict-list", "</main>"));
+    assert!(nav.contains("aria-label=\"Conflicts: pages\""), "{nav}");
+    assert!(
+        nav.contains("rel=\"next\" href=\"/conflicts?page=2\""),
+        "{nav}"
+    );
+    let second = page("/conflicts?page=2&done=resolved".to_owned()).await;
+    assert_eq!(cards(&second), 5);
+    // Cards are numbered through the whole list: page 2 starts at the 51st, so a form's ids
+    // name one conflict whatever the page.
+    assert!(second.contains("id=\"c50-legend\""), "{}", excerpt(&second));
+    assert!(!second.contains("id=\"c0-legend\""));
+    let nav = pager_of(part(&second, "conflict-list", "</main>"));
+    assert!(nav.contains("rel=\"prev\" href=\"/conflicts\""), "{nav}");
+    assert!(!nav.contains("done="), "{nav}");
+    assert!(nav.contains("Page 2 of 2, 51 to 55 of 55"), "{nav}");
+
+    let devices = |html: &str| {
+        part(html, "devices", "</section>")
+            .matches("<tr><th scope=\"row\"")
+            .count()
+    };
+    let html = page("/peers".to_owned()).await;
+    let section = part(&html, "devices", "</section>");
+    assert!(
+        section.contains("<span class=\"count\">62</span>"),
+        "{section}"
+    );
+    assert_eq!(devices(&html), 50);
+    assert!(
+        pager_of(section).contains("rel=\"next\" href=\"/peers?devices_page=2\""),
+        "{}",
+        pager_of(section)
+    );
+    let html = page("/peers?devices_page=9".to_owned()).await;
+    assert_eq!(devices(&html), 12, "past the end: the last page");
+}
