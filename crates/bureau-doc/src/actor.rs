@@ -37,9 +37,8 @@ use crate::{
 };
 
 /// Chunks accumulated before compacting into a snapshot, however small they are. Start-up
-/// loads all chunks in one automerge call (243 chunks: 0.4 s on a 2,000-member bureau, where
-/// loading them one by one took seconds); compacting rewrites the whole document, so it
-/// should not happen every few edits.
+/// loads all chunks in one automerge call, so many chunks cost little more to load than a
+/// few; compacting rewrites the whole document, so it should not happen every few edits.
 pub const DEFAULT_COMPACT_CHUNKS: usize = 1024;
 
 /// Below [`DEFAULT_COMPACT_CHUNKS`], the chunks are compacted once their bytes reach this
@@ -296,9 +295,9 @@ impl Actor {
             }
         }
         let applied = started.elapsed();
-        // The view catches up with the batch while the disk syncs its last chunk: for one
-        // edit both take about a millisecond on a large bureau, and nothing of the new view
-        // is shown before the chunk is durable.
+        // The view catches up with the batch while the disk syncs its last chunk, so neither
+        // waits for the other, and nothing of the new view is shown before the chunk is
+        // durable.
         let now = Timestamp::now();
         let refreshed = self.flush(&mut writes[unflushed..], &base, Some((&before, now)));
         let flushed = started.elapsed();
@@ -523,8 +522,8 @@ impl Actor {
         meanwhile: impl FnOnce(&mut AutoCommit, &mut View),
     ) -> Result<bool, DocError> {
         let heads = self.doc.get_heads();
-        // A received message was already serialised when it was probed; doing it again costs
-        // tens of milliseconds for a thousand changes.
+        // A received message was already serialised when it was probed; doing it again would
+        // cost as much again, in proportion to the changes.
         let bytes = match self.probed.take() {
             Some((from, to, bytes)) if from == self.persisted && to == heads => bytes,
             _ => self.doc.save_after(&self.persisted),
@@ -569,8 +568,8 @@ impl Actor {
     }
 
     /// Commits a background compaction that has ended, then starts the next one if enough
-    /// chunks have accumulated. Both take the actor microseconds; saving, verifying and
-    /// deleting happen on the compaction thread, from the files (see the `compaction`
+    /// chunks have accumulated. Both are only bookkeeping for the actor; saving, verifying
+    /// and deleting happen on the compaction thread, from the files (see the `compaction`
     /// module).
     fn maybe_compact(&mut self, compactor: &mut Compactor) {
         compactor.finish(&mut self.store);

@@ -162,9 +162,9 @@ pub(crate) fn load_files(
     let snapshot_files = good.len();
     let mut last_seq = 0;
     // Fast path: every chunk that parses on its own, applied in one call. automerge rebuilds
-    // its indexes once per call, so 256 chunks one by one cost seconds on a large bureau
-    // where one call costs a fraction of that. Files that do not parse are quarantined here;
-    // if the batch still fails, the slow path below finds the culprit file by file.
+    // its indexes once per call, so chunks loaded one by one pay that rebuild once each.
+    // Files that do not parse are quarantined here; if the batch still fails, the slow path
+    // below finds the culprit file by file.
     let mut chunks: Vec<&bureau_store::StoredFile> = Vec::new();
     for file in &loaded.chunks {
         match guarded(|| parses_alone(&file.bytes)) {

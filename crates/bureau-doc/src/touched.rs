@@ -69,8 +69,8 @@ pub(crate) fn written_records(
     };
     for (key, (keys, made)) in objs {
         // Objects the index knows (every record's objects, as of the last read) cost an
-        // index lookup; `parents` costs a walk of the document's operations (a quarter of a
-        // millisecond each on a large bureau: most of a thousand-change sync).
+        // index lookup; `parents` costs a walk of the document's operations, once per object,
+        // which for a large sync would outweigh the rest of taking it in.
         let known = index.known(key.0, &key.1);
         if let Some(ty) = known.and_then(|k| index.collections.get(&k)) {
             for id in keys {
@@ -121,8 +121,8 @@ pub(crate) fn written_records(
 ///
 /// Kept small, for it covers every object of the document (three to four per record): an
 /// object is keyed by its counter and an interned actor number, in a B-tree (no empty hash
-/// buckets), and the objects of one record share its id. At size m this is 3 MB, where a hash
-/// map of actor ids and owned strings took 11 MB.
+/// buckets), and the objects of one record share its id, rather than in a hash map of full
+/// actor ids and owned strings.
 #[derive(Debug, Default)]
 pub(crate) struct ObjIndex {
     /// The actors of indexed objects, numbered in the order they were first seen.

@@ -47,7 +47,7 @@ impl View {
     pub(crate) fn refresh(&mut self, doc: &mut AutoCommit, before: &[ChangeHash], now: Timestamp) {
         // The records to re-read are taken from the new changes' operations: the cost
         // follows the size of the changes. (`diff(before, after)` walks every operation of
-        // the document instead: tens of milliseconds per edit on a large bureau.) Reading
+        // the document instead, however small the change.) Reading
         // what the changes wrote also catches a change that only adds one more losing value
         // to a field, which a diff is silent about but the conflicts list must show.
         match written_records(doc, before, &mut self.objects) {
