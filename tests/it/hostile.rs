@@ -555,6 +555,19 @@ async fn oversized_garbage_and_bomb_frames_end_only_that_session() {
 
     bureau.check_good_peer_syncs();
     bureau.check_a_healthy("after the good peer synced");
+    // The line that ended each session names that session: its peer and generation. (The
+    // log goes to a file, so it carries no colour codes between those words.)
+    let log = bureau.a.log();
+    assert!(
+        !log.contains('\u{1b}'),
+        "a log written to a file has no terminal escape codes"
+    );
+    let in_span = format!("session{{peer={} generation=", h.peer_id);
+    assert!(
+        log.lines()
+            .any(|l| l.contains(LOG_BOMB) && l.contains(&in_span)),
+        "no {LOG_BOMB:?} line in a span starting {in_span:?}:\n{log}"
+    );
 }
 
 /// Attack (d): change chunks with a few bytes mutated and the checksum recomputed, chosen

@@ -427,7 +427,7 @@ where
     let version = config.version;
     // Owned by this session: aborted below whatever way the session ends. A panic in it ends
     // the channel, which the session reads as the end of the stream.
-    let reader = tokio::spawn(async move {
+    let reader = tokio::spawn(tracing::Instrument::in_current_span(async move {
         loop {
             let res = match read_body(&mut rd, MAX_FRAME).await {
                 Ok(Some(body)) => {
@@ -442,7 +442,7 @@ where
                 break;
             }
         }
-    });
+    }));
     let res = match session_loop(&mut wr, &mut frames, &doc, &config, &stats, &status).await {
         // The peer closed the stream while this side was still writing (its trailing answer,
         // an outbox message): the stream ended, as it does when the read finds its end first.

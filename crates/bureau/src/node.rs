@@ -65,9 +65,12 @@ pub fn run(cli: Cli) -> ExitCode {
         eprintln!("warning: ignoring the log filter {directives:?}: {e}");
         tracing_subscriber::EnvFilter::new(format!("{default_level},hyper=warn,automerge=off"))
     });
+    // Colour only for a person at a terminal: a log written to a file (a service, a test, a
+    // redirect) must read as text, not as escape codes.
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -16,7 +16,7 @@ use std::time::Instant;
 use bureau_sync::{PeerSync, SessionConfig, SyncError, Version};
 use libp2p::{PeerId, StreamProtocol};
 use tokio::sync::watch;
-use tracing::debug;
+use tracing::{Instrument, debug};
 
 use super::peer::{BACKOFF_MAX, BACKOFF_MIN, FAULT_BACKOFF, Peer, Session};
 use super::{EventLoop, LoopEvent, Owner};
@@ -113,8 +113,13 @@ impl EventLoop {
             version,
         };
         let doc = self.doc.clone();
+        // Every line the session logs names its peer and generation (a peer reconnecting has
+        // two sessions in the log, one ending as the next starts).
+        let span = tracing::info_span!("session", %peer, generation, protocol = ?version);
         self.spawn(Owner::Session { peer, generation }, async move {
-            let res = bureau_sync::run_session(guard(stream), doc, config, stats, status_tx).await;
+            let res = bureau_sync::run_session(guard(stream), doc, config, stats, status_tx)
+                .instrument(span)
+                .await;
             let fault = res.as_ref().err().is_some_and(SyncError::is_peer_fault)
                 || matches!(
                     res,
