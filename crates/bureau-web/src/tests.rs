@@ -1214,13 +1214,22 @@ async fn edits_before_a_bureau_exists_are_409() {
 
 mod security;
 
-/// Log lines written by a subscriber that this test installs on its own thread.
-#[derive(Clone, Default)]
-struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+thread_local! {
+    /// Where this thread's log lines go while a test captures them.
+    static CAPTURE: std::cell::RefCell<Option<Arc<std::sync::Mutex<Vec<u8>>>>> =
+        const { std::cell::RefCell::new(None) };
+}
 
-impl std::io::Write for Captured {
+/// Writes a log line into the capture of the thread that logs it, if it has one.
+struct ToCapture;
+
+impl std::io::Write for ToCapture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(buf);
+        CAPTURE.with(|c| {
+            if let Some(buf_) = c.borrow().as_ref() {
+                buf_.lock().expect("log buffer").extend_from_slice(buf);
+            }
+        });
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -1228,17 +1237,28 @@ impl std::io::Write for Captured {
     }
 }
 
-// A current-thread runtime: the request runs on this thread, under its subscriber.
+/// Starts capturing the log lines this thread writes. One subscriber for the whole test
+/// binary, set once: a subscriber set for one thread only misses callsites that other tests'
+/// threads met first (tracing caches their interest process-wide).
+fn capture_logs() -> Arc<std::sync::Mutex<Vec<u8>>> {
+    static GLOBAL: std::sync::Once = std::sync::Once::new();
+    GLOBAL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(|| ToCapture)
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other subscriber");
+    });
+    let buf = Arc::new(std::sync::Mutex::new(Vec::new()));
+    CAPTURE.with(|c| *c.borrow_mut() = Some(buf.clone()));
+    buf
+}
+
+// A current-thread runtime: the request runs on this thread, whose lines are captured.
 #[tokio::test]
 async fn every_request_is_traced_in_a_span_with_its_route_and_status() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = capture_logs();
     let f = fixture().await;
     let (status, _) = f.get("/api/members/not-a-member").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -1256,7 +1276,7 @@ async fn every_request_is_traced_in_a_span_with_its_route_and_status() {
         .await;
     let refused = res.status();
     assert!(refused.is_client_error(), "{refused}");
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).expect("utf-8 logs");
+    let text = String::from_utf8(logs.lock().unwrap().clone()).expect("utf-8 logs");
     let line = |needle: &str| {
         text.lines()
             .find(|l| l.contains(needle) && l.contains("answered"))
