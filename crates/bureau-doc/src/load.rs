@@ -216,8 +216,11 @@ pub(crate) fn load_files(
 /// lacked. One whose heads `doc` holds already holds nothing more (a snapshot holds exactly
 /// what its heads reach), and costs no more than reading its heads.
 fn merge_snapshot(doc: &mut AutoCommit, bytes: &[u8]) -> Result<bool, String> {
-    let Some(heads) = automerge::Automerge::saved_heads(bytes) else {
-        return Err("automerge refused it: not a saved document".to_owned());
+    // Parsing a file's header is automerge reading outside bytes: inside the guard too.
+    let heads = match guarded(|| automerge::Automerge::saved_heads(bytes)) {
+        Ok(Some(heads)) => heads,
+        Ok(None) => return Err("automerge refused it: not a saved document".to_owned()),
+        Err(e) => return Err(format!("automerge failed on it: {e}")),
     };
     if doc.get_missing_deps(&heads).is_empty() {
         return Ok(false);

@@ -108,16 +108,15 @@ pub enum Kind {
     Sync = 1,
 }
 
-/// Largest frame accepted or sent. A whole bureau document of the size the project plans for
-/// (thousands of members and meetings, thousands of notes) saves to about 1.5 MB; sixteen times
-/// that leaves room to grow while bounding what one peer can make us buffer.
+/// Largest frame accepted or sent. A whole bureau document of the largest size the project
+/// plans for (docs/performance.md gives what it saves to) fits many times over, which leaves
+/// room to grow while bounding what one peer can make us buffer.
 pub const MAX_FRAME: usize = 24 * 1024 * 1024;
 
 /// Most bytes the compressed parts of one message may inflate to. Deflate reaches about 1000:1
-/// on adversarial input, so without a cap a 1 MB message can cost gigabytes. The planned
-/// largest bureau (thousands of members and meetings, thousands of notes) saves to about
-/// 1.5 MB and inflates to a few times that, so 64 MiB leaves ample room while bounding what a
-/// hostile member can make automerge allocate.
+/// on adversarial input, so without a cap a message of a megabyte can cost gigabytes. The
+/// planned largest bureau inflates to a few times its saved size, far below the cap, which
+/// still bounds what a hostile member can make automerge allocate.
 pub const MAX_INFLATED: usize = 64 * 1024 * 1024;
 
 /// Most rows (operations, or changes in a document chunk) the columns of one message's chunks
