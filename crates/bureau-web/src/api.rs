@@ -298,11 +298,7 @@ fn net_error(e: crate::NetFailure) -> ApiError {
 
 pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
     let st = state.doc.state();
-    let net = state
-        .net
-        .as_ref()
-        .map(|n| n.status())
-        .unwrap_or_else(|| json!({"paused": false, "peers": [], "listen": []}));
+    let net = state.net.as_ref().map(|n| n.status()).unwrap_or_default();
     let mut body = json!({
         "peer_id": st.peer_id,
         "bureau_id": st.snapshot.meta.bureau_id,
@@ -311,9 +307,9 @@ pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
         "schema": st.snapshot.meta.schema,
         "member_id": st.author,
         "heads": st.heads,
-        "paused": net["paused"],
-        "peers": net["peers"],
-        "listen": net["listen"],
+        "paused": net.paused,
+        "peers": net.peers,
+        "listen": net.listen,
         "quarantined": st.quarantined,
         "problems": st.snapshot.problems,
         "findings": st.findings.len(),
@@ -452,7 +448,7 @@ fn change_event(st: &bureau_doc::DocState) -> Event {
 }
 
 pub(crate) async fn peers(State(state): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(net(&state)?.status()["peers"].clone()))
+    Ok(Json(json!(net(&state)?.status().peers)))
 }
 
 pub(crate) async fn dial(
@@ -463,7 +459,7 @@ pub(crate) async fn dial(
     let addr = inp.req_str("addr")?;
     inp.finish()?;
     net(&state)?.dial(addr).await.map_err(net_error)?;
-    Ok((StatusCode::ACCEPTED, Json(net(&state)?.status())).into_response())
+    Ok((StatusCode::ACCEPTED, Json(json!(*net(&state)?.status()))).into_response())
 }
 
 async fn set_paused(state: &AppState, paused: bool) -> ApiResult {

@@ -130,14 +130,71 @@ pub struct NetFailure {
     pub message: String,
 }
 
+/// The network at a glance, as the web layer shows and serves it (`/api/status`, `/api/peers`,
+/// the peers page, the header's sync badge). Owned here, filled in by the binary from
+/// `bureau-net`'s status, so that pages read typed fields rather than JSON by string keys and
+/// a field renamed on either side is a compile error, not a blank cell.
+#[derive(Clone, Debug, Default, serde::Serialize, PartialEq, Eq)]
+pub struct NetworkStatus {
+    /// Addresses this node listens on.
+    pub listen: Vec<String>,
+    /// Sync is paused ("airplane mode").
+    pub paused: bool,
+    /// Known peers.
+    pub peers: Vec<PeerInfo>,
+}
+
+/// One peer as the node sees it.
+#[derive(Clone, Debug, Default, serde::Serialize, PartialEq, Eq)]
+pub struct PeerInfo {
+    /// The peer id.
+    pub peer_id: String,
+    /// The device's name in the document, if it is a device of the bureau.
+    pub name: Option<String>,
+    /// The member owning it.
+    pub member_id: Option<String>,
+    /// Its role.
+    pub role: Option<String>,
+    /// Whether it is revoked.
+    pub revoked: bool,
+    /// A connection is open.
+    pub connected: bool,
+    /// Both sides' heads are equal.
+    pub in_sync: bool,
+    /// When a sync message from it was last applied (RFC 3339).
+    pub last_sync: Option<String>,
+    /// The address of the connection in use, or the one that would be dialled.
+    pub addr: Option<String>,
+    /// How the node learned of it (`mdns`, `cli`, `api`, `invite`, `remembered`, `inbound`,
+    /// `bureau`).
+    pub source: Option<String>,
+    /// Sync frames exchanged with it since the node started.
+    pub sync: SyncCounts,
+    /// The sync protocol of the running session, if one runs.
+    pub protocol: Option<String>,
+}
+
+/// Counts of sync frames exchanged with one peer, each way.
+#[derive(Clone, Copy, Debug, Default, serde::Serialize, PartialEq, Eq)]
+pub struct SyncCounts {
+    /// Bytes sent.
+    pub sent_bytes: u64,
+    /// Bytes received.
+    pub received_bytes: u64,
+    /// Messages sent.
+    pub sent_messages: u64,
+    /// Messages received.
+    pub received_messages: u64,
+}
+
 /// A boxed future, so that [`Network`] can be a trait object.
 pub type NetFuture<T> = Pin<Box<dyn Future<Output = Result<T, NetFailure>> + Send>>;
 
 /// What the web layer needs from peer sync. The node implements it over `bureau-net`; the web
 /// crate never sees libp2p.
 pub trait Network: Send + Sync + std::fmt::Debug + 'static {
-    /// `{paused, listen, peers: [{peer_id, connected, in_sync, last_sync, addr, source, ...}]}`.
-    fn status(&self) -> serde_json::Value;
+    /// The latest status.
+    fn status(&self) -> Arc<NetworkStatus>;
     /// Wakes when the status changes.
     fn changed(&self) -> tokio::sync::watch::Receiver<()>;
     /// Dials a multiaddr.

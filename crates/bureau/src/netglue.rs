@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bureau_net::{NetError, NetHandle};
 use bureau_store::Files;
-use bureau_web::{NetFailure, NetFuture, Network};
+use bureau_web::{NetFailure, NetFuture, Network, NetworkStatus, PeerInfo, SyncCounts};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -58,8 +58,8 @@ pub(crate) fn adapter(net: NetHandle, cancel: CancellationToken) -> Arc<dyn Netw
 }
 
 impl Network for Adapter {
-    fn status(&self) -> serde_json::Value {
-        serde_json::to_value(&*self.net.status()).unwrap_or_default()
+    fn status(&self) -> Arc<NetworkStatus> {
+        Arc::new(web_status(&self.net.status()))
     }
 
     fn changed(&self) -> watch::Receiver<()> {
@@ -79,6 +79,42 @@ impl Network for Adapter {
     fn invite(&self, role: bureau_model::Role, expires_in: Duration) -> NetFuture<(String, i64)> {
         let net = self.net.clone();
         Box::pin(async move { net.invite(role, expires_in).await.map_err(failure) })
+    }
+}
+
+/// The network's status in the web layer's terms.
+fn web_status(st: &bureau_net::NetStatus) -> NetworkStatus {
+    NetworkStatus {
+        listen: st.listen.clone(),
+        paused: st.paused,
+        peers: st
+            .peers
+            .iter()
+            .map(|p| PeerInfo {
+                peer_id: p.peer_id.clone(),
+                name: p.name.clone(),
+                member_id: p.member_id.clone(),
+                role: p.role.clone(),
+                revoked: p.revoked,
+                connected: p.connected,
+                in_sync: p.in_sync,
+                last_sync: p.last_sync.clone(),
+                addr: p.addr.clone(),
+                // The name the source has in `peers.json` and has always had in the API.
+                source: p.source.and_then(|s| {
+                    serde_json::to_value(s)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                }),
+                sync: SyncCounts {
+                    sent_bytes: p.sync.sent_bytes,
+                    received_bytes: p.sync.received_bytes,
+                    sent_messages: p.sync.sent_messages,
+                    received_messages: p.sync.received_messages,
+                },
+                protocol: p.protocol.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -186,7 +222,56 @@ async fn publish_addresses_once(
 
 #[cfg(test)]
 mod tests {
-    use super::publishable;
+    use super::{publishable, web_status};
+    use bureau_net::{NetStatus, PeerStatus, Source, SyncTotals};
+
+    /// `/api/status` and `/api/peers` serve the web layer's status: it must serialise exactly
+    /// as the network's own did, field for field, so scripts see no change.
+    #[test]
+    fn the_web_status_serialises_as_the_network_status() {
+        let peer = |n: u64, source: Option<Source>| PeerStatus {
+            peer_id: format!("12D3KooW{n:044}"),
+            name: Some(format!("laptop {n}")),
+            member_id: Some("m1".to_owned()),
+            role: Some("editor".to_owned()),
+            revoked: n.is_multiple_of(2),
+            connected: n.is_multiple_of(3),
+            in_sync: n.is_multiple_of(5),
+            last_sync: Some("2026-12-03T10:00:00Z".to_owned()),
+            addr: Some("/ip4/127.0.0.1/tcp/4001".to_owned()),
+            source,
+            sync: SyncTotals {
+                sent_bytes: n,
+                received_bytes: n + 1,
+                sent_messages: n + 2,
+                received_messages: n + 3,
+            },
+            protocol: Some("/bureau/sync/2".to_owned()),
+        };
+        let sources = [
+            None,
+            Some(Source::Mdns),
+            Some(Source::Cli),
+            Some(Source::Api),
+            Some(Source::Invite),
+            Some(Source::Remembered),
+            Some(Source::Inbound),
+            Some(Source::Bureau),
+        ];
+        let net = NetStatus {
+            listen: vec!["/ip4/127.0.0.1/tcp/4001".to_owned()],
+            paused: true,
+            peers: sources
+                .into_iter()
+                .enumerate()
+                .map(|(n, s)| peer(n as u64, s))
+                .collect(),
+        };
+        assert_eq!(
+            serde_json::to_value(web_status(&net)).unwrap(),
+            serde_json::to_value(&net).unwrap()
+        );
+    }
 
     #[test]
     fn only_reachable_addresses_are_published() {

@@ -167,16 +167,13 @@ fn sync_badge(v: &View) -> Markup {
     let Some(net) = &v.net else {
         return html! { a.badge.muted href="/peers" { (tr.t("sync-off")) } };
     };
-    let peers = net["peers"].as_array().cloned().unwrap_or_default();
-    let connected = peers
+    let connected = net.peers.iter().filter(|p| p.connected).count();
+    let in_sync = net
+        .peers
         .iter()
-        .filter(|p| p["connected"].as_bool() == Some(true))
+        .filter(|p| p.connected && p.in_sync)
         .count();
-    let in_sync = peers
-        .iter()
-        .filter(|p| p["connected"].as_bool() == Some(true) && p["in_sync"].as_bool() == Some(true))
-        .count();
-    let (class, text) = if net["paused"].as_bool() == Some(true) {
+    let (class, text) = if net.paused {
         ("badge warn", tr.t("sync-paused"))
     } else if connected == 0 {
         ("badge muted", tr.t("sync-offline"))

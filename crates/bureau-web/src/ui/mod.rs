@@ -146,7 +146,7 @@ pub(crate) struct View {
     /// The time of the request.
     pub(crate) now: Timestamp,
     /// Peer sync status, when the node runs it.
-    pub(crate) net: Option<serde_json::Value>,
+    pub(crate) net: Option<Arc<crate::NetworkStatus>>,
     /// Path and query of this request, for the language switcher's way back.
     pub(crate) here: String,
     /// The application, for writes.

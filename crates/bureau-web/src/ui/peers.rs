@@ -10,22 +10,19 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use bureau_model::{Device, Edit, Role};
 use maud::{Markup, html};
-use serde_json::Value;
 
 use super::forms::{Form, FormData, FormErrors, Input, localize_error};
 use super::layout::{self, Section};
 use super::pager::Pager;
 use super::seg;
 use super::{Outcome, View, error_page, read_form, see_other, submit};
+use crate::{NetworkStatus, PeerInfo};
 
 /// Invite validity choices, in hours.
 const INVITE_HOURS: &[u32] = &[1, 24, 168];
 
-fn peers_of(v: &View) -> Vec<Value> {
-    v.net
-        .as_ref()
-        .and_then(|n| n["peers"].as_array().cloned())
-        .unwrap_or_default()
+fn peers_of(v: &View) -> &[PeerInfo] {
+    v.net.as_ref().map_or(&[], |n| &n.peers)
 }
 
 fn short(id: &str) -> String {
@@ -43,10 +40,10 @@ pub(crate) fn summary(v: &View) -> Markup {
         return html! { p { (tr.t("sync-not-running")) } };
     };
     let peers = peers_of(v);
-    let connected: Vec<&Value> = peers.iter().filter(|p| p["connected"] == true).collect();
-    let in_sync = connected.iter().filter(|p| p["in_sync"] == true).count();
+    let connected: Vec<&PeerInfo> = peers.iter().filter(|p| p.connected).collect();
+    let in_sync = connected.iter().filter(|p| p.in_sync).count();
     html! {
-        @if net["paused"] == true {
+        @if net.paused {
             p { span.badge.warn { (tr.t("sync-paused")) } " " (tr.t("sync-paused-explain")) }
         } @else if connected.is_empty() {
             p { (tr.t("sync-offline")) }
@@ -57,9 +54,9 @@ pub(crate) fn summary(v: &View) -> Markup {
             ul.plain {
                 @for p in &connected {
                     li dir="auto" {
-                        (p["name"].as_str().map(str::to_owned).unwrap_or_else(|| short(p["peer_id"].as_str().unwrap_or_default())))
+                        (p.name.clone().unwrap_or_else(|| short(&p.peer_id)))
                         " · "
-                        @if p["in_sync"] == true { (tr.t("peer-in-sync")) } @else { (tr.t("peer-syncing")) }
+                        @if p.in_sync { (tr.t("peer-in-sync")) } @else { (tr.t("peer-syncing")) }
                     }
                 }
             }
@@ -68,24 +65,17 @@ pub(crate) fn summary(v: &View) -> Markup {
     }
 }
 
-fn status_section(v: &View, net: &Value) -> Markup {
+fn status_section(v: &View, net: &NetworkStatus) -> Markup {
     let tr = v.tr;
-    let paused = net["paused"] == true;
-    let listen: Vec<String> = net["listen"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let paused = net.paused;
+    let listen = &net.listen;
     html! {
         h2 #status-h { (tr.t("peers-this-device")) }
         dl.facts {
             dt { (tr.t("peers-peer-id")) }
             dd { code.wrap { (v.st.peer_id) } }
             dt { (tr.t("peers-listening")) }
-            dd { @for a in &listen { code.wrap { (a) } br; } }
+            dd { @for a in listen { code.wrap { (a) } br; } }
             dt { (tr.t("peers-sync")) }
             dd {
                 @if paused { span.badge.warn { (tr.t("sync-paused")) } } @else { span.badge.ok { (tr.t("sync-running")) } }
@@ -118,23 +108,23 @@ fn peers_table(v: &View) -> Markup {
                         th scope="col" { (tr.t("peers-address")) }
                     } }
                     tbody {
-                        @for p in &peers {
+                        @for p in peers {
                             tr {
                                 th scope="row" dir="auto" {
-                                    (p["name"].as_str().map(str::to_owned).unwrap_or_else(|| tr.t("peers-unknown-device")))
-                                    br; code.small { (short(p["peer_id"].as_str().unwrap_or_default())) }
+                                    (p.name.clone().unwrap_or_else(|| tr.t("peers-unknown-device")))
+                                    br; code.small { (short(&p.peer_id)) }
                                 }
-                                td dir="auto" data-label=(tr.t("peers-member")) { (p["member_id"].as_str().map(|m| v.member_name(m)).unwrap_or_default()) }
+                                td dir="auto" data-label=(tr.t("peers-member")) { (p.member_id.as_deref().map(|m| v.member_name(m)).unwrap_or_default()) }
                                 td data-label=(tr.t("peers-connection")) {
-                                    @if p["revoked"] == true { span.badge.warn { (tr.t("device-revoked")) } }
-                                    @else if p["connected"] == true {
+                                    @if p.revoked { span.badge.warn { (tr.t("device-revoked")) } }
+                                    @else if p.connected {
                                         span.badge.ok { (tr.t("peer-connected")) } " "
-                                        @if p["in_sync"] == true { span.badge.ok { (tr.t("peer-in-sync")) } }
+                                        @if p.in_sync { span.badge.ok { (tr.t("peer-in-sync")) } }
                                         @else { span.badge.info { (tr.t("peer-syncing")) } }
                                     } @else { span.badge.muted { (tr.t("peer-offline")) } }
                                 }
-                                td data-label=(tr.t("peers-last-sync")) { (p["last_sync"].as_str().and_then(|t| v.zoned(t)).map(|z| tr.date_time(&z)).unwrap_or_else(|| tr.t("never"))) }
-                                td data-label=(tr.t("peers-address")) { code.wrap.small { (p["addr"].as_str().unwrap_or_default()) } }
+                                td data-label=(tr.t("peers-last-sync")) { (p.last_sync.as_deref().and_then(|t| v.zoned(t)).map(|z| tr.date_time(&z)).unwrap_or_else(|| tr.t("never"))) }
+                                td data-label=(tr.t("peers-address")) { code.wrap.small { (p.addr.as_deref().unwrap_or_default()) } }
                             }
                         }
                     }

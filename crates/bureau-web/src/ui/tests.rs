@@ -1525,13 +1525,13 @@ fn every_generated_message_id_exists() {
 /// A network that answers like the real one, for the peers page.
 #[derive(Debug)]
 struct FakeNet {
-    status: std::sync::Mutex<serde_json::Value>,
+    status: std::sync::Mutex<crate::NetworkStatus>,
     changed: tokio::sync::watch::Sender<()>,
 }
 
 impl crate::Network for FakeNet {
-    fn status(&self) -> serde_json::Value {
-        self.status.lock().unwrap().clone()
+    fn status(&self) -> Arc<crate::NetworkStatus> {
+        Arc::new(self.status.lock().unwrap().clone())
     }
 
     fn changed(&self) -> tokio::sync::watch::Receiver<()> {
@@ -1554,7 +1554,7 @@ impl crate::Network for FakeNet {
     }
 
     fn set_paused(&self, paused: bool) -> crate::NetFuture<()> {
-        self.status.lock().unwrap()["paused"] = serde_json::json!(paused);
+        self.status.lock().unwrap().paused = paused;
         Box::pin(async { Ok(()) })
     }
 
@@ -1590,15 +1590,22 @@ async fn peers_page_and_its_forms_over_a_network() {
     .await
     .unwrap();
     let net = Arc::new(FakeNet {
-        status: std::sync::Mutex::new(serde_json::json!({
-            "paused": false,
-            "listen": ["/ip4/127.0.0.1/tcp/4001"],
-            "peers": [{
-                "peer_id": peer('B'), "name": "Bea's laptop", "member_id": bea, "role": "editor",
-                "revoked": false, "connected": true, "in_sync": true,
-                "last_sync": "2026-11-16T09:00:00Z", "addr": "/ip4/127.0.0.1/tcp/4002", "source": "invite"
-            }]
-        })),
+        status: std::sync::Mutex::new(crate::NetworkStatus {
+            paused: false,
+            listen: vec!["/ip4/127.0.0.1/tcp/4001".to_owned()],
+            peers: vec![crate::PeerInfo {
+                peer_id: peer('B'),
+                name: Some("Bea's laptop".to_owned()),
+                member_id: Some(bea.clone()),
+                role: Some("editor".to_owned()),
+                connected: true,
+                in_sync: true,
+                last_sync: Some("2026-11-16T09:00:00Z".to_owned()),
+                addr: Some("/ip4/127.0.0.1/tcp/4002".to_owned()),
+                source: Some("invite".to_owned()),
+                ..crate::PeerInfo::default()
+            }],
+        }),
         changed: tokio::sync::watch::channel(()).0,
     });
     let cancel = CancellationToken::new();
@@ -1650,12 +1657,12 @@ async fn peers_page_and_its_forms_over_a_network() {
     // Pause and resume.
     let (_, headers, _) = send_to(&app, post("/peers/pause", &[])).await;
     assert_eq!(headers[header::LOCATION], "/peers?done=paused");
-    assert_eq!(crate::Network::status(&*net)["paused"], true);
+    assert!(crate::Network::status(&*net).paused);
     let html = send_to(&app, get("/peers?done=paused")).await.2;
     assert!(html.contains("action=\"/peers/resume\"") && html.contains("Sync paused"));
     let (_, headers, _) = send_to(&app, post("/peers/resume", &[])).await;
     assert_eq!(headers[header::LOCATION], "/peers?done=resumed");
-    assert_eq!(crate::Network::status(&*net)["paused"], false);
+    assert!(!crate::Network::status(&*net).paused);
 
     // Invite: the code and its QR code, shown once.
     let (status, _, html) = send_to(
