@@ -121,7 +121,12 @@ pub(crate) async fn spawn(
                 let _ = ready_tx.send(Err(e));
             }
         })
-        .map_err(|e| DocError::Storage(format!("cannot start the document thread: {e}")))?;
+        .map_err(|e| {
+            DocError::Storage(crate::Cause::new(std::io::Error::new(
+                e.kind(),
+                format!("cannot start the document thread: {e}"),
+            )))
+        })?;
     let state = ready_rx.await.map_err(|_| DocError::Closed)??;
     // The ticker holds only a weak sender, so it never keeps the actor alive on its own.
     let weak = tx.downgrade();
@@ -148,7 +153,7 @@ pub(crate) async fn spawn(
 fn storage_error(e: StoreError) -> DocError {
     match e {
         StoreError::Full => DocError::DiskFull,
-        other => DocError::Storage(other.to_string()),
+        other => DocError::Storage(crate::Cause::new(other)),
     }
 }
 
@@ -170,7 +175,8 @@ impl Pending {
     fn fail(&mut self, e: &DocError) {
         let err = || match e {
             DocError::DiskFull => DocError::DiskFull,
-            other => DocError::Storage(other.to_string()),
+            DocError::Storage(cause) => DocError::Storage(cause.clone()),
+            other => DocError::Storage(crate::Cause::new(std::io::Error::other(other.to_string()))),
         };
         match self {
             Pending::Edit(_, res) if res.is_ok() => *res = Err(err()),

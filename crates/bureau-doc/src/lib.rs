@@ -152,9 +152,10 @@ pub enum DocError {
     /// The disk is full: the edit was undone in memory and nothing was written.
     #[error("the disk is full: free some space and try again; the edit was not saved")]
     DiskFull,
-    /// The edit could not be made durable; it was undone and nothing was written.
+    /// The edit could not be made durable; it was undone and nothing was written. The cause
+    /// (the store's error, with its I/O error under it) is kept whole for the log.
     #[error("the edit could not be saved: {0}")]
-    Storage(String),
+    Storage(#[source] Cause),
     /// The document's files could not be read (at start, or at a reload): which one, and why.
     #[error("could not read the document's files: {0}")]
     Load(String),
@@ -179,6 +180,30 @@ pub enum DocError {
     /// The actor has stopped (the node is shutting down).
     #[error("the document is closed")]
     Closed,
+}
+
+/// What made a write fail, kept as the error it was (not its text), so that whoever logs it can
+/// walk its sources. Shared: one failed write fails every edit of its batch.
+#[derive(Clone, Debug)]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    /// Keeps `e` as the cause.
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Cause {
+        Cause(Arc::new(e))
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 /// How many bytes of changes are written between two calls of

@@ -1496,3 +1496,28 @@ fn a_read_failure_at_start_says_which_file_could_not_be_read() {
     assert!(text.contains("Input/output error"), "{text}");
     assert!(!text.contains("edit"), "{text}");
 }
+
+/// A storage failure keeps its cause as an error, not as text: the store's error (which file,
+/// doing what) and, under it, the system's.
+#[test]
+fn a_storage_failure_keeps_its_causes() {
+    // The error a failing disk gives.
+    const EIO: i32 = 5;
+    let store_error = bureau_store::StoreError::Io {
+        op: "fsync",
+        path: std::path::PathBuf::from("/data/doc/log-0000000000000001.seg"),
+        source: std::io::Error::from_raw_os_error(EIO),
+    };
+    let err = DocError::Storage(crate::Cause::new(store_error));
+    let cause = std::error::Error::source(&err).expect("the store's error");
+    assert!(
+        cause.to_string().contains("log-0000000000000001.seg"),
+        "{cause}"
+    );
+    let io = cause.source().expect("the system's error under it");
+    assert_eq!(
+        io.downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::raw_os_error),
+        Some(EIO)
+    );
+}

@@ -73,7 +73,15 @@ impl From<DocError> for ApiError {
                 ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "disk_full", e.to_string())
             }
             DocError::Storage(ref cause) => {
-                tracing::error!(%cause, "storage failure");
+                // The whole chain: the store's error names the file, its source the system's.
+                let mut text = cause.to_string();
+                let mut next = std::error::Error::source(cause);
+                while let Some(c) = next {
+                    text.push_str(": ");
+                    text.push_str(&c.to_string());
+                    next = c.source();
+                }
+                tracing::error!(cause = %text, "storage failure");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "storage",
