@@ -49,7 +49,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tracing::{debug, info, warn};
 
 use crate::invite::{Check, InviteBook, InviteCode};
-use crate::memory::{self, Remembered};
+use crate::remembered::{self, Remembered};
 use crate::stream::guard;
 use crate::swarm::build_swarm;
 use crate::{Identity, Joined, NetError};
@@ -491,7 +491,7 @@ pub(crate) async fn join(
         ));
     }
     let bureau_id = answer.bureau_id.unwrap_or_default();
-    let mut peers = memory::load_peers(files);
+    let mut peers = remembered::load_peers(files);
     peers.insert(
         inviter.to_base58(),
         Remembered {
@@ -499,11 +499,11 @@ pub(crate) async fn join(
             inviter: true,
         },
     );
-    memory::save_peers(files, &peers);
-    let mut state = memory::load_state(files);
+    remembered::save_peers(files, &peers);
+    let mut state = remembered::load_state(files);
     state.pending_bureau = Some(bureau_id.clone());
     state.inviter = Some(inviter.to_base58());
-    memory::save_state(files, &state);
+    remembered::save_state(files, &state);
     Ok(Joined {
         bureau_id,
         member_id: answer.member_id.unwrap_or_default(),

@@ -32,7 +32,7 @@ mod event_loop;
 mod gate;
 mod invite;
 mod join;
-mod memory;
+mod remembered;
 mod stream;
 mod swarm;
 #[cfg(feature = "test-utils")]
@@ -75,7 +75,7 @@ use tokio_util::sync::CancellationToken;
 pub use bureau_sync::Version as SyncVersion;
 pub use invite::{CODE_PREFIX, InviteCode};
 pub use join::JOIN_PROTOCOL;
-pub use memory::Source;
+pub use remembered::Source;
 
 /// Name of the key file in the data directory.
 pub const KEY_FILE: &str = "identity.key";
@@ -336,7 +336,7 @@ pub fn announce_address(addr: &str) -> Result<String, NetError> {
 
 /// The bureau this node joined but has not received yet, if any.
 pub fn pending_bureau(files: &Files) -> Option<String> {
-    memory::load_state(files).pending_bureau
+    remembered::load_state(files).pending_bureau
 }
 
 /// What a successful join returns.

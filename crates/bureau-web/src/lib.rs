@@ -24,8 +24,8 @@
 mod api;
 mod error;
 mod guard;
+mod home;
 mod input;
-mod page;
 pub mod session;
 mod trace;
 mod ui;
@@ -252,7 +252,7 @@ pub fn router(state: AppState) -> Router {
             guard::require_token,
         ));
     Router::new()
-        .route("/", get(page::home))
+        .route("/", get(home::home))
         .merge(ui::router(state.clone()))
         .nest("/api", api)
         // Over every route, nested and merged ones included: they see the full template.

@@ -1,7 +1,7 @@
 //! The bureau node: command line, configuration, wiring, shutdown.
 //!
 //! This is the only crate that reads the environment and the command line, installs the
-//! tracing subscriber, uses `anyhow`, or calls the C library ([`memory`]: the allocator's
+//! tracing subscriber, uses `anyhow`, or calls the C library ([`allocator`]: the allocator's
 //! settings, the workspace's only `unsafe`). It resolves the raw arguments into per-crate
 //! configuration ([`bureau_doc::DocConfig`], [`bureau_web::WebConfig`]) and wires the crates:
 //!
@@ -15,10 +15,10 @@
 //! in use, 78 bad
 //! configuration.
 
+pub mod allocator;
 pub mod cli;
 mod client;
 mod demo;
-pub mod memory;
 mod netglue;
 mod node;
 mod supervise;

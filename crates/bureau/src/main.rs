@@ -3,7 +3,7 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    bureau::memory::configure();
+    bureau::allocator::configure();
     // Panics inside the input guard are errors about the input, reported by the guard's caller
     // in those words; every other panic is a defect and prints as usual.
     bureau_model::guard::install_panic_hook();

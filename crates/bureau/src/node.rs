@@ -907,7 +907,7 @@ async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
 fn doc_config(peer_id: String) -> DocConfig {
     let mut config = DocConfig::new(peer_id);
     config.compact_exe = std::env::current_exe().ok();
-    config.release_memory = Some(crate::memory::release);
+    config.release_memory = Some(crate::allocator::release);
     config.check_stored = Some(bureau_sync::guard::check_stored);
     config
 }

@@ -22,7 +22,7 @@ use tracing::{debug, info, warn};
 use super::EventLoop;
 use super::peer::{BACKOFF_MAX, BACKOFF_MIN, Peer};
 use crate::addr::{parse_addr, split_p2p, with_any_port, with_bound_port};
-use crate::memory::Source;
+use crate::remembered::Source;
 use crate::swarm::BehaviourEvent;
 use crate::{DEFAULT_LISTEN, NetError};
 

@@ -4,7 +4,7 @@
 //! document states (membership and revocations), the ends of the loop's own tasks, and a
 //! one-second tick (redials with backoff, status). Each session, stream opening and join
 //! runs on a task of its own, so a slow or hostile peer never stalls the loop; files are
-//! written by [`memory::Writer`]'s thread, so the disk never does either.
+//! written by [`remembered::Writer`]'s thread, so the disk never does either.
 //!
 //! The loop is one struct ([`EventLoop`]) whose methods are spread over this module's files
 //! by what they deal with:
@@ -52,7 +52,7 @@ use self::peer::{BACKOFF_MIN, Peer};
 use crate::addr::{announce_address, parse_addr};
 use crate::invite::{InviteBook, InviteCode};
 use crate::join::{JOIN_PROTOCOL, RateLimiter};
-use crate::memory::{self, NetState, Remembered, Source};
+use crate::remembered::{self, NetState, Remembered, Source};
 use crate::swarm::{Behaviour, build_swarm};
 use crate::{Command, NetConfig, NetError, NetHandle, NetStatus};
 
@@ -137,7 +137,7 @@ struct EventLoop {
     /// write is durable (two fsyncs), and asked for on every new connection.
     saved_peers: Option<BTreeMap<String, Remembered>>,
     /// Writes `peers.json` and `net.json` off the loop.
-    writer: memory::Writer,
+    writer: remembered::Writer,
     /// Listener id -> the configured address it came from, with the port it bound (to
     /// remember the port for the next start).
     listeners: HashMap<libp2p::core::transport::ListenerId, (Multiaddr, Option<Multiaddr>)>,
@@ -165,7 +165,7 @@ pub(crate) fn start(
     let swarm = build_swarm(&config.identity, config.mdns)?;
     let local = *swarm.local_peer_id();
     let mut control = swarm.behaviour().stream.new_control();
-    let mut state = memory::load_state(&config.files);
+    let mut state = remembered::load_state(&config.files);
     if let Some(bureau_id) = &config.recover {
         // Frames name the bureau being recovered until its document arrives.
         state.pending_bureau = Some(bureau_id.clone());
@@ -214,7 +214,7 @@ pub(crate) fn start(
         quiet_logged: Instant::now(),
         state,
         saved_peers: None,
-        writer: memory::Writer::spawn(config.files.clone()),
+        writer: remembered::Writer::spawn(config.files.clone()),
         listeners: HashMap::new(),
         listen_addrs: Vec::new(),
         announce,
@@ -222,7 +222,7 @@ pub(crate) fn start(
         cancel: cancel.clone(),
     };
     lp.listen(&config.listen)?;
-    for (peer, r) in memory::load_peers(&config.files) {
+    for (peer, r) in remembered::load_peers(&config.files) {
         if let Ok(peer) = peer.parse::<PeerId>() {
             let addrs = r.addrs.iter().filter_map(|a| a.parse().ok()).collect();
             lp.remember(

@@ -25,7 +25,7 @@ use libp2p::{Multiaddr, PeerId};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::memory::Source;
+use crate::remembered::Source;
 use crate::{PeerStatus, SyncTotals};
 
 /// First and shortest wait between dials of an unreachable peer, and between sync sessions.

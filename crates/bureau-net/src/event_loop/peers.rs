@@ -17,7 +17,7 @@ use libp2p::{Multiaddr, PeerId};
 use super::EventLoop;
 use super::peer::{BACKOFF_MIN, Peer};
 use crate::addr::split_p2p;
-use crate::memory::{Remembered, Source};
+use crate::remembered::{Remembered, Source};
 
 impl EventLoop {
     /// Records a peer and its addresses (does not dial). This node itself is never recorded.

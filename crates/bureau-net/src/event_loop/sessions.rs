@@ -22,7 +22,7 @@ use super::peer::{BACKOFF_MAX, BACKOFF_MIN, FAULT_BACKOFF, Peer, Session};
 use super::{EventLoop, LoopEvent, Owner};
 use crate::gate::ip_of;
 use crate::join::answer_joiner;
-use crate::memory::Source;
+use crate::remembered::Source;
 use crate::stream::guard;
 
 impl EventLoop {
