@@ -108,8 +108,8 @@ enum Job {
 ///
 /// Each file is a durable write (temp file, fsync, rename, fsync of the directory), a few
 /// milliseconds. On the event loop that stalled every connection of the node: a first
-/// connection to a peer, whose address it then remembers, held both nodes' handshakes for
-/// about 4 ms.
+/// connection to a peer, whose address it then remembers, held both nodes' handshakes while
+/// the disk synced.
 pub(crate) struct Writer {
     /// `None` if no thread could be started: then each write happens in the caller.
     tx: Option<mpsc::Sender<Job>>,

@@ -4,15 +4,13 @@
 ///
 /// - One arena. By default glibc gives threads arenas of their own (up to eight per core).
 ///   The document thread and the runtime's workers then each keep freed memory in a heap of
-///   their own, which the others never reuse: holding the size-m bureau of the benchmark after
-///   a reconnect, a node sat at 142 MB with the default and 113 MB with one arena, with the
-///   same live data. The allocation-heavy work happens on the document thread alone, and
-///   each thread's cache of small blocks needs no lock.
+///   their own, which the others never reuse, so a node held far more than its live data
+///   (docs/performance.md, W6). The allocation-heavy work happens on the document thread
+///   alone, and each thread's cache of small blocks needs no lock.
 /// - Blocks of 256 KB and more always come from their own mappings, returned whole when
-///   freed. glibc otherwise raises that threshold to the largest block freed so far (up to
-///   32 MB), after which a served page of every meeting (4.5 MB of JSON at size m) or
-///   automerge's columns are cut from the heap and leave holes in it: the benchmark's node
-///   ended its workloads at 114 MB with the moving threshold and at 90 MB with this one.
+///   freed. glibc otherwise raises that threshold to the largest block freed so far, after
+///   which a served page of every meeting or automerge's columns are cut from the heap and
+///   leave holes in it that later small blocks keep from being returned.
 #[allow(unsafe_code)]
 pub fn configure() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -28,8 +26,8 @@ pub fn configure() {
 /// Hands the heap's free pages back to the system.
 ///
 /// glibc returns memory on its own only from the top of the heap. Loading a document frees
-/// about as much as the document then holds, scattered below live blocks: a node holding the
-/// size-m bureau sat at 141 MB after start and at 98 MB once this ran. The document actor
+/// about as much as the document then holds, scattered below live blocks, where glibc would
+/// keep it for the life of the process. The document actor
 /// calls it after loading and after each large amount of written changes
 /// (`bureau_doc::DocConfig::release_memory`).
 #[allow(unsafe_code)]
