@@ -160,6 +160,14 @@ impl Identity {
     }
 }
 
+/// `n` random bytes from the operating system, as `2n` lowercase hex digits: invite secrets
+/// here, and the binary's API token and new bureau ids.
+pub fn random_hex(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    getrandom::fill(&mut buf).expect("the operating system's random source is available");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// How to run the network.
 #[derive(Clone, Debug)]
 pub struct NetConfig {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, anyhow, bail};
 use bureau_doc::{DocConfig, DocHandle};
 use bureau_model::{Edit, InitBureau};
-use bureau_net::{Identity, KEY_FILE, NetConfig};
+use bureau_net::{Identity, KEY_FILE, NetConfig, random_hex};
 use bureau_store::{Store, StoreError};
 use bureau_web::{AppState, WebConfig};
 use serde_json::json;
@@ -244,12 +244,6 @@ impl bureau_web::SessionFile for SessionsOnDisk {
             .write_file(bureau_web::SESSIONS_FILE, bytes, 0o600)
             .map_err(|e| e.to_string())
     }
-}
-
-fn random_hex(n: usize) -> String {
-    let mut buf = vec![0u8; n];
-    getrandom::fill(&mut buf).expect("the operating system's random source is available");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Creates the bureau in an empty document, with this device as the founder's.

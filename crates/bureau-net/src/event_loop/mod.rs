@@ -422,7 +422,7 @@ impl EventLoop {
         }
         let now = jiff::Timestamp::now().as_second();
         let expires_at = now + i64::try_from(expires_in.as_secs()).unwrap_or(i64::MAX / 2);
-        let secret = random_hex(16);
+        let secret = crate::random_hex(16);
         self.book
             .lock()
             .expect("the invite book lock is never poisoned")
@@ -571,10 +571,4 @@ impl EventLoop {
         self.save_peers();
         self.writer.flush();
     }
-}
-
-fn random_hex(n: usize) -> String {
-    let mut buf = vec![0u8; n];
-    getrandom::fill(&mut buf).expect("the operating system's random source is available");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
 }
