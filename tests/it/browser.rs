@@ -23,7 +23,7 @@ use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::support::{Node, run_with_deadline};
+use crate::support::{Node, join_ok, wait_until};
 
 /// One browser test at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -647,32 +647,15 @@ fn switching_the_language_and_right_to_left() {
 /// Starts a second node that joins `a`'s bureau with an invite and waits until both hold the
 /// same document.
 fn second_node(a: &Node, dir: &Path) -> Node {
-    let invite = a
-        .post("/api/invites", &json!({ "role": "editor" }))
-        .expect(201);
-    let code = invite["code"].as_str().expect("an invite code");
-    let mut join = crate::support::bureau_cmd(dir);
-    join.args(["join", code, "--name", "Bea Second"]);
-    let out = run_with_deadline(join, DEADLINE);
-    assert!(
-        out.status.success(),
-        "bureau join failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    join_ok(dir, &a.invite("editor"), "Bea Second");
     let b = Node::start(dir, &[]);
-    wait_for("the second node to receive the bureau", || {
-        b.status()["heads"] == a.status()["heads"]
-    });
+    wait_until(
+        "the second node receives the bureau",
+        DEADLINE,
+        || b.status()["heads"] == a.status()["heads"],
+        String::new,
+    );
     b
-}
-
-fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let until = Instant::now() + DEADLINE;
-    while !cond() {
-        assert!(Instant::now() < until, "{what}: not within {DEADLINE:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]
@@ -857,10 +840,15 @@ fn a_change_from_another_node_appears_live_and_a_conflict_is_resolved_on_the_pag
             a.get(&format!("/api/rooms/{room}")).expect(200)["name"],
             "Room named on B"
         );
-        wait_for("the pick to reach node B", || {
-            second.get(&format!("/api/rooms/{room}")).expect(200)["name"] == "Room named on B"
-                && second.get("/api/conflicts").expect(200) == json!([])
-        });
+        wait_until(
+            "the pick reaches node B",
+            DEADLINE,
+            || {
+                second.get(&format!("/api/rooms/{room}")).expect(200)["name"] == "Room named on B"
+                    && second.get("/api/conflicts").expect(200) == json!([])
+            },
+            String::new,
+        );
         assert!(violations.is_empty(), "{}", violations.join("\n"));
     });
 }

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::proxy::Proxy;
-use crate::support::{Node, Response, Rng, http, join, send_signal, wait_until};
+use crate::support::{Node, Response, Rng, http, join, send_signal, sorted_heads, wait_until};
 
 /// Nodes in the bureau.
 const NODES: usize = 5;
@@ -466,31 +466,13 @@ fn draw_fault(rng: &mut Rng, slots: &[Slot]) -> (usize, Fault) {
 // Checks
 // ---------------------------------------------------------------------------------------------
 
-fn try_json(node: &Node, path: &str) -> Option<Value> {
-    let res = node
-        .try_request("GET", path, &node.default_headers(), b"")
-        .ok()?;
-    (res.status == 200).then(|| res.json())
-}
-
-fn sorted_heads(status: &Value) -> Vec<String> {
-    let mut heads: Vec<String> = status["heads"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|h| h.as_str().map(str::to_owned))
-        .collect();
-    heads.sort();
-    heads
-}
-
 /// Why the nodes are not converged yet, or `None` when they are: heads equal (one bureau),
 /// every acknowledged edit on every node, every node connected to every other and in sync,
 /// nothing quarantined.
 fn not_converged(slots: &[Slot], logs: &[EditorLog], mesh: bool) -> Option<String> {
     let mut statuses = Vec::new();
     for s in slots {
-        match try_json(s.node(), "/api/status") {
+        match s.node().try_json("/api/status") {
             Some(st) => statuses.push(st),
             None => return Some(format!("{} does not answer /api/status", s.label)),
         }
@@ -547,7 +529,7 @@ fn not_converged(slots: &[Slot], logs: &[EditorLog], mesh: bool) -> Option<Strin
         }
     }
     for s in slots {
-        let Some(list) = try_json(s.node(), "/api/members") else {
+        let Some(list) = s.node().try_json("/api/members") else {
             return Some(format!("{} does not answer /api/members", s.label));
         };
         let members: BTreeMap<&str, &Value> = list
@@ -589,7 +571,7 @@ fn not_converged(slots: &[Slot], logs: &[EditorLog], mesh: bool) -> Option<Strin
 fn statuses(slots: &[Slot]) -> String {
     let mut out = String::new();
     for s in slots {
-        let st = s.node.as_ref().and_then(|n| try_json(n, "/api/status"));
+        let st = s.node.as_ref().and_then(|n| n.try_json("/api/status"));
         out.push_str(&format!(
             "===== {} ({:?}, paused {}, proxy accepted {} cut {}): {}\n",
             s.label,
@@ -665,7 +647,10 @@ fn run_seed(seed: u64, rounds: usize) {
             wait_until(
                 &format!("seed {seed}: {label} received the bureau"),
                 CONVERGE,
-                || try_json(&node, "/api/status").is_some_and(|st| st["bureau_id"] == bureau),
+                || {
+                    node.try_json("/api/status")
+                        .is_some_and(|st| st["bureau_id"] == bureau)
+                },
                 || statuses(&slots),
             );
             node

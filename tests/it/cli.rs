@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::{Node, bureau_cmd, file_names, run_with_deadline, wait_until};
+use crate::support::{
+    Node, bureau_cmd, file_names, run_with_deadline, serve_until_exit, wait_until,
+};
 
 const DEADLINE: Duration = Duration::from_secs(60);
 
@@ -79,18 +81,9 @@ fn second_serve_on_the_same_data_dir_exits_75_naming_the_first() {
     let node = Node::start(&dir, &[]);
     let runtime_before = std::fs::read(dir.join("runtime.json")).unwrap();
 
-    let (code, _, stderr) = run(
-        &dir,
-        &[
-            "serve",
-            "--http",
-            "127.0.0.1:0",
-            "--listen",
-            "/ip4/127.0.0.1/tcp/0",
-            "--no-mdns",
-        ],
-    );
-    assert_eq!(code, Some(75), "stderr: {stderr}");
+    let out = serve_until_exit(&dir, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(75), "stderr: {stderr}");
     assert!(
         stderr.contains(&format!("pid {}", node.pid)),
         "the message should name the running node's pid {}: {stderr}",
@@ -241,23 +234,13 @@ fn serve_refuses_a_malformed_announce_address_with_exit_78_naming_the_option() {
             "peer id",
         ),
     ] {
-        let (code, _, stderr) = run(
+        let out = serve_until_exit(
             &dir,
-            &[
-                "serve",
-                "--http",
-                "127.0.0.1:0",
-                "--listen",
-                "/ip4/127.0.0.1/tcp/0",
-                "--no-mdns",
-                "--announce",
-                "/ip4/127.0.0.1/tcp/4001",
-                "--announce",
-                bad,
-            ],
+            &["--announce", "/ip4/127.0.0.1/tcp/4001", "--announce", bad],
         );
+        let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
-            code,
+            out.status.code(),
             Some(78),
             "{bad:?} was not refused as bad configuration: {stderr}"
         );

@@ -122,7 +122,7 @@ fn base(extra: &[&str], members: usize) -> Base {
             .expect(201);
         list.push((res["id"].as_str().unwrap().to_owned(), name));
     }
-    let doc = node.get("/api/doc").body;
+    let doc = node.get("/api/doc").into_body();
     node.stop();
     Base {
         _tmp: tmp,

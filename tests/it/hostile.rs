@@ -11,7 +11,6 @@
 
 use std::io::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use automerge::sync::{ChunkList, Message, MessageVersion, SyncDoc};
@@ -20,11 +19,11 @@ use automerge::{Automerge, ChangeHash, ObjType, ROOT, ReadDoc};
 use bureau_net::Identity;
 use bureau_net::testing::{RawStream, raw_stream};
 use bureau_sync::{MAX_FRAME, MAX_INFLATED, SYNC_PROTOCOL};
-use serde_json::{Value, json};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::support::{Node, Rng, bureau_cmd, run_with_deadline};
+use crate::support::{Node, Rng, join_ok, wait_for};
 
 /// Most resident memory node A may ever have reached (`VmHWM`). A debug build of the node
 /// idles at a few tens of megabytes; the compression bomb unchecked takes it to gigabytes.
@@ -41,8 +40,6 @@ const DEADLINE: Duration = Duration::from_secs(60);
 /// How long A may take to end a session after the hostile bytes were written.
 const CLOSE_DEADLINE: Duration = Duration::from_secs(30);
 
-const POLL: Duration = Duration::from_millis(20);
-
 /// The first bytes of every automerge chunk.
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 const CHUNK_CHANGE: u8 = 1;
@@ -56,32 +53,6 @@ const LOG_BOMB: &str = "inflates past the";
 const LOG_PANIC_RELOAD: &str =
     "a peer sent a change that could not be applied; reloading the document from disk";
 const LOG_BAD_DATA: &str = "the peer sent bad data";
-
-/// Polls `f` until it returns `Some`, or fails the test after `deadline` with `what`.
-fn wait_for<T>(what: &str, deadline: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let until = Instant::now() + deadline;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(
-            Instant::now() < until,
-            "timed out after {deadline:?}: {what}"
-        );
-        std::thread::sleep(POLL);
-    }
-}
-
-fn heads(node: &Node) -> Vec<String> {
-    let mut h: Vec<String> = node.status()["heads"]
-        .as_array()
-        .expect("status lists heads")
-        .iter()
-        .map(|v| v.as_str().expect("a head is a string").to_owned())
-        .collect();
-    h.sort();
-    h
-}
 
 /// A field of `/proc/PID/status`, in kB.
 fn proc_kb(pid: u32, field: &str) -> u64 {
@@ -118,23 +89,10 @@ impl Bureau {
             .as_str()
             .expect("A holds a bureau")
             .to_owned();
-        let rt: Value = serde_json::from_slice(
-            &std::fs::read(a.dir.join("runtime.json")).expect("A's runtime.json"),
-        )
-        .expect("runtime.json is JSON");
-        assert_eq!(rt["pid"].as_u64(), Some(u64::from(a.pid)));
-        let a_peer = rt["peer_id"].as_str().expect("peer_id").to_owned();
-        let a_addr = rt["listen"]
-            .as_array()
-            .expect("listen addresses")
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|s| s.starts_with("/ip4/127.0.0.1/tcp/"))
-            .unwrap_or_else(|| panic!("A listens on no loopback TCP address: {rt}"))
-            .to_owned();
+        let (a_peer, a_addr) = a.p2p_tcp();
 
         let b_dir = tmp.path().join("b");
-        join(&a, &b_dir, "editor", "Good Member");
+        join_ok(&b_dir, &a.invite("editor"), "Good Member");
         let b = Node::start(&b_dir, &[]);
         let bureau = Bureau {
             tmp,
@@ -149,30 +107,40 @@ impl Bureau {
     }
 
     fn wait_in_sync(&self, what: &str) {
-        wait_for(what, DEADLINE, || {
-            let (ha, hb) = (heads(&self.a), heads(&self.b));
-            (ha == hb).then_some(())
-        });
+        wait_for(
+            what,
+            DEADLINE,
+            || {
+                let (ha, hb) = (self.a.heads(), self.b.heads());
+                (ha == hb).then_some(())
+            },
+            String::new,
+        );
     }
 
     /// A device that joins with an invite of `role` but never serves.
     fn hostile(&self, name: &str, role: &str) -> Hostile {
         let dir = self.tmp.path().join(name);
-        join(&self.a, &dir, role, name);
+        join_ok(&dir, &self.a.invite(role), name);
         let identity = Identity::from_bytes(
             &std::fs::read(dir.join(bureau_net::KEY_FILE)).expect("the joiner's identity key"),
         )
         .expect("a valid identity key");
         let peer_id = identity.peer_id();
-        wait_for(&format!("A lists the device {peer_id}"), DEADLINE, || {
-            let devices = self.a.get("/api/devices").expect(200);
-            devices
-                .as_array()
-                .expect("a list")
-                .iter()
-                .find(|d| d["peer_id"] == peer_id.as_str())
-                .map(|d| assert_eq!(d["role"], role, "the device's role: {d}"))
-        });
+        wait_for(
+            &format!("A lists the device {peer_id}"),
+            DEADLINE,
+            || {
+                let devices = self.a.get("/api/devices").expect(200);
+                devices
+                    .as_array()
+                    .expect("a list")
+                    .iter()
+                    .find(|d| d["peer_id"] == peer_id.as_str())
+                    .map(|d| assert_eq!(d["role"], role, "the device's role: {d}"))
+            },
+            String::new,
+        );
         Hostile { identity, peer_id }
     }
 
@@ -195,7 +163,7 @@ impl Bureau {
     /// it was: the stream closed by A, `log` once more in A's log (the defence that ended the
     /// session), A alive and answering, its peak memory under the bound, its heads unchanged.
     async fn attack(&mut self, h: &Hostile, label: &str, bytes: &[u8], log: &str) {
-        let before = heads(&self.a);
+        let before = self.a.heads();
         let logged_before = self.a_log_count(log);
         let started = Instant::now();
         let mut stream = self.stream(h).await;
@@ -213,9 +181,10 @@ impl Bureau {
             &format!("[{label}] A logs {log:?} once more"),
             CLOSE_DEADLINE,
             || (self.a_log_count(log) > logged_before).then_some(()),
+            String::new,
         );
         self.check_a_healthy(label);
-        let after = heads(&self.a);
+        let after = self.a.heads();
         assert_eq!(
             after,
             before,
@@ -259,30 +228,18 @@ impl Bureau {
                 .as_str()
                 .expect("a new member has an id")
                 .to_owned();
-            wait_for(&format!("the member {name:?} syncs"), DEADLINE, || {
-                let res = to.get(&format!("/api/members/{id}"));
-                (res.status == 200).then_some(())
-            });
+            wait_for(
+                &format!("the member {name:?} syncs"),
+                DEADLINE,
+                || {
+                    let res = to.get(&format!("/api/members/{id}"));
+                    (res.status == 200).then_some(())
+                },
+                String::new,
+            );
         }
         self.wait_in_sync("A and B converge after the attacks");
     }
-}
-
-/// `bureau join` into `dir` with a fresh invite of A's.
-fn join(a: &Node, dir: &Path, role: &str, name: &str) {
-    let code = a.post("/api/invites", &json!({ "role": role })).expect(201)["code"]
-        .as_str()
-        .expect("an invite code")
-        .to_owned();
-    let mut cmd = bureau_cmd(dir);
-    cmd.args(["join", &code, "--name", name]);
-    let out = run_with_deadline(cmd, DEADLINE);
-    assert!(
-        out.status.success(),
-        "join failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Reads until A ends the stream (end of stream or a reset); fails if it stays open.
@@ -402,7 +359,7 @@ fn bomb_chunk() -> Vec<u8> {
 
 /// A's document as it is now, read back with automerge.
 fn a_document(a: &Node) -> Automerge {
-    let bytes = a.get("/api/doc").body;
+    let bytes = a.get("/api/doc").into_body();
     Automerge::load(&bytes).expect("A's document loads")
 }
 
@@ -694,9 +651,10 @@ async fn send_change_then_end(
         &format!("[{label}] A logs the garbage that ended the session"),
         CLOSE_DEADLINE,
         || (bureau.a_log_count(LOG_MALFORMED) > logged).then_some(()),
+        String::new,
     );
     bureau.check_a_healthy(label);
-    heads(&bureau.a)
+    bureau.a.heads()
 }
 
 /// Attack (e): an observer sends a real, valid change. A must not apply it; the same message
@@ -739,7 +697,7 @@ async fn an_observer_change_is_not_applied() {
     );
 
     bureau.wait_in_sync("B receives the editor's change from A");
-    assert!(heads(&bureau.b).contains(&editor_hash.to_string()));
+    assert!(bureau.b.heads().contains(&editor_hash.to_string()));
     bureau.check_good_peer_syncs();
     let b_has_observer = bureau
         .b

@@ -11,19 +11,18 @@
 //! they are asked through `ip netns exec NS bureau status --json`, as a person would.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{START_DEADLINE, bureau_bin, run_with_deadline};
+use crate::support::{Process, bureau_bin, run_with_deadline, runtime_of, wait_for};
 
 /// How long one `ip` or `bureau` command may take.
 const CMD_DEADLINE: Duration = Duration::from_secs(30);
 /// How long discovery, connection and the first sync may take (mDNS probes start within a
 /// second; a debug build on a busy 2-core machine is slow).
 const DISCOVERY_DEADLINE: Duration = Duration::from_secs(60);
-const POLL: Duration = Duration::from_millis(200);
 
 const ADDR_A: &str = "10.213.0.1/24";
 const ADDR_B: &str = "10.213.0.2/24";
@@ -151,116 +150,36 @@ fn status(ns: &str, dir: &Path) -> Option<Value> {
     serde_json::from_slice(&out.stdout).ok()
 }
 
-/// Polls `f` until it returns `Some`; fails the test with `what` and `diag()` after `deadline`.
-fn wait_for<T>(
-    what: &str,
-    deadline: Duration,
-    mut f: impl FnMut() -> Option<T>,
-    diag: impl FnOnce() -> String,
-) -> T {
-    let until = Instant::now() + deadline;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        if Instant::now() >= until {
-            panic!("timed out after {deadline:?}: {what}\n{}", diag());
-        }
-        std::thread::sleep(POLL);
-    }
-}
-
 /// `bureau serve` in a namespace, with mDNS on and the default listen addresses (every
-/// interface). Dropping it kills the process; a failing test prints its log.
+/// interface). Dropping it kills the process ([`Process`]).
 struct NsNode {
-    child: Child,
+    _process: Process,
     ns: String,
     dir: PathBuf,
-    log_dir: tempfile::TempDir,
 }
 
 impl NsNode {
     fn start(ns: &str, dir: &Path) -> NsNode {
-        let log_dir = tempfile::tempdir().expect("a temp dir for the node's log");
-        let stdout = std::fs::File::create(log_dir.path().join("stdout")).expect("log file");
-        let stderr = std::fs::File::create(log_dir.path().join("stderr")).expect("log file");
         let mut cmd = bureau_in(ns, dir, &["serve", "--http", "127.0.0.1:0"]);
         cmd.env(
             "BUREAU_LOG",
             "info,hyper=warn,bureau_net=debug,libp2p_mdns=debug",
-        )
-        .stdout(stdout)
-        .stderr(stderr);
+        );
         // `ip netns exec` execs the command in place: the child's pid is the node's.
-        let child = cmd.spawn().expect("spawning ip netns exec bureau serve");
-        let mut node = NsNode {
-            child,
+        let what = format!("bureau serve in {ns}");
+        let (process, ()) = Process::start(cmd, &what, dir, |pid| {
+            runtime_of(dir, pid)?;
+            status(ns, dir).map(drop)
+        });
+        NsNode {
+            _process: process,
             ns: ns.to_owned(),
             dir: dir.to_path_buf(),
-            log_dir,
-        };
-        let pid = u64::from(node.child.id());
-        let until = Instant::now() + START_DEADLINE;
-        loop {
-            if let Some(st) = node.child.try_wait().expect("polling the node") {
-                panic!(
-                    "bureau serve in {ns} exited with {st} before answering; log:\n{}",
-                    node.log()
-                );
-            }
-            let runtime_pid = std::fs::read(dir.join("runtime.json"))
-                .ok()
-                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-                .and_then(|rt| rt["pid"].as_u64());
-            if runtime_pid == Some(pid) && node.status().is_some() {
-                return node;
-            }
-            assert!(
-                Instant::now() < until,
-                "bureau serve in {ns} did not answer within {START_DEADLINE:?}; log:\n{}",
-                node.log()
-            );
-            std::thread::sleep(POLL);
         }
     }
 
     fn status(&self) -> Option<Value> {
         status(&self.ns, &self.dir)
-    }
-
-    fn log(&self) -> String {
-        let read = |name: &str| {
-            std::fs::read_to_string(self.log_dir.path().join(name)).unwrap_or_default()
-        };
-        format!(
-            "--- stdout ---\n{}--- stderr ---\n{}",
-            read("stdout"),
-            read("stderr")
-        )
-    }
-}
-
-impl Drop for NsNode {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if std::thread::panicking() {
-            eprintln!(
-                "log of the node in {} ({}):\n{}",
-                self.dir.display(),
-                self.ns,
-                self.log()
-            );
-        } else {
-            // A panic is a defect even if the test saw nothing wrong.
-            let log = self.log();
-            assert!(
-                !log.contains("panicked"),
-                "the node in {} ({}) panicked; its log:\n{log}",
-                self.dir.display(),
-                self.ns
-            );
-        }
     }
 }
 

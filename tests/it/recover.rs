@@ -8,22 +8,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::support::{Node, bureau_cmd, join, run_with_deadline, wait_until};
+use crate::support::{Node, bureau_cmd, join_ok, run_with_deadline, wait_until};
 
 const DEADLINE: Duration = Duration::from_secs(60);
-
-fn heads(node: &Node) -> Vec<String> {
-    let mut h: Vec<String> = node.status()["heads"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    h.sort();
-    h
-}
 
 fn member_ids(node: &Node) -> Vec<String> {
     let mut ids: Vec<String> = node
@@ -44,14 +31,7 @@ fn member_ids(node: &Node) -> Vec<String> {
 /// the member's marker is on disk.
 fn pair(root: &Path) -> (Node, Node, String) {
     let a = Node::start(&root.join("a"), &["--name", "Alice"]);
-    let code = a
-        .post("/api/invites", &json!({ "role": "editor" }))
-        .expect(201)["code"]
-        .as_str()
-        .expect("a code")
-        .to_owned();
-    let out = join(&root.join("b"), &code, "Bob");
-    assert!(out.status.success(), "join failed: {out:?}");
+    join_ok(&root.join("b"), &a.invite("editor"), "Bob");
     let b = Node::start(&root.join("b"), &[]);
     for (n, who) in [(&a, "A"), (&b, "B")] {
         wait_until(
@@ -76,7 +56,7 @@ fn pair(root: &Path) -> (Node, Node, String) {
     wait_until(
         "A and B converge",
         DEADLINE,
-        || heads(&a) == heads(&b),
+        || a.heads() == b.heads(),
         || format!("{}\n{}", a.log_tail(3000), b.log_tail(3000)),
     );
     let bureau = a.status()["bureau_id"].as_str().unwrap().to_owned();
@@ -197,7 +177,7 @@ fn serve_recover_takes_the_bureau_back_from_a_member_and_refuses_edits_until_the
     wait_until(
         "B takes the bureau back from A",
         DEADLINE,
-        || heads(&b) == heads(&a) && member_ids(&b) == want,
+        || b.heads() == a.heads() && member_ids(&b) == want,
         || format!("A:\n{}\nB:\n{}", a.log_tail(4000), b.log_tail(4000)),
     );
     assert_eq!(b.status()["bureau_id"], Value::from(bureau.as_str()));

@@ -19,32 +19,16 @@ use std::time::{Duration, Instant};
 
 use bureau_net::testing::{join_exchange, raw_conn, raw_stream};
 use bureau_net::{Identity, JOIN_PROTOCOL};
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::io::AsyncReadExt;
 
-use crate::support::{Node, bureau_cmd, run_with_deadline};
+use crate::support::{Node, join, wait_for};
 
 /// How long a join, a sync or a connection may take on a busy 2-core machine.
 const DEADLINE: Duration = Duration::from_secs(90);
-const POLL: Duration = Duration::from_millis(50);
 
 /// Largest `/api/status` of a node with one or two members, whatever strangers did before.
 const STATUS_MAX_BYTES: usize = 16 * 1024;
-
-/// Polls `f` until it returns `Some`, or fails the test after `deadline` with `what`.
-fn wait_for<T>(what: &str, deadline: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let until = Instant::now() + deadline;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(
-            Instant::now() < until,
-            "timed out after {deadline:?}: {what}"
-        );
-        std::thread::sleep(POLL);
-    }
-}
 
 /// A node that founded a bureau, with its peer id and loopback TCP address.
 struct Inviter {
@@ -61,19 +45,7 @@ impl Inviter {
             .as_str()
             .expect("the node holds a bureau")
             .to_owned();
-        let rt: Value = serde_json::from_slice(
-            &std::fs::read(dir.join("runtime.json")).expect("the node's runtime.json"),
-        )
-        .expect("runtime.json is JSON");
-        let peer = rt["peer_id"].as_str().expect("peer_id").to_owned();
-        let addr = rt["listen"]
-            .as_array()
-            .expect("listen addresses")
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|s| s.starts_with("/ip4/127.0.0.1/tcp/"))
-            .unwrap_or_else(|| panic!("the node listens on no loopback TCP address: {rt}"))
-            .to_owned();
+        let (peer, addr) = node.p2p_tcp();
         Inviter {
             node,
             peer,
@@ -83,12 +55,7 @@ impl Inviter {
     }
 
     fn invite(&self) -> String {
-        self.node
-            .post("/api/invites", &json!({ "role": "editor" }))
-            .expect(201)["code"]
-            .as_str()
-            .expect("an invite code")
-            .to_owned()
+        self.node.invite("editor")
     }
 
     /// The peer ids `/api/status` lists.
@@ -107,22 +74,13 @@ impl Inviter {
 
 /// `bureau join CODE --name NAME` into `dir`: its exit code and what it printed.
 fn bureau_join(dir: &Path, code: &str, name: &str) -> (Option<i32>, String) {
-    let mut cmd = bureau_cmd(dir);
-    cmd.args(["join", code, "--name", name]);
-    let out = run_with_deadline(cmd, DEADLINE);
+    let out = join(dir, code, name);
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.code(), text)
-}
-
-/// A random secret of the form codes carry (32 hex digits) that no node issued.
-fn forged_secret() -> String {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).expect("random bytes");
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// One join attempt as a fresh identity with a forged secret, retried while the node refuses
@@ -134,7 +92,7 @@ async fn forge_one(peer: &str, addr: &str) -> String {
     loop {
         let attempt = async {
             let mut stream = raw_stream(&identity, peer, addr, JOIN_PROTOCOL).await?;
-            join_exchange(&mut stream, &forged_secret(), "Mallory").await
+            join_exchange(&mut stream, &bureau_net::random_hex(16), "Mallory").await
         };
         match attempt.await {
             Ok(answer) => {
@@ -197,6 +155,7 @@ async fn forged_joins_from_fresh_identities_block_no_one_and_leave_nothing_behin
             let left = listed.iter().filter(|p| forgers.contains(p)).count();
             (left == 0).then_some((listed, bytes))
         },
+        String::new,
     );
     eprintln!(
         "/api/status after {FORGERS} forgers: {bytes} bytes, {} peers listed",
@@ -249,16 +208,22 @@ async fn strangers_holding_connections_do_not_lock_a_member_out() {
         "every stranger got a connection or was refused",
         DEADLINE,
         || (settled.load(Ordering::SeqCst) >= STRANGERS).then_some(()),
+        String::new,
     );
-    let held = wait_for("strangers hold connections to A", DEADLINE, || {
-        let connected = a.node.status()["peers"]
-            .as_array()
-            .expect("peers")
-            .iter()
-            .filter(|p| p["connected"] == true && p["member_id"].is_null())
-            .count();
-        (connected >= 8).then_some(connected)
-    });
+    let held = wait_for(
+        "strangers hold connections to A",
+        DEADLINE,
+        || {
+            let connected = a.node.status()["peers"]
+                .as_array()
+                .expect("peers")
+                .iter()
+                .filter(|p| p["connected"] == true && p["member_id"].is_null())
+                .count();
+            (connected >= 8).then_some(connected)
+        },
+        String::new,
+    );
     eprintln!("{STRANGERS} strangers, {held} holding a connection to A");
 
     let b = Node::start(&b_dir, &[]);
@@ -266,6 +231,7 @@ async fn strangers_holding_connections_do_not_lock_a_member_out() {
         "B, dialling in, receives the bureau from A",
         DEADLINE,
         || (b.status()["bureau_id"] == a.bureau_id.as_str()).then_some(()),
+        String::new,
     );
     let id = a
         .node
@@ -274,9 +240,12 @@ async fn strangers_holding_connections_do_not_lock_a_member_out() {
         .as_str()
         .expect("a member id")
         .to_owned();
-    wait_for("an edit on A reaches B", DEADLINE, || {
-        (b.get(&format!("/api/members/{id}")).status == 200).then_some(())
-    });
+    wait_for(
+        "an edit on A reaches B",
+        DEADLINE,
+        || (b.get(&format!("/api/members/{id}")).status == 200).then_some(()),
+        String::new,
+    );
     stop.store(true, Ordering::SeqCst);
     for t in tasks {
         t.await.expect("a stranger's task");

@@ -3,13 +3,14 @@
 //! Nothing here sleeps and hopes: every wait polls a condition with short sleeps until it
 //! holds or a deadline passes, and a missed deadline fails the test with what was seen.
 
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+pub(crate) use bureau_client::sorted_heads;
+use serde_json::{Value, json};
 
 /// How long a node may take from spawn to answering HTTP (debug build, busy 2-core machine).
 pub(crate) const START_DEADLINE: Duration = Duration::from_secs(30);
@@ -116,31 +117,28 @@ pub(crate) fn wait_exit(child: &mut Child, deadline: Duration) -> Option<ExitSta
     }
 }
 
-/// An HTTP response as it came off the socket.
+/// An answer as it came off the socket ([`bureau_client::Response`]: `status`, `headers`,
+/// `body`, `header()`, `text()`), with the checks tests make on it.
 #[derive(Debug, Clone)]
-pub(crate) struct Response {
-    pub(crate) status: u16,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Vec<u8>,
+pub(crate) struct Response(bureau_client::Response);
+
+impl std::ops::Deref for Response {
+    type Target = bureau_client::Response;
+
+    fn deref(&self) -> &bureau_client::Response {
+        &self.0
+    }
 }
 
 impl Response {
-    /// The first header of that name (case-insensitive).
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The body as (lossy) text, for messages.
-    pub(crate) fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
+    /// The body, taken out of the answer.
+    pub(crate) fn into_body(self) -> Vec<u8> {
+        self.0.body
     }
 
     /// The body as JSON; fails the test if it is not.
     pub(crate) fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+        self.0.json().unwrap_or_else(|e| {
             panic!(
                 "status {} body is not JSON ({e}): {:?}",
                 self.status,
@@ -167,7 +165,7 @@ impl Response {
 }
 
 /// One HTTP/1.1 exchange over a fresh connection with `Connection: close`: sends exactly
-/// `headers` (plus `Content-Length` for a body or a write, and `Connection`), reads to the end.
+/// `headers` (plus `Content-Length` for a body or a write, and `Connection`), reads the answer.
 pub(crate) fn http(
     addr: SocketAddr,
     method: &str,
@@ -175,127 +173,177 @@ pub(crate) fn http(
     headers: &[(String, String)],
     body: &[u8],
 ) -> io::Result<Response> {
-    let mut stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT)?;
-    stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    stream.set_write_timeout(Some(IO_TIMEOUT))?;
-    let mut head = format!("{method} {path} HTTP/1.1\r\n");
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if !body.is_empty() || !matches!(method, "GET" | "HEAD" | "DELETE") {
-        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    head.push_str("Connection: close\r\n\r\n");
-    let mut writer = stream.try_clone()?;
-    let mut raw = Vec::new();
-    // Written from another thread: a server that refuses a large body answers before reading
-    // it, and the answer must be read while the body is still being pushed.
-    let (write_res, read_res) = std::thread::scope(|s| {
-        let w = s.spawn(move || -> io::Result<()> {
-            writer.write_all(head.as_bytes())?;
-            writer.write_all(body)?;
-            // No half-close: hyper drops a connection whose client shuts its write side.
-            writer.flush()?;
-            Ok(())
-        });
-        let r = read_all(&mut stream, &mut raw);
-        (w.join().expect("the writer thread does not panic"), r)
-    });
-    match parse_response(&raw) {
-        Some(res) => Ok(res),
-        None => Err(read_res.err().or(write_res.err()).unwrap_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "incomplete or malformed HTTP response: {:?}",
-                    String::from_utf8_lossy(&raw)
-                ),
-            )
-        })),
-    }
+    let stream = bureau_client::connect(addr, IO_TIMEOUT)?;
+    bureau_client::exchange(stream, method, path, headers, body).map(Response)
 }
 
-/// Reads until EOF; a reset after some bytes arrived is left to the parser to judge.
-fn read_all(stream: &mut TcpStream, out: &mut Vec<u8>) -> io::Result<()> {
-    let mut buf = [0u8; 16 * 1024];
-    loop {
-        match stream.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+/// `runtime.json` in `dir` once it names process `pid` (an old file left by a killed node
+/// names another pid).
+pub(crate) fn runtime_of(dir: &Path, pid: u32) -> Option<Value> {
+    let rt: Value = serde_json::from_slice(&std::fs::read(dir.join("runtime.json")).ok()?).ok()?;
+    (rt["pid"].as_u64() == Some(u64::from(pid))).then_some(rt)
+}
+
+/// A `bureau serve` process with its stdout and stderr in files outside its data directory
+/// (so a full data disk does not silence the log). Dropping it kills the process; a node
+/// whose log says `panicked` fails the test, and a failing test prints the log's end.
+#[derive(Debug)]
+pub(crate) struct Process {
+    child: Option<Child>,
+    pub(crate) pid: u32,
+    /// Names the node in messages: its data directory and where it runs.
+    label: String,
+    log_dir: tempfile::TempDir,
+}
+
+impl Process {
+    /// Spawns `cmd` (named `what` in messages) with its output to the log files, then polls
+    /// `ready` with the child's pid until it gives a value; fails the test with the log if
+    /// the process exits first or [`START_DEADLINE`] passes.
+    pub(crate) fn start<T>(
+        mut cmd: Command,
+        what: &str,
+        dir: &Path,
+        mut ready: impl FnMut(u32) -> Option<T>,
+    ) -> (Process, T) {
+        let log_dir = tempfile::tempdir().expect("a temp dir for the node's log");
+        let stdout = std::fs::File::create(log_dir.path().join("stdout")).expect("log file");
+        let stderr = std::fs::File::create(log_dir.path().join("stderr")).expect("log file");
+        let child = cmd
+            .stdout(stdout)
+            .stderr(stderr)
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawning {what}: {e}"));
+        let pid = child.id();
+        let mut process = Process {
+            child: Some(child),
+            pid,
+            label: format!("{what} in {} (pid {pid})", dir.display()),
+            log_dir,
+        };
+        let until = Instant::now() + START_DEADLINE;
+        loop {
+            if let Some(status) = process.child_mut().try_wait().expect("polling the node") {
+                panic!(
+                    "{what} exited with {status} before answering; its log:\n{}",
+                    process.log()
+                );
+            }
+            if let Some(value) = ready(pid) {
+                return (process, value);
+            }
+            assert!(
+                Instant::now() < until,
+                "{what} did not answer within {START_DEADLINE:?}; its log:\n{}",
+                process.log()
+            );
+            std::thread::sleep(POLL);
         }
     }
-}
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Parses a complete response; `None` if it is cut short or malformed.
-fn parse_response(raw: &[u8]) -> Option<Response> {
-    let end = find(raw, b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&raw[..end]).ok()?;
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next()?;
-    let mut parts = status_line.splitn(3, ' ');
-    if !parts.next()?.starts_with("HTTP/1.") {
-        return None;
+    fn child_mut(&mut self) -> &mut Child {
+        self.child
+            .as_mut()
+            .expect("the node process is still owned")
     }
-    let status: u16 = parts.next()?.parse().ok()?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let rest = &raw[end + 4..];
-    let get = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
-    let body = if get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        decode_chunked(rest)?
-    } else if let Some(len) = get("content-length") {
-        let len: usize = len.parse().ok()?;
-        rest.get(..len)?.to_vec()
-    } else {
-        rest.to_vec()
-    };
-    Some(Response {
-        status,
-        headers,
-        body,
-    })
+
+    /// Whether the process is still running.
+    pub(crate) fn is_alive(&mut self) -> bool {
+        self.child_mut()
+            .try_wait()
+            .expect("polling the node")
+            .is_none()
+    }
+
+    /// SIGKILL, then reaps the process. Nothing gets a chance to flush or clean up.
+    pub(crate) fn kill9(&mut self) {
+        let mut child = self.child.take().expect("the node process is still owned");
+        child.kill().expect("SIGKILL the node");
+        child.wait().expect("reaping the killed node");
+    }
+
+    /// SIGTERM, then waits for a clean exit; fails the test if it does not come in time or
+    /// is not a success.
+    pub(crate) fn stop(&mut self) {
+        send_signal(self.pid, "TERM");
+        let status = wait_exit(self.child_mut(), EXIT_DEADLINE);
+        match status {
+            Some(s) if s.success() => {
+                self.child = None;
+            }
+            Some(s) => panic!(
+                "the node exited with {s} after SIGTERM; log:\n{}",
+                self.log()
+            ),
+            None => panic!(
+                "the node did not exit within {EXIT_DEADLINE:?} of SIGTERM; log:\n{}",
+                self.log()
+            ),
+        }
+    }
+
+    /// What the node wrote to stdout and stderr so far.
+    pub(crate) fn log(&self) -> String {
+        let read = |name: &str| {
+            std::fs::read_to_string(self.log_dir.path().join(name)).unwrap_or_default()
+        };
+        format!(
+            "--- stdout ---\n{}--- stderr ---\n{}",
+            read("stdout"),
+            read("stderr")
+        )
+    }
+
+    /// The last `max` bytes of the node's log (stdout and stderr), for failure messages.
+    pub(crate) fn log_tail(&self, max: usize) -> String {
+        let log = self.log();
+        let start = log.len().saturating_sub(max);
+        let start = (start..log.len())
+            .find(|&i| log.is_char_boundary(i))
+            .unwrap_or(log.len());
+        log[start..].to_owned()
+    }
 }
 
-fn decode_chunked(mut rest: &[u8]) -> Option<Vec<u8>> {
-    let mut body = Vec::new();
-    loop {
-        let line_end = find(rest, b"\r\n")?;
-        let size_text = std::str::from_utf8(&rest[..line_end]).ok()?;
-        let size_text = size_text.split(';').next()?.trim();
-        let size = usize::from_str_radix(size_text, 16).ok()?;
-        rest = &rest[line_end + 2..];
-        if size == 0 {
-            return Some(body);
+impl Drop for Process {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
-        body.extend_from_slice(rest.get(..size)?);
-        rest = rest.get(size + 2..)?;
+        // A panic is a defect wherever it happened, even if the test saw nothing wrong. (A
+        // panic inside automerge that the input guard caught is logged without the word.)
+        if !std::thread::panicking() {
+            let log = self.log();
+            if let Some(at) = log.find("panicked") {
+                let start = (at.saturating_sub(2000)..at)
+                    .find(|&i| log.is_char_boundary(i))
+                    .unwrap_or(at);
+                let end = ((at + 4000).min(log.len())..=log.len())
+                    .find(|&i| log.is_char_boundary(i))
+                    .unwrap_or(log.len());
+                panic!(
+                    "{} panicked; its log around it:\n{}",
+                    self.label,
+                    &log[start..end]
+                );
+            }
+        }
+        if std::thread::panicking() {
+            eprintln!("log of {}:\n{}", self.label, self.log_tail(8000));
+        }
     }
 }
 
 /// A running `bureau serve` on 127.0.0.1 with its data directory. Dropping it kills the
-/// process; if the test is failing at that moment, the node's log is printed.
+/// process ([`Process`]).
 #[derive(Debug)]
 pub(crate) struct Node {
-    child: Option<Child>,
+    process: Process,
     pub(crate) dir: PathBuf,
     pub(crate) addr: SocketAddr,
     pub(crate) token: String,
     pub(crate) pid: u32,
-    /// Outside the data directory, so a full data disk does not silence the log.
-    log_dir: tempfile::TempDir,
 }
 
 impl Node {
@@ -310,28 +358,28 @@ impl Node {
         Node::start_exact(dir, &args)
     }
 
-    /// The address and token, once `runtime.json` names this child's pid (an old file left
-    /// by a killed node names another pid).
-    fn runtime_of_this_process(&self) -> Option<(SocketAddr, String)> {
-        let bytes = std::fs::read(self.dir.join("runtime.json")).ok()?;
-        let rt: Value = serde_json::from_slice(&bytes).ok()?;
-        if rt["pid"].as_u64() != Some(u64::from(self.pid)) {
-            return None;
+    /// Starts `bureau --data-dir DIR serve --http 127.0.0.1:0 ARGS...` with nothing added (no
+    /// default `--listen` or `--no-mdns`): for restarts that must reuse the remembered listen
+    /// ports. Waits like [`Node::start`].
+    pub(crate) fn start_exact(dir: &Path, args: &[&str]) -> Node {
+        let mut cmd = bureau_cmd(dir);
+        cmd.args(["serve", "--http", "127.0.0.1:0"])
+            .args(args)
+            .env("BUREAU_LOG", "info,hyper=warn");
+        let (process, (addr, token)) = Process::start(cmd, "bureau serve", dir, |pid| {
+            let (addr, token) = http_of(dir, pid)?;
+            let answer = http(addr, "GET", "/api/status", &api_headers(addr, &token), b"");
+            answer
+                .is_ok_and(|res| res.status == 200)
+                .then_some((addr, token))
+        });
+        Node {
+            pid: process.pid,
+            process,
+            dir: dir.to_path_buf(),
+            addr,
+            token,
         }
-        let addr: SocketAddr = rt["http"].as_str()?.parse().ok()?;
-        assert!(
-            addr.ip().is_loopback(),
-            "the node listens on {addr}, not loopback"
-        );
-        let token = std::fs::read_to_string(self.dir.join("api-token")).ok()?;
-        let token = token.trim().to_owned();
-        (!token.is_empty()).then_some((addr, token))
-    }
-
-    fn child_mut(&mut self) -> &mut Child {
-        self.child
-            .as_mut()
-            .expect("the node process is still owned")
     }
 
     /// `127.0.0.1:PORT`, the `Host` the node expects.
@@ -341,10 +389,7 @@ impl Node {
 
     /// `Host` and the bearer token.
     pub(crate) fn default_headers(&self) -> Vec<(String, String)> {
-        vec![
-            ("Host".to_owned(), self.host()),
-            ("Authorization".to_owned(), format!("Bearer {}", self.token)),
-        ]
+        api_headers(self.addr, &self.token)
     }
 
     /// One request with exactly these headers; an I/O error is returned, not a failure.
@@ -380,6 +425,15 @@ impl Node {
         self.request("GET", path, &self.default_headers(), b"")
     }
 
+    /// `GET path` as JSON, or `None` if the node does not answer 200: for polls and
+    /// diagnostics, which must not fail while a node is busy or down.
+    pub(crate) fn try_json(&self, path: &str) -> Option<Value> {
+        let res = self
+            .try_request("GET", path, &self.default_headers(), b"")
+            .ok()?;
+        (res.status == 200).then(|| res.json())
+    }
+
     pub(crate) fn post(&self, path: &str, json: &Value) -> Response {
         self.with_json("POST", path, json)
     }
@@ -397,88 +451,109 @@ impl Node {
         self.get("/api/status").expect(200)
     }
 
+    /// The heads `/api/status` lists, sorted.
+    pub(crate) fn heads(&self) -> Vec<String> {
+        sorted_heads(&self.status())
+    }
+
+    /// This node's peer id (from `/api/status`).
+    pub(crate) fn peer_id(&self) -> String {
+        let st = self.status();
+        st["peer_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no peer_id in the status: {st}"))
+            .to_owned()
+    }
+
+    /// A multiaddr other nodes can dial this one at: its first listen address with
+    /// `/p2p/<peer id>`.
+    pub(crate) fn p2p_addr(&self) -> String {
+        let st = self.status();
+        let listen = st["listen"][0]
+            .as_str()
+            .unwrap_or_else(|| panic!("the node listens nowhere: {st}"));
+        format!(
+            "{listen}/p2p/{}",
+            st["peer_id"].as_str().unwrap_or_default()
+        )
+    }
+
+    /// The peer id and loopback TCP listen address (`/ip4/127.0.0.1/tcp/PORT`) its
+    /// `runtime.json` gives, for a test that speaks libp2p to the node itself.
+    pub(crate) fn p2p_tcp(&self) -> (String, String) {
+        let rt = runtime_of(&self.dir, self.pid)
+            .unwrap_or_else(|| panic!("no runtime.json of pid {} in {:?}", self.pid, self.dir));
+        let peer = rt["peer_id"].as_str().expect("peer_id").to_owned();
+        let addr = rt["listen"]
+            .as_array()
+            .expect("listen addresses")
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|s| s.starts_with("/ip4/127.0.0.1/tcp/"))
+            .unwrap_or_else(|| panic!("the node listens on no loopback TCP address: {rt}"))
+            .to_owned();
+        (peer, addr)
+    }
+
+    /// A fresh invite code for a device with `role` (`POST /api/invites`, which must answer
+    /// 201).
+    pub(crate) fn invite(&self, role: &str) -> String {
+        let res = self
+            .post("/api/invites", &json!({ "role": role }))
+            .expect(201);
+        res["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no invite code in {res}"))
+            .to_owned()
+    }
+
     /// Whether the process is still running.
     pub(crate) fn is_alive(&mut self) -> bool {
-        self.child_mut()
-            .try_wait()
-            .expect("polling the node")
-            .is_none()
+        self.process.is_alive()
     }
 
     /// SIGKILL, then reaps the process. Nothing gets a chance to flush or clean up.
     pub(crate) fn kill9(mut self) {
-        let mut child = self.child.take().expect("the node process is still owned");
-        child.kill().expect("SIGKILL the node");
-        child.wait().expect("reaping the killed node");
+        self.process.kill9();
     }
 
     /// SIGTERM, then waits for a clean exit; fails the test if it does not come in time or
     /// is not a success.
     pub(crate) fn stop(mut self) {
-        send_signal(self.pid, "TERM");
-        let status = wait_exit(self.child_mut(), EXIT_DEADLINE);
-        match status {
-            Some(s) if s.success() => {
-                self.child = None;
-            }
-            Some(s) => panic!(
-                "the node exited with {s} after SIGTERM; log:\n{}",
-                self.log()
-            ),
-            None => panic!(
-                "the node did not exit within {EXIT_DEADLINE:?} of SIGTERM; log:\n{}",
-                self.log()
-            ),
-        }
+        self.process.stop();
     }
 
     /// What the node wrote to stdout and stderr so far.
     pub(crate) fn log(&self) -> String {
-        let read = |name: &str| {
-            std::fs::read_to_string(self.log_dir.path().join(name)).unwrap_or_default()
-        };
-        format!(
-            "--- stdout ---\n{}--- stderr ---\n{}",
-            read("stdout"),
-            read("stderr")
-        )
+        self.process.log()
+    }
+
+    /// The last `max` bytes of the node's log (stdout and stderr), for failure messages.
+    pub(crate) fn log_tail(&self, max: usize) -> String {
+        self.process.log_tail(max)
     }
 }
 
-impl Drop for Node {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        // A panic is a defect wherever it happened, even if the test saw nothing wrong. (A
-        // panic inside automerge that the input guard caught is logged without the word.)
-        if !std::thread::panicking() {
-            let log = self.log();
-            if let Some(at) = log.find("panicked") {
-                let start = (at.saturating_sub(2000)..at)
-                    .find(|&i| log.is_char_boundary(i))
-                    .unwrap_or(at);
-                let end = ((at + 4000).min(log.len())..=log.len())
-                    .find(|&i| log.is_char_boundary(i))
-                    .unwrap_or(log.len());
-                panic!(
-                    "the node in {} (pid {}) panicked; its log around it:\n{}",
-                    self.dir.display(),
-                    self.pid,
-                    &log[start..end]
-                );
-            }
-        }
-        if std::thread::panicking() {
-            eprintln!(
-                "log of the node in {} (pid {}):\n{}",
-                self.dir.display(),
-                self.pid,
-                self.log_tail(8000)
-            );
-        }
-    }
+/// The HTTP address and API token of the node in `dir`, once its `runtime.json` names
+/// process `pid`.
+fn http_of(dir: &Path, pid: u32) -> Option<(SocketAddr, String)> {
+    let rt = runtime_of(dir, pid)?;
+    let addr: SocketAddr = rt["http"].as_str()?.parse().ok()?;
+    assert!(
+        addr.ip().is_loopback(),
+        "the node listens on {addr}, not loopback"
+    );
+    let token = std::fs::read_to_string(dir.join("api-token")).ok()?;
+    let token = token.trim().to_owned();
+    (!token.is_empty()).then_some((addr, token))
+}
+
+/// `Host` and the bearer token of a node at `addr`.
+fn api_headers(addr: SocketAddr, token: &str) -> Vec<(String, String)> {
+    vec![
+        ("Host".to_owned(), addr.to_string()),
+        ("Authorization".to_owned(), format!("Bearer {token}")),
+    ]
 }
 
 /// Copies a data directory (files and subdirectories, not the lock's ownership).
@@ -584,90 +659,27 @@ impl Rng {
     }
 }
 
-impl Node {
-    /// Starts `bureau --data-dir DIR serve --http 127.0.0.1:0 ARGS...` with nothing added (no
-    /// default `--listen` or `--no-mdns`): for restarts that must reuse the remembered listen
-    /// ports. Waits like [`Node::start`].
-    pub(crate) fn start_exact(dir: &Path, args: &[&str]) -> Node {
-        let log_dir = tempfile::tempdir().expect("a temp dir for the node's log");
-        let stdout = std::fs::File::create(log_dir.path().join("stdout")).expect("log file");
-        let stderr = std::fs::File::create(log_dir.path().join("stderr")).expect("log file");
-        let mut cmd = bureau_cmd(dir);
-        cmd.args(["serve", "--http", "127.0.0.1:0"])
-            .args(args)
-            .env("BUREAU_LOG", "info,hyper=warn")
-            .stdout(stdout)
-            .stderr(stderr);
-        let child = cmd.spawn().expect("spawning bureau serve");
-        let pid = child.id();
-        let mut node = Node {
-            child: Some(child),
-            dir: dir.to_path_buf(),
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            token: String::new(),
-            pid,
-            log_dir,
-        };
-        let until = Instant::now() + START_DEADLINE;
-        loop {
-            if let Some(status) = node.child_mut().try_wait().expect("polling the node") {
-                panic!(
-                    "bureau serve exited with {status} before answering; its log:\n{}",
-                    node.log()
-                );
-            }
-            if let Some((addr, token)) = node.runtime_of_this_process() {
-                node.addr = addr;
-                node.token = token;
-                let answer = node.try_request("GET", "/api/status", &node.default_headers(), b"");
-                if answer.is_ok_and(|res| res.status == 200) {
-                    return node;
-                }
-            }
-            assert!(
-                Instant::now() < until,
-                "bureau serve did not answer within {START_DEADLINE:?}; its log:\n{}",
-                node.log()
-            );
-            std::thread::sleep(POLL);
+/// Polls `f` (every 50 ms) until it gives a value; fails the test with `what` and `diag()`
+/// if `deadline` passes first.
+pub(crate) fn wait_for<T>(
+    what: &str,
+    deadline: Duration,
+    mut f: impl FnMut() -> Option<T>,
+    diag: impl FnOnce() -> String,
+) -> T {
+    let until = Instant::now() + deadline;
+    loop {
+        if let Some(v) = f() {
+            return v;
         }
-    }
-
-    /// This node's peer id (from `/api/status`).
-    pub(crate) fn peer_id(&self) -> String {
-        let st = self.status();
-        st["peer_id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no peer_id in the status: {st}"))
-            .to_owned()
-    }
-
-    /// A multiaddr other nodes can dial this one at: its first listen address with
-    /// `/p2p/<peer id>`.
-    pub(crate) fn p2p_addr(&self) -> String {
-        let st = self.status();
-        let listen = st["listen"][0]
-            .as_str()
-            .unwrap_or_else(|| panic!("the node listens nowhere: {st}"));
-        format!(
-            "{listen}/p2p/{}",
-            st["peer_id"].as_str().unwrap_or_default()
-        )
-    }
-
-    /// The last `max` bytes of the node's log (stdout and stderr), for failure messages.
-    pub(crate) fn log_tail(&self, max: usize) -> String {
-        let log = self.log();
-        let start = log.len().saturating_sub(max);
-        let start = (start..log.len())
-            .find(|&i| log.is_char_boundary(i))
-            .unwrap_or(log.len());
-        log[start..].to_owned()
+        if Instant::now() >= until {
+            panic!("{what}: not so after {deadline:?}\n{}", diag());
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
-/// Polls `cond` (every 50 ms) until it holds, and returns how long that took; fails the test
-/// with `what` and `diag()` if `deadline` passes first.
+/// Polls `cond` like [`wait_for`] until it holds, and returns how long that took.
 pub(crate) fn wait_until(
     what: &str,
     deadline: Duration,
@@ -675,23 +687,32 @@ pub(crate) fn wait_until(
     diag: impl FnOnce() -> String,
 ) -> Duration {
     let started = Instant::now();
-    loop {
-        if cond() {
-            return started.elapsed();
-        }
-        if started.elapsed() >= deadline {
-            panic!("{what}: not so after {deadline:?}\n{}", diag());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for(what, deadline, || cond().then_some(()), diag);
+    started.elapsed()
 }
+
+/// How long `bureau join` may take: it dials the inviter and waits for its answer and the
+/// document (debug build, busy 2-core machine).
+const JOIN_DEADLINE: Duration = Duration::from_secs(90);
 
 /// `bureau --data-dir DIR join CODE --name NAME`, run to completion (the node must not be
 /// running on `dir`). The caller judges the exit status.
 pub(crate) fn join(dir: &Path, code: &str, name: &str) -> Output {
     let mut cmd = bureau_cmd(dir);
     cmd.args(["join", code, "--name", name]);
-    run_with_deadline(cmd, EXIT_DEADLINE)
+    run_with_deadline(cmd, JOIN_DEADLINE)
+}
+
+/// [`join`], which must succeed.
+pub(crate) fn join_ok(dir: &Path, code: &str, name: &str) {
+    let out = join(dir, code, name);
+    assert!(
+        out.status.success(),
+        "join as {name} failed with {}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `bureau --data-dir DIR serve` (on loopback, mDNS off) with `extra` arguments, run until it

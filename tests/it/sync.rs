@@ -13,7 +13,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use crate::support::{Node, Rng, api_error, bureau_cmd, join, run_with_deadline, wait_until};
+use crate::support::{
+    Node, Rng, api_error, bureau_cmd, join, join_ok, run_with_deadline, sorted_heads, wait_until,
+};
 
 /// How long nodes get to converge (debug build, busy 2-core machine).
 const CONVERGE: Duration = Duration::from_secs(30);
@@ -33,17 +35,8 @@ const CLI_DEADLINE: Duration = Duration::from_secs(60);
 /// A node with a label for messages.
 type Named<'a> = (&'a str, &'a Node);
 
-/// `GET path` as JSON, or `None` if the node does not answer 200 (polls and diagnostics must
-/// not panic while a node is busy or down).
-fn try_json(node: &Node, path: &str) -> Option<Value> {
-    let res = node
-        .try_request("GET", path, &node.default_headers(), b"")
-        .ok()?;
-    (res.status == 200).then(|| res.json())
-}
-
 fn try_status(node: &Node) -> Option<Value> {
-    try_json(node, "/api/status")
+    node.try_json("/api/status")
 }
 
 /// Every node's status and log tail.
@@ -68,19 +61,6 @@ fn diag(nodes: &[Named<'_>]) -> String {
         ));
     }
     out
-}
-
-fn sorted_heads(status: &Value) -> Vec<String> {
-    let mut heads: Vec<String> = status["heads"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|h| h.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    heads.sort();
-    heads
 }
 
 /// The entry for `peer_id` in a status's `peers`.
@@ -181,16 +161,6 @@ fn invite_api(node: &Node, body: &Value) -> String {
     code
 }
 
-fn join_ok(dir: &Path, code: &str, name: &str) {
-    let out = join(dir, code, name);
-    assert!(
-        out.status.success(),
-        "join as {name} failed with {}: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Fails unless `join` exits non-zero with a message containing `want`.
 fn join_refused(dir: &Path, code: &str, name: &str, want: &str) {
     let out = join(dir, code, name);
@@ -229,7 +199,7 @@ fn member_names(node: &Node) -> BTreeSet<String> {
 
 /// Members by id, or `None` if the node does not answer (while polling).
 fn try_members(node: &Node) -> Option<BTreeMap<String, String>> {
-    let list = try_json(node, "/api/members")?;
+    let list = node.try_json("/api/members")?;
     Some(
         list.as_array()?
             .iter()
@@ -389,7 +359,7 @@ fn three_nodes_join_by_invite_edit_while_paused_and_converge() {
     wait_converged("the room reached everyone", &nodes, &mesh, || {
         [&a, &b, &c]
             .iter()
-            .all(|n| try_json(n, &format!("/api/rooms/{room_id}")).is_some())
+            .all(|n| n.try_json(&format!("/api/rooms/{room_id}")).is_some())
     });
 
     // Airplane mode on all three: every connection is cut.
@@ -452,8 +422,7 @@ fn three_nodes_join_by_invite_edit_while_paused_and_converge() {
     }
     let values = names(&["Room 1 (A)", "Room 1 (B)", "Room 1 (C)"]);
     let has_conflict_and_findings = |n: &Node| -> bool {
-        let (Some(c), Some(f)) = (try_json(n, "/api/conflicts"), try_json(n, "/api/findings"))
-        else {
+        let (Some(c), Some(f)) = (n.try_json("/api/conflicts"), n.try_json("/api/findings")) else {
             return false;
         };
         let conflict_ok = c.as_array().is_some_and(|list| {
@@ -543,8 +512,8 @@ fn three_nodes_join_by_invite_edit_while_paused_and_converge() {
     assert_eq!(resolved["name"], pick.as_str(), "{resolved}");
     let took = wait_converged("the resolution reached everyone", &nodes, &mesh, || {
         [&a, &b, &c].iter().all(|n| {
-            let room = try_json(n, &format!("/api/rooms/{room_id}"));
-            let conflicts = try_json(n, "/api/conflicts");
+            let room = n.try_json(&format!("/api/rooms/{room_id}"));
+            let conflicts = n.try_json("/api/conflicts");
             room.is_some_and(|r| r["name"] == pick.as_str())
                 && conflicts.is_some_and(|c| {
                     c.as_array().is_some_and(|l| {
@@ -986,17 +955,18 @@ fn a_device_that_joined_through_another_member_is_dialled_directly() {
         "C's device record names C's listen address, as seen on A",
         CONVERGE,
         || {
-            try_json(&a, &format!("/api/devices/{c_id}")).is_some_and(|d| {
-                let listen = try_status(&c)
-                    .map(|s| s["listen"].clone())
-                    .unwrap_or_default();
-                d["addrs"].as_array().is_some_and(|addrs| {
-                    !addrs.is_empty()
-                        && addrs
-                            .iter()
-                            .all(|x| listen.as_array().is_some_and(|l| l.contains(x)))
+            a.try_json(&format!("/api/devices/{c_id}"))
+                .is_some_and(|d| {
+                    let listen = try_status(&c)
+                        .map(|s| s["listen"].clone())
+                        .unwrap_or_default();
+                    d["addrs"].as_array().is_some_and(|addrs| {
+                        !addrs.is_empty()
+                            && addrs
+                                .iter()
+                                .all(|x| listen.as_array().is_some_and(|l| l.contains(x)))
+                    })
                 })
-            })
         },
         || diag(&nodes),
     );
@@ -1033,7 +1003,7 @@ fn session_protocol(node: &Node, peer_id: &str) -> Option<String> {
 
 /// The protocols a device's record lists, as `node` reads it.
 fn listed_protocols(node: &Node, peer_id: &str) -> Vec<String> {
-    try_json(node, &format!("/api/devices/{peer_id}"))
+    node.try_json(&format!("/api/devices/{peer_id}"))
         .and_then(|d| {
             d["protocols"].as_array().map(|a| {
                 a.iter()

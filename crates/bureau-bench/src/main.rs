@@ -32,8 +32,8 @@
 //! file; the goals are checked and printed but never make the run fail: the exit code is
 //! non-zero only when the harness itself breaks.
 
+mod events;
 mod fixture;
-mod http;
 mod peer;
 mod proxy;
 mod report;

@@ -126,17 +126,3 @@ impl ChildPeer {
         self.proc.pid()
     }
 }
-
-/// Heads as a sorted list of strings from an answer's `heads`.
-pub(crate) fn heads_of(v: &Value) -> Vec<String> {
-    let mut h: Vec<String> = v["heads"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    h.sort();
-    h
-}

@@ -209,15 +209,7 @@ impl Peer {
                 Ok(json!({"t0": t0, "t1": t1, "heads": self.heads()}))
             }
             "wait_heads" => {
-                let mut want: Vec<String> = c["heads"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|h| h.as_str().map(str::to_owned))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                want.sort();
+                let want = bureau_client::sorted_heads(c);
                 let since = c["since"].as_f64().unwrap_or(0.0);
                 let limit = Duration::from_millis(c["timeout_ms"].as_u64().unwrap_or(60_000));
                 let until = tokio::time::Instant::now() + limit;

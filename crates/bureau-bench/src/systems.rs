@@ -17,11 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use bureau_client::{Connection, sorted_heads};
 use serde_json::{Value, json};
 
+use crate::events::Events;
 use crate::fixture::{EditOp, Rng, Share, State};
-use crate::http::{Client, Events};
-use crate::peer::{ChildPeer, heads_of};
+use crate::peer::ChildPeer;
 use crate::proxy::{Behind, Front, Proxy};
 use crate::util::{Proc, now_ms, poll};
 
@@ -82,7 +83,7 @@ pub(crate) trait System {
 
 struct Node {
     proc: Proc,
-    client: Client,
+    client: Connection,
     events: Events,
     peer_id: String,
 }
@@ -169,7 +170,7 @@ fn start_node(
     // As soon as the node listens, before it has published its address (that waits for
     // runtime.json) and long before the other node could dial it there.
     front.forward_to(tcp_target(&p2p)?);
-    let mut client = Client::new(addr, &token);
+    let mut client = Connection::new(addr, &token);
     let page = poll(START_LIMIT, Duration::from_millis(2), || {
         client
             .request("GET", "/api/meetings", None)
@@ -245,7 +246,7 @@ impl Bureau {
         .ok_or_else(|| "the bureau nodes did not connect and sync".to_owned())
     }
 
-    pub(crate) fn client(&mut self, r: usize) -> &mut Client {
+    pub(crate) fn client(&mut self, r: usize) -> &mut Connection {
         &mut self.nodes[r].client
     }
 
@@ -310,7 +311,7 @@ impl System for Bureau {
             .client
             .get_json("/api/status")
             .map_err(|e| e.to_string())?;
-        Ok(heads_of(&st))
+        Ok(sorted_heads(&st))
     }
 
     fn disconnect(&mut self) -> Res<()> {
@@ -578,7 +579,7 @@ impl System for Children {
             json!({"edit": state.op_json(op), "author": author}),
             CALL_LIMIT,
         )?;
-        Ok((v["t0"].as_f64().unwrap_or(0.0), heads_of(&v)))
+        Ok((v["t0"].as_f64().unwrap_or(0.0), sorted_heads(&v)))
     }
 
     fn wait_heads(&mut self, r: usize, want: &[String], since: f64, limit: Duration) -> Res<f64> {
@@ -593,7 +594,7 @@ impl System for Children {
     }
 
     fn heads(&mut self, r: usize) -> Res<Vec<String>> {
-        Ok(heads_of(&self.peers[r].call(
+        Ok(sorted_heads(&self.peers[r].call(
             "heads",
             json!({}),
             CALL_LIMIT,

@@ -1,13 +1,11 @@
-//! A minimal HTTP/1.1 client for talking to the local node (`bureau status`, `bureau invite`).
-//!
-//! The node is on loopback and answers small JSON documents with a length, so a request with
-//! `Connection: close` read to the end is all that is needed; no client library is pulled in.
+//! Talking to the local node (`bureau status`, `bureau invite`) through the workspace's small
+//! HTTP client ([`bureau_client`]), with the messages a person at the command line reads.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// How long the CLI waits for its own node before saying it does not answer.
+/// How long the CLI waits for its own node (to connect, and for each read and write) before
+/// saying it does not answer.
 const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// GETs `path` from the node at `addr` with the token and parses the JSON body.
@@ -31,46 +29,45 @@ pub(crate) async fn post_json(
 
 async fn request(
     addr: &str,
-    method: &str,
+    method: &'static str,
     path: &str,
     token: &str,
     body: Option<String>,
 ) -> Result<serde_json::Value, String> {
-    let fut = async {
-        let mut stream = tokio::net::TcpStream::connect(addr)
-            .await
-            .map_err(|e| format!("the node at {addr} does not answer ({e}); is it running?"))?;
+    let socket: SocketAddr = addr
+        .parse()
+        .map_err(|e| format!("the node at {addr} does not answer ({e}); is it running?"))?;
+    let headers = [
+        ("Host".to_owned(), addr.to_owned()),
+        ("Authorization".to_owned(), format!("Bearer {token}")),
+        ("Content-Type".to_owned(), "application/json".to_owned()),
+    ];
+    let path = path.to_owned();
+    // The client blocks (for at most the timeout at each step); the runtime's workers do not.
+    let res = tokio::task::spawn_blocking(move || {
+        let stream = bureau_client::connect(socket, TIMEOUT).map_err(|e| {
+            if bureau_client::is_timeout(&e) {
+                format!("the node at {socket} did not answer within {TIMEOUT:?}")
+            } else {
+                format!("the node at {socket} does not answer ({e}); is it running?")
+            }
+        })?;
         let body = body.unwrap_or_default();
-        let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        stream
-            .write_all(req.as_bytes())
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut buf = Vec::new();
-        stream
-            .read_to_end(&mut buf)
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok::<_, String>(buf)
-    };
-    let buf = tokio::time::timeout(TIMEOUT, fut)
-        .await
-        .map_err(|_| format!("the node at {addr} did not answer within {TIMEOUT:?}"))??;
-    let text = String::from_utf8_lossy(&buf);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| "the node sent a malformed answer".to_owned())?;
-    let status_line = head.lines().next().unwrap_or_default();
-    if !(status_line.contains(" 200 ") || status_line.contains(" 201 ")) {
-        let message = serde_json::from_str::<serde_json::Value>(body)
-            .ok()
-            .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| body.to_owned());
-        return Err(format!("the node refused: {message}"));
+        bureau_client::exchange(stream, method, &path, &headers, body.as_bytes()).map_err(|e| {
+            if bureau_client::is_timeout(&e) {
+                format!("the node at {socket} did not answer within {TIMEOUT:?}")
+            } else if e.kind() == std::io::ErrorKind::InvalidData {
+                "the node sent a malformed answer".to_owned()
+            } else {
+                e.to_string()
+            }
+        })
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    if !res.is_success() {
+        return Err(format!("the node refused: {}", res.error_message()));
     }
-    serde_json::from_str(body).map_err(|e| format!("the node sent invalid JSON: {e}"))
+    res.json()
+        .map_err(|e| format!("the node sent invalid JSON: {e}"))
 }
