@@ -4,6 +4,7 @@ use std::path::Path;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use bureau_model::testing::{self, peer_id as peer};
 use bureau_model::{
     Applied, Edit, EditError, Fields, InitBureau, MeetingFields, MemberFields, RecordType,
 };
@@ -14,12 +15,7 @@ use crate::{DocConfig, DocError, DocHandle};
 /// Upper bound for anything a test waits on; generous for a loaded CI machine.
 const DEADLINE: Duration = Duration::from_secs(20);
 
-const FOUNDER: &str = "founder";
-
-/// A syntactically valid peer id (20..128 alphanumeric characters).
-fn peer(tag: char) -> String {
-    format!("12D3KooW{}", tag.to_string().repeat(44))
-}
+const FOUNDER: &str = testing::FOUNDER_ID;
 
 async fn open_with(dir: &Path, config: DocConfig) -> (DocHandle, JoinHandle<()>) {
     let store = Store::open(dir).expect("open store");
@@ -40,14 +36,11 @@ async fn close(doc: DocHandle, thread: JoinHandle<()>) {
         .expect("the actor thread did not panic");
 }
 
+/// The test bureau's founding, with `device` as the founder's device (or none).
 fn init_edit(device: Option<(String, String)>) -> Edit {
     Edit::Init(InitBureau {
-        bureau_id: "b0b0b0b0".to_owned(),
-        title: "Test bureau".to_owned(),
-        timezone: "Europe/Zurich".to_owned(),
-        founder_id: FOUNDER.to_owned(),
-        founder_name: "Ada Founder".to_owned(),
         device,
+        ..testing::founding(&peer('A'))
     })
 }
 

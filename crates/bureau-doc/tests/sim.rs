@@ -41,6 +41,7 @@ use std::time::Duration;
 use bureau_doc::{DocConfig, DocError, DocHandle, Outbox, SyncProgress};
 use bureau_model::automerge::sync::Message;
 use bureau_model::automerge::{AutoCommit, ChangeHash};
+use bureau_model::testing::{self, peer_id as peer};
 use bureau_model::{Applied, Edit, Fields, InitBureau, MemberFields, RecordType};
 use bureau_store::Store;
 
@@ -86,11 +87,6 @@ impl Rng {
     fn coin(&mut self) -> bool {
         self.next() & 1 == 1
     }
-}
-
-/// A syntactically valid peer id (20..128 alphanumeric characters).
-fn peer(tag: char) -> String {
-    format!("12D3KooW{}", tag.to_string().repeat(44))
 }
 
 const TAGS: [char; 3] = ['A', 'B', 'C'];
@@ -207,12 +203,8 @@ impl Sim {
         sim.edit_as(
             0,
             Edit::Init(InitBureau {
-                bureau_id: "b0b0b0b0".to_owned(),
                 title: "Simulated bureau".to_owned(),
-                timezone: "Europe/Zurich".to_owned(),
-                founder_id: "founder".to_owned(),
-                founder_name: "Ada Founder".to_owned(),
-                device: Some((peer('A'), "laptop".to_owned())),
+                ..testing::founding(&peer('A'))
             }),
             "init".to_owned(),
         )

@@ -30,6 +30,8 @@ mod history;
 mod read;
 mod records;
 mod schema;
+#[cfg(any(test, feature = "test-utils"))]
+pub mod testing;
 mod validate;
 mod write;
 

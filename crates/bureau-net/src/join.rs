@@ -583,11 +583,7 @@ mod tests {
                 .unwrap();
             doc.edit(Edit::Init(InitBureau {
                 bureau_id: "b".repeat(32),
-                title: "Test bureau".to_owned(),
-                timezone: "Europe/Zurich".to_owned(),
-                founder_id: "founder".to_owned(),
-                founder_name: "Ada Founder".to_owned(),
-                device: Some((me, "laptop".to_owned())),
+                ..bureau_model::testing::founding(&me)
             }))
             .await
             .unwrap();

@@ -11,7 +11,8 @@ use bureau_doc::{DocConfig, DocError, DocHandle};
 use bureau_model::automerge::sync::{self, ChunkList, MessageVersion, SyncDoc};
 use bureau_model::automerge::transaction::Transactable;
 use bureau_model::automerge::{AutoCommit, ChangeHash, ObjType, ROOT, ReadDoc};
-use bureau_model::{Applied, Edit, Fields, InitBureau, MemberFields, RecordType, Role};
+use bureau_model::testing::{self, peer_id};
+use bureau_model::{Applied, Edit, Fields, MemberFields, RecordType, Role};
 use bureau_store::Store;
 use tempfile::TempDir;
 use tokio::io::{AsyncWriteExt, DuplexStream};
@@ -29,15 +30,10 @@ use crate::{
 /// Upper bound for anything a test waits on; generous for a loaded CI machine.
 const DEADLINE: Duration = Duration::from_secs(30);
 
-const BUREAU: &str = "b0b0b0b0";
+const BUREAU: &str = testing::BUREAU_ID;
 
 /// Room for whatever a session writes when the other side reads slowly or not at all.
 const PIPE: usize = 4 * 1024 * 1024;
-
-/// A syntactically valid peer id.
-fn peer(tag: char) -> String {
-    format!("12D3KooW{}", tag.to_string().repeat(44))
-}
 
 /// A document actor over its own store.
 struct Node {
@@ -56,7 +52,7 @@ impl Node {
         if let Some(bytes) = bytes {
             store.append(bytes).expect("seed the store");
         }
-        let peer = peer(tag);
+        let peer = peer_id(tag);
         let (doc, thread) = DocHandle::open(store, DocConfig::new(peer.clone()))
             .await
             .expect("open actor");
@@ -116,14 +112,7 @@ async fn founded_pair(role: Role) -> (Node, Node, String) {
     let a = Node::open('A', None).await;
     let b = Node::open('B', None).await;
     a.doc
-        .edit(Edit::Init(InitBureau {
-            bureau_id: BUREAU.to_owned(),
-            title: "Test bureau".to_owned(),
-            timezone: "Europe/Zurich".to_owned(),
-            founder_id: "founder".to_owned(),
-            founder_name: "Ada Founder".to_owned(),
-            device: Some((a.peer.clone(), "laptop".to_owned())),
-        }))
+        .edit(Edit::Init(testing::founding(&a.peer)))
         .await
         .expect("init");
     let bea = a.create_member("Bea").await;
@@ -586,7 +575,7 @@ async fn a_hostile_frame_ends_the_session_not_the_node() {
     a.alive().await;
 
     // A peer that is not a device of the bureau gets nothing.
-    let (session, raw) = raw_session(&a, &peer('Z'));
+    let (session, raw) = raw_session(&a, &peer_id('Z'));
     let res = session.end().await;
     assert!(
         matches!(res, Err(SyncError::Doc(DocError::PeerNotAllowed(_)))),
@@ -954,7 +943,7 @@ async fn a_stored_file_claiming_huge_counts_is_quarantined_not_loaded() {
     store
         .append(&rle_bomb(1 << 40, None))
         .expect("write the damaged entry");
-    let mut config = DocConfig::new(peer('A'));
+    let mut config = DocConfig::new(peer_id('A'));
     config.check_stored = Some(crate::guard::check_stored);
     let (doc, thread) = tokio::time::timeout(DEADLINE, DocHandle::open(store, config))
         .await

@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use axum::response::Response;
 use bureau_doc::{DocConfig, DocHandle};
-use bureau_model::{Edit, InitBureau};
+use bureau_model::{Edit, InitBureau, testing};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -20,11 +20,11 @@ use crate::{AppState, SESSION_COOKIE, WebConfig, router};
 const TOKEN: &str = "s3cret-token-for-tests";
 const PORT: u16 = 7878;
 const HOST: &str = "127.0.0.1:7878";
-const FOUNDER: &str = "founder";
+const FOUNDER: &str = testing::FOUNDER_ID;
 const DEADLINE: Duration = Duration::from_secs(20);
 
 fn peer() -> String {
-    format!("12D3KooW{}", "A".repeat(44))
+    testing::peer_id('A')
 }
 
 /// The application over a fresh bureau. Fields drop in order: the router (and its handle)
@@ -45,12 +45,8 @@ async fn fixture_with(config: WebConfig, init: bool) -> Fixture {
         .expect("actor");
     if init {
         doc.edit(Edit::Init(InitBureau {
-            bureau_id: "b0b0b0b0".to_owned(),
             title: "Web test bureau".to_owned(),
-            timezone: "Europe/Zurich".to_owned(),
-            founder_id: FOUNDER.to_owned(),
-            founder_name: "Ada Founder".to_owned(),
-            device: Some((peer(), "laptop".to_owned())),
+            ..testing::founding(&peer())
         }))
         .await
         .expect("init");

@@ -339,7 +339,7 @@ fn names_refuse_direction_overrides_and_invisible_characters() {
         })));
         assert_invalid(&e, "title");
         let e = r.refused(Edit::AddDevice {
-            peer_id: format!("12D3KooW{}", "B".repeat(44)),
+            peer_id: crate::testing::peer_id('B'),
             member_id: "founder".to_owned(),
             name: name.to_owned(),
             role: Role::Editor,

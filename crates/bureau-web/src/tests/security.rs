@@ -420,7 +420,7 @@ async fn a_node_cannot_revoke_its_own_device() {
     assert!(!device.revoked, "still a device of the bureau");
 
     // Another device can be revoked.
-    let other = format!("12D3KooW{}", "C".repeat(44));
+    let other = bureau_model::testing::peer_id('C');
     f.doc
         .edit(Edit::AddDevice {
             peer_id: other.clone(),
