@@ -154,16 +154,10 @@ fn full_disk_refuses_edits_with_507_and_recovers() {
         status["heads"], heads,
         "a refused edit changed the document"
     );
-    let members = node.get("/api/members").expect(200);
-    let names: Vec<&str> = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["name"].as_str().unwrap())
-        .collect();
-    assert!(!names.contains(&"Refused One"), "{names:?}");
-    assert!(!names.contains(&refused_name.as_str()), "{names:?}");
-    assert!(!names.contains(&"Refused Rename"), "{names:?}");
+    let names = node.member_names();
+    for refused in ["Refused One", &refused_name, "Refused Rename"] {
+        assert!(!names.iter().any(|n| n == refused), "{names:?}");
+    }
     for (id, name) in &acked {
         assert_eq!(
             node.get(&format!("/api/members/{id}")).expect(200)["name"],

@@ -456,6 +456,18 @@ impl Node {
         sorted_heads(&self.status())
     }
 
+    /// The names of the live members (`GET /api/members`, which must answer 200), in the
+    /// order listed.
+    pub(crate) fn member_names(&self) -> Vec<String> {
+        let members = self.get("/api/members").expect(200);
+        members
+            .as_array()
+            .unwrap_or_else(|| panic!("the members are not a list: {members}"))
+            .iter()
+            .map(|m| m["name"].as_str().expect("a member has a name").to_owned())
+            .collect()
+    }
+
     /// This node's peer id (from `/api/status`).
     pub(crate) fn peer_id(&self) -> String {
         let st = self.status();
