@@ -36,8 +36,9 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-/// 64-bit FNV-1a: a content fingerprint for cache busting, not a security measure.
-fn fingerprint(bytes: &[u8]) -> String {
+/// 64-bit FNV-1a as 16 hex digits: a content fingerprint (an asset's cache-busting name, a
+/// form's long text, see `forms::digest`), not a security measure.
+pub(crate) fn fnv1a(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);
@@ -47,7 +48,7 @@ fn fingerprint(bytes: &[u8]) -> String {
 }
 
 static HASHES: LazyLock<Vec<String>> =
-    LazyLock::new(|| FILES.iter().map(|(_, _, b)| fingerprint(b)).collect());
+    LazyLock::new(|| FILES.iter().map(|(_, _, b)| fnv1a(b)).collect());
 
 fn find(name: &str) -> Option<(usize, &'static str, &'static [u8])> {
     FILES

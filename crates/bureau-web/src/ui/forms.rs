@@ -147,13 +147,12 @@ const ORIG_PREFIX: &str = "orig.";
 /// A short fingerprint of a long text (FNV-1a, 64 bits, of its bytes with CRLF as LF), so
 /// that an edit form carries what its text area was rendered with without doubling its size.
 pub(crate) fn digest(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let normal = text.replace("\r\n", "\n");
-    for b in normal.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("fnv1a:{h:016x}:{}", normal.len())
+    format!(
+        "fnv1a:{}:{}",
+        super::assets::fnv1a(normal.as_bytes()),
+        normal.len()
+    )
 }
 
 /// Leaves out a field the user did not change: the value submitted is the one the form was

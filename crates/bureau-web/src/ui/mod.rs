@@ -49,7 +49,7 @@ use crate::guard::authenticated;
 use forms::{FormData, FormErrors};
 use i18n::{LANG_COOKIE, Lang, Tr};
 
-/// The UI's routes (everything but `/`, the login link, which `page.rs` serves).
+/// The UI's routes (everything but `/`, the login link, which `home.rs` serves).
 pub(crate) fn router(state: AppState) -> Router<AppState> {
     let pages = Router::new()
         .route("/roster", get(roster::page))
