@@ -143,7 +143,7 @@ impl InviteBook {
         let bytes = serde_json::to_vec_pretty(&self.entries).expect("the book always serialises");
         self.files
             .write_file(BOOK_FILE, &bytes, 0o600)
-            .map_err(|e| NetError::Storage(e.to_string()))
+            .map_err(NetError::Storage)
     }
 
     /// Records a new invite; `now` and the expiry are Unix seconds.

@@ -112,9 +112,10 @@ pub enum NetError {
     /// The transport could not be set up.
     #[error("network setup failed: {0}")]
     Transport(String),
-    /// A file of the network state could not be written.
+    /// A file of the network state could not be written; the store's error (with the
+    /// system's under it) is kept as the cause.
     #[error("could not save network state: {0}")]
-    Storage(String),
+    Storage(#[source] bureau_store::StoreError),
     /// The document refused something.
     #[error(transparent)]
     Doc(#[from] bureau_doc::DocError),
