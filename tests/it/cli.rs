@@ -21,6 +21,28 @@ fn run(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
+/// `bureau --help` speaks to the person running the node: what it is and how to start,
+/// not the crate's description for developers.
+#[test]
+fn help_opens_with_what_the_node_is_and_says_how_to_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = run(tmp.path(), &["--help"]);
+    assert_eq!(code, Some(0), "stderr: {stderr}");
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("A local-first node for a coordination bureau"),
+        "the help's first line: {first:?}"
+    );
+    assert!(
+        !stdout.contains("wiring"),
+        "no words meant for developers: {stdout}"
+    );
+    assert!(
+        stdout.contains("To start: `bureau serve`") && stdout.contains("bureau join CODE"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn status_without_a_running_node_exits_69_and_says_how_to_start_one() {
     let tmp = tempfile::tempdir().unwrap();

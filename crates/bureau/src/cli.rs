@@ -11,8 +11,10 @@ pub const DEFAULT_HTTP: &str = "127.0.0.1:7878";
 
 /// A local-first node for a coordination bureau: roster, schedule and liaison notes, kept on
 /// this laptop and synced with the other members' nodes.
+// The doc comment above is the help's first line, for the people who run the node; `about`
+// alone would take the crate's description, which is written for developers.
 #[derive(Debug, Parser)]
-#[command(name = "bureau", version, about, long_about = None, after_help = EXIT_CODES)]
+#[command(name = "bureau", version, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     /// Data directory of the node [default: $XDG_DATA_HOME/bureau or ~/.local/share/bureau]
     #[arg(long, global = true, env = "BUREAU_HOME", value_name = "DIR")]
@@ -22,7 +24,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 ok, 1 error, 2 usage, 69 no node running, 75 data directory in use by another node, 78 bad configuration.";
+const EXIT_CODES: &str = "To start: `bureau serve`, then open the link it prints. To join a bureau from a new laptop: `bureau join CODE --name \"Your Name\"`, then `bureau serve`.\n\nExit codes: 0 ok, 1 error, 2 usage, 69 no node running, 75 data directory in use by another node, 78 bad configuration.";
 
 /// What to do.
 #[derive(Debug, Subcommand)]
