@@ -564,6 +564,8 @@ fn bad_input_is_refused_with_the_field_named_and_changes_nothing() {
         .hdr(Hdr::Extra("Sec-Fetch-Site", "cross-site")),
     ];
 
+    // The node's own start-up writes are done before the document is compared.
+    node.wait_settled();
     let before = node.status();
     let members_before = node.get("/api/members?archived=true").expect(200);
     let port = node.addr.port().to_string();

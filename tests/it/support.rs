@@ -451,6 +451,29 @@ impl Node {
         self.get("/api/status").expect(200)
     }
 
+    /// Waits until the node has written what it writes on its own after start-up (its
+    /// device record's addresses, once it listens), so that a test comparing the document
+    /// before and after something sees only what that something did.
+    pub(crate) fn wait_settled(&self) {
+        let peer_id = self.status()["peer_id"]
+            .as_str()
+            .expect("a peer id")
+            .to_owned();
+        let path = format!("/api/devices/{peer_id}");
+        wait_for(
+            "the node published its own addresses",
+            START_DEADLINE,
+            || {
+                let device = self.try_json(&path)?;
+                device["addrs"]
+                    .as_array()
+                    .is_some_and(|a| !a.is_empty())
+                    .then_some(())
+            },
+            || format!("GET {path}: {:?}", self.try_json(&path)),
+        );
+    }
+
     /// The heads `/api/status` lists, sorted.
     pub(crate) fn heads(&self) -> Vec<String> {
         sorted_heads(&self.status())
