@@ -22,11 +22,10 @@ use crate::{AppState, SESSION_COOKIE, WebConfig, router};
 const TOKEN: &str = "ui-test-token-0123456789";
 const HOST: &str = "127.0.0.1:7878";
 const ORIGIN: &str = "http://127.0.0.1:7878";
-const FOUNDER: &str = "founder";
 const DEADLINE: Duration = Duration::from_secs(20);
 
 fn peer(tag: char) -> String {
-    format!("12D3KooW{}", tag.to_string().repeat(44))
+    bureau_model::testing::peer_id(tag)
 }
 
 /// Ids of the sample records.
@@ -84,13 +83,11 @@ fn app_over(doc: &DocHandle, cancel: &CancellationToken) -> Router {
 }
 
 async fn init(doc: &DocHandle) {
+    // The test bureau, with the title and device name the pages are checked for.
     doc.edit(Edit::Init(InitBureau {
-        bureau_id: "b0b0b0b0".to_owned(),
         title: "UI test bureau".to_owned(),
-        timezone: "Europe/Zurich".to_owned(),
-        founder_id: FOUNDER.to_owned(),
-        founder_name: "Ada Founder".to_owned(),
         device: Some((peer('A'), "Ada's laptop".to_owned())),
+        ..bureau_model::testing::founding(&peer('A'))
     }))
     .await
     .expect("init");
