@@ -9,6 +9,8 @@ app-description = تشكيلة مكتب التنسيق وجدوله ومذكرا
 date-long = { $weekday } { $day } { $month } { $year }
 date-short = { $weekday_short } { $day } { $month_short }
 date-time = { $date }، { $time }
+# Between the items of a list (a string literal, so that its space is kept).
+list-separator = { "، " }
 weekday-1 = الاثنين
 weekday-2 = الثلاثاء
 weekday-3 = الأربعاء

@@ -9,6 +9,8 @@ app-description = The coordination bureau's roster, schedule and liaison notes, 
 date-long = { $weekday } { $day } { $month } { $year }
 date-short = { $weekday_short } { $day } { $month_short }
 date-time = { $date }, { $time }
+# Between the items of a list (a string literal, so that its space is kept).
+list-separator = { ", " }
 weekday-1 = Monday
 weekday-2 = Tuesday
 weekday-3 = Wednesday

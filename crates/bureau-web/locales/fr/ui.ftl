@@ -5,9 +5,18 @@ app-description = La composition, le calendrier et les notes de liaison du burea
 
 ## Dates et heures (heure du lieu)
 
-date-long = { $weekday } { $day } { $month } { $year }
-date-short = { $weekday_short } { $day } { $month_short }
+# The first of the month is written « 1er ».
+date-long = { $weekday } { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month } { $year }
+date-short = { $weekday_short } { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month_short }
 date-time = { $date }, { $time }
+# Between the items of a list (a string literal, so that its space is kept).
+list-separator = { ", " }
 weekday-1 = lundi
 weekday-2 = mardi
 weekday-3 = mercredi

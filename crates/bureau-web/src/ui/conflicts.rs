@@ -171,7 +171,7 @@ pub(crate) async fn history(v: View, Path((ty, id)): Path<(String, String)>) -> 
                             td data-label=(tr.t("history-when")) { @if let Some(z) = v.zoned(&e.at) { time datetime=(e.at) { (tr.date_time(&z)) } } }
                             td dir="auto" data-label=(tr.t("history-who")) { (v.member_name(&e.author)) }
                             td data-label=(tr.t("history-what")) { (history_verb(&v, &e.message)) }
-                            td data-label=(tr.t("history-fields")) { (e.fields.iter().map(|f| field_label(&v, f)).collect::<Vec<_>>().join(", ")) }
+                            td data-label=(tr.t("history-fields")) { (tr.list(&e.fields.iter().map(|f| field_label(&v, f)).collect::<Vec<_>>())) }
                         }
                     }
                 }

@@ -94,7 +94,7 @@ pub(crate) fn sentence(v: &View, f: &Finding) -> String {
                 &[
                     ("meeting", name(RecordType::Meeting, 0)),
                     ("room", name(RecordType::Room, 0)),
-                    ("languages", missing.join(", ").into()),
+                    ("languages", tr.list(&missing).into()),
                 ],
             )
         }

@@ -233,6 +233,17 @@ impl Tr {
         )
     }
 
+    /// Items of a list in a sentence or a cell, with this language's separator (Arabic
+    /// writes `،`, not the Latin comma).
+    pub(crate) fn list<S: AsRef<str>>(self, items: &[S]) -> String {
+        let sep = self.t("list-separator");
+        items
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join(&sep)
+    }
+
     /// `09:30`: every catalogue uses the 24-hour clock, as conference venues do.
     pub(crate) fn time(self, t: Time) -> String {
         format!("{:02}:{:02}", t.hour(), t.minute())

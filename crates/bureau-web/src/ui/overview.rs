@@ -37,7 +37,7 @@ pub(crate) fn page(v: &View) -> Response {
                     p {
                         (tr.ta("overview-damage", &[
                             ("n", damage.queued_changes.into()),
-                            ("files", damage.files.join(", ").into()),
+                            ("files", tr.list(&damage.files).into()),
                         ]))
                     }
                 }

@@ -82,7 +82,7 @@ fn last_attended(v: &View) -> BTreeMap<&str, Date> {
 fn names(v: &View, ids: &[String]) -> String {
     let mut names: Vec<String> = ids.iter().map(|id| v.member_name(id)).collect();
     names.sort();
-    names.join(", ")
+    v.tr.list(&names)
 }
 
 fn review_section(v: &View, values: &FormData, errors: &FormErrors) -> Markup {
@@ -261,7 +261,7 @@ fn members_section(v: &View, show_archived: bool) -> Markup {
                                 @if !m.email.is_empty() && !m.phone.is_empty() { br; }
                                 @if !m.phone.is_empty() { span dir="ltr" { (m.phone) } }
                             }
-                            td dir="auto" data-label=(tr.t("field-focal-point-of")) { (of.join(", ")) }
+                            td dir="auto" data-label=(tr.t("field-focal-point-of")) { (tr.list(&of)) }
                         }
                     }
                 }

@@ -398,7 +398,7 @@ fn day_list(v: &View, meetings: &[(&Meeting, Zoned, Zoned)]) -> Markup {
                         dd dir="auto" { (room_name(v, &m.room_id).unwrap_or_else(|| tr.t("no-room"))) }
                         @if !m.languages.is_empty() {
                             dt { (tr.t("field-languages")) }
-                            dd { (m.languages.iter().map(|l| tr.language(l)).collect::<Vec<_>>().join(", ")) }
+                            dd { (tr.list(&m.languages.iter().map(|l| tr.language(l)).collect::<Vec<_>>())) }
                         }
                         @if !m.organiser.is_empty() {
                             dt { (tr.t("field-organiser")) }
@@ -449,8 +449,8 @@ fn rooms_table(v: &View) -> Markup {
                         tr {
                             th scope="row" dir="auto" { a href={"/schedule/rooms/" (seg(&r.id))} { (r.name) } }
                             td.num data-label=(tr.t("field-capacity")) { (r.capacity) }
-                            td data-label=(tr.t("field-booths")) { (r.booths.iter().map(|l| tr.language(l)).collect::<Vec<_>>().join(", ")) }
-                            td dir="auto" data-label=(tr.t("field-equipment")) { (r.equipment.join(", ")) }
+                            td data-label=(tr.t("field-booths")) { (tr.list(&r.booths.iter().map(|l| tr.language(l)).collect::<Vec<_>>())) }
+                            td dir="auto" data-label=(tr.t("field-equipment")) { (tr.list(&r.equipment)) }
                         }
                     }
                 }
@@ -699,7 +699,8 @@ fn resources_fieldset(form: &Form<'_>, values: &FormData) -> Markup {
 
 /// A meeting's resources in a line: `Microphones (confirmed), Catering (requested)`.
 fn resources_line(v: &View, m: &Meeting) -> String {
-    m.resources
+    let items: Vec<String> = m
+        .resources
         .iter()
         .map(|(name, state)| {
             v.tr.ta(
@@ -713,8 +714,8 @@ fn resources_line(v: &View, m: &Meeting) -> String {
                 ],
             )
         })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    v.tr.list(&items)
 }
 
 fn meeting_form(
@@ -739,7 +740,7 @@ fn meeting_form(
         let booths = if r.booths.is_empty() {
             tr.t("no-booths")
         } else {
-            r.booths.join(", ")
+            tr.list(&r.booths)
         };
         let label = tr.ta(
             "room-option",

@@ -1519,6 +1519,46 @@ fn every_generated_message_id_exists() {
     assert_eq!(Tr(Lang::Fr).date_short(d), "lun. 17 nov.");
 }
 
+/// French writes the first of the month « 1er »; Arabic separates list items with its own
+/// comma. Both on the pages the server renders.
+#[tokio::test(flavor = "multi_thread")]
+async fn french_firsts_and_arabic_commas_on_the_pages() {
+    let first = jiff::civil::date(2026, 12, 1);
+    assert_eq!(Tr(Lang::Fr).date_long(first), "mardi 1er décembre 2026");
+    assert_eq!(Tr(Lang::Fr).date_short(first), "mar. 1er déc.");
+    assert_eq!(
+        Tr(Lang::Fr).date_long(jiff::civil::date(2026, 12, 2)),
+        "mercredi 2 décembre 2026"
+    );
+    assert_eq!(Tr(Lang::En).date_long(first), "Tuesday 1 December 2026");
+    assert_eq!(Tr(Lang::Ar).list(&["أ", "ب", "ج"]), "أ، ب، ج");
+    assert_eq!(Tr(Lang::En).list(&["a", "b"]), "a, b");
+
+    let ui = ui().await;
+    let (status, _, html) = ui
+        .send(get_in("/schedule?day=2026-12-01&view=list", Lang::Fr))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("1er décembre"), "{}", excerpt(&html));
+    // Room C has booths for English and French: listed with the Arabic comma.
+    let html = ui.send(get_in("/schedule", Lang::Ar)).await.2;
+    let booths = format!(
+        "{}، {}",
+        Tr(Lang::Ar).language("en"),
+        Tr(Lang::Ar).language("fr")
+    );
+    assert!(
+        html.contains(&booths),
+        "the rooms table lists {booths:?}: {}",
+        around(&html, "rooms")
+    );
+    assert!(!html.contains(&format!(
+        "{}, {}",
+        Tr(Lang::Ar).language("en"),
+        Tr(Lang::Ar).language("fr")
+    )));
+}
+
 /// A network that answers like the real one, for the peers page.
 #[derive(Debug)]
 struct FakeNet {
