@@ -45,15 +45,57 @@ fn date_text(v: &View, s: &str) -> String {
         .map_or_else(|_| s.to_owned(), |d| v.tr.date_long(d))
 }
 
-/// The sentence of a finding in the reader's language.
-pub(crate) fn sentence(v: &View, f: &Finding) -> String {
+/// Marks where a name goes in a translated sentence, around its index among the names: two
+/// private-use characters, which no catalogue and no escaping ever produce.
+const NAME_START: char = '\u{E000}';
+const NAME_END: char = '\u{E001}';
+
+/// The sentence of a finding in the reader's language, with every name the user typed
+/// (records, people, actions) isolated in `<bdi>`: a sentence keeps the direction of the page's
+/// language, and a Latin name at the start of an Arabic sentence no longer turns it left to
+/// right (as `dir="auto"` on the whole sentence did).
+pub(crate) fn sentence(v: &View, f: &Finding) -> Markup {
+    let names = std::cell::RefCell::new(Vec::new());
+    let text = sentence_text(v, f, &|s: String| {
+        let mut names = names.borrow_mut();
+        names.push(s);
+        format!("{NAME_START}{}{NAME_END}", names.len() - 1).into()
+    });
+    isolate_names(&text, &names.into_inner())
+}
+
+/// `text` as markup, each marked name replaced by the name in `<bdi>`; all of it escaped.
+fn isolate_names(text: &str, names: &[String]) -> Markup {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(NAME_START) {
+        let (before, after) = rest.split_at(start);
+        let after = &after[NAME_START.len_utf8()..];
+        let Some(end) = after.find(NAME_END) else {
+            break;
+        };
+        parts.push((before, after[..end].parse::<usize>().ok()));
+        rest = &after[end + NAME_END.len_utf8()..];
+    }
+    html! {
+        @for (before, index) in &parts {
+            (before)
+            @if let Some(name) = index.and_then(|i| names.get(i)) { bdi { (name) } }
+        }
+        (rest)
+    }
+}
+
+/// The sentence's text, with each user-typed name passed through `mark`.
+fn sentence_text(v: &View, f: &Finding, mark: &dyn Fn(String) -> FluentValue<'static>) -> String {
     let tr = v.tr;
     let name = |ty: RecordType, i: usize| -> FluentValue<'static> {
-        ids(f, ty)
-            .get(i)
-            .map(|id| v.record_name(ty, id))
-            .unwrap_or_default()
-            .into()
+        mark(
+            ids(f, ty)
+                .get(i)
+                .map(|id| v.record_name(ty, id))
+                .unwrap_or_default(),
+        )
     };
     let snap = v.snap();
     match f.kind {
@@ -174,8 +216,8 @@ pub(crate) fn sentence(v: &View, f: &Finding) -> String {
                 Some(a) => tr.ta(
                     "finding-action-overdue",
                     &[
-                        ("action", a.text.clone().into()),
-                        ("owner", v.member_name(&a.owner).into()),
+                        ("action", mark(a.text.clone())),
+                        ("owner", mark(v.member_name(&a.owner))),
                         ("date", date_text(v, &a.due).into()),
                     ],
                 ),
@@ -200,7 +242,7 @@ pub(crate) fn item(v: &View, f: &Finding, here: Option<(RecordType, &str)>) -> M
         .collect();
     html! {
         li class={"finding " (kind_name(f.kind))} {
-            span.sentence dir="auto" { (sentence(v, f)) }
+            span.sentence { (sentence(v, f)) }
             @if !links.is_empty() {
                 " "
                 span.refs {

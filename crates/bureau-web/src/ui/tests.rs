@@ -563,7 +563,7 @@ async fn pages_show_the_sample_with_its_findings() {
     let overview = ui.page("/").await;
     assert!(overview.contains("Caucus strategy"), "today's meetings");
     assert!(
-        overview.contains("Room C is booked twice"),
+        overview.contains("<bdi>Room C</bdi> is booked twice"),
         "{}",
         around(&overview, "findings")
     );
@@ -603,7 +603,7 @@ async fn pages_show_the_sample_with_its_findings() {
     assert!(report.contains("data-print"), "the print button");
     let fr = ui.send(get_in("/schedule", Lang::Fr)).await.2;
     assert!(
-        fr.contains("Calendrier") && fr.contains("Room C est réservée deux fois"),
+        fr.contains("Calendrier") && fr.contains("<bdi>Room C</bdi> est réservée deux fois"),
         "{}",
         excerpt(&fr)
     );
@@ -1517,6 +1517,48 @@ fn every_generated_message_id_exists() {
     assert_eq!(Tr(Lang::Fr).date_long(d), "lundi 17 novembre 2025");
     assert_eq!(Tr(Lang::Ar).date_long(d), "الاثنين 17 نوفمبر 2025");
     assert_eq!(Tr(Lang::Fr).date_short(d), "lun. 17 nov.");
+}
+
+/// A finding's sentence keeps the page's direction, and the names in it are isolated, so an
+/// Arabic sentence about "Room C" reads right to left with the name inside it.
+#[tokio::test(flavor = "multi_thread")]
+async fn names_in_a_findings_sentence_are_isolated_and_the_sentence_keeps_the_page_direction() {
+    let ui = ui().await;
+    let html = ui
+        .send(get_in(
+            &format!("/schedule?day={}&view=list", ui.today),
+            Lang::Ar,
+        ))
+        .await
+        .2;
+    assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    let sentences: Vec<&str> = html
+        .split("<span class=\"sentence\"")
+        .skip(1)
+        .map(|s| &s[..s.find("</span>").unwrap_or(s.len())])
+        .collect();
+    assert!(
+        !sentences.is_empty(),
+        "the day has findings: {}",
+        excerpt(&html)
+    );
+    assert!(
+        sentences.iter().all(|s| s.starts_with('>')),
+        "no direction of its own on a sentence (dir=auto made an Arabic sentence that starts \
+         with a Latin name run left to right): {sentences:?}"
+    );
+    assert!(
+        sentences.iter().any(|s| s.contains("<bdi>Room C</bdi>")),
+        "the room's name isolated: {sentences:?}"
+    );
+    assert!(
+        sentences
+            .iter()
+            .any(|s| s.contains("<bdi>")
+                && s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))),
+        "Arabic words around the isolated names: {sentences:?}"
+    );
+    assert!(!html.contains('\u{E000}') && !html.contains('\u{E001}'));
 }
 
 /// French writes the first of the month « 1er »; Arabic separates list items with its own
