@@ -140,7 +140,8 @@ impl Drop for Driver {
 struct Browser {
     client: Client,
     shots: PathBuf,
-    _profile: tempfile::TempDir,
+    /// The profile directory, when this session made its own (removed with it).
+    _profile: Option<tempfile::TempDir>,
 }
 
 /// `target/screenshots`, next to the binaries this test was built into.
@@ -160,6 +161,13 @@ fn screenshot_dir() -> PathBuf {
 impl Browser {
     async fn connect(driver: &Driver) -> Browser {
         let profile = tempfile::tempdir().expect("a browser profile directory");
+        let mut browser = Browser::connect_in(driver, profile.path()).await;
+        browser._profile = Some(profile);
+        browser
+    }
+
+    /// A session of Chromium on the profile in `profile` (cookies and all), which outlives it.
+    async fn connect_in(driver: &Driver, profile: &Path) -> Browser {
         let args = json!([
             "--headless",
             "--no-sandbox",
@@ -174,7 +182,7 @@ impl Browser {
             "--force-device-scale-factor=1",
             "--lang=en-GB",
             "--window-size=1366,900",
-            format!("--user-data-dir={}", profile.path().display()),
+            format!("--user-data-dir={}", profile.display()),
         ]);
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".to_owned(), json!("chrome"));
@@ -207,7 +215,7 @@ impl Browser {
         Browser {
             client,
             shots: screenshot_dir(),
-            _profile: profile,
+            _profile: None,
         }
     }
 
@@ -952,4 +960,50 @@ fn the_session_cookie_goes_to_no_other_local_service() {
         );
         node.stop();
     });
+}
+
+/// A delegate's browser, quit and started again on the same profile (as after closing the
+/// laptop's browser), is still logged in: the session cookie lasts, the token is not needed.
+#[test]
+fn a_browser_quit_and_started_again_is_still_logged_in() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let Some(driver) = Driver::start() else {
+        eprintln!("SKIPPED browser restart: BUREAU_SKIP_BROWSER_TESTS=1");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let node = Node::start(&tmp.path().join("a"), &["--demo"]);
+    let profile = tmp.path().join("profile");
+    std::fs::create_dir(&profile).expect("a profile directory");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let first = Browser::connect_in(&driver, &profile).await;
+        log_in(&first, &node).await;
+        first.goto(&url(&node, "/roster")).await;
+        assert_eq!(first.text("h1").await, "Roster");
+        // Quit Chromium itself, as closing its last window does.
+        first
+            .client
+            .clone()
+            .close()
+            .await
+            .expect("quitting the browser");
+
+        let again = Browser::connect_in(&driver, &profile).await;
+        again.goto(&url(&node, "/roster")).await;
+        let h1 = again.text("h1").await;
+        let here = again.client.current_url().await.expect("current url");
+        let _ = again.client.clone().close().await;
+        assert_eq!(
+            h1, "Roster",
+            "still logged in after the browser restarted (at {here})"
+        );
+    });
+    drop(driver);
 }
