@@ -252,6 +252,18 @@ pub struct Member {
     pub stamp: Stamp,
 }
 
+/// The name a device gets when its node records it (the founder's, a joiner's): the member's
+/// name and the end of its peer id, which tells two laptops of one member apart. The name is
+/// stored in the document and read by every member, so it has no words of any one language
+/// (it was "Amina Diallo's device" for everyone, Arabic and French readers included).
+pub fn default_device_name(member_name: &str, peer_id: &str) -> String {
+    let tail: String = {
+        let chars: Vec<char> = peer_id.chars().collect();
+        chars[chars.len().saturating_sub(6)..].iter().collect()
+    };
+    format!("{member_name} · {tail}")
+}
+
 /// A node (laptop) of a member; the devices map is the sync allow-list.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Device {

@@ -344,7 +344,7 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
         doc.edit(Edit::AddDevice {
             peer_id: peer.to_owned(),
             member_id: member_id.clone(),
-            name: format!("{name}'s device"),
+            name: bureau_model::default_device_name(&name, peer),
             role,
         })
         .await?;
@@ -664,9 +664,18 @@ mod tests {
         let (answer, res) = inviter.attempt(&honest, secret, "Bea Honest").await;
         assert!(answer.ok, "the valid join was refused: {answer:?}");
         assert_eq!(res.unwrap(), answer.member_id.unwrap());
-        assert!(
-            inviter.doc.state().snapshot.devices.contains_key(&honest),
-            "the joiner's device is in the document"
+        let device = inviter
+            .doc
+            .state()
+            .snapshot
+            .devices
+            .get(&honest)
+            .cloned()
+            .expect("the joiner's device is in the document");
+        // Named in no language: the member's name and the end of the peer id.
+        assert_eq!(
+            device.name,
+            format!("Bea Honest · {}", &honest[honest.len() - 6..])
         );
     }
 

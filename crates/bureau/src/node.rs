@@ -255,7 +255,7 @@ async fn create_bureau(
     title: &str,
     timezone: &str,
 ) -> Result<()> {
-    let host = format!("{name}'s device");
+    let host = bureau_model::default_device_name(name, &identity.peer_id());
     doc.edit(Edit::Init(InitBureau {
         bureau_id: random_hex(16),
         title: title.to_owned(),
