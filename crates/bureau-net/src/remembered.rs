@@ -33,6 +33,21 @@ pub enum Source {
     Bureau,
 }
 
+impl Source {
+    /// Its name, as `peers.json` and the API spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Mdns => "mdns",
+            Source::Cli => "cli",
+            Source::Api => "api",
+            Source::Invite => "invite",
+            Source::Remembered => "remembered",
+            Source::Inbound => "inbound",
+            Source::Bureau => "bureau",
+        }
+    }
+}
+
 /// A remembered peer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Remembered {

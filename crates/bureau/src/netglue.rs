@@ -100,12 +100,7 @@ fn web_status(st: &bureau_net::NetStatus) -> NetworkStatus {
                 in_sync: p.in_sync,
                 last_sync: p.last_sync.clone(),
                 addr: p.addr.clone(),
-                // The name the source has in `peers.json` and has always had in the API.
-                source: p.source.and_then(|s| {
-                    serde_json::to_value(s)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                }),
+                source: p.source.map(|s| s.as_str().to_owned()),
                 sync: SyncCounts {
                     sent_bytes: p.sync.sent_bytes,
                     received_bytes: p.sync.received_bytes,

@@ -1211,28 +1211,34 @@ async fn sync_directly(x: (&DocHandle, &str), y: (&DocHandle, &str)) {
     panic!("the two actors never stopped sending");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_conflict_is_listed_with_its_authors_and_resolved_by_picking() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (a, ta) = open(&tmp.path().join("a"), 'A').await;
-    let (b, tb) = open(&tmp.path().join("b"), 'B').await;
-    init(&a).await;
+/// Member "Bea" with an editor device `peer('B')` named "Bea's laptop"; returns her id.
+async fn add_bea_with_laptop(doc: &DocHandle) -> String {
     let bea = edit(
-        &a,
+        doc,
         Edit::Create(Fields::Member(MemberFields {
             name: Some("Bea".to_owned()),
             ..MemberFields::default()
         })),
     )
     .await;
-    a.edit(Edit::AddDevice {
+    doc.edit(Edit::AddDevice {
         peer_id: peer('B'),
-        member_id: bea,
+        member_id: bea.clone(),
         name: "Bea's laptop".to_owned(),
         role: Role::Editor,
     })
     .await
     .unwrap();
+    bea
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conflict_is_listed_with_its_authors_and_resolved_by_picking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a"), 'A').await;
+    let (b, tb) = open(&tmp.path().join("b"), 'B').await;
+    init(&a).await;
+    add_bea_with_laptop(&a).await;
     let room = edit(
         &a,
         Edit::Create(Fields::Room(RoomFields {
@@ -1652,22 +1658,7 @@ async fn peers_page_and_its_forms_over_a_network() {
     let tmp = tempfile::tempdir().unwrap();
     let (doc, _thread) = open(&tmp.path().join("a"), 'A').await;
     init(&doc).await;
-    let bea = edit(
-        &doc,
-        Edit::Create(Fields::Member(MemberFields {
-            name: Some("Bea".to_owned()),
-            ..MemberFields::default()
-        })),
-    )
-    .await;
-    doc.edit(Edit::AddDevice {
-        peer_id: peer('B'),
-        member_id: bea.clone(),
-        name: "Bea's laptop".to_owned(),
-        role: Role::Editor,
-    })
-    .await
-    .unwrap();
+    let bea = add_bea_with_laptop(&doc).await;
     let net = Arc::new(FakeNet {
         status: std::sync::Mutex::new(crate::NetworkStatus {
             paused: false,
@@ -2636,22 +2627,7 @@ async fn conflicts_and_devices_are_paged() {
     let (a, _ta) = open(&tmp.path().join("a"), 'A').await;
     let (b, _tb) = open(&tmp.path().join("b"), 'B').await;
     init(&a).await;
-    let bea = edit(
-        &a,
-        Edit::Create(Fields::Member(MemberFields {
-            name: Some("Bea".to_owned()),
-            ..MemberFields::default()
-        })),
-    )
-    .await;
-    a.edit(Edit::AddDevice {
-        peer_id: peer('B'),
-        member_id: bea.clone(),
-        name: "Bea's laptop".to_owned(),
-        role: Role::Editor,
-    })
-    .await
-    .unwrap();
+    let bea = add_bea_with_laptop(&a).await;
     // 60 more devices: 62 with Ada's and Bea's laptops.
     for i in 0..60 {
         a.edit(Edit::AddDevice {
