@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use automerge::ScalarValue;
 use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::records::*;
@@ -91,7 +92,8 @@ pub struct InitBureau {
 }
 
 /// Fields of a member; `None` leaves a field as it is (or empty on create).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[allow(missing_docs, reason = "the fields mirror Member's, documented there")]
 pub struct MemberFields {
     pub name: Option<String>,
@@ -102,7 +104,8 @@ pub struct MemberFields {
 }
 
 /// Fields of a group.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[allow(missing_docs, reason = "the fields mirror Group's, documented there")]
 pub struct GroupFields {
     pub name: Option<String>,
@@ -112,7 +115,8 @@ pub struct GroupFields {
 }
 
 /// Fields of a composition review. Setting `status` to recorded applies the decisions.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[allow(missing_docs, reason = "the fields mirror Review's, documented there")]
 pub struct ReviewFields {
     pub date: Option<String>,
@@ -123,7 +127,8 @@ pub struct ReviewFields {
 }
 
 /// Fields of a room.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[allow(missing_docs, reason = "the fields mirror Room's, documented there")]
 pub struct RoomFields {
     pub name: Option<String>,
@@ -133,7 +138,8 @@ pub struct RoomFields {
 }
 
 /// Fields of a meeting. Times may carry an offset or be civil times in the venue's zone.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[allow(missing_docs, reason = "the fields mirror Meeting's, documented there")]
 pub struct MeetingFields {
     pub title: Option<String>,
@@ -151,7 +157,8 @@ pub struct MeetingFields {
 }
 
 /// Fields of a liaison body.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[allow(missing_docs, reason = "the fields mirror Body's, documented there")]
 pub struct BodyFields {
     pub name: Option<String>,
@@ -159,7 +166,8 @@ pub struct BodyFields {
 }
 
 /// An action item to add (no id) or change (with id).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[allow(missing_docs, reason = "the fields mirror Action's, documented there")]
 pub struct ActionFields {
     pub id: Option<String>,
@@ -172,7 +180,8 @@ pub struct ActionFields {
 }
 
 /// Fields of a liaison note.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[allow(missing_docs, reason = "the fields mirror Note's, documented there")]
 pub struct NoteFields {
     pub body_id: Option<String>,

@@ -22,6 +22,8 @@
 //! [`FindingsIndex::update`] with the same touched records (equal to `findings(&snapshot, now)`,
 //! at the cost of the change rather than of the bureau).
 
+mod at;
+mod change;
 mod conflicts;
 mod edit;
 mod findings;
@@ -35,6 +37,8 @@ pub mod testing;
 mod validate;
 mod write;
 
+pub use at::AtHeads;
+pub use change::{Changes, Contested, RecordFields, changes};
 pub use conflicts::{Conflict, ConflictValue, conflicts, record_conflicts};
 pub use edit::{
     ActionFields, Applied, BodyFields, Ctx, Edit, EditError, Fields, GroupFields, InitBureau,

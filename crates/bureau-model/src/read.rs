@@ -85,6 +85,21 @@ impl Snapshot {
         snap
     }
 
+    /// One record (and the bureau's settings) as it was at `heads`: what an edit form showed.
+    /// `None` when a head is not a change of `doc`; an empty snapshot when the record did not
+    /// exist then. Reads only the record's own objects (see [`AtHeads`](crate::AtHeads)).
+    pub fn record_at<D: ReadDoc>(
+        doc: &D,
+        heads: &[automerge::ChangeHash],
+        ty: RecordType,
+        id: &str,
+    ) -> Option<Snapshot> {
+        let at = crate::AtHeads::new(doc, heads)?;
+        let mut snap = Snapshot::default();
+        snap.refresh(&at, &[(ty, id.to_owned())]);
+        Some(snap)
+    }
+
     /// Re-reads only the given records (after a change that touched just them), leaving the
     /// rest as they are. Equal to a full [`Snapshot::hydrate`] when `touched` covers every
     /// record the change affected.

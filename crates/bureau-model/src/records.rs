@@ -9,7 +9,7 @@ use std::fmt;
 use serde::Serialize;
 
 /// Defines a closed set of string values with its wire names, a parser that names the allowed
-/// values in its error, and serde serialisation as the wire name.
+/// values in its error, and serde (de)serialisation as the wire name.
 macro_rules! str_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? } default $default:ident) => {
         $(#[$doc])*
@@ -52,6 +52,13 @@ macro_rules! str_enum {
         impl Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                $name::parse(&s).map_err(serde::de::Error::custom)
             }
         }
 

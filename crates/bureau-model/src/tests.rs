@@ -2,6 +2,7 @@
 
 mod support;
 
+mod change_checks;
 mod conflict_checks;
 mod convergence;
 mod finding_checks;

@@ -1,0 +1,141 @@
+//! What a save from a form writes ([`crate::changes`]) and the record as a form showed it
+//! ([`Snapshot::record_at`]).
+
+use std::collections::BTreeMap;
+
+use super::support::*;
+use crate::*;
+
+fn meeting(title: &str, langs: &[&str], res: &[(&str, ResourceState)]) -> MeetingFields {
+    MeetingFields {
+        title: Some(title.to_owned()),
+        status: Some(MeetingStatus::Proposed),
+        languages: Some(strings(langs)),
+        resources: Some(
+            res.iter()
+                .map(|(k, v)| ((*k).to_owned(), *v))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        agenda: Some("Agenda".to_owned()),
+        ..MeetingFields::default()
+    }
+}
+
+#[test]
+fn only_what_the_user_changed_is_written_and_a_peers_change_stays() {
+    use ResourceState::*;
+    let base = meeting("Caucus", &["en", "fr"], &[("Projector", Requested)]);
+    // A peer renamed it, added Arabic, confirmed the projector and added catering.
+    let now = meeting(
+        "Caucus, renamed",
+        &["ar", "en", "fr"],
+        &[("Projector", Confirmed), ("Catering", Requested)],
+    );
+    // The user changed the status, unticked French, added microphones, left the rest.
+    let mut mine = meeting(
+        "Caucus",
+        &["en"],
+        &[("Projector", Requested), ("Microphones", Confirmed)],
+    );
+    mine.status = Some(MeetingStatus::Confirmed);
+    let c = changes(&mine, &base, &now).unwrap();
+    assert!(c.contested.is_empty(), "{:?}", c.contested);
+    assert_eq!(c.fields.title, None, "the peer's title stays");
+    assert_eq!(c.fields.agenda, None, "an untouched text is not written");
+    assert_eq!(c.fields.status, Some(MeetingStatus::Confirmed));
+    assert_eq!(c.fields.languages, Some(strings(&["ar", "en"])));
+    assert_eq!(
+        c.fields.resources,
+        Some(BTreeMap::from([
+            ("Catering".to_owned(), Requested),
+            ("Microphones".to_owned(), Confirmed),
+            ("Projector".to_owned(), Confirmed),
+        ]))
+    );
+}
+
+#[test]
+fn a_field_changed_on_both_sides_is_contested_and_not_written() {
+    use ResourceState::*;
+    let base = meeting("Caucus", &["en"], &[("Projector", Requested)]);
+    let now = meeting("Caucus (peer)", &["en"], &[]);
+    let mine = meeting("Caucus (mine)", &["en"], &[("Projector", Confirmed)]);
+    let c = changes(&mine, &base, &now).unwrap();
+    assert_eq!(c.fields.title, None);
+    assert_eq!(c.fields.resources, None);
+    let fields: Vec<&str> = c.contested.iter().map(|x| x.field.as_str()).collect();
+    assert_eq!(fields, ["resources.Projector", "title"]);
+    assert_eq!(c.contested[1].mine, "Caucus (mine)");
+    assert_eq!(c.contested[1].theirs, "Caucus (peer)");
+    assert_eq!(c.contested[0].theirs, serde_json::Value::Null);
+    assert!(c.is_contested("resources") && c.is_contested("title"));
+    assert!(!c.is_contested("res"));
+}
+
+#[test]
+fn both_sides_making_the_same_change_or_a_long_text_is_no_contest() {
+    let base = meeting("Caucus", &["en"], &[]);
+    let mut now = meeting("Same", &["en"], &[]);
+    now.agenda = Some("The peer's agenda".to_owned());
+    let mut mine = meeting("Same", &["en"], &[]);
+    mine.agenda = Some("My agenda".to_owned());
+    let c = changes(&mine, &base, &now).unwrap();
+    assert!(c.contested.is_empty());
+    assert_eq!(c.fields.title, None, "already what the user wants");
+    assert_eq!(c.fields.agenda.as_deref(), Some("My agenda"));
+}
+
+#[test]
+fn a_field_added_to_a_record_type_takes_part_without_being_listed() {
+    // Every field of the struct goes through: a change to each one is written.
+    let base = NoteFields::default();
+    let now = NoteFields::default();
+    let mine = NoteFields {
+        body_id: Some("b".to_owned()),
+        title: Some("t".to_owned()),
+        text: Some("x".to_owned()),
+        date: Some("2025-11-20".to_owned()),
+        content_implications: Some(true),
+        plenary_consulted: Some(false),
+        actions: None,
+    };
+    let c = changes(&mine, &base, &now).unwrap();
+    let written = serde_json::to_value(&c.fields).unwrap();
+    let mine = serde_json::to_value(&mine).unwrap();
+    assert_eq!(written, mine);
+}
+
+#[test]
+fn a_record_is_read_as_it_was_at_older_heads() {
+    let mut r = Replica::init("founder");
+    let room = r.ok(new_room("Room A", &["en"]));
+    let id = r.ok(new_meeting(
+        "Caucus",
+        "2025-11-20T09:00",
+        "2025-11-20T10:00",
+        &room,
+    ));
+    let shown = r.doc.get_heads();
+    r.ok(update_meeting(
+        &id,
+        MeetingFields {
+            title: Some("Renamed".to_owned()),
+            agenda: Some("New agenda".to_owned()),
+            languages: Some(strings(&["ar"])),
+            ..MeetingFields::default()
+        },
+    ));
+    let then = Snapshot::record_at(&r.doc, &shown, RecordType::Meeting, &id).unwrap();
+    let m = &then.meetings[&id];
+    assert_eq!(m.title, "Caucus");
+    assert_eq!(m.agenda, "");
+    assert!(m.languages.is_empty());
+    assert_eq!(then.meta.timezone, TZ);
+    assert_eq!(r.snap().meetings[&id].title, "Renamed");
+    // Before the meeting existed: no record. Unknown heads: no answer.
+    let first = vec![r.doc.get_changes(&[])[0].hash()];
+    let before = Snapshot::record_at(&r.doc, &first, RecordType::Meeting, &id).unwrap();
+    assert!(before.meetings.is_empty());
+    let unknown = [automerge::ChangeHash([7; 32])];
+    assert!(Snapshot::record_at(&r.doc, &unknown, RecordType::Meeting, &id).is_none());
+}
