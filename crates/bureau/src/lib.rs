@@ -18,10 +18,13 @@
 pub mod allocator;
 pub mod cli;
 mod client;
+mod commands;
+mod data_dir;
 mod demo;
 mod netglue;
-mod node;
+mod run;
+mod serve;
 mod supervise;
 
 pub use cli::Cli;
-pub use node::run;
+pub use run::run;

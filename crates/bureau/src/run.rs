@@ -1,0 +1,132 @@
+//! Running a command line: the tracing subscriber, the async runtime, dispatch to the
+//! commands ([`crate::serve`], [`crate::commands`]) and the process's exit code.
+//!
+//! Invariants: automerge's own log lines are off unless the filter names automerge; an error
+//! a command returns ends the process with the sysexits code of the [`Exit`] in its chain (1
+//! when there is none) and is printed once, as its chain of causes, without that `Exit`.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Cli, Command};
+use crate::commands::{init, invite, join, status};
+use crate::data_dir::default_data_dir;
+use crate::serve::{NetArgs, announce_addresses, serve};
+
+/// An error with the exit code it should end the process with.
+#[derive(Debug)]
+pub(crate) struct Exit(pub(crate) u8);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+impl std::error::Error for Exit {}
+
+/// Runs a parsed command line and returns the process's exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let default_level = match cli.command {
+        Command::Serve { .. } => "info",
+        _ => "warn",
+    };
+    // automerge's own log lines are off unless a filter names automerge: they report, as
+    // errors, states that are normal while loading chunks one by one, every real automerge
+    // failure is reported by the node itself, and at `info` its instrumented functions format
+    // their arguments into spans, among them the whole change graph for every received sync
+    // message, which on a large bureau costs more than handling the message.
+    // `BUREAU_LOG=automerge=debug` brings them back.
+    let given = std::env::var("BUREAU_LOG")
+        .ok()
+        .filter(|f| !f.trim().is_empty())
+        .or_else(|| {
+            std::env::var("RUST_LOG")
+                .ok()
+                .filter(|f| !f.trim().is_empty())
+        });
+    let directives = match given {
+        Some(f) if f.contains("automerge") => f,
+        Some(f) => format!("{f},automerge=off"),
+        None => format!("{default_level},hyper=warn,automerge=off"),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives).unwrap_or_else(|e| {
+        eprintln!("warning: ignoring the log filter {directives:?}: {e}");
+        tracing_subscriber::EnvFilter::new(format!("{default_level},hyper=warn,automerge=off"))
+    });
+    // Colour only for a person at a terminal: a log written to a file (a service, a test, a
+    // redirect) must read as text, not as escape codes.
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // The chain's links are anyhow's private context wrappers, so `downcast_ref` on
+            // them never sees an `Exit`; anyhow's own `downcast_ref` looks through contexts.
+            let exit = e.downcast_ref::<Exit>().map(ToString::to_string);
+            let code = e.downcast_ref::<Exit>().map_or(1, |x| x.0);
+            let msg: Vec<String> = e
+                .chain()
+                .map(ToString::to_string)
+                .filter(|c| Some(c) != exit.as_ref())
+                .collect();
+            eprintln!("error: {}", msg.join(": "));
+            ExitCode::from(code)
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<()> {
+    let data_dir = match cli.data_dir {
+        Some(d) => d,
+        None => default_data_dir().context(Exit(78))?,
+    };
+    match cli.command {
+        Command::Init {
+            name,
+            title,
+            timezone,
+        } => init(&data_dir, &name, &title, &timezone).await,
+        Command::Serve {
+            http,
+            demo,
+            name,
+            timezone,
+            listen,
+            peer,
+            announce,
+            no_mdns,
+            sync_v1_only,
+            recover,
+        } => {
+            let net = NetArgs {
+                listen,
+                peers: peer,
+                announce: announce_addresses(&announce).context(Exit(78))?,
+                mdns: !no_mdns,
+                sync_versions: if sync_v1_only {
+                    vec![bureau_net::SyncVersion::V1]
+                } else {
+                    bureau_net::SyncVersion::ALL.to_vec()
+                },
+            };
+            serve(&data_dir, http, demo, name, &timezone, net, recover).await
+        }
+        Command::Invite { role, expires } => invite(&data_dir, &role, &expires).await,
+        Command::Join { code, name } => join(&data_dir, &code, &name).await,
+        Command::Status { json } => status(&data_dir, json).await,
+    }
+}

@@ -1,0 +1,338 @@
+//! `bureau serve`, the running node: the data directory and its document opened (recovered,
+//! or the bureau founded, as the marker allows), the network started, `runtime.json` written,
+//! the web server, and the orderly shutdown.
+//!
+//! Invariants: the signal handlers are installed before anything answers; the marker is
+//! checked against what loads before anything is moved or created; a core task (the web
+//! server, the network loop, the document actor) that ends unasked ends the node with an
+//! error; the actor is joined only once every handle to it is dropped, so every acknowledged
+//! edit is on disk before the process exits.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+use bureau_doc::DocHandle;
+use bureau_model::Edit;
+use bureau_net::NetConfig;
+use bureau_web::{AppState, WebConfig};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info, warn};
+
+use crate::data_dir::{
+    RUNTIME_FILE, SessionsOnDisk, check_marker, create_bureau, doc_config, open_dir, read_marker,
+    remember_bureau, write_runtime,
+};
+use crate::run::Exit;
+
+/// Peer-to-peer options of `serve`.
+pub(crate) struct NetArgs {
+    pub(crate) listen: Vec<String>,
+    pub(crate) peers: Vec<String>,
+    /// Checked and in canonical form; empty publishes the listen addresses.
+    pub(crate) announce: Vec<String>,
+    pub(crate) mdns: bool,
+    /// The sync protocols to speak and to list in this device's record.
+    pub(crate) sync_versions: Vec<bureau_net::SyncVersion>,
+}
+
+/// The `--announce` addresses, checked before anything is opened or created, so that a typo
+/// stops the node at once rather than publishing an address nobody can dial. Sorted and
+/// without duplicates, as the document's set reads back.
+pub(crate) fn announce_addresses(given: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::with_capacity(given.len());
+    for addr in given {
+        let canonical = bureau_net::announce_address(addr).map_err(|e| {
+            let reason = match e {
+                bureau_net::NetError::BadAddress { reason, .. } => reason,
+                other => other.to_string(),
+            };
+            anyhow!(
+                "--announce {addr:?}: {reason}. Give the address the other members can dial \
+                 this node at, like /ip4/203.0.113.7/tcp/4001 (no /p2p/ part)"
+            )
+        })?;
+        out.push(canonical);
+    }
+    out.sort();
+    out.dedup();
+    if out.len() > bureau_net::MAX_ANNOUNCE {
+        bail!(
+            "--announce was given {} addresses; a device may publish at most {}",
+            out.len(),
+            bureau_net::MAX_ANNOUNCE
+        );
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn serve(
+    data_dir: &Path,
+    http: std::net::SocketAddr,
+    demo: bool,
+    name: Option<String>,
+    timezone: &str,
+    net_args: NetArgs,
+    recover: bool,
+) -> Result<()> {
+    let mut signals = Signals::install()?;
+    let mut opened = open_dir(data_dir)?;
+    let marker = read_marker(&opened.store)?;
+    let files = opened.store.files();
+    let joined = crate::netglue::pending_join(&files);
+    let peer_id = opened.identity.peer_id();
+    let listener = tokio::net::TcpListener::bind(http)
+        .await
+        .with_context(|| format!("cannot listen on {http}; choose another address with --http"))
+        .context(Exit(78))?;
+    let addr = listener.local_addr()?;
+    let mut web = WebConfig::loopback(opened.token.clone(), addr.port())
+        .with_host_label(&opened.host_label, addr.port());
+    web.sessions = Arc::new(bureau_web::Sessions::persisted(Arc::new(SessionsOnDisk(
+        files.clone(),
+    ))));
+    if !addr.ip().is_loopback() {
+        web.allowed_hosts.push(addr.to_string());
+    }
+    if recover {
+        // Decide on what loads before anything is moved: a bureau that loads is not lost.
+        let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id.clone())).await?;
+        let loaded = doc.state().snapshot.meta.bureau_id.clone();
+        drop(doc);
+        let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        check_marker(data_dir, marker.as_deref(), &loaded, joined, true)?;
+        opened = open_dir(data_dir)?;
+        let aside = opened.store.set_aside_doc()?;
+        warn!(
+            set_aside = %data_dir.join("quarantine").join(aside).display(),
+            "recovering: what was left of the document is set aside; the bureau comes back \
+             from the first member this node reaches, and edits wait until it has"
+        );
+    }
+    let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id.clone())).await?;
+    let loaded = doc.state().snapshot.meta.bureau_id.clone();
+    if !recover {
+        check_marker(data_dir, marker.as_deref(), &loaded, joined, false)?;
+    }
+    // A document that holds no bureau because its files were quarantined is not a new data
+    // directory: founding a bureau there would bury the real one (whose changes may still
+    // sit in the remaining files) under an impostor with another id. Nor is one whose marker
+    // says it held a bureau (its files gone, emptied or replaced), nor one being recovered.
+    let damaged = !doc.state().quarantined.is_empty();
+    let fresh = loaded.is_empty() && !joined && !damaged && marker.is_none() && !recover;
+    if joined && doc.state().snapshot.meta.bureau_id.is_empty() {
+        info!("joined a bureau; its document arrives from the inviting node");
+    }
+    if damaged && !joined && doc.state().snapshot.meta.bureau_id.is_empty() {
+        warn!(
+            quarantine = %data_dir.join("quarantine").display(),
+            "no bureau could be loaded and files were quarantined; not creating a new bureau \
+             over them: restore them from a backup, or let a peer sync the bureau back"
+        );
+    }
+    if fresh {
+        let name = name.unwrap_or_else(|| {
+            if demo {
+                crate::demo::FOUNDER.to_owned()
+            } else {
+                "Bureau member".to_owned()
+            }
+        });
+        create_bureau(
+            &doc,
+            &opened.identity,
+            &name,
+            "Civil Society Bureau",
+            timezone,
+        )
+        .await?;
+        info!("created a new bureau");
+    }
+    migrate(&doc).await;
+    if demo {
+        if fresh {
+            crate::demo::populate(&doc)
+                .await
+                .context("filling the demo bureau")?;
+            info!("filled the bureau with demo data");
+        } else {
+            warn!("--demo only fills a new bureau; this one already exists and was left as it is");
+        }
+    }
+    let cancel = CancellationToken::new();
+    let (net, net_task) = bureau_net::start(
+        NetConfig {
+            identity: opened.identity.clone(),
+            files: files.clone(),
+            listen: net_args.listen,
+            peers: net_args.peers,
+            announce: net_args.announce.clone(),
+            mdns: net_args.mdns,
+            sync_versions: net_args.sync_versions.clone(),
+            recover: if recover { marker.clone() } else { None },
+        },
+        doc.clone(),
+        cancel.clone(),
+    )
+    .context(Exit(78))?;
+    // Wait briefly for the listeners, so runtime.json names real addresses.
+    let mut net_status = net.subscribe();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while net_status.borrow_and_update().listen.is_empty() {
+            if net_status.changed().await.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
+    let state = doc.state();
+    let runtime = json!({
+        "pid": std::process::id(),
+        "http": addr.to_string(),
+        "peer_id": peer_id,
+        "listen": net.status().listen,
+        "bureau_id": state.snapshot.meta.bureau_id,
+    });
+    write_runtime(data_dir, &runtime)?;
+    remember_bureau(files.clone(), doc.clone(), cancel.clone());
+    crate::netglue::publish_addresses(
+        doc.clone(),
+        net.clone(),
+        peer_id.clone(),
+        net_args.announce,
+        net_args
+            .sync_versions
+            .iter()
+            .map(|v| v.protocol().to_owned())
+            .collect(),
+        cancel.clone(),
+    );
+    let app = bureau_web::router(AppState {
+        net: Some(crate::netglue::adapter(net.clone(), cancel.clone())),
+        doc: doc.clone(),
+        config: Arc::new(web),
+        cancel: cancel.clone(),
+    });
+    println!("bureau {:?} is running", state.snapshot.meta.title);
+    for line in login_lines(addr, &opened.host_label, &opened.token) {
+        println!("{line}");
+    }
+    drop(state);
+    let mut server = tokio::spawn(bureau_web::serve(listener, app, cancel.clone()));
+    let mut net_task = net_task;
+    // The core tasks (see `supervise`): one that ends before a shutdown was asked for ends
+    // the node with an error, so whatever runs it starts it again.
+    let mut doc_states = doc.subscribe();
+    let died: Option<(&str, String)> = tokio::select! {
+        () = signals.wait() => None,
+        res = &mut server => Some(("the web server", end_of(res))),
+        res = &mut net_task => Some(("the network loop", end_of(res))),
+        () = async { while doc_states.changed().await.is_ok() {} } => {
+            Some(("the document actor", "its thread ended".to_owned()))
+        }
+    };
+    match &died {
+        None => info!("shutting down"),
+        Some((what, why)) => {
+            error!(task = what, error = %why, "a core task of the node died; shutting down");
+        }
+    }
+    cancel.cancel();
+    if !server.is_finished() || died.is_none() {
+        let _ = server.await;
+    }
+    if !net_task.is_finished() || died.is_none() {
+        let _ = net_task.await;
+    }
+    drop(net);
+    drop(doc);
+    // The actor ends once every handle is gone; every acknowledged edit is already on disk.
+    let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+    let _ = std::fs::remove_file(data_dir.join(RUNTIME_FILE));
+    if let Some((what, why)) = died {
+        bail!(
+            "{what} stopped unexpectedly ({why}); every acknowledged edit is on disk: start the \
+             node again"
+        );
+    }
+    info!("stopped");
+    Ok(())
+}
+
+/// How a core task that was not asked to stop ended.
+fn end_of(res: Result<(), tokio::task::JoinError>) -> String {
+    match res {
+        Ok(()) => "it returned".to_owned(),
+        Err(e) => crate::supervise::panic_message(e),
+    }
+}
+
+/// Brings a document written by an older node up to this build's schema, in a change of its
+/// own. An observer cannot write; its editors' nodes migrate the shared document.
+async fn migrate(doc: &DocHandle) {
+    let schema = doc.state().snapshot.meta.schema;
+    let has_bureau = !doc.state().snapshot.meta.bureau_id.is_empty();
+    if has_bureau && schema < bureau_model::SCHEMA_VERSION {
+        match doc.edit(Edit::Migrate).await {
+            Ok(_) => info!(
+                from = schema,
+                to = bureau_model::SCHEMA_VERSION,
+                "migrated the document"
+            ),
+            Err(e) => warn!(error = %e, "could not migrate the document; it is read as it is"),
+        }
+    }
+}
+
+/// The login link, at this node's own host name when it listens on loopback (a cookie set
+/// there goes to no other local service), and at the address itself for browsers that do not
+/// resolve `*.localhost` (and for scripts).
+fn login_lines(addr: std::net::SocketAddr, label: &str, token: &str) -> Vec<String> {
+    let plain = format!("http://{}/?token={token}", login_host(addr));
+    if addr.ip().is_loopback() || addr.ip().is_unspecified() {
+        vec![
+            format!(
+                "open http://{label}.localhost:{}/?token={token}",
+                addr.port()
+            ),
+            format!("  (if that address does not open, use {plain})"),
+        ]
+    } else {
+        vec![format!("open {plain}")]
+    }
+}
+
+/// The host to put in the login link: loopback addresses as the browser will send them.
+fn login_host(addr: std::net::SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("127.0.0.1:{}", addr.port())
+    } else {
+        addr.to_string()
+    }
+}
+
+/// Handlers for Ctrl-C and SIGTERM, installed before the node answers anything: a signal that
+/// arrives early must start the orderly shutdown, not kill the process outright.
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt()).context("installing a Ctrl-C handler")?,
+            terminate: signal(SignalKind::terminate()).context("installing a SIGTERM handler")?,
+        })
+    }
+
+    async fn wait(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {},
+            _ = self.terminate.recv() => {},
+        }
+    }
+}
