@@ -358,6 +358,20 @@ impl Actor {
                     self.replica
                         .read(&mut self.doc, Read::History { ty, id, reply });
                 }
+                DocCommand::RecordAt {
+                    ty,
+                    id,
+                    heads,
+                    reply,
+                } => {
+                    let read = Read::RecordAt {
+                        ty,
+                        id,
+                        heads,
+                        reply,
+                    };
+                    self.replica.read(&mut self.doc, read);
+                }
                 #[cfg(test)]
                 DocCommand::HoldReader(release) => {
                     self.replica.read(&mut self.doc, Read::Hold(release));

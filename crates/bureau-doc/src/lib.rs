@@ -271,6 +271,12 @@ pub(crate) enum DocCommand {
         id: String,
         reply: oneshot::Sender<Option<Vec<HistoryEntry>>>,
     },
+    RecordAt {
+        ty: RecordType,
+        id: String,
+        heads: Vec<automerge::ChangeHash>,
+        reply: oneshot::Sender<Option<Snapshot>>,
+    },
     /// Holds the reader thread (see [`replica`]) until the sender sends or is dropped.
     #[cfg(test)]
     HoldReader(std::sync::mpsc::Receiver<()>),
@@ -386,6 +392,9 @@ impl std::fmt::Debug for DocCommand {
             DocCommand::History { ty, id, .. } => {
                 f.debug_tuple("History").field(ty).field(id).finish()
             }
+            DocCommand::RecordAt { ty, id, .. } => {
+                f.debug_tuple("RecordAt").field(ty).field(id).finish()
+            }
             #[cfg(test)]
             DocCommand::HoldReader(_) => f.write_str("HoldReader"),
             #[cfg(test)]
@@ -460,6 +469,24 @@ impl DocHandle {
     ) -> Result<Option<Vec<HistoryEntry>>, DocError> {
         self.request(|reply| DocCommand::History { ty, id, reply })
             .await
+    }
+
+    /// One record (with the bureau's settings) as it was at `heads`, as
+    /// [`Snapshot::record_at`] reads it, on the reader thread: what an edit form showed. `None`
+    /// when a head is not a change this document holds.
+    pub async fn record_at(
+        &self,
+        ty: RecordType,
+        id: String,
+        heads: Vec<automerge::ChangeHash>,
+    ) -> Result<Option<Snapshot>, DocError> {
+        self.request(|reply| DocCommand::RecordAt {
+            ty,
+            id,
+            heads,
+            reply,
+        })
+        .await
     }
 
     /// The next sync message for `peer` (encoded), or `None` when nothing is due. Refused

@@ -1,5 +1,6 @@
-//! A second copy of the document on a thread of its own, for the reads that walk all of it: a
-//! record's history (every change decoded) and a full save. On the actor they held up every
+//! A second copy of the document on a thread of its own, for the reads that walk all of it or
+//! its past: a record's history (every change decoded), a full save, and a record as it was at
+//! an edit form's heads. On the actor they held up every
 //! edit and sync message behind them; here the actor only hands over what changed since the
 //! copy last caught up.
 //!
@@ -19,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use automerge::{AutoCommit, Automerge, Change, ChangeHash};
 use bureau_model::automerge;
-use bureau_model::{HistoryEntry, RecordType, history_of};
+use bureau_model::{HistoryEntry, RecordType, Snapshot, history_of};
 use tokio::sync::oneshot;
 use tracing::{debug, error};
 
@@ -39,6 +40,13 @@ pub(crate) enum Read {
     },
     Save {
         reply: oneshot::Sender<Vec<u8>>,
+    },
+    /// A record as it was at some heads (an edit form's).
+    RecordAt {
+        ty: RecordType,
+        id: String,
+        heads: Vec<ChangeHash>,
+        reply: oneshot::Sender<Option<Snapshot>>,
     },
     /// Holds the thread until the sender is dropped or sends: lets a test show that a read in
     /// progress does not hold up the actor.
@@ -231,6 +239,14 @@ fn answer(
         }
         Read::History { ty, id, reply } => {
             let _ = reply.send(history(doc, cache, clock, ty, id));
+        }
+        Read::RecordAt {
+            ty,
+            id,
+            heads,
+            reply,
+        } => {
+            let _ = reply.send(Snapshot::record_at(doc, &heads, ty, &id));
         }
         #[cfg(test)]
         Read::Hold(release) => {

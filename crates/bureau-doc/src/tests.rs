@@ -724,6 +724,39 @@ async fn garbage_as_the_only_file_is_quarantined() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_record_is_read_at_the_heads_a_form_was_shown_at() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    let id = create_member(&doc, "As shown").await;
+    let shown: Vec<bureau_model::automerge::ChangeHash> = doc
+        .state()
+        .heads
+        .iter()
+        .map(|h| h.parse().expect("hex heads"))
+        .collect();
+    doc.edit(Edit::Update {
+        id: id.clone(),
+        fields: Fields::Member(MemberFields {
+            name: Some("Renamed since".to_owned()),
+            ..MemberFields::default()
+        }),
+    })
+    .await
+    .expect("update");
+    let then = doc
+        .record_at(RecordType::Member, id.clone(), shown)
+        .await
+        .expect("the reader answers")
+        .expect("the heads are known");
+    assert_eq!(then.members[&id].name, "As shown");
+    let unknown = vec![bureau_model::automerge::ChangeHash([9; 32])];
+    let none = doc.record_at(RecordType::Member, id, unknown).await;
+    assert!(matches!(none, Ok(None)), "{none:?}");
+    close(doc, thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn history_lists_changes_with_fields() {
     let tmp = tempfile::tempdir().unwrap();
     let (doc, thread) = open(tmp.path()).await;
