@@ -38,9 +38,7 @@ impl RecordFields for ReviewFields {
 impl RecordFields for MeetingFields {
     const LONG_TEXTS: &'static [&'static str] = &["agenda"];
 }
-impl RecordFields for BodyFields {
-    const LONG_TEXTS: &'static [&'static str] = &["description"];
-}
+impl RecordFields for BodyFields {}
 impl RecordFields for NoteFields {
     const LONG_TEXTS: &'static [&'static str] = &["text"];
 }
@@ -179,4 +177,55 @@ fn map_edit(
         }
     }
     (result != *is).then_some(Value::Object(result))
+}
+
+/// A field's name and, for an entry of a map (`field.key`), the entry's key. Field names have
+/// no dots; keys may.
+fn split(field: &str) -> (&str, Option<&str>) {
+    match field.split_once('.') {
+        Some((name, key)) => (name, Some(key)),
+        None => (field, None),
+    }
+}
+
+/// The value of a field, or of an entry of a map field (`field.key`), in serde's form;
+/// `null` when it has none.
+pub fn field_value<F: Serialize>(fields: &F, field: &str) -> Value {
+    let (name, key) = split(field);
+    let Ok(all) = object(fields) else {
+        return Value::Null;
+    };
+    let value = all.get(name).cloned().unwrap_or(Value::Null);
+    match key {
+        None => value,
+        Some(k) => value.get(k).cloned().unwrap_or(Value::Null),
+    }
+}
+
+/// Makes a field (or an entry of a map field) of `mine` what it is in `now`: the user chose
+/// the value a peer wrote over their own. Comparing then finds nothing to write for it.
+pub fn take_theirs<F: RecordFields>(
+    mine: &mut F,
+    now: &F,
+    field: &str,
+) -> Result<(), serde_json::Error> {
+    let (name, key) = split(field);
+    let mut all = object(mine)?;
+    let theirs = field_value(now, name);
+    match key {
+        None => {
+            all.insert(name.to_owned(), theirs);
+        }
+        Some(k) => {
+            let entry = theirs.get(k).cloned();
+            if let Some(Value::Object(map)) = all.get_mut(name) {
+                match entry {
+                    Some(v) => map.insert(k.to_owned(), v),
+                    None => map.remove(k),
+                };
+            }
+        }
+    }
+    *mine = serde_json::from_value(Value::Object(all))?;
+    Ok(())
 }

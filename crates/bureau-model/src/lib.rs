@@ -38,7 +38,7 @@ mod validate;
 mod write;
 
 pub use at::AtHeads;
-pub use change::{Changes, Contested, RecordFields, changes};
+pub use change::{Changes, Contested, RecordFields, changes, field_value, take_theirs};
 pub use conflicts::{Conflict, ConflictValue, conflicts, record_conflicts};
 pub use edit::{
     ActionFields, Applied, BodyFields, Ctx, Edit, EditError, Fields, GroupFields, InitBureau,

@@ -139,3 +139,20 @@ fn a_record_is_read_as_it_was_at_older_heads() {
     let unknown = [automerge::ChangeHash([7; 32])];
     assert!(Snapshot::record_at(&r.doc, &unknown, RecordType::Meeting, &id).is_none());
 }
+
+#[test]
+fn taking_their_value_leaves_nothing_to_write_for_it() {
+    use ResourceState::*;
+    let base = meeting("Caucus", &["en"], &[("Projector", Requested)]);
+    let now = meeting("Caucus (peer)", &["en"], &[("Projector", Confirmed)]);
+    let mut mine = meeting("Caucus (mine)", &["en"], &[]);
+    assert_eq!(field_value(&now, "resources.Projector"), "confirmed");
+    assert_eq!(field_value(&mine, "resources.Projector"), serde_json::Value::Null);
+    take_theirs(&mut mine, &now, "title").unwrap();
+    take_theirs(&mut mine, &now, "resources.Projector").unwrap();
+    assert_eq!(mine.title.as_deref(), Some("Caucus (peer)"));
+    let c = changes(&mine, &base, &now).unwrap();
+    assert!(c.contested.is_empty(), "{:?}", c.contested);
+    assert_eq!(c.fields.title, None);
+    assert_eq!(c.fields.resources, None);
+}

@@ -584,3 +584,15 @@ device-revoke-named = إلغاء: { $name }
 device-revoke-self = لا يمكن لهذه العقدة إلغاء جهازها: يجب أن تقوم بذلك عقدة عضو آخر.
 role-editor = محرّر
 role-observer = مراقب
+
+# A field the user and a peer both changed while the form was open.
+contest-summary = غيّر شخص آخر هذا السجل أثناء تعديلك له. حيث غيّر كلاكما حقلاً، تظهر القيمة الأخرى بجانبه: اختر أيهما تحتفظ به. لم يُحفظ شيء بعد.
+contest-changed-meanwhile = غيّر { $name } هذا في الأثناء إلى:
+contest-keep-mine = الاحتفاظ بقيمتي (كما في الحقل)
+contest-keep-theirs = الاحتفاظ بالقيمة الأخرى
+contest-removed = (محذوف)
+contest-empty = (فارغ)
+err-contest-choose = اختر القيمة التي تحتفظ بها.
+error-form-heads = فُتح هذا النموذج على نسخة من السجل ليست لدى هذه العقدة. افتح السجل من جديد وأعد تعديلاتك.
+yes = نعم
+no = لا

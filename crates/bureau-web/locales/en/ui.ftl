@@ -538,3 +538,15 @@ device-revoke-named = Revoke: { $name }
 device-revoke-self = This node cannot revoke its own device: another member's node must do it.
 role-editor = editor
 role-observer = observer
+
+# A field the user and a peer both changed while the form was open.
+contest-summary = Someone else changed this record while you were editing it. Where you both changed a field, its other value is shown beside it: choose which to keep. Nothing has been saved yet.
+contest-changed-meanwhile = { $name } changed this meanwhile to:
+contest-keep-mine = Keep mine (as in the field)
+contest-keep-theirs = Keep theirs
+contest-removed = (removed)
+contest-empty = (empty)
+err-contest-choose = Choose which value to keep.
+error-form-heads = This form was opened on a version of the record this node does not have. Open the record again and redo your changes.
+yes = Yes
+no = No

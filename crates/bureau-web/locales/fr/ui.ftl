@@ -544,3 +544,15 @@ device-revoke-named = Révoquer : { $name }
 device-revoke-self = Ce nœud ne peut pas révoquer son propre appareil : le nœud d'un autre membre doit le faire.
 role-editor = éditeur
 role-observer = observateur
+
+# A field the user and a peer both changed while the form was open.
+contest-summary = Quelqu'un d'autre a modifié cet enregistrement pendant que vous le modifiiez. Là où vous avez tous deux changé un champ, l'autre valeur est affichée à côté : choisissez celle à garder. Rien n'a encore été enregistré.
+contest-changed-meanwhile = { $name } a entre-temps changé ce champ en :
+contest-keep-mine = Garder la mienne (celle du champ)
+contest-keep-theirs = Garder l'autre
+contest-removed = (supprimé)
+contest-empty = (vide)
+err-contest-choose = Choisissez la valeur à garder.
+error-form-heads = Ce formulaire a été ouvert sur une version de l'enregistrement que ce nœud n'a pas. Rouvrez l'enregistrement et refaites vos modifications.
+yes = Oui
+no = Non

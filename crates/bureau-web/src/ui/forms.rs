@@ -7,16 +7,17 @@
 //! `aria-required` rather than `required`, so that the server's messages, in the reader's
 //! language, are the ones people see.
 //!
-//! An edit form also carries the values it was rendered with ([`FormData::with_originals`],
-//! [`Form::originals`]). Saving compares what was submitted with those, not with the record as
-//! it is now ([`FormData::shown`], [`keep_changed`], [`set_edit`], [`map_edit`]): only what the
-//! user changed is written, and what a peer changed meanwhile in other fields stays.
+//! An edit form also carries the heads it was rendered at ([`Form::originals`]); saving
+//! compares what was submitted with the record as it was then (see [`super::record`]). A
+//! field both the user and a peer changed is shown with the other value and a choice
+//! ([`Form::contests`]). The review form still carries the values it was rendered with
+//! instead ([`FormData::with_originals`], [`FormData::shown`]).
 
-use std::collections::BTreeMap;
 
 use maud::{Markup, html};
 
 use super::i18n::Tr;
+use super::record::{Contest, keep_name};
 
 /// A submitted (or prefilled) form: name/value pairs in order, repeated names allowed.
 #[derive(Clone, Debug, Default)]
@@ -70,6 +71,22 @@ impl FormData {
     /// Whether `value` is among the values of `name`.
     pub(crate) fn has(&self, name: &str, value: &str) -> bool {
         self.pairs.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    /// Replaces every value of a field with one.
+    pub(crate) fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.remove(name);
+        self.push(name, value);
+    }
+
+    /// Removes every value of a field.
+    pub(crate) fn remove(&mut self, name: &str) {
+        self.pairs.retain(|(k, _)| k != name);
+    }
+
+    /// Removes every field whose name starts with `prefix`.
+    pub(crate) fn remove_prefixed(&mut self, prefix: &str) {
+        self.pairs.retain(|(k, _)| !k.starts_with(prefix));
     }
 
     /// Adds a value.
@@ -155,14 +172,6 @@ pub(crate) fn digest(text: &str) -> String {
     )
 }
 
-/// Leaves out a field the user did not change: the value submitted is the one the form was
-/// rendered with. The record may have changed meanwhile (a peer); that change then stays.
-pub(crate) fn keep_changed<T: PartialEq>(new: &mut Option<T>, shown: &Option<T>) {
-    if new.is_some() && new == shown {
-        *new = None;
-    }
-}
-
 /// Leaves out a long text the user did not change, the form having carried its [`digest`].
 pub(crate) fn keep_changed_text(new: &mut Option<String>, shown: &FormData, name: &str) {
     if new
@@ -171,48 +180,6 @@ pub(crate) fn keep_changed_text(new: &mut Option<String>, shown: &FormData, name
     {
         *new = None;
     }
-}
-
-/// A map after the user's edit (meeting resources): the keys they removed, added or changed
-/// relative to the map the form was rendered with, applied to the map as it is now. `None`
-/// when that leaves it as it is.
-pub(crate) fn map_edit<V: Clone + PartialEq>(
-    new: BTreeMap<String, V>,
-    shown: BTreeMap<String, V>,
-    now: &BTreeMap<String, V>,
-) -> Option<BTreeMap<String, V>> {
-    let mut result = now.clone();
-    for k in shown.keys().filter(|k| !new.contains_key(*k)) {
-        result.remove(k);
-    }
-    for (k, v) in &new {
-        if shown.get(k) != Some(v) {
-            result.insert(k.clone(), v.clone());
-        }
-    }
-    (result != *now).then_some(result)
-}
-
-/// A set after the user's edit: what they ticked and unticked, relative to the set the form
-/// was rendered with (`shown`), applied to the set as it is now, so that what a peer added
-/// or removed meanwhile stays added or removed. `None` when that leaves the set as it is.
-pub(crate) fn set_edit(
-    new: Option<Vec<String>>,
-    shown: Option<Vec<String>>,
-    now: &[String],
-) -> Option<Vec<String>> {
-    use std::collections::BTreeSet;
-    let new: BTreeSet<String> = new?.into_iter().collect();
-    let now: BTreeSet<String> = now.iter().cloned().collect();
-    let shown: BTreeSet<String> = shown.map_or_else(|| now.clone(), |s| s.into_iter().collect());
-    let mut result = now.clone();
-    for added in new.difference(&shown) {
-        result.insert(added.clone());
-    }
-    for removed in shown.difference(&new) {
-        result.remove(removed);
-    }
-    (result != now).then(|| result.into_iter().collect())
 }
 
 /// Error messages by form field, in the order they were found.
@@ -298,6 +265,8 @@ pub(crate) struct Form<'a> {
     pub(crate) errors: &'a FormErrors,
     /// Prefix of element ids, so that two forms on one page do not clash.
     pub(crate) prefix: &'a str,
+    /// Fields a peer changed while the user did too, shown beside them with a choice.
+    pub(crate) contests: &'a [Contest],
 }
 
 /// The kind of a one-line input.
@@ -332,16 +301,48 @@ impl<'a> Form<'a> {
             values,
             errors,
             prefix: "f",
+            contests: &[],
         }
     }
 
-    /// The hidden inputs carrying the values an edit form was rendered with (see
-    /// [`FormData::with_originals`]); nothing for a form without them.
+    /// The hidden inputs an edit form carries: the heads it was rendered at and the fields
+    /// it asks about (see [`super::record`]), or the values it was rendered with (see
+    /// [`FormData::with_originals`]); nothing for a new record's form.
     pub(crate) fn originals(&self) -> Markup {
         html! {
             @for (k, v) in &self.values.pairs {
-                @if k == ORIG || k.starts_with(ORIG_PREFIX) {
+                @if k == ORIG || k.starts_with(ORIG_PREFIX) || k == "heads" || k == "contested" {
                     input type="hidden" name=(k) value=(v);
+                }
+            }
+            @if !self.contests.is_empty() {
+                div.notice.warn role="alert" { (self.tr.t("contest-summary")) }
+            }
+        }
+    }
+
+    /// What a peer wrote in a field the user changed too, and the choice between them.
+    fn contests_of(&self, name: &str) -> Markup {
+        html! {
+            @for (i, c) in self.contests.iter().filter(|c| c.form_field == name).enumerate() {
+                @let id = format!("{}-contest-{i}", self.id(name));
+                @let keep = keep_name(&c.field);
+                @let chosen = self.values.get(&keep);
+                div.contest role="group" aria-labelledby={(id) "-h"} {
+                    p id={(id) "-h"} {
+                        (self.tr.ta("contest-changed-meanwhile", &[("name", c.by.clone().into())]))
+                        " " strong dir="auto" { (c.theirs) }
+                    }
+                    div.options {
+                        div.check {
+                            input id={(id) "-mine"} type="radio" name=(keep) value="mine" checked[chosen == Some("mine")];
+                            label for={(id) "-mine"} { (self.tr.t("contest-keep-mine")) }
+                        }
+                        div.check {
+                            input id={(id) "-theirs"} type="radio" name=(keep) value="theirs" checked[chosen == Some("theirs")];
+                            label for={(id) "-theirs"} { (self.tr.t("contest-keep-theirs")) }
+                        }
+                    }
                 }
             }
         }
@@ -377,6 +378,7 @@ impl<'a> Form<'a> {
     pub(crate) fn hint_and_error(&self, name: &str, hint: Option<&str>) -> Markup {
         html! {
             @if let Some(h) = hint { p.hint id={(self.id(name)) "-hint"} { (h) } }
+            (self.contests_of(name))
             @if let Some(e) = self.errors.get(name) {
                 p.error id={(self.id(name)) "-error"} {
                     span.visually-hidden { (self.tr.t("error-prefix")) " " }

@@ -8,20 +8,22 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bureau_model::{
-    ActionFields, Applied, Body, BodyFields, Edit, Fields, Finding, FindingKind, Note, NoteFields,
-    RecordType,
+    ActionFields, Body, BodyFields, Edit, Fields, Finding, FindingKind, Note, NoteFields,
+    RecordType, Records, Snapshot, Stamp,
 };
 use jiff::ToSpan;
 use jiff::civil::Date;
 use maud::{Markup, html};
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::findings;
-use super::forms::{Form, FormData, FormErrors, Input, keep_changed, keep_changed_text};
-use super::layout::{self, Section};
+use super::forms::{Form, FormData, FormErrors, Input};
+use super::layout::{self, Section, query_param};
+use super::record::{RecordForm, heads_value, plain_text};
 use super::pager::Pager;
 use super::schedule::unix_newlines;
-use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
+use super::{Outcome, View, error_page, form_action, not_found, read_form, see_other, submit};
 use super::{query_value, seg};
 
 fn flags(v: &View, n: &Note) -> Markup {
@@ -177,9 +179,6 @@ fn note_values(n: &Note) -> FormData {
     f
 }
 
-/// The note's long text, carried by its form as a digest.
-const NOTE_DIGESTED: &[&str] = &["text"];
-
 fn note_fields(form: &FormData) -> NoteFields {
     NoteFields {
         body_id: Some(form.text("body_id")),
@@ -192,41 +191,32 @@ fn note_fields(form: &FormData) -> NoteFields {
     }
 }
 
-/// The forms of a note page: the note itself and the new action item.
-struct NoteForms<'a> {
-    note: (&'a FormData, &'a FormErrors),
-    action: (&'a FormData, &'a FormErrors),
-}
-
-fn note_page_with(v: &View, existing: Option<&Note>, forms: NoteForms<'_>) -> Response {
+/// A note's page: the note's form, and for an existing note its action items with the form
+/// that adds one (`action`: its values and errors).
+fn note_page(
+    v: &View,
+    existing: Option<&Note>,
+    form: Form<'_>,
+    action: (&FormData, &FormErrors),
+) -> Markup {
     let tr = v.tr;
-    let invalid = !forms.note.1.is_empty() || !forms.action.1.is_empty();
-    let status = if invalid {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     let title = existing.map_or_else(|| tr.t("note-new"), |n| n.title.clone());
-    let form = Form::new(tr, forms.note.0, forms.note.1);
     let mut bodies: Vec<(String, String)> = v
         .snap()
         .bodies
         .values()
-        .filter(|b| !b.stamp.archived || forms.note.0.text("body_id") == b.id)
+        .filter(|b| !b.stamp.archived || form.values.text("body_id") == b.id)
         .map(|b| (b.id.clone(), b.name.clone()))
         .collect();
     bodies.sort_by(|a, b| a.1.cmp(&b.1));
-    let action = existing.map_or_else(
-        || "/liaison/notes".to_owned(),
-        |n| format!("/liaison/notes/{}", seg(&n.id)),
-    );
+    let post_to = form_action(RecordType::Note, existing.map(|n| n.id.as_str()));
     let body = html! {
         p.crumbs { a href="/liaison" { (tr.t("liaison-title")) } }
         h1 dir="auto" { (title) }
         @if existing.is_some_and(|n| n.stamp.archived) { p.notice.warn { (tr.t("record-archived")) } }
         div.with-aside {
             div {
-                form.record method="post" action=(action) novalidate {
+                form.record method="post" action=(post_to) novalidate {
                     (form.summary())
                     (form.originals())
                     (form.input(Input::Text, "title", &tr.t("field-title"), true, None))
@@ -242,7 +232,7 @@ fn note_page_with(v: &View, existing: Option<&Note>, forms: NoteForms<'_>) -> Re
                         a href="/liaison" { (tr.t("cancel")) }
                     }
                 }
-                @if let Some(n) = existing { (actions_section(v, n, forms.action.0, forms.action.1)) }
+                @if let Some(n) = existing { (actions_section(v, n, action.0, action.1)) }
             }
             @if let Some(n) = existing {
                 aside.side {
@@ -257,7 +247,7 @@ fn note_page_with(v: &View, existing: Option<&Note>, forms: NoteForms<'_>) -> Re
             }
         }
     };
-    v.render(status, layout::page(v, Section::Liaison, &title, body))
+    layout::page(v, Section::Liaison, &title, body)
 }
 
 fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -> Markup {
@@ -328,116 +318,6 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct NewNoteQuery {
-    body: Option<String>,
-}
-
-/// `GET /liaison/notes/new?body=`.
-pub(crate) async fn new_note(v: View, Query(q): Query<NewNoteQuery>) -> Response {
-    let mut values = FormData::default();
-    values.push("body_id", q.body.unwrap_or_else(|| "es".to_owned()));
-    values.push("date", v.today().to_string());
-    let none = FormData::default();
-    let no_errors = FormErrors::default();
-    note_page_with(
-        &v,
-        None,
-        NoteForms {
-            note: (&values, &no_errors),
-            action: (&none, &no_errors),
-        },
-    )
-}
-
-/// `GET /liaison/notes/{id}`.
-pub(crate) async fn note_page(v: View, Path(id): Path<String>) -> Response {
-    let Some(n) = v.snap().notes.get(&id) else {
-        return not_found(&v);
-    };
-    let values = note_values(n).with_originals(NOTE_DIGESTED);
-    let none = FormData::default();
-    let no_errors = FormErrors::default();
-    note_page_with(
-        &v,
-        Some(n),
-        NoteForms {
-            note: (&values, &no_errors),
-            action: (&none, &no_errors),
-        },
-    )
-}
-
-/// `POST /liaison/notes`.
-pub(crate) async fn create_note(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let none = FormData::default();
-    match submit(&v, Edit::Create(Fields::Note(note_fields(&form))), &|f| {
-        f.to_owned()
-    })
-    .await
-    {
-        Outcome::Done(Applied::Record(_, id)) => {
-            see_other(&format!("/liaison/notes/{}?done=created", seg(&id)))
-        }
-        Outcome::Done(_) => see_other("/liaison"),
-        Outcome::Invalid(errors) => note_page_with(
-            &v,
-            None,
-            NoteForms {
-                note: (&form, &errors),
-                action: (&none, &FormErrors::default()),
-            },
-        ),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
-    }
-}
-
-/// `POST /liaison/notes/{id}`.
-pub(crate) async fn update_note(
-    v: View,
-    Path(id): Path<String>,
-    raw: Result<Bytes, BytesRejection>,
-) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let Some(n) = v.snap().notes.get(&id) else {
-        return not_found(&v);
-    };
-    // Only what the user changed in the form is written (see `FormData::shown`).
-    let mut f = note_fields(&form);
-    let shown_form = form.shown(|| note_values(n), NOTE_DIGESTED);
-    let shown = note_fields(&shown_form);
-    keep_changed(&mut f.body_id, &shown.body_id);
-    keep_changed(&mut f.title, &shown.title);
-    keep_changed(&mut f.date, &shown.date);
-    keep_changed_text(&mut f.text, &shown_form, "text");
-    keep_changed(&mut f.content_implications, &shown.content_implications);
-    keep_changed(&mut f.plenary_consulted, &shown.plenary_consulted);
-    let none = FormData::default();
-    let edit = Edit::Update {
-        id: id.clone(),
-        fields: Fields::Note(f),
-    };
-    match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/liaison/notes/{}?done=saved", seg(&id))),
-        Outcome::Invalid(errors) => note_page_with(
-            &v,
-            Some(n),
-            NoteForms {
-                note: (&form, &errors),
-                action: (&none, &FormErrors::default()),
-            },
-        ),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
-    }
-}
-
 /// `POST /liaison/notes/{id}/actions`: adds an action item.
 pub(crate) async fn add_action(
     v: View,
@@ -475,15 +355,12 @@ pub(crate) async fn add_action(
             seg(&id)
         )),
         Outcome::Invalid(errors) => {
-            let values = note_values(n).with_originals(NOTE_DIGESTED);
-            note_page_with(
-                &v,
-                Some(n),
-                NoteForms {
-                    note: (&values, &FormErrors::default()),
-                    action: (&form, &errors),
-                },
-            )
+            let mut values = note_values(n);
+            values.set("heads", heads_value(&v));
+            let no_errors = FormErrors::default();
+            let note_form = Form::new(v.tr, &values, &no_errors);
+            let page = note_page(&v, Some(n), note_form, (&form, &errors));
+            v.render(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
@@ -529,24 +406,10 @@ pub(crate) async fn change_action(
 
 // ---- bodies -----------------------------------------------------------------------------
 
-fn body_page_with(
-    v: &View,
-    existing: Option<&Body>,
-    values: &FormData,
-    errors: &FormErrors,
-) -> Response {
+fn body_page(v: &View, existing: Option<&Body>, form: Form<'_>) -> Markup {
     let tr = v.tr;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let title = existing.map_or_else(|| tr.t("body-new"), |b| b.name.clone());
-    let form = Form::new(tr, values, errors);
-    let action = existing.map_or_else(
-        || "/liaison/bodies".to_owned(),
-        |b| format!("/liaison/bodies/{}", seg(&b.id)),
-    );
+    let action = form_action(RecordType::Body, existing.map(|b| b.id.as_str()));
     let body = html! {
         p.crumbs { a href="/liaison" { (tr.t("liaison-title")) } }
         h1 dir="auto" { (title) }
@@ -567,7 +430,7 @@ fn body_page_with(
             }
         }
     };
-    v.render(status, layout::page(v, Section::Liaison, &title, body))
+    layout::page(v, Section::Liaison, &title, body)
 }
 
 fn body_values(b: &Body) -> FormData {
@@ -584,66 +447,79 @@ fn body_fields(form: &FormData) -> BodyFields {
     }
 }
 
-/// `GET /liaison/bodies/new`.
-pub(crate) async fn new_body(v: View) -> Response {
-    body_page_with(&v, None, &FormData::default(), &FormErrors::default())
-}
+/// The note form.
+pub(crate) struct NoteForm;
 
-/// `GET /liaison/bodies/{id}`.
-pub(crate) async fn body_page(v: View, Path(id): Path<String>) -> Response {
-    let Some(b) = v.snap().bodies.get(&id) else {
-        return not_found(&v);
-    };
-    let values = body_values(b).with_originals(&[]);
-    body_page_with(&v, Some(b), &values, &FormErrors::default())
-}
+impl RecordForm for NoteForm {
+    type Fields = NoteFields;
+    type Record = Note;
+    const TYPE: RecordType = RecordType::Note;
 
-/// `POST /liaison/bodies`.
-pub(crate) async fn create_body(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    match submit(&v, Edit::Create(Fields::Body(body_fields(&form))), &|f| {
-        f.to_owned()
-    })
-    .await
-    {
-        Outcome::Done(Applied::Record(_, id)) => {
-            see_other(&format!("/liaison?body={}&done=created", query_value(&id)))
+    fn records(snap: &Snapshot) -> &Records<Note> {
+        &snap.notes
+    }
+    fn stamp(n: &Note) -> &Stamp {
+        &n.stamp
+    }
+    fn values(_v: &View, n: &Note) -> FormData {
+        note_values(n)
+    }
+    /// `?body=` chooses the body (from a body's list of notes); the secretariat by default.
+    fn new_values(v: &View) -> FormData {
+        let mut values = FormData::default();
+        values.push(
+            "body_id",
+            query_param(v, "body").unwrap_or_else(|| "es".to_owned()),
+        );
+        values.push("date", v.today().to_string());
+        values
+    }
+    fn fields(_v: &View, form: &FormData, _errors: &mut FormErrors) -> NoteFields {
+        note_fields(form)
+    }
+    fn wrap(fields: NoteFields) -> Fields {
+        Fields::Note(fields)
+    }
+    fn value_text(v: &View, field: &str, value: &Value) -> String {
+        match (field, value.as_str()) {
+            ("body_id", Some(id)) if !id.is_empty() => v.record_name(RecordType::Body, id),
+            _ => plain_text(v, value),
         }
-        Outcome::Done(_) => see_other("/liaison"),
-        Outcome::Invalid(errors) => body_page_with(&v, None, &form, &errors),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+    fn page(v: &View, existing: Option<&Note>, form: Form<'_>) -> Markup {
+        note_page(v, existing, form, (&FormData::default(), &FormErrors::default()))
     }
 }
 
-/// `POST /liaison/bodies/{id}`.
-pub(crate) async fn update_body(
-    v: View,
-    Path(id): Path<String>,
-    raw: Result<Bytes, BytesRejection>,
-) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let Some(b) = v.snap().bodies.get(&id) else {
-        return not_found(&v);
-    };
-    // Only what the user changed in the form is written (see `FormData::shown`).
-    let mut fields = body_fields(&form);
-    let shown = body_fields(&form.shown(|| body_values(b), &[]));
-    keep_changed(&mut fields.name, &shown.name);
-    keep_changed(&mut fields.description, &shown.description);
-    let edit = Edit::Update {
-        id: id.clone(),
-        fields: Fields::Body(fields),
-    };
-    match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/liaison?body={}&done=saved", query_value(&id))),
-        Outcome::Invalid(errors) => body_page_with(&v, Some(b), &form, &errors),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+/// The liaison body form.
+pub(crate) struct BodyForm;
+
+impl RecordForm for BodyForm {
+    type Fields = BodyFields;
+    type Record = Body;
+    const TYPE: RecordType = RecordType::Body;
+
+    fn records(snap: &Snapshot) -> &Records<Body> {
+        &snap.bodies
+    }
+    fn stamp(b: &Body) -> &Stamp {
+        &b.stamp
+    }
+    fn values(_v: &View, b: &Body) -> FormData {
+        body_values(b)
+    }
+    fn fields(_v: &View, form: &FormData, _errors: &mut FormErrors) -> BodyFields {
+        body_fields(form)
+    }
+    fn wrap(fields: BodyFields) -> Fields {
+        Fields::Body(fields)
+    }
+    /// A body is shown with its notes, on the liaison page.
+    fn done_url(id: &str, done: &str) -> String {
+        format!("/liaison?body={}&done={done}", query_value(id))
+    }
+    fn page(v: &View, existing: Option<&Body>, form: Form<'_>) -> Markup {
+        body_page(v, existing, form)
     }
 }
 

@@ -23,6 +23,7 @@ pub(crate) mod liaison;
 pub(crate) mod overview;
 pub(crate) mod pager;
 pub(crate) mod peers;
+pub(crate) mod record;
 pub(crate) mod roster;
 pub(crate) mod schedule;
 
@@ -51,56 +52,28 @@ use i18n::{LANG_COOKIE, Lang, Tr};
 
 /// The UI's routes (everything but `/`, the login link, which `home.rs` serves).
 pub(crate) fn router(state: AppState) -> Router<AppState> {
-    let pages = Router::new()
+    let pages = Router::new();
+    let pages = record::routes::<roster::GroupForm>(pages, collection_url(RecordType::Group));
+    let pages = record::routes::<roster::MemberForm>(pages, collection_url(RecordType::Member));
+    let pages = record::routes::<schedule::RoomForm>(pages, collection_url(RecordType::Room));
+    let pages =
+        record::routes::<schedule::MeetingForm>(pages, collection_url(RecordType::Meeting));
+    let pages = record::routes::<liaison::NoteForm>(pages, collection_url(RecordType::Note));
+    let pages = record::routes::<liaison::BodyForm>(pages, collection_url(RecordType::Body));
+    let pages = pages
         .route("/roster", get(roster::page))
-        .route("/roster/groups", post(roster::create_group))
-        .route("/roster/groups/new", get(roster::new_group))
-        .route(
-            "/roster/groups/{id}",
-            get(roster::group_page).post(roster::update_group),
-        )
-        .route("/roster/members", post(roster::create_member))
-        .route("/roster/members/new", get(roster::new_member))
-        .route(
-            "/roster/members/{id}",
-            get(roster::member_page).post(roster::update_member),
-        )
         .route("/roster/reviews", post(roster::start_review))
         .route(
             "/roster/reviews/{id}",
             get(roster::review_page).post(roster::update_review),
         )
         .route("/schedule", get(schedule::page))
-        .route("/schedule/meetings", post(schedule::create_meeting))
-        .route("/schedule/meetings/new", get(schedule::new_meeting))
-        .route(
-            "/schedule/meetings/{id}",
-            get(schedule::meeting_page).post(schedule::update_meeting),
-        )
-        .route("/schedule/rooms", post(schedule::create_room))
-        .route("/schedule/rooms/new", get(schedule::new_room))
-        .route(
-            "/schedule/rooms/{id}",
-            get(schedule::room_page).post(schedule::update_room),
-        )
         .route("/liaison", get(liaison::page))
         .route("/liaison/report", get(liaison::report))
-        .route("/liaison/notes", post(liaison::create_note))
-        .route("/liaison/notes/new", get(liaison::new_note))
-        .route(
-            "/liaison/notes/{id}",
-            get(liaison::note_page).post(liaison::update_note),
-        )
         .route("/liaison/notes/{id}/actions", post(liaison::add_action))
         .route(
             "/liaison/notes/{id}/actions/{action}",
             post(liaison::change_action),
-        )
-        .route("/liaison/bodies", post(liaison::create_body))
-        .route("/liaison/bodies/new", get(liaison::new_body))
-        .route(
-            "/liaison/bodies/{id}",
-            get(liaison::body_page).post(liaison::update_body),
         )
         .route("/conflicts", get(conflicts::page))
         .route("/conflicts/resolve", post(conflicts::resolve))
@@ -113,6 +86,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/peers/resume", post(peers::resume))
         .route("/peers/invite", post(peers::invite))
         .route("/peers/devices/{peer_id}/revoke", post(peers::revoke))
+        .route("/peers/devices/{peer_id}/role", post(peers::set_role))
         .route("/chrome", get(chrome))
         .route("/lang", post(set_language))
         .route("/logout", post(log_out))
@@ -165,7 +139,7 @@ impl FromRequestParts<AppState> for View {
 }
 
 impl View {
-    fn new(app: &AppState, parts: &Parts) -> View {
+    pub(crate) fn new(app: &AppState, parts: &Parts) -> View {
         let st = app.doc.state();
         let tz = TimeZone::get(&st.snapshot.meta.timezone).unwrap_or(TimeZone::UTC);
         View {
@@ -298,19 +272,31 @@ pub(crate) fn query_value(v: &str) -> String {
     form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }
 
+/// Where the records of a type are created (`POST`), and the start of each one's URL.
+pub(crate) fn collection_url(ty: RecordType) -> &'static str {
+    match ty {
+        RecordType::Member => "/roster/members",
+        RecordType::Group => "/roster/groups",
+        RecordType::Review => "/roster/reviews",
+        RecordType::Room => "/schedule/rooms",
+        RecordType::Meeting => "/schedule/meetings",
+        RecordType::Body => "/liaison/bodies",
+        RecordType::Note => "/liaison/notes",
+        RecordType::Device => "/peers",
+    }
+}
+
 /// Where a record is shown and edited.
 pub(crate) fn record_url(ty: RecordType, id: &str) -> String {
-    let id = seg(id);
     match ty {
-        RecordType::Member => format!("/roster/members/{id}"),
-        RecordType::Group => format!("/roster/groups/{id}"),
-        RecordType::Review => format!("/roster/reviews/{id}"),
-        RecordType::Room => format!("/schedule/rooms/{id}"),
-        RecordType::Meeting => format!("/schedule/meetings/{id}"),
-        RecordType::Body => format!("/liaison/bodies/{id}"),
-        RecordType::Note => format!("/liaison/notes/{id}"),
-        RecordType::Device => "/peers".to_owned(),
+        RecordType::Device => collection_url(ty).to_owned(),
+        _ => format!("{}/{}", collection_url(ty), seg(id)),
     }
+}
+
+/// Where a record's form posts: its page, or the collection for a new one.
+pub(crate) fn form_action(ty: RecordType, id: Option<&str>) -> String {
+    id.map_or_else(|| collection_url(ty).to_owned(), |id| record_url(ty, id))
 }
 
 /// The list a record belongs to.

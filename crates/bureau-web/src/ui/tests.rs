@@ -1904,9 +1904,10 @@ async fn a_form_open_while_a_peer_changed_the_meeting_writes_only_what_the_user_
 
     // The user opens the form...
     let html = ui.page(&url).await;
+    let shown_heads = ui.doc.state().heads.join(",");
     assert!(
-        html.contains("name=\"orig.title\" value=\"Caucus strategy\""),
-        "the form carries what it shows"
+        html.contains(&format!("name=\"heads\" value=\"{shown_heads}\"")),
+        "the form carries the heads it was rendered at"
     );
     let mut form = form_of(&html, &url);
     // ...while a peer renames the meeting, rewrites the agenda, cancels it, adds a language,
@@ -1930,6 +1931,7 @@ async fn a_form_open_while_a_peer_changed_the_meeting_writes_only_what_the_user_
         })
         .await
         .unwrap();
+    let after_peer = ui.snap().meetings[&id].clone();
 
     // The user changes the status (the peer changed it too), unticks French, removes the
     // projector and adds microphones, and first gets the end wrong.
@@ -1947,12 +1949,39 @@ async fn a_form_open_while_a_peer_changed_the_meeting_writes_only_what_the_user_
     let html = ui.post_invalid(&url, &pairs(&form)).await;
     assert_field_error(&html, "f-end", Some("value=\"09:00\""));
     assert!(
-        html.contains("name=\"orig.title\" value=\"Caucus strategy\""),
-        "the form shown again still carries what was first shown"
+        html.contains(&format!("name=\"heads\" value=\"{shown_heads}\"")),
+        "the form shown again still carries the heads it was first shown at"
     );
-    // Corrected and saved again, from the form as the server showed it.
+
+    // Corrected and saved again: the status was changed on both sides, so the form comes back
+    // with both values and a choice, and nothing is written yet.
     let mut form = form_of(&html, &url);
     set_field(&mut form, "end", "11:30");
+    let (status, _, html) = ui.send(post(&url, &pairs(&form))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{}", excerpt(&html));
+    let contest = around(&html, "f-status-contest-0-h");
+    assert!(contest.contains("Cancelled"), "the peer's value: {contest}");
+    assert!(
+        html.contains("name=\"keep.status\" value=\"mine\"")
+            && html.contains("name=\"keep.status\" value=\"theirs\""),
+        "a choice between the two"
+    );
+    assert!(
+        form_of(&html, &url).contains(&("status".to_owned(), "proposed".to_owned())),
+        "the field still shows the user's value"
+    );
+    assert!(!html.contains(&format!("name=\"heads\" value=\"{shown_heads}\"")));
+    assert_eq!(
+        *ui.snap().meetings[&id], *after_peer,
+        "nothing written before the user chooses"
+    );
+
+    // Saved without choosing: asked again; then keeping the user's value saves it all.
+    let form = form_of(&html, &url);
+    let html = ui.post_invalid(&url, &pairs(&form)).await;
+    assert_field_error(&html, "f-status", None);
+    let mut form = form_of(&html, &url);
+    form.push(("keep.status".to_owned(), "mine".to_owned()));
     ui.post_ok(&url, &pairs(&form)).await;
 
     let m = ui.snap().meetings[&id].clone();
@@ -1961,7 +1990,7 @@ async fn a_form_open_while_a_peer_changed_the_meeting_writes_only_what_the_user_
         "the peer's title stays"
     );
     assert_eq!(m.agenda, "The peer's agenda", "the peer's agenda stays");
-    assert_eq!(m.status, MeetingStatus::Proposed, "the user's change wins");
+    assert_eq!(m.status, MeetingStatus::Proposed, "the user kept their own");
     assert_eq!(
         m.languages,
         ["ar", "en", "ru"],
@@ -1979,6 +2008,32 @@ async fn a_form_open_while_a_peer_changed_the_meeting_writes_only_what_the_user_
         ]),
         "the projector removed, microphones added, the peer's changes kept"
     );
+
+    // Both change the title again; this time the user keeps the peer's, and their other
+    // change (the kind) is still saved.
+    let mut form = form_of(&ui.page(&url).await, &url);
+    ui.doc
+        .edit(Edit::Update {
+            id: id.clone(),
+            fields: Fields::Meeting(MeetingFields {
+                title: Some("The peer's second title".to_owned()),
+                ..MeetingFields::default()
+            }),
+        })
+        .await
+        .unwrap();
+    set_field(&mut form, "title", "The user's title");
+    set_field(&mut form, "kind", "briefing");
+    let (status, _, html) = ui.send(post(&url, &pairs(&form))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{}", excerpt(&html));
+    let contest = around(&html, "f-title-contest-0-h");
+    assert!(contest.contains("second title"), "{contest}");
+    let mut form = form_of(&html, &url);
+    form.push(("keep.title".to_owned(), "theirs".to_owned()));
+    ui.post_ok(&url, &pairs(&form)).await;
+    let m = ui.snap().meetings[&id].clone();
+    assert_eq!(m.title, "The peer's second title");
+    assert_eq!(m.kind, MeetingKind::Briefing);
     let start = m.start.clone();
 
     // Saving an untouched form writes nothing at all, whatever changed since it was shown.

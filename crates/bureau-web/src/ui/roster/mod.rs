@@ -20,21 +20,22 @@ use axum::response::Response;
 use bureau_model::{
     Applied, Decision, Edit, Fields, Finding, FindingKind, Group, GroupFields, GroupKind,
     GroupStatus, MeetingStatus, Member, MemberFields, RecordType, Review, ReviewFields,
-    ReviewStatus,
+    ReviewStatus, Records, Snapshot, Stamp,
 };
 use jiff::ToSpan;
 use jiff::civil::Date;
 use maud::{Markup, html};
+use serde_json::Value;
 
 use super::findings;
 use super::forms::{
-    Form, FormData, FormErrors, Input, keep_changed, keep_changed_text, language_options,
-    languages_from, set_edit,
+    Form, FormData, FormErrors, Input, keep_changed_text, language_options, languages_from,
 };
+use super::record::{RecordForm, names_of, plain_text};
 use super::layout::{self, Section, query_param};
 use super::pager::Pager;
 use super::seg;
-use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
+use super::{Outcome, View, error_page, form_action, not_found, read_form, see_other, submit};
 
 fn group_findings<'v>(v: &'v View, id: &str) -> Vec<&'v Finding> {
     v.st.findings
@@ -249,20 +250,10 @@ fn group_fields(v: &View, form: &FormData, errors: &mut FormErrors) -> GroupFiel
     }
 }
 
-fn group_page_with(
-    v: &View,
-    existing: Option<&Group>,
-    values: &FormData,
-    errors: &FormErrors,
-) -> Response {
+fn group_page(v: &View, existing: Option<&Group>, form: Form<'_>) -> Markup {
     let tr = v.tr;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let values = form.values;
     let title = existing.map_or_else(|| tr.t("group-new"), |g| g.name.clone());
-    let form = Form::new(tr, values, errors);
     let kinds: Vec<(String, String)> = GroupKind::ALL
         .iter()
         .map(|k| {
@@ -289,10 +280,7 @@ fn group_page_with(
         .map(|m| (m.id.clone(), m.name.clone()))
         .collect();
     members.sort_by(|a, b| a.1.cmp(&b.1));
-    let action = existing.map_or_else(
-        || "/roster/groups".to_owned(),
-        |g| format!("/roster/groups/{}", seg(&g.id)),
-    );
+    let action = form_action(RecordType::Group, existing.map(|g| g.id.as_str()));
     let body = html! {
         p.crumbs { a href="/roster" { (tr.t("roster-title")) } }
         h1 dir="auto" { (title) }
@@ -337,84 +325,7 @@ fn group_page_with(
             }
         }
     };
-    v.render(status, layout::page(v, Section::Roster, &title, body))
-}
-
-/// `GET /roster/groups/new`.
-pub(crate) async fn new_group(v: View) -> Response {
-    let mut values = FormData::default();
-    values.push("kind", GroupKind::Caucus.as_str());
-    values.push("status", GroupStatus::Active.as_str());
-    group_page_with(&v, None, &values, &FormErrors::default())
-}
-
-/// `GET /roster/groups/{id}`.
-pub(crate) async fn group_page(v: View, Path(id): Path<String>) -> Response {
-    let Some(g) = v.snap().groups.get(&id) else {
-        return not_found(&v);
-    };
-    let values = group_values(g).with_originals(&[]);
-    group_page_with(&v, Some(g), &values, &FormErrors::default())
-}
-
-/// `POST /roster/groups`.
-pub(crate) async fn create_group(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let mut errors = FormErrors::default();
-    let fields = group_fields(&v, &form, &mut errors);
-    if !errors.is_empty() {
-        return group_page_with(&v, None, &form, &errors);
-    }
-    match submit(&v, Edit::Create(Fields::Group(fields)), &|f| f.to_owned()).await {
-        Outcome::Done(Applied::Record(_, id)) => {
-            see_other(&format!("/roster/groups/{}?done=created", seg(&id)))
-        }
-        Outcome::Done(_) => see_other("/roster"),
-        Outcome::Invalid(errors) => group_page_with(&v, None, &form, &errors),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
-    }
-}
-
-/// `POST /roster/groups/{id}`.
-pub(crate) async fn update_group(
-    v: View,
-    Path(id): Path<String>,
-    raw: Result<Bytes, BytesRejection>,
-) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let Some(g) = v.snap().groups.get(&id) else {
-        return not_found(&v);
-    };
-    let mut errors = FormErrors::default();
-    let mut fields = group_fields(&v, &form, &mut errors);
-    if !errors.is_empty() {
-        return group_page_with(&v, Some(g), &form, &errors);
-    }
-    // Only what the user changed in the form is written (see `FormData::shown`).
-    let shown = group_fields(
-        &v,
-        &form.shown(|| group_values(g), &[]),
-        &mut FormErrors::default(),
-    );
-    keep_changed(&mut fields.name, &shown.name);
-    keep_changed(&mut fields.kind, &shown.kind);
-    keep_changed(&mut fields.status, &shown.status);
-    fields.focal_points = set_edit(fields.focal_points, shown.focal_points, &g.focal_points);
-    let edit = Edit::Update {
-        id: id.clone(),
-        fields: Fields::Group(fields),
-    };
-    match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/roster/groups/{}?done=saved", seg(&id))),
-        Outcome::Invalid(errors) => group_page_with(&v, Some(g), &form, &errors),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
-    }
+    layout::page(v, Section::Roster, &title, body)
 }
 
 // ---- members ----------------------------------------------------------------------------
@@ -439,30 +350,16 @@ fn member_fields(form: &FormData) -> MemberFields {
     }
 }
 
-fn member_page_with(
-    v: &View,
-    existing: Option<&Member>,
-    values: &FormData,
-    errors: &FormErrors,
-) -> Response {
+fn member_page(v: &View, existing: Option<&Member>, form: Form<'_>) -> Markup {
     let tr = v.tr;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let title = existing.map_or_else(|| tr.t("member-new"), |m| m.name.clone());
-    let form = Form::new(tr, values, errors);
     let in_use = v
         .snap()
         .members
         .values()
         .flat_map(|m| m.languages.iter().cloned());
     let langs = language_options(tr, in_use);
-    let action = existing.map_or_else(
-        || "/roster/members".to_owned(),
-        |m| format!("/roster/members/{}", seg(&m.id)),
-    );
+    let action = form_action(RecordType::Member, existing.map(|m| m.id.as_str()));
     let body = html! {
         p.crumbs { a href="/roster" { (tr.t("roster-title")) } }
         h1 dir="auto" { (title) }
@@ -491,67 +388,75 @@ fn member_page_with(
             }
         }
     };
-    v.render(status, layout::page(v, Section::Roster, &title, body))
+    layout::page(v, Section::Roster, &title, body)
 }
 
-/// `GET /roster/members/new`.
-pub(crate) async fn new_member(v: View) -> Response {
-    member_page_with(&v, None, &FormData::default(), &FormErrors::default())
-}
+/// The group form.
+pub(crate) struct GroupForm;
 
-/// `GET /roster/members/{id}`.
-pub(crate) async fn member_page(v: View, Path(id): Path<String>) -> Response {
-    let Some(m) = v.snap().members.get(&id) else {
-        return not_found(&v);
-    };
-    let values = member_values(m).with_originals(&[]);
-    member_page_with(&v, Some(m), &values, &FormErrors::default())
-}
+impl RecordForm for GroupForm {
+    type Fields = GroupFields;
+    type Record = Group;
+    const TYPE: RecordType = RecordType::Group;
 
-/// `POST /roster/members`.
-pub(crate) async fn create_member(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let edit = Edit::Create(Fields::Member(member_fields(&form)));
-    match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(Applied::Record(_, id)) => {
-            see_other(&format!("/roster/members/{}?done=created", seg(&id)))
+    fn records(snap: &Snapshot) -> &Records<Group> {
+        &snap.groups
+    }
+    fn stamp(g: &Group) -> &Stamp {
+        &g.stamp
+    }
+    fn values(_v: &View, g: &Group) -> FormData {
+        group_values(g)
+    }
+    fn new_values(_v: &View) -> FormData {
+        let mut values = FormData::default();
+        values.push("kind", GroupKind::Caucus.as_str());
+        values.push("status", GroupStatus::Active.as_str());
+        values
+    }
+    fn fields(v: &View, form: &FormData, errors: &mut FormErrors) -> GroupFields {
+        group_fields(v, form, errors)
+    }
+    fn wrap(fields: GroupFields) -> Fields {
+        Fields::Group(fields)
+    }
+    fn value_text(v: &View, field: &str, value: &Value) -> String {
+        match (field, value.as_str()) {
+            ("kind", Some(k)) => v.tr.t(&format!("group-kind-{k}")),
+            ("status", Some(s)) => v.tr.t(&format!("group-status-{s}")),
+            ("focal_points", _) => names_of(v, value),
+            _ => plain_text(v, value),
         }
-        Outcome::Done(_) => see_other("/roster"),
-        Outcome::Invalid(errors) => member_page_with(&v, None, &form, &errors),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+    fn page(v: &View, existing: Option<&Group>, form: Form<'_>) -> Markup {
+        group_page(v, existing, form)
     }
 }
 
-/// `POST /roster/members/{id}`.
-pub(crate) async fn update_member(
-    v: View,
-    Path(id): Path<String>,
-    raw: Result<Bytes, BytesRejection>,
-) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let Some(m) = v.snap().members.get(&id) else {
-        return not_found(&v);
-    };
-    let mut fields = member_fields(&form);
-    let shown = member_fields(&form.shown(|| member_values(m), &[]));
-    keep_changed(&mut fields.name, &shown.name);
-    keep_changed(&mut fields.organisation, &shown.organisation);
-    keep_changed(&mut fields.email, &shown.email);
-    keep_changed(&mut fields.phone, &shown.phone);
-    fields.languages = set_edit(fields.languages, shown.languages, &m.languages);
-    let edit = Edit::Update {
-        id: id.clone(),
-        fields: Fields::Member(fields),
-    };
-    match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/roster/members/{}?done=saved", seg(&id))),
-        Outcome::Invalid(errors) => member_page_with(&v, Some(m), &form, &errors),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+/// The member form.
+pub(crate) struct MemberForm;
+
+impl RecordForm for MemberForm {
+    type Fields = MemberFields;
+    type Record = Member;
+    const TYPE: RecordType = RecordType::Member;
+
+    fn records(snap: &Snapshot) -> &Records<Member> {
+        &snap.members
+    }
+    fn stamp(m: &Member) -> &Stamp {
+        &m.stamp
+    }
+    fn values(_v: &View, m: &Member) -> FormData {
+        member_values(m)
+    }
+    fn fields(_v: &View, form: &FormData, _errors: &mut FormErrors) -> MemberFields {
+        member_fields(form)
+    }
+    fn wrap(fields: MemberFields) -> Fields {
+        Fields::Member(fields)
+    }
+    fn page(v: &View, existing: Option<&Member>, form: Form<'_>) -> Markup {
+        member_page(v, existing, form)
     }
 }

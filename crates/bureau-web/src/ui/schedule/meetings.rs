@@ -1,16 +1,10 @@
 //! The meeting form: its fields from a meeting and from a submitted form (with each error
-//! beside its field), what a save writes (only what the user changed), and its handlers.
+//! beside its field), and its page.
 //!
 //! Times are entered as civil times in the venue's time zone, which the model stores with the
 //! zone's offset.
 
 use super::*;
-#[derive(Debug, Deserialize)]
-pub(crate) struct NewMeetingQuery {
-    day: Option<String>,
-    room: Option<String>,
-}
-
 fn meeting_values(v: &View, m: &Meeting) -> FormData {
     let mut f = FormData::default();
     f.push("title", &m.title);
@@ -36,9 +30,6 @@ fn meeting_values(v: &View, m: &Meeting) -> FormData {
     f.push("agenda", &m.agenda);
     f
 }
-
-/// The meeting's long text, carried by its form as a digest.
-const MEETING_DIGESTED: &[&str] = &["agenda"];
 
 /// The resources of a meeting form: each listed one (`res-N`, in the state `res-N-state`)
 /// unless `res-N-remove` is ticked, and the one typed in `res-new` (`res-new-state`).
@@ -152,29 +143,6 @@ fn meeting_fields(v: &View, form: &FormData, errors: &mut FormErrors) -> Meeting
     }
 }
 
-/// Leaves out what the user did not change in the form, so that saving writes only the
-/// fields they changed, and a field a peer changed while the form was open keeps the peer's
-/// value. Sets and resources get what was added and removed in the form, applied to the
-/// record as it is now. `shown` is what the form was rendered with ([`FormData::shown`]).
-fn only_changes(v: &View, f: &mut MeetingFields, shown: &FormData, m: &Meeting) {
-    let old = meeting_fields(v, shown, &mut FormErrors::default());
-    keep_changed(&mut f.title, &old.title);
-    keep_changed(&mut f.kind, &old.kind);
-    keep_changed(&mut f.status, &old.status);
-    keep_changed(&mut f.start, &old.start);
-    keep_changed(&mut f.end, &old.end);
-    keep_changed(&mut f.room_id, &old.room_id);
-    keep_changed(&mut f.organiser, &old.organiser);
-    keep_changed_text(&mut f.agenda, shown, "agenda");
-    f.languages = set_edit(f.languages.take(), old.languages, &m.languages);
-    f.groups = set_edit(f.groups.take(), old.groups, &m.groups);
-    f.members = set_edit(f.members.take(), old.members, &m.members);
-    f.resources = f
-        .resources
-        .take()
-        .and_then(|new| map_edit(new, old.resources.unwrap_or_default(), &m.resources));
-}
-
 /// The resources part of the meeting form: each resource with its state and a box to remove
 /// it, then a line to add one.
 fn resources_fieldset(form: &Form<'_>, values: &FormData) -> Markup {
@@ -262,14 +230,9 @@ pub(super) fn resources_line(v: &View, m: &Meeting) -> String {
     v.tr.list(&items)
 }
 
-fn meeting_form(
-    v: &View,
-    existing: Option<&Meeting>,
-    values: &FormData,
-    errors: &FormErrors,
-) -> Markup {
+fn meeting_form(v: &View, existing: Option<&Meeting>, form: Form<'_>) -> Markup {
     let tr = v.tr;
-    let form = Form::new(tr, values, errors);
+    let values = form.values;
     let snap = v.snap();
     let current_room = values.text("room_id");
     let mut rooms: Vec<&Room> = snap
@@ -342,10 +305,7 @@ fn meeting_form(
             )
         })
         .collect();
-    let action = match existing {
-        Some(m) => format!("/schedule/meetings/{}", seg(&m.id)),
-        None => "/schedule/meetings".to_owned(),
-    };
+    let action = form_action(RecordType::Meeting, existing.map(|m| m.id.as_str()));
     html! {
         form.record method="post" action=(action) novalidate {
             (form.summary())
@@ -378,18 +338,8 @@ fn meeting_form(
     }
 }
 
-fn meeting_page_with(
-    v: &View,
-    existing: Option<&Meeting>,
-    values: &FormData,
-    errors: &FormErrors,
-) -> Response {
+fn meeting_page(v: &View, existing: Option<&Meeting>, form: Form<'_>) -> Markup {
     let tr = v.tr;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let title = match existing {
         Some(m) => m.title.clone(),
         None => tr.t("meeting-new"),
@@ -401,7 +351,7 @@ fn meeting_page_with(
             @if m.stamp.archived { p.notice.warn { (tr.t("record-archived")) } }
         }
         div.with-aside {
-            (meeting_form(v, existing, values, errors))
+            (meeting_form(v, existing, form))
             @if let Some(m) = existing {
                 aside.side {
                     section #meeting-findings data-live aria-labelledby="mf-h" {
@@ -428,91 +378,94 @@ fn meeting_page_with(
             }
         }
     };
-    v.render(status, layout::page(v, Section::Schedule, &title, body))
-}
-
-/// `GET /schedule/meetings/new?day=&room=`.
-pub(crate) async fn new_meeting(v: View, Query(q): Query<NewMeetingQuery>) -> Response {
-    let mut values = FormData::default();
-    values.push("kind", MeetingKind::Other.as_str());
-    values.push("status", MeetingStatus::Proposed.as_str());
-    let day = q
-        .day
-        .as_deref()
-        .and_then(|d| d.parse::<Date>().ok())
-        .unwrap_or_else(|| v.today());
-    values.push("date", day.to_string());
-    values.push("room_id", q.room.unwrap_or_default());
-    meeting_page_with(&v, None, &values, &FormErrors::default())
-}
-
-/// `GET /schedule/meetings/{id}`.
-pub(crate) async fn meeting_page(v: View, Path(id): Path<String>) -> Response {
-    let Some(m) = v.snap().meetings.get(&id) else {
-        return not_found(&v);
-    };
-    let values = meeting_values(&v, m).with_originals(MEETING_DIGESTED);
-    meeting_page_with(&v, Some(m), &values, &FormErrors::default())
+    layout::page(v, Section::Schedule, &title, body)
 }
 
 /// The form field of a model field: a refused resource is the one being added (those listed
-/// were accepted before).
-fn meeting_field(field: &str) -> String {
-    if field.starts_with("resources") {
-        "res-new".to_owned()
-    } else {
-        field.to_owned()
-    }
+/// were accepted before); a contested one is the state of its line.
+fn meeting_field(field: &str, form: &FormData) -> String {
+    let Some(rest) = field.strip_prefix("resources") else {
+        return field.to_owned();
+    };
+    let line = rest.strip_prefix('.').and_then(|name| {
+        (0..)
+            .map(|i| format!("res-{i}"))
+            .take_while(|key| form.get(key).is_some())
+            .find(|key| form.get(key).map(str::trim) == Some(name))
+    });
+    line.map_or_else(|| "res-new".to_owned(), |key| format!("{key}-state"))
 }
 
-/// `POST /schedule/meetings`.
-pub(crate) async fn create_meeting(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let mut errors = FormErrors::default();
-    let fields = meeting_fields(&v, &form, &mut errors);
-    if !errors.is_empty() {
-        return meeting_page_with(&v, None, &form, &errors);
+/// The meeting form.
+pub(crate) struct MeetingForm;
+
+impl RecordForm for MeetingForm {
+    type Fields = MeetingFields;
+    type Record = Meeting;
+    const TYPE: RecordType = RecordType::Meeting;
+
+    fn records(snap: &Snapshot) -> &Records<Meeting> {
+        &snap.meetings
     }
-    match submit(&v, Edit::Create(Fields::Meeting(fields)), &meeting_field).await {
-        Outcome::Done(bureau_model::Applied::Record(_, id)) => {
-            see_other(&format!("/schedule/meetings/{}?done=created", seg(&id)))
+    fn stamp(m: &Meeting) -> &Stamp {
+        &m.stamp
+    }
+    fn values(v: &View, m: &Meeting) -> FormData {
+        meeting_values(v, m)
+    }
+    /// `?day=` and `?room=` choose the day and room (from the timetable's empty slots).
+    fn new_values(v: &View) -> FormData {
+        let mut values = FormData::default();
+        values.push("kind", MeetingKind::Other.as_str());
+        values.push("status", MeetingStatus::Proposed.as_str());
+        let day = query_param(v, "day")
+            .and_then(|d| d.parse::<Date>().ok())
+            .unwrap_or_else(|| v.today());
+        values.push("date", day.to_string());
+        values.push("room_id", query_param(v, "room").unwrap_or_default());
+        values
+    }
+    fn fields(v: &View, form: &FormData, errors: &mut FormErrors) -> MeetingFields {
+        meeting_fields(v, form, errors)
+    }
+    fn wrap(fields: MeetingFields) -> Fields {
+        Fields::Meeting(fields)
+    }
+    fn form_field(field: &str, form: &FormData) -> String {
+        meeting_field(field, form)
+    }
+    fn value_text(v: &View, field: &str, value: &Value) -> String {
+        let tr = v.tr;
+        let text = value.as_str().unwrap_or_default();
+        match field {
+            "kind" => tr.t(&format!("meeting-kind-{text}")),
+            "status" => tr.t(&format!("meeting-status-{text}")),
+            "start" | "end" => match text.parse::<jiff::civil::DateTime>() {
+                Ok(at) => format!("{} {}", tr.date_long(at.date()), tr.time(at.time())),
+                Err(_) => plain_text(v, value),
+            },
+            "room_id" if !text.is_empty() => v.record_name(RecordType::Room, text),
+            "organiser" if !text.is_empty() => v.record_name(RecordType::Group, text),
+            "members" => names_of(v, value),
+            "groups" | "languages" => {
+                let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+                let words: Vec<String> = items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|id| match field {
+                        "groups" => v.record_name(RecordType::Group, id),
+                        _ => tr.language(id),
+                    })
+                    .collect();
+                tr.list(&words)
+            }
+            f if f.starts_with("resources.") && !text.is_empty() => {
+                tr.t(&format!("resource-state-{text}"))
+            }
+            _ => plain_text(v, value),
         }
-        Outcome::Done(_) => see_other("/schedule"),
-        Outcome::Invalid(errors) => meeting_page_with(&v, None, &form, &errors),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
-}
-
-/// `POST /schedule/meetings/{id}`.
-pub(crate) async fn update_meeting(
-    v: View,
-    Path(id): Path<String>,
-    raw: Result<Bytes, BytesRejection>,
-) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let Some(m) = v.snap().meetings.get(&id) else {
-        return not_found(&v);
-    };
-    let mut errors = FormErrors::default();
-    let mut fields = meeting_fields(&v, &form, &mut errors);
-    if !errors.is_empty() {
-        return meeting_page_with(&v, Some(m), &form, &errors);
-    }
-    let shown = form.shown(|| meeting_values(&v, m), MEETING_DIGESTED);
-    only_changes(&v, &mut fields, &shown, m);
-    let edit = Edit::Update {
-        id: id.clone(),
-        fields: Fields::Meeting(fields),
-    };
-    match submit(&v, edit, &meeting_field).await {
-        Outcome::Done(_) => see_other(&format!("/schedule/meetings/{}?done=saved", seg(&id))),
-        Outcome::Invalid(errors) => meeting_page_with(&v, Some(m), &form, &errors),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    fn page(v: &View, existing: Option<&Meeting>, form: Form<'_>) -> Markup {
+        meeting_page(v, existing, form)
     }
 }

@@ -8,38 +8,32 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use bureau_model::{
-    Edit, Fields, Finding, Meeting, MeetingFields, MeetingKind, MeetingStatus, RecordType,
-    ResourceState, Room, RoomFields,
+    Fields, Finding, Meeting, MeetingFields, MeetingKind, MeetingStatus, RecordType, Records,
+    ResourceState, Room, RoomFields, Snapshot, Stamp,
 };
 use jiff::Zoned;
 use jiff::civil::{Date, Time};
 use maud::{Markup, html};
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::findings;
-use super::forms::{
-    Form, FormData, FormErrors, Input, keep_changed, keep_changed_text, language_options,
-    languages_from, map_edit, set_edit, words,
-};
-use super::layout::{self, Section};
+use super::forms::{Form, FormData, FormErrors, Input, language_options, languages_from, words};
+use super::layout::{self, Section, query_param};
 use super::pager::Pager;
-use super::seg;
-use super::{Outcome, View, error_page, not_found, read_form, see_other, submit};
+use super::record::{RecordForm, names_of, plain_text};
+use super::{View, form_action, seg};
 
 mod meetings;
 mod rooms;
 
 use meetings::resources_line;
-pub(crate) use meetings::{
-    create_meeting, meeting_page, new_meeting, unix_newlines, update_meeting,
-};
-pub(crate) use rooms::{create_room, new_room, room_page, update_room};
+pub(crate) use meetings::{MeetingForm, unix_newlines};
+pub(crate) use rooms::RoomForm;
 
 /// Live meetings starting on `day` (venue time), by start.
 pub(crate) fn meetings_on(v: &View, day: Date) -> Vec<(&Meeting, Zoned, Zoned)> {

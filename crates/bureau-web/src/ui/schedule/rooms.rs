@@ -1,4 +1,4 @@
-//! The room form: its fields from a room and from a submitted form, and its handlers.
+//! The room form: its fields from a room and from a submitted form, and its page.
 
 use super::*;
 fn room_values(r: &Room) -> FormData {
@@ -26,33 +26,19 @@ fn room_fields(v: &View, form: &FormData, errors: &mut FormErrors) -> RoomFields
     }
 }
 
-fn room_page_with(
-    v: &View,
-    existing: Option<&Room>,
-    values: &FormData,
-    errors: &FormErrors,
-) -> Response {
+fn room_page(v: &View, existing: Option<&Room>, form: Form<'_>) -> Markup {
     let tr = v.tr;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let title = match existing {
         Some(r) => r.name.clone(),
         None => tr.t("room-new"),
     };
-    let form = Form::new(tr, values, errors);
     let in_use = v
         .snap()
         .rooms
         .values()
         .flat_map(|r| r.booths.iter().cloned());
     let langs = language_options(tr, in_use);
-    let action = match existing {
-        Some(r) => format!("/schedule/rooms/{}", seg(&r.id)),
-        None => "/schedule/rooms".to_owned(),
-    };
+    let action = form_action(RecordType::Room, existing.map(|r| r.id.as_str()));
     let body = html! {
         p.crumbs { a href="/schedule" { (tr.t("schedule-title")) } }
         h1 dir="auto" { (title) }
@@ -78,79 +64,33 @@ fn room_page_with(
             }
         }
     };
-    v.render(status, layout::page(v, Section::Schedule, &title, body))
+    layout::page(v, Section::Schedule, &title, body)
 }
 
-/// `GET /schedule/rooms/new`.
-pub(crate) async fn new_room(v: View) -> Response {
-    room_page_with(&v, None, &FormData::default(), &FormErrors::default())
-}
+/// The room form.
+pub(crate) struct RoomForm;
 
-/// `GET /schedule/rooms/{id}`.
-pub(crate) async fn room_page(v: View, Path(id): Path<String>) -> Response {
-    let Some(r) = v.snap().rooms.get(&id) else {
-        return not_found(&v);
-    };
-    let values = room_values(r).with_originals(&[]);
-    room_page_with(&v, Some(r), &values, &FormErrors::default())
-}
+impl RecordForm for RoomForm {
+    type Fields = RoomFields;
+    type Record = Room;
+    const TYPE: RecordType = RecordType::Room;
 
-/// `POST /schedule/rooms`.
-pub(crate) async fn create_room(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let mut errors = FormErrors::default();
-    let fields = room_fields(&v, &form, &mut errors);
-    if !errors.is_empty() {
-        return room_page_with(&v, None, &form, &errors);
+    fn records(snap: &Snapshot) -> &Records<Room> {
+        &snap.rooms
     }
-    match submit(&v, Edit::Create(Fields::Room(fields)), &|f| f.to_owned()).await {
-        Outcome::Done(bureau_model::Applied::Record(_, id)) => {
-            see_other(&format!("/schedule/rooms/{}?done=created", seg(&id)))
-        }
-        Outcome::Done(_) => see_other("/schedule"),
-        Outcome::Invalid(errors) => room_page_with(&v, None, &form, &errors),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    fn stamp(r: &Room) -> &Stamp {
+        &r.stamp
     }
-}
-
-/// `POST /schedule/rooms/{id}`.
-pub(crate) async fn update_room(
-    v: View,
-    Path(id): Path<String>,
-    raw: Result<Bytes, BytesRejection>,
-) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let Some(r) = v.snap().rooms.get(&id) else {
-        return not_found(&v);
-    };
-    let mut errors = FormErrors::default();
-    let mut fields = room_fields(&v, &form, &mut errors);
-    if !errors.is_empty() {
-        return room_page_with(&v, Some(r), &form, &errors);
+    fn values(_v: &View, r: &Room) -> FormData {
+        room_values(r)
     }
-    // Only what the user changed in the form is written (see `FormData::shown`).
-    let shown = room_fields(
-        &v,
-        &form.shown(|| room_values(r), &[]),
-        &mut FormErrors::default(),
-    );
-    keep_changed(&mut fields.name, &shown.name);
-    keep_changed(&mut fields.capacity, &shown.capacity);
-    fields.booths = set_edit(fields.booths, shown.booths, &r.booths);
-    fields.equipment = set_edit(fields.equipment, shown.equipment, &r.equipment);
-    let edit = Edit::Update {
-        id: id.clone(),
-        fields: Fields::Room(fields),
-    };
-    match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other(&format!("/schedule/rooms/{}?done=saved", seg(&id))),
-        Outcome::Invalid(errors) => room_page_with(&v, Some(r), &form, &errors),
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    fn fields(v: &View, form: &FormData, errors: &mut FormErrors) -> RoomFields {
+        room_fields(v, form, errors)
+    }
+    fn wrap(fields: RoomFields) -> Fields {
+        Fields::Room(fields)
+    }
+    fn page(v: &View, existing: Option<&Room>, form: Form<'_>) -> Markup {
+        room_page(v, existing, form)
     }
 }

@@ -1,0 +1,334 @@
+//! One way to edit a record in the UI: a [`RecordForm`] per record type (its fields from a
+//! record and from a form, its page), and the generic handlers that show, create and update
+//! every type the same way, registered per type by [`routes`] as the JSON API does.
+//!
+//! Invariants:
+//! - An edit form carries the heads it was rendered at (`heads`). Saving compares what was
+//!   submitted with the record as it was at those heads, read on the document's reader thread
+//!   ([`bureau_doc::DocHandle::record_at`]), and with the record now; what the user did not
+//!   change is not written, so a peer's change that arrived while the form was open stays
+//!   ([`bureau_model::changes`] decides, field by field).
+//! - A field the user changed that a peer changed meanwhile to something else is not written
+//!   either way: the form comes back (409) with the user's values, the other value beside the
+//!   field, new heads, and a choice for each such field; it is saved once each has an answer.
+//! - The three versions of a record (submitted, as shown, now) go through the same
+//!   `values` → `fields` path, so a value shown differently from how it is stored (a time in
+//!   the venue's zone) compares equal when it is.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Path, Request};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use bureau_model::automerge::ChangeHash;
+use bureau_model::{
+    Applied, Edit, Fields, RecordFields, RecordType, Records, Snapshot, Stamp, changes,
+    field_value, take_theirs,
+};
+use maud::Markup;
+use serde_json::Value;
+
+use super::forms::{Form, FormData, FormErrors};
+use super::{Outcome, View, error_page, not_found, record_url, see_other, submit};
+use crate::AppState;
+
+/// A record type's edit form. Implemented once per type; the handlers below are generic.
+pub(crate) trait RecordForm: 'static {
+    /// The model's editable fields of the type.
+    type Fields: RecordFields + Send;
+    /// The record as read.
+    type Record: Send + Sync + 'static;
+    /// The type.
+    const TYPE: RecordType;
+
+    /// The records of the type in a snapshot.
+    fn records(snap: &Snapshot) -> &Records<Self::Record>;
+    /// The record's bookkeeping (who changed it last).
+    fn stamp(r: &Self::Record) -> &Stamp;
+    /// The form values that show a record.
+    fn values(v: &View, r: &Self::Record) -> FormData;
+    /// The values of a new record's form (defaults, what the URL's query chose).
+    fn new_values(_v: &View) -> FormData {
+        FormData::default()
+    }
+    /// The fields of a form, with the errors the model cannot name (a date that is not one).
+    fn fields(v: &View, form: &FormData, errors: &mut FormErrors) -> Self::Fields;
+    /// The fields as an edit names them.
+    fn wrap(fields: Self::Fields) -> Fields;
+    /// The form field a model field is shown in (errors and contests go beside it). `field`
+    /// may be an entry of a map, `field.key`.
+    fn form_field(field: &str, _form: &FormData) -> String {
+        field.split('.').next().unwrap_or(field).to_owned()
+    }
+    /// A value of a field in words, for "changed meanwhile to ...".
+    fn value_text(v: &View, _field: &str, value: &Value) -> String {
+        plain_text(v, value)
+    }
+    /// Where to go after a save (`done` is `created` or `saved`): the record's page.
+    fn done_url(id: &str, done: &str) -> String {
+        format!("{}?done={done}", record_url(Self::TYPE, id))
+    }
+    /// The whole page: the form as `form` has it, and what the type shows beside it.
+    fn page(v: &View, existing: Option<&Self::Record>, form: Form<'_>) -> Markup;
+}
+
+/// A value in words, as any field shows it.
+pub(crate) fn plain_text(v: &View, value: &Value) -> String {
+    match value {
+        Value::Null => v.tr.t("contest-removed"),
+        Value::Bool(true) => v.tr.t("yes"),
+        Value::Bool(false) => v.tr.t("no"),
+        Value::String(s) if s.is_empty() => v.tr.t("contest-empty"),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let words: Vec<String> = items.iter().map(|i| plain_text(v, i)).collect();
+            v.tr.list(&words)
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A set of member ids in words: their names.
+pub(crate) fn names_of(v: &View, value: &Value) -> String {
+    let mut names: Vec<String> = match value {
+        Value::Array(ids) => ids
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|id| v.member_name(id))
+            .collect(),
+        other => return plain_text(v, other),
+    };
+    names.sort();
+    v.tr.list(&names)
+}
+
+/// Registers a type's pages under `base` (`/roster/groups`): the new form, the record's page,
+/// create and update.
+pub(crate) fn routes<R: RecordForm>(router: Router<AppState>, base: &str) -> Router<AppState> {
+    router
+        .route(base, post(create::<R>))
+        .route(&format!("{base}/new"), get(new_page::<R>))
+        .route(&format!("{base}/{{id}}"), get(show::<R>).post(update::<R>))
+}
+
+/// A field both sides changed, as the form shows it.
+#[derive(Clone, Debug)]
+pub(crate) struct Contest {
+    /// The model's field (`field` or `field.key`): the name of its choice.
+    pub(crate) field: String,
+    /// The form field it is shown beside.
+    pub(crate) form_field: String,
+    /// The other value, in words.
+    pub(crate) theirs: String,
+    /// Who wrote it (the record's last editor).
+    pub(crate) by: String,
+}
+
+/// A form body. A body the server cannot read (too large, not a form) is answered with the
+/// error page, in the reader's language.
+pub(crate) struct UiForm(pub(crate) FormData);
+
+impl FromRequest<AppState> for UiForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, app: &AppState) -> Result<UiForm, Response> {
+        let (parts, body) = req.into_parts();
+        let v = View::new(app, &parts);
+        match Bytes::from_request(Request::from_parts(parts, body), app).await {
+            Ok(bytes) => Ok(UiForm(FormData::parse(&bytes))),
+            Err(rejection) => Err(error_page(&v, rejection.status(), &v.tr.t("error-body"))),
+        }
+    }
+}
+
+/// The page with a status: 200, 422 with errors, 409 with contests.
+fn render<R: RecordForm>(
+    v: &View,
+    existing: Option<&R::Record>,
+    values: &FormData,
+    errors: &FormErrors,
+    contests: &[Contest],
+) -> Response {
+    let status = if !errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if !contests.is_empty() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    let mut form = Form::new(v.tr, values, errors);
+    form.contests = contests;
+    v.render(status, R::page(v, existing, form))
+}
+
+/// The heads a page was rendered at, as a form carries them.
+pub(crate) fn heads_value(v: &View) -> String {
+    v.st.heads.join(",")
+}
+
+/// `GET {base}/new`.
+async fn new_page<R: RecordForm>(v: View) -> Response {
+    render::<R>(&v, None, &R::new_values(&v), &FormErrors::default(), &[])
+}
+
+/// `GET {base}/{id}`.
+async fn show<R: RecordForm>(v: View, Path(id): Path<String>) -> Response {
+    let Some(r) = R::records(v.snap()).get(&id).cloned() else {
+        return not_found(&v);
+    };
+    let mut values = R::values(&v, &r);
+    values.set("heads", heads_value(&v));
+    render::<R>(&v, Some(&r), &values, &FormErrors::default(), &[])
+}
+
+/// `POST {base}`.
+async fn create<R: RecordForm>(v: View, UiForm(form): UiForm) -> Response {
+    let mut errors = FormErrors::default();
+    let fields = R::fields(&v, &form, &mut errors);
+    if !errors.is_empty() {
+        return render::<R>(&v, None, &form, &errors, &[]);
+    }
+    let field_of = |f: &str| R::form_field(f, &form);
+    match submit(&v, Edit::Create(R::wrap(fields)), &field_of).await {
+        Outcome::Done(Applied::Record(_, id)) => see_other(&R::done_url(&id, "created")),
+        Outcome::Done(_) => see_other("/"),
+        Outcome::Invalid(errors) => render::<R>(&v, None, &form, &errors, &[]),
+        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+}
+
+/// The contests a form lists (`contested`) as it shows them, with the value a field has now.
+fn contests_shown<R: RecordForm>(
+    v: &View,
+    form: &FormData,
+    fields: &[String],
+    now: &R::Fields,
+    record: &R::Record,
+) -> Vec<Contest> {
+    fields
+        .iter()
+        .map(|f| Contest {
+            field: f.clone(),
+            form_field: R::form_field(f, form),
+            theirs: R::value_text(v, f, &field_value(now, f)),
+            by: v.member_name(&R::stamp(record).updated_by),
+        })
+        .collect()
+}
+
+/// The record's fields as a form of it would submit them.
+fn fields_of<R: RecordForm>(v: &View, r: &R::Record) -> R::Fields {
+    R::fields(v, &R::values(v, r), &mut FormErrors::default())
+}
+
+/// `POST {base}/{id}`: writes what the user changed since the form's heads (see the module's
+/// invariants).
+async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): UiForm) -> Response {
+    let Some(now) = R::records(v.snap()).get(&id).cloned() else {
+        return not_found(&v);
+    };
+    let now_fields = fields_of::<R>(&v, &now);
+    let mut errors = FormErrors::default();
+    let mut mine = R::fields(&v, &form, &mut errors);
+
+    // The answers to the contests of the previous save.
+    let asked = form.all("contested");
+    for field in &asked {
+        match form.get(&keep_name(field)) {
+            Some("mine") => {}
+            Some("theirs") => {
+                if take_theirs(&mut mine, &now_fields, field).is_err() {
+                    return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("error-body"));
+                }
+            }
+            _ => errors.add(&R::form_field(field, &form), v.tr.t("err-contest-choose")),
+        }
+    }
+    if !errors.is_empty() {
+        let contests = contests_shown::<R>(&v, &form, &asked, &now_fields, &now);
+        return render::<R>(&v, Some(&now), &form, &errors, &contests);
+    }
+
+    let base_fields = match shown_at::<R>(&v, &form, &id).await {
+        Ok(Some(base)) => fields_of::<R>(&v, &base),
+        // A form without heads (a script posting only fields): compared with now.
+        Ok(None) => fields_of::<R>(&v, &now),
+        Err(response) => return response,
+    };
+    let Ok(found) = changes(&mine, &base_fields, &now_fields) else {
+        return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("error-body"));
+    };
+    if !found.contested.is_empty() {
+        let fields: Vec<String> = found.contested.iter().map(|c| c.field.clone()).collect();
+        let mut values = form.clone();
+        values.set("heads", heads_value(&v));
+        values.remove("contested");
+        values.remove_prefixed(KEEP_PREFIX);
+        for f in &fields {
+            values.push("contested", f.clone());
+        }
+        let contests = contests_shown::<R>(&v, &values, &fields, &now_fields, &now);
+        return render::<R>(&v, Some(&now), &values, &errors, &contests);
+    }
+    let edit = Edit::Update {
+        id: id.clone(),
+        fields: R::wrap(found.fields),
+    };
+    let field_of = |f: &str| R::form_field(f, &form);
+    match submit(&v, edit, &field_of).await {
+        Outcome::Done(_) => see_other(&R::done_url(&id, "saved")),
+        Outcome::Invalid(errors) => render::<R>(&v, Some(&now), &form, &errors, &[]),
+        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+}
+
+/// The prefix of a contest's choice (`keep.title` = `mine` or `theirs`).
+pub(crate) const KEEP_PREFIX: &str = "keep.";
+
+/// The name of a contest's choice.
+pub(crate) fn keep_name(field: &str) -> String {
+    format!("{KEEP_PREFIX}{field}")
+}
+
+/// The record as the form showed it: read at the form's heads. `Ok(None)` when the form
+/// carries no heads; an error page when they are not heads of this document (a form from
+/// another node's page, or tampered with) or the record did not exist then.
+async fn shown_at<R: RecordForm>(
+    v: &View,
+    form: &FormData,
+    id: &str,
+) -> Result<Option<Arc<R::Record>>, Response> {
+    let Some(text) = form.get("heads") else {
+        return Ok(None);
+    };
+    let stale = || error_page(v, StatusCode::CONFLICT, &v.tr.t("error-form-heads"));
+    let heads: Result<Vec<ChangeHash>, _> = text
+        .split(',')
+        .filter(|h| !h.is_empty())
+        .map(str::parse::<ChangeHash>)
+        .collect();
+    let Ok(heads) = heads else {
+        return Err(stale());
+    };
+    if heads.is_empty() || heads.len() > 64 {
+        return Err(stale());
+    }
+    match v.app.doc.record_at(R::TYPE, id.to_owned(), heads).await {
+        Ok(Some(snap)) => match R::records(&snap).get(id) {
+            Some(r) => Ok(Some(r.clone())),
+            None => Err(stale()),
+        },
+        Ok(None) => Err(stale()),
+        Err(e) => {
+            tracing::error!(error = %e, "the record as a form showed it could not be read");
+            Err(error_page(
+                v,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &v.tr.t("error-closed"),
+            ))
+        }
+    }
+}
