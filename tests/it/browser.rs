@@ -1007,3 +1007,145 @@ fn a_browser_quit_and_started_again_is_still_logged_in() {
     });
     drop(driver);
 }
+
+/// Opens a demo meeting's form on node A, lets `peer` change the meeting on node B and waits
+/// until node A has the change, while the form stays open as it was.
+async fn form_open_while_a_peer_changes(
+    b: &Browser,
+    a: &Node,
+    second: &Node,
+    peer: &Value,
+) -> String {
+    let (meeting, _, _, _) = demo_meetings(a)
+        .into_iter()
+        .find(|m| m.1 == "African Caucus")
+        .expect("a demo meeting");
+    b.goto(&url(a, &format!("/schedule/meetings/{meeting}")))
+        .await;
+    b.js("window.__notReloaded = true; return true;").await;
+    let path = format!("/api/meetings/{meeting}");
+    second.patch(&path, peer).expect(200);
+    let key = peer.as_object().and_then(|o| o.keys().next().cloned());
+    let key = key.expect("a field");
+    wait_until(
+        "the peer's change on node A",
+        DEADLINE,
+        || a.get(&path).expect(200)[&key] == peer[&key],
+        String::new,
+    );
+    assert_eq!(
+        b.js("return window.__notReloaded === true").await,
+        json!(true),
+        "the open form was not reloaded"
+    );
+    meeting
+}
+
+/// Sets the open meeting form's status to another value than it shows; returns it.
+async fn other_status(b: &Browser) -> Value {
+    b.js("const s = document.getElementById('f-status'); \
+          s.value = s.value === 'cancelled' ? 'proposed' : 'cancelled'; return s.value;")
+        .await
+}
+
+/// Submits the record form of the open page.
+async fn save_record_form(b: &Browser) {
+    b.client
+        .find(Locator::Css("form.record button[type=submit]"))
+        .await
+        .expect("the form's save button")
+        .click()
+        .await
+        .expect("clicking save");
+}
+
+#[test]
+fn a_peers_change_to_another_field_survives_saving_a_form_opened_before_it() {
+    with_browser("peer change survives a save", |b| async move {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = Node::start(&tmp.path().join("a"), &["--demo"]);
+        let second = second_node(&a, &tmp.path().join("b"));
+        log_in(&b, &a).await;
+        let peer = json!({ "title": "African Caucus, renamed on B" });
+        let meeting = form_open_while_a_peer_changes(&b, &a, &second, &peer).await;
+        // The form still shows the old title; the user changes only the status.
+        assert_eq!(
+            b.js("return document.getElementById('f-title').value")
+                .await,
+            json!("African Caucus")
+        );
+        let status = other_status(&b).await;
+        save_record_form(&b).await;
+        b.wait_until("the saved notice", "location.search.includes('done=saved')")
+            .await;
+        let m = a.get(&format!("/api/meetings/{meeting}")).expect(200);
+        assert_eq!(
+            m["title"], "African Caucus, renamed on B",
+            "the peer's title"
+        );
+        assert_eq!(m["status"], status, "the user's status");
+        assert_eq!(
+            b.js("return document.getElementById('f-title').value")
+                .await,
+            json!("African Caucus, renamed on B"),
+            "the form shows the record as saved"
+        );
+    });
+}
+
+#[test]
+fn a_field_changed_on_both_sides_brings_the_form_back_with_both_values() {
+    with_browser("both sides changed a field", |b| async move {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = Node::start(&tmp.path().join("a"), &["--demo"]);
+        let second = second_node(&a, &tmp.path().join("b"));
+        log_in(&b, &a).await;
+        let peer = json!({ "title": "African Caucus (B's title)" });
+        let meeting = form_open_while_a_peer_changes(&b, &a, &second, &peer).await;
+        b.js(
+            "document.getElementById('f-title').value = 'African Caucus (my title)'; return true;",
+        )
+        .await;
+        let status = other_status(&b).await;
+        save_record_form(&b).await;
+        b.wait_until(
+            "the form back with the other value",
+            "document.querySelector('.contest') !== null",
+        )
+        .await;
+        let contest = b.text(".contest").await;
+        assert!(contest.contains("African Caucus (B's title)"), "{contest}");
+        assert!(contest.contains("Bea Second"), "who wrote it: {contest}");
+        assert_eq!(
+            b.js("return document.getElementById('f-title').value")
+                .await,
+            json!("African Caucus (my title)"),
+            "the user's value is still in the field"
+        );
+        let path = format!("/api/meetings/{meeting}");
+        let m = a.get(&path).expect(200);
+        assert_eq!(
+            m["title"], "African Caucus (B's title)",
+            "nothing written yet"
+        );
+        assert_ne!(m["status"], status, "nothing written yet");
+        let violations = b.axe("form-contest").await;
+        b.screenshots("form-contest").await;
+        assert!(violations.is_empty(), "{}", violations.join("\n"));
+
+        // Keeping the other value: the title stays B's, the user's status is saved.
+        b.client
+            .find(Locator::Css("input[name='keep.title'][value='theirs']"))
+            .await
+            .expect("the choice")
+            .click()
+            .await
+            .expect("choosing theirs");
+        save_record_form(&b).await;
+        b.wait_until("the saved notice", "location.search.includes('done=saved')")
+            .await;
+        let m = a.get(&path).expect(200);
+        assert_eq!(m["title"], "African Caucus (B's title)");
+        assert_eq!(m["status"], status);
+    });
+}
