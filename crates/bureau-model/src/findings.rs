@@ -39,7 +39,8 @@ pub enum FindingKind {
     GroupWithoutFocalPoint,
     /// The last composition review is older than the bureau's interval.
     ReviewOverdue,
-    /// An active group attended nothing since the last recorded review.
+    /// An active group attended none of the meetings held since the day of the last recorded
+    /// review (or since it became active, if later).
     GroupInactive,
     /// A note has content implications and the plenary was not consulted yet.
     PlenaryConsultationPending,
@@ -133,24 +134,22 @@ pub fn findings(snap: &Snapshot, now: Timestamp) -> Vec<Finding> {
     for s in &slots {
         meeting_checks(snap, s.m, &mut out);
     }
-    let last_review = last_review(snap);
-    // Groups that attended (or organised) a live meeting since the last review, up to now.
-    let attended: BTreeSet<&str> = match last_review {
-        Some((since, _)) => {
-            let since = review_start(since, &tz);
-            slots
-                .iter()
-                .filter(|s| s.start >= since && s.start <= now)
-                .flat_map(|s| s.m.groups.iter().chain(std::iter::once(&s.m.organiser)))
-                .map(String::as_str)
-                .collect()
+    // The start of the newest live meeting held so far, and of the newest each group attended
+    // (or organised).
+    let mut held: Option<Timestamp> = None;
+    let mut attended: HashMap<&str, Timestamp> = HashMap::new();
+    for s in slots.iter().filter(|s| s.start <= now) {
+        held = held.max(Some(s.start));
+        for g in s.m.groups.iter().chain(std::iter::once(&s.m.organiser)) {
+            let latest = attended.entry(g.as_str()).or_insert(s.start);
+            *latest = (*latest).max(s.start);
         }
-        None => BTreeSet::new(),
-    };
+    }
     group_checks(
         snap,
-        last_review,
-        |g| attended.contains(g),
+        last_review(snap),
+        |g, from| attended.get(g).is_some_and(|t| *t >= from),
+        |from| held.is_some_and(|t| t >= from),
         &tz,
         today,
         &mut out,
@@ -313,22 +312,46 @@ fn last_review(snap: &Snapshot) -> Option<(Date, &Review)> {
         .max_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)))
 }
 
-/// The instant a review's day begins in the bureau's time zone.
-fn review_start(date: Date, tz: &TimeZone) -> Timestamp {
-    date.to_zoned(tz.clone())
-        .map(|z| z.timestamp())
-        .unwrap_or(Timestamp::MIN)
+/// The instant a review's day ends (the next day begins) in the bureau's time zone: the
+/// meetings of a review's own day belong to the period it reviewed, so the next period starts
+/// after it, and a review just recorded flags no group that has had no chance to attend since.
+fn review_end(date: Date, tz: &TimeZone) -> Timestamp {
+    date.tomorrow()
+        .ok()
+        .and_then(|d| d.to_zoned(tz.clone()).ok())
+        .map_or(Timestamp::MAX, |z| z.timestamp())
+}
+
+/// When a group last became active (its creation, or its latest return or reactivation), if
+/// its history says, and whether that was its creation. Attendance is not asked of a group
+/// for the time before it was on the roster.
+fn active_since(g: &Group) -> Option<(Timestamp, bool)> {
+    let (i, change) = g
+        .status_history
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, c)| matches!(c.status, StatusEvent::Active | StatusEvent::Returned))?;
+    Some((change.at.parse().ok()?, i == 0))
 }
 
 /// The bureau-wide checks: focal points, attendance since the last review, the review itself.
+///
+/// A group's attendance is counted from the end of the last recorded review's day, or from
+/// when the group became active if that is later. It is flagged only when meetings were held
+/// in that time (`held(from)`: a live meeting started between `from` and now) and it attended
+/// none of them (`attended(group, from)`): the day after a review, or the hour after a group
+/// was admitted, nobody has missed anything yet.
 fn group_checks(
     snap: &Snapshot,
     last_review: Option<(Date, &Review)>,
-    attended: impl Fn(&str) -> bool,
+    attended: impl Fn(&str, Timestamp) -> bool,
+    held: impl Fn(Timestamp) -> bool,
     tz: &TimeZone,
     today: Date,
     out: &mut Vec<Finding>,
 ) {
+    let since_review = last_review.map(|(date, _)| review_end(date, tz));
     let live_groups = snap
         .groups
         .values()
@@ -345,17 +368,40 @@ fn group_checks(
                 refs: vec![r(RecordType::Group, &g.id)],
             });
         }
-        if let Some((date, rv)) = &last_review
-            && !attended(g.id.as_str())
-        {
-            out.push(Finding {
-                kind: FindingKind::GroupInactive,
-                message: format!(
-                    "{} has attended no meeting since the review of {date}",
-                    g.name
-                ),
-                refs: vec![r(RecordType::Group, &g.id), r(RecordType::Review, &rv.id)],
-            });
+        if let (Some((date, rv)), Some(review_from)) = (&last_review, since_review) {
+            // Counted from the later of the review and the group's (re)joining; the finding
+            // names the review only when it counts from the review.
+            let joined = active_since(g).filter(|(at, _)| *at > review_from);
+            let from = joined.map_or(review_from, |(at, _)| at);
+            if held(from) && !attended(g.id.as_str(), from) {
+                let (message, refs) = match joined {
+                    None => (
+                        format!(
+                            "{} has attended no meeting since the review of {date}",
+                            g.name
+                        ),
+                        vec![r(RecordType::Group, &g.id), r(RecordType::Review, &rv.id)],
+                    ),
+                    Some((at, created)) => (
+                        format!(
+                            "{} has attended no meeting since it {} on {}",
+                            g.name,
+                            if created {
+                                "was created"
+                            } else {
+                                "became active"
+                            },
+                            at.to_zoned(tz.clone()).date()
+                        ),
+                        vec![r(RecordType::Group, &g.id)],
+                    ),
+                };
+                out.push(Finding {
+                    kind: FindingKind::GroupInactive,
+                    message,
+                    refs,
+                });
+            }
         }
     }
     let interval = i64::from(snap.meta.review_interval_days);
@@ -486,6 +532,8 @@ pub struct FindingsIndex {
     by_room: ByKey,
     by_member: ByKey,
     by_group: ByKey,
+    /// Every live meeting, by (start, id): whether any was held since a time.
+    by_start: BTreeSet<(Timestamp, String)>,
     /// Member id -> notes with an action owned by them (the finding names the owner).
     note_owners: HashMap<String, BTreeSet<String>>,
     owners_of_note: HashMap<String, Vec<String>>,
@@ -574,18 +622,24 @@ impl FindingsIndex {
             self.set_part(part, out);
         }
         let mut out = Vec::new();
-        let last = last_review(snap);
-        let since = last.map(|(d, _)| review_start(d, &tz));
-        let attended = |g: &str| {
-            since.is_some_and(|since| {
-                self.by_group.get(g).is_some_and(|set| {
-                    set.range((since, String::new())..)
-                        .next()
-                        .is_some_and(|(start, _)| *start <= now)
-                })
-            })
+        // The first live meeting of a set that starts at or after `from` has started by now.
+        let since = |set: &BTreeSet<(Timestamp, String)>, from: Timestamp| {
+            set.range((from, String::new())..)
+                .next()
+                .is_some_and(|(start, _)| *start <= now)
         };
-        group_checks(snap, last, attended, &tz, today, &mut out);
+        let attended =
+            |g: &str, from: Timestamp| self.by_group.get(g).is_some_and(|set| since(set, from));
+        let held = |from: Timestamp| since(&self.by_start, from);
+        group_checks(
+            snap,
+            last_review(snap),
+            attended,
+            held,
+            &tz,
+            today,
+            &mut out,
+        );
         self.set_part(Part::Bureau, out);
     }
 
@@ -602,6 +656,7 @@ impl FindingsIndex {
             for g in &old.groups {
                 index_remove(&mut self.by_group, g, old.start, id);
             }
+            self.by_start.remove(&(old.start, id.to_owned()));
         }
         let Some(s) = snap.meetings.get(id).and_then(|m| slot_of(m)) else {
             return;
@@ -629,6 +684,7 @@ impl FindingsIndex {
         for g in &key.groups {
             index_add(&mut self.by_group, g, key.start, id);
         }
+        self.by_start.insert((key.start, id.to_owned()));
         self.slots.insert(id.to_owned(), key);
     }
 

@@ -9,7 +9,7 @@
 //! - Sets are written as additions and removals, texts as diffs, so concurrent changes by
 //!   others survive the merge; nested maps are made with the record.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ReadDoc, ScalarValue, Value};
@@ -242,6 +242,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         if let Some(decisions) = &f.decisions {
             let ids: Vec<String> = decisions.keys().cloned().collect();
             self.check_refs("decisions", RecordType::Group, &ids)?;
+            self.check_returns(decisions)?;
         }
         let was = ReviewStatus::parse(&self.current_str("status")).unwrap_or_default();
         let obj = self.obj();
@@ -263,6 +264,30 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         }
         if status == ReviewStatus::Recorded && (self.creating || was == ReviewStatus::Open) {
             self.apply_decisions(&obj)?;
+        }
+        Ok(())
+    }
+
+    /// Only a group that is inactive or removed can return; a return decided for an active
+    /// group would mean nothing, and was offered by mistake.
+    fn check_returns(&self, decisions: &BTreeMap<String, Decision>) -> Result<(), EditError> {
+        let groups = map_at(self.doc, &automerge::ROOT, RecordType::Group.collection());
+        for (id, decision) in decisions {
+            if *decision != Decision::Return {
+                continue;
+            }
+            let status = groups
+                .as_ref()
+                .and_then(|groups| map_at(self.doc, groups, id))
+                .and_then(|g| get_str(self.doc, &g, "status"))
+                .and_then(|s| GroupStatus::parse(&s).ok())
+                .unwrap_or_default();
+            if status == GroupStatus::Active {
+                return Err(invalid(
+                    &format!("decisions.{id}"),
+                    "only an inactive or removed group can return; this group is active",
+                ));
+            }
         }
         Ok(())
     }

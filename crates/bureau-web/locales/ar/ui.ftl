@@ -213,6 +213,7 @@ done-restored = تمت الاستعادة.
 done-resolved = حُلّ التعارض: القيمة التي اخترتها صارت قيمة الجميع.
 done-already = كان هذا التعارض محلولًا من قبل، ربما على حاسوب آخر.
 done-recorded = سُجّلت المراجعة وحُدّث وضع المجموعات.
+done-admitted = قُبلت المجموعة وحُفظت المراجعة.
 done-paused = المزامنة متوقفة مؤقتًا.
 done-resumed = استُؤنفت المزامنة.
 done-dialled = جارٍ الاتصال بذلك العنوان.
@@ -332,6 +333,8 @@ finding-unknown-group = «{ $meeting }» يذكر مجموعة غير موجود
 finding-group-without-focal-point = ليس لـ{ $group } جهة تنسيق نشطة.
 finding-review-overdue = كان موعد مراجعة التشكيلة في { $date }.
 finding-group-inactive = لم تحضر { $group } أي اجتماع منذ مراجعة { $date }.
+finding-group-inactive-created = لم تحضر { $group } أي اجتماع منذ إنشائها في { $date }.
+finding-group-inactive-active-again = لم تحضر { $group } أي اجتماع منذ عودتها إلى النشاط في { $date }.
 finding-plenary-consultation-pending = «{ $note }» له آثار على المضمون ولم تُستشر الجلسة العامة بعد.
 finding-action-overdue = «{ $action }» ({ $owner }) كان موعده النهائي { $date }.
 finding-action-overdue-note = أحد بنود عمل «{ $note }» متأخر.
@@ -396,6 +399,17 @@ decision-keep = إبقاء
 decision-inactive = غير نشطة
 decision-remove = إزالة
 decision-return = إعادة
+review-decision-admit = قبول
+review-admitted = قُبلت
+review-new-groups = مجموعات جديدة
+review-new-groups-hint = انضمت هذه المجموعات منذ المراجعة الأخيرة. أبقِها بقبولها، أو أزلها.
+review-admit-title = قبول مجموعة جديدة
+review-admit-hint = تنضم المجموعة إلى القائمة فورًا؛ وتسجّل هذه المراجعة قبولها.
+review-admit = قبول المجموعة
+review-err-return-active = لا تعود إلا مجموعة غير نشطة أو مُزالة؛ وهذه المجموعة نشطة.
+field-admit-name = اسم المجموعة الجديدة
+field-admit-kind = نوعها
+field-admit-focal-points = جهات التنسيق فيها
 
 ## الجدول
 

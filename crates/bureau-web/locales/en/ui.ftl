@@ -193,6 +193,7 @@ done-restored = Restored.
 done-resolved = Conflict resolved: the value you picked is now everyone's.
 done-already = That conflict was already resolved, perhaps on another laptop.
 done-recorded = The review is recorded and the groups' standing updated.
+done-admitted = The group is admitted and the review saved.
 done-paused = Sync is paused.
 done-resumed = Sync resumed.
 done-dialled = Connecting to that address.
@@ -305,6 +306,8 @@ finding-unknown-group = “{ $meeting }” names a group that does not exist.
 finding-group-without-focal-point = { $group } has no active focal point.
 finding-review-overdue = A composition review was due on { $date }.
 finding-group-inactive = { $group } has attended no meeting since the review of { $date }.
+finding-group-inactive-created = { $group } has attended no meeting since it was created on { $date }.
+finding-group-inactive-active-again = { $group } has attended no meeting since it became active again on { $date }.
 finding-plenary-consultation-pending = “{ $note }” has content implications and the plenary has not been consulted yet.
 finding-action-overdue = “{ $action }” ({ $owner }) was due on { $date }.
 finding-action-overdue-note = An action item of “{ $note }” is overdue.
@@ -366,6 +369,17 @@ decision-keep = Keep
 decision-inactive = Inactive
 decision-remove = Remove
 decision-return = Return
+review-decision-admit = Admit
+review-admitted = Admitted
+review-new-groups = New groups
+review-new-groups-hint = These groups joined since the last review. Keep them by admitting them, or remove them.
+review-admit-title = Admit a new group
+review-admit-hint = The group joins the roster at once; this review records that it admitted it.
+review-admit = Admit the group
+review-err-return-active = Only an inactive or removed group can return; this one is active.
+field-admit-name = Name of the new group
+field-admit-kind = Its kind
+field-admit-focal-points = Its focal points
 
 ## Schedule
 

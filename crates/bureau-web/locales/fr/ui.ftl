@@ -199,6 +199,7 @@ done-restored = Restauré.
 done-resolved = Conflit résolu : la valeur choisie est désormais celle de tous.
 done-already = Ce conflit était déjà résolu, peut-être sur un autre ordinateur.
 done-recorded = La revue est enregistrée et le statut des groupes mis à jour.
+done-admitted = Le groupe est admis et le brouillon de la revue sauvegardé.
 done-paused = La synchronisation est en pause.
 done-resumed = La synchronisation a repris.
 done-dialled = Connexion à cette adresse en cours.
@@ -311,6 +312,8 @@ finding-unknown-group = « { $meeting } » mentionne un groupe qui n'existe pas.
 finding-group-without-focal-point = { $group } n'a aucun point focal actif.
 finding-review-overdue = Une revue de composition était due le { $date }.
 finding-group-inactive = { $group } n'a participé à aucune réunion depuis la revue du { $date }.
+finding-group-inactive-created = { $group } n'a participé à aucune réunion depuis sa création le { $date }.
+finding-group-inactive-active-again = { $group } n'a participé à aucune réunion depuis son retour à l'activité le { $date }.
 finding-plenary-consultation-pending = « { $note } » a des implications sur le fond et la plénière n'a pas encore été consultée.
 finding-action-overdue = « { $action } » ({ $owner }) était dû le { $date }.
 finding-action-overdue-note = Une action de « { $note } » est en retard.
@@ -372,6 +375,17 @@ decision-keep = Maintenir
 decision-inactive = Inactif
 decision-remove = Retirer
 decision-return = Retour
+review-decision-admit = Admettre
+review-admitted = Admis
+review-new-groups = Nouveaux groupes
+review-new-groups-hint = Ces groupes sont arrivés depuis la dernière revue. Maintenez-les en les admettant, ou retirez-les.
+review-admit-title = Admettre un nouveau groupe
+review-admit-hint = Le groupe entre aussitôt dans la liste ; cette revue consigne son admission.
+review-admit = Admettre le groupe
+review-err-return-active = Seul un groupe inactif ou retiré peut revenir ; celui-ci est actif.
+field-admit-name = Nom du nouveau groupe
+field-admit-kind = Son type
+field-admit-focal-points = Ses points focaux
 
 ## Calendrier
 

@@ -3,7 +3,7 @@
 //! The model's findings carry an English sentence for the API; the UI writes its own from the
 //! finding's kind and the records it names, so that they read well in every catalogue.
 
-use bureau_model::{Finding, FindingKind, RecordType};
+use bureau_model::{Finding, FindingKind, RecordType, StatusEvent};
 use fluent_bundle::FluentValue;
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -186,17 +186,43 @@ fn sentence_text(v: &View, f: &Finding, mark: &dyn Fn(String) -> FluentValue<'st
                 )],
             )
         }
-        FindingKind::GroupInactive => {
-            let date = ids(f, RecordType::Review)
-                .first()
-                .and_then(|id| snap.reviews.get(*id))
-                .map(|r| date_text(v, &r.date))
-                .unwrap_or_default();
-            tr.ta(
-                "finding-group-inactive",
-                &[("group", name(RecordType::Group, 0)), ("date", date.into())],
-            )
-        }
+        FindingKind::GroupInactive => match ids(f, RecordType::Review).first() {
+            Some(id) => {
+                let date = snap
+                    .reviews
+                    .get(*id)
+                    .map(|r| date_text(v, &r.date))
+                    .unwrap_or_default();
+                tr.ta(
+                    "finding-group-inactive",
+                    &[("group", name(RecordType::Group, 0)), ("date", date.into())],
+                )
+            }
+            // No review named: counted from when the group was created or became active
+            // again, the newest entry of its history that made it active.
+            None => {
+                let group = ids(f, RecordType::Group)
+                    .first()
+                    .and_then(|id| snap.groups.get(*id));
+                let joined = group.and_then(|g| {
+                    g.status_history.iter().enumerate().rev().find(|(_, c)| {
+                        matches!(c.status, StatusEvent::Active | StatusEvent::Returned)
+                    })
+                });
+                let date = joined
+                    .and_then(|(_, c)| v.zoned(&c.at))
+                    .map(|z| tr.date_long(z.date()))
+                    .unwrap_or_default();
+                let id = match joined {
+                    Some((0, _)) | None => "finding-group-inactive-created",
+                    Some(_) => "finding-group-inactive-active-again",
+                };
+                tr.ta(
+                    id,
+                    &[("group", name(RecordType::Group, 0)), ("date", date.into())],
+                )
+            }
+        },
         FindingKind::PlenaryConsultationPending => tr.ta(
             "finding-plenary-consultation-pending",
             &[("note", name(RecordType::Note, 0))],

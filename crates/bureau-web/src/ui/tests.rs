@@ -594,8 +594,9 @@ async fn pages_show_the_sample_with_its_findings() {
     let roster = ui.page("/roster").await;
     assert!(roster.contains("Health Working Group") && roster.contains("Cem Focal"));
     let review = ui.page(&format!("/roster/reviews/{}", i.open_review)).await;
-    let quiet = around(&review, "quiet-h");
-    assert!(quiet.contains("Health Working Group"), "{quiet}");
+    // Created after the last review: among the new groups, not flagged as quiet.
+    let new = around(&review, "new-h");
+    assert!(new.contains("Health Working Group"), "{new}");
     let note = ui.page(&format!("/liaison/notes/{}", i.note)).await;
     assert!(note.contains("Send the list") && note.contains("Line one\nLine two"));
     let report = ui.page("/liaison/report").await;
@@ -1044,6 +1045,337 @@ async fn composition_review_from_start_to_record() {
     );
     let page = ui.page(&loc).await;
     assert!(page.contains("The review is recorded"));
+}
+
+/// A bureau with a past, written beside the document actor (which stamps every edit with the
+/// clock) at the times a test gives, then synced into it.
+struct Past {
+    doc: bureau_model::automerge::AutoCommit,
+    ids: u64,
+}
+
+impl Past {
+    fn new() -> Past {
+        let mut doc = bureau_model::automerge::AutoCommit::new();
+        doc.set_author(Some(bureau_model::automerge::Author::from(
+            bureau_model::testing::FOUNDER_ID.as_bytes().to_vec(),
+        )));
+        Past { doc, ids: 0 }
+    }
+
+    /// Applies an edit made at `at`; the id of the record it touched.
+    fn edit(&mut self, at: jiff::Timestamp, e: Edit) -> String {
+        let ids = &mut self.ids;
+        let mut new_id = || {
+            *ids += 1;
+            format!("past{ids:04}")
+        };
+        let mut ctx = Ctx {
+            now: at,
+            author: bureau_model::testing::FOUNDER_ID,
+            new_id: &mut new_id,
+        };
+        match bureau_model::apply(&mut self.doc, &e, &mut ctx).expect("a past edit") {
+            Applied::Record(_, id) => id,
+            _ => String::new(),
+        }
+    }
+
+    /// Syncs everything into `doc` as the device `peer('Z')` (which the past must add).
+    async fn sync_into(&mut self, doc: &DocHandle) {
+        use bureau_model::automerge::sync::{Message, State, SyncDoc};
+        let z = peer('Z');
+        let mut state = State::new();
+        for _ in 0..100 {
+            let mut quiet = true;
+            if let Some(msg) = self.doc.sync().generate_sync_message(&mut state) {
+                doc.sync_receive(&z, msg).await.expect("receive");
+                quiet = false;
+            }
+            if let Some(bytes) = doc.sync_generate(&z).await.expect("generate") {
+                let msg = Message::decode(&bytes).expect("decode");
+                self.doc
+                    .sync()
+                    .receive_sync_message(&mut state, msg)
+                    .expect("the past receives");
+                quiet = false;
+            }
+            if quiet {
+                return;
+            }
+        }
+        panic!("the sync never ended");
+    }
+}
+
+/// The whole composition review after an earlier one, as a delegate walks it: attendance is
+/// counted from the previous review (or a group's creation, if later), return is offered and
+/// accepted only for groups that are not active, a new group is admitted within the review,
+/// and once recorded the review is not "the first one" and flags none of the groups it kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_review_after_an_earlier_one_counts_from_it_admits_groups_and_flags_none_it_kept() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (doc, _thread) = open(&tmp.path().join("a"), 'A').await;
+    let tz = jiff::tz::TimeZone::get(bureau_model::testing::TIMEZONE).unwrap();
+    let now = jiff::Timestamp::now();
+    let ago = |days: i64| now - jiff::SignedDuration::from_hours(24 * days);
+    let today = now.to_zoned(tz.clone()).date();
+    let day = |days: i64| today.checked_sub(days.days()).unwrap();
+
+    let mut past = Past::new();
+    past.edit(
+        ago(40),
+        Edit::Init(bureau_model::testing::founding(&peer('A'))),
+    );
+    past.edit(
+        ago(40),
+        Edit::AddDevice {
+            peer_id: peer('Z'),
+            member_id: bureau_model::testing::FOUNDER_ID.to_owned(),
+            name: "Old laptop".to_owned(),
+            role: Role::Editor,
+        },
+    );
+    let group = |name: &str| {
+        Edit::Create(Fields::Group(GroupFields {
+            name: Some(name.to_owned()),
+            kind: Some(GroupKind::Caucus),
+            focal_points: Some(vec![bureau_model::testing::FOUNDER_ID.to_owned()]),
+            ..GroupFields::default()
+        }))
+    };
+    let busy = past.edit(ago(40), group("Busy Caucus"));
+    let kept = past.edit(ago(40), group("Kept Caucus"));
+    let quiet = past.edit(ago(40), group("Quiet Caucus"));
+    let dormant = past.edit(ago(40), group("Dormant Caucus"));
+    past.edit(
+        ago(39),
+        Edit::Update {
+            id: dormant.clone(),
+            fields: Fields::Group(GroupFields {
+                status: Some(GroupStatus::Inactive),
+                ..GroupFields::default()
+            }),
+        },
+    );
+    let first = past.edit(
+        ago(30),
+        Edit::Create(Fields::Review(ReviewFields {
+            date: Some(day(30).to_string()),
+            status: Some(ReviewStatus::Recorded),
+            ..ReviewFields::default()
+        })),
+    );
+    let meeting = |title: &str, on: jiff::civil::Date, groups: &[&String]| {
+        Edit::Create(Fields::Meeting(MeetingFields {
+            title: Some(title.to_owned()),
+            start: Some(format!("{on}T09:00")),
+            end: Some(format!("{on}T10:00")),
+            groups: Some(groups.iter().map(|g| (*g).clone()).collect()),
+            status: Some(MeetingStatus::Confirmed),
+            ..MeetingFields::default()
+        }))
+    };
+    past.edit(ago(25), meeting("Plenary", day(20), &[&busy]));
+    let newcomer = past.edit(ago(15), group("Newcomer Caucus"));
+    past.edit(ago(14), meeting("Welcome", day(12), &[&newcomer, &busy]));
+    let latecomer = past.edit(ago(11), group("Latecomer Caucus"));
+    past.edit(ago(11), meeting("Drafting", day(10), &[&busy]));
+    past.sync_into(&doc).await;
+    let cancel = CancellationToken::new();
+    let app = app_over(&doc, &cancel);
+    let send = |req| send_to(&app, req);
+    let inactive = |doc: &DocHandle| -> BTreeMap<String, Vec<Ref>> {
+        doc.state()
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::GroupInactive)
+            .map(|f| (f.refs[0].id.clone(), f.refs.clone()))
+            .collect()
+    };
+
+    // Before the review: counted from the earlier review, or from the creation of a group
+    // created after it.
+    let flagged = inactive(&doc);
+    let mut want: Vec<&String> = vec![&kept, &quiet, &latecomer];
+    want.sort();
+    assert_eq!(flagged.keys().collect::<Vec<_>>(), want, "{flagged:?}");
+    assert_eq!(
+        flagged[&kept],
+        vec![
+            Ref {
+                ty: RecordType::Group,
+                id: kept.clone()
+            },
+            Ref {
+                ty: RecordType::Review,
+                id: first.clone()
+            }
+        ]
+    );
+    let en = Tr(Lang::En);
+    let (_, _, page) = send(get(&format!("/roster/groups/{latecomer}"))).await;
+    let created = en.date_long(ago(11).to_zoned(tz.clone()).date());
+    assert!(
+        page.contains(&format!(
+            "has attended no meeting since it was created on {created}"
+        )),
+        "{}",
+        around(&page, "group-findings")
+    );
+
+    // The new review: attendance since the earlier one, the new groups apart, no return for
+    // an active group.
+    let (status, headers, _) = send(post("/roster/reviews", &[("date", &today.to_string())])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let rid = headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/roster/reviews/")
+        .trim_end_matches("?done=created")
+        .to_owned();
+    let url = format!("/roster/reviews/{rid}");
+    let (_, _, page) = send(get(&url)).await;
+    let since = format!(
+        "Attendance is counted since the review of {}",
+        en.date_long(day(30))
+    );
+    assert!(page.contains(&since), "{}", excerpt(&page));
+    assert!(!page.contains("This is the first review"));
+    let new = around(&page, "new-h");
+    let new = &new[..new.find("id=\"quiet-h\"").unwrap()];
+    assert!(
+        new.contains("Newcomer Caucus") && new.contains("Latecomer Caucus"),
+        "{new}"
+    );
+    let quiet_section = around(&page, "quiet-h");
+    let quiet_section = &quiet_section[..quiet_section.find("id=\"others-h\"").unwrap()];
+    assert!(
+        quiet_section.contains("Kept Caucus") && quiet_section.contains("Quiet Caucus"),
+        "{quiet_section}"
+    );
+    let offers_return = |page: &str, g: &str| {
+        page.contains(&format!("name=\"d-{g}\" type=\"radio\" value=\"return\""))
+    };
+    for g in [&busy, &kept, &quiet, &newcomer, &latecomer] {
+        assert!(
+            !offers_return(&page, g),
+            "return offered to an active group"
+        );
+    }
+    assert!(
+        offers_return(&page, &dormant),
+        "return offered to an inactive group"
+    );
+    let mut form = form_of(&page, &url);
+    form.push((format!("d-{busy}"), "return".to_owned()));
+    form.push(("action".to_owned(), "save".to_owned()));
+    let (status, _, html) = send(post(&url, &pairs(&form))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(&format!("id=\"f-d-{busy}-error\""))
+            && html.contains("Only an inactive or removed group can return"),
+        "{}",
+        excerpt(&html)
+    );
+    assert!(
+        !doc.state().snapshot.reviews[&rid]
+            .decisions
+            .contains_key(&busy)
+    );
+
+    // Admitting a new group is a step of the review: a name is needed, then the group joins
+    // the roster with the review's decision to admit it.
+    let mut form = form_of(&page, &url);
+    form.push(("action".to_owned(), "admit".to_owned()));
+    let (status, _, html) = send(post(&url, &pairs(&form))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_field_error(&html, "f-admit_name", None);
+    set_field(&mut form, "admit_name", "Youth Caucus");
+    set_field(&mut form, "admit_kind", "caucus");
+    form.push((
+        "admit_focal_points".to_owned(),
+        bureau_model::testing::FOUNDER_ID.to_owned(),
+    ));
+    let (status, headers, _) = send(post(&url, &pairs(&form))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .ends_with("?done=admitted")
+    );
+    let snap = doc.state().snapshot.clone();
+    let youth = snap
+        .groups
+        .values()
+        .find(|g| g.name == "Youth Caucus")
+        .expect("the admitted group")
+        .clone();
+    assert_eq!(
+        (youth.kind, youth.status, youth.focal_points.clone()),
+        (
+            GroupKind::Caucus,
+            GroupStatus::Active,
+            vec![bureau_model::testing::FOUNDER_ID.to_owned()]
+        )
+    );
+    assert_eq!(snap.reviews[&rid].decisions[&youth.id], Decision::Keep);
+    assert!(
+        !inactive(&doc).contains_key(&youth.id),
+        "a group created today is not flagged for a review that predates it"
+    );
+    let (_, _, page) = send(get(&url)).await;
+    let new = around(&page, "new-h");
+    let new = &new[..new.find("id=\"quiet-h\"").unwrap()];
+    assert!(
+        new.contains("Youth Caucus")
+            && new.contains(&format!(
+                "name=\"d-{}\" type=\"radio\" value=\"keep\" checked",
+                youth.id
+            ))
+            && new.contains(">Admit<"),
+        "{new}"
+    );
+
+    // Recorded keeping two of the quiet groups and making one inactive.
+    let mut form = form_of(&page, &url);
+    for (g, d) in [(&kept, "keep"), (&latecomer, "keep"), (&quiet, "inactive")] {
+        form.push((format!("d-{g}"), d.to_owned()));
+    }
+    form.push(("action".to_owned(), "record".to_owned()));
+    let (status, headers, _) = send(post(&url, &pairs(&form))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let done = headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(done.ends_with("?done=recorded"), "{done}");
+    let snap = doc.state().snapshot.clone();
+    assert_eq!(snap.reviews[&rid].status, ReviewStatus::Recorded);
+    assert_eq!(snap.groups[&quiet].status, GroupStatus::Inactive);
+    assert_eq!(
+        inactive(&doc),
+        BTreeMap::new(),
+        "the review just recorded flags none of the groups it kept"
+    );
+    let (_, _, page) = send(get(&done)).await;
+    assert!(
+        !page.contains("This is the first review"),
+        "{}",
+        excerpt(&page)
+    );
+    assert!(page.contains(&since));
+    let table = around(&page, "decisions-h");
+    let youth_row = &table[table.find("Youth Caucus").expect("the admission listed")..];
+    assert!(
+        youth_row[..youth_row.find("</tr>").unwrap()].contains("Admitted"),
+        "{table}"
+    );
+    let (_, _, page) = send(get(&format!("/roster/groups/{kept}"))).await;
+    assert!(
+        !page.contains("has attended no meeting"),
+        "{}",
+        around(&page, "group-findings")
+    );
+    cancel.cancel();
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,17 +1,97 @@
 //! The composition review: the review section of the roster (the last review, when the next
 //! is due, the groups with no attendance since), starting a review, and a review's page where
-//! each group gets a decision and the review is recorded.
+//! each group gets a decision, new groups are admitted, and the review is recorded.
+//!
+//! Attendance is counted as the findings count it (`bureau_model::findings`): from the end of
+//! the day of the previous recorded review, or from a group's creation if that is later. A
+//! review's new groups are those created since the previous recorded review (for the first
+//! review, since the start of its own day). Keeping a new group is admitting it: the review
+//! page shows the decision as "Admit", and its form has a step to add a group, which joins the
+//! roster at once with the review's decision to admit it saved in the review (recorded with
+//! it). A return is offered only to inactive and removed groups; the model refuses it for an
+//! active one.
+
+use jiff::Timestamp;
 
 use super::*;
-/// The last recorded review, if any.
-fn last_review(v: &View) -> Option<(&Review, Date)> {
+use crate::ui::i18n::Tr;
+
+/// The recorded (unarchived) reviews with a readable date.
+fn recorded(v: &View) -> impl Iterator<Item = (&Review, Date)> {
     v.snap()
         .reviews
         .values()
         .map(|r| &**r)
         .filter(|r| !r.stamp.archived && r.status == ReviewStatus::Recorded)
         .filter_map(|r| r.date.parse::<Date>().ok().map(|d| (r, d)))
+}
+
+/// The last recorded review, if any.
+fn last_review(v: &View) -> Option<(&Review, Date)> {
+    recorded(v).max_by(|a, b| (a.1, &a.0.id).cmp(&(b.1, &b.0.id)))
+}
+
+/// The recorded review before `r` (by date, then id), whose end starts the period `r` reviews;
+/// `None` when `r` is the first. Once `r` is recorded it is the last review, not its own
+/// previous one.
+fn previous_review<'v>(v: &'v View, r: &Review) -> Option<(&'v Review, Date)> {
+    let date = r.date.parse::<Date>().ok()?;
+    recorded(v)
+        .filter(|(p, d)| p.id != r.id && (*d, &p.id) < (date, &r.id))
         .max_by(|a, b| (a.1, &a.0.id).cmp(&(b.1, &b.0.id)))
+}
+
+/// Where a review's new groups start: the day after the previous review, or the review's own
+/// day for the first one.
+fn new_from(v: &View, r: &Review, previous: Option<Date>) -> Timestamp {
+    let day = match previous {
+        Some(d) => d.tomorrow().ok(),
+        None => r.date.parse::<Date>().ok(),
+    };
+    day.and_then(|d| d.to_zoned(v.tz.clone()).ok())
+        .map_or(Timestamp::MAX, |z| z.timestamp())
+}
+
+/// Whether a group was created at or after `from` (its history's first entry).
+fn is_new(g: &Group, from: Timestamp) -> bool {
+    g.status_history
+        .first()
+        .and_then(|c| c.at.parse::<Timestamp>().ok())
+        .is_some_and(|at| at >= from)
+}
+
+/// The decisions a group may get, as `(value, label)`: a return only for an inactive or
+/// removed group, and keeping a new active group reads "Admit". The decision already taken
+/// is offered whatever it is, so that it shows and can be changed.
+fn decision_options(
+    tr: Tr,
+    g: &Group,
+    new: bool,
+    current: Option<Decision>,
+) -> Vec<(String, String)> {
+    let mut offered: Vec<Decision> = match g.status {
+        GroupStatus::Active => vec![Decision::Keep, Decision::Inactive, Decision::Remove],
+        GroupStatus::Inactive => vec![Decision::Keep, Decision::Return, Decision::Remove],
+        GroupStatus::Removed => vec![Decision::Keep, Decision::Return],
+    };
+    if let Some(d) = current
+        && !offered.contains(&d)
+    {
+        offered.push(d);
+    }
+    offered
+        .into_iter()
+        .map(|d| (d.as_str().to_owned(), decision_label(tr, d, new)))
+        .collect()
+}
+
+/// A decision's name; keeping a new group is admitting it.
+fn decision_label(tr: Tr, d: Decision, new: bool) -> String {
+    if new && d == Decision::Keep {
+        tr.t("review-decision-admit")
+    } else {
+        tr.t(&format!("decision-{}", d.as_str()))
+    }
 }
 
 /// When each group last attended (or organised) a live meeting that has started.
@@ -130,7 +210,31 @@ fn review_values(r: &Review) -> FormData {
     f
 }
 
-fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors) -> Response {
+/// The fields of the step that admits a new group, as `admit_<field>`.
+const ADMIT_FIELDS: &[&str] = &["admit_name", "admit_kind", "admit_focal_points"];
+
+/// The admission step's values: those typed (unless the group was just admitted, so that
+/// sending the form again does not admit it twice), the kind "other" by default.
+fn admit_values(values: &FormData, admitted: bool) -> FormData {
+    let mut out = FormData::default();
+    if !admitted {
+        out.push("admit_name", values.text("admit_name"));
+        out.push_all("admit_focal_points", &values.all("admit_focal_points"));
+    }
+    match values.get("admit_kind").filter(|_| !admitted) {
+        Some(kind) => out.push("admit_kind", kind),
+        None => out.push("admit_kind", GroupKind::Other.as_str()),
+    }
+    out
+}
+
+fn review_page_with(
+    v: &View,
+    r: &Review,
+    values: &FormData,
+    errors: &FormErrors,
+    admitted: bool,
+) -> Response {
     let tr = v.tr;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -143,7 +247,8 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
         .map_or_else(|_| r.date.clone(), |d| tr.date_long(d));
     let title = tr.ta("review-of", &[("date", date.into())]);
     let snap = v.snap();
-    let since = last_review(v).filter(|(lr, _)| lr.id != r.id);
+    let since = previous_review(v, r);
+    let new_since = new_from(v, r, since.map(|(_, d)| d));
     let inactive: Vec<&str> =
         v.st.findings
             .iter()
@@ -162,21 +267,17 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
         .filter(|g| !g.stamp.archived || r.decisions.contains_key(&g.id))
         .collect();
     groups.sort_by(|a, b| a.name.cmp(&b.name));
-    let (quiet, others): (Vec<&Group>, Vec<&Group>) = groups
+    let (new, old): (Vec<&Group>, Vec<&Group>) =
+        groups.into_iter().partition(|g| is_new(g, new_since));
+    let (quiet, others): (Vec<&Group>, Vec<&Group>) = old
         .into_iter()
         .partition(|g| inactive.contains(&g.id.as_str()));
     let attended = last_attended(v);
     let form = Form::new(tr, values, errors);
-    let decisions: Vec<(String, String)> = Decision::ALL
-        .iter()
-        .map(|d| {
-            (
-                d.as_str().to_owned(),
-                tr.t(&format!("decision-{}", d.as_str())),
-            )
-        })
-        .collect();
+    let admit_values = admit_values(values, admitted);
+    let admit = Form::new(tr, &admit_values, errors);
     let group_block = |g: &Group| {
+        let new = is_new(g, new_since);
         let legend = html! {
             span dir="auto" { (g.name) } " "
             span.small {
@@ -188,8 +289,25 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
                 }
             }
         };
-        form.radios(&decision_key(&g.id), legend, &decisions)
+        let options = decision_options(tr, g, new, r.decisions.get(&g.id).copied());
+        form.radios(&decision_key(&g.id), legend, &options)
     };
+    let kinds: Vec<(String, String)> = GroupKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.as_str().to_owned(),
+                tr.t(&format!("group-kind-{}", k.as_str())),
+            )
+        })
+        .collect();
+    let mut members: Vec<(String, String)> = snap
+        .members
+        .values()
+        .filter(|m| !m.stamp.archived)
+        .map(|m| (m.id.clone(), m.name.clone()))
+        .collect();
+    members.sort_by(|a, b| a.1.cmp(&b.1));
     let body = html! {
         p.crumbs { a href="/roster" { (tr.t("roster-title")) } }
         h1 { (title) }
@@ -209,9 +327,13 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
                     thead { tr { th scope="col" { (tr.t("field-group")) } th scope="col" { (tr.t("field-decision")) } } }
                     tbody {
                         @for (gid, d) in &r.decisions {
+                            @let new = snap.groups.get(gid).is_some_and(|g| is_new(g, new_since));
                             tr {
                                 th scope="row" dir="auto" { a href={"/roster/groups/" (seg(gid))} { (v.record_name(RecordType::Group, gid)) } }
-                                td { (tr.t(&format!("decision-{}", d.as_str()))) }
+                                td {
+                                    @if new && *d == Decision::Keep { (tr.t("review-admitted")) }
+                                    @else { (tr.t(&format!("decision-{}", d.as_str()))) }
+                                }
                             }
                         }
                     }
@@ -222,6 +344,13 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
             form.record.wide method="post" action={"/roster/reviews/" (seg(&r.id))} novalidate {
                 (form.summary())
                 (form.originals())
+                @if !new.is_empty() {
+                    section aria-labelledby="new-h" {
+                        h2 #new-h { (tr.t("review-new-groups")) " " span.count { (new.len()) } }
+                        p.hint { (tr.t("review-new-groups-hint")) }
+                        @for g in &new { (group_block(g)) }
+                    }
+                }
                 section aria-labelledby="quiet-h" {
                     h2 #quiet-h { (tr.t("review-quiet-groups")) " " span.count { (quiet.len()) } }
                     @if quiet.is_empty() { p.empty { (tr.t("review-no-quiet-groups")) } }
@@ -237,6 +366,16 @@ fn review_page_with(v: &View, r: &Review, values: &FormData, errors: &FormErrors
                     button type="submit" name="action" value="record" { (tr.t("review-record")) }
                 }
                 p.hint { (tr.t("review-record-hint")) }
+                section #admit aria-labelledby="admit-h" {
+                    h2 #admit-h { (tr.t("review-admit-title")) }
+                    p.hint { (tr.t("review-admit-hint")) }
+                    (admit.input(Input::Text, "admit_name", &tr.t("field-admit-name"), false, None))
+                    (admit.select("admit_kind", &tr.t("field-admit-kind"), &kinds, None))
+                    (admit.checkboxes("admit_focal_points", &tr.t("field-admit-focal-points"), &members, None))
+                    div.buttons {
+                        button type="submit" name="action" value="admit" class="secondary" { (tr.t("review-admit")) }
+                    }
+                }
             }
         }
         (layout::record_tools(v, RecordType::Review, &r.id, r.stamp.archived))
@@ -250,10 +389,28 @@ pub(crate) async fn review_page(v: View, Path(id): Path<String>) -> Response {
         return not_found(&v);
     };
     let values = review_values(r).with_originals(REVIEW_DIGESTED);
-    review_page_with(&v, r, &values, &FormErrors::default())
+    review_page_with(&v, r, &values, &FormErrors::default(), false)
 }
 
-/// `POST /roster/reviews/{id}`: saves the decisions, and records the review when asked.
+/// The same request's view of the document as it is now, after an edit it made.
+fn refreshed(v: &View) -> View {
+    View {
+        tr: v.tr,
+        st: v.app.doc.state(),
+        tz: v.tz.clone(),
+        now: v.now,
+        net: v.net.clone(),
+        here: v.here.clone(),
+        app: v.app.clone(),
+    }
+}
+
+/// `POST /roster/reviews/{id}`: saves the decisions, admits the group typed in the admission
+/// step (if any), and records the review when asked.
+///
+/// An admission is two edits: the group is created, then the review saved with the decision
+/// to admit it. If the second is refused, the group stays on the roster and the page shows it
+/// among the new groups with its decision ticked, ready to be saved again.
 pub(crate) async fn update_review(
     v: View,
     Path(id): Path<String>,
@@ -273,28 +430,70 @@ pub(crate) async fn update_review(
             .and_then(|d| Decision::parse(d).ok())
     };
     let mut decisions = BTreeMap::new();
-    for g in v.snap().groups.keys() {
+    let mut errors = FormErrors::default();
+    for (g, group) in v.snap().groups.iter() {
         if let Some(d) = decision(&form, g)
             && decision(&shown, g) != Some(d)
         {
+            // The form offers no return to an active group; one sent anyway (or made stale
+            // by a peer who set the group active meanwhile) is refused in the reader's words.
+            if d == Decision::Return && group.status == GroupStatus::Active {
+                errors.add(&decision_key(g), v.tr.t("review-err-return-active"));
+            }
             decisions.insert(g.clone(), d);
+        }
+    }
+    let action = form.get("action");
+    let admit_name = form.text("admit_name").trim().to_owned();
+    let admit_kind = GroupKind::parse(form.text("admit_kind").trim()).ok();
+    if action == Some("admit") && admit_name.is_empty() {
+        errors.add("admit_name", v.tr.t("err-required"));
+    }
+    if !admit_name.is_empty() && admit_kind.is_none() {
+        errors.add("admit_kind", v.tr.t("err-choice"));
+    }
+    if !errors.is_empty() {
+        return review_page_with(&v, r, &form, &errors, false);
+    }
+    let mut admitted = None;
+    if !admit_name.is_empty() {
+        let fields = GroupFields {
+            name: Some(admit_name),
+            kind: admit_kind,
+            status: Some(GroupStatus::Active),
+            focal_points: Some(form.all("admit_focal_points")),
+        };
+        let field_of = |f: &str| {
+            let field = format!("admit_{f}");
+            if ADMIT_FIELDS.contains(&field.as_str()) {
+                field
+            } else {
+                "admit_name".to_owned()
+            }
+        };
+        match submit(&v, Edit::Create(Fields::Group(fields)), &field_of).await {
+            Outcome::Done(Applied::Record(_, gid)) => {
+                decisions.insert(gid.clone(), Decision::Keep);
+                admitted = Some(gid);
+            }
+            Outcome::Done(_) => {}
+            Outcome::Invalid(errors) => return review_page_with(&v, r, &form, &errors, false),
+            Outcome::Failed(status, msg) => return error_page(&v, status, &msg),
         }
     }
     let mut notes = Some(crate::ui::schedule::unix_newlines(&form.text("notes")));
     keep_changed_text(&mut notes, &shown, "notes");
-    let record = form.get("action") == Some("record");
+    let record = action == Some("record");
     let fields = ReviewFields {
         date: None,
         status: record.then_some(ReviewStatus::Recorded),
         decisions: (!decisions.is_empty()).then_some(decisions),
         notes,
     };
-    let field_of = |f: &str| {
-        if f == "decisions" {
-            "notes".to_owned()
-        } else {
-            f.to_owned()
-        }
+    let field_of = |f: &str| match f.strip_prefix("decisions.") {
+        Some(group) => decision_key(group),
+        None if f == "decisions" => "notes".to_owned(),
+        None => f.to_owned(),
     };
     let edit = Edit::Update {
         id: id.clone(),
@@ -302,10 +501,25 @@ pub(crate) async fn update_review(
     };
     match submit(&v, edit, &field_of).await {
         Outcome::Done(_) => {
-            let done = if record { "recorded" } else { "saved" };
+            let done = match (record, &admitted) {
+                (true, _) => "recorded",
+                (false, Some(_)) => "admitted",
+                (false, None) => "saved",
+            };
             see_other(&format!("/roster/reviews/{}?done={done}", seg(&id)))
         }
-        Outcome::Invalid(errors) => review_page_with(&v, r, &form, &errors),
+        Outcome::Invalid(errors) => match &admitted {
+            None => review_page_with(&v, r, &form, &errors, false),
+            Some(gid) => {
+                let now = refreshed(&v);
+                let Some(r) = now.snap().reviews.get(&id) else {
+                    return not_found(&now);
+                };
+                let mut values = form.clone();
+                values.push(&decision_key(gid), Decision::Keep.as_str());
+                review_page_with(&now, r, &values, &errors, true)
+            }
+        },
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
 }
