@@ -209,7 +209,7 @@ impl Actor {
         let quarantined = store.quarantined().unwrap_or_default();
         let persisted = doc.get_heads();
         let loaded = started.elapsed();
-        let view = read_all(&doc, Timestamp::now());
+        let view = read_all(&mut doc, Timestamp::now());
         info!(
             records = view.snapshot.members.len()
                 + view.snapshot.meetings.len()
@@ -478,7 +478,36 @@ impl Actor {
             self.set_author(init.founder_id.clone());
         } else {
             self.check_may_edit()?;
+            bureau_model::check_authority(&self.view.snapshot, &self.config.peer_id, edit)?;
+            self.register_actor(edit)?;
         }
+        self.apply_unchecked(edit)
+    }
+
+    /// Records this run's actor in this node's device record before its first other change
+    /// (see [`Edit::RegisterActor`]), so every node knows the changes that follow as this
+    /// device's. Its own change: a change needing an admin must find the actor recorded at
+    /// its parents.
+    fn register_actor(&mut self, edit: &Edit) -> Result<(), DocError> {
+        if matches!(edit, Edit::RegisterActor { .. }) {
+            return Ok(());
+        }
+        let actor = self.doc.get_actor().to_hex_string();
+        let recorded = self
+            .view
+            .snapshot
+            .devices
+            .get(&self.config.peer_id)
+            .is_some_and(|d| d.actors.contains(&actor));
+        if !recorded {
+            self.apply_unchecked(&Edit::RegisterActor {
+                peer_id: self.config.peer_id.clone(),
+            })?;
+        }
+        Ok(())
+    }
+
+    fn apply_unchecked(&mut self, edit: &Edit) -> Result<Applied, DocError> {
         let author = self.author.clone().unwrap_or_default();
         let mut new_id = random_id;
         let mut ctx = Ctx {
@@ -503,7 +532,7 @@ impl Actor {
         }
     }
 
-    /// Only an unrevoked editor device of a member may write.
+    /// Only an unrevoked editor or admin device of a member may write.
     fn check_may_edit(&self) -> Result<(), DocError> {
         if self.view.snapshot.meta.bureau_id.is_empty() {
             return Err(DocError::Edit(EditError::NoBureau));
@@ -612,7 +641,7 @@ impl Actor {
 
     /// Reads the whole document again (see [`read_all`]).
     fn read_all(&mut self, now: Timestamp) {
-        self.view = read_all(&self.doc, now);
+        self.view = read_all(&mut self.doc, now);
     }
 
     /// Refreshes the typed view after a change from `before` (or only re-evaluates what

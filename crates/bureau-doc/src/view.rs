@@ -10,6 +10,10 @@
 //!   shares everything the change did not touch with the view and with earlier states.
 //! - A change that writes at the root other than `meta`, or touches more records than
 //!   [`FULL_REFRESH_RECORDS`], is followed by a full read.
+//! - Devices show their effective role and revocation ([`bureau_model::authority`]): the
+//!   changes that only an admin may make count only when an admin made them. It is read
+//!   again whenever a change touched a device record, since one device's standing can decide
+//!   another's.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -63,6 +67,10 @@ impl View {
                     self.set_record_conflicts(doc, *ty, id);
                 }
                 let conflicted = t.elapsed();
+                if touched.iter().any(|(ty, _)| *ty == RecordType::Device) {
+                    let authority = bureau_model::authority(doc.document());
+                    self.snapshot.set_authority(&authority);
+                }
                 self.findings.update(&self.snapshot, &touched, now);
                 if touched.len() > 1 {
                     debug!(
@@ -102,7 +110,9 @@ impl View {
 /// The records read (then the findings) on this thread, the conflicts walk and the object
 /// index on a second one: they visit the same fields independently, and together they are
 /// most of a large bureau's start-up after automerge's own load.
-pub(crate) fn read_all(doc: &AutoCommit, now: Timestamp) -> View {
+pub(crate) fn read_all(doc: &mut AutoCommit, now: Timestamp) -> View {
+    let authority = bureau_model::authority(doc.document());
+    let doc = &*doc;
     let author_for = |actor: &automerge::ActorId| {
         doc.get_author_for_actor(actor)
             .map(|a| author_member_id(a.as_bytes()))
@@ -132,6 +142,8 @@ pub(crate) fn read_all(doc: &AutoCommit, now: Timestamp) -> View {
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (snapshot, walked)
     });
+    let mut snapshot = snapshot;
+    snapshot.set_authority(&authority);
     let t = std::time::Instant::now();
     let findings = FindingsIndex::new(&snapshot, now);
     debug!(ms = t.elapsed().as_millis(), "findings computed");

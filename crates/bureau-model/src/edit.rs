@@ -65,6 +65,17 @@ pub enum EditError {
     /// The bureau already exists.
     #[error("the document already holds a bureau")]
     AlreadyInitialised,
+    /// Only an admin device may make this edit (see `authority`); the message says which.
+    #[error("{message}")]
+    Forbidden {
+        /// What is forbidden, for people.
+        message: String,
+    },
+    /// The edit would leave the bureau without an unrevoked admin device.
+    #[error(
+        "this is the bureau's last admin device: make another device admin first, so the bureau keeps one"
+    )]
+    LastAdmin,
 }
 
 pub(crate) fn invalid(field: &str, message: impl Into<String>) -> EditError {
@@ -277,6 +288,21 @@ pub enum Edit {
     /// Revokes a device.
     RevokeDevice {
         /// The device's peer id.
+        peer_id: String,
+    },
+    /// Changes what a device may do.
+    SetDeviceRole {
+        /// The device's peer id.
+        peer_id: String,
+        /// Its new role.
+        role: Role,
+    },
+    /// Records the actor this node writes with in its own device record (`actors`), so that
+    /// every node can tell which device made a change (see `authority`). Written once per
+    /// run, before the node's first other change; only the device itself writes its
+    /// `actors` set, so the set, made on first use, is never made by two nodes at once.
+    RegisterActor {
+        /// This node's peer id.
         peer_id: String,
     },
     /// Records where a device can be reached and which sync protocols it speaks, so every

@@ -23,6 +23,7 @@
 //! at the cost of the change rather than of the bureau).
 
 mod at;
+mod authority;
 mod change;
 mod conflicts;
 mod edit;
@@ -38,7 +39,10 @@ mod validate;
 mod write;
 
 pub use at::AtHeads;
-pub use change::{Changes, Contested, RecordFields, changes, field_value, take_theirs};
+pub use authority::{Authority, SetAside, Standing, authority, check_authority, check_invite};
+pub use change::{
+    Changes, Contested, RecordFields, changes, field_value, keep_mine, take_theirs,
+};
 pub use conflicts::{Conflict, ConflictValue, conflicts, record_conflicts};
 pub use edit::{
     ActionFields, Applied, BodyFields, Ctx, Edit, EditError, Fields, GroupFields, InitBureau,

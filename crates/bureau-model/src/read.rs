@@ -201,6 +201,7 @@ impl Snapshot {
                     added_by: r.str(&obj, "added_by"),
                     addrs: r.set(&obj, "addrs"),
                     protocols: r.set(&obj, "protocols"),
+                    actors: r.set(&obj, "actors"),
                     peer_id: id,
                 };
                 self.devices.insert(d.peer_id.clone(), Arc::new(d));

@@ -113,8 +113,9 @@ str_enum!(
     ReviewStatus { Open = "open", Recorded = "recorded" } default Open
 );
 str_enum!(
-    /// What a device may do: editors' changes are accepted, observers only read.
-    Role { Editor = "editor", Observer = "observer" } default Editor
+    /// What a device may do: admins also manage devices and roles (see `authority`),
+    /// editors' changes are accepted, observers only read.
+    Role { Admin = "admin", Editor = "editor", Observer = "observer" } default Editor
 );
 
 /// The kinds of record, one per collection in the document root.
@@ -293,6 +294,9 @@ pub struct Device {
     /// The sync protocols the device speaks, as it last said (empty for a node of a release
     /// that did not say: it speaks `/bureau/sync/1`).
     pub protocols: Vec<String>,
+    /// The automerge actor ids (hex) the device writes with, one per run of its node: how
+    /// every node knows which device made a change (see `authority`).
+    pub actors: Vec<String>,
 }
 
 /// One change of a group's standing.

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod authority_checks;
 mod change_checks;
 mod conflict_checks;
 mod convergence;

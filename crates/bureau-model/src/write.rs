@@ -62,6 +62,8 @@ fn describe(edit: &Edit, applied: &Applied) -> String {
         Edit::Resolve { field, .. } => format!("resolve {target} {field}"),
         Edit::AddDevice { .. } => format!("add {target}"),
         Edit::RevokeDevice { .. } => format!("revoke {target}"),
+        Edit::SetDeviceRole { role, .. } => format!("set role of {target} to {role}"),
+        Edit::RegisterActor { .. } => format!("record the actor of {target}"),
         Edit::SetDeviceAddrs { .. } => format!("update addresses of {target}"),
     }
 }
@@ -143,6 +145,36 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
             put(doc, &dev, "revoked", true);
             put(doc, &dev, "revoked_at", ctx.now.to_string());
             put(doc, &dev, "revoked_by", ctx.author);
+            Ok(Applied::Record(RecordType::Device, peer_id.clone()))
+        }
+        Edit::SetDeviceRole { peer_id, role } => {
+            let devices = collection(doc, RecordType::Device);
+            let Some(dev) = map_at(doc, &devices, peer_id) else {
+                return Err(EditError::NotFound {
+                    ty: RecordType::Device,
+                    id: peer_id.clone(),
+                });
+            };
+            if get_str(doc, &dev, "role").as_deref() == Some(role.as_str()) {
+                return Ok(Applied::Nothing);
+            }
+            put(doc, &dev, "role", role.as_str());
+            Ok(Applied::Record(RecordType::Device, peer_id.clone()))
+        }
+        Edit::RegisterActor { peer_id } => {
+            let devices = collection(doc, RecordType::Device);
+            let Some(dev) = map_at(doc, &devices, peer_id) else {
+                return Err(EditError::NotFound {
+                    ty: RecordType::Device,
+                    id: peer_id.clone(),
+                });
+            };
+            let actor = doc.get_actor().to_hex_string();
+            let actors = get_or_put_map(doc, &dev, "actors");
+            if matches!(doc.get(&actors, actor.as_str()), Ok(Some(_))) {
+                return Ok(Applied::Nothing);
+            }
+            put(doc, &actors, &actor, true);
             Ok(Applied::Record(RecordType::Device, peer_id.clone()))
         }
         Edit::SetDeviceAddrs {
@@ -243,10 +275,15 @@ fn init_bureau(
         let dev = put_map(doc, &devices, peer_id);
         put(doc, &dev, "member_id", init.founder_id.as_str());
         put(doc, &dev, "name", name.as_str());
-        put(doc, &dev, "role", Role::Editor.as_str());
+        // The founding device is the first admin, and its actor is recorded with it, so the
+        // founder's changes are known as an admin's from the start (see `authority`).
+        put(doc, &dev, "role", Role::Admin.as_str());
         put(doc, &dev, "revoked", false);
         put(doc, &dev, "added_at", ctx.now.to_string());
         put(doc, &dev, "added_by", init.founder_id.as_str());
+        let actors = put_map(doc, &dev, "actors");
+        let actor = doc.get_actor().to_hex_string();
+        put(doc, &actors, &actor, true);
     }
     Ok(Applied::Bureau)
 }

@@ -1,8 +1,13 @@
 //! Invite codes: what a new laptop needs to join, and the inviter's book of open invites.
 //!
 //! A code carries the bureau id, the inviter's peer id and addresses, a one-time secret, the
-//! role and the expiry. Only the secret grants anything, and the inviter checks it against its
-//! own book (with its own expiry and use count), so an edited or made-up code gets nowhere.
+//! role, the expiry and, for a device of someone already in the bureau, the member's id. Only
+//! the secret grants anything, and the inviter checks it against its own book (with its own
+//! expiry, use count, role and member), so an edited or made-up code gets nowhere.
+//!
+//! The member id is a field a code of the earlier release does not have, and one that
+//! release's joiner ignores (it sends the name it was given, which the inviter then ignores:
+//! its book says which member the device joins as).
 
 use std::collections::BTreeMap;
 
@@ -39,6 +44,10 @@ pub struct InviteCode {
     /// Expiry, Unix seconds (informative: the inviter's book decides).
     #[serde(rename = "e")]
     pub expires_at: i64,
+    /// The member the new device joins as; `None` for a new person, who gives a name
+    /// (informative: the inviter's book decides).
+    #[serde(rename = "m", default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -106,6 +115,18 @@ struct Entry {
     role: String,
     expires_at: i64,
     used_by: Option<String>,
+    /// The member the device joins as (`None`: a new member, named by the joiner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    member_id: Option<String>,
+}
+
+/// What a valid invite grants.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Grant {
+    /// The new device's role.
+    pub(crate) role: Role,
+    /// The member it joins as, or `None` for a new member.
+    pub(crate) member_id: Option<String>,
 }
 
 /// The inviter's open invites, kept in the data directory (mode 0600: the secrets are in it).
@@ -118,8 +139,8 @@ pub(crate) struct InviteBook {
 /// What checking a presented secret found.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Check {
-    /// Valid: join with this role.
-    Ok(Role),
+    /// Valid: join with this role, as this member.
+    Ok(Grant),
     /// No such invite: forged, mistyped, or from another node.
     Unknown,
     /// It expired.
@@ -150,7 +171,7 @@ impl InviteBook {
     pub(crate) fn add(
         &mut self,
         secret: &str,
-        role: Role,
+        grant: &Grant,
         expires_at: i64,
         now: i64,
     ) -> Result<(), NetError> {
@@ -159,9 +180,10 @@ impl InviteBook {
         self.entries.insert(
             secret.to_owned(),
             Entry {
-                role: role.as_str().to_owned(),
+                role: grant.role.as_str().to_owned(),
                 expires_at,
                 used_by: None,
+                member_id: grant.member_id.clone(),
             },
         );
         self.save()
@@ -172,7 +194,12 @@ impl InviteBook {
             None => Check::Unknown,
             Some(e) if e.used_by.is_some() => Check::Used,
             Some(e) if e.expires_at <= now => Check::Expired,
-            Some(e) => Role::parse(&e.role).map_or(Check::Unknown, Check::Ok),
+            Some(e) => Role::parse(&e.role).map_or(Check::Unknown, |role| {
+                Check::Ok(Grant {
+                    role,
+                    member_id: e.member_id.clone(),
+                })
+            }),
         }
     }
 
@@ -208,6 +235,7 @@ mod tests {
             secret: "0123456789abcdef0123456789abcdef".to_owned(),
             role: "editor".to_owned(),
             expires_at: 1_900_000_000,
+            member_id: None,
         };
         let text = code.encode();
         assert!(text.starts_with(CODE_PREFIX));
@@ -231,6 +259,41 @@ mod tests {
     }
 
     #[test]
+    fn a_members_code_round_trips_and_codes_of_either_release_read_alike() {
+        let code = InviteCode {
+            bureau_id: "b".repeat(32),
+            peer_id: "12D3KooWabc".to_owned(),
+            addrs: vec!["/ip4/127.0.0.1/tcp/4001".to_owned()],
+            secret: "0123456789abcdef0123456789abcdef".to_owned(),
+            role: "editor".to_owned(),
+            expires_at: 1_900_000_000,
+            member_id: Some("4f2a9c01d3e5b7a9".to_owned()),
+        };
+        assert_eq!(InviteCode::decode(&code.encode()).unwrap(), code);
+        // A code without a member is byte for byte what the earlier release wrote.
+        let earlier = InviteCode {
+            member_id: None,
+            ..code.clone()
+        };
+        let json =
+            String::from_utf8(b64_decode(&earlier.encode()[CODE_PREFIX.len()..]).unwrap()).unwrap();
+        assert!(!json.contains("\"m\""), "{json}");
+        // The earlier release's reader ignores the field it does not know.
+        #[derive(Deserialize)]
+        #[allow(dead_code, reason = "only that it reads")]
+        struct Earlier {
+            b: String,
+            p: String,
+            a: Vec<String>,
+            s: String,
+            r: String,
+            e: i64,
+        }
+        let json = b64_decode(&code.encode()[CODE_PREFIX.len()..]).unwrap();
+        assert!(serde_json::from_slice::<Earlier>(&json).is_ok());
+    }
+
+    #[test]
     fn base64_round_trips_every_length() {
         for n in 0..40u8 {
             let bytes: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37)).collect();
@@ -243,20 +306,35 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = bureau_store::Store::open(dir.path()).unwrap();
         let mut book = InviteBook::load(store.files());
-        book.add("s1", Role::Observer, 100, 50).unwrap();
-        book.add("s2", Role::Editor, 60, 50).unwrap();
-        assert_eq!(book.check("s1", 70), Check::Ok(Role::Observer));
+        let observer = Grant {
+            role: Role::Observer,
+            member_id: None,
+        };
+        let members = Grant {
+            role: Role::Editor,
+            member_id: Some("m1".to_owned()),
+        };
+        book.add("s1", &observer, 100, 50).unwrap();
+        book.add("s2", &members, 60, 50).unwrap();
+        book.add("s3", &members, 100, 50).unwrap();
+        assert_eq!(book.check("s1", 70), Check::Ok(observer.clone()));
+        assert_eq!(book.check("s3", 70), Check::Ok(members.clone()));
         assert_eq!(book.check("nope", 70), Check::Unknown);
         assert_eq!(book.check("s2", 70), Check::Expired);
         book.mark_used("s1", "peer").unwrap();
         // The book is durable: a restarted node still refuses the used code.
         let mut book = InviteBook::load(store.files());
         assert_eq!(book.check("s1", 70), Check::Used);
+        assert_eq!(
+            book.check("s3", 70),
+            Check::Ok(members),
+            "the member is kept"
+        );
         // Only the device that used it can give it back.
         book.release("s1", "another peer").unwrap();
         assert_eq!(book.check("s1", 70), Check::Used);
         book.release("s1", "peer").unwrap();
         let book = InviteBook::load(store.files());
-        assert_eq!(book.check("s1", 70), Check::Ok(Role::Observer));
+        assert_eq!(book.check("s1", 70), Check::Ok(observer));
     }
 }

@@ -22,9 +22,20 @@
 //! are logged at `warn` (within the per-address limit), so the inviter sees when strangers
 //! are guessing.
 //!
+//! **Who joins.** An invite made for a member (its book entry names one) adds the device to
+//! that member, and the joiner's name is not asked for. Any other invite makes a new member
+//! of the name the joiner gives, unless a member of that name (letter case and spacing
+//! aside) is in the bureau already: then it is refused with a hint (ask for an invite for
+//! that member, or give a name that tells the two apart), and the invite stays valid.
+//!
 //! **Names.** The joiner's name is checked ([`check_name`]) before the invite is used, on
 //! both sides; if the document still refuses it, the invite is given back, so a corrected
 //! retry works.
+//!
+//! **Refusals say why in a word** (`reason` in the answer: `used`, `expired`, `unknown`,
+//! `name`, `name_taken`, `member_gone`, `not_allowed`, `limit`, `failed`), so the joiner's
+//! command can exit with a code that means what happened; an inviter of the earlier release
+//! sends none.
 //!
 //! **Answers arrive.** The inviter's answer is on its way before its side ends, and a refused
 //! joiner gets a few seconds ([`JOIN_LINGER`]) to read it: the loop drops a refused
@@ -84,18 +95,38 @@ pub(crate) const NAME_MAX: usize = 200;
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct JoinRequest {
     pub(crate) secret: String,
+    /// The joiner's name; empty for an invite made for a member, which names the member.
+    #[serde(default)]
     pub(crate) name: String,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct JoinAnswer {
     pub(crate) ok: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) bureau_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) member_id: Option<String>,
+    /// The member's name as the bureau has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) member_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) error: Option<String>,
+    /// Why it was refused, in a word (see "Refusals say why in a word" above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) reason: Option<String>,
+}
+
+/// Whether two names are the same person's as far as a roster can tell: equal once letter
+/// case and runs of spaces are set aside ("carmen  ortiz" is "Carmen Ortiz").
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    norm(a) == norm(b)
 }
 
 pub(crate) async fn write_json<W: AsyncWrite + Unpin, T: Serialize>(
@@ -259,14 +290,17 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
         .lock()
         .expect("the rate limiter lock is never poisoned")
         .admit(peer, addr, Instant::now());
-    let answer = |error: &str| JoinAnswer {
-        ok: false,
-        bureau_id: None,
-        member_id: None,
+    let answer = |reason: &str, error: &str| JoinAnswer {
         error: Some(error.to_owned()),
+        reason: Some(reason.to_owned()),
+        ..JoinAnswer::default()
     };
     if admit == Admit::No {
-        let _ = write_json(&mut stream, &answer("too many attempts; wait a minute")).await;
+        let _ = write_json(
+            &mut stream,
+            &answer("limit", "too many attempts; wait a minute"),
+        )
+        .await;
         return Err(NetError::Join(format!(
             "join attempts from {peer} are over the limit"
         )));
@@ -294,39 +328,101 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
         .lock()
         .expect("the invite book lock is never poisoned")
         .check(&req.secret, now);
-    let role = match check {
-        Check::Ok(role) => role,
+    let grant = match check {
+        Check::Ok(grant) => grant,
         other => {
-            let msg = match other {
-                Check::Expired => "this invite has expired; ask for a new one",
-                Check::Used => "this invite was already used; ask for a new one",
-                _ => {
-                    "this invite is not valid here (it may be mistyped or forged); ask for a new one"
-                }
+            let (reason, msg) = match other {
+                Check::Expired => ("expired", "this invite has expired; ask for a new one"),
+                Check::Used => ("used", "this invite was already used; ask for a new one"),
+                _ => (
+                    "unknown",
+                    "this invite is not valid here (it may be mistyped or forged); ask for a new one",
+                ),
             };
-            let _ = write_json(&mut stream, &answer(msg)).await;
+            let _ = write_json(&mut stream, &answer(reason, msg)).await;
             return Err(refuse(msg));
         }
     };
-    // Checked before the invite is used: a name refused here leaves it valid for a retry.
-    let name = match check_name(&req.name) {
-        Ok(name) => name,
-        Err(why) => {
-            let msg = format!("{why}; the invite is still valid for a corrected name");
-            let _ = write_json(&mut stream, &answer(&msg)).await;
-            return Err(refuse(&msg));
+    let role = grant.role;
+    // Everything below until the invite is marked used only reads: a refusal leaves it
+    // valid.
+    let st = doc.state();
+    // The inviter may have lost the right to make this invite since (demoted, say).
+    if let Err(e) =
+        bureau_model::check_invite(&st.snapshot, &st.peer_id, role, grant.member_id.as_deref())
+    {
+        let msg = match e {
+            EditError::Invalid { .. } => {
+                "the member this invite was made for is no longer in the bureau; ask for a new invite"
+                    .to_owned()
+            }
+            e => format!("the inviting device can no longer make this invite ({e}); ask for a new one"),
+        };
+        let reason = if msg.contains("no longer in the bureau") {
+            "member_gone"
+        } else {
+            "not_allowed"
+        };
+        let _ = write_json(&mut stream, &answer(reason, &msg)).await;
+        return Err(refuse(&msg));
+    }
+    let (member_id, name) = match &grant.member_id {
+        // An invite for a member: the device joins as that member, whatever name it gave.
+        Some(m) => {
+            let name = st
+                .snapshot
+                .members
+                .get(m)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            (Some(m.clone()), name)
+        }
+        None => {
+            // Checked before the invite is used: a name refused here leaves it valid for a
+            // retry.
+            let name = match check_name(&req.name) {
+                Ok(name) => name,
+                Err(why) => {
+                    let msg = format!("{why}; the invite is still valid for a corrected name");
+                    let _ = write_json(&mut stream, &answer("name", &msg)).await;
+                    return Err(refuse(&msg));
+                }
+            };
+            // A second member for one person would show in every list and picker twice.
+            if let Some(existing) = st
+                .snapshot
+                .members
+                .values()
+                .find(|m| !m.stamp.archived && same_name(&m.name, &name))
+            {
+                let msg = format!(
+                    "a member named {:?} is already in the bureau. If that is you, ask for an \
+                     invite for your member (on the peers page, or `bureau invite --member {}`), \
+                     then join with it and no name; if not, give a name that tells you apart \
+                     (with your organisation, say). The invite is still valid",
+                    existing.name, existing.id
+                );
+                let _ = write_json(&mut stream, &answer("name_taken", &msg)).await;
+                return Err(refuse(&msg));
+            }
+            (None, name)
         }
     };
+    drop(st);
     // Burn the secret first: if anything below fails, the code cannot be replayed.
     book.lock()
         .expect("the invite book lock is never poisoned")
         .mark_used(&req.secret, peer)?;
-    let member = doc
-        .edit(Edit::Create(Fields::Member(MemberFields {
-            name: Some(name.clone()),
-            ..MemberFields::default()
-        })))
-        .await;
+    let member = match member_id {
+        Some(m) => Ok(Applied::Record(bureau_model::RecordType::Member, m)),
+        None => {
+            doc.edit(Edit::Create(Fields::Member(MemberFields {
+                name: Some(name.clone()),
+                ..MemberFields::default()
+            })))
+            .await
+        }
+    };
     if let Err(DocError::Edit(e @ EditError::Invalid { .. })) = &member {
         // The document refused the name and nothing was written: give the invite back.
         let msg =
@@ -334,7 +430,7 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
         book.lock()
             .expect("the invite book lock is never poisoned")
             .release(&req.secret, peer)?;
-        let _ = write_json(&mut stream, &answer(&msg)).await;
+        let _ = write_json(&mut stream, &answer("name", &msg)).await;
         return Err(refuse(&msg));
     }
     let added = async {
@@ -360,7 +456,8 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
                     ok: true,
                     bureau_id: Some(bureau_id),
                     member_id: Some(member_id.clone()),
-                    error: None,
+                    member_name: Some(name.clone()),
+                    ..JoinAnswer::default()
                 },
             )
             .await
@@ -372,7 +469,10 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
             warn!(%peer, error = %e, "adding a joining device failed; its invite is used up");
             let _ = write_json(
                 &mut stream,
-                &answer("the inviting node could not add you; ask for a new invite"),
+                &answer(
+                    "failed",
+                    "the inviting node could not add you; ask for a new invite",
+                ),
             )
             .await;
             Err(e)
@@ -422,15 +522,27 @@ pub(crate) async fn answer_joiner(
 }
 
 /// The joiner's side: a short-lived swarm that dials the inviter and presents the secret.
+/// `name` is needed for an invite that makes a new member, and not sent for one made for a
+/// member.
 pub(crate) async fn join(
     identity: &Identity,
     files: &bureau_store::Files,
     code: &str,
-    name: &str,
+    name: Option<&str>,
 ) -> Result<Joined, NetError> {
-    // Before the invite is presented: a name the inviter would refuse leaves it unused.
-    let name = crate::check_join_name(name)?;
     let code = InviteCode::decode(code)?;
+    // Before the invite is presented: a name the inviter would refuse leaves it unused.
+    let name = match (&code.member_id, name) {
+        (Some(_), _) => String::new(),
+        (None, Some(name)) => crate::check_join_name(name)?,
+        (None, None) => {
+            return Err(NetError::BadName(
+                "this invite is for a new member: give the name the other members will know \
+                 you by (--name)"
+                    .to_owned(),
+            ));
+        }
+    };
     let inviter: PeerId = code.peer_id.parse().map_err(|_| {
         NetError::Invite("the invite names no valid inviter; ask for a new one".to_owned())
     })?;
@@ -484,11 +596,12 @@ pub(crate) async fn join(
         )
     })??;
     if !answer.ok {
-        return Err(NetError::Invite(
-            answer
+        return Err(NetError::Refused {
+            reason: answer.reason.unwrap_or_else(|| "refused".to_owned()),
+            message: answer
                 .error
                 .unwrap_or_else(|| "the invite was refused".to_owned()),
-        ));
+        });
     }
     let bureau_id = answer.bureau_id.unwrap_or_default();
     let mut peers = remembered::load_peers(files);
@@ -507,6 +620,7 @@ pub(crate) async fn join(
     Ok(Joined {
         bureau_id,
         member_id: answer.member_id.unwrap_or_default(),
+        member_name: answer.member_name,
         inviter: inviter.to_base58(),
     })
 }
@@ -520,6 +634,7 @@ mod tests {
 
     use super::*;
     use crate::Identity;
+    use crate::invite::Grant;
 
     const VENUE_NAT: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7));
 
@@ -597,11 +712,19 @@ mod tests {
         }
 
         fn invite(&self, secret: &str) {
+            self.invite_for(secret, None);
+        }
+
+        fn invite_for(&self, secret: &str, member_id: Option<&str>) {
             let now = jiff::Timestamp::now().as_second();
+            let grant = Grant {
+                role: Role::Editor,
+                member_id: member_id.map(str::to_owned),
+            };
             self.book
                 .lock()
                 .unwrap()
-                .add(secret, Role::Editor, now + 3600, now)
+                .add(secret, &grant, now + 3600, now)
                 .unwrap();
         }
 
@@ -702,7 +825,10 @@ mod tests {
             assert!(error.contains("still valid"), "{bad:?}: {error}");
             assert_eq!(
                 inviter.book.lock().unwrap().check(secret, 0),
-                Check::Ok(Role::Editor),
+                Check::Ok(Grant {
+                    role: Role::Editor,
+                    member_id: None
+                }),
                 "{bad:?} used the invite up"
             );
             // The per-peer limit is not what is tested here.
@@ -721,6 +847,56 @@ mod tests {
         let (answer, _) = inviter.attempt(&joiner, secret, "Again").await;
         assert!(!answer.ok, "the invite is single-use");
         assert!(answer.error.unwrap_or_default().contains("already used"));
+    }
+
+    #[tokio::test]
+    async fn a_name_already_in_the_bureau_is_refused_and_a_members_invite_needs_none() {
+        let inviter = Inviter::new().await;
+        let secret = "00112233445566778899aabbccddeeff";
+        inviter.invite(secret);
+        let members = || inviter.doc.state().snapshot.members.len();
+        let before = members();
+        let joiner = Identity::generate().peer_id();
+        // The founder's own name, in other letter case and spacing.
+        let (answer, res) = inviter.attempt(&joiner, secret, "  ada   FOUNDER ").await;
+        assert!(!answer.ok && res.is_err(), "a second Ada Founder was made");
+        assert_eq!(answer.reason.as_deref(), Some("name_taken"));
+        let error = answer.error.unwrap_or_default();
+        assert!(
+            error.contains("already in the bureau") && error.contains("still valid"),
+            "{error}"
+        );
+        assert!(error.contains(bureau_model::testing::FOUNDER_ID), "{error}");
+        assert_eq!(members(), before, "no member was added");
+        // A new person's name is fine, and the invite was still valid.
+        let (answer, _) = inviter.attempt(&joiner, secret, "Bea Honest").await;
+        assert!(answer.ok, "{answer:?}");
+        assert_eq!(members(), before + 1);
+
+        // An invite for the founder's member: no name needed, none made.
+        let secret = "ffeeddccbbaa99887766554433221100";
+        inviter.invite_for(secret, Some(bureau_model::testing::FOUNDER_ID));
+        let laptop = Identity::generate().peer_id();
+        let (answer, res) = inviter.attempt(&laptop, secret, "").await;
+        assert!(answer.ok, "{answer:?}");
+        assert_eq!(res.unwrap(), bureau_model::testing::FOUNDER_ID);
+        assert_eq!(
+            answer.member_name.as_deref(),
+            Some(bureau_model::testing::FOUNDER_NAME)
+        );
+        assert_eq!(members(), before + 1, "no member was made for the device");
+        let device = inviter.doc.state().snapshot.devices.get(&laptop).cloned();
+        assert_eq!(
+            device.map(|d| d.member_id.clone()).as_deref(),
+            Some(bureau_model::testing::FOUNDER_ID)
+        );
+        // Used, it says so in a word.
+        let (answer, _) = inviter.attempt(&laptop, secret, "").await;
+        assert_eq!(answer.reason.as_deref(), Some("used"));
+        let (answer, _) = inviter
+            .attempt(&laptop, "0123456789abcdef0123456789abcdee", "")
+            .await;
+        assert_eq!(answer.reason.as_deref(), Some("unknown"));
     }
 
     #[test]

@@ -109,6 +109,16 @@ pub enum NetError {
     /// The join exchange failed.
     #[error("joining failed: {0}")]
     Join(String),
+    /// The inviter refused the join. `reason` says why in a word (`used`, `expired`,
+    /// `unknown`, `name`, `name_taken`, `member_gone`, `not_allowed`, `limit`, `failed`, or
+    /// `refused` from an inviter of the earlier release), `message` in a sentence.
+    #[error("{message}")]
+    Refused {
+        /// Why, in a word.
+        reason: String,
+        /// Why, for people.
+        message: String,
+    },
     /// The transport could not be set up.
     #[error("network setup failed: {0}")]
     Transport(String),
@@ -260,6 +270,7 @@ pub(crate) enum Command {
     Invite {
         role: Role,
         expires_in: Duration,
+        member_id: Option<String>,
         reply: oneshot::Sender<Result<(String, i64), NetError>>,
     },
 }
@@ -303,17 +314,22 @@ impl NetHandle {
             .map_err(|_| NetError::Closed)
     }
 
-    /// Makes a one-time invite code; returns the code and its expiry (Unix seconds).
+    /// Makes a one-time invite code for a device of `role`, joining as the member
+    /// `member_id` or (with `None`) as a new member it names; returns the code and its
+    /// expiry (Unix seconds). Refused when this device may not make that invite
+    /// ([`bureau_model::check_invite`]).
     pub async fn invite(
         &self,
         role: Role,
         expires_in: Duration,
+        member_id: Option<String>,
     ) -> Result<(String, i64), NetError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Command::Invite {
                 role,
                 expires_in,
+                member_id,
                 reply,
             })
             .await
@@ -353,8 +369,10 @@ pub fn pending_bureau(files: &Files) -> Option<String> {
 pub struct Joined {
     /// The bureau joined.
     pub bureau_id: String,
-    /// The member created for this device.
+    /// The member this device belongs to (made for it, or the one the invite named).
     pub member_id: String,
+    /// That member's name, from an inviter that says it.
+    pub member_name: Option<String>,
     /// The inviter's peer id.
     pub inviter: String,
 }
@@ -368,13 +386,14 @@ pub fn check_join_name(name: &str) -> Result<String, NetError> {
 }
 
 /// Presents an invite code to its inviter over `/bureau/join/1` and, when accepted, remembers
-/// the inviter so that the next `serve` syncs the bureau from it. A name that
+/// the inviter so that the next `serve` syncs the bureau from it. A code made for a member
+/// needs no name (the device joins as that member); any other needs one, and a name that
 /// [`check_join_name`] refuses is refused here, before anything is sent.
 pub async fn join(
     identity: &Identity,
     files: &Files,
     code: &str,
-    name: &str,
+    name: Option<&str>,
 ) -> Result<Joined, NetError> {
     join::join(identity, files, code, name).await
 }

@@ -490,6 +490,7 @@ pub(crate) async fn invite(
         .enumerated("role", bureau_model::Role::parse)?
         .unwrap_or(bureau_model::Role::Editor);
     let expires_in = inp.u32("expires_in")?.unwrap_or(DEFAULT_INVITE_SECS);
+    let member_id = inp.str("member_id")?;
     inp.finish()?;
     if expires_in == 0 || expires_in > MAX_INVITE_SECS {
         return Err(ApiError::field(
@@ -497,18 +498,48 @@ pub(crate) async fn invite(
             format!("must be 1 to {MAX_INVITE_SECS} seconds"),
         ));
     }
+    let st = state.doc.state();
+    bureau_model::check_invite(&st.snapshot, &st.peer_id, role, member_id.as_deref())?;
     let (code, expires_at) = net(&state)?
-        .invite(role, Duration::from_secs(u64::from(expires_in)))
+        .invite_for(
+            role,
+            Duration::from_secs(u64::from(expires_in)),
+            member_id.clone(),
+        )
         .await
         .map_err(net_error)?;
     let expires_at = jiff::Timestamp::from_second(expires_at)
         .map(|t| t.to_string())
         .unwrap_or_default();
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "code": code, "expires_at": expires_at, "role": role })),
-    )
-        .into_response())
+    let mut body = json!({ "code": code, "expires_at": expires_at, "role": role });
+    if let Some(m) = member_id {
+        body["member_id"] = json!(m);
+    }
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// `PATCH /api/devices/{peer_id}` with `{role}`: changes what a device may do. Only an admin
+/// may (403 otherwise), and the last admin keeps its role (409).
+pub(crate) async fn update_device(
+    State(state): State<AppState>,
+    Path(peer_id): Path<String>,
+    raw: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let mut inp = body(raw)?;
+    let role = inp
+        .enumerated("role", bureau_model::Role::parse)?
+        .ok_or_else(|| ApiError::field("role", "is required"))?;
+    inp.finish()?;
+    state
+        .doc
+        .edit(Edit::SetDeviceRole {
+            peer_id: peer_id.clone(),
+            role,
+        })
+        .await?;
+    let snap = state.doc.state().snapshot.clone();
+    let device = record_json(&snap, RecordType::Device, &peer_id).unwrap_or(Value::Null);
+    Ok((StatusCode::OK, Json(device)).into_response())
 }
 
 pub(crate) async fn get_device(
@@ -522,7 +553,8 @@ pub(crate) async fn get_device(
 }
 
 /// Revokes a device. Never this node's own: a node that revoked itself could write nothing
-/// again, and nothing it holds could undo it; another member's node must do it.
+/// again, and nothing it holds could undo it; another member's node must do it. Only an
+/// admin may (403 otherwise), and never the last admin (409).
 pub(crate) async fn revoke(
     State(state): State<AppState>,
     Path(peer_id): Path<String>,

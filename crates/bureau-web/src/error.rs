@@ -57,6 +57,12 @@ impl From<EditError> for ApiError {
             EditError::NoBureau | EditError::AlreadyInitialised => {
                 ApiError::new(StatusCode::CONFLICT, "no_bureau", e.to_string())
             }
+            EditError::Forbidden { message } => {
+                ApiError::new(StatusCode::FORBIDDEN, "not_admin", message)
+            }
+            EditError::LastAdmin => {
+                ApiError::new(StatusCode::CONFLICT, "last_admin", e.to_string())
+            }
         }
     }
 }

@@ -201,12 +201,33 @@ pub trait Network: Send + Sync + std::fmt::Debug + 'static {
     fn dial(&self, addr: String) -> NetFuture<()>;
     /// Pauses or resumes all peer traffic.
     fn set_paused(&self, paused: bool) -> NetFuture<()>;
-    /// Makes an invite code; answers the code and its expiry (Unix seconds).
+    /// Makes an invite code for a new member named by the joiner; answers the code and its
+    /// expiry (Unix seconds).
     fn invite(
         &self,
         role: bureau_model::Role,
         expires_in: std::time::Duration,
     ) -> NetFuture<(String, i64)>;
+    /// Makes an invite code for a device of `role`, for the member `member_id` or (with
+    /// `None`) for a new member named by the joiner; answers the code and its expiry (Unix
+    /// seconds). Who may invite whom is checked before (`bureau_model::check_invite`). A
+    /// network that makes only invites for new members keeps this default.
+    fn invite_for(
+        &self,
+        role: bureau_model::Role,
+        expires_in: std::time::Duration,
+        member_id: Option<String>,
+    ) -> NetFuture<(String, i64)> {
+        match member_id {
+            None => self.invite(role, expires_in),
+            Some(_) => Box::pin(async {
+                Err(NetFailure {
+                    field: Some("member_id"),
+                    message: "this node cannot make an invite for a member".to_owned(),
+                })
+            }),
+        }
+    }
 }
 
 /// Shared state of every handler.
@@ -238,7 +259,9 @@ pub fn router(state: AppState) -> Router {
         .route("/invites", post(api::invite))
         .route(
             "/devices/{peer_id}",
-            delete(api::revoke).get(api::get_device),
+            delete(api::revoke)
+                .get(api::get_device)
+                .patch(api::update_device),
         )
         .route("/{collection}", get(api::list).post(api::create))
         .route(

@@ -1208,6 +1208,7 @@ async fn edits_before_a_bureau_exists_are_409() {
     assert_eq!(err["code"], "no_bureau");
 }
 
+mod roles;
 mod security;
 
 thread_local! {

@@ -24,7 +24,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-const EXIT_CODES: &str = "To start: `bureau serve`, then open the link it prints. To join a bureau from a new laptop: `bureau join CODE --name \"Your Name\"`, then `bureau serve`.\n\nExit codes: 0 ok, 1 error, 2 usage, 69 no node running, 75 data directory in use by another node, 78 bad configuration.";
+const EXIT_CODES: &str = "To start: `bureau serve`, then open the link it prints. To join a bureau from a new laptop: `bureau join CODE --name \"Your Name\"` (no --name when the code was made for you as a member), then `bureau serve`.\n\nExit codes: 0 ok, 1 error, 2 usage, 65 not an invite code, or a name the bureau cannot take (join), 69 no node running (for join: the inviting node cannot be reached), 75 data directory in use by another node, or too many attempts for now, 77 invite refused: used, expired or not valid (join), 78 bad configuration. A join that fails leaves the data directory as it was.";
 
 /// What to do.
 #[derive(Debug, Subcommand)]
@@ -90,9 +90,14 @@ pub enum Command {
     },
     /// Make a one-time invite code for a new laptop (the node must be running).
     Invite {
-        /// What the new device may do.
-        #[arg(long, default_value = "editor", value_parser = ["editor", "observer"])]
+        /// What the new device may do (only an admin may invite an admin).
+        #[arg(long, default_value = "editor", value_parser = ["editor", "observer", "admin"])]
         role: String,
+        /// The member (id) the new device belongs to, when it is a laptop of someone already
+        /// in the bureau: it joins as that member, with no name to give. Without it, the
+        /// code makes a new member. An editor may name only their own member.
+        #[arg(long, value_name = "MEMBER_ID")]
+        member: Option<String>,
         /// How long the code stays valid: seconds, or a number with s, m, h or d.
         #[arg(long, default_value = "24h", value_name = "DURATION")]
         expires: String,
@@ -101,9 +106,10 @@ pub enum Command {
     Join {
         /// The code the inviting member gave you.
         code: String,
-        /// Your name, as the other members will see it.
+        /// Your name, as the other members will see it. Needed when the code makes a new
+        /// member; a code made for you as a member (another laptop of yours) needs none.
         #[arg(long)]
-        name: String,
+        name: Option<String>,
     },
     /// Show the running node's status.
     Status {

@@ -74,10 +74,18 @@ fn parse_duration(s: &str) -> Result<u64> {
     Ok(n * mult)
 }
 
-pub(crate) async fn invite(data_dir: &Path, role: &str, expires: &str) -> Result<()> {
+pub(crate) async fn invite(
+    data_dir: &Path,
+    role: &str,
+    member: Option<&str>,
+    expires: &str,
+) -> Result<()> {
     let expires_in = parse_duration(expires).context(Exit(2))?;
     let (http, token) = running_node(data_dir)?;
-    let body = json!({ "role": role, "expires_in": expires_in });
+    let mut body = json!({ "role": role, "expires_in": expires_in });
+    if let Some(m) = member {
+        body["member_id"] = json!(m);
+    }
     let answer = client::post_json(&http, "/api/invites", &token, &body)
         .await
         .map_err(|e| anyhow!("{e}"))?;
@@ -89,18 +97,134 @@ pub(crate) async fn invite(data_dir: &Path, role: &str, expires: &str) -> Result
             .build();
         eprintln!("{text}");
     }
-    eprintln!(
-        "invite for a new {role}, valid until {}; on the new laptop run:",
-        answer["expires_at"].as_str().unwrap_or_default()
-    );
-    eprintln!("  bureau join <code> --name \"Their Name\"");
+    let until = answer["expires_at"].as_str().unwrap_or_default();
+    match member {
+        Some(m) => {
+            eprintln!(
+                "invite for a new device of the member {m}, as {role}, valid until {until}; on \
+                 the new laptop run:"
+            );
+            eprintln!("  bureau join <code>");
+        }
+        None => {
+            eprintln!("invite for a new {role}, valid until {until}; on the new laptop run:");
+            eprintln!("  bureau join <code> --name \"Their Name\"");
+        }
+    }
     println!("{code}");
     Ok(())
 }
 
-pub(crate) async fn join(data_dir: &Path, code: &str, name: &str) -> Result<()> {
-    // A name the inviter would refuse is refused first (a usage error): the invite stays unused.
-    let name = &bureau_net::check_join_name(name).map_err(|e| anyhow!("{e}").context(Exit(2)))?;
+/// `bureau join`. A join that fails leaves the data directory as it was: what it made there
+/// (the directory itself, an identity key, the token) goes again, so nothing half-made is
+/// left to be started later as a bureau of its own. The exit code says what happened (see
+/// [`join_exit`]).
+pub(crate) async fn join(data_dir: &Path, code: &str, name: Option<&str>) -> Result<()> {
+    // The code first: one that is not a code is the input's fault, and nothing is made.
+    let invite =
+        bureau_net::InviteCode::decode(code).map_err(|e| anyhow!("{e}").context(Exit(65)))?;
+    let name = match (&invite.member_id, name) {
+        (Some(_), Some(_)) => {
+            eprintln!(
+                "note: this invite was made for a member of the bureau; the device joins as \
+                 that member, and --name is not used"
+            );
+            None
+        }
+        (Some(_), None) => None,
+        // A name the inviter would refuse is refused first (a usage error): the invite stays
+        // unused.
+        (None, Some(name)) => {
+            Some(bureau_net::check_join_name(name).map_err(|e| anyhow!("{e}").context(Exit(2)))?)
+        }
+        (None, None) => {
+            return Err(anyhow!(
+                "this invite makes a new member of the bureau: give your name with --name \
+                 \"Your Name\" (if you are already a member, ask for an invite for your \
+                 member instead)"
+            )
+            .context(Exit(2)));
+        }
+    };
+    let before = DirBefore::look(data_dir);
+    let res = join_into(data_dir, code, name.as_deref()).await;
+    if res.is_err() {
+        before.restore();
+    }
+    res
+}
+
+/// What a data directory held before a command that may fail, so that the command can put
+/// it back: gone if it did not exist, without the entries it did not have otherwise.
+struct DirBefore {
+    dir: std::path::PathBuf,
+    /// `None` when the directory did not exist.
+    entries: Option<std::collections::BTreeSet<std::ffi::OsString>>,
+}
+
+impl DirBefore {
+    fn look(dir: &Path) -> DirBefore {
+        let entries = std::fs::read_dir(dir)
+            .ok()
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.file_name())).collect());
+        DirBefore {
+            dir: dir.to_owned(),
+            entries,
+        }
+    }
+
+    /// Removes what was made since [`DirBefore::look`]. Best effort: a failure to remove is
+    /// reported, and the command's own error is what the user sees first.
+    fn restore(&self) {
+        let res = match &self.entries {
+            None => std::fs::remove_dir_all(&self.dir),
+            Some(before) => std::fs::read_dir(&self.dir).and_then(|rd| {
+                for entry in rd.flatten() {
+                    if before.contains(&entry.file_name()) {
+                        continue;
+                    }
+                    let path = entry.path();
+                    if entry.file_type()?.is_dir() {
+                        std::fs::remove_dir_all(&path)?;
+                    } else {
+                        std::fs::remove_file(&path)?;
+                    }
+                }
+                Ok(())
+            }),
+        };
+        if let Err(e) = res
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            eprintln!(
+                "warning: could not remove what the failed join made in {}: {e}",
+                self.dir.display()
+            );
+        }
+    }
+}
+
+/// The exit code of a failed join, by what failed: 65 the code is not an invite code, or the
+/// name is one the bureau cannot take; 77 the inviter refused the code (used, expired, not
+/// valid, no longer for that member); 69 the inviter could not be reached; 75 too many
+/// attempts for now; 2 a name missing or malformed; 1 anything else.
+fn join_exit(e: &bureau_net::NetError) -> u8 {
+    use bureau_net::NetError;
+    match e {
+        NetError::Invite(_) => 65,
+        NetError::BadName(_) => 2,
+        NetError::Refused { reason, .. } => match reason.as_str() {
+            "name" | "name_taken" => 65,
+            "limit" => 75,
+            "failed" => 1,
+            _ => 77,
+        },
+        NetError::Join(_) | NetError::Transport(_) => 69,
+        _ => 1,
+    }
+}
+
+async fn join_into(data_dir: &Path, code: &str, name: Option<&str>) -> Result<()> {
     let opened = open_dir(data_dir)?;
     let files = opened.store.files();
     if let Some(m) = read_marker(&opened.store)? {
@@ -126,9 +250,17 @@ pub(crate) async fn join(data_dir: &Path, code: &str, name: &str) -> Result<()> 
     let _lock = Store::open(data_dir).map_err(|e| anyhow!(e).context(Exit(75)))?;
     let joined = bureau_net::join(&opened.identity, &files, code, name)
         .await
-        .map_err(|e| anyhow!("{e}").context(Exit(69)))?;
+        .map_err(|e| {
+            let exit = join_exit(&e);
+            anyhow!("{e}").context(Exit(exit))
+        })?;
+    let as_whom = joined
+        .member_name
+        .as_deref()
+        .or(name)
+        .unwrap_or(joined.member_id.as_str());
     println!(
-        "joined the bureau {} as {name}; start this node with: bureau serve --data-dir {}",
+        "joined the bureau {} as {as_whom}; start this node with: bureau serve --data-dir {}",
         joined.bureau_id,
         data_dir.display()
     );

@@ -11,8 +11,9 @@
 //!        ... ctrl-c / SIGTERM -> cancel -> web stops -> actor drains and stops -> runtime.json removed
 //! ```
 //!
-//! Exit codes follow sysexits: 0 ok, 1 error, 2 usage, 69 node not running, 75 data directory
-//! in use, 78 bad
+//! Exit codes follow sysexits: 0 ok, 1 error, 2 usage, 65 bad input data (not an invite code,
+//! a name the bureau cannot take), 69 node not running (for `join`: the inviter unreachable),
+//! 75 data directory in use or too many attempts for now, 77 invite refused, 78 bad
 //! configuration.
 
 pub mod allocator;

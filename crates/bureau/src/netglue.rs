@@ -77,8 +77,21 @@ impl Network for Adapter {
     }
 
     fn invite(&self, role: bureau_model::Role, expires_in: Duration) -> NetFuture<(String, i64)> {
+        self.invite_for(role, expires_in, None)
+    }
+
+    fn invite_for(
+        &self,
+        role: bureau_model::Role,
+        expires_in: Duration,
+        member_id: Option<String>,
+    ) -> NetFuture<(String, i64)> {
         let net = self.net.clone();
-        Box::pin(async move { net.invite(role, expires_in).await.map_err(failure) })
+        Box::pin(async move {
+            net.invite(role, expires_in, member_id)
+                .await
+                .map_err(failure)
+        })
     }
 }
 

@@ -125,8 +125,12 @@ async fn dispatch(cli: Cli) -> Result<()> {
             };
             serve(&data_dir, http, demo, name, &timezone, net, recover).await
         }
-        Command::Invite { role, expires } => invite(&data_dir, &role, &expires).await,
-        Command::Join { code, name } => join(&data_dir, &code, &name).await,
+        Command::Invite {
+            role,
+            member,
+            expires,
+        } => invite(&data_dir, &role, member.as_deref(), &expires).await,
+        Command::Join { code, name } => join(&data_dir, &code, name.as_deref()).await,
         Command::Status { json } => status(&data_dir, json).await,
     }
 }

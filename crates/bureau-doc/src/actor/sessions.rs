@@ -84,6 +84,10 @@ impl Actor {
             .iter()
             .filter_map(|(peer, o)| Some((peer.clone(), o.upgrade()?)))
             .collect();
+        // What the document says only counts when an admin said it (a revocation by an
+        // editor takes no effect, see `bureau_model::authority`); read once, and only when a
+        // live peer's record says revoked.
+        let mut authority: Option<bureau_model::Authority> = None;
         for (peer, outbox) in live {
             if outbox.is_full() {
                 outbox
@@ -91,7 +95,13 @@ impl Actor {
                     .store(true, std::sync::atomic::Ordering::SeqCst);
                 continue;
             }
-            if revoked_in(&self.doc, &peer) {
+            if revoked_in(&self.doc, &peer)
+                && authority
+                    .get_or_insert_with(|| bureau_model::authority(self.doc.document()))
+                    .devices
+                    .get(&peer)
+                    .is_none_or(|s| s.revoked)
+            {
                 continue;
             }
             if let Ok(Some(msg)) = self.generate(&peer) {

@@ -50,7 +50,7 @@ use tracing::{error, info, warn};
 
 use self::peer::{BACKOFF_MIN, Peer};
 use crate::addr::{announce_address, parse_addr};
-use crate::invite::{InviteBook, InviteCode};
+use crate::invite::{Grant, InviteBook, InviteCode};
 use crate::join::{JOIN_PROTOCOL, RateLimiter};
 use crate::remembered::{self, NetState, Remembered, Source};
 use crate::swarm::{Behaviour, build_swarm};
@@ -353,9 +353,10 @@ impl EventLoop {
             Command::Invite {
                 role,
                 expires_in,
+                member_id,
                 reply,
             } => {
-                let _ = reply.send(self.invite(role, expires_in));
+                let _ = reply.send(self.invite(role, expires_in, member_id));
             }
         }
     }
@@ -413,20 +414,28 @@ impl EventLoop {
         &mut self,
         role: bureau_model::Role,
         expires_in: Duration,
+        member_id: Option<String>,
     ) -> Result<(String, i64), NetError> {
-        let bureau_id = self.doc.state().snapshot.meta.bureau_id.clone();
+        let st = self.doc.state();
+        let bureau_id = st.snapshot.meta.bureau_id.clone();
         if bureau_id.is_empty() {
             return Err(NetError::Invite(
                 "this node has no bureau yet, so it cannot invite anyone".to_owned(),
             ));
         }
+        bureau_model::check_invite(&st.snapshot, &st.peer_id, role, member_id.as_deref())
+            .map_err(|e| NetError::Invite(e.to_string()))?;
         let now = jiff::Timestamp::now().as_second();
         let expires_at = now + i64::try_from(expires_in.as_secs()).unwrap_or(i64::MAX / 2);
         let secret = crate::random_hex(16);
+        let grant = Grant {
+            role,
+            member_id: member_id.clone(),
+        };
         self.book
             .lock()
             .expect("the invite book lock is never poisoned")
-            .add(&secret, role, expires_at, now)?;
+            .add(&secret, &grant, expires_at, now)?;
         // Announced addresses first: a laptop joining from elsewhere reaches the node there,
         // one on the same network at a listen address.
         let mut addrs: Vec<String> = Vec::new();
@@ -448,6 +457,7 @@ impl EventLoop {
             secret,
             role: role.as_str().to_owned(),
             expires_at,
+            member_id,
         };
         Ok((code.encode(), expires_at))
     }

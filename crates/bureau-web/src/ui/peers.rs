@@ -1,5 +1,7 @@
-//! Peers and devices: who is connected and in sync, invites (code and QR), revoking a
-//! device, pausing and resuming sync, and adding a peer by address.
+//! Peers and devices: who is connected and in sync, invites (code and QR, for a new person or
+//! an existing member), revoking a device and changing its role (admins only: the controls
+//! are not shown to others, and their posts are refused), pausing and resuming sync, and
+//! adding a peer by address.
 
 use std::time::Duration;
 
@@ -8,7 +10,7 @@ use axum::extract::Path;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
-use bureau_model::{Device, Edit, Role};
+use bureau_model::{Device, Edit, EditError, Role};
 use maud::{Markup, html};
 
 use super::forms::{Form, FormData, FormErrors, Input, localize_error};
@@ -134,8 +136,52 @@ fn peers_table(v: &View) -> Markup {
     }
 }
 
+/// Whether this node's device is an admin: only then are revoke and role controls shown.
+fn is_admin(v: &View) -> bool {
+    v.snap().is_admin(&v.st.peer_id)
+}
+
+/// The roles a device of this node may give in an invite, or to a device.
+fn roles_for(v: &View) -> Vec<(String, String)> {
+    let admin = is_admin(v);
+    Role::ALL
+        .iter()
+        .filter(|r| admin || **r != Role::Admin)
+        .map(|r| {
+            (
+                r.as_str().to_owned(),
+                v.tr.t(&format!("role-{}", r.as_str())),
+            )
+        })
+        .collect()
+}
+
+/// Whom an invite may be for: a new person, or a member (any, for an admin; an editor's
+/// own), by name.
+fn invitees(v: &View) -> Vec<(String, String)> {
+    let snap = v.snap();
+    let own = snap
+        .devices
+        .get(&v.st.peer_id)
+        .map(|d| d.member_id.clone())
+        .unwrap_or_default();
+    let admin = is_admin(v);
+    let mut members: Vec<(String, String)> = snap
+        .members
+        .values()
+        .filter(|m| !m.stamp.archived && (admin || m.id == own))
+        .map(|m| (m.id.clone(), m.name.clone()))
+        .collect();
+    members.sort_by(|a, b| (a.1.to_lowercase(), &a.0).cmp(&(b.1.to_lowercase(), &b.0)));
+    let mut out = vec![(String::new(), v.tr.t("invite-member-new"))];
+    out.extend(members);
+    out
+}
+
 fn devices_table(v: &View) -> Markup {
     let tr = v.tr;
+    let admin = is_admin(v);
+    let roles = roles_for(v);
     let mut devices: Vec<&Device> = v.snap().devices.values().map(|r| &**r).collect();
     devices.sort_by(|a, b| (a.revoked, &a.name).cmp(&(b.revoked, &b.name)));
     let pager = Pager::new(v, "devices_page", devices.len());
@@ -159,11 +205,28 @@ fn devices_table(v: &View) -> Markup {
                                 br; code.small { (short(&d.peer_id)) }
                             }
                             td dir="auto" data-label=(tr.t("peers-member")) { (v.member_name(&d.member_id)) }
-                            td data-label=(tr.t("field-role")) { (tr.t(&format!("role-{}", d.role.as_str()))) }
+                            td data-label=(tr.t("field-role")) {
+                                @if admin && !d.revoked {
+                                    @let id = format!("role-{}", d.peer_id);
+                                    form.role method="post" action={"/peers/devices/" (seg(&d.peer_id)) "/role"} {
+                                        label.visually-hidden for=(id) { (tr.ta("device-role-named", &[("name", d.name.clone().into())])) }
+                                        select #(id) name="role" {
+                                            @for (value, label) in &roles {
+                                                option value=(value) selected[*value == d.role.as_str()] { (label) }
+                                            }
+                                        }
+                                        " "
+                                        button.small.secondary type="submit" { (tr.t("device-role-change")) }
+                                    }
+                                } @else {
+                                    (tr.t(&format!("role-{}", d.role.as_str())))
+                                }
+                            }
                             td data-label=(tr.t("devices-added")) { (v.zoned(&d.added_at).map(|z| tr.date_long(z.date())).unwrap_or_default()) }
                             td data-label=(tr.t("field-status")) {
                                 @if d.revoked { span.badge.warn { (tr.t("device-revoked")) } }
                                 @else if d.peer_id == v.st.peer_id { span.badge.ok { (tr.t("device-active")) } }
+                                @else if !admin { span.badge.ok { (tr.t("device-active")) } }
                                 @else {
                                     form method="post" action={"/peers/devices/" (seg(&d.peer_id)) "/revoke"} {
                                         button.small.danger type="submit" aria-label=(tr.ta("device-revoke-named", &[("name", d.name.clone().into())])) {
@@ -178,13 +241,15 @@ fn devices_table(v: &View) -> Markup {
             }
         }
         (pager.nav(v, "/peers", &tr.t("devices-title")))
+        @if !admin { p.hint { (tr.t("device-admin-only")) } }
     }
 }
 
 /// What the page shows beside the usual: a fresh invite, and the two forms' state.
 #[derive(Debug, Default)]
 struct Extra {
-    invite: Option<(String, String, Role)>,
+    /// The code, its expiry as shown, the role, and the member's name for a member's invite.
+    invite: Option<(String, String, Role, Option<String>)>,
     dial: (FormData, FormErrors),
     invite_form: (FormData, FormErrors),
 }
@@ -196,26 +261,37 @@ fn peers_page(v: &View, extra: Extra, status: StatusCode) -> Response {
     dial.prefix = "dial";
     let mut inv = Form::new(tr, &extra.invite_form.0, &extra.invite_form.1);
     inv.prefix = "inv";
-    let roles: Vec<(String, String)> = Role::ALL
-        .iter()
-        .map(|r| (r.as_str().to_owned(), tr.t(&format!("role-{}", r.as_str()))))
-        .collect();
+    let roles = roles_for(v);
+    let invitees = invitees(v);
+    let may_invite = v
+        .snap()
+        .devices
+        .get(&v.st.peer_id)
+        .is_some_and(|d| !d.revoked && d.role != Role::Observer);
     let hours: Vec<(String, String)> = INVITE_HOURS
         .iter()
         .map(|h| (h.to_string(), tr.ta("invite-hours", &[("n", (*h).into())])))
         .collect();
     let body = html! {
         h1 { (title) }
-        @if let Some((code, expires, role)) = &extra.invite {
+        @if let Some((code, expires, role, member)) = &extra.invite {
             section.card.invite aria-labelledby="invite-result-h" {
                 h2 #invite-result-h { (tr.t("invite-ready")) }
-                p { (tr.ta("invite-explain", &[("role", tr.t(&format!("role-{}", role.as_str())).into()), ("until", expires.clone().into())])) }
+                @if let Some(name) = member {
+                    p { (tr.ta("invite-explain-member", &[("name", name.clone().into()), ("role", tr.t(&format!("role-{}", role.as_str())).into()), ("until", expires.clone().into())])) }
+                } @else {
+                    p { (tr.ta("invite-explain", &[("role", tr.t(&format!("role-{}", role.as_str())).into()), ("until", expires.clone().into())])) }
+                }
                 div.invite-code {
                     label for="invite-code" { (tr.t("invite-code")) }
                     textarea #invite-code readonly rows="4" { (code) }
                 }
                 p { (tr.t("invite-join-hint")) }
-                pre.command { "bureau join " (code) " --name \"…\"" }
+                @if member.is_some() {
+                    pre.command { "bureau join " (code) }
+                } @else {
+                    pre.command { "bureau join " (code) " --name \"…\"" }
+                }
                 @if let Ok(qr) = qrcode::QrCode::new(code.as_bytes()) {
                     figure.qr {
                         (layout::svg(&qr.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build(), &tr.t("invite-qr")))
@@ -241,13 +317,18 @@ fn peers_page(v: &View, extra: Extra, status: StatusCode) -> Response {
                     }
                     section.card aria-labelledby="invite-h" {
                         h2 #invite-h { (tr.t("invite-title")) }
-                        form method="post" action="/peers/invite" novalidate {
-                            (inv.summary())
-                            div.row {
-                                (inv.select("role", &tr.t("field-role"), &roles, None))
-                                (inv.select("hours", &tr.t("field-valid-for"), &hours, None))
+                        @if may_invite {
+                            form method="post" action="/peers/invite" novalidate {
+                                (inv.summary())
+                                (inv.select("member", &tr.t("invite-member"), &invitees, Some(&tr.t("invite-member-hint"))))
+                                div.row {
+                                    (inv.select("role", &tr.t("field-role"), &roles, None))
+                                    (inv.select("hours", &tr.t("field-valid-for"), &hours, None))
+                                }
+                                div.buttons { button type="submit" { (tr.t("invite-button")) } }
                             }
-                            div.buttons { button type="submit" { (tr.t("invite-button")) } }
+                        } @else {
+                            p { (tr.t("invite-observer")) }
                         }
                     }
                 }
@@ -340,9 +421,9 @@ pub(crate) async fn resume(v: View) -> Response {
     set_paused(v, false).await
 }
 
-/// `POST /peers/invite` with `role` and `hours`. The answer is the page with the code, not
-/// a redirect: the code is a one-time secret that should not sit in a URL or be made again
-/// by a reload.
+/// `POST /peers/invite` with `member` (empty for a new person), `role` and `hours`. The
+/// answer is the page with the code, not a redirect: the code is a one-time secret that
+/// should not sit in a URL or be made again by a reload.
 pub(crate) async fn invite(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
     let form = match read_form(raw) {
         Ok(f) => f,
@@ -363,13 +444,43 @@ pub(crate) async fn invite(v: View, raw: Result<Bytes, BytesRejection>) -> Respo
     if hours.is_none() {
         errors.add("hours", v.tr.t("err-choice"));
     }
-    let (Some(role), Some(hours)) = (role, hours) else {
+    let member = Some(form.text("member").trim().to_owned()).filter(|m| !m.is_empty());
+    let member_name = member
+        .as_ref()
+        .and_then(|m| v.snap().members.get(m).map(|r| r.name.clone()));
+    if member.is_some()
+        && !invitees(&v)
+            .iter()
+            .any(|(id, _)| Some(id) == member.as_ref())
+    {
+        errors.add(
+            "member",
+            if member_name.is_some() {
+                v.tr.t("invite-member-own-only")
+            } else {
+                v.tr.t("err-choice")
+            },
+        );
+    }
+    if role == Some(Role::Admin) && !is_admin(&v) {
+        errors.add("role", v.tr.t("invite-admin-only"));
+    }
+    let (Some(role), Some(hours), true) = (role, hours, errors.is_empty()) else {
         let mut extra = default_extra();
         extra.invite_form = (form, errors);
         return peers_page(&v, extra, StatusCode::UNPROCESSABLE_ENTITY);
     };
+    // The model's rule is the one that decides; the checks above only word its refusals.
+    if let Err(e) = bureau_model::check_invite(v.snap(), &v.st.peer_id, role, member.as_deref()) {
+        let status = crate::ApiError::from(e).status;
+        return error_page(&v, status, &v.tr.t("invite-observer"));
+    }
     match net
-        .invite(role, Duration::from_secs(u64::from(hours) * 3600))
+        .invite_for(
+            role,
+            Duration::from_secs(u64::from(hours) * 3600),
+            member.clone(),
+        )
         .await
     {
         Ok((code, expires_at)) => {
@@ -377,7 +488,7 @@ pub(crate) async fn invite(v: View, raw: Result<Bytes, BytesRejection>) -> Respo
                 .map(|t| v.tr.date_time(&t.to_zoned(v.tz.clone())))
                 .unwrap_or_default();
             let mut extra = default_extra();
-            extra.invite = Some((code, expires, role));
+            extra.invite = Some((code, expires, role, member_name));
             peers_page(&v, extra, StatusCode::OK)
         }
         Err(e) => {
@@ -396,8 +507,58 @@ pub(crate) async fn revoke(v: View, Path(peer_id): Path<String>) -> Response {
     if peer_id == v.st.peer_id {
         return error_page(&v, StatusCode::CONFLICT, &v.tr.t("device-revoke-self"));
     }
+    if let Some(refused) = admin_only(
+        &v,
+        &Edit::RevokeDevice {
+            peer_id: peer_id.clone(),
+        },
+    ) {
+        return refused;
+    }
     match submit(&v, Edit::RevokeDevice { peer_id }, &|f| f.to_owned()).await {
         Outcome::Done(_) => see_other("/peers?done=revoked"),
+        Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),
+        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+}
+
+/// The error page for an edit only an admin may make, when this device may not make it: 403
+/// for a device that is not an admin, 409 for the last admin's own role.
+fn admin_only(v: &View, edit: &Edit) -> Option<Response> {
+    match bureau_model::check_authority(v.snap(), &v.st.peer_id, edit) {
+        Ok(()) => None,
+        Err(EditError::LastAdmin) => Some(error_page(
+            v,
+            StatusCode::CONFLICT,
+            &v.tr.t("device-last-admin"),
+        )),
+        Err(_) => Some(error_page(
+            v,
+            StatusCode::FORBIDDEN,
+            &v.tr.t("device-admin-only"),
+        )),
+    }
+}
+
+/// `POST /peers/devices/{peer_id}/role` with `role`: an admin changes what a device may do.
+pub(crate) async fn set_role(
+    v: View,
+    Path(peer_id): Path<String>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Response {
+    let form = match read_form(raw) {
+        Ok(f) => f,
+        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
+    };
+    let Ok(role) = Role::parse(&form.text("role")) else {
+        return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("err-choice"));
+    };
+    let edit = Edit::SetDeviceRole { peer_id, role };
+    if let Some(refused) = admin_only(&v, &edit) {
+        return refused;
+    }
+    match submit(&v, edit, &|f| f.to_owned()).await {
+        Outcome::Done(_) => see_other("/peers?done=role"),
         Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
