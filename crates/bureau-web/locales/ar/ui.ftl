@@ -218,6 +218,7 @@ done-paused = المزامنة متوقفة مؤقتًا.
 done-resumed = استُؤنفت المزامنة.
 done-dialled = جارٍ الاتصال بذلك العنوان.
 done-revoked = أُلغي الجهاز؛ لم يعد بإمكانه المزامنة.
+done-role = تغيّر دور الجهاز.
 
 ## أنواع السجلات والحقول
 
@@ -598,6 +599,18 @@ device-revoke-named = إلغاء: { $name }
 device-revoke-self = لا يمكن لهذه العقدة إلغاء جهازها: يجب أن تقوم بذلك عقدة عضو آخر.
 role-editor = محرّر
 role-observer = مراقب
+role-admin = مشرف
+invite-member = من ينضم
+invite-member-hint = يذكر الشخص الجديد اسمه عند الانضمام؛ أما جهاز شخص موجود في المكتب فينضم باسم ذلك العضو.
+invite-member-new = شخص جديد
+invite-member-own-only = لا يمكن إلا للمشرف دعوة جهاز لعضو آخر؛ يمكنك دعوة أشخاص جدد وأجهزتك أنت.
+invite-admin-only = لا يمكن إلا للمشرف دعوة جهاز مشرف.
+invite-observer = لا يمكن لهذا الجهاز الدعوة: يمكن ذلك لجهاز محرّر أو مشرف فقط.
+invite-explain-member = يتيح هذا الرمز لجهاز جديد واحد لـ { $name } الانضمام بصفة { $role }، حتى { $until }. شاركه بشكل خاص: اقرأه بصوت عالٍ، أو الصقه في محادثة، أو اعرض رمز QR.
+device-role-named = دور { $name }
+device-role-change = تغيير
+device-admin-only = لا يمكن إلا للمشرف إلغاء الأجهزة أو تغيير الأدوار.
+device-last-admin = هذا آخر جهاز مشرف في المكتب: اجعل جهازًا آخر مشرفًا أولًا، كي يبقى للمكتب مشرف.
 
 # A field the user and a peer both changed while the form was open.
 contest-summary = غيّر شخص آخر هذا السجل أثناء تعديلك له. حيث غيّر كلاكما حقلاً، تظهر القيمة الأخرى بجانبه: اختر أيهما تحتفظ به. لم يُحفظ شيء بعد.

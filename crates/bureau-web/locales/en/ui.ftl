@@ -198,6 +198,7 @@ done-paused = Sync is paused.
 done-resumed = Sync resumed.
 done-dialled = Connecting to that address.
 done-revoked = The device was revoked; it can no longer sync.
+done-role = The device's role was changed.
 
 ## Record types and fields
 
@@ -552,6 +553,18 @@ device-revoke-named = Revoke: { $name }
 device-revoke-self = This node cannot revoke its own device: another member's node must do it.
 role-editor = editor
 role-observer = observer
+role-admin = admin
+invite-member = Who joins
+invite-member-hint = A new person gives their name when joining; a device of someone already in the bureau joins as that member.
+invite-member-new = A new person
+invite-member-own-only = Only an admin can invite a device for another member; you can invite new people and devices of your own.
+invite-admin-only = Only an admin can invite an admin device.
+invite-observer = This device cannot invite: only an editor's or an admin's device can.
+invite-explain-member = This code lets one new device of { $name } join as { $role }, until { $until }. Share it privately: read it out, paste it in a chat, or show the QR code.
+device-role-named = Role of { $name }
+device-role-change = Change
+device-admin-only = Only an admin can revoke devices or change roles.
+device-last-admin = This is the bureau's last admin device: make another device admin first, so the bureau keeps one.
 
 # A field the user and a peer both changed while the form was open.
 contest-summary = Someone else changed this record while you were editing it. Where you both changed a field, its other value is shown beside it: choose which to keep. Nothing has been saved yet.

@@ -204,6 +204,7 @@ done-paused = La synchronisation est en pause.
 done-resumed = La synchronisation a repris.
 done-dialled = Connexion à cette adresse en cours.
 done-revoked = L'appareil a été révoqué ; il ne peut plus se synchroniser.
+done-role = Le rôle de l'appareil a été changé.
 
 ## Types d'enregistrement et champs
 
@@ -558,6 +559,18 @@ device-revoke-named = Révoquer : { $name }
 device-revoke-self = Ce nœud ne peut pas révoquer son propre appareil : le nœud d'un autre membre doit le faire.
 role-editor = éditeur
 role-observer = observateur
+role-admin = administrateur
+invite-member = Qui rejoint
+invite-member-hint = Une nouvelle personne donne son nom en rejoignant ; l'appareil d'une personne déjà dans le bureau rejoint comme ce membre.
+invite-member-new = Une nouvelle personne
+invite-member-own-only = Seul un administrateur peut inviter un appareil pour un autre membre ; vous pouvez inviter de nouvelles personnes et vos propres appareils.
+invite-admin-only = Seul un administrateur peut inviter un appareil administrateur.
+invite-observer = Cet appareil ne peut pas inviter : seul l'appareil d'un éditeur ou d'un administrateur le peut.
+invite-explain-member = Ce code permet à un nouvel appareil de { $name } de rejoindre le bureau comme { $role }, jusqu'au { $until }. Partagez-le en privé : lisez-le à voix haute, collez-le dans une messagerie ou montrez le code QR.
+device-role-named = Rôle de { $name }
+device-role-change = Changer
+device-admin-only = Seul un administrateur peut révoquer des appareils ou changer les rôles.
+device-last-admin = C'est le dernier appareil administrateur du bureau : faites d'abord d'un autre appareil un administrateur, pour que le bureau en garde un.
 
 # A field the user and a peer both changed while the form was open.
 contest-summary = Quelqu'un d'autre a modifié cet enregistrement pendant que vous le modifiiez. Là où vous avez tous deux changé un champ, l'autre valeur est affichée à côté : choisissez celle à garder. Rien n'a encore été enregistré.
