@@ -229,3 +229,36 @@ pub fn take_theirs<F: RecordFields>(
     *mine = serde_json::from_value(Value::Object(all))?;
     Ok(())
 }
+
+/// Writes the user's value of a contested field (or map entry) after all: they chose it over
+/// the other value, which the caller has checked is still the one they were shown.
+pub fn keep_mine<F: RecordFields>(
+    changes: &mut Changes<F>,
+    mine: &F,
+    now: &F,
+    field: &str,
+) -> Result<(), serde_json::Error> {
+    changes.contested.retain(|c| c.field != field);
+    let (name, key) = split(field);
+    let mut out = object(&changes.fields)?;
+    let value = match key {
+        None => field_value(mine, name),
+        Some(k) => {
+            let mut map = match out.get(name) {
+                Some(Value::Object(m)) => m.clone(),
+                _ => field_value(now, name)
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+            match field_value(mine, name).get(k) {
+                Some(v) => map.insert(k.to_owned(), v.clone()),
+                None => map.remove(k),
+            };
+            Value::Object(map)
+        }
+    };
+    out.insert(name.to_owned(), value);
+    changes.fields = serde_json::from_value(Value::Object(out))?;
+    Ok(())
+}

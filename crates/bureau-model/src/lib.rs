@@ -40,9 +40,7 @@ mod write;
 
 pub use at::AtHeads;
 pub use authority::{Authority, SetAside, Standing, authority, check_authority, check_invite};
-pub use change::{
-    Changes, Contested, RecordFields, changes, field_value, keep_mine, take_theirs,
-};
+pub use change::{Changes, Contested, RecordFields, changes, field_value, keep_mine, take_theirs};
 pub use conflicts::{Conflict, ConflictValue, conflicts, record_conflicts};
 pub use edit::{
     ActionFields, Applied, BodyFields, Ctx, Edit, EditError, Fields, GroupFields, InitBureau,

@@ -147,7 +147,10 @@ fn taking_their_value_leaves_nothing_to_write_for_it() {
     let now = meeting("Caucus (peer)", &["en"], &[("Projector", Confirmed)]);
     let mut mine = meeting("Caucus (mine)", &["en"], &[]);
     assert_eq!(field_value(&now, "resources.Projector"), "confirmed");
-    assert_eq!(field_value(&mine, "resources.Projector"), serde_json::Value::Null);
+    assert_eq!(
+        field_value(&mine, "resources.Projector"),
+        serde_json::Value::Null
+    );
     take_theirs(&mut mine, &now, "title").unwrap();
     take_theirs(&mut mine, &now, "resources.Projector").unwrap();
     assert_eq!(mine.title.as_deref(), Some("Caucus (peer)"));
@@ -155,4 +158,24 @@ fn taking_their_value_leaves_nothing_to_write_for_it() {
     assert!(c.contested.is_empty(), "{:?}", c.contested);
     assert_eq!(c.fields.title, None);
     assert_eq!(c.fields.resources, None);
+}
+
+#[test]
+fn keeping_my_value_writes_it_and_leaves_the_other_changes_as_they_were() {
+    use ResourceState::*;
+    let base = meeting("Caucus", &["en"], &[("Projector", Requested)]);
+    let now = meeting("Caucus (peer)", &["en", "fr"], &[("Projector", Confirmed)]);
+    let mine = meeting("Caucus (mine)", &["en"], &[]);
+    let mut c = changes(&mine, &base, &now).unwrap();
+    assert_eq!(c.contested.len(), 2);
+    keep_mine(&mut c, &mine, &now, "title").unwrap();
+    keep_mine(&mut c, &mine, &now, "resources.Projector").unwrap();
+    assert!(c.contested.is_empty());
+    assert_eq!(c.fields.title.as_deref(), Some("Caucus (mine)"));
+    assert_eq!(
+        c.fields.resources,
+        Some(BTreeMap::new()),
+        "the projector removed"
+    );
+    assert_eq!(c.fields.languages, None, "the peer's French stays");
 }

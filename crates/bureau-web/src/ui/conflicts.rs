@@ -159,12 +159,7 @@ pub(crate) async fn history(v: View, Path((ty, id)): Path<(String, String)>) -> 
         div.scroll tabindex="0" role="region" aria-labelledby="history-caption" {
             table.stack {
                 caption #history-caption { (tr.ta("history-caption", &[("n", entries.len().into())])) }
-                thead { tr {
-                    th scope="col" { (tr.t("history-when")) }
-                    th scope="col" { (tr.t("history-who")) }
-                    th scope="col" { (tr.t("history-what")) }
-                    th scope="col" { (tr.t("history-fields")) }
-                } }
+                (layout::column_heads(tr, &["history-when", "history-who", "history-what", "history-fields"]))
                 tbody {
                     @for e in entries.iter().rev() {
                         tr {

@@ -13,11 +13,10 @@
 //! ([`Form::contests`]). The review form still carries the values it was rendered with
 //! instead ([`FormData::with_originals`], [`FormData::shown`]).
 
-
 use maud::{Markup, html};
 
 use super::i18n::Tr;
-use super::record::{Contest, keep_name};
+use super::record::{Contest, THEIRS_PREFIX, keep_name};
 
 /// A submitted (or prefilled) form: name/value pairs in order, repeated names allowed.
 #[derive(Clone, Debug, Default)]
@@ -311,7 +310,7 @@ impl<'a> Form<'a> {
     pub(crate) fn originals(&self) -> Markup {
         html! {
             @for (k, v) in &self.values.pairs {
-                @if k == ORIG || k.starts_with(ORIG_PREFIX) || k == "heads" || k == "contested" {
+                @if k == ORIG || k.starts_with(ORIG_PREFIX) || k == "heads" || k == "contested" || k.starts_with(THEIRS_PREFIX) {
                     input type="hidden" name=(k) value=(v);
                 }
             }
@@ -566,6 +565,22 @@ impl<'a> Form<'a> {
             }
         }
     }
+}
+
+/// The options of a closed set of values: each value's wire name, labelled by the catalogue's
+/// `{prefix}-{name}` message.
+pub(crate) fn choices<T: Copy>(
+    tr: Tr,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+    prefix: &str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|&value| {
+            let name = name(value);
+            (name.to_owned(), tr.t(&format!("{prefix}-{name}")))
+        })
+        .collect()
 }
 
 /// Language choices for a form: the six UN languages, then any other code in use.

@@ -288,3 +288,12 @@ pub(crate) fn svg(svg: &str, label: &str) -> Markup {
     );
     PreEscaped(labelled)
 }
+
+/// A table's column headers, each a catalogue message.
+pub(crate) fn column_heads(tr: Tr, ids: &[&str]) -> Markup {
+    html! {
+        thead { tr {
+            @for id in ids { th scope="col" { (tr.t(id)) } }
+        } }
+    }
+}

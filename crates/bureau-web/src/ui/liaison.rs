@@ -2,8 +2,6 @@
 //! flags for content implications and plenary consultation, and the printable report to the
 //! plenary on the logistical matters of a period.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -20,10 +18,10 @@ use serde_json::Value;
 use super::findings;
 use super::forms::{Form, FormData, FormErrors, Input};
 use super::layout::{self, Section, query_param};
-use super::record::{RecordForm, heads_value, plain_text};
 use super::pager::Pager;
+use super::record::{RecordForm, UiForm, heads_value, plain_text};
 use super::schedule::unix_newlines;
-use super::{Outcome, View, error_page, form_action, not_found, read_form, see_other, submit};
+use super::{Outcome, View, error_page, form_action, not_found, see_other, submit};
 use super::{query_value, seg};
 
 fn flags(v: &View, n: &Note) -> Markup {
@@ -319,15 +317,7 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
 }
 
 /// `POST /liaison/notes/{id}/actions`: adds an action item.
-pub(crate) async fn add_action(
-    v: View,
-    Path(id): Path<String>,
-    raw: Result<Bytes, BytesRejection>,
-) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
+pub(crate) async fn add_action(v: View, Path(id): Path<String>, UiForm(form): UiForm) -> Response {
     let Some(n) = v.snap().notes.get(&id) else {
         return not_found(&v);
     };
@@ -370,12 +360,8 @@ pub(crate) async fn add_action(
 pub(crate) async fn change_action(
     v: View,
     Path((id, action)): Path<(String, String)>,
-    raw: Result<Bytes, BytesRejection>,
+    UiForm(form): UiForm,
 ) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
     let mut a = ActionFields {
         id: Some(action),
         ..ActionFields::default()
@@ -487,7 +473,12 @@ impl RecordForm for NoteForm {
         }
     }
     fn page(v: &View, existing: Option<&Note>, form: Form<'_>) -> Markup {
-        note_page(v, existing, form, (&FormData::default(), &FormErrors::default()))
+        note_page(
+            v,
+            existing,
+            form,
+            (&FormData::default(), &FormErrors::default()),
+        )
     }
 }
 
@@ -644,13 +635,7 @@ pub(crate) async fn report(v: View, Query(q): Query<ReportQuery>) -> Response {
             h2 #r-actions { (tr.t("report-actions")) " " span.count { (actions.len()) } }
             @if actions.is_empty() { p.empty { (tr.t("report-none")) } } @else {
                 table.stack {
-                    thead { tr {
-                        th scope="col" { (tr.t("field-action")) }
-                        th scope="col" { (tr.t("field-note")) }
-                        th scope="col" { (tr.t("field-owner")) }
-                        th scope="col" { (tr.t("field-due")) }
-                        th scope="col" { (tr.t("field-status")) }
-                    } }
+                    (layout::column_heads(tr, &["field-action", "field-note", "field-owner", "field-due", "field-status"]))
                     tbody {
                         @for (n, a) in &actions {
                             tr {
@@ -669,14 +654,7 @@ pub(crate) async fn report(v: View, Query(q): Query<ReportQuery>) -> Response {
             h2 #r-meetings { (tr.t("report-meetings")) " " span.count { (meetings.len()) } }
             @if meetings.is_empty() { p.empty { (tr.t("report-none")) } } @else {
                 table.stack {
-                    thead { tr {
-                        th scope="col" { (tr.t("field-date")) }
-                        th scope="col" { (tr.t("time")) }
-                        th scope="col" { (tr.t("field-title")) }
-                        th scope="col" { (tr.t("field-room")) }
-                        th scope="col" { (tr.t("field-languages")) }
-                        th scope="col" { (tr.t("field-status")) }
-                    } }
+                    (layout::column_heads(tr, &["field-date", "time", "field-title", "field-room", "field-languages", "field-status"]))
                     tbody {
                         @for (m, s, e) in &meetings {
                             tr {

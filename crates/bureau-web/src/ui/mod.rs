@@ -56,8 +56,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
     let pages = record::routes::<roster::GroupForm>(pages, collection_url(RecordType::Group));
     let pages = record::routes::<roster::MemberForm>(pages, collection_url(RecordType::Member));
     let pages = record::routes::<schedule::RoomForm>(pages, collection_url(RecordType::Room));
-    let pages =
-        record::routes::<schedule::MeetingForm>(pages, collection_url(RecordType::Meeting));
+    let pages = record::routes::<schedule::MeetingForm>(pages, collection_url(RecordType::Meeting));
     let pages = record::routes::<liaison::NoteForm>(pages, collection_url(RecordType::Note));
     let pages = record::routes::<liaison::BodyForm>(pages, collection_url(RecordType::Body));
     let pages = pages

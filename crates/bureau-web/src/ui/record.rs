@@ -10,7 +10,10 @@
 //!   ([`bureau_model::changes`] decides, field by field).
 //! - A field the user changed that a peer changed meanwhile to something else is not written
 //!   either way: the form comes back (409) with the user's values, the other value beside the
-//!   field, new heads, and a choice for each such field; it is saved once each has an answer.
+//!   field (also carried, as `theirs.<field>`), and a choice for each such field; it is saved
+//!   once each has an answer. It keeps its heads, so what the user did not change is still
+//!   compared with what they were shown. "Keep mine" holds for the value shown; a field a peer
+//!   changed again since is asked about again.
 //! - The three versions of a record (submitted, as shown, now) go through the same
 //!   `values` → `fields` path, so a value shown differently from how it is stored (a time in
 //!   the venue's zone) compares equal when it is.
@@ -26,7 +29,7 @@ use axum::routing::{get, post};
 use bureau_model::automerge::ChangeHash;
 use bureau_model::{
     Applied, Edit, Fields, RecordFields, RecordType, Records, Snapshot, Stamp, changes,
-    field_value, take_theirs,
+    field_value, keep_mine, take_theirs,
 };
 use maud::Markup;
 use serde_json::Value;
@@ -236,9 +239,10 @@ async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): Ui
 
     // The answers to the contests of the previous save.
     let asked = form.all("contested");
+    let mut kept = Vec::new();
     for field in &asked {
         match form.get(&keep_name(field)) {
-            Some("mine") => {}
+            Some("mine") => kept.push(field.clone()),
             Some("theirs") => {
                 if take_theirs(&mut mine, &now_fields, field).is_err() {
                     return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("error-body"));
@@ -258,17 +262,32 @@ async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): Ui
         Ok(None) => fields_of::<R>(&v, &now),
         Err(response) => return response,
     };
-    let Ok(found) = changes(&mine, &base_fields, &now_fields) else {
+    let Ok(mut found) = changes(&mine, &base_fields, &now_fields) else {
         return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("error-body"));
     };
+    // "Keep mine" holds for the other value the user was shown; one that changed again since
+    // is asked about again.
+    for field in &kept {
+        let shown: Option<Value> = form
+            .get(&theirs_name(field))
+            .and_then(|t| serde_json::from_str(t).ok());
+        if shown.as_ref() == Some(&field_value(&now_fields, field))
+            && keep_mine(&mut found, &mine, &now_fields, field).is_err()
+        {
+            return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("error-body"));
+        }
+    }
     if !found.contested.is_empty() {
+        // The form keeps its heads: what the user did not change is still compared with what
+        // they were shown, so a peer's other changes stay.
         let fields: Vec<String> = found.contested.iter().map(|c| c.field.clone()).collect();
         let mut values = form.clone();
-        values.set("heads", heads_value(&v));
         values.remove("contested");
         values.remove_prefixed(KEEP_PREFIX);
+        values.remove_prefixed(THEIRS_PREFIX);
         for f in &fields {
             values.push("contested", f.clone());
+            values.push(&theirs_name(f), field_value(&now_fields, f).to_string());
         }
         let contests = contests_shown::<R>(&v, &values, &fields, &now_fields, &now);
         return render::<R>(&v, Some(&now), &values, &errors, &contests);
@@ -280,13 +299,25 @@ async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): Ui
     let field_of = |f: &str| R::form_field(f, &form);
     match submit(&v, edit, &field_of).await {
         Outcome::Done(_) => see_other(&R::done_url(&id, "saved")),
-        Outcome::Invalid(errors) => render::<R>(&v, Some(&now), &form, &errors, &[]),
+        Outcome::Invalid(errors) => {
+            // The choices made stay on the form shown again.
+            let contests = contests_shown::<R>(&v, &form, &asked, &now_fields, &now);
+            render::<R>(&v, Some(&now), &form, &errors, &contests)
+        }
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
 }
 
 /// The prefix of a contest's choice (`keep.title` = `mine` or `theirs`).
 pub(crate) const KEEP_PREFIX: &str = "keep.";
+
+/// The prefix of the other value a contest showed, as JSON (`theirs.title`).
+pub(crate) const THEIRS_PREFIX: &str = "theirs.";
+
+/// The name of the other value a contest showed.
+fn theirs_name(field: &str) -> String {
+    format!("{THEIRS_PREFIX}{field}")
+}
 
 /// The name of a contest's choice.
 pub(crate) fn keep_name(field: &str) -> String {

@@ -2278,17 +2278,9 @@ async fn a_form_open_while_a_peer_changed_the_meeting_writes_only_what_the_user_
     set_field(&mut form, "res-new", "Microphones");
     set_field(&mut form, "res-new-state", "confirmed");
     set_field(&mut form, "end", "09:00");
-    let html = ui.post_invalid(&url, &pairs(&form)).await;
-    assert_field_error(&html, "f-end", Some("value=\"09:00\""));
-    assert!(
-        html.contains(&format!("name=\"heads\" value=\"{shown_heads}\"")),
-        "the form shown again still carries the heads it was first shown at"
-    );
 
-    // Corrected and saved again: the status was changed on both sides, so the form comes back
-    // with both values and a choice, and nothing is written yet.
-    let mut form = form_of(&html, &url);
-    set_field(&mut form, "end", "11:30");
+    // The status was changed on both sides, so the form comes back with both values and a
+    // choice, everything typed kept, and nothing is written yet.
     let (status, _, html) = ui.send(post(&url, &pairs(&form))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{}", excerpt(&html));
     let contest = around(&html, "f-status-contest-0-h");
@@ -2298,22 +2290,34 @@ async fn a_form_open_while_a_peer_changed_the_meeting_writes_only_what_the_user_
             && html.contains("name=\"keep.status\" value=\"theirs\""),
         "a choice between the two"
     );
+    let shown = form_of(&html, &url);
     assert!(
-        form_of(&html, &url).contains(&("status".to_owned(), "proposed".to_owned())),
-        "the field still shows the user's value"
+        shown.contains(&("status".to_owned(), "proposed".to_owned()))
+            && shown.contains(&("end".to_owned(), "09:00".to_owned())),
+        "the fields still show what the user typed"
     );
-    assert!(!html.contains(&format!("name=\"heads\" value=\"{shown_heads}\"")));
+    assert!(
+        html.contains(&format!("name=\"heads\" value=\"{shown_heads}\"")),
+        "the form keeps its heads: the user's other fields still compare with what they saw"
+    );
     assert_eq!(
-        *ui.snap().meetings[&id], *after_peer,
+        *ui.snap().meetings[&id],
+        *after_peer,
         "nothing written before the user chooses"
     );
 
-    // Saved without choosing: asked again; then keeping the user's value saves it all.
-    let form = form_of(&html, &url);
-    let html = ui.post_invalid(&url, &pairs(&form)).await;
+    // Saved without choosing: asked again.
+    let html = ui.post_invalid(&url, &pairs(&shown)).await;
     assert_field_error(&html, "f-status", None);
+    // Keeping the user's value: the model then refuses the end, and the form keeps the choice.
     let mut form = form_of(&html, &url);
     form.push(("keep.status".to_owned(), "mine".to_owned()));
+    let html = ui.post_invalid(&url, &pairs(&form)).await;
+    assert_field_error(&html, "f-end", Some("value=\"09:00\""));
+    // Corrected and saved.
+    let mut form = form_of(&html, &url);
+    assert!(form.contains(&("keep.status".to_owned(), "mine".to_owned())));
+    set_field(&mut form, "end", "11:30");
     ui.post_ok(&url, &pairs(&form)).await;
 
     let m = ui.snap().meetings[&id].clone();
@@ -2366,6 +2370,33 @@ async fn a_form_open_while_a_peer_changed_the_meeting_writes_only_what_the_user_
     let m = ui.snap().meetings[&id].clone();
     assert_eq!(m.title, "The peer's second title");
     assert_eq!(m.kind, MeetingKind::Briefing);
+
+    // "Keep mine" holds for the value the user was shown: when the peer changes the title
+    // again before the user answers, the form asks again with the newer value.
+    let rename = |title: &str| Edit::Update {
+        id: id.clone(),
+        fields: Fields::Meeting(MeetingFields {
+            title: Some(title.to_owned()),
+            ..MeetingFields::default()
+        }),
+    };
+    let mut form = form_of(&ui.page(&url).await, &url);
+    ui.doc.edit(rename("Peer, third")).await.unwrap();
+    set_field(&mut form, "title", "Mine, third");
+    let (status, _, html) = ui.send(post(&url, &pairs(&form))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{}", excerpt(&html));
+    ui.doc.edit(rename("Peer, fourth")).await.unwrap();
+    let mut form = form_of(&html, &url);
+    form.push(("keep.title".to_owned(), "mine".to_owned()));
+    let (status, _, html) = ui.send(post(&url, &pairs(&form))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{}", excerpt(&html));
+    let contest = around(&html, "f-title-contest-0-h");
+    assert!(contest.contains("Peer, fourth"), "{contest}");
+    assert_eq!(ui.snap().meetings[&id].title, "Peer, fourth");
+    let mut form = form_of(&html, &url);
+    form.push(("keep.title".to_owned(), "mine".to_owned()));
+    ui.post_ok(&url, &pairs(&form)).await;
+    assert_eq!(ui.snap().meetings[&id].title, "Mine, third");
     let start = m.start.clone();
 
     // Saving an untouched form writes nothing at all, whatever changed since it was shown.

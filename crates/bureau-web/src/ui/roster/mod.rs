@@ -19,8 +19,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use bureau_model::{
     Applied, Decision, Edit, Fields, Finding, FindingKind, Group, GroupFields, GroupKind,
-    GroupStatus, MeetingStatus, Member, MemberFields, RecordType, Review, ReviewFields,
-    ReviewStatus, Records, Snapshot, Stamp,
+    GroupStatus, MeetingStatus, Member, MemberFields, RecordType, Records, Review, ReviewFields,
+    ReviewStatus, Snapshot, Stamp,
 };
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -29,11 +29,11 @@ use serde_json::Value;
 
 use super::findings;
 use super::forms::{
-    Form, FormData, FormErrors, Input, keep_changed_text, language_options, languages_from,
+    Form, FormData, FormErrors, Input, choices, keep_changed_text, language_options, languages_from,
 };
-use super::record::{RecordForm, names_of, plain_text};
 use super::layout::{self, Section, query_param};
 use super::pager::Pager;
+use super::record::{RecordForm, names_of, plain_text};
 use super::seg;
 use super::{Outcome, View, error_page, form_action, not_found, read_form, see_other, submit};
 
@@ -113,12 +113,7 @@ fn groups_section(v: &View, show_archived: bool) -> Markup {
                 h3 id=(hid) { (tr.t(&format!("group-kind-plural-{}", kind.as_str()))) " " span.count { (of_kind) } }
                 div.scroll tabindex="0" role="region" aria-labelledby=(hid) {
                     table.stack {
-                        thead { tr {
-                            th scope="col" { (tr.t("field-group")) }
-                            th scope="col" { (tr.t("field-focal-points")) }
-                            th scope="col" { (tr.t("field-status")) }
-                            th scope="col" { (tr.t("field-attention")) }
-                        } }
+                        (layout::column_heads(tr, &["field-group", "field-focal-points", "field-status", "field-attention"]))
                         tbody {
                             @for g in &groups {
                                 tr {
@@ -159,13 +154,7 @@ fn members_section(v: &View, show_archived: bool) -> Markup {
         h2 #members-h { (tr.t("members-title")) " " span.count { (members.len()) } }
         div.scroll tabindex="0" role="region" aria-labelledby="members-h" {
             table.stack {
-                thead { tr {
-                    th scope="col" { (tr.t("field-name")) }
-                    th scope="col" { (tr.t("field-organisation")) }
-                    th scope="col" { (tr.t("field-languages")) }
-                    th scope="col" { (tr.t("field-contact")) }
-                    th scope="col" { (tr.t("field-focal-point-of")) }
-                } }
+                (layout::column_heads(tr, &["field-name", "field-organisation", "field-languages", "field-contact", "field-focal-point-of"]))
                 tbody {
                     @for m in pager.slice(&members) {
                         @let of = focal_point_of(v, &m.id);
@@ -254,24 +243,8 @@ fn group_page(v: &View, existing: Option<&Group>, form: Form<'_>) -> Markup {
     let tr = v.tr;
     let values = form.values;
     let title = existing.map_or_else(|| tr.t("group-new"), |g| g.name.clone());
-    let kinds: Vec<(String, String)> = GroupKind::ALL
-        .iter()
-        .map(|k| {
-            (
-                k.as_str().to_owned(),
-                tr.t(&format!("group-kind-{}", k.as_str())),
-            )
-        })
-        .collect();
-    let statuses: Vec<(String, String)> = GroupStatus::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.as_str().to_owned(),
-                tr.t(&format!("group-status-{}", s.as_str())),
-            )
-        })
-        .collect();
+    let kinds = choices(tr, GroupKind::ALL, GroupKind::as_str, "group-kind");
+    let statuses = choices(tr, GroupStatus::ALL, GroupStatus::as_str, "group-status");
     let mut members: Vec<(String, String)> = v
         .snap()
         .members

@@ -147,15 +147,12 @@ fn meeting_fields(v: &View, form: &FormData, errors: &mut FormErrors) -> Meeting
 /// it, then a line to add one.
 fn resources_fieldset(form: &Form<'_>, values: &FormData) -> Markup {
     let tr = form.tr;
-    let states: Vec<(String, String)> = ResourceState::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.as_str().to_owned(),
-                tr.t(&format!("resource-state-{}", s.as_str())),
-            )
-        })
-        .collect();
+    let states = choices(
+        tr,
+        ResourceState::ALL,
+        ResourceState::as_str,
+        "resource-state",
+    );
     let listed: Vec<(usize, &str)> = (0..)
         .map_while(|i| values.get(&format!("res-{i}")).map(|n| (i, n)))
         .collect();
@@ -287,24 +284,13 @@ fn meeting_form(v: &View, existing: Option<&Meeting>, form: Form<'_>) -> Markup 
                 .flat_map(|m| m.languages.iter().cloned()),
         );
     let langs = language_options(tr, in_use);
-    let kinds: Vec<(String, String)> = MeetingKind::ALL
-        .iter()
-        .map(|k| {
-            (
-                k.as_str().to_owned(),
-                tr.t(&format!("meeting-kind-{}", k.as_str())),
-            )
-        })
-        .collect();
-    let statuses: Vec<(String, String)> = MeetingStatus::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.as_str().to_owned(),
-                tr.t(&format!("meeting-status-{}", s.as_str())),
-            )
-        })
-        .collect();
+    let kinds = choices(tr, MeetingKind::ALL, MeetingKind::as_str, "meeting-kind");
+    let statuses = choices(
+        tr,
+        MeetingStatus::ALL,
+        MeetingStatus::as_str,
+        "meeting-status",
+    );
     let action = form_action(RecordType::Meeting, existing.map(|m| m.id.as_str()));
     html! {
         form.record method="post" action=(action) novalidate {

@@ -22,7 +22,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::findings;
-use super::forms::{Form, FormData, FormErrors, Input, language_options, languages_from, words};
+use super::forms::{
+    Form, FormData, FormErrors, Input, choices, language_options, languages_from, words,
+};
 use super::layout::{self, Section, query_param};
 use super::pager::Pager;
 use super::record::{RecordForm, names_of, plain_text};
@@ -443,12 +445,7 @@ fn rooms_table(v: &View) -> Markup {
         h2 #rooms-h { (tr.t("rooms-title")) }
         div.scroll tabindex="0" role="region" aria-labelledby="rooms-h" {
             table.stack {
-                thead { tr {
-                    th scope="col" { (tr.t("field-name")) }
-                    th scope="col" { (tr.t("field-capacity")) }
-                    th scope="col" { (tr.t("field-booths")) }
-                    th scope="col" { (tr.t("field-equipment")) }
-                } }
+                (layout::column_heads(tr, &["field-name", "field-capacity", "field-booths", "field-equipment"]))
                 tbody {
                     @for r in &rooms {
                         tr {
