@@ -36,8 +36,8 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-/// 64-bit FNV-1a as 16 hex digits: a content fingerprint (an asset's cache-busting name, a
-/// form's long text, see `forms::digest`), not a security measure.
+/// 64-bit FNV-1a as 16 hex digits: a content fingerprint (an asset's cache-busting name), not
+/// a security measure.
 pub(crate) fn fnv1a(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {

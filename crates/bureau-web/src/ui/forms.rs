@@ -10,8 +10,7 @@
 //! An edit form also carries the heads it was rendered at ([`Form::originals`]); saving
 //! compares what was submitted with the record as it was then (see [`super::record`]). A
 //! field both the user and a peer changed is shown with the other value and a choice
-//! ([`Form::contests`]). The review form still carries the values it was rendered with
-//! instead ([`FormData::with_originals`], [`FormData::shown`]).
+//! ([`Form::contests`]).
 
 use maud::{Markup, html};
 
@@ -105,79 +104,6 @@ impl FormData {
         if on {
             self.push(name, "on");
         }
-    }
-
-    /// These values (a record's, for its edit form) plus a copy of each as `orig.<name>` and
-    /// the marker `orig`, which the form carries in hidden inputs ([`Form::originals`]) so
-    /// that saving can tell what the user changed from what a peer changed meanwhile. Fields
-    /// named in `digested` (long texts) are carried as a [`digest`] instead of a copy.
-    pub(crate) fn with_originals(mut self, digested: &[&str]) -> FormData {
-        let copies: Vec<(String, String)> = self
-            .pairs
-            .iter()
-            .map(|(k, v)| {
-                let v = if digested.contains(&k.as_str()) {
-                    digest(v)
-                } else {
-                    v.clone()
-                };
-                (format!("{ORIG_PREFIX}{k}"), v)
-            })
-            .collect();
-        self.pairs.push((ORIG.to_owned(), "1".to_owned()));
-        self.pairs.extend(copies);
-        self
-    }
-
-    /// The values a submitted form was rendered with (its `orig.` fields, without the
-    /// prefix), or `None` when it carries none (a client that sends only the fields).
-    pub(crate) fn originals(&self) -> Option<FormData> {
-        self.get(ORIG)?;
-        Some(FormData {
-            pairs: self
-                .pairs
-                .iter()
-                .filter_map(|(k, v)| Some((k.strip_prefix(ORIG_PREFIX)?.to_owned(), v.clone())))
-                .collect(),
-        })
-    }
-
-    /// What a record's edit form was rendered with: the values it carries, or else the record
-    /// as it is now (`now`, digested like [`FormData::with_originals`]), which makes saving
-    /// compare with the current record.
-    pub(crate) fn shown(&self, now: impl FnOnce() -> FormData, digested: &[&str]) -> FormData {
-        self.originals().unwrap_or_else(|| {
-            now()
-                .with_originals(digested)
-                .originals()
-                .unwrap_or_default()
-        })
-    }
-}
-
-/// The hidden field saying that a form carries the values it was rendered with.
-const ORIG: &str = "orig";
-/// The prefix of those values' names.
-const ORIG_PREFIX: &str = "orig.";
-
-/// A short fingerprint of a long text (FNV-1a, 64 bits, of its bytes with CRLF as LF), so
-/// that an edit form carries what its text area was rendered with without doubling its size.
-pub(crate) fn digest(text: &str) -> String {
-    let normal = text.replace("\r\n", "\n");
-    format!(
-        "fnv1a:{}:{}",
-        super::assets::fnv1a(normal.as_bytes()),
-        normal.len()
-    )
-}
-
-/// Leaves out a long text the user did not change, the form having carried its [`digest`].
-pub(crate) fn keep_changed_text(new: &mut Option<String>, shown: &FormData, name: &str) {
-    if new
-        .as_deref()
-        .is_some_and(|n| shown.get(name) == Some(digest(n).as_str()))
-    {
-        *new = None;
     }
 }
 
@@ -304,13 +230,13 @@ impl<'a> Form<'a> {
         }
     }
 
-    /// The hidden inputs an edit form carries: the heads it was rendered at and the fields
-    /// it asks about (see [`super::record`]), or the values it was rendered with (see
-    /// [`FormData::with_originals`]); nothing for a new record's form.
+    /// The hidden inputs an edit form carries: the heads it was rendered at, the fields it
+    /// asks about and the other values it showed (see [`super::record`]); nothing for a new
+    /// record's form.
     pub(crate) fn originals(&self) -> Markup {
         html! {
             @for (k, v) in &self.values.pairs {
-                @if k == ORIG || k.starts_with(ORIG_PREFIX) || k == "heads" || k == "contested" || k.starts_with(THEIRS_PREFIX) {
+                @if k == "heads" || k == "contested" || k.starts_with(THEIRS_PREFIX) {
                     input type="hidden" name=(k) value=(v);
                 }
             }

@@ -64,7 +64,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/roster/reviews", post(roster::start_review))
         .route(
             "/roster/reviews/{id}",
-            get(roster::review_page).post(roster::update_review),
+            get(roster::show_review).post(roster::update_review),
         )
         .route("/schedule", get(schedule::page))
         .route("/liaison", get(liaison::page))

@@ -178,7 +178,7 @@ async fn new_page<R: RecordForm>(v: View) -> Response {
 }
 
 /// `GET {base}/{id}`.
-async fn show<R: RecordForm>(v: View, Path(id): Path<String>) -> Response {
+pub(crate) async fn show<R: RecordForm>(v: View, Path(id): Path<String>) -> Response {
     let Some(r) = R::records(v.snap()).get(&id).cloned() else {
         return not_found(&v);
     };
@@ -230,12 +230,51 @@ fn fields_of<R: RecordForm>(v: &View, r: &R::Record) -> R::Fields {
 /// `POST {base}/{id}`: writes what the user changed since the form's heads (see the module's
 /// invariants).
 async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): UiForm) -> Response {
-    let Some(now) = R::records(v.snap()).get(&id).cloned() else {
-        return not_found(&v);
-    };
-    let now_fields = fields_of::<R>(&v, &now);
     let mut errors = FormErrors::default();
-    let mut mine = R::fields(&v, &form, &mut errors);
+    let mine = R::fields(&v, &form, &mut errors);
+    let (now, fields) = match planned::<R>(&v, &id, &form, mine, errors).await {
+        Ok(plan) => plan,
+        Err(page) => return page,
+    };
+    let edit = Edit::Update {
+        id: id.clone(),
+        fields: R::wrap(fields),
+    };
+    let field_of = |f: &str| R::form_field(f, &form);
+    match submit(&v, edit, &field_of).await {
+        Outcome::Done(_) => see_other(&R::done_url(&id, "saved")),
+        Outcome::Invalid(errors) => shown_again::<R>(&v, &now, &form, &errors),
+        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+}
+
+/// The form shown again with errors the model found, keeping the choices it asked for.
+pub(crate) fn shown_again<R: RecordForm>(
+    v: &View,
+    now: &R::Record,
+    form: &FormData,
+    errors: &FormErrors,
+) -> Response {
+    let asked = form.all("contested");
+    let contests = contests_shown::<R>(v, form, &asked, &fields_of::<R>(v, now), now);
+    render::<R>(v, Some(now), form, errors, &contests)
+}
+
+/// What saving an edit form of record `id` writes: the fields the user changed (`mine`, read
+/// from the form with `errors`) since the form's heads, with the contests it asked about
+/// answered; or the page to answer with instead (the form again with errors or contests, an
+/// error page). With the record as it is now.
+pub(crate) async fn planned<R: RecordForm>(
+    v: &View,
+    id: &str,
+    form: &FormData,
+    mut mine: R::Fields,
+    mut errors: FormErrors,
+) -> Result<(Arc<R::Record>, R::Fields), Response> {
+    let Some(now) = R::records(v.snap()).get(id).cloned() else {
+        return Err(not_found(v));
+    };
+    let now_fields = fields_of::<R>(v, &now);
 
     // The answers to the contests of the previous save.
     let asked = form.all("contested");
@@ -245,25 +284,33 @@ async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): Ui
             Some("mine") => kept.push(field.clone()),
             Some("theirs") => {
                 if take_theirs(&mut mine, &now_fields, field).is_err() {
-                    return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("error-body"));
+                    return Err(error_page(
+                        v,
+                        StatusCode::BAD_REQUEST,
+                        &v.tr.t("error-body"),
+                    ));
                 }
             }
-            _ => errors.add(&R::form_field(field, &form), v.tr.t("err-contest-choose")),
+            _ => errors.add(&R::form_field(field, form), v.tr.t("err-contest-choose")),
         }
     }
     if !errors.is_empty() {
-        let contests = contests_shown::<R>(&v, &form, &asked, &now_fields, &now);
-        return render::<R>(&v, Some(&now), &form, &errors, &contests);
+        let contests = contests_shown::<R>(v, form, &asked, &now_fields, &now);
+        return Err(render::<R>(v, Some(&now), form, &errors, &contests));
     }
 
-    let base_fields = match shown_at::<R>(&v, &form, &id).await {
-        Ok(Some(base)) => fields_of::<R>(&v, &base),
+    let base_fields = match shown_at::<R>(v, form, id).await {
+        Ok(Some(base)) => fields_of::<R>(v, &base),
         // A form without heads (a script posting only fields): compared with now.
-        Ok(None) => fields_of::<R>(&v, &now),
-        Err(response) => return response,
+        Ok(None) => fields_of::<R>(v, &now),
+        Err(response) => return Err(response),
     };
     let Ok(mut found) = changes(&mine, &base_fields, &now_fields) else {
-        return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("error-body"));
+        return Err(error_page(
+            v,
+            StatusCode::BAD_REQUEST,
+            &v.tr.t("error-body"),
+        ));
     };
     // "Keep mine" holds for the other value the user was shown; one that changed again since
     // is asked about again.
@@ -274,7 +321,11 @@ async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): Ui
         if shown.as_ref() == Some(&field_value(&now_fields, field))
             && keep_mine(&mut found, &mine, &now_fields, field).is_err()
         {
-            return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("error-body"));
+            return Err(error_page(
+                v,
+                StatusCode::BAD_REQUEST,
+                &v.tr.t("error-body"),
+            ));
         }
     }
     if !found.contested.is_empty() {
@@ -289,23 +340,10 @@ async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): Ui
             values.push("contested", f.clone());
             values.push(&theirs_name(f), field_value(&now_fields, f).to_string());
         }
-        let contests = contests_shown::<R>(&v, &values, &fields, &now_fields, &now);
-        return render::<R>(&v, Some(&now), &values, &errors, &contests);
+        let contests = contests_shown::<R>(v, &values, &fields, &now_fields, &now);
+        return Err(render::<R>(v, Some(&now), &values, &errors, &contests));
     }
-    let edit = Edit::Update {
-        id: id.clone(),
-        fields: R::wrap(found.fields),
-    };
-    let field_of = |f: &str| R::form_field(f, &form);
-    match submit(&v, edit, &field_of).await {
-        Outcome::Done(_) => see_other(&R::done_url(&id, "saved")),
-        Outcome::Invalid(errors) => {
-            // The choices made stay on the form shown again.
-            let contests = contests_shown::<R>(&v, &form, &asked, &now_fields, &now);
-            render::<R>(&v, Some(&now), &form, &errors, &contests)
-        }
-        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
-    }
+    Ok((now, found.fields))
 }
 
 /// The prefix of a contest's choice (`keep.title` = `mine` or `theirs`).

@@ -8,7 +8,7 @@
 mod reviews;
 
 use reviews::review_section;
-pub(crate) use reviews::{review_page, start_review, update_review};
+pub(crate) use reviews::{show_review, start_review, update_review};
 
 use std::collections::BTreeMap;
 
@@ -28,9 +28,7 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::findings;
-use super::forms::{
-    Form, FormData, FormErrors, Input, choices, keep_changed_text, language_options, languages_from,
-};
+use super::forms::{Form, FormData, FormErrors, Input, choices, language_options, languages_from};
 use super::layout::{self, Section, query_param};
 use super::pager::Pager;
 use super::record::{RecordForm, names_of, plain_text};

@@ -15,6 +15,8 @@ use jiff::Timestamp;
 
 use super::*;
 use crate::ui::i18n::Tr;
+use crate::ui::record::{self, RecordForm, UiForm};
+use crate::ui::record_url;
 
 /// The recorded (unarchived) reviews with a readable date.
 fn recorded(v: &View) -> impl Iterator<Item = (&Review, Date)> {
@@ -194,9 +196,6 @@ pub(crate) async fn start_review(v: View, raw: Result<Bytes, BytesRejection>) ->
     }
 }
 
-/// The review's long text, carried by its form as a digest.
-const REVIEW_DIGESTED: &[&str] = &["notes"];
-
 fn decision_key(group: &str) -> String {
     format!("d-{group}")
 }
@@ -228,19 +227,11 @@ fn admit_values(values: &FormData, admitted: bool) -> FormData {
     out
 }
 
-fn review_page_with(
-    v: &View,
-    r: &Review,
-    values: &FormData,
-    errors: &FormErrors,
-    admitted: bool,
-) -> Response {
+/// A review's page; an open review's form shows `form` (`admitted`: a group was just admitted,
+/// so the admission step starts empty).
+fn review_page(v: &View, r: &Review, form: Form<'_>, admitted: bool) -> Markup {
     let tr = v.tr;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let (values, errors) = (form.values, form.errors);
     let date = r
         .date
         .parse::<Date>()
@@ -273,7 +264,6 @@ fn review_page_with(
         .into_iter()
         .partition(|g| inactive.contains(&g.id.as_str()));
     let attended = last_attended(v);
-    let form = Form::new(tr, values, errors);
     let admit_values = admit_values(values, admitted);
     let admit = Form::new(tr, &admit_values, errors);
     let group_block = |g: &Group| {
@@ -292,15 +282,7 @@ fn review_page_with(
         let options = decision_options(tr, g, new, r.decisions.get(&g.id).copied());
         form.radios(&decision_key(&g.id), legend, &options)
     };
-    let kinds: Vec<(String, String)> = GroupKind::ALL
-        .iter()
-        .map(|k| {
-            (
-                k.as_str().to_owned(),
-                tr.t(&format!("group-kind-{}", k.as_str())),
-            )
-        })
-        .collect();
+    let kinds = choices(tr, GroupKind::ALL, GroupKind::as_str, "group-kind");
     let mut members: Vec<(String, String)> = snap
         .members
         .values()
@@ -380,16 +362,72 @@ fn review_page_with(
         }
         (layout::record_tools(v, RecordType::Review, &r.id, r.stamp.archived))
     };
-    v.render(status, layout::page(v, Section::Roster, &title, body))
+    layout::page(v, Section::Roster, &title, body)
+}
+
+/// The review form: its decisions (one per group) and notes; recording it is the `record`
+/// button (`action`), adding a group the admission step (see [`update_review`]).
+pub(crate) struct ReviewForm;
+
+impl RecordForm for ReviewForm {
+    type Fields = ReviewFields;
+    type Record = Review;
+    const TYPE: RecordType = RecordType::Review;
+
+    fn records(snap: &Snapshot) -> &Records<Review> {
+        &snap.reviews
+    }
+    fn stamp(r: &Review) -> &Stamp {
+        &r.stamp
+    }
+    fn values(_v: &View, r: &Review) -> FormData {
+        review_values(r)
+    }
+    fn fields(v: &View, form: &FormData, _errors: &mut FormErrors) -> ReviewFields {
+        let decisions: BTreeMap<String, Decision> = v
+            .snap()
+            .groups
+            .keys()
+            .filter_map(|g| {
+                let d = form.get(&decision_key(g))?;
+                Some((g.clone(), Decision::parse(d).ok()?))
+            })
+            .collect();
+        ReviewFields {
+            date: None,
+            status: (form.get("action") == Some("record")).then_some(ReviewStatus::Recorded),
+            decisions: Some(decisions),
+            notes: Some(crate::ui::schedule::unix_newlines(&form.text("notes"))),
+        }
+    }
+    fn wrap(fields: ReviewFields) -> Fields {
+        Fields::Review(fields)
+    }
+    fn form_field(field: &str, _form: &FormData) -> String {
+        match field.strip_prefix("decisions.") {
+            Some(group) => decision_key(group),
+            None if field == "decisions" => "notes".to_owned(),
+            None => field.to_owned(),
+        }
+    }
+    fn value_text(v: &View, field: &str, value: &Value) -> String {
+        match value.as_str() {
+            Some(d) if field.starts_with("decisions.") => v.tr.t(&format!("decision-{d}")),
+            _ => plain_text(v, value),
+        }
+    }
+    /// Reviews are started from the roster, so there is no new review's page.
+    fn page(v: &View, existing: Option<&Review>, form: Form<'_>) -> Markup {
+        match existing {
+            Some(r) => review_page(v, r, form, false),
+            None => html! { p { (v.tr.t("error-not-found")) } },
+        }
+    }
 }
 
 /// `GET /roster/reviews/{id}`.
-pub(crate) async fn review_page(v: View, Path(id): Path<String>) -> Response {
-    let Some(r) = v.snap().reviews.get(&id) else {
-        return not_found(&v);
-    };
-    let values = review_values(r).with_originals(REVIEW_DIGESTED);
-    review_page_with(&v, r, &values, &FormErrors::default(), false)
+pub(crate) async fn show_review(v: View, path: Path<String>) -> Response {
+    record::show::<ReviewForm>(v, path).await
 }
 
 /// The same request's view of the document as it is now, after an edit it made.
@@ -414,35 +452,10 @@ fn refreshed(v: &View) -> View {
 pub(crate) async fn update_review(
     v: View,
     Path(id): Path<String>,
-    raw: Result<Bytes, BytesRejection>,
+    UiForm(form): UiForm,
 ) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
-    let Some(r) = v.snap().reviews.get(&id) else {
-        return not_found(&v);
-    };
-    // Only the decisions and notes the user changed in the form are written.
-    let shown = form.shown(|| review_values(r), REVIEW_DIGESTED);
-    let decision = |f: &FormData, g: &str| {
-        f.get(&decision_key(g))
-            .and_then(|d| Decision::parse(d).ok())
-    };
-    let mut decisions = BTreeMap::new();
     let mut errors = FormErrors::default();
-    for (g, group) in v.snap().groups.iter() {
-        if let Some(d) = decision(&form, g)
-            && decision(&shown, g) != Some(d)
-        {
-            // The form offers no return to an active group; one sent anyway (or made stale
-            // by a peer who set the group active meanwhile) is refused in the reader's words.
-            if d == Decision::Return && group.status == GroupStatus::Active {
-                errors.add(&decision_key(g), v.tr.t("review-err-return-active"));
-            }
-            decisions.insert(g.clone(), d);
-        }
-    }
+    let mine = ReviewForm::fields(&v, &form, &mut errors);
     let action = form.get("action");
     let admit_name = form.text("admit_name").trim().to_owned();
     let admit_kind = GroupKind::parse(form.text("admit_kind").trim()).ok();
@@ -452,12 +465,39 @@ pub(crate) async fn update_review(
     if !admit_name.is_empty() && admit_kind.is_none() {
         errors.add("admit_kind", v.tr.t("err-choice"));
     }
+    // Only what the user changed since the form was shown (contests asked first): nothing is
+    // written, the admission included, before that is settled.
+    let (r, mut fields) = match record::planned::<ReviewForm>(&v, &id, &form, mine, errors).await {
+        Ok(plan) => plan,
+        Err(page) => return page,
+    };
+    // Decisions are written one by one (the model keeps the others), so only those that
+    // change.
+    if let Some(decisions) = fields.decisions.as_mut() {
+        decisions.retain(|g, d| r.decisions.get(g) != Some(d));
+        if decisions.is_empty() {
+            fields.decisions = None;
+        }
+    }
+    // The form offers no return to an active group; one sent anyway (or made stale by a peer
+    // who set the group active meanwhile) is refused in the reader's words.
+    let mut errors = FormErrors::default();
+    for (g, d) in fields.decisions.iter().flatten() {
+        let active = v
+            .snap()
+            .groups
+            .get(g)
+            .is_some_and(|g| g.status == GroupStatus::Active);
+        if *d == Decision::Return && active {
+            errors.add(&decision_key(g), v.tr.t("review-err-return-active"));
+        }
+    }
     if !errors.is_empty() {
-        return review_page_with(&v, r, &form, &errors, false);
+        return record::shown_again::<ReviewForm>(&v, &r, &form, &errors);
     }
     let mut admitted = None;
     if !admit_name.is_empty() {
-        let fields = GroupFields {
+        let group = GroupFields {
             name: Some(admit_name),
             kind: admit_kind,
             status: Some(GroupStatus::Active),
@@ -471,34 +511,27 @@ pub(crate) async fn update_review(
                 "admit_name".to_owned()
             }
         };
-        match submit(&v, Edit::Create(Fields::Group(fields)), &field_of).await {
+        match submit(&v, Edit::Create(Fields::Group(group)), &field_of).await {
             Outcome::Done(Applied::Record(_, gid)) => {
-                decisions.insert(gid.clone(), Decision::Keep);
+                fields
+                    .decisions
+                    .get_or_insert_with(BTreeMap::new)
+                    .insert(gid.clone(), Decision::Keep);
                 admitted = Some(gid);
             }
             Outcome::Done(_) => {}
-            Outcome::Invalid(errors) => return review_page_with(&v, r, &form, &errors, false),
+            Outcome::Invalid(errors) => {
+                return record::shown_again::<ReviewForm>(&v, &r, &form, &errors);
+            }
             Outcome::Failed(status, msg) => return error_page(&v, status, &msg),
         }
     }
-    let mut notes = Some(crate::ui::schedule::unix_newlines(&form.text("notes")));
-    keep_changed_text(&mut notes, &shown, "notes");
-    let record = action == Some("record");
-    let fields = ReviewFields {
-        date: None,
-        status: record.then_some(ReviewStatus::Recorded),
-        decisions: (!decisions.is_empty()).then_some(decisions),
-        notes,
-    };
-    let field_of = |f: &str| match f.strip_prefix("decisions.") {
-        Some(group) => decision_key(group),
-        None if f == "decisions" => "notes".to_owned(),
-        None => f.to_owned(),
-    };
+    let record = fields.status == Some(ReviewStatus::Recorded);
     let edit = Edit::Update {
         id: id.clone(),
         fields: Fields::Review(fields),
     };
+    let field_of = |f: &str| ReviewForm::form_field(f, &form);
     match submit(&v, edit, &field_of).await {
         Outcome::Done(_) => {
             let done = match (record, &admitted) {
@@ -506,10 +539,13 @@ pub(crate) async fn update_review(
                 (false, Some(_)) => "admitted",
                 (false, None) => "saved",
             };
-            see_other(&format!("/roster/reviews/{}?done={done}", seg(&id)))
+            see_other(&format!(
+                "{}?done={done}",
+                record_url(RecordType::Review, &id)
+            ))
         }
         Outcome::Invalid(errors) => match &admitted {
-            None => review_page_with(&v, r, &form, &errors, false),
+            None => record::shown_again::<ReviewForm>(&v, &r, &form, &errors),
             Some(gid) => {
                 let now = refreshed(&v);
                 let Some(r) = now.snap().reviews.get(&id) else {
@@ -517,7 +553,8 @@ pub(crate) async fn update_review(
                 };
                 let mut values = form.clone();
                 values.push(&decision_key(gid), Decision::Keep.as_str());
-                review_page_with(&now, r, &values, &errors, true)
+                let page = review_page(&now, r, Form::new(now.tr, &values, &errors), true);
+                now.render(StatusCode::UNPROCESSABLE_ENTITY, page)
             }
         },
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
