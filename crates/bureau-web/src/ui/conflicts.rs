@@ -1,9 +1,7 @@
 //! Conflicts (fields edited at the same time on two devices: each value with its author, pick
 //! one) and the history of a record (who changed which field, when).
 
-use axum::body::Bytes;
 use axum::extract::Path;
-use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
 use bureau_model::automerge::ScalarValue;
@@ -12,7 +10,8 @@ use maud::{Markup, html};
 
 use super::layout::{self, Section};
 use super::pager::Pager;
-use super::{Outcome, View, error_page, not_found, read_form, record_url, see_other, submit};
+use super::record::UiForm;
+use super::{Outcome, View, error_page, not_found, record_url, see_other, submit};
 
 /// A conflicting value as people read it.
 fn show_value(v: &View, value: &ScalarValue) -> String {
@@ -105,11 +104,7 @@ pub(crate) async fn page(v: View) -> Response {
 
 /// `POST /conflicts/resolve` with `type`, `id`, `field` and `choice` (the index of the value
 /// as listed): the value is looked up again, so the form never carries a typed value.
-pub(crate) async fn resolve(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
+pub(crate) async fn resolve(v: View, UiForm(form): UiForm) -> Response {
     let ty = RecordType::parse(&form.text("type")).ok();
     let (id, field) = (form.text("id"), form.text("field"));
     let choice: Option<usize> = form.get("choice").and_then(|c| c.parse().ok());

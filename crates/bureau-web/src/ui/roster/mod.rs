@@ -12,9 +12,7 @@ pub(crate) use reviews::{show_review, start_review, update_review};
 
 use std::collections::BTreeMap;
 
-use axum::body::Bytes;
 use axum::extract::Path;
-use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
 use bureau_model::{
@@ -33,7 +31,7 @@ use super::layout::{self, Section, query_param};
 use super::pager::Pager;
 use super::record::{RecordForm, names_of, plain_text};
 use super::seg;
-use super::{Outcome, View, error_page, form_action, not_found, read_form, see_other, submit};
+use super::{Outcome, View, error_page, form_action, not_found, see_other, submit};
 
 fn group_findings<'v>(v: &'v View, id: &str) -> Vec<&'v Finding> {
     v.st.findings

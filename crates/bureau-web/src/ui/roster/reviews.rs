@@ -175,11 +175,7 @@ pub(super) fn review_section(v: &View, values: &FormData, errors: &FormErrors) -
 }
 
 /// `POST /roster/reviews`: starts a review on a date.
-pub(crate) async fn start_review(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
-    let form = match read_form(raw) {
-        Ok(f) => f,
-        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
-    };
+pub(crate) async fn start_review(v: View, UiForm(form): UiForm) -> Response {
     let fields = ReviewFields {
         date: Some(form.text("date").trim().to_owned()),
         status: Some(ReviewStatus::Open),
