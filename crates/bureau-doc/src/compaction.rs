@@ -31,6 +31,10 @@
 //! only a temp file, swept at the next open; after it, a verified snapshot holding only
 //! changes that were already durable in the chunks still next to it.
 
+// A compaction's error is made at most once per compaction, off the actor; automerge's error
+// in it stays unboxed, so that whoever walks the causes can downcast to it.
+#![allow(clippy::result_large_err)]
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,11 +45,11 @@ use std::time::{Duration, Instant};
 use automerge::{Automerge, ChangeHash};
 use bureau_model::automerge;
 use bureau_model::guard::guarded;
-use bureau_store::{Cleanup, CompactionJob, Store, VerifiedSnapshot};
+use bureau_store::{Cleanup, CompactionJob, Store, StoreError, VerifiedSnapshot};
 use tokio::sync::mpsc;
 use tracing::{debug, error, warn};
 
-use crate::{DocCommand, DocConfig};
+use crate::{DocCommand, DocConfig, WithCauses};
 
 /// Pause after a failed compaction before the next try. Failures come from the disk (full,
 /// failing) or from files that changed under us; retrying after every batch would keep a
@@ -101,7 +105,89 @@ enum Work {
 
 struct Done {
     generation: u64,
-    result: Result<VerifiedSnapshot, String>,
+    result: Result<VerifiedSnapshot, CompactionError>,
+}
+
+/// Why a compaction failed; the files are as they were either way. The store's, the system's
+/// and automerge's errors are kept as sources, and the log line shows the whole chain
+/// ([`WithCauses`]). What the child process said arrives as its text.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CompactionError {
+    /// Reading the files, writing the snapshot or committing it.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// automerge refused `what` (the files, or the saved snapshot).
+    #[error("automerge refused {what}")]
+    Refused {
+        what: &'static str,
+        #[source]
+        source: automerge::AutomergeError,
+    },
+    /// automerge panicked (`what`: on which bytes, or while saving); caught by the input
+    /// guard, which gives the panic's message.
+    #[error("automerge failed {what}: {message}")]
+    Panicked { what: &'static str, message: String },
+    /// Changes in the files wait for dependencies no file holds.
+    #[error("{0} changes in the files wait for changes no file holds; nothing is compacted")]
+    Waiting(usize),
+    /// The files do not reach the heads the actor made durable.
+    #[error("the files do not hold the document the actor has on disk")]
+    OtherHeads,
+    /// The saved bytes do not load back to the same heads.
+    #[error("the saved snapshot does not load to the same heads")]
+    SavedDiffers,
+    /// A head given to the child process is not a change hash.
+    #[error("bad head {head:?}")]
+    BadHead {
+        head: String,
+        #[source]
+        source: automerge::ParseChangeHashError,
+    },
+    /// An I/O step of the child process or of talking to it: `doing` says which.
+    #[error("{doing}")]
+    Io {
+        doing: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The child process could not be driven (no pipes, a poisoned lock, a feeder thread
+    /// that died): what went wrong.
+    #[error("{0}")]
+    Child(&'static str),
+    /// The child process ended with a failure; what it wrote to its standard error.
+    #[error("the compaction child failed ({status}): {stderr}")]
+    ChildFailed {
+        status: std::process::ExitStatus,
+        stderr: String,
+    },
+    /// Some chunks were missing from the files read: said after the failure it explains
+    /// (and that failure's causes).
+    #[error("{} ({missing} chunks were missing)", WithCauses(source_of(.source)))]
+    Missing {
+        missing: usize,
+        #[source]
+        source: Box<CompactionError>,
+    },
+    /// The node is stopping.
+    #[error("cancelled: the node is stopping")]
+    Cancelled,
+    /// A defect: the compaction panicked outside automerge's guard.
+    #[error("the compaction panicked")]
+    WorkerPanicked,
+}
+
+/// `source` as a plain error, for [`WithCauses`].
+fn source_of(source: &CompactionError) -> &(dyn std::error::Error + 'static) {
+    source
+}
+
+impl CompactionError {
+    fn io(doing: impl Into<String>, source: std::io::Error) -> CompactionError {
+        CompactionError::Io {
+            doing: doing.into(),
+            source,
+        }
+    }
 }
 
 impl std::fmt::Debug for Compactor {
@@ -140,7 +226,7 @@ impl Compactor {
             match spawn_worker(self.wake.clone()) {
                 Ok(worker) => self.worker = Some(worker),
                 Err(e) => {
-                    warn!(error = %e, "could not start the compaction thread");
+                    warn!(error = %WithCauses(&e), "could not start the compaction thread");
                     self.retry_at = Some(started + RETRY_AFTER);
                     return;
                 }
@@ -150,7 +236,7 @@ impl Compactor {
         let job = match store.begin_compaction(last_seq) {
             Ok(job) => job,
             Err(e) => {
-                warn!(error = %e, "could not begin a compaction");
+                warn!(error = %WithCauses(&e), "could not begin a compaction");
                 self.retry_at = Some(started + RETRY_AFTER);
                 return;
             }
@@ -230,7 +316,7 @@ impl Compactor {
             if let Some(cleanup) = self.settle(store, done)
                 && let Err(e) = cleanup.run()
             {
-                warn!(error = %e, "could not delete the files a compaction replaced");
+                warn!(error = %WithCauses(&e), "could not delete the files a compaction replaced");
             }
         }
     }
@@ -256,15 +342,15 @@ impl Compactor {
                     self.retry_at = None;
                     return Some(cleanup);
                 }
-                Err(e) => e.to_string(),
+                Err(e) => CompactionError::Store(e),
             },
             Err(reason) if cancelled => {
-                debug!(generation, %reason, "compaction cancelled");
+                debug!(generation, reason = %WithCauses(&reason), "compaction cancelled");
                 return None;
             }
             Err(reason) => reason,
         };
-        warn!(generation, reason = %failure, "compaction failed; nothing was deleted, it is retried later");
+        warn!(generation, reason = %WithCauses(&failure), "compaction failed; nothing was deleted, it is retried later");
         self.retry_at = Some(Instant::now() + RETRY_AFTER);
         None
     }
@@ -283,7 +369,7 @@ impl Compactor {
             None => cleanup,
         };
         if let Err(e) = cleanup.run() {
-            warn!(error = %e, "could not delete the files a compaction replaced");
+            warn!(error = %WithCauses(&e), "could not delete the files a compaction replaced");
         }
     }
 }
@@ -331,7 +417,7 @@ fn work(
                 let result = catch_unwind(AssertUnwindSafe(|| {
                     compact(job, &heads, &cancel, hook, exe.as_deref())
                 }))
-                .unwrap_or_else(|_| Err("the compaction panicked".to_owned()));
+                .unwrap_or(Err(CompactionError::WorkerPanicked));
                 if done.send(Done { generation, result }).is_err() {
                     return;
                 }
@@ -346,7 +432,9 @@ fn work(
             Work::Clean(cleanup) => match catch_unwind(AssertUnwindSafe(|| cleanup.run())) {
                 Ok(Ok(())) => {}
                 // Only surplus files are left; a later compaction removes them.
-                Ok(Err(e)) => warn!(error = %e, "could not delete the files a compaction replaced"),
+                Ok(Err(e)) => {
+                    warn!(error = %WithCauses(&e), "could not delete the files a compaction replaced");
+                }
                 Err(_) => error!("deleting the files a compaction replaced panicked"),
             },
         }
@@ -354,12 +442,15 @@ fn work(
 }
 
 /// Loads a whole document strictly, turning an automerge panic into an error.
-fn load(bytes: &[u8]) -> Result<Automerge, String> {
+fn load(bytes: &[u8]) -> Result<Automerge, CompactionError> {
     let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
     match guarded(|| Automerge::load_with_options(bytes, options)) {
         Ok(Ok(doc)) => Ok(doc),
-        Ok(Err(e)) => Err(format!("automerge refused it: {e}")),
-        Err(e) => Err(format!("automerge failed on it: {e}")),
+        Ok(Err(source)) => Err(CompactionError::Refused { what: "it", source }),
+        Err(message) => Err(CompactionError::Panicked {
+            what: "on it",
+            message,
+        }),
     }
 }
 
@@ -369,59 +460,74 @@ fn load(bytes: &[u8]) -> Result<Automerge, String> {
 fn build_snapshot(
     files: &[u8],
     heads: &[ChangeHash],
-    cancelled: &dyn Fn() -> Result<(), String>,
-) -> Result<Vec<u8>, String> {
+    cancelled: &dyn Fn() -> Result<(), CompactionError>,
+) -> Result<Vec<u8>, CompactionError> {
     // One call for everything: automerge then applies the chunks' changes as one batch,
     // where a call per chunk costs a pass over the whole document each. A chunk automerge
     // cannot read stops the load there; the heads below tell.
     let doc = match guarded(|| Automerge::load(files)) {
         Ok(Ok(doc)) => doc,
-        Ok(Err(e)) => return Err(format!("automerge refused the files: {e}")),
-        Err(e) => return Err(format!("automerge failed on the files: {e}")),
+        Ok(Err(source)) => {
+            return Err(CompactionError::Refused {
+                what: "the files",
+                source,
+            });
+        }
+        Err(message) => {
+            return Err(CompactionError::Panicked {
+                what: "on the files",
+                message,
+            });
+        }
     };
     // Changes that wait for dependencies no file holds would be left out of the snapshot,
     // and the files holding them deleted: never compact a file whose changes did not apply.
     let waiting = doc.queued_changes().len();
     if waiting > 0 {
-        return Err(format!(
-            "{waiting} changes in the files wait for changes no file holds; nothing is compacted"
-        ));
+        return Err(CompactionError::Waiting(waiting));
     }
     // The files must hold exactly what the actor has made durable: then the snapshot replaces
     // the chunks without losing or inventing anything. A chunk quarantined or changed since
     // the actor loaded it shows here, and so would a missing chunk the snapshot lacks.
     if doc.get_heads() != heads {
-        return Err("the files do not hold the document the actor has on disk".to_owned());
+        return Err(CompactionError::OtherHeads);
     }
     cancelled()?;
-    let bytes =
-        guarded(|| doc.save()).map_err(|e| format!("automerge failed while saving: {e}"))?;
+    let bytes = guarded(|| doc.save()).map_err(|message| CompactionError::Panicked {
+        what: "while saving",
+        message,
+    })?;
     drop(doc);
     cancelled()?;
     if !load(&bytes).is_ok_and(|d| d.get_heads() == heads) {
-        return Err("the saved snapshot does not load to the same heads".to_owned());
+        return Err(CompactionError::SavedDiffers);
     }
     Ok(bytes)
 }
 
 /// The child process's side (see [`crate::compaction_child`]).
-pub(crate) fn child(heads: &str) -> Result<(), String> {
+pub(crate) fn child(heads: &str) -> Result<(), CompactionError> {
     use std::io::{Read, Write};
     let heads: Vec<ChangeHash> = heads
         .split(',')
         .filter(|h| !h.is_empty())
-        .map(|h| h.parse().map_err(|e| format!("bad head {h:?}: {e}")))
+        .map(|h| {
+            h.parse().map_err(|source| CompactionError::BadHead {
+                head: h.to_owned(),
+                source,
+            })
+        })
         .collect::<Result<_, _>>()?;
     let mut files = Vec::new();
     std::io::stdin()
         .read_to_end(&mut files)
-        .map_err(|e| format!("cannot read the files: {e}"))?;
+        .map_err(|e| CompactionError::io("cannot read the files", e))?;
     let bytes = build_snapshot(&files, &heads, &|| Ok(()))?;
     drop(files);
     let mut out = std::io::stdout().lock();
     out.write_all(&bytes)
         .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot hand the snapshot over: {e}"))
+        .map_err(|e| CompactionError::io("cannot hand the snapshot over", e))
 }
 
 /// Runs [`build_snapshot`] in a child process of `exe`, so that the memory automerge needs
@@ -432,7 +538,7 @@ fn build_in_child(
     files: &[u8],
     heads: &[ChangeHash],
     cancel: &AtomicBool,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, CompactionError> {
     use std::io::{Read, Write};
     use std::process::{Command, Stdio};
     let heads_arg = heads
@@ -447,13 +553,13 @@ fn build_in_child(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
+        .map_err(|e| CompactionError::io(format!("cannot start {}", exe.display()), e))?;
     let (Some(mut stdin), Some(mut stdout), Some(mut stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
         let _ = child.kill();
         let _ = child.wait();
-        return Err("the compaction child has no pipes".to_owned());
+        return Err(CompactionError::Child("the compaction child has no pipes"));
     };
     // Output is read on this thread while a helper feeds the input, so neither pipe can fill
     // up and stall the other side; a watcher kills the child if the node stops meanwhile.
@@ -486,23 +592,33 @@ fn build_in_child(
     });
     let status = child
         .into_inner()
-        .map_err(|_| "the compaction child's lock was poisoned".to_owned())?
+        .map_err(|_| CompactionError::Child("the compaction child's lock was poisoned"))?
         .wait()
-        .map_err(|e| format!("cannot wait for the compaction child: {e}"))?;
+        .map_err(|e| CompactionError::io("cannot wait for the compaction child", e))?;
     let (read, fed, errors, bytes) = result;
     if cancel.load(Ordering::Relaxed) {
-        return Err("cancelled: the node is stopping".to_owned());
+        return Err(CompactionError::Cancelled);
     }
     if !status.success() {
-        return Err(format!(
-            "the compaction child failed ({status}): {}",
-            errors.trim()
-        ));
+        return Err(CompactionError::ChildFailed {
+            status,
+            stderr: errors.trim().to_owned(),
+        });
     }
-    read.map_err(|e| format!("cannot read the compaction child's output: {e}"))?;
+    read.map_err(|e| CompactionError::io("cannot read the compaction child's output", e))?;
     match fed {
         Ok(Ok(())) => {}
-        _ => return Err("cannot hand the files to the compaction child".to_owned()),
+        Ok(Err(e)) => {
+            return Err(CompactionError::io(
+                "cannot hand the files to the compaction child",
+                e,
+            ));
+        }
+        Err(_) => {
+            return Err(CompactionError::Child(
+                "cannot hand the files to the compaction child",
+            ));
+        }
     }
     Ok(bytes)
 }
@@ -514,15 +630,15 @@ fn compact(
     cancel: &AtomicBool,
     hook: Hook,
     exe: Option<&std::path::Path>,
-) -> Result<VerifiedSnapshot, String> {
+) -> Result<VerifiedSnapshot, CompactionError> {
     let cancelled = || {
         if cancel.load(Ordering::Relaxed) {
-            Err("cancelled: the node is stopping".to_owned())
+            Err(CompactionError::Cancelled)
         } else {
             Ok(())
         }
     };
-    let inputs = job.read_inputs().map_err(|e| e.to_string())?;
+    let inputs = job.read_inputs()?;
     cancelled()?;
     let files: Vec<u8> = inputs
         .snapshots
@@ -538,7 +654,10 @@ fn compact(
     }
     .map_err(|e| {
         if missing > 0 {
-            format!("{e} ({missing} chunks were missing)")
+            CompactionError::Missing {
+                missing,
+                source: Box::new(e),
+            }
         } else {
             e
         }
@@ -553,10 +672,9 @@ fn compact(
     cancelled()?;
     // `build_snapshot` loaded the bytes and compared the heads already; the store still
     // checks that what it reads back from disk is exactly those bytes.
-    job.write_snapshot(&bytes, |payload| {
+    Ok(job.write_snapshot(&bytes, |payload| {
         !cancel.load(Ordering::Relaxed) && payload == bytes.as_slice()
-    })
-    .map_err(|e| e.to_string())
+    })?)
 }
 
 /// Test hook: holds a compaction after it saved the document and before it writes the
@@ -600,5 +718,66 @@ impl Gate {
                 .expect("gate lock")
                 .0;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compaction's failure keeps the system's error under it, and its log line names it
+    /// once, with the count of missing chunks after the whole failure as before.
+    #[test]
+    fn a_failed_compaction_keeps_its_cause_and_says_it_in_one_line() {
+        let exe = std::path::Path::new("/nonexistent/bureau");
+        let Err(err) = build_in_child(exe, b"", &[], &AtomicBool::new(false)) else {
+            panic!("a program that does not exist was started");
+        };
+        let io = std::error::Error::source(&err)
+            .and_then(|e| e.downcast_ref::<std::io::Error>())
+            .expect("the system's error is kept");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        let line = format!("cannot start /nonexistent/bureau: {io}");
+        assert_eq!(WithCauses(&err).to_string(), line);
+        let missing = CompactionError::Missing {
+            missing: 3,
+            source: Box::new(err),
+        };
+        assert_eq!(
+            WithCauses(&missing).to_string(),
+            format!("{line} (3 chunks were missing)")
+        );
+        // The system's error is still in the chain under the count.
+        let mut next = std::error::Error::source(&missing);
+        let mut found = false;
+        while let Some(e) = next {
+            found |= e.is::<std::io::Error>();
+            next = e.source();
+        }
+        assert!(found, "{missing:?}");
+    }
+
+    /// Bytes automerge refuses: its error is the cause, not text.
+    #[test]
+    fn files_automerge_refuses_keep_its_error() {
+        let Err(err) = build_snapshot(b"not a document", &[], &|| Ok(())) else {
+            panic!("garbage was compacted");
+        };
+        assert!(
+            matches!(
+                err,
+                CompactionError::Refused {
+                    what: "the files",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let source = std::error::Error::source(&err).expect("automerge's error");
+        assert!(source.is::<automerge::AutomergeError>(), "{source:?}");
+        assert_eq!(
+            WithCauses(&err).to_string(),
+            format!("automerge refused the files: {source}")
+        );
     }
 }

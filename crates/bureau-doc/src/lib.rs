@@ -157,8 +157,9 @@ pub enum DocError {
     #[error("the edit could not be saved: {0}")]
     Storage(#[source] Cause),
     /// The document's files could not be read (at start, or at a reload): which one, and why.
+    /// The store's error is kept as the cause.
     #[error("could not read the document's files: {0}")]
-    Load(String),
+    Load(#[source] LoadCause),
     /// This node's device is not (or no longer) a member able to edit.
     #[error("this device is not a member of the bureau; join it with an invite first")]
     NotMember,
@@ -203,6 +204,59 @@ impl std::fmt::Display for Cause {
 impl std::error::Error for Cause {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.0.source()
+    }
+}
+
+/// Why the document's files could not be read: the store's error, kept as the error it was.
+/// It reads as its whole chain (what the store was doing to which file, then the system's
+/// error), since that one line is what a log or a terminal shows; its source is the store's
+/// error itself, for whoever walks the chain.
+#[derive(Debug)]
+pub struct LoadCause(bureau_store::StoreError);
+
+impl LoadCause {
+    /// Keeps `e` as the cause.
+    pub fn new(e: bureau_store::StoreError) -> LoadCause {
+        LoadCause(e)
+    }
+}
+
+impl std::fmt::Display for LoadCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        WithCauses(&self.0).fmt(f)
+    }
+}
+
+impl std::error::Error for LoadCause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// Shows an error and, after it, each of its sources that the text so far does not already
+/// name, `: `-separated: one line saying what failed, on which file, and what the system said,
+/// for a log or a message. Errors here name their cause in their own message and keep it as
+/// their source too, so a plain walk would repeat it.
+#[derive(Clone, Copy, Debug)]
+pub struct WithCauses<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for WithCauses<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut line = self.0.to_string();
+        let mut next = self.0.source();
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if !line.contains(&text) {
+                // Some errors say nothing themselves (libp2p's listen error) and leave it all
+                // to their source.
+                if !line.is_empty() {
+                    line.push_str(": ");
+                }
+                line.push_str(&text);
+            }
+            next = cause.source();
+        }
+        f.write_str(&line)
     }
 }
 
@@ -566,7 +620,7 @@ pub fn compaction_child(heads: &str) -> std::process::ExitCode {
     match compaction::child(heads) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("compaction: {e}");
+            eprintln!("compaction: {}", WithCauses(&e));
             std::process::ExitCode::FAILURE
         }
     }

@@ -23,20 +23,12 @@ use tracing::{error, info, warn};
 
 use crate::DocError;
 
-/// A failure to read the files at start (or at a reload): which file, and why.
+/// A failure to read the files at start (or at a reload): which file, and why, with the
+/// store's error kept.
 pub(crate) fn load_error(e: StoreError) -> DocError {
     match e {
         StoreError::Full => DocError::DiskFull,
-        other => {
-            let mut text = other.to_string();
-            let mut source = std::error::Error::source(&other);
-            while let Some(cause) = source {
-                text.push_str(": ");
-                text.push_str(&cause.to_string());
-                source = cause.source();
-            }
-            DocError::Load(text)
-        }
+        other => DocError::Load(crate::LoadCause::new(other)),
     }
 }
 

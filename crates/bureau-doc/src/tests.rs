@@ -1521,6 +1521,24 @@ fn a_read_failure_at_start_says_which_file_could_not_be_read() {
     );
     assert!(text.contains("Input/output error"), "{text}");
     assert!(!text.contains("edit"), "{text}");
+    // The causes are kept as errors, not only as text: the store's, and the system's under it.
+    let cause = std::error::Error::source(&err).expect("the load's cause");
+    let store = cause.source().expect("the store's error");
+    assert!(
+        matches!(
+            store.downcast_ref::<bureau_store::StoreError>(),
+            Some(bureau_store::StoreError::Io { op: "read", .. })
+        ),
+        "{store:?}"
+    );
+    let io = store.source().expect("the system's error under it");
+    assert_eq!(
+        io.downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::raw_os_error),
+        Some(5)
+    );
+    // Walked for one line, the chain names each cause once.
+    assert_eq!(crate::WithCauses(&err).to_string(), text);
 }
 
 /// A storage failure keeps its cause as an error, not as text: the store's error (which file,
@@ -1546,4 +1564,37 @@ fn a_storage_failure_keeps_its_causes() {
             .and_then(std::io::Error::raw_os_error),
         Some(EIO)
     );
+}
+
+/// One line for an error and its causes: each named once, though the errors here name their
+/// cause in their own message too, and an error that says nothing itself (libp2p's listen
+/// error) leaves the line to its source, without a stray separator.
+#[test]
+fn with_causes_names_each_cause_once() {
+    let store_error = bureau_store::StoreError::Io {
+        op: "fsync",
+        path: std::path::PathBuf::from("/data/doc/log-0000000000000001.seg"),
+        source: std::io::Error::other("disk on fire"),
+    };
+    let err = DocError::Storage(crate::Cause::new(store_error));
+    assert_eq!(
+        crate::WithCauses(&err).to_string(),
+        "the edit could not be saved: failed to fsync /data/doc/log-0000000000000001.seg: \
+         disk on fire"
+    );
+
+    #[derive(Debug)]
+    struct Silent(std::io::Error);
+    impl std::fmt::Display for Silent {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            Ok(())
+        }
+    }
+    impl std::error::Error for Silent {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+    let silent = Silent(std::io::Error::other("address in use"));
+    assert_eq!(crate::WithCauses(&silent).to_string(), "address in use");
 }
