@@ -119,9 +119,17 @@ pub enum NetError {
         /// Why, for people.
         message: String,
     },
-    /// The transport could not be set up.
-    #[error("network setup failed: {0}")]
-    Transport(String),
+    /// The transport could not be set up (in the test client: a connection or stream could
+    /// not be opened). libp2p's error, where there is one, is kept as the cause and named in
+    /// the message too, since the message alone is what the log and the terminal show.
+    #[error("network setup failed: {what}{}", cause_suffix(.source.as_deref()))]
+    Transport {
+        /// What failed.
+        what: String,
+        /// libp2p's (or the system's) error, if one said why.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     /// A file of the network state could not be written; the store's error (with the
     /// system's under it) is kept as the cause.
     #[error("could not save network state: {0}")]
@@ -132,6 +140,32 @@ pub enum NetError {
     /// The network loop has stopped.
     #[error("the network is shut down")]
     Closed,
+}
+
+impl NetError {
+    /// A transport failure: `what` failed because of `source`, which is kept.
+    pub(crate) fn transport(
+        what: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> NetError {
+        NetError::Transport {
+            what: what.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// A transport failure no other error explains.
+    pub(crate) fn transport_alone(what: impl Into<String>) -> NetError {
+        NetError::Transport {
+            what: what.into(),
+            source: None,
+        }
+    }
+}
+
+/// `: ` and the cause's message, or nothing without a cause.
+fn cause_suffix(source: Option<&(dyn std::error::Error + Send + Sync)>) -> String {
+    source.map(|e| format!(": {e}")).unwrap_or_default()
 }
 
 /// This node's long-term identity.
@@ -411,6 +445,38 @@ mod tests {
         let err = Identity::from_bytes(b"not a key").unwrap_err();
         assert!(err.to_string().contains("damaged"), "{err}");
         assert_ne!(Identity::generate().peer_id(), id.peer_id());
+    }
+
+    /// A transport failure keeps libp2p's error as its source (and names it in its message,
+    /// which is all a log line shows).
+    #[test]
+    fn a_transport_failure_keeps_libp2ps_error() {
+        let mut control = libp2p_stream::Behaviour::new().new_control();
+        let protocol = libp2p::StreamProtocol::new(JOIN_PROTOCOL);
+        let Ok(_taken) = control.accept(protocol.clone()) else {
+            panic!("the first accept failed");
+        };
+        let Err(err) = control
+            .accept(protocol)
+            .map_err(|e| NetError::transport(format!("accepting {JOIN_PROTOCOL} streams"), e))
+        else {
+            panic!("a protocol was accepted twice");
+        };
+        let source = std::error::Error::source(&err).expect("libp2p's error is kept");
+        assert!(
+            source.is::<libp2p_stream::AlreadyRegistered>(),
+            "{source:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("network setup failed: accepting {JOIN_PROTOCOL} streams: {source}")
+        );
+        let alone = NetError::transport_alone("could not listen on any address");
+        assert!(std::error::Error::source(&alone).is_none());
+        assert_eq!(
+            alone.to_string(),
+            "network setup failed: could not listen on any address"
+        );
     }
 
     #[test]

@@ -89,7 +89,7 @@ fn write<T: Serialize>(files: &Files, name: &str, value: &T) -> bool {
     match files.write_file(name, &bytes, 0o600) {
         Ok(()) => true,
         Err(e) => {
-            warn!(file = name, error = %e, "could not save network state");
+            warn!(file = name, error = %bureau_doc::WithCauses(&e), "could not save network state");
             false
         }
     }

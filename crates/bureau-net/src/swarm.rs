@@ -60,7 +60,6 @@ pub(crate) fn build_swarm(
     identity: &Identity,
     mdns_on: bool,
 ) -> Result<Swarm<Behaviour>, NetError> {
-    let transport_err = |e: &dyn std::fmt::Display| NetError::Transport(e.to_string());
     let swarm = libp2p::SwarmBuilder::with_existing_identity(identity.keypair.clone())
         .with_tokio()
         .with_tcp(
@@ -68,7 +67,7 @@ pub(crate) fn build_swarm(
             noise::Config::new,
             yamux::Config::default,
         )
-        .map_err(|e| transport_err(&e))?
+        .map_err(|e| NetError::transport("setting up TCP", e))?
         .with_quic()
         .with_behaviour(|key| {
             let local = key.public().to_peer_id();
@@ -95,7 +94,7 @@ pub(crate) fn build_swarm(
                 mdns: Toggle::from(mdns),
             }
         })
-        .map_err(|e| transport_err(&e))?
+        .map_err(|e| NetError::transport("setting up the behaviours", e))?
         .with_swarm_config(|c| {
             c.with_idle_connection_timeout(IDLE_TIMEOUT)
                 // Every protocol this node opens a stream for (sync, join, ping) is one its

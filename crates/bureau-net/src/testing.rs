@@ -41,7 +41,7 @@ pub async fn raw_stream(
 ) -> Result<RawStream, NetError> {
     let peer: PeerId = peer
         .parse()
-        .map_err(|_| NetError::Transport(format!("bad peer id {peer}")))?;
+        .map_err(|e| NetError::transport(format!("bad peer id {peer}"), e))?;
     let addr: Multiaddr = addr.parse().map_err(|e| NetError::BadAddress {
         addr: addr.to_owned(),
         reason: format!("{e}"),
@@ -50,7 +50,7 @@ pub async fn raw_stream(
     let mut control = swarm.behaviour().stream.new_control();
     swarm
         .dial(DialOpts::peer_id(peer).addresses(vec![addr]).build())
-        .map_err(|e| NetError::Transport(e.to_string()))?;
+        .map_err(|e| NetError::transport(format!("cannot dial {peer}"), e))?;
     let driver = tokio::spawn(async move {
         loop {
             swarm.select_next_some().await;
@@ -61,8 +61,8 @@ pub async fn raw_stream(
         control.open_stream(peer, StreamProtocol::new(protocol)),
     )
     .await
-    .map_err(|_| NetError::Transport("timed out opening the stream".to_owned()))?
-    .map_err(|e| NetError::Transport(e.to_string()))?;
+    .map_err(|_| NetError::transport_alone("timed out opening the stream"))?
+    .map_err(|e| NetError::transport("cannot open the stream", e))?;
     Ok(RawStream {
         inner: stream.compat(),
         driver: Some(driver),
@@ -93,7 +93,7 @@ impl Drop for RawConn {
 pub async fn raw_conn(identity: &Identity, peer: &str, addr: &str) -> Result<RawConn, NetError> {
     let peer: PeerId = peer
         .parse()
-        .map_err(|_| NetError::Transport(format!("bad peer id {peer}")))?;
+        .map_err(|e| NetError::transport(format!("bad peer id {peer}"), e))?;
     let addr: Multiaddr = addr.parse().map_err(|e| NetError::BadAddress {
         addr: addr.to_owned(),
         reason: format!("{e}"),
@@ -102,20 +102,23 @@ pub async fn raw_conn(identity: &Identity, peer: &str, addr: &str) -> Result<Raw
     let control = swarm.behaviour().stream.new_control();
     swarm
         .dial(DialOpts::peer_id(peer).addresses(vec![addr]).build())
-        .map_err(|e| NetError::Transport(e.to_string()))?;
+        .map_err(|e| NetError::transport(format!("cannot dial {peer}"), e))?;
     let connected = tokio::time::timeout(Duration::from_secs(20), async {
         loop {
             match swarm.select_next_some().await {
                 SwarmEvent::ConnectionEstablished { .. } => return Ok(()),
                 SwarmEvent::OutgoingConnectionError { error, .. } => {
-                    return Err(NetError::Transport(error.to_string()));
+                    return Err(NetError::transport(
+                        format!("cannot connect to {peer}"),
+                        error,
+                    ));
                 }
                 _ => {}
             }
         }
     })
     .await
-    .map_err(|_| NetError::Transport("timed out connecting".to_owned()))?;
+    .map_err(|_| NetError::transport_alone("timed out connecting"))?;
     connected?;
     let driver = tokio::spawn(async move {
         loop {
@@ -138,8 +141,8 @@ impl RawConn {
                 .open_stream(self.peer, StreamProtocol::new(protocol)),
         )
         .await
-        .map_err(|_| NetError::Transport("timed out opening the stream".to_owned()))?
-        .map_err(|e| NetError::Transport(e.to_string()))?;
+        .map_err(|_| NetError::transport_alone("timed out opening the stream"))?
+        .map_err(|e| NetError::transport("cannot open the stream", e))?;
         Ok(RawStream {
             inner: stream.compat(),
             driver: None,

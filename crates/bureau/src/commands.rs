@@ -219,7 +219,7 @@ fn join_exit(e: &bureau_net::NetError) -> u8 {
             "failed" => 1,
             _ => 77,
         },
-        NetError::Join(_) | NetError::Transport(_) => 69,
+        NetError::Join(_) | NetError::Transport { .. } => 69,
         _ => 1,
     }
 }

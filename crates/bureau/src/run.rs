@@ -74,19 +74,31 @@ pub fn run(cli: Cli) -> ExitCode {
     match runtime.block_on(dispatch(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // The chain's links are anyhow's private context wrappers, so `downcast_ref` on
-            // them never sees an `Exit`; anyhow's own `downcast_ref` looks through contexts.
-            let exit = e.downcast_ref::<Exit>().map(ToString::to_string);
             let code = e.downcast_ref::<Exit>().map_or(1, |x| x.0);
-            let msg: Vec<String> = e
-                .chain()
-                .map(ToString::to_string)
-                .filter(|c| Some(c) != exit.as_ref())
-                .collect();
-            eprintln!("error: {}", msg.join(": "));
+            eprintln!("error: {}", message(&e));
             ExitCode::from(code)
         }
     }
+}
+
+/// An error's chain as one line, each cause after the error it explains, without the [`Exit`]
+/// and without a cause the line already shows: the libraries' errors name their cause in their
+/// own message and keep it as their source too.
+fn message(e: &anyhow::Error) -> String {
+    // The chain's links are anyhow's private context wrappers, so `downcast_ref` on them
+    // never sees an `Exit`; anyhow's own `downcast_ref` looks through contexts.
+    let exit = e.downcast_ref::<Exit>().map(ToString::to_string);
+    let mut line = String::new();
+    for link in e.chain().map(ToString::to_string) {
+        if Some(&link) == exit.as_ref() || line.contains(&link) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&link);
+    }
+    line
 }
 
 async fn dispatch(cli: Cli) -> Result<()> {
@@ -132,5 +144,38 @@ async fn dispatch(cli: Cli) -> Result<()> {
         } => invite(&data_dir, &role, member.as_deref(), &expires).await,
         Command::Join { code, name } => join(&data_dir, &code, name.as_deref()).await,
         Command::Status { json } => status(&data_dir, json).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cause the error's own message names is printed once; one it does not name is added,
+    /// and the exit code's link is left out.
+    #[test]
+    fn the_message_names_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::AddrInUse, "address in use");
+        let net = bureau_net::NetError::Transport {
+            what: "listening".to_owned(),
+            source: Some(Box::new(io)),
+        };
+        let e = anyhow::Error::new(net).context(Exit(78));
+        assert_eq!(
+            message(&e),
+            "network setup failed: listening: address in use"
+        );
+        assert_eq!(e.downcast_ref::<Exit>().map(|x| x.0), Some(78));
+
+        let store = bureau_store::StoreError::Io {
+            op: "read",
+            path: "/data/doc/snapshot-1.bin".into(),
+            source: std::io::Error::other("disk on fire"),
+        };
+        let e = anyhow::Error::new(store).context("cannot open /data");
+        assert_eq!(
+            message(&e),
+            "cannot open /data: failed to read /data/doc/snapshot-1.bin: disk on fire"
+        );
     }
 }

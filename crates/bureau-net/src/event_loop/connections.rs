@@ -12,6 +12,7 @@
 
 use std::time::Instant;
 
+use bureau_doc::WithCauses;
 use libp2p::core::ConnectedPoint;
 use libp2p::mdns;
 use libp2p::swarm::SwarmEvent;
@@ -45,7 +46,9 @@ impl EventLoop {
             let res = self.swarm.listen_on(addr.clone()).or_else(|e| {
                 if remembered {
                     // The remembered port is taken: take any port rather than not listening.
-                    warn!(%addr, error = %e, "remembered listen port is taken; using another");
+                    // libp2p's listen error says nothing itself; the system's error under it
+                    // says why.
+                    warn!(%addr, error = %WithCauses(&e), "remembered listen port is taken; using another");
                     self.swarm.listen_on(with_any_port(&addr))
                 } else {
                     Err(e)
@@ -56,14 +59,14 @@ impl EventLoop {
                     self.listeners.insert(id, (addr, None));
                     any = true;
                 }
-                Err(e) => warn!(%addr, error = %e, "cannot listen"),
+                Err(e) => warn!(%addr, error = %WithCauses(&e), "cannot listen"),
             }
         }
         if any {
             Ok(())
         } else {
-            Err(NetError::Transport(
-                "could not listen on any address; check --listen".to_owned(),
+            Err(NetError::transport_alone(
+                "could not listen on any address; check --listen",
             ))
         }
     }

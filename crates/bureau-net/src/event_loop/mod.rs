@@ -182,7 +182,9 @@ pub(crate) fn start(
     for &version in &versions {
         let incoming = control
             .accept(StreamProtocol::new(version.protocol()))
-            .map_err(|e| NetError::Transport(e.to_string()))?;
+            .map_err(|e| {
+                NetError::transport(format!("accepting {} streams", version.protocol()), e)
+            })?;
         sync_in.push(
             incoming
                 .map(move |(peer, stream)| (peer, version, stream))
@@ -192,7 +194,7 @@ pub(crate) fn start(
     let book = Arc::new(Mutex::new(InviteBook::load(config.files.clone())));
     let mut join_in = control
         .accept(StreamProtocol::new(JOIN_PROTOCOL))
-        .map_err(|e| NetError::Transport(e.to_string()))?;
+        .map_err(|e| NetError::transport(format!("accepting {JOIN_PROTOCOL} streams"), e))?;
 
     let (status_tx, status_rx) = watch::channel(Arc::new(NetStatus::default()));
     let (cmd_tx, mut cmd_rx) = mpsc::channel(32);
