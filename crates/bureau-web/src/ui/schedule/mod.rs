@@ -212,14 +212,7 @@ pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
 /// The columns of a day's timetable: live rooms, then rooms the day's meetings use that are
 /// archived or unknown, then "no room" when a meeting has none.
 fn columns(v: &View, meetings: &[(&Meeting, Zoned, Zoned)]) -> Vec<(String, String)> {
-    let mut rooms: Vec<&Room> = v
-        .snap()
-        .rooms
-        .values()
-        .map(|r| &**r)
-        .filter(|r| !r.stamp.archived)
-        .collect();
-    rooms.sort_by(|a, b| a.name.cmp(&b.name));
+    let rooms = live_rooms(v);
     let mut cols: Vec<(String, String)> = rooms
         .iter()
         .map(|r| (r.id.clone(), r.name.clone()))
@@ -431,8 +424,8 @@ fn day_list(v: &View, meetings: &[(&Meeting, Zoned, Zoned)]) -> Markup {
     }
 }
 
-fn rooms_table(v: &View) -> Markup {
-    let tr = v.tr;
+/// The rooms that are not archived, by name.
+fn live_rooms(v: &View) -> Vec<&Room> {
     let mut rooms: Vec<&Room> = v
         .snap()
         .rooms
@@ -441,6 +434,12 @@ fn rooms_table(v: &View) -> Markup {
         .filter(|r| !r.stamp.archived)
         .collect();
     rooms.sort_by(|a, b| a.name.cmp(&b.name));
+    rooms
+}
+
+fn rooms_table(v: &View) -> Markup {
+    let tr = v.tr;
+    let rooms = live_rooms(v);
     html! {
         h2 #rooms-h { (tr.t("rooms-title")) }
         div.scroll tabindex="0" role="region" aria-labelledby="rooms-h" {
