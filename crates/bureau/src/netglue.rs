@@ -205,7 +205,7 @@ async fn publish_addresses_once(
             let state = doc.state();
             let stale = state.snapshot.devices.get(&peer_id).is_some_and(|d| {
                 !d.revoked
-                    && d.role == bureau_model::Role::Editor
+                    && d.role != bureau_model::Role::Observer
                     && (d.addrs != want || d.protocols != protocols)
             });
             drop(state);
