@@ -707,3 +707,158 @@ async fn an_observer_change_is_not_applied() {
         .is_some_and(|m| m.iter().any(|r| r["name"] == "Written By An Observer"));
     assert!(!b_has_observer, "the observer's member reached B");
 }
+
+/// Changes an editor's node writes on top of `base` as its device `h_peer` would: first its
+/// actor recorded in its own device record (as every node of this release does), then `edit`
+/// in a change of its own. Returns both changes' bytes and the last one's hash.
+fn device_changes(
+    base: &Automerge,
+    h_peer: &str,
+    edit: impl FnOnce(&mut automerge::transaction::Transaction<'_>, &automerge::ObjId),
+) -> (Vec<Vec<u8>>, ChangeHash) {
+    let mut doc = base.fork();
+    let devices = match doc.get(ROOT, "devices").expect("reading the root") {
+        Some((automerge::Value::Object(ObjType::Map), id)) => id,
+        other => panic!("the bureau has no devices map: {other:?}"),
+    };
+    let mine = match doc.get(&devices, h_peer).expect("reading the devices") {
+        Some((automerge::Value::Object(ObjType::Map), id)) => id,
+        other => panic!("the hostile device is not in the bureau: {other:?}"),
+    };
+    let actor = doc.get_actor().to_hex_string();
+    let mut tx = doc.transaction();
+    let actors = match tx.get(&mine, "actors").expect("reading the device") {
+        Some((automerge::Value::Object(ObjType::Map), id)) => id,
+        _ => tx
+            .put_object(&mine, "actors", ObjType::Map)
+            .expect("an actors map"),
+    };
+    tx.put(&actors, actor.as_str(), true).expect("the actor");
+    tx.commit();
+    let first = doc.get_last_local_change().expect("the change just made");
+    let mut tx = doc.transaction();
+    edit(&mut tx, &devices);
+    tx.commit();
+    let second = doc.get_last_local_change().expect("the change just made");
+    (
+        vec![first.raw_bytes().to_vec(), second.raw_bytes().to_vec()],
+        second.hash(),
+    )
+}
+
+/// The device map of `peer` in a transaction.
+fn device_in(
+    tx: &automerge::transaction::Transaction<'_>,
+    devices: &automerge::ObjId,
+    peer: &str,
+) -> automerge::ObjId {
+    match tx.get(devices, peer).expect("reading the devices") {
+        Some((automerge::Value::Object(ObjType::Map), id)) => id,
+        other => panic!("no device {peer}: {other:?}"),
+    }
+}
+
+/// An editor's node of another release (or rebuilt) sends real, valid changes that only an
+/// admin may make: the founder's and B's devices revoked, itself made an admin. A applies
+/// them (refusing would leave every later change waiting) but they take no effect, on A and
+/// on B: nobody is cut off, and A reports them. The same revocation from a device an admin
+/// made an admin takes effect.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_editors_revocations_and_role_changes_take_no_effect_on_any_node() {
+    let mut bureau = Bureau::new();
+    let editor = bureau.hostile("editor", "editor");
+    let a_peer = bureau.a_peer.clone();
+    let b_peer = bureau.b.peer_id();
+
+    let base = a_document(&bureau.a);
+    let h_peer = editor.peer_id.clone();
+    let (raws, hash) = device_changes(&base, &h_peer, |tx, devices| {
+        for peer in [&a_peer, &b_peer] {
+            let dev = device_in(tx, devices, peer);
+            tx.put(&dev, "revoked", true).expect("a revocation");
+        }
+        let own = device_in(tx, devices, &h_peer);
+        tx.put(&own, "role", "admin").expect("a role");
+    });
+    let doc_id = bureau.bureau_id.clone();
+    let mut bytes = frame(&doc_id, &message(vec![hash], raws).encode());
+    bytes.extend_from_slice(&frame(&doc_id, &[0xff, 0xff, 0xff]));
+    let logged = bureau.a_log_count(LOG_MALFORMED);
+    let mut stream = bureau.stream(&editor).await;
+    stream.write_all(&bytes).await.expect("writing to A");
+    stream.flush().await.expect("writing to A");
+    expect_closed(&mut stream, "editor's revocations").await;
+    drop(stream);
+    wait_for(
+        "A logs the garbage that ended the session",
+        CLOSE_DEADLINE,
+        || (bureau.a_log_count(LOG_MALFORMED) > logged).then_some(()),
+        String::new,
+    );
+    assert!(
+        bureau.a.heads().contains(&hash.to_string()),
+        "A did not apply the editor's changes; they must be applied and take no effect"
+    );
+    bureau.wait_in_sync("B receives the editor's changes from A");
+    for (name, node) in [("A", &bureau.a), ("B", &bureau.b)] {
+        for (peer, role) in [(&a_peer, "admin"), (&b_peer, "editor"), (&h_peer, "editor")] {
+            let d = node.get(&format!("/api/devices/{peer}")).expect(200);
+            assert_eq!(d["revoked"], false, "{name} shows {peer} revoked: {d}");
+            assert_eq!(d["role"], role, "{name}: {d}");
+        }
+    }
+    let problems = bureau.a.status()["problems"].to_string();
+    assert!(
+        problems.contains("only an admin may make was set aside"),
+        "A does not report the changes: {problems}"
+    );
+    // Nobody was cut off: B and A still sync both ways.
+    bureau.check_good_peer_syncs();
+
+    // The control: once an admin made that device an admin, its revocation of B counts.
+    bureau
+        .a
+        .patch(&format!("/api/devices/{h_peer}"), &json!({"role": "admin"}))
+        .expect(200);
+    let base = a_document(&bureau.a);
+    let (raws, hash) = device_changes(&base, &h_peer, |tx, devices| {
+        // Written anew, as a node does: the record already shows the value the editor's
+        // change wrote, and automerge writes nothing for an equal value.
+        let dev = device_in(tx, devices, &b_peer);
+        tx.delete(&dev, "revoked").expect("a revocation");
+        tx.put(&dev, "revoked", true).expect("a revocation");
+    });
+    let after = send_changes_then_end(&mut bureau, &editor, "admin's revocation", raws, hash).await;
+    assert!(after.contains(&hash.to_string()), "{after:?}");
+    let d = bureau.a.get(&format!("/api/devices/{b_peer}")).expect(200);
+    assert_eq!(
+        d["revoked"], true,
+        "an admin's revocation took no effect: {d}"
+    );
+}
+
+/// Like [`send_change_then_end`], with several changes in one message.
+async fn send_changes_then_end(
+    bureau: &mut Bureau,
+    h: &Hostile,
+    label: &str,
+    raws: Vec<Vec<u8>>,
+    hash: ChangeHash,
+) -> Vec<String> {
+    let doc_id = bureau.bureau_id.clone();
+    let mut bytes = frame(&doc_id, &message(vec![hash], raws).encode());
+    bytes.extend_from_slice(&frame(&doc_id, &[0xff, 0xff, 0xff]));
+    let logged = bureau.a_log_count(LOG_MALFORMED);
+    let mut stream = bureau.stream(h).await;
+    stream.write_all(&bytes).await.expect("writing to A");
+    stream.flush().await.expect("writing to A");
+    expect_closed(&mut stream, label).await;
+    drop(stream);
+    wait_for(
+        &format!("[{label}] A logs the garbage that ended the session"),
+        CLOSE_DEADLINE,
+        || (bureau.a_log_count(LOG_MALFORMED) > logged).then_some(()),
+        String::new,
+    );
+    bureau.a.heads()
+}

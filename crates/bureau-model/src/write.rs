@@ -142,7 +142,7 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
                     id: peer_id.clone(),
                 });
             };
-            put(doc, &dev, "revoked", true);
+            put_anew(doc, &dev, "revoked", true);
             put(doc, &dev, "revoked_at", ctx.now.to_string());
             put(doc, &dev, "revoked_by", ctx.author);
             Ok(Applied::Record(RecordType::Device, peer_id.clone()))
@@ -155,10 +155,7 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
                     id: peer_id.clone(),
                 });
             };
-            if get_str(doc, &dev, "role").as_deref() == Some(role.as_str()) {
-                return Ok(Applied::Nothing);
-            }
-            put(doc, &dev, "role", role.as_str());
+            put_anew(doc, &dev, "role", role.as_str());
             Ok(Applied::Record(RecordType::Device, peer_id.clone()))
         }
         Edit::RegisterActor { peer_id } => {
@@ -334,6 +331,18 @@ fn stamp(doc: &mut AutoCommit, obj: &ObjId, ctx: &Ctx<'_>) {
 fn put<V: Into<ScalarValue>>(doc: &mut AutoCommit, obj: &ObjId, key: &str, v: V) {
     doc.put(obj, key, v)
         .expect("putting a scalar into a map the edit itself resolved cannot fail");
+}
+
+/// Writes `v` at `key` as an operation of this change even when the document already shows
+/// that value. automerge writes nothing for a value equal to the current one, but a device's
+/// `role` or `revoked` may show a value from a change that took no effect (see
+/// `authority`): an admin's edit must be a change of its own to count.
+fn put_anew<V: Into<ScalarValue>>(doc: &mut AutoCommit, obj: &ObjId, key: &str, v: V) {
+    if matches!(doc.get(obj, key), Ok(Some(_))) {
+        doc.delete(obj, key)
+            .expect("deleting a key of a map the edit itself resolved cannot fail");
+    }
+    put(doc, obj, key, v);
 }
 
 fn put_map(doc: &mut AutoCommit, obj: &ObjId, key: &str) -> ObjId {

@@ -426,3 +426,32 @@ fn editors_invite_new_people_and_their_own_devices_admins_anyone() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_device_made_admin_acts_as_one_in_its_next_run() {
+    let mut f = Replica::init("founder");
+    let mut bea = device(&mut f, "Bea", BEA, Role::Editor);
+    let _cho = device(&mut f, "Cho", CHO, Role::Editor);
+    bea.merge_from(&mut f);
+    bea.ok(Edit::RevokeDevice {
+        peer_id: CHO.to_owned(),
+    });
+    f.merge_from(&mut bea);
+    assert_eq!(role_of(&standing(&mut f), CHO), (Role::Editor, false));
+    f.ok(Edit::SetDeviceRole {
+        peer_id: BEA.to_owned(),
+        role: Role::Admin,
+    });
+    // Bea's node starts again: a new actor, recorded before its first change.
+    let mut bea = f.fork("bea-2", &bea.author.clone());
+    bea.ok(Edit::RegisterActor {
+        peer_id: BEA.to_owned(),
+    });
+    bea.ok(Edit::RevokeDevice {
+        peer_id: CHO.to_owned(),
+    });
+    f.merge_from(&mut bea);
+    let a = standing(&mut f);
+    assert_eq!(role_of(&a, BEA), (Role::Admin, false));
+    assert_eq!(role_of(&a, CHO), (Role::Editor, true), "{:?}", a.set_aside);
+}

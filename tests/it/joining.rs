@@ -1,0 +1,270 @@
+//! Joining and roles over real nodes on 127.0.0.1: a laptop joins as an existing member (no
+//! second member for one person); a name already in the bureau is refused with a hint and the
+//! invite stays valid; a failed join (garbage, used code) exits with a code that says what
+//! happened and leaves nothing behind, on the joiner's disk or in the inviter's peers; only an
+//! admin's node revokes devices and changes roles, and a role given by an admin lets its
+//! device act as one on every node.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::support::{Node, api_error, bureau_cmd, join_ok, run_with_deadline, wait_until};
+
+/// How long a join may take on a busy machine (it dials the inviter and waits for it).
+const JOIN_DEADLINE: Duration = Duration::from_secs(90);
+/// How long a change may take to reach another node.
+const SYNC_DEADLINE: Duration = Duration::from_secs(60);
+
+/// `bureau join CODE [--name NAME]` in `dir`, run to its end.
+fn join(dir: &Path, code: &str, name: Option<&str>) -> Output {
+    let mut cmd = bureau_cmd(dir);
+    cmd.args(["join", code]);
+    if let Some(name) = name {
+        cmd.args(["--name", name]);
+    }
+    run_with_deadline(cmd, JOIN_DEADLINE)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `bureau invite ARGS` against the node running in `node.dir`: the code it prints.
+fn invite_cli(node: &Node, args: &[&str]) -> String {
+    let mut cmd = bureau_cmd(&node.dir);
+    cmd.arg("invite").args(args);
+    let out = run_with_deadline(cmd, JOIN_DEADLINE);
+    assert!(
+        out.status.success(),
+        "bureau invite {args:?}: {}",
+        stderr(&out)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn member_names(node: &Node) -> Vec<String> {
+    let mut names = node.member_names();
+    names.sort();
+    names
+}
+
+fn devices(node: &Node) -> Vec<Value> {
+    node.get("/api/devices")
+        .expect(200)
+        .as_array()
+        .expect("a list")
+        .clone()
+}
+
+fn own_member(node: &Node) -> String {
+    node.status()["member_id"]
+        .as_str()
+        .expect("the node writes as a member")
+        .to_owned()
+}
+
+/// The device `peer` as `node` has it.
+fn device_on(node: &Node, peer: &str) -> Value {
+    node.get(&format!("/api/devices/{peer}")).expect(200)
+}
+
+#[test]
+fn joining_as_an_existing_member_makes_no_second_member() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Carmen Ortiz"]);
+    let carmen = own_member(&a);
+
+    // Her second laptop: an invite for her member, and a join with no name.
+    let code = invite_cli(&a, &["--member", &carmen]);
+    let laptop = tmp.path().join("laptop");
+    let out = join(&laptop, &code, None);
+    assert!(out.status.success(), "join: {}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("as Carmen Ortiz"), "{said}");
+    assert_eq!(member_names(&a), ["Carmen Ortiz"], "no second Carmen");
+    let listed = devices(&a);
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(
+        listed.iter().all(|d| d["member_id"] == carmen.as_str()),
+        "both laptops are Carmen's: {listed:?}"
+    );
+    let new = listed
+        .iter()
+        .find(|d| d["peer_id"] != a.peer_id().as_str())
+        .expect("the new laptop");
+    assert_eq!(new["role"], "editor", "{new}");
+
+    // It starts, receives the bureau and writes as Carmen.
+    let b = Node::start(&laptop, &[]);
+    wait_until(
+        "the second laptop writes as Carmen",
+        SYNC_DEADLINE,
+        || b.status()["member_id"] == carmen.as_str(),
+        || format!("{}", b.status()),
+    );
+    assert_eq!(member_names(&b), ["Carmen Ortiz"]);
+
+    // A code for a new person with her name (other case and spacing): refused with a hint
+    // that names her member, nothing made on either side, and the code still valid.
+    let code = a.invite("editor");
+    let dup = tmp.path().join("dup");
+    let out = join(&dup, &code, Some("carmen  ORTIZ"));
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    let why = stderr(&out);
+    assert!(
+        why.contains("already in the bureau") && why.contains(&carmen),
+        "{why}"
+    );
+    assert!(!dup.exists(), "the refused join left {}", dup.display());
+    assert_eq!(member_names(&a), ["Carmen Ortiz"]);
+    let out = join(&dup, &code, Some("Carmen Ortiz Diallo"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(member_names(&a), ["Carmen Ortiz", "Carmen Ortiz Diallo"]);
+
+    // A code for a new person needs a name: a usage error, before anything is made.
+    let code = a.invite("editor");
+    let nameless = tmp.path().join("nameless");
+    let out = join(&nameless, &code, None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--name"), "{}", stderr(&out));
+    assert!(!nameless.exists());
+}
+
+#[test]
+fn a_failed_join_exits_with_what_happened_and_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Alice"]);
+    let devices_before = devices(&a).len();
+    let code = a.invite("editor");
+
+    // Garbage: not a code at all, or one cut short. A directory that was not there is not
+    // there after; one that was empty is empty after.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for text in ["hello", "bureau1-", "bureau1-!!!!", &code[..code.len() / 2]] {
+        let dir = tmp.path().join("garbage");
+        let out = join(&dir, text, Some("Garbage"));
+        assert_eq!(out.status.code(), Some(65), "{text:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a bureau invite code"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!dir.exists(), "{text:?} left {}", dir.display());
+        let out = join(&empty, text, Some("Garbage"));
+        assert_eq!(out.status.code(), Some(65), "{text:?}: {}", stderr(&out));
+        assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0, "{text:?}");
+    }
+
+    // Used: the first join takes it, the next is refused by the inviter.
+    join_ok(&tmp.path().join("bob"), &code, "Bob");
+    let again = tmp.path().join("again");
+    let out = join(&again, &code, Some("Again"));
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already used"), "{}", stderr(&out));
+    assert!(!again.exists(), "the refused join left {}", again.display());
+    let out = join(&empty, &code, Some("Again"));
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_dir(&empty).unwrap().count(),
+        0,
+        "the refused join left files in a directory that was empty"
+    );
+
+    // The inviter: only Bob was added, and once the refused joiners are gone no peer is
+    // listed that is not a device of the bureau (an "Unknown device").
+    assert_eq!(devices(&a).len(), devices_before + 1);
+    assert_eq!(member_names(&a), ["Alice", "Bob"]);
+    wait_until(
+        "A lists no peer that is not a device of the bureau",
+        SYNC_DEADLINE,
+        || {
+            a.get("/api/peers")
+                .expect(200)
+                .as_array()
+                .is_some_and(|peers| peers.iter().all(|p| p["name"].is_string()))
+        },
+        || format!("{}", a.get("/api/peers").json()),
+    );
+}
+
+#[test]
+fn only_an_admins_node_revokes_or_changes_roles_and_an_admin_it_made_acts_as_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Alice"]);
+    join_ok(&tmp.path().join("b"), &a.invite("editor"), "Bob");
+    let b = Node::start(&tmp.path().join("b"), &[]);
+    let (a_id, b_id) = (a.peer_id(), b.peer_id());
+    b.post("/api/peers", &json!({"addr": a.p2p_addr()}))
+        .expect(202);
+    wait_until(
+        "B has the bureau and its own device",
+        SYNC_DEADLINE,
+        || b.try_json(&format!("/api/devices/{b_id}")).is_some(),
+        String::new,
+    );
+    assert_eq!(device_on(&b, &a_id)["role"], "admin", "the founder");
+    assert_eq!(device_on(&b, &b_id)["role"], "editor");
+
+    // Bob's node, an editor's, refuses what only an admin may do.
+    let res = b.delete(&format!("/api/devices/{a_id}"));
+    assert_eq!(res.status, 403);
+    let err = api_error(&res);
+    assert_eq!(err.code, "not_admin");
+    assert!(err.message.contains("only an admin"), "{}", err.message);
+    let res = b.patch(
+        &format!("/api/devices/{a_id}"),
+        &json!({"role": "observer"}),
+    );
+    assert_eq!(res.status, 403);
+    assert_eq!(api_error(&res).code, "not_admin");
+    let alice = own_member(&a);
+    for body in [
+        json!({"role": "admin"}),
+        json!({"role": "editor", "member_id": alice}),
+    ] {
+        let res = b.post("/api/invites", &body);
+        assert_eq!(res.status, 403, "{body}");
+    }
+    // His own devices and new people he may invite.
+    b.post(
+        "/api/invites",
+        &json!({"role": "editor", "member_id": own_member(&b)}),
+    )
+    .expect(201);
+    b.post("/api/invites", &json!({"role": "observer"}))
+        .expect(201);
+    assert_eq!(device_on(&a, &a_id)["revoked"], false);
+
+    // Alice makes Bob an admin; once his node knows it, he demotes her, and both nodes
+    // take his change (he was an admin when he made it).
+    a.patch(&format!("/api/devices/{b_id}"), &json!({"role": "admin"}))
+        .expect(200);
+    wait_until(
+        "B learns it is an admin",
+        SYNC_DEADLINE,
+        || device_on(&b, &b_id)["role"] == "admin",
+        String::new,
+    );
+    b.patch(&format!("/api/devices/{a_id}"), &json!({"role": "editor"}))
+        .expect(200);
+    wait_until(
+        "A takes Bob's change of her role",
+        SYNC_DEADLINE,
+        || device_on(&a, &a_id)["role"] == "editor",
+        || format!("{}", device_on(&a, &a_id)),
+    );
+    // Now hers is an editor's node.
+    let res = a.patch(
+        &format!("/api/devices/{b_id}"),
+        &json!({"role": "observer"}),
+    );
+    assert_eq!(res.status, 403);
+    // And Bob, the last admin, keeps his role.
+    let res = b.patch(&format!("/api/devices/{b_id}"), &json!({"role": "editor"}));
+    assert_eq!(res.status, 409);
+    assert_eq!(api_error(&res).code, "last_admin");
+}
