@@ -22,7 +22,7 @@ use super::pager::Pager;
 use super::record::{RecordForm, UiForm, heads_value, plain_text};
 use super::schedule::unix_newlines;
 use super::{Outcome, View, error_page, form_action, not_found, see_other, submit};
-use super::{query_value, seg};
+use super::{collection_url, query_value, record_url, seg};
 
 fn flags(v: &View, n: &Note) -> Markup {
     let tr = v.tr;
@@ -58,7 +58,7 @@ fn note_article(v: &View, n: &Note) -> Markup {
     let tr = v.tr;
     html! {
         article.note id={"n-" (n.id)} {
-            h3 { a href={"/liaison/notes/" (seg(&n.id))} dir="auto" { (n.title) } }
+            h3 { a href=(record_url(RecordType::Note, &n.id)) dir="auto" { (n.title) } }
             p.meta {
                 span dir="auto" { (v.record_name(RecordType::Body, &n.body_id)) }
                 @if !n.date.is_empty() { " · " (date_of(v, &n.date)) }
@@ -123,7 +123,7 @@ pub(crate) async fn page(v: View, Query(q): Query<LiaisonQuery>) -> Response {
         div.page-head {
             h1 { (title) }
             div.actions {
-                a.button href={"/liaison/notes/new" @if let Some(b) = body { "?body=" (query_value(&b.id)) }} { (tr.t("note-new")) }
+                a.button href={(collection_url(RecordType::Note)) "/new" @if let Some(b) = body { "?body=" (query_value(&b.id)) }} { (tr.t("note-new")) }
                 a.button.secondary href="/liaison/report" { (tr.t("report-link")) }
             }
         }
@@ -140,14 +140,14 @@ pub(crate) async fn page(v: View, Query(q): Query<LiaisonQuery>) -> Response {
                         }
                     }
                 }
-                p { a href="/liaison/bodies/new" { (tr.t("body-new")) } }
+                p { a href={(collection_url(RecordType::Body)) "/new"} { (tr.t("body-new")) } }
             }
             div #notes data-live {
                 @if let Some(b) = body {
                     div.body-head {
                         h2 dir="auto" { (b.name) }
                         @if !b.description.is_empty() { p dir="auto" { (b.description) } }
-                        p { a href={"/liaison/bodies/" (seg(&b.id))} { (tr.t("body-edit")) } }
+                        p { a href=(record_url(RecordType::Body, &b.id)) { (tr.t("body-edit")) } }
                     }
                 } @else {
                     h2 { (tr.t("notes-all")) }
@@ -284,13 +284,13 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
                                         td data-label=(tr.t("field-due")) { (date_of(v, &a.due)) }
                                         td data-label=(tr.t("field-status")) { (action_state(v, a.done, &a.due)) }
                                         td.row-tools {
-                                            form method="post" action={"/liaison/notes/" (seg(&n.id)) "/actions/" (seg(&a.id))} {
+                                            form method="post" action={(record_url(RecordType::Note, &n.id)) "/actions/" (seg(&a.id))} {
                                                 input type="hidden" name="op" value=(if a.done { "reopen" } else { "done" });
                                                 button.small type="submit" aria-label=(tr.ta(if a.done { "action-reopen-named" } else { "action-mark-done-named" }, &[("action", a.text.clone().into())])) {
                                                     (if a.done { tr.t("action-reopen") } else { tr.t("action-mark-done") })
                                                 }
                                             }
-                                            form method="post" action={"/liaison/notes/" (seg(&n.id)) "/actions/" (seg(&a.id))} {
+                                            form method="post" action={(record_url(RecordType::Note, &n.id)) "/actions/" (seg(&a.id))} {
                                                 input type="hidden" name="op" value="remove";
                                                 button.small.secondary type="submit" aria-label=(tr.ta("action-remove-named", &[("action", a.text.clone().into())])) { (tr.t("action-remove")) }
                                             }
@@ -302,7 +302,7 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
                     }
                 }
             }
-            form.record method="post" action={"/liaison/notes/" (seg(&n.id)) "/actions"} novalidate {
+            form.record method="post" action={(record_url(RecordType::Note, &n.id)) "/actions"} novalidate {
                 h3 { (tr.t("action-add")) }
                 (form.summary())
                 (form.input(Input::Text, "text", &tr.t("field-action"), true, None))
@@ -341,8 +341,8 @@ pub(crate) async fn add_action(v: View, Path(id): Path<String>, UiForm(form): Ui
     };
     match submit(&v, edit, &field_of).await {
         Outcome::Done(_) => see_other(&format!(
-            "/liaison/notes/{}?done=saved#note-actions",
-            seg(&id)
+            "{}?done=saved#note-actions",
+            record_url(RecordType::Note, &id)
         )),
         Outcome::Invalid(errors) => {
             let mut values = note_values(n);
@@ -382,8 +382,8 @@ pub(crate) async fn change_action(
     };
     match submit(&v, edit, &|f| f.to_owned()).await {
         Outcome::Done(_) => see_other(&format!(
-            "/liaison/notes/{}?done=saved#note-actions",
-            seg(&id)
+            "{}?done=saved#note-actions",
+            record_url(RecordType::Note, &id)
         )),
         Outcome::Invalid(_) => not_found(&v),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),

@@ -30,8 +30,10 @@ use super::forms::{Form, FormData, FormErrors, Input, choices, language_options,
 use super::layout::{self, Section, query_param};
 use super::pager::Pager;
 use super::record::{RecordForm, names_of, plain_text};
-use super::seg;
-use super::{Outcome, View, error_page, form_action, not_found, see_other, submit};
+use super::{
+    Outcome, View, collection_url, error_page, form_action, not_found, record_url, see_other,
+    submit,
+};
 
 fn group_findings<'v>(v: &'v View, id: &str) -> Vec<&'v Finding> {
     v.st.findings
@@ -114,7 +116,7 @@ fn groups_section(v: &View, show_archived: bool) -> Markup {
                             @for g in &groups {
                                 tr {
                                     th scope="row" dir="auto" {
-                                        a href={"/roster/groups/" (seg(&g.id))} { (g.name) }
+                                        a href=(record_url(RecordType::Group, &g.id)) { (g.name) }
                                         @if g.stamp.archived { " " span.badge.muted { (tr.t("archived-mark")) } }
                                     }
                                     td dir="auto" data-label=(tr.t("field-focal-points")) { (names(v, &g.focal_points)) }
@@ -156,7 +158,7 @@ fn members_section(v: &View, show_archived: bool) -> Markup {
                         @let of = focal_point_of(v, &m.id);
                         tr {
                             th scope="row" dir="auto" {
-                                a href={"/roster/members/" (seg(&m.id))} { (m.name) }
+                                a href=(record_url(RecordType::Member, &m.id)) { (m.name) }
                                 @if m.stamp.archived { " " span.badge.muted { (tr.t("archived-mark")) } }
                             }
                             td dir="auto" data-label=(tr.t("field-organisation")) { (m.organisation) }
@@ -189,8 +191,8 @@ fn roster_page(v: &View, review_values: &FormData, review_errors: &FormErrors) -
         div.page-head {
             h1 { (title) }
             div.actions {
-                a.button href="/roster/groups/new" { (tr.t("group-new")) }
-                a.button.secondary href="/roster/members/new" { (tr.t("member-new")) }
+                a.button href={(collection_url(RecordType::Group)) "/new"} { (tr.t("group-new")) }
+                a.button.secondary href={(collection_url(RecordType::Member)) "/new"} { (tr.t("member-new")) }
             }
         }
         section.card #review data-live aria-labelledby="review-h" { (review_section(v, review_values, review_errors)) }

@@ -148,7 +148,7 @@ pub(super) fn review_section(v: &View, values: &FormData, errors: &FormErrors) -
         ul.facts-list {
             li {
                 @match last {
-                    Some((r, d)) => { (tr.t("review-last")) " " a href={"/roster/reviews/" (seg(&r.id))} { (tr.date_long(d)) } }
+                    Some((r, d)) => { (tr.t("review-last")) " " a href=(record_url(RecordType::Review, &r.id)) { (tr.date_long(d)) } }
                     None => { (tr.t("review-none")) }
                 }
             }
@@ -161,7 +161,7 @@ pub(super) fn review_section(v: &View, values: &FormData, errors: &FormErrors) -
         }
         @for r in &open {
             p {
-                a.button href={"/roster/reviews/" (seg(&r.id))} {
+                a.button href=(record_url(RecordType::Review, &r.id)) {
                     (tr.ta("review-continue", &[("date", r.date.parse::<Date>().map(|d| tr.date_long(d)).unwrap_or_else(|_| r.date.clone()).into())]))
                 }
             }
@@ -183,9 +183,10 @@ pub(crate) async fn start_review(v: View, UiForm(form): UiForm) -> Response {
         notes: None,
     };
     match submit(&v, Edit::Create(Fields::Review(fields)), &|f| f.to_owned()).await {
-        Outcome::Done(Applied::Record(_, id)) => {
-            see_other(&format!("/roster/reviews/{}?done=created", seg(&id)))
-        }
+        Outcome::Done(Applied::Record(_, id)) => see_other(&format!(
+            "{}?done=created",
+            record_url(RecordType::Review, &id)
+        )),
         Outcome::Done(_) => see_other("/roster"),
         Outcome::Invalid(errors) => roster_page(&v, &form, &errors),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
@@ -294,7 +295,7 @@ fn review_page(v: &View, r: &Review, form: Form<'_>, admitted: bool) -> Markup {
             @else { span.badge.info { (tr.t("review-open")) } }
             " "
             @match since {
-                Some((lr, d)) => { (tr.ta("review-since", &[("date", tr.date_long(d).into())])) " " a href={"/roster/reviews/" (seg(&lr.id))} { (tr.t("review-see-last")) } }
+                Some((lr, d)) => { (tr.ta("review-since", &[("date", tr.date_long(d).into())])) " " a href=(record_url(RecordType::Review, &lr.id)) { (tr.t("review-see-last")) } }
                 None => { (tr.t("review-first")) }
             }
         }
@@ -307,7 +308,7 @@ fn review_page(v: &View, r: &Review, form: Form<'_>, admitted: bool) -> Markup {
                         @for (gid, d) in &r.decisions {
                             @let new = snap.groups.get(gid).is_some_and(|g| is_new(g, new_since));
                             tr {
-                                th scope="row" dir="auto" { a href={"/roster/groups/" (seg(gid))} { (v.record_name(RecordType::Group, gid)) } }
+                                th scope="row" dir="auto" { a href=(record_url(RecordType::Group, gid)) { (v.record_name(RecordType::Group, gid)) } }
                                 td {
                                     @if new && *d == Decision::Keep { (tr.t("review-admitted")) }
                                     @else { (tr.t(&format!("decision-{}", d.as_str()))) }
@@ -319,7 +320,7 @@ fn review_page(v: &View, r: &Review, form: Form<'_>, admitted: bool) -> Markup {
             }
             @if !r.notes.is_empty() { h2 { (tr.t("field-notes")) } p.prose dir="auto" { (r.notes) } }
         } @else {
-            form.record.wide method="post" action={"/roster/reviews/" (seg(&r.id))} novalidate {
+            form.record.wide method="post" action=(record_url(RecordType::Review, &r.id)) novalidate {
                 (form.summary())
                 (form.originals())
                 @if !new.is_empty() {

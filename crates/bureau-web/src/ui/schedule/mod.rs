@@ -28,7 +28,7 @@ use super::forms::{
 use super::layout::{self, Section, query_param};
 use super::pager::Pager;
 use super::record::{RecordForm, names_of, plain_text};
-use super::{View, form_action, seg};
+use super::{View, collection_url, form_action, record_url};
 
 mod meetings;
 mod rooms;
@@ -104,7 +104,7 @@ pub(crate) fn meeting_line(
         span.when dir="ltr" { (span(v, start, end)) }
         " "
         span.what {
-            a href={"/schedule/meetings/" (seg(&m.id))} dir="auto" class=[(m.status == MeetingStatus::Cancelled).then_some("cancelled")] { (m.title) }
+            a href=(record_url(RecordType::Meeting, &m.id)) dir="auto" class=[(m.status == MeetingStatus::Cancelled).then_some("cancelled")] { (m.title) }
             @if with_room { @if let Some(room) = room_name(v, &m.room_id) { " " span.room dir="auto" { (room) } } }
             @if ongoing { " " span.badge.info { (tr.t("meeting-now")) } }
             @if m.status != MeetingStatus::Confirmed { " " (status_badge(v, m.status)) }
@@ -160,8 +160,8 @@ pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
         div.page-head {
             h1 { (title) }
             div.actions {
-                a.button href={"/schedule/meetings/new?day=" (day)} { (tr.t("meeting-new")) }
-                a.button.secondary href="/schedule/rooms/new" { (tr.t("room-new")) }
+                a.button href={(collection_url(RecordType::Meeting)) "/new?day=" (day)} { (tr.t("meeting-new")) }
+                a.button.secondary href={(collection_url(RecordType::Room)) "/new"} { (tr.t("room-new")) }
             }
         }
         nav.days #days aria-label=(tr.t("schedule-days")) data-live {
@@ -329,7 +329,7 @@ fn timetable(v: &View, day: Date, meetings: &[(&Meeting, Zoned, Zoned)]) -> Mark
         let n = meeting_findings(v, &m.id).len();
         html! {
             td rowspan=(p.span) class={"busy " (m.status.as_str()) @if n > 0 { " flagged" }} {
-                a.slot href={"/schedule/meetings/" (seg(&m.id))} {
+                a.slot href=(record_url(RecordType::Meeting, &m.id)) {
                     span.when dir="ltr" { (span(v, p.start, p.end)) }
                     span.title dir="auto" { (m.title) }
                     @if m.status != MeetingStatus::Confirmed { (status_badge(v, m.status)) }
@@ -347,7 +347,7 @@ fn timetable(v: &View, day: Date, meetings: &[(&Meeting, Zoned, Zoned)]) -> Mark
                         th scope="col" { (tr.t("time")) }
                         @for ((id, name), (_, lanes)) in cols.iter().zip(&placed) {
                             th scope="col" colspan=[(*lanes > 1).then_some(lanes)] dir="auto" {
-                                @if id.is_empty() { (name) } @else { a href={"/schedule/rooms/" (seg(id))} { (name) } }
+                                @if id.is_empty() { (name) } @else { a href=(record_url(RecordType::Room, id)) { (name) } }
                             }
                         }
                     }
@@ -391,7 +391,7 @@ fn day_list(v: &View, meetings: &[(&Meeting, Zoned, Zoned)]) -> Markup {
             @let fs = meeting_findings(v, &m.id);
             article.meeting id={"m-" (m.id)} {
                 div.info {
-                    h3 { a href={"/schedule/meetings/" (seg(&m.id))} dir="auto" class=[(m.status == MeetingStatus::Cancelled).then_some("cancelled")] { (m.title) } }
+                    h3 { a href=(record_url(RecordType::Meeting, &m.id)) dir="auto" class=[(m.status == MeetingStatus::Cancelled).then_some("cancelled")] { (m.title) } }
                     p.when { span dir="ltr" { (span(v, s, e)) } " " (status_badge(v, m.status)) }
                     dl.facts {
                         dt { (tr.t("field-room")) }
@@ -448,7 +448,7 @@ fn rooms_table(v: &View) -> Markup {
                 tbody {
                     @for r in &rooms {
                         tr {
-                            th scope="row" dir="auto" { a href={"/schedule/rooms/" (seg(&r.id))} { (r.name) } }
+                            th scope="row" dir="auto" { a href=(record_url(RecordType::Room, &r.id)) { (r.name) } }
                             td.num data-label=(tr.t("field-capacity")) { (r.capacity) }
                             td data-label=(tr.t("field-booths")) { (tr.list(&r.booths.iter().map(|l| tr.language(l)).collect::<Vec<_>>())) }
                             td dir="auto" data-label=(tr.t("field-equipment")) { (tr.list(&r.equipment)) }
