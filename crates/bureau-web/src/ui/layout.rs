@@ -289,6 +289,16 @@ pub(crate) fn svg(svg: &str, label: &str) -> Markup {
     PreEscaped(labelled)
 }
 
+/// The chevron of a "previous" (`back`) or "next" link, pointing the way the reader's
+/// language reads: in a right-to-left page "previous" points right. The glyph is chosen here
+/// and held left to right, since the browser would otherwise mirror it again (U+2039 and
+/// U+203A are mirrored in right-to-left text).
+pub(crate) fn chevron(tr: Tr, back: bool) -> Markup {
+    let rtl = tr.0.dir() == "rtl";
+    let glyph = if back != rtl { "‹" } else { "›" };
+    html! { span.chevron dir="ltr" aria-hidden="true" { (glyph) } }
+}
+
 /// A table's column headers, each a catalogue message.
 pub(crate) fn column_heads(tr: Tr, ids: &[&str]) -> Markup {
     html! {

@@ -136,7 +136,7 @@ impl Pager {
                 p.pager-status { (status) }
                 @if self.page > 1 {
                     a.pager-step rel="prev" href=(self.href(v, path, self.page - 1)) {
-                        span.chevron aria-hidden="true" { "‹" } " " (tr.t("pager-previous"))
+                        (super::layout::chevron(tr, true)) " " (tr.t("pager-previous"))
                     }
                 }
                 ul {
@@ -153,7 +153,7 @@ impl Pager {
                 }
                 @if self.page < self.pages {
                     a.pager-step rel="next" href=(self.href(v, path, self.page + 1)) {
-                        (tr.t("pager-next")) " " span.chevron aria-hidden="true" { "›" }
+                        (tr.t("pager-next")) " " (super::layout::chevron(tr, false))
                     }
                 }
             }

@@ -1939,6 +1939,30 @@ async fn french_firsts_and_arabic_commas_on_the_pages() {
     )));
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn previous_and_next_point_the_way_the_language_reads() {
+    let ui = ui().await;
+    let chevron =
+        |c: &str| format!("<span class=\"chevron\" dir=\"ltr\" aria-hidden=\"true\">{c}</span>");
+    let day = |html: &str, which: &str| {
+        let days = around(html, "days").to_owned();
+        let at = days.find(which).expect("the link");
+        days[at.saturating_sub(120)..(at + which.len() + 120).min(days.len())].to_owned()
+    };
+    let en = ui.send(get_in("/schedule", Lang::En)).await.2;
+    let prev = Tr(Lang::En).t("day-previous");
+    assert!(day(&en, &prev).contains(&format!("{} {prev}", chevron("‹"))));
+    let ar = ui.send(get_in("/schedule", Lang::Ar)).await.2;
+    let prev = Tr(Lang::Ar).t("day-previous");
+    let next = Tr(Lang::Ar).t("day-next");
+    assert!(
+        day(&ar, &prev).contains(&format!("{} {prev}", chevron("›"))),
+        "in Arabic, previous points right: {}",
+        day(&ar, &prev)
+    );
+    assert!(day(&ar, &next).contains(&format!("{next} {}", chevron("‹"))));
+}
+
 /// A network that answers like the real one, for the peers page.
 #[derive(Debug)]
 struct FakeNet {

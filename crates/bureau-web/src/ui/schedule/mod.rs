@@ -165,7 +165,7 @@ pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
             }
         }
         nav.days #days aria-label=(tr.t("schedule-days")) data-live {
-            a href={"?day=" (prev) "&view=" (view_q)} { "‹ " (tr.t("day-previous")) }
+            a href={"?day=" (prev) "&view=" (view_q)} { (layout::chevron(tr, true)) " " (tr.t("day-previous")) }
             ul {
                 @for d in meeting_days(&v, day) {
                     li {
@@ -175,7 +175,7 @@ pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
                     }
                 }
             }
-            a href={"?day=" (next) "&view=" (view_q)} { (tr.t("day-next")) " ›" }
+            a href={"?day=" (next) "&view=" (view_q)} { (tr.t("day-next")) " " (layout::chevron(tr, false)) }
         }
         div.toolbar {
             h2 { (tr.date_long(day)) }
