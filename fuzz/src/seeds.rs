@@ -357,6 +357,7 @@ pub fn invite_seeds() -> Seeds {
         secret: "0123456789abcdef0123456789abcdef".to_owned(),
         role: "editor".to_owned(),
         expires_at: 1_767_225_600,
+        member_id: None,
     };
     vec![
         ("code".to_owned(), code.encode().into_bytes()),
