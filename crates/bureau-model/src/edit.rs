@@ -297,6 +297,15 @@ pub enum Edit {
         /// Its new role.
         role: Role,
     },
+    /// Merges two members who are the same person: every reference to `id` (focal points,
+    /// attendees, action owners, devices) becomes one to `into`, which takes what it lacks
+    /// from `id`; `id` is archived with `merged_into` naming `into`.
+    MergeMembers {
+        /// The member merged away.
+        id: String,
+        /// The member kept.
+        into: String,
+    },
     /// Records the actor this node writes with in its own device record (`actors`), so that
     /// every node can tell which device made a change (see `authority`). Written once per
     /// run, before the node's first other change; only the device itself writes its

@@ -186,6 +186,7 @@ impl Snapshot {
                     email: r.str(&obj, "email"),
                     phone: r.str(&obj, "phone"),
                     languages: r.set(&obj, "languages"),
+                    merged_into: Some(r.str(&obj, "merged_into")).filter(|s| !s.is_empty()),
                     stamp: r.stamp(&obj),
                     id,
                 };

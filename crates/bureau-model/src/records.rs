@@ -255,6 +255,10 @@ pub struct Member {
     pub phone: String,
     /// Language codes the person works in.
     pub languages: Vec<String>,
+    /// For a member merged into another (the same person, recorded twice), that member's id;
+    /// this one is archived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
     /// Archive and edit bookkeeping.
     #[serde(flatten)]
     pub stamp: Stamp,

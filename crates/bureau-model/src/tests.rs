@@ -8,6 +8,7 @@ mod conflict_checks;
 mod convergence;
 mod finding_checks;
 mod history_checks;
+mod merge_checks;
 mod refresh_checks;
 mod review_checks;
 mod time_checks;

@@ -12,6 +12,7 @@
 //! - A new bureau gets every collection at once: two replicas each creating a missing one at
 //!   the same key would make one hide the other, with its records.
 
+mod merge;
 mod record;
 
 use std::collections::BTreeSet;
@@ -64,6 +65,7 @@ fn describe(edit: &Edit, applied: &Applied) -> String {
         Edit::RevokeDevice { .. } => format!("revoke {target}"),
         Edit::SetDeviceRole { role, .. } => format!("set role of {target} to {role}"),
         Edit::RegisterActor { .. } => format!("record the actor of {target}"),
+        Edit::MergeMembers { id, .. } => format!("merge member {id} into {target}"),
         Edit::SetDeviceAddrs { .. } => format!("update addresses of {target}"),
     }
 }
@@ -158,6 +160,7 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
             put_anew(doc, &dev, "role", role.as_str());
             Ok(Applied::Record(RecordType::Device, peer_id.clone()))
         }
+        Edit::MergeMembers { id, into } => merge::merge_members(doc, id, into, ctx),
         Edit::RegisterActor { peer_id } => {
             let devices = collection(doc, RecordType::Device);
             let Some(dev) = map_at(doc, &devices, peer_id) else {
