@@ -196,17 +196,7 @@ fn inflated(deflated: &[u8], limit: usize) -> impl Iterator<Item = u8> + '_ {
 /// per operation; both are charged.
 fn document_rows(data: &[u8], budget: &mut u64, inflate_limit: usize) -> Result<(), GuardError> {
     let mut r = Reader::new(data);
-    let actors = r.uleb()?;
-    for _ in 0..actors {
-        let n = r.uleb_usize()?;
-        r.take(n)?;
-    }
-    let heads = r.uleb()?;
-    for _ in 0..heads {
-        r.take(HASH_LEN)?;
-    }
-    let change_cols = r.columns()?;
-    let op_cols = r.columns()?;
+    let (change_cols, op_cols) = r.document_header()?;
     for cols in [change_cols, op_cols] {
         let block = r.take(total_len(&cols)?)?;
         let mut offset = 0;
@@ -419,17 +409,7 @@ impl<I: Iterator<Item = u8>> Stream<I> {
 /// the change columns' data and the op columns' data (then head indices, not needed here).
 fn check_document(data: &[u8], budget: &mut usize) -> Result<(), GuardError> {
     let mut r = Reader::new(data);
-    let actors = r.uleb()?;
-    for _ in 0..actors {
-        let n = r.uleb_usize()?;
-        r.take(n)?;
-    }
-    let heads = r.uleb()?;
-    for _ in 0..heads {
-        r.take(HASH_LEN)?;
-    }
-    let change_cols = r.columns()?;
-    let op_cols = r.columns()?;
+    let (change_cols, op_cols) = r.document_header()?;
     for cols in [change_cols, op_cols] {
         let block = r.take(total_len(&cols)?)?;
         inflate_columns(block, &cols, budget)?;
@@ -581,6 +561,20 @@ impl<'a> Reader<'a> {
     }
 
     /// Column metadata: a count, then per column its specification and data length.
+    /// A document chunk's actors and heads, skipped, then its change and op column metadata.
+    fn document_header(&mut self) -> Result<(Vec<Column>, Vec<Column>), GuardError> {
+        let actors = self.uleb()?;
+        for _ in 0..actors {
+            let n = self.uleb_usize()?;
+            self.take(n)?;
+        }
+        let heads = self.uleb()?;
+        for _ in 0..heads {
+            self.take(HASH_LEN)?;
+        }
+        Ok((self.columns()?, self.columns()?))
+    }
+
     fn columns(&mut self) -> Result<Vec<Column>, GuardError> {
         let count = self.uleb()?;
         let mut cols = Vec::new();
