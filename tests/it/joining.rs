@@ -268,3 +268,95 @@ fn only_an_admins_node_revokes_or_changes_roles_and_an_admin_it_made_acts_as_one
     assert_eq!(res.status, 409);
     assert_eq!(api_error(&res).code, "last_admin");
 }
+
+#[test]
+fn two_members_who_are_one_person_are_merged_keeping_every_reference() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Alice"]);
+    let create = |body: Value| {
+        a.post("/api/members", &body).expect(201)["id"]
+            .as_str()
+            .expect("an id")
+            .to_owned()
+    };
+    let kept = create(json!({"name": "Carmen Ortiz", "email": "carmen@example.org"}));
+    let twin = create(json!({"name": "Carmen Ortiz", "phone": "+216 71 000 001"}));
+    let group = a
+        .post(
+            "/api/groups",
+            &json!({"name": "Gender caucus", "kind": "caucus", "focal_points": [twin]}),
+        )
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let meeting = a
+        .post(
+            "/api/meetings",
+            &json!({"title": "Caucus", "start": "2025-11-16T09:00:00+01:00",
+                    "end": "2025-11-16T10:00:00+01:00", "members": [twin]}),
+        )
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A laptop that joined as the twin.
+    let code = a
+        .post(
+            "/api/invites",
+            &json!({"role": "editor", "member_id": twin}),
+        )
+        .expect(201)["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = join(&tmp.path().join("laptop"), &code, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let mut cmd = bureau_cmd(&a.dir);
+    cmd.args(["merge-members", &twin, "--into", &kept]);
+    let out = run_with_deadline(cmd, JOIN_DEADLINE);
+    assert!(out.status.success(), "merge-members: {}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Carmen Ortiz"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    assert_eq!(
+        member_names(&a),
+        ["Alice", "Carmen Ortiz"],
+        "one Carmen left"
+    );
+    let g = a.get(&format!("/api/groups/{group}")).expect(200);
+    assert_eq!(g["focal_points"], json!([kept]), "{g}");
+    let m = a.get(&format!("/api/meetings/{meeting}")).expect(200);
+    assert_eq!(m["members"], json!([kept]), "{m}");
+    assert!(
+        devices(&a).iter().all(|d| d["member_id"] != twin.as_str()),
+        "a device still belongs to the twin"
+    );
+    let k = a.get(&format!("/api/members/{kept}")).expect(200);
+    assert_eq!(k["email"], "carmen@example.org");
+    assert_eq!(
+        k["phone"], "+216 71 000 001",
+        "what the kept member lacked: {k}"
+    );
+    let t = a.get(&format!("/api/members/{twin}")).expect(200);
+    assert_eq!(t["archived"], true, "{t}");
+    assert_eq!(t["merged_into"], kept.as_str(), "{t}");
+
+    // Again, or into itself: refused, naming the field.
+    let res = a.post(
+        &format!("/api/members/{twin}/merge"),
+        &json!({"into": kept}),
+    );
+    assert_eq!(res.status, 400);
+    assert_eq!(api_error(&res).field.as_deref(), Some("id"));
+    let res = a.post(
+        &format!("/api/members/{kept}/merge"),
+        &json!({"into": kept}),
+    );
+    assert_eq!(res.status, 400);
+    assert_eq!(api_error(&res).field.as_deref(), Some("into"));
+}

@@ -518,6 +518,20 @@ pub(crate) async fn invite(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+/// `POST /api/members/{id}/merge` with `{into}`: the member `id` is the same person as the
+/// member `into`; every reference moves to `into`, and `id` is archived with `merged_into`.
+/// Answers the member kept.
+pub(crate) async fn merge_members(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    raw: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let mut inp = body(raw)?;
+    let into = inp.req_str("into")?;
+    inp.finish()?;
+    edit_and_answer(&state, Edit::MergeMembers { id, into }, StatusCode::OK).await
+}
+
 /// `PATCH /api/devices/{peer_id}` with `{role}`: changes what a device may do. Only an admin
 /// may (403 otherwise), and the last admin keeps its role (409).
 pub(crate) async fn update_device(

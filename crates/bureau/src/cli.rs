@@ -111,6 +111,16 @@ pub enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Merge two members who are the same person (the node must be running): every
+    /// reference to the first (focal points, attendees, action items, devices) moves to the
+    /// second, which takes what it lacks from the first; the first is archived.
+    MergeMembers {
+        /// The member (id) merged away.
+        id: String,
+        /// The member (id) kept.
+        #[arg(long, value_name = "MEMBER_ID")]
+        into: String,
+    },
     /// Show the running node's status.
     Status {
         /// Print JSON instead of text.

@@ -267,6 +267,28 @@ async fn join_into(data_dir: &Path, code: &str, name: Option<&str>) -> Result<()
     Ok(())
 }
 
+/// `bureau merge-members ID --into ID`, through the running node's API.
+pub(crate) async fn merge_members(data_dir: &Path, id: &str, into: &str) -> Result<()> {
+    // A member id is one path segment: random hex as the node makes them.
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(anyhow!("{id:?} is not a member id").context(Exit(2)));
+    }
+    let (http, token) = running_node(data_dir)?;
+    let path = format!("/api/members/{id}/merge");
+    let kept = client::post_json(&http, &path, &token, &json!({ "into": into }))
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    println!(
+        "merged the member {id} into {} ({into}); every reference to {id} now names it",
+        kept["name"].as_str().unwrap_or_default()
+    );
+    Ok(())
+}
+
 pub(crate) async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
     let (http, token) = running_node(data_dir)?;
     let status = client::get_json(&http, "/api/status", &token)

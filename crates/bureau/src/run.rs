@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command};
-use crate::commands::{init, invite, join, status};
+use crate::commands::{init, invite, join, merge_members, status};
 use crate::data_dir::default_data_dir;
 use crate::serve::{NetArgs, announce_addresses, serve};
 
@@ -143,6 +143,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             expires,
         } => invite(&data_dir, &role, member.as_deref(), &expires).await,
         Command::Join { code, name } => join(&data_dir, &code, name.as_deref()).await,
+        Command::MergeMembers { id, into } => merge_members(&data_dir, &id, &into).await,
         Command::Status { json } => status(&data_dir, json).await,
     }
 }
