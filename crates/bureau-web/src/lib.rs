@@ -263,6 +263,7 @@ pub fn router(state: AppState) -> Router {
                 .get(api::get_device)
                 .patch(api::update_device),
         )
+        .route("/members/{id}/merge", post(api::merge_members))
         .route("/{collection}", get(api::list).post(api::create))
         .route(
             "/{collection}/{id}",
