@@ -26,6 +26,7 @@ mod error;
 mod guard;
 mod home;
 mod input;
+mod search;
 pub mod session;
 mod trace;
 mod ui;
@@ -257,6 +258,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/pause", post(api::pause))
         .route("/sync/resume", post(api::resume))
         .route("/invites", post(api::invite))
+        .route("/search", get(search::api))
         .route(
             "/devices/{peer_id}",
             delete(api::revoke)

@@ -1209,6 +1209,7 @@ async fn edits_before_a_bureau_exists_are_409() {
 }
 
 mod roles;
+mod search;
 mod security;
 
 thread_local! {

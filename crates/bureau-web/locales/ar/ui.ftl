@@ -623,3 +623,23 @@ err-contest-choose = اختر القيمة التي تحتفظ بها.
 error-form-heads = فُتح هذا النموذج على نسخة من السجل ليست لدى هذه العقدة. افتح السجل من جديد وأعد تعديلاتك.
 yes = نعم
 no = لا
+
+# Finding things: the search box, the schedule's filters, agendas and pickers.
+search-label = البحث في المكتب
+search-button = بحث
+search-title = البحث
+search-title-for = البحث: { $q }
+search-words = الكلمات المطلوبة
+search-hint = يجد الأعضاء والمجموعات والقاعات والاجتماعات والهيئات والمذكرات بأسمائها وعناوينها ونصوصها. لا فرق بين الأحرف الكبيرة والصغيرة ولا أثر للتشكيل والهمزات، وتكفي بداية الكلمة: «مدرس» تجد «المدرسة»، و«gen» تجد «Genève».
+search-too-long = اكتب { $n } حرفًا على الأكثر.
+search-too-many-words = اكتب { $n } كلمة على الأكثر.
+search-results = { $n ->
+    [zero] لا نتائج
+    [one] نتيجة واحدة
+    [two] نتيجتان
+    [few] { $n } نتائج
+    [many] { $n } نتيجة
+   *[other] { $n } نتيجة
+}
+search-results-list = نتائج البحث
+search-nothing = لا شيء يحتوي على كل هذه الكلمات. جرّب كلمات أقل، أو بداية اسم.

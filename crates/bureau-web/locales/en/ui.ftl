@@ -577,3 +577,20 @@ err-contest-choose = Choose which value to keep.
 error-form-heads = This form was opened on a version of the record this node does not have. Open the record again and redo your changes.
 yes = Yes
 no = No
+
+# Finding things: the search box, the schedule's filters, agendas and pickers.
+search-label = Search the bureau
+search-button = Search
+search-title = Search
+search-title-for = Search: { $q }
+search-words = Words to find
+search-hint = Finds members, groups, rooms, meetings, liaison bodies and notes by their names, titles and text. Capitals and accents do not matter, and the start of a word is enough: “gen” finds “Genève”.
+search-too-long = Type at most { $n } characters.
+search-too-many-words = Type at most { $n } words.
+search-results = { $n ->
+    [0] No results
+    [one] 1 result
+   *[other] { $n } results
+}
+search-results-list = Search results
+search-nothing = Nothing matches all of these words. Try fewer words, or the start of a name.

@@ -583,3 +583,20 @@ err-contest-choose = Choisissez la valeur à garder.
 error-form-heads = Ce formulaire a été ouvert sur une version de l'enregistrement que ce nœud n'a pas. Rouvrez l'enregistrement et refaites vos modifications.
 yes = Oui
 no = Non
+
+# Finding things: the search box, the schedule's filters, agendas and pickers.
+search-label = Rechercher dans le bureau
+search-button = Rechercher
+search-title = Recherche
+search-title-for = Recherche : { $q }
+search-words = Mots à trouver
+search-hint = Trouve les membres, groupes, salles, réunions, instances et notes par leur nom, leur titre et leur texte. Majuscules et accents sont indifférents, et le début d'un mot suffit : « gen » trouve « Genève ».
+search-too-long = Tapez au plus { $n } caractères.
+search-too-many-words = Tapez au plus { $n } mots.
+search-results = { $n ->
+    [0] Aucun résultat
+    [one] 1 résultat
+   *[other] { $n } résultats
+}
+search-results-list = Résultats de la recherche
+search-nothing = Rien ne contient tous ces mots. Essayez avec moins de mots, ou le début d'un nom.

@@ -94,6 +94,7 @@ pub(crate) fn page(v: &View, section: Section, title: &str, body: Markup) -> Mar
                             img src=(assets::url("icon.svg")) alt="" width="28" height="28";
                             span dir="auto" { (if bureau.is_empty() { tr.t("app-name") } else { bureau.clone() }) }
                         }
+                        (super::search::header_box(v))
                         div #sync-status .sync data-live { (sync_badge(v)) }
                         (language_form(v))
                     }

@@ -26,6 +26,7 @@ pub(crate) mod peers;
 pub(crate) mod record;
 pub(crate) mod roster;
 pub(crate) mod schedule;
+pub(crate) mod search;
 
 use std::sync::Arc;
 
@@ -67,6 +68,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(roster::show_review).post(roster::update_review),
         )
         .route("/schedule", get(schedule::page))
+        .route("/search", get(search::page))
         .route("/liaison", get(liaison::page))
         .route("/liaison/report", get(liaison::report))
         .route("/liaison/notes/{id}/actions", post(liaison::add_action))

@@ -1947,7 +1947,15 @@ async fn previous_and_next_point_the_way_the_language_reads() {
     let day = |html: &str, which: &str| {
         let days = around(html, "days").to_owned();
         let at = days.find(which).expect("the link");
-        days[at.saturating_sub(120)..(at + which.len() + 120).min(days.len())].to_owned()
+        // 120 bytes either side, widened to whole characters.
+        let from = (0..=at.saturating_sub(120))
+            .rev()
+            .find(|&i| days.is_char_boundary(i))
+            .unwrap_or(0);
+        let to = ((at + which.len() + 120).min(days.len())..=days.len())
+            .find(|&i| days.is_char_boundary(i))
+            .unwrap_or(days.len());
+        days[from..to].to_owned()
     };
     let en = ui.send(get_in("/schedule", Lang::En)).await.2;
     let prev = Tr(Lang::En).t("day-previous");
@@ -3165,3 +3173,5 @@ async fn conflicts_and_devices_are_paged() {
     let html = page("/peers?devices_page=9".to_owned()).await;
     assert_eq!(devices(&html), 12, "past the end: the last page");
 }
+
+mod finding;
