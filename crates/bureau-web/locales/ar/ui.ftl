@@ -643,3 +643,13 @@ search-results = { $n ->
 }
 search-results-list = نتائج البحث
 search-nothing = لا شيء يحتوي على كل هذه الكلمات. جرّب كلمات أقل، أو بداية اسم.
+filter-title = عرض بعض الاجتماعات فقط
+filter-group = المجموعة
+filter-member = العضو
+filter-language = اللغة
+filter-any-room = كل القاعات
+filter-any-group = كل المجموعات
+filter-any-member = الجميع
+filter-any-language = كل اللغات
+filter-apply = اعرض
+filter-clear = اعرض كل الاجتماعات

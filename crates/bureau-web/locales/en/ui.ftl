@@ -594,3 +594,13 @@ search-results = { $n ->
 }
 search-results-list = Search results
 search-nothing = Nothing matches all of these words. Try fewer words, or the start of a name.
+filter-title = Show only some meetings
+filter-group = Group
+filter-member = Member
+filter-language = Language
+filter-any-room = Any room
+filter-any-group = Any group
+filter-any-member = Anyone
+filter-any-language = Any language
+filter-apply = Show
+filter-clear = Show every meeting

@@ -600,3 +600,13 @@ search-results = { $n ->
 }
 search-results-list = Résultats de la recherche
 search-nothing = Rien ne contient tous ces mots. Essayez avec moins de mots, ou le début d'un nom.
+filter-title = N'afficher que certaines réunions
+filter-group = Groupe
+filter-member = Membre
+filter-language = Langue
+filter-any-room = Toutes les salles
+filter-any-group = Tous les groupes
+filter-any-member = Tout le monde
+filter-any-language = Toutes les langues
+filter-apply = Afficher
+filter-clear = Afficher toutes les réunions

@@ -30,9 +30,11 @@ use super::pager::Pager;
 use super::record::{RecordForm, names_of, plain_text};
 use super::{View, collection_url, form_action, record_url};
 
+mod filters;
 mod meetings;
 mod rooms;
 
+use filters::Filters;
 use meetings::resources_line;
 pub(crate) use meetings::{MeetingForm, unix_newlines};
 pub(crate) use rooms::RoomForm;
@@ -119,20 +121,50 @@ pub(crate) struct ScheduleQuery {
     view: Option<String>,
 }
 
-/// The days that have meetings, and `around` itself.
-fn meeting_days(v: &View, around: Date) -> Vec<Date> {
+/// The days that have meetings the filters keep, and `around` itself.
+fn meeting_days(v: &View, around: Date, filters: &Filters) -> Vec<Date> {
     let mut days: BTreeSet<Date> = v
         .snap()
         .meetings
         .values()
-        .filter(|m| !m.stamp.archived)
+        .filter(|m| !m.stamp.archived && filters.keeps(m))
         .filter_map(|m| v.zoned(&m.start).map(|z| z.date()))
         .collect();
     days.insert(around);
     days.into_iter().collect()
 }
 
-/// `GET /schedule?day=YYYY-MM-DD&view=grid|list&page=N` (the page of the list view).
+/// Which of the day's views a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// No `view`: both are rendered and the screen's width picks one (`app.css`): the list
+    /// on a phone, where a timetable of every room does not fit, the timetable elsewhere. No
+    /// script is needed, and a link to the schedule shows each reader what suits their screen.
+    Auto,
+    Grid,
+    List,
+}
+
+impl Mode {
+    fn of(view: Option<&str>) -> Mode {
+        match view {
+            Some("grid") => Mode::Grid,
+            Some("list") => Mode::List,
+            _ => Mode::Auto,
+        }
+    }
+
+    fn param(self) -> Option<&'static str> {
+        match self {
+            Mode::Auto => None,
+            Mode::Grid => Some("grid"),
+            Mode::List => Some("list"),
+        }
+    }
+}
+
+/// `GET /schedule?day=YYYY-MM-DD&view=grid|list&page=N` (the page of the list view), with
+/// the filters `room`, `group`, `member` and `lang` (see [`filters`]).
 pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
     let tr = v.tr;
     let day = q
@@ -140,8 +172,10 @@ pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
         .as_deref()
         .and_then(|d| d.parse::<Date>().ok())
         .unwrap_or_else(|| v.today());
-    let list_view = q.view.as_deref() == Some("list");
-    let meetings = meetings_on(&v, day);
+    let mode = Mode::of(q.view.as_deref());
+    let filters = Filters::of_request(&v);
+    let mut meetings = meetings_on(&v, day);
+    meetings.retain(|(m, _, _)| filters.keeps(m));
     let day_ids: BTreeSet<&str> = meetings.iter().map(|(m, _, _)| m.id.as_str()).collect();
     let day_findings: Vec<&Finding> =
         v.st.findings
@@ -152,10 +186,44 @@ pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
                     .any(|r| r.ty == RecordType::Meeting && day_ids.contains(r.id.as_str()))
             })
             .collect();
-    let view_q = if list_view { "list" } else { "grid" };
     let prev = day.yesterday().unwrap_or(day);
     let next = day.tomorrow().unwrap_or(day);
     let title = tr.t("schedule-title");
+    let toolbar = |shown: Mode| {
+        html! {
+            div.toolbar {
+                h2 { (tr.date_long(day)) }
+                nav.switch aria-label=(tr.t("schedule-view")) {
+                    a href=(filters.href(day, Some("grid"))) aria-current=[(shown == Mode::Grid).then_some("page")] { (tr.t("view-timetable")) }
+                    a href=(filters.href(day, Some("list"))) aria-current=[(shown == Mode::List).then_some("page")] { (tr.t("view-list")) }
+                }
+            }
+        }
+    };
+    let grid = || {
+        html! {
+            (toolbar(Mode::Grid))
+            div #timetable data-live { (timetable(&v, day, &meetings, filters.room.as_deref())) }
+            section #day-findings data-live aria-labelledby="day-findings-h" {
+                h2 #day-findings-h { (tr.t("schedule-day-findings")) }
+                @if day_findings.is_empty() {
+                    p.empty { (tr.t("schedule-no-findings")) }
+                } @else {
+                    (findings::list(&v, &day_findings, None))
+                }
+            }
+        }
+    };
+    let list = || {
+        html! {
+            (toolbar(Mode::List))
+            div #day-list data-live {
+                @let pager = Pager::new(&v, "page", meetings.len());
+                (day_list(&v, pager.slice(&meetings)))
+                (pager.nav(&v, "/schedule", &tr.date_long(day)))
+            }
+        }
+    };
     let body = html! {
         div.page-head {
             h1 { (title) }
@@ -165,40 +233,25 @@ pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
             }
         }
         nav.days #days aria-label=(tr.t("schedule-days")) data-live {
-            a href={"?day=" (prev) "&view=" (view_q)} { (layout::chevron(tr, true)) " " (tr.t("day-previous")) }
+            a href=(filters.href(prev, mode.param())) { (layout::chevron(tr, true)) " " (tr.t("day-previous")) }
             ul {
-                @for d in meeting_days(&v, day) {
+                @for d in meeting_days(&v, day, &filters) {
                     li {
-                        a href={"?day=" (d) "&view=" (view_q)} aria-current=[(d == day).then_some("date")] {
+                        a href=(filters.href(d, mode.param())) aria-current=[(d == day).then_some("date")] {
                             (tr.date_short(d))
                         }
                     }
                 }
             }
-            a href={"?day=" (next) "&view=" (view_q)} { (tr.t("day-next")) " " (layout::chevron(tr, false)) }
+            a href=(filters.href(next, mode.param())) { (tr.t("day-next")) " " (layout::chevron(tr, false)) }
         }
-        div.toolbar {
-            h2 { (tr.date_long(day)) }
-            nav.switch aria-label=(tr.t("schedule-view")) {
-                a href={"?day=" (day) "&view=grid"} aria-current=[(!list_view).then_some("page")] { (tr.t("view-timetable")) }
-                a href={"?day=" (day) "&view=list"} aria-current=[list_view.then_some("page")] { (tr.t("view-list")) }
-            }
-        }
-        @if list_view {
-            div #day-list data-live {
-                @let pager = Pager::new(&v, "page", meetings.len());
-                (day_list(&v, pager.slice(&meetings)))
-                (pager.nav(&v, "/schedule", &tr.date_long(day)))
-            }
-        } @else {
-            div #timetable data-live { (timetable(&v, day, &meetings)) }
-            section #day-findings data-live aria-labelledby="day-findings-h" {
-                h2 #day-findings-h { (tr.t("schedule-day-findings")) }
-                @if day_findings.is_empty() {
-                    p.empty { (tr.t("schedule-no-findings")) }
-                } @else {
-                    (findings::list(&v, &day_findings, None))
-                }
+        (filters.form(&v, day, mode.param()))
+        @match mode {
+            Mode::Grid => { (grid()) }
+            Mode::List => { (list()) }
+            Mode::Auto => {
+                div.auto-grid { (grid()) }
+                div.auto-list { (list()) }
             }
         }
         section #rooms data-live { (rooms_table(&v)) }
@@ -302,9 +355,18 @@ fn place<'a>(
 /// The day as a table: a row per quarter hour (labelled by the hour), a column per room,
 /// and each meeting one cell spanning the rows of its duration. Meetings that overlap in a
 /// room (a double booking) stand side by side in it.
-fn timetable(v: &View, day: Date, meetings: &[(&Meeting, Zoned, Zoned)]) -> Markup {
+fn timetable(
+    v: &View,
+    day: Date,
+    meetings: &[(&Meeting, Zoned, Zoned)],
+    only_room: Option<&str>,
+) -> Markup {
     let tr = v.tr;
-    let cols = columns(v, meetings);
+    let mut cols = columns(v, meetings);
+    // Filtered by room, the timetable is that room's column.
+    if let Some(room) = only_room {
+        cols.retain(|(id, _)| id == room);
+    }
     let placed = place(&cols, meetings);
     let all = || placed.iter().flat_map(|(p, _)| p.iter());
     // Whole hours, at least 08:00 to 18:00.

@@ -173,3 +173,199 @@ async fn the_search_box_finds_records_whatever_the_case_and_accents_by_word_star
     let html = ui.page("/search").await;
     assert!(!html.contains("id=\"results\""), "no results without words");
 }
+
+fn days(day: Date, n: i64) -> Date {
+    day.checked_add(n.days()).unwrap()
+}
+
+/// The titles of the meetings in a day's list, in order (their headings).
+fn day_list_titles(html: &str) -> Vec<String> {
+    let list = part(html, "day-list", "id=\"rooms\"");
+    let mut out = Vec::new();
+    let needle = "<h3><a href=\"/schedule/meetings/";
+    let mut rest = list;
+    while let Some(at) = rest.find(needle) {
+        rest = &rest[at..];
+        let text = &rest[rest.find('>').unwrap() + 1..];
+        let text = &text[text.find('>').unwrap() + 1..];
+        out.push(text[..text.find('<').unwrap()].to_owned());
+        rest = &rest[needle.len()..];
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schedule_filters_in_the_url_narrow_the_days_meetings_and_are_kept_by_its_links() {
+    let ui = ui().await;
+    let i = &ui.ids;
+    let day = ui.today;
+    meeting(
+        &ui,
+        At {
+            title: "Health briefing",
+            day,
+            from: "14:00",
+            to: "15:00",
+            room: &i.room_b,
+            groups: vec![i.health.clone()],
+            langs: &["es"],
+            ..At::default()
+        },
+    )
+    .await;
+    meeting(
+        &ui,
+        At {
+            title: "Caucus lunch",
+            day,
+            from: "12:45",
+            to: "13:30",
+            groups: vec![i.caucus.clone()],
+            langs: &["en"],
+            ..At::default()
+        },
+    )
+    .await;
+    meeting(
+        &ui,
+        At {
+            title: "Tomorrow in B",
+            day: days(day, 1),
+            room: &i.room_b,
+            ..At::default()
+        },
+    )
+    .await;
+    let ui = &ui;
+    let list = |q: String| async move {
+        let html = ui.page(&format!("/schedule?day={day}&view=list{q}")).await;
+        (day_list_titles(&html), html)
+    };
+    let (all, _) = list(String::new()).await;
+    assert_eq!(
+        all,
+        [
+            "Caucus strategy",
+            "Drafting the statement",
+            "Caucus lunch",
+            "Health briefing"
+        ]
+    );
+    for (q, expected) in [
+        (format!("&room={}", i.room_b), vec!["Health briefing"]),
+        (
+            format!("&room={}", i.room_c),
+            vec!["Caucus strategy", "Drafting the statement"],
+        ),
+        ("&lang=ar".to_owned(), vec!["Caucus strategy"]),
+        (format!("&group={}", i.caucus), vec!["Caucus lunch"]),
+        (format!("&group={}", i.health), vec!["Health briefing"]),
+        // A member's meetings: in person, or through a group they are a focal point of.
+        (format!("&member={}", i.cem), vec!["Caucus lunch"]),
+        (
+            format!("&member={}", i.bea),
+            vec!["Caucus strategy", "Drafting the statement"],
+        ),
+        (
+            format!("&room={}&lang=en", i.room_c),
+            vec!["Caucus strategy", "Drafting the statement"],
+        ),
+        (format!("&room={}&lang=es", i.room_c), vec![]),
+        // An empty choice is no filter.
+        (
+            "&room=&group=&member=&lang=".to_owned(),
+            all.iter().map(String::as_str).collect(),
+        ),
+    ] {
+        let (titles, _) = list(q.clone()).await;
+        assert_eq!(titles, expected, "{q}");
+    }
+
+    // The filters stay in the day links and the view switch; the days listed are those with
+    // meetings the filters keep; the form shows them chosen, with a way to clear them.
+    let (_, html) = list(format!("&room={}", i.room_b)).await;
+    let nav = part(&html, "days", "</nav>");
+    let tomorrow = days(day, 1);
+    assert!(
+        nav.contains(&format!(
+            "href=\"/schedule?day={tomorrow}&amp;view=list&amp;room={}\"",
+            i.room_b
+        )),
+        "{nav}"
+    );
+    assert_eq!(nav.matches("<li>").count(), 2, "today and tomorrow: {nav}");
+    assert!(html.contains(&format!(
+        "href=\"/schedule?day={day}&amp;view=grid&amp;room={}\"",
+        i.room_b
+    )));
+    let form = &html[html.find("<form class=\"filters\"").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(
+        form.contains(&format!("<option value=\"{}\" selected", i.room_b)),
+        "{form}"
+    );
+    assert!(form.contains(&format!("<a href=\"/schedule?day={day}&amp;view=list\">")));
+    let fields = form_of(&html, "/schedule");
+    assert_eq!(
+        pairs(&fields),
+        [
+            ("day", day.to_string().as_str()),
+            ("view", "list"),
+            ("room", i.room_b.as_str()),
+            ("group", ""),
+            ("member", ""),
+            ("lang", "")
+        ]
+    );
+    // Filtered by room, the timetable is that room's column.
+    let html = ui
+        .page(&format!("/schedule?day={day}&view=grid&room={}", i.room_b))
+        .await;
+    let head = part(&html, "timetable", "</thead>");
+    assert!(
+        head.contains("Room B") && !head.contains("Room C"),
+        "{head}"
+    );
+    assert!(part(&html, "timetable", "</table>").contains("Health briefing"));
+    assert!(!part(&html, "timetable", "</table>").contains("Caucus strategy"));
+    // In every language.
+    for lang in Lang::ALL {
+        let uri = format!("/schedule?day={day}&member={}&lang=en", i.bea);
+        let (status, _, html) = ui.send(get_in(&uri, lang)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_clean_page(&uri, &html, lang);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_chosen_view_the_width_picks_it_the_list_on_a_phone() {
+    let ui = ui().await;
+    let day = ui.today;
+    let html = ui.page(&format!("/schedule?day={day}")).await;
+    let grid = html
+        .find("<div class=\"auto-grid\">")
+        .expect("the timetable's part");
+    let list = html
+        .find("<div class=\"auto-list\">")
+        .expect("the list's part");
+    assert!(grid < html.find("id=\"timetable\"").unwrap());
+    assert!(list < html.find("id=\"day-list\"").unwrap());
+    // Each part's switch marks its own view.
+    assert!(html[grid..list].contains("aria-current=\"page\">Timetable"));
+    assert!(html[list..].contains("aria-current=\"page\">List"));
+    // Day links keep the choice to the screen.
+    assert!(
+        part(&html, "days", "</nav>").contains(&format!("href=\"/schedule?day={}\"", days(day, 1)))
+    );
+    // A chosen view is that view alone.
+    let html = ui.page(&format!("/schedule?day={day}&view=list")).await;
+    assert!(!html.contains("id=\"timetable\"") && !html.contains("auto-list"));
+    let html = ui.page(&format!("/schedule?day={day}&view=grid")).await;
+    assert!(!html.contains("id=\"day-list\"") && !html.contains("auto-grid"));
+    // The style sheet hides the timetable on a phone and the list elsewhere.
+    let css = include_str!("../../../../../web/app.css");
+    assert!(css.contains("@media (max-width: 40rem) { .auto-grid { display: none; } }"));
+    assert!(
+        css.contains("@media not all and (max-width: 40rem) { .auto-list { display: none; } }")
+    );
+}
