@@ -68,6 +68,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(roster::show_review).post(roster::update_review),
         )
         .route("/schedule", get(schedule::page))
+        .route("/agenda", get(schedule::agenda))
         .route("/search", get(search::page))
         .route("/liaison", get(liaison::page))
         .route("/liaison/report", get(liaison::report))

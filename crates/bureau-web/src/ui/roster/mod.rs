@@ -295,6 +295,7 @@ fn group_page(v: &View, existing: Option<&Group>, form: Form<'_>) -> Markup {
                 }
             }
         }
+        @if let Some(g) = existing { (super::schedule::group_meetings(v, &g.id)) }
     };
     layout::page(v, Section::Roster, &title, body)
 }

@@ -30,10 +30,12 @@ use super::pager::Pager;
 use super::record::{RecordForm, names_of, plain_text};
 use super::{View, collection_url, form_action, record_url};
 
+mod agenda;
 mod filters;
 mod meetings;
 mod rooms;
 
+pub(crate) use agenda::{agenda, group_meetings};
 use filters::Filters;
 use meetings::resources_line;
 pub(crate) use meetings::{MeetingForm, unix_newlines};
@@ -230,6 +232,7 @@ pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
             div.actions {
                 a.button href={(collection_url(RecordType::Meeting)) "/new?day=" (day)} { (tr.t("meeting-new")) }
                 a.button.secondary href={(collection_url(RecordType::Room)) "/new"} { (tr.t("room-new")) }
+                a.button.secondary href="/agenda" { (tr.t("agenda-title")) }
             }
         }
         nav.days #days aria-label=(tr.t("schedule-days")) data-live {

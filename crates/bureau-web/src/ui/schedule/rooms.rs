@@ -63,6 +63,7 @@ fn room_page(v: &View, existing: Option<&Room>, form: Form<'_>) -> Markup {
                 }
             }
         }
+        @if let Some(r) = existing { (super::agenda::room_meetings(v, &r.id)) }
     };
     layout::page(v, Section::Schedule, &title, body)
 }

@@ -369,3 +369,165 @@ async fn without_a_chosen_view_the_width_picks_it_the_list_on_a_phone() {
         css.contains("@media not all and (max-width: 40rem) { .auto-list { display: none; } }")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rooms_and_a_groups_page_list_their_meetings_coming_first() {
+    let ui = ui().await;
+    let i = &ui.ids;
+    let day = ui.today;
+    meeting(
+        &ui,
+        At {
+            title: "Last week in B",
+            day: days(day, -7),
+            room: &i.room_b,
+            groups: vec![i.health.clone()],
+            ..At::default()
+        },
+    )
+    .await;
+    meeting(
+        &ui,
+        At {
+            title: "Yesterday in B",
+            day: days(day, -1),
+            room: &i.room_b,
+            groups: vec![i.health.clone()],
+            ..At::default()
+        },
+    )
+    .await;
+    meeting(
+        &ui,
+        At {
+            title: "Day after in B",
+            day: days(day, 2),
+            room: &i.room_b,
+            ..At::default()
+        },
+    )
+    .await;
+    meeting(
+        &ui,
+        At {
+            title: "Tomorrow in B",
+            day: days(day, 1),
+            room: &i.room_b,
+            organiser: &i.health,
+            ..At::default()
+        },
+    )
+    .await;
+    let html = ui.page(&format!("/schedule/rooms/{}", i.room_b)).await;
+    // Beside the form, not in it.
+    assert!(html.find("id=\"room-meetings\"").unwrap() > html.find("</form>").unwrap());
+    let upcoming = part(&html, "room-meetings-upcoming", "room-meetings-past");
+    assert_eq!(
+        linked_names(upcoming, "/schedule/meetings/"),
+        ["Tomorrow in B", "Day after in B"]
+    );
+    let past = part(&html, "room-meetings-past", "</section>");
+    assert_eq!(
+        linked_names(past, "/schedule/meetings/"),
+        ["Yesterday in B", "Last week in B"]
+    );
+    let html = ui.page(&format!("/schedule/rooms/{}", i.room_c)).await;
+    let section = part(&html, "room-meetings", "</section>");
+    assert!(!section.contains("in B") && section.contains("Caucus strategy"));
+
+    // A group's: those it attends or organises.
+    let html = ui.page(&format!("/roster/groups/{}", i.health)).await;
+    assert_eq!(
+        linked_names(
+            part(&html, "group-meetings-upcoming", "group-meetings-past"),
+            "/schedule/meetings/"
+        ),
+        ["Tomorrow in B"]
+    );
+    assert_eq!(
+        linked_names(
+            part(&html, "group-meetings-past", "</section>"),
+            "/schedule/meetings/"
+        ),
+        ["Yesterday in B", "Last week in B"]
+    );
+    let html = ui.page(&format!("/roster/groups/{}", i.caucus)).await;
+    assert!(!part(&html, "group-meetings", "</section>").contains("in B"));
+    for lang in Lang::ALL {
+        for uri in [
+            format!("/schedule/rooms/{}", i.room_b),
+            format!("/roster/groups/{}", i.health),
+        ] {
+            let (status, _, html) = ui.send(get_in(&uri, lang)).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_clean_page(&uri, &html, lang);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn my_agenda_lists_the_devices_members_meetings_coming_first() {
+    let ui = ui().await;
+    let i = &ui.ids;
+    let day = ui.today;
+    let me = testing::FOUNDER_ID.to_owned();
+    let youth = edit(
+        &ui.doc,
+        Edit::Create(Fields::Group(GroupFields {
+            name: Some("Youth Caucus".to_owned()),
+            kind: Some(GroupKind::Caucus),
+            status: None,
+            focal_points: Some(vec![me.clone()]),
+        })),
+    )
+    .await;
+    for (title, n, groups, members) in [
+        ("Youth session", 2, vec![youth.clone()], vec![]),
+        ("Ada in person", 1, vec![], vec![me.clone()]),
+        ("Ada last week", -7, vec![], vec![me.clone()]),
+        (
+            "Not for Ada",
+            1,
+            vec![i.health.clone()],
+            vec![i.bea.clone()],
+        ),
+    ] {
+        meeting(
+            &ui,
+            At {
+                title,
+                day: days(day, n),
+                groups,
+                members,
+                ..At::default()
+            },
+        )
+        .await;
+    }
+    let html = ui.page("/agenda").await;
+    assert!(html.contains("<h1>My agenda</h1>"));
+    assert!(
+        html.contains("Ada Founder") && html.contains("You are a focal point of Youth Caucus.")
+    );
+    let upcoming = part(&html, "agenda-upcoming", "agenda-past");
+    assert_eq!(
+        linked_names(upcoming, "/schedule/meetings/"),
+        ["Ada in person", "Youth session"]
+    );
+    assert!(upcoming.contains("in person") && upcoming.contains("with Youth Caucus"));
+    assert_eq!(
+        linked_names(
+            part(&html, "agenda-past", "</section>"),
+            "/schedule/meetings/"
+        ),
+        ["Ada last week"]
+    );
+    assert!(!html.contains("Not for Ada"));
+    // The schedule links to it.
+    assert!(ui.page("/schedule").await.contains("href=\"/agenda\""));
+    for lang in Lang::ALL {
+        let (status, _, html) = ui.send(get_in("/agenda", lang)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_clean_page("/agenda", &html, lang);
+    }
+}
