@@ -127,6 +127,55 @@
     printers[i].addEventListener('click', function () { window.print(); });
   }
 
+  // Pickers (long lists of checkboxes in a form): the filter box, hidden without script, shows
+  // only the options whose label has a word beginning with each word typed, capitals and
+  // accents aside, as the search does (an Arabic word may also match after its article).
+  // Hidden options keep their state, and the box has no name: the form posts the same.
+  function fold(s) {
+    return s.normalize('NFD').toLowerCase()
+      .replace(/[\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670]/g, '')
+      .replace(/\u0671/g, '\u0627').replace(/\u0649/g, '\u064a')
+      .replace(/\u0629/g, '\u0647')
+      .replace(/\u00df/g, 'ss').replace(/\u00e6/g, 'ae').replace(/\u0153/g, 'oe');
+  }
+  function words(s) {
+    var out = [];
+    fold(s).split(/[^\p{L}\p{N}]+/u).forEach(function (w) {
+      if (!w) return;
+      out.push(w);
+      if (w.length > 2 && w.slice(0, 2) === '\u0627\u0644') out.push(w.slice(2));
+    });
+    return out;
+  }
+  function setUpPicker(box) {
+    var picker = box.closest('fieldset');
+    var input = box.querySelector('input');
+    var none = box.querySelector('[data-picker-none]');
+    if (!picker || !input) return;
+    var options = picker.querySelectorAll('[data-picker-option]');
+    box.hidden = false;
+    input.addEventListener('keydown', function (event) {
+      // Enter in the filter would send the whole form.
+      if (event.key === 'Enter') event.preventDefault();
+    });
+    input.addEventListener('input', function () {
+      var terms = words(input.value);
+      var shown = 0;
+      for (var j = 0; j < options.length; j++) {
+        var label = options[j].querySelector('label');
+        var have = words(label ? label.textContent : '');
+        var keep = terms.every(function (t) {
+          return have.some(function (w) { return w.lastIndexOf(t, 0) === 0; });
+        });
+        options[j].hidden = !keep;
+        if (keep) shown++;
+      }
+      if (none) none.textContent = shown ? '' : none.getAttribute('data-picker-none');
+    });
+  }
+  var pickers = document.querySelectorAll('[data-picker-filter]');
+  for (var k = 0; k < pickers.length; k++) setUpPicker(pickers[k]);
+
   // After a refused form, take the keyboard to the list of errors.
   var summary = document.getElementById('error-summary');
   if (summary) summary.focus();

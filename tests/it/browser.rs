@@ -1149,3 +1149,5 @@ fn a_field_changed_on_both_sides_brings_the_form_back_with_both_values() {
         assert_eq!(m["status"], status);
     });
 }
+
+mod finding;

@@ -618,3 +618,9 @@ agenda-member-page = Your entry in the roster
 agenda-no-member = This device does not belong to a member of the bureau yet, so it has no agenda. Once it has joined, its member's meetings are listed here.
 room-meetings = Meetings in this room
 group-meetings = Meetings of this group
+picker-filter = Show only names with
+picker-none = No name matches. Ticked names stay ticked.
+picker-ticked = { $n ->
+    [one] 1 chosen, listed first
+   *[other] { $n } chosen, listed first
+}

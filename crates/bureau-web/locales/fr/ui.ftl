@@ -624,3 +624,9 @@ agenda-member-page = Votre fiche dans la liste des membres
 agenda-no-member = Cet appareil n'appartient encore à aucun membre du bureau : il n'a donc pas d'agenda. Une fois qu'il aura rejoint le bureau, les réunions de son membre s'afficheront ici.
 room-meetings = Réunions dans cette salle
 group-meetings = Réunions de ce groupe
+picker-filter = N'afficher que les noms contenant
+picker-none = Aucun nom ne correspond. Les noms cochés restent cochés.
+picker-ticked = { $n ->
+    [one] 1 choisi, en tête de liste
+   *[other] { $n } choisis, en tête de liste
+}

@@ -23,6 +23,7 @@ pub(crate) mod liaison;
 pub(crate) mod overview;
 pub(crate) mod pager;
 pub(crate) mod peers;
+pub(crate) mod picker;
 pub(crate) mod record;
 pub(crate) mod roster;
 pub(crate) mod schedule;

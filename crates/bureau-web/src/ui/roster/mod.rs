@@ -265,7 +265,7 @@ fn group_page(v: &View, existing: Option<&Group>, form: Form<'_>) -> Markup {
                     (form.select("kind", &tr.t("field-kind"), &kinds, None))
                     (form.select("status", &tr.t("field-status"), &statuses, None))
                 }
-                (form.checkboxes("focal_points", &tr.t("field-focal-points"), &members, None))
+                (super::picker::picker(&form, "focal_points", &tr.t("field-focal-points"), &members, None))
                 div.buttons {
                     button type="submit" { (if existing.is_some() { tr.t("save") } else { tr.t("group-create") }) }
                     a href="/roster" { (tr.t("cancel")) }

@@ -5,6 +5,7 @@
 //! zone's offset.
 
 use super::*;
+use crate::ui::picker::picker;
 fn meeting_values(v: &View, m: &Meeting) -> FormData {
     let mut f = FormData::default();
     f.push("title", &m.title);
@@ -312,8 +313,8 @@ fn meeting_form(v: &View, existing: Option<&Meeting>, form: Form<'_>) -> Markup 
             (form.select("organiser", &tr.t("field-organiser"), &organisers, None))
             (form.checkboxes("languages", &tr.t("field-languages"), &langs, Some(&tr.t("hint-languages"))))
             (form.input(Input::Text, "languages_other", &tr.t("field-languages-other"), false, Some(&tr.t("hint-language-codes"))))
-            (form.checkboxes("groups", &tr.t("field-groups"), &groups, None))
-            (form.checkboxes("members", &tr.t("field-members"), &members, None))
+            (picker(&form, "groups", &tr.t("field-groups"), &groups, None))
+            (picker(&form, "members", &tr.t("field-members"), &members, None))
             (resources_fieldset(&form, values))
             (form.textarea("agenda", &tr.t("field-agenda"), 5, None))
             div.buttons {

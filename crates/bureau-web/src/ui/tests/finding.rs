@@ -531,3 +531,60 @@ async fn my_agenda_lists_the_devices_members_meetings_coming_first() {
         assert_clean_page("/agenda", &html, lang);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pickers_list_the_chosen_first_with_a_filter_and_post_as_before() {
+    let ui = ui().await;
+    let i = &ui.ids;
+    let id = meeting(
+        &ui,
+        At {
+            title: "Picked",
+            day: ui.today,
+            groups: vec![i.health.clone()],
+            members: vec![i.cem.clone()],
+            ..At::default()
+        },
+    )
+    .await;
+    let uri = format!("/schedule/meetings/{id}");
+    let html = ui.page(&uri).await;
+    // By name: Ada Founder, Bea Delegate, Cem Focal; Cem is chosen, so first. A checkbox's
+    // id follows its place by name.
+    let members = part(&html, "f-members-options", "</fieldset>");
+    let order: Vec<usize> = ["Cem Focal", "Ada Founder", "Bea Delegate"]
+        .iter()
+        .map(|n| members.find(&format!(">{n}</label>")).unwrap())
+        .collect();
+    assert!(order.is_sorted(), "the chosen first: {members}");
+    assert!(members.contains("<input id=\"f-members-2\" name=\"members\" type=\"checkbox\""));
+    let groups = part(&html, "f-groups-options", "</fieldset>");
+    assert!(
+        groups.find("Health Working Group").unwrap() < groups.find("Gender Caucus").unwrap(),
+        "{groups}"
+    );
+    // The filter box waits hidden for the script, and has no name: it is never posted.
+    let fieldset = part(&html, "f-members", "f-members-options");
+    assert!(fieldset.contains("data-picker-filter hidden"), "{fieldset}");
+    let filter = part(&html, "f-members-filter", ">");
+    assert!(!filter.contains("name="), "{filter}");
+    assert!(part(&html, "f-members", "</fieldset>").contains("1 chosen, listed first"));
+    // Posted back as it is, the form changes nothing.
+    let fields = form_of(&html, &uri);
+    assert_eq!(
+        ui.post_ok(&uri, &pairs(&fields)).await,
+        format!("{uri}?done=saved")
+    );
+    let m = ui.snap().meetings.get(&id).unwrap().clone();
+    assert_eq!(m.members, std::slice::from_ref(&i.cem));
+    assert_eq!(m.groups, std::slice::from_ref(&i.health));
+
+    // A group's focal points too.
+    let html = ui.page(&format!("/roster/groups/{}", i.caucus)).await;
+    let fps = part(&html, "f-focal_points-options", "</fieldset>");
+    assert!(
+        fps.find("Cem Focal").unwrap() < fps.find("Ada Founder").unwrap(),
+        "{fps}"
+    );
+    assert!(html.contains("id=\"f-focal_points-filter\""));
+}
