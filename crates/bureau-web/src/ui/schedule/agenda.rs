@@ -24,11 +24,18 @@ fn upcoming_and_past<'a>(
     (upcoming, past)
 }
 
-/// One part of a list (to come, or past), with its heading and pager.
-fn part(v: &View, id: &str, heading: &str, param: &'static str, items: &[Dated<'_>]) -> Markup {
+/// One part of a list (to come, or past), with its heading and pager. `path` is the page's
+/// own address (not the request's: a form posted and shown again has another).
+fn part(
+    v: &View,
+    path: &str,
+    id: &str,
+    heading: &str,
+    param: &'static str,
+    items: &[Dated<'_>],
+) -> Markup {
     let tr = v.tr;
     let pager = Pager::new(v, param, items.len());
-    let path = v.here.split('?').next().unwrap_or("/").to_owned();
     html! {
         h3 id=(id) { (heading) " " span.count { (items.len()) } }
         @if items.is_empty() {
@@ -53,13 +60,14 @@ fn part(v: &View, id: &str, heading: &str, param: &'static str, items: &[Dated<'
                 }
             }
         }
-        (pager.nav(v, &path, heading))
+        (pager.nav(v, path, heading))
     }
 }
 
-/// A section listing meetings: to come, then past.
+/// A section listing meetings, to come then past, on the page at `path`.
 fn section(
     v: &View,
+    path: &str,
     id: &str,
     heading: &str,
     lead: Option<Markup>,
@@ -71,8 +79,8 @@ fn section(
         section.meetings-of id=(id) data-live aria-labelledby={(id) "-h"} {
             h2 id={(id) "-h"} { (heading) }
             @if let Some(lead) = lead { (lead) }
-            (part(v, &format!("{id}-upcoming"), &tr.t("agenda-upcoming"), "upcoming_page", &upcoming))
-            (part(v, &format!("{id}-past"), &tr.t("agenda-past"), "past_page", &past))
+            (part(v, path, &format!("{id}-upcoming"), &tr.t("agenda-upcoming"), "upcoming_page", &upcoming))
+            (part(v, path, &format!("{id}-past"), &tr.t("agenda-past"), "past_page", &past))
         }
     }
 }
@@ -87,6 +95,7 @@ pub(crate) fn room_meetings(v: &View, room: &str) -> Markup {
         .map(|m| (&**m, None));
     section(
         v,
+        &record_url(RecordType::Room, room),
         "room-meetings",
         &v.tr.t("room-meetings"),
         None,
@@ -104,6 +113,7 @@ pub(crate) fn group_meetings(v: &View, group: &str) -> Markup {
         .map(|m| (&**m, None));
     section(
         v,
+        &record_url(RecordType::Group, group),
         "group-meetings",
         &v.tr.t("group-meetings"),
         None,
@@ -162,7 +172,7 @@ pub(crate) async fn agenda(v: View) -> Response {
             html! {
                 p.crumbs { a href="/schedule" { (tr.t("schedule-title")) } }
                 h1 { (title) }
-                (section(&v, "agenda", &tr.t("agenda-meetings"), Some(lead), upcoming_and_past(&v, listed)))
+                (section(&v, "/agenda", "agenda", &tr.t("agenda-meetings"), Some(lead), upcoming_and_past(&v, listed)))
             }
         }
     };

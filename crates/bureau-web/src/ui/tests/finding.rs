@@ -466,6 +466,42 @@ async fn a_rooms_and_a_groups_page_list_their_meetings_coming_first() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_rooms_meetings_are_paged_at_the_rooms_address_even_on_a_refused_form() {
+    let ui = ui().await;
+    let room = ui.ids.room_b.clone();
+    for n in 1..=51 {
+        meeting(
+            &ui,
+            At {
+                title: &format!("Session {n:02}"),
+                day: days(ui.today, n),
+                room: &room,
+                ..At::default()
+            },
+        )
+        .await;
+    }
+    let uri = format!("/schedule/rooms/{room}");
+    let next = format!("href=\"{uri}?upcoming_page=2\"");
+    let html = ui.page(&uri).await;
+    let upcoming = part(&html, "room-meetings-upcoming", "room-meetings-past");
+    assert_eq!(linked_names(upcoming, "/schedule/meetings/").len(), 50);
+    assert!(pager_of(upcoming).contains(&next), "{}", pager_of(upcoming));
+    let html = ui.page(&format!("{uri}?upcoming_page=2")).await;
+    let upcoming = part(&html, "room-meetings-upcoming", "room-meetings-past");
+    assert_eq!(
+        linked_names(upcoming, "/schedule/meetings/"),
+        ["Session 51"]
+    );
+    // The form posted with an error comes back at the room's address: its links stay there.
+    let mut fields = form_of(&ui.page(&uri).await, &uri);
+    set_field(&mut fields, "name", "");
+    let html = ui.post_invalid(&uri, &pairs(&fields)).await;
+    let upcoming = part(&html, "room-meetings-upcoming", "room-meetings-past");
+    assert!(pager_of(upcoming).contains(&next), "{}", pager_of(upcoming));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn my_agenda_lists_the_devices_members_meetings_coming_first() {
     let ui = ui().await;
     let i = &ui.ids;
