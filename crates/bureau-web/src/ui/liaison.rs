@@ -252,14 +252,7 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
     let tr = v.tr;
     let mut form = Form::new(tr, values, errors);
     form.prefix = "a";
-    let mut members: Vec<(String, String)> = v
-        .snap()
-        .members
-        .values()
-        .filter(|m| !m.stamp.archived)
-        .map(|m| (m.id.clone(), m.name.clone()))
-        .collect();
-    members.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut members = v.member_options();
     members.insert(0, (String::new(), tr.t("no-owner")));
     html! {
         section #note-actions {

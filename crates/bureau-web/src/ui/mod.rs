@@ -183,6 +183,26 @@ impl View {
         }
     }
 
+    /// The members that are not archived, as `(id, name)` options by name.
+    pub(crate) fn member_options(&self) -> Vec<(String, String)> {
+        live_options(
+            self.snap()
+                .members
+                .values()
+                .map(|m| (&m.stamp, &m.id, &m.name)),
+        )
+    }
+
+    /// The groups that are not archived, as `(id, name)` options by name.
+    pub(crate) fn group_options(&self) -> Vec<(String, String)> {
+        live_options(
+            self.snap()
+                .groups
+                .values()
+                .map(|g| (&g.stamp, &g.id, &g.name)),
+        )
+    }
+
     /// The name or title of any record.
     pub(crate) fn record_name(&self, ty: RecordType, id: &str) -> String {
         let s = self.snap();
@@ -231,6 +251,18 @@ impl View {
         );
         res
     }
+}
+
+/// `(id, name)` options of the records that are not archived, by name.
+fn live_options<'a>(
+    records: impl Iterator<Item = (&'a bureau_model::Stamp, &'a String, &'a String)>,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = records
+        .filter(|(stamp, _, _)| !stamp.archived)
+        .map(|(_, id, name)| (id.clone(), name.clone()))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
 }
 
 /// The page to come back to after switching the language: this one for a GET; for a form

@@ -102,13 +102,7 @@ fn peers_table(v: &View) -> Markup {
         @if peers.is_empty() { p.empty { (tr.t("peers-none")) } } @else {
             div.scroll tabindex="0" role="region" aria-labelledby="peers-h" {
                 table.stack {
-                    thead { tr {
-                        th scope="col" { (tr.t("peers-device")) }
-                        th scope="col" { (tr.t("peers-member")) }
-                        th scope="col" { (tr.t("peers-connection")) }
-                        th scope="col" { (tr.t("peers-last-sync")) }
-                        th scope="col" { (tr.t("peers-address")) }
-                    } }
+                    (layout::column_heads(tr, &["peers-device", "peers-member", "peers-connection", "peers-last-sync", "peers-address"]))
                     tbody {
                         @for p in peers {
                             tr {
@@ -189,13 +183,7 @@ fn devices_table(v: &View) -> Markup {
         h2 #devices-h { (tr.t("devices-title")) " " span.count { (devices.len()) } }
         div.scroll tabindex="0" role="region" aria-labelledby="devices-h" {
             table.stack {
-                thead { tr {
-                    th scope="col" { (tr.t("peers-device")) }
-                    th scope="col" { (tr.t("peers-member")) }
-                    th scope="col" { (tr.t("field-role")) }
-                    th scope="col" { (tr.t("devices-added")) }
-                    th scope="col" { (tr.t("field-status")) }
-                } }
+                (layout::column_heads(tr, &["peers-device", "peers-member", "field-role", "devices-added", "field-status"]))
                 tbody {
                     @for d in pager.slice(&devices) {
                         tr {

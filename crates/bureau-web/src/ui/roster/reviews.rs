@@ -280,13 +280,7 @@ fn review_page(v: &View, r: &Review, form: Form<'_>, admitted: bool) -> Markup {
         form.radios(&decision_key(&g.id), legend, &options)
     };
     let kinds = choices(tr, GroupKind::ALL, GroupKind::as_str, "group-kind");
-    let mut members: Vec<(String, String)> = snap
-        .members
-        .values()
-        .filter(|m| !m.stamp.archived)
-        .map(|m| (m.id.clone(), m.name.clone()))
-        .collect();
-    members.sort_by(|a, b| a.1.cmp(&b.1));
+    let members = v.member_options();
     let body = html! {
         p.crumbs { a href="/roster" { (tr.t("roster-title")) } }
         h1 { (title) }

@@ -128,21 +128,9 @@ impl Filters {
             .map(|r| (r.id.clone(), r.name.clone()))
             .collect();
         rooms = named(RecordType::Room, rooms, &self.room);
-        let mut groups: Vec<(String, String)> = snap
-            .groups
-            .values()
-            .filter(|g| !g.stamp.archived)
-            .map(|g| (g.id.clone(), g.name.clone()))
-            .collect();
-        groups.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut groups = v.group_options();
         groups = named(RecordType::Group, groups, &self.group);
-        let mut members: Vec<(String, String)> = snap
-            .members
-            .values()
-            .filter(|m| !m.stamp.archived)
-            .map(|m| (m.id.clone(), m.name.clone()))
-            .collect();
-        members.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut members = v.member_options();
         members = named(RecordType::Member, members, &self.member);
         let mut codes: BTreeSet<String> = snap
             .meetings
