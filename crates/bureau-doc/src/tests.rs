@@ -779,16 +779,16 @@ async fn history_lists_changes_with_fields() {
         .expect("the record exists");
     assert_eq!(entries.len(), 2, "{entries:#?}");
     assert!(
-        entries[0].fields.iter().any(|f| f == "name"),
+        entries[0].fields.iter().any(|f| f.field == "name"),
         "{entries:#?}"
     );
     assert_eq!(entries[0].message, format!("create member {id}"));
     assert!(
-        entries[1].fields.iter().any(|f| f == "email"),
+        entries[1].fields.iter().any(|f| f.field == "email"),
         "{entries:#?}"
     );
     assert!(
-        !entries[1].fields.iter().any(|f| f == "name"),
+        !entries[1].fields.iter().any(|f| f.field == "name"),
         "{entries:#?}"
     );
     assert_eq!(entries[1].message, format!("update member {id}"));

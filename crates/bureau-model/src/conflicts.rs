@@ -8,7 +8,7 @@ use crate::records::RecordType;
 
 /// Fields every edit rewrites; concurrent edits always "conflict" on them, which says nothing
 /// a person needs to decide, so they are never listed.
-const BOOKKEEPING: &[&str] = &["updated_at", "updated_by", "archived_at", "archived_by"];
+pub(crate) const BOOKKEEPING: &[&str] = &["updated_at", "updated_by", "archived_at", "archived_by"];
 
 /// One of a conflicted field's values and who wrote it.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -47,7 +47,9 @@ pub use edit::{
     MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields,
 };
 pub use findings::{Finding, FindingKind, FindingSet, FindingsIndex, Ref, findings};
-pub use history::{HistoryEntry, history, history_of};
+pub use history::{
+    CONTEXT_WORDS, FieldChange, HistoryEntry, WordChange, history, history_of, word_changes,
+};
 pub use read::{Problem, Records, Snapshot};
 pub use records::*;
 pub use schema::*;

@@ -638,30 +638,68 @@ async fn history_of_a_record() {
         .await;
     assert_eq!(status, StatusCode::OK);
 
+    for agenda in [
+        "1. Welcome\n2. Timeline of the draft\n3. Any other business",
+        "1. Welcome\n2. Timeline of the revised draft\n3. Closing",
+    ] {
+        let (status, _, _) = f
+            .call(
+                Method::PATCH,
+                &format!("/api/meetings/{id}"),
+                Some(json!({"agenda": agenda})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
     let (status, v) = f.get(&format!("/api/history?type=meeting&id={id}")).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let entries = v.as_array().expect("a list");
-    assert_eq!(entries.len(), 2, "{v}");
-    assert!(
-        entries[0]["fields"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("title"))
-    );
+    assert_eq!(entries.len(), 4, "{v}");
     assert_eq!(entries[0]["message"], format!("create meeting {id}"));
+    let title = entries[0]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == "title")
+        .expect("the title is among the fields written at creation");
+    assert_eq!(
+        title,
+        &json!({"field": "title", "old": null, "new": "Briefing"})
+    );
+    // A change lists each field it touched, old and new; bookkeeping fields are left out.
     assert_eq!(entries[1]["message"], format!("update meeting {id}"));
-    assert!(
-        entries[1]["fields"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("title"))
+    assert_eq!(
+        entries[1]["fields"],
+        json!([{"field": "title", "old": "Briefing", "new": "Press briefing"}]),
+        "{v}"
     );
-    assert!(
-        !entries[1]["fields"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("start"))
+    // A long text also gives the words removed and added at each place.
+    let agenda = &entries[3]["fields"][0];
+    assert_eq!(agenda["field"], "agenda", "{v}");
+    assert_eq!(
+        agenda["new"],
+        "1. Welcome\n2. Timeline of the revised draft\n3. Closing"
     );
+    assert_eq!(
+        agenda["words"],
+        json!([
+            {"before": "2. Timeline of the", "removed": "", "added": "revised",
+             "after": "draft 3."},
+            {"before": "draft 3.", "removed": "Any other business", "added": "Closing",
+             "after": ""},
+        ]),
+        "{v}"
+    );
+    for e in entries {
+        for f in e["fields"].as_array().unwrap() {
+            let name = f["field"].as_str().unwrap();
+            assert!(
+                !["updated_at", "updated_by", "archived_at", "archived_by"].contains(&name),
+                "{name} is listed: {v}"
+            );
+        }
+    }
     for e in entries {
         assert_eq!(e["author"], FOUNDER);
         assert!(e["at"].as_str().is_some_and(|s| !s.is_empty()));

@@ -540,7 +540,7 @@ history-caption = { $n ->
 history-when = متى
 history-who = من
 history-what = ماذا
-history-fields = الحقول
+history-fields = ما تغيّر
 history-verb-create = أُنشئ
 history-verb-update = غُيّر
 history-verb-archive = أُرشف
@@ -549,6 +549,13 @@ history-verb-resolve = حُلّ تعارض
 history-verb-add = أُضيف
 history-verb-revoke = أُلغي
 history-verb-migrate = رُقّي
+history-became = صار
+history-added = أُضيف:
+history-removed = حُذف:
+history-spacing = لم يتغيّر إلا المسافات أو فواصل الأسطر.
+field-archived = مؤرشف
+field-decisions = القرارات
+field-actions = بنود العمل
 
 ## الأقران والأجهزة
 

@@ -498,7 +498,7 @@ history-caption = { $n ->
 history-when = When
 history-who = Who
 history-what = What
-history-fields = Fields
+history-fields = What changed
 history-verb-create = Created
 history-verb-update = Changed
 history-verb-archive = Archived
@@ -507,6 +507,13 @@ history-verb-resolve = Conflict resolved
 history-verb-add = Added
 history-verb-revoke = Revoked
 history-verb-migrate = Upgraded
+history-became = changed to
+history-added = added:
+history-removed = removed:
+history-spacing = Only spaces or line breaks changed.
+field-archived = Archived
+field-decisions = Decisions
+field-actions = Action items
 
 ## Peers and devices
 

@@ -504,7 +504,7 @@ history-caption = { $n ->
 history-when = Quand
 history-who = Qui
 history-what = Quoi
-history-fields = Champs
+history-fields = Ce qui a changé
 history-verb-create = Création
 history-verb-update = Modification
 history-verb-archive = Archivage
@@ -513,6 +513,13 @@ history-verb-resolve = Conflit résolu
 history-verb-add = Ajout
 history-verb-revoke = Révocation
 history-verb-migrate = Mise à niveau
+history-became = remplacé par
+history-added = ajouté :
+history-removed = retiré :
+history-spacing = Seuls des espaces ou des retours à la ligne ont changé.
+field-archived = Archivé
+field-decisions = Décisions
+field-actions = Actions à mener
 
 ## Pairs et appareils
 

@@ -1,7 +1,11 @@
 //! Conflicts (fields edited at the same time on two devices: each value with its author, pick
-//! one) and the history of a record (who changed which field, when).
+//! one) and the history of a record (`history.rs`).
 
-use axum::extract::Path;
+mod history;
+
+pub(crate) use history::page as history;
+use history::value_text;
+
 use axum::http::StatusCode;
 use axum::response::Response;
 use bureau_model::automerge::ScalarValue;
@@ -11,25 +15,28 @@ use maud::{Markup, html};
 use super::layout::{self, Section};
 use super::pager::Pager;
 use super::record::UiForm;
-use super::{Outcome, View, error_page, not_found, record_url, see_other, submit};
+use super::{Outcome, View, error_page, record_url, see_other, submit};
 
-/// A conflicting value as people read it.
-fn show_value(v: &View, value: &ScalarValue) -> String {
+/// A conflicting value as people read it: as the record's form shows that field (a room's
+/// name for a room's id, a time in the venue's zone).
+fn show_value(v: &View, c: &Conflict, value: &ScalarValue) -> String {
     match value {
         ScalarValue::Str(s) if s.is_empty() => v.tr.t("value-empty"),
-        ScalarValue::Str(s) => s.to_string(),
+        ScalarValue::Null => v.tr.t("value-empty"),
         ScalarValue::Boolean(true) => v.tr.t("value-yes"),
         ScalarValue::Boolean(false) => v.tr.t("value-no"),
-        ScalarValue::Int(n) => n.to_string(),
-        ScalarValue::Uint(n) => n.to_string(),
-        ScalarValue::F64(n) => n.to_string(),
-        ScalarValue::Null => v.tr.t("value-empty"),
+        ScalarValue::Str(_) | ScalarValue::Int(_) | ScalarValue::Uint(_) | ScalarValue::F64(_) => {
+            match serde_json::to_value(value) {
+                Ok(json) => value_text(v, c.ty, &c.field, &json),
+                Err(_) => format!("{value:?}"),
+            }
+        }
         other => format!("{other:?}"),
     }
 }
 
 /// A field path as people read it: `title` → "Title"; action items keep their path.
-fn field_label(v: &View, field: &str) -> String {
+pub(crate) fn field_label(v: &View, field: &str) -> String {
     let id = format!("field-{}", field.replace('_', "-"));
     if v.tr.has(&id) {
         v.tr.t(&id)
@@ -62,7 +69,7 @@ fn conflict_card(v: &View, idx: usize, c: &Conflict) -> Markup {
                         div.check {
                             input type="radio" id=(id) name="choice" value=(i) checked[i == 0];
                             label for=(id) {
-                                span.value dir="auto" { (show_value(v, &value.value)) }
+                                span.value dir="auto" { (show_value(v, c, &value.value)) }
                                 " "
                                 span.author { (tr.ta("conflict-by", &[("name", v.member_name(&value.author).into())])) }
                                 @if i == 0 { " " span.badge.muted { (tr.t("conflict-shown")) } }
@@ -129,58 +136,5 @@ pub(crate) async fn resolve(v: View, UiForm(form): UiForm) -> Response {
         Outcome::Done(_) => see_other("/conflicts?done=resolved"),
         Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
-    }
-}
-
-/// `GET /history/{type}/{id}`.
-pub(crate) async fn history(v: View, Path((ty, id)): Path<(String, String)>) -> Response {
-    let tr = v.tr;
-    let Ok(ty) = RecordType::parse(&ty) else {
-        return not_found(&v);
-    };
-    let entries = match v.app.doc.history(ty, id.clone()).await {
-        Ok(Some(entries)) => entries,
-        Ok(None) => return not_found(&v),
-        Err(e) => {
-            let api = crate::ApiError::from(e);
-            return error_page(&v, api.status, &tr.t("error-not-saved"));
-        }
-    };
-    let name = v.record_name(ty, &id);
-    let title = tr.ta("history-title", &[("name", name.clone().into())]);
-    let body = html! {
-        p.crumbs { a href=(record_url(ty, &id)) dir="auto" { (name) } }
-        h1 dir="auto" { (title) }
-        div.scroll tabindex="0" role="region" aria-labelledby="history-caption" {
-            table.stack {
-                caption #history-caption { (tr.ta("history-caption", &[("n", entries.len().into())])) }
-                (layout::column_heads(tr, &["history-when", "history-who", "history-what", "history-fields"]))
-                tbody {
-                    @for e in entries.iter().rev() {
-                        tr {
-                            td data-label=(tr.t("history-when")) { @if let Some(z) = v.zoned(&e.at) { time datetime=(e.at) { (tr.date_time(&z)) } } }
-                            td dir="auto" data-label=(tr.t("history-who")) { (v.member_name(&e.author)) }
-                            td data-label=(tr.t("history-what")) { (history_verb(&v, &e.message)) }
-                            td data-label=(tr.t("history-fields")) { (tr.list(&e.fields.iter().map(|f| field_label(&v, f)).collect::<Vec<_>>())) }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    v.render(
-        StatusCode::OK,
-        layout::page(&v, Section::None, &title, body),
-    )
-}
-
-/// The verb of a change message (`update meeting 4f2a` → "Changed").
-fn history_verb(v: &View, message: &str) -> String {
-    let verb = message.split_whitespace().next().unwrap_or_default();
-    let id = format!("history-verb-{verb}");
-    if v.tr.has(&id) {
-        v.tr.t(&id)
-    } else {
-        message.to_owned()
     }
 }

@@ -462,6 +462,13 @@ impl RecordForm for NoteForm {
     fn value_text(v: &View, field: &str, value: &Value) -> String {
         match (field, value.as_str()) {
             ("body_id", Some(id)) if !id.is_empty() => v.record_name(RecordType::Body, id),
+            ("actions", _) => match value {
+                Value::Array(items) => {
+                    let words: Vec<String> = items.iter().map(|a| action_text(v, a)).collect();
+                    v.tr.list(&words)
+                }
+                other => plain_text(v, other),
+            },
             _ => plain_text(v, value),
         }
     }
@@ -472,6 +479,28 @@ impl RecordForm for NoteForm {
             form,
             (&FormData::default(), &FormErrors::default()),
         )
+    }
+}
+
+/// An action item (as a note's JSON has it) in words: its text, then its owner, due date and
+/// whether it is done.
+fn action_text(v: &View, action: &Value) -> String {
+    let tr = v.tr;
+    let field = |name: &str| action.get(name).and_then(Value::as_str).unwrap_or_default();
+    let mut details = Vec::new();
+    if !field("owner").is_empty() {
+        details.push(v.member_name(field("owner")));
+    }
+    if let Ok(due) = field("due").parse::<Date>() {
+        details.push(tr.ta("action-due", &[("date", tr.date_short(due).into())]));
+    }
+    if action.get("done").and_then(Value::as_bool) == Some(true) {
+        details.push(tr.t("action-done"));
+    }
+    if details.is_empty() {
+        field("text").to_owned()
+    } else {
+        format!("{} ({})", field("text"), tr.list(&details))
     }
 }
 

@@ -108,6 +108,16 @@ pub(crate) fn names_of(v: &View, value: &Value) -> String {
     v.tr.list(&names)
 }
 
+/// A list of language codes in words: the languages' names.
+pub(crate) fn language_names(v: &View, codes: &[Value]) -> String {
+    let names: Vec<String> = codes
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|c| v.tr.language(c))
+        .collect();
+    v.tr.list(&names)
+}
+
 /// Registers a type's pages under `base` (`/roster/groups`): the new form, the record's page,
 /// create and update.
 pub(crate) fn routes<R: RecordForm>(router: Router<AppState>, base: &str) -> Router<AppState> {

@@ -1651,6 +1651,71 @@ async fn a_conflict_is_listed_with_its_authors_and_resolved_by_picking() {
     let _ = (ta, tb);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn history_shows_each_field_from_old_to_new_and_long_texts_by_their_words() {
+    let ui = ui().await;
+    let i = &ui.ids;
+    let change = |fields: MeetingFields| Edit::Update {
+        id: i.first.clone(),
+        fields: Fields::Meeting(fields),
+    };
+    ui.doc
+        .edit(change(MeetingFields {
+            title: Some("Caucus strategy, second round".to_owned()),
+            room_id: Some(i.room_b.clone()),
+            agenda: Some("1. Welcome\n2. Positions on the draft\n3. Next steps".to_owned()),
+            ..MeetingFields::default()
+        }))
+        .await
+        .unwrap();
+    ui.doc
+        .edit(change(MeetingFields {
+            agenda: Some("1. Welcome\n2. Positions on the revised draft\n3. Next steps".to_owned()),
+            ..MeetingFields::default()
+        }))
+        .await
+        .unwrap();
+    let url = format!("/history/meeting/{}", i.first);
+    let html = ui.page(&url).await;
+    let table = part(&html, "history-caption", "</table>");
+    // Old value, then new, each as the form names it (a room by its name).
+    for (old, new) in [
+        ("Caucus strategy", "Caucus strategy, second round"),
+        ("Room C", "Room B"),
+    ] {
+        let pair = format!(
+            "<bdi class=\"old\">{old}</bdi> <span class=\"arrow\" aria-hidden=\"true\">→</span> \
+             <span class=\"visually-hidden\">changed to </span><bdi class=\"new\">{new}</bdi>"
+        );
+        assert!(table.contains(&pair), "{pair} in {table}");
+    }
+    // A long text gives the words added with a few words around them, not the whole text again.
+    assert!(
+        table.contains(
+            "… 2. Positions on the <ins><span class=\"visually-hidden\">added: </span>revised</ins> \
+             draft 3. Next steps …"
+        ),
+        "{table}"
+    );
+    assert_eq!(table.matches("1. Welcome").count(), 1, "{table}");
+    // Bookkeeping fields are not listed.
+    for hidden in ["updated_at", "updated_by", "Updated"] {
+        assert!(!table.contains(hidden), "{hidden} in {table}");
+    }
+    // In the reader's language.
+    let (_, _, fr) = ui.send(get_in(&url, Lang::Fr)).await;
+    assert!(
+        fr.contains("remplacé par </span><bdi class=\"new\">Room B</bdi>"),
+        "{}",
+        part(&fr, "history-caption", "</table>")
+    );
+    let (_, _, ar) = ui.send(get_in(&url, Lang::Ar)).await;
+    assert!(
+        ar.contains("<span class=\"arrow\" aria-hidden=\"true\">←</span>"),
+        "the arrow points the way Arabic reads"
+    );
+}
+
 #[test]
 fn catalogues_parse_and_french_is_complete() {
     for lang in Lang::ALL {

@@ -8,7 +8,7 @@
 mod reviews;
 
 use reviews::review_section;
-pub(crate) use reviews::{show_review, start_review, update_review};
+pub(crate) use reviews::{ReviewForm, show_review, start_review, update_review};
 
 use std::collections::BTreeMap;
 
@@ -29,7 +29,7 @@ use super::findings;
 use super::forms::{Form, FormData, FormErrors, Input, choices, language_options, languages_from};
 use super::layout::{self, Section, query_param};
 use super::pager::Pager;
-use super::record::{RecordForm, names_of, plain_text};
+use super::record::{RecordForm, language_names, names_of, plain_text};
 use super::{
     Outcome, View, collection_url, error_page, form_action, not_found, record_url, see_other,
     submit,
@@ -427,6 +427,12 @@ impl RecordForm for MemberForm {
     }
     fn wrap(fields: MemberFields) -> Fields {
         Fields::Member(fields)
+    }
+    fn value_text(v: &View, field: &str, value: &Value) -> String {
+        match (field, value) {
+            ("languages", Value::Array(codes)) => language_names(v, codes),
+            _ => plain_text(v, value),
+        }
     }
     fn page(v: &View, existing: Option<&Member>, form: Form<'_>) -> Markup {
         member_page(v, existing, form)

@@ -91,6 +91,12 @@ impl RecordForm for RoomForm {
     fn wrap(fields: RoomFields) -> Fields {
         Fields::Room(fields)
     }
+    fn value_text(v: &View, field: &str, value: &Value) -> String {
+        match (field, value) {
+            ("booths", Value::Array(codes)) => crate::ui::record::language_names(v, codes),
+            _ => plain_text(v, value),
+        }
+    }
     fn page(v: &View, existing: Option<&Room>, form: Form<'_>) -> Markup {
         room_page(v, existing, form)
     }
