@@ -857,6 +857,90 @@ fn a_change_from_another_node_appears_live_and_a_conflict_is_resolved_on_the_pag
             },
             String::new,
         );
+
+        // Another conflict on the same field, this time resolved where it shows: on the
+        // room's own page, beside the field, with each value and who wrote it.
+        for node in [&a, &second] {
+            node.post("/api/sync/pause", &json!({})).expect(200);
+        }
+        a.patch(
+            &format!("/api/rooms/{room}"),
+            &json!({ "name": "Room C, as A has it" }),
+        )
+        .expect(200);
+        second
+            .patch(
+                &format!("/api/rooms/{room}"),
+                &json!({ "name": "Room C, as B has it" }),
+            )
+            .expect(200);
+        for node in [&a, &second] {
+            node.post("/api/sync/resume", &json!({})).expect(200);
+        }
+        wait_until(
+            "the second conflict on node A",
+            DEADLINE,
+            || {
+                a.get("/api/conflicts")
+                    .expect(200)
+                    .as_array()
+                    .is_some_and(|c| c.len() == 1)
+            },
+            String::new,
+        );
+        b.goto(&url(&a, &format!("/schedule/rooms/{room}"))).await;
+        let mark = b.text("#f-name-conflict-0").await;
+        assert!(
+            mark.contains("Room C, as A has it") && mark.contains("Room C, as B has it"),
+            "{mark}"
+        );
+        violations.extend(b.axe("record-conflict").await);
+        b.screenshots("record-conflict").await;
+        // B's value's button: the one described by B's value.
+        let button = b
+            .js("const v = [...document.querySelectorAll('#f-name-conflict-0 .value')].find(v => v.textContent === 'Room C, as B has it'); \
+                 return [...document.querySelectorAll('#f-name-conflict-0 button')].find(b => b.getAttribute('aria-describedby').split(' ').includes(v.id)).value;")
+            .await;
+        let button = button.as_str().expect("a button for B's value").to_owned();
+        b.client
+            .find(Locator::Css(&format!(
+                "#f-name-conflict-0 button[value='{button}']"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait_until(
+            "back on the room's page, resolved",
+            "location.pathname.startsWith('/schedule/rooms/') && location.search.includes('done=resolved')",
+        )
+        .await;
+        assert!(b.text(".notice").await.contains("Conflict resolved"));
+        assert_eq!(
+            b.js("return document.getElementById('f-name').value").await,
+            json!("Room C, as B has it")
+        );
+        assert_eq!(
+            b.js("return !!document.getElementById('f-name-conflict-0')")
+                .await,
+            json!(false),
+            "the field is no longer marked"
+        );
+        assert_eq!(a.get("/api/conflicts").expect(200), json!([]));
+
+        // The room's history: each rename from the old name to the new one.
+        b.goto(&url(&a, &format!("/history/room/{room}"))).await;
+        let renamed = b
+            .js(
+                "return [...document.querySelectorAll('table.history ul.changes li')].some(li => \
+                 li.querySelector('.old')?.textContent === 'Room named on B' \
+                 && li.querySelector('.new')?.textContent === 'Room C, as B has it');",
+            )
+            .await;
+        assert_eq!(renamed, json!(true), "{}", b.text("table.history").await);
+        violations.extend(b.axe("history-values").await);
+        b.screenshots("history-values").await;
         assert!(violations.is_empty(), "{}", violations.join("\n"));
     });
 }

@@ -141,6 +141,13 @@ impl ConflictSet {
     pub fn iter(&self) -> std::slice::Iter<'_, Conflict> {
         self.all().iter()
     }
+
+    /// The conflicts of one record (a record's page marks them), without assembling the list.
+    pub fn of(&self, ty: RecordType, id: &str) -> &[Conflict] {
+        self.parts
+            .get(&(ty, id.to_owned()))
+            .map_or(&[], |p| p.as_slice())
+    }
 }
 
 /// Why a document operation failed.

@@ -1,10 +1,10 @@
 //! Conflicts (fields edited at the same time on two devices: each value with its author, pick
-//! one) and the history of a record (`history.rs`).
+//! one), here and beside the field on the record's own page, and the history of a record
+//! (`history.rs`).
 
 mod history;
 
-pub(crate) use history::page as history;
-use history::value_text;
+pub(crate) use history::{page as history, value_text};
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -32,6 +32,28 @@ fn show_value(v: &View, c: &Conflict, value: &ScalarValue) -> String {
             }
         }
         other => format!("{other:?}"),
+    }
+}
+
+/// The id of the form that resolves a record's `i`-th conflict from its page (its conflicts
+/// as the published state lists them, [`bureau_doc::ConflictSet::of`]).
+pub(crate) fn resolve_form_id(i: usize) -> String {
+    format!("resolve-{i}")
+}
+
+/// The forms the conflict marks of a record's page submit, one per conflict: empty but for
+/// what names the field, so they sit outside the record's own form (forms cannot nest) and
+/// each mark's buttons name theirs with `form` and add the value they keep.
+pub(crate) fn resolve_forms(v: &View, ty: RecordType, id: &str) -> Markup {
+    html! {
+        @for (i, c) in v.st.conflicts.of(ty, id).iter().enumerate() {
+            form.resolve id=(resolve_form_id(i)) method="post" action="/conflicts/resolve" {
+                input type="hidden" name="type" value=(ty.as_str());
+                input type="hidden" name="id" value=(id);
+                input type="hidden" name="field" value=(c.field);
+                input type="hidden" name="back" value="record";
+            }
+        }
     }
 }
 
@@ -110,18 +132,24 @@ pub(crate) async fn page(v: View) -> Response {
 }
 
 /// `POST /conflicts/resolve` with `type`, `id`, `field` and `choice` (the index of the value
-/// as listed): the value is looked up again, so the form never carries a typed value.
+/// as listed): the value is looked up again, so the form never carries a typed value. With
+/// `back=record` (from the record's page) it answers with the record's page, else with the
+/// conflicts page.
 pub(crate) async fn resolve(v: View, UiForm(form): UiForm) -> Response {
     let ty = RecordType::parse(&form.text("type")).ok();
     let (id, field) = (form.text("id"), form.text("field"));
     let choice: Option<usize> = form.get("choice").and_then(|c| c.parse().ok());
-    let conflict =
-        v.st.conflicts
-            .iter()
-            .find(|c| Some(c.ty) == ty && c.id == id && c.field == field);
+    // The way back is built from the record's type and id, never taken from the form.
+    let back = |done: &str| match ty {
+        Some(ty) if form.get("back") == Some("record") && ty != RecordType::Device => {
+            format!("{}?done={done}", record_url(ty, &id))
+        }
+        _ => format!("/conflicts?done={done}"),
+    };
+    let conflict = ty.and_then(|ty| v.st.conflicts.of(ty, &id).iter().find(|c| c.field == field));
     let Some(conflict) = conflict else {
         // Someone (maybe on another laptop) resolved it already.
-        return see_other("/conflicts?done=already");
+        return see_other(&back("already"));
     };
     let Some(value) = choice.and_then(|i| conflict.values.get(i)) else {
         return error_page(&v, StatusCode::BAD_REQUEST, &v.tr.t("conflict-pick"));
@@ -133,7 +161,7 @@ pub(crate) async fn resolve(v: View, UiForm(form): UiForm) -> Response {
         value: value.value.clone(),
     };
     match submit(&v, edit, &|f| f.to_owned()).await {
-        Outcome::Done(_) => see_other("/conflicts?done=resolved"),
+        Outcome::Done(_) => see_other(&back("resolved")),
         Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }

@@ -10,12 +10,15 @@
 //! An edit form also carries the heads it was rendered at ([`Form::originals`]); saving
 //! compares what was submitted with the record as it was then (see [`super::record`]). A
 //! field both the user and a peer changed is shown with the other value and a choice
-//! ([`Form::contests`]).
+//! ([`Form::contests`]). A field that holds several values at once (a conflict in the
+//! document) is marked beside it with each value, its author and a button that keeps it
+//! ([`Form::conflicts`]); the buttons submit a resolve form outside the record's own form
+//! (forms cannot nest), named by their `form` attribute.
 
 use maud::{Markup, html};
 
 use super::i18n::Tr;
-use super::record::{Contest, THEIRS_PREFIX, keep_name};
+use super::record::{ConflictMark, Contest, THEIRS_PREFIX, keep_name};
 
 /// A submitted (or prefilled) form: name/value pairs in order, repeated names allowed.
 #[derive(Clone, Debug, Default)]
@@ -192,6 +195,9 @@ pub(crate) struct Form<'a> {
     pub(crate) prefix: &'a str,
     /// Fields a peer changed while the user did too, shown beside them with a choice.
     pub(crate) contests: &'a [Contest],
+    /// Fields holding several values at once, each shown beside its field with a button
+    /// per value.
+    pub(crate) conflicts: &'a [ConflictMark],
 }
 
 /// The kind of a one-line input.
@@ -227,6 +233,7 @@ impl<'a> Form<'a> {
             errors,
             prefix: "f",
             contests: &[],
+            conflicts: &[],
         }
     }
 
@@ -242,6 +249,46 @@ impl<'a> Form<'a> {
             }
             @if !self.contests.is_empty() {
                 div.notice.warn role="alert" { (self.tr.t("contest-summary")) }
+            }
+            @if !self.conflicts.is_empty() {
+                div.notice.warn {
+                    (self.tr.t("conflict-marks-summary")) " "
+                    a href="/conflicts" { (self.tr.t("conflict-marks-all")) }
+                }
+            }
+        }
+    }
+
+    /// The element id of the mark of a field's `i`-th conflict.
+    fn mark_id(&self, name: &str, i: usize) -> String {
+        format!("{}-conflict-{i}", self.id(name))
+    }
+
+    /// The values of a field that holds several at once, who wrote each, and a button that
+    /// keeps it.
+    fn conflicts_of(&self, name: &str) -> Markup {
+        let tr = self.tr;
+        html! {
+            @for (i, m) in self.conflicts.iter().filter(|m| m.form_field == name).enumerate() {
+                @let id = self.mark_id(name, i);
+                div.contest.conflict-mark id=(id) role="group" aria-labelledby={(id) "-h"} {
+                    p id={(id) "-h"} { (tr.t("conflict-mark")) }
+                    ul {
+                        @for (j, (value, by)) in m.values.iter().enumerate() {
+                            li {
+                                strong.value id={(id) "-v" (j)} dir="auto" { (value) }
+                                " "
+                                span.author id={(id) "-a" (j)} { (tr.ta("conflict-by", &[("name", by.clone().into())])) }
+                                @if j == 0 { " " span.badge.muted { (tr.t("conflict-shown")) } }
+                                " "
+                                button.secondary type="submit" form=(m.form_id) name="choice" value=(j)
+                                    aria-describedby={(id) "-v" (j) " " (id) "-a" (j)} {
+                                    (tr.t("conflict-keep"))
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -287,6 +334,10 @@ impl<'a> Form<'a> {
         if self.errors.get(name).is_some() {
             ids.push(format!("{}-error", self.id(name)));
         }
+        let marks = self.conflicts.iter().filter(|m| m.form_field == name);
+        for i in 0..marks.count() {
+            ids.push(format!("{}-h", self.mark_id(name, i)));
+        }
         (!ids.is_empty()).then(|| ids.join(" "))
     }
 
@@ -303,6 +354,7 @@ impl<'a> Form<'a> {
     pub(crate) fn hint_and_error(&self, name: &str, hint: Option<&str>) -> Markup {
         html! {
             @if let Some(h) = hint { p.hint id={(self.id(name)) "-hint"} { (h) } }
+            (self.conflicts_of(name))
             (self.contests_of(name))
             @if let Some(e) = self.errors.get(name) {
                 p.error id={(self.id(name)) "-error"} {

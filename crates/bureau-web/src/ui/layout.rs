@@ -259,10 +259,12 @@ fn notice(v: &View) -> Markup {
     }
 }
 
-/// A record's archive button (or restore button when archived) and history link.
+/// A record's archive button (or restore button when archived) and history link; and the
+/// forms its page's conflict marks submit, which must sit outside the record's form.
 pub(crate) fn record_tools(v: &View, ty: RecordType, id: &str, archived: bool) -> Markup {
     let tr = v.tr;
     html! {
+        (super::conflicts::resolve_forms(v, ty, id))
         div.tools {
             a href={"/history/" (ty.as_str()) "/" (seg(id))} { (tr.t("history-link")) }
             @if archived {

@@ -14,6 +14,11 @@
 //!   once each has an answer. It keeps its heads, so what the user did not change is still
 //!   compared with what they were shown. "Keep mine" holds for the value shown; a field a peer
 //!   changed again since is asked about again.
+//! - A field that holds several values at once (a conflict: two devices wrote it at the same
+//!   time) is marked on the record's page beside its form field (`form_field`), with each
+//!   value in words, its author and a button that keeps it. The buttons submit a resolve form
+//!   that sits outside the record's form (forms cannot nest; `layout::record_tools` renders
+//!   it), so a type's page needs no code of its own for it; resolving comes back to the page.
 //! - The three versions of a record (submitted, as shown, now) go through the same
 //!   `values` → `fields` path, so a value shown differently from how it is stored (a time in
 //!   the venue's zone) compares equal when it is.
@@ -34,6 +39,7 @@ use bureau_model::{
 use maud::Markup;
 use serde_json::Value;
 
+use super::conflicts::{resolve_form_id, value_text};
 use super::forms::{Form, FormData, FormErrors};
 use super::{Outcome, View, error_page, not_found, record_url, see_other, submit};
 use crate::AppState;
@@ -140,6 +146,44 @@ pub(crate) struct Contest {
     pub(crate) by: String,
 }
 
+/// A field of the record that holds several values at once (a conflict: two devices wrote it
+/// at the same time), as the record's form marks it.
+#[derive(Clone, Debug)]
+pub(crate) struct ConflictMark {
+    /// The form field it is shown beside.
+    pub(crate) form_field: String,
+    /// The id of the form (outside the record's own form) that resolves it: its buttons
+    /// submit that form with the value they pick.
+    pub(crate) form_id: String,
+    /// Each value in words and who wrote it, the one shown first.
+    pub(crate) values: Vec<(String, String)>,
+}
+
+/// The marks of the record's conflicts, from the published state: each beside its form field,
+/// each value in words with its author.
+fn conflict_marks<R: RecordForm>(v: &View, id: &str, form: &FormData) -> Vec<ConflictMark> {
+    v.st.conflicts
+        .of(R::TYPE, id)
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ConflictMark {
+            form_field: R::form_field(&c.field, form),
+            form_id: resolve_form_id(i),
+            values: c
+                .values
+                .iter()
+                .map(|value| {
+                    let json = serde_json::to_value(&value.value).unwrap_or(Value::Null);
+                    (
+                        value_text(v, R::TYPE, &c.field, &json),
+                        v.member_name(&value.author),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// A form body. A body the server cannot read (too large, not a form) is answered with the
 /// error page, in the reader's language.
 pub(crate) struct UiForm(pub(crate) FormData);
@@ -157,13 +201,15 @@ impl FromRequest<AppState> for UiForm {
     }
 }
 
-/// The page with a status: 200, 422 with errors, 409 with contests.
+/// The page with a status: 200, 422 with errors, 409 with contests; the record's conflicts
+/// marked beside their fields.
 fn render<R: RecordForm>(
     v: &View,
     existing: Option<&R::Record>,
     values: &FormData,
     errors: &FormErrors,
     contests: &[Contest],
+    conflicts: &[ConflictMark],
 ) -> Response {
     let status = if !errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -174,6 +220,7 @@ fn render<R: RecordForm>(
     };
     let mut form = Form::new(v.tr, values, errors);
     form.contests = contests;
+    form.conflicts = conflicts;
     v.render(status, R::page(v, existing, form))
 }
 
@@ -184,7 +231,14 @@ pub(crate) fn heads_value(v: &View) -> String {
 
 /// `GET {base}/new`.
 async fn new_page<R: RecordForm>(v: View) -> Response {
-    render::<R>(&v, None, &R::new_values(&v), &FormErrors::default(), &[])
+    render::<R>(
+        &v,
+        None,
+        &R::new_values(&v),
+        &FormErrors::default(),
+        &[],
+        &[],
+    )
 }
 
 /// `GET {base}/{id}`.
@@ -194,7 +248,8 @@ pub(crate) async fn show<R: RecordForm>(v: View, Path(id): Path<String>) -> Resp
     };
     let mut values = R::values(&v, &r);
     values.set("heads", heads_value(&v));
-    render::<R>(&v, Some(&r), &values, &FormErrors::default(), &[])
+    let marks = conflict_marks::<R>(&v, &id, &values);
+    render::<R>(&v, Some(&r), &values, &FormErrors::default(), &[], &marks)
 }
 
 /// `POST {base}`.
@@ -202,13 +257,13 @@ async fn create<R: RecordForm>(v: View, UiForm(form): UiForm) -> Response {
     let mut errors = FormErrors::default();
     let fields = R::fields(&v, &form, &mut errors);
     if !errors.is_empty() {
-        return render::<R>(&v, None, &form, &errors, &[]);
+        return render::<R>(&v, None, &form, &errors, &[], &[]);
     }
     let field_of = |f: &str| R::form_field(f, &form);
     match submit(&v, Edit::Create(R::wrap(fields)), &field_of).await {
         Outcome::Done(Applied::Record(_, id)) => see_other(&R::done_url(&id, "created")),
         Outcome::Done(_) => see_other("/"),
-        Outcome::Invalid(errors) => render::<R>(&v, None, &form, &errors, &[]),
+        Outcome::Invalid(errors) => render::<R>(&v, None, &form, &errors, &[], &[]),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
 }
@@ -267,7 +322,7 @@ pub(crate) fn shown_again<R: RecordForm>(
 ) -> Response {
     let asked = form.all("contested");
     let contests = contests_shown::<R>(v, form, &asked, &fields_of::<R>(v, now), now);
-    render::<R>(v, Some(now), form, errors, &contests)
+    render::<R>(v, Some(now), form, errors, &contests, &[])
 }
 
 /// What saving an edit form of record `id` writes: the fields the user changed (`mine`, read
@@ -306,7 +361,7 @@ pub(crate) async fn planned<R: RecordForm>(
     }
     if !errors.is_empty() {
         let contests = contests_shown::<R>(v, form, &asked, &now_fields, &now);
-        return Err(render::<R>(v, Some(&now), form, &errors, &contests));
+        return Err(render::<R>(v, Some(&now), form, &errors, &contests, &[]));
     }
 
     let base_fields = match shown_at::<R>(v, form, id).await {
@@ -351,7 +406,7 @@ pub(crate) async fn planned<R: RecordForm>(
             values.push(&theirs_name(f), field_value(&now_fields, f).to_string());
         }
         let contests = contests_shown::<R>(v, &values, &fields, &now_fields, &now);
-        return Err(render::<R>(v, Some(&now), &values, &errors, &contests));
+        return Err(render::<R>(v, Some(&now), &values, &errors, &contests, &[]));
     }
     Ok((now, found.fields))
 }

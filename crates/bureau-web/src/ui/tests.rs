@@ -1652,6 +1652,163 @@ async fn a_conflict_is_listed_with_its_authors_and_resolved_by_picking() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_contested_field_is_marked_on_its_record_page_and_resolved_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a"), 'A').await;
+    let (b, tb) = open(&tmp.path().join("b"), 'B').await;
+    init(&a).await;
+    add_bea_with_laptop(&a).await;
+    let room = edit(
+        &a,
+        Edit::Create(Fields::Room(RoomFields {
+            name: Some("Room X".to_owned()),
+            ..RoomFields::default()
+        })),
+    )
+    .await;
+    let (pa, pb) = (peer('A'), peer('B'));
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    let rename = |name: &str| Edit::Update {
+        id: room.clone(),
+        fields: Fields::Room(RoomFields {
+            name: Some(name.to_owned()),
+            ..RoomFields::default()
+        }),
+    };
+    a.edit(rename("Room by Ada")).await.unwrap();
+    b.edit(rename("Room by Bea")).await.unwrap();
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    assert_eq!(a.state().conflicts.len(), 1);
+
+    let cancel = CancellationToken::new();
+    let app = app_over(&a, &cancel);
+    let url = format!("/schedule/rooms/{room}");
+    let (status, _, html) = send_to(&app, get(&url)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Some fields of this record were changed on two laptops"),
+        "the form says so at its top: {}",
+        excerpt(&html)
+    );
+    // Beside the name field: both values, their authors, and a button that keeps each.
+    let mark = part(&html, "f-name-conflict-0", "</ul>");
+    assert!(
+        mark.contains("Room by Ada") && mark.contains("Room by Bea"),
+        "{mark}"
+    );
+    assert!(
+        mark.contains("by Ada Founder") && mark.contains("by Bea"),
+        "{mark}"
+    );
+    assert_eq!(
+        mark.matches("form=\"resolve-0\" name=\"choice\"").count(),
+        2,
+        "{mark}"
+    );
+    let input = around(&html, "f-name");
+    assert!(
+        input.contains("aria-describedby=\"f-name-conflict-0-h\""),
+        "the field names its mark: {input}"
+    );
+    // The form those buttons submit sits outside the record's form (forms cannot nest).
+    let record_form = html
+        .find("<form class=\"record\"")
+        .expect("the record's form");
+    let record_end = record_form + html[record_form..].find("</form>").unwrap();
+    let resolve = html.find("id=\"resolve-0\"").expect("the resolve form");
+    assert!(
+        resolve > record_end,
+        "the resolve form is nested in the record's form"
+    );
+    let resolve_form = part(&html, "resolve-0", "</form>");
+    for hidden in [
+        "name=\"type\" value=\"room\"".to_owned(),
+        format!("name=\"id\" value=\"{room}\""),
+        "name=\"field\" value=\"name\"".to_owned(),
+        "name=\"back\" value=\"record\"".to_owned(),
+    ] {
+        assert!(resolve_form.contains(&hidden), "{hidden}: {resolve_form}");
+    }
+    // In French too.
+    let (_, _, fr) = send_to(&app, get_in(&url, Lang::Fr)).await;
+    let mark = part(&fr, "f-name-conflict-0", "</ul>");
+    assert!(
+        mark.contains("Ce champ a été modifié") && mark.contains("par Bea"),
+        "{mark}"
+    );
+
+    // Keeping Bea's value from the record's page resolves it and comes back to the page.
+    let st = a.state();
+    let pick = st.conflicts.all()[0]
+        .values
+        .iter()
+        .position(|v| v.value.as_str() == Some("Room by Bea"))
+        .unwrap()
+        .to_string();
+    let (status, headers, _) = send_to(
+        &app,
+        post(
+            "/conflicts/resolve",
+            &[
+                ("type", "room"),
+                ("id", room.as_str()),
+                ("field", "name"),
+                ("back", "record"),
+                ("choice", pick.as_str()),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], format!("{url}?done=resolved"));
+    assert!(a.state().conflicts.is_empty());
+    assert_eq!(a.state().snapshot.rooms[&room].name, "Room by Bea");
+    // Its history says so: from the value that was shown to the one kept.
+    let shown = st.conflicts.all()[0].values[0].value.clone();
+    let history = a
+        .history(RecordType::Room, room.clone())
+        .await
+        .unwrap()
+        .unwrap();
+    let resolved = history.last().unwrap();
+    assert!(resolved.message.starts_with("resolve"), "{history:#?}");
+    assert_eq!(
+        (&resolved.fields[0].old, &resolved.fields[0].new),
+        (
+            &serde_json::to_value(&shown).unwrap(),
+            &serde_json::json!("Room by Bea")
+        ),
+        "{history:#?}"
+    );
+    let (_, _, html) = send_to(&app, get(&format!("{url}?done=resolved"))).await;
+    assert!(html.contains("Conflict resolved"), "{}", excerpt(&html));
+    assert!(
+        !html.contains("f-name-conflict-0") && !html.contains("id=\"resolve-0\""),
+        "a resolved field is no longer marked"
+    );
+    // Resolved already (on another laptop): back to the page, saying so.
+    let (_, headers, _) = send_to(
+        &app,
+        post(
+            "/conflicts/resolve",
+            &[
+                ("type", "room"),
+                ("id", room.as_str()),
+                ("field", "name"),
+                ("back", "record"),
+                ("choice", "0"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(headers[header::LOCATION], format!("{url}?done=already"));
+    drop(app);
+    drop(a);
+    drop(b);
+    let _ = (ta, tb);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn history_shows_each_field_from_old_to_new_and_long_texts_by_their_words() {
     let ui = ui().await;
     let i = &ui.ids;
