@@ -275,17 +275,7 @@ fn record_json<D: ReadDoc>(
     id: &str,
 ) -> Option<serde_json::Map<String, Json>> {
     let snap = Snapshot::record_at(doc, heads, ty, id)?;
-    let value = match ty {
-        RecordType::Member => serde_json::to_value(snap.members.get(id)?),
-        RecordType::Device => serde_json::to_value(snap.devices.get(id)?),
-        RecordType::Group => serde_json::to_value(snap.groups.get(id)?),
-        RecordType::Review => serde_json::to_value(snap.reviews.get(id)?),
-        RecordType::Room => serde_json::to_value(snap.rooms.get(id)?),
-        RecordType::Meeting => serde_json::to_value(snap.meetings.get(id)?),
-        RecordType::Body => serde_json::to_value(snap.bodies.get(id)?),
-        RecordType::Note => serde_json::to_value(snap.notes.get(id)?),
-    };
-    match value.ok()? {
+    match snap.record_json(ty, id)? {
         Json::Object(map) => Some(map),
         _ => None,
     }

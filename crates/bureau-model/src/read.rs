@@ -100,6 +100,21 @@ impl Snapshot {
         Some(snap)
     }
 
+    /// One record as the API shows it (its serde form), if the snapshot holds it.
+    pub fn record_json(&self, ty: RecordType, id: &str) -> Option<serde_json::Value> {
+        let value = match ty {
+            RecordType::Member => serde_json::to_value(self.members.get(id)?),
+            RecordType::Device => serde_json::to_value(self.devices.get(id)?),
+            RecordType::Group => serde_json::to_value(self.groups.get(id)?),
+            RecordType::Review => serde_json::to_value(self.reviews.get(id)?),
+            RecordType::Room => serde_json::to_value(self.rooms.get(id)?),
+            RecordType::Meeting => serde_json::to_value(self.meetings.get(id)?),
+            RecordType::Body => serde_json::to_value(self.bodies.get(id)?),
+            RecordType::Note => serde_json::to_value(self.notes.get(id)?),
+        };
+        value.ok()
+    }
+
     /// Re-reads only the given records (after a change that touched just them), leaving the
     /// rest as they are. Equal to a full [`Snapshot::hydrate`] when `touched` covers every
     /// record the change affected.

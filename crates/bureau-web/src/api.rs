@@ -30,21 +30,6 @@ fn record_type(collection: &str) -> ApiResult<RecordType> {
         .ok_or_else(|| ApiError::not_found(format!("no such endpoint: /api/{collection}")))
 }
 
-/// A record of the snapshot as JSON, if it exists.
-pub(crate) fn record_json(snap: &Snapshot, ty: RecordType, id: &str) -> Option<Value> {
-    let v = match ty {
-        RecordType::Member => serde_json::to_value(snap.members.get(id)?),
-        RecordType::Device => serde_json::to_value(snap.devices.get(id)?),
-        RecordType::Group => serde_json::to_value(snap.groups.get(id)?),
-        RecordType::Review => serde_json::to_value(snap.reviews.get(id)?),
-        RecordType::Room => serde_json::to_value(snap.rooms.get(id)?),
-        RecordType::Meeting => serde_json::to_value(snap.meetings.get(id)?),
-        RecordType::Body => serde_json::to_value(snap.bodies.get(id)?),
-        RecordType::Note => serde_json::to_value(snap.notes.get(id)?),
-    };
-    v.ok()
-}
-
 /// The most records one page of a list may ask for: a page is a unit a script handles at once,
 /// and a larger one would be the whole list again at the sizes paging exists for.
 pub(crate) const MAX_LIMIT: usize = 1000;
@@ -223,7 +208,7 @@ pub(crate) async fn get_one(
 ) -> ApiResult<Json<Value>> {
     let ty = record_type(&collection)?;
     let snap = state.doc.state().snapshot.clone();
-    record_json(&snap, ty, &id)
+    snap.record_json(ty, &id)
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no {ty} with id {id:?}")))
 }
@@ -235,7 +220,7 @@ async fn edit_and_answer(state: &AppState, edit: Edit, status: StatusCode) -> Ap
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
     let snap = state.doc.state().snapshot.clone();
-    let record = record_json(&snap, ty, &id).unwrap_or(Value::Null);
+    let record = snap.record_json(ty, &id).unwrap_or(Value::Null);
     Ok((status, Json(record)).into_response())
 }
 
@@ -552,7 +537,9 @@ pub(crate) async fn update_device(
         })
         .await?;
     let snap = state.doc.state().snapshot.clone();
-    let device = record_json(&snap, RecordType::Device, &peer_id).unwrap_or(Value::Null);
+    let device = snap
+        .record_json(RecordType::Device, &peer_id)
+        .unwrap_or(Value::Null);
     Ok((StatusCode::OK, Json(device)).into_response())
 }
 
@@ -561,7 +548,7 @@ pub(crate) async fn get_device(
     Path(peer_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let snap = state.doc.state().snapshot.clone();
-    record_json(&snap, RecordType::Device, &peer_id)
+    snap.record_json(RecordType::Device, &peer_id)
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no device with peer id {peer_id:?}")))
 }
