@@ -5,7 +5,8 @@
 //! and seeing the double booking it makes beside it; switching the language (and the layout
 //! turning right to left); a change made on a second node appearing on an open page without
 //! a reload, without moving the focus or touching what is being typed; resolving a conflict
-//! through the page; and no serious or critical accessibility violation (axe-core) on any
+//! through the page; saving a form opened before a peer's change (their change kept, a field
+//! both changed asked about); and no serious or critical accessibility violation (axe-core) on any
 //! page. Every page is also photographed at laptop and phone widths into
 //! `target/screenshots/`, so that anyone can look at them.
 //!
