@@ -437,6 +437,9 @@ impl RecordForm for NoteForm {
     fn records(snap: &Snapshot) -> &Records<Note> {
         &snap.notes
     }
+    fn id(n: &Note) -> &str {
+        &n.id
+    }
     fn stamp(n: &Note) -> &Stamp {
         &n.stamp
     }
@@ -514,6 +517,9 @@ impl RecordForm for BodyForm {
 
     fn records(snap: &Snapshot) -> &Records<Body> {
         &snap.bodies
+    }
+    fn id(b: &Body) -> &str {
+        &b.id
     }
     fn stamp(b: &Body) -> &Stamp {
         &b.stamp

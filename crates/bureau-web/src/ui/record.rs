@@ -55,6 +55,8 @@ pub(crate) trait RecordForm: 'static {
 
     /// The records of the type in a snapshot.
     fn records(snap: &Snapshot) -> &Records<Self::Record>;
+    /// The record's id.
+    fn id(r: &Self::Record) -> &str;
     /// The record's bookkeeping (who changed it last).
     fn stamp(r: &Self::Record) -> &Stamp;
     /// The form values that show a record.
@@ -201,16 +203,16 @@ impl FromRequest<AppState> for UiForm {
     }
 }
 
-/// The page with a status: 200, 422 with errors, 409 with contests; the record's conflicts
-/// marked beside their fields.
+/// The page with a status: 200, 422 with errors, 409 with contests; an existing record's
+/// conflicts marked beside their fields, also on a form shown again.
 fn render<R: RecordForm>(
     v: &View,
     existing: Option<&R::Record>,
     values: &FormData,
     errors: &FormErrors,
     contests: &[Contest],
-    conflicts: &[ConflictMark],
 ) -> Response {
+    let conflicts = existing.map_or_else(Vec::new, |r| conflict_marks::<R>(v, R::id(r), values));
     let status = if !errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else if !contests.is_empty() {
@@ -220,7 +222,7 @@ fn render<R: RecordForm>(
     };
     let mut form = Form::new(v.tr, values, errors);
     form.contests = contests;
-    form.conflicts = conflicts;
+    form.conflicts = &conflicts;
     v.render(status, R::page(v, existing, form))
 }
 
@@ -231,14 +233,7 @@ pub(crate) fn heads_value(v: &View) -> String {
 
 /// `GET {base}/new`.
 async fn new_page<R: RecordForm>(v: View) -> Response {
-    render::<R>(
-        &v,
-        None,
-        &R::new_values(&v),
-        &FormErrors::default(),
-        &[],
-        &[],
-    )
+    render::<R>(&v, None, &R::new_values(&v), &FormErrors::default(), &[])
 }
 
 /// `GET {base}/{id}`.
@@ -248,8 +243,7 @@ pub(crate) async fn show<R: RecordForm>(v: View, Path(id): Path<String>) -> Resp
     };
     let mut values = R::values(&v, &r);
     values.set("heads", heads_value(&v));
-    let marks = conflict_marks::<R>(&v, &id, &values);
-    render::<R>(&v, Some(&r), &values, &FormErrors::default(), &[], &marks)
+    render::<R>(&v, Some(&r), &values, &FormErrors::default(), &[])
 }
 
 /// `POST {base}`.
@@ -257,13 +251,13 @@ async fn create<R: RecordForm>(v: View, UiForm(form): UiForm) -> Response {
     let mut errors = FormErrors::default();
     let fields = R::fields(&v, &form, &mut errors);
     if !errors.is_empty() {
-        return render::<R>(&v, None, &form, &errors, &[], &[]);
+        return render::<R>(&v, None, &form, &errors, &[]);
     }
     let field_of = |f: &str| R::form_field(f, &form);
     match submit(&v, Edit::Create(R::wrap(fields)), &field_of).await {
         Outcome::Done(Applied::Record(_, id)) => see_other(&R::done_url(&id, "created")),
         Outcome::Done(_) => see_other("/"),
-        Outcome::Invalid(errors) => render::<R>(&v, None, &form, &errors, &[], &[]),
+        Outcome::Invalid(errors) => render::<R>(&v, None, &form, &errors, &[]),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
 }
@@ -322,7 +316,7 @@ pub(crate) fn shown_again<R: RecordForm>(
 ) -> Response {
     let asked = form.all("contested");
     let contests = contests_shown::<R>(v, form, &asked, &fields_of::<R>(v, now), now);
-    render::<R>(v, Some(now), form, errors, &contests, &[])
+    render::<R>(v, Some(now), form, errors, &contests)
 }
 
 /// What saving an edit form of record `id` writes: the fields the user changed (`mine`, read
@@ -361,7 +355,7 @@ pub(crate) async fn planned<R: RecordForm>(
     }
     if !errors.is_empty() {
         let contests = contests_shown::<R>(v, form, &asked, &now_fields, &now);
-        return Err(render::<R>(v, Some(&now), form, &errors, &contests, &[]));
+        return Err(render::<R>(v, Some(&now), form, &errors, &contests));
     }
 
     let base_fields = match shown_at::<R>(v, form, id).await {
@@ -406,7 +400,7 @@ pub(crate) async fn planned<R: RecordForm>(
             values.push(&theirs_name(f), field_value(&now_fields, f).to_string());
         }
         let contests = contests_shown::<R>(v, &values, &fields, &now_fields, &now);
-        return Err(render::<R>(v, Some(&now), &values, &errors, &contests, &[]));
+        return Err(render::<R>(v, Some(&now), &values, &errors, &contests));
     }
     Ok((now, found.fields))
 }

@@ -1729,6 +1729,25 @@ async fn a_contested_field_is_marked_on_its_record_page_and_resolved_there() {
     ] {
         assert!(resolve_form.contains(&hidden), "{hidden}: {resolve_form}");
     }
+    // A form shown again (a refused capacity) still marks the field and keeps its resolve form.
+    let mut fields = form_of(&html, &url);
+    set_field(&mut fields, "capacity", "many");
+    let (status, _, again) = send_to(&app, post(&url, &pairs(&fields))).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        excerpt(&again)
+    );
+    let mark = part(&again, "f-name-conflict-0", "</ul>");
+    assert!(
+        mark.contains("Room by Ada") && mark.contains("Room by Bea"),
+        "{mark}"
+    );
+    assert!(
+        again.contains("id=\"resolve-0\""),
+        "the resolve form is there"
+    );
     // In French too.
     let (_, _, fr) = send_to(&app, get_in(&url, Lang::Fr)).await;
     let mark = part(&fr, "f-name-conflict-0", "</ul>");

@@ -374,6 +374,9 @@ impl RecordForm for GroupForm {
     fn records(snap: &Snapshot) -> &Records<Group> {
         &snap.groups
     }
+    fn id(g: &Group) -> &str {
+        &g.id
+    }
     fn stamp(g: &Group) -> &Stamp {
         &g.stamp
     }
@@ -415,6 +418,9 @@ impl RecordForm for MemberForm {
 
     fn records(snap: &Snapshot) -> &Records<Member> {
         &snap.members
+    }
+    fn id(m: &Member) -> &str {
+        &m.id
     }
     fn stamp(m: &Member) -> &Stamp {
         &m.stamp

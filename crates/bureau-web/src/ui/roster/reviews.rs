@@ -368,6 +368,9 @@ impl RecordForm for ReviewForm {
     fn records(snap: &Snapshot) -> &Records<Review> {
         &snap.reviews
     }
+    fn id(r: &Review) -> &str {
+        &r.id
+    }
     fn stamp(r: &Review) -> &Stamp {
         &r.stamp
     }

@@ -394,6 +394,9 @@ impl RecordForm for MeetingForm {
     fn records(snap: &Snapshot) -> &Records<Meeting> {
         &snap.meetings
     }
+    fn id(m: &Meeting) -> &str {
+        &m.id
+    }
     fn stamp(m: &Meeting) -> &Stamp {
         &m.stamp
     }

@@ -79,6 +79,9 @@ impl RecordForm for RoomForm {
     fn records(snap: &Snapshot) -> &Records<Room> {
         &snap.rooms
     }
+    fn id(r: &Room) -> &str {
+        &r.id
+    }
     fn stamp(r: &Room) -> &Stamp {
         &r.stamp
     }
