@@ -20,7 +20,9 @@ use serde_json::Value as Json;
 
 use crate::change::RecordFields;
 use crate::conflicts::BOOKKEEPING;
-use crate::edit::{MeetingFields, NoteFields, ReviewFields};
+use crate::edit::{
+    BodyFields, GroupFields, MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields,
+};
 use crate::read::{Snapshot, map_at};
 use crate::records::RecordType;
 
@@ -259,11 +261,11 @@ fn long_texts(ty: RecordType) -> &'static [&'static str] {
         RecordType::Review => ReviewFields::LONG_TEXTS,
         RecordType::Meeting => MeetingFields::LONG_TEXTS,
         RecordType::Note => NoteFields::LONG_TEXTS,
-        RecordType::Member
-        | RecordType::Device
-        | RecordType::Group
-        | RecordType::Room
-        | RecordType::Body => &[],
+        RecordType::Member => MemberFields::LONG_TEXTS,
+        RecordType::Group => GroupFields::LONG_TEXTS,
+        RecordType::Room => RoomFields::LONG_TEXTS,
+        RecordType::Body => BodyFields::LONG_TEXTS,
+        RecordType::Device => &[],
     }
 }
 

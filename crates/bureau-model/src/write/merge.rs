@@ -15,7 +15,7 @@
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef};
 
-use super::{collection, get_str, put, stamp};
+use super::{collection, get_or_put_map, get_str, put, stamp};
 use crate::edit::{Applied, Ctx, EditError, invalid};
 use crate::read::map_at;
 use crate::records::RecordType;
@@ -65,12 +65,7 @@ pub(super) fn merge_members(
     if let Some(theirs) = map_at(doc, &from_obj, "languages") {
         let langs: Vec<String> = doc.keys(&theirs).collect();
         if !langs.is_empty() {
-            let kept = match map_at(doc, &into_obj, "languages") {
-                Some(m) => m,
-                None => doc
-                    .put_object(&into_obj, "languages", ObjType::Map)
-                    .expect("creating a map in a record the edit itself resolved cannot fail"),
-            };
+            let kept = get_or_put_map(doc, &into_obj, "languages");
             for l in langs {
                 if !matches!(doc.get(&kept, l.as_str()), Ok(Some(_))) {
                     put(doc, &kept, &l, true);
