@@ -1,0 +1,667 @@
+# bureau, веб-интерфейс: русский (полный; те же идентификаторы, что и в английском).
+# Официальный стиль, терминология ООН: Бюро, пленарное заседание, координатор.
+# Формы множественного числа (CLDR): one (1, 21, 31…), few (2–4, 22–24…), many (0, 5–20, 25–30…),
+# other (дроби). Числовые варианты ([0], [24]) стоят первыми: Fluent берёт первый подходящий.
+
+app-name = bureau
+app-description = Состав, расписание и записки о связи Координационного бюро, хранящиеся на этом компьютере и синхронизируемые с другими членами.
+
+## Даты и время (время места проведения)
+
+# Month names are in the genitive: «1 декабря 2026 г.».
+date-long = { $weekday }, { $day } { $month } { $year } г.
+date-short = { $weekday_short }, { $day } { $month_short }
+date-time = { $date }, { $time }
+# Between the items of a list (a string literal, so that its space is kept).
+list-separator = { ", " }
+weekday-1 = понедельник
+weekday-2 = вторник
+weekday-3 = среда
+weekday-4 = четверг
+weekday-5 = пятница
+weekday-6 = суббота
+weekday-7 = воскресенье
+weekday-short-1 = пн
+weekday-short-2 = вт
+weekday-short-3 = ср
+weekday-short-4 = чт
+weekday-short-5 = пт
+weekday-short-6 = сб
+weekday-short-7 = вс
+month-1 = января
+month-2 = февраля
+month-3 = марта
+month-4 = апреля
+month-5 = мая
+month-6 = июня
+month-7 = июля
+month-8 = августа
+month-9 = сентября
+month-10 = октября
+month-11 = ноября
+month-12 = декабря
+month-short-1 = янв.
+month-short-2 = февр.
+month-short-3 = мар.
+month-short-4 = апр.
+month-short-5 = мая
+month-short-6 = июн.
+month-short-7 = июл.
+month-short-8 = авг.
+month-short-9 = сент.
+month-short-10 = окт.
+month-short-11 = нояб.
+month-short-12 = дек.
+time = Время
+venue-time = время места проведения ({ $zone })
+footer-timezone = Указано время места проведения ({ $zone }). Все изменения сначала сохраняются на этом компьютере, а затем, при наличии связи, передаются другим членам.
+
+## Языки
+
+language-ar = арабский
+language-zh = китайский
+language-en = английский
+language-fr = французский
+language-ru = русский
+language-es = испанский
+language-pt = португальский
+language-de = немецкий
+language-it = итальянский
+language-sw = суахили
+language-label = Язык
+language-apply = Сменить
+
+## Оформление страницы
+
+skip-to-content = Перейти к содержанию
+nav-label = Главное меню
+nav-overview = Обзор
+nav-roster = Состав
+nav-schedule = Расписание
+nav-liaison = Связь
+nav-conflicts = Конфликты
+nav-peers = Узлы и устройства
+live-updated = Страница обновлена: получены изменения с другого устройства.
+sync-off = Синхронизация отключена
+sync-not-running = На этом узле синхронизация с другими узлами не запущена.
+sessions-title = Браузеры, в которых выполнен вход
+sessions-explain = Браузер остаётся в системе 30 дней после того, как в нём была открыта ссылка для входа.
+logout-button = Выйти
+logout-all-button = Выйти во всех браузерах
+logout-all-hint = Всем браузерам, в которых выполнен вход на этот узел, включая этот, потребуется снова открыть ссылку для входа (её выводит команда bureau status). Сценарии, использующие api-token, это не затрагивает.
+sync-paused = Синхронизация приостановлена
+sync-paused-explain = Обмен данными с другими устройствами не производится до возобновления.
+sync-offline = Нет связи: изменения сохраняются на этом компьютере
+sync-running = Работает
+sync-in-sync = { $n ->
+    [one] { $n } узел · синхронизирован
+    [few] { $n } узла · синхронизированы
+    [many] { $n } узлов · синхронизированы
+   *[other] { $n } узла · синхронизированы
+}
+sync-syncing = { $n ->
+    [one] { $n } узел · синхронизация
+    [few] { $n } узла · синхронизация
+    [many] { $n } узлов · синхронизация
+   *[other] { $n } узла · синхронизация
+}
+sync-summary = { $connected ->
+    [one] Подключено { $connected } устройство
+    [few] Подключено { $connected } устройства
+    [many] Подключено { $connected } устройств
+   *[other] Подключено { $connected } устройства
+}, синхронизировано: { $in_sync }.
+sync-pause = Приостановить синхронизацию
+sync-resume = Возобновить синхронизацию
+sync-pause-hint = Приостановка разрывает все соединения («режим полёта»); ваши изменения остаются на этом компьютере.
+
+## Вход и ошибки
+
+login-title = Вход
+login-wrong-title = Эта ссылка для входа недействительна
+login-how = Откройте ссылку для входа, которую узел вывел при запуске. Чтобы увидеть её снова, выполните в терминале:
+error-title = Произошла ошибка
+error-not-found = Такой записи или страницы не существует.
+not-found-title = Страница не найдена
+not-found-explain = По этому адресу страницы нет: возможно, адрес введён с ошибкой или ссылка устарела.
+error-observer = Это устройство — наблюдатель: оно может просматривать данные Бюро, но не изменять их.
+error-not-member = Это устройство ещё не входит в Бюро; сначала присоединитесь к нему по приглашению.
+error-disk-full = Диск заполнен: освободите место и повторите попытку. Ничего не сохранено.
+error-closed = Узел завершает работу.
+error-not-saved = Не удалось сохранить изменение; см. журнал узла.
+error-logout-not-saved = Не удалось сохранить выход из системы; см. журнал узла. После перезапуска узла браузеры могут остаться в системе.
+error-body = Не удалось прочитать форму.
+error-summary = Исправьте следующее
+error-in-field = { $field }: { $message }
+error-prefix = Ошибка:
+back-to-overview = Вернуться к обзору
+
+## Сообщения проверки
+
+err-required = Заполните это поле.
+err-end-before-start = Заседание должно заканчиваться позже, чем начинается.
+err-too-long-meeting = Заседание не может длиться более 14 дней.
+err-datetime = Укажите дату и время.
+err-date = Укажите дату в виде 2025-11-16.
+err-time = Укажите время в виде 09:30.
+err-email = Укажите адрес электронной почты в виде name@example.org.
+err-too-long = Слишком длинный текст.
+err-single-line = Используйте одну строку.
+err-invisible = Удалите из этого имени невидимый символ или символ направления текста.
+err-language = Используйте коды языков, например en, fr или zh-Hans.
+err-capacity = Вместимость не может превышать 100000.
+err-number = Укажите целое число.
+err-unknown-ref = Здесь указано то, чего не существует (или больше не существует).
+err-address = Укажите адрес узла в виде /ip4/192.168.1.20/tcp/4001.
+err-choice = Выберите один из вариантов.
+err-period = Конец периода не может предшествовать его началу.
+
+## Общие слова
+
+save = Сохранить изменения
+cancel = Отмена
+archive = В архив
+restore = Восстановить
+undo = Отменить
+archived-mark = в архиве
+record-archived = Эта запись находится в архиве: она скрыта из списков, но сохранена. Восстановите её, чтобы вернуть.
+record-findings = Требует внимания
+record-no-findings = Ничто не требует внимания.
+history-link = История изменений
+unknown-person = кто-то
+never = никогда
+show-archived = Показать архивные
+hide-archived = Скрыть архивные
+field-required = (обязательно)
+updated-by = Последнее изменение: { $name }, { $when }.
+findings-count = { $n ->
+    [one] { $n } замечание
+    [few] { $n } замечания
+    [many] { $n } замечаний
+   *[other] { $n } замечания
+}
+findings-about = Замечания по теме «{ $name }»
+conflicts-count = { $n ->
+    [one] { $n } конфликт требует решения
+    [few] { $n } конфликта требуют решения
+    [many] { $n } конфликтов требуют решения
+   *[other] { $n } конфликта требуют решения
+}
+
+## Страницы длинного списка
+
+pager-label = { $list }: страницы
+pager-status = Страница { $page } из { $pages }, с { $from } по { $to } из { $total }
+pager-previous = Предыдущая страница
+pager-next = Следующая страница
+pager-page = Страница { $page }
+
+## Уведомления после изменения
+
+done-created = Создано.
+done-saved = Изменения сохранены.
+done-archived = Перемещено в архив.
+done-archived-named = «{ $name }» перемещено в архив.
+done-restored = Восстановлено.
+done-resolved = Конфликт разрешён: выбранное вами значение теперь общее для всех.
+done-already = Этот конфликт уже разрешён, возможно, на другом компьютере.
+done-recorded = Пересмотр зарегистрирован, статус групп обновлён.
+done-admitted = Группа принята, черновик пересмотра сохранён.
+done-paused = Синхронизация приостановлена.
+done-resumed = Синхронизация возобновлена.
+done-dialled = Выполняется подключение по этому адресу.
+done-revoked = Устройство отозвано; оно больше не может синхронизироваться.
+done-role = Роль устройства изменена.
+
+## Типы записей и поля
+
+type-member = Член
+type-device = Устройство
+type-group = Группа
+type-review = Пересмотр
+type-room = Зал
+type-meeting = Заседание
+type-body = Орган
+type-note = Записка
+field-name = Имя
+field-title = Название
+field-kind = Вид
+field-status = Статус
+field-date = Дата
+field-start = Начало
+field-end = Окончание
+field-end-date = Заканчивается в другой день
+field-room = Зал
+field-room-id = Зал
+field-organiser = Группа-организатор
+field-languages = Языки
+field-languages-other = Другие коды языков
+field-groups = Участвующие группы
+field-members = Участвующие члены
+field-attendees = Участники
+field-agenda = Повестка дня
+field-resources = Ресурсы
+field-capacity = Мест
+field-booths = Кабины устного перевода
+field-equipment = Оборудование
+field-organisation = Организация
+field-email = Электронная почта
+field-phone = Телефон
+field-contact = Контакт
+field-focal-points = Координаторы
+field-focal-point-of = Координатор группы
+field-group = Группа
+field-attention = Требует внимания
+field-decision = Решение
+field-notes = Примечания
+field-body = Орган
+field-body-id = Орган
+field-text = Текст
+field-content-implications = Последствия по существу
+field-plenary-consulted = Пленарное заседание проконсультировано
+field-description = Описание
+field-action = Поручение
+field-owner = Ответственный
+field-due = Срок
+field-note = Записка
+field-change = Изменение
+field-from = С
+field-to = По
+field-role = Роль
+field-address = Адрес узла
+field-valid-for = Срок действия
+hint-end-date = Только для заседания, которое заканчивается в другой день.
+hint-languages = Рабочие языки; если их несколько, для каждого нужна кабина устного перевода.
+hint-language-codes = Коды через пробел, например pt или zh-Hans.
+hint-booths = Языки, для которых в этом зале есть кабина устного перевода.
+hint-equipment = Разделяйте позиции запятыми.
+hint-content-implications = По этому вопросу необходимо проконсультироваться с пленарным заседанием.
+hint-resources = Что необходимо для заседания, например микрофоны, проектор или питание, и подтверждено ли это.
+hint-address = В том виде, в каком его показывает другой узел, например /ip4/192.168.1.20/tcp/4001/p2p/12D3KooW…
+
+## Обзор
+
+overview-title = Обзор
+overview-today = Заседания сегодня
+overview-no-meetings = Сегодня заседаний нет.
+overview-open-schedule = Открыть расписание
+overview-sync = Синхронизация
+overview-findings = { $n ->
+    [0] Ничто не требует внимания
+    [one] { $n } замечание требует внимания
+    [few] { $n } замечания требуют внимания
+    [many] { $n } замечаний требуют внимания
+   *[other] { $n } замечания требуют внимания
+}
+overview-no-findings = Двойных бронирований, недостающих кабин, просроченных пересмотров и поручений нет.
+conflicts-none-short = Одновременных изменений нет.
+overview-damage-title = Некоторые сохранённые изменения пока не могут быть показаны
+overview-damage = { $n ->
+    [one] { $n } сохранённое изменение ожидает изменений, отсутствующих в файлах этого компьютера (файл повреждён или удалён)
+    [few] { $n } сохранённых изменения ожидают изменений, отсутствующих в файлах этого компьютера (файл повреждён или удалён)
+    [many] { $n } сохранённых изменений ожидают изменений, отсутствующих в файлах этого компьютера (файл повреждён или удалён)
+   *[other] { $n } сохранённого изменения ожидают изменений, отсутствующих в файлах этого компьютера (файл повреждён или удалён)
+}: { $files }. Ничего не удалено. Подключитесь к другому устройству Бюро: оно передаст недостающее, и это сообщение исчезнет.
+
+## Замечания
+
+kind-room-double-booked = Залы, забронированные дважды
+kind-member-double-booked = Лица, ожидаемые в двух местах
+kind-interpretation-not-covered = Устный перевод не обеспечен
+kind-archived-reference = Ссылки на архивные записи
+kind-group-without-focal-point = Группы без координатора
+kind-review-overdue = Пересмотр состава просрочен
+kind-group-inactive = Нет участия с последнего пересмотра
+kind-plenary-consultation-pending = Ожидается консультация с пленарным заседанием
+kind-action-overdue = Просроченные поручения
+finding-room-double-booked = Зал { $room } забронирован дважды: «{ $a }» и «{ $b }» пересекаются по времени.
+finding-member-double-booked = { $member } ожидается одновременно на заседаниях «{ $a }» и «{ $b }».
+finding-interpretation-not-covered = Для заседания «{ $meeting }» необходим устный перевод на следующие языки: { $languages }, но в зале { $room } нет для этого кабины.
+finding-archived-room = Заседание «{ $meeting }» проходит в зале { $name }, который находится в архиве.
+finding-archived-group = В заседании «{ $meeting }» указана группа { $name }, которая находится в архиве.
+finding-unknown-room = Заседание «{ $meeting }» проходит в несуществующем зале.
+finding-unknown-group = В заседании «{ $meeting }» указана несуществующая группа.
+finding-group-without-focal-point = У группы { $group } нет действующего координатора.
+finding-review-overdue = Пересмотр состава должен был состояться { $date }.
+finding-group-inactive = Группа { $group } не участвовала ни в одном заседании после пересмотра от { $date }.
+finding-group-inactive-created = Группа { $group } не участвовала ни в одном заседании с момента создания ({ $date }).
+finding-group-inactive-active-again = Группа { $group } не участвовала ни в одном заседании с момента возобновления деятельности ({ $date }).
+finding-plenary-consultation-pending = Записка «{ $note }» имеет последствия по существу, а консультация с пленарным заседанием ещё не проведена.
+finding-action-overdue = Срок поручения «{ $action }» ({ $owner }) истёк { $date }.
+finding-action-overdue-note = Просрочено поручение по записке «{ $note }».
+
+## Состав
+
+roster-title = Состав
+groups-title = Группы
+members-title = Члены
+group-new = Добавить группу
+group-create = Добавить группу
+member-new = Добавить члена
+member-create = Добавить члена
+group-status-history = Статус во времени
+group-kind-family = Объединение
+group-kind-caucus = Кокус
+group-kind-working-group = Рабочая группа
+group-kind-other = Иная группа
+group-kind-plural-family = Объединения
+group-kind-plural-caucus = Кокусы
+group-kind-plural-working-group = Рабочие группы
+group-kind-plural-other = Иные группы
+group-status-active = Действующая
+group-status-inactive = Неактивная
+group-status-removed = Исключена
+status-event-active = Действующая
+status-event-inactive = Признана неактивной
+status-event-removed = Исключена
+status-event-returned = Восстановлена
+review-title = Пересмотр состава
+review-of = Пересмотр от { $date }
+review-last = Последний зарегистрированный пересмотр:
+review-none = Ни один пересмотр ещё не зарегистрирован.
+review-next-due = Следующий пересмотр — не позднее { $date }.
+review-overdue = Просрочен
+review-inactive-groups = { $n ->
+    [0] Все действующие группы с тех пор участвовали в заседаниях.
+    [one] { $n } действующая группа с тех пор не участвовала ни в одном заседании.
+    [few] { $n } действующие группы с тех пор не участвовали ни в одном заседании.
+    [many] { $n } действующих групп с тех пор не участвовали ни в одном заседании.
+   *[other] { $n } действующей группы с тех пор не участвовали ни в одном заседании.
+}
+review-continue = Продолжить пересмотр от { $date }
+review-date = Дата пересмотра
+review-start = Начать пересмотр
+review-open = Открыт: решения ещё могут измениться
+review-recorded = Зарегистрирован
+review-since = Участие учитывается с пересмотра от { $date }.
+review-see-last = Открыть этот пересмотр
+review-first = Это первый пересмотр: участие пока не учитывается.
+review-quiet-groups = Нет участия с последнего пересмотра
+review-no-quiet-groups = Все действующие группы участвовали в заседаниях после последнего пересмотра.
+review-other-groups = Другие группы
+review-last-attended = последнее участие: { $date }
+review-never-attended = участие не зарегистрировано
+review-decisions = Решения
+review-save = Сохранить черновик
+review-record = Зарегистрировать пересмотр
+review-record-hint = При регистрации решения вступают в силу: группы признаются неактивными, исключаются или восстанавливаются, и это отражается в их истории.
+decision-keep = Сохранить
+decision-inactive = Неактивна
+decision-remove = Исключить
+decision-return = Восстановить
+review-decision-admit = Принять
+review-admitted = Принята
+review-new-groups = Новые группы
+review-new-groups-hint = Эти группы присоединились после последнего пересмотра. Примите их, чтобы сохранить, или исключите.
+review-admit-title = Принять новую группу
+review-admit-hint = Группа сразу включается в состав; этот пересмотр фиксирует её принятие.
+review-admit = Принять группу
+review-err-return-active = Восстановить можно только неактивную или исключённую группу; эта группа действующая.
+field-admit-name = Название новой группы
+field-admit-kind = Её вид
+field-admit-focal-points = Её координаторы
+
+## Расписание
+
+schedule-title = Расписание
+schedule-days = Дни
+schedule-view = Вид
+view-timetable = Сетка
+view-list = Список
+day-previous = Предыдущий день
+day-next = Следующий день
+timetable-caption = Заседания { $date } по залам
+schedule-no-meetings = В этот день заседаний нет.
+schedule-day-findings = Замечания на этот день
+schedule-no-findings = В этот день нет накладок и недостающих кабин.
+rooms-title = Залы
+room-new = Добавить зал
+room-create = Добавить зал
+room-option = { $name } (мест: { $capacity }; кабины: { $booths })
+no-booths = нет
+no-room = Зал пока не выбран
+no-organiser = Нет
+meeting-new = Новое заседание
+meeting-create = Создать заседание
+meeting-findings = Замечания по этому заседанию
+meeting-no-findings = У этого заседания нет накладок.
+meeting-as-saved = В сохранённом виде
+meeting-now = идёт сейчас
+meeting-status-proposed = Предложено
+meeting-status-confirmed = Подтверждено
+meeting-status-cancelled = Отменено
+meeting-kind-bureau = Бюро
+meeting-kind-plenary = Пленарное заседание
+meeting-kind-caucus = Кокус
+meeting-kind-working-group = Рабочая группа
+meeting-kind-family = Объединение
+meeting-kind-liaison = Связь
+meeting-kind-briefing = Брифинг
+meeting-kind-other = Другое
+resource-name = Ресурс
+resource-new = Добавить ресурс
+resource-new-state = Запрошен или подтверждён
+resource-remove = Удалить
+resource-remove-named = Удалить { $name }
+resource-state-requested = Запрошен
+resource-state-confirmed = Подтверждён
+resource-with-state = { $name } ({ $state })
+attendees-count = { $groups ->
+    [one] { $groups } группа
+    [few] { $groups } группы
+    [many] { $groups } групп
+   *[other] { $groups } группы
+}, { $members ->
+    [one] { $members } человек
+    [few] { $members } человека
+    [many] { $members } человек
+   *[other] { $members } человека
+}
+
+## Связь
+
+liaison-title = Связь
+bodies-title = Органы
+bodies-all = Все органы
+body-new = Добавить орган
+body-create = Добавить орган
+body-edit = Изменить этот орган
+notes-all = Все записки
+notes-none = Записок пока нет.
+note-new = Новая записка
+note-create = Создать записку
+note-content-implications = Последствия по существу
+note-plenary-consulted = Пленарное заседание проконсультировано
+note-consultation-pending = Консультация ожидается
+actions-title = Поручения
+actions-none = Поручений нет.
+action-add = Добавить поручение
+action-add-button = Добавить поручение
+action-done = Выполнено
+action-open = Открыто
+action-overdue = Просрочено
+action-due = срок: { $date }
+action-mark-done = Отметить как выполненное
+action-mark-done-named = Отметить как выполненное: «{ $action }»
+action-reopen = Открыть снова
+action-reopen-named = Открыть снова: «{ $action }»
+action-remove = Удалить
+action-remove-named = Удалить: «{ $action }»
+no-owner = Пока никто
+report-link = Доклад пленарному заседанию
+report-title = Доклад пленарному заседанию по организационно-техническим вопросам
+report-period = { $bureau }, с { $from } по { $to }.
+report-show = Показать период
+report-print = Печать
+report-notes = Записки о связи за период
+report-consultation = Вопросы, требующие консультации с пленарным заседанием
+report-actions = Поручения
+report-meetings = Заседания
+report-logistics = Залы и устный перевод
+report-none = Нет.
+report-no-issues = Двойных бронирований и недостающих кабин устного перевода нет.
+
+## Конфликты и история
+
+conflicts-title = Конфликты
+conflicts-explain = Эти поля были изменены одновременно на двух компьютерах. Оба значения сохраняются, пока кто-либо не выберет одно из них; выбор становится общим для всех.
+conflicts-none = Конфликтов нет. Здесь появляются поля, изменённые одновременно на двух компьютерах.
+conflict-by = автор: { $name }
+conflict-shown = показано сейчас
+conflict-keep = Сохранить это значение
+conflict-pick = Выберите одно из значений.
+conflict-mark = Это поле было изменено одновременно на двух компьютерах. Оба значения сохраняются, пока кто-либо не выберет одно из них:
+conflict-marks-summary = Некоторые поля этой записи были изменены одновременно на двух компьютерах. Их значения показаны рядом: сохраните верное, и его увидят все.
+conflict-marks-all = Все конфликты
+value-empty = (пусто)
+value-yes = да
+value-no = нет
+history-title = История: { $name }
+history-caption = { $n ->
+    [one] { $n } изменение, сначала новые
+    [few] { $n } изменения, сначала новые
+    [many] { $n } изменений, сначала новые
+   *[other] { $n } изменения, сначала новые
+}
+history-when = Когда
+history-who = Кто
+history-what = Что
+history-fields = Что изменилось
+history-verb-create = Создание
+history-verb-update = Изменение
+history-verb-archive = Перемещение в архив
+history-verb-restore = Восстановление
+history-verb-resolve = Разрешение конфликта
+history-verb-add = Добавление
+history-verb-revoke = Отзыв
+history-verb-migrate = Обновление формата
+history-became = изменено на
+history-added = добавлено:
+history-removed = удалено:
+history-spacing = Изменились только пробелы или переносы строк.
+field-archived = В архиве
+field-decisions = Решения
+field-actions = Поручения
+
+## Узлы и устройства
+
+peers-page-title = Узлы и устройства
+peers-open = Открыть узлы и устройства
+peers-this-device = Это устройство
+peers-peer-id = Идентификатор узла
+peers-listening = Принимает подключения по адресам
+peers-sync = Синхронизация
+peers-title = Узлы
+peers-none = Другие узлы пока не обнаружены. Добавьте узел по адресу или пригласите новое устройство.
+peers-device = Устройство
+peers-member = Член
+peers-connection = Соединение
+peers-last-sync = Последняя синхронизация
+peers-address = Адрес
+peers-unknown-device = Неизвестное устройство
+peer-connected = Подключён
+peer-offline = Нет связи
+peer-in-sync = Синхронизирован
+peer-syncing = Синхронизация
+dial-title = Добавить узел по адресу
+dial-button = Подключиться
+invite-title = Пригласить устройство
+invite-button = Создать код приглашения
+invite-hours = { $n ->
+    [24] 1 день
+    [168] 1 неделя
+    [one] { $n } час
+    [few] { $n } часа
+    [many] { $n } часов
+   *[other] { $n } часа
+}
+invite-ready = Код приглашения готов
+invite-explain = Этот код позволяет одному новому устройству присоединиться в роли «{ $role }» до { $until }. Передайте его лично: прочитайте вслух, вставьте в чат или покажите QR-код.
+invite-code = Код приглашения
+invite-join-hint = На новом компьютере выполните:
+invite-qr = QR-код приглашения
+devices-title = Устройства Бюро
+devices-added = Добавлено
+devices-this = это устройство
+device-revoked = Отозвано
+device-active = Действует
+device-revoke = Отозвать
+device-revoke-named = Отозвать: { $name }
+device-revoke-self = Этот узел не может отозвать собственное устройство: это должен сделать узел другого члена.
+role-editor = редактор
+role-observer = наблюдатель
+role-admin = администратор
+invite-member = Кто присоединяется
+invite-member-hint = Новый участник указывает своё имя при присоединении; устройство того, кто уже входит в Бюро, присоединяется от имени этого члена.
+invite-member-new = Новый участник
+invite-member-own-only = Только администратор может пригласить устройство другого члена; вы можете приглашать новых участников и собственные устройства.
+invite-admin-only = Только администратор может пригласить устройство администратора.
+invite-observer = Это устройство не может приглашать: это может сделать только устройство редактора или администратора.
+invite-explain-member = Этот код позволяет одному новому устройству члена { $name } присоединиться в роли «{ $role }» до { $until }. Передайте его лично: прочитайте вслух, вставьте в чат или покажите QR-код.
+device-role-named = Роль устройства { $name }
+device-role-change = Изменить
+device-admin-only = Только администратор может отзывать устройства и менять роли.
+device-last-admin = Это последнее устройство администратора в Бюро: сначала назначьте администратором другое устройство, чтобы в Бюро оставался администратор.
+
+# A field the user and a peer both changed while the form was open.
+contest-summary = Пока вы редактировали эту запись, её изменил другой пользователь. Там, где вы оба изменили поле, рядом показано другое значение: выберите, какое сохранить. Пока ничего не сохранено.
+contest-changed-meanwhile = { $name } тем временем изменил(а) это на:
+contest-keep-mine = Сохранить моё (значение в поле)
+contest-keep-theirs = Сохранить другое
+contest-removed = (удалено)
+contest-empty = (пусто)
+err-contest-choose = Выберите, какое значение сохранить.
+error-form-heads = Эта форма была открыта для версии записи, которой нет на этом узле. Откройте запись снова и повторите изменения.
+yes = Да
+no = Нет
+
+# Finding things: the search box, the schedule's filters, agendas and pickers.
+search-label = Поиск по Бюро
+search-button = Найти
+search-title = Поиск
+search-title-for = Поиск: { $q }
+search-words = Искомые слова
+search-hint = Находит членов, группы, залы, заседания, органы и записки по названиям, заголовкам и тексту. Регистр и диакритические знаки не важны, достаточно начала слова: «gen» находит «Genève».
+search-too-long = Введите не более { $n } символов.
+search-too-many-words = Введите не более { $n } слов.
+search-results = { $n ->
+    [0] Ничего не найдено
+    [one] { $n } результат
+    [few] { $n } результата
+    [many] { $n } результатов
+   *[other] { $n } результата
+}
+search-results-list = Результаты поиска
+search-nothing = Нет записей, содержащих все эти слова. Попробуйте ввести меньше слов или начало имени.
+filter-title = Показать только некоторые заседания
+filter-group = Группа
+filter-member = Член
+filter-language = Язык
+filter-any-room = Все залы
+filter-any-group = Все группы
+filter-any-member = Все участники
+filter-any-language = Все языки
+filter-apply = Показать
+filter-clear = Показать все заседания
+agenda-title = Моя программа
+agenda-meetings = Заседания
+agenda-upcoming = Предстоящие
+agenda-past = Прошедшие
+agenda-none = Нет.
+agenda-in-person = лично
+agenda-through = в составе группы { $group }
+agenda-lead = Заседания участника { $name }: те, на которых вы присутствуете лично, и заседания групп, координатором которых вы являетесь.
+agenda-groups = Вы являетесь координатором групп: { $groups }.
+agenda-no-groups = Вы не являетесь координатором ни одной группы.
+agenda-member-page = Ваша запись в составе
+agenda-no-member = Это устройство ещё не принадлежит ни одному члену Бюро, поэтому у него нет программы. После присоединения здесь будут перечислены заседания его владельца.
+room-meetings = Заседания в этом зале
+group-meetings = Заседания этой группы
+picker-filter = Показать только имена, содержащие
+picker-none = Совпадений нет. Отмеченные имена остаются отмеченными.
+picker-ticked = { $n ->
+    [one] { $n } выбран, в начале списка
+    [few] { $n } выбрано, в начале списка
+    [many] { $n } выбрано, в начале списка
+   *[other] { $n } выбрано, в начале списка
+}

@@ -1,0 +1,623 @@
+# bureau，网页界面：简体中文（完整；标识符与英文相同）。
+# 正式语体，采用联合国术语：主席团、全体会议、协调人、民间社会。
+# 中文没有复数形式：选择器只用 *[other]，以及个别数字变体（[0]、[24]、[168]）。
+
+app-name = bureau
+app-description = 协调主席团的成员组成、日程和联络记录，保存在本机，并与其他成员同步。
+
+## 日期和时间（会场当地时间）
+
+date-long = { $year }年{ $month }{ $day }日{ $weekday }
+date-short = { $month_short }{ $day }日{ $weekday_short }
+date-time = { $date } { $time }
+# Between the items of a list (a string literal: Chinese lists take the enumeration comma).
+list-separator = { "、" }
+weekday-1 = 星期一
+weekday-2 = 星期二
+weekday-3 = 星期三
+weekday-4 = 星期四
+weekday-5 = 星期五
+weekday-6 = 星期六
+weekday-7 = 星期日
+weekday-short-1 = 周一
+weekday-short-2 = 周二
+weekday-short-3 = 周三
+weekday-short-4 = 周四
+weekday-short-5 = 周五
+weekday-short-6 = 周六
+weekday-short-7 = 周日
+month-1 = 1月
+month-2 = 2月
+month-3 = 3月
+month-4 = 4月
+month-5 = 5月
+month-6 = 6月
+month-7 = 7月
+month-8 = 8月
+month-9 = 9月
+month-10 = 10月
+month-11 = 11月
+month-12 = 12月
+month-short-1 = 1月
+month-short-2 = 2月
+month-short-3 = 3月
+month-short-4 = 4月
+month-short-5 = 5月
+month-short-6 = 6月
+month-short-7 = 7月
+month-short-8 = 8月
+month-short-9 = 9月
+month-short-10 = 10月
+month-short-11 = 11月
+month-short-12 = 12月
+time = 时间
+venue-time = 会场当地时间（{ $zone }）
+footer-timezone = 所有时间均为会场当地时间（{ $zone }）。您所做的每项更改都会先保存在本机，有网络连接时再与其他成员共享。
+
+## 语言
+
+language-ar = 阿拉伯文
+language-zh = 中文
+language-en = 英文
+language-fr = 法文
+language-ru = 俄文
+language-es = 西班牙文
+language-pt = 葡萄牙文
+language-de = 德文
+language-it = 意大利文
+language-sw = 斯瓦希里文
+language-label = 语言
+language-apply = 切换
+
+## 页面框架
+
+skip-to-content = 跳至正文
+nav-label = 主导航
+nav-overview = 概览
+nav-roster = 成员组成
+nav-schedule = 日程
+nav-liaison = 联络
+nav-conflicts = 冲突
+nav-peers = 对等节点和设备
+live-updated = 本页已根据另一台设备上的更改更新。
+sync-off = 同步已关闭
+sync-not-running = 本节点未运行对等同步。
+sessions-title = 已登录的浏览器
+sessions-explain = 浏览器打开登录链接后，保持登录状态30天。
+logout-button = 退出登录
+logout-all-button = 退出所有浏览器的登录
+logout-all-hint = 登录本节点的所有浏览器（包括当前浏览器）都须重新打开登录链接（可用 bureau status 查看）。使用 api-token 的脚本不受影响。
+sync-paused = 同步已暂停
+sync-paused-explain = 恢复同步之前，不与其他设备交换任何数据。
+sync-offline = 离线：更改保存在本机
+sync-running = 运行中
+sync-in-sync = { $n ->
+   *[other] { $n }个对等节点 · 已同步
+}
+sync-syncing = { $n ->
+   *[other] { $n }个对等节点 · 同步中
+}
+sync-summary = { $connected ->
+   *[other] 已连接{ $connected }台设备
+}，其中{ $in_sync }台已同步。
+sync-pause = 暂停同步
+sync-resume = 恢复同步
+sync-pause-hint = 暂停会断开所有连接（“飞行模式”）；您的更改仍保存在本机。
+
+## 登录和错误
+
+login-title = 登录
+login-wrong-title = 此登录链接无效
+login-how = 请打开节点启动时显示的登录链接。如需再次查看，请在终端中运行：
+error-title = 出现错误
+error-not-found = 该记录或页面不存在。
+not-found-title = 未找到页面
+not-found-explain = 此地址没有页面：可能是地址输入有误，或链接已过期。
+error-observer = 本设备为观察员设备：可以查看主席团的数据，但不能修改。
+error-not-member = 本设备尚未加入主席团；请先通过邀请加入。
+error-disk-full = 磁盘已满：请释放空间后重试。未保存任何内容。
+error-closed = 节点正在关闭。
+error-not-saved = 无法保存更改；请查看节点日志。
+error-logout-not-saved = 无法保存退出登录操作；请查看节点日志。节点重启后，浏览器可能仍保持登录。
+error-body = 无法读取表单。
+error-summary = 请更正以下内容
+error-in-field = { $field }：{ $message }
+error-prefix = 错误：
+back-to-overview = 返回概览
+
+## 验证消息
+
+err-required = 请填写此项。
+err-end-before-start = 会议的结束时间必须晚于开始时间。
+err-too-long-meeting = 会议持续时间不得超过14天。
+err-datetime = 请输入日期和时间。
+err-date = 请按 2025-11-16 的格式输入日期。
+err-time = 请按 09:30 的格式输入时间。
+err-email = 请按 name@example.org 的格式输入电子邮件地址。
+err-too-long = 内容过长。
+err-single-line = 请只使用一行。
+err-invisible = 请删除此名称中的不可见字符或文字方向字符。
+err-language = 请使用语言代码，例如 en、fr 或 zh-Hans。
+err-capacity = 容量不得超过100000。
+err-number = 请输入整数。
+err-unknown-ref = 此处引用的内容不存在（或已不存在）。
+err-address = 请按 /ip4/192.168.1.20/tcp/4001 的格式输入对等节点地址。
+err-choice = 请选择一个选项。
+err-period = 期间的结束日期不得早于开始日期。
+
+## 通用词语
+
+save = 保存更改
+cancel = 取消
+archive = 归档
+restore = 恢复
+undo = 撤销
+archived-mark = 已归档
+record-archived = 此记录已归档：它不在列表中显示，但仍予保留。恢复后即可重新显示。
+record-findings = 需要注意
+record-no-findings = 没有需要注意的事项。
+history-link = 更改历史
+unknown-person = 某人
+never = 从未
+show-archived = 显示已归档
+hide-archived = 隐藏已归档
+field-required = （必填）
+updated-by = 最后由{ $name }于{ $when }更改。
+findings-count = { $n ->
+   *[other] { $n }项提示
+}
+findings-about = 关于{ $name }的提示
+conflicts-count = { $n ->
+   *[other] { $n }个冲突待解决
+}
+
+## 长列表的分页
+
+pager-label = { $list }：分页
+pager-status = 第{ $page }页，共{ $pages }页；第{ $from }至{ $to }项，共{ $total }项
+pager-previous = 上一页
+pager-next = 下一页
+pager-page = 第{ $page }页
+
+## 更改后的通知
+
+done-created = 已创建。
+done-saved = 更改已保存。
+done-archived = 已归档。
+done-archived-named = “{ $name }”已归档。
+done-restored = 已恢复。
+done-resolved = 冲突已解决：您选择的值现已成为所有人的值。
+done-already = 该冲突已经解决，可能是在另一台计算机上解决的。
+done-recorded = 审查已记录，各团体的状态已更新。
+done-admitted = 该团体已获接纳，审查草稿已保存。
+done-paused = 同步已暂停。
+done-resumed = 同步已恢复。
+done-dialled = 正在连接该地址。
+done-revoked = 该设备已被撤销，不能再同步。
+done-role = 设备的角色已更改。
+
+## 记录类型和字段
+
+type-member = 成员
+type-device = 设备
+type-group = 团体
+type-review = 审查
+type-room = 会议室
+type-meeting = 会议
+type-body = 机构
+type-note = 记录
+field-name = 名称
+field-title = 标题
+field-kind = 类型
+field-status = 状态
+field-date = 日期
+field-start = 开始
+field-end = 结束
+field-end-date = 在另一天结束
+field-room = 会议室
+field-room-id = 会议室
+field-organiser = 组织团体
+field-languages = 语言
+field-languages-other = 其他语言代码
+field-groups = 与会团体
+field-members = 与会成员
+field-attendees = 与会者
+field-agenda = 议程
+field-resources = 资源
+field-capacity = 座位数
+field-booths = 口译箱
+field-equipment = 设备
+field-organisation = 组织
+field-email = 电子邮件
+field-phone = 电话
+field-contact = 联系方式
+field-focal-points = 协调人
+field-focal-point-of = 担任协调人的团体
+field-group = 团体
+field-attention = 需要注意
+field-decision = 决定
+field-notes = 备注
+field-body = 机构
+field-body-id = 机构
+field-text = 正文
+field-content-implications = 涉及实质内容
+field-plenary-consulted = 已征求全体会议意见
+field-description = 说明
+field-action = 行动事项
+field-owner = 负责人
+field-due = 截止日期
+field-note = 记录
+field-change = 更改
+field-from = 自
+field-to = 至
+field-role = 角色
+field-address = 对等节点地址
+field-valid-for = 有效期
+hint-end-date = 仅适用于在之后某天结束的会议。
+hint-languages = 工作语言；如有多种语言，每种语言都需要一个口译箱。
+hint-language-codes = 以空格分隔的代码，例如 pt 或 zh-Hans。
+hint-booths = 本会议室设有口译箱的语言。
+hint-equipment = 各项之间以逗号分隔。
+hint-content-implications = 此事项须征求全体会议意见。
+hint-resources = 会议所需的资源，例如麦克风、投影仪或餐饮，以及是否已确认。
+hint-address = 按另一节点显示的格式，例如 /ip4/192.168.1.20/tcp/4001/p2p/12D3KooW…
+
+## 概览
+
+overview-title = 概览
+overview-today = 今日会议
+overview-no-meetings = 今天没有会议。
+overview-open-schedule = 打开日程
+overview-sync = 同步
+overview-findings = { $n ->
+    [0] 没有需要注意的事项
+   *[other] { $n }项提示需要注意
+}
+overview-no-findings = 没有重复预订、缺少口译箱、逾期审查或逾期行动事项。
+conflicts-none-short = 没有同时进行的修改。
+overview-damage-title = 部分已保存的修改暂时无法显示
+overview-damage = { $n ->
+   *[other] { $n }项已保存的修改正在等待本机文件中缺失的修改（文件已损坏或被删除）
+}：{ $files }。没有删除任何内容。请连接主席团的另一台设备：它会发送缺失的内容，此消息随即消失。
+
+## 提示
+
+kind-room-double-booked = 重复预订的会议室
+kind-member-double-booked = 需同时出席两处的人员
+kind-interpretation-not-covered = 口译未落实
+kind-archived-reference = 引用已归档的记录
+kind-group-without-focal-point = 没有协调人的团体
+kind-review-overdue = 成员组成审查逾期
+kind-group-inactive = 自上次审查以来未出席会议
+kind-plenary-consultation-pending = 尚待征求全体会议意见
+kind-action-overdue = 逾期的行动事项
+finding-room-double-booked = { $room }被重复预订：“{ $a }”与“{ $b }”时间重叠。
+finding-member-double-booked = { $member }需同时出席“{ $a }”和“{ $b }”。
+finding-interpretation-not-covered = “{ $meeting }”需要{ $languages }口译，但{ $room }没有相应的口译箱。
+finding-archived-room = “{ $meeting }”在{ $name }举行，而该会议室已归档。
+finding-archived-group = “{ $meeting }”列有团体{ $name }，而该团体已归档。
+finding-unknown-room = “{ $meeting }”所在的会议室不存在。
+finding-unknown-group = “{ $meeting }”列有一个不存在的团体。
+finding-group-without-focal-point = { $group }没有在职的协调人。
+finding-review-overdue = 成员组成审查应于{ $date }进行。
+finding-group-inactive = 自{ $date }审查以来，{ $group }未出席任何会议。
+finding-group-inactive-created = 自{ $date }成立以来，{ $group }未出席任何会议。
+finding-group-inactive-active-again = 自{ $date }恢复活动以来，{ $group }未出席任何会议。
+finding-plenary-consultation-pending = “{ $note }”涉及实质内容，尚未征求全体会议意见。
+finding-action-overdue = “{ $action }”（{ $owner }）应于{ $date }完成。
+finding-action-overdue-note = “{ $note }”中有一项行动事项已逾期。
+
+## 成员组成
+
+roster-title = 成员组成
+groups-title = 团体
+members-title = 成员
+group-new = 添加团体
+group-create = 添加该团体
+member-new = 添加成员
+member-create = 添加该成员
+group-status-history = 状态变化
+group-kind-family = 集群
+group-kind-caucus = 核心小组
+group-kind-working-group = 工作组
+group-kind-other = 其他团体
+group-kind-plural-family = 集群
+group-kind-plural-caucus = 核心小组
+group-kind-plural-working-group = 工作组
+group-kind-plural-other = 其他团体
+group-status-active = 在册
+group-status-inactive = 不活跃
+group-status-removed = 已除名
+status-event-active = 在册
+status-event-inactive = 被标记为不活跃
+status-event-removed = 被除名
+status-event-returned = 已恢复
+review-title = 成员组成审查
+review-of = { $date }的审查
+review-last = 最近一次记录的审查：
+review-none = 尚未记录任何审查。
+review-next-due = 下次审查应不迟于{ $date }进行。
+review-overdue = 已逾期
+review-inactive-groups = { $n ->
+    [0] 自那以后，所有在册团体都出席过会议。
+   *[other] 自那以后，有{ $n }个在册团体未出席任何会议。
+}
+review-continue = 继续{ $date }的审查
+review-date = 审查日期
+review-start = 开始审查
+review-open = 进行中：决定仍可更改
+review-recorded = 已记录
+review-since = 出席情况自{ $date }的审查起计算。
+review-see-last = 查看该次审查
+review-first = 这是第一次审查：尚未计算任何出席情况。
+review-quiet-groups = 自上次审查以来未出席会议
+review-no-quiet-groups = 自上次审查以来，所有在册团体都出席过会议。
+review-other-groups = 其他团体
+review-last-attended = 最近一次出席：{ $date }
+review-never-attended = 无出席记录
+review-decisions = 决定
+review-save = 保存草稿
+review-record = 记录审查
+review-record-hint = 记录审查即执行各项决定：相关团体被标记为不活跃、被除名或恢复，这些变化会显示在其历史中。
+decision-keep = 保留
+decision-inactive = 不活跃
+decision-remove = 除名
+decision-return = 恢复
+review-decision-admit = 接纳
+review-admitted = 已接纳
+review-new-groups = 新团体
+review-new-groups-hint = 这些团体是在上次审查之后加入的。接纳即予保留，也可将其除名。
+review-admit-title = 接纳新团体
+review-admit-hint = 该团体立即列入成员组成；本次审查记录对其的接纳。
+review-admit = 接纳该团体
+review-err-return-active = 只有不活跃或已除名的团体才能恢复；该团体目前在册。
+field-admit-name = 新团体的名称
+field-admit-kind = 其类型
+field-admit-focal-points = 其协调人
+
+## 日程
+
+schedule-title = 日程
+schedule-days = 日期
+schedule-view = 视图
+view-timetable = 时间表
+view-list = 列表
+day-previous = 前一天
+day-next = 后一天
+timetable-caption = { $date }的会议（按会议室）
+schedule-no-meetings = 当天没有会议。
+schedule-day-findings = 当天的提示
+schedule-no-findings = 当天没有时间冲突，也不缺少口译箱。
+rooms-title = 会议室
+room-new = 添加会议室
+room-create = 添加该会议室
+room-option = { $name }（{ $capacity }个座位；口译箱：{ $booths }）
+no-booths = 无
+no-room = 尚未指定会议室
+no-organiser = 无
+meeting-new = 新建会议
+meeting-create = 创建会议
+meeting-findings = 关于本次会议的提示
+meeting-no-findings = 本次会议没有时间冲突。
+meeting-as-saved = 按已保存的版本
+meeting-now = 正在进行
+meeting-status-proposed = 拟议
+meeting-status-confirmed = 已确认
+meeting-status-cancelled = 已取消
+meeting-kind-bureau = 主席团
+meeting-kind-plenary = 全体会议
+meeting-kind-caucus = 核心小组
+meeting-kind-working-group = 工作组
+meeting-kind-family = 集群
+meeting-kind-liaison = 联络
+meeting-kind-briefing = 情况介绍会
+meeting-kind-other = 其他
+resource-name = 资源
+resource-new = 添加资源
+resource-new-state = 已申请或已确认
+resource-remove = 删除
+resource-remove-named = 删除{ $name }
+resource-state-requested = 已申请
+resource-state-confirmed = 已确认
+resource-with-state = { $name }（{ $state }）
+attendees-count = { $groups ->
+   *[other] { $groups }个团体
+}，{ $members ->
+   *[other] { $members }人
+}
+
+## 联络
+
+liaison-title = 联络
+bodies-title = 机构
+bodies-all = 所有机构
+body-new = 添加机构
+body-create = 添加该机构
+body-edit = 编辑该机构
+notes-all = 所有记录
+notes-none = 尚无记录。
+note-new = 新建记录
+note-create = 创建记录
+note-content-implications = 涉及实质内容
+note-plenary-consulted = 已征求全体会议意见
+note-consultation-pending = 尚待征求意见
+actions-title = 行动事项
+actions-none = 没有行动事项。
+action-add = 添加行动事项
+action-add-button = 添加该行动事项
+action-done = 已完成
+action-open = 未完成
+action-overdue = 已逾期
+action-due = 截止日期：{ $date }
+action-mark-done = 标记为已完成
+action-mark-done-named = 标记为已完成：“{ $action }”
+action-reopen = 重新打开
+action-reopen-named = 重新打开：“{ $action }”
+action-remove = 删除
+action-remove-named = 删除：“{ $action }”
+no-owner = 暂无
+report-link = 提交全体会议的报告
+report-title = 关于后勤事项提交全体会议的报告
+report-period = { $bureau }，{ $from }至{ $to }。
+report-show = 显示该期间
+report-print = 打印
+report-notes = 本期联络记录
+report-consultation = 需征求全体会议意见的事项
+report-actions = 行动事项
+report-meetings = 会议
+report-logistics = 会议室和口译
+report-none = 无。
+report-no-issues = 没有重复预订，也不缺少口译箱。
+
+## 冲突和历史
+
+conflicts-title = 冲突
+conflicts-explain = 这些字段曾在两台计算机上同时被修改。两个值均予保留，直至有人选定其一；所作选择将与所有人共享。
+conflicts-none = 没有冲突。在两台计算机上同时修改的字段会显示在此处。
+conflict-by = 由{ $name }修改
+conflict-shown = 当前显示的值
+conflict-keep = 保留此值
+conflict-pick = 请选择其中一个值。
+conflict-mark = 此字段曾在两台计算机上同时被修改。两个值均予保留，直至有人选定其一：
+conflict-marks-summary = 此记录的部分字段曾在两台计算机上同时被修改。其各个值显示在字段旁：保留正确的值，所有人都将看到。
+conflict-marks-all = 查看所有冲突
+value-empty = （空）
+value-yes = 是
+value-no = 否
+history-title = { $name }的历史
+history-caption = { $n ->
+   *[other] { $n }项更改，按时间由近及远排列
+}
+history-when = 时间
+history-who = 人员
+history-what = 内容
+history-fields = 更改内容
+history-verb-create = 创建
+history-verb-update = 更改
+history-verb-archive = 归档
+history-verb-restore = 恢复
+history-verb-resolve = 解决冲突
+history-verb-add = 添加
+history-verb-revoke = 撤销
+history-verb-migrate = 升级
+history-became = 改为
+history-added = 新增：
+history-removed = 删除：
+history-spacing = 仅空格或换行有变化。
+field-archived = 已归档
+field-decisions = 决定
+field-actions = 行动事项
+
+## 对等节点和设备
+
+peers-page-title = 对等节点和设备
+peers-open = 查看对等节点和设备
+peers-this-device = 本设备
+peers-peer-id = 对等节点标识
+peers-listening = 监听地址
+peers-sync = 同步
+peers-title = 对等节点
+peers-none = 尚未发现其他节点。可按地址添加节点，或邀请新设备。
+peers-device = 设备
+peers-member = 成员
+peers-connection = 连接
+peers-last-sync = 上次同步
+peers-address = 地址
+peers-unknown-device = 未知设备
+peer-connected = 已连接
+peer-offline = 离线
+peer-in-sync = 已同步
+peer-syncing = 同步中
+dial-title = 按地址添加对等节点
+dial-button = 连接
+invite-title = 邀请设备
+invite-button = 生成邀请码
+invite-hours = { $n ->
+    [24] 1天
+    [168] 1周
+   *[other] { $n }小时
+}
+invite-ready = 邀请码已生成
+invite-explain = 此邀请码允许一台新设备以{ $role }身份加入，有效期至{ $until }。请私下分享：口头告知、粘贴到聊天中，或出示二维码。
+invite-code = 邀请码
+invite-join-hint = 在新计算机上运行：
+invite-qr = 邀请二维码
+devices-title = 主席团的设备
+devices-added = 添加时间
+devices-this = 本设备
+device-revoked = 已撤销
+device-active = 有效
+device-revoke = 撤销
+device-revoke-named = 撤销：{ $name }
+device-revoke-self = 本节点不能撤销自己的设备：须由另一成员的节点撤销。
+role-editor = 编辑者
+role-observer = 观察员
+role-admin = 管理员
+invite-member = 加入者
+invite-member-hint = 新成员加入时填写自己的姓名；主席团现有成员的设备以该成员的身份加入。
+invite-member-new = 新成员
+invite-member-own-only = 只有管理员才能为其他成员邀请设备；您可以邀请新成员和您自己的设备。
+invite-admin-only = 只有管理员才能邀请管理员设备。
+invite-observer = 本设备不能发出邀请：只有编辑者或管理员的设备才能邀请。
+invite-explain-member = 此邀请码允许{ $name }的一台新设备以{ $role }身份加入，有效期至{ $until }。请私下分享：口头告知、粘贴到聊天中，或出示二维码。
+device-role-named = { $name }的角色
+device-role-change = 更改
+device-admin-only = 只有管理员才能撤销设备或更改角色。
+device-last-admin = 这是主席团最后一台管理员设备：请先将另一台设备设为管理员，以确保主席团保有一台管理员设备。
+
+# A field the user and a peer both changed while the form was open.
+contest-summary = 在您编辑此记录期间，其他人修改了它。对于你们都修改过的字段，另一个值显示在字段旁：请选择要保留的值。目前尚未保存任何内容。
+contest-changed-meanwhile = 在此期间，{ $name }将其改为：
+contest-keep-mine = 保留我的值（字段中的值）
+contest-keep-theirs = 保留对方的值
+contest-removed = （已删除）
+contest-empty = （空）
+err-contest-choose = 请选择要保留的值。
+error-form-heads = 此表单是基于本节点没有的记录版本打开的。请重新打开该记录，再次进行修改。
+yes = 是
+no = 否
+
+# Finding things: the search box, the schedule's filters, agendas and pickers.
+search-label = 在主席团中搜索
+search-button = 搜索
+search-title = 搜索
+search-title-for = 搜索：{ $q }
+search-words = 要查找的词语
+search-hint = 按名称、标题和正文查找成员、团体、会议室、会议、联络机构和记录。不区分大小写和重音符号，输入词语的开头即可：“gen”可找到“Genève”。
+search-too-long = 最多输入{ $n }个字符。
+search-too-many-words = 最多输入{ $n }个词。
+search-results = { $n ->
+    [0] 无结果
+   *[other] { $n }项结果
+}
+search-results-list = 搜索结果
+search-nothing = 没有同时包含所有这些词语的内容。请减少词语，或输入名称的开头。
+filter-title = 仅显示部分会议
+filter-group = 团体
+filter-member = 成员
+filter-language = 语言
+filter-any-room = 所有会议室
+filter-any-group = 所有团体
+filter-any-member = 所有人
+filter-any-language = 所有语言
+filter-apply = 显示
+filter-clear = 显示所有会议
+agenda-title = 我的日程
+agenda-meetings = 会议
+agenda-upcoming = 即将举行
+agenda-past = 已举行
+agenda-none = 无。
+agenda-in-person = 本人出席
+agenda-through = 随{ $group }出席
+agenda-lead = { $name }的会议：您本人出席的会议，以及您担任协调人的团体的会议。
+agenda-groups = 您是以下团体的协调人：{ $groups }。
+agenda-no-groups = 您不是任何团体的协调人。
+agenda-member-page = 您在成员组成中的条目
+agenda-no-member = 本设备尚不属于主席团的任何成员，因此没有日程。加入后，其成员的会议将列于此处。
+room-meetings = 本会议室的会议
+group-meetings = 本团体的会议
+picker-filter = 仅显示包含以下内容的名称
+picker-none = 没有匹配的名称。已勾选的名称保持勾选。
+picker-ticked = { $n ->
+   *[other] 已选{ $n }项，列在前面
+}
