@@ -187,7 +187,7 @@ fn invite_through_proxy(inviter: &Node, proxy: &Proxy) -> String {
     let res = inviter
         .post("/api/invites", &json!({"role": "editor"}))
         .expect(201);
-    let code = res["code"].as_str().unwrap_or_default();
+    let code = res["link"].as_str().unwrap_or_default();
     let mut invite = bureau_net::InviteCode::decode(code)
         .unwrap_or_else(|e| panic!("the node made an invite code it cannot read ({e}): {code}"));
     let front = format!("/ip4/127.0.0.1/tcp/{}", proxy.port());

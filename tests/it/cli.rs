@@ -224,7 +224,7 @@ fn serve_publishes_the_announced_address_instead_of_its_listen_addresses() {
     let res = node
         .post("/api/invites", &serde_json::json!({"role": "editor"}))
         .expect(201);
-    let code = bureau_net::InviteCode::decode(res["code"].as_str().unwrap_or_default())
+    let code = bureau_net::InviteCode::decode(res["link"].as_str().unwrap_or_default())
         .unwrap_or_else(|e| panic!("the node's invite code does not decode ({e}): {res}"));
     assert_eq!(code.addrs.first().map(String::as_str), Some(announced));
     for l in listen.as_array().unwrap() {

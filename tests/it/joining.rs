@@ -3,7 +3,8 @@
 //! invite stays valid; a failed join (garbage, used code) exits with a code that says what
 //! happened and leaves nothing behind, on the joiner's disk or in the inviter's peers; only an
 //! admin's node revokes devices and changes roles, and a role given by an admin lets its
-//! device act as one on every node.
+//! device act as one on every node; a short code (`7-orbit-lantern`) joins with the
+//! inviter's address given, a wrong one is refused and counted, three burn the invite.
 
 use std::path::Path;
 use std::process::Output;
@@ -32,7 +33,8 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// `bureau invite ARGS` against the node running in `node.dir`: the code it prints.
+/// `bureau invite ARGS` against the node running in `node.dir`: the link it prints (after
+/// the short code).
 fn invite_cli(node: &Node, args: &[&str]) -> String {
     let mut cmd = bureau_cmd(&node.dir);
     cmd.arg("invite").args(args);
@@ -42,7 +44,13 @@ fn invite_cli(node: &Node, args: &[&str]) -> String {
         "bureau invite {args:?}: {}",
         stderr(&out)
     );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines.len() == 2 && lines[1].starts_with("bureau1-"),
+        "invite printed something else than a code and a link: {stdout:?}"
+    );
+    lines[1].to_owned()
 }
 
 fn member_names(node: &Node) -> Vec<String> {
@@ -144,14 +152,21 @@ fn a_failed_join_exits_with_what_happened_and_leaves_nothing_behind() {
     // there after; one that was empty is empty after.
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    for text in ["hello", "bureau1-", "bureau1-!!!!", &code[..code.len() / 2]] {
+    for text in [
+        "hello",
+        "bureau1-",
+        "bureau1-!!!!",
+        &code[..code.len() / 2],
+        "7-orbitt-lantern",
+    ] {
         let dir = tmp.path().join("garbage");
         let out = join(&dir, text, Some("Garbage"));
         assert_eq!(out.status.code(), Some(65), "{text:?}: {}", stderr(&out));
+        let said = stderr(&out);
         assert!(
-            stderr(&out).contains("not a bureau invite code"),
-            "{}",
-            stderr(&out)
+            said.contains("not a bureau invite")
+                || said.contains("\"orbitt\" is not a word of invite codes"),
+            "{said}"
         );
         assert!(!dir.exists(), "{text:?} left {}", dir.display());
         let out = join(&empty, text, Some("Garbage"));
@@ -306,7 +321,7 @@ fn two_members_who_are_one_person_are_merged_keeping_every_reference() {
             "/api/invites",
             &json!({"role": "editor", "member_id": twin}),
         )
-        .expect(201)["code"]
+        .expect(201)["link"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -359,4 +374,142 @@ fn two_members_who_are_one_person_are_merged_keeping_every_reference() {
     );
     assert_eq!(res.status, 400);
     assert_eq!(api_error(&res).field.as_deref(), Some("into"));
+}
+
+/// `bureau join CODE --name NAME --peer ADDR` in `dir`, run to its end.
+fn join_at(dir: &Path, code: &str, name: &str, peer: &str) -> Output {
+    let mut cmd = bureau_cmd(dir);
+    cmd.args(["join", code, "--name", name, "--peer", peer]);
+    run_with_deadline(cmd, JOIN_DEADLINE)
+}
+
+/// The inviter's TCP listen address on 127.0.0.1, as a joiner would copy it from its peers
+/// page.
+fn tcp_address(node: &Node) -> String {
+    node.status()["listen"]
+        .as_array()
+        .expect("listen addresses")
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|a| a.starts_with("/ip4/127.0.0.1/tcp/"))
+        .expect("a TCP address on loopback")
+        .to_owned()
+}
+
+/// The state and wrong guesses of the invite with this short code, from `GET /api/invites`
+/// (a closed invite's code is not shown, so a closed one is found as the only other).
+fn invite_state(node: &Node, expires_at: &str) -> (String, u64) {
+    let list = node.get("/api/invites").expect(200);
+    let i = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|i| i["expires_at"] == expires_at)
+        .unwrap_or_else(|| panic!("the invite is listed: {list}"));
+    (
+        i["state"].as_str().unwrap_or_default().to_owned(),
+        i["wrong"].as_u64().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn a_short_code_joins_and_wrong_guesses_are_refused_then_burn_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Amina Diallo"]);
+    let at = tcp_address(&a);
+    let made = a
+        .post("/api/invites", &json!({"role": "editor"}))
+        .expect(201);
+    let code = made["code"].as_str().expect("a short code").to_owned();
+    assert!(code.len() < 40, "short enough to type: {code}");
+    assert!(
+        made["link"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("bureau1-")),
+        "{made}"
+    );
+    let (nameplate, words) = code.split_once('-').expect("number-word-word");
+    // A guess with other words: refused as wrong (77), nothing kept, and counted.
+    let guess = if words == "acorn-acorn" {
+        format!("{nameplate}-actor-actor")
+    } else {
+        format!("{nameplate}-acorn-acorn")
+    };
+    let guesser = tmp.path().join("guesser");
+    let out = join_at(&guesser, &guess, "Mallory", &at);
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the code is wrong"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !guesser.exists(),
+        "the refused join left {}",
+        guesser.display()
+    );
+    let until = made["expires_at"].as_str().unwrap().to_owned();
+    assert_eq!(invite_state(&a, &until), ("open".to_owned(), 1));
+    // The real code still works, typed as a person might.
+    let typed = code.replace('-', " ").to_uppercase();
+    let bob = tmp.path().join("bob");
+    let out = join_at(&bob, &typed, "Bob Mensah", &at);
+    assert!(
+        out.status.success(),
+        "join with {typed:?}: {}",
+        stderr(&out)
+    );
+    assert_eq!(member_names(&a), ["Amina Diallo", "Bob Mensah"]);
+    assert_eq!(invite_state(&a, &until).0, "used");
+
+    // Another invite, guessed wrong three times: burned, and then even its real code and its
+    // link are refused.
+    let made = a
+        .post(
+            "/api/invites",
+            &json!({"role": "editor", "expires_in": 7200}),
+        )
+        .expect(201);
+    let code = made["code"].as_str().unwrap().to_owned();
+    let (nameplate, words) = code.split_once('-').unwrap();
+    let guess = if words == "acorn-acorn" {
+        format!("{nameplate}-actor-actor")
+    } else {
+        format!("{nameplate}-acorn-acorn")
+    };
+    for _ in 0..2 {
+        let out = join_at(&guesser, &guess, "Mallory", &at);
+        assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    }
+    let out = join_at(&guesser, &guess, "Mallory", &at);
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(stderr(&out).contains("burned"), "{}", stderr(&out));
+    let until = made["expires_at"].as_str().unwrap().to_owned();
+    assert_eq!(invite_state(&a, &until), ("burned".to_owned(), 3));
+    let carol = tmp.path().join("carol");
+    let out = join_at(&carol, &code, "Carol", &at);
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(stderr(&out).contains("burned"), "{}", stderr(&out));
+    let out = join(&carol, made["link"].as_str().unwrap(), Some("Carol"));
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(!carol.exists());
+    assert_eq!(member_names(&a), ["Amina Diallo", "Bob Mensah"]);
+
+    // A code no node at that address has: said so, exit 69, nothing kept.
+    let out = join_at(&carol, "998-acorn-acorn", "Carol", &at);
+    let out = if out.status.code() == Some(69) {
+        out
+    } else {
+        // The one-in-a-thousand case where 998 is the burned invite's number.
+        join_at(&carol, "997-acorn-acorn", "Carol", &at)
+    };
+    assert_eq!(out.status.code(), Some(69), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no node at"), "{}", stderr(&out));
+    assert!(!carol.exists());
+    // The inviter's node said so when it happened.
+    let log = a.log();
+    assert!(
+        log.contains("a wrong invite code was tried") && log.contains("is burned"),
+        "{log}"
+    );
 }

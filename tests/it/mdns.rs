@@ -2,10 +2,11 @@
 //! address given to either node.
 //!
 //! The test makes the namespaces itself (it must run as root): `bureau-a-PID` and
-//! `bureau-b-PID`, joined by a veth pair on 10.213.0.0/24. Node A serves in the first; B joins
-//! with A's invite in the second, then forgets every address it learned (`peers.json` is
-//! deleted; `net.json` still names A as its inviter, by peer id only) and serves with no
-//! `--peer`. B can only find A by mDNS on the veth, and must get the whole bureau from it.
+//! `bureau-b-PID`, joined by a veth pair on 198.18.213.0/24 (a benchmark range). Node A
+//! serves in the first; B joins in the second with A's short code (`7-orbit-lantern`), which
+//! holds no address: B finds A by the code's number over mDNS and proves the code by SPAKE2,
+//! forgets every address it learned (`peers.json` is deleted; `net.json` still names A as
+//! its inviter, by peer id only) and serves with no `--peer`. B can only find A by mDNS on the veth, and must get the whole bureau from it.
 //!
 //! The nodes' HTTP listens on loopback inside their namespaces, out of the test's reach, so
 //! they are asked through `ip netns exec NS bureau status --json`, as a person would.
@@ -24,8 +25,8 @@ const CMD_DEADLINE: Duration = Duration::from_secs(30);
 /// second; a debug build on a busy 2-core machine is slow).
 const DISCOVERY_DEADLINE: Duration = Duration::from_secs(60);
 
-const ADDR_A: &str = "10.213.0.1/24";
-const ADDR_B: &str = "10.213.0.2/24";
+const ADDR_A: &str = "198.18.213.1/24";
+const ADDR_B: &str = "198.18.213.2/24";
 
 fn run(cmd: Command) -> Output {
     run_with_deadline(cmd, CMD_DEADLINE)
@@ -216,7 +217,7 @@ fn a_joined_node_that_forgot_every_address_finds_its_inviter_by_mdns() {
     assert!(!bureau_id.is_empty(), "A holds a bureau: {st_a}");
     let listen = st_a["listen"].to_string();
     assert!(
-        listen.contains("/ip4/10.213.0.1/"),
+        listen.contains("/ip4/198.18.213.1/"),
         "A listens on every interface, the veth included: {listen}"
     );
 
@@ -226,11 +227,20 @@ fn a_joined_node_that_forgot_every_address_finds_its_inviter_by_mdns() {
         "invite failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let code = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    // The short code, the first line: no address in it, so B must find A by mDNS.
+    let code = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        code.len() < 40 && !code.contains('/'),
+        "a short code: {code:?}"
+    );
     let out = run(bureau_in(&lan.b, &dir_b, &["join", &code, "--name", "Bob"]));
     assert!(
         out.status.success(),
-        "join over the veth failed: {}\n{}",
+        "join over the veth with the short code {code} failed: {}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
@@ -252,7 +262,7 @@ fn a_joined_node_that_forgot_every_address_finds_its_inviter_by_mdns() {
         "net.json names the inviter: {net}"
     );
     assert!(
-        !net.to_string().contains("10.213.0.1"),
+        !net.to_string().contains("198.18.213.1"),
         "net.json holds no address of A: {net}"
     );
 
@@ -292,7 +302,7 @@ fn a_joined_node_that_forgot_every_address_finds_its_inviter_by_mdns() {
     );
     let addr = peer(&st_b, &a_id).expect("listed above")["addr"].to_string();
     assert!(
-        addr.contains("10.213.0.1"),
+        addr.contains("198.18.213.1"),
         "B reaches A over the veth: {addr}"
     );
     assert_eq!(st_b["title"], st_a["title"]);

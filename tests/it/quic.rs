@@ -30,7 +30,7 @@ fn nodes_listening_only_on_quic_join_and_sync() {
             &json!({"role": "editor", "expires_in": 600}),
         )
         .expect(201);
-    let out = join(&b_dir, invite["code"].as_str().unwrap(), "Bob");
+    let out = join(&b_dir, invite["link"].as_str().unwrap(), "Bob");
     assert!(
         out.status.success(),
         "join failed: {}",

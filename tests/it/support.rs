@@ -530,15 +530,15 @@ impl Node {
         (peer, addr)
     }
 
-    /// A fresh invite code for a device with `role` (`POST /api/invites`, which must answer
-    /// 201).
+    /// A fresh invite for a device with `role` (`POST /api/invites`, which must answer 201):
+    /// its link, which names this node's addresses, so a join needs no discovery.
     pub(crate) fn invite(&self, role: &str) -> String {
         let res = self
             .post("/api/invites", &json!({ "role": role }))
             .expect(201);
-        res["code"]
+        res["link"]
             .as_str()
-            .unwrap_or_else(|| panic!("no invite code in {res}"))
+            .unwrap_or_else(|| panic!("no invite link in {res}"))
             .to_owned()
     }
 

@@ -141,18 +141,26 @@ fn invite_cli(node: &Node, args: &[&str]) -> String {
         "invite {args:?} failed with {}: {stderr}",
         out.status
     );
-    let code = stdout.trim().to_owned();
+    // The short code to type, then the link.
+    let lines: Vec<&str> = stdout.lines().collect();
     assert!(
-        code.starts_with("bureau1-") && !code.contains('\n'),
-        "invite printed something else than one code on stdout: {stdout:?}"
+        lines.len() == 2
+            && matches!(bureau_net::ShortCode::parse(lines[0]), Ok(Some(_)))
+            && lines[1].starts_with("bureau1-"),
+        "invite printed something else than a code and a link on stdout: {stdout:?}"
     );
-    code
+    lines[1].to_owned()
 }
 
-/// `POST /api/invites`; returns the code.
+/// `POST /api/invites`; returns the link (the short code is checked for its shape and length).
 fn invite_api(node: &Node, body: &Value) -> String {
     let res = node.post("/api/invites", body).expect(201);
-    let code = res["code"].as_str().unwrap_or_default().to_owned();
+    let short = res["code"].as_str().unwrap_or_default();
+    assert!(
+        short.len() < 40 && matches!(bureau_net::ShortCode::parse(short), Ok(Some(_))),
+        "{res}"
+    );
+    let code = res["link"].as_str().unwrap_or_default().to_owned();
     assert!(code.starts_with("bureau1-"), "{res}");
     assert!(
         res["expires_at"].as_str().is_some_and(|e| !e.is_empty()),
@@ -800,7 +808,7 @@ fn expired_used_forged_and_garbage_invites_are_refused() {
             &tmp.path().join("garbage"),
             text,
             "Garbage",
-            "not a bureau invite code",
+            "not a bureau invite",
         );
     }
 

@@ -59,7 +59,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tracing::{debug, info, warn};
 
-use crate::invite::{Check, InviteBook, InviteCode};
+use crate::invite::{Check, InviteBook, JoinCode};
 use crate::remembered::{self, Remembered};
 use crate::stream::guard;
 use crate::swarm::build_swarm;
@@ -334,6 +334,10 @@ pub(crate) async fn serve_join<S: AsyncRead + AsyncWrite + Unpin>(
             let (reason, msg) = match other {
                 Check::Expired => ("expired", "this invite has expired; ask for a new one"),
                 Check::Used => ("used", "this invite was already used; ask for a new one"),
+                Check::Burned => (
+                    "burned",
+                    "this invite was burned after wrong guesses of its code; ask for a new one",
+                ),
                 _ => (
                     "unknown",
                     "this invite is not valid here (it may be mistyped or forged); ask for a new one",
@@ -529,8 +533,34 @@ pub(crate) async fn join(
     files: &bureau_store::Files,
     code: &str,
     name: Option<&str>,
+    peers: &[String],
 ) -> Result<Joined, NetError> {
-    let code = InviteCode::decode(code)?;
+    let peers = peers
+        .iter()
+        .map(|p| {
+            p.trim()
+                .parse::<Multiaddr>()
+                .map_err(|e| NetError::BadAddress {
+                    addr: p.clone(),
+                    reason: format!("not a multiaddr like /ip4/203.0.113.7/tcp/4001 ({e})"),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let code = match JoinCode::parse(code)? {
+        JoinCode::Link(mut code) => {
+            for p in peers.iter().rev() {
+                code.addrs.insert(0, p.to_string());
+            }
+            code
+        }
+        JoinCode::Short(short) => {
+            // A name the inviter would refuse is refused before the code is tried.
+            if let Some(name) = name {
+                crate::check_join_name(name)?;
+            }
+            crate::code::find_link(identity, &short, &peers).await?
+        }
+    };
     // Before the invite is presented: a name the inviter would refuse leaves it unused.
     let name = match (&code.member_id, name) {
         (Some(_), _) => String::new(),
@@ -724,7 +754,7 @@ mod tests {
             self.book
                 .lock()
                 .unwrap()
-                .add(secret, &grant, now + 3600, now)
+                .add(secret, &grant, now + 3600, now, "link")
                 .unwrap();
         }
 

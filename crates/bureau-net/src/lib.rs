@@ -28,6 +28,7 @@
 //! strings.
 
 mod addr;
+mod code;
 mod event_loop;
 mod gate;
 mod invite;
@@ -37,6 +38,7 @@ mod stream;
 mod swarm;
 #[cfg(feature = "test-utils")]
 pub mod testing;
+mod words;
 
 /// The join protocol's frame reader, for fuzz targets only (feature `fuzzing`): the frame
 /// types stay private to the crate, so what is exposed is "read one request" and "read one
@@ -73,7 +75,8 @@ use tokio_util::sync::CancellationToken;
 
 /// Which sync protocol a session speaks (`/bureau/sync/1` or `/2`).
 pub use bureau_sync::Version as SyncVersion;
-pub use invite::{CODE_PREFIX, InviteCode};
+pub use code::CODE_PROTOCOL;
+pub use invite::{CODE_PREFIX, InviteCode, InviteInfo, JoinCode, ShortCode};
 pub use join::JOIN_PROTOCOL;
 pub use remembered::Source;
 
@@ -305,8 +308,23 @@ pub(crate) enum Command {
         role: Role,
         expires_in: Duration,
         member_id: Option<String>,
-        reply: oneshot::Sender<Result<(String, i64), NetError>>,
+        reply: oneshot::Sender<Result<Invite, NetError>>,
     },
+    Invites {
+        reply: oneshot::Sender<Vec<InviteInfo>>,
+    },
+}
+
+/// An invite just made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invite {
+    /// The short code to read out or type (`7-orbit-lantern`).
+    pub code: String,
+    /// The link (`bureau1-...`): the inviter's addresses and the secret, for the QR code and
+    /// for joining where the inviter cannot be found by its nameplate.
+    pub link: String,
+    /// Expiry, Unix seconds.
+    pub expires_at: i64,
 }
 
 /// A handle to the network loop.
@@ -349,15 +367,15 @@ impl NetHandle {
     }
 
     /// Makes a one-time invite code for a device of `role`, joining as the member
-    /// `member_id` or (with `None`) as a new member it names; returns the code and its
-    /// expiry (Unix seconds). Refused when this device may not make that invite
+    /// `member_id` or (with `None`) as a new member it names; returns its short code, its
+    /// link and its expiry. Refused when this device may not make that invite
     /// ([`bureau_model::check_invite`]).
     pub async fn invite(
         &self,
         role: Role,
         expires_in: Duration,
         member_id: Option<String>,
-    ) -> Result<(String, i64), NetError> {
+    ) -> Result<Invite, NetError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Command::Invite {
@@ -369,6 +387,17 @@ impl NetHandle {
             .await
             .map_err(|_| NetError::Closed)?;
         rx.await.map_err(|_| NetError::Closed)?
+    }
+
+    /// The invites this node made that its book still holds (open ones, and closed ones
+    /// for a day after they expire), newest expiry first.
+    pub async fn invites(&self) -> Result<Vec<InviteInfo>, NetError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Command::Invites { reply })
+            .await
+            .map_err(|_| NetError::Closed)?;
+        rx.await.map_err(|_| NetError::Closed)
     }
 }
 
@@ -419,17 +448,21 @@ pub fn check_join_name(name: &str) -> Result<String, NetError> {
     join::check_name(name).map_err(NetError::BadName)
 }
 
-/// Presents an invite code to its inviter over `/bureau/join/1` and, when accepted, remembers
-/// the inviter so that the next `serve` syncs the bureau from it. A code made for a member
-/// needs no name (the device joins as that member); any other needs one, and a name that
-/// [`check_join_name`] refuses is refused here, before anything is sent.
+/// Joins with an invite: a short code (`7-orbit-lantern`) is first proven to the node whose
+/// open invite has its nameplate, found at `peers` or, with none, by mDNS (`/bureau/join-code/1`),
+/// which hands over the invite's link; a link (`bureau1-...`) names its inviter and addresses
+/// (`peers` are tried first). The link is then presented over `/bureau/join/1` and, when
+/// accepted, the inviter is remembered so that the next `serve` syncs the bureau from it. An
+/// invite made for a member needs no name (the device joins as that member); any other needs
+/// one, and a name that [`check_join_name`] refuses is refused here, before anything is sent.
 pub async fn join(
     identity: &Identity,
     files: &Files,
     code: &str,
     name: Option<&str>,
+    peers: &[String],
 ) -> Result<Joined, NetError> {
-    join::join(identity, files, code, name).await
+    join::join(identity, files, code, name, peers).await
 }
 
 #[cfg(test)]

@@ -485,7 +485,7 @@ pub(crate) async fn invite(
     }
     let st = state.doc.state();
     bureau_model::check_invite(&st.snapshot, &st.peer_id, role, member_id.as_deref())?;
-    let (code, expires_at) = net(&state)?
+    let made = net(&state)?
         .invite_for(
             role,
             Duration::from_secs(u64::from(expires_in)),
@@ -493,14 +493,41 @@ pub(crate) async fn invite(
         )
         .await
         .map_err(net_error)?;
-    let expires_at = jiff::Timestamp::from_second(expires_at)
+    let expires_at = jiff::Timestamp::from_second(made.expires_at)
         .map(|t| t.to_string())
         .unwrap_or_default();
-    let mut body = json!({ "code": code, "expires_at": expires_at, "role": role });
+    let mut body = json!({
+        "code": made.code,
+        "link": made.link,
+        "expires_at": expires_at,
+        "role": role,
+    });
     if let Some(m) = member_id {
         body["member_id"] = json!(m);
     }
     Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// `GET /api/invites`: the invites this node made that it still keeps, newest expiry first,
+/// each with its state (`open`, `used`, `expired`, `burned`) and wrong guesses of its code.
+pub(crate) async fn invites(State(state): State<AppState>) -> ApiResult {
+    let list = net(&state)?.invites().await.map_err(net_error)?;
+    let list: Vec<Value> = list
+        .into_iter()
+        .map(|i| {
+            json!({
+                "code": i.code,
+                "role": i.role,
+                "member_id": i.member_id,
+                "expires_at": jiff::Timestamp::from_second(i.expires_at)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+                "state": i.state,
+                "wrong": i.wrong,
+            })
+        })
+        .collect();
+    Ok(Json(list).into_response())
 }
 
 /// `POST /api/members/{id}/merge` with `{into}`: the member `id` is the same person as the

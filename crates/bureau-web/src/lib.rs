@@ -202,23 +202,22 @@ pub trait Network: Send + Sync + std::fmt::Debug + 'static {
     fn dial(&self, addr: String) -> NetFuture<()>;
     /// Pauses or resumes all peer traffic.
     fn set_paused(&self, paused: bool) -> NetFuture<()>;
-    /// Makes an invite code for a new member named by the joiner; answers the code and its
-    /// expiry (Unix seconds).
+    /// Makes an invite for a new member named by the joiner.
     fn invite(
         &self,
         role: bureau_model::Role,
         expires_in: std::time::Duration,
-    ) -> NetFuture<(String, i64)>;
-    /// Makes an invite code for a device of `role`, for the member `member_id` or (with
-    /// `None`) for a new member named by the joiner; answers the code and its expiry (Unix
-    /// seconds). Who may invite whom is checked before (`bureau_model::check_invite`). A
-    /// network that makes only invites for new members keeps this default.
+    ) -> NetFuture<InviteMade>;
+    /// Makes an invite for a device of `role`, for the member `member_id` or (with `None`)
+    /// for a new member named by the joiner. Who may invite whom is checked before
+    /// (`bureau_model::check_invite`). A network that makes only invites for new members
+    /// keeps this default.
     fn invite_for(
         &self,
         role: bureau_model::Role,
         expires_in: std::time::Duration,
         member_id: Option<String>,
-    ) -> NetFuture<(String, i64)> {
+    ) -> NetFuture<InviteMade> {
         match member_id {
             None => self.invite(role, expires_in),
             Some(_) => Box::pin(async {
@@ -229,6 +228,40 @@ pub trait Network: Send + Sync + std::fmt::Debug + 'static {
             }),
         }
     }
+    /// The invites this node made that it still keeps, newest expiry first. A network that
+    /// keeps no book answers none.
+    fn invites(&self) -> NetFuture<Vec<InviteListed>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+}
+
+/// An invite just made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InviteMade {
+    /// The short code to read out or type (`7-orbit-lantern`).
+    pub code: String,
+    /// The link with the inviter's addresses and secret, which the QR code holds.
+    pub link: String,
+    /// Expiry, Unix seconds.
+    pub expires_at: i64,
+}
+
+/// An invite this node made, as the peers page and `GET /api/invites` list it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct InviteListed {
+    /// Its short code, while it is open (a closed code is worth nothing, and an open one is
+    /// shown only to this node's own user).
+    pub code: Option<String>,
+    /// The joining device's role.
+    pub role: String,
+    /// The member it joins as, or none for a new member.
+    pub member_id: Option<String>,
+    /// Expiry, Unix seconds.
+    pub expires_at: i64,
+    /// `open`, `used`, `expired` or `burned` (its code was guessed wrong too often).
+    pub state: String,
+    /// Wrong guesses of its code so far.
+    pub wrong: u32,
 }
 
 /// Shared state of every handler.
@@ -257,7 +290,7 @@ pub fn router(state: AppState) -> Router {
         .route("/peers", get(api::peers).post(api::dial))
         .route("/sync/pause", post(api::pause))
         .route("/sync/resume", post(api::resume))
-        .route("/invites", post(api::invite))
+        .route("/invites", post(api::invite).get(api::invites))
         .route("/search", get(search::api))
         .route(
             "/devices/{peer_id}",

@@ -24,7 +24,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-const EXIT_CODES: &str = "To start: `bureau serve`, then open the link it prints. To join a bureau from a new laptop: `bureau join CODE --name \"Your Name\"` (no --name when the code was made for you as a member), then `bureau serve`.\n\nExit codes: 0 ok, 1 error, 2 usage, 65 not an invite code, or a name the bureau cannot take (join), 69 no node running (for join: the inviting node cannot be reached), 75 data directory in use by another node, or too many attempts for now, 77 invite refused: used, expired or not valid (join), 78 bad configuration. A join that fails leaves the data directory as it was.";
+const EXIT_CODES: &str = "To start: `bureau serve`, then open the link it prints. To join a bureau from a new laptop: `bureau join CODE --name \"Your Name\"` (no --name when the invite was made for you as a member; CODE is the short code like 7-orbit-lantern, found on the same network, or the invite's link), then `bureau serve`.\n\nExit codes: 0 ok, 1 error, 2 usage, 65 not an invite code, or a name the bureau cannot take (join), 69 no node running (for join: the inviting node cannot be reached), 75 data directory in use by another node, or too many attempts for now, 77 invite refused: used, expired, burned, a wrong code or not valid (join), 78 bad configuration. A join that fails leaves the data directory as it was.";
 
 /// What to do.
 #[derive(Debug, Subcommand)]
@@ -102,14 +102,19 @@ pub enum Command {
         #[arg(long, default_value = "24h", value_name = "DURATION")]
         expires: String,
     },
-    /// Join a bureau with an invite code; then start the node with `serve`.
+    /// Join a bureau with an invite; then start the node with `serve`.
     Join {
-        /// The code the inviting member gave you.
+        /// The code the inviting member gave you (like 7-orbit-lantern), or the invite's link
+        /// (bureau1-..., what its QR code holds).
         code: String,
-        /// Your name, as the other members will see it. Needed when the code makes a new
-        /// member; a code made for you as a member (another laptop of yours) needs none.
+        /// Your name, as the other members will see it. Needed when the invite makes a new
+        /// member; one made for you as a member (another laptop of yours) needs none.
         #[arg(long)]
         name: Option<String>,
+        /// The inviting laptop's address (like /ip4/203.0.113.7/tcp/4001, from its peers
+        /// page), where it cannot be found on the network by the code's number. Repeatable.
+        #[arg(long, value_name = "ADDRESS")]
+        peer: Vec<String>,
     },
     /// Merge two members who are the same person (the node must be running): every
     /// reference to the first (focal points, attendees, action items, devices) moves to the

@@ -90,7 +90,8 @@ pub(crate) async fn invite(
         .await
         .map_err(|e| anyhow!("{e}"))?;
     let code = answer["code"].as_str().unwrap_or_default();
-    if let Ok(qr) = qrcode::QrCode::new(code.as_bytes()) {
+    let link = answer["link"].as_str().unwrap_or_default();
+    if let Ok(qr) = qrcode::QrCode::new(link.as_bytes()) {
         let text = qr
             .render::<qrcode::render::unicode::Dense1x2>()
             .quiet_zone(true)
@@ -104,14 +105,20 @@ pub(crate) async fn invite(
                 "invite for a new device of the member {m}, as {role}, valid until {until}; on \
                  the new laptop run:"
             );
-            eprintln!("  bureau join <code>");
+            eprintln!("  bureau join {code}");
         }
         None => {
             eprintln!("invite for a new {role}, valid until {until}; on the new laptop run:");
-            eprintln!("  bureau join <code> --name \"Their Name\"");
+            eprintln!("  bureau join {code} --name \"Their Name\"");
         }
     }
-    println!("{code}");
+    eprintln!(
+        "On the same network the new laptop finds this one by the code's number. From \
+         elsewhere, or where the Wi-Fi keeps laptops apart, give it the link instead: the \
+         second line below, which the QR code above holds."
+    );
+    // Scripts read the code and the link, one a line.
+    println!("{code}\n{link}");
     Ok(())
 }
 
@@ -119,25 +126,36 @@ pub(crate) async fn invite(
 /// (the directory itself, an identity key, the token) goes again, so nothing half-made is
 /// left to be started later as a bureau of its own. The exit code says what happened (see
 /// [`join_exit`]).
-pub(crate) async fn join(data_dir: &Path, code: &str, name: Option<&str>) -> Result<()> {
+pub(crate) async fn join(
+    data_dir: &Path,
+    code: &str,
+    name: Option<&str>,
+    peers: &[String],
+) -> Result<()> {
     // The code first: one that is not a code is the input's fault, and nothing is made.
-    let invite =
-        bureau_net::InviteCode::decode(code).map_err(|e| anyhow!("{e}").context(Exit(65)))?;
-    let name = match (&invite.member_id, name) {
-        (Some(_), Some(_)) => {
+    let invite = bureau_net::JoinCode::parse(code).map_err(|e| anyhow!("{e}").context(Exit(65)))?;
+    // A short code says nothing of the invite until it is proven to the inviter, so whether
+    // a name is needed is known only then: the network half asks for one, and the data
+    // directory is put back as it was.
+    let for_member = match &invite {
+        bureau_net::JoinCode::Link(link) => Some(link.member_id.is_some()),
+        bureau_net::JoinCode::Short(_) => None,
+    };
+    let name = match (for_member, name) {
+        (Some(true), Some(_)) => {
             eprintln!(
                 "note: this invite was made for a member of the bureau; the device joins as \
                  that member, and --name is not used"
             );
             None
         }
-        (Some(_), None) => None,
+        (Some(true), None) | (None, None) => None,
         // A name the inviter would refuse is refused first (a usage error): the invite stays
         // unused.
-        (None, Some(name)) => {
+        (Some(false) | None, Some(name)) => {
             Some(bureau_net::check_join_name(name).map_err(|e| anyhow!("{e}").context(Exit(2)))?)
         }
-        (None, None) => {
+        (Some(false), None) => {
             return Err(anyhow!(
                 "this invite makes a new member of the bureau: give your name with --name \
                  \"Your Name\" (if you are already a member, ask for an invite for your \
@@ -147,7 +165,7 @@ pub(crate) async fn join(data_dir: &Path, code: &str, name: Option<&str>) -> Res
         }
     };
     let before = DirBefore::look(data_dir);
-    let res = join_into(data_dir, code, name.as_deref()).await;
+    let res = join_into(data_dir, code, name.as_deref(), peers).await;
     if res.is_err() {
         before.restore();
     }
@@ -205,14 +223,14 @@ impl DirBefore {
 }
 
 /// The exit code of a failed join, by what failed: 65 the code is not an invite code, or the
-/// name is one the bureau cannot take; 77 the inviter refused the code (used, expired, not
+/// name is one the bureau cannot take; 77 the inviter refused the code (used, expired, burned, a wrong code, not
 /// valid, no longer for that member); 69 the inviter could not be reached; 75 too many
 /// attempts for now; 2 a name missing or malformed; 1 anything else.
 fn join_exit(e: &bureau_net::NetError) -> u8 {
     use bureau_net::NetError;
     match e {
         NetError::Invite(_) => 65,
-        NetError::BadName(_) => 2,
+        NetError::BadName(_) | NetError::BadAddress { .. } => 2,
         NetError::Refused { reason, .. } => match reason.as_str() {
             "name" | "name_taken" => 65,
             "limit" => 75,
@@ -224,7 +242,12 @@ fn join_exit(e: &bureau_net::NetError) -> u8 {
     }
 }
 
-async fn join_into(data_dir: &Path, code: &str, name: Option<&str>) -> Result<()> {
+async fn join_into(
+    data_dir: &Path,
+    code: &str,
+    name: Option<&str>,
+    peers: &[String],
+) -> Result<()> {
     let opened = open_dir(data_dir)?;
     let files = opened.store.files();
     if let Some(m) = read_marker(&opened.store)? {
@@ -248,7 +271,7 @@ async fn join_into(data_dir: &Path, code: &str, name: Option<&str>) -> Result<()
     }
     // Hold the directory's lock while joining, so no node starts on it half-way.
     let _lock = Store::open(data_dir).map_err(|e| anyhow!(e).context(Exit(75)))?;
-    let joined = bureau_net::join(&opened.identity, &files, code, name)
+    let joined = bureau_net::join(&opened.identity, &files, code, name, peers)
         .await
         .map_err(|e| {
             let exit = join_exit(&e);

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use bureau_net::{NetError, NetHandle};
 use bureau_store::Files;
-use bureau_web::{NetFailure, NetFuture, Network, NetworkStatus, PeerInfo, SyncCounts};
+use bureau_web::{
+    InviteListed, InviteMade, NetFailure, NetFuture, Network, NetworkStatus, PeerInfo, SyncCounts,
+};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -76,7 +78,7 @@ impl Network for Adapter {
         Box::pin(async move { net.set_paused(paused).await.map_err(failure) })
     }
 
-    fn invite(&self, role: bureau_model::Role, expires_in: Duration) -> NetFuture<(String, i64)> {
+    fn invite(&self, role: bureau_model::Role, expires_in: Duration) -> NetFuture<InviteMade> {
         self.invite_for(role, expires_in, None)
     }
 
@@ -85,12 +87,37 @@ impl Network for Adapter {
         role: bureau_model::Role,
         expires_in: Duration,
         member_id: Option<String>,
-    ) -> NetFuture<(String, i64)> {
+    ) -> NetFuture<InviteMade> {
         let net = self.net.clone();
         Box::pin(async move {
-            net.invite(role, expires_in, member_id)
+            let made = net
+                .invite(role, expires_in, member_id)
                 .await
-                .map_err(failure)
+                .map_err(failure)?;
+            Ok(InviteMade {
+                code: made.code,
+                link: made.link,
+                expires_at: made.expires_at,
+            })
+        })
+    }
+
+    fn invites(&self) -> NetFuture<Vec<InviteListed>> {
+        let net = self.net.clone();
+        Box::pin(async move {
+            let list = net.invites().await.map_err(failure)?;
+            Ok(list
+                .into_iter()
+                .map(|i| InviteListed {
+                    // A closed code is worth nothing to show.
+                    code: i.code.filter(|_| i.state == "open"),
+                    role: i.role,
+                    member_id: i.member_id,
+                    expires_at: i.expires_at,
+                    state: i.state.to_owned(),
+                    wrong: i.wrong,
+                })
+                .collect())
         })
     }
 }

@@ -142,7 +142,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             member,
             expires,
         } => invite(&data_dir, &role, member.as_deref(), &expires).await,
-        Command::Join { code, name } => join(&data_dir, &code, name.as_deref()).await,
+        Command::Join { code, name, peer } => join(&data_dir, &code, name.as_deref(), &peer).await,
         Command::MergeMembers { id, into } => merge_members(&data_dir, &id, &into).await,
         Command::Status { json } => status(&data_dir, json).await,
     }

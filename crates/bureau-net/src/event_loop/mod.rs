@@ -50,6 +50,7 @@ use tracing::{error, info, warn};
 
 use self::peer::{BACKOFF_MIN, Peer};
 use crate::addr::{announce_address, parse_addr};
+use crate::code::CODE_PROTOCOL;
 use crate::invite::{Grant, InviteBook, InviteCode};
 use crate::join::{JOIN_PROTOCOL, RateLimiter};
 use crate::remembered::{self, NetState, Remembered, Source};
@@ -195,6 +196,9 @@ pub(crate) fn start(
     let mut join_in = control
         .accept(StreamProtocol::new(JOIN_PROTOCOL))
         .map_err(|e| NetError::transport(format!("accepting {JOIN_PROTOCOL} streams"), e))?;
+    let mut code_in = control
+        .accept(StreamProtocol::new(CODE_PROTOCOL))
+        .map_err(|e| NetError::transport(format!("accepting {CODE_PROTOCOL} streams"), e))?;
 
     let (status_tx, status_rx) = watch::channel(Arc::new(NetStatus::default()));
     let (cmd_tx, mut cmd_rx) = mpsc::channel(32);
@@ -258,6 +262,7 @@ pub(crate) fn start(
                     lp.on_inbound(peer, version, stream);
                 }
                 Some((peer, stream)) = join_in.next() => lp.on_join(peer, stream),
+                Some((peer, stream)) = code_in.next() => lp.on_code(peer, stream),
                 Some(done) = lp.tasks.join_next_with_id(), if !lp.tasks.is_empty() => {
                     lp.on_task_end(done);
                 }
@@ -360,6 +365,15 @@ impl EventLoop {
             } => {
                 let _ = reply.send(self.invite(role, expires_in, member_id));
             }
+            Command::Invites { reply } => {
+                let now = jiff::Timestamp::now().as_second();
+                let list = self
+                    .book
+                    .lock()
+                    .expect("the invite book lock is never poisoned")
+                    .list(now);
+                let _ = reply.send(list);
+            }
         }
     }
 
@@ -417,7 +431,7 @@ impl EventLoop {
         role: bureau_model::Role,
         expires_in: Duration,
         member_id: Option<String>,
-    ) -> Result<(String, i64), NetError> {
+    ) -> Result<crate::Invite, NetError> {
         let st = self.doc.state();
         let bureau_id = st.snapshot.meta.bureau_id.clone();
         if bureau_id.is_empty() {
@@ -434,10 +448,6 @@ impl EventLoop {
             role,
             member_id: member_id.clone(),
         };
-        self.book
-            .lock()
-            .expect("the invite book lock is never poisoned")
-            .add(&secret, &grant, expires_at, now)?;
         // Announced addresses first: a laptop joining from elsewhere reaches the node there,
         // one on the same network at a listen address.
         let mut addrs: Vec<String> = Vec::new();
@@ -452,16 +462,26 @@ impl EventLoop {
                 "this node is not listening yet; try again in a moment".to_owned(),
             ));
         }
-        let code = InviteCode {
+        let link = InviteCode {
             bureau_id,
             peer_id: self.local.to_base58(),
             addrs,
-            secret,
+            secret: secret.clone(),
             role: role.as_str().to_owned(),
             expires_at,
             member_id,
-        };
-        Ok((code.encode(), expires_at))
+        }
+        .encode();
+        let code = self
+            .book
+            .lock()
+            .expect("the invite book lock is never poisoned")
+            .add(&secret, &grant, expires_at, now, &link)?;
+        Ok(crate::Invite {
+            code: code.to_string(),
+            link,
+            expires_at,
+        })
     }
 
     fn on_doc(&mut self, st: &DocState) {

@@ -20,6 +20,7 @@ use tracing::{Instrument, debug};
 
 use super::peer::{BACKOFF_MAX, BACKOFF_MIN, FAULT_BACKOFF, Peer, Session};
 use super::{EventLoop, LoopEvent, Owner};
+use crate::code::answer_code;
 use crate::gate::ip_of;
 use crate::join::answer_joiner;
 use crate::remembered::Source;
@@ -224,6 +225,22 @@ impl EventLoop {
         self.spawn(Owner::Join { peer }, async move {
             let joined = answer_joiner(stream, peer, addr, &doc, &book, &limiter).await;
             LoopEvent::JoinDone(peer, joined)
+        });
+    }
+
+    /// A join-code stream from anyone: the inviter's side of `/bureau/join-code/1`, on a task.
+    /// It ends like a refused join: the joiner goes on to `/bureau/join/1` on a connection of
+    /// its own, so a stranger's connection goes.
+    pub(super) fn on_code(&mut self, peer: PeerId, stream: libp2p::Stream) {
+        let (book, limiter, local) = (self.book.clone(), self.limiter.clone(), self.local);
+        let addr = self
+            .peers
+            .get(&peer)
+            .and_then(|p| p.connected.as_ref())
+            .and_then(ip_of);
+        self.spawn(Owner::Join { peer }, async move {
+            answer_code(stream, peer, local, addr, &book, &limiter).await;
+            LoopEvent::JoinDone(peer, false)
         });
     }
 

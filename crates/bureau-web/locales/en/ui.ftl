@@ -550,9 +550,26 @@ invite-hours = { $n ->
 }
 invite-ready = Invite code ready
 invite-explain = This code lets one new device join as { $role }, until { $until }. Share it privately: read it out, paste it in a chat, or show the QR code.
-invite-code = Invite code
 invite-join-hint = On the new laptop, run:
 invite-qr = QR code of the invite
+invite-code = Code to type:
+invite-code-hint = Read it out or send it. On the same network the new laptop finds this one by the number; the two words are the password. Three wrong tries burn the invite.
+invite-link = Invite link
+invite-link-hint = For a laptop that cannot find this one by the number (on another network, or on a Wi-Fi that keeps laptops apart): the link holds this node's addresses. The QR code holds the same link.
+invites-title = Invites made here
+invites-until = Valid until
+invites-state = State
+invites-open = Open, code
+invites-wrong = { $n ->
+    [one] (one wrong guess)
+   *[other] ({ $n } wrong guesses)
+}
+invites-burned = { $n ->
+    [one] Burned after one wrong guess of its code
+   *[other] Burned after { $n } wrong guesses of its code
+}
+invites-used = Used
+invites-expired = Expired
 devices-title = Devices of the bureau
 devices-added = Added
 devices-this = this device

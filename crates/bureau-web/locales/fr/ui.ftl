@@ -556,9 +556,26 @@ invite-hours = { $n ->
 }
 invite-ready = Code d'invitation prêt
 invite-explain = Ce code permet à un nouvel appareil de rejoindre le bureau comme { $role }, jusqu'au { $until }. Partagez-le en privé : lisez-le à voix haute, collez-le dans une messagerie ou montrez le code QR.
-invite-code = Code d'invitation
 invite-join-hint = Sur le nouvel ordinateur, lancez :
 invite-qr = Code QR de l'invitation
+invite-code = Code à saisir :
+invite-code-hint = Lisez-le à voix haute ou envoyez-le. Sur le même réseau, le nouvel ordinateur trouve celui-ci par le numéro ; les deux mots sont le mot de passe. Trois essais erronés annulent l'invitation.
+invite-link = Lien d'invitation
+invite-link-hint = Pour un ordinateur qui ne trouve pas celui-ci par le numéro (sur un autre réseau, ou sur un Wi-Fi qui isole les ordinateurs) : le lien contient les adresses de ce nœud. Le code QR contient le même lien.
+invites-title = Invitations faites ici
+invites-until = Valable jusqu'au
+invites-state = État
+invites-open = Ouverte, code
+invites-wrong = { $n ->
+    [one] (un essai erroné)
+   *[other] ({ $n } essais erronés)
+}
+invites-burned = { $n ->
+    [one] Annulée après un essai erroné de son code
+   *[other] Annulée après { $n } essais erronés de son code
+}
+invites-used = Utilisée
+invites-expired = Expirée
 devices-title = Appareils du bureau
 devices-added = Ajouté
 devices-this = cet appareil

@@ -236,13 +236,18 @@ fn devices_table(v: &View) -> Markup {
 /// What the page shows beside the usual: a fresh invite, and the two forms' state.
 #[derive(Debug, Default)]
 struct Extra {
-    /// The code, its expiry as shown, the role, and the member's name for a member's invite.
-    invite: Option<(String, String, Role, Option<String>)>,
+    /// The invite, its expiry as shown, the role, and the member's name for a member's invite.
+    invite: Option<(crate::InviteMade, String, Role, Option<String>)>,
+    /// The invites this node keeps, for the list.
+    invites: Vec<crate::InviteListed>,
     dial: (FormData, FormErrors),
     invite_form: (FormData, FormErrors),
 }
 
-fn peers_page(v: &View, extra: Extra, status: StatusCode) -> Response {
+async fn peers_page(v: &View, mut extra: Extra, status: StatusCode) -> Response {
+    if let Some(net) = &v.app.net {
+        extra.invites = net.invites().await.unwrap_or_default();
+    }
     let tr = v.tr;
     let title = tr.t("peers-page-title");
     let mut dial = Form::new(tr, &extra.dial.0, &extra.dial.1);
@@ -262,7 +267,7 @@ fn peers_page(v: &View, extra: Extra, status: StatusCode) -> Response {
         .collect();
     let body = html! {
         h1 { (title) }
-        @if let Some((code, expires, role, member)) = &extra.invite {
+        @if let Some((made, expires, role, member)) = &extra.invite {
             section.card.invite aria-labelledby="invite-result-h" {
                 h2 #invite-result-h { (tr.t("invite-ready")) }
                 @if let Some(name) = member {
@@ -270,17 +275,23 @@ fn peers_page(v: &View, extra: Extra, status: StatusCode) -> Response {
                 } @else {
                     p { (tr.ta("invite-explain", &[("role", tr.t(&format!("role-{}", role.as_str())).into()), ("until", expires.clone().into())])) }
                 }
-                div.invite-code {
-                    label for="invite-code" { (tr.t("invite-code")) }
-                    textarea #invite-code readonly rows="4" { (code) }
+                p.invite-code {
+                    (tr.t("invite-code")) " "
+                    bdi { strong.short-code { (made.code) } }
                 }
+                p { (tr.t("invite-code-hint")) }
                 p { (tr.t("invite-join-hint")) }
                 @if member.is_some() {
-                    pre.command { "bureau join " (code) }
+                    pre.command { "bureau join " (made.code) }
                 } @else {
-                    pre.command { "bureau join " (code) " --name \"…\"" }
+                    pre.command { "bureau join " (made.code) " --name \"…\"" }
                 }
-                @if let Ok(qr) = qrcode::QrCode::new(code.as_bytes()) {
+                div.invite-code {
+                    label for="invite-link" { (tr.t("invite-link")) }
+                    textarea #invite-link readonly rows="4" { (made.link) }
+                    p.hint { (tr.t("invite-link-hint")) }
+                }
+                @if let Ok(qr) = qrcode::QrCode::new(made.link.as_bytes()) {
                     figure.qr {
                         (layout::svg(&qr.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build(), &tr.t("invite-qr")))
                         figcaption { (tr.t("invite-qr")) }
@@ -320,6 +331,12 @@ fn peers_page(v: &View, extra: Extra, status: StatusCode) -> Response {
                         }
                     }
                 }
+                @if !extra.invites.is_empty() {
+                    section.card #invites aria-labelledby="invites-h" {
+                        h2 #invites-h { (tr.t("invites-title")) }
+                        (invites_table(v, &extra.invites))
+                    }
+                }
                 section #peer-table data-live { (peers_table(v)) }
             }
         }
@@ -341,6 +358,59 @@ fn peers_page(v: &View, extra: Extra, status: StatusCode) -> Response {
     v.render(status, layout::page(v, Section::Peers, &title, body))
 }
 
+/// The invites this node keeps: what each was for, until when, and what became of it (a
+/// burned one says so: someone guessed its code).
+fn invites_table(v: &View, invites: &[crate::InviteListed]) -> Markup {
+    let tr = v.tr;
+    let name = |m: &Option<String>| match m {
+        Some(id) => v
+            .snap()
+            .members
+            .get(id)
+            .map_or_else(|| id.clone(), |r| r.name.clone()),
+        None => tr.t("invite-member-new"),
+    };
+    html! {
+        table {
+            thead { tr {
+                th scope="col" { (tr.t("invite-member")) }
+                th scope="col" { (tr.t("field-role")) }
+                th scope="col" { (tr.t("invites-until")) }
+                th scope="col" { (tr.t("invites-state")) }
+            } }
+            tbody {
+                @for i in invites {
+                    tr {
+                        td { bdi { (name(&i.member_id)) } }
+                        td { (tr.t(&format!("role-{}", i.role))) }
+                        td {
+                            (jiff::Timestamp::from_second(i.expires_at)
+                                .map(|t| tr.date_time(&t.to_zoned(v.tz.clone())))
+                                .unwrap_or_default())
+                        }
+                        td {
+                            @match i.state.as_str() {
+                                "open" => {
+                                    (tr.t("invites-open")) " "
+                                    @if let Some(code) = &i.code { bdi { code { (code) } } }
+                                    @if i.wrong > 0 {
+                                        " " (tr.ta("invites-wrong", &[("n", i.wrong.into())]))
+                                    }
+                                }
+                                "burned" => {
+                                    strong { (tr.ta("invites-burned", &[("n", i.wrong.into())])) }
+                                }
+                                "used" => { (tr.t("invites-used")) }
+                                _ => { (tr.t("invites-expired")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn default_extra() -> Extra {
     let mut e = Extra::default();
     e.invite_form.0.push("role", Role::Editor.as_str());
@@ -350,7 +420,7 @@ fn default_extra() -> Extra {
 
 /// `GET /peers`.
 pub(crate) async fn page(v: View) -> Response {
-    peers_page(&v, default_extra(), StatusCode::OK)
+    peers_page(&v, default_extra(), StatusCode::OK).await
 }
 
 fn no_network(v: &View) -> Response {
@@ -382,7 +452,7 @@ pub(crate) async fn dial(v: View, raw: Result<Bytes, BytesRejection>) -> Respons
     }
     let mut extra = default_extra();
     extra.dial = (form, errors);
-    peers_page(&v, extra, StatusCode::UNPROCESSABLE_ENTITY)
+    peers_page(&v, extra, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 async fn set_paused(v: View, paused: bool) -> Response {
@@ -456,7 +526,7 @@ pub(crate) async fn invite(v: View, raw: Result<Bytes, BytesRejection>) -> Respo
     let (Some(role), Some(hours), true) = (role, hours, errors.is_empty()) else {
         let mut extra = default_extra();
         extra.invite_form = (form, errors);
-        return peers_page(&v, extra, StatusCode::UNPROCESSABLE_ENTITY);
+        return peers_page(&v, extra, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     // The model's rule is the one that decides; the checks above only word its refusals.
     if let Err(e) = bureau_model::check_invite(v.snap(), &v.st.peer_id, role, member.as_deref()) {
@@ -471,20 +541,20 @@ pub(crate) async fn invite(v: View, raw: Result<Bytes, BytesRejection>) -> Respo
         )
         .await
     {
-        Ok((code, expires_at)) => {
-            let expires = jiff::Timestamp::from_second(expires_at)
+        Ok(made) => {
+            let expires = jiff::Timestamp::from_second(made.expires_at)
                 .map(|t| v.tr.date_time(&t.to_zoned(v.tz.clone())))
                 .unwrap_or_default();
             let mut extra = default_extra();
-            extra.invite = Some((code, expires, role, member_name));
-            peers_page(&v, extra, StatusCode::OK)
+            extra.invite = Some((made, expires, role, member_name));
+            peers_page(&v, extra, StatusCode::OK).await
         }
         Err(e) => {
             let mut extra = default_extra();
             let mut errors = FormErrors::default();
             errors.add("role", e.message);
             extra.invite_form = (form, errors);
-            peers_page(&v, extra, StatusCode::UNPROCESSABLE_ENTITY)
+            peers_page(&v, extra, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }

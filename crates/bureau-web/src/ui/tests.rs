@@ -2248,12 +2248,26 @@ impl crate::Network for FakeNet {
         Box::pin(async { Ok(()) })
     }
 
-    fn invite(&self, role: Role, _expires_in: Duration) -> crate::NetFuture<(String, i64)> {
+    fn invite(&self, role: Role, _expires_in: Duration) -> crate::NetFuture<crate::InviteMade> {
         Box::pin(async move {
-            Ok((
-                format!("bureau1-{}-0123456789abcdef", role.as_str()),
-                1_900_000_000,
-            ))
+            Ok(crate::InviteMade {
+                code: "7-orbit-lantern".to_owned(),
+                link: format!("bureau1-{}-0123456789abcdef", role.as_str()),
+                expires_at: 1_900_000_000,
+            })
+        })
+    }
+
+    fn invites(&self) -> crate::NetFuture<Vec<crate::InviteListed>> {
+        Box::pin(async move {
+            Ok(vec![crate::InviteListed {
+                code: None,
+                role: "editor".to_owned(),
+                member_id: None,
+                expires_at: 1_900_000_000,
+                state: "burned".to_owned(),
+                wrong: 3,
+            }])
         })
     }
 }
@@ -2346,8 +2360,22 @@ async fn peers_page_and_its_forms_over_a_network() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("bureau1-observer-0123456789abcdef"));
+    assert!(
+        html.contains("bureau1-observer-0123456789abcdef"),
+        "the link"
+    );
+    assert!(
+        html.contains("<strong class=\"short-code\">7-orbit-lantern</strong>"),
+        "the short code, to read out"
+    );
+    assert!(html.contains("bureau join 7-orbit-lantern --name"));
     assert!(html.contains("<svg role=\"img\" aria-label=\"QR code of the invite\""));
+    // The burned invite is listed, saying so.
+    let html = send_to(&app, get("/peers")).await.2;
+    assert!(
+        html.contains("Burned after 3 wrong guesses of its code"),
+        "{html}"
+    );
     assert_clean_page("/peers/invite", &html, Lang::En);
     let (status, _, html) = send_to(
         &app,
