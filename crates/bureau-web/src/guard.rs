@@ -197,7 +197,7 @@ pub(crate) async fn login_link(
     let Some(token) = token else {
         return next.run(req).await;
     };
-    let tr = Tr(Lang::negotiate(req.headers()));
+    let tr = Tr(Lang::negotiate(req.uri(), req.headers()));
     if !same_secret(&token, &state.config.token) {
         let body = login_page(tr, true).into_string();
         return (StatusCode::UNAUTHORIZED, Html(body)).into_response();

@@ -11,7 +11,6 @@ use axum::response::{Html, IntoResponse, Response};
 use crate::AppState;
 use crate::guard::authenticated;
 use crate::ui::View;
-use crate::ui::i18n::{Lang, Tr};
 use crate::ui::layout::login_page;
 
 pub(crate) async fn home(
@@ -20,7 +19,7 @@ pub(crate) async fn home(
     view: View,
 ) -> Response {
     if !authenticated(&state, &headers) {
-        let tr = Tr(Lang::negotiate(&headers));
+        let tr = view.tr;
         let body = login_page(tr, false).into_string();
         return (StatusCode::UNAUTHORIZED, Html(body)).into_response();
     }

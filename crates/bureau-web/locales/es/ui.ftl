@@ -550,9 +550,26 @@ invite-hours = { $n ->
 }
 invite-ready = Código de invitación listo
 invite-explain = Este código permite que un dispositivo nuevo se una como { $role } hasta el { $until }. Compártalo de forma privada: léalo en voz alta, péguelo en un chat o muestre el código QR.
-invite-code = Código de invitación
 invite-join-hint = En la computadora nueva, ejecute:
 invite-qr = Código QR de la invitación
+invite-code = Código que debe escribirse:
+invite-code-hint = Léalo en voz alta o envíelo. En la misma red, la computadora nueva encuentra esta por el número; las dos palabras son la contraseña. Tres intentos erróneos anulan la invitación.
+invite-link = Enlace de invitación
+invite-link-hint = Para una computadora que no encuentra esta por el número (en otra red, o en una red wifi que aísla las computadoras entre sí): el enlace contiene las direcciones de este nodo. El código QR contiene el mismo enlace.
+invites-title = Invitaciones generadas aquí
+invites-until = Válida hasta
+invites-state = Estado
+invites-open = Abierta, código
+invites-wrong = { $n ->
+    [one] (un intento erróneo)
+   *[other] ({ $n } intentos erróneos)
+}
+invites-burned = { $n ->
+    [one] Anulada tras un intento erróneo de su código
+   *[other] Anulada tras { $n } intentos erróneos de su código
+}
+invites-used = Utilizada
+invites-expired = Vencida
 devices-title = Dispositivos de la Mesa
 devices-added = Añadido
 devices-this = este dispositivo

@@ -539,9 +539,24 @@ invite-hours = { $n ->
 }
 invite-ready = 邀请码已生成
 invite-explain = 此邀请码允许一台新设备以{ $role }身份加入，有效期至{ $until }。请私下分享：口头告知、粘贴到聊天中，或出示二维码。
-invite-code = 邀请码
 invite-join-hint = 在新计算机上运行：
 invite-qr = 邀请二维码
+invite-code = 需输入的代码：
+invite-code-hint = 请口头告知或发送此代码。在同一网络中，新计算机通过编号找到本机；两个词即为密码。输错三次，邀请即作废。
+invite-link = 邀请链接
+invite-link-hint = 适用于无法通过编号找到本机的计算机（位于其他网络，或所在 Wi-Fi 网络将各计算机相互隔离）：该链接包含本节点的地址。二维码包含同一链接。
+invites-title = 在本机生成的邀请
+invites-until = 有效期至
+invites-state = 状态
+invites-open = 有效，代码
+invites-wrong = { $n ->
+   *[other] （输错{ $n }次）
+}
+invites-burned = { $n ->
+   *[other] 代码输错{ $n }次后已作废
+}
+invites-used = 已使用
+invites-expired = 已过期
 devices-title = 主席团的设备
 devices-added = 添加时间
 devices-this = 本设备

@@ -2,15 +2,16 @@
 //!
 //! English is the reference and fallback: a message missing from another catalogue is taken
 //! from English, and one missing from English shows as `⟦id⟧`, which the router tests look
-//! for on every page. The language is the `bureau_lang` cookie (set by the switcher), else
-//! the first supported language of `Accept-Language`, else English.
+//! for on every page. The language is `?lang=` on the page's address (which the answer also
+//! remembers in the cookie, see `View::render`), else the `bureau_lang` cookie (set by the
+//! switcher), else the first supported language of `Accept-Language`, else English.
 //!
 //! Dates are formatted here too, from names and patterns in the catalogues, so that each
 //! locale writes them its own way without a CLDR data crate.
 
 use std::sync::LazyLock;
 
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, Uri, header};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use jiff::Zoned;
@@ -19,34 +20,59 @@ use jiff::civil::{Date, Time};
 /// Name of the cookie holding the chosen language.
 pub(crate) const LANG_COOKIE: &str = "bureau_lang";
 
-/// A language of the UI.
+/// The query parameter that chooses the language on any page (`?lang=fr`).
+pub(crate) const LANG_PARAM: &str = "lang";
+
+/// A language of the UI: the six official languages of the United Nations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Lang {
     /// English, the reference catalogue.
     En,
     /// French, complete.
     Fr,
+    /// Spanish, complete.
+    Es,
+    /// Russian, complete (four plural forms).
+    Ru,
+    /// Chinese in simplified characters, complete (no plural forms).
+    Zh,
     /// Arabic, right to left, complete (a message missing would fall back to English).
     Ar,
 }
 
-/// The catalogues, embedded in the binary.
-const SOURCES: [(Lang, &str); 3] = [
+/// The catalogues, embedded in the binary, in the order of [`Lang::ALL`].
+const SOURCES: [(Lang, &str); 6] = [
     (Lang::En, include_str!("../../locales/en/ui.ftl")),
     (Lang::Fr, include_str!("../../locales/fr/ui.ftl")),
+    (Lang::Es, include_str!("../../locales/es/ui.ftl")),
+    (Lang::Ru, include_str!("../../locales/ru/ui.ftl")),
+    (Lang::Zh, include_str!("../../locales/zh/ui.ftl")),
     (Lang::Ar, include_str!("../../locales/ar/ui.ftl")),
 ];
 
 impl Lang {
     /// Every language, in the order the switcher lists them.
-    pub(crate) const ALL: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Ar];
+    pub(crate) const ALL: [Lang; 6] = [Lang::En, Lang::Fr, Lang::Es, Lang::Ru, Lang::Zh, Lang::Ar];
 
-    /// The BCP 47 code, used in `lang=` and the cookie.
+    /// The short code, used in `?lang=`, the switcher and the cookie.
     pub(crate) fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Fr => "fr",
+            Lang::Es => "es",
+            Lang::Ru => "ru",
+            Lang::Zh => "zh",
             Lang::Ar => "ar",
+        }
+    }
+
+    /// The BCP 47 tag for `<html lang>` and the catalogue's locale: the code, but for Chinese,
+    /// whose script is named so that the browser takes simplified glyphs (Han characters
+    /// shared with Japanese and traditional Chinese are drawn differently in each).
+    pub(crate) fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-Hans",
+            other => other.code(),
         }
     }
 
@@ -54,15 +80,19 @@ impl Lang {
     pub(crate) fn dir(self) -> &'static str {
         match self {
             Lang::Ar => "rtl",
-            Lang::En | Lang::Fr => "ltr",
+            Lang::En | Lang::Fr | Lang::Es | Lang::Ru | Lang::Zh => "ltr",
         }
     }
 
-    /// The language's name in itself, as the switcher shows it.
+    /// The language's name in itself, as the switcher shows it (so that a reader who cannot
+    /// read the page's language still finds their own).
     pub(crate) fn native_name(self) -> &'static str {
         match self {
             Lang::En => "English",
             Lang::Fr => "Français",
+            Lang::Es => "Español",
+            Lang::Ru => "Русский",
+            Lang::Zh => "中文",
             Lang::Ar => "العربية",
         }
     }
@@ -73,8 +103,21 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code() == primary)
     }
 
-    /// The language a request asks for: cookie, then `Accept-Language`, then English.
-    pub(crate) fn negotiate(headers: &HeaderMap) -> Lang {
+    /// The language a query string chooses with `lang=` (a link such as `/roster?lang=ar`),
+    /// if it names one of the UI's languages.
+    pub(crate) fn from_query(query: Option<&str>) -> Option<Lang> {
+        form_urlencoded::parse(query?.as_bytes())
+            .find(|(k, _)| k == LANG_PARAM)
+            .and_then(|(_, v)| Lang::parse(&v))
+    }
+
+    /// The language a request asks for: `?lang=`, then the cookie, then `Accept-Language`,
+    /// then English. A `lang=` naming a language the UI does not have is passed over, as
+    /// `Accept-Language` is: the page comes in the next choice.
+    pub(crate) fn negotiate(uri: &Uri, headers: &HeaderMap) -> Lang {
+        if let Some(lang) = Lang::from_query(uri.query()) {
+            return lang;
+        }
         let cookie = headers
             .get_all(header::COOKIE)
             .iter()
@@ -111,7 +154,10 @@ impl Lang {
         match self {
             Lang::En => 0,
             Lang::Fr => 1,
-            Lang::Ar => 2,
+            Lang::Es => 2,
+            Lang::Ru => 3,
+            Lang::Zh => 4,
+            Lang::Ar => 5,
         }
     }
 
@@ -128,9 +174,9 @@ static BUNDLES: LazyLock<Vec<FluentBundle<FluentResource>>> = LazyLock::new(|| {
             let res = FluentResource::try_new(lang.source().to_owned())
                 .unwrap_or_else(|(res, _errors)| res);
             let id: unic_langid::LanguageIdentifier = lang
-                .code()
+                .tag()
                 .parse()
-                .expect("the three language codes are valid identifiers");
+                .expect("the languages' tags are valid identifiers");
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Fluent would wrap every argument in FSI/PDI marks; the markup isolates user
             // text with `dir=auto` and <bdi> instead, and the marks upset copy and paste.
@@ -193,14 +239,16 @@ impl Tr {
         format!("⟦{id}⟧")
     }
 
-    /// A language code's name (`fr` → "French"), or the code itself when unnamed.
+    /// A language code's name in this language (`fr` → "French"); a code with subtags the
+    /// catalogue does not name by the name of its language (`zh-Hans` → "Chinese", `pt-BR` →
+    /// "Portuguese"); the code itself when its language is unnamed.
     pub(crate) fn language(self, code: &str) -> String {
-        let id = format!("language-{code}");
-        if self.has(&id) {
-            self.t(&id)
-        } else {
-            code.to_owned()
-        }
+        let primary = code.split('-').next().unwrap_or_default();
+        [code, primary]
+            .into_iter()
+            .map(|c| format!("language-{c}"))
+            .find(|id| self.has(id))
+            .map_or_else(|| code.to_owned(), |id| self.t(&id))
     }
 
     /// `Monday 17 November 2025`, in this locale.
@@ -273,6 +321,12 @@ pub(crate) fn message_ids(lang: Lang) -> Vec<String> {
             ok.then(|| id.to_owned())
         })
         .collect()
+}
+
+/// A catalogue's source, for the tests.
+#[cfg(test)]
+pub(crate) fn source_of(lang: Lang) -> &'static str {
+    lang.source()
 }
 
 /// Whether a catalogue parses without errors, for the tests.

@@ -84,7 +84,7 @@ pub(crate) fn page(v: &View, section: Section, title: &str, body: Markup) -> Mar
     let n_conflicts = v.st.conflicts.len();
     html! {
         (DOCTYPE)
-        html lang=(tr.lang().code()) dir=(tr.lang().dir()) {
+        html lang=(tr.lang().tag()) dir=(tr.lang().dir()) {
             (head(tr, &full_title))
             body data-version=(v.st.version) data-section=(section.name()) {
                 a.skip href="#main" { (tr.t("skip-to-content")) }
@@ -150,7 +150,7 @@ pub(crate) fn login_page(tr: Tr, wrong_link: bool) -> Markup {
     };
     html! {
         (DOCTYPE)
-        html lang=(tr.lang().code()) dir=(tr.lang().dir()) {
+        html lang=(tr.lang().tag()) dir=(tr.lang().dir()) {
             (head(tr, &title))
             body {
                 main #main .narrow {
@@ -200,7 +200,7 @@ fn language_form(v: &View) -> Markup {
             label for="lang-select" { (tr.t("language-label")) }
             select #lang-select name="lang" {
                 @for l in Lang::ALL {
-                    option value=(l.code()) lang=(l.code()) selected[l == tr.lang()] { (l.native_name()) }
+                    option value=(l.code()) lang=(l.tag()) selected[l == tr.lang()] { (l.native_name()) }
                 }
             }
             button type="submit" { (tr.t("language-apply")) }

@@ -50,7 +50,7 @@ use maud::Markup;
 use crate::AppState;
 use crate::guard::authenticated;
 use forms::{FormData, FormErrors};
-use i18n::{LANG_COOKIE, Lang, Tr};
+use i18n::{LANG_COOKIE, LANG_PARAM, Lang, Tr};
 
 /// The UI's routes (everything but `/`, the login link, which `home.rs` serves).
 pub(crate) fn router(state: AppState) -> Router<AppState> {
@@ -126,6 +126,8 @@ pub(crate) struct View {
     pub(crate) net: Option<Arc<crate::NetworkStatus>>,
     /// Path and query of this request, for the language switcher's way back.
     pub(crate) here: String,
+    /// Whether the address chose the language (`?lang=`), which the answer then remembers.
+    pub(crate) lang_in_address: bool,
     /// The application, for writes.
     pub(crate) app: AppState,
 }
@@ -146,7 +148,8 @@ impl View {
         let st = app.doc.state();
         let tz = TimeZone::get(&st.snapshot.meta.timezone).unwrap_or(TimeZone::UTC);
         View {
-            tr: Tr(Lang::negotiate(&parts.headers)),
+            tr: Tr(Lang::negotiate(&parts.uri, &parts.headers)),
+            lang_in_address: Lang::from_query(parts.uri.query()).is_some(),
             st,
             tz,
             now: Timestamp::now(),
@@ -249,6 +252,12 @@ impl View {
             header::VARY,
             HeaderValue::from_static("Cookie, Accept-Language"),
         );
+        // `?lang=xx` on any page is remembered as the switcher's choice is, so that the
+        // pages it links to follow.
+        if self.lang_in_address {
+            res.headers_mut()
+                .append(header::SET_COOKIE, language_cookie(self.tr.lang()));
+        }
         res
     }
 }
@@ -265,15 +274,30 @@ fn live_options<'a>(
     out
 }
 
-/// The page to come back to after switching the language: this one for a GET; for a form
-/// that was posted (and answered with its errors), the area's first page, since the posted
-/// URL may have no GET.
+/// The page to come back to after switching the language: this one for a GET, without a
+/// `lang=` (which would undo the switch; the page's links keep the other parameters from
+/// here, and the cookie carries the language); for a form that was posted (and answered with
+/// its errors), the area's first page, since the posted URL may have no GET.
 fn here(parts: &Parts) -> String {
     if parts.method == axum::http::Method::GET {
-        return parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+        let path = parts.uri.path();
+        let Some(query) = parts.uri.query() else {
+            return path.to_owned();
+        };
+        if !form_urlencoded::parse(query.as_bytes()).any(|(k, _)| k == LANG_PARAM) {
+            return format!("{path}?{query}");
+        }
+        let rest: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .filter(|(k, _)| k != LANG_PARAM)
+            .collect();
+        if rest.is_empty() {
+            return path.to_owned();
+        }
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&rest)
+            .finish();
+        return format!("{path}?{query}");
     }
     let first = parts.uri.path().split('/').find(|s| !s.is_empty());
     format!("/{}", first.unwrap_or_default())
@@ -434,7 +458,7 @@ pub(crate) async fn fallback(State(app): State<AppState>, req: Request) -> Respo
         return crate::api::not_found().await.into_response();
     }
     if !authenticated(&app, req.headers()) {
-        let tr = Tr(Lang::negotiate(req.headers()));
+        let tr = Tr(Lang::negotiate(req.uri(), req.headers()));
         let page = layout::login_page(tr, false).into_string();
         return (StatusCode::UNAUTHORIZED, Html(page)).into_response();
     }
@@ -457,7 +481,7 @@ async fn require_login(State(state): State<AppState>, req: Request, next: Next) 
     if authenticated(&state, req.headers()) {
         return next.run(req).await;
     }
-    let tr = Tr(Lang::negotiate(req.headers()));
+    let tr = Tr(Lang::negotiate(req.uri(), req.headers()));
     let res = (
         StatusCode::UNAUTHORIZED,
         Html(layout::login_page(tr, false).into_string()),
@@ -471,14 +495,18 @@ async fn set_language(raw: Result<Bytes, BytesRejection>) -> Response {
     let lang = form.get("lang").and_then(Lang::parse).unwrap_or(Lang::En);
     let back = form.get("back").unwrap_or("/");
     let mut res = see_other(back);
+    res.headers_mut()
+        .append(header::SET_COOKIE, language_cookie(lang));
+    res
+}
+
+/// The cookie that remembers a language for a year.
+fn language_cookie(lang: Lang) -> HeaderValue {
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000",
         lang.code()
     );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    res
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `POST /logout`: ends this browser's session and shows the login page.

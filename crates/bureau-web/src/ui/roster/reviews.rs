@@ -433,6 +433,7 @@ fn refreshed(v: &View) -> View {
         now: v.now,
         net: v.net.clone(),
         here: v.here.clone(),
+        lang_in_address: v.lang_in_address,
         app: v.app.clone(),
     }
 }

@@ -1,7 +1,7 @@
 //! The schedule's filters: by room, group, member and language, kept in the URL
-//! (`/schedule?room=ID&group=ID&member=ID&lang=CODE`), so that a filtered schedule can be
-//! bookmarked or sent, the live script's refetch stays filtered, and the day and view links
-//! keep them. A member's meetings are those they attend in person or through a group they are
+//! (`/schedule?room=ID&group=ID&member=ID&language=CODE`; not `lang=`, which chooses the
+//! UI's language on every page), so that a filtered schedule can be bookmarked or sent, the
+//! live script's refetch stays filtered, and the day and view links keep them. A member's meetings are those they attend in person or through a group they are
 //! a focal point of, as in their agenda ([`attendance`]).
 
 use super::*;
@@ -46,7 +46,7 @@ pub(crate) struct Filters {
     pub(crate) room: Option<String>,
     pub(crate) group: Option<String>,
     pub(crate) member: Option<String>,
-    pub(crate) lang: Option<String>,
+    pub(crate) language: Option<String>,
     /// The groups the filtered member is a focal point of.
     focal_of: BTreeSet<String>,
 }
@@ -64,14 +64,17 @@ impl Filters {
             room: param("room"),
             group: param("group"),
             member,
-            lang: param("lang"),
+            language: param("language"),
             focal_of,
         }
     }
 
     /// Whether any filter is set.
     pub(crate) fn is_empty(&self) -> bool {
-        self.room.is_none() && self.group.is_none() && self.member.is_none() && self.lang.is_none()
+        self.room.is_none()
+            && self.group.is_none()
+            && self.member.is_none()
+            && self.language.is_none()
     }
 
     /// Whether `m` passes every filter.
@@ -85,7 +88,10 @@ impl Filters {
                 .member
                 .as_ref()
                 .is_none_or(|p| attendance(m, p, &self.focal_of).is_some())
-            && self.lang.as_ref().is_none_or(|l| m.languages.contains(l))
+            && self
+                .language
+                .as_ref()
+                .is_none_or(|l| m.languages.contains(l))
     }
 
     /// The schedule's address for `day` in `view` (none: the default for the screen), with
@@ -100,7 +106,7 @@ impl Filters {
             ("room", &self.room),
             ("group", &self.group),
             ("member", &self.member),
-            ("lang", &self.lang),
+            ("language", &self.language),
         ] {
             if let Some(value) = value {
                 q.append_pair(name, value);
@@ -138,7 +144,7 @@ impl Filters {
             .filter(|m| !m.stamp.archived)
             .flat_map(|m| m.languages.iter().cloned())
             .collect();
-        codes.extend(self.lang.clone());
+        codes.extend(self.language.clone());
         let langs: Vec<(String, String)> = codes
             .into_iter()
             .map(|c| {
@@ -173,7 +179,7 @@ impl Filters {
                     (select("room", tr.t("field-room"), tr.t("filter-any-room"), &rooms, &self.room))
                     (select("group", tr.t("filter-group"), tr.t("filter-any-group"), &groups, &self.group))
                     (select("member", tr.t("filter-member"), tr.t("filter-any-member"), &members, &self.member))
-                    (select("lang", tr.t("filter-language"), tr.t("filter-any-language"), &langs, &self.lang))
+                    (select("language", tr.t("filter-language"), tr.t("filter-any-language"), &langs, &self.language))
                 }
                 div.buttons {
                     button type="submit" { (tr.t("filter-apply")) }

@@ -166,7 +166,7 @@ impl Mode {
 }
 
 /// `GET /schedule?day=YYYY-MM-DD&view=grid|list&page=N` (the page of the list view), with
-/// the filters `room`, `group`, `member` and `lang` (see [`filters`]).
+/// the filters `room`, `group`, `member` and `language` (see [`filters`]).
 pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
     let tr = v.tr;
     let day = q

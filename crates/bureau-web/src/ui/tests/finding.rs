@@ -257,7 +257,7 @@ async fn schedule_filters_in_the_url_narrow_the_days_meetings_and_are_kept_by_it
             format!("&room={}", i.room_c),
             vec!["Caucus strategy", "Drafting the statement"],
         ),
-        ("&lang=ar".to_owned(), vec!["Caucus strategy"]),
+        ("&language=ar".to_owned(), vec!["Caucus strategy"]),
         (format!("&group={}", i.caucus), vec!["Caucus lunch"]),
         (format!("&group={}", i.health), vec!["Health briefing"]),
         // A member's meetings: in person, or through a group they are a focal point of.
@@ -267,13 +267,13 @@ async fn schedule_filters_in_the_url_narrow_the_days_meetings_and_are_kept_by_it
             vec!["Caucus strategy", "Drafting the statement"],
         ),
         (
-            format!("&room={}&lang=en", i.room_c),
+            format!("&room={}&language=en", i.room_c),
             vec!["Caucus strategy", "Drafting the statement"],
         ),
-        (format!("&room={}&lang=es", i.room_c), vec![]),
+        (format!("&room={}&language=es", i.room_c), vec![]),
         // An empty choice is no filter.
         (
-            "&room=&group=&member=&lang=".to_owned(),
+            "&room=&group=&member=&language=".to_owned(),
             all.iter().map(String::as_str).collect(),
         ),
     ] {
@@ -314,7 +314,7 @@ async fn schedule_filters_in_the_url_narrow_the_days_meetings_and_are_kept_by_it
             ("room", i.room_b.as_str()),
             ("group", ""),
             ("member", ""),
-            ("lang", "")
+            ("language", "")
         ]
     );
     // Filtered by room, the timetable is that room's column.
@@ -330,7 +330,7 @@ async fn schedule_filters_in_the_url_narrow_the_days_meetings_and_are_kept_by_it
     assert!(!part(&html, "timetable", "</table>").contains("Caucus strategy"));
     // In every language.
     for lang in Lang::ALL {
-        let uri = format!("/schedule?day={day}&member={}&lang=en", i.bea);
+        let uri = format!("/schedule?day={day}&member={}&language=en", i.bea);
         let (status, _, html) = ui.send(get_in(&uri, lang)).await;
         assert_eq!(status, StatusCode::OK);
         assert_clean_page(&uri, &html, lang);
