@@ -513,3 +513,81 @@ fn a_short_code_joins_and_wrong_guesses_are_refused_then_burn_it() {
         "{log}"
     );
 }
+
+#[test]
+fn a_node_with_an_untouched_bureau_joins_another_from_its_api_and_a_used_one_may_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Amina Diallo"]);
+    let a_bureau = a.status()["bureau_id"].as_str().unwrap().to_owned();
+    // A new laptop started before its owner was invited: it founded a bureau of its own.
+    let b_dir = tmp.path().join("b");
+    let b = Node::start(&b_dir, &[]);
+    let own_bureau = b.status()["bureau_id"].as_str().unwrap().to_owned();
+    assert_ne!(own_bureau, a_bureau);
+
+    // A node whose bureau has edits may not: 409, and nothing happens. (A is untouched too
+    // until someone edits it.)
+    a.post("/api/groups", &json!({"name": "Article 19"}))
+        .expect(201);
+    let made = a
+        .post("/api/invites", &json!({"role": "editor"}))
+        .expect(201);
+    let res = a.post(
+        "/api/join",
+        &json!({"code": made["link"], "name": "Someone"}),
+    );
+    assert_eq!(res.status, 409, "{}", res.json());
+    assert_eq!(api_error(&res).code, "bureau_in_use");
+
+    // A wrong code is a field error, and the untouched bureau stays.
+    let (nameplate, words) = made["code"].as_str().unwrap().split_once('-').unwrap();
+    let wrong = if words == "acorn-acorn" {
+        format!("{nameplate}-actor-actor")
+    } else {
+        format!("{nameplate}-acorn-acorn")
+    };
+    let res = b.post(
+        "/api/join",
+        &json!({"code": wrong, "name": "Bob Mensah", "peers": [tcp_address(&a)]}),
+    );
+    assert_eq!(res.status, 400, "{}", res.json());
+    assert_eq!(api_error(&res).field.as_deref(), Some("code"));
+    assert_eq!(b.status()["bureau_id"], own_bureau.as_str());
+
+    // The short code with the inviter's address: accepted, and the node starts again on A's
+    // bureau (same HTTP address, same token), which arrives from A.
+    let res = b.post(
+        "/api/join",
+        &json!({"code": made["code"], "name": "Bob Mensah", "peers": [tcp_address(&a)]}),
+    );
+    let joined = res.expect(202);
+    assert_eq!(joined["bureau_id"], a_bureau.as_str(), "{joined}");
+    wait_until(
+        "B holds A's bureau after starting again",
+        SYNC_DEADLINE,
+        || {
+            let st = b.try_json("/api/status");
+            st.is_some_and(|st| {
+                st["bureau_id"] == a_bureau.as_str() && st["heads"] == a.status()["heads"]
+            })
+        },
+        || format!("A: {}\nB: {:?}", a.status(), b.try_json("/api/status")),
+    );
+    assert_eq!(member_names(&b), ["Amina Diallo", "Bob Mensah"]);
+    assert_eq!(member_names(&a), ["Amina Diallo", "Bob Mensah"]);
+    // The untouched bureau is set aside, not deleted, and the marker names the new one.
+    let aside = std::fs::read_dir(b_dir.join("quarantine"))
+        .expect("quarantine/")
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().starts_with("doc-set-aside"));
+    assert!(aside, "the founded bureau's files are set aside");
+    assert_eq!(
+        std::fs::read_to_string(b_dir.join("bureau-id"))
+            .unwrap()
+            .trim(),
+        a_bureau
+    );
+    // Now B's bureau is a real one: joining again is refused.
+    let res = b.post("/api/join", &json!({"code": "7-orbit-lantern"}));
+    assert_eq!(res.status, 409);
+}

@@ -633,26 +633,32 @@ pub(crate) async fn join(
                 .unwrap_or_else(|| "the invite was refused".to_owned()),
         });
     }
-    let bureau_id = answer.bureau_id.unwrap_or_default();
+    let joined = Joined {
+        bureau_id: answer.bureau_id.unwrap_or_default(),
+        member_id: answer.member_id.unwrap_or_default(),
+        member_name: answer.member_name,
+        inviter: inviter.to_base58(),
+        inviter_addrs: code.addrs.clone(),
+    };
+    remember_join(files, &joined);
+    Ok(joined)
+}
+
+/// Remembers the inviter (with its addresses) and the pending bureau, for the next `serve`.
+pub(crate) fn remember_join(files: &bureau_store::Files, joined: &Joined) {
     let mut peers = remembered::load_peers(files);
     peers.insert(
-        inviter.to_base58(),
+        joined.inviter.clone(),
         Remembered {
-            addrs: code.addrs.clone(),
+            addrs: joined.inviter_addrs.clone(),
             inviter: true,
         },
     );
     remembered::save_peers(files, &peers);
     let mut state = remembered::load_state(files);
-    state.pending_bureau = Some(bureau_id.clone());
-    state.inviter = Some(inviter.to_base58());
+    state.pending_bureau = Some(joined.bureau_id.clone());
+    state.inviter = Some(joined.inviter.clone());
     remembered::save_state(files, &state);
-    Ok(Joined {
-        bureau_id,
-        member_id: answer.member_id.unwrap_or_default(),
-        member_name: answer.member_name,
-        inviter: inviter.to_base58(),
-    })
 }
 
 #[cfg(test)]

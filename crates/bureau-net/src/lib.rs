@@ -438,6 +438,15 @@ pub struct Joined {
     pub member_name: Option<String>,
     /// The inviter's peer id.
     pub inviter: String,
+    /// The inviter's addresses, as the joiner remembers them.
+    pub inviter_addrs: Vec<String>,
+}
+
+/// Writes again what a join left in the data directory for the next `serve` (the inviter and
+/// its addresses, the pending bureau): for a node that joined while it ran, whose network
+/// loop may have saved its own view of those files over them while it stopped.
+pub fn record_join(files: &Files, joined: &Joined) {
+    join::remember_join(files, joined);
 }
 
 /// Checks the name a joiner gives, as the inviter will, and returns it as it will be stored

@@ -530,6 +530,47 @@ pub(crate) async fn invites(State(state): State<AppState>) -> ApiResult {
     Ok(Json(list).into_response())
 }
 
+/// `POST /api/join` with `{code, name?, peers?}`: a node whose bureau is untouched since it
+/// founded it joins another bureau (`Network::join_bureau`) and starts again on it; 409 for
+/// a bureau with edits (join from another data directory instead), a field error for a bad
+/// or refused invite, 502 when the inviter could not be reached.
+pub(crate) async fn join(
+    State(state): State<AppState>,
+    raw: Result<Bytes, BytesRejection>,
+) -> ApiResult {
+    let mut inp = body(raw)?;
+    let code = inp.req_str("code")?;
+    let name = inp.str("name")?.filter(|n| !n.trim().is_empty());
+    let peers = inp.list("peers")?.unwrap_or_default();
+    inp.finish()?;
+    let net = net(&state)?;
+    if !net.untouched() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "bureau_in_use",
+            "this node's bureau has edits of its own; join from another data directory \
+             (`bureau --data-dir DIR join CODE`) so that nothing here is set aside"
+                .to_owned(),
+        ));
+    }
+    let joined = net
+        .join_bureau(code, name, peers)
+        .await
+        .map_err(|e| match e.field {
+            Some(field) => ApiError::field(field, e.message),
+            None => ApiError::new(StatusCode::BAD_GATEWAY, "unreachable", e.message),
+        })?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({
+            "bureau_id": joined.bureau_id,
+            "member_name": joined.member_name,
+            "restarting": true,
+        })),
+    )
+        .into_response())
+}
+
 /// `POST /api/members/{id}/merge` with `{into}`: the member `id` is the same person as the
 /// member `into`; every reference moves to `into`, and `id` is archived with `merged_into`.
 /// Answers the member kept.

@@ -233,6 +233,41 @@ pub trait Network: Send + Sync + std::fmt::Debug + 'static {
     fn invites(&self) -> NetFuture<Vec<InviteListed>> {
         Box::pin(async { Ok(Vec::new()) })
     }
+    /// Whether this node's bureau has had no edit since this node founded it (a new laptop
+    /// whose owner started it before being invited), so that it may join another bureau
+    /// from the UI. A network that cannot join keeps this default.
+    fn untouched(&self) -> bool {
+        false
+    }
+    /// Joins another bureau with an invite (a short code, found at `peers` or by mDNS, or a
+    /// link) as `name` (for an invite that makes a new member), sets this node's untouched
+    /// bureau aside and starts the node again on the bureau joined, which arrives from the
+    /// inviter. Answers once the inviter accepted; the restart follows the answer. A failure
+    /// names the field at fault (`code`, `name`, `peer`), or none when the inviter could not
+    /// be reached.
+    fn join_bureau(
+        &self,
+        code: String,
+        name: Option<String>,
+        peers: Vec<String>,
+    ) -> NetFuture<JoinedBureau> {
+        let _ = (code, name, peers);
+        Box::pin(async {
+            Err(NetFailure {
+                field: None,
+                message: "this node cannot join another bureau from here".to_owned(),
+            })
+        })
+    }
+}
+
+/// A bureau this node joined from the UI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinedBureau {
+    /// The bureau joined.
+    pub bureau_id: String,
+    /// The member this device joined as, as the inviter named it.
+    pub member_name: Option<String>,
 }
 
 /// An invite just made.
@@ -291,6 +326,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/pause", post(api::pause))
         .route("/sync/resume", post(api::resume))
         .route("/invites", post(api::invite).get(api::invites))
+        .route("/join", post(api::join))
         .route("/search", get(search::api))
         .route(
             "/devices/{peer_id}",

@@ -1,15 +1,20 @@
 //! Glue between the web layer's [`bureau_web::Network`] and `bureau-net`, which must not know
 //! each other.
 
-use std::sync::Arc;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bureau_net::{NetError, NetHandle};
+use bureau_doc::DocHandle;
+use bureau_model::Snapshot;
+use bureau_net::{Identity, Joined, NetError, NetHandle};
 use bureau_store::Files;
 use bureau_web::{
-    InviteListed, InviteMade, NetFailure, NetFuture, Network, NetworkStatus, PeerInfo, SyncCounts,
+    InviteListed, InviteMade, JoinedBureau, NetFailure, NetFuture, Network, NetworkStatus,
+    PeerInfo, SyncCounts,
 };
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 /// Whether this data directory joined a bureau whose document has not arrived yet.
@@ -17,11 +22,65 @@ pub(crate) fn pending_join(files: &Files) -> bool {
     bureau_net::pending_bureau(files).is_some()
 }
 
+/// Name of the file holding [`fingerprint`] of the bureau this node founded, as it was right
+/// after founding (and the demo's records); absent for a bureau it joined.
+pub(crate) const FOUNDED_FILE: &str = "founded";
+
+/// A digest of every record of a bureau but the devices (which a node writes to itself as
+/// its addresses change): equal while nobody has edited the bureau. Written by one release
+/// and read by the same one; a digest from another release reads as "edited", which only
+/// keeps the bureau from being set aside from the UI.
+pub(crate) fn fingerprint(snapshot: &Snapshot) -> String {
+    let mut records = snapshot.clone();
+    records.devices = Default::default();
+    records.problems.clear();
+    let json = serde_json::to_string(&records).unwrap_or_default();
+    let mut h = std::hash::DefaultHasher::new();
+    json.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// What joining another bureau from the UI needs: the node's identity and files for the
+/// join, the fingerprint of the bureau as founded, and the way to ask `serve` to start again.
+#[derive(Debug)]
+pub(crate) struct Rejoin {
+    pub(crate) identity: Identity,
+    pub(crate) files: Files,
+    pub(crate) doc: DocHandle,
+    /// [`FOUNDED_FILE`]'s content, if any.
+    pub(crate) founded: Option<String>,
+    pub(crate) restart: mpsc::Sender<Joined>,
+    /// Set while a join runs: a second one is refused, not run beside it.
+    pub(crate) busy: Arc<AtomicBool>,
+    /// The last answer of [`Network::untouched`], by the document's version.
+    pub(crate) untouched: Mutex<Option<(u64, bool)>>,
+}
+
 /// The network as the web layer sees it.
 #[derive(Debug)]
 struct Adapter {
     net: NetHandle,
     changed: watch::Receiver<()>,
+    rejoin: Option<Rejoin>,
+}
+
+/// A failed join as the web layer names it: the field at fault, or none when the inviter
+/// could not be reached.
+fn join_failure(e: NetError) -> NetFailure {
+    let field = match &e {
+        NetError::Invite(_) => Some("code"),
+        NetError::BadName(_) => Some("name"),
+        NetError::BadAddress { .. } => Some("peers"),
+        NetError::Refused { reason, .. } if reason == "name" || reason == "name_taken" => {
+            Some("name")
+        }
+        NetError::Refused { .. } => Some("code"),
+        _ => None,
+    };
+    NetFailure {
+        field,
+        message: e.to_string(),
+    }
 }
 
 fn failure(e: NetError) -> NetFailure {
@@ -37,7 +96,11 @@ fn failure(e: NetError) -> NetFailure {
 
 /// Wraps a network handle; a task forwards its status changes as bare wake-ups until
 /// `cancel` fires.
-pub(crate) fn adapter(net: NetHandle, cancel: CancellationToken) -> Arc<dyn Network> {
+pub(crate) fn adapter(
+    net: NetHandle,
+    cancel: CancellationToken,
+    rejoin: Option<Rejoin>,
+) -> Arc<dyn Network> {
     let (tx, rx) = watch::channel(());
     let (forward_net, forward_cancel) = (net.clone(), cancel.clone());
     crate::supervise::helper("network status to the web layer", cancel, move || {
@@ -56,7 +119,11 @@ pub(crate) fn adapter(net: NetHandle, cancel: CancellationToken) -> Arc<dyn Netw
             }
         }
     });
-    Arc::new(Adapter { net, changed: rx })
+    Arc::new(Adapter {
+        net,
+        changed: rx,
+        rejoin,
+    })
 }
 
 impl Network for Adapter {
@@ -99,6 +166,73 @@ impl Network for Adapter {
                 link: made.link,
                 expires_at: made.expires_at,
             })
+        })
+    }
+
+    fn untouched(&self) -> bool {
+        let Some(r) = &self.rejoin else {
+            return false;
+        };
+        let Some(founded) = &r.founded else {
+            return false;
+        };
+        let st = r.doc.state();
+        let mut cached = r.untouched.lock().expect("never poisoned");
+        if let Some((version, answer)) = *cached
+            && version == st.version
+        {
+            return answer;
+        }
+        let answer = st.snapshot.meta.bureau_id.is_empty() || fingerprint(&st.snapshot) == *founded;
+        *cached = Some((st.version, answer));
+        answer
+    }
+
+    fn join_bureau(
+        &self,
+        code: String,
+        name: Option<String>,
+        peers: Vec<String>,
+    ) -> NetFuture<JoinedBureau> {
+        let Some(r) = &self.rejoin else {
+            return Box::pin(async {
+                Err(NetFailure {
+                    field: None,
+                    message: "this node cannot join another bureau from here".to_owned(),
+                })
+            });
+        };
+        if r.busy.swap(true, Ordering::SeqCst) {
+            return Box::pin(async {
+                Err(NetFailure {
+                    field: Some("code"),
+                    message: "a join is already under way on this node".to_owned(),
+                })
+            });
+        }
+        let (identity, files, restart) = (r.identity.clone(), r.files.clone(), r.restart.clone());
+        let busy = r.busy.clone();
+        let res = async move {
+            let joined = bureau_net::join(&identity, &files, &code, name.as_deref(), &peers)
+                .await
+                .map_err(join_failure)?;
+            let answer = JoinedBureau {
+                bureau_id: joined.bureau_id.clone(),
+                member_name: joined.member_name.clone(),
+            };
+            // `serve` stops the node, sets this bureau aside and starts on the one joined.
+            restart.send(joined).await.map_err(|_| NetFailure {
+                field: None,
+                message: "the node is stopping; start it again and it joins the bureau".to_owned(),
+            })?;
+            Ok(answer)
+        };
+        Box::pin(async move {
+            let out = res.await;
+            if out.is_err() {
+                busy.store(false, Ordering::SeqCst);
+            }
+            out
         })
     }
 

@@ -27,6 +27,7 @@ use crate::data_dir::{
 use crate::run::Exit;
 
 /// Peer-to-peer options of `serve`.
+#[derive(Clone, Debug)]
 pub(crate) struct NetArgs {
     pub(crate) listen: Vec<String>,
     pub(crate) peers: Vec<String>,
@@ -67,6 +68,15 @@ pub(crate) fn announce_addresses(given: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// How one run of the node ended.
+enum Ended {
+    /// Asked to stop (a signal).
+    Stopped,
+    /// Its untouched bureau is to be set aside for the one joined from the UI; the web
+    /// server listened at this address, which the next run takes again.
+    Rejoin(bureau_net::Joined, std::net::SocketAddr),
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn serve(
     data_dir: &Path,
@@ -78,6 +88,71 @@ pub(crate) async fn serve(
     recover: bool,
 ) -> Result<()> {
     let mut signals = Signals::install()?;
+    let (mut http, mut demo, mut recover) = (http, demo, recover);
+    loop {
+        let ended = serve_once(
+            &mut signals,
+            data_dir,
+            http,
+            demo,
+            name.clone(),
+            timezone,
+            net_args.clone(),
+            recover,
+        )
+        .await?;
+        match ended {
+            Ended::Stopped => return Ok(()),
+            Ended::Rejoin(joined, bound) => {
+                set_aside_for(data_dir, &joined)?;
+                info!(
+                    bureau = %joined.bureau_id,
+                    "joined another bureau from the UI; this node's untouched bureau is set \
+                     aside, and the node starts again on the one joined"
+                );
+                (http, demo, recover) = (bound, false, false);
+            }
+        }
+    }
+}
+
+/// Sets the node's untouched bureau aside (in `quarantine/`, nothing deleted) for the bureau
+/// it joined from the UI, and writes again what the join left for the next start: the
+/// marker names the bureau joined, so the next start waits for it.
+fn set_aside_for(data_dir: &Path, joined: &bureau_net::Joined) -> Result<()> {
+    let mut opened = open_dir(data_dir)?;
+    let aside = opened.store.set_aside_doc()?;
+    opened
+        .store
+        .remove_file(crate::netglue::FOUNDED_FILE)
+        .context("removing the founding digest")?;
+    let files = opened.store.files();
+    files
+        .write_file(
+            crate::data_dir::MARKER_FILE,
+            joined.bureau_id.as_bytes(),
+            0o600,
+        )
+        .context("writing the bureau marker")?;
+    bureau_net::record_join(&files, joined);
+    warn!(
+        set_aside = %data_dir.join("quarantine").join(aside).display(),
+        "the untouched bureau is set aside"
+    );
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn serve_once(
+    signals: &mut Signals,
+    data_dir: &Path,
+    http: std::net::SocketAddr,
+    demo: bool,
+    name: Option<String>,
+    timezone: &str,
+    net_args: NetArgs,
+    recover: bool,
+) -> Result<Ended> {
     let mut opened = open_dir(data_dir)?;
     let marker = read_marker(&opened.store)?;
     let files = opened.store.files();
@@ -161,6 +236,20 @@ pub(crate) async fn serve(
             warn!("--demo only fills a new bureau; this one already exists and was left as it is");
         }
     }
+    if fresh {
+        // What the bureau is before anyone edits it: while it stays so, the node may join
+        // another bureau from the UI and set this one aside.
+        let digest = crate::netglue::fingerprint(&doc.state().snapshot);
+        files
+            .write_file(crate::netglue::FOUNDED_FILE, digest.as_bytes(), 0o600)
+            .context("writing the founding digest")?;
+    }
+    let founded = files
+        .read_file(crate::netglue::FOUNDED_FILE)
+        .ok()
+        .flatten()
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned());
+    let (restart_tx, mut restart_rx) = tokio::sync::mpsc::channel(1);
     let cancel = CancellationToken::new();
     let (net, net_task) = bureau_net::start(
         NetConfig {
@@ -210,7 +299,19 @@ pub(crate) async fn serve(
         cancel.clone(),
     );
     let app = bureau_web::router(AppState {
-        net: Some(crate::netglue::adapter(net.clone(), cancel.clone())),
+        net: Some(crate::netglue::adapter(
+            net.clone(),
+            cancel.clone(),
+            Some(crate::netglue::Rejoin {
+                identity: opened.identity.clone(),
+                files: files.clone(),
+                doc: doc.clone(),
+                founded,
+                restart: restart_tx,
+                busy: Arc::default(),
+                untouched: std::sync::Mutex::default(),
+            }),
+        )),
         doc: doc.clone(),
         config: Arc::new(web),
         cancel: cancel.clone(),
@@ -225,8 +326,13 @@ pub(crate) async fn serve(
     // The core tasks (see `supervise`): one that ends before a shutdown was asked for ends
     // the node with an error, so whatever runs it starts it again.
     let mut doc_states = doc.subscribe();
+    let mut rejoin = None;
     let died: Option<(&str, String)> = tokio::select! {
         () = signals.wait() => None,
+        Some(joined) = restart_rx.recv() => {
+            rejoin = Some(joined);
+            None
+        }
         res = &mut server => Some(("the web server", end_of(res))),
         res = &mut net_task => Some(("the network loop", end_of(res))),
         () = async { while doc_states.changed().await.is_ok() {} } => {
@@ -234,6 +340,7 @@ pub(crate) async fn serve(
         }
     };
     match &died {
+        None if rejoin.is_some() => info!("stopping to start again on the bureau joined"),
         None => info!("shutting down"),
         Some((what, why)) => {
             error!(task = what, error = %why, "a core task of the node died; shutting down");
@@ -257,8 +364,11 @@ pub(crate) async fn serve(
              node again"
         );
     }
+    if let Some(joined) = rejoin {
+        return Ok(Ended::Rejoin(joined, addr));
+    }
     info!("stopped");
-    Ok(())
+    Ok(Ended::Stopped)
 }
 
 /// How a core task that was not asked to stop ended.

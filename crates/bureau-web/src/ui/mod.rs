@@ -18,6 +18,7 @@ pub(crate) mod conflicts;
 pub(crate) mod findings;
 pub(crate) mod forms;
 pub(crate) mod i18n;
+pub(crate) mod join;
 pub(crate) mod layout;
 pub(crate) mod liaison;
 pub(crate) mod overview;
@@ -84,6 +85,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/records/{ty}/{id}/archive", post(archive))
         .route("/records/{ty}/{id}/restore", post(restore))
         .route("/peers", get(peers::page))
+        .route("/join", get(join::page).post(join::join))
         .route("/peers/dial", post(peers::dial))
         .route("/peers/pause", post(peers::pause))
         .route("/peers/resume", post(peers::resume))

@@ -314,6 +314,13 @@ async fn peers_page(v: &View, mut extra: Extra, status: StatusCode) -> Response 
                             div.buttons { button type="submit" { (tr.t("dial-button")) } }
                         }
                     }
+                    @if super::join::may_join(v) {
+                        section.card aria-labelledby="join-h" {
+                            h2 #join-h { (tr.t("join-title")) }
+                            p { (tr.t("join-offer")) }
+                            p { a href="/join" { (tr.t("join-title")) } }
+                        }
+                    }
                     section.card aria-labelledby="invite-h" {
                         h2 #invite-h { (tr.t("invite-title")) }
                         @if may_invite {
