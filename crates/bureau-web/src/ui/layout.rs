@@ -17,6 +17,8 @@ pub(crate) enum Section {
     Overview,
     Roster,
     Schedule,
+    /// My agenda: the meetings of the member this device belongs to.
+    Agenda,
     Liaison,
     Conflicts,
     Peers,
@@ -24,10 +26,11 @@ pub(crate) enum Section {
 }
 
 impl Section {
-    const ALL: [(Section, &'static str); 7] = [
+    const ALL: [(Section, &'static str); 8] = [
         (Section::Overview, "overview"),
         (Section::Roster, "roster"),
         (Section::Schedule, "schedule"),
+        (Section::Agenda, "agenda"),
         (Section::Liaison, "liaison"),
         (Section::Conflicts, "conflicts"),
         (Section::Peers, "peers"),
@@ -103,6 +106,9 @@ pub(crate) fn page(v: &View, section: Section, title: &str, body: Markup) -> Mar
                             (nav_item(Section::Overview, "/", tr.t("nav-overview")))
                             (nav_item(Section::Roster, "/roster", tr.t("nav-roster")))
                             (nav_item(Section::Schedule, "/schedule", tr.t("nav-schedule")))
+                            @if v.st.author.is_some() {
+                                (nav_item(Section::Agenda, "/agenda", tr.t("agenda-title")))
+                            }
                             (nav_item(Section::Liaison, "/liaison", tr.t("nav-liaison")))
                             li {
                                 a href="/conflicts" aria-current=[(section == Section::Conflicts).then_some("page")] {

@@ -64,6 +64,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
     let pages = record::routes::<liaison::BodyForm>(pages, collection_url(RecordType::Body));
     let pages = pages
         .route("/roster", get(roster::page))
+        .route("/roster/members/{id}/merge", post(roster::merge_member))
         .route("/roster/reviews", post(roster::start_review))
         .route(
             "/roster/reviews/{id}",

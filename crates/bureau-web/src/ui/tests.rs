@@ -3237,3 +3237,4 @@ async fn conflicts_and_devices_are_paged() {
 
 mod catalogues;
 mod finding;
+mod merge;

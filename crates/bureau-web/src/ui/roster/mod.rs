@@ -356,11 +356,71 @@ fn member_page(v: &View, existing: Option<&Member>, form: Form<'_>) -> Markup {
             @if let Some(m) = existing {
                 aside.side {
                     (layout::record_tools(v, RecordType::Member, &m.id, m.stamp.archived))
+                    @if !m.stamp.archived { (merge_form(v, m)) }
                 }
             }
         }
     };
     layout::page(v, Section::Roster, &title, body)
+}
+
+/// Merging this member into another who is the same person (a duplicate made by a join, say):
+/// every reference moves to the other, and this one is archived.
+fn merge_form(v: &View, m: &Member) -> Markup {
+    let tr = v.tr;
+    let mut others: Vec<&Member> = v
+        .snap()
+        .members
+        .values()
+        .filter(|o| o.id != m.id && !o.stamp.archived)
+        .map(|o| &**o)
+        .collect();
+    others.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    html! {
+        @if !others.is_empty() {
+            section.merge aria-labelledby="merge-h" {
+                h2 #merge-h { (tr.t("member-merge-title")) }
+                p.hint { (tr.t("member-merge-hint")) }
+                form method="post" action=(format!("{}/merge", record_url(RecordType::Member, &m.id))) {
+                    div.field {
+                        label for="merge-into" { (tr.t("member-merge-into")) }
+                        select #merge-into name="into" {
+                            @for o in &others {
+                                option value=(o.id) dir="auto" { (o.name) }
+                            }
+                        }
+                    }
+                    div.buttons { button.danger type="submit" { (tr.t("member-merge-button")) } }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /roster/members/{id}/merge` with `into`: the member `id` is merged into `into`
+/// (`Edit::MergeMembers`), and the answer is the kept member's page.
+pub(crate) async fn merge_member(
+    v: View,
+    Path(id): Path<String>,
+    raw: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let form = match super::read_form(raw) {
+        Ok(f) => f,
+        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
+    };
+    let into = form.text("into").trim().to_owned();
+    let edit = Edit::MergeMembers {
+        id,
+        into: into.clone(),
+    };
+    match submit(&v, edit, &|f| f.to_owned()).await {
+        Outcome::Done(_) => see_other(&format!(
+            "{}?done=merged",
+            record_url(RecordType::Member, &into)
+        )),
+        Outcome::Invalid(e) => error_page(&v, StatusCode::BAD_REQUEST, &e.summary()),
+        Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
 }
 
 /// The group form.

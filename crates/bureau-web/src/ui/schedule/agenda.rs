@@ -178,6 +178,6 @@ pub(crate) async fn agenda(v: View) -> Response {
     };
     v.render(
         StatusCode::OK,
-        layout::page(&v, Section::Schedule, &title, body),
+        layout::page(&v, Section::Agenda, &title, body),
     )
 }
