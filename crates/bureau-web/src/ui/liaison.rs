@@ -289,6 +289,7 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
                                             }
                                         }
                                     }
+                                    (action_conflicts(v, &n.id, &a.id))
                                 }
                             }
                         }
@@ -304,6 +305,53 @@ fn actions_section(v: &View, n: &Note, values: &FormData, errors: &FormErrors) -
                     (form.input(Input::Date, "due", &tr.t("field-due"), false, None))
                 }
                 div.buttons { button type="submit" { (tr.t("action-add-button")) } }
+            }
+        }
+    }
+}
+
+/// The conflicts of one action item, in place under its row: which of its fields holds
+/// several values at once, each value with its author and a button that keeps it (the
+/// buttons submit the note's resolve forms, which `layout::record_tools` renders).
+fn action_conflicts(v: &View, note: &str, action: &str) -> Markup {
+    let tr = v.tr;
+    let prefix = format!("actions.{action}.");
+    let conflicts = v.st.conflicts.of(RecordType::Note, note);
+    html! {
+        @for (i, c) in conflicts.iter().enumerate() {
+            @if let Some(sub) = c.field.strip_prefix(&prefix) {
+                @let id = format!("action-{}-conflict-{i}", seg(action));
+                @let label = match sub {
+                    "text" => tr.t("field-action"),
+                    "owner" => tr.t("field-owner"),
+                    "due" => tr.t("field-due"),
+                    _ => tr.t("field-status"),
+                };
+                tr.conflict-row {
+                    td colspan="5" {
+                        div.contest.conflict-mark id=(id) role="group" aria-labelledby={(id) "-h"} {
+                            p id={(id) "-h"} { strong { (label) } ": " (tr.t("conflict-mark")) }
+                            ul {
+                                @for (j, value) in c.values.iter().enumerate() {
+                                    @let json = serde_json::to_value(&value.value).unwrap_or(Value::Null);
+                                    li {
+                                        strong.value id={(id) "-v" (j)} dir="auto" {
+                                            (super::conflicts::value_text(v, RecordType::Note, &c.field, &json))
+                                        }
+                                        " "
+                                        span.author id={(id) "-a" (j)} { (tr.ta("conflict-by", &[("name", v.member_name(&value.author).into())])) }
+                                        @if j == 0 { " " span.badge.muted { (tr.t("conflict-shown")) } }
+                                        " "
+                                        button.secondary type="submit" form=(super::conflicts::resolve_form_id(i)) name="choice" value=(j)
+                                            aria-describedby={(id) "-v" (j) " " (id) "-a" (j)} {
+                                            (tr.t("conflict-keep"))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }

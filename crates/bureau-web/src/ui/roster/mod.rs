@@ -375,7 +375,7 @@ fn merge_form(v: &View, m: &Member) -> Markup {
         .filter(|o| o.id != m.id && !o.stamp.archived)
         .map(|o| &**o)
         .collect();
-    others.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    others.sort_by_key(|o| o.name.to_lowercase());
     html! {
         @if !others.is_empty() {
             section.merge aria-labelledby="merge-h" {

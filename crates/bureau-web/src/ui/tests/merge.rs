@@ -1,4 +1,5 @@
-//! The member page's merge form and the agenda's place in the navigation.
+//! The member page's merge form, the agenda's place in the navigation, and an action
+//! item's conflicts marked under its row.
 
 use super::*;
 
@@ -58,4 +59,100 @@ async fn my_agenda_is_in_the_navigation_and_marked_there() {
         nav.contains("href=\"/agenda\" aria-current=\"page\""),
         "{nav}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_action_item_changed_on_two_laptops_is_marked_under_its_row_and_resolved_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, _ta) = open(&tmp.path().join("a"), 'A').await;
+    let (b, _tb) = open(&tmp.path().join("b"), 'B').await;
+    init(&a).await;
+    add_bea_with_laptop(&a).await;
+    let body = edit(
+        &a,
+        Edit::Create(Fields::Body(BodyFields {
+            name: Some("Secretariat".to_owned()),
+            ..BodyFields::default()
+        })),
+    )
+    .await;
+    let note = edit(
+        &a,
+        Edit::Create(Fields::Note(NoteFields {
+            body_id: Some(body),
+            title: Some("Badges".to_owned()),
+            date: Some("2026-11-30".to_owned()),
+            actions: Some(vec![ActionFields {
+                text: Some("Send the list".to_owned()),
+                ..ActionFields::default()
+            }]),
+            ..NoteFields::default()
+        })),
+    )
+    .await;
+    let (pa, pb) = (peer('A'), peer('B'));
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    let action = a.state().snapshot.notes[&note].actions[0].id.clone();
+    let retext = |text: &str| Edit::Update {
+        id: note.clone(),
+        fields: Fields::Note(NoteFields {
+            actions: Some(vec![ActionFields {
+                id: Some(action.clone()),
+                text: Some(text.to_owned()),
+                ..ActionFields::default()
+            }]),
+            ..NoteFields::default()
+        }),
+    };
+    a.edit(retext("Send the list by Monday")).await.unwrap();
+    b.edit(retext("Send the list to the secretariat"))
+        .await
+        .unwrap();
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    assert_eq!(a.state().conflicts.len(), 1, "one conflicted action text");
+
+    let cancel = CancellationToken::new();
+    let app = app_over(&a, &cancel);
+    let url = format!("/liaison/notes/{note}");
+    let (status, _, html) = send_to(&app, get(&url)).await;
+    assert_eq!(status, StatusCode::OK);
+    let mark = part(&html, &format!("action-{action}-conflict-0"), "</ul>");
+    assert!(
+        mark.contains("Send the list by Monday")
+            && mark.contains("Send the list to the secretariat"),
+        "both values under the action's row: {mark}"
+    );
+    assert!(
+        mark.contains("by Ada Founder") && mark.contains("by Bea"),
+        "{mark}"
+    );
+    assert_eq!(
+        mark.matches("form=\"resolve-0\" name=\"choice\"").count(),
+        2,
+        "{mark}"
+    );
+    assert!(
+        html.contains("id=\"resolve-0\""),
+        "the resolve form is on the page"
+    );
+    assert_clean_page("/liaison/notes/{id}", &html, Lang::En);
+    // Keeping the second value resolves it for everyone, back on the note's page.
+    let second =
+        serde_json::to_value(&a.state().conflicts.of(RecordType::Note, &note)[0].values[1].value)
+            .unwrap();
+    let form = form_of(&html, "/conflicts/resolve");
+    let mut fields = pairs(&form);
+    fields.push(("choice", "1"));
+    let (status, headers, _) = send_to(&app, post("/conflicts/resolve", &fields)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with(&url),
+        "{headers:?}"
+    );
+    assert!(a.state().conflicts.is_empty());
+    let kept = a.state().snapshot.notes[&note].actions[0].text.clone();
+    assert_eq!(second, kept.as_str(), "the value picked is kept");
 }
