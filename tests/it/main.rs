@@ -10,6 +10,7 @@ mod crash;
 mod doc_export;
 mod full_disk;
 mod hostile;
+mod hub;
 mod joining;
 mod mdns;
 mod proxy;

@@ -28,12 +28,12 @@ const DISCOVERY_DEADLINE: Duration = Duration::from_secs(60);
 const ADDR_A: &str = "198.18.213.1/24";
 const ADDR_B: &str = "198.18.213.2/24";
 
-fn run(cmd: Command) -> Output {
+pub(crate) fn run(cmd: Command) -> Output {
     run_with_deadline(cmd, CMD_DEADLINE)
 }
 
 /// Runs `ip ARGS...`; fails the test unless it succeeds.
-fn ip(args: &[&str]) -> String {
+pub(crate) fn ip(args: &[&str]) -> String {
     let mut cmd = Command::new("ip");
     cmd.args(args).stdin(Stdio::null());
     let out = run(cmd);
@@ -47,7 +47,7 @@ fn ip(args: &[&str]) -> String {
 }
 
 /// Whether this process runs as root, by `id -u`.
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     let mut cmd = Command::new("id");
     cmd.arg("-u").stdin(Stdio::null());
     let out = run(cmd);
@@ -128,7 +128,7 @@ impl Drop for Lan {
 }
 
 /// `ip netns exec NS bureau --data-dir DIR ARGS...`, with no inherited `BUREAU_*` settings.
-fn bureau_in(ns: &str, dir: &Path, args: &[&str]) -> Command {
+pub(crate) fn bureau_in(ns: &str, dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new("ip");
     cmd.args(["netns", "exec", ns])
         .arg(bureau_bin())
@@ -143,7 +143,7 @@ fn bureau_in(ns: &str, dir: &Path, args: &[&str]) -> Command {
 }
 
 /// `bureau status --json` of the node serving `dir` in `ns`, once it answers.
-fn status(ns: &str, dir: &Path) -> Option<Value> {
+pub(crate) fn status(ns: &str, dir: &Path) -> Option<Value> {
     let out = run(bureau_in(ns, dir, &["status", "--json"]));
     if !out.status.success() {
         return None;
@@ -153,7 +153,7 @@ fn status(ns: &str, dir: &Path) -> Option<Value> {
 
 /// `bureau serve` in a namespace, with mDNS on and the default listen addresses (every
 /// interface). Dropping it kills the process ([`Process`]).
-struct NsNode {
+pub(crate) struct NsNode {
     _process: Process,
     ns: String,
     dir: PathBuf,
@@ -161,7 +161,14 @@ struct NsNode {
 
 impl NsNode {
     fn start(ns: &str, dir: &Path) -> NsNode {
-        let mut cmd = bureau_in(ns, dir, &["serve", "--http", "127.0.0.1:0"]);
+        NsNode::start_with(ns, dir, &[])
+    }
+
+    /// [`NsNode::start`] with more arguments to `serve`.
+    pub(crate) fn start_with(ns: &str, dir: &Path, extra: &[&str]) -> NsNode {
+        let mut args = vec!["serve", "--http", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        let mut cmd = bureau_in(ns, dir, &args);
         cmd.env(
             "BUREAU_LOG",
             "info,hyper=warn,bureau_net=debug,libp2p_mdns=debug",
@@ -179,7 +186,7 @@ impl NsNode {
         }
     }
 
-    fn status(&self) -> Option<Value> {
+    pub(crate) fn status(&self) -> Option<Value> {
         status(&self.ns, &self.dir)
     }
 }

@@ -16,7 +16,7 @@
 //! |---|---|
 //! | sets the `role` of an existing device | an admin |
 //! | sets or clears `revoked` of an existing device | an admin |
-//! | adds a device as `admin` (or any role this release does not know, such as a relay) | an admin; otherwise the device stands as an editor |
+//! | adds a device as `admin` or `relay` (or any role this release does not know) | an admin; otherwise the device stands as an editor |
 //! | adds a device again at the key of one that exists (a new map), with another role or `revoked` cleared | an admin; otherwise the earlier device's role and revocation stand |
 //! | adds a device as `editor` or `observer` | any device whose changes are applied (rule 1) |
 //! | writes an entry of a device's `actors` | that actor itself: an entry written by another actor names nobody |
@@ -131,12 +131,33 @@ pub fn authority(doc: &Automerge) -> Authority {
 /// device, changing a role, adding an admin device. The last admin can be neither revoked nor
 /// demoted.
 pub fn check_authority(snap: &Snapshot, me: &str, edit: &Edit) -> Result<(), EditError> {
+    // A relay (a hub) stores and forwards; the only record it writes is its own device's.
+    if snap
+        .devices
+        .get(me)
+        .is_some_and(|d| d.role == Role::Relay && !d.revoked)
+    {
+        let own = match edit {
+            Edit::RegisterActor { peer_id } | Edit::SetDeviceAddrs { peer_id, .. } => peer_id == me,
+            _ => false,
+        };
+        if !own {
+            return Err(EditError::Forbidden {
+                message: "this device is a relay (a hub): it writes nothing but its own \
+                          device record"
+                    .to_owned(),
+            });
+        }
+    }
     let needs = match edit {
         Edit::RevokeDevice { .. } => "revoke a device",
         Edit::SetDeviceRole { .. } => "change a device's role",
         Edit::AddDevice {
             role: Role::Admin, ..
         } => "add an admin device",
+        Edit::AddDevice {
+            role: Role::Relay, ..
+        } => "add a relay device",
         _ => return Ok(()),
     };
     if !snap.is_admin(me) {
@@ -175,15 +196,25 @@ pub fn check_invite(
             message: "this node is not a device of the bureau, so it cannot invite".to_owned(),
         });
     };
-    if dev.role == Role::Observer {
+    if matches!(dev.role, Role::Observer | Role::Relay) {
+        let what = if dev.role == Role::Relay {
+            "a relay (a hub)"
+        } else {
+            "an observer"
+        };
         return Err(EditError::Forbidden {
-            message: "this device is an observer: it cannot invite".to_owned(),
+            message: format!("this device is {what}: it cannot invite"),
         });
     }
     let admin = snap.is_admin(me);
-    if role == Role::Admin && !admin {
+    if matches!(role, Role::Admin | Role::Relay) && !admin {
+        let what = if role == Role::Relay {
+            "a relay"
+        } else {
+            "an admin"
+        };
         return Err(EditError::Forbidden {
-            message: "only an admin can invite an admin device".to_owned(),
+            message: format!("only an admin can invite {what} device"),
         });
     }
     if let Some(m) = member_id {

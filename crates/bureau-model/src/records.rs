@@ -115,7 +115,7 @@ str_enum!(
 str_enum!(
     /// What a device may do: admins also manage devices and roles (see `authority`),
     /// editors' changes are accepted, observers only read.
-    Role { Admin = "admin", Editor = "editor", Observer = "observer" } default Editor
+    Role { Admin = "admin", Editor = "editor", Observer = "observer", Relay = "relay" } default Editor
 );
 
 /// The kinds of record, one per collection in the document root.

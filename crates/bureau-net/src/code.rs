@@ -517,6 +517,7 @@ mod tests {
             role: "editor".to_owned(),
             expires_at: i64::MAX / 4,
             member_id: None,
+            hubs: Vec::new(),
         };
         let now = jiff::Timestamp::now().as_second();
         let code = book

@@ -66,6 +66,12 @@ pub struct InviteCode {
     /// (informative: the inviter's book decides).
     #[serde(rename = "m", default, skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
+    /// The bureau's hubs (relay devices) as `/.../p2p/<peer id>` addresses: the joiner
+    /// remembers them beside the inviter, so a laptop that cannot reach the inviter later
+    /// (behind another NAT) still gets the bureau, and every change, through a hub. A joiner
+    /// of the earlier release ignores them.
+    #[serde(rename = "h", default, skip_serializing_if = "Vec::is_empty")]
+    pub hubs: Vec<String>,
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -520,6 +526,7 @@ mod tests {
             role: "editor".to_owned(),
             expires_at: 1_900_000_000,
             member_id: None,
+            hubs: Vec::new(),
         };
         let text = code.encode();
         assert!(text.starts_with(CODE_PREFIX));
@@ -552,6 +559,7 @@ mod tests {
             role: "editor".to_owned(),
             expires_at: 1_900_000_000,
             member_id: Some("4f2a9c01d3e5b7a9".to_owned()),
+            hubs: Vec::new(),
         };
         assert_eq!(InviteCode::decode(&code.encode()).unwrap(), code);
         // A code without a member is byte for byte what the earlier release wrote.

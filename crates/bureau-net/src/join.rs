@@ -639,6 +639,7 @@ pub(crate) async fn join(
         member_name: answer.member_name,
         inviter: inviter.to_base58(),
         inviter_addrs: code.addrs.clone(),
+        hubs: code.hubs.clone(),
     };
     remember_join(files, &joined);
     Ok(joined)
@@ -654,6 +655,28 @@ pub(crate) fn remember_join(files: &bureau_store::Files, joined: &Joined) {
             inviter: true,
         },
     );
+    // The hubs the invite named may send the bureau too, like the inviter: the inviter's
+    // node put them in the invite from the bureau's own device records.
+    for hub in &joined.hubs {
+        let Ok(addr) = hub.parse::<Multiaddr>() else {
+            continue;
+        };
+        let Some(libp2p::multiaddr::Protocol::P2p(peer)) = addr.iter().last() else {
+            continue;
+        };
+        let bare: Multiaddr = addr
+            .iter()
+            .filter(|p| !matches!(p, libp2p::multiaddr::Protocol::P2p(_)))
+            .collect();
+        let entry = peers.entry(peer.to_base58()).or_insert(Remembered {
+            addrs: Vec::new(),
+            inviter: true,
+        });
+        entry.inviter = true;
+        if !entry.addrs.contains(&bare.to_string()) {
+            entry.addrs.push(bare.to_string());
+        }
+    }
     remembered::save_peers(files, &peers);
     let mut state = remembered::load_state(files);
     state.pending_bureau = Some(joined.bureau_id.clone());

@@ -440,6 +440,9 @@ pub struct Joined {
     pub inviter: String,
     /// The inviter's addresses, as the joiner remembers them.
     pub inviter_addrs: Vec<String>,
+    /// The bureau's hubs the invite named (`/.../p2p/<peer id>`), remembered beside the
+    /// inviter.
+    pub hubs: Vec<String>,
 }
 
 /// Writes again what a join left in the data directory for the next `serve` (the inviter and

@@ -475,8 +475,12 @@ pub(crate) async fn invite(
         .enumerated("role", bureau_model::Role::parse)?
         .unwrap_or(bureau_model::Role::Editor);
     let expires_in = inp.u32("expires_in")?.unwrap_or(DEFAULT_INVITE_SECS);
-    let member_id = inp.str("member_id")?;
+    let mut member_id = inp.str("member_id")?;
     inp.finish()?;
+    // A hub is a device of the admin who sets it up, not a person of its own.
+    if role == bureau_model::Role::Relay && member_id.is_none() {
+        member_id = state.doc.state().author.clone();
+    }
     if expires_in == 0 || expires_in > MAX_INVITE_SECS {
         return Err(ApiError::field(
             "expires_in",

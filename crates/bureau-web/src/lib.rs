@@ -86,6 +86,9 @@ pub struct WebConfig {
     pub body_timeout: Duration,
     /// The browsers' sessions.
     pub sessions: Arc<session::Sessions>,
+    /// Whether the web UI is served: a hub (`serve --hub`) serves only the API, for
+    /// `bureau status` and scripts, and every UI address is a JSON 404.
+    pub ui: bool,
 }
 
 impl WebConfig {
@@ -101,6 +104,7 @@ impl WebConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             body_timeout: BODY_READ_TIMEOUT,
             sessions: Arc::new(session::Sessions::in_memory()),
+            ui: true,
         }
     }
 
@@ -346,13 +350,18 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::require_token,
         ));
-    Router::new()
-        .route("/", get(home::home))
-        .merge(ui::router(state.clone()))
+    let pages = if state.config.ui {
+        Router::new()
+            .route("/", get(home::home))
+            .merge(ui::router(state.clone()))
+            .fallback(ui::fallback)
+    } else {
+        Router::new().fallback(api::not_found)
+    };
+    pages
         .nest("/api", api)
         // Over every route, nested and merged ones included: they see the full template.
         .route_layer(middleware::from_fn(trace::record_route))
-        .fallback(ui::fallback)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),

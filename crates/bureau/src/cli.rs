@@ -87,11 +87,20 @@ pub enum Command {
         /// has arrived.
         #[arg(long)]
         recover: bool,
+        /// Run as the bureau's hub: an always-on node with no person at it (a small server,
+        /// a machine on the venue's wired network) that every member can reach, and that
+        /// stores and forwards every change. Join it to the bureau first, with a relay invite
+        /// from an admin (`bureau invite --role relay`). A hub serves no web UI (only the API,
+        /// for `bureau status`), logs to standard output, and listens on every interface at
+        /// port 4001 unless --listen says otherwise.
+        #[arg(long, conflicts_with = "demo")]
+        hub: bool,
     },
     /// Make a one-time invite code for a new laptop (the node must be running).
     Invite {
-        /// What the new device may do (only an admin may invite an admin).
-        #[arg(long, default_value = "editor", value_parser = ["editor", "observer", "admin"])]
+        /// What the new device may do (only an admin may invite an admin, or a relay: the
+        /// bureau's hub, see `serve --hub`).
+        #[arg(long, default_value = "editor", value_parser = ["editor", "observer", "admin", "relay"])]
         role: String,
         /// The member (id) the new device belongs to, when it is a laptop of someone already
         /// in the bureau: it joins as that member, with no name to give. Without it, the

@@ -55,12 +55,21 @@ pub fn run(cli: Cli) -> ExitCode {
         tracing_subscriber::EnvFilter::new(format!("{default_level},hyper=warn,automerge=off"))
     });
     // Colour only for a person at a terminal: a log written to a file (a service, a test, a
-    // redirect) must read as text, not as escape codes.
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    // redirect) must read as text, not as escape codes. A hub has no person at it: its log is
+    // its output, on standard output, where a service manager's journal takes it.
+    if matches!(cli.command, Command::Serve { hub: true, .. }) {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stdout)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -123,6 +132,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             no_mdns,
             sync_v1_only,
             recover,
+            hub,
         } => {
             let net = NetArgs {
                 listen,
@@ -135,7 +145,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
                     bureau_net::SyncVersion::ALL.to_vec()
                 },
             };
-            serve(&data_dir, http, demo, name, &timezone, net, recover).await
+            serve(&data_dir, http, demo, name, &timezone, net, recover, hub).await
         }
         Command::Invite {
             role,

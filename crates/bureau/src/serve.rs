@@ -68,6 +68,10 @@ pub(crate) fn announce_addresses(given: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Where a hub listens unless `--listen` says otherwise: every interface, one fixed port for
+/// TCP and QUIC, so that the address in invites and device records holds across restarts.
+const HUB_LISTEN: [&str; 2] = ["/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"];
+
 /// How one run of the node ended.
 enum Ended {
     /// Asked to stop (a signal).
@@ -86,8 +90,14 @@ pub(crate) async fn serve(
     timezone: &str,
     net_args: NetArgs,
     recover: bool,
+    hub: bool,
 ) -> Result<()> {
     let mut signals = Signals::install()?;
+    let mut net_args = net_args;
+    if hub && net_args.listen.is_empty() {
+        // Members and invites name the hub's address: it must not move between runs.
+        net_args.listen = HUB_LISTEN.iter().map(|a| (*a).to_owned()).collect();
+    }
     let (mut http, mut demo, mut recover) = (http, demo, recover);
     loop {
         let ended = serve_once(
@@ -99,6 +109,7 @@ pub(crate) async fn serve(
             timezone,
             net_args.clone(),
             recover,
+            hub,
         )
         .await?;
         match ended {
@@ -152,6 +163,7 @@ async fn serve_once(
     timezone: &str,
     net_args: NetArgs,
     recover: bool,
+    hub: bool,
 ) -> Result<Ended> {
     let mut opened = open_dir(data_dir)?;
     let marker = read_marker(&opened.store)?;
@@ -171,6 +183,7 @@ async fn serve_once(
     if !addr.ip().is_loopback() {
         web.allowed_hosts.push(addr.to_string());
     }
+    web.ui = !hub;
     if recover {
         // Decide on what loads before anything is moved: a bureau that loads is not lost.
         let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id.clone())).await?;
@@ -205,6 +218,15 @@ async fn serve_once(
             quarantine = %data_dir.join("quarantine").display(),
             "no bureau could be loaded and files were quarantined; not creating a new bureau \
              over them: restore them from a backup, or let a peer sync the bureau back"
+        );
+    }
+    if fresh && hub {
+        bail!(
+            "a hub serves a bureau it joined, and {} holds none: ask an admin for a relay invite \
+             (`bureau invite --role relay` on their node), run `bureau --data-dir {} join LINK` \
+             here, then start the hub again",
+            data_dir.display(),
+            data_dir.display()
         );
     }
     if fresh {
@@ -290,7 +312,7 @@ async fn serve_once(
         doc.clone(),
         net.clone(),
         peer_id.clone(),
-        net_args.announce,
+        net_args.announce.clone(),
         net_args
             .sync_versions
             .iter()
@@ -316,9 +338,22 @@ async fn serve_once(
         config: Arc::new(web),
         cancel: cancel.clone(),
     });
-    println!("bureau {:?} is running", state.snapshot.meta.title);
-    for line in login_lines(addr, &opened.host_label, &opened.token) {
-        println!("{line}");
+    if hub {
+        let reach = if net_args.announce.is_empty() {
+            net.status().listen.clone()
+        } else {
+            net_args.announce.clone()
+        };
+        info!(
+            bureau = %state.snapshot.meta.title,
+            addresses = %reach.join(" "),
+            "the hub is running; members reach it at these addresses"
+        );
+    } else {
+        println!("bureau {:?} is running", state.snapshot.meta.title);
+        for line in login_lines(addr, &opened.host_label, &opened.token) {
+            println!("{line}");
+        }
     }
     drop(state);
     let mut server = tokio::spawn(bureau_web::serve(listener, app, cancel.clone()));

@@ -455,3 +455,49 @@ fn a_device_made_admin_acts_as_one_in_its_next_run() {
     assert_eq!(role_of(&a, BEA), (Role::Admin, false));
     assert_eq!(role_of(&a, CHO), (Role::Editor, true), "{:?}", a.set_aside);
 }
+
+#[test]
+fn a_relay_is_added_by_an_admin_only_and_writes_nothing_but_its_own_device() {
+    let mut f = Replica::init("founder");
+    let mut bea = device(&mut f, "Bea", BEA, Role::Editor);
+    let mut snap = f.snap();
+    snap.set_authority(&standing(&mut f));
+    let forbidden = |r: Result<(), EditError>| match r {
+        Err(EditError::Forbidden { message }) => message,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    // Only an admin invites or adds a relay; an editor's relay stands as an editor.
+    let m = forbidden(check_invite(&snap, BEA, Role::Relay, None));
+    assert!(m.contains("only an admin can invite a relay"), "{m}");
+    assert_eq!(check_invite(&snap, FOUNDER, Role::Relay, None), Ok(()));
+    let hub = bea.ok(new_member("Hub"));
+    bea.ok(Edit::AddDevice {
+        peer_id: CHO.to_owned(),
+        member_id: hub,
+        name: "The hub".to_owned(),
+        role: Role::Relay,
+    });
+    assert_eq!(role_of(&standing(&mut bea), CHO), (Role::Editor, false));
+    // An admin's relay is one, and it may write its own device record only.
+    let mut f = Replica::init("founder");
+    let _hub = device(&mut f, "Hub", CHO, Role::Relay);
+    assert_eq!(role_of(&standing(&mut f), CHO), (Role::Relay, false));
+    let mut snap = f.snap();
+    snap.set_authority(&standing(&mut f));
+    let own = Edit::SetDeviceAddrs {
+        peer_id: CHO.to_owned(),
+        addrs: vec!["/ip4/203.0.113.1/tcp/4001".to_owned()],
+        protocols: Vec::new(),
+    };
+    assert_eq!(check_authority(&snap, CHO, &own), Ok(()));
+    let m = forbidden(check_authority(&snap, CHO, &new_member("Mallory")));
+    assert!(m.contains("relay"), "{m}");
+    let other = Edit::SetDeviceAddrs {
+        peer_id: FOUNDER.to_owned(),
+        addrs: Vec::new(),
+        protocols: Vec::new(),
+    };
+    assert!(check_authority(&snap, CHO, &other).is_err());
+    let m = forbidden(check_invite(&snap, CHO, Role::Editor, None));
+    assert!(m.contains("relay"), "{m}");
+}

@@ -470,6 +470,7 @@ impl EventLoop {
             role: role.as_str().to_owned(),
             expires_at,
             member_id,
+            hubs: hubs_of(&st.snapshot, &self.local),
         }
         .encode();
         let code = self
@@ -603,4 +604,15 @@ impl EventLoop {
         self.save_peers();
         self.writer.flush();
     }
+}
+
+/// The bureau's hubs (unrevoked relay devices with addresses, this node aside) as
+/// `/.../p2p/<peer id>` addresses, for invites.
+fn hubs_of(snap: &bureau_model::Snapshot, local: &PeerId) -> Vec<String> {
+    let me = local.to_base58();
+    snap.devices
+        .iter()
+        .filter(|(id, d)| **id != me && !d.revoked && d.role == bureau_model::Role::Relay)
+        .flat_map(|(id, d)| d.addrs.iter().map(move |a| format!("{a}/p2p/{id}")))
+        .collect()
 }

@@ -654,6 +654,7 @@ device-revoke-self = لا يمكن لهذه العقدة إلغاء جهازها
 role-editor = محرّر
 role-observer = مراقب
 role-admin = مشرف
+role-relay = مُرحِّل (محور)
 invite-member = من ينضم
 invite-member-hint = يذكر الشخص الجديد اسمه عند الانضمام؛ أما جهاز شخص موجود في المكتب فينضم باسم ذلك العضو.
 invite-member-new = شخص جديد

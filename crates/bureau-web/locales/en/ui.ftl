@@ -600,6 +600,7 @@ device-revoke-self = This node cannot revoke its own device: another member's no
 role-editor = editor
 role-observer = observer
 role-admin = admin
+role-relay = relay (hub)
 invite-member = Who joins
 invite-member-hint = A new person gives their name when joining; a device of someone already in the bureau joins as that member.
 invite-member-new = A new person

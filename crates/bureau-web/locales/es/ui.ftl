@@ -600,6 +600,7 @@ device-revoke-self = Este nodo no puede revocar su propio dispositivo: debe hace
 role-editor = editor
 role-observer = observador
 role-admin = administrador
+role-relay = retransmisor (nodo central)
 invite-member = Quién se une
 invite-member-hint = Una persona nueva indica su nombre al unirse; el dispositivo de alguien que ya forma parte de la Mesa se une como ese miembro.
 invite-member-new = Una persona nueva

@@ -606,6 +606,7 @@ device-revoke-self = Ce nœud ne peut pas révoquer son propre appareil : le nœ
 role-editor = éditeur
 role-observer = observateur
 role-admin = administrateur
+role-relay = relais (hub)
 invite-member = Qui rejoint
 invite-member-hint = Une nouvelle personne donne son nom en rejoignant ; l'appareil d'une personne déjà dans le bureau rejoint comme ce membre.
 invite-member-new = Une nouvelle personne

@@ -587,6 +587,7 @@ device-revoke-self = 本节点不能撤销自己的设备：须由另一成员�
 role-editor = 编辑者
 role-observer = 观察员
 role-admin = 管理员
+role-relay = 中继（枢纽）
 invite-member = 加入者
 invite-member-hint = 新成员加入时填写自己的姓名；主席团现有成员的设备以该成员的身份加入。
 invite-member-new = 新成员

@@ -140,7 +140,7 @@ fn roles_for(v: &View) -> Vec<(String, String)> {
     let admin = is_admin(v);
     Role::ALL
         .iter()
-        .filter(|r| admin || **r != Role::Admin)
+        .filter(|r| admin || !matches!(**r, Role::Admin | Role::Relay))
         .map(|r| {
             (
                 r.as_str().to_owned(),
@@ -509,7 +509,11 @@ pub(crate) async fn invite(v: View, raw: Result<Bytes, BytesRejection>) -> Respo
     if hours.is_none() {
         errors.add("hours", v.tr.t("err-choice"));
     }
-    let member = Some(form.text("member").trim().to_owned()).filter(|m| !m.is_empty());
+    let mut member = Some(form.text("member").trim().to_owned()).filter(|m| !m.is_empty());
+    // A hub is a device of the admin who sets it up, not a person of its own.
+    if role == Some(Role::Relay) && member.is_none() {
+        member = v.st.author.clone();
+    }
     let member_name = member
         .as_ref()
         .and_then(|m| v.snap().members.get(m).map(|r| r.name.clone()));
