@@ -372,6 +372,20 @@ impl Actor {
                     };
                     self.replica.read(&mut self.doc, read);
                 }
+                DocCommand::DocumentDiff {
+                    id,
+                    from,
+                    to,
+                    reply,
+                } => {
+                    let read = Read::DocumentDiff {
+                        id,
+                        from,
+                        to,
+                        reply,
+                    };
+                    self.replica.read(&mut self.doc, read);
+                }
                 #[cfg(test)]
                 DocCommand::HoldReader(release) => {
                     self.replica.read(&mut self.doc, Read::Hold(release));

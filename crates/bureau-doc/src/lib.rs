@@ -338,6 +338,12 @@ pub(crate) enum DocCommand {
         heads: Vec<automerge::ChangeHash>,
         reply: oneshot::Sender<Option<Snapshot>>,
     },
+    DocumentDiff {
+        id: String,
+        from: Vec<automerge::ChangeHash>,
+        to: Vec<automerge::ChangeHash>,
+        reply: oneshot::Sender<Option<Vec<bureau_model::DiffPart>>>,
+    },
     /// Holds the reader thread (see [`replica`]) until the sender sends or is dropped.
     #[cfg(test)]
     HoldReader(std::sync::mpsc::Receiver<()>),
@@ -456,6 +462,7 @@ impl std::fmt::Debug for DocCommand {
             DocCommand::RecordAt { ty, id, .. } => {
                 f.debug_tuple("RecordAt").field(ty).field(id).finish()
             }
+            DocCommand::DocumentDiff { id, .. } => f.debug_tuple("DocumentDiff").field(id).finish(),
             #[cfg(test)]
             DocCommand::HoldReader(_) => f.write_str("HoldReader"),
             #[cfg(test)]
@@ -545,6 +552,24 @@ impl DocHandle {
             ty,
             id,
             heads,
+            reply,
+        })
+        .await
+    }
+
+    /// The words of a document's text changed from `from` to `to`, with who wrote or deleted
+    /// each (see [`bureau_model::document_diff`]), on the reader thread. `None` when there is
+    /// no such document or a head is not a change this document holds.
+    pub async fn document_diff(
+        &self,
+        id: String,
+        from: Vec<automerge::ChangeHash>,
+        to: Vec<automerge::ChangeHash>,
+    ) -> Result<Option<Vec<bureau_model::DiffPart>>, DocError> {
+        self.request(|reply| DocCommand::DocumentDiff {
+            id,
+            from,
+            to,
             reply,
         })
         .await

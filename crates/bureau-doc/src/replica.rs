@@ -48,6 +48,13 @@ pub(crate) enum Read {
         heads: Vec<ChangeHash>,
         reply: oneshot::Sender<Option<Snapshot>>,
     },
+    /// A document's words changed between two heads, with their authors.
+    DocumentDiff {
+        id: String,
+        from: Vec<ChangeHash>,
+        to: Vec<ChangeHash>,
+        reply: oneshot::Sender<Option<Vec<bureau_model::DiffPart>>>,
+    },
     /// Holds the thread until the sender is dropped or sends: lets a test show that a read in
     /// progress does not hold up the actor.
     #[cfg(test)]
@@ -247,6 +254,29 @@ fn answer(
             reply,
         } => {
             let _ = reply.send(Snapshot::record_at(doc, &heads, ty, &id));
+        }
+        Read::DocumentDiff {
+            id,
+            from,
+            to,
+            reply,
+        } => {
+            let author_of = |actor: &automerge::ActorId| {
+                doc.get_author_for_actor(actor)
+                    .map(|a| String::from_utf8_lossy(a.as_bytes()).into_owned())
+            };
+            // Changes after `from` only: unknown heads are refused by the diff itself.
+            let known = from
+                .iter()
+                .all(|h| automerge::ReadDoc::get_change_by_hash(doc, h).is_some());
+            let changes = if known {
+                doc.get_changes(&from)
+            } else {
+                Vec::new()
+            };
+            let _ = reply.send(bureau_model::document_diff(
+                doc, &changes, &id, &from, &to, &author_of,
+            ));
         }
         #[cfg(test)]
         Read::Hold(release) => {

@@ -39,6 +39,9 @@ impl RecordFields for MeetingFields {
     const LONG_TEXTS: &'static [&'static str] = &["agenda"];
 }
 impl RecordFields for BodyFields {}
+impl RecordFields for DocumentFields {
+    const LONG_TEXTS: &'static [&'static str] = &["text"];
+}
 impl RecordFields for NoteFields {
     const LONG_TEXTS: &'static [&'static str] = &["text"];
 }

@@ -3,7 +3,6 @@
 use automerge::{ObjId as ExId, ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef};
 use serde::Serialize;
 
-use crate::read::map_at;
 use crate::records::RecordType;
 
 /// Fields every edit rewrites; concurrent edits always "conflict" on them, which says nothing
@@ -49,13 +48,12 @@ pub fn conflicts<D: ReadDoc>(
 ) -> Vec<Conflict> {
     let mut out = Vec::new();
     for &ty in RecordType::ALL {
-        let Some(coll) = map_at(doc, &automerge::ROOT, ty.collection()) else {
-            continue;
-        };
-        for item in doc.map_range(&coll, ..) {
-            if matches!(item.value, ValueRef::Object(ObjType::Map)) {
-                let rec = item.id();
-                walk(doc, ty, &item.key, &rec, "", 0, author_for, &mut out);
+        for coll in crate::read::collection_objs(doc, ty, &mut Vec::new()) {
+            for item in doc.map_range(&coll, ..) {
+                if matches!(item.value, ValueRef::Object(ObjType::Map)) {
+                    let rec = item.id();
+                    walk(doc, ty, &item.key, &rec, "", 0, author_for, &mut out);
+                }
             }
         }
     }
@@ -70,8 +68,7 @@ pub fn record_conflicts<D: ReadDoc>(
     author_for: &dyn Fn(&automerge::ActorId) -> Option<String>,
 ) -> Vec<Conflict> {
     let mut out = Vec::new();
-    let rec = map_at(doc, &automerge::ROOT, ty.collection()).and_then(|c| map_at(doc, &c, id));
-    if let Some(rec) = rec {
+    if let Some((_, rec)) = crate::read::find_record(doc, ty, id) {
         walk(doc, ty, id, &rec, "", 0, author_for, &mut out);
     }
     out

@@ -205,6 +205,95 @@ pub struct NoteFields {
     pub actions: Option<Vec<ActionFields>>,
 }
 
+/// Fields of a shared document. Its comments, suggestions and versions are changed by
+/// [`Edit::Document`]; `text` here replaces the whole text by a diff against the text as it is
+/// now (a script's PATCH); a form saves it with [`DocumentOp::SaveText`] instead.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[allow(
+    missing_docs,
+    reason = "the fields mirror Document's, documented there"
+)]
+pub struct DocumentFields {
+    pub title: Option<String>,
+    pub status: Option<DocumentStatus>,
+    pub text: Option<String>,
+}
+
+/// One operation on a shared document. Positions count Unicode code points into the text as
+/// it is now (as the latest snapshot shows it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DocumentOp {
+    /// Deletes `delete` code points at `pos` and inserts `insert` there.
+    Splice {
+        /// Where.
+        pos: usize,
+        /// How many code points to delete.
+        delete: usize,
+        /// What to insert.
+        insert: String,
+    },
+    /// Saves a whole submitted text as a three-way merge: the difference between the text at
+    /// `base` (the heads the form was shown at) and `text` is applied where those words are
+    /// now, so nothing a peer wrote meanwhile is undone.
+    SaveText {
+        /// The heads the submitted text was edited from.
+        base: Vec<automerge::ChangeHash>,
+        /// The whole text as submitted.
+        text: String,
+    },
+    /// A remark on the range `start..end`.
+    Comment {
+        /// Start of the range.
+        start: usize,
+        /// End of the range (exclusive).
+        end: usize,
+        /// The remark.
+        body: String,
+    },
+    /// An answer to a comment.
+    Reply {
+        /// The comment's id.
+        comment: String,
+        /// The answer.
+        body: String,
+    },
+    /// Closes (`true`) or reopens (`false`) a comment.
+    ResolveComment {
+        /// The comment's id.
+        comment: String,
+        /// Resolved or not.
+        resolved: bool,
+    },
+    /// Proposes `replacement` for the range `start..end`.
+    Suggest {
+        /// Start of the range.
+        start: usize,
+        /// End of the range (exclusive).
+        end: usize,
+        /// The proposed words.
+        replacement: String,
+    },
+    /// Replaces the suggestion's range, as its cursors hold it now, with its replacement.
+    Accept {
+        /// The suggestion's id.
+        suggestion: String,
+    },
+    /// Declines a suggestion; it stays, marked rejected.
+    Reject {
+        /// The suggestion's id.
+        suggestion: String,
+    },
+    /// Names the document's current heads.
+    NameVersion {
+        /// The name.
+        name: String,
+    },
+    /// Takes out the extra copies of replacements that several nodes accepted concurrently,
+    /// keeping one per suggestion (the same one on every node).
+    Tidy,
+}
+
 /// The fields of one record of any editable type.
 #[derive(Clone, Debug)]
 #[allow(missing_docs, reason = "one variant per record type")]
@@ -216,6 +305,7 @@ pub enum Fields {
     Meeting(MeetingFields),
     Body(BodyFields),
     Note(NoteFields),
+    Document(DocumentFields),
 }
 
 impl Fields {
@@ -229,6 +319,7 @@ impl Fields {
             Fields::Meeting(_) => RecordType::Meeting,
             Fields::Body(_) => RecordType::Body,
             Fields::Note(_) => RecordType::Note,
+            Fields::Document(_) => RecordType::Document,
         }
     }
 }
@@ -313,6 +404,22 @@ pub enum Edit {
     RegisterActor {
         /// This node's peer id.
         peer_id: String,
+    },
+    /// Creates a document from a draft with bracketed remarks (see `documents::import`):
+    /// `[Name: remark]` and `[question?]` become comments, `word [other]` a suggestion to
+    /// replace the word; the brackets leave the text.
+    ImportDocument {
+        /// The document's title.
+        title: String,
+        /// The bracketed draft.
+        text: String,
+    },
+    /// Changes a document's text, comments, suggestions or versions.
+    Document {
+        /// The document's id.
+        id: String,
+        /// What to do.
+        op: DocumentOp,
     },
     /// Records where a device can be reached and which sync protocols it speaks, so every
     /// member's node can dial every other and open a protocol it speaks (each node writes

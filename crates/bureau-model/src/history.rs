@@ -21,9 +21,10 @@ use serde_json::Value as Json;
 use crate::change::RecordFields;
 use crate::conflicts::BOOKKEEPING;
 use crate::edit::{
-    BodyFields, GroupFields, MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields,
+    BodyFields, DocumentFields, GroupFields, MeetingFields, MemberFields, NoteFields, ReviewFields,
+    RoomFields,
 };
-use crate::read::{Snapshot, map_at};
+use crate::read::Snapshot;
 use crate::records::RecordType;
 
 /// Fields a history leaves out besides the bookkeeping every edit rewrites: a group's status
@@ -147,8 +148,7 @@ pub fn history_of<D: ReadDoc>(
     id: &str,
     author_of: &dyn Fn(&automerge::ActorId) -> Option<String>,
 ) -> Option<Vec<HistoryEntry>> {
-    let coll = map_at(doc, &automerge::ROOT, ty.collection())?;
-    let rec = map_at(doc, &coll, id)?;
+    let (coll, rec) = crate::read::find_record(doc, ty, id)?;
     let coll_id = legacy_id(&coll)?;
     let mut objects = BTreeMap::new();
     objects_of(doc, &rec, None, &mut objects);
@@ -261,6 +261,7 @@ fn long_texts(ty: RecordType) -> &'static [&'static str] {
         RecordType::Review => ReviewFields::LONG_TEXTS,
         RecordType::Meeting => MeetingFields::LONG_TEXTS,
         RecordType::Note => NoteFields::LONG_TEXTS,
+        RecordType::Document => DocumentFields::LONG_TEXTS,
         RecordType::Member => MemberFields::LONG_TEXTS,
         RecordType::Group => GroupFields::LONG_TEXTS,
         RecordType::Room => RoomFields::LONG_TEXTS,

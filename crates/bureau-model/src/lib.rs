@@ -26,6 +26,8 @@ mod at;
 mod authority;
 mod change;
 mod conflicts;
+mod diff;
+mod documents;
 mod edit;
 mod findings;
 pub mod guard;
@@ -35,6 +37,7 @@ mod records;
 mod schema;
 #[cfg(any(test, feature = "test-utils"))]
 pub mod testing;
+mod text;
 mod validate;
 mod write;
 
@@ -42,9 +45,13 @@ pub use at::AtHeads;
 pub use authority::{Authority, SetAside, Standing, authority, check_authority, check_invite};
 pub use change::{Changes, Contested, RecordFields, changes, field_value, keep_mine, take_theirs};
 pub use conflicts::{Conflict, ConflictValue, conflicts, record_conflicts};
+pub use documents::{
+    DiffKind, DiffPart, Draft, DraftComment, DraftSuggestion, ExportFormat, document_diff, export,
+    import,
+};
 pub use edit::{
-    ActionFields, Applied, BodyFields, Ctx, Edit, EditError, Fields, GroupFields, InitBureau,
-    MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields,
+    ActionFields, Applied, BodyFields, Ctx, DocumentFields, DocumentOp, Edit, EditError, Fields,
+    GroupFields, InitBureau, MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields,
 };
 pub use findings::{Finding, FindingKind, FindingSet, FindingsIndex, Ref, findings};
 pub use history::{
@@ -53,6 +60,7 @@ pub use history::{
 pub use read::{Problem, Records, Snapshot};
 pub use records::*;
 pub use schema::*;
+pub use text::{merge_text, text_of};
 pub use validate::{check_name, format_time, hidden_char, is_language_code, parse_time};
 pub use write::apply;
 

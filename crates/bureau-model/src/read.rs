@@ -61,6 +61,8 @@ pub struct Snapshot {
     pub bodies: Records<Body>,
     /// Liaison notes.
     pub notes: Records<Note>,
+    /// Shared texts (the charter, statements, reports).
+    pub documents: Records<Document>,
     /// Odd data found while reading, sorted by path.
     pub problems: Vec<Problem>,
 }
@@ -72,12 +74,15 @@ impl Snapshot {
         let mut problems = Vec::new();
         snap.meta = read_meta(doc, &mut problems);
         for &ty in RecordType::ALL {
-            let Some(coll) = collection_obj(doc, ty, &mut problems) else {
-                continue;
-            };
-            for item in doc.map_range(&coll, ..) {
-                let obj = matches!(item.value, ValueRef::Object(ObjType::Map)).then(|| item.id());
-                snap.read_record(doc, obj, ty, &item.key, &mut problems);
+            // Concurrently created collections are read in get_all's order, so a record in
+            // both (never made so, but a peer may write anything) is read from the same one
+            // as `find_record` finds.
+            for coll in collection_objs(doc, ty, &mut problems) {
+                for item in doc.map_range(&coll, ..) {
+                    let obj =
+                        matches!(item.value, ValueRef::Object(ObjType::Map)).then(|| item.id());
+                    snap.read_record(doc, obj, ty, &item.key, &mut problems);
+                }
             }
         }
         problems.sort_by(|a, b| a.path.cmp(&b.path));
@@ -111,6 +116,7 @@ impl Snapshot {
             RecordType::Meeting => serde_json::to_value(self.meetings.get(id)?),
             RecordType::Body => serde_json::to_value(self.bodies.get(id)?),
             RecordType::Note => serde_json::to_value(self.notes.get(id)?),
+            RecordType::Document => serde_json::to_value(self.documents.get(id)?),
         };
         value.ok()
     }
@@ -132,17 +138,22 @@ impl Snapshot {
         });
         // Each collection is looked up once, not once per touched record; a broken one is
         // reported once, however many of its records were touched.
-        let mut collections: Vec<(RecordType, Option<ObjId>)> = Vec::new();
+        let mut collections: Vec<(RecordType, Vec<ObjId>)> = Vec::new();
         for (ty, id) in touched {
-            let coll = match collections.iter().find(|(t, _)| t == ty) {
-                Some((_, coll)) => coll.clone(),
+            let colls = match collections.iter().find(|(t, _)| t == ty) {
+                Some((_, colls)) => colls.clone(),
                 None => {
-                    let coll = collection_obj(doc, *ty, &mut problems);
-                    collections.push((*ty, coll.clone()));
-                    coll
+                    let colls = collection_objs(doc, *ty, &mut problems);
+                    collections.push((*ty, colls.clone()));
+                    colls
                 }
             };
-            let obj = coll.map(|coll| doc.get(&coll, id.as_str()));
+            // The last collection holding the record, as `hydrate` reads them in order.
+            let obj = colls
+                .iter()
+                .rev()
+                .map(|coll| doc.get(coll, id.as_str()))
+                .find(|got| matches!(got, Ok(Some(_))));
             match obj {
                 // Reading the record replaces the old one: one tree update, not two.
                 Some(Ok(Some((Value::Object(ObjType::Map), obj)))) => {
@@ -169,6 +180,7 @@ impl Snapshot {
             RecordType::Meeting => drop(self.meetings.remove(id)),
             RecordType::Body => drop(self.bodies.remove(id)),
             RecordType::Note => drop(self.notes.remove(id)),
+            RecordType::Document => drop(self.documents.remove(id)),
         }
     }
 
@@ -298,6 +310,10 @@ impl Snapshot {
                 };
                 self.notes.insert(n.id.clone(), Arc::new(n));
             }
+            RecordType::Document => {
+                let d = r.document(&obj, id);
+                self.documents.insert(d.id.clone(), Arc::new(d));
+            }
         }
     }
 }
@@ -333,24 +349,40 @@ fn read_meta<D: ReadDoc>(doc: &D, problems: &mut Vec<Problem>) -> Meta {
     }
 }
 
-/// The root map of one record type, or `None` (with a problem if it is there but not a map).
-pub(crate) fn collection_obj<D: ReadDoc>(
+/// Every root map of one record type: one, unless two nodes each created the collection
+/// offline (a collection added after the bureau was founded, such as `documents`), when
+/// automerge keeps both at the same key and `get` shows only one. In `get_all`'s order (the
+/// one `get` shows last). A problem if the key holds something else and no map.
+pub(crate) fn collection_objs<D: ReadDoc>(
     doc: &D,
     ty: RecordType,
     problems: &mut Vec<Problem>,
-) -> Option<ObjId> {
-    match doc.get(automerge::ROOT, ty.collection()) {
-        Ok(Some((Value::Object(ObjType::Map), obj))) => Some(obj),
-        Ok(None) => None,
-        _ => {
-            problems.push(Problem {
-                record: None,
-                path: ty.collection().to_owned(),
-                message: "is not a map; its records cannot be read".to_owned(),
-            });
-            None
-        }
+) -> Vec<ObjId> {
+    let all = doc
+        .get_all(automerge::ROOT, ty.collection())
+        .unwrap_or_default();
+    let maps: Vec<ObjId> = all
+        .iter()
+        .filter(|(v, _)| matches!(v, Value::Object(ObjType::Map)))
+        .map(|(_, id)| id.clone())
+        .collect();
+    if maps.is_empty() && !all.is_empty() {
+        problems.push(Problem {
+            record: None,
+            path: ty.collection().to_owned(),
+            message: "is not a map; its records cannot be read".to_owned(),
+        });
     }
+    maps
+}
+
+/// The collection map holding a record and the record's map: the record is edited in the
+/// object where it lives, whichever of several concurrently created collections that is.
+pub(crate) fn find_record<D: ReadDoc>(doc: &D, ty: RecordType, id: &str) -> Option<(ObjId, ObjId)> {
+    collection_objs(doc, ty, &mut Vec::new())
+        .into_iter()
+        .rev()
+        .find_map(|coll| map_at(doc, &coll, id).map(|rec| (coll, rec)))
 }
 
 /// The map at `key` in `obj`, if that is a map.
@@ -622,6 +654,149 @@ impl<D: ReadDoc> Reader<'_, D> {
         // Keys are random, so order by time (then the rest) for a stable, readable history.
         out.sort_by(|a, b| (&a.at, a.status, &a.by).cmp(&(&b.at, b.status, &b.by)));
         out
+    }
+
+    /// A shared document, with its comments' and suggestions' ranges where their cursors are
+    /// now.
+    fn document(&mut self, obj: &Fields, id: String) -> Document {
+        let text_obj = match obj.get("text") {
+            Some((Value::Object(ObjType::Text), Some(t))) => Some(t.clone()),
+            _ => None,
+        };
+        let text = self.text(obj, "text");
+        let chars = text_obj
+            .as_ref()
+            .map(|t| crate::text::chars_of(self.doc, t, None))
+            .unwrap_or_default();
+        let mut comments = Vec::new();
+        if let Some(map) = self.sub_map(obj, "comments") {
+            for k in map.keys() {
+                let Some(c) = self.sub_map(&map, k) else {
+                    continue;
+                };
+                let (start, end) =
+                    self.anchored(&c, text_obj.as_ref(), &chars, &format!("comments.{k}"));
+                let mut replies = Vec::new();
+                if let Some(rs) = self.sub_map(&c, "replies") {
+                    for rk in rs.keys() {
+                        let Some(r) = self.sub_map(&rs, rk) else {
+                            continue;
+                        };
+                        replies.push(Reply {
+                            author: self.str(&r, "author"),
+                            body: self.str(&r, "body"),
+                            at: self.str(&r, "at"),
+                            id: rk.to_owned(),
+                        });
+                    }
+                }
+                replies.sort_by(|a, b| (&a.at, &a.id).cmp(&(&b.at, &b.id)));
+                comments.push(Comment {
+                    start,
+                    end,
+                    quote: self.str(&c, "quote"),
+                    author: self.str(&c, "author"),
+                    author_name: self.str(&c, "author_name"),
+                    body: self.str(&c, "body"),
+                    resolved: self.bool(&c, "resolved"),
+                    at: self.str(&c, "at"),
+                    own_line: self.bool(&c, "own_line"),
+                    replies,
+                    id: k.to_owned(),
+                });
+            }
+        }
+        // In the order of the text (then of writing), as a reader meets them.
+        comments
+            .sort_by(|a, b| (a.start, a.end, &a.at, &a.id).cmp(&(b.start, b.end, &b.at, &b.id)));
+        let mut suggestions = Vec::new();
+        if let Some(map) = self.sub_map(obj, "suggestions") {
+            for k in map.keys() {
+                let Some(sg) = self.sub_map(&map, k) else {
+                    continue;
+                };
+                let (start, end) =
+                    self.anchored(&sg, text_obj.as_ref(), &chars, &format!("suggestions.{k}"));
+                let applied = self.sub_map(&sg, "applied").map_or(0, |m| m.keys().count());
+                let status = self.enumerated(&sg, "status", SuggestionStatus::parse);
+                suggestions.push(Suggestion {
+                    start,
+                    end,
+                    quote: self.str(&sg, "quote"),
+                    replacement: self.str(&sg, "replacement"),
+                    author: self.str(&sg, "author"),
+                    author_name: self.str(&sg, "author_name"),
+                    // Its replacement is in the text: accepted, whatever a concurrent
+                    // rejection wrote.
+                    status: if applied > 0 {
+                        SuggestionStatus::Accepted
+                    } else {
+                        status
+                    },
+                    at: self.str(&sg, "at"),
+                    decided_by: self.str(&sg, "decided_by"),
+                    applied,
+                    id: k.to_owned(),
+                });
+            }
+        }
+        suggestions
+            .sort_by(|a, b| (a.start, a.end, &a.at, &a.id).cmp(&(b.start, b.end, &b.at, &b.id)));
+        let mut versions = Vec::new();
+        if let Some(map) = self.sub_map(obj, "versions") {
+            for k in map.keys() {
+                let Some(v) = self.sub_map(&map, k) else {
+                    continue;
+                };
+                let heads = self.str(&v, "heads");
+                versions.push(Version {
+                    name: self.str(&v, "name"),
+                    heads: heads
+                        .split(',')
+                        .filter(|h| !h.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    at: self.str(&v, "at"),
+                    author: self.str(&v, "author"),
+                    id: k.to_owned(),
+                });
+            }
+        }
+        versions.sort_by(|a, b| (&a.at, &a.name, &a.id).cmp(&(&b.at, &b.name, &b.id)));
+        Document {
+            title: self.req_str(obj, "title"),
+            status: self.enumerated(obj, "status", DocumentStatus::parse),
+            text,
+            comments,
+            suggestions,
+            versions,
+            stamp: self.stamp(obj),
+            id,
+        }
+    }
+
+    /// Where the range anchored by `start` and `end` (characters of the text) of a comment or
+    /// suggestion is now, in code points of `chars`; `0..0` with a problem if they are not of
+    /// this text.
+    fn anchored(
+        &mut self,
+        obj: &Fields,
+        text_obj: Option<&ObjId>,
+        chars: &[(char, crate::text::Elem)],
+        path: &str,
+    ) -> (usize, usize) {
+        let anchor = crate::text::Anchor {
+            start: self.str(obj, "start"),
+            end: self.str(obj, "end"),
+            heads: self.str(obj, "heads"),
+        };
+        match text_obj.and_then(|t| crate::text::resolve(self.doc, t, chars, &anchor)) {
+            Some(range) => range,
+            None => {
+                self.problem(path, "its place in the text cannot be found");
+                (0, 0)
+            }
+        }
     }
 
     fn actions(&mut self, obj: &Fields) -> Vec<Action> {

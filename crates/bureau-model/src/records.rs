@@ -113,6 +113,15 @@ str_enum!(
     ReviewStatus { Open = "open", Recorded = "recorded" } default Open
 );
 str_enum!(
+    /// A shared text is a draft while the bureau writes it, and adopted once agreed.
+    DocumentStatus { Draft = "draft", Adopted = "adopted" } default Draft
+);
+str_enum!(
+    /// A suggested wording is open until someone accepts it (the text is replaced) or rejects
+    /// it (it stays, for the record).
+    SuggestionStatus { Open = "open", Accepted = "accepted", Rejected = "rejected" } default Open
+);
+str_enum!(
     /// What a device may do: admins also manage devices and roles (see `authority`),
     /// editors' changes are accepted, observers only read.
     Role { Admin = "admin", Editor = "editor", Observer = "observer", Relay = "relay" } default Editor
@@ -138,6 +147,8 @@ pub enum RecordType {
     Body,
     /// `notes`
     Note,
+    /// `documents`
+    Document,
 }
 
 impl RecordType {
@@ -151,6 +162,7 @@ impl RecordType {
         RecordType::Meeting,
         RecordType::Body,
         RecordType::Note,
+        RecordType::Document,
     ];
 
     /// The singular name used in findings, conflicts and errors.
@@ -164,6 +176,7 @@ impl RecordType {
             RecordType::Meeting => "meeting",
             RecordType::Body => "body",
             RecordType::Note => "note",
+            RecordType::Document => "document",
         }
     }
 
@@ -178,6 +191,7 @@ impl RecordType {
             RecordType::Meeting => "meetings",
             RecordType::Body => "bodies",
             RecordType::Note => "notes",
+            RecordType::Document => "documents",
         }
     }
 
@@ -458,4 +472,119 @@ pub struct Note {
     /// Archive and edit bookkeeping.
     #[serde(flatten)]
     pub stamp: Stamp,
+}
+
+/// A shared text the bureau drafts together (the charter, a statement, a report): its body is
+/// automerge text, merged character by character; comments and suggested wording are anchored
+/// to its words by cursors, so they stay on them while anyone edits around or inside them.
+///
+/// Positions (`start`, `end`) are offsets into `text` as it is in this snapshot, counted in
+/// Unicode code points.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Document {
+    /// Random record id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Draft or adopted.
+    pub status: DocumentStatus,
+    /// The text itself, collaborative text.
+    pub text: String,
+    /// Remarks on ranges of the text, in the order of the text.
+    pub comments: Vec<Comment>,
+    /// Proposed wording for ranges of the text, in the order of the text.
+    pub suggestions: Vec<Suggestion>,
+    /// Named versions: the document's heads when someone named them, oldest first.
+    pub versions: Vec<Version>,
+    /// Archive and edit bookkeeping.
+    #[serde(flatten)]
+    pub stamp: Stamp,
+}
+
+/// A remark on a range of a document's text.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Comment {
+    /// Random id within the document.
+    pub id: String,
+    /// Where the range starts now (code points into the text).
+    pub start: usize,
+    /// Where it ends now (exclusive).
+    pub end: usize,
+    /// The words the comment was made on, as they were: shown even once they are deleted.
+    pub quote: String,
+    /// Member id of whoever wrote it in the bureau (empty for an imported remark).
+    pub author: String,
+    /// The name the remark was signed with in an imported draft (`[Sean: ...]`), if any.
+    pub author_name: String,
+    /// The remark.
+    pub body: String,
+    /// Whether the discussion is closed.
+    pub resolved: bool,
+    /// When it was written (RFC 3339).
+    pub at: String,
+    /// An imported remark that stood on a line of its own (it goes back there on export).
+    pub own_line: bool,
+    /// Answers, oldest first.
+    pub replies: Vec<Reply>,
+}
+
+/// An answer to a comment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Reply {
+    /// Random id within the comment.
+    pub id: String,
+    /// Member id of its author.
+    pub author: String,
+    /// The answer.
+    pub body: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+/// Proposed wording: replace a range of the text (an empty range is an insertion, an empty
+/// replacement a deletion).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// Random id within the document.
+    pub id: String,
+    /// Where the range starts now (code points into the text).
+    pub start: usize,
+    /// Where it ends now (exclusive).
+    pub end: usize,
+    /// The words it proposes to replace, as they were when it was made.
+    pub quote: String,
+    /// The proposed words.
+    pub replacement: String,
+    /// Member id of whoever proposed it (empty for an imported one).
+    pub author: String,
+    /// The name an imported suggestion was signed with, if any.
+    pub author_name: String,
+    /// Open, accepted or rejected. A suggestion whose replacement is in the text reads as
+    /// accepted, whatever a concurrent rejection wrote.
+    pub status: SuggestionStatus,
+    /// When it was made (RFC 3339).
+    pub at: String,
+    /// Member id of whoever accepted or rejected it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub decided_by: String,
+    /// How many times its replacement went into the text: more than one only between two
+    /// nodes' concurrent accepts and the tidying that keeps one of them.
+    #[serde(skip)]
+    pub applied: usize,
+}
+
+/// A named version of a document: the whole document's heads at that moment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Version {
+    /// Random id within the document.
+    #[serde(skip)]
+    pub id: String,
+    /// The name given ("sent to the plenary").
+    pub name: String,
+    /// The document's heads (hex change hashes, sorted).
+    pub heads: Vec<String>,
+    /// When it was named (RFC 3339).
+    pub at: String,
+    /// Member id of whoever named it.
+    pub author: String,
 }

@@ -6,6 +6,7 @@ mod authority_checks;
 mod change_checks;
 mod conflict_checks;
 mod convergence;
+mod document_checks;
 mod finding_checks;
 mod history_checks;
 mod merge_checks;

@@ -12,6 +12,7 @@
 //! - A new bureau gets every collection at once: two replicas each creating a missing one at
 //!   the same key would make one hide the other, with its records.
 
+mod document;
 mod merge;
 mod record;
 
@@ -67,6 +68,8 @@ fn describe(edit: &Edit, applied: &Applied) -> String {
         Edit::RegisterActor { .. } => format!("record the actor of {target}"),
         Edit::MergeMembers { id, .. } => format!("merge member {id} into {target}"),
         Edit::SetDeviceAddrs { .. } => format!("update addresses of {target}"),
+        Edit::ImportDocument { .. } => format!("import {target}"),
+        Edit::Document { op, .. } => format!("{} in {target}", document::describe(op)),
     }
 }
 
@@ -161,6 +164,8 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
             Ok(Applied::Record(RecordType::Device, peer_id.clone()))
         }
         Edit::MergeMembers { id, into } => merge::merge_members(doc, id, into, ctx),
+        Edit::ImportDocument { title, text } => document::import(doc, &meta, title, text, ctx),
+        Edit::Document { id, op } => document::apply_op(doc, &meta, id, op, ctx),
         Edit::RegisterActor { peer_id } => {
             let devices = collection(doc, RecordType::Device);
             let Some(dev) = map_at(doc, &devices, peer_id) else {
@@ -370,9 +375,7 @@ fn collection(doc: &mut AutoCommit, ty: RecordType) -> ObjId {
 }
 
 pub(crate) fn record_exists<D: ReadDoc>(doc: &D, ty: RecordType, id: &str) -> bool {
-    map_at(doc, &automerge::ROOT, ty.collection())
-        .and_then(|c| map_at(doc, &c, id))
-        .is_some()
+    crate::read::find_record(doc, ty, id).is_some()
 }
 
 /// Makes the set stored at `key` equal `values`: adds what is new and removes what is gone,

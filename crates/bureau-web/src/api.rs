@@ -81,11 +81,12 @@ fn list_json(
         RecordType::Meeting => write(&snap.meetings, |r| r.stamp.archived, i, w),
         RecordType::Body => write(&snap.bodies, |r| r.stamp.archived, i, w),
         RecordType::Note => write(&snap.notes, |r| r.stamp.archived, i, w),
+        RecordType::Document => write(&snap.documents, |r| r.stamp.archived, i, w),
     }
 }
 
 /// The body of a write, with a JSON error (413 for an oversized one) instead of plain text.
-fn body(body: Result<Bytes, BytesRejection>) -> ApiResult<Input> {
+pub(crate) fn body(body: Result<Bytes, BytesRejection>) -> ApiResult<Input> {
     let bytes = body.map_err(|rej| {
         let status = rej.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -254,6 +255,17 @@ pub(crate) async fn archive(
 ) -> ApiResult {
     let ty = record_type(&collection)?;
     edit_and_answer(&state, Edit::Archive { ty, id }, StatusCode::OK).await
+}
+
+/// `GET /api/documents`: the generic list, at the static route that takes the documents'
+/// own routes' place.
+pub(crate) async fn list_documents(state: State<AppState>, query: RawQuery) -> ApiResult {
+    list(state, Path("documents".to_owned()), query).await
+}
+
+/// `DELETE /api/documents/{id}`: archives, as for every record.
+pub(crate) async fn archive_document(state: State<AppState>, Path(id): Path<String>) -> ApiResult {
+    archive(state, Path(("documents".to_owned(), id))).await
 }
 
 pub(crate) async fn restore(

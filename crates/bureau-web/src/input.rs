@@ -22,6 +22,11 @@ const READ_ONLY: &[&str] = &[
     "updated_by",
     "status_history",
     "peer_id",
+    // A document's as GET answers it: changed through their own endpoints.
+    "heads",
+    "comments",
+    "suggestions",
+    "versions",
 ];
 
 /// A JSON object being read field by field.
@@ -295,6 +300,11 @@ pub(crate) fn fields(ty: RecordType, inp: &mut Input) -> Result<Fields, ApiError
                     archived: a.bool("archived")?,
                 })
             })?,
+        }),
+        RecordType::Document => Fields::Document(DocumentFields {
+            title: inp.str("title")?,
+            status: inp.enumerated("status", DocumentStatus::parse)?,
+            text: inp.str("text")?,
         }),
         RecordType::Device => {
             return Err(ApiError::new(

@@ -22,6 +22,7 @@
 //!   the embedded `web/live.js`, so the Content-Security-Policy allows nothing inline.
 
 mod api;
+mod documents;
 mod error;
 mod guard;
 mod home;
@@ -339,6 +340,44 @@ pub fn router(state: AppState) -> Router {
                 .patch(api::update_device),
         )
         .route("/members/{id}/merge", post(api::merge_members))
+        .route(
+            "/documents",
+            get(api::list_documents).post(documents::create),
+        )
+        .route("/documents/import", post(documents::import))
+        .route(
+            "/documents/{id}",
+            get(documents::get_one)
+                .patch(documents::update)
+                .delete(api::archive_document),
+        )
+        .route("/documents/{id}/splice", post(documents::splice))
+        .route("/documents/{id}/text", post(documents::save_text))
+        .route("/documents/{id}/comments", post(documents::comment))
+        .route(
+            "/documents/{id}/comments/{cid}/replies",
+            post(documents::reply),
+        )
+        .route(
+            "/documents/{id}/comments/{cid}/resolve",
+            post(documents::resolve),
+        )
+        .route(
+            "/documents/{id}/comments/{cid}/reopen",
+            post(documents::reopen),
+        )
+        .route("/documents/{id}/suggestions", post(documents::suggest))
+        .route(
+            "/documents/{id}/suggestions/{sid}/accept",
+            post(documents::accept),
+        )
+        .route(
+            "/documents/{id}/suggestions/{sid}/reject",
+            post(documents::reject),
+        )
+        .route("/documents/{id}/versions", post(documents::name_version))
+        .route("/documents/{id}/diff", get(documents::diff))
+        .route("/documents/{id}/export", get(documents::export))
         .route("/{collection}", get(api::list).post(api::create))
         .route(
             "/{collection}/{id}",

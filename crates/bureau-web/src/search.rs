@@ -37,6 +37,7 @@ pub(crate) const SOURCES: &[RecordType] = &[
     RecordType::Room,
     RecordType::Note,
     RecordType::Body,
+    RecordType::Document,
 ];
 
 /// The longest query, in characters: a search box is for a few words.
@@ -385,6 +386,11 @@ fn entries<'a>(snap: &'a Snapshot, ty: RecordType, f: &mut dyn FnMut(Entry<'a>))
         RecordType::Body => {
             for b in snap.bodies.values().filter(|b| !b.stamp.archived) {
                 f(entry(&b.id, &b.name, vec![&b.description]));
+            }
+        }
+        RecordType::Document => {
+            for d in snap.documents.values().filter(|d| !d.stamp.archived) {
+                f(entry(&d.id, &d.title, vec![&d.text]));
             }
         }
         RecordType::Device | RecordType::Review => {}

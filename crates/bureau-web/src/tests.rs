@@ -1246,6 +1246,7 @@ async fn edits_before_a_bureau_exists_are_409() {
     assert_eq!(err["code"], "no_bureau");
 }
 
+mod documents;
 mod roles;
 mod search;
 mod security;

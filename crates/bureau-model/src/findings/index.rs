@@ -152,7 +152,10 @@ impl FindingsIndex {
                 }
                 // Reviews feed the bureau-wide part, recomputed below; devices and bodies
                 // are in no finding.
-                RecordType::Review | RecordType::Device | RecordType::Body => {}
+                RecordType::Review
+                | RecordType::Device
+                | RecordType::Body
+                | RecordType::Document => {}
             }
         }
         for part in dirty {

@@ -21,8 +21,8 @@ use super::{
     resolve_path, stamp,
 };
 use crate::edit::{
-    BodyFields, Ctx, EditError, Fields, GroupFields, MeetingFields, MemberFields, NoteFields,
-    ReviewFields, RoomFields, invalid,
+    BodyFields, Ctx, DocumentFields, EditError, Fields, GroupFields, MeetingFields, MemberFields,
+    NoteFields, ReviewFields, RoomFields, invalid,
 };
 use crate::read::map_at;
 use crate::records::*;
@@ -41,6 +41,7 @@ fn nested_maps(ty: RecordType) -> &'static [&'static str] {
         RecordType::Room => &["booths", "equipment"],
         RecordType::Meeting => &["languages", "resources", "groups", "members"],
         RecordType::Note => &["actions"],
+        RecordType::Document => &["comments", "suggestions", "versions"],
         RecordType::Device | RecordType::Body => &[],
     }
 }
@@ -74,11 +75,13 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         let obj = if creating {
             None
         } else {
-            let coll = collection(doc, ty);
-            Some(map_at(doc, &coll, id).ok_or_else(|| EditError::NotFound {
-                ty,
-                id: id.to_owned(),
-            })?)
+            // Edited where it lives, whichever of concurrently created collections that is.
+            let (_, rec) =
+                crate::read::find_record(doc, ty, id).ok_or_else(|| EditError::NotFound {
+                    ty,
+                    id: id.to_owned(),
+                })?;
+            Some(rec)
         };
         Ok(Writer {
             doc,
@@ -123,6 +126,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             Fields::Meeting(f) => self.meeting(f),
             Fields::Body(f) => self.body(f),
             Fields::Note(f) => self.note(f),
+            Fields::Document(f) => self.document(f),
         }?;
         if self.creating {
             // Nested maps are made with the record: if two replicas each made a missing one
@@ -574,6 +578,31 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
                     put(self.doc, &item, "archived", archived);
                 }
             }
+        }
+        Ok(())
+    }
+
+    fn document(&mut self, f: &DocumentFields) -> Result<(), EditError> {
+        self.required("title", &f.title)?;
+        if let Some(title) = &f.title {
+            check_name("title", title)?;
+        }
+        if let Some(text) = &f.text {
+            check_text("text", text)?;
+        }
+        let obj = self.obj();
+        self.put_opt_str(&obj, "title", &f.title);
+        if let Some(status) = f.status {
+            if get_str(self.doc, &obj, "status").as_deref() != Some(status.as_str()) {
+                put(self.doc, &obj, "status", status.as_str());
+            }
+        } else if self.creating {
+            put(self.doc, &obj, "status", DocumentStatus::Draft.as_str());
+        }
+        if let Some(text) = &f.text {
+            put_text(self.doc, &obj, "text", text);
+        } else if self.creating {
+            put_text(self.doc, &obj, "text", "");
         }
         Ok(())
     }

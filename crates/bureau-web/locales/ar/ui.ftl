@@ -732,3 +732,7 @@ picker-ticked = { $n ->
     [many] { $n } اختيارًا، في أول القائمة
    *[other] { $n } اختيار، في أول القائمة
 }
+
+## Documents
+
+type-document = وثيقة

@@ -671,3 +671,7 @@ picker-ticked = { $n ->
     [one] 1 chosen, listed first
    *[other] { $n } chosen, listed first
 }
+
+## Documents
+
+type-document = Document

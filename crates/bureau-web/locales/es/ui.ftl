@@ -671,3 +671,7 @@ picker-ticked = { $n ->
     [one] 1 elegido, al principio de la lista
    *[other] { $n } elegidos, al principio de la lista
 }
+
+## Documents
+
+type-document = Documento

@@ -677,3 +677,7 @@ picker-ticked = { $n ->
     [one] 1 choisi, en tête de liste
    *[other] { $n } choisis, en tête de liste
 }
+
+## Documents
+
+type-document = Texte

@@ -706,3 +706,7 @@ picker-ticked = { $n ->
     [many] { $n } выбрано, в начале списка
    *[other] { $n } выбрано, в начале списка
 }
+
+## Documents
+
+type-document = Документ

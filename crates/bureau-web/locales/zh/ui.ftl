@@ -656,3 +656,7 @@ picker-none = 没有匹配的名称。已勾选的名称保持勾选。
 picker-ticked = { $n ->
    *[other] 已选{ $n }项，列在前面
 }
+
+## Documents
+
+type-document = 文件

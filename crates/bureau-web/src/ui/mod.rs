@@ -227,6 +227,7 @@ impl View {
             RecordType::Meeting => s.meetings.get(id).map(|r| r.title.clone()),
             RecordType::Body => s.bodies.get(id).map(|r| r.name.clone()),
             RecordType::Note => s.notes.get(id).map(|r| r.title.clone()),
+            RecordType::Document => s.documents.get(id).map(|r| r.title.clone()),
         };
         name.filter(|n| !n.is_empty())
             .unwrap_or_else(|| format!("{}…", id.chars().take(8).collect::<String>()))
@@ -244,6 +245,7 @@ impl View {
             RecordType::Meeting => s.meetings.get(id).map(|r| r.stamp.archived),
             RecordType::Body => s.bodies.get(id).map(|r| r.stamp.archived),
             RecordType::Note => s.notes.get(id).map(|r| r.stamp.archived),
+            RecordType::Document => s.documents.get(id).map(|r| r.stamp.archived),
         }
     }
 
@@ -344,6 +346,7 @@ pub(crate) fn collection_url(ty: RecordType) -> &'static str {
         RecordType::Meeting => "/schedule/meetings",
         RecordType::Body => "/liaison/bodies",
         RecordType::Note => "/liaison/notes",
+        RecordType::Document => "/documents",
         RecordType::Device => "/peers",
     }
 }
@@ -352,6 +355,9 @@ pub(crate) fn collection_url(ty: RecordType) -> &'static str {
 pub(crate) fn record_url(ty: RecordType, id: &str) -> String {
     match ty {
         RecordType::Device => collection_url(ty).to_owned(),
+        // Until documents have pages of their own, their printable page (the session
+        // cookie opens it as it opens every page).
+        RecordType::Document => format!("/api/documents/{}/export?format=html", seg(id)),
         _ => format!("{}/{}", collection_url(ty), seg(id)),
     }
 }
@@ -367,6 +373,7 @@ fn list_url(ty: RecordType) -> &'static str {
         RecordType::Member | RecordType::Group | RecordType::Review => "/roster",
         RecordType::Room | RecordType::Meeting => "/schedule",
         RecordType::Body | RecordType::Note => "/liaison",
+        RecordType::Document => "/documents",
         RecordType::Device => "/peers",
     }
 }

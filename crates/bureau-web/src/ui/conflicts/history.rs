@@ -99,7 +99,7 @@ pub(crate) fn value_text(v: &View, ty: RecordType, field: &str, value: &Value) -
         RecordType::Meeting => MeetingForm::value_text,
         RecordType::Body => BodyForm::value_text,
         RecordType::Note => NoteForm::value_text,
-        RecordType::Device => |v, _, value| plain_text(v, value),
+        RecordType::Device | RecordType::Document => |v, _, value| plain_text(v, value),
     };
     typed(v, field, value)
 }
