@@ -24,6 +24,7 @@
 mod api;
 mod documents;
 mod error;
+mod export;
 mod guard;
 mod home;
 mod input;
@@ -333,6 +334,8 @@ pub fn router(state: AppState) -> Router {
         .route("/invites", post(api::invite).get(api::invites))
         .route("/join", post(api::join))
         .route("/search", get(search::api))
+        .route("/export/{file}", get(export::export))
+        .route("/import/{collection}", post(export::import_api))
         .route(
             "/devices/{peer_id}",
             delete(api::revoke)

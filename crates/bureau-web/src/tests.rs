@@ -1247,6 +1247,7 @@ async fn edits_before_a_bureau_exists_are_409() {
 }
 
 mod documents;
+mod export;
 mod roles;
 mod search;
 mod security;

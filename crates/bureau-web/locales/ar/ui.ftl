@@ -736,3 +736,43 @@ picker-ticked = { $n ->
 ## Documents
 
 type-document = وثيقة
+
+## جداول البيانات: التصدير والاستيراد (/roster/spreadsheets)
+spreadsheets-title = جداول البيانات
+spreadsheets-link = جداول البيانات
+export-title = التصدير
+export-explain = القوائم في ملفات لبرامج جداول البيانات، من دون السجلات المؤرشفة. تحتفظ ملفات CSV بالحركات وبكل أنظمة الكتابة؛ وكل خلية قد ينفّذها برنامج الجداول كصيغة تُكتب نصًا عادياً.
+export-list = القائمة
+export-csv = ملف CSV
+export-xlsx = مصنّف إكسل (XLSX)
+export-meetings = الاجتماعات
+import-title = استيراد أعضاء أو مجموعات
+import-explain = ملف CSV أو XLSX يسمّي صفّه الأول الأعمدة، كما في الملف المصدَّر. يُطابَق كل صف مع سجل بعنوان البريد الإلكتروني أو بالاسم: يُحدَّث السجل المطابق، وإلا يُضاف سجل جديد. ترى ما سيفعله كل صف قبل كتابة أي شيء. وتبقى الأعمدة غير الموجودة في الملف على حالها.
+import-collection = يتضمن الملف
+import-file = الملف
+import-file-hint = CSV (UTF-8) أو XLSX.
+import-preview = معاينة الاستيراد
+import-preview-title = ما سيفعله الاستيراد
+import-row = الصف
+import-action = الإجراء
+import-details = التفاصيل
+import-action-new = جديد
+import-action-update = تحديث
+import-action-unchanged = بلا تغيير
+import-action-error = خطأ
+import-changes = يغيّر { $fields }.
+import-err-missing-name = لا يحمل الصف اسمًا.
+import-err-bad-email = «{ $value }» ليس عنوان بريد إلكتروني.
+import-err-bad-language = «{ $value }» ليس رمز لغة مثل en أو fr أو zh-Hans.
+import-err-unknown-kind = «{ $value }» ليس نوع مجموعة: family أو caucus أو working-group أو other.
+import-err-unknown-status = «{ $value }» ليس وضعاً: active أو inactive أو removed.
+import-err-unknown-member = لا يوجد عضو باسم «{ $value }». استورد الأعضاء أولًا.
+import-err-ambiguous = تطابق عدة سجلات «{ $value }»: اذكر عنوان بريد إلكتروني للتمييز بينها.
+import-err-duplicate = يشير صف سابق في الملف إلى هذا السجل بالفعل.
+import-has-errors = لا يُكتب شيء ما دام في أحد الصفوف خطأ. صحّح الملف ثم عاينه مرة أخرى.
+import-nothing = لا يغيّر الملف شيئًا: المكتب يتضمن كل ذلك بالفعل.
+import-apply = كتابة هذه الصفوف
+import-done = عدد الصفوف المكتوبة: { $count }.
+import-stopped = توقف الاستيراد عند صف لم يعد المكتب يقبله (إذ تغيّر في الأثناء). عدد الصفوف المكتوبة قبله: { $count }.
+import-file-error = تعذّرت قراءة الملف. { $message }
+import-no-file = اختر ملف CSV أو XLSX لاستيراده.

@@ -675,3 +675,43 @@ picker-ticked = { $n ->
 ## Documents
 
 type-document = Document
+
+## Spreadsheets: export and import (/roster/spreadsheets)
+spreadsheets-title = Spreadsheets
+spreadsheets-link = Spreadsheets
+export-title = Export
+export-explain = The lists as files for spreadsheet programs, without archived records. CSV files keep accents and every script; a cell that a spreadsheet would run as a formula is written as plain text.
+export-list = List
+export-csv = CSV file
+export-xlsx = Excel workbook (XLSX)
+export-meetings = Meetings
+import-title = Import members or groups
+import-explain = A CSV or XLSX file whose first row names its columns, as an exported file does. Each row is matched to a record by e-mail address or name: a match is updated, anything else is added. You see what each row would do before anything is written. Columns the file leaves out stay as they are.
+import-collection = The file lists
+import-file = File
+import-file-hint = CSV (UTF-8) or XLSX.
+import-preview = Preview the import
+import-preview-title = What the import would do
+import-row = Row
+import-action = Action
+import-details = Details
+import-action-new = New
+import-action-update = Update
+import-action-unchanged = No change
+import-action-error = Error
+import-changes = Changes { $fields }.
+import-err-missing-name = The row has no name.
+import-err-bad-email = “{ $value }” is not an e-mail address.
+import-err-bad-language = “{ $value }” is not a language code such as en, fr or zh-Hans.
+import-err-unknown-kind = “{ $value }” is not a kind of group: family, caucus, working-group or other.
+import-err-unknown-status = “{ $value }” is not a standing: active, inactive or removed.
+import-err-unknown-member = No member is called “{ $value }”. Import the members first.
+import-err-ambiguous = Several records match “{ $value }”: give an e-mail address to tell them apart.
+import-err-duplicate = An earlier row of the file already names this record.
+import-has-errors = Nothing is written while a row has an error. Correct the file and preview it again.
+import-nothing = The file changes nothing: the bureau already says all of it.
+import-apply = Write these rows
+import-done = Rows written: { $count }.
+import-stopped = The import stopped at a row the bureau no longer accepts (it changed meanwhile). Rows written before it: { $count }.
+import-file-error = The file could not be read. { $message }
+import-no-file = Choose a CSV or XLSX file to import.

@@ -675,3 +675,43 @@ picker-ticked = { $n ->
 ## Documents
 
 type-document = Documento
+
+## Hojas de cálculo: exportar e importar (/roster/spreadsheets)
+spreadsheets-title = Hojas de cálculo
+spreadsheets-link = Hojas de cálculo
+export-title = Exportar
+export-explain = Las listas como archivos para programas de hojas de cálculo, sin los registros archivados. Los archivos CSV conservan los acentos y cualquier escritura; una celda que una hoja de cálculo ejecutaría como fórmula se escribe como texto simple.
+export-list = Lista
+export-csv = Archivo CSV
+export-xlsx = Libro de Excel (XLSX)
+export-meetings = Reuniones
+import-title = Importar miembros o grupos
+import-explain = Un archivo CSV o XLSX cuya primera fila nombra las columnas, como un archivo exportado. Cada fila se asocia a un registro por dirección de correo electrónico o por nombre: el registro encontrado se actualiza y, si no hay ninguno, se añade uno nuevo. Verá lo que haría cada fila antes de que se escriba nada. Las columnas que falten en el archivo quedan como están.
+import-collection = El archivo contiene
+import-file = Archivo
+import-file-hint = CSV (UTF-8) o XLSX.
+import-preview = Previsualizar la importación
+import-preview-title = Lo que haría la importación
+import-row = Fila
+import-action = Operación
+import-details = Detalles
+import-action-new = Nuevo
+import-action-update = Actualización
+import-action-unchanged = Sin cambios
+import-action-error = Con errores
+import-changes = Cambia { $fields }.
+import-err-missing-name = La fila no tiene nombre.
+import-err-bad-email = «{ $value }» no es una dirección de correo electrónico.
+import-err-bad-language = «{ $value }» no es un código de idioma como en, fr o zh-Hans.
+import-err-unknown-kind = «{ $value }» no es un tipo de grupo: family, caucus, working-group u other.
+import-err-unknown-status = «{ $value }» no es una situación: active, inactive o removed.
+import-err-unknown-member = Ningún miembro se llama «{ $value }». Importe primero los miembros.
+import-err-ambiguous = Varios registros corresponden a «{ $value }»: indique una dirección de correo electrónico para distinguirlos.
+import-err-duplicate = Una fila anterior del archivo ya designa este registro.
+import-has-errors = No se escribe nada mientras una fila tenga un error. Corrija el archivo y vuelva a previsualizarlo.
+import-nothing = El archivo no cambia nada: la Mesa ya contiene todo esto.
+import-apply = Escribir estas filas
+import-done = Filas escritas: { $count }.
+import-stopped = La importación se detuvo en una fila que la Mesa ya no acepta (cambió entretanto). Filas escritas antes de ella: { $count }.
+import-file-error = No se pudo leer el archivo. { $message }
+import-no-file = Elija un archivo CSV o XLSX para importar.

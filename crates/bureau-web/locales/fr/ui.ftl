@@ -681,3 +681,43 @@ picker-ticked = { $n ->
 ## Documents
 
 type-document = Texte
+
+## Tableurs : exporter et importer (/roster/spreadsheets)
+spreadsheets-title = Tableurs
+spreadsheets-link = Tableurs
+export-title = Exporter
+export-explain = Les listes en fichiers pour tableur, sans les fiches archivées. Les fichiers CSV conservent les accents et toutes les écritures ; une cellule qu’un tableur exécuterait comme formule est écrite en texte simple.
+export-list = Liste
+export-csv = Fichier CSV
+export-xlsx = Classeur Excel (XLSX)
+export-meetings = Réunions
+import-title = Importer des membres ou des groupes
+import-explain = Un fichier CSV ou XLSX dont la première ligne nomme les colonnes, comme un fichier exporté. Chaque ligne est rapprochée d’une fiche par adresse électronique ou par nom : une fiche trouvée est mise à jour, sinon une fiche est ajoutée. Vous voyez ce que ferait chaque ligne avant que rien ne soit écrit. Les colonnes absentes du fichier restent inchangées.
+import-collection = Le fichier contient
+import-file = Fichier
+import-file-hint = CSV (UTF-8) ou XLSX.
+import-preview = Prévisualiser l’import
+import-preview-title = Ce que ferait l’import
+import-row = Ligne
+import-action = Opération
+import-details = Détails
+import-action-new = Nouvelle fiche
+import-action-update = Mise à jour
+import-action-unchanged = Aucun changement
+import-action-error = Erreur
+import-changes = Modifie { $fields }.
+import-err-missing-name = La ligne n’a pas de nom.
+import-err-bad-email = « { $value } » n’est pas une adresse électronique.
+import-err-bad-language = « { $value } » n’est pas un code de langue comme en, fr ou zh-Hans.
+import-err-unknown-kind = « { $value } » n’est pas un type de groupe : family, caucus, working-group ou other.
+import-err-unknown-status = « { $value } » n’est pas une situation : active, inactive ou removed.
+import-err-unknown-member = Aucun membre ne s’appelle « { $value } ». Importez d’abord les membres.
+import-err-ambiguous = Plusieurs fiches correspondent à « { $value } » : indiquez une adresse électronique pour les distinguer.
+import-err-duplicate = Une ligne précédente du fichier désigne déjà cette fiche.
+import-has-errors = Rien n’est écrit tant qu’une ligne comporte une erreur. Corrigez le fichier et prévisualisez-le de nouveau.
+import-nothing = Le fichier ne change rien : le bureau contient déjà tout cela.
+import-apply = Écrire ces lignes
+import-done = Lignes écrites : { $count }.
+import-stopped = L’import s’est arrêté à une ligne que le bureau n’accepte plus (il a changé entre-temps). Lignes écrites avant elle : { $count }.
+import-file-error = Le fichier n’a pas pu être lu. { $message }
+import-no-file = Choisissez un fichier CSV ou XLSX à importer.

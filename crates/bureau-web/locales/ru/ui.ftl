@@ -710,3 +710,43 @@ picker-ticked = { $n ->
 ## Documents
 
 type-document = Документ
+
+## Электронные таблицы: экспорт и импорт (/roster/spreadsheets)
+spreadsheets-title = Электронные таблицы
+spreadsheets-link = Электронные таблицы
+export-title = Экспорт
+export-explain = Списки в виде файлов для программ электронных таблиц, без архивных записей. Файлы CSV сохраняют диакритические знаки и любую письменность; ячейка, которую программа выполнила бы как формулу, записывается как простой текст.
+export-list = Список
+export-csv = Файл CSV
+export-xlsx = Книга Excel (XLSX)
+export-meetings = Заседания
+import-title = Импорт членов или групп
+import-explain = Файл CSV или XLSX, в первой строке которого названы столбцы, как в экспортированном файле. Каждая строка сопоставляется с записью по адресу электронной почты или по имени: найденная запись обновляется, иначе добавляется новая. Вы увидите, что сделает каждая строка, прежде чем что-либо будет записано. Столбцы, которых нет в файле, остаются без изменений.
+import-collection = В файле
+import-file = Файл
+import-file-hint = CSV (UTF-8) или XLSX.
+import-preview = Предварительный просмотр импорта
+import-preview-title = Что сделает импорт
+import-row = Строка
+import-action = Действие
+import-details = Подробности
+import-action-new = Новая запись
+import-action-update = Обновление
+import-action-unchanged = Без изменений
+import-action-error = Ошибка
+import-changes = Изменяет: { $fields }.
+import-err-missing-name = В строке нет имени.
+import-err-bad-email = «{ $value }» не является адресом электронной почты.
+import-err-bad-language = «{ $value }» не является кодом языка, например en, fr или zh-Hans.
+import-err-unknown-kind = «{ $value }» не является типом группы: family, caucus, working-group или other.
+import-err-unknown-status = «{ $value }» не является статусом: active, inactive или removed.
+import-err-unknown-member = Нет члена с именем «{ $value }». Сначала импортируйте членов.
+import-err-ambiguous = Значению «{ $value }» соответствуют несколько записей: укажите адрес электронной почты, чтобы различить их.
+import-err-duplicate = Эта запись уже названа в одной из предыдущих строк файла.
+import-has-errors = Пока в строке есть ошибка, ничего не записывается. Исправьте файл и снова выполните предварительный просмотр.
+import-nothing = Файл ничего не меняет: в Бюро всё это уже есть.
+import-apply = Записать эти строки
+import-done = Записано строк: { $count }.
+import-stopped = Импорт остановился на строке, которую Бюро больше не принимает (тем временем оно изменилось). Записано строк до неё: { $count }.
+import-file-error = Не удалось прочитать файл. { $message }
+import-no-file = Выберите файл CSV или XLSX для импорта.

@@ -660,3 +660,43 @@ picker-ticked = { $n ->
 ## Documents
 
 type-document = 文件
+
+## 电子表格：导出与导入（/roster/spreadsheets）
+spreadsheets-title = 电子表格
+spreadsheets-link = 电子表格
+export-title = 导出
+export-explain = 以电子表格程序可打开的文件提供各份名单，不含已归档的记录。CSV 文件保留重音符号和各种文字；电子表格会当作公式执行的单元格一律写成纯文本。
+export-list = 名单
+export-csv = CSV 文件
+export-xlsx = Excel 工作簿（XLSX）
+export-meetings = 会议
+import-title = 导入成员或小组
+import-explain = 第一行写明各列名称的 CSV 或 XLSX 文件，与导出的文件格式相同。每一行按电子邮件地址或姓名与现有记录匹配：找到的记录予以更新，否则新增一条记录。写入任何内容之前，您会先看到每一行将如何处理。文件中没有的列保持不变。
+import-collection = 文件内容
+import-file = 文件
+import-file-hint = CSV（UTF-8）或 XLSX。
+import-preview = 预览导入
+import-preview-title = 导入将进行的操作
+import-row = 行
+import-action = 操作
+import-details = 详情
+import-action-new = 新增
+import-action-update = 更新
+import-action-unchanged = 无变化
+import-action-error = 错误
+import-changes = 更改：{ $fields }。
+import-err-missing-name = 该行没有姓名。
+import-err-bad-email = “{ $value }”不是电子邮件地址。
+import-err-bad-language = “{ $value }”不是语言代码（例如 en、fr 或 zh-Hans）。
+import-err-unknown-kind = “{ $value }”不是小组类型：family、caucus、working-group 或 other。
+import-err-unknown-status = “{ $value }”不是状态：active、inactive 或 removed。
+import-err-unknown-member = 没有名为“{ $value }”的成员。请先导入成员。
+import-err-ambiguous = 有多条记录与“{ $value }”匹配：请填写电子邮件地址以便区分。
+import-err-duplicate = 文件中前面的某一行已指向这条记录。
+import-has-errors = 只要有一行存在错误，就不会写入任何内容。请更正文件后重新预览。
+import-nothing = 该文件不会带来任何更改：主席团已有全部内容。
+import-apply = 写入这些行
+import-done = 已写入的行数：{ $count }。
+import-stopped = 导入在主席团已不再接受的一行处停止（其间主席团已有更改）。此前已写入的行数：{ $count }。
+import-file-error = 无法读取该文件。{ $message }
+import-no-file = 请选择要导入的 CSV 或 XLSX 文件。

@@ -29,6 +29,7 @@ pub(crate) mod record;
 pub(crate) mod roster;
 pub(crate) mod schedule;
 pub(crate) mod search;
+pub(crate) mod spreadsheets;
 
 use std::sync::Arc;
 
@@ -65,6 +66,12 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
     let pages = pages
         .route("/roster", get(roster::page))
         .route("/roster/members/{id}/merge", post(roster::merge_member))
+        .route(spreadsheets::URL, get(spreadsheets::show))
+        .route(
+            "/roster/spreadsheets/preview",
+            post(spreadsheets::preview_upload),
+        )
+        .route("/roster/spreadsheets/apply", post(spreadsheets::apply))
         .route("/roster/reviews", post(roster::start_review))
         .route(
             "/roster/reviews/{id}",

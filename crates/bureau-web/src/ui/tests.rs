@@ -3238,3 +3238,4 @@ async fn conflicts_and_devices_are_paged() {
 mod catalogues;
 mod finding;
 mod merge;
+mod spreadsheets;

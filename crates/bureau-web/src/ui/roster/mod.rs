@@ -193,6 +193,7 @@ fn roster_page(v: &View, review_values: &FormData, review_errors: &FormErrors) -
             div.actions {
                 a.button href={(collection_url(RecordType::Group)) "/new"} { (tr.t("group-new")) }
                 a.button.secondary href={(collection_url(RecordType::Member)) "/new"} { (tr.t("member-new")) }
+                a.button.secondary href=(super::spreadsheets::URL) { (tr.t("spreadsheets-link")) }
             }
         }
         section.card #review data-live aria-labelledby="review-h" { (review_section(v, review_values, review_errors)) }
