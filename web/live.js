@@ -19,6 +19,18 @@
   var version = document.body ? document.body.getAttribute('data-version') : null;
   var section = document.body ? document.body.getAttribute('data-section') : null;
 
+  // `?lang=` chose this page's language, and the answer remembered the choice in the cookie.
+  // It leaves the address, so that the refetches below follow the cookie: fetching the page
+  // with `lang=` again would set the cookie back to it after the reader switched language.
+  if (window.URL && window.history && window.history.replaceState) {
+    var address = new URL(window.location.href);
+    if (address.searchParams.has('lang')) {
+      address.searchParams.delete('lang');
+      window.history.replaceState(window.history.state, '',
+        address.pathname + address.search + address.hash);
+    }
+  }
+
   // A page whose content follows the document is fetched again whole; any other (a form, a
   // history, a report) only needs its header, which costs the node no render of the page.
   function source_url() {

@@ -368,6 +368,9 @@ impl Ui {
             "/conflicts".to_owned(),
             format!("/history/meeting/{}", i.first),
             "/peers".to_owned(),
+            "/agenda".to_owned(),
+            "/search?q=caucus".to_owned(),
+            "/join".to_owned(),
         ]
     }
 }
