@@ -108,6 +108,18 @@ fn bad_input_is_refused_with_the_field_named_and_changes_nothing() {
     let meeting = first_id(&node, "meetings");
     let meeting_id = meeting["id"].as_str().unwrap().to_owned();
     let meeting_end = meeting["end"].as_str().unwrap().to_owned();
+    // The demo bureau holds the charter, its brackets read into remarks and a suggestion.
+    let charter = first_id(&node, "documents");
+    assert_eq!(
+        charter["comments"].as_array().map(Vec::len),
+        Some(5),
+        "{charter}"
+    );
+    assert_eq!(
+        charter["suggestions"][0]["replacement"],
+        json!("facilitate"),
+        "{charter}"
+    );
     let valid_member = json!({"name": "Would Be Written", "organisation": "Probe"});
 
     let oversized = {

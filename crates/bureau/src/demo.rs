@@ -600,5 +600,15 @@ pub(crate) async fn populate(doc: &DocHandle) -> Result<()> {
         })))
         .await?;
     }
+    // The bureau's charter as its reviewers annotated it offline: its remarks and suggested
+    // wording become comments and a suggestion on the shared text.
+    doc.edit(Edit::ImportDocument {
+        title: "Charter of the Civil Society Bureau".to_owned(),
+        text: CHARTER.to_owned(),
+    })
+    .await?;
     Ok(())
 }
+
+/// The charter's draft with its bracketed remarks (`seed/charter.txt`).
+const CHARTER: &str = include_str!("../../../seed/charter.txt");
