@@ -127,6 +127,7 @@ async fn session(node: &Node, version: bureau_sync::Version, wire: &[u8]) {
         doc_id: BUREAU.to_owned(),
         cancel: CancellationToken::new(),
         version,
+        board: None,
     };
     let task = tokio::spawn(run_session(
         ours,

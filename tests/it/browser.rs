@@ -902,7 +902,7 @@ fn a_change_from_another_node_appears_live_and_a_conflict_is_resolved_on_the_pag
         .await;
         let mut violations = b.axe("peers-connected").await;
         b.screenshots("peers-connected").await;
-        // An invite: the code and its QR code.
+        // An invite: the short code to read out, the link and its QR code.
         b.client
             .find(Locator::Css("form[action='/peers/invite'] button"))
             .await
@@ -910,14 +910,23 @@ fn a_change_from_another_node_appears_live_and_a_conflict_is_resolved_on_the_pag
             .click()
             .await
             .unwrap();
-        b.wait_until("the invite code", "document.getElementById('invite-code')")
+        b.wait_until("the invite link", "document.getElementById('invite-link')")
             .await;
         let code = b
-            .js("return document.getElementById('invite-code').value")
+            .js("return document.querySelector('.short-code').textContent")
             .await;
         assert!(
-            code.as_str().is_some_and(|c| c.len() > 20),
-            "an invite code: {code}"
+            code.as_str().is_some_and(
+                |c| c.len() < 40 && matches!(bureau_net::ShortCode::parse(c), Ok(Some(_)))
+            ),
+            "a short code: {code}"
+        );
+        let link = b
+            .js("return document.getElementById('invite-link').value")
+            .await;
+        assert!(
+            link.as_str().is_some_and(|l| l.starts_with("bureau1-")),
+            "an invite link: {link}"
         );
         assert_eq!(
             b.js("return !!document.querySelector('figure.qr svg[role=img]')")

@@ -2,6 +2,7 @@
 //! files. Build the binary first (`cargo build -p bureau`), or point `BUREAU_BIN` at one.
 
 mod bad_input;
+mod board;
 mod browser;
 mod chaos;
 mod cli;

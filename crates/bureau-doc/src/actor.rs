@@ -386,6 +386,9 @@ impl Actor {
                     };
                     self.replica.read(&mut self.doc, read);
                 }
+                DocCommand::Behind { heads, reply } => {
+                    self.replica.read(&mut self.doc, Read::Behind { heads, reply });
+                }
                 #[cfg(test)]
                 DocCommand::HoldReader(release) => {
                     self.replica.read(&mut self.doc, Read::Hold(release));

@@ -344,6 +344,10 @@ pub(crate) enum DocCommand {
         to: Vec<automerge::ChangeHash>,
         reply: oneshot::Sender<Option<Vec<bureau_model::DiffPart>>>,
     },
+    Behind {
+        heads: Vec<Vec<automerge::ChangeHash>>,
+        reply: oneshot::Sender<Vec<usize>>,
+    },
     /// Holds the reader thread (see [`replica`]) until the sender sends or is dropped.
     #[cfg(test)]
     HoldReader(std::sync::mpsc::Receiver<()>),
@@ -463,6 +467,9 @@ impl std::fmt::Debug for DocCommand {
                 f.debug_tuple("RecordAt").field(ty).field(id).finish()
             }
             DocCommand::DocumentDiff { id, .. } => f.debug_tuple("DocumentDiff").field(id).finish(),
+            DocCommand::Behind { heads, .. } => {
+                f.debug_tuple("Behind").field(&heads.len()).finish()
+            }
             #[cfg(test)]
             DocCommand::HoldReader(_) => f.write_str("HoldReader"),
             #[cfg(test)]
@@ -573,6 +580,20 @@ impl DocHandle {
             reply,
         })
         .await
+    }
+
+    /// For each set of heads (hex, as peers announce them), how many of this document's changes
+    /// are not among them or their ancestors, on the reader thread: how far behind a peer
+    /// with those heads is. A head this document does not hold counts for nothing (the peer
+    /// has a change this node lacks, which says nothing of what it lacks); one that is not hex
+    /// is left out the same way.
+    pub async fn behind(&self, heads: Vec<Vec<String>>) -> Result<Vec<usize>, DocError> {
+        let heads = heads
+            .iter()
+            .map(|set| set.iter().filter_map(|h| h.parse().ok()).collect())
+            .collect();
+        self.request(|reply| DocCommand::Behind { heads, reply })
+            .await
     }
 
     /// The next sync message for `peer` (encoded), or `None` when nothing is due. Refused

@@ -55,6 +55,12 @@ pub(crate) enum Read {
         to: Vec<ChangeHash>,
         reply: oneshot::Sender<Option<Vec<bureau_model::DiffPart>>>,
     },
+    /// For each set of heads, how many of this document's changes are not among them or their
+    /// ancestors: how far a peer that announced those heads is behind.
+    Behind {
+        heads: Vec<Vec<ChangeHash>>,
+        reply: oneshot::Sender<Vec<usize>>,
+    },
     /// Holds the thread until the sender is dropped or sends: lets a test show that a read in
     /// progress does not hold up the actor.
     #[cfg(test)]
@@ -277,6 +283,23 @@ fn answer(
             let _ = reply.send(bureau_model::document_diff(
                 doc, &changes, &id, &from, &to, &author_of,
             ));
+        }
+        Read::Behind { heads, reply } => {
+            let counts = heads
+                .iter()
+                .map(|set| {
+                    // Heads this copy does not hold are changes the peer has and this node
+                    // lacks: they say nothing of what the peer lacks, so only the known ones
+                    // count.
+                    let known: Vec<ChangeHash> = set
+                        .iter()
+                        .filter(|h| automerge::ReadDoc::get_change_by_hash(doc, h).is_some())
+                        .copied()
+                        .collect();
+                    doc.get_changes(&known).len()
+                })
+                .collect();
+            let _ = reply.send(counts);
         }
         #[cfg(test)]
         Read::Hold(release) => {

@@ -1598,3 +1598,33 @@ fn with_causes_names_each_cause_once() {
     let silent = Silent(std::io::Error::other("address in use"));
     assert_eq!(crate::WithCauses(&silent).to_string(), "address in use");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn how_far_behind_a_peers_heads_are_is_counted_in_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (doc, thread) = open(tmp.path()).await;
+    init(&doc).await;
+    let then = doc.state().heads.clone();
+    create_member(&doc, "One").await;
+    create_member(&doc, "Two").await;
+    let now = doc.state().heads.clone();
+    let all = doc
+        .behind(vec![Vec::new()])
+        .await
+        .expect("the reader answers")[0];
+    let unknown = "09".repeat(32);
+    let counts = doc
+        .behind(vec![
+            then.clone(),
+            now,
+            Vec::new(),
+            vec![unknown.clone()],
+            vec![unknown, then[0].clone()],
+            vec!["not hex".to_owned()],
+        ])
+        .await
+        .expect("the reader answers");
+    assert_eq!(counts, [2, 0, all, all, 2, all]);
+    assert!(all > 2, "the founding made changes too: {all}");
+    close(doc, thread).await;
+}

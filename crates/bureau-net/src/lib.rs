@@ -271,6 +271,21 @@ pub struct PeerStatus {
     /// The sync protocol of the running session (`/bureau/sync/2`, or `/bureau/sync/1` with
     /// a node of an earlier release), if one runs.
     pub protocol: Option<String>,
+    /// Its heads as it last announced them to this node, and when they were new.
+    pub heads: Option<HeardStatus>,
+    /// Its heads as another peer last told of them (the newest such word), with that peer.
+    pub heard: Option<HeardStatus>,
+}
+
+/// A peer's heads as known at a time, directly or through another peer.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct HeardStatus {
+    /// Its heads, hex.
+    pub heads: Vec<String>,
+    /// When it held them (RFC 3339).
+    pub at: String,
+    /// The peer that told of them; `None` for what it announced itself.
+    pub via: Option<String>,
 }
 
 /// Counts of sync frames exchanged with one peer.

@@ -52,10 +52,19 @@ pub const SYNC_PROTOCOL: &str = "/bureau/sync/1";
 /// The libp2p protocol name of the sync protocol with frame kinds and capabilities.
 pub const SYNC_PROTOCOL_V2: &str = "/bureau/sync/2";
 
-/// Capabilities this node announces in its `Hello`. None is needed yet: the exchange is here
-/// so that the next ones (presence, peers' heads, compression) are added without a new
-/// protocol id. A capability is used only when both sides list it.
-pub const CAPABILITIES: &[&str] = &[];
+/// The capability of [`Kind::PeerHeads`] frames: each side tells the other which heads its
+/// own peers held and when (a [`Heard`] list), so that a node learns how far members it never
+/// meets are (a hub's peers, say) and its board can say "has it, through the hub".
+pub const PEER_HEADS: &str = "peer-heads/1";
+
+/// Capabilities this node announces in its `Hello`. A capability is used only when both sides
+/// list it, so a new feature is a new name here, never a new protocol id.
+pub const CAPABILITIES: &[&str] = &[PEER_HEADS];
+
+/// Most entries a [`Kind::PeerHeads`] frame may carry, and most heads per entry: a bureau has
+/// dozens of devices, and a document has a handful of heads at a time.
+pub const MAX_HEARD: usize = 512;
+const MAX_HEARD_HEADS: usize = 32;
 
 /// Most capabilities a `Hello` may list, and the longest name, so that a peer cannot make
 /// the session hold much for them.
@@ -106,6 +115,21 @@ pub enum Kind {
     Hello = 0,
     /// A document frame with one automerge sync message.
     Sync = 1,
+    /// What the sender knows of its own peers' heads ([`PEER_HEADS`]): `u16` count, then per
+    /// entry a `u8` length and the peer id, an `i64` Unix time when it held them, a `u8` count
+    /// and that many 32-byte change hashes.
+    PeerHeads = 2,
+}
+
+/// What a node heard of one peer's heads: which, and when (Unix seconds).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Heard {
+    /// The peer (a device's peer id).
+    pub peer: String,
+    /// Its heads, hex.
+    pub heads: Vec<String>,
+    /// When it held them, Unix seconds (by the clock of the node that heard it).
+    pub at: i64,
 }
 
 /// Largest frame accepted or sent. A whole bureau document of the largest size the project
@@ -208,6 +232,10 @@ pub struct PeerSync {
     pub in_sync: bool,
     /// When a message from the peer was last applied (RFC 3339).
     pub last_sync: Option<String>,
+    /// The peer's heads as it last announced them, hex (empty until it has).
+    pub their_heads: Vec<String>,
+    /// What the peer last told of its own peers' heads ([`PEER_HEADS`]).
+    pub heard: Arc<Vec<Heard>>,
 }
 
 /// One frame: the document it names and its payload.
@@ -226,6 +254,8 @@ pub enum Incoming {
     Sync(Frame),
     /// A `/2` capability exchange.
     Hello(Vec<String>),
+    /// A `/2` frame of what the peer heard of its peers' heads.
+    PeerHeads(Vec<Heard>),
     /// A `/2` frame of a kind this release does not know (skipped), with its length.
     Unknown(u8, usize),
 }
@@ -257,8 +287,90 @@ pub fn parse_incoming(version: Version, mut body: Vec<u8>) -> Result<Incoming, S
             parse_doc_frame(body).map(Incoming::Sync)
         }
         Some(k) if k == Kind::Hello as u8 => parse_hello(&body[1..]).map(Incoming::Hello),
+        Some(k) if k == Kind::PeerHeads as u8 => {
+            parse_peer_heads(&body[1..]).map(Incoming::PeerHeads)
+        }
         Some(k) => Ok(Incoming::Unknown(k, len)),
     }
+}
+
+fn parse_peer_heads(mut rest: &[u8]) -> Result<Vec<Heard>, SyncError> {
+    let bad = |what: &str| SyncError::Malformed(format!("peers' heads: {what}"));
+    let take = |n: usize, rest: &mut &[u8]| -> Result<Vec<u8>, SyncError> {
+        let got = rest.get(..n).ok_or_else(|| bad("cut short"))?.to_vec();
+        *rest = &rest[n..];
+        Ok(got)
+    };
+    let count = u16::from_be_bytes(take(2, &mut rest)?.try_into().expect("two bytes"));
+    if usize::from(count) > MAX_HEARD {
+        return Err(bad("too many entries"));
+    }
+    let mut out = Vec::with_capacity(usize::from(count));
+    for _ in 0..count {
+        let n = take(1, &mut rest)?[0];
+        let peer = String::from_utf8(take(usize::from(n), &mut rest)?)
+            .map_err(|_| bad("a peer id is not UTF-8"))?;
+        let at = i64::from_be_bytes(take(8, &mut rest)?.try_into().expect("eight bytes"));
+        let heads = take(1, &mut rest)?[0];
+        if usize::from(heads) > MAX_HEARD_HEADS {
+            return Err(bad("too many heads"));
+        }
+        let mut hex = Vec::with_capacity(usize::from(heads));
+        for _ in 0..heads {
+            let h = take(32, &mut rest)?;
+            hex.push(h.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        }
+        out.push(Heard {
+            peer,
+            heads: hex,
+            at,
+        });
+    }
+    Ok(out)
+}
+
+/// Encodes a `/2` [`Kind::PeerHeads`] frame; entries past [`MAX_HEARD`], peer ids longer than
+/// 255 bytes and heads that are not 32-byte hex are left out (a bug of this node, not the
+/// peer's business).
+pub fn encode_peer_heads(heard: &[Heard]) -> Vec<u8> {
+    let decode = |h: &str| -> Option<Vec<u8>> {
+        (h.len() == 64)
+            .then(|| {
+                (0..32)
+                    .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).ok())
+                    .collect::<Option<Vec<u8>>>()
+            })
+            .flatten()
+    };
+    let entries: Vec<(&Heard, Vec<Vec<u8>>)> = heard
+        .iter()
+        .filter(|h| h.peer.len() <= 255)
+        .map(|h| {
+            let heads: Vec<Vec<u8>> = h
+                .heads
+                .iter()
+                .filter_map(|x| decode(x))
+                .take(MAX_HEARD_HEADS)
+                .collect();
+            (h, heads)
+        })
+        .take(MAX_HEARD)
+        .collect();
+    let mut body = vec![Kind::PeerHeads as u8];
+    body.extend_from_slice(&(entries.len() as u16).to_be_bytes());
+    for (h, heads) in entries {
+        body.push(h.peer.len() as u8);
+        body.extend_from_slice(h.peer.as_bytes());
+        body.extend_from_slice(&h.at.to_be_bytes());
+        body.push(heads.len() as u8);
+        for x in heads {
+            body.extend_from_slice(&x);
+        }
+    }
+    let mut out = Vec::with_capacity(4 + body.len());
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(&body);
+    out
 }
 
 fn parse_hello(mut rest: &[u8]) -> Result<Vec<String>, SyncError> {
@@ -407,6 +519,9 @@ pub struct SessionConfig {
     pub cancel: CancellationToken,
     /// The protocol the stream was opened with.
     pub version: Version,
+    /// What this node knows of its peers' heads, told to a peer that speaks [`PEER_HEADS`]
+    /// when the session starts and again whenever it changes; `None` tells nothing.
+    pub board: Option<watch::Receiver<Arc<Vec<Heard>>>>,
 }
 
 /// Runs one sync session until the stream ends, the peer misbehaves or `cancel` fires.
@@ -488,6 +603,11 @@ async fn session_loop<W: AsyncWrite + Unpin>(
     debug!(peer = %config.peer, protocol = config.version.protocol(), "sync session started");
     let mut states = doc.subscribe();
     let mut their_heads: Option<Vec<String>> = None;
+    // Whether both sides speak PEER_HEADS, and what this node tells (its own board, the
+    // peer's own entry left out: it knows its heads).
+    let mut heads_agreed = false;
+    let mut gossip = false;
+    let mut board = config.board.clone();
     let outbox = doc.sync_outbox(&config.peer).await?;
     // `/2`: the capability exchange goes first, in the same flight as the first message.
     let mut awaiting_hello = config.version == Version::V2;
@@ -520,6 +640,12 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                             .filter(|c| theirs.iter().any(|t| t == c))
                             .collect();
                         debug!(peer = %config.peer, ?theirs, ?shared, "capabilities exchanged");
+                        heads_agreed = shared.contains(&PEER_HEADS);
+                        gossip = heads_agreed && board.is_some();
+                        if gossip && let Some(b) = board.as_mut() {
+                            let told = b.borrow_and_update().clone();
+                            tell_heads(wr, config, stats, &told).await?;
+                        }
                         continue;
                     }
                     _ if awaiting_hello => {
@@ -534,6 +660,18 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                     }
                     Incoming::Unknown(kind, len) => {
                         trace!(peer = %config.peer, kind, len, "skipped a frame of an unknown kind");
+                        continue;
+                    }
+                    Incoming::PeerHeads(heard) => {
+                        // Only from a peer that announced the capability: anyone else's is
+                        // a frame of a kind it should not send, skipped like an unknown one.
+                        if heads_agreed {
+                            let heard: Vec<Heard> = heard
+                                .into_iter()
+                                .filter(|h| h.peer != config.peer)
+                                .collect();
+                            status.send_modify(|s| s.heard = Arc::new(heard));
+                        }
                         continue;
                     }
                     Incoming::Sync(frame) => frame,
@@ -561,14 +699,53 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                     report(status, &progress, false);
                 }
             }
+            changed = async {
+                match board.as_mut() {
+                    Some(b) if gossip => b.changed().await,
+                    _ => std::future::pending().await,
+                }
+            } => {
+                if changed.is_err() {
+                    // The owner dropped the board: nothing more to tell.
+                    board = None;
+                    gossip = false;
+                    continue;
+                }
+                if let Some(b) = board.as_mut() {
+                    let told = b.borrow_and_update().clone();
+                    tell_heads(wr, config, stats, &told).await?;
+                }
+            }
             () = config.cancel.cancelled() => return Ok(()),
         }
     }
 }
 
+/// Sends what this node heard of its peers' heads, but the entry of the peer it is sent to.
+async fn tell_heads<W: AsyncWrite + Unpin>(
+    wr: &mut W,
+    config: &SessionConfig,
+    stats: &SessionStats,
+    heard: &[Heard],
+) -> Result<(), SyncError> {
+    let others: Vec<Heard> = heard
+        .iter()
+        .filter(|h| h.peer != config.peer)
+        .cloned()
+        .collect();
+    let frame = encode_peer_heads(&others);
+    wr.write_all(&frame).await?;
+    wr.flush().await?;
+    SessionStats::add(&stats.sent_bytes, frame.len());
+    Ok(())
+}
+
 fn report(status: &watch::Sender<PeerSync>, progress: &SyncProgress, received: bool) {
     status.send_modify(|s| {
         s.in_sync = progress.in_sync();
+        if s.their_heads != progress.their_heads {
+            s.their_heads.clone_from(&progress.their_heads);
+        }
         if received {
             s.last_sync = Some(now_rfc3339());
         }

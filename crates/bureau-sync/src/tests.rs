@@ -23,8 +23,8 @@ use tokio_util::sync::CancellationToken;
 use crate::guard::GuardError;
 use crate::guard::test_data::{XorShift, bomb, chunk, rle_bomb, uleb};
 use crate::{
-    Incoming, Kind, MAX_FRAME, PeerSync, SessionConfig, SessionStats, SyncError, Version,
-    encode_frame, encode_hello, encode_sync_frame, parse_incoming, run_session,
+    Heard, Incoming, Kind, MAX_FRAME, PeerSync, SessionConfig, SessionStats, SyncError, Version,
+    encode_frame, encode_hello, encode_peer_heads, encode_sync_frame, parse_incoming, run_session,
 };
 
 /// Upper bound for anything a test waits on; generous for a loaded CI machine.
@@ -142,6 +142,7 @@ impl Session {
             doc_id: BUREAU.to_owned(),
             cancel: cancel.clone(),
             version,
+            board: None,
         };
         let task = tokio::spawn(run_session(
             stream,
@@ -963,4 +964,122 @@ async fn a_stored_file_claiming_huge_counts_is_quarantined_not_loaded() {
     let (a, _, _) = founded_pair(Role::Editor).await;
     let saved = a.doc.save().await.expect("save");
     crate::guard::check_stored(&saved).expect("a saved document passes");
+}
+
+#[test]
+fn peers_heads_frames_round_trip_and_hostile_ones_are_refused() {
+    let heard = vec![
+        Heard {
+            peer: peer_id('C'),
+            heads: vec!["ab".repeat(32), "01".repeat(32)],
+            at: 1_790_000_000,
+        },
+        Heard {
+            peer: peer_id('D'),
+            heads: Vec::new(),
+            at: -5,
+        },
+    ];
+    let frame = encode_peer_heads(&heard);
+    assert_eq!(frame[4], Kind::PeerHeads as u8);
+    assert_eq!(
+        parse_incoming(Version::V2, frame[4..].to_vec()).expect("parses"),
+        Incoming::PeerHeads(heard)
+    );
+    // Cut short anywhere: refused, never a panic.
+    for cut in 5..frame.len() {
+        assert!(
+            matches!(
+                parse_incoming(Version::V2, frame[4..cut].to_vec()),
+                Err(SyncError::Malformed(_))
+            ),
+            "cut at {cut}"
+        );
+    }
+    // More entries than allowed, or more heads per entry: refused before reading them.
+    let mut many = vec![Kind::PeerHeads as u8];
+    many.extend_from_slice(&u16::MAX.to_be_bytes());
+    assert!(matches!(
+        parse_incoming(Version::V2, many),
+        Err(SyncError::Malformed(_))
+    ));
+    let mut heads = vec![Kind::PeerHeads as u8, 0, 1, 1, b'x'];
+    heads.extend_from_slice(&0i64.to_be_bytes());
+    heads.push(255);
+    assert!(matches!(
+        parse_incoming(Version::V2, heads),
+        Err(SyncError::Malformed(_))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_side_tells_the_other_its_peers_heads_and_their_changes() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let heard = |at: i64| {
+        Arc::new(vec![
+            Heard {
+                peer: peer_id('C'),
+                heads: vec!["cd".repeat(32)],
+                at,
+            },
+            // The peer's own entry is never told back to it.
+            Heard {
+                peer: b.peer.clone(),
+                heads: Vec::new(),
+                at,
+            },
+        ])
+    };
+    let (board_tx, board_rx) = watch::channel(heard(100));
+    let (sa, sb) = tokio::io::duplex(PIPE);
+    let stats = Arc::new(SessionStats::default());
+    let (status_tx, _status) = watch::channel(PeerSync::default());
+    let cancel = CancellationToken::new();
+    let config = SessionConfig {
+        peer: b.peer.clone(),
+        doc_id: BUREAU.to_owned(),
+        cancel: cancel.clone(),
+        version: Version::V2,
+        board: Some(board_rx),
+    };
+    let task_a = tokio::spawn(run_session(sa, a.doc.clone(), config, stats, status_tx));
+    let mut sb = Session::start(sb, &b, &a.peer);
+    let told = |s: &PeerSync| {
+        s.heard
+            .iter()
+            .map(|h| (h.peer.clone(), h.at))
+            .collect::<Vec<_>>()
+    };
+    let got = tokio::time::timeout(DEADLINE, sb.status.wait_for(|s| !s.heard.is_empty()))
+        .await
+        .expect("B hears A's board in time")
+        .expect("status alive")
+        .clone();
+    assert_eq!(told(&got), [(peer_id('C'), 100)]);
+    assert_eq!(got.heard[0].heads, ["cd".repeat(32)]);
+    // A change of the board is told again.
+    board_tx.send(heard(200)).unwrap();
+    let got = tokio::time::timeout(
+        DEADLINE,
+        sb.status
+            .wait_for(|s| s.heard.first().is_some_and(|h| h.at == 200)),
+    )
+    .await
+    .expect("B hears the new board in time")
+    .expect("status alive")
+    .clone();
+    assert_eq!(told(&got), [(peer_id('C'), 200)]);
+    // And B reports A's heads as A announced them.
+    converge(&a, &b).await;
+    tokio::time::timeout(
+        DEADLINE,
+        sb.status
+            .wait_for(|s| sorted(s.their_heads.clone()) == sorted(a.heads())),
+    )
+    .await
+    .expect("B knows A's heads in time")
+    .expect("status alive");
+    cancel.cancel();
+    let _ = task_a.await;
+    sb.end().await.expect("the session ends normally");
 }

@@ -22,6 +22,7 @@
 //!   the embedded `web/live.js`, so the Content-Security-Policy allows nothing inline.
 
 mod api;
+mod board;
 mod documents;
 mod error;
 mod export;
@@ -179,6 +180,21 @@ pub struct PeerInfo {
     pub sync: SyncCounts,
     /// The sync protocol of the running session, if one runs.
     pub protocol: Option<String>,
+    /// Its heads as it last announced them to this node, and when they were new.
+    pub heads: Option<HeadsSeen>,
+    /// Its heads as another peer last told of them (the newest such word), with that peer.
+    pub heard: Option<HeadsSeen>,
+}
+
+/// A peer's heads as known at a time, directly or through another peer.
+#[derive(Clone, Debug, Default, serde::Serialize, PartialEq, Eq)]
+pub struct HeadsSeen {
+    /// Its heads, hex.
+    pub heads: Vec<String>,
+    /// When it held them (RFC 3339).
+    pub at: String,
+    /// The peer that told of them; `None` for what it announced itself.
+    pub via: Option<String>,
 }
 
 /// Counts of sync frames exchanged with one peer, each way.
@@ -333,6 +349,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/resume", post(api::resume))
         .route("/invites", post(api::invite).get(api::invites))
         .route("/join", post(api::join))
+        .route("/board", get(board::api))
         .route("/search", get(search::api))
         .route("/export/{file}", get(export::export))
         .route("/import/{collection}", post(export::import_api))

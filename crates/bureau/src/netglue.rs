@@ -11,8 +11,8 @@ use bureau_model::Snapshot;
 use bureau_net::{Identity, Joined, NetError, NetHandle};
 use bureau_store::Files;
 use bureau_web::{
-    InviteListed, InviteMade, JoinedBureau, NetFailure, NetFuture, Network, NetworkStatus,
-    PeerInfo, SyncCounts,
+    HeadsSeen, InviteListed, InviteMade, JoinedBureau, NetFailure, NetFuture, Network,
+    NetworkStatus, PeerInfo, SyncCounts,
 };
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -282,8 +282,18 @@ fn web_status(st: &bureau_net::NetStatus) -> NetworkStatus {
                     received_messages: p.sync.received_messages,
                 },
                 protocol: p.protocol.clone(),
+                heads: p.heads.as_ref().map(seen),
+                heard: p.heard.as_ref().map(seen),
             })
             .collect(),
+    }
+}
+
+fn seen(h: &bureau_net::HeardStatus) -> HeadsSeen {
+    HeadsSeen {
+        heads: h.heads.clone(),
+        at: h.at.clone(),
+        via: h.via.clone(),
     }
 }
 
@@ -392,7 +402,7 @@ async fn publish_addresses_once(
 #[cfg(test)]
 mod tests {
     use super::{publishable, web_status};
-    use bureau_net::{NetStatus, PeerStatus, Source, SyncTotals};
+    use bureau_net::{HeardStatus, NetStatus, PeerStatus, Source, SyncTotals};
 
     /// `/api/status` and `/api/peers` serve the web layer's status: it must serialise exactly
     /// as the network's own did, field for field, so scripts see no change.
@@ -416,6 +426,16 @@ mod tests {
                 received_messages: n + 3,
             },
             protocol: Some("/bureau/sync/2".to_owned()),
+            heads: n.is_multiple_of(2).then(|| HeardStatus {
+                heads: vec!["ab".repeat(32)],
+                at: "2026-12-03T10:00:00Z".to_owned(),
+                via: None,
+            }),
+            heard: n.is_multiple_of(3).then(|| HeardStatus {
+                heads: vec!["cd".repeat(32)],
+                at: "2026-12-03T09:00:00Z".to_owned(),
+                via: Some("12D3KooWhub".to_owned()),
+            }),
         };
         let sources = [
             None,

@@ -40,7 +40,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bureau_doc::{DocHandle, DocState};
-use bureau_sync::Version;
+use bureau_sync::{Heard, Version};
 use futures_util::StreamExt;
 use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm};
 use tokio::sync::{mpsc, watch};
@@ -55,7 +55,7 @@ use crate::invite::{Grant, InviteBook, InviteCode};
 use crate::join::{JOIN_PROTOCOL, RateLimiter};
 use crate::remembered::{self, NetState, Remembered, Source};
 use crate::swarm::{Behaviour, build_swarm};
-use crate::{Command, NetConfig, NetError, NetHandle, NetStatus};
+use crate::{Command, HeardStatus, NetConfig, NetError, NetHandle, NetStatus};
 
 /// On a resume both ends of a pair would dial at once, and two connections would shake hands
 /// side by side (twice the work on both machines, and slower, for one of them is closed
@@ -151,6 +151,11 @@ struct EventLoop {
     recovering: bool,
     /// Ends the loop; every session's token is a child of it.
     cancel: CancellationToken,
+    /// What this node knows of its direct peers' heads, told to every session that speaks
+    /// `peer-heads` ([`bureau_sync::PEER_HEADS`]).
+    board_tx: watch::Sender<Arc<Vec<Heard>>>,
+    /// The newest word of each peer's heads that other peers told, with who told it.
+    heard: HashMap<String, (Heard, PeerId)>,
 }
 
 pub(crate) fn start(
@@ -226,6 +231,8 @@ pub(crate) fn start(
         announce,
         recovering: config.recover.is_some(),
         cancel: cancel.clone(),
+        board_tx: watch::channel(Arc::new(Vec::new())).0,
+        heard: HashMap::new(),
     };
     lp.listen(&config.listen)?;
     for (peer, r) in remembered::load_peers(&config.files) {
@@ -516,6 +523,26 @@ impl EventLoop {
             }
             let _ = self.swarm.disconnect_peer_id(peer);
         }
+        // A session opened with the first protocol because the peer's record listed none yet
+        // (a device that just joined publishes its protocols at its first start) is started
+        // again once the record lists the second: it carries the capabilities (peers' heads)
+        // the first cannot. Ending it costs one exchange of heads, once per such peer.
+        if self.versions.contains(&Version::V2) {
+            for (id, p) in &mut self.peers {
+                let Some(s) = p.session.as_ref() else {
+                    continue;
+                };
+                let lists_v2 = st.snapshot.devices.get(&id.to_base58()).is_some_and(|d| {
+                    d.protocols
+                        .iter()
+                        .any(|v| v.as_str() == Version::V2.protocol())
+                });
+                if s.version == Version::V1 && s.status.is_some() && lists_v2 {
+                    tracing::debug!(peer = %id, "the peer now speaks /bureau/sync/2: starting its session again with it");
+                    s.cancel.cancel();
+                }
+            }
+        }
         if !st.snapshot.meta.bureau_id.is_empty() && self.state.pending_bureau.is_some() {
             self.state.pending_bureau = None;
             self.state.inviter = None;
@@ -529,7 +556,60 @@ impl EventLoop {
         self.publish();
     }
 
+    /// Takes in what the sessions report of their peers' heads: each peer's own (noted with
+    /// the time it changed) and what it told of others (kept when newer than what is known),
+    /// and publishes this node's board for the sessions to tell.
+    fn refresh_board(&mut self) {
+        let now = jiff::Timestamp::now().as_second();
+        let local = self.local.to_base58();
+        let mut told: Vec<(Heard, PeerId)> = Vec::new();
+        for (id, p) in &mut self.peers {
+            let Some(status) = p.session.as_ref().and_then(|s| s.status.as_ref()) else {
+                continue;
+            };
+            let st = status.borrow();
+            if !st.their_heads.is_empty()
+                && p.heads.as_ref().is_none_or(|(h, _)| *h != st.their_heads)
+            {
+                p.heads = Some((st.their_heads.clone(), now));
+            }
+            told.extend(
+                st.heard
+                    .iter()
+                    .filter(|h| h.peer != local)
+                    .map(|h| (h.clone(), *id)),
+            );
+        }
+        for (h, via) in told {
+            if self.heard.get(&h.peer).is_none_or(|(old, _)| old.at < h.at) {
+                self.heard.insert(h.peer.clone(), (h, via));
+            }
+        }
+        let mut board: Vec<Heard> = self
+            .peers
+            .iter()
+            .filter_map(|(id, p)| {
+                let (heads, at) = p.heads.as_ref()?;
+                Some(Heard {
+                    peer: id.to_base58(),
+                    heads: heads.clone(),
+                    at: *at,
+                })
+            })
+            .collect();
+        board.sort_by(|a, b| a.peer.cmp(&b.peer));
+        self.board_tx.send_if_modified(|old| {
+            if **old == board {
+                false
+            } else {
+                *old = Arc::new(board);
+                true
+            }
+        });
+    }
+
     fn on_tick(&mut self) {
+        self.refresh_board();
         if self.quiet_logged.elapsed() >= QUIET_SUMMARY {
             self.quiet_logged = Instant::now();
             let quiet = self
@@ -577,7 +657,12 @@ impl EventLoop {
             .iter()
             .map(|id| {
                 let device = st.snapshot.devices.get(&id.to_base58());
-                Peer::status(id, self.peers.get(id), device.map(|d| &**d))
+                let heard = self.heard.get(&id.to_base58()).map(|(h, via)| HeardStatus {
+                    heads: h.heads.clone(),
+                    at: peer::rfc3339(h.at),
+                    via: Some(via.to_base58()),
+                });
+                Peer::status(id, self.peers.get(id), device.map(|d| &**d), heard.as_ref())
             })
             .collect();
         let status = NetStatus {

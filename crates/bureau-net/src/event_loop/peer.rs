@@ -73,6 +73,10 @@ pub(super) struct Peer {
     /// It sent bad data or was refused: no session is opened to it before this, connection
     /// or not.
     pub(super) faulty_until: Option<Instant>,
+    /// Its heads as it last announced them in a session (hex), and when they were new (Unix
+    /// seconds): what this node tells other peers of it, and how far behind the board says
+    /// it is.
+    pub(super) heads: Option<(Vec<String>, i64)>,
 }
 
 /// A running (or opening) sync session.
@@ -105,6 +109,7 @@ impl Peer {
             last_sync: None,
             retry_at: None,
             faulty_until: None,
+            heads: None,
         }
     }
 
@@ -151,7 +156,12 @@ impl Peer {
 
     /// How `id` shows in the network status, from its entry (if the loop has one) and its
     /// device record (if it is a device of the bureau).
-    pub(super) fn status(id: &PeerId, peer: Option<&Peer>, device: Option<&Device>) -> PeerStatus {
+    pub(super) fn status(
+        id: &PeerId,
+        peer: Option<&Peer>,
+        device: Option<&Device>,
+        heard: Option<&crate::HeardStatus>,
+    ) -> PeerStatus {
         let session = peer
             .and_then(|p| p.session.as_ref())
             .and_then(|s| s.status.as_ref())
@@ -180,9 +190,24 @@ impl Peer {
                 .and_then(|p| p.session.as_ref())
                 .filter(|s| s.status.is_some())
                 .map(|s| s.version.protocol().to_owned()),
+            heads: peer
+                .and_then(|p| p.heads.as_ref())
+                .map(|(h, at)| crate::HeardStatus {
+                    heads: h.clone(),
+                    at: rfc3339(*at),
+                    via: None,
+                }),
+            heard: heard.cloned(),
             peer_id: id.to_base58(),
         }
     }
+}
+
+/// Unix seconds as RFC 3339, empty for a time out of range.
+pub(super) fn rfc3339(at: i64) -> String {
+    jiff::Timestamp::from_second(at)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
 }
 
 fn totals(t: &SessionStats) -> SyncTotals {

@@ -97,8 +97,8 @@ impl EventLoop {
         let generation = self.generation;
         let cancel = self.cancel.child_token();
         let (status_tx, status_rx) = watch::channel(PeerSync {
-            in_sync: false,
             last_sync: p.last_sync.clone(),
+            ..PeerSync::default()
         });
         p.session = Some(Session {
             generation,
@@ -112,6 +112,7 @@ impl EventLoop {
             doc_id,
             cancel,
             version,
+            board: Some(self.board_tx.subscribe()),
         };
         let doc = self.doc.clone();
         // Every line the session logs names its peer and generation (a peer reconnecting has

@@ -571,6 +571,24 @@ invites-burned = { $n ->
 }
 invites-used = Used
 invites-expired = Expired
+board-title = Who has the latest
+board-explain = Each member's devices, and whether each holds every change this laptop holds: known from its last sync with this laptop, or from another laptop that synced with it (the hub, say). Use it to answer "has everybody got the new schedule?".
+board-summary = Other devices that have everything this laptop has: { $n } of { $total }.
+board-none = No other device yet.
+board-member = Member
+board-device = Device
+board-state = Has the latest?
+board-when = As of
+board-no-device = No device
+board-this = this laptop
+board-this-has = This laptop
+board-current = Has everything
+board-behind = { $n ->
+    [one] Missing one change
+   *[other] Missing { $n } changes
+}
+board-unknown = Not known
+board-via = (through { $name })
 join-title = Join another bureau
 join-offer = This laptop has not been used for anything yet. If you were invited to a bureau, join it here: this node's empty bureau is set aside.
 join-explain = Type the code the inviting member gave you, or paste the invite's link. This node's own bureau, which nobody has used yet, is set aside (nothing is deleted) and the node starts again on the bureau you join.

@@ -571,6 +571,24 @@ invites-burned = { $n ->
 }
 invites-used = Utilizada
 invites-expired = Vencida
+board-title = Quién tiene la última versión
+board-explain = Los dispositivos de cada miembro y si cada uno tiene todos los cambios que tiene esta computadora: según su última sincronización con ella, o según otra computadora que se sincronizó con él (el nodo central, por ejemplo). Sirve para responder «¿todos tienen ya el nuevo programa?».
+board-summary = Otros dispositivos que tienen todo lo que tiene esta computadora: { $n } de { $total }.
+board-none = Todavía no hay otros dispositivos.
+board-member = Miembro
+board-device = Dispositivo
+board-state = ¿Tiene la última versión?
+board-when = Fecha del dato
+board-no-device = Ningún dispositivo
+board-this = esta computadora
+board-this-has = Esta computadora
+board-current = Lo tiene todo
+board-behind = { $n ->
+    [one] Le falta un cambio
+   *[other] Le faltan { $n } cambios
+}
+board-unknown = Se desconoce
+board-via = (a través de { $name })
 join-title = Unirse a otra Mesa
 join-offer = Esta computadora aún no se ha utilizado. Si lo invitaron a una Mesa, únase aquí: la Mesa vacía de este nodo se dejará a un lado.
 join-explain = Escriba el código que le dio el miembro que lo invitó o pegue el enlace de la invitación. La Mesa propia de este nodo, que nadie ha utilizado aún, se deja a un lado (no se elimina nada) y el nodo vuelve a iniciarse con la Mesa a la que se une.

@@ -577,6 +577,24 @@ invites-burned = { $n ->
 }
 invites-used = Utilisée
 invites-expired = Expirée
+board-title = Qui a la dernière version
+board-explain = Les appareils de chaque membre, et si chacun détient toutes les modifications que détient cet ordinateur : d'après sa dernière synchronisation avec cet ordinateur, ou d'après un autre ordinateur qui s'est synchronisé avec lui (le hub, par exemple). Pour répondre à la question « tout le monde a-t-il le nouveau programme ? ».
+board-summary = Autres appareils qui ont tout ce que détient cet ordinateur : { $n } sur { $total }.
+board-none = Aucun autre appareil pour l'instant.
+board-member = Membre
+board-device = Appareil
+board-state = A la dernière version ?
+board-when = À la date du
+board-no-device = Aucun appareil
+board-this = cet ordinateur
+board-this-has = Cet ordinateur
+board-current = A tout
+board-behind = { $n ->
+    [one] Il manque une modification
+   *[other] Il manque { $n } modifications
+}
+board-unknown = Inconnu
+board-via = (par { $name })
 join-title = Rejoindre un autre bureau
 join-offer = Cet ordinateur n'a encore servi à rien. Si vous avez été invité à un bureau, rejoignez-le ici : le bureau vide de ce nœud est mis de côté.
 join-explain = Saisissez le code que le membre qui vous invite vous a donné, ou collez le lien de l'invitation. Le bureau propre à ce nœud, que personne n'a encore utilisé, est mis de côté (rien n'est supprimé) et le nœud redémarre sur le bureau que vous rejoignez.

@@ -93,6 +93,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/records/{ty}/{id}/archive", post(archive))
         .route("/records/{ty}/{id}/restore", post(restore))
         .route("/peers", get(peers::page))
+        .route("/board", get(peers::board))
         .route("/join", get(join::page).post(join::join))
         .route("/peers/dial", post(peers::dial))
         .route("/peers/pause", post(peers::pause))

@@ -299,6 +299,7 @@ async fn peers_page(v: &View, mut extra: Extra, status: StatusCode) -> Response 
                 }
             }
         }
+        p { a href="/board" { (tr.t("board-title")) } }
         @match &v.net {
             None => {
                 p.notice.warn { (tr.t("sync-not-running")) }
@@ -479,6 +480,90 @@ async fn set_paused(v: View, paused: bool) -> Response {
 /// `POST /peers/pause`.
 pub(crate) async fn pause(v: View) -> Response {
     set_paused(v, true).await
+}
+
+/// `GET /board`: who has the latest (see [`crate::board`]), a member a row group, each device
+/// a row; refreshed live like the peers page.
+pub(crate) async fn board(v: View) -> Response {
+    let tr = v.tr;
+    let title = tr.t("board-title");
+    let members = crate::board::board(&v.app).await;
+    let n_current = members
+        .iter()
+        .flat_map(|m| &m.devices)
+        .filter(|d| d.state == "current" && !d.this)
+        .count();
+    let n_devices = members
+        .iter()
+        .flat_map(|m| &m.devices)
+        .filter(|d| !d.this)
+        .count();
+    let when = |at: &Option<String>| {
+        at.as_deref()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+            .map(|t| tr.date_time(&t.to_zoned(v.tz.clone())))
+    };
+    let body = html! {
+        p.crumbs { a href="/peers" { (tr.t("peers-page-title")) } }
+        h1 { (title) }
+        p { (tr.t("board-explain")) }
+        div #board data-live {
+            p.summary role="status" {
+                @if n_devices == 0 { (tr.t("board-none")) }
+                @else { (tr.ta("board-summary", &[("n", n_current.into()), ("total", n_devices.into())])) }
+            }
+            div.scroll tabindex="0" role="region" aria-labelledby="board-h" {
+                table.stack #board-table {
+                    caption #board-h .visually-hidden { (title) }
+                    thead { tr {
+                        th scope="col" { (tr.t("board-member")) }
+                        th scope="col" { (tr.t("board-device")) }
+                        th scope="col" { (tr.t("board-state")) }
+                        th scope="col" { (tr.t("board-when")) }
+                    } }
+                    tbody {
+                        @for m in &members {
+                            @if m.devices.is_empty() {
+                                tr {
+                                    th scope="row" dir="auto" { (m.name) }
+                                    td colspan="3" { (tr.t("board-no-device")) }
+                                }
+                            }
+                            @for (i, d) in m.devices.iter().enumerate() {
+                                tr data-state=(d.state) {
+                                    @if i == 0 {
+                                        th scope="row" rowspan=(m.devices.len()) dir="auto" { (m.name) }
+                                    }
+                                    td dir="auto" data-label=(tr.t("board-device")) {
+                                        bdi { (d.name) }
+                                        @if d.this { " " span.badge.muted { (tr.t("board-this")) } }
+                                    }
+                                    td data-label=(tr.t("board-state")) {
+                                        @match (d.state, d.behind_by) {
+                                            ("current", _) if d.this => { (tr.t("board-this-has")) }
+                                            ("current", _) => { span.badge.ok { (tr.t("board-current")) } }
+                                            ("behind", Some(n)) => { span.badge.warn { (tr.ta("board-behind", &[("n", n.into())])) } }
+                                            _ => { span.badge.muted { (tr.t("board-unknown")) } }
+                                        }
+                                        @if let Some(via) = &d.via {
+                                            " " (tr.ta("board-via", &[("name", via.clone().into())]))
+                                        }
+                                    }
+                                    td data-label=(tr.t("board-when")) {
+                                        @if let Some(w) = when(&d.last_sync) { (w) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    v.render(
+        StatusCode::OK,
+        layout::page(&v, Section::Peers, &title, body),
+    )
 }
 
 /// `POST /peers/resume`.

@@ -371,6 +371,7 @@ impl Ui {
             "/agenda".to_owned(),
             "/search?q=caucus".to_owned(),
             "/join".to_owned(),
+            "/board".to_owned(),
         ]
     }
 }
