@@ -20,18 +20,21 @@ pub(crate) enum Section {
     /// My agenda: the meetings of the member this device belongs to.
     Agenda,
     Liaison,
+    /// Shared documents: the charter, statements, reports.
+    Documents,
     Conflicts,
     Peers,
     None,
 }
 
 impl Section {
-    const ALL: [(Section, &'static str); 8] = [
+    const ALL: [(Section, &'static str); 9] = [
         (Section::Overview, "overview"),
         (Section::Roster, "roster"),
         (Section::Schedule, "schedule"),
         (Section::Agenda, "agenda"),
         (Section::Liaison, "liaison"),
+        (Section::Documents, "documents"),
         (Section::Conflicts, "conflicts"),
         (Section::Peers, "peers"),
         (Section::None, "none"),
@@ -110,6 +113,7 @@ pub(crate) fn page(v: &View, section: Section, title: &str, body: Markup) -> Mar
                                 (nav_item(Section::Agenda, "/agenda", tr.t("agenda-title")))
                             }
                             (nav_item(Section::Liaison, "/liaison", tr.t("nav-liaison")))
+                            (nav_item(Section::Documents, "/documents", tr.t("nav-documents")))
                             li {
                                 a href="/conflicts" aria-current=[(section == Section::Conflicts).then_some("page")] {
                                     (tr.t("nav-conflicts"))

@@ -15,6 +15,7 @@
 
 pub(crate) mod assets;
 pub(crate) mod conflicts;
+pub(crate) mod documents;
 pub(crate) mod findings;
 pub(crate) mod forms;
 pub(crate) mod i18n;
@@ -64,6 +65,34 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
     let pages = record::routes::<liaison::NoteForm>(pages, collection_url(RecordType::Note));
     let pages = record::routes::<liaison::BodyForm>(pages, collection_url(RecordType::Body));
     let pages = pages
+        .route(
+            "/documents",
+            get(documents::list).post(documents::create_or_import),
+        )
+        .route("/documents/new", get(documents::new))
+        .route(
+            "/documents/{id}",
+            get(record::show::<documents::DocumentForm>)
+                .post(record::update::<documents::DocumentForm>),
+        )
+        .route("/documents/{id}/edit", get(documents::edit_page))
+        .route("/documents/{id}/text", post(documents::save_text))
+        .route("/documents/{id}/compare", get(documents::compare))
+        .route("/documents/{id}/comments", post(documents::comment))
+        .route(
+            "/documents/{id}/comments/{cid}/replies",
+            post(documents::reply),
+        )
+        .route(
+            "/documents/{id}/comments/{cid}/{verb}",
+            post(documents::resolve),
+        )
+        .route("/documents/{id}/suggestions", post(documents::suggest))
+        .route(
+            "/documents/{id}/suggestions/{sid}/{verb}",
+            post(documents::decide),
+        )
+        .route("/documents/{id}/versions", post(documents::name_version))
         .route("/roster", get(roster::page))
         .route("/roster/members/{id}/merge", post(roster::merge_member))
         .route(spreadsheets::URL, get(spreadsheets::show))
@@ -363,9 +392,6 @@ pub(crate) fn collection_url(ty: RecordType) -> &'static str {
 pub(crate) fn record_url(ty: RecordType, id: &str) -> String {
     match ty {
         RecordType::Device => collection_url(ty).to_owned(),
-        // Until documents have pages of their own, their printable page (the session
-        // cookie opens it as it opens every page).
-        RecordType::Document => format!("/api/documents/{}/export?format=html", seg(id)),
         _ => format!("{}/{}", collection_url(ty), seg(id)),
     }
 }

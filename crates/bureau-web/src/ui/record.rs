@@ -288,7 +288,7 @@ fn fields_of<R: RecordForm>(v: &View, r: &R::Record) -> R::Fields {
 
 /// `POST {base}/{id}`: writes what the user changed since the form's heads (see the module's
 /// invariants).
-async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): UiForm) -> Response {
+pub(crate) async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): UiForm) -> Response {
     let mut errors = FormErrors::default();
     let mine = R::fields(&v, &form, &mut errors);
     let (now, fields) = match planned::<R>(&v, &id, &form, mine, errors).await {

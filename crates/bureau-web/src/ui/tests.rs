@@ -3240,6 +3240,7 @@ async fn conflicts_and_devices_are_paged() {
 }
 
 mod catalogues;
+mod documents;
 mod finding;
 mod merge;
 mod spreadsheets;
