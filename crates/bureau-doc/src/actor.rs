@@ -281,6 +281,7 @@ impl Actor {
         // Writes from this index on are not on disk yet; `base` is the heads they start from.
         let mut unflushed = 0;
         let mut base = before.clone();
+        let mut received = false;
         for cmd in batch {
             match cmd {
                 DocCommand::Edit { edit, reply } => {
@@ -295,11 +296,13 @@ impl Actor {
                     unflushed = writes.len();
                     base = self.doc.get_heads();
                     let res = self.receive(&peer, msg);
+                    received |= res.is_ok();
                     writes.push(Pending::Sync(reply, peer, res));
                 }
                 other => reads.push(other),
             }
         }
+        let received = received && self.doc.get_heads() != before;
         let applied = started.elapsed();
         // The view catches up with the batch while the disk syncs its last chunk, so neither
         // waits for the other, and nothing of the new view is shown before the chunk is
@@ -387,7 +390,8 @@ impl Actor {
                     self.replica.read(&mut self.doc, read);
                 }
                 DocCommand::Behind { heads, reply } => {
-                    self.replica.read(&mut self.doc, Read::Behind { heads, reply });
+                    self.replica
+                        .read(&mut self.doc, Read::Behind { heads, reply });
                 }
                 #[cfg(test)]
                 DocCommand::HoldReader(release) => {
@@ -424,6 +428,46 @@ impl Actor {
                 // Only a wake-up: `run` commits the compaction after the batch.
                 DocCommand::Compacted => {}
             }
+        }
+        if received {
+            self.tidy_documents();
+        }
+    }
+
+    /// After changes from a peer: where a suggestion's wording went into a document's text
+    /// more than once (two nodes accepted it while apart), takes the extra copies out, as an
+    /// edit of this node's own in a batch of its own (durable, published and sent to peers
+    /// like any edit). Every node that may write does this on receiving such changes; they
+    /// all keep the same copy, so tidies made at once on several nodes agree. Done here,
+    /// where every received change arrives, rather than by a task watching the published
+    /// state: nothing else to start, supervise or wire, and it happens whatever runs the
+    /// actor (the node, a hub, a test). The nested batch holds no received message, so it
+    /// does not come back here.
+    fn tidy_documents(&mut self) {
+        if self.check_may_edit().is_err() {
+            return;
+        }
+        let batch: Vec<DocCommand> = self
+            .view
+            .snapshot
+            .documents
+            .values()
+            .filter(|d| d.suggestions.iter().any(|s| s.applied > 1))
+            .map(|d| {
+                // Nobody waits for the answer; a refusal leaves the copies for the next time.
+                let (reply, _) = oneshot::channel();
+                DocCommand::Edit {
+                    edit: Edit::Document {
+                        id: d.id.clone(),
+                        op: bureau_model::DocumentOp::Tidy,
+                    },
+                    reply,
+                }
+            })
+            .collect();
+        if !batch.is_empty() {
+            debug!(documents = batch.len(), "taking out wording accepted twice");
+            self.handle_batch(batch);
         }
     }
 

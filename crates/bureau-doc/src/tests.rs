@@ -1628,3 +1628,57 @@ async fn how_far_behind_a_peers_heads_are_is_counted_in_changes() {
     assert!(all > 2, "the founding made changes too: {all}");
     close(doc, thread).await;
 }
+
+/// Two laptops accept the same suggestion while apart: after they sync, the wording is in the
+/// text once on both, since the first to receive the other's accept takes its extra copy out
+/// by itself.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_suggestion_accepted_on_two_nodes_apart_is_in_the_text_once_after_sync() {
+    use bureau_model::{DocumentFields, DocumentOp};
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a")).await;
+    let (b, tb) = open_with(&tmp.path().join("b"), DocConfig::new(peer('B'))).await;
+    init(&a).await;
+    add_editor(&a, 'B', "Bea").await;
+    let id = create(
+        &a,
+        Fields::Document(DocumentFields {
+            title: Some("Charter".to_owned()),
+            status: None,
+            text: Some("To deal with procedures.".to_owned()),
+        }),
+    )
+    .await;
+    let op = |op: DocumentOp| Edit::Document { id: id.clone(), op };
+    a.edit(op(DocumentOp::Suggest {
+        start: 3,
+        end: 7,
+        replacement: "facilitate".to_owned(),
+    }))
+    .await
+    .unwrap();
+    sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+    let sid = a.state().snapshot.documents[&id].suggestions[0].id.clone();
+    // Apart, each accepts it.
+    for node in [&a, &b] {
+        node.edit(op(DocumentOp::Accept {
+            suggestion: sid.clone(),
+        }))
+        .await
+        .unwrap();
+        assert_eq!(
+            node.state().snapshot.documents[&id].text,
+            "To facilitate with procedures."
+        );
+    }
+    sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+    for node in [&a, &b] {
+        let st = node.state();
+        let d = &st.snapshot.documents[&id];
+        assert_eq!(d.text, "To facilitate with procedures.");
+        assert_eq!(d.suggestions[0].applied, 1);
+    }
+    assert_eq!(a.state().heads, b.state().heads);
+    close(a, ta).await;
+    close(b, tb).await;
+}
