@@ -868,3 +868,15 @@ document-export = تصدير
 document-export-md = Markdown، النص وحده
 document-export-md-comments = Markdown مع التعليقات والاقتراحات
 document-export-html = صفحة للطباعة
+
+## البرنامج القابل للطباعة (/schedule/programme)
+programme-title = البرنامج
+programme-link = البرنامج للطباعة
+programme-as-of = حتى { $date }
+programme-views = طريقة عرض البرنامج
+programme-by-day = حسب اليوم
+programme-by-room = حسب القاعة
+programme-by-group = حسب المجموعة
+programme-print-hint = اطبع هذه الصفحة بأمر الطباعة في المتصفح (Ctrl+P، أو ⌘P على جهاز Mac)؛ لا تُطبع أدوات التنقل.
+programme-time = الوقت
+programme-none = لا توجد اجتماعات.

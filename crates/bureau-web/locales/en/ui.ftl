@@ -803,3 +803,15 @@ document-export = Export
 document-export-md = Markdown, the text alone
 document-export-md-comments = Markdown with comments and suggestions
 document-export-html = Page to print
+
+## The printable programme (/schedule/programme)
+programme-title = Programme
+programme-link = Printable programme
+programme-as-of = As of { $date }
+programme-views = Arrange the programme
+programme-by-day = By day
+programme-by-room = By room
+programme-by-group = By group
+programme-print-hint = Print this page with your browser's Print command (Ctrl+P, or ⌘P on a Mac); the navigation is left out of the paper.
+programme-time = Time
+programme-none = No meetings.

@@ -803,3 +803,15 @@ document-export = Exportar
 document-export-md = Markdown, solo el texto
 document-export-md-comments = Markdown con comentarios y propuestas
 document-export-html = Página para imprimir
+
+## El programa para imprimir (/schedule/programme)
+programme-title = Programa
+programme-link = Programa para imprimir
+programme-as-of = Actualizado al { $date }
+programme-views = Presentación del programa
+programme-by-day = Por día
+programme-by-room = Por sala
+programme-by-group = Por grupo
+programme-print-hint = Imprima esta página con la orden Imprimir del navegador (Ctrl+P, o ⌘P en un Mac); la navegación no se imprime.
+programme-time = Horario
+programme-none = No hay reuniones.

@@ -809,3 +809,15 @@ document-export = Exporter
 document-export-md = Markdown, texte seul
 document-export-md-comments = Markdown avec commentaires et propositions
 document-export-html = Page à imprimer
+
+## Le programme à imprimer (/schedule/programme)
+programme-title = Programme des réunions
+programme-link = Programme à imprimer
+programme-as-of = État au { $date }
+programme-views = Présentation du programme
+programme-by-day = Par jour
+programme-by-room = Par salle
+programme-by-group = Par groupe
+programme-print-hint = Imprimez cette page avec la commande Imprimer du navigateur (Ctrl+P, ou ⌘P sur un Mac) ; la navigation n’est pas imprimée.
+programme-time = Horaire
+programme-none = Aucune réunion.

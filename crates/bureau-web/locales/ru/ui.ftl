@@ -840,3 +840,15 @@ document-export = Экспорт
 document-export-md = Markdown, только текст
 document-export-md-comments = Markdown с комментариями и предложениями
 document-export-html = Страница для печати
+
+## Программа для печати (/schedule/programme)
+programme-title = Программа
+programme-link = Программа для печати
+programme-as-of = По состоянию на { $date }
+programme-views = Вид программы
+programme-by-day = По дням
+programme-by-room = По залам
+programme-by-group = По группам
+programme-print-hint = Распечатайте эту страницу командой «Печать» браузера (Ctrl+P или ⌘P на Mac); навигация на бумагу не выводится.
+programme-time = Время
+programme-none = Заседаний нет.

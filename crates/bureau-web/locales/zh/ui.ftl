@@ -785,3 +785,15 @@ document-export = 导出
 document-export-md = Markdown，仅文本
 document-export-md-comments = Markdown，含评论和建议
 document-export-html = 打印页面
+
+## 可打印的日程（/schedule/programme）
+programme-title = 会议日程
+programme-link = 可打印的日程
+programme-as-of = 截至 { $date }
+programme-views = 日程的编排方式
+programme-by-day = 按日期
+programme-by-room = 按会议室
+programme-by-group = 按小组
+programme-print-hint = 请使用浏览器的“打印”命令（Ctrl+P，Mac 上为 ⌘P）打印本页；导航栏不会打印出来。
+programme-time = 时间
+programme-none = 没有会议。

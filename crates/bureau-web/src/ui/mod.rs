@@ -26,6 +26,7 @@ pub(crate) mod overview;
 pub(crate) mod pager;
 pub(crate) mod peers;
 pub(crate) mod picker;
+pub(crate) mod programme;
 pub(crate) mod record;
 pub(crate) mod roster;
 pub(crate) mod schedule;
@@ -108,6 +109,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         )
         .route("/schedule", get(schedule::page))
         .route("/agenda", get(schedule::agenda))
+        .route(programme::URL, get(programme::page))
         .route("/search", get(search::page))
         .route("/liaison", get(liaison::page))
         .route("/liaison/report", get(liaison::report))

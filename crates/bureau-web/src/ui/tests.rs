@@ -3243,4 +3243,5 @@ mod catalogues;
 mod documents;
 mod finding;
 mod merge;
+mod programme;
 mod spreadsheets;

@@ -233,6 +233,7 @@ pub(crate) async fn page(v: View, Query(q): Query<ScheduleQuery>) -> Response {
                 a.button href={(collection_url(RecordType::Meeting)) "/new?day=" (day)} { (tr.t("meeting-new")) }
                 a.button.secondary href={(collection_url(RecordType::Room)) "/new"} { (tr.t("room-new")) }
                 a.button.secondary href="/agenda" { (tr.t("agenda-title")) }
+                a.button.secondary href={(super::programme::URL) "?day=" (day)} { (tr.t("programme-link")) }
             }
         }
         nav.days #days aria-label=(tr.t("schedule-days")) data-live {
