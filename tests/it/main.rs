@@ -8,6 +8,7 @@ mod chaos;
 mod cli;
 mod corrupt;
 mod crash;
+mod doctor;
 mod doc_export;
 mod full_disk;
 mod hostile;

@@ -103,3 +103,54 @@ pub(crate) fn with_any_port(addr: &Multiaddr) -> Multiaddr {
         })
         .collect()
 }
+
+/// Whether the system's routing table has a route that mDNS's multicast group 224.0.0.251 can
+/// take (a default route, a multicast route, or any route covering it); `None` where the table
+/// cannot be read (a system without `/proc/net/route`). Without one, sending a query fails and
+/// mDNS can find no one, whatever the network.
+pub(crate) fn multicast_route() -> Option<bool> {
+    let table = std::fs::read_to_string("/proc/net/route").ok()?;
+    Some(routes_cover(
+        &table,
+        u32::from(std::net::Ipv4Addr::new(224, 0, 0, 251)),
+    ))
+}
+
+/// Whether any route of a `/proc/net/route` table covers `ip` (host order). The table's
+/// destination and mask are hex of the address in network order read as a little-endian word.
+fn routes_cover(table: &str, ip: u32) -> bool {
+    table.lines().skip(1).any(|line| {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        let (Some(dest), Some(mask)) = (cols.get(1), cols.get(7)) else {
+            return false;
+        };
+        let (Ok(dest), Ok(mask)) = (u32::from_str_radix(dest, 16), u32::from_str_radix(mask, 16))
+        else {
+            return false;
+        };
+        let word = |w: u32| u32::from(std::net::Ipv4Addr::from(w.to_le_bytes()));
+        let (dest, mask) = (word(dest), word(mask));
+        ip & mask == dest & mask
+    })
+}
+
+#[cfg(test)]
+mod route_tests {
+    use super::routes_cover;
+
+    #[test]
+    fn a_default_or_multicast_route_covers_mdns_and_a_subnet_route_does_not() {
+        let mdns = u32::from(std::net::Ipv4Addr::new(224, 0, 0, 251));
+        let head =
+            "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n";
+        // 198.18.1.0/24 on a veth: 00 01 12 C6 as a little-endian word of 198.18.1.0.
+        let subnet = "veth0\t000112C6\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
+        let default = "eth0\t00000000\t010112C6\t0003\t0\t0\t0\t00000000\t0\t0\t0\n";
+        let multicast = "eth0\t000000E0\t00000000\t0001\t0\t0\t0\t000000F0\t0\t0\t0\n";
+        assert!(!routes_cover(head, mdns), "no route at all");
+        assert!(!routes_cover(&format!("{head}{subnet}"), mdns));
+        assert!(routes_cover(&format!("{head}{subnet}{default}"), mdns));
+        assert!(routes_cover(&format!("{head}{multicast}"), mdns));
+        assert!(!routes_cover(&format!("{head}garbage line\n"), mdns));
+    }
+}

@@ -310,6 +310,50 @@ pub struct NetStatus {
     pub paused: bool,
     /// Known peers, by peer id.
     pub peers: Vec<PeerStatus>,
+    /// What the discovery doctor needs to say why this node is not syncing.
+    pub facts: NetFacts,
+}
+
+/// Facts about the network that explain a node not syncing (`bureau doctor`).
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct NetFacts {
+    /// mDNS discovery is on.
+    pub mdns: bool,
+    /// mDNS found at least one other node since the start.
+    pub mdns_heard: bool,
+    /// Seconds since the network started.
+    pub running_secs: u64,
+    /// Whether the system has a route that multicast (mDNS's 224.0.0.251) can take; `None`
+    /// where the routing table cannot be read.
+    pub multicast_route: Option<bool>,
+    /// The last error of each address whose last dial failed, newest first.
+    pub dial_errors: Vec<DialFailure>,
+    /// Peers refused since the start (not a device of the bureau, or revoked), newest first.
+    pub refused: Vec<Refusal>,
+}
+
+/// An address whose last dial failed.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct DialFailure {
+    /// The address, without `/p2p/`.
+    pub addr: String,
+    /// The peer dialled there, if the dial named one.
+    pub peer_id: Option<String>,
+    /// What the transport said.
+    pub error: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+/// A peer this node refused.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Refusal {
+    /// The peer.
+    pub peer_id: String,
+    /// `revoked` or `not_member`.
+    pub reason: String,
+    /// When (RFC 3339).
+    pub at: String,
 }
 
 #[derive(Debug)]

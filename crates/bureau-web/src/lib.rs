@@ -23,6 +23,7 @@
 
 mod api;
 mod board;
+mod doctor;
 mod documents;
 mod error;
 mod export;
@@ -150,6 +151,49 @@ pub struct NetworkStatus {
     pub paused: bool,
     /// Known peers.
     pub peers: Vec<PeerInfo>,
+    /// What the discovery doctor needs (see [`doctor`]).
+    pub facts: NetFacts,
+}
+
+/// Facts about the network that explain a node not syncing.
+#[derive(Clone, Debug, Default, serde::Serialize, PartialEq, Eq)]
+pub struct NetFacts {
+    /// mDNS discovery is on.
+    pub mdns: bool,
+    /// mDNS found at least one other node since the start.
+    pub mdns_heard: bool,
+    /// Seconds since the network started.
+    pub running_secs: u64,
+    /// Whether the system has a route multicast can take; `None` when unknown.
+    pub multicast_route: Option<bool>,
+    /// The last error of each address whose last dial failed, newest first.
+    pub dial_errors: Vec<DialFailure>,
+    /// Peers refused since the start, newest first.
+    pub refused: Vec<Refusal>,
+}
+
+/// An address whose last dial failed.
+#[derive(Clone, Debug, Default, serde::Serialize, PartialEq, Eq)]
+pub struct DialFailure {
+    /// The address, without `/p2p/`.
+    pub addr: String,
+    /// The peer dialled there, if the dial named one.
+    pub peer_id: Option<String>,
+    /// What the transport said.
+    pub error: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+/// A peer this node refused.
+#[derive(Clone, Debug, Default, serde::Serialize, PartialEq, Eq)]
+pub struct Refusal {
+    /// The peer.
+    pub peer_id: String,
+    /// `revoked` or `not_member`.
+    pub reason: String,
+    /// When (RFC 3339).
+    pub at: String,
 }
 
 /// One peer as the node sees it.
@@ -350,6 +394,7 @@ pub fn router(state: AppState) -> Router {
         .route("/invites", post(api::invite).get(api::invites))
         .route("/join", post(api::join))
         .route("/board", get(board::api))
+        .route("/doctor", get(doctor::api))
         .route("/search", get(search::api))
         .route("/export/{file}", get(export::export))
         .route("/import/{collection}", post(export::import_api))

@@ -135,6 +135,9 @@ pub enum Command {
         #[arg(long, value_name = "MEMBER_ID")]
         into: String,
     },
+    /// Say why the running node may not be syncing, with a member or with anyone, and what
+    /// to do about each cause it finds.
+    Doctor,
     /// Show the running node's status.
     Status {
         /// Print JSON instead of text.

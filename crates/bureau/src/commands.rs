@@ -312,6 +312,24 @@ pub(crate) async fn merge_members(data_dir: &Path, id: &str, into: &str) -> Resu
     Ok(())
 }
 
+/// `bureau doctor`: the running node's doctor (`GET /api/doctor`), a cause a paragraph.
+pub(crate) async fn doctor(data_dir: &Path) -> Result<()> {
+    let (http, token) = running_node(data_dir)?;
+    let answer = client::get_json(&http, "/api/doctor", &token)
+        .await
+        .map_err(|e| anyhow!("{e}").context(Exit(69)))?;
+    let lines = answer["lines"].as_array().cloned().unwrap_or_default();
+    if lines.is_empty() {
+        println!("Nothing that this node can see stands in the way of syncing.");
+        return Ok(());
+    }
+    for l in lines {
+        println!("- {}", l["says"].as_str().unwrap_or_default());
+        println!("  {}", l["next"].as_str().unwrap_or_default());
+    }
+    Ok(())
+}
+
 pub(crate) async fn status(data_dir: &Path, as_json: bool) -> Result<()> {
     let (http, token) = running_node(data_dir)?;
     let status = client::get_json(&http, "/api/status", &token)

@@ -11,8 +11,8 @@ use bureau_model::Snapshot;
 use bureau_net::{Identity, Joined, NetError, NetHandle};
 use bureau_store::Files;
 use bureau_web::{
-    HeadsSeen, InviteListed, InviteMade, JoinedBureau, NetFailure, NetFuture, Network,
-    NetworkStatus, PeerInfo, SyncCounts,
+    DialFailure, HeadsSeen, InviteListed, InviteMade, JoinedBureau, NetFacts, NetFailure,
+    NetFuture, Network, NetworkStatus, PeerInfo, Refusal, SyncCounts,
 };
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -286,6 +286,33 @@ fn web_status(st: &bureau_net::NetStatus) -> NetworkStatus {
                 heard: p.heard.as_ref().map(seen),
             })
             .collect(),
+        facts: NetFacts {
+            mdns: st.facts.mdns,
+            mdns_heard: st.facts.mdns_heard,
+            running_secs: st.facts.running_secs,
+            multicast_route: st.facts.multicast_route,
+            dial_errors: st
+                .facts
+                .dial_errors
+                .iter()
+                .map(|d| DialFailure {
+                    addr: d.addr.clone(),
+                    peer_id: d.peer_id.clone(),
+                    error: d.error.clone(),
+                    at: d.at.clone(),
+                })
+                .collect(),
+            refused: st
+                .facts
+                .refused
+                .iter()
+                .map(|r| Refusal {
+                    peer_id: r.peer_id.clone(),
+                    reason: r.reason.clone(),
+                    at: r.at.clone(),
+                })
+                .collect(),
+        },
     }
 }
 
@@ -448,6 +475,23 @@ mod tests {
             Some(Source::Bureau),
         ];
         let net = NetStatus {
+            facts: bureau_net::NetFacts {
+                mdns: true,
+                mdns_heard: false,
+                running_secs: 42,
+                multicast_route: Some(false),
+                dial_errors: vec![bureau_net::DialFailure {
+                    addr: "/ip4/127.0.0.1/tcp/9".to_owned(),
+                    peer_id: None,
+                    error: "Connection refused (os error 111)".to_owned(),
+                    at: "2026-12-03T10:00:00Z".to_owned(),
+                }],
+                refused: vec![bureau_net::Refusal {
+                    peer_id: "12D3KooWrevoked".to_owned(),
+                    reason: "revoked".to_owned(),
+                    at: "2026-12-03T10:00:00Z".to_owned(),
+                }],
+            },
             listen: vec!["/ip4/127.0.0.1/tcp/4001".to_owned()],
             paused: true,
             peers: sources

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command};
-use crate::commands::{init, invite, join, merge_members, status};
+use crate::commands::{doctor, init, invite, join, merge_members, status};
 use crate::data_dir::default_data_dir;
 use crate::serve::{NetArgs, announce_addresses, serve};
 
@@ -155,6 +155,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
         Command::Join { code, name, peer } => join(&data_dir, &code, name.as_deref(), &peer).await,
         Command::MergeMembers { id, into } => merge_members(&data_dir, &id, &into).await,
         Command::Status { json } => status(&data_dir, json).await,
+        Command::Doctor => doctor(&data_dir).await,
     }
 }
 

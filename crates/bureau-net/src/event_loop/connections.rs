@@ -165,8 +165,35 @@ impl EventLoop {
                 // backoff. Doubling again here made the waits 1, 4, 16, 30 s, so a peer back
                 // after a few seconds was found only a quarter of a minute later.
                 debug!(?peer_id, error = %error, "dial failed");
+                // Kept for the doctor, address by address: which ones fail, and how.
+                let now = jiff::Timestamp::now().as_second();
+                match &error {
+                    libp2p::swarm::DialError::Transport(errs) => {
+                        for (addr, e) in errs {
+                            let (base, _) = split_p2p(addr);
+                            self.dial_errors
+                                .insert(base, (peer_id, transport_error(e), now));
+                        }
+                    }
+                    libp2p::swarm::DialError::WrongPeerId { obtained, address } => {
+                        let (base, _) = split_p2p(address);
+                        self.dial_errors.insert(
+                            base,
+                            (
+                                peer_id,
+                                format!("another node answers there ({obtained})"),
+                                now,
+                            ),
+                        );
+                    }
+                    _ => {}
+                }
+                self.publish();
             }
             SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(list))) => {
+                if !list.is_empty() {
+                    self.mdns_heard = true;
+                }
                 for (peer, addr) in list {
                     debug!(%peer, %addr, "discovered on the local network");
                     self.remember(peer, vec![addr], Source::Mdns, false);
@@ -179,6 +206,10 @@ impl EventLoop {
 
     /// A connection to `peer` was established (another one, perhaps).
     fn on_connected(&mut self, peer: PeerId, endpoint: &ConnectedPoint) {
+        if self.revoked(&peer) {
+            self.refused
+                .insert(peer, ("revoked", jiff::Timestamp::now().as_second()));
+        }
         if self.paused || self.revoked(&peer) {
             let _ = self.swarm.disconnect_peer_id(peer);
             return;
@@ -187,6 +218,9 @@ impl EventLoop {
             ConnectedPoint::Dialer { address, .. } => address.clone(),
             ConnectedPoint::Listener { send_back_addr, .. } => send_back_addr.clone(),
         };
+        if endpoint.is_dialer() {
+            self.dial_errors.remove(&split_p2p(&remote).0);
+        }
         debug!(%peer, %remote, "connected");
         self.peers.entry(peer).or_insert_with(Peer::new).connected = Some(remote.clone());
         if endpoint.is_dialer() {
@@ -211,4 +245,16 @@ impl EventLoop {
         self.maybe_open(peer);
         self.publish();
     }
+}
+
+/// A transport error in a few words: the innermost cause ("Connection refused (os error
+/// 111)") rather than libp2p's chain of wrappers.
+fn transport_error(e: &libp2p::TransportError<std::io::Error>) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text = s.to_string();
+        source = s.source();
+    }
+    text
 }

@@ -156,7 +156,20 @@ struct EventLoop {
     board_tx: watch::Sender<Arc<Vec<Heard>>>,
     /// The newest word of each peer's heads that other peers told, with who told it.
     heard: HashMap<String, (Heard, PeerId)>,
+    /// What the discovery doctor is told ([`crate::NetFacts`]): mDNS on, whether it found
+    /// anyone, when the loop started.
+    mdns: bool,
+    mdns_heard: bool,
+    started: Instant,
+    /// The last failed dial of each address (without `/p2p/`); cleared by a connection there.
+    dial_errors: HashMap<Multiaddr, DialError>,
+    /// Peers refused, with why (`revoked`, `not_member`) and when (Unix seconds).
+    refused: HashMap<PeerId, (&'static str, i64)>,
 }
+
+/// A failed dial as the doctor is told of it: the peer it named, the error and when (Unix
+/// seconds).
+type DialError = (Option<PeerId>, String, i64);
 
 pub(crate) fn start(
     config: NetConfig,
@@ -233,6 +246,11 @@ pub(crate) fn start(
         cancel: cancel.clone(),
         board_tx: watch::channel(Arc::new(Vec::new())).0,
         heard: HashMap::new(),
+        mdns: config.mdns,
+        mdns_heard: false,
+        started: Instant::now(),
+        dial_errors: HashMap::new(),
+        refused: HashMap::new(),
     };
     lp.listen(&config.listen)?;
     for (peer, r) in remembered::load_peers(&config.files) {
@@ -665,10 +683,38 @@ impl EventLoop {
                 Peer::status(id, self.peers.get(id), device.map(|d| &**d), heard.as_ref())
             })
             .collect();
+        let mut dial_errors: Vec<(&Multiaddr, &DialError)> = self.dial_errors.iter().collect();
+        dial_errors.sort_by_key(|(a, (_, _, at))| (std::cmp::Reverse(*at), a.to_string()));
+        let mut refused: Vec<(&PeerId, &(&str, i64))> = self.refused.iter().collect();
+        refused.sort_by_key(|(p, (_, at))| (std::cmp::Reverse(*at), **p));
+        let facts = crate::NetFacts {
+            mdns: self.mdns,
+            mdns_heard: self.mdns_heard,
+            running_secs: self.started.elapsed().as_secs(),
+            multicast_route: crate::addr::multicast_route(),
+            dial_errors: dial_errors
+                .into_iter()
+                .map(|(a, (peer, error, at))| crate::DialFailure {
+                    addr: a.to_string(),
+                    peer_id: peer.map(|p| p.to_base58()),
+                    error: error.clone(),
+                    at: peer::rfc3339(*at),
+                })
+                .collect(),
+            refused: refused
+                .into_iter()
+                .map(|(p, (reason, at))| crate::Refusal {
+                    peer_id: p.to_base58(),
+                    reason: (*reason).to_owned(),
+                    at: peer::rfc3339(*at),
+                })
+                .collect(),
+        };
         let status = NetStatus {
             listen: self.listen_addrs.iter().map(ToString::to_string).collect(),
             paused: self.paused,
             peers,
+            facts,
         };
         self.status_tx.send_if_modified(|old| {
             if **old == status {

@@ -72,6 +72,15 @@ impl EventLoop {
 
     /// A sync stream a peer opened.
     pub(super) fn on_inbound(&mut self, peer: PeerId, version: Version, stream: libp2p::Stream) {
+        if !self.paused && !self.allowed(&peer) {
+            let reason = if self.revoked(&peer) {
+                "revoked"
+            } else {
+                "not_member"
+            };
+            self.refused
+                .insert(peer, (reason, jiff::Timestamp::now().as_second()));
+        }
         if self.paused || !self.allowed(&peer) {
             debug!(%peer, "refused a sync stream");
             drop(stream);

@@ -345,6 +345,7 @@ async fn peers_page(v: &View, mut extra: Extra, status: StatusCode) -> Response 
                         (invites_table(v, &extra.invites))
                     }
                 }
+                section.card #doctor data-live aria-labelledby="doctor-h" { (doctor_section(v, net)) }
                 section #peer-table data-live { (peers_table(v)) }
             }
         }
@@ -480,6 +481,28 @@ async fn set_paused(v: View, paused: bool) -> Response {
 /// `POST /peers/pause`.
 pub(crate) async fn pause(v: View) -> Response {
     set_paused(v, true).await
+}
+
+/// The doctor's lines: why this laptop may not be syncing, and what to do.
+fn doctor_section(v: &View, net: &NetworkStatus) -> Markup {
+    let tr = v.tr;
+    let lines = crate::doctor::lines(tr, &v.app, Some(net));
+    html! {
+        h2 #doctor-h { (tr.t("doctor-title")) }
+        @if lines.is_empty() {
+            p { (tr.t("doctor-ok")) }
+        } @else {
+            ul.doctor {
+                @for l in &lines {
+                    li data-cause=(l.cause) {
+                        strong dir="auto" { (l.says) }
+                        br;
+                        (l.next)
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `GET /board`: who has the latest (see [`crate::board`]), a member a row group, each device

@@ -2078,6 +2078,15 @@ async fn peers_page_and_its_forms_over_a_network() {
     let bea = add_bea_with_laptop(&doc).await;
     let net = Arc::new(FakeNet {
         status: std::sync::Mutex::new(crate::NetworkStatus {
+            facts: crate::NetFacts {
+                dial_errors: vec![crate::DialFailure {
+                    addr: "/ip4/127.0.0.1/tcp/9".to_owned(),
+                    peer_id: None,
+                    error: "Connection refused (os error 111)".to_owned(),
+                    at: "2026-12-03T10:00:00Z".to_owned(),
+                }],
+                ..crate::NetFacts::default()
+            },
             paused: false,
             listen: vec!["/ip4/127.0.0.1/tcp/4001".to_owned()],
             peers: vec![crate::PeerInfo {
@@ -2118,6 +2127,13 @@ async fn peers_page_and_its_forms_over_a_network() {
         "{table}"
     );
     assert!(html.contains("1 peer · in sync"), "the header's sync badge");
+    // The doctor's section: the dead address, and what to do.
+    let doctor = part(&html, "doctor", "</section>");
+    assert!(
+        doctor.contains("Nothing answers at /ip4/127.0.0.1/tcp/9")
+            && doctor.contains("Check the address"),
+        "{doctor}"
+    );
     let overview = send_to(&app, get("/")).await.2;
     assert!(around(&overview, "sync").contains("1 device connected, 1 in sync"));
 

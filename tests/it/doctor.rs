@@ -1,0 +1,161 @@
+//! The discovery doctor's causes, each produced for real: a paused node, an address given by
+//! hand where nothing listens, a member's laptop that went away (its addresses failing, each
+//! with its error), a revoked device that keeps trying, and, in a network namespace of its
+//! own, a machine with no network address and no route for multicast.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::mdns::{NsNode, bureau_in, ip, is_root, run};
+use crate::support::{Node, join_ok, wait_for};
+
+const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The doctor's lines of `cause`.
+fn lines_of(node: &Node, cause: &str) -> Vec<Value> {
+    node.get("/api/doctor").expect(200)["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .filter(|l| l["cause"] == cause)
+        .cloned()
+        .collect()
+}
+
+fn nowhere() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    format!("/ip4/127.0.0.1/tcp/{port}")
+}
+
+#[test]
+fn the_doctor_names_a_pause_a_dead_address_a_member_gone_and_a_revoked_device() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dead = nowhere();
+    let a = Node::start(
+        &tmp.path().join("a"),
+        &["--name", "Amina Diallo", "--peer", &dead],
+    );
+    // An address given by hand where nothing listens: said, with the transport's error.
+    let line = wait_for(
+        "the doctor names the dead address",
+        DEADLINE,
+        || lines_of(&a, "address_failing").into_iter().next(),
+        || a.get("/api/doctor").json().to_string(),
+    );
+    let says = line["says"].as_str().unwrap();
+    assert!(
+        says.contains(&dead) && says.to_lowercase().contains("refused"),
+        "{line}"
+    );
+    assert!(line["next"].as_str().is_some_and(|n| !n.is_empty()));
+    // Paused: said, and gone once resumed.
+    a.post("/api/sync/pause", &json!({})).expect(200);
+    assert_eq!(lines_of(&a, "paused").len(), 1);
+    a.post("/api/sync/resume", &json!({})).expect(200);
+    assert!(lines_of(&a, "paused").is_empty());
+
+    // A member's laptop that went away: its addresses fail, each with its error.
+    let b_dir = tmp.path().join("b");
+    join_ok(&b_dir, &a.invite("editor"), "Bea Mensah");
+    let b = Node::start(&b_dir, &[]);
+    let b_id = b.peer_id();
+    wait_for(
+        "B has the bureau",
+        DEADLINE,
+        || (b.heads() == a.heads()).then_some(()),
+        || format!("A: {}\nB: {}", a.status(), b.status()),
+    );
+    drop(b);
+    let line = wait_for(
+        "the doctor says B cannot be reached, and why",
+        DEADLINE,
+        || {
+            lines_of(&a, "unreachable")
+                .into_iter()
+                .find(|l| l["peer_id"] == b_id.as_str())
+        },
+        || a.get("/api/doctor").json().to_string(),
+    );
+    let says = line["says"].as_str().unwrap();
+    assert!(
+        says.contains("Bea Mensah")
+            && says.contains("127.0.0.1")
+            && says.to_lowercase().contains("refused"),
+        "{line}"
+    );
+
+    // B comes back, is revoked, and keeps trying: A says it refuses a revoked device.
+    let b = Node::start(&b_dir, &[]);
+    wait_for(
+        "B is connected again",
+        DEADLINE,
+        || {
+            a.status()["peers"]
+                .as_array()?
+                .iter()
+                .any(|p| p["peer_id"] == b_id.as_str() && p["connected"] == true)
+                .then_some(())
+        },
+        || a.status().to_string(),
+    );
+    a.delete(&format!("/api/devices/{b_id}")).expect(200);
+    let line = wait_for(
+        "the doctor says A refused the revoked device",
+        DEADLINE,
+        || {
+            lines_of(&a, "refused")
+                .into_iter()
+                .find(|l| l["peer_id"] == b_id.as_str())
+        },
+        || a.get("/api/doctor").json().to_string(),
+    );
+    assert!(line["says"].as_str().unwrap().contains("revoked"), "{line}");
+    drop(b);
+}
+
+/// A namespace with nothing but its loopback interface up.
+struct Alone(String);
+
+impl Drop for Alone {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("ip")
+            .args(["netns", "del", &self.0])
+            .status();
+    }
+}
+
+#[test]
+fn the_doctor_says_a_machine_has_no_network_address_and_no_route_for_multicast() {
+    if !is_root() {
+        if std::env::var_os("BUREAU_SKIP_ROOT_TESTS").is_some_and(|v| v == "1") {
+            eprintln!("skipped: making a network namespace needs root");
+            return;
+        }
+        panic!(
+            "this test makes a network namespace and must run as root \
+             (set BUREAU_SKIP_ROOT_TESTS=1 to skip it)"
+        );
+    }
+    let ns = Alone(format!("bureau-alone-{}", std::process::id()));
+    ip(&["netns", "add", &ns.0]);
+    ip(&["-n", &ns.0, "link", "set", "lo", "up"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir: &Path = &tmp.path().join("a");
+    let _node = NsNode::start_with(&ns.0, dir, &["--name", "Amina Diallo"]);
+    let out = run(bureau_in(&ns.0, dir, &["doctor"]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("no network address other than itself"),
+        "{said}"
+    );
+    assert!(said.contains("no route for multicast"), "{said}");
+    assert!(said.contains("Connect it to"), "what to do: {said}");
+}
