@@ -13,7 +13,9 @@
 //! - anything else is a single value: written when the user changed it and the record still
 //!   holds what the form showed (or already holds the user's value); contested when a peer
 //!   changed it to a third value. Long texts ([`RecordFields::LONG_TEXTS`]) are written when
-//!   the user changed them, as before text merge (a later issue merges their words).
+//!   the user changed them, never contested: the caller saves them with
+//!   [`Edit::UpdateMerging`] from the form's heads, which merges the user's words into the
+//!   text as it is now, so a peer's words written meanwhile stay.
 
 use std::collections::BTreeSet;
 

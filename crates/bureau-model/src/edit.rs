@@ -340,6 +340,17 @@ pub enum Edit {
         /// What to change.
         fields: Fields,
     },
+    /// Changes the given fields of a record as [`Edit::Update`] does, saved from a form shown
+    /// at `base`: its long texts ([`crate::RecordFields::LONG_TEXTS`]) are merged from there
+    /// ([`crate::merge_text`]), so words a peer wrote in the same text meanwhile stay.
+    UpdateMerging {
+        /// The record.
+        id: String,
+        /// What to change.
+        fields: Fields,
+        /// The heads the form was shown at.
+        base: Vec<automerge::ChangeHash>,
+    },
     /// Hides a record without deleting it.
     Archive {
         /// Record type.

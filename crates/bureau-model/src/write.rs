@@ -58,7 +58,7 @@ fn describe(edit: &Edit, applied: &Applied) -> String {
         Edit::Init(_) => "create bureau".to_owned(),
         Edit::Migrate => format!("migrate to schema {SCHEMA_VERSION}"),
         Edit::Create(_) => format!("create {target}"),
-        Edit::Update { .. } => format!("update {target}"),
+        Edit::Update { .. } | Edit::UpdateMerging { .. } => format!("update {target}"),
         Edit::Archive { .. } => format!("archive {target}"),
         Edit::Restore { .. } => format!("restore {target}"),
         Edit::Resolve { field, .. } => format!("resolve {target} {field}"),
@@ -93,6 +93,19 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
         Edit::Update { id, fields } => {
             let ty = fields.record_type();
             let mut w = Writer::new(doc, ctx, &meta, ty, id, false)?;
+            w.fields(fields)?;
+            Ok(Applied::Record(ty, id.clone()))
+        }
+        Edit::UpdateMerging { id, fields, base } => {
+            if crate::AtHeads::new(&*doc, base).is_none() {
+                return Err(invalid(
+                    "heads",
+                    "are not all changes this node holds; open the record again and redo your changes",
+                ));
+            }
+            let ty = fields.record_type();
+            let mut w = Writer::new(doc, ctx, &meta, ty, id, false)?;
+            w.merging_from(base);
             w.fields(fields)?;
             Ok(Applied::Record(ty, id.clone()))
         }

@@ -179,3 +179,91 @@ fn keeping_my_value_writes_it_and_leaves_the_other_changes_as_they_were() {
     );
     assert_eq!(c.fields.languages, None, "the peer's French stays");
 }
+
+/// A long text saved from a form (a note's text, a meeting's agenda, a review's notes) is
+/// merged from the heads the form was shown at: a peer's words written meanwhile in another
+/// sentence of the same text stay, where a plain update would have taken them out again.
+#[test]
+fn long_texts_saved_from_a_form_keep_a_peers_words_written_meanwhile() {
+    let mut a = Replica::init("founder");
+    let body = a.ok(Edit::Create(Fields::Body(BodyFields {
+        name: Some("Secretariat".to_owned()),
+        ..BodyFields::default()
+    })));
+    let note = a.ok(new_note("Badges", &body));
+    let meeting = a.ok(new_meeting(
+        "Caucus",
+        "2026-12-01T10:00",
+        "2026-12-01T11:00",
+        "",
+    ));
+    let review = a.ok(Edit::Create(Fields::Review(ReviewFields {
+        date: Some("2026-12-01".to_owned()),
+        ..ReviewFields::default()
+    })));
+    let base_text = "First sentence. Second sentence.";
+    let texts = |text: &str| {
+        [
+            update_note(
+                &note,
+                NoteFields {
+                    text: Some(text.to_owned()),
+                    ..NoteFields::default()
+                },
+            ),
+            update_meeting(
+                &meeting,
+                MeetingFields {
+                    agenda: Some(text.to_owned()),
+                    ..MeetingFields::default()
+                },
+            ),
+            Edit::Update {
+                id: review.clone(),
+                fields: Fields::Review(ReviewFields {
+                    notes: Some(text.to_owned()),
+                    ..ReviewFields::default()
+                }),
+            },
+        ]
+    };
+    for e in texts(base_text) {
+        a.ok(e);
+    }
+    // The form is shown at these heads; a peer then edits the second sentence of each.
+    let shown = a.heads();
+    let mut b = a.fork("b", "peer");
+    for e in texts("First sentence. Second sentence, by the peer.") {
+        b.ok(e);
+    }
+    a.merge_from(&mut b);
+    // The user edits the first sentence in the form and saves.
+    for e in texts("First sentence, by the user. Second sentence.") {
+        let Edit::Update { id, fields } = e else {
+            unreachable!()
+        };
+        a.ok(Edit::UpdateMerging {
+            id,
+            fields,
+            base: shown.clone(),
+        });
+    }
+    let both = "First sentence, by the user. Second sentence, by the peer.";
+    let snap = a.snap();
+    assert_eq!(snap.notes[&note].text, both);
+    assert_eq!(snap.meetings[&meeting].agenda, both);
+    assert_eq!(snap.reviews[&review].notes, both);
+    // Heads this document does not have: refused naming them, nothing written.
+    let err = a.refused(Edit::UpdateMerging {
+        id: note.clone(),
+        fields: Fields::Note(NoteFields {
+            text: Some("Else".to_owned()),
+            ..NoteFields::default()
+        }),
+        base: vec![automerge::ChangeHash([7; 32])],
+    });
+    assert!(
+        matches!(err, EditError::Invalid { ref field, .. } if field == "heads"),
+        "{err:?}"
+    );
+}

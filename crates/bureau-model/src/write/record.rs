@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjId, ReadDoc, ScalarValue, Value};
+use automerge::{AutoCommit, ChangeHash, ObjId, ReadDoc, ScalarValue, Value};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -56,6 +56,9 @@ pub(super) struct Writer<'d, 'c, 'a> {
     /// The record's map; `None` until a create writes its first field.
     obj: Option<ObjId>,
     creating: bool,
+    /// The heads a form was shown at: long texts are merged from there rather than
+    /// replaced ([`Edit::UpdateMerging`](crate::Edit::UpdateMerging)).
+    merge_from: Option<Vec<ChangeHash>>,
 }
 
 impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
@@ -91,7 +94,36 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             id: id.to_owned(),
             obj,
             creating,
+            merge_from: None,
         })
+    }
+
+    /// Long texts from here on are merged from `base` (heads of the document).
+    pub(super) fn merging_from(&mut self, base: &[ChangeHash]) {
+        self.merge_from = Some(base.to_vec());
+    }
+
+    /// Writes a long text: as a diff against the text now, or, when saving from a form
+    /// ([`Writer::merging_from`]), as the difference between the text at the form's heads
+    /// and `text`, applied where those words are now, so a peer's words written meanwhile
+    /// stay. The caller checked `text`.
+    fn put_long_text(&mut self, obj: &ObjId, key: &str, text: &str) -> Result<(), EditError> {
+        if let Some(base) = &self.merge_from
+            && let Some(t) = crate::text::text_obj(&*self.doc, obj, key)
+        {
+            return match crate::text::merge_text(self.doc, &t, base, text) {
+                Ok(_) => Ok(()),
+                Err(crate::text::MergeError::UnknownHeads) => Err(invalid(
+                    "heads",
+                    "are not all changes this node holds; open the record again and redo your changes",
+                )),
+                Err(crate::text::MergeError::Automerge(e)) => {
+                    Err(invalid(key, format!("the text could not be changed: {e}")))
+                }
+            };
+        }
+        put_text(self.doc, obj, key, text);
+        Ok(())
     }
 
     /// The record's map, created on first use when creating.
@@ -252,7 +284,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         let obj = self.obj();
         self.put_opt_str(&obj, "date", &f.date);
         if let Some(notes) = &f.notes {
-            put_text(self.doc, &obj, "notes", notes);
+            self.put_long_text(&obj, "notes", notes)?;
         } else if self.creating {
             put_text(self.doc, &obj, "notes", "");
         }
@@ -458,7 +490,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             put_set(self.doc, &obj, "members", members);
         }
         if let Some(agenda) = &f.agenda {
-            put_text(self.doc, &obj, "agenda", agenda);
+            self.put_long_text(&obj, "agenda", agenda)?;
         } else if self.creating {
             put_text(self.doc, &obj, "agenda", "");
         }
@@ -541,7 +573,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         self.put_opt_str(&obj, "body_id", &f.body_id);
         self.put_opt_str(&obj, "title", &f.title);
         if let Some(text) = &f.text {
-            put_text(self.doc, &obj, "text", text);
+            self.put_long_text(&obj, "text", text)?;
         } else if self.creating {
             put_text(self.doc, &obj, "text", "");
         }
@@ -600,7 +632,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             put(self.doc, &obj, "status", DocumentStatus::Draft.as_str());
         }
         if let Some(text) = &f.text {
-            put_text(self.doc, &obj, "text", text);
+            self.put_long_text(&obj, "text", text)?;
         } else if self.creating {
             put_text(self.doc, &obj, "text", "");
         }

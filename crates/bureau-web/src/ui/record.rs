@@ -7,7 +7,9 @@
 //!   submitted with the record as it was at those heads, read on the document's reader thread
 //!   ([`bureau_doc::DocHandle::record_at`]), and with the record now; what the user did not
 //!   change is not written, so a peer's change that arrived while the form was open stays
-//!   ([`bureau_model::changes`] decides, field by field).
+//!   ([`bureau_model::changes`] decides, field by field). A long text the user changed is
+//!   saved as a merge from those heads ([`saved_edit`]), so a peer's words written in the
+//!   same text meanwhile stay.
 //! - A field the user changed that a peer changed meanwhile to something else is not written
 //!   either way: the form comes back (409) with the user's values, the other value beside the
 //!   field (also carried, as `theirs.<field>`), and a choice for each such field; it is saved
@@ -288,22 +290,55 @@ fn fields_of<R: RecordForm>(v: &View, r: &R::Record) -> R::Fields {
 
 /// `POST {base}/{id}`: writes what the user changed since the form's heads (see the module's
 /// invariants).
-pub(crate) async fn update<R: RecordForm>(v: View, Path(id): Path<String>, UiForm(form): UiForm) -> Response {
+pub(crate) async fn update<R: RecordForm>(
+    v: View,
+    Path(id): Path<String>,
+    UiForm(form): UiForm,
+) -> Response {
     let mut errors = FormErrors::default();
     let mine = R::fields(&v, &form, &mut errors);
     let (now, fields) = match planned::<R>(&v, &id, &form, mine, errors).await {
         Ok(plan) => plan,
         Err(page) => return page,
     };
-    let edit = Edit::Update {
-        id: id.clone(),
-        fields: R::wrap(fields),
-    };
+    let edit = saved_edit(&id, R::wrap(fields), &form);
     let field_of = |f: &str| R::form_field(f, &form);
     match submit(&v, edit, &field_of).await {
         Outcome::Done(_) => see_other(&R::done_url(&id, "saved")),
         Outcome::Invalid(errors) => shown_again::<R>(&v, &now, &form, &errors),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
+    }
+}
+
+/// The heads a form carries (`heads`), if they are heads at all.
+fn form_heads(form: &FormData) -> Option<Vec<ChangeHash>> {
+    let heads: Vec<ChangeHash> = form
+        .get("heads")?
+        .split(',')
+        .filter(|h| !h.is_empty())
+        .map(str::parse::<ChangeHash>)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    (!heads.is_empty() && heads.len() <= MAX_FORM_HEADS).then_some(heads)
+}
+
+/// The most heads a form may carry (a document has as many as concurrent branches).
+const MAX_FORM_HEADS: usize = 64;
+
+/// The edit that saves what [`planned`] found to write: long texts merged from the form's
+/// heads, so a peer's words written in the same text meanwhile stay; a form without heads (a
+/// script) writes them as they are.
+pub(crate) fn saved_edit(id: &str, fields: Fields, form: &FormData) -> Edit {
+    match form_heads(form) {
+        Some(base) => Edit::UpdateMerging {
+            id: id.to_owned(),
+            fields,
+            base,
+        },
+        None => Edit::Update {
+            id: id.to_owned(),
+            fields,
+        },
     }
 }
 
@@ -441,7 +476,7 @@ async fn shown_at<R: RecordForm>(
     let Ok(heads) = heads else {
         return Err(stale());
     };
-    if heads.is_empty() || heads.len() > 64 {
+    if heads.is_empty() || heads.len() > MAX_FORM_HEADS {
         return Err(stale());
     }
     match v.app.doc.record_at(R::TYPE, id.to_owned(), heads).await {

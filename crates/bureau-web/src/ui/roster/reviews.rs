@@ -522,10 +522,7 @@ pub(crate) async fn update_review(
         }
     }
     let record = fields.status == Some(ReviewStatus::Recorded);
-    let edit = Edit::Update {
-        id: id.clone(),
-        fields: Fields::Review(fields),
-    };
+    let edit = record::saved_edit(&id, Fields::Review(fields), &form);
     let field_of = |f: &str| ReviewForm::form_field(f, &form);
     match submit(&v, edit, &field_of).await {
         Outcome::Done(_) => {

@@ -156,3 +156,98 @@ async fn an_action_item_changed_on_two_laptops_is_marked_under_its_row_and_resol
     let kept = a.state().snapshot.notes[&note].actions[0].text.clone();
     assert_eq!(second, kept.as_str(), "the value picked is kept");
 }
+
+/// A note's form open on one laptop while a peer edits another sentence of the note's text:
+/// saving the form merges the user's words into the text as it is now, so both edits are
+/// kept, on both laptops; and a meeting's agenda the same way.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_text_saved_while_a_peer_edited_another_sentence_keeps_both() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, _ta) = open(&tmp.path().join("a"), 'A').await;
+    let (b, _tb) = open(&tmp.path().join("b"), 'B').await;
+    init(&a).await;
+    add_bea_with_laptop(&a).await;
+    let body = edit(
+        &a,
+        Edit::Create(Fields::Body(BodyFields {
+            name: Some("Secretariat".to_owned()),
+            ..BodyFields::default()
+        })),
+    )
+    .await;
+    let note = edit(
+        &a,
+        Edit::Create(Fields::Note(NoteFields {
+            body_id: Some(body),
+            title: Some("Badges".to_owned()),
+            text: Some("Badges are ready. Collect them at the desk.".to_owned()),
+            ..NoteFields::default()
+        })),
+    )
+    .await;
+    sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+    let cancel = CancellationToken::new();
+    let app = app_over(&a, &cancel);
+    let url = format!("/liaison/notes/{note}");
+    let (_, _, html) = send_to(&app, get(&url)).await;
+    let mut form = form_of(&html, &url);
+
+    // The peer edits the second sentence while the form is open.
+    b.edit(Edit::Update {
+        id: note.clone(),
+        fields: Fields::Note(NoteFields {
+            text: Some("Badges are ready. Collect them at the front desk from 9:00.".to_owned()),
+            ..NoteFields::default()
+        }),
+    })
+    .await
+    .unwrap();
+    sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+
+    // The user edits the first sentence in the form shown before.
+    set_field(
+        &mut form,
+        "text",
+        "Badges for observers are ready. Collect them at the desk.",
+    );
+    let (status, _, html) = send_to(&app, post(&url, &pairs(&form))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", excerpt(&html));
+    let both = "Badges for observers are ready. Collect them at the front desk from 9:00.";
+    assert_eq!(a.state().snapshot.notes[&note].text, both);
+    sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+    assert_eq!(b.state().snapshot.notes[&note].text, both);
+
+    // A meeting's agenda: the peer adds an item at the end, the user rewords the first.
+    let meeting = edit(
+        &a,
+        Edit::Create(Fields::Meeting(MeetingFields {
+            title: Some("Caucus".to_owned()),
+            start: Some("2026-12-01T10:00".to_owned()),
+            end: Some("2026-12-01T11:00".to_owned()),
+            agenda: Some("1. Welcome\n2. Badges".to_owned()),
+            ..MeetingFields::default()
+        })),
+    )
+    .await;
+    sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+    let url = format!("/schedule/meetings/{meeting}");
+    let (_, _, html) = send_to(&app, get(&url)).await;
+    let mut form = form_of(&html, &url);
+    b.edit(Edit::Update {
+        id: meeting.clone(),
+        fields: Fields::Meeting(MeetingFields {
+            agenda: Some("1. Welcome\n2. Badges\n3. Any other business".to_owned()),
+            ..MeetingFields::default()
+        }),
+    })
+    .await
+    .unwrap();
+    sync_directly((&a, &peer('A')), (&b, &peer('B'))).await;
+    set_field(&mut form, "agenda", "1. Welcome by the chair\n2. Badges");
+    let (status, _, html) = send_to(&app, post(&url, &pairs(&form))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", excerpt(&html));
+    assert_eq!(
+        a.state().snapshot.meetings[&meeting].agenda,
+        "1. Welcome by the chair\n2. Badges\n3. Any other business"
+    );
+}
