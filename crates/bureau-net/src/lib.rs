@@ -28,6 +28,7 @@
 //! strings.
 
 mod addr;
+pub mod bundle;
 mod code;
 mod event_loop;
 mod gate;
