@@ -276,6 +276,9 @@ pub struct PeerStatus {
     pub heads: Option<HeardStatus>,
     /// Its heads as another peer last told of them (the newest such word), with that peer.
     pub heard: Option<HeardStatus>,
+    /// How far its clock is ahead of this node's (negative: behind), in seconds, as it said
+    /// in its last session.
+    pub clock_offset_secs: Option<i64>,
 }
 
 /// A peer's heads as known at a time, directly or through another peer.

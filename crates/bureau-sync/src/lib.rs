@@ -57,9 +57,14 @@ pub const SYNC_PROTOCOL_V2: &str = "/bureau/sync/2";
 /// meets are (a hub's peers, say) and its board can say "has it, through the hub".
 pub const PEER_HEADS: &str = "peer-heads/1";
 
+/// The capability of [`Kind::Clock`] frames: each side tells the other its clock when the
+/// session starts, so that a node can say when a member's clock is far from its own (times on
+/// records would look wrong, and the doctor says so).
+pub const CLOCK: &str = "clock/1";
+
 /// Capabilities this node announces in its `Hello`. A capability is used only when both sides
 /// list it, so a new feature is a new name here, never a new protocol id.
-pub const CAPABILITIES: &[&str] = &[PEER_HEADS];
+pub const CAPABILITIES: &[&str] = &[PEER_HEADS, CLOCK];
 
 /// Most entries a [`Kind::PeerHeads`] frame may carry, and most heads per entry: a bureau has
 /// dozens of devices, and a document has a handful of heads at a time.
@@ -119,6 +124,8 @@ pub enum Kind {
     /// entry a `u8` length and the peer id, an `i64` Unix time when it held them, a `u8` count
     /// and that many 32-byte change hashes.
     PeerHeads = 2,
+    /// The sender's clock ([`CLOCK`]): an `i64` of Unix milliseconds, big-endian.
+    Clock = 3,
 }
 
 /// What a node heard of one peer's heads: which, and when (Unix seconds).
@@ -236,6 +243,9 @@ pub struct PeerSync {
     pub their_heads: Vec<String>,
     /// What the peer last told of its own peers' heads ([`PEER_HEADS`]).
     pub heard: Arc<Vec<Heard>>,
+    /// How far the peer's clock is ahead of this node's (negative: behind), in milliseconds,
+    /// as its [`CLOCK`] frame said (the frame's time in transit counts as its clock's).
+    pub clock_offset_ms: Option<i64>,
 }
 
 /// One frame: the document it names and its payload.
@@ -256,6 +266,8 @@ pub enum Incoming {
     Hello(Vec<String>),
     /// A `/2` frame of what the peer heard of its peers' heads.
     PeerHeads(Vec<Heard>),
+    /// A `/2` frame with the peer's clock, Unix milliseconds.
+    Clock(i64),
     /// A `/2` frame of a kind this release does not know (skipped), with its length.
     Unknown(u8, usize),
 }
@@ -290,6 +302,10 @@ pub fn parse_incoming(version: Version, mut body: Vec<u8>) -> Result<Incoming, S
         Some(k) if k == Kind::PeerHeads as u8 => {
             parse_peer_heads(&body[1..]).map(Incoming::PeerHeads)
         }
+        Some(k) if k == Kind::Clock as u8 => body
+            .get(1..9)
+            .map(|b| Incoming::Clock(i64::from_be_bytes(b.try_into().expect("eight bytes"))))
+            .ok_or_else(|| SyncError::Malformed("clock: cut short".to_owned())),
         Some(k) => Ok(Incoming::Unknown(k, len)),
     }
 }
@@ -327,6 +343,19 @@ fn parse_peer_heads(mut rest: &[u8]) -> Result<Vec<Heard>, SyncError> {
         });
     }
     Ok(out)
+}
+
+/// Encodes a `/2` [`Kind::Clock`] frame with `millis` (Unix milliseconds).
+pub fn encode_clock(millis: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(13);
+    out.extend_from_slice(&9u32.to_be_bytes());
+    out.push(Kind::Clock as u8);
+    out.extend_from_slice(&millis.to_be_bytes());
+    out
+}
+
+fn now_millis() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
 }
 
 /// Encodes a `/2` [`Kind::PeerHeads`] frame; entries past [`MAX_HEARD`], peer ids longer than
@@ -606,6 +635,7 @@ async fn session_loop<W: AsyncWrite + Unpin>(
     // Whether both sides speak PEER_HEADS, and what this node tells (its own board, the
     // peer's own entry left out: it knows its heads).
     let mut heads_agreed = false;
+    let mut clock_agreed = false;
     let mut gossip = false;
     let mut board = config.board.clone();
     let outbox = doc.sync_outbox(&config.peer).await?;
@@ -641,6 +671,12 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                             .collect();
                         debug!(peer = %config.peer, ?theirs, ?shared, "capabilities exchanged");
                         heads_agreed = shared.contains(&PEER_HEADS);
+                        clock_agreed = shared.contains(&CLOCK);
+                        if clock_agreed {
+                            let frame = encode_clock(now_millis());
+                            wr.write_all(&frame).await?;
+                            SessionStats::add(&stats.sent_bytes, frame.len());
+                        }
                         gossip = heads_agreed && board.is_some();
                         if gossip && let Some(b) = board.as_mut() {
                             let told = b.borrow_and_update().clone();
@@ -671,6 +707,13 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                                 .filter(|h| h.peer != config.peer)
                                 .collect();
                             status.send_modify(|s| s.heard = Arc::new(heard));
+                        }
+                        continue;
+                    }
+                    Incoming::Clock(theirs) => {
+                        if clock_agreed {
+                            let offset = theirs.saturating_sub(now_millis());
+                            status.send_modify(|s| s.clock_offset_ms = Some(offset));
                         }
                         continue;
                     }

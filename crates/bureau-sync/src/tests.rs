@@ -24,7 +24,8 @@ use crate::guard::GuardError;
 use crate::guard::test_data::{XorShift, bomb, chunk, rle_bomb, uleb};
 use crate::{
     Heard, Incoming, Kind, MAX_FRAME, PeerSync, SessionConfig, SessionStats, SyncError, Version,
-    encode_frame, encode_hello, encode_peer_heads, encode_sync_frame, parse_incoming, run_session,
+    encode_clock, encode_frame, encode_hello, encode_peer_heads, encode_sync_frame, parse_incoming,
+    run_session,
 };
 
 /// Upper bound for anything a test waits on; generous for a loaded CI machine.
@@ -1082,4 +1083,48 @@ async fn each_side_tells_the_other_its_peers_heads_and_their_changes() {
     cancel.cancel();
     let _ = task_a.await;
     sb.end().await.expect("the session ends normally");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peers_clock_is_told_once_and_its_distance_reported() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let two_hours = 2 * 3600 * 1000;
+    // A peer that announced the capability: its clock, two hours ahead, is reported.
+    let (ours, mut theirs) = tokio::io::duplex(PIPE);
+    let mut session = Session::start_version(ours, &a, &b.peer, Version::V2);
+    theirs
+        .write_all(&encode_hello(&[crate::CLOCK]))
+        .await
+        .unwrap();
+    let ahead = jiff::Timestamp::now().as_millisecond() + two_hours;
+    theirs.write_all(&encode_clock(ahead)).await.unwrap();
+    let st = tokio::time::timeout(
+        DEADLINE,
+        session.status.wait_for(|s| s.clock_offset_ms.is_some()),
+    )
+    .await
+    .expect("the clock is reported in time")
+    .expect("status alive")
+    .clone();
+    let offset = st.clock_offset_ms.unwrap();
+    assert!(
+        (two_hours - 60_000..=two_hours).contains(&offset),
+        "about two hours ahead: {offset}"
+    );
+    session.cancel.cancel();
+    session.end().await.expect("normal end");
+    drop(theirs);
+    // One that did not announce it: its clock frame is ignored; a cut-short one is refused.
+    let (ours, mut theirs) = tokio::io::duplex(PIPE);
+    let session = Session::start_version(ours, &a, &b.peer, Version::V2);
+    theirs.write_all(&encode_hello(&[])).await.unwrap();
+    theirs.write_all(&encode_clock(ahead)).await.unwrap();
+    theirs
+        .write_all(&[0, 0, 0, 3, Kind::Clock as u8, 1, 2])
+        .await
+        .unwrap();
+    match session.end().await {
+        Err(SyncError::Malformed(m)) => assert!(m.contains("clock"), "{m}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }

@@ -6,7 +6,8 @@
 //! routing table's lack of a route for multicast; mDNS on for a while with nothing heard and
 //! nobody connected; each member's device not connected whose addresses failed, with the
 //! last error of each; an address given by hand that failed; a peer this node refused (not a
-//! device of the bureau, or revoked); this device itself revoked.
+//! device of the bureau, or revoked); this device itself revoked; a member whose clock is far
+//! from this node's (as its session's `clock/1` frame said).
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -18,11 +19,15 @@ use crate::{AppState, NetworkStatus};
 /// mDNS has had this long to hear someone before its silence is worth a line.
 const MDNS_GRACE_SECS: u64 = 30;
 
+/// A member's clock this far from this node's makes times on records look wrong: a few
+/// minutes is what clocks set by hand drift apart, more is a wrong time or time zone.
+const CLOCK_SKEW_SECS: i64 = 600;
+
 /// One thing that stands in the way of syncing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Line {
     /// What it is, in a word: `paused`, `no_address`, `no_multicast_route`, `mdns_silent`,
-    /// `unreachable`, `address_failing`, `refused`, `this_revoked`.
+    /// `unreachable`, `address_failing`, `refused`, `this_revoked`, `clock`.
     pub(crate) cause: &'static str,
     /// The peer it is about, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -162,6 +167,29 @@ pub(crate) fn lines(tr: Tr, state: &AppState, net: Option<&NetworkStatus>) -> Ve
                 ],
             ),
             "doctor-address-next",
+        ));
+    }
+    for p in &net.peers {
+        let Some(offset) = p.clock_offset_secs.filter(|o| o.abs() >= CLOCK_SKEW_SECS) else {
+            continue;
+        };
+        let minutes = offset.abs() / 60;
+        let id = if offset > 0 {
+            "doctor-clock-ahead"
+        } else {
+            "doctor-clock-behind"
+        };
+        out.push(line(
+            "clock",
+            Some(&p.peer_id),
+            tr.ta(
+                id,
+                &[
+                    ("name", name_of(&p.peer_id).into()),
+                    ("minutes", minutes.into()),
+                ],
+            ),
+            "doctor-clock-next",
         ));
     }
     for r in &facts.refused {

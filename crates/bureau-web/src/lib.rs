@@ -228,6 +228,8 @@ pub struct PeerInfo {
     pub heads: Option<HeadsSeen>,
     /// Its heads as another peer last told of them (the newest such word), with that peer.
     pub heard: Option<HeadsSeen>,
+    /// How far its clock is ahead of this node's (negative: behind), in seconds.
+    pub clock_offset_secs: Option<i64>,
 }
 
 /// A peer's heads as known at a time, directly or through another peer.

@@ -284,6 +284,7 @@ fn web_status(st: &bureau_net::NetStatus) -> NetworkStatus {
                 protocol: p.protocol.clone(),
                 heads: p.heads.as_ref().map(seen),
                 heard: p.heard.as_ref().map(seen),
+                clock_offset_secs: p.clock_offset_secs,
             })
             .collect(),
         facts: NetFacts {
@@ -463,6 +464,7 @@ mod tests {
                 at: "2026-12-03T09:00:00Z".to_owned(),
                 via: Some("12D3KooWhub".to_owned()),
             }),
+            clock_offset_secs: n.is_multiple_of(4).then_some(7200),
         };
         let sources = [
             None,

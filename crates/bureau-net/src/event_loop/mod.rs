@@ -586,6 +586,9 @@ impl EventLoop {
                 continue;
             };
             let st = status.borrow();
+            if let Some(ms) = st.clock_offset_ms {
+                p.clock_offset_secs = Some(ms / 1000);
+            }
             if !st.their_heads.is_empty()
                 && p.heads.as_ref().is_none_or(|(h, _)| *h != st.their_heads)
             {

@@ -77,6 +77,8 @@ pub(super) struct Peer {
     /// seconds): what this node tells other peers of it, and how far behind the board says
     /// it is.
     pub(super) heads: Option<(Vec<String>, i64)>,
+    /// How far its clock is ahead of this node's, in seconds, as its last session said.
+    pub(super) clock_offset_secs: Option<i64>,
 }
 
 /// A running (or opening) sync session.
@@ -110,6 +112,7 @@ impl Peer {
             retry_at: None,
             faulty_until: None,
             heads: None,
+            clock_offset_secs: None,
         }
     }
 
@@ -198,6 +201,7 @@ impl Peer {
                     via: None,
                 }),
             heard: heard.cloned(),
+            clock_offset_secs: peer.and_then(|p| p.clock_offset_secs),
             peer_id: id.to_base58(),
         }
     }

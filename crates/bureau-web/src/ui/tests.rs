@@ -2099,6 +2099,7 @@ async fn peers_page_and_its_forms_over_a_network() {
                 last_sync: Some("2026-11-16T09:00:00Z".to_owned()),
                 addr: Some("/ip4/127.0.0.1/tcp/4002".to_owned()),
                 source: Some("invite".to_owned()),
+                clock_offset_secs: Some(-7200),
                 ..crate::PeerInfo::default()
             }],
         }),
@@ -2133,6 +2134,10 @@ async fn peers_page_and_its_forms_over_a_network() {
         doctor.contains("Nothing answers at /ip4/127.0.0.1/tcp/9")
             && doctor.contains("Check the address"),
         "{doctor}"
+    );
+    assert!(
+        doctor.contains("is 120 minutes behind this laptop"),
+        "Bea's clock: {doctor}"
     );
     let overview = send_to(&app, get("/")).await.2;
     assert!(around(&overview, "sync").contains("1 device connected, 1 in sync"));
