@@ -24,6 +24,7 @@
 
 mod at;
 mod authority;
+mod bundle_keys;
 mod change;
 mod conflicts;
 mod diff;
@@ -43,6 +44,7 @@ mod write;
 
 pub use at::AtHeads;
 pub use authority::{Authority, SetAside, Standing, authority, check_authority, check_invite};
+pub use bundle_keys::{BUNDLE_KEYS, BundleKeyRecord, add_bundle_key, bundle_keys};
 pub use change::{Changes, Contested, RecordFields, changes, field_value, keep_mine, take_theirs};
 pub use conflicts::{Conflict, ConflictValue, conflicts, record_conflicts};
 pub use documents::{
