@@ -188,6 +188,64 @@
   var pickers = document.querySelectorAll('[data-picker-filter]');
   for (var k = 0; k < pickers.length; k++) setUpPicker(pickers[k]);
 
+  // A shared document's text (`data-document`): the words selected in it fill the comment and
+  // suggestion forms (`data-range`) with their start and end, counted in code points of the
+  // document's text as the server counts them, and the words themselves. Suggested words
+  // shown inserted, comment numbers and labels for screen readers are not the text.
+  // The text is a live region: it is looked up again at each selection, since a refresh
+  // replaces it.
+  function setUpRanges() {
+    var forms = document.querySelectorAll('form[data-range]');
+    if (!forms.length || !window.getSelection || !document.createRange) return;
+    var root = null;
+    function counted(t) {
+      var el = t.parentElement;
+      var outside = el && el.closest('ins, sup, .visually-hidden');
+      return !(outside && root.contains(outside));
+    }
+    // Code points of the text before the point (container, offset).
+    function offsetOf(container, offset) {
+      var before = document.createRange();
+      before.setStart(root, 0);
+      before.setEnd(container, offset);
+      var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, null);
+      var n = 0;
+      var t;
+      while ((t = walker.nextNode())) {
+        if (!before.intersectsNode(t)) break;
+        if (!counted(t)) continue;
+        var s = t === container ? t.data.slice(0, offset) : t.data;
+        n += Array.from(s).length;
+      }
+      return n;
+    }
+    function wholeText() {
+      var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, null);
+      var out = '';
+      var t;
+      while ((t = walker.nextNode())) if (counted(t)) out += t.data;
+      return Array.from(out);
+    }
+    document.addEventListener('selectionchange', function () {
+      var selection = window.getSelection();
+      if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return;
+      var range = selection.getRangeAt(0);
+      root = document.querySelector('[data-document]');
+      if (!root || !root.contains(range.startContainer) || !root.contains(range.endContainer)) return;
+      var start = offsetOf(range.startContainer, range.startOffset);
+      var end = offsetOf(range.endContainer, range.endOffset);
+      var quote = wholeText().slice(start, end).join('');
+      if (!quote.trim()) return;
+      for (var i = 0; i < forms.length; i++) {
+        var f = forms[i].elements;
+        if (f.start) f.start.value = String(start);
+        if (f.end) f.end.value = String(end);
+        if (f.quote) f.quote.value = quote;
+      }
+    });
+  }
+  if (document.querySelector('[data-document]')) setUpRanges();
+
   // After a refused form, take the keyboard to the list of errors.
   var summary = document.getElementById('error-summary');
   if (summary) summary.focus();

@@ -8,7 +8,7 @@ use fantoccini::wd::PrintConfiguration;
 use super::*;
 
 /// The text of a PDF, white space collapsed.
-fn pdf_text(pdf: &[u8], name: &str, dir: &Path) -> String {
+pub(super) fn pdf_text(pdf: &[u8], name: &str, dir: &Path) -> String {
     let path = dir.join(format!("{name}.pdf"));
     std::fs::write(&path, pdf).expect("writing the PDF");
     let out = Command::new("pdftotext")

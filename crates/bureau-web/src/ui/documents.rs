@@ -174,7 +174,7 @@ fn shown_for<'a>(
     }
 }
 
-fn comment_item(v: &View, d: &Document, n: Option<usize>, c: &Comment, shown: &Shown) -> Markup {
+fn comment_item(v: &View, d: &Document, c: &Comment, shown: &Shown) -> Markup {
     let tr = v.tr;
     let base = record_url(RecordType::Document, &d.id);
     let write = can_write(v);
@@ -186,7 +186,6 @@ fn comment_item(v: &View, d: &Document, n: Option<usize>, c: &Comment, shown: &S
     html! {
         li.comment id={"comment-" (c.id)} {
             p.meta {
-                @if let Some(n) = n { span.num { (n) } " " }
                 strong dir="auto" { (author_of(v, &c.author, &c.author_name).unwrap_or_else(|| tr.t("document-unsigned"))) }
                 @let at = when(v, &c.at);
                 @if !at.is_empty() { " · " (at) }
@@ -383,12 +382,12 @@ fn document_page(v: &View, d: &Document, meta: Form<'_>, shown: &Shown) -> Marku
                     h2 #doc-comments-h { (tr.t("document-comments")) " " span.count { (comments.len()) } }
                     @if comments.is_empty() { p.empty { (tr.t("document-comments-none")) } }
                     ol.comments {
-                        @for (n, c) in comments.iter().enumerate() { (comment_item(v, d, Some(n + 1), c, shown)) }
+                        @for c in &comments { (comment_item(v, d, c, shown)) }
                     }
                     @if !resolved.is_empty() {
                         details {
                             summary { (tr.ta("document-resolved-count", &[("n", resolved.len().into())])) }
-                            ul.comments { @for c in &resolved { (comment_item(v, d, None, c, shown)) } }
+                            ul.comments { @for c in &resolved { (comment_item(v, d, c, shown)) } }
                         }
                     }
                 }

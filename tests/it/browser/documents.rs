@@ -1,0 +1,271 @@
+//! Co-drafting the charter in a real browser on two real nodes: both paused, each edits the
+//! demo charter through its editor (different sentences, and the same sentence), one comments
+//! on words selected in the text (the live script fills the range), the other accepts the
+//! imported suggestion; once resumed, both nodes hold every edit, the comment and the
+//! accepted wording once. Then the printable page is printed to PDF by Chromium and read back
+//! with `pdftotext`.
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::wd::PrintConfiguration;
+
+use super::*;
+
+/// The charter's text on a node.
+fn charter_text(node: &Node, id: &str) -> String {
+    node.get(&format!("/api/documents/{id}")).expect(200)["text"]
+        .as_str()
+        .expect("a text")
+        .to_owned()
+}
+
+/// The browser's session for `node`: nodes on 127.0.0.1 share the browser's cookies, whatever
+/// their ports, so each node's login replaces the other's; log in again on switching.
+async fn switch_to(b: &Browser, node: &Node) {
+    log_in(b, node).await;
+}
+
+/// Opens the editor of document `id` on `node`, types `insert` right after the first
+/// `after` in its text area, and saves.
+async fn type_into_editor(b: &Browser, node: &Node, id: &str, after: &str, insert: &str) {
+    b.goto(&url(node, &format!("/documents/{id}/edit"))).await;
+    let at = b
+        .js(&format!(
+            "const t = document.getElementById('f-text'); \
+             const i = t.value.indexOf({after:?}); \
+             if (i < 0) return -1; \
+             t.focus(); t.setSelectionRange(i + {len}, i + {len}); return i;",
+            len = after.encode_utf16().count()
+        ))
+        .await;
+    assert!(
+        at.as_i64().is_some_and(|i| i >= 0),
+        "{after:?} is not in the editor"
+    );
+    type_keys(b, insert).await;
+    b.client
+        .find(Locator::Css("form.editor button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("the saved notice", "location.search.includes('done=saved')")
+        .await;
+}
+
+/// Types `text` as key presses into whatever has the focus, where its caret is (an element's
+/// send keys would move the caret to the end first).
+async fn type_keys(b: &Browser, text: &str) {
+    let mut keys = KeyActions::new("keyboard".to_owned());
+    for c in text.chars() {
+        keys = keys
+            .then(KeyAction::Down { value: c })
+            .then(KeyAction::Up { value: c });
+    }
+    b.client
+        .perform_actions(keys)
+        .await
+        .expect("typing on the keyboard");
+}
+
+/// Selects the first `words` in the document's text on the open page, as a reader's mouse
+/// would.
+async fn select_in_text(b: &Browser, words: &str) {
+    let found = b
+        .js(&format!(
+            "const root = document.getElementById('doc-text'); \
+             const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT); let t; \
+             while ((t = w.nextNode())) {{ \
+               const i = t.data.indexOf({words:?}); \
+               if (i >= 0) {{ \
+                 const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + {len}); \
+                 const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); return true; \
+               }} \
+             }} return false;",
+            len = words.encode_utf16().count()
+        ))
+        .await;
+    assert_eq!(
+        found,
+        json!(true),
+        "{words:?} is not in one piece of the text"
+    );
+}
+
+#[test]
+fn two_nodes_apart_edit_comment_and_accept_on_the_charter_and_both_keep_everything() {
+    with_browser("documents", |b| async move {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = Node::start(&tmp.path().join("a"), &["--demo"]);
+        let second = second_node(&a, &tmp.path().join("b"));
+        log_in(&b, &a).await;
+        let id = first_id(&a, "documents");
+        let before = charter_text(&a, &id);
+        assert!(before.contains("To deal with procedures"), "{before}");
+        let mut violations = Vec::new();
+
+        // Both laptops go offline.
+        for node in [&a, &second] {
+            node.post("/api/sync/pause", &json!({})).expect(200);
+        }
+
+        // On A: another sentence, and the sentence B edits too.
+        type_into_editor(&b, &a, &id, "The CSB has an ", "essentially ").await;
+        type_into_editor(&b, &a, &id, "Regularly reviews ", "its ").await;
+        switch_to(&b, &second).await;
+        // On B: one sentence of its own, and a word of that same sentence.
+        type_into_editor(&b, &second, &id, "To be a ", "trusted ").await;
+        type_into_editor(&b, &second, &id, "removing ", "long ").await;
+        let t = charter_text(&a, &id);
+        assert!(t.contains("has an essentially operational role"), "{t}");
+        assert!(charter_text(&second, &id).contains("To be a trusted communication"));
+
+        switch_to(&b, &a).await;
+        // On A: a comment on words selected in the text; the live script fills the form.
+        b.goto(&url(&a, &format!("/documents/{id}"))).await;
+        violations.extend(b.axe("document").await);
+        b.screenshots("document").await;
+        select_in_text(&b, "formal working processes").await;
+        b.wait_until(
+            "the selected words in the comment form",
+            "document.getElementById('c-quote').value === 'formal working processes'",
+        )
+        .await;
+        let range = b
+            .js(
+                "return [document.querySelector('#comment-form [name=start]').value, \
+                        document.querySelector('#comment-form [name=end]').value]",
+            )
+            .await;
+        let (start, end): (usize, usize) = (
+            range[0].as_str().unwrap().parse().unwrap(),
+            range[1].as_str().unwrap().parse().unwrap(),
+        );
+        let text_a = charter_text(&a, &id);
+        assert_eq!(
+            text_a
+                .chars()
+                .skip(start)
+                .take(end - start)
+                .collect::<String>(),
+            "formal working processes",
+            "the script counts code points as the server does"
+        );
+        let body = b.client.find(Locator::Id("c-body")).await.unwrap();
+        body.send_keys("Name the processes.").await.unwrap();
+        b.client
+            .find(Locator::Css("#comment-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait_until("the saved notice", "location.search.includes('done=saved')")
+            .await;
+        b.wait_until(
+            "the comment beside the text",
+            "document.getElementById('doc-comments').textContent.includes('Name the processes.')",
+        )
+        .await;
+
+        switch_to(&b, &second).await;
+        // On B: the imported suggestion ("facilitate" for "deal") accepted by its button.
+        b.goto(&url(&second, &format!("/documents/{id}"))).await;
+        let accepted = b
+            .js(
+                "const li = [...document.querySelectorAll('#doc-suggestions li.suggestion')] \
+                   .find(l => l.textContent.includes('facilitate')); \
+                 if (!li) return false; \
+                 li.querySelector('form[action$=\"/accept\"] button').click(); return true;",
+            )
+            .await;
+        assert_eq!(accepted, json!(true), "an accept button for the suggestion");
+        b.wait_until("the saved notice", "location.search.includes('done=saved')")
+            .await;
+        assert!(charter_text(&second, &id).contains("To facilitate with procedures"));
+
+        // Back online: both hold the same document with every edit.
+        for node in [&a, &second] {
+            node.post("/api/sync/resume", &json!({})).expect(200);
+        }
+        wait_until(
+            "both nodes hold the same charter",
+            DEADLINE,
+            || a.status()["heads"] == second.status()["heads"],
+            String::new,
+        );
+        for node in [&a, &second] {
+            let d = node.get(&format!("/api/documents/{id}")).expect(200);
+            let text = d["text"].as_str().unwrap();
+            for words in [
+                "The CSB has an essentially operational role",
+                "Regularly reviews its composition, removing long non-active groups",
+                "To be a trusted communication channel",
+                "To facilitate with procedures",
+            ] {
+                assert!(text.contains(words), "{words:?} missing from {text}");
+            }
+            assert_eq!(text.matches("facilitate with").count(), 1, "{text}");
+            let comment = d["comments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["body"] == "Name the processes.")
+                .unwrap_or_else(|| panic!("the comment is lost: {d}"));
+            assert_eq!(comment["quote"], "formal working processes");
+            let s = d["suggestions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["replacement"] == "facilitate")
+                .unwrap();
+            assert_eq!(s["status"], "accepted");
+        }
+
+        switch_to(&b, &a).await;
+        // The page shows the merged text and the comment's words highlighted in it.
+        b.goto(&url(&a, &format!("/documents/{id}"))).await;
+        let marked = b
+            .js("return [...document.querySelectorAll('#doc-text mark.comment')].map(m => m.textContent)")
+            .await;
+        assert!(
+            marked
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m == "formal working processes"),
+            "{marked}"
+        );
+        b.goto(&url(&a, &format!("/documents/{id}/compare"))).await;
+        violations.extend(b.axe("document-compare").await);
+        b.goto(&url(&a, &format!("/documents/{id}/edit"))).await;
+        violations.extend(b.axe("document-edit").await);
+        b.goto(&url(&a, "/documents")).await;
+        violations.extend(b.axe("documents").await);
+        b.screenshots("documents").await;
+        assert_eq!(violations, Vec::<String>::new());
+
+        // The printable page on paper: title, the merged words, the open comments.
+        b.goto(&url(&a, &format!("/api/documents/{id}/export?format=html")))
+            .await;
+        let pdf = b
+            .client
+            .print(PrintConfiguration::default())
+            .await
+            .expect("printing the charter");
+        assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+        let text = super::print::pdf_text(&pdf, "document", &b.shots);
+        for words in [
+            "CHARTER",
+            "an essentially operational role",
+            "To be a trusted communication channel",
+            "To facilitate with procedures",
+            "Name the processes.",
+            "who decides what is a focal point?",
+        ] {
+            assert!(text.contains(words), "{words:?} not on the paper: {text}");
+        }
+        second.stop();
+        a.stop();
+    });
+}
