@@ -2,11 +2,13 @@
 //! as a stranger sends them.
 //!
 //! The input, read as UTF-8 (lossily), goes to `InviteCode::decode`; a code that decodes is
-//! encoded again and must decode to the same code. The raw bytes are then read as a join
+//! encoded again and must decode to the same code. It goes to `JoinCode::parse` too, as
+//! `bureau join` reads what a person typed: a short code that parses is written out again
+//! and must parse to the same code. The raw bytes are then read as a join
 //! request frame and as a join answer frame, as the inviter and the joiner read them.
 
-use bureau_net::InviteCode;
 use bureau_net::fuzzing::{read_join_answer, read_join_request};
+use bureau_net::{InviteCode, JoinCode, ShortCode};
 
 use crate::common::runtime;
 
@@ -17,6 +19,10 @@ pub fn run(data: &[u8]) {
     if let Ok(code) = InviteCode::decode(&text) {
         let again = InviteCode::decode(&code.encode()).expect("an encoded code decodes");
         assert_eq!(again, code, "a code survives encoding");
+    }
+    if let Ok(JoinCode::Short(short)) = JoinCode::parse(&text) {
+        let again = ShortCode::parse(&short.to_string()).expect("a written short code parses");
+        assert_eq!(again, Some(short), "a short code survives writing out");
     }
     runtime().block_on(async {
         let mut r = data;

@@ -358,9 +358,14 @@ pub fn invite_seeds() -> Seeds {
         role: "editor".to_owned(),
         expires_at: 1_767_225_600,
         member_id: None,
+        hubs: vec![format!(
+            "/ip4/203.0.113.1/tcp/4001/p2p/{}",
+            crate::common::peer('H')
+        )],
     };
     vec![
         ("code".to_owned(), code.encode().into_bytes()),
+        ("short-code".to_owned(), b"7-orbit-lantern".to_vec()),
         (
             "join-request".to_owned(),
             br#"{"secret":"0123456789abcdef0123456789abcdef","name":"Amina"}"#.to_vec(),
