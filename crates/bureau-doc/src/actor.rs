@@ -13,6 +13,7 @@
 //!   the changes they show are durable; a batch that cannot be written is undone in memory and
 //!   each of its writes refused.
 
+mod bundles;
 mod sessions;
 
 use std::collections::HashMap;
@@ -33,7 +34,8 @@ use crate::load::{DamageTrack, LoadedDoc, load_files};
 use crate::replica::{Read, Replica};
 use crate::view::{View, read_all};
 use crate::{
-    COMMAND_QUEUE, ConflictSet, DocCommand, DocConfig, DocError, DocHandle, DocState, SyncProgress,
+    COMMAND_QUEUE, ConflictSet, DocCommand, DocConfig, DocError, DocHandle, DocState, ImportReport,
+    SyncProgress,
 };
 
 /// Chunks accumulated before compacting into a snapshot, however small they are. Start-up
@@ -168,6 +170,11 @@ enum Pending {
         String,
         Result<(), DocError>,
     ),
+    Import(
+        oneshot::Sender<Result<ImportReport, DocError>>,
+        Result<ImportReport, DocError>,
+    ),
+    Key(oneshot::Sender<Result<(), DocError>>, Result<(), DocError>),
 }
 
 impl Pending {
@@ -181,6 +188,8 @@ impl Pending {
         match self {
             Pending::Edit(_, res) if res.is_ok() => *res = Err(err()),
             Pending::Sync(_, _, res) if res.is_ok() => *res = Err(err()),
+            Pending::Import(_, res) if res.is_ok() => *res = Err(err()),
+            Pending::Key(_, res) if res.is_ok() => *res = Err(err()),
             _ => {}
         }
     }
@@ -299,6 +308,24 @@ impl Actor {
                     received |= res.is_ok();
                     writes.push(Pending::Sync(reply, peer, res));
                 }
+                DocCommand::ImportChanges {
+                    chunks,
+                    signer,
+                    reply,
+                } => {
+                    // A bundle may make automerge fail, after which the document is reloaded
+                    // from disk, as for a sync message: what came before goes to disk first.
+                    self.flush(&mut writes[unflushed..], &base, None);
+                    unflushed = writes.len();
+                    base = self.doc.get_heads();
+                    let res = self.import_changes(chunks, &signer);
+                    received |= res.is_ok();
+                    writes.push(Pending::Import(reply, res));
+                }
+                DocCommand::AddBundleKey { key, reply } => {
+                    let res = self.add_bundle_key(&key);
+                    writes.push(Pending::Key(reply, res));
+                }
                 other => reads.push(other),
             }
         }
@@ -347,12 +374,27 @@ impl Actor {
                     });
                     let _ = reply.send(res);
                 }
+                Pending::Import(reply, res) => {
+                    let _ = reply.send(res);
+                }
+                Pending::Key(reply, res) => {
+                    let _ = reply.send(res);
+                }
             }
         }
         for cmd in reads {
             match cmd {
-                DocCommand::Edit { .. } | DocCommand::SyncReceive { .. } => {
+                DocCommand::Edit { .. }
+                | DocCommand::SyncReceive { .. }
+                | DocCommand::ImportChanges { .. }
+                | DocCommand::AddBundleKey { .. } => {
                     unreachable!("writes were taken out above")
+                }
+                DocCommand::BundleChanges { since_peer, reply } => {
+                    let _ = reply.send(self.bundle_changes(since_peer.as_deref()));
+                }
+                DocCommand::BundleKeys { reply } => {
+                    let _ = reply.send(self.bundle_keys());
                 }
                 DocCommand::Save { reply } => {
                     self.replica.read(&mut self.doc, Read::Save { reply });
@@ -553,6 +595,11 @@ impl Actor {
         if matches!(edit, Edit::RegisterActor { .. }) {
             return Ok(());
         }
+        self.ensure_actor_registered()
+    }
+
+    /// Records this run's actor in this node's device record unless it is there.
+    fn ensure_actor_registered(&mut self) -> Result<(), DocError> {
         let actor = self.doc.get_actor().to_hex_string();
         let recorded = self
             .view

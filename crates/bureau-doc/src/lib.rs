@@ -185,9 +185,29 @@ pub enum DocError {
         /// What was wrong.
         reason: String,
     },
+    /// A change bundle was refused; nothing of it was written. `reason` names the case in a
+    /// word (`not_member`, `revoked`, `observer`, `bad_changes`), `message` in a sentence.
+    #[error("{message}")]
+    BundleRefused {
+        /// Why, in a word.
+        reason: &'static str,
+        /// Why, for people.
+        message: String,
+    },
     /// The actor has stopped (the node is shutting down).
     #[error("the document is closed")]
     Closed,
+}
+
+/// What importing a change bundle did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Changes the document did not hold and now does.
+    pub imported_changes: usize,
+    /// Changes the document already held (a bundle imported again is all of these).
+    pub already_had: usize,
+    /// Changes that wait for changes neither the document nor the bundle holds.
+    pub waiting: usize,
 }
 
 /// What made a write fail, kept as the error it was (not its text), so that whoever logs it can
@@ -323,6 +343,22 @@ pub(crate) enum DocCommand {
     Edit {
         edit: Edit,
         reply: oneshot::Sender<Result<Applied, DocError>>,
+    },
+    ImportChanges {
+        chunks: Vec<Vec<u8>>,
+        signer: String,
+        reply: oneshot::Sender<Result<ImportReport, DocError>>,
+    },
+    AddBundleKey {
+        key: bureau_model::BundleKeyRecord,
+        reply: oneshot::Sender<Result<(), DocError>>,
+    },
+    BundleChanges {
+        since_peer: Option<String>,
+        reply: oneshot::Sender<Vec<u8>>,
+    },
+    BundleKeys {
+        reply: oneshot::Sender<Vec<bureau_model::BundleKeyRecord>>,
     },
     Save {
         reply: oneshot::Sender<Vec<u8>>,
@@ -485,6 +521,18 @@ impl std::fmt::Debug for DocCommand {
             DocCommand::SyncGone { peer } => f.debug_tuple("SyncGone").field(peer).finish(),
             DocCommand::SyncOutbox { peer, .. } => f.debug_tuple("SyncOutbox").field(peer).finish(),
             DocCommand::Compacted => f.write_str("Compacted"),
+            DocCommand::ImportChanges { chunks, signer, .. } => f
+                .debug_tuple("ImportChanges")
+                .field(&chunks.len())
+                .field(signer)
+                .finish(),
+            DocCommand::AddBundleKey { key, .. } => {
+                f.debug_tuple("AddBundleKey").field(&key.id).finish()
+            }
+            DocCommand::BundleChanges { since_peer, .. } => {
+                f.debug_tuple("BundleChanges").field(since_peer).finish()
+            }
+            DocCommand::BundleKeys { .. } => f.write_str("BundleKeys"),
         }
     }
 }
@@ -638,6 +686,43 @@ impl DocHandle {
                 peer: peer.to_owned(),
             })
             .await;
+    }
+
+    /// Every change of the document, or only those `since_peer` is not known to hold (its
+    /// sync state's shared heads; all of them when nothing is known), back to back as
+    /// automerge stores them: a change bundle's payload.
+    pub async fn bundle_changes(&self, since_peer: Option<String>) -> Result<Vec<u8>, DocError> {
+        self.request(|reply| DocCommand::BundleChanges { since_peer, reply })
+            .await
+    }
+
+    /// Applies a change bundle's changes (one automerge change per entry, already through
+    /// the inflation guard), signed by the device `signer`, and returns once they are durable.
+    /// Refused, with nothing written, when the signer is not an unrevoked device that may
+    /// write, or automerge fails on a change.
+    pub async fn import_changes(
+        &self,
+        chunks: Vec<Vec<u8>>,
+        signer: String,
+    ) -> Result<ImportReport, DocError> {
+        self.request(|reply| DocCommand::ImportChanges {
+            chunks,
+            signer,
+            reply,
+        })
+        .await?
+    }
+
+    /// The bureau's bundle keys, as sealed in the document.
+    pub async fn bundle_keys(&self) -> Result<Vec<bureau_model::BundleKeyRecord>, DocError> {
+        self.request(|reply| DocCommand::BundleKeys { reply }).await
+    }
+
+    /// Adds a bundle key (sealed to devices by the caller) as this device's change, durable
+    /// when this returns.
+    pub async fn add_bundle_key(&self, key: bureau_model::BundleKeyRecord) -> Result<(), DocError> {
+        self.request(|reply| DocCommand::AddBundleKey { key, reply })
+            .await?
     }
 
     /// Asks the actor to recompute time-dependent findings. Cancel-safe.

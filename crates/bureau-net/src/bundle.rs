@@ -14,6 +14,9 @@
 //! u16 len, bureau id          the bureau the changes are of
 //! u16 len, signer's public key libp2p protobuf encoding: the peer id follows from it
 //! u16 len, key id             which of the bureau's bundle keys encrypts it
+//! u16 count, then per device:  the key sealed to each device it is for, as the document holds
+//!   u16 len, peer id           it: an importer that has not yet received the key's record
+//!   u16 len, sealed key        (it never met the exporter) opens its own copy
 //! 24 bytes nonce
 //! u32 len, ciphertext         the payload, with everything above as associated data
 //! u16 len, signature          over every byte before it
@@ -32,6 +35,8 @@ use libp2p::PeerId;
 use libp2p::identity::PublicKey;
 use sha2::Digest;
 
+use bureau_doc::{DocError, DocHandle};
+
 use crate::Identity;
 
 /// The first bytes of every bundle, version included.
@@ -42,7 +47,7 @@ pub const MAX_BUNDLE: usize = 64 * 1024 * 1024;
 
 /// Why a bundle, or a sealed key, was refused. The messages are for people; [`Self::reason`]
 /// names the case in a word for the API.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum BundleError {
     /// Not a bundle at all, or cut short.
     #[error("the file is not a bureau bundle ({0})")]
@@ -160,13 +165,26 @@ impl Identity {
     }
 }
 
-/// Encrypts `payload` with `key` for the bureau `bureau_id` and signs it with `identity`.
-pub fn seal(identity: &Identity, bureau_id: &str, key: &BundleKey, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(payload.len() + 256);
+/// Encrypts `payload` with `key` for the bureau `bureau_id` and signs it with `identity`;
+/// `sealed` are the key's sealed copies (peer id, sealed key), carried in the header.
+pub fn seal(
+    identity: &Identity,
+    bureau_id: &str,
+    key: &BundleKey,
+    sealed: &[(String, Vec<u8>)],
+    payload: &[u8],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + 256 + sealed.len() * 128);
     out.extend_from_slice(MAGIC);
     put16(&mut out, bureau_id.as_bytes());
     put16(&mut out, &identity.keypair.public().encode_protobuf());
     put16(&mut out, key.id.as_bytes());
+    let count = u16::try_from(sealed.len()).expect("a bureau has fewer than 65536 devices");
+    out.extend_from_slice(&count.to_be_bytes());
+    for (peer, copy) in sealed {
+        put16(&mut out, peer.as_bytes());
+        put16(&mut out, copy);
+    }
     let mut nonce = [0u8; 24];
     getrandom::fill(&mut nonce).expect("the operating system's random source is available");
     out.extend_from_slice(&nonce);
@@ -206,6 +224,8 @@ pub struct Envelope<'a> {
     pub signer: String,
     /// The id of the bundle key that encrypts it.
     pub key_id: String,
+    /// The key sealed to each device it is for (peer id, sealed key).
+    pub sealed: Vec<(String, Vec<u8>)>,
     aad: &'a [u8],
     nonce: &'a [u8],
     ciphertext: &'a [u8],
@@ -248,6 +268,14 @@ pub fn read(bytes: &[u8]) -> Result<Envelope<'_>, BundleError> {
     let bureau = r.field16("cut short in the bureau id")?;
     let signer = r.field16("cut short in the signer's key")?;
     let key_id = r.field16("cut short in the key id")?;
+    let count = r.take(2, "cut short in the sealed keys")?;
+    let count = u16::from_be_bytes([count[0], count[1]]);
+    let mut sealed = Vec::new();
+    for _ in 0..count {
+        let peer = r.field16("cut short in the sealed keys")?;
+        let copy = r.field16("cut short in the sealed keys")?;
+        sealed.push((peer, copy));
+    }
     let nonce = r.take(24, "cut short in the nonce")?;
     let aad = &bytes[..r.at];
     let len = r.take(4, "cut short before the changes")?;
@@ -272,6 +300,10 @@ pub fn read(bytes: &[u8]) -> Result<Envelope<'_>, BundleError> {
         bureau_id: text(bureau)?,
         signer: public.to_peer_id().to_base58(),
         key_id: text(key_id)?,
+        sealed: sealed
+            .into_iter()
+            .map(|(p, c)| Ok((text(p)?, c.to_vec())))
+            .collect::<Result<_, BundleError>>()?,
         aad,
         nonce,
         ciphertext,
@@ -279,6 +311,14 @@ pub fn read(bytes: &[u8]) -> Result<Envelope<'_>, BundleError> {
 }
 
 impl Envelope<'_> {
+    /// The copy of the key sealed to `peer_id` that the bundle carries, if any.
+    pub fn sealed_to(&self, peer_id: &str) -> Option<&[u8]> {
+        self.sealed
+            .iter()
+            .find(|(p, _)| p == peer_id)
+            .map(|(_, c)| c.as_slice())
+    }
+
     /// Decrypts the payload with the key's secret.
     pub fn open(&self, secret: &[u8; 32]) -> Result<Vec<u8>, BundleError> {
         XChaCha20Poly1305::new(secret.into())
@@ -291,6 +331,178 @@ impl Envelope<'_> {
             )
             .map_err(|_| BundleError::NoKey)
     }
+}
+
+/// Refused bundle, as the document layer reports it: the case in a word and a sentence.
+fn refused(e: BundleError) -> DocError {
+    DocError::BundleRefused {
+        reason: e.reason(),
+        message: e.to_string(),
+    }
+}
+
+/// The key this device exports with: one sealed to every unrevoked device and to no revoked
+/// one (so its making follows every revocation this node knows, and every device this node
+/// knows can open it), the newest such; or a new one, sealed to every unrevoked device and
+/// added to the document. With its sealed copies, for the bundle's header.
+async fn current_key(
+    doc: &DocHandle,
+    identity: &Identity,
+    devices: &[(String, bool)],
+) -> Result<(BundleKey, Vec<(String, Vec<u8>)>), DocError> {
+    let me = identity.peer_id();
+    // Devices whose peer id holds no Ed25519 key can be sealed to by nobody; they count
+    // neither way.
+    let sealable = |p: &str| x25519_public(p).is_ok();
+    let unrevoked: Vec<&str> = devices
+        .iter()
+        .filter(|(p, revoked)| !revoked && sealable(p))
+        .map(|(p, _)| p.as_str())
+        .collect();
+    let revoked: Vec<&str> = devices
+        .iter()
+        .filter(|(_, revoked)| *revoked)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    let mut keys = doc.bundle_keys().await?;
+    keys.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    for k in keys {
+        if revoked.iter().any(|p| k.sealed.contains_key(*p))
+            || !unrevoked.iter().all(|p| k.sealed.contains_key(*p))
+        {
+            continue;
+        }
+        let Some(secret) = k.sealed.get(&me).and_then(|c| identity.open_sealed_key(c)) else {
+            continue;
+        };
+        let copies = k.sealed.into_iter().collect();
+        return Ok((BundleKey { id: k.id, secret }, copies));
+    }
+    let key = BundleKey::generate();
+    let mut sealed = std::collections::BTreeMap::new();
+    for p in unrevoked {
+        sealed.insert(p.to_owned(), seal_key(&key.secret, p).map_err(refused)?);
+    }
+    doc.add_bundle_key(bureau_model::BundleKeyRecord {
+        id: key.id.clone(),
+        created_at: jiff::Timestamp::now().to_string(),
+        created_by: me,
+        sealed: sealed.clone(),
+    })
+    .await?;
+    Ok((key, sealed.into_iter().collect()))
+}
+
+/// Makes a bundle of every change of the bureau, or of those `since_peer` is not known to
+/// hold, encrypted with the current bundle key (made here if there is none) and signed by
+/// this device. Only an unrevoked device that is not an observer exports: an observer's
+/// bundle would be refused everywhere.
+pub async fn export(
+    doc: &DocHandle,
+    identity: &Identity,
+    since_peer: Option<String>,
+) -> Result<Vec<u8>, DocError> {
+    let state = doc.state();
+    let snap = &state.snapshot;
+    let me = identity.peer_id();
+    if snap.meta.bureau_id.is_empty() {
+        return Err(DocError::Edit(bureau_model::EditError::NoBureau));
+    }
+    match snap.devices.get(&me) {
+        Some(d) if d.revoked => return Err(DocError::NotMember),
+        Some(d) if d.role == bureau_model::Role::Observer => return Err(DocError::Observer),
+        Some(_) => {}
+        None => return Err(DocError::NotMember),
+    }
+    let devices: Vec<(String, bool)> = snap
+        .devices
+        .values()
+        .map(|d| (d.peer_id.clone(), d.revoked))
+        .collect();
+    let bureau_id = snap.meta.bureau_id.clone();
+    let (key, copies) = current_key(doc, identity, &devices).await?;
+    let payload = doc.bundle_changes(since_peer).await?;
+    Ok(seal(identity, &bureau_id, &key, &copies, &payload))
+}
+
+/// Splits a payload that passed the guard (complete automerge chunks back to back) into its
+/// chunks.
+fn split_chunks(mut rest: &[u8]) -> Result<Vec<Vec<u8>>, BundleError> {
+    let bad = BundleError::Malformed("its changes are not automerge changes");
+    let mut chunks = Vec::new();
+    while !rest.is_empty() {
+        // magic (4), checksum (4), type (1), then the body's length as a ULEB128.
+        let mut at = 9;
+        let mut len: u64 = 0;
+        let mut shift = 0;
+        loop {
+            let b = *rest.get(at).ok_or(bad.clone())?;
+            at += 1;
+            len |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+            if shift > 63 {
+                return Err(bad);
+            }
+        }
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|l| at.checked_add(l))
+            .filter(|&e| e <= rest.len())
+            .ok_or(bad.clone())?;
+        chunks.push(rest[..end].to_vec());
+        rest = &rest[end..];
+    }
+    Ok(chunks)
+}
+
+/// Imports a bundle: refused, with nothing written, when it is not a bundle, was changed
+/// after it was signed, is of another bureau, no key this device holds opens it, its changes
+/// fail the inflation guard, its signer is not an unrevoked device that may write, or
+/// automerge fails on a change. The keys tried: the copy sealed to this device in the
+/// bundle, then every key the document holds sealed to this device.
+pub async fn import(
+    doc: &DocHandle,
+    identity: &Identity,
+    bytes: &[u8],
+) -> Result<bureau_doc::ImportReport, DocError> {
+    let env = read(bytes).map_err(refused)?;
+    let ours = doc.state().snapshot.meta.bureau_id.clone();
+    if env.bureau_id != ours {
+        return Err(DocError::BundleRefused {
+            reason: "other_bureau",
+            message: format!(
+                "the bundle is of another bureau ({}); this node keeps bureau {ours}",
+                env.bureau_id
+            ),
+        });
+    }
+    let me = identity.peer_id();
+    let mut secrets: Vec<[u8; 32]> = env
+        .sealed_to(&me)
+        .and_then(|c| identity.open_sealed_key(c))
+        .into_iter()
+        .collect();
+    let mut keys = doc.bundle_keys().await?;
+    // The key the bundle names first.
+    keys.sort_by_key(|k| k.id != env.key_id);
+    secrets.extend(
+        keys.iter()
+            .filter_map(|k| k.sealed.get(&me))
+            .filter_map(|c| identity.open_sealed_key(c)),
+    );
+    let payload = secrets
+        .iter()
+        .find_map(|s| env.open(s).ok())
+        .ok_or_else(|| refused(BundleError::NoKey))?;
+    bureau_sync::guard::check_stored(&payload).map_err(|e| DocError::BundleRefused {
+        reason: "guard",
+        message: format!("the bundle's changes were {e}"),
+    })?;
+    let chunks = split_chunks(&payload).map_err(refused)?;
+    doc.import_changes(chunks, env.signer).await
 }
 
 #[cfg(test)]
@@ -318,8 +530,18 @@ mod tests {
     fn a_bundle_round_trips_and_names_its_signer_bureau_and_key() {
         let a = Identity::generate();
         let key = BundleKey::generate();
-        let bytes = seal(&a, "bureau-1", &key, b"the changes");
+        let b = Identity::generate();
+        let copies = vec![
+            (a.peer_id(), seal_key(&key.secret, &a.peer_id()).unwrap()),
+            (b.peer_id(), seal_key(&key.secret, &b.peer_id()).unwrap()),
+        ];
+        let bytes = seal(&a, "bureau-1", &key, &copies, b"the changes");
         let env = read(&bytes).unwrap();
+        let mine = b
+            .open_sealed_key(env.sealed_to(&b.peer_id()).unwrap())
+            .unwrap();
+        assert_eq!(env.open(&mine).unwrap(), b"the changes");
+        assert!(env.sealed_to(&Identity::generate().peer_id()).is_none());
         assert_eq!(env.bureau_id, "bureau-1");
         assert_eq!(env.signer, a.peer_id());
         assert_eq!(env.key_id, key.id);
@@ -332,7 +554,8 @@ mod tests {
     fn every_flipped_byte_is_refused() {
         let a = Identity::generate();
         let key = BundleKey::generate();
-        let bytes = seal(&a, "bureau-1", &key, b"some changes to carry");
+        let copies = vec![(a.peer_id(), seal_key(&key.secret, &a.peer_id()).unwrap())];
+        let bytes = seal(&a, "bureau-1", &key, &copies, b"some changes to carry");
         for i in 0..bytes.len() {
             for bit in [0x01u8, 0x80] {
                 let mut bad = bytes.clone();
@@ -347,7 +570,8 @@ mod tests {
     fn cut_short_extended_or_garbage_bundles_are_refused_without_panicking() {
         let a = Identity::generate();
         let key = BundleKey::generate();
-        let bytes = seal(&a, "bureau-1", &key, b"changes");
+        let copies = vec![(a.peer_id(), vec![7; 80])];
+        let bytes = seal(&a, "bureau-1", &key, &copies, b"changes");
         for n in 0..bytes.len() {
             assert!(read(&bytes[..n]).is_err(), "cut at {n} was read");
         }
@@ -370,8 +594,344 @@ mod tests {
         let a = Identity::generate();
         let b = Identity::generate();
         let key = BundleKey::generate();
-        let bytes = seal(&b, "bureau-1", &key, b"x");
+        let bytes = seal(&b, "bureau-1", &key, &[], b"x");
         assert_eq!(read(&bytes).unwrap().signer, b.peer_id());
         assert_ne!(read(&bytes).unwrap().signer, a.peer_id());
+    }
+
+    /// Documents of one bureau on real actors and stores, for the import and export paths.
+    mod on_documents {
+        use super::*;
+        use bureau_doc::DocConfig;
+        use bureau_model::{Applied, Edit, Fields, InitBureau, MemberFields, RecordType, Role};
+
+        struct Node {
+            doc: DocHandle,
+            id: Identity,
+            _thread: std::thread::JoinHandle<()>,
+            _dir: tempfile::TempDir,
+        }
+
+        impl Node {
+            /// A node of `id`, with `bytes` already in its store.
+            async fn open(id: Identity, bytes: Option<&[u8]>) -> Node {
+                let dir = tempfile::tempdir().unwrap();
+                let mut store = bureau_store::Store::open(dir.path()).unwrap();
+                if let Some(b) = bytes {
+                    store.append(b).unwrap();
+                }
+                let (doc, thread) = DocHandle::open(store, DocConfig::new(id.peer_id()))
+                    .await
+                    .unwrap();
+                Node {
+                    doc,
+                    id,
+                    _thread: thread,
+                    _dir: dir,
+                }
+            }
+
+            /// A node that founds bureau `bureau_id`.
+            async fn found(bureau_id: &str) -> Node {
+                let node = Node::open(Identity::generate(), None).await;
+                node.doc
+                    .edit(Edit::Init(InitBureau {
+                        bureau_id: bureau_id.to_owned(),
+                        ..bureau_model::testing::founding(&node.id.peer_id())
+                    }))
+                    .await
+                    .unwrap();
+                node
+            }
+
+            async fn add_device(&self, peer: &str, role: Role) {
+                self.doc
+                    .edit(Edit::AddDevice {
+                        peer_id: peer.to_owned(),
+                        member_id: bureau_model::testing::FOUNDER_ID.to_owned(),
+                        name: "other laptop".to_owned(),
+                        role,
+                    })
+                    .await
+                    .unwrap();
+            }
+
+            async fn create_member(&self, name: &str) {
+                let edit = Edit::Create(Fields::Member(MemberFields {
+                    name: Some(name.to_owned()),
+                    ..MemberFields::default()
+                }));
+                assert!(matches!(
+                    self.doc.edit(edit).await.unwrap(),
+                    Applied::Record(RecordType::Member, _)
+                ));
+            }
+
+            fn names(&self) -> Vec<String> {
+                let mut v: Vec<String> = self
+                    .doc
+                    .state()
+                    .snapshot
+                    .members
+                    .values()
+                    .map(|m| m.name.clone())
+                    .collect();
+                v.sort();
+                v
+            }
+
+            fn heads(&self) -> Vec<String> {
+                let mut h = self.doc.state().heads.clone();
+                h.sort();
+                h
+            }
+
+            async fn import(&self, bytes: &[u8]) -> Result<bureau_doc::ImportReport, DocError> {
+                import(&self.doc, &self.id, bytes).await
+            }
+
+            /// Imports and expects a refusal for `reason`, with the document as it was.
+            async fn refuses(&self, bytes: &[u8], reason: &str) {
+                let before = self.heads();
+                let saved = self.doc.save().await.unwrap();
+                match self.import(bytes).await {
+                    Err(DocError::BundleRefused { reason: r, .. }) => assert_eq!(r, reason),
+                    other => panic!("wanted a refusal for {reason}, got {other:?}"),
+                }
+                assert_eq!(self.heads(), before, "a refused bundle changed the heads");
+                assert_eq!(
+                    self.doc.save().await.unwrap(),
+                    saved,
+                    "nothing may be written"
+                );
+            }
+        }
+
+        /// A founds the bureau with B (editor), O (observer) and R (editor) as devices; B, O
+        /// and R each have the bureau as A had it then.
+        async fn bureau() -> (Node, Node, Node, Node) {
+            let a = Node::found(&"b".repeat(32)).await;
+            let (b, o, r) = (
+                Identity::generate(),
+                Identity::generate(),
+                Identity::generate(),
+            );
+            a.add_device(&b.peer_id(), Role::Editor).await;
+            a.add_device(&o.peer_id(), Role::Observer).await;
+            a.add_device(&r.peer_id(), Role::Editor).await;
+            let bytes = a.doc.save().await.unwrap();
+            let b = Node::open(b, Some(&bytes)).await;
+            let o = Node::open(o, Some(&bytes)).await;
+            let r = Node::open(r, Some(&bytes)).await;
+            (a, b, o, r)
+        }
+
+        /// A bundle signed by `signer` of `payload` for the bureau, with a key of the
+        /// signer's own sealed to `to`: what anyone who knows a device's peer id can make.
+        fn forged(signer: &Identity, to: &str, payload: &[u8]) -> Vec<u8> {
+            let key = BundleKey::generate();
+            let copies = vec![(to.to_owned(), seal_key(&key.secret, to).unwrap())];
+            seal(signer, &"b".repeat(32), &key, &copies, payload)
+        }
+
+        #[tokio::test]
+        async fn a_bundle_carries_changes_and_importing_it_again_is_harmless() {
+            let (a, b, _o, _r) = bureau().await;
+            a.create_member("Carla Exporter").await;
+            let bundle = export(&a.doc, &a.id, None).await.unwrap();
+            assert!(!b.names().contains(&"Carla Exporter".to_owned()));
+            let first = b.import(&bundle).await.unwrap();
+            assert!(first.imported_changes >= 1, "{first:?}");
+            assert!(b.names().contains(&"Carla Exporter".to_owned()));
+            assert_eq!(b.heads(), a.heads());
+            let again = b.import(&bundle).await.unwrap();
+            assert_eq!(again.imported_changes, 0);
+            assert_eq!(
+                again.already_had,
+                first.imported_changes + first.already_had
+            );
+            assert_eq!(b.heads(), a.heads());
+            // The key is reused while the devices stay as they are.
+            let keys = a.doc.bundle_keys().await.unwrap();
+            assert_eq!(keys.len(), 1);
+            let second = export(&a.doc, &a.id, None).await.unwrap();
+            assert_eq!(read(&second).unwrap().key_id, keys[0].id);
+            assert_eq!(a.doc.bundle_keys().await.unwrap().len(), 1);
+            // B, which now holds the key's record, exports with the same key.
+            let from_b = export(&b.doc, &b.id, None).await.unwrap();
+            assert_eq!(read(&from_b).unwrap().key_id, keys[0].id);
+            assert_eq!(a.import(&from_b).await.unwrap().imported_changes, 0);
+        }
+
+        #[tokio::test]
+        async fn a_bundle_for_a_peer_holds_only_what_it_lacks_as_far_as_known() {
+            let (a, b, _o, _r) = bureau().await;
+            // Nothing is known of B's heads yet: every change.
+            let all = a.doc.bundle_changes(None).await.unwrap();
+            let for_b = a.doc.bundle_changes(Some(b.id.peer_id())).await.unwrap();
+            assert_eq!(all, for_b);
+            assert!(!all.is_empty());
+        }
+
+        #[tokio::test]
+        async fn bundles_of_another_bureau_tampered_or_garbage_are_refused_with_nothing_written() {
+            let (a, b, _o, _r) = bureau().await;
+            a.create_member("Carla Exporter").await;
+            let bundle = export(&a.doc, &a.id, None).await.unwrap();
+            // Another bureau, whose node B is a device of.
+            let z = Node::found(&"c".repeat(32)).await;
+            z.add_device(&b.id.peer_id(), Role::Editor).await;
+            let theirs = export(&z.doc, &z.id, None).await.unwrap();
+            b.refuses(&theirs, "other_bureau").await;
+            // Every byte flipped, one at a time, in a sample across the whole file.
+            let step = (bundle.len() / 200).max(1);
+            for i in (0..bundle.len()).step_by(step).chain([bundle.len() - 1]) {
+                let mut bad = bundle.clone();
+                bad[i] ^= 0x20;
+                let res = b.import(&bad).await;
+                assert!(
+                    matches!(res, Err(DocError::BundleRefused { reason, .. }) if ["tampered", "malformed"].contains(&reason)),
+                    "byte {i}: {res:?}"
+                );
+            }
+            b.refuses(&bundle[..bundle.len() / 2], "malformed").await;
+            b.refuses(b"not a bundle at all", "malformed").await;
+            assert!(!b.names().contains(&"Carla Exporter".to_owned()));
+            assert!(b.import(&bundle).await.is_ok());
+        }
+
+        #[tokio::test]
+        async fn a_non_member_a_revoked_device_and_an_observer_are_refused() {
+            let (a, b, o, r) = bureau().await;
+            a.create_member("Carla Exporter").await;
+            let payload = a.doc.bundle_changes(None).await.unwrap();
+            let b_peer = b.id.peer_id();
+            // Not a device: anyone can seal a key to B, so the signer is what refuses it.
+            let stranger = Identity::generate();
+            b.refuses(&forged(&stranger, &b_peer, &payload), "not_member")
+                .await;
+            // An observer cannot export, and a bundle signed by one is refused.
+            assert!(matches!(
+                export(&o.doc, &o.id, None).await,
+                Err(DocError::Observer)
+            ));
+            b.refuses(&forged(&o.id, &b_peer, &payload), "observer")
+                .await;
+            // R is revoked; once B knows it, R's bundles are refused.
+            let r_bundle = export(&r.doc, &r.id, None).await.unwrap();
+            a.doc
+                .edit(Edit::RevokeDevice {
+                    peer_id: r.id.peer_id(),
+                })
+                .await
+                .unwrap();
+            b.import(&export(&a.doc, &a.id, None).await.unwrap())
+                .await
+                .unwrap();
+            assert!(b.doc.state().snapshot.devices[&r.id.peer_id()].revoked);
+            b.refuses(&r_bundle, "revoked").await;
+            b.refuses(&forged(&r.id, &b_peer, &payload), "revoked")
+                .await;
+        }
+
+        #[tokio::test]
+        async fn a_bundle_made_after_a_revocation_does_not_open_for_the_revoked_device() {
+            let (a, b, _o, r) = bureau().await;
+            // A key sealed to R as well exists first.
+            let before = export(&a.doc, &a.id, None).await.unwrap();
+            assert!(read(&before).unwrap().sealed_to(&r.id.peer_id()).is_some());
+            a.doc
+                .edit(Edit::RevokeDevice {
+                    peer_id: r.id.peer_id(),
+                })
+                .await
+                .unwrap();
+            a.create_member("Said After Revocation").await;
+            let after = export(&a.doc, &a.id, None).await.unwrap();
+            let env = read(&after).unwrap();
+            assert_ne!(env.key_id, read(&before).unwrap().key_id, "a new key");
+            assert!(env.sealed_to(&r.id.peer_id()).is_none());
+            // R's own document holds the old key sealed to it; it opens nothing new.
+            r.import(&before).await.unwrap();
+            r.refuses(&after, "no_key").await;
+            assert!(!r.names().contains(&"Said After Revocation".to_owned()));
+            // B, still a device, opens it.
+            b.import(&after).await.unwrap();
+            assert!(b.names().contains(&"Said After Revocation".to_owned()));
+        }
+
+        /// A raw DEFLATE stream (fixed Huffman codes) of `n` zero bytes, small for its size.
+        fn zeros_deflated(n: usize) -> Vec<u8> {
+            struct Bits {
+                out: Vec<u8>,
+                acc: u32,
+                len: u32,
+            }
+            impl Bits {
+                fn lsb(&mut self, v: u32, n: u32) {
+                    for i in 0..n {
+                        self.bit((v >> i) & 1);
+                    }
+                }
+                fn code(&mut self, v: u32, n: u32) {
+                    for i in (0..n).rev() {
+                        self.bit((v >> i) & 1);
+                    }
+                }
+                fn bit(&mut self, b: u32) {
+                    self.acc |= b << self.len;
+                    self.len += 1;
+                    if self.len == 8 {
+                        self.out.push(self.acc as u8);
+                        self.acc = 0;
+                        self.len = 0;
+                    }
+                }
+            }
+            let mut w = Bits {
+                out: Vec::new(),
+                acc: 0,
+                len: 0,
+            };
+            w.lsb(1, 1); // the last block
+            w.lsb(1, 2); // fixed Huffman codes
+            w.code(0x30, 8); // literal 0
+            let mut done = 1;
+            while done + 258 <= n {
+                w.code(0b1100_0101, 8); // length 258
+                w.code(0, 5); // distance 1
+                done += 258;
+            }
+            w.code(0, 7); // end of block
+            w.lsb(0, 7);
+            w.out
+        }
+
+        #[tokio::test]
+        async fn changes_that_inflate_past_the_cap_or_do_not_parse_are_refused() {
+            let (_a, b, _o, _r) = bureau().await;
+            let b_peer = b.id.peer_id();
+            let signer = Identity::generate();
+            b.add_device(&signer.peer_id(), Role::Editor).await;
+            // A compressed change chunk inflating past the sync guard's cap.
+            let body = zeros_deflated(bureau_sync::MAX_INFLATED + 1024);
+            let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 2];
+            let mut len = body.len();
+            loop {
+                let byte = (len & 0x7f) as u8;
+                len >>= 7;
+                if len == 0 {
+                    chunk.push(byte);
+                    break;
+                }
+                chunk.push(byte | 0x80);
+            }
+            chunk.extend_from_slice(&body);
+            b.refuses(&forged(&signer, &b_peer, &chunk), "guard").await;
+            // A saved document where changes belong: well formed for the guard, but no change.
+            let payload = b.doc.save().await.unwrap();
+            b.refuses(&forged(&signer, &b_peer, &payload), "bad_changes")
+                .await;
+        }
     }
 }

@@ -105,6 +105,14 @@ impl From<DocError> for ApiError {
             DocError::PeerNotAllowed(_) | DocError::PeerData { .. } => {
                 ApiError::new(StatusCode::FORBIDDEN, "peer", e.to_string())
             }
+            DocError::BundleRefused { reason, message } => {
+                let status = match reason {
+                    "not_member" | "revoked" | "observer" => StatusCode::FORBIDDEN,
+                    "too_large" => StatusCode::PAYLOAD_TOO_LARGE,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                ApiError::new(status, reason, message)
+            }
             DocError::Closed => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "closed",
