@@ -1,6 +1,7 @@
 //! Integration tests of the `bureau` binary: the real executable, real loopback sockets, real
 //! files. Build the binary first (`cargo build -p bureau`), or point `BUREAU_BIN` at one.
 
+mod backup;
 mod bad_input;
 mod board;
 mod browser;

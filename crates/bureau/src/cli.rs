@@ -24,7 +24,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-const EXIT_CODES: &str = "To start: `bureau serve`, then open the link it prints. To join a bureau from a new laptop: `bureau join CODE --name \"Your Name\"` (no --name when the invite was made for you as a member; CODE is the short code like 7-orbit-lantern, found on the same network, or the invite's link), then `bureau serve`.\n\nExit codes: 0 ok, 1 error, 2 usage, 65 not an invite code, or a name the bureau cannot take (join), 69 no node running (for join: the inviting node cannot be reached), 75 data directory in use by another node, or too many attempts for now, 77 invite refused: used, expired, burned, a wrong code or not valid (join), 78 bad configuration. A join that fails leaves the data directory as it was.";
+const EXIT_CODES: &str = "To start: `bureau serve`, then open the link it prints. To join a bureau from a new laptop: `bureau join CODE --name \"Your Name\"` (no --name when the invite was made for you as a member; CODE is the short code like 7-orbit-lantern, found on the same network, or the invite's link), then `bureau serve`.\n\nExit codes: 0 ok, 1 error, 2 usage, 65 not an invite code, or a name the bureau cannot take (join), not a backup or a wrong passphrase (restore), 69 no node running (for join: the inviting node cannot be reached), 75 data directory in use by another node, or too many attempts for now, 77 invite refused: used, expired, burned, a wrong code or not valid (join), 78 bad configuration (restore: the directory is not empty). A join that fails leaves the data directory as it was.";
 
 /// What to do.
 #[derive(Debug, Subcommand)]
@@ -95,6 +95,16 @@ pub enum Command {
         /// port 4001 unless --listen says otherwise.
         #[arg(long, conflicts_with = "demo")]
         hub: bool,
+        /// Write a backup of the bureau into this folder after changes, at most once an hour
+        /// (restore one with `bureau restore`). It holds the document, not the device key.
+        #[arg(long, value_name = "DIR")]
+        backup_dir: Option<PathBuf>,
+        /// How many backups --backup-dir keeps: the newest.
+        #[arg(long, default_value_t = 24, value_name = "N", requires = "backup_dir")]
+        backup_keep: usize,
+        /// Seconds between two automatic backups (for tests; an hour otherwise).
+        #[arg(long, hide = true, default_value_t = 3600, value_name = "SECS")]
+        backup_every: u64,
     },
     /// Make a one-time invite code for a new laptop (the node must be running).
     Invite {
@@ -134,6 +144,25 @@ pub enum Command {
         /// The member (id) kept.
         #[arg(long, value_name = "MEMBER_ID")]
         into: String,
+    },
+    /// Write a copy of the bureau's document to a file: through the running node, else from
+    /// the data directory. Restore it with `bureau restore`.
+    Backup {
+        /// The backup file to write (replaced if it exists).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Put this device's key in the backup too, to move this node to a new machine while
+        /// the old one is in hand. The file is then encrypted with a passphrase, asked for at
+        /// the terminal (or given in BUREAU_BACKUP_PASSPHRASE).
+        #[arg(long)]
+        with_identity: bool,
+    },
+    /// Make a node's data directory (--data-dir, which must be new or empty) from a backup.
+    /// Without the device key in it, the restored node is a new device that shows the bureau
+    /// as it was backed up; with it, it is the backed-up device and syncs with the bureau.
+    Restore {
+        /// The backup file (`bureau backup --out FILE`).
+        file: PathBuf,
     },
     /// Say why the running node may not be syncing, with a member or with anyone, and what
     /// to do about each cause it finds.

@@ -1,4 +1,4 @@
-//! Talking to the local node (`bureau status`, `bureau invite`) through the workspace's small
+//! Talking to the local node (`bureau status`, `bureau invite`, `bureau backup`) through the workspace's small
 //! HTTP client ([`bureau_client`]), with the messages a person at the command line reads.
 
 use std::net::SocketAddr;
@@ -27,6 +27,11 @@ pub(crate) async fn post_json(
     request(addr, "POST", path, token, Some(body.to_string())).await
 }
 
+/// GETs `path` and returns the body as it came (`GET /api/doc`: the document's bytes).
+pub(crate) async fn get_bytes(addr: &str, path: &str, token: &str) -> Result<Vec<u8>, String> {
+    Ok(exchange(addr, "GET", path, token, None).await?.body)
+}
+
 async fn request(
     addr: &str,
     method: &'static str,
@@ -34,6 +39,20 @@ async fn request(
     token: &str,
     body: Option<String>,
 ) -> Result<serde_json::Value, String> {
+    exchange(addr, method, path, token, body)
+        .await?
+        .json()
+        .map_err(|e| format!("the node sent invalid JSON: {e}"))
+}
+
+/// One request to the node; an answer that is not a success is the node's error message.
+async fn exchange(
+    addr: &str,
+    method: &'static str,
+    path: &str,
+    token: &str,
+    body: Option<String>,
+) -> Result<bureau_client::Response, String> {
     let socket: SocketAddr = addr
         .parse()
         .map_err(|e| format!("the node at {addr} does not answer ({e}); is it running?"))?;
@@ -68,6 +87,5 @@ async fn request(
     if !res.is_success() {
         return Err(format!("the node refused: {}", res.error_message()));
     }
-    res.json()
-        .map_err(|e| format!("the node sent invalid JSON: {e}"))
+    Ok(res)
 }

@@ -17,6 +17,7 @@
 //! configuration.
 
 pub mod allocator;
+mod backup;
 pub mod cli;
 mod client;
 mod commands;

@@ -133,7 +133,15 @@ async fn dispatch(cli: Cli) -> Result<()> {
             sync_v1_only,
             recover,
             hub,
+            backup_dir,
+            backup_keep,
+            backup_every,
         } => {
+            let backups = backup_dir.map(|dir| crate::backup::AutoBackup {
+                dir,
+                keep: backup_keep,
+                every: std::time::Duration::from_secs(backup_every.max(1)),
+            });
             let net = NetArgs {
                 listen,
                 peers: peer,
@@ -145,7 +153,10 @@ async fn dispatch(cli: Cli) -> Result<()> {
                     bureau_net::SyncVersion::ALL.to_vec()
                 },
             };
-            serve(&data_dir, http, demo, name, &timezone, net, recover, hub).await
+            serve(
+                &data_dir, http, demo, name, &timezone, net, recover, hub, backups,
+            )
+            .await
         }
         Command::Invite {
             role,
@@ -156,6 +167,10 @@ async fn dispatch(cli: Cli) -> Result<()> {
         Command::MergeMembers { id, into } => merge_members(&data_dir, &id, &into).await,
         Command::Status { json } => status(&data_dir, json).await,
         Command::Doctor => doctor(&data_dir).await,
+        Command::Backup { out, with_identity } => {
+            crate::backup::backup(&data_dir, &out, with_identity).await
+        }
+        Command::Restore { file } => crate::backup::restore(&data_dir, &file).await,
     }
 }
 

@@ -91,6 +91,7 @@ pub(crate) async fn serve(
     net_args: NetArgs,
     recover: bool,
     hub: bool,
+    backups: Option<crate::backup::AutoBackup>,
 ) -> Result<()> {
     let mut signals = Signals::install()?;
     let mut net_args = net_args;
@@ -110,6 +111,7 @@ pub(crate) async fn serve(
             net_args.clone(),
             recover,
             hub,
+            backups.clone(),
         )
         .await?;
         match ended {
@@ -164,6 +166,7 @@ async fn serve_once(
     net_args: NetArgs,
     recover: bool,
     hub: bool,
+    backups: Option<crate::backup::AutoBackup>,
 ) -> Result<Ended> {
     let mut opened = open_dir(data_dir)?;
     let marker = read_marker(&opened.store)?;
@@ -308,6 +311,9 @@ async fn serve_once(
     });
     write_runtime(data_dir, &runtime)?;
     remember_bureau(files.clone(), doc.clone(), cancel.clone());
+    if let Some(b) = backups {
+        crate::backup::start_auto(b, doc.clone(), cancel.clone());
+    }
     crate::netglue::publish_addresses(
         doc.clone(),
         net.clone(),
