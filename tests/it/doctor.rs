@@ -159,3 +159,57 @@ fn the_doctor_says_a_machine_has_no_network_address_and_no_route_for_multicast()
     assert!(said.contains("no route for multicast"), "{said}");
     assert!(said.contains("Connect it to"), "what to do: {said}");
 }
+
+/// A member's node of a release that speaks none of this one's sync protocols: it joins, keeps
+/// its connection, and refuses the session the node opens. The doctor says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_doctor_names_a_member_whose_node_refuses_every_sync_protocol() {
+    use bureau_net::Identity;
+    use bureau_net::testing::{join_exchange, raw_conn};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Amina Diallo"]);
+    let a_id = a.peer_id();
+    // The lower peer id opens the session: the other release's identity is picked above A's.
+    let other = loop {
+        let id = Identity::generate();
+        if id.peer_id().len() == a_id.len() && id.peer_id() > a_id {
+            break id;
+        }
+    };
+    let link = bureau_net::InviteCode::decode(&a.invite("editor")).expect("a link");
+    let (peer, addr) = a.p2p_tcp();
+    let mut conn = raw_conn(&other, &peer, &addr)
+        .await
+        .expect("connected to A");
+    let mut stream = conn
+        .open(bureau_net::JOIN_PROTOCOL)
+        .await
+        .expect("a join stream");
+    let answer = join_exchange(&mut stream, &link.secret, "Xavier Lutz")
+        .await
+        .expect("A answers");
+    assert_eq!(answer["ok"], true, "{answer}");
+    drop(stream);
+    let other_id = other.peer_id();
+    let line = tokio::task::spawn_blocking(move || {
+        wait_for(
+            "the doctor says the member's node refused the sync protocol",
+            DEADLINE,
+            || {
+                lines_of(&a, "incompatible")
+                    .into_iter()
+                    .find(|l| l["peer_id"] == other_id.as_str())
+            },
+            || a.get("/api/doctor").json().to_string(),
+        )
+    })
+    .await
+    .expect("the wait ran");
+    let says = line["says"].as_str().unwrap();
+    assert!(
+        says.contains("/bureau/sync/") && says.contains("cannot sync with"),
+        "{line}"
+    );
+    drop(conn);
+}

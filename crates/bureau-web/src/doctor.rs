@@ -7,7 +7,8 @@
 //! nobody connected; each member's device not connected whose addresses failed, with the
 //! last error of each; an address given by hand that failed; a peer this node refused (not a
 //! device of the bureau, or revoked); this device itself revoked; a member whose clock is far
-//! from this node's (as its session's `clock/1` frame said).
+//! from this node's (as its session's `clock/1` frame said); a member whose node refused this
+//! node's sync protocol (another release).
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -27,7 +28,7 @@ const CLOCK_SKEW_SECS: i64 = 600;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Line {
     /// What it is, in a word: `paused`, `no_address`, `no_multicast_route`, `mdns_silent`,
-    /// `unreachable`, `address_failing`, `refused`, `this_revoked`, `clock`.
+    /// `unreachable`, `address_failing`, `refused`, `this_revoked`, `clock`, `incompatible`.
     pub(crate) cause: &'static str,
     /// The peer it is about, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -190,6 +191,20 @@ pub(crate) fn lines(tr: Tr, state: &AppState, net: Option<&NetworkStatus>) -> Ve
                 ],
             ),
             "doctor-clock-next",
+        ));
+    }
+    for i in &facts.incompatible {
+        out.push(line(
+            "incompatible",
+            Some(&i.peer_id),
+            tr.ta(
+                "doctor-incompatible",
+                &[
+                    ("name", name_of(&i.peer_id).into()),
+                    ("protocol", i.protocol.clone().into()),
+                ],
+            ),
+            "doctor-incompatible-next",
         ));
     }
     for r in &facts.refused {

@@ -170,6 +170,19 @@ pub struct NetFacts {
     pub dial_errors: Vec<DialFailure>,
     /// Peers refused since the start, newest first.
     pub refused: Vec<Refusal>,
+    /// Peers that refused this node's sync protocol (another release), newest first.
+    pub incompatible: Vec<Incompatible>,
+}
+
+/// A peer that refused this node's sync protocol.
+#[derive(Clone, Debug, Default, serde::Serialize, PartialEq, Eq)]
+pub struct Incompatible {
+    /// The peer.
+    pub peer_id: String,
+    /// The protocol it refused.
+    pub protocol: String,
+    /// When (RFC 3339).
+    pub at: String,
 }
 
 /// An address whose last dial failed.

@@ -11,8 +11,8 @@ use bureau_model::Snapshot;
 use bureau_net::{Identity, Joined, NetError, NetHandle};
 use bureau_store::Files;
 use bureau_web::{
-    DialFailure, HeadsSeen, InviteListed, InviteMade, JoinedBureau, NetFacts, NetFailure,
-    NetFuture, Network, NetworkStatus, PeerInfo, Refusal, SyncCounts,
+    DialFailure, HeadsSeen, Incompatible, InviteListed, InviteMade, JoinedBureau, NetFacts,
+    NetFailure, NetFuture, Network, NetworkStatus, PeerInfo, Refusal, SyncCounts,
 };
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -313,6 +313,16 @@ fn web_status(st: &bureau_net::NetStatus) -> NetworkStatus {
                     at: r.at.clone(),
                 })
                 .collect(),
+            incompatible: st
+                .facts
+                .incompatible
+                .iter()
+                .map(|i| Incompatible {
+                    peer_id: i.peer_id.clone(),
+                    protocol: i.protocol.clone(),
+                    at: i.at.clone(),
+                })
+                .collect(),
         },
     }
 }
@@ -491,6 +501,11 @@ mod tests {
                 refused: vec![bureau_net::Refusal {
                     peer_id: "12D3KooWrevoked".to_owned(),
                     reason: "revoked".to_owned(),
+                    at: "2026-12-03T10:00:00Z".to_owned(),
+                }],
+                incompatible: vec![bureau_net::Incompatible {
+                    peer_id: "12D3KooWfuture".to_owned(),
+                    protocol: "/bureau/sync/1".to_owned(),
                     at: "2026-12-03T10:00:00Z".to_owned(),
                 }],
             },

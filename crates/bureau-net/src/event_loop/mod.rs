@@ -79,6 +79,9 @@ enum LoopEvent {
         fault: bool,
         /// The session failed (not a clean end): retry with a growing backoff.
         failed: bool,
+        /// The peer refused the session's protocol: it runs a release this one cannot sync
+        /// with (the protocol named), or none at all.
+        refused_protocol: Option<&'static str>,
     },
     /// A join exchange ended; `true` if the peer joined.
     JoinDone(PeerId, bool),
@@ -165,6 +168,9 @@ struct EventLoop {
     dial_errors: HashMap<Multiaddr, DialError>,
     /// Peers refused, with why (`revoked`, `not_member`) and when (Unix seconds).
     refused: HashMap<PeerId, (&'static str, i64)>,
+    /// Peers that refused this node's sync protocol, with the protocol and when (Unix
+    /// seconds); cleared once a session with them carries a message.
+    incompatible: HashMap<PeerId, (&'static str, i64)>,
 }
 
 /// A failed dial as the doctor is told of it: the peer it named, the error and when (Unix
@@ -251,6 +257,7 @@ pub(crate) fn start(
         started: Instant::now(),
         dial_errors: HashMap::new(),
         refused: HashMap::new(),
+        incompatible: HashMap::new(),
     };
     lp.listen(&config.listen)?;
     for (peer, r) in remembered::load_peers(&config.files) {
@@ -347,6 +354,7 @@ impl EventLoop {
                 generation,
                 fault: false,
                 failed: true,
+                refused_protocol: None,
             }),
             Owner::Open { peer, version } => self.on_event(LoopEvent::Opened(
                 peer,
@@ -366,7 +374,14 @@ impl EventLoop {
                 generation,
                 fault,
                 failed,
-            } => self.on_session_ended(peer, generation, fault, failed),
+                refused_protocol,
+            } => {
+                if let Some(protocol) = refused_protocol {
+                    self.incompatible
+                        .insert(peer, (protocol, jiff::Timestamp::now().as_second()));
+                }
+                self.on_session_ended(peer, generation, fault, failed);
+            }
             LoopEvent::DialDue => self.on_tick(),
             LoopEvent::JoinDone(peer, joined) => self.on_join_done(peer, joined),
         }
@@ -589,6 +604,10 @@ impl EventLoop {
             if let Some(ms) = st.clock_offset_ms {
                 p.clock_offset_secs = Some(ms / 1000);
             }
+            if !st.their_heads.is_empty() {
+                // A session that carried a message speaks a protocol both sides know.
+                self.incompatible.remove(id);
+            }
             if !st.their_heads.is_empty()
                 && p.heads.as_ref().is_none_or(|(h, _)| *h != st.their_heads)
             {
@@ -690,7 +709,17 @@ impl EventLoop {
         dial_errors.sort_by_key(|(a, (_, _, at))| (std::cmp::Reverse(*at), a.to_string()));
         let mut refused: Vec<(&PeerId, &(&str, i64))> = self.refused.iter().collect();
         refused.sort_by_key(|(p, (_, at))| (std::cmp::Reverse(*at), **p));
+        let mut incompatible: Vec<(&PeerId, &(&str, i64))> = self.incompatible.iter().collect();
+        incompatible.sort_by_key(|(p, (_, at))| (std::cmp::Reverse(*at), **p));
         let facts = crate::NetFacts {
+            incompatible: incompatible
+                .into_iter()
+                .map(|(p, (protocol, at))| crate::Incompatible {
+                    peer_id: p.to_base58(),
+                    protocol: (*protocol).to_owned(),
+                    at: peer::rfc3339(*at),
+                })
+                .collect(),
             mdns: self.mdns,
             mdns_heard: self.mdns_heard,
             running_secs: self.started.elapsed().as_secs(),

@@ -136,11 +136,16 @@ impl EventLoop {
                     res,
                     Err(SyncError::Doc(bureau_doc::DocError::PeerNotAllowed(_)))
                 );
+            let refused_protocol = match &res {
+                Err(SyncError::Io(e)) if negotiation_refused(e) => Some(version.protocol()),
+                _ => None,
+            };
             LoopEvent::SessionEnded {
                 peer,
                 generation,
                 fault,
                 failed: res.is_err(),
+                refused_protocol,
             }
         });
         self.publish();
@@ -269,4 +274,12 @@ impl EventLoop {
             let _ = self.swarm.disconnect_peer_id(peer);
         }
     }
+}
+
+/// Whether an error of a session's stream is the peer refusing its protocol (multistream-select
+/// agreed on none): the peer runs a release that speaks none of this one's sync protocols.
+fn negotiation_refused(e: &std::io::Error) -> bool {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<libp2p::core::upgrade::NegotiationError>())
+        .is_some_and(|n| matches!(n, libp2p::core::upgrade::NegotiationError::Failed))
 }
