@@ -5,6 +5,7 @@ mod backup;
 mod bad_input;
 mod board;
 mod browser;
+mod bundle;
 mod chaos;
 mod cli;
 mod corrupt;

@@ -311,6 +311,7 @@ impl Actor {
                 DocCommand::ImportChanges {
                     chunks,
                     signer,
+                    inviter,
                     reply,
                 } => {
                     // A bundle may make automerge fail, after which the document is reloaded
@@ -318,7 +319,7 @@ impl Actor {
                     self.flush(&mut writes[unflushed..], &base, None);
                     unflushed = writes.len();
                     base = self.doc.get_heads();
-                    let res = self.import_changes(chunks, &signer);
+                    let res = self.import_changes(chunks, &signer, inviter.as_deref());
                     received |= res.is_ok();
                     writes.push(Pending::Import(reply, res));
                 }

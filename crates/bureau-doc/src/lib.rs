@@ -347,6 +347,7 @@ pub(crate) enum DocCommand {
     ImportChanges {
         chunks: Vec<Vec<u8>>,
         signer: String,
+        inviter: Option<String>,
         reply: oneshot::Sender<Result<ImportReport, DocError>>,
     },
     AddBundleKey {
@@ -700,14 +701,19 @@ impl DocHandle {
     /// the inflation guard), signed by the device `signer`, and returns once they are durable.
     /// Refused, with nothing written, when the signer is not an unrevoked device that may
     /// write, or automerge fails on a change.
+    ///
+    /// A node whose document holds no bureau yet (it joined one that has not arrived) takes
+    /// changes only from `inviter`, the device that admitted it, as its sync does.
     pub async fn import_changes(
         &self,
         chunks: Vec<Vec<u8>>,
         signer: String,
+        inviter: Option<String>,
     ) -> Result<ImportReport, DocError> {
         self.request(|reply| DocCommand::ImportChanges {
             chunks,
             signer,
+            inviter,
             reply,
         })
         .await?

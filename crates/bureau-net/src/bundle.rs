@@ -463,13 +463,25 @@ fn split_chunks(mut rest: &[u8]) -> Result<Vec<Vec<u8>>, BundleError> {
 /// fail the inflation guard, its signer is not an unrevoked device that may write, or
 /// automerge fails on a change. The keys tried: the copy sealed to this device in the
 /// bundle, then every key the document holds sealed to this device.
+///
+/// A node that joined a bureau it has not received yet (its data directory's `files` say
+/// which, and who invited it) takes the bureau from a bundle of that bureau signed by its
+/// inviter, as it would take it from the inviter's sync session: a laptop can join by code
+/// and get the bureau on a USB stick.
 pub async fn import(
     doc: &DocHandle,
     identity: &Identity,
+    files: &bureau_store::Files,
     bytes: &[u8],
 ) -> Result<bureau_doc::ImportReport, DocError> {
     let env = read(bytes).map_err(refused)?;
-    let ours = doc.state().snapshot.meta.bureau_id.clone();
+    let mut ours = doc.state().snapshot.meta.bureau_id.clone();
+    let mut inviter = None;
+    if ours.is_empty() {
+        let state = crate::remembered::load_state(files);
+        ours = state.pending_bureau.unwrap_or_default();
+        inviter = state.inviter;
+    }
     if env.bureau_id != ours {
         return Err(DocError::BundleRefused {
             reason: "other_bureau",
@@ -502,7 +514,7 @@ pub async fn import(
         message: format!("the bundle's changes were {e}"),
     })?;
     let chunks = split_chunks(&payload).map_err(refused)?;
-    doc.import_changes(chunks, env.signer).await
+    doc.import_changes(chunks, env.signer, inviter).await
 }
 
 #[cfg(test)]
@@ -608,6 +620,7 @@ mod tests {
         struct Node {
             doc: DocHandle,
             id: Identity,
+            files: bureau_store::Files,
             _thread: std::thread::JoinHandle<()>,
             _dir: tempfile::TempDir,
         }
@@ -620,12 +633,14 @@ mod tests {
                 if let Some(b) = bytes {
                     store.append(b).unwrap();
                 }
+                let files = store.files();
                 let (doc, thread) = DocHandle::open(store, DocConfig::new(id.peer_id()))
                     .await
                     .unwrap();
                 Node {
                     doc,
                     id,
+                    files,
                     _thread: thread,
                     _dir: dir,
                 }
@@ -687,7 +702,7 @@ mod tests {
             }
 
             async fn import(&self, bytes: &[u8]) -> Result<bureau_doc::ImportReport, DocError> {
-                import(&self.doc, &self.id, bytes).await
+                import(&self.doc, &self.id, &self.files, bytes).await
             }
 
             /// Imports and expects a refusal for `reason`, with the document as it was.
@@ -761,6 +776,9 @@ mod tests {
             let from_b = export(&b.doc, &b.id, None).await.unwrap();
             assert_eq!(read(&from_b).unwrap().key_id, keys[0].id);
             assert_eq!(a.import(&from_b).await.unwrap().imported_changes, 0);
+            // A node without the bureau takes nothing, from a device of the bureau or not.
+            let empty = Node::open(Identity::generate(), None).await;
+            empty.refuses(&bundle, "other_bureau").await;
         }
 
         #[tokio::test]

@@ -23,6 +23,7 @@
 
 mod api;
 mod board;
+mod bundle;
 mod doctor;
 mod documents;
 mod error;
@@ -272,6 +273,10 @@ pub struct SyncCounts {
 /// A boxed future, so that [`Network`] can be a trait object.
 pub type NetFuture<T> = Pin<Box<dyn Future<Output = Result<T, NetFailure>> + Send>>;
 
+/// What a bundle call returns: the document layer's errors, which name why a bundle was
+/// refused.
+pub type BundleFuture<T> = Pin<Box<dyn Future<Output = Result<T, bureau_doc::DocError>> + Send>>;
+
 /// What the web layer needs from peer sync. The node implements it over `bureau-net`; the web
 /// crate never sees libp2p.
 pub trait Network: Send + Sync + std::fmt::Debug + 'static {
@@ -314,6 +319,18 @@ pub trait Network: Send + Sync + std::fmt::Debug + 'static {
     fn invites(&self) -> NetFuture<Vec<InviteListed>> {
         Box::pin(async { Ok(Vec::new()) })
     }
+    /// A sealed change bundle of every change, or of those `since_peer` is not known to
+    /// hold, signed with this device's key. A network without the device's key keeps this
+    /// default.
+    fn bundle_export(&self, since_peer: Option<String>) -> BundleFuture<Vec<u8>> {
+        let _ = since_peer;
+        Box::pin(async { Err(no_bundles()) })
+    }
+    /// Imports a sealed change bundle (see `bureau_net::bundle::import`).
+    fn bundle_import(&self, bytes: Vec<u8>) -> BundleFuture<bureau_doc::ImportReport> {
+        let _ = bytes;
+        Box::pin(async { Err(no_bundles()) })
+    }
     /// Whether this node's bureau has had no edit since this node founded it (a new laptop
     /// whose owner started it before being invited), so that it may join another bureau
     /// from the UI. A network that cannot join keeps this default.
@@ -339,6 +356,13 @@ pub trait Network: Send + Sync + std::fmt::Debug + 'static {
                 message: "this node cannot join another bureau from here".to_owned(),
             })
         })
+    }
+}
+
+fn no_bundles() -> bureau_doc::DocError {
+    bureau_doc::DocError::BundleRefused {
+        reason: "unavailable",
+        message: "this node cannot make or open change bundles".to_owned(),
     }
 }
 
@@ -409,6 +433,12 @@ pub fn router(state: AppState) -> Router {
         .route("/invites", post(api::invite).get(api::invites))
         .route("/join", post(api::join))
         .route("/board", get(board::api))
+        .route(
+            "/bundle",
+            get(bundle::get)
+                .post(bundle::post)
+                .layer(DefaultBodyLimit::max(bundle::MAX_BUNDLE_BODY)),
+        )
         .route("/doctor", get(doctor::api))
         .route("/search", get(search::api))
         .route("/export/{file}", get(export::export))

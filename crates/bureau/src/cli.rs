@@ -173,4 +173,31 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Carry changes without a network: a sealed bundle file (USB stick, e-mail, chat) that
+    /// only the bureau's devices can open. Through the running node, else on the data
+    /// directory.
+    Bundle {
+        #[command(subcommand)]
+        action: BundleAction,
+    },
+}
+
+/// What `bureau bundle` does.
+#[derive(Debug, Subcommand)]
+pub enum BundleAction {
+    /// Write every change of the bureau, or only those a peer is not known to have, into a
+    /// bundle encrypted for the bureau's devices and signed by this one.
+    Export {
+        /// The bundle file to write (replaced if it exists).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Only the changes this device (peer id) is not known to have.
+        #[arg(long, value_name = "PEER_ID")]
+        since_peer: Option<String>,
+    },
+    /// Apply a bundle made by a device of this bureau; importing one twice is harmless.
+    Import {
+        /// The bundle file.
+        file: PathBuf,
+    },
 }

@@ -18,6 +18,7 @@
 
 pub mod allocator;
 mod backup;
+mod bundle;
 pub mod cli;
 mod client;
 mod commands;

@@ -236,6 +236,22 @@ impl Network for Adapter {
         })
     }
 
+    fn bundle_export(&self, since_peer: Option<String>) -> bureau_web::BundleFuture<Vec<u8>> {
+        let Some(r) = &self.rejoin else {
+            return Box::pin(async { Err(bureau_doc::DocError::NotMember) });
+        };
+        let (doc, identity) = (r.doc.clone(), r.identity.clone());
+        Box::pin(async move { bureau_net::bundle::export(&doc, &identity, since_peer).await })
+    }
+
+    fn bundle_import(&self, bytes: Vec<u8>) -> bureau_web::BundleFuture<bureau_doc::ImportReport> {
+        let Some(r) = &self.rejoin else {
+            return Box::pin(async { Err(bureau_doc::DocError::NotMember) });
+        };
+        let (doc, identity, files) = (r.doc.clone(), r.identity.clone(), r.files.clone());
+        Box::pin(async move { bureau_net::bundle::import(&doc, &identity, &files, &bytes).await })
+    }
+
     fn invites(&self) -> NetFuture<Vec<InviteListed>> {
         let net = self.net.clone();
         Box::pin(async move {

@@ -166,6 +166,14 @@ async fn dispatch(cli: Cli) -> Result<()> {
         Command::Join { code, name, peer } => join(&data_dir, &code, name.as_deref(), &peer).await,
         Command::MergeMembers { id, into } => merge_members(&data_dir, &id, &into).await,
         Command::Status { json } => status(&data_dir, json).await,
+        Command::Bundle { action } => match action {
+            crate::cli::BundleAction::Export { out, since_peer } => {
+                crate::bundle::export(&data_dir, &out, since_peer).await
+            }
+            crate::cli::BundleAction::Import { file } => {
+                crate::bundle::import(&data_dir, &file).await
+            }
+        },
         Command::Doctor => doctor(&data_dir).await,
         Command::Backup { out, with_identity } => {
             crate::backup::backup(&data_dir, &out, with_identity).await

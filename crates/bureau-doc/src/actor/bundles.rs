@@ -4,8 +4,9 @@
 //!
 //! Invariants:
 //! - A bundle's changes are applied only when its signer is an unrevoked device of the bureau
-//!   that may write (not an observer), as the document says when they are applied; a refused
-//!   bundle writes nothing.
+//!   that may write (not an observer), as the document says when they are applied, or, on a
+//!   node whose bureau has not arrived, the device that invited it; a refused bundle writes
+//!   nothing.
 //! - Its changes reach automerge inside the input guard; a failure or a panic reloads the
 //!   document from disk (every acknowledged change is there, the batch's earlier writes were
 //!   flushed first), so nothing of a refused bundle stays in memory either.
@@ -60,11 +61,23 @@ impl Actor {
         out
     }
 
-    /// Why `signer`'s bundle may not be applied, if it may not.
-    fn check_signer(&self, signer: &str) -> Result<(), DocError> {
+    /// Why `signer`'s bundle may not be applied, if it may not. Before the bureau has
+    /// arrived, only the inviter's is.
+    fn check_signer(&self, signer: &str, inviter: Option<&str>) -> Result<(), DocError> {
         let refuse = |reason: &'static str, message: String| {
             Err(DocError::BundleRefused { reason, message })
         };
+        if self.view.snapshot.meta.bureau_id.is_empty() {
+            return match inviter {
+                Some(i) if i == signer => Ok(()),
+                _ => refuse(
+                    "not_member",
+                    format!(
+                        "this node has not received its bureau yet and takes it only from the device that invited it, not from {signer}"
+                    ),
+                ),
+            };
+        }
         match self.view.snapshot.devices.get(signer) {
             None => refuse(
                 "not_member",
@@ -90,8 +103,9 @@ impl Actor {
         &mut self,
         chunks: Vec<Vec<u8>>,
         signer: &str,
+        inviter: Option<&str>,
     ) -> Result<ImportReport, DocError> {
-        self.check_signer(signer)?;
+        self.check_signer(signer, inviter)?;
         let res = guarded(|| {
             let mut new = Vec::new();
             let mut already_had = 0;
