@@ -55,6 +55,24 @@ fn post_bundle(node: &Node, bytes: &[u8]) -> crate::support::Response {
     node.request("POST", "/api/bundle", &headers, bytes)
 }
 
+/// The peers page's upload form, as a browser sends it (`multipart/form-data`).
+fn upload(node: &Node, bytes: &[u8]) -> crate::support::Response {
+    const BOUNDARY: &str = "bundle-boundary-7d1f";
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.bundle\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let mut headers = node.default_headers();
+    headers.push((
+        "Content-Type".to_owned(),
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+    ));
+    headers.push(("Origin".to_owned(), format!("http://{}", node.host())));
+    node.request("POST", "/peers/bundle", &headers, &body)
+}
+
 /// Posts a bundle that must be refused with `status` and `code`, and checks that nothing
 /// changed.
 fn refused(node: &Node, bytes: &[u8], status: u16, code: &str) {
@@ -121,6 +139,25 @@ fn a_bundle_carries_the_bureau_both_ways_between_nodes_that_never_sync() {
     assert_ne!(a.heads(), before);
     assert_eq!(group_names(&a), ["Article 19", "Article 20"]);
     assert_eq!(post_bundle(&a, &to_a).expect(200)["imported_changes"], 0);
+
+    // The peers page offers both: the download link and the upload form, which imports.
+    let page = a.get("/peers");
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("href=\"/api/bundle\""), "no download link");
+    assert!(html.contains("action=\"/peers/bundle\""), "no upload form");
+    let res = upload(&a, &to_a);
+    assert_eq!(res.status, 303, "{}", res.text());
+    assert_eq!(res.header("location"), Some("/peers?done=bundle"));
+    let mut bad = to_a.clone();
+    bad[30] ^= 0x01;
+    let res = upload(&a, &bad);
+    assert_eq!(res.status, 422);
+    assert!(
+        res.text().contains("The bundle was refused"),
+        "{}",
+        res.text()
+    );
 
     // Refusals, each with the document unchanged: a flipped byte anywhere, a cut, not a
     // bundle, another bureau's.

@@ -130,6 +130,12 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/peers/pause", post(peers::pause))
         .route("/peers/resume", post(peers::resume))
         .route("/peers/invite", post(peers::invite))
+        .route(
+            "/peers/bundle",
+            post(peers::import_bundle).layer(axum::extract::DefaultBodyLimit::max(
+                crate::bundle::MAX_BUNDLE_BODY,
+            )),
+        )
         .route("/peers/devices/{peer_id}/revoke", post(peers::revoke))
         .route("/peers/devices/{peer_id}/role", post(peers::set_role))
         .route("/chrome", get(chrome))

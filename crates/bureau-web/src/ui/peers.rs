@@ -1,12 +1,13 @@
 //! Peers and devices: who is connected and in sync, invites (code and QR, for a new person or
 //! an existing member), revoking a device and changing its role (admins only: the controls
-//! are not shown to others, and their posts are refused), pausing and resuming sync, and
-//! adding a peer by address.
+//! are not shown to others, and their posts are refused), pausing and resuming sync, adding
+//! a peer by address, and carrying changes on a file: a sealed bundle to download, and an
+//! upload form that imports one.
 
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::Path;
+use axum::extract::{Multipart, Path};
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -339,6 +340,7 @@ async fn peers_page(v: &View, mut extra: Extra, status: StatusCode) -> Response 
                         }
                     }
                 }
+                section.card #bundle aria-labelledby="bundle-h" { (bundle_section(v)) }
                 @if !extra.invites.is_empty() {
                     section.card #invites aria-labelledby="invites-h" {
                         h2 #invites-h { (tr.t("invites-title")) }
@@ -438,6 +440,66 @@ fn no_network(v: &View) -> Response {
         StatusCode::SERVICE_UNAVAILABLE,
         &v.tr.t("sync-not-running"),
     )
+}
+
+/// The bundle card: a link that downloads a bundle of every change (for a device that may
+/// make one: an observer's would be refused everywhere) and a form that uploads one.
+fn bundle_section(v: &View) -> Markup {
+    let tr = v.tr;
+    let may_export = v
+        .snap()
+        .devices
+        .get(&v.st.peer_id)
+        .is_some_and(|d| !d.revoked && d.role != Role::Observer);
+    html! {
+        h2 #bundle-h { (tr.t("bundle-title")) }
+        p { (tr.t("bundle-explain")) }
+        @if may_export {
+            p { a href="/api/bundle" download { (tr.t("bundle-download")) } }
+        }
+        form method="post" action="/peers/bundle" enctype="multipart/form-data" {
+            div.field {
+                label for="bundle-file" { (tr.t("bundle-file")) }
+                input #bundle-file type="file" name="file" required;
+            }
+            div.buttons { button type="submit" { (tr.t("bundle-import-button")) } }
+        }
+    }
+}
+
+/// `POST /peers/bundle`: imports the bundle uploaded as `file` (`multipart/form-data`). A
+/// refusal is an error page saying why, in the reader's language with the node's words after.
+pub(crate) async fn import_bundle(
+    v: View,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let Some(net) = v.app.net.clone() else {
+        return no_network(&v);
+    };
+    let mut file = None;
+    if let Ok(mut mp) = mp {
+        while let Ok(Some(field)) = mp.next_field().await {
+            if field.name() == Some("file") {
+                file = field.bytes().await.ok().filter(|b| !b.is_empty());
+                break;
+            }
+        }
+    }
+    let Some(file) = file else {
+        return error_page(
+            &v,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &v.tr.t("bundle-no-file"),
+        );
+    };
+    match net.bundle_import(file.to_vec()).await {
+        Ok(_) => see_other("/peers?done=bundle"),
+        Err(e) => {
+            let e = crate::ApiError::from(e);
+            let msg = v.tr.ta("bundle-refused", &[("message", e.message.into())]);
+            error_page(&v, e.status, &msg)
+        }
+    }
 }
 
 /// `POST /peers/dial` with `addr`.

@@ -113,7 +113,7 @@ fn generated_ids() -> Vec<String> {
     // The notice after a write (`?done=`).
     for d in [
         "created", "saved", "archived", "restored", "resolved", "already", "recorded", "admitted",
-        "merged", "paused", "resumed", "dialled", "revoked", "role",
+        "merged", "paused", "resumed", "dialled", "revoked", "role", "bundle",
     ] {
         ids.push(format!("done-{d}"));
     }
