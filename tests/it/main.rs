@@ -17,6 +17,7 @@ mod hostile;
 mod hub;
 mod joining;
 mod mdns;
+mod package;
 mod proxy;
 mod quic;
 mod readme;

@@ -9,12 +9,21 @@ use clap::{Parser, Subcommand};
 /// reach a delegate's data.
 pub const DEFAULT_HTTP: &str = "127.0.0.1:7878";
 
+/// What `bureau --version` prints after the name: the release and the commit it was built
+/// from (see `build.rs`), so a delegate's report names exactly what they run.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("BUREAU_COMMIT"),
+    ")"
+);
+
 /// A local-first node for a coordination bureau: roster, schedule and liaison notes, kept on
 /// this laptop and synced with the other members' nodes.
 // The doc comment above is the help's first line, for the people who run the node; `about`
 // alone would take the crate's description, which is written for developers.
 #[derive(Debug, Parser)]
-#[command(name = "bureau", version, long_about = None, after_help = EXIT_CODES)]
+#[command(name = "bureau", version = VERSION, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     /// Data directory of the node [default: $XDG_DATA_HOME/bureau or ~/.local/share/bureau]
     #[arg(long, global = true, env = "BUREAU_HOME", value_name = "DIR")]
