@@ -781,6 +781,33 @@ mod tests {
             empty.refuses(&bundle, "other_bureau").await;
         }
 
+        /// Runs sync messages between two actors until neither has anything to say.
+        async fn sync(x: &Node, y: &Node) {
+            use bureau_model::automerge::sync::Message;
+            let (xp, yp) = (x.id.peer_id(), y.id.peer_id());
+            for _ in 0..32 {
+                let mut quiet = true;
+                if let Some(m) = x.doc.sync_generate(&yp).await.unwrap() {
+                    quiet = false;
+                    y.doc
+                        .sync_receive(&xp, Message::decode(&m).unwrap())
+                        .await
+                        .unwrap();
+                }
+                if let Some(m) = y.doc.sync_generate(&xp).await.unwrap() {
+                    quiet = false;
+                    x.doc
+                        .sync_receive(&yp, Message::decode(&m).unwrap())
+                        .await
+                        .unwrap();
+                }
+                if quiet {
+                    return;
+                }
+            }
+            panic!("the two never fell quiet");
+        }
+
         #[tokio::test]
         async fn a_bundle_for_a_peer_holds_only_what_it_lacks_as_far_as_known() {
             let (a, b, _o, _r) = bureau().await;
@@ -789,6 +816,27 @@ mod tests {
             let for_b = a.doc.bundle_changes(Some(b.id.peer_id())).await.unwrap();
             assert_eq!(all, for_b);
             assert!(!all.is_empty());
+            // Once they synced, B is known to hold all that: a bundle for B holds only what A
+            // wrote since, and it brings B up to A.
+            sync(&a, &b).await;
+            assert_eq!(a.heads(), b.heads());
+            assert!(
+                a.doc
+                    .bundle_changes(Some(b.id.peer_id()))
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            a.create_member("Carla Exporter").await;
+            let since = a.doc.bundle_changes(Some(b.id.peer_id())).await.unwrap();
+            let everything = a.doc.bundle_changes(None).await.unwrap();
+            assert!(!since.is_empty() && since.len() < everything.len() / 2);
+            let bundle = export(&a.doc, &a.id, Some(b.id.peer_id())).await.unwrap();
+            let report = b.import(&bundle).await.unwrap();
+            assert_eq!(report.already_had, 0, "{report:?}");
+            assert!(report.imported_changes >= 1);
+            assert_eq!(report.waiting, 0);
+            assert_eq!(a.heads(), b.heads());
         }
 
         #[tokio::test]
