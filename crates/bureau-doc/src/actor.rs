@@ -392,7 +392,11 @@ impl Actor {
                     unreachable!("writes were taken out above")
                 }
                 DocCommand::BundleChanges { since_peer, reply } => {
-                    let _ = reply.send(self.bundle_changes(since_peer.as_deref()));
+                    // Every change may be every change of the bureau: the reader thread
+                    // walks them, on its copy.
+                    let heads = since_peer.map(|p| self.known_heads(&p)).unwrap_or_default();
+                    self.replica
+                        .read(&mut self.doc, Read::Changes { heads, reply });
                 }
                 DocCommand::BundleKeys { reply } => {
                     let _ = reply.send(self.bundle_keys());

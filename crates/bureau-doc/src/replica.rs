@@ -41,6 +41,11 @@ pub(crate) enum Read {
     Save {
         reply: oneshot::Sender<Vec<u8>>,
     },
+    /// The changes not among `heads` or their ancestors, back to back (a bundle's payload).
+    Changes {
+        heads: Vec<ChangeHash>,
+        reply: oneshot::Sender<Vec<u8>>,
+    },
     /// A record as it was at some heads (an edit form's).
     RecordAt {
         ty: RecordType,
@@ -249,6 +254,13 @@ fn answer(
     match read {
         Read::Save { reply } => {
             let _ = reply.send(doc.save());
+        }
+        Read::Changes { heads, reply } => {
+            let mut out = Vec::new();
+            for c in doc.get_changes(&heads) {
+                out.extend_from_slice(c.raw_bytes());
+            }
+            let _ = reply.send(out);
         }
         Read::History { ty, id, reply } => {
             let _ = reply.send(history(doc, cache, clock, ty, id));

@@ -1,5 +1,6 @@
-//! The actor's side of change bundles: the changes a bundle carries, applying a bundle's
-//! changes, and the bundle keys in the document. Sealing, signing and the inflation guard are
+//! The actor's side of change bundles: which heads a peer is known to hold (a bundle for it
+//! carries the changes after them, read on the reader thread), applying a bundle's changes,
+//! and the bundle keys in the document. Sealing, signing and the inflation guard are
 //! `bureau-net`'s (`bundle.rs`), which hands this side changes already checked.
 //!
 //! Invariants:
@@ -31,7 +32,7 @@ fn state_key(peer: &str) -> String {
 impl Actor {
     /// The heads `peer` is known to hold: those its sync state (in memory, else saved) says
     /// both sides share, kept only where this document holds them. None known: empty.
-    fn known_heads(&mut self, peer: &str) -> Vec<ChangeHash> {
+    pub(super) fn known_heads(&mut self, peer: &str) -> Vec<ChangeHash> {
         let state = self.sync_states.get(peer).cloned().or_else(|| {
             self.store
                 .get_state(&state_key(peer))
@@ -48,17 +49,6 @@ impl Actor {
         } else {
             Vec::new()
         }
-    }
-
-    /// Every change of the document, or those `since_peer` is not known to hold, back to
-    /// back as automerge stores them.
-    pub(super) fn bundle_changes(&mut self, since_peer: Option<&str>) -> Vec<u8> {
-        let heads = since_peer.map(|p| self.known_heads(p)).unwrap_or_default();
-        let mut out = Vec::new();
-        for c in self.doc.get_changes(&heads) {
-            out.extend_from_slice(c.raw_bytes());
-        }
-        out
     }
 
     /// Why `signer`'s bundle may not be applied, if it may not. Before the bureau has
