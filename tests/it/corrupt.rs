@@ -664,7 +664,12 @@ fn a_peer_fills_the_gap_of_a_damaged_node_and_the_damage_clears() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let code = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    // The code, then the link: the link names A's addresses, so no discovery is needed.
+    let code = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
     let out = crate::support::join(&b_dir, &code, "Bea");
     assert!(
         out.status.success(),

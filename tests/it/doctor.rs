@@ -62,10 +62,18 @@ fn the_doctor_names_a_pause_a_dead_address_a_member_gone_and_a_revoked_device() 
     join_ok(&b_dir, &a.invite("editor"), "Bea Mensah");
     let b = Node::start(&b_dir, &[]);
     let b_id = b.peer_id();
+    // B has the bureau, and A knows where B listens (B's own device record says it).
     wait_for(
-        "B has the bureau",
+        "B has the bureau and A has B's addresses",
         DEADLINE,
-        || (b.heads() == a.heads()).then_some(()),
+        || {
+            let devices = a.get("/api/devices").expect(200);
+            let known = devices.as_array()?.iter().any(|d| {
+                d["peer_id"] == b_id.as_str()
+                    && d["addrs"].as_array().is_some_and(|x| !x.is_empty())
+            });
+            (known && b.heads() == a.heads()).then_some(())
+        },
         || format!("A: {}\nB: {}", a.status(), b.status()),
     );
     drop(b);
