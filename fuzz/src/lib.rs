@@ -11,6 +11,7 @@
 //! Invariant: nothing here catches a panic of the node's own; the targets only shape inputs
 //! (frames, checksums, files) so that mutations reach past the first check.
 
+pub mod bundle;
 pub mod common;
 pub mod http_json;
 pub mod invite_code;

@@ -443,6 +443,26 @@ pub fn all() -> Vec<(&'static str, Seeds)> {
         ),
         ("invite_code", invite_seeds()),
         ("http_json", http_seeds()),
+        ("bundle", bundle_seeds()),
+    ]
+}
+
+/// Seeds for `bundle`: payloads sealed by the target (first byte 1) of changes, a compressed
+/// change, a saved document and nothing; and a bundle file that is not one (first byte 0).
+pub fn bundle_seeds() -> Seeds {
+    let mut doc = small_doc();
+    let chunks = changes(&mut doc);
+    let sealed = |payload: &[u8]| {
+        let mut v = vec![1];
+        v.extend_from_slice(payload);
+        v
+    };
+    vec![
+        ("changes".to_owned(), sealed(&chunks.concat())),
+        ("compressed".to_owned(), sealed(&compressed_change())),
+        ("document".to_owned(), sealed(&doc.save())),
+        ("empty".to_owned(), sealed(&[])),
+        ("file".to_owned(), b"\0BUREAUB1\0\x08b0b0b0b0".to_vec()),
     ]
 }
 
@@ -454,6 +474,7 @@ pub fn run(target: &str, data: &[u8]) {
         "store_load" => crate::store_load::run(data),
         "invite_code" => crate::invite_code::run(data),
         "http_json" => crate::http_json::run(data),
+        "bundle" => crate::bundle::run(data),
         other => panic!("no target {other}"),
     }
 }
