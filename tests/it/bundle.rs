@@ -139,6 +139,14 @@ fn a_bundle_carries_the_bureau_both_ways_between_nodes_that_never_sync() {
     assert_ne!(a.heads(), before);
     assert_eq!(group_names(&a), ["Article 19", "Article 20"]);
     assert_eq!(post_bundle(&a, &to_a).expect(200)["imported_changes"], 0);
+    // The CLI goes through the running node too.
+    let to_a_file = tmp.path().join("to-a.bundle");
+    std::fs::write(&to_a_file, &to_a).unwrap();
+    let out = ok(&cli(
+        &a_dir,
+        &["bundle", "import", to_a_file.to_str().unwrap()],
+    ));
+    assert!(out.contains("imported 0 change(s)"), "{out}");
 
     // The peers page offers both: the download link and the upload form, which imports.
     let page = a.get("/peers");
@@ -217,8 +225,35 @@ fn a_bundle_made_after_a_revocation_does_not_open_on_the_revoked_laptop() {
     assert_eq!(out.status.code(), Some(65), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no key that opens the bundle"), "{err}");
-    // B's document is as it was: started, it shows nothing said after the revocation.
+    // Made on A's stopped data directory, for B only: no more use to B.
     a.stop();
+    let offline = tmp.path().join("offline.bundle");
+    ok(&cli(
+        &a_dir,
+        &[
+            "bundle",
+            "export",
+            "--out",
+            offline.to_str().unwrap(),
+            "--since-peer",
+            &b_peer,
+        ],
+    ));
+    let out = cli(&b_dir, &["bundle", "import", offline.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(65), "{out:?}");
+    let out = cli(
+        &a_dir,
+        &[
+            "bundle",
+            "export",
+            "--out",
+            "x.bundle",
+            "--since-peer",
+            "nobody",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(64), "{out:?}");
+    // B's document is as it was: started, it shows nothing said after the revocation.
     let b = Node::start(&b_dir, &[]);
     let names: Vec<Value> = b.get("/api/groups").expect(200).as_array().unwrap().clone();
     assert!(
