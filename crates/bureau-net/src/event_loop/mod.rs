@@ -171,7 +171,13 @@ struct EventLoop {
     /// Peers that refused this node's sync protocol, with the protocol and when (Unix
     /// seconds); cleared once a session with them carries a message.
     incompatible: HashMap<PeerId, (&'static str, i64)>,
+    /// Whether the routing table has a route for multicast, and when it was last read: read
+    /// on the tick at most every [`ROUTE_CHECK`], not on every publish.
+    multicast_route: (Option<bool>, Option<Instant>),
 }
+
+/// How often the routing table is read for the doctor.
+const ROUTE_CHECK: Duration = Duration::from_secs(10);
 
 /// A failed dial as the doctor is told of it: the peer it named, the error and when (Unix
 /// seconds).
@@ -258,6 +264,11 @@ pub(crate) fn start(
         dial_errors: HashMap::new(),
         refused: HashMap::new(),
         incompatible: HashMap::new(),
+        multicast_route: if config.mdns {
+            (crate::addr::multicast_route(), Some(Instant::now()))
+        } else {
+            (None, None)
+        },
     };
     lp.listen(&config.listen)?;
     for (peer, r) in remembered::load_peers(&config.files) {
@@ -650,6 +661,14 @@ impl EventLoop {
 
     fn on_tick(&mut self) {
         self.refresh_board();
+        if self.mdns
+            && self
+                .multicast_route
+                .1
+                .is_none_or(|t| t.elapsed() >= ROUTE_CHECK)
+        {
+            self.multicast_route = (crate::addr::multicast_route(), Some(Instant::now()));
+        }
         if self.quiet_logged.elapsed() >= QUIET_SUMMARY {
             self.quiet_logged = Instant::now();
             let quiet = self
@@ -723,7 +742,7 @@ impl EventLoop {
             mdns: self.mdns,
             mdns_heard: self.mdns_heard,
             running_secs: self.started.elapsed().as_secs(),
-            multicast_route: crate::addr::multicast_route(),
+            multicast_route: self.multicast_route.0,
             dial_errors: dial_errors
                 .into_iter()
                 .map(|(a, (peer, error, at))| crate::DialFailure {
