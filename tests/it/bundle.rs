@@ -252,7 +252,7 @@ fn a_bundle_made_after_a_revocation_does_not_open_on_the_revoked_laptop() {
             "nobody",
         ],
     );
-    assert_eq!(out.status.code(), Some(64), "{out:?}");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
     // B's document is as it was: started, it shows nothing said after the revocation.
     let b = Node::start(&b_dir, &[]);
     let names: Vec<Value> = b.get("/api/groups").expect(200).as_array().unwrap().clone();

@@ -119,7 +119,7 @@ pub(crate) async fn export(data_dir: &Path, out: &Path, since_peer: Option<Strin
                     format!("/api/bundle?since_peer={p}")
                 }
                 Some(p) => {
-                    return Err(anyhow!("--since-peer {p:?} is not a peer id").context(Exit(64)));
+                    return Err(anyhow!("--since-peer {p:?} is not a peer id").context(Exit(2)));
                 }
                 None => "/api/bundle".to_owned(),
             };
@@ -145,7 +145,7 @@ pub(crate) async fn export(data_dir: &Path, out: &Path, since_peer: Option<Strin
             {
                 close(doc, thread).await;
                 return Err(
-                    anyhow!("--since-peer {p} is not a device of this bureau").context(Exit(64))
+                    anyhow!("--since-peer {p} is not a device of this bureau").context(Exit(2))
                 );
             }
             let res = bureau_net::bundle::export(&doc, &identity, since_peer).await;
