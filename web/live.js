@@ -68,6 +68,7 @@
   }
 
   function refresh() {
+    patchEditor();
     if (busy) { again = true; return; }
     busy = true;
     var url = source_url();
@@ -245,6 +246,90 @@
     });
   }
   if (document.querySelector('[data-document]')) setUpRanges();
+
+  // A document's editor (`data-editor`): after every change, the splices since the heads the
+  // form shows are fetched and applied to the text area around what is being typed, and the
+  // form's heads move on; the text area is never replaced, so the caret, the selection and
+  // what was typed stay. The user's own edit is the stretch where the text area differs from
+  // the text at the form's heads; a peer's splice before or after it is applied there. When a
+  // splice falls inside that stretch, where its place among the user's words is not known
+  // here, nothing is applied and the heads stay: saving merges it on the node, from those
+  // heads, where every word's place is known. Positions count code points, as the server's.
+  var editor = document.querySelector('form[data-editor]');
+  var editorBusy = false;
+  var editorAgain = false;
+  var editorBase = null;
+  if (editor) {
+    var editorArea = editor.querySelector('textarea[name=text]');
+    var editorHeads = editor.querySelector('input[name=heads]');
+    if (editorArea && editorHeads) editorBase = Array.from(editorArea.value);
+  }
+  function splice(chars, at, remove, insert) {
+    return chars.slice(0, at).concat(Array.from(insert), chars.slice(at + remove));
+  }
+  function patchEditor() {
+    if (!editorBase) return;
+    if (editorBusy) { editorAgain = true; return; }
+    editorBusy = true;
+    var area = editor.querySelector('textarea[name=text]');
+    var heads = editor.querySelector('input[name=heads]');
+    var url = '/documents/' + encodeURIComponent(editor.getAttribute('data-editor')) +
+      '/splices?since=' + encodeURIComponent(heads.value);
+    fetch(url, { credentials: 'same-origin', cache: 'no-store' }).then(function (res) {
+      return res.ok ? res.json() : null;
+    }).then(function (answer) {
+      if (!answer || !answer.splices) return;
+      var base = editorBase;
+      var mine = Array.from(area.value);
+      // The user's stretch: what differs between the text at the heads and the text area.
+      var pre = 0;
+      while (pre < base.length && pre < mine.length && base[pre] === mine[pre]) pre++;
+      var suf = 0;
+      while (suf < base.length - pre && suf < mine.length - pre &&
+             base[base.length - 1 - suf] === mine[mine.length - 1 - suf]) suf++;
+      var shift = mine.length - base.length;
+      var value = area.value;
+      var caretStart = Array.from(value.slice(0, area.selectionStart)).length;
+      var caretEnd = Array.from(value.slice(0, area.selectionEnd)).length;
+      var backward = area.selectionDirection === 'backward';
+      var top = area.scrollTop;
+      function move(caret, at, remove, insert) {
+        if (caret >= at + remove) return caret + insert - remove;
+        if (caret > at) return at + insert;
+        return caret;
+      }
+      var s = answer.splices.slice().sort(function (x, y) { return y.pos - x.pos; });
+      var inside = s.some(function (x) {
+        return x.pos + x.delete > pre && x.pos < base.length - suf;
+      });
+      if (inside) return;
+      var nextBase = base;
+      for (var i = 0; i < s.length; i++) {
+        var at = s[i].pos;
+        var remove = s[i].delete;
+        var insert = s[i].insert;
+        nextBase = splice(nextBase, at, remove, insert);
+        var where = at + remove <= pre ? at : at + shift;
+        var n = Array.from(insert).length;
+        mine = splice(mine, where, remove, insert);
+        caretStart = move(caretStart, where, remove, n);
+        caretEnd = move(caretEnd, where, remove, n);
+      }
+      editorBase = nextBase;
+      heads.value = answer.heads;
+      if (!s.length) return;
+      area.value = mine.join('');
+      area.setSelectionRange(mine.slice(0, caretStart).join('').length,
+        mine.slice(0, caretEnd).join('').length, backward ? 'backward' : 'forward');
+      area.scrollTop = top;
+      announce();
+    }).catch(function () {
+      // The next change tries again from the same heads.
+    }).then(function () {
+      editorBusy = false;
+      if (editorAgain) { editorAgain = false; patchEditor(); }
+    });
+  }
 
   // After a refused form, take the keyboard to the list of errors.
   var summary = document.getElementById('error-summary');

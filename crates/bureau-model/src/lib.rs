@@ -62,7 +62,7 @@ pub use history::{
 pub use read::{Problem, Records, Snapshot};
 pub use records::*;
 pub use schema::*;
-pub use text::{merge_text, text_of};
+pub use text::{Splice, merge_text, splices, text_of};
 pub use validate::{check_name, format_time, hidden_char, is_language_code, parse_time};
 pub use write::apply;
 

@@ -446,3 +446,73 @@ mod tests {
         ));
     }
 }
+
+/// A change to a text: `delete` code points at `pos` replaced with `insert`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Splice {
+    /// Where, in code points of the text before this change.
+    pub pos: usize,
+    /// How many code points go.
+    pub delete: usize,
+    /// What comes in their place.
+    pub insert: String,
+}
+
+/// The splices that turn `old` into `new`: the places where they differ (words first, then
+/// the characters inside each changed stretch), in order, none overlapping, positions in
+/// code points of `old`; applied from the last to the first, they give `new`. What an open
+/// editor applies to the text it shows, so that a peer's edit arrives without replacing what
+/// is being typed.
+pub fn splices(old: &str, new: &str) -> Vec<Splice> {
+    let old: Vec<char> = old.chars().collect();
+    let new: Vec<char> = new.chars().collect();
+    diff::hunks(&old, &new)
+        .into_iter()
+        .map(|h| Splice {
+            pos: h.a.start,
+            delete: h.a.len(),
+            insert: new[h.b].iter().collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod splice_tests {
+    use super::*;
+
+    fn apply(old: &str, splices: &[Splice]) -> String {
+        let mut chars: Vec<char> = old.chars().collect();
+        for s in splices.iter().rev() {
+            chars.splice(s.pos..s.pos + s.delete, s.insert.chars());
+        }
+        chars.into_iter().collect()
+    }
+
+    #[test]
+    fn splices_turn_the_old_text_into_the_new_one_place_by_place() {
+        let cases = [
+            ("", ""),
+            ("", "new"),
+            ("old", ""),
+            (
+                "First sentence. Second one.",
+                "First words. Second one, longer.",
+            ),
+            (
+                "« Café » – ‘naïve’ 🎉 text",
+                "« Cafés » – ‘naive’ 🎉🎉 text!",
+            ),
+            ("a b c d e", "a x c d y"),
+        ];
+        for (old, new) in cases {
+            let s = splices(old, new);
+            assert_eq!(apply(old, &s), new, "{old:?} -> {new:?}: {s:?}");
+            assert!(
+                s.windows(2).all(|w| w[0].pos + w[0].delete < w[1].pos),
+                "{s:?}"
+            );
+        }
+        // Two places far apart are two splices, so what lies between them is not touched.
+        assert_eq!(splices("a b c d e", "a x c d y").len(), 2);
+    }
+}

@@ -269,3 +269,117 @@ fn two_nodes_apart_edit_comment_and_accept_on_the_charter_and_both_keep_everythi
         a.stop();
     });
 }
+
+/// The text area's value, and its caret as a position in that value.
+async fn editor_state(b: &Browser) -> (String, usize) {
+    let v = b
+        .js("const t = document.getElementById('f-text'); \
+             return [t.value, Array.from(t.value.slice(0, t.selectionStart)).length, \
+                     document.activeElement === t];")
+        .await;
+    assert_eq!(v[2], json!(true), "the text area kept the focus");
+    (
+        v[0].as_str().unwrap().to_owned(),
+        v[1].as_u64().unwrap() as usize,
+    )
+}
+
+/// Someone types in the charter's editor while a peer's edits arrive, before and after the
+/// caret: each shows in the text area without a reload, no keystroke is lost and the caret
+/// stays after the last one typed; saving keeps everything, on both nodes.
+#[test]
+fn a_peers_edit_arrives_in_the_editor_while_someone_types_and_no_keystroke_is_lost() {
+    with_browser("live editor", |b| async move {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = Node::start(&tmp.path().join("a"), &["--demo"]);
+        let second = second_node(&a, &tmp.path().join("b"));
+        log_in(&b, &a).await;
+        let id = first_id(&a, "documents");
+        b.goto(&url(&a, &format!("/documents/{id}/edit"))).await;
+        b.js("window.__notReloaded = true; return true;").await;
+        let at = b
+            .js("const t = document.getElementById('f-text'); \
+                 const i = t.value.indexOf('logistical needs'); \
+                 t.focus(); t.setSelectionRange(i, i); return i;")
+            .await;
+        assert!(at.as_i64().is_some_and(|i| i > 0));
+        type_keys(&b, "urgent ").await;
+
+        // The peer inserts a word near the start (before the caret) and one near the end.
+        let text = charter_text(&second, &id);
+        let cp = |s: &str| text[..text.find(s).unwrap()].chars().count();
+        let early = cp("CHARTER");
+        second
+            .post(
+                &format!("/api/documents/{id}/splice"),
+                &json!({"pos": early, "delete": 0, "insert": "Draft: "}),
+            )
+            .expect(200);
+        let late = charter_text(&second, &id);
+        let late = late[..late.find("content implications").unwrap()]
+            .chars()
+            .count();
+        second
+            .post(
+                &format!("/api/documents/{id}/splice"),
+                &json!({"pos": late, "delete": 0, "insert": "possible "}),
+            )
+            .expect(200);
+        b.wait_until(
+            "both of the peer's words in the open editor",
+            "document.getElementById('f-text').value.includes('Draft: CHARTER') && \
+             document.getElementById('f-text').value.includes('possible content implications')",
+        )
+        .await;
+        assert_eq!(
+            b.js("return window.__notReloaded === true").await,
+            json!(true),
+            "no reload"
+        );
+        let (value, caret) = editor_state(&b).await;
+        let typed = value
+            .find("urgent logistical needs")
+            .expect("what was typed is kept");
+        assert_eq!(
+            caret,
+            value[..typed + "urgent ".len()].chars().count(),
+            "the caret stays right after what was typed"
+        );
+
+        // Typing goes on where the caret is; then save.
+        type_keys(&b, "and pressing ").await;
+        let (value, _) = editor_state(&b).await;
+        assert!(
+            value.contains("urgent and pressing logistical needs"),
+            "{value}"
+        );
+        b.client
+            .find(Locator::Css("form.editor button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait_until("the saved notice", "location.search.includes('done=saved')")
+            .await;
+        wait_until(
+            "both nodes hold the same charter",
+            DEADLINE,
+            || a.status()["heads"] == second.status()["heads"],
+            String::new,
+        );
+        for node in [&a, &second] {
+            let text = charter_text(node, &id);
+            for words in [
+                "Draft: CHARTER",
+                "urgent and pressing logistical needs",
+                "possible content implications",
+            ] {
+                assert!(text.contains(words), "{words:?} missing from {text}");
+            }
+            assert_eq!(text.matches("Draft:").count(), 1);
+        }
+        second.stop();
+        a.stop();
+    });
+}

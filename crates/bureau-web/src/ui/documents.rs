@@ -7,7 +7,9 @@
 //! Invariants:
 //! - The editor's form carries the heads it was rendered at; saving it is a three-way merge
 //!   from those heads (`DocumentOp::SaveText`), so a peer's edit that arrived while the form
-//!   was open stays, wherever it is in the text.
+//!   was open stays, wherever it is in the text. While it is open, the live script asks for
+//!   the splices since those heads ([`splices`]) after every change, applies them to the
+//!   text area around what is being typed and moves the form's heads on.
 //! - A range is chosen by its words (`quote`): the live script fills `start` and `end` from
 //!   the reader's selection; without them, or when the text moved under them, the words are
 //!   looked up in the text as it is now. The model anchors the range to its characters.
@@ -796,7 +798,7 @@ fn editor_page(v: &View, d: &Document, values: &FormData, errors: &FormErrors) -
         }
         h1 dir="auto" { (title) }
         p.lead { (tr.t("document-editor-explain")) }
-        form.record.editor method="post" action={(base) "/text"} novalidate {
+        form.record.editor method="post" action={(base) "/text"} novalidate data-editor=(d.id) {
             (form.summary())
             input type="hidden" name="heads" value=(values.text("heads"));
             (form.textarea("text", &tr.t("field-text"), 24, None))
@@ -869,6 +871,53 @@ pub(crate) async fn save_text(v: View, Path(id): Path<String>, UiForm(form): UiF
         ),
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SplicesQuery {
+    since: Option<String>,
+}
+
+/// `GET /documents/{id}/splices?since=HEADS`: what changed in the text since the heads an
+/// open editor shows, as splices (`{heads, splices: [{pos, delete, insert}]}`, positions in
+/// code points of the text at `since`), with the heads they bring it to. The live script
+/// applies them to the text area around what is being typed, so a peer's edit shows without
+/// replacing the text area or moving its caret. Unknown heads are a 409 (the editor is
+/// reopened).
+pub(crate) async fn splices(
+    v: View,
+    Path(id): Path<String>,
+    Query(q): Query<SplicesQuery>,
+) -> Response {
+    use axum::response::IntoResponse;
+    let st = v.st.clone();
+    let Some(now) = st.snapshot.documents.get(&id).map(|d| d.text.clone()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some(since) = q.since.as_deref().and_then(parse_heads) else {
+        return (StatusCode::BAD_REQUEST, "since: heads, comma-separated").into_response();
+    };
+    let then = match v
+        .app
+        .doc
+        .record_at(RecordType::Document, id.clone(), since)
+        .await
+    {
+        Ok(Some(snap)) => snap.documents.get(&id).map(|d| d.text.clone()),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "the text an editor shows could not be read");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let Some(then) = then else {
+        return (StatusCode::CONFLICT, "since: not heads of this document").into_response();
+    };
+    axum::Json(serde_json::json!({
+        "heads": st.heads.join(","),
+        "splices": bureau_model::splices(&then, &now),
+    }))
+    .into_response()
 }
 
 // ---- comparing versions -----------------------------------------------------------------

@@ -78,6 +78,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         )
         .route("/documents/{id}/edit", get(documents::edit_page))
         .route("/documents/{id}/text", post(documents::save_text))
+        .route("/documents/{id}/splices", get(documents::splices))
         .route("/documents/{id}/compare", get(documents::compare))
         .route("/documents/{id}/comments", post(documents::comment))
         .route(

@@ -481,3 +481,57 @@ async fn an_observer_reads_the_document_without_controls_and_its_posts_are_refus
     }
     assert_eq!(document(&ui, &id), before);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_editor_gets_the_splices_since_its_heads() {
+    let ui = ui().await;
+    let id = charter(&ui).await;
+    let html = ui.page(&format!("/documents/{id}/edit")).await;
+    assert!(html.contains(&format!("data-editor=\"{id}\"")));
+    let form = form_of(&html, &format!("/documents/{id}/text"));
+    let heads = form.iter().find(|(k, _)| k == "heads").unwrap().1.clone();
+    let before = document(&ui, &id).text;
+    // Nothing changed: no splice, the same heads.
+    let url = format!("/documents/{id}/splices?since={heads}");
+    let v: serde_json::Value = serde_json::from_str(&ui.page(&url).await).unwrap();
+    assert_eq!(v["splices"], serde_json::json!([]));
+    assert_eq!(v["heads"], heads.as_str());
+    // Two edits far apart: two splices that turn the text shown into the text now.
+    for (pos, insert) in [(1, "Draft "), (before.chars().count(), "\nEnd.")] {
+        ui.doc
+            .edit(Edit::Document {
+                id: id.clone(),
+                op: DocumentOp::Splice {
+                    pos,
+                    delete: 0,
+                    insert: insert.to_owned(),
+                },
+            })
+            .await
+            .unwrap();
+    }
+    let v: serde_json::Value = serde_json::from_str(&ui.page(&url).await).unwrap();
+    let splices = v["splices"].as_array().unwrap();
+    assert_eq!(splices.len(), 2, "{v}");
+    let mut chars: Vec<char> = before.chars().collect();
+    for s in splices.iter().rev() {
+        let pos = s["pos"].as_u64().unwrap() as usize;
+        let delete = s["delete"].as_u64().unwrap() as usize;
+        chars.splice(pos..pos + delete, s["insert"].as_str().unwrap().chars());
+    }
+    assert_eq!(
+        chars.into_iter().collect::<String>(),
+        document(&ui, &id).text
+    );
+    assert_eq!(v["heads"], ui.doc.state().heads.join(",").as_str());
+    // Heads this node lacks, or none: refused.
+    let (status, _, _) = ui
+        .send(get(&format!(
+            "/documents/{id}/splices?since={}",
+            "ab".repeat(32)
+        )))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _, _) = ui.send(get(&format!("/documents/{id}/splices"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
