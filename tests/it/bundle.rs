@@ -183,6 +183,11 @@ fn a_bundle_carries_the_bureau_both_ways_between_nodes_that_never_sync() {
     let empty = post_bundle(&a, b"");
     assert_eq!(empty.status, 400);
     assert_eq!(api_error(&empty).field.as_deref(), Some("body"));
+    // Over the cap: refused before it is read whole.
+    let huge = vec![0u8; 64 * 1024 * 1024 + 1];
+    let res = post_bundle(&a, &huge);
+    assert_eq!(res.status, 413);
+    assert_eq!(api_error(&res).code, "too_large");
     let z = Node::start(&tmp.path().join("z"), &["--name", "Zed Other"]);
     let theirs = z.get("/api/bundle").into_body();
     refused(&a, &theirs, 422, "other_bureau");

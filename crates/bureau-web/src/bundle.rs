@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -81,8 +82,24 @@ pub(crate) async fn get(
     Ok(res)
 }
 
-/// `POST /api/bundle`: the body is the bundle's bytes.
-pub(crate) async fn post(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+/// `POST /api/bundle`: the body is the bundle's bytes. One over [`MAX_BUNDLE_BODY`] is a JSON
+/// 413, not read past the limit.
+pub(crate) async fn post(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|rej| {
+        let status = rej.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                status,
+                "too_large",
+                format!("a bundle is at most {MAX_BUNDLE_BODY} bytes"),
+            )
+        } else {
+            ApiError::new(status, "bad_body", rej.body_text())
+        }
+    })?;
     if body.is_empty() {
         return Err(ApiError::field("body", "is empty: send the bundle's bytes"));
     }
