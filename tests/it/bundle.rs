@@ -274,3 +274,27 @@ fn a_bundle_made_after_a_revocation_does_not_open_on_the_revoked_laptop() {
         || b.status().to_string(),
     );
 }
+
+#[test]
+fn an_observer_gets_the_bureau_by_bundle_but_makes_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a_dir, o_dir) = (tmp.path().join("a"), tmp.path().join("o"));
+    let a = Node::start(&a_dir, &["--name", "Amina Diallo"]);
+    join_ok(&o_dir, &a.invite("observer"), "Olu Watcher");
+    a.post("/api/groups", &json!({"name": "Article 19"}))
+        .expect(201);
+    let bundle = a.get("/api/bundle").into_body();
+    a.stop();
+    let file = tmp.path().join("to-o.bundle");
+    std::fs::write(&file, &bundle).unwrap();
+    ok(&cli(&o_dir, &["bundle", "import", file.to_str().unwrap()]));
+    let o = Node::start(&o_dir, &[]);
+    assert_eq!(group_names(&o), ["Article 19"]);
+    let res = o.get("/api/bundle");
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert_eq!(api_error(&res).code, "observer");
+    // Its page offers the upload but no download.
+    let html = o.get("/peers").text();
+    assert!(!html.contains("href=\"/api/bundle\""));
+    assert!(html.contains("action=\"/peers/bundle\""));
+}
