@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path};
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bureau_model::{Device, Edit, EditError, Role};
