@@ -535,6 +535,15 @@ fn every_page(node: &Node) -> Vec<(&'static str, String)> {
             format!("/liaison/bodies/{}", first_id(node, "bodies")),
         ),
         ("join", "/join".to_owned()),
+        ("documents", "/documents".to_owned()),
+        (
+            "document",
+            format!("/documents/{}", first_id(node, "documents")),
+        ),
+        (
+            "document-edit",
+            format!("/documents/{}/edit", first_id(node, "documents")),
+        ),
         ("not-found", "/no/such/page".to_owned()),
     ]
 }
