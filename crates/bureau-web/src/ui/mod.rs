@@ -11,7 +11,8 @@
 //! Module map: [`layout`] (page chrome), [`forms`] (form bodies, fields and errors),
 //! [`i18n`] (catalogues, dates), [`assets`] (embedded `web/`), [`findings`] (findings in the
 //! reader's language), and one module per area: [`overview`], [`roster`], [`schedule`],
-//! [`liaison`], [`conflicts`] (with history), [`peers`].
+//! [`liaison`], [`documents`] (shared texts: comments, suggestions, versions, the editor),
+//! [`conflicts`] (with history), [`peers`].
 
 pub(crate) mod assets;
 pub(crate) mod conflicts;
