@@ -1,7 +1,8 @@
 //! The discovery doctor's causes, each produced for real: a paused node, an address given by
 //! hand where nothing listens, a member's laptop that went away (its addresses failing, each
-//! with its error), a revoked device that keeps trying, and, in a network namespace of its
-//! own, a machine with no network address and no route for multicast.
+//! with its error), a revoked device that keeps trying, a member's node of another release,
+//! and, in network namespaces of their own, a machine with no network address and no route for
+//! multicast, and one on a network where mDNS hears no one.
 
 use std::path::Path;
 
@@ -220,4 +221,52 @@ async fn the_doctor_names_a_member_whose_node_refuses_every_sync_protocol() {
         "{line}"
     );
     drop(conn);
+}
+
+/// A machine on a network (an address, a default route) where mDNS hears no one for half a
+/// minute: the doctor says multicast may be blocked, and suggests the hub or a bundle.
+#[test]
+fn the_doctor_says_when_mdns_hears_no_one() {
+    if !is_root() {
+        if std::env::var_os("BUREAU_SKIP_ROOT_TESTS").is_some_and(|v| v == "1") {
+            eprintln!("skipped: making a network namespace needs root");
+            return;
+        }
+        panic!(
+            "this test makes a network namespace and must run as root \
+             (set BUREAU_SKIP_ROOT_TESTS=1 to skip it)"
+        );
+    }
+    let ns = Alone(format!("bureau-quiet-{}", std::process::id()));
+    ip(&["netns", "add", &ns.0]);
+    ip(&["-n", &ns.0, "link", "set", "lo", "up"]);
+    // A network of one: an interface with an address and a default route, so multicast has a
+    // way out, and nobody at the other end.
+    // (Both ends of a veth pair inside the namespace: what leaves one arrives at the other,
+    // where nothing listens.)
+    ip(&[
+        "-n", &ns.0, "link", "add", "quiet0", "type", "veth", "peer", "name", "quiet1",
+    ]);
+    ip(&["-n", &ns.0, "addr", "add", "198.18.7.1/24", "dev", "quiet0"]);
+    ip(&["-n", &ns.0, "link", "set", "quiet0", "up"]);
+    ip(&["-n", &ns.0, "link", "set", "quiet1", "up"]);
+    ip(&["-n", &ns.0, "route", "add", "default", "dev", "quiet0"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir: &Path = &tmp.path().join("a");
+    let _node = NsNode::start_with(&ns.0, dir, &["--name", "Amina Diallo"]);
+    let said = wait_for(
+        "the doctor says mDNS heard no one",
+        std::time::Duration::from_secs(90),
+        || {
+            let out = run(bureau_in(&ns.0, dir, &["doctor"]));
+            let said = String::from_utf8_lossy(&out.stdout).into_owned();
+            said.contains("has heard none").then_some(said)
+        },
+        || String::from_utf8_lossy(&run(bureau_in(&ns.0, dir, &["doctor"])).stdout).into_owned(),
+    );
+    assert!(said.contains("hub") && said.contains("bundle"), "{said}");
+    assert!(
+        !said.contains("no route for multicast") && !said.contains("no network address"),
+        "this machine has both: {said}"
+    );
 }
