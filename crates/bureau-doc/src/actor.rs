@@ -440,6 +440,10 @@ impl Actor {
                     self.replica
                         .read(&mut self.doc, Read::Behind { heads, reply });
                 }
+                DocCommand::ChangeCounts { ty, reply } => {
+                    self.replica
+                        .read(&mut self.doc, Read::ChangeCounts { ty, reply });
+                }
                 #[cfg(test)]
                 DocCommand::HoldReader(release) => {
                     self.replica.read(&mut self.doc, Read::Hold(release));

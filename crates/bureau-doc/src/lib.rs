@@ -385,6 +385,10 @@ pub(crate) enum DocCommand {
         heads: Vec<Vec<automerge::ChangeHash>>,
         reply: oneshot::Sender<Vec<usize>>,
     },
+    ChangeCounts {
+        ty: RecordType,
+        reply: oneshot::Sender<Arc<bureau_model::ChangeCounts>>,
+    },
     /// Holds the reader thread (see [`replica`]) until the sender sends or is dropped.
     #[cfg(test)]
     HoldReader(std::sync::mpsc::Receiver<()>),
@@ -507,6 +511,7 @@ impl std::fmt::Debug for DocCommand {
             DocCommand::Behind { heads, .. } => {
                 f.debug_tuple("Behind").field(&heads.len()).finish()
             }
+            DocCommand::ChangeCounts { ty, .. } => f.debug_tuple("ChangeCounts").field(ty).finish(),
             #[cfg(test)]
             DocCommand::HoldReader(_) => f.write_str("HoldReader"),
             #[cfg(test)]
@@ -642,6 +647,17 @@ impl DocHandle {
             .map(|set| set.iter().filter_map(|h| h.parse().ok()).collect())
             .collect();
         self.request(|reply| DocCommand::Behind { heads, reply })
+            .await
+    }
+
+    /// How many changes touched each record of `ty` (see [`bureau_model::ChangeCounts`]), on
+    /// the reader thread, which keeps the counts and adds only the changes since it last
+    /// counted. Every node holding the same changes answers the same; the counts only grow.
+    pub async fn change_counts(
+        &self,
+        ty: RecordType,
+    ) -> Result<Arc<bureau_model::ChangeCounts>, DocError> {
+        self.request(|reply| DocCommand::ChangeCounts { ty, reply })
             .await
     }
 

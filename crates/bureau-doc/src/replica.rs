@@ -11,16 +11,17 @@
 //!   idle is made again, from the whole document, on the next read; the reads queued behind a
 //!   panic get [`DocError::Closed`](crate::DocError::Closed) and nothing else is lost.
 //! - A record's history is cached with the heads it was computed at; the next request for it
-//!   decodes only the changes since then.
+//!   decodes only the changes since then. The change counts of a record type (a calendar
+//!   feed's `SEQUENCE`) are kept the same way, as a whole.
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use automerge::{AutoCommit, Automerge, Change, ChangeHash};
 use bureau_model::automerge;
-use bureau_model::{HistoryEntry, RecordType, Snapshot, history_of};
+use bureau_model::{ChangeCounts, HistoryEntry, RecordType, Snapshot, history_of};
 use tokio::sync::oneshot;
 use tracing::{debug, error};
 
@@ -65,6 +66,11 @@ pub(crate) enum Read {
     Behind {
         heads: Vec<Vec<ChangeHash>>,
         reply: oneshot::Sender<Vec<usize>>,
+    },
+    /// How many changes touched each record of a type (calendar feeds' `SEQUENCE`).
+    ChangeCounts {
+        ty: RecordType,
+        reply: oneshot::Sender<Arc<ChangeCounts>>,
     },
     /// Holds the thread until the sender is dropped or sends: lets a test show that a read in
     /// progress does not hold up the actor.
@@ -187,6 +193,26 @@ impl Replica {
     }
 }
 
+/// The change counts of one record type, with the heads they were counted at.
+struct Counted {
+    heads: Vec<ChangeHash>,
+    counts: Arc<ChangeCounts>,
+}
+
+/// What the thread keeps between reads, forgotten whenever the copy is replaced.
+#[derive(Default)]
+struct Caches {
+    histories: HashMap<(RecordType, String), Cached>,
+    counts: HashMap<RecordType, Counted>,
+}
+
+impl Caches {
+    fn clear(&mut self) {
+        self.histories.clear();
+        self.counts.clear();
+    }
+}
+
 /// One cached history.
 struct Cached {
     heads: Vec<ChangeHash>,
@@ -197,7 +223,7 @@ struct Cached {
 /// The thread: applies updates in order and answers reads from its copy.
 fn work(rx: mpsc::Receiver<Job>) {
     let mut doc: Option<Automerge> = None;
-    let mut cache: HashMap<(RecordType, String), Cached> = HashMap::new();
+    let mut cache = Caches::default();
     let mut clock = 0u64;
     while let Ok(job) = rx.recv() {
         let done = catch_unwind(AssertUnwindSafe(|| match job {
@@ -245,12 +271,7 @@ fn work(rx: mpsc::Receiver<Job>) {
     }
 }
 
-fn answer(
-    doc: &Automerge,
-    cache: &mut HashMap<(RecordType, String), Cached>,
-    clock: u64,
-    read: Read,
-) {
+fn answer(doc: &Automerge, cache: &mut Caches, clock: u64, read: Read) {
     match read {
         Read::Save { reply } => {
             let _ = reply.send(doc.save());
@@ -263,7 +284,10 @@ fn answer(
             let _ = reply.send(out);
         }
         Read::History { ty, id, reply } => {
-            let _ = reply.send(history(doc, cache, clock, ty, id));
+            let _ = reply.send(history(doc, &mut cache.histories, clock, ty, id));
+        }
+        Read::ChangeCounts { ty, reply } => {
+            let _ = reply.send(change_counts(doc, &mut cache.counts, ty));
         }
         Read::RecordAt {
             ty,
@@ -318,6 +342,26 @@ fn answer(
             let _ = release.recv();
         }
     }
+}
+
+/// The counts of `ty` at the copy's heads: those kept, with the changes since added (a copy
+/// only ever gains changes until it is replaced, which forgets the counts).
+fn change_counts(
+    doc: &Automerge,
+    cache: &mut HashMap<RecordType, Counted>,
+    ty: RecordType,
+) -> Arc<ChangeCounts> {
+    let heads = doc.get_heads();
+    let counted = cache.entry(ty).or_insert_with(|| Counted {
+        heads: Vec::new(),
+        counts: Arc::new(ChangeCounts::new(ty)),
+    });
+    if counted.heads != heads {
+        let newer = doc.get_changes(&counted.heads);
+        Arc::make_mut(&mut counted.counts).add(&newer);
+        counted.heads = heads;
+    }
+    counted.counts.clone()
 }
 
 fn history(

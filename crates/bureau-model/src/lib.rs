@@ -36,6 +36,7 @@ mod history;
 mod read;
 mod records;
 mod schema;
+mod sequence;
 #[cfg(any(test, feature = "test-utils"))]
 pub mod testing;
 mod text;
@@ -62,6 +63,7 @@ pub use history::{
 pub use read::{Problem, Records, Snapshot};
 pub use records::*;
 pub use schema::*;
+pub use sequence::ChangeCounts;
 pub use text::{Splice, merge_text, splices, text_of};
 pub use validate::{check_name, format_time, hidden_char, is_language_code, parse_time};
 pub use write::apply;

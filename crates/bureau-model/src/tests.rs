@@ -12,6 +12,7 @@ mod history_checks;
 mod merge_checks;
 mod refresh_checks;
 mod review_checks;
+mod sequence_checks;
 mod time_checks;
 mod tolerant_reading;
 mod validation;
