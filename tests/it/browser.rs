@@ -499,6 +499,7 @@ fn every_page(node: &Node) -> Vec<(&'static str, String)> {
         .unwrap()[..10]
         .to_owned();
     let review = first_id(node, "reviews");
+    let interpreter = first_id(node, "interpreters");
     vec![
         ("overview", "/".to_owned()),
         ("roster", "/roster".to_owned()),
@@ -544,6 +545,24 @@ fn every_page(node: &Node) -> Vec<(&'static str, String)> {
             "document-edit",
             format!("/documents/{}/edit", first_id(node, "documents")),
         ),
+        ("interpretation", format!("/interpretation?date={day}")),
+        (
+            "interpretation-sheet",
+            format!("/interpretation/sheet?date={day}"),
+        ),
+        (
+            "interpreter",
+            format!("/interpretation/interpreters/{interpreter}"),
+        ),
+        (
+            "interpreter-day",
+            format!("/interpretation/interpreters/{interpreter}/day?date={day}"),
+        ),
+        (
+            "interpreter-new",
+            "/interpretation/interpreters/new".to_owned(),
+        ),
+        ("seats", format!("/interpretation/meetings/{meeting}")),
         ("not-found", "/no/such/page".to_owned()),
     ]
 }

@@ -15,6 +15,7 @@ mod doctor;
 mod full_disk;
 mod hostile;
 mod hub;
+mod interpretation;
 mod joining;
 mod mdns;
 mod package;

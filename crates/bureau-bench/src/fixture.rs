@@ -227,6 +227,7 @@ pub(crate) fn build(size: Size, device_a: &str, device_b: &str) -> Fixture {
                 capacity: Some(20 + 10 * (i % 20) as u32),
                 booths: Some(booths),
                 equipment: Some(vec!["projector".to_owned()]),
+                booth_count: None,
             })),
         ));
     }

@@ -41,6 +41,7 @@ impl RecordFields for MeetingFields {
     const LONG_TEXTS: &'static [&'static str] = &["agenda"];
 }
 impl RecordFields for BodyFields {}
+impl RecordFields for InterpreterFields {}
 impl RecordFields for DocumentFields {
     const LONG_TEXTS: &'static [&'static str] = &["text"];
 }

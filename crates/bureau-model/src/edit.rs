@@ -146,6 +146,7 @@ pub struct RoomFields {
     pub capacity: Option<u32>,
     pub booths: Option<Vec<String>>,
     pub equipment: Option<Vec<String>>,
+    pub booth_count: Option<u32>,
 }
 
 /// Fields of a meeting. Times may carry an offset or be civil times in the venue's zone.
@@ -165,6 +166,27 @@ pub struct MeetingFields {
     pub groups: Option<Vec<String>>,
     pub members: Option<Vec<String>>,
     pub agenda: Option<String>,
+    /// The seats of the meeting's booths, as keys `<language>/<interpreter id>`
+    /// ([`crate::booth_key`]): a set, so that seats added on two laptops both stay.
+    pub booths: Option<Vec<String>>,
+}
+
+/// Fields of an interpreter. Languages and days are sets: `available` holds
+/// [`Availability::key`](crate::Availability::key)s.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[allow(
+    missing_docs,
+    reason = "the fields mirror Interpreter's, documented there"
+)]
+pub struct InterpreterFields {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub a_languages: Option<Vec<String>>,
+    pub b_languages: Option<Vec<String>>,
+    pub c_languages: Option<Vec<String>>,
+    pub available: Option<Vec<String>>,
+    pub team: Option<String>,
 }
 
 /// Fields of a liaison body.
@@ -306,6 +328,7 @@ pub enum Fields {
     Body(BodyFields),
     Note(NoteFields),
     Document(DocumentFields),
+    Interpreter(InterpreterFields),
 }
 
 impl Fields {
@@ -320,6 +343,7 @@ impl Fields {
             Fields::Body(_) => RecordType::Body,
             Fields::Note(_) => RecordType::Note,
             Fields::Document(_) => RecordType::Document,
+            Fields::Interpreter(_) => RecordType::Interpreter,
         }
     }
 }

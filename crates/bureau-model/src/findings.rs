@@ -49,14 +49,73 @@ pub enum FindingKind {
     PlenaryConsultationPending,
     /// An action item is past its due date and not done.
     ActionOverdue,
+    /// A meeting needs more booths than its room has.
+    BoothsTooFew,
+    /// A booth has fewer interpreters than the meeting's length and languages need.
+    BoothTeamTooSmall,
+    /// An interpreter is seated in two overlapping meetings.
+    InterpreterDoubleBooked,
+    /// An interpreter is seated in a meeting outside their availability.
+    InterpreterUnavailable,
+    /// An interpreter sits in a booth whose language is not their A or B.
+    InterpreterLanguageMismatch,
+    /// Nobody in a booth understands one of the meeting's languages: it must take relay.
+    RelayNeeded,
+    /// An interpreter's minutes in a booth on one day are over the limit.
+    InterpreterOverloaded,
+}
+
+/// What a finding's reference names: a record, or a language (a booth's, the floor's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefType {
+    /// A record of the bureau.
+    Record(RecordType),
+    /// A language code.
+    Language,
+}
+
+impl RefType {
+    /// The record type, for a reference to a record.
+    pub fn record(self) -> Option<RecordType> {
+        match self {
+            RefType::Record(ty) => Some(ty),
+            RefType::Language => None,
+        }
+    }
+
+    /// The wire name: the record type's, or `language`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefType::Record(ty) => ty.as_str(),
+            RefType::Language => "language",
+        }
+    }
+}
+
+impl From<RecordType> for RefType {
+    fn from(ty: RecordType) -> RefType {
+        RefType::Record(ty)
+    }
+}
+
+impl PartialEq<RecordType> for RefType {
+    fn eq(&self, other: &RecordType) -> bool {
+        *self == RefType::Record(*other)
+    }
+}
+
+impl Serialize for RefType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// A record a finding is about.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Ref {
-    /// Record type.
+    /// Record type, or `language`.
     #[serde(rename = "type")]
-    pub ty: RecordType,
+    pub ty: RefType,
     /// Record id.
     pub id: String,
 }
@@ -74,7 +133,7 @@ pub struct Finding {
 
 fn r(ty: RecordType, id: &str) -> Ref {
     Ref {
-        ty,
+        ty: RefType::Record(ty),
         id: id.to_owned(),
     }
 }
@@ -108,6 +167,7 @@ fn today_in(snap: &Snapshot, now: Timestamp) -> (TimeZone, Date) {
 /// Computes every finding of the snapshot at time `now`.
 pub fn findings(snap: &Snapshot, now: Timestamp) -> Vec<Finding> {
     let (tz, today) = today_in(snap, now);
+    let norms = Norms::of(snap);
     let mut out = Vec::new();
 
     let mut slots: Vec<Slot<'_>> = snap.meetings.values().filter_map(|m| slot_of(m)).collect();
@@ -115,6 +175,7 @@ pub fn findings(snap: &Snapshot, now: Timestamp) -> Vec<Finding> {
 
     let mut by_room: BTreeMap<&str, Vec<Span<'_>>> = BTreeMap::new();
     let mut by_member: BTreeMap<&str, Vec<Span<'_>>> = BTreeMap::new();
+    let mut by_interpreter: BTreeMap<&str, Vec<Seat<'_>>> = BTreeMap::new();
     for s in &slots {
         let span = Span {
             start: s.start,
@@ -127,6 +188,16 @@ pub fn findings(snap: &Snapshot, now: Timestamp) -> Vec<Finding> {
         for member in &s.m.members {
             by_member.entry(member).or_default().push(span);
         }
+        for i in seated(s.m) {
+            by_interpreter.entry(i).or_default().push(Seat {
+                start: s.start,
+                end: s.end,
+                id: &s.m.id,
+            });
+        }
+    }
+    for (i, seats) in by_interpreter {
+        interpreter_checks(snap, i, &seats, &norms, &tz, &mut out);
     }
     for (room, list) in by_room {
         room_double_bookings(snap, room, &list, &mut out);
@@ -135,7 +206,7 @@ pub fn findings(snap: &Snapshot, now: Timestamp) -> Vec<Finding> {
         member_double_bookings(snap, member, &list, &mut out);
     }
     for s in &slots {
-        meeting_checks(snap, s.m, &mut out);
+        meeting_checks(snap, s, &norms, &mut out);
     }
     // The start of the newest live meeting held so far, and of the newest each group attended
     // (or organised).
@@ -245,7 +316,21 @@ fn member_double_bookings(
     }
 }
 
-fn meeting_checks(snap: &Snapshot, m: &Meeting, out: &mut Vec<Finding>) {
+/// The interpreters seated in a meeting, each once, sorted.
+fn seated(m: &Meeting) -> Vec<&str> {
+    let mut ids: Vec<&str> = m
+        .booths
+        .iter()
+        .flat_map(|b| b.interpreters.iter().map(String::as_str))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn meeting_checks(snap: &Snapshot, s: &Slot<'_>, norms: &Norms, out: &mut Vec<Finding>) {
+    let m = s.m;
+    meeting_plan_checks(snap, m, s.start, s.end, norms, out);
     if let Some(room) = snap.rooms.get(&m.room_id) {
         // One working language needs no interpretation; with several, each needs a booth.
         if m.languages.len() > 1 {
@@ -471,3 +556,5 @@ fn note_checks(snap: &Snapshot, n: &Note, today: Date, out: &mut Vec<Finding>) {
 mod index;
 
 pub use index::{FindingSet, FindingsIndex};
+
+use crate::planner::{Norms, Seat, interpreter_checks, meeting_plan_checks};

@@ -21,8 +21,8 @@ use serde_json::Value as Json;
 use crate::change::RecordFields;
 use crate::conflicts::BOOKKEEPING;
 use crate::edit::{
-    BodyFields, DocumentFields, GroupFields, MeetingFields, MemberFields, NoteFields, ReviewFields,
-    RoomFields,
+    BodyFields, DocumentFields, GroupFields, InterpreterFields, MeetingFields, MemberFields,
+    NoteFields, ReviewFields, RoomFields,
 };
 use crate::read::Snapshot;
 use crate::records::RecordType;
@@ -266,6 +266,7 @@ fn long_texts(ty: RecordType) -> &'static [&'static str] {
         RecordType::Group => GroupFields::LONG_TEXTS,
         RecordType::Room => RoomFields::LONG_TEXTS,
         RecordType::Body => BodyFields::LONG_TEXTS,
+        RecordType::Interpreter => InterpreterFields::LONG_TEXTS,
         RecordType::Device => &[],
     }
 }

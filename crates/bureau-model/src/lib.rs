@@ -33,6 +33,7 @@ mod edit;
 mod findings;
 pub mod guard;
 mod history;
+mod planner;
 mod read;
 mod records;
 mod schema;
@@ -54,12 +55,14 @@ pub use documents::{
 };
 pub use edit::{
     ActionFields, Applied, BodyFields, Ctx, DocumentFields, DocumentOp, Edit, EditError, Fields,
-    GroupFields, InitBureau, MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields,
+    GroupFields, InitBureau, InterpreterFields, MeetingFields, MemberFields, NoteFields,
+    ReviewFields, RoomFields,
 };
-pub use findings::{Finding, FindingKind, FindingSet, FindingsIndex, Ref, findings};
+pub use findings::{Finding, FindingKind, FindingSet, FindingsIndex, Ref, RefType, findings};
 pub use history::{
     CONTEXT_WORDS, FieldChange, HistoryEntry, WordChange, history, history_of, word_changes,
 };
+pub use planner::{Norms, booths_needed, interpreter_days};
 pub use read::{Problem, Records, Snapshot};
 pub use records::*;
 pub use schema::*;

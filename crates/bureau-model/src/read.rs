@@ -63,6 +63,8 @@ pub struct Snapshot {
     pub notes: Records<Note>,
     /// Shared texts (the charter, statements, reports).
     pub documents: Records<Document>,
+    /// Conference interpreters the bureau can seat in booths.
+    pub interpreters: Records<Interpreter>,
     /// Odd data found while reading, sorted by path.
     pub problems: Vec<Problem>,
 }
@@ -117,6 +119,7 @@ impl Snapshot {
             RecordType::Body => serde_json::to_value(self.bodies.get(id)?),
             RecordType::Note => serde_json::to_value(self.notes.get(id)?),
             RecordType::Document => serde_json::to_value(self.documents.get(id)?),
+            RecordType::Interpreter => serde_json::to_value(self.interpreters.get(id)?),
         };
         value.ok()
     }
@@ -181,6 +184,7 @@ impl Snapshot {
             RecordType::Body => drop(self.bodies.remove(id)),
             RecordType::Note => drop(self.notes.remove(id)),
             RecordType::Document => drop(self.documents.remove(id)),
+            RecordType::Interpreter => drop(self.interpreters.remove(id)),
         }
     }
 
@@ -203,7 +207,8 @@ impl Snapshot {
             r.not_a_map();
             return;
         };
-        let obj = Fields::read(doc, &obj);
+        let rec = obj;
+        let obj = Fields::read(doc, &rec);
         let id = id.to_owned();
         match ty {
             RecordType::Member => {
@@ -258,10 +263,16 @@ impl Snapshot {
                 self.reviews.insert(rv.id.clone(), Arc::new(rv));
             }
             RecordType::Room => {
+                let booths = r.set(&obj, "booths");
                 let room = Room {
                     name: r.req_str(&obj, "name"),
                     capacity: r.u32(&obj, "capacity"),
-                    booths: r.set(&obj, "booths"),
+                    // Rooms recorded before booths were counted have one per booth language.
+                    booth_count: match obj.get("booth_count") {
+                        Some(_) => r.u32(&obj, "booth_count"),
+                        None => u32::try_from(booths.len()).unwrap_or(u32::MAX),
+                    },
+                    booths,
                     equipment: r.set(&obj, "equipment"),
                     stamp: r.stamp(&obj),
                     id,
@@ -282,6 +293,7 @@ impl Snapshot {
                     groups: r.set(&obj, "groups"),
                     members: r.set(&obj, "members"),
                     agenda: r.text(&obj, "agenda"),
+                    booths: booths_of_keys(r.union_set(&rec, "booths").iter().map(String::as_str)),
                     stamp: r.stamp(&obj),
                     id,
                 };
@@ -313,6 +325,28 @@ impl Snapshot {
             RecordType::Document => {
                 let d = r.document(&obj, id);
                 self.documents.insert(d.id.clone(), Arc::new(d));
+            }
+            RecordType::Interpreter => {
+                let mut available: Vec<Availability> = r
+                    .set(&obj, "available")
+                    .iter()
+                    .map(|k| Availability::from_key(k))
+                    .collect();
+                available.sort();
+                let i = Interpreter {
+                    name: r.req_str(&obj, "name"),
+                    email: r.str(&obj, "email"),
+                    languages: LanguageCombination {
+                        a: r.set(&obj, "a_languages"),
+                        b: r.set(&obj, "b_languages"),
+                        c: r.set(&obj, "c_languages"),
+                    },
+                    available,
+                    team: r.str(&obj, "team"),
+                    stamp: r.stamp(&obj),
+                    id,
+                };
+                self.interpreters.insert(i.id.clone(), Arc::new(i));
             }
         }
     }
@@ -574,6 +608,38 @@ impl<D: ReadDoc> Reader<'_, D> {
                 Vec::new()
             }
         }
+    }
+
+    /// A set that a later release added to records made before it (a meeting's `booths`):
+    /// two nodes may each have made it for the same record offline, so every map at the key
+    /// is read and their keys united (DESIGN section 6, objects created concurrently).
+    fn union_set(&mut self, rec: &ObjId, key: &str) -> Vec<String> {
+        let all = self.doc.get_all(rec, key).unwrap_or_default();
+        let mut out = Vec::new();
+        let mut odd = false;
+        for (v, set) in &all {
+            if !matches!(v, Value::Object(ObjType::Map)) {
+                odd = true;
+                continue;
+            }
+            out.extend(
+                self.doc
+                    .map_range(set, ..)
+                    .filter(|item| {
+                        !matches!(
+                            item.value,
+                            ValueRef::Scalar(ScalarValueRef::Boolean(false) | ScalarValueRef::Null)
+                        )
+                    })
+                    .map(|item| item.key.into_owned()),
+            );
+        }
+        if odd && out.is_empty() {
+            self.problem(key, "expected a set");
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// A map `name -> enum value`, skipping (and reporting) values outside the enum.

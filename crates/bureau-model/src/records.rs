@@ -149,6 +149,8 @@ pub enum RecordType {
     Note,
     /// `documents`
     Document,
+    /// `interpreters`
+    Interpreter,
 }
 
 impl RecordType {
@@ -163,6 +165,7 @@ impl RecordType {
         RecordType::Body,
         RecordType::Note,
         RecordType::Document,
+        RecordType::Interpreter,
     ];
 
     /// The singular name used in findings, conflicts and errors.
@@ -177,6 +180,7 @@ impl RecordType {
             RecordType::Body => "body",
             RecordType::Note => "note",
             RecordType::Document => "document",
+            RecordType::Interpreter => "interpreter",
         }
     }
 
@@ -192,6 +196,7 @@ impl RecordType {
             RecordType::Body => "bodies",
             RecordType::Note => "notes",
             RecordType::Document => "documents",
+            RecordType::Interpreter => "interpreters",
         }
     }
 
@@ -382,6 +387,8 @@ pub struct Room {
     pub booths: Vec<String>,
     /// Equipment available (projector, microphones, ...).
     pub equipment: Vec<String>,
+    /// Physical interpretation booths; the number of booth languages when never set.
+    pub booth_count: u32,
     /// Archive and edit bookkeeping.
     #[serde(flatten)]
     pub stamp: Stamp,
@@ -416,6 +423,8 @@ pub struct Meeting {
     pub members: Vec<String>,
     /// The agenda, collaborative text.
     pub agenda: String,
+    /// Interpreters per booth (the language the booth works into), sorted by language.
+    pub booths: Vec<Booth>,
     /// Archive and edit bookkeeping.
     #[serde(flatten)]
     pub stamp: Stamp,
@@ -587,4 +596,144 @@ pub struct Version {
     pub at: String,
     /// Member id of whoever named it.
     pub author: String,
+}
+
+/// The interpreters of one booth of a meeting: the booth works into `language`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Booth {
+    /// The language the booth interprets into.
+    pub language: String,
+    /// Interpreter ids, sorted.
+    pub interpreters: Vec<String>,
+}
+
+/// The key of one interpreter's seat in a meeting's `booths` set: `<language>/<interpreter id>`.
+/// A set of such keys (rather than a map of lists) lets two laptops each staff the same booth
+/// offline and keep both interpreters after the merge.
+pub fn booth_key(language: &str, interpreter: &str) -> String {
+    format!("{language}/{interpreter}")
+}
+
+/// The keys of a meeting's booths, as its `booths` set holds them.
+pub fn booth_keys(booths: &[Booth]) -> Vec<String> {
+    let mut keys: Vec<String> = booths
+        .iter()
+        .flat_map(|b| b.interpreters.iter().map(|i| booth_key(&b.language, i)))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Booths from the keys of a `booths` set; a key without `/` is not a seat and is skipped.
+pub fn booths_of_keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> Vec<Booth> {
+    let mut by_lang: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for key in keys {
+        if let Some((lang, id)) = key.split_once('/')
+            && !lang.is_empty()
+            && !id.is_empty()
+        {
+            by_lang
+                .entry(lang.to_owned())
+                .or_default()
+                .push(id.to_owned());
+        }
+    }
+    by_lang
+        .into_iter()
+        .map(|(language, mut interpreters)| {
+            interpreters.sort();
+            interpreters.dedup();
+            Booth {
+                language,
+                interpreters,
+            }
+        })
+        .collect()
+}
+
+/// An interpreter's languages in the profession's terms.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LanguageCombination {
+    /// A: mother tongue (or its equal), interpreted into from all their other languages.
+    pub a: Vec<String>,
+    /// B: an active language, interpreted into though not the mother tongue.
+    pub b: Vec<String>,
+    /// C: passive languages, understood fully and interpreted from, never into.
+    pub c: Vec<String>,
+}
+
+impl LanguageCombination {
+    /// Whether they may work into `lang` (it is an A or B language).
+    pub fn works_into(&self, lang: &str) -> bool {
+        self.a.iter().chain(&self.b).any(|l| l == lang)
+    }
+
+    /// Whether they understand `lang` (A, B or C).
+    pub fn understands(&self, lang: &str) -> bool {
+        self.works_into(lang) || self.c.iter().any(|l| l == lang)
+    }
+}
+
+/// A day an interpreter is available, all of it unless `from` or `to` narrow it (times of day
+/// in the venue's zone, `HH:MM`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Availability {
+    /// The day (YYYY-MM-DD).
+    pub date: String,
+    /// Available from this time of day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Available until this time of day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+impl Availability {
+    /// The key in the document's `available` set: `2025-11-16`, or `2025-11-16/09:00-13:00`
+    /// with either time left empty when open.
+    pub fn key(&self) -> String {
+        match (&self.from, &self.to) {
+            (None, None) => self.date.clone(),
+            (from, to) => format!(
+                "{}/{}-{}",
+                self.date,
+                from.as_deref().unwrap_or(""),
+                to.as_deref().unwrap_or("")
+            ),
+        }
+    }
+
+    /// Reads a key of the `available` set (no check of the date or times).
+    pub fn from_key(key: &str) -> Availability {
+        let (date, times) = key.split_once('/').unwrap_or((key, ""));
+        let (from, to) = times.split_once('-').unwrap_or((times, ""));
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        Availability {
+            date: date.to_owned(),
+            from: opt(from),
+            to: opt(to),
+        }
+    }
+}
+
+/// A conference interpreter the bureau can seat in meetings' booths.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Interpreter {
+    /// Random record id.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// E-mail address, may be empty.
+    pub email: String,
+    /// Their A, B and C languages.
+    pub languages: LanguageCombination,
+    /// The days (and hours) they are available, sorted; empty when not given, which the
+    /// planner takes as available whenever asked.
+    pub available: Vec<Availability>,
+    /// The team they belong to, may be empty.
+    pub team: String,
+    /// Archive and edit bookkeeping.
+    #[serde(flatten)]
+    pub stamp: Stamp,
 }

@@ -10,6 +10,7 @@ mod document_checks;
 mod finding_checks;
 mod history_checks;
 mod merge_checks;
+mod planner_checks;
 mod refresh_checks;
 mod review_checks;
 mod sequence_checks;

@@ -82,6 +82,7 @@ fn list_json(
         RecordType::Body => write(&snap.bodies, |r| r.stamp.archived, i, w),
         RecordType::Note => write(&snap.notes, |r| r.stamp.archived, i, w),
         RecordType::Document => write(&snap.documents, |r| r.stamp.archived, i, w),
+        RecordType::Interpreter => write(&snap.interpreters, |r| r.stamp.archived, i, w),
     }
 }
 

@@ -191,6 +191,41 @@ impl Input {
         }
     }
 
+    /// An object, read by `read` (every key of it must be read).
+    pub(crate) fn object<T>(
+        &mut self,
+        key: &str,
+        read: impl Fn(&mut Input) -> Result<T, ApiError>,
+    ) -> Result<Option<T>, ApiError> {
+        let map = match self.take(key) {
+            None => return Ok(None),
+            Some(Value::Object(map)) => map.clone(),
+            Some(v) => {
+                return Err(ApiError::field(
+                    key,
+                    format!("expected an object, found {}", type_name(v)),
+                ));
+            }
+        };
+        let mut inner = Input {
+            map,
+            used: BTreeSet::new(),
+        };
+        let value = read(&mut inner).map_err(|mut e| {
+            if let Some(f) = &e.field {
+                let full = format!("{key}.{f}");
+                e.message = e.message.replacen(f.as_str(), &full, 1);
+                e.field = Some(full);
+            }
+            e
+        })?;
+        inner.finish().map_err(|e| {
+            let f = e.field.clone().unwrap_or_default();
+            ApiError::field(format!("{key}.{f}"), "unknown field")
+        })?;
+        Ok(Some(value))
+    }
+
     /// An array of objects, each read by `read`.
     pub(crate) fn objects<T>(
         &mut self,
@@ -237,6 +272,25 @@ impl Input {
     }
 }
 
+/// A meeting's `booths: [{language, interpreters: [ids]}]` as the seats the model stores
+/// (`<language>/<interpreter id>`); a booth with no one in it holds no seat.
+fn booth_seats(inp: &mut Input) -> Result<Option<Vec<String>>, ApiError> {
+    let booths = inp.objects("booths", |b, _| {
+        let language = b.req_str("language")?;
+        if language.contains('/') || !bureau_model::is_language_code(&language) {
+            return Err(ApiError::field(
+                "language",
+                format!("{language:?} is not a language code such as \"fr\""),
+            ));
+        }
+        Ok(Booth {
+            language,
+            interpreters: b.list("interpreters")?.unwrap_or_default(),
+        })
+    })?;
+    Ok(booths.map(|b| booth_keys(&b)))
+}
+
 /// Reads the editable fields of a record type from a body.
 pub(crate) fn fields(ty: RecordType, inp: &mut Input) -> Result<Fields, ApiError> {
     Ok(match ty {
@@ -264,6 +318,7 @@ pub(crate) fn fields(ty: RecordType, inp: &mut Input) -> Result<Fields, ApiError
             capacity: inp.u32("capacity")?,
             booths: inp.list("booths")?,
             equipment: inp.list("equipment")?,
+            booth_count: inp.u32("booth_count")?,
         }),
         RecordType::Meeting => Fields::Meeting(MeetingFields {
             title: inp.str("title")?,
@@ -278,6 +333,7 @@ pub(crate) fn fields(ty: RecordType, inp: &mut Input) -> Result<Fields, ApiError
             groups: inp.list("groups")?,
             members: inp.list("members")?,
             agenda: inp.str("agenda")?,
+            booths: booth_seats(inp)?,
         }),
         RecordType::Body => Fields::Body(BodyFields {
             name: inp.str("name")?,
@@ -306,6 +362,28 @@ pub(crate) fn fields(ty: RecordType, inp: &mut Input) -> Result<Fields, ApiError
             status: inp.enumerated("status", DocumentStatus::parse)?,
             text: inp.str("text")?,
         }),
+        RecordType::Interpreter => {
+            let languages = inp.object("languages", |l| {
+                Ok((l.list("a")?, l.list("b")?, l.list("c")?))
+            })?;
+            let (a, b, c) = languages.unwrap_or_default();
+            Fields::Interpreter(InterpreterFields {
+                name: inp.str("name")?,
+                email: inp.str("email")?,
+                a_languages: a,
+                b_languages: b,
+                c_languages: c,
+                available: inp.objects("available", |d, _| {
+                    Ok(Availability {
+                        date: d.req_str("date")?,
+                        from: d.str("from")?,
+                        to: d.str("to")?,
+                    }
+                    .key())
+                })?,
+                team: inp.str("team")?,
+            })
+        }
         RecordType::Device => {
             return Err(ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,

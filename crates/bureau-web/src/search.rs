@@ -38,6 +38,7 @@ pub(crate) const SOURCES: &[RecordType] = &[
     RecordType::Note,
     RecordType::Body,
     RecordType::Document,
+    RecordType::Interpreter,
 ];
 
 /// The longest query, in characters: a search box is for a few words.
@@ -391,6 +392,11 @@ fn entries<'a>(snap: &'a Snapshot, ty: RecordType, f: &mut dyn FnMut(Entry<'a>))
         RecordType::Document => {
             for d in snap.documents.values().filter(|d| !d.stamp.archived) {
                 f(entry(&d.id, &d.title, vec![&d.text]));
+            }
+        }
+        RecordType::Interpreter => {
+            for i in snap.interpreters.values().filter(|i| !i.stamp.archived) {
+                f(entry(&i.id, &i.name, vec![&i.email, &i.team]));
             }
         }
         RecordType::Device | RecordType::Review => {}

@@ -13,6 +13,8 @@ use bureau_model::*;
 use jiff::ToSpan;
 use jiff::tz::TimeZone;
 
+mod interpretation;
+
 /// The founder's name when `serve --demo` creates the bureau.
 pub(crate) const FOUNDER: &str = "Amina Diallo";
 
@@ -446,6 +448,7 @@ pub(crate) async fn populate(doc: &DocHandle) -> Result<()> {
                 capacity: Some(*capacity),
                 booths: Some(langs(booths)),
                 equipment: Some(langs(equipment)),
+                booth_count: None,
             })))
             .await?,
         )?;
@@ -512,9 +515,12 @@ pub(crate) async fn populate(doc: &DocHandle) -> Result<()> {
             agenda: Some(format!(
                 "Agenda of \u{201c}{title}\u{201d}\n1. Welcome\n2. Updates\n3. Next steps"
             )),
+            booths: None,
         })))
         .await?;
     }
+    // Interpreters and the first day's booths; the joint session is in Room C, which has two.
+    interpretation::populate(doc, today, &rooms[2], &groups[8]).await?;
     // Room E is being given back to the venue: archived, though one meeting still uses it.
     doc.edit(Edit::Archive {
         ty: RecordType::Room,

@@ -20,6 +20,8 @@ enum Part {
     Meeting(String),
     /// Plenary and overdue-action checks of one note.
     Note(String),
+    /// Double bookings, availability and daily load of one interpreter.
+    Interpreter(String),
 }
 
 /// What the index remembers of a live meeting, to find the parts it was in once it changed.
@@ -31,6 +33,8 @@ struct SlotKey {
     members: Vec<String>,
     /// Its groups and organiser.
     groups: Vec<String>,
+    /// The interpreters seated in it.
+    interpreters: Vec<String>,
 }
 
 /// Live meetings by a key (room, member, group), sorted by (start, id).
@@ -62,6 +66,8 @@ fn index_remove(map: &mut ByKey, key: &str, start: Timestamp, id: &str) {
 pub struct FindingsIndex {
     /// The meta fields findings depend on, as last seen; a change rebuilds everything.
     meta: Option<(String, u32, String)>,
+    /// The interpretation norms, as last seen; a change rebuilds everything.
+    norms: Option<Norms>,
     /// The date of the last update's `now`: overdue actions move with it.
     today: Option<Date>,
     slots: HashMap<String, SlotKey>,
@@ -71,6 +77,7 @@ pub struct FindingsIndex {
     by_room: ByKey,
     by_member: ByKey,
     by_group: ByKey,
+    by_interpreter: ByKey,
     /// Every live meeting, by (start, id): whether any was held since a time.
     by_start: BTreeSet<(Timestamp, String)>,
     /// Member id -> notes with an action owned by them (the finding names the owner).
@@ -97,13 +104,14 @@ impl FindingsIndex {
             .chain(snap.notes.keys().map(|id| (RecordType::Note, id.clone())))
             .collect();
         self.meta = Some(meta_key(snap));
+        self.norms = Some(Norms::of(snap));
         self.update_touched(snap, &all, now);
     }
 
     /// Brings the findings up to date after a change that touched (at most) `touched`, at
     /// time `now`. With nothing touched it re-evaluates what depends on the time.
     pub fn update(&mut self, snap: &Snapshot, touched: &[(RecordType, String)], now: Timestamp) {
-        if self.meta.as_ref() != Some(&meta_key(snap)) {
+        if self.meta.as_ref() != Some(&meta_key(snap)) || self.norms != Some(Norms::of(snap)) {
             self.rebuild(snap, now);
         } else {
             self.update_touched(snap, touched, now);
@@ -150,6 +158,13 @@ impl FindingsIndex {
                     self.touch_note(snap, id);
                     dirty.insert(Part::Note(id.clone()));
                 }
+                RecordType::Interpreter => {
+                    // Its name and languages are in its meetings' checks.
+                    dirty.insert(Part::Interpreter(id.clone()));
+                    if let Some(set) = self.by_interpreter.get(id) {
+                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(m.clone())));
+                    }
+                }
                 // Reviews feed the bureau-wide part, recomputed below; devices and bodies
                 // are in no finding.
                 RecordType::Review
@@ -160,7 +175,7 @@ impl FindingsIndex {
         }
         for part in dirty {
             let mut out = Vec::new();
-            self.compute(snap, &part, today, &mut out);
+            self.compute(snap, &part, (&tz, today), &mut out);
             self.set_part(part, out);
         }
         let mut out = Vec::new();
@@ -198,6 +213,10 @@ impl FindingsIndex {
             for g in &old.groups {
                 index_remove(&mut self.by_group, g, old.start, id);
             }
+            for i in &old.interpreters {
+                index_remove(&mut self.by_interpreter, i, old.start, id);
+                dirty.insert(Part::Interpreter(i.clone()));
+            }
             self.by_start.remove(&(old.start, id.to_owned()));
         }
         let Some(s) = snap.meetings.get(id).and_then(|m| slot_of(m)) else {
@@ -213,6 +232,7 @@ impl FindingsIndex {
             room: s.m.room_id.clone(),
             members: s.m.members.clone(),
             groups,
+            interpreters: seated(s.m).into_iter().map(str::to_owned).collect(),
         };
         self.max_span = self.max_span.max(key.end.duration_since(key.start));
         if !key.room.is_empty() {
@@ -225,6 +245,10 @@ impl FindingsIndex {
         }
         for g in &key.groups {
             index_add(&mut self.by_group, g, key.start, id);
+        }
+        for i in &key.interpreters {
+            index_add(&mut self.by_interpreter, i, key.start, id);
+            dirty.insert(Part::Interpreter(i.clone()));
         }
         self.by_start.insert((key.start, id.to_owned()));
         self.slots.insert(id.to_owned(), key);
@@ -294,7 +318,14 @@ impl FindingsIndex {
             .collect()
     }
 
-    fn compute(&self, snap: &Snapshot, part: &Part, today: Date, out: &mut Vec<Finding>) {
+    fn compute(
+        &self,
+        snap: &Snapshot,
+        part: &Part,
+        (tz, today): (&TimeZone, Date),
+        out: &mut Vec<Finding>,
+    ) {
+        let norms = self.norms.unwrap_or_default();
         match part {
             Part::Bureau => {}
             Part::RoomSlot(room, id) => {
@@ -319,13 +350,25 @@ impl FindingsIndex {
             }
             Part::Meeting(id) => {
                 if let Some(s) = snap.meetings.get(id).and_then(|m| slot_of(m)) {
-                    meeting_checks(snap, s.m, out);
+                    meeting_checks(snap, &s, &norms, out);
                 }
             }
             Part::Note(id) => {
                 if let Some(n) = snap.notes.get(id) {
                     note_checks(snap, n, today, out);
                 }
+            }
+            Part::Interpreter(id) => {
+                let seats: Vec<Seat<'_>> = self
+                    .spans_in(&self.by_interpreter, id)
+                    .into_iter()
+                    .map(|s| Seat {
+                        start: s.start,
+                        end: s.end,
+                        id: s.id,
+                    })
+                    .collect();
+                interpreter_checks(snap, id, &seats, &norms, tz, out);
             }
         }
     }

@@ -675,6 +675,46 @@ fn every_kind_at_once_and_findings_are_sorted() {
             ..Default::default()
         },
     ));
+    // The planner's kinds: X (French, English understood only, free another day) alone in
+    // the English booths of A, B and an afternoon meeting; Y in A's French booth, without
+    // English.
+    let interpreter = |name: &str, c: &[&str], available: &[&str]| {
+        Edit::Create(Fields::Interpreter(InterpreterFields {
+            name: Some(name.to_owned()),
+            a_languages: Some(strings(&["fr"])),
+            c_languages: Some(strings(c)),
+            available: Some(strings(available)),
+            ..Default::default()
+        }))
+    };
+    let x = r.ok(interpreter("X", &["en"], &["2025-11-17"]));
+    let y = r.ok(interpreter("Y", &[], &[]));
+    let afternoon = meeting_with(
+        &mut r,
+        "C",
+        "2025-11-16T13:00",
+        "2025-11-16T17:00",
+        "",
+        MeetingFields {
+            languages: Some(strings(&["en", "fr"])),
+            ..Default::default()
+        },
+    );
+    let ids: Vec<String> = r.snap().meetings.keys().cloned().collect();
+    for id in &ids {
+        let mut seats = vec![booth_key("en", &x)];
+        if r.snap().meetings[id].title == "A" {
+            seats.push(booth_key("fr", &y));
+        }
+        r.ok(update_meeting(
+            id,
+            MeetingFields {
+                booths: Some(seats),
+                ..Default::default()
+            },
+        ));
+    }
+    assert!(ids.contains(&afternoon));
     let found = r.findings(NOW);
     let all: Vec<FindingKind> = kinds(&found).into_iter().collect();
     assert_eq!(
@@ -689,8 +729,17 @@ fn every_kind_at_once_and_findings_are_sorted() {
             FindingKind::GroupInactive,
             FindingKind::PlenaryConsultationPending,
             FindingKind::ActionOverdue,
+            FindingKind::BoothsTooFew,
+            FindingKind::BoothTeamTooSmall,
+            FindingKind::InterpreterDoubleBooked,
+            FindingKind::InterpreterUnavailable,
+            FindingKind::InterpreterLanguageMismatch,
+            FindingKind::RelayNeeded,
+            FindingKind::InterpreterOverloaded,
         ]
     );
+    let indexed = FindingsIndex::new(&r.snap(), ts(NOW)).set().all().to_vec();
+    assert_eq!(found, indexed);
     let mut sorted = found.clone();
     sorted.sort();
     sorted.dedup();

@@ -21,8 +21,8 @@ use super::{
     resolve_path, stamp,
 };
 use crate::edit::{
-    BodyFields, Ctx, DocumentFields, EditError, Fields, GroupFields, MeetingFields, MemberFields,
-    NoteFields, ReviewFields, RoomFields, invalid,
+    BodyFields, Ctx, DocumentFields, EditError, Fields, GroupFields, InterpreterFields,
+    MeetingFields, MemberFields, NoteFields, ReviewFields, RoomFields, invalid,
 };
 use crate::read::map_at;
 use crate::records::*;
@@ -39,10 +39,74 @@ fn nested_maps(ty: RecordType) -> &'static [&'static str] {
         RecordType::Group => &["focal_points", "status_history"],
         RecordType::Review => &["decisions"],
         RecordType::Room => &["booths", "equipment"],
-        RecordType::Meeting => &["languages", "resources", "groups", "members"],
+        RecordType::Meeting => &["languages", "resources", "groups", "members", "booths"],
         RecordType::Note => &["actions"],
         RecordType::Document => &["comments", "suggestions", "versions"],
+        RecordType::Interpreter => &["a_languages", "b_languages", "c_languages", "available"],
         RecordType::Device | RecordType::Body => &[],
+    }
+}
+
+/// An entry of an interpreter's `available` set ([`Availability::key`]): a real day, and
+/// times of day that are real and in order.
+fn check_availability(key: &str) -> Result<(), EditError> {
+    let a = Availability::from_key(key);
+    parse_date("available", &a.date)?;
+    let time = |t: &Option<String>| -> Result<Option<jiff::civil::Time>, EditError> {
+        match t {
+            None => Ok(None),
+            Some(t) => t
+                .parse::<jiff::civil::Time>()
+                .map(Some)
+                .map_err(|_| invalid("available", format!("{t:?} is not a time like 09:30"))),
+        }
+    };
+    if let (Some(from), Some(to)) = (time(&a.from)?, time(&a.to)?)
+        && to <= from
+    {
+        return Err(invalid(
+            "available",
+            format!("on {}, {} must come after {}", a.date, to, from),
+        ));
+    }
+    if a.key() != key {
+        return Err(invalid(
+            "available",
+            format!("{key:?} is not a day like 2025-11-16 or 2025-11-16/09:00-13:00"),
+        ));
+    }
+    Ok(())
+}
+
+/// Makes a set that may be held by several concurrently created maps (a meeting's `booths`,
+/// added to meetings made before it existed) equal `values`: a value gone is deleted from
+/// every map holding it, a new one is put into the map `get` shows (made if there is none).
+fn put_union_set(doc: &mut AutoCommit, obj: &ObjId, key: &str, values: &[String]) {
+    let maps: Vec<ObjId> = doc
+        .get_all(obj, key)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(v, _)| matches!(v, Value::Object(automerge::ObjType::Map)))
+        .map(|(_, id)| id)
+        .collect();
+    let want: BTreeSet<&str> = values.iter().map(String::as_str).collect();
+    let mut have = BTreeSet::new();
+    for m in &maps {
+        for k in doc.keys(m).collect::<Vec<_>>() {
+            if !want.contains(k.as_str()) {
+                let _ = doc.delete(m, k.as_str());
+            } else {
+                have.insert(k);
+            }
+        }
+    }
+    let missing: Vec<&str> = want.into_iter().filter(|v| !have.contains(*v)).collect();
+    if missing.is_empty() {
+        return;
+    }
+    let set = get_or_put_map(doc, obj, key);
+    for v in missing {
+        put(doc, &set, v, true);
     }
 }
 
@@ -159,6 +223,7 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             Fields::Body(f) => self.body(f),
             Fields::Note(f) => self.note(f),
             Fields::Document(f) => self.document(f),
+            Fields::Interpreter(f) => self.interpreter(f),
         }?;
         if self.creating {
             // Nested maps are made with the record: if two replicas each made a missing one
@@ -379,7 +444,15 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         if let Some(eq) = &f.equipment {
             check_set("equipment", eq)?;
         }
+        if let Some(n) = f.booth_count
+            && n > 100
+        {
+            return Err(invalid("booth_count", "must be at most 100"));
+        }
         let obj = self.obj();
+        if let Some(n) = f.booth_count {
+            put(self.doc, &obj, "booth_count", u64::from(n));
+        }
         self.put_opt_str(&obj, "name", &f.name);
         if let Some(cap) = f.capacity {
             put(self.doc, &obj, "capacity", u64::from(cap));
@@ -448,7 +521,13 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         if let Some(agenda) = &f.agenda {
             check_text("agenda", agenda)?;
         }
+        if let Some(seats) = &f.booths {
+            self.check_seats(seats)?;
+        }
         let obj = self.obj();
+        if let Some(seats) = &f.booths {
+            put_union_set(self.doc, &obj, "booths", seats);
+        }
         self.put_opt_str(&obj, "title", &f.title);
         if let Some(kind) = f.kind {
             put(self.doc, &obj, "kind", kind.as_str());
@@ -635,6 +714,75 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
             self.put_long_text(&obj, "text", text)?;
         } else if self.creating {
             put_text(self.doc, &obj, "text", "");
+        }
+        Ok(())
+    }
+
+    /// Seats of booths (`<language>/<interpreter id>`): a language code and an interpreter.
+    fn check_seats(&self, seats: &[String]) -> Result<(), EditError> {
+        check_set("booths", seats)?;
+        for seat in seats {
+            let Some((lang, id)) = seat.split_once('/') else {
+                return Err(invalid(
+                    "booths",
+                    format!("{seat:?} is not a seat like \"fr/<interpreter id>\""),
+                ));
+            };
+            check_languages("booths", &[lang.to_owned()])?;
+            self.check_refs("booths", RecordType::Interpreter, &[id.to_owned()])?;
+        }
+        Ok(())
+    }
+
+    fn interpreter(&mut self, f: &InterpreterFields) -> Result<(), EditError> {
+        self.required("name", &f.name)?;
+        for (field, v) in [("name", &f.name), ("email", &f.email), ("team", &f.team)] {
+            if let Some(v) = v {
+                check_short(field, v)?;
+            }
+        }
+        if let Some(name) = &f.name {
+            check_name("name", name)?;
+        }
+        if let Some(email) = f.email.as_deref().filter(|e| !e.is_empty()) {
+            let ok = email
+                .split_once('@')
+                .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !email.contains(' '));
+            if !ok {
+                return Err(invalid(
+                    "email",
+                    format!("{email:?} is not an e-mail address"),
+                ));
+            }
+        }
+        for (field, langs) in [
+            ("languages.a", &f.a_languages),
+            ("languages.b", &f.b_languages),
+            ("languages.c", &f.c_languages),
+        ] {
+            if let Some(langs) = langs {
+                check_languages(field, langs)?;
+            }
+        }
+        if let Some(days) = &f.available {
+            check_set("available", days)?;
+            for key in days {
+                check_availability(key)?;
+            }
+        }
+        let obj = self.obj();
+        self.put_opt_str(&obj, "name", &f.name);
+        self.put_opt_str(&obj, "email", &f.email);
+        self.put_opt_str(&obj, "team", &f.team);
+        for (key, langs) in [
+            ("a_languages", &f.a_languages),
+            ("b_languages", &f.b_languages),
+            ("c_languages", &f.c_languages),
+            ("available", &f.available),
+        ] {
+            if let Some(values) = langs {
+                put_set(self.doc, &obj, key, values);
+            }
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 //! The model's findings carry an English sentence for the API; the UI writes its own from the
 //! finding's kind and the records it names, so that they read well in every catalogue.
 
-use bureau_model::{Finding, FindingKind, RecordType, StatusEvent};
+use bureau_model::{Finding, FindingKind, Norms, RecordType, RefType, StatusEvent};
 use fluent_bundle::FluentValue;
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -23,12 +23,28 @@ pub(crate) fn kind_name(kind: FindingKind) -> &'static str {
         FindingKind::GroupInactive => "group-inactive",
         FindingKind::PlenaryConsultationPending => "plenary-consultation-pending",
         FindingKind::ActionOverdue => "action-overdue",
+        FindingKind::BoothsTooFew => "booths-too-few",
+        FindingKind::BoothTeamTooSmall => "booth-team-too-small",
+        FindingKind::InterpreterDoubleBooked => "interpreter-double-booked",
+        FindingKind::InterpreterUnavailable => "interpreter-unavailable",
+        FindingKind::InterpreterLanguageMismatch => "interpreter-language-mismatch",
+        FindingKind::RelayNeeded => "relay-needed",
+        FindingKind::InterpreterOverloaded => "interpreter-overloaded",
     }
 }
 
 /// Whether a finding concerns a record.
 pub(crate) fn concerns(f: &Finding, ty: RecordType, id: &str) -> bool {
     f.refs.iter().any(|r| r.ty == ty && r.id == id)
+}
+
+/// The languages a finding names (a booth's, the floor's, a relay's), in order.
+fn languages(f: &Finding) -> Vec<&str> {
+    f.refs
+        .iter()
+        .filter(|r| r.ty == RefType::Language)
+        .map(|r| r.id.as_str())
+        .collect()
 }
 
 /// The records of a kind a finding names, in order.
@@ -227,6 +243,13 @@ fn sentence_text(v: &View, f: &Finding, mark: &dyn Fn(String) -> FluentValue<'st
             "finding-plenary-consultation-pending",
             &[("note", name(RecordType::Note, 0))],
         ),
+        FindingKind::BoothsTooFew
+        | FindingKind::BoothTeamTooSmall
+        | FindingKind::InterpreterDoubleBooked
+        | FindingKind::InterpreterUnavailable
+        | FindingKind::InterpreterLanguageMismatch
+        | FindingKind::RelayNeeded
+        | FindingKind::InterpreterOverloaded => planner_sentence(v, f, &name),
         FindingKind::ActionOverdue => {
             // The finding names the note; its message starts with the action's quoted text.
             let action = ids(f, RecordType::Note)
@@ -262,9 +285,10 @@ pub(crate) fn item(v: &View, f: &Finding, here: Option<(RecordType, &str)>) -> M
     let links: Vec<(String, String)> = f
         .refs
         .iter()
-        .filter(|r| here != Some((r.ty, r.id.as_str())))
-        .filter(|r| r.ty != RecordType::Member || v.snap().members.contains_key(&r.id))
-        .map(|r| (record_url(r.ty, &r.id), v.record_name(r.ty, &r.id)))
+        .filter_map(|r| Some((r.ty.record()?, r)))
+        .filter(|(ty, r)| here != Some((*ty, r.id.as_str())))
+        .filter(|(ty, r)| *ty != RecordType::Member || v.snap().members.contains_key(&r.id))
+        .map(|(ty, r)| (record_url(ty, &r.id), v.record_name(ty, &r.id)))
         .collect();
     html! {
         li class={"finding " (kind_name(f.kind))} {
@@ -290,5 +314,123 @@ pub(crate) fn list(v: &View, findings: &[&Finding], here: Option<(RecordType, &s
                 @for f in findings { (item(v, f, here)) }
             }
         }
+    }
+}
+
+/// The sentence of one of the interpretation planner's findings.
+fn planner_sentence(
+    v: &View,
+    f: &Finding,
+    name: &dyn Fn(RecordType, usize) -> FluentValue<'static>,
+) -> String {
+    let tr = v.tr;
+    let snap = v.snap();
+    let langs = languages(f);
+    let language = |i: usize| -> FluentValue<'static> {
+        langs
+            .get(i)
+            .map(|l| tr.language(l))
+            .unwrap_or_default()
+            .into()
+    };
+    let meeting = ids(f, RecordType::Meeting)
+        .first()
+        .and_then(|id| snap.meetings.get(*id));
+    match f.kind {
+        FindingKind::BoothsTooFew => {
+            let needed = meeting.map_or(0, |m| bureau_model::booths_needed(snap, m));
+            let count = ids(f, RecordType::Room)
+                .first()
+                .and_then(|id| snap.rooms.get(*id))
+                .map_or(0, |r| r.booth_count);
+            tr.ta(
+                "finding-booths-too-few",
+                &[
+                    ("meeting", name(RecordType::Meeting, 0)),
+                    ("room", name(RecordType::Room, 0)),
+                    ("needed", needed.into()),
+                    ("count", count.into()),
+                ],
+            )
+        }
+        FindingKind::BoothTeamTooSmall => {
+            let needed = meeting
+                .and_then(|m| {
+                    let (s, e) = (v.zoned(&m.start)?, v.zoned(&m.end)?);
+                    let minutes = e.timestamp().duration_since(s.timestamp()).as_mins();
+                    Some(Norms::of(snap).team_size(minutes, m.languages.len()))
+                })
+                .unwrap_or_default();
+            tr.ta(
+                "finding-booth-team-too-small",
+                &[
+                    ("meeting", name(RecordType::Meeting, 0)),
+                    ("language", language(0)),
+                    ("size", ids(f, RecordType::Interpreter).len().into()),
+                    ("needed", needed.into()),
+                ],
+            )
+        }
+        FindingKind::InterpreterDoubleBooked => tr.ta(
+            "finding-interpreter-double-booked",
+            &[
+                ("interpreter", name(RecordType::Interpreter, 0)),
+                ("a", name(RecordType::Meeting, 0)),
+                ("b", name(RecordType::Meeting, 1)),
+            ],
+        ),
+        FindingKind::InterpreterUnavailable => tr.ta(
+            "finding-interpreter-unavailable",
+            &[
+                ("interpreter", name(RecordType::Interpreter, 0)),
+                ("meeting", name(RecordType::Meeting, 0)),
+            ],
+        ),
+        FindingKind::InterpreterLanguageMismatch => tr.ta(
+            "finding-interpreter-language-mismatch",
+            &[
+                ("interpreter", name(RecordType::Interpreter, 0)),
+                ("meeting", name(RecordType::Meeting, 0)),
+                ("language", language(0)),
+            ],
+        ),
+        FindingKind::RelayNeeded => {
+            let id = if langs.len() > 2 {
+                "finding-relay-needed"
+            } else {
+                "finding-relay-needed-none"
+            };
+            tr.ta(
+                id,
+                &[
+                    ("meeting", name(RecordType::Meeting, 0)),
+                    ("booth", language(0)),
+                    ("floor", language(1)),
+                    ("from", language(2)),
+                ],
+            )
+        }
+        FindingKind::InterpreterOverloaded => {
+            let interpreter = ids(f, RecordType::Interpreter)
+                .first()
+                .copied()
+                .unwrap_or_default();
+            let meetings = ids(f, RecordType::Meeting);
+            let day = bureau_model::interpreter_days(snap, interpreter)
+                .into_iter()
+                .find(|(_, (_, ms))| meetings.iter().all(|m| ms.iter().any(|x| x == m)));
+            let (date, minutes) =
+                day.map_or((String::new(), 0), |(d, (min, _))| (tr.date_long(d), min));
+            tr.ta(
+                "finding-interpreter-overloaded",
+                &[
+                    ("interpreter", name(RecordType::Interpreter, 0)),
+                    ("minutes", minutes.into()),
+                    ("date", date.into()),
+                    ("limit", Norms::of(snap).interpreter_daily_minutes.into()),
+                ],
+            )
+        }
+        _ => f.message.clone(),
     }
 }

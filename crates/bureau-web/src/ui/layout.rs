@@ -17,6 +17,8 @@ pub(crate) enum Section {
     Overview,
     Roster,
     Schedule,
+    /// The interpretation plan and the interpreters.
+    Interpretation,
     /// My agenda: the meetings of the member this device belongs to.
     Agenda,
     Liaison,
@@ -28,10 +30,11 @@ pub(crate) enum Section {
 }
 
 impl Section {
-    const ALL: [(Section, &'static str); 9] = [
+    const ALL: [(Section, &'static str); 10] = [
         (Section::Overview, "overview"),
         (Section::Roster, "roster"),
         (Section::Schedule, "schedule"),
+        (Section::Interpretation, "interpretation"),
         (Section::Agenda, "agenda"),
         (Section::Liaison, "liaison"),
         (Section::Documents, "documents"),
@@ -109,6 +112,7 @@ pub(crate) fn page(v: &View, section: Section, title: &str, body: Markup) -> Mar
                             (nav_item(Section::Overview, "/", tr.t("nav-overview")))
                             (nav_item(Section::Roster, "/roster", tr.t("nav-roster")))
                             (nav_item(Section::Schedule, "/schedule", tr.t("nav-schedule")))
+                            (nav_item(Section::Interpretation, "/interpretation", tr.t("nav-interpretation")))
                             @if v.st.author.is_some() {
                                 (nav_item(Section::Agenda, "/agenda", tr.t("agenda-title")))
                             }

@@ -20,6 +20,7 @@ pub(crate) mod documents;
 pub(crate) mod findings;
 pub(crate) mod forms;
 pub(crate) mod i18n;
+pub(crate) mod interpretation;
 pub(crate) mod join;
 pub(crate) mod layout;
 pub(crate) mod liaison;
@@ -66,6 +67,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
     let pages = record::routes::<schedule::MeetingForm>(pages, collection_url(RecordType::Meeting));
     let pages = record::routes::<liaison::NoteForm>(pages, collection_url(RecordType::Note));
     let pages = record::routes::<liaison::BodyForm>(pages, collection_url(RecordType::Body));
+    let pages = interpretation::routes(pages);
     let pages = pages
         .route(
             "/documents",
@@ -275,6 +277,7 @@ impl View {
             RecordType::Body => s.bodies.get(id).map(|r| r.name.clone()),
             RecordType::Note => s.notes.get(id).map(|r| r.title.clone()),
             RecordType::Document => s.documents.get(id).map(|r| r.title.clone()),
+            RecordType::Interpreter => s.interpreters.get(id).map(|r| r.name.clone()),
         };
         name.filter(|n| !n.is_empty())
             .unwrap_or_else(|| format!("{}…", id.chars().take(8).collect::<String>()))
@@ -293,6 +296,7 @@ impl View {
             RecordType::Body => s.bodies.get(id).map(|r| r.stamp.archived),
             RecordType::Note => s.notes.get(id).map(|r| r.stamp.archived),
             RecordType::Document => s.documents.get(id).map(|r| r.stamp.archived),
+            RecordType::Interpreter => s.interpreters.get(id).map(|r| r.stamp.archived),
         }
     }
 
@@ -394,6 +398,7 @@ pub(crate) fn collection_url(ty: RecordType) -> &'static str {
         RecordType::Body => "/liaison/bodies",
         RecordType::Note => "/liaison/notes",
         RecordType::Document => "/documents",
+        RecordType::Interpreter => "/interpretation/interpreters",
         RecordType::Device => "/peers",
     }
 }
@@ -418,6 +423,7 @@ fn list_url(ty: RecordType) -> &'static str {
         RecordType::Room | RecordType::Meeting => "/schedule",
         RecordType::Body | RecordType::Note => "/liaison",
         RecordType::Document => "/documents",
+        RecordType::Interpreter => "/interpretation",
         RecordType::Device => "/peers",
     }
 }

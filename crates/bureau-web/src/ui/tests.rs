@@ -116,6 +116,7 @@ async fn ui() -> Ui {
             capacity: Some(60),
             booths: Some(booths.iter().map(|b| (*b).to_owned()).collect()),
             equipment: Some(vec!["projector".to_owned()]),
+            booth_count: None,
         }))
     };
     ids.room_c = edit(&doc, room("Room C", &["en", "fr"])).await;
@@ -1208,11 +1209,11 @@ async fn a_review_after_an_earlier_one_counts_from_it_admits_groups_and_flags_no
         flagged[&kept],
         vec![
             Ref {
-                ty: RecordType::Group,
+                ty: RecordType::Group.into(),
                 id: kept.clone()
             },
             Ref {
-                ty: RecordType::Review,
+                ty: RecordType::Review.into(),
                 id: first.clone()
             }
         ]
@@ -3263,6 +3264,7 @@ async fn conflicts_and_devices_are_paged() {
 mod catalogues;
 mod documents;
 mod finding;
+mod interpretation;
 mod merge;
 mod programme;
 mod spreadsheets;

@@ -11,6 +11,7 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::field_label;
+use crate::ui::interpretation::InterpreterForm;
 use crate::ui::layout::{self, Section};
 use crate::ui::liaison::{BodyForm, NoteForm};
 use crate::ui::record::{RecordForm, plain_text};
@@ -99,6 +100,7 @@ pub(crate) fn value_text(v: &View, ty: RecordType, field: &str, value: &Value) -
         RecordType::Meeting => MeetingForm::value_text,
         RecordType::Body => BodyForm::value_text,
         RecordType::Note => NoteForm::value_text,
+        RecordType::Interpreter => InterpreterForm::value_text,
         RecordType::Device | RecordType::Document => |v, _, value| plain_text(v, value),
     };
     typed(v, field, value)

@@ -141,6 +141,8 @@ fn meeting_fields(v: &View, form: &FormData, errors: &mut FormErrors) -> Meeting
         groups: Some(form.all("groups")),
         members: Some(form.all("members")),
         agenda: Some(unix_newlines(&form.text("agenda"))),
+        // Seated on the interpretation plan's own form.
+        booths: None,
     }
 }
 

@@ -7,6 +7,7 @@ fn room_values(r: &Room) -> FormData {
     f.push("capacity", r.capacity.to_string());
     f.push_all("booths", &r.booths);
     f.push("equipment", r.equipment.join(", "));
+    f.push("booth_count", r.booth_count.to_string());
     f
 }
 
@@ -18,7 +19,15 @@ fn room_fields(v: &View, form: &FormData, errors: &mut FormErrors) -> RoomFields
             None
         }),
     };
+    // Left empty, the count stays as it is (a new room's: one per booth language).
+    let booth_count = form.opt("booth_count").and_then(|c| {
+        c.parse::<u32>().ok().or_else(|| {
+            errors.add("booth_count", v.tr.t("err-number"));
+            None
+        })
+    });
     RoomFields {
+        booth_count,
         name: Some(form.text("name").trim().to_owned()),
         capacity,
         booths: Some(languages_from(form, "booths")),
@@ -51,6 +60,7 @@ fn room_page(v: &View, existing: Option<&Room>, form: Form<'_>) -> Markup {
                 (form.input(Input::Number, "capacity", &tr.t("field-capacity"), false, None))
                 (form.checkboxes("booths", &tr.t("field-booths"), &langs, Some(&tr.t("hint-booths"))))
                 (form.input(Input::Text, "booths_other", &tr.t("field-languages-other"), false, Some(&tr.t("hint-language-codes"))))
+                (form.input(Input::Number, "booth_count", &tr.t("field-booth-count"), false, Some(&tr.t("hint-booth-count"))))
                 (form.input(Input::Text, "equipment", &tr.t("field-equipment"), false, Some(&tr.t("hint-equipment"))))
                 div.buttons {
                     button type="submit" { (if existing.is_some() { tr.t("save") } else { tr.t("room-create") }) }

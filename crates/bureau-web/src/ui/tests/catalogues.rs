@@ -8,12 +8,14 @@ use super::*;
 
 /// Messages that are only a pattern of arguments and punctuation, or a name: no words of any
 /// language in them.
-const PATTERNS: [&str; 7] = [
+const PATTERNS: [&str; 9] = [
     "app-name",
     "date-long",
     "date-short",
     "date-time",
     "error-in-field",
+    "interp-combination",
+    "interp-day-title",
     "list-separator",
     "resource-with-state",
 ];
@@ -95,6 +97,13 @@ fn generated_ids() -> Vec<String> {
         FindingKind::GroupInactive,
         FindingKind::PlenaryConsultationPending,
         FindingKind::ActionOverdue,
+        FindingKind::BoothsTooFew,
+        FindingKind::BoothTeamTooSmall,
+        FindingKind::InterpreterDoubleBooked,
+        FindingKind::InterpreterUnavailable,
+        FindingKind::InterpreterLanguageMismatch,
+        FindingKind::RelayNeeded,
+        FindingKind::InterpreterOverloaded,
     ] {
         ids.push(format!("kind-{}", super::super::findings::kind_name(k)));
     }
