@@ -177,7 +177,7 @@ fn plan_table(v: &View, day: Date, sheet: bool) -> Markup {
         @if slots.is_empty() {
             p.empty { (tr.t("interp-none")) }
         } @else {
-            table.plan {
+            table.stack.plan {
                 caption { (tr.ta("interp-caption", &[("date", tr.date_long(day).into())])) }
                 (layout::column_heads(tr, &["interp-col-time", "interp-col-meeting", "field-room", "field-languages", "interp-col-booths", "interp-col-findings"]))
                 tbody {
@@ -231,7 +231,7 @@ fn interpreters_table(v: &View, day: Date) -> Markup {
             @if list.is_empty() {
                 p.empty { (tr.t("interp-no-interpreters")) }
             } @else {
-                table.interpreters {
+                table.stack.interpreters {
                     (layout::column_heads(tr, &["field-name", "field-a-languages", "field-b-languages", "field-c-languages", "field-team", "interp-col-day"]))
                     tbody {
                         @for i in &list {
@@ -353,7 +353,7 @@ pub(crate) async fn interpreter_day(
             @if rows.is_empty() {
                 p.empty { (tr.t("interp-day-none")) }
             } @else {
-                table.plan {
+                table.stack.plan {
                     (layout::column_heads(tr, &["interp-col-time", "interp-col-meeting", "field-room", "interp-col-booth", "interp-col-colleagues"]))
                     tbody {
                         @for (m, start, end) in &rows {
@@ -404,6 +404,51 @@ fn availability_text(v: &View, a: &Availability) -> String {
             to.as_deref().unwrap_or("24:00")
         ),
     }
+}
+
+/// A meeting's booths in words, as a history or a contest shows them: each booth's language
+/// and who sits in it. Takes the record's booths (`[{language, interpreters}]`) or seats
+/// (`<language>/<interpreter id>`).
+pub(crate) fn booths_text(v: &View, value: &Value) -> String {
+    let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+    let mut booths: Vec<(String, Vec<String>)> = Vec::new();
+    let mut seat = |language: &str, id: &str| {
+        let name = v.record_name(RecordType::Interpreter, id);
+        match booths.iter_mut().find(|(l, _)| l == language) {
+            Some((_, names)) => names.push(name),
+            None => booths.push((language.to_owned(), vec![name])),
+        }
+    };
+    for item in items {
+        match item {
+            Value::String(key) => {
+                if let Some((language, id)) = key.split_once('/') {
+                    seat(language, id);
+                }
+            }
+            Value::Object(b) => {
+                let language = b
+                    .get("language")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                for id in b
+                    .get("interpreters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                {
+                    seat(language, id);
+                }
+            }
+            _ => {}
+        }
+    }
+    let parts: Vec<String> = booths
+        .iter()
+        .map(|(language, names)| format!("{}: {}", v.tr.language(language), v.tr.list(names)))
+        .collect();
+    v.tr.list(&parts)
 }
 
 /// The interpreters a booth offers: those who work into its language, and whoever sits in it

@@ -439,6 +439,7 @@ impl RecordForm for MeetingForm {
             "room_id" if !text.is_empty() => v.record_name(RecordType::Room, text),
             "organiser" if !text.is_empty() => v.record_name(RecordType::Group, text),
             "members" => names_of(v, value),
+            "booths" => crate::ui::interpretation::booths_text(v, value),
             "groups" | "languages" => {
                 let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
                 let words: Vec<String> = items
