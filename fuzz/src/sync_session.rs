@@ -128,6 +128,7 @@ async fn session(node: &Node, version: bureau_sync::Version, wire: &[u8]) {
         cancel: CancellationToken::new(),
         version,
         board: None,
+        presence: None,
     };
     let task = tokio::spawn(run_session(
         ours,

@@ -10,7 +10,8 @@
 //!   document (the bureau id), then one encoded automerge sync message.
 //! - `/bureau/sync/2`: every frame starts with a [kind](Kind) byte. Each side's first frame is
 //!   a `Hello` listing the capabilities it has ([`CAPABILITIES`]); a session uses those both
-//!   sides list. The next frames are `Sync` frames (a document frame as in `/1`). A frame of a
+//!   sides list (peers' heads, clocks, presence). The next frames are `Sync` frames (a
+//!   document frame as in `/1`). A frame of a
 //!   kind this node does not know is skipped: later releases add kinds only for capabilities
 //!   both sides announced, so a new feature is a new capability, never a new protocol id. Both
 //!   sides send their `Hello` and first message at once, so the exchange costs no round trip.
@@ -62,9 +63,23 @@ pub const PEER_HEADS: &str = "peer-heads/1";
 /// records would look wrong, and the doctor says so).
 pub const CLOCK: &str = "clock/1";
 
+/// The capability of [`Kind::Presence`] frames: each side tells the other which shared
+/// documents its user has open and in which paragraph ([`Presence`]), when the session starts,
+/// whenever that changes and again every few seconds, so that an editor shows who else is
+/// there. Nothing of it is stored: a node forgets a peer's presence when its session ends or
+/// when no refresh came for a while.
+pub const PRESENCE: &str = "presence/1";
+
 /// Capabilities this node announces in its `Hello`. A capability is used only when both sides
 /// list it, so a new feature is a new name here, never a new protocol id.
-pub const CAPABILITIES: &[&str] = &[PEER_HEADS, CLOCK];
+pub const CAPABILITIES: &[&str] = &[PEER_HEADS, CLOCK, PRESENCE];
+
+/// Longest [`Kind::Presence`] frame accepted; a longer one is dropped unread. Room for the
+/// most open documents ([`MAX_PRESENCE_DOCS`]) with the longest ids and names.
+pub const MAX_PRESENCE_FRAME: usize = 16 * 1024;
+
+/// Most open documents one [`Presence`] may list: a person has a few editors open at once.
+pub const MAX_PRESENCE_DOCS: usize = 32;
 
 /// Most entries a [`Kind::PeerHeads`] frame may carry, and most heads per entry: a bureau has
 /// dozens of devices, and a document has a handful of heads at a time.
@@ -126,6 +141,43 @@ pub enum Kind {
     PeerHeads = 2,
     /// The sender's clock ([`CLOCK`]): an `i64` of Unix milliseconds, big-endian.
     Clock = 3,
+    /// The sender's [`Presence`] ([`PRESENCE`]): a `u8` length and the member id, the same
+    /// for the member's name and for the device's name, a `u8` count of open documents, then
+    /// per document a `u8` length and its id and a `u32` paragraph (from 0), big-endian.
+    /// Bytes after the list are ignored (room for a later release to say more).
+    Presence = 4,
+}
+
+/// Who has which shared documents open on a node, and where: what one node tells its peers
+/// in [`Kind::Presence`] frames. Never stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Presence {
+    /// The member using the node (a member record's id), empty if it has none yet.
+    pub member_id: String,
+    /// The member's name, as the sender's document gives it.
+    pub name: String,
+    /// The device's name, as the sender's document gives it.
+    pub device: String,
+    /// The documents open, each at most once.
+    pub open: Vec<OpenDocument>,
+}
+
+/// One document open on a node, and the paragraph its user is in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenDocument {
+    /// The document's record id.
+    pub document: String,
+    /// The paragraph the caret is in, from 0 (paragraphs are the text's non-empty lines).
+    pub paragraph: u32,
+}
+
+/// A peer's presence as a session received it, with when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PresenceHeard {
+    /// What the peer told.
+    pub presence: Arc<Presence>,
+    /// When it arrived: a peer refreshes it every few seconds, so an old one is stale.
+    pub at: std::time::Instant,
 }
 
 /// What a node heard of one peer's heads: which, and when (Unix seconds).
@@ -246,6 +298,9 @@ pub struct PeerSync {
     /// How far the peer's clock is ahead of this node's (negative: behind), in milliseconds,
     /// as its [`CLOCK`] frame said (the frame's time in transit counts as its clock's).
     pub clock_offset_ms: Option<i64>,
+    /// The peer's presence as it last told it ([`PRESENCE`]); `None` before it has, and
+    /// again once the session ended.
+    pub presence: Option<PresenceHeard>,
 }
 
 /// One frame: the document it names and its payload.
@@ -268,6 +323,11 @@ pub enum Incoming {
     PeerHeads(Vec<Heard>),
     /// A `/2` frame with the peer's clock, Unix milliseconds.
     Clock(i64),
+    /// A `/2` frame with the peer's presence.
+    Presence(Presence),
+    /// A `/2` presence frame that could not be read (why): dropped with a log line, since
+    /// presence is only a hint and the session's sync goes on without it.
+    BadPresence(String),
     /// A `/2` frame of a kind this release does not know (skipped), with its length.
     Unknown(u8, usize),
 }
@@ -306,8 +366,104 @@ pub fn parse_incoming(version: Version, mut body: Vec<u8>) -> Result<Incoming, S
             .get(1..9)
             .map(|b| Incoming::Clock(i64::from_be_bytes(b.try_into().expect("eight bytes"))))
             .ok_or_else(|| SyncError::Malformed("clock: cut short".to_owned())),
+        Some(k) if k == Kind::Presence as u8 => Ok(read_presence(&body[1..])),
         Some(k) => Ok(Incoming::Unknown(k, len)),
     }
+}
+
+/// Reads a presence frame's body (after its kind), size-capped and under the input guard: the
+/// bytes are a peer's, and whatever they are, the answer is a presence or a reason to drop it.
+fn read_presence(rest: &[u8]) -> Incoming {
+    if rest.len() + 1 > MAX_PRESENCE_FRAME {
+        return Incoming::BadPresence(format!(
+            "a frame of {} bytes is over the {MAX_PRESENCE_FRAME}-byte limit",
+            rest.len() + 1
+        ));
+    }
+    match bureau_model::guard::guarded(|| parse_presence(rest)) {
+        Ok(Ok(p)) => Incoming::Presence(p),
+        Ok(Err(why)) => Incoming::BadPresence(why),
+        Err(panic) => Incoming::BadPresence(format!("it made the reader fail: {panic}")),
+    }
+}
+
+fn parse_presence(mut rest: &[u8]) -> Result<Presence, String> {
+    fn take<'a>(n: usize, rest: &mut &'a [u8]) -> Result<&'a [u8], String> {
+        let got = rest.get(..n).ok_or_else(|| "cut short".to_owned())?;
+        *rest = &rest[n..];
+        Ok(got)
+    }
+    fn text(rest: &mut &[u8], what: &str) -> Result<String, String> {
+        let n = take(1, rest)?[0];
+        let bytes = take(usize::from(n), rest)?;
+        let s = std::str::from_utf8(bytes).map_err(|_| format!("the {what} is not UTF-8"))?;
+        if s.chars().any(char::is_control) {
+            return Err(format!("the {what} has a control character"));
+        }
+        Ok(s.to_owned())
+    }
+    let member_id = text(&mut rest, "member id")?;
+    let name = text(&mut rest, "name")?;
+    let device = text(&mut rest, "device name")?;
+    let count = usize::from(take(1, &mut rest)?[0]);
+    if count > MAX_PRESENCE_DOCS {
+        return Err(format!("{count} documents, more than {MAX_PRESENCE_DOCS}"));
+    }
+    let mut open: Vec<OpenDocument> = Vec::with_capacity(count);
+    for _ in 0..count {
+        let document = text(&mut rest, "document id")?;
+        let paragraph = u32::from_be_bytes(
+            take(4, &mut rest)?
+                .try_into()
+                .map_err(|_| "cut short".to_owned())?,
+        );
+        if document.is_empty() || open.iter().any(|o| o.document == document) {
+            return Err("a document is empty or listed twice".to_owned());
+        }
+        open.push(OpenDocument {
+            document,
+            paragraph,
+        });
+    }
+    Ok(Presence {
+        member_id,
+        name,
+        device,
+        open,
+    })
+}
+
+/// Encodes a `/2` [`Kind::Presence`] frame. Texts are cut to 255 bytes (at a character's
+/// end), documents past [`MAX_PRESENCE_DOCS`] and ids longer than 255 bytes are left out:
+/// what this node says of itself, cut to what the frame carries.
+pub fn encode_presence(p: &Presence) -> Vec<u8> {
+    fn text(body: &mut Vec<u8>, s: &str) {
+        let mut end = s.len().min(255);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        body.push(end as u8);
+        body.extend_from_slice(&s.as_bytes()[..end]);
+    }
+    let mut body = vec![Kind::Presence as u8];
+    text(&mut body, &p.member_id);
+    text(&mut body, &p.name);
+    text(&mut body, &p.device);
+    let open: Vec<&OpenDocument> = p
+        .open
+        .iter()
+        .filter(|o| !o.document.is_empty() && o.document.len() <= 255)
+        .take(MAX_PRESENCE_DOCS)
+        .collect();
+    body.push(open.len() as u8);
+    for o in open {
+        text(&mut body, &o.document);
+        body.extend_from_slice(&o.paragraph.to_be_bytes());
+    }
+    let mut out = Vec::with_capacity(4 + body.len());
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(&body);
+    out
 }
 
 fn parse_peer_heads(mut rest: &[u8]) -> Result<Vec<Heard>, SyncError> {
@@ -551,6 +707,10 @@ pub struct SessionConfig {
     /// What this node knows of its peers' heads, told to a peer that speaks [`PEER_HEADS`]
     /// when the session starts and again whenever it changes; `None` tells nothing.
     pub board: Option<watch::Receiver<Arc<Vec<Heard>>>>,
+    /// This node's presence, told to a peer that speaks [`PRESENCE`] when the session starts
+    /// and again at every change (the owner marks it changed to refresh it); `None` tells
+    /// nothing.
+    pub presence: Option<watch::Receiver<Arc<Presence>>>,
 }
 
 /// Runs one sync session until the stream ends, the peer misbehaves or `cancel` fires.
@@ -607,7 +767,11 @@ where
     // `send_modify`, not `send(.. status.borrow() ..)`: a borrow holds the channel's read lock
     // until the end of the statement, and `send` would then wait for the write lock forever,
     // blocking this runtime thread (and the event loop never learns the session ended).
-    status.send_modify(|s| s.in_sync = false);
+    // A peer's presence lasts only as long as its session.
+    status.send_modify(|s| {
+        s.in_sync = false;
+        s.presence = None;
+    });
     match &res {
         Ok(()) => debug!(peer = %config.peer, "sync session ended"),
         Err(e) if e.is_peer_fault() => {
@@ -638,6 +802,10 @@ async fn session_loop<W: AsyncWrite + Unpin>(
     let mut clock_agreed = false;
     let mut gossip = false;
     let mut board = config.board.clone();
+    // Whether both sides speak PRESENCE and this node has a presence to tell.
+    let mut presence_agreed = false;
+    let mut present = false;
+    let mut presence = config.presence.clone();
     let outbox = doc.sync_outbox(&config.peer).await?;
     // `/2`: the capability exchange goes first, in the same flight as the first message.
     let mut awaiting_hello = config.version == Version::V2;
@@ -682,6 +850,12 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                             let told = b.borrow_and_update().clone();
                             tell_heads(wr, config, stats, &told).await?;
                         }
+                        presence_agreed = shared.contains(&PRESENCE);
+                        present = presence_agreed && presence.is_some();
+                        if present && let Some(p) = presence.as_mut() {
+                            let told = p.borrow_and_update().clone();
+                            tell_presence(wr, stats, &told).await?;
+                        }
                         continue;
                     }
                     _ if awaiting_hello => {
@@ -715,6 +889,22 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                             let offset = theirs.saturating_sub(now_millis());
                             status.send_modify(|s| s.clock_offset_ms = Some(offset));
                         }
+                        continue;
+                    }
+                    Incoming::Presence(p) => {
+                        // Only from a peer that announced the capability, like the others.
+                        if presence_agreed {
+                            trace!(peer = %config.peer, open = p.open.len(), "presence received");
+                            let heard = PresenceHeard {
+                                presence: Arc::new(p),
+                                at: std::time::Instant::now(),
+                            };
+                            status.send_modify(|s| s.presence = Some(heard));
+                        }
+                        continue;
+                    }
+                    Incoming::BadPresence(why) => {
+                        warn!(peer = %config.peer, reason = %why, "dropped a presence frame the peer sent");
                         continue;
                     }
                     Incoming::Sync(frame) => frame,
@@ -759,9 +949,37 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                     tell_heads(wr, config, stats, &told).await?;
                 }
             }
+            changed = async {
+                match presence.as_mut() {
+                    Some(p) if present => p.changed().await,
+                    _ => std::future::pending().await,
+                }
+            } => {
+                if changed.is_err() {
+                    presence = None;
+                    present = false;
+                    continue;
+                }
+                if let Some(p) = presence.as_mut() {
+                    let told = p.borrow_and_update().clone();
+                    tell_presence(wr, stats, &told).await?;
+                }
+            }
             () = config.cancel.cancelled() => return Ok(()),
         }
     }
+}
+
+async fn tell_presence<W: AsyncWrite + Unpin>(
+    wr: &mut W,
+    stats: &SessionStats,
+    presence: &Presence,
+) -> Result<(), SyncError> {
+    let frame = encode_presence(presence);
+    wr.write_all(&frame).await?;
+    wr.flush().await?;
+    SessionStats::add(&stats.sent_bytes, frame.len());
+    Ok(())
 }
 
 /// Sends what this node heard of its peers' heads, but the entry of the peer it is sent to.

@@ -15,7 +15,7 @@ use bureau_model::testing::{self, peer_id};
 use bureau_model::{Applied, Edit, Fields, MemberFields, RecordType, Role};
 use bureau_store::Store;
 use tempfile::TempDir;
-use tokio::io::{AsyncWriteExt, DuplexStream};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle as Task;
 use tokio_util::sync::CancellationToken;
@@ -23,9 +23,9 @@ use tokio_util::sync::CancellationToken;
 use crate::guard::GuardError;
 use crate::guard::test_data::{XorShift, bomb, chunk, rle_bomb, uleb};
 use crate::{
-    Heard, Incoming, Kind, MAX_FRAME, PeerSync, SessionConfig, SessionStats, SyncError, Version,
-    encode_clock, encode_frame, encode_hello, encode_peer_heads, encode_sync_frame, parse_incoming,
-    run_session,
+    Heard, Incoming, Kind, MAX_FRAME, MAX_PRESENCE_FRAME, OpenDocument, PeerSync, Presence,
+    SessionConfig, SessionStats, SyncError, Version, encode_clock, encode_frame, encode_hello,
+    encode_peer_heads, encode_presence, encode_sync_frame, parse_incoming, run_session,
 };
 
 /// Upper bound for anything a test waits on; generous for a loaded CI machine.
@@ -144,6 +144,7 @@ impl Session {
             cancel: cancel.clone(),
             version,
             board: None,
+            presence: None,
         };
         let task = tokio::spawn(run_session(
             stream,
@@ -1042,6 +1043,7 @@ async fn each_side_tells_the_other_its_peers_heads_and_their_changes() {
         cancel: cancel.clone(),
         version: Version::V2,
         board: Some(board_rx),
+        presence: None,
     };
     let task_a = tokio::spawn(run_session(sa, a.doc.clone(), config, stats, status_tx));
     let mut sb = Session::start(sb, &b, &a.peer);
@@ -1127,4 +1129,318 @@ async fn a_peers_clock_is_told_once_and_its_distance_reported() {
         Err(SyncError::Malformed(m)) => assert!(m.contains("clock"), "{m}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+fn presence_of(name: &str, open: &[(&str, u32)]) -> Presence {
+    Presence {
+        member_id: format!("m-{name}"),
+        name: name.to_owned(),
+        device: format!("{name}'s laptop"),
+        open: open
+            .iter()
+            .map(|(d, p)| OpenDocument {
+                document: (*d).to_owned(),
+                paragraph: *p,
+            })
+            .collect(),
+    }
+}
+
+/// A session of `node` with `peer` that tells `presence`.
+fn start_present(
+    stream: DuplexStream,
+    node: &Node,
+    peer: &str,
+    version: Version,
+    presence: watch::Receiver<Arc<Presence>>,
+) -> Session {
+    let stats = Arc::new(SessionStats::default());
+    let (status_tx, status) = watch::channel(PeerSync::default());
+    let cancel = CancellationToken::new();
+    let config = SessionConfig {
+        peer: peer.to_owned(),
+        doc_id: BUREAU.to_owned(),
+        cancel: cancel.clone(),
+        version,
+        board: None,
+        presence: Some(presence),
+    };
+    let task = tokio::spawn(run_session(
+        stream,
+        node.doc.clone(),
+        config,
+        stats.clone(),
+        status_tx,
+    ));
+    Session {
+        task,
+        stats,
+        status,
+        cancel,
+    }
+}
+
+/// Every frame body read from `rd` until the stream ends.
+async fn frames_until_end(rd: &mut tokio::io::ReadHalf<DuplexStream>) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    tokio::time::timeout(DEADLINE, async {
+        loop {
+            let mut len = [0u8; 4];
+            if rd.read_exact(&mut len).await.is_err() {
+                break;
+            }
+            let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+            if rd.read_exact(&mut body).await.is_err() {
+                break;
+            }
+            out.push(body);
+        }
+    })
+    .await
+    .expect("the stream ends in time");
+    out
+}
+
+/// Reads frames from `rd` until one of `kind` (a `/2` stream), returning it.
+async fn frame_of_kind(rd: &mut tokio::io::ReadHalf<DuplexStream>, kind: Kind) -> Vec<u8> {
+    tokio::time::timeout(DEADLINE, async {
+        loop {
+            let mut len = [0u8; 4];
+            rd.read_exact(&mut len).await.expect("a frame");
+            let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+            rd.read_exact(&mut body).await.expect("a frame's body");
+            if body.first() == Some(&(kind as u8)) {
+                return body;
+            }
+        }
+    })
+    .await
+    .expect("the frame comes in time")
+}
+
+#[test]
+fn presence_frames_round_trip_and_bad_ones_are_dropped_not_fatal() {
+    let p = presence_of("Bea", &[("doc-1", 0), ("doc-2", 41)]);
+    let frame = encode_presence(&p);
+    match parse_incoming(Version::V2, frame[4..].to_vec()) {
+        Ok(Incoming::Presence(got)) => assert_eq!(got, p),
+        other => panic!("expected a presence, got {other:?}"),
+    }
+    // Bytes after the list are room for a later release, not an error.
+    let mut longer = frame[4..].to_vec();
+    longer.extend_from_slice(b"later");
+    assert!(matches!(
+        parse_incoming(Version::V2, longer),
+        Ok(Incoming::Presence(_))
+    ));
+    // Too long a name is cut at a character's end, never in one.
+    let long = presence_of(&"é".repeat(200), &[]);
+    match parse_incoming(Version::V2, encode_presence(&long)[4..].to_vec()) {
+        Ok(Incoming::Presence(got)) => assert_eq!(got.name, "é".repeat(127)),
+        other => panic!("expected a presence, got {other:?}"),
+    }
+    let bad = |body: Vec<u8>| match parse_incoming(Version::V2, body) {
+        Ok(Incoming::BadPresence(why)) => why,
+        other => panic!("expected a dropped presence, got {other:?}"),
+    };
+    // Every cut of a good frame.
+    for end in 1..frame.len() - 4 {
+        assert!(bad(frame[4..4 + end].to_vec()).contains("cut short"));
+    }
+    // Over the cap, a name that is not UTF-8, too many documents, one listed twice.
+    let mut huge = vec![Kind::Presence as u8];
+    huge.resize(MAX_PRESENCE_FRAME + 1, 0);
+    assert!(bad(huge).contains("limit"));
+    assert!(bad(vec![Kind::Presence as u8, 0, 2, 0xff, 0xfe, 0, 0]).contains("UTF-8"));
+    assert!(bad(vec![Kind::Presence as u8, 0, 1, b'\n', 0, 0]).contains("control"));
+    assert!(bad(vec![Kind::Presence as u8, 0, 0, 0, 255]).contains("documents"));
+    let twice = presence_of("Bea", &[("doc-1", 0), ("doc-1", 1)]);
+    assert!(bad(encode_presence(&twice)[4..].to_vec()).contains("twice"));
+    // Random bytes: whatever they are, a presence or a reason, never a panic.
+    let mut rng = XorShift::new(0x5eed);
+    for _ in 0..2000 {
+        let n = (rng.next() % 64) as usize;
+        let mut body = vec![Kind::Presence as u8];
+        body.extend((0..n).map(|_| rng.next() as u8));
+        let res = catch_unwind(|| parse_incoming(Version::V2, body));
+        assert!(matches!(
+            res,
+            Ok(Ok(Incoming::Presence(_) | Incoming::BadPresence(_)))
+        ));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presence_is_exchanged_when_both_sides_speak_it_and_gone_when_the_session_ends() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let (a_tx, a_rx) = watch::channel(Arc::new(presence_of("Ana", &[("charter", 3)])));
+    let (_b_tx, b_rx) = watch::channel(Arc::new(presence_of("Bea", &[("charter", 0)])));
+    let (sa, sb) = tokio::io::duplex(PIPE);
+    let mut on_a = start_present(sa, &a, &b.peer, Version::V2, a_rx);
+    let mut on_b = start_present(sb, &b, &a.peer, Version::V2, b_rx);
+    let told = |s: &PeerSync| s.presence.as_ref().map(|h| (*h.presence).clone());
+    let got = tokio::time::timeout(DEADLINE, on_b.status.wait_for(|s| s.presence.is_some()))
+        .await
+        .expect("B hears A's presence in time")
+        .expect("status alive")
+        .clone();
+    assert_eq!(told(&got), Some(presence_of("Ana", &[("charter", 3)])));
+    let got = tokio::time::timeout(DEADLINE, on_a.status.wait_for(|s| s.presence.is_some()))
+        .await
+        .expect("A hears B's presence in time")
+        .expect("status alive")
+        .clone();
+    assert_eq!(told(&got), Some(presence_of("Bea", &[("charter", 0)])));
+    // A moves to another paragraph, then closes the document: B hears both.
+    a_tx.send(Arc::new(presence_of("Ana", &[("charter", 7)])))
+        .unwrap();
+    let at_seven = presence_of("Ana", &[("charter", 7)]);
+    tokio::time::timeout(
+        DEADLINE,
+        on_b.status
+            .wait_for(|s| told(s).as_ref() == Some(&at_seven)),
+    )
+    .await
+    .expect("B hears A's new paragraph in time")
+    .expect("status alive");
+    let first = on_b.status.borrow().presence.as_ref().unwrap().at;
+    // A refresh (the owner marks the same presence changed) arrives as a newer one.
+    a_tx.send_modify(|_| {});
+    tokio::time::timeout(
+        DEADLINE,
+        on_b.status
+            .wait_for(|s| s.presence.as_ref().is_some_and(|h| h.at > first)),
+    )
+    .await
+    .expect("B hears A's refresh in time")
+    .expect("status alive");
+    a_tx.send(Arc::new(presence_of("Ana", &[]))).unwrap();
+    tokio::time::timeout(
+        DEADLINE,
+        on_b.status.wait_for(|s| {
+            s.presence
+                .as_ref()
+                .is_some_and(|h| h.presence.open.is_empty())
+        }),
+    )
+    .await
+    .expect("B hears that A closed the document in time")
+    .expect("status alive");
+    // Sync goes on beside it, and the end of the session forgets the peer's presence.
+    converge(&a, &b).await;
+    on_a.stop().await;
+    let mut status = on_b.status.clone();
+    on_b.end()
+        .await
+        .expect("the peer's end closes the session normally");
+    assert!(status.borrow_and_update().presence.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_does_not_speak_presence_is_never_sent_it() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let (tx, rx) = watch::channel(Arc::new(presence_of("Ana", &[("charter", 3)])));
+    // A `/2` peer of the previous release: its Hello lists the clock but not presence. The
+    // session answers the Hello with its clock, where it would tell its presence too; then
+    // the presence changes and the session is cancelled, and everything it wrote is read.
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = start_present(ours, &a, &b.peer, Version::V2, rx.clone());
+    let (mut rd, mut wr) = tokio::io::split(theirs);
+    wr.write_all(&encode_hello(&[crate::PEER_HEADS, crate::CLOCK]))
+        .await
+        .unwrap();
+    frame_of_kind(&mut rd, Kind::Clock).await;
+    tx.send(Arc::new(presence_of("Ana", &[("charter", 4)])))
+        .unwrap();
+    tx.send_modify(|_| {});
+    session.stop().await;
+    let frames = frames_until_end(&mut rd).await;
+    assert!(
+        frames
+            .iter()
+            .all(|f| f.first() != Some(&(Kind::Presence as u8))),
+        "a presence frame went to a peer that did not announce presence/1"
+    );
+    // The same Hello with presence/1 gets it, so the test above could see one.
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = start_present(ours, &a, &b.peer, Version::V2, rx.clone());
+    let (mut rd, mut wr) = tokio::io::split(theirs);
+    wr.write_all(&encode_hello(&[
+        crate::PEER_HEADS,
+        crate::CLOCK,
+        crate::PRESENCE,
+    ]))
+    .await
+    .unwrap();
+    let got = frame_of_kind(&mut rd, Kind::Presence).await;
+    assert!(matches!(
+        parse_incoming(Version::V2, got),
+        Ok(Incoming::Presence(p)) if p.open[0].paragraph == 4
+    ));
+    session.stop().await;
+    // A `/1` session: every frame it writes is a document frame of this bureau.
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = start_present(ours, &a, &b.peer, Version::V1, rx);
+    let (mut rd, _wr) = tokio::io::split(theirs);
+    let mut len = [0u8; 4];
+    tokio::time::timeout(DEADLINE, rd.read_exact(&mut len))
+        .await
+        .expect("the first message comes in time")
+        .expect("a frame");
+    let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+    rd.read_exact(&mut body).await.unwrap();
+    tx.send(Arc::new(presence_of("Ana", &[("charter", 5)])))
+        .unwrap();
+    session.stop().await;
+    let mut frames = vec![body];
+    frames.extend(frames_until_end(&mut rd).await);
+    for f in frames {
+        match parse_incoming(Version::V1, f) {
+            Ok(Incoming::Sync(frame)) => assert_eq!(frame.doc_id, BUREAU),
+            other => panic!("a /1 session wrote something else: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_and_garbled_presence_frames_are_dropped_and_the_session_goes_on() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let mut session = Session::start_version(ours, &a, &b.peer, Version::V2);
+    let (mut rd, mut wr) = tokio::io::split(theirs);
+    let drain = tokio::spawn(async move {
+        let _ = tokio::io::copy(&mut rd, &mut tokio::io::sink()).await;
+    });
+    wr.write_all(&encode_hello(&[crate::PRESENCE]))
+        .await
+        .unwrap();
+    let framed = |body: &[u8]| {
+        let mut out = (body.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(body);
+        out
+    };
+    let mut huge = vec![Kind::Presence as u8];
+    huge.resize(MAX_PRESENCE_FRAME * 4, b'x');
+    wr.write_all(&framed(&huge)).await.unwrap();
+    wr.write_all(&framed(&[Kind::Presence as u8, 9, b'a']))
+        .await
+        .unwrap();
+    wr.write_all(&framed(&[Kind::Presence as u8, 0, 2, 0xc3, 0x28, 0, 0]))
+        .await
+        .unwrap();
+    wr.write_all(&framed(&[Kind::Presence as u8]))
+        .await
+        .unwrap();
+    // A good one after them is still read: the session went on.
+    let good = presence_of("Ana", &[("charter", 2)]);
+    wr.write_all(&encode_presence(&good)).await.unwrap();
+    let got = tokio::time::timeout(DEADLINE, session.status.wait_for(|s| s.presence.is_some()))
+        .await
+        .expect("the good presence arrives in time")
+        .expect("status alive")
+        .clone();
+    assert_eq!(*got.presence.unwrap().presence, good);
+    assert!(!session.task.is_finished());
+    session.stop().await;
+    drain.abort();
 }
