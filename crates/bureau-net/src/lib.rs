@@ -389,6 +389,33 @@ pub(crate) enum Command {
     Invites {
         reply: oneshot::Sender<Vec<InviteInfo>>,
     },
+    SetPresence {
+        document: String,
+        tab: String,
+        paragraph: Option<u32>,
+    },
+    Presence {
+        document: String,
+        reply: oneshot::Sender<Vec<PeerPresence>>,
+    },
+}
+
+/// A peer that has a shared document open, as this node heard it over sync (presence is
+/// never stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PeerPresence {
+    /// The peer's device.
+    pub peer_id: String,
+    /// Its member (a member record's id), as this node's document gives it.
+    pub member_id: String,
+    /// The member's name.
+    pub name: String,
+    /// The device's name.
+    pub device: String,
+    /// The paragraph it is in, from 0 (the text's non-empty lines).
+    pub paragraph: u32,
+    /// How long ago the peer last told it, in milliseconds.
+    pub seen_ms_ago: u64,
 }
 
 /// An invite just made.
@@ -471,6 +498,35 @@ impl NetHandle {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Command::Invites { reply })
+            .await
+            .map_err(|_| NetError::Closed)?;
+        rx.await.map_err(|_| NetError::Closed)
+    }
+
+    /// Says that an editor of `document` on this node (`tab` tells it from the node's other
+    /// editors) is in `paragraph`, or, with `None`, has left. Peers that speak presence hear
+    /// it; an editor that stops saying so is forgotten after a few seconds.
+    pub async fn set_presence(
+        &self,
+        document: String,
+        tab: String,
+        paragraph: Option<u32>,
+    ) -> Result<(), NetError> {
+        self.tx
+            .send(Command::SetPresence {
+                document,
+                tab,
+                paragraph,
+            })
+            .await
+            .map_err(|_| NetError::Closed)
+    }
+
+    /// The peers that have `document` open now, by name.
+    pub async fn presence(&self, document: String) -> Result<Vec<PeerPresence>, NetError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Command::Presence { document, reply })
             .await
             .map_err(|_| NetError::Closed)?;
         rx.await.map_err(|_| NetError::Closed)

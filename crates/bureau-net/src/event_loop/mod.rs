@@ -15,7 +15,9 @@
 //! - [`peers`]: recording and forgetting peers, who may sync, the connection gate's members,
 //!   `peers.json`;
 //! - [`connections`]: listening, dialling, and the swarm's events (connections, mDNS);
-//! - [`sessions`]: sync sessions (which side opens, start, end, retry) and join streams.
+//! - [`sessions`]: sync sessions (which side opens, start, end, retry) and join streams;
+//! - [`presence`]: who has which shared document open, told to peers and heard from them,
+//!   held only here and in the sessions.
 //!
 //! **Supervision.** Every task the loop starts is in its [`JoinSet`], and the loop notes what
 //! each one is for ([`Owner`]). However a task ends, its panic included, the loop hears of it
@@ -33,6 +35,7 @@
 mod connections;
 mod peer;
 mod peers;
+mod presence;
 mod sessions;
 
 use std::collections::{BTreeMap, HashMap};
@@ -40,7 +43,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bureau_doc::{DocHandle, DocState};
-use bureau_sync::{Heard, Version};
+use bureau_sync::{Heard, Presence, Version};
 use futures_util::StreamExt;
 use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm};
 use tokio::sync::{mpsc, watch};
@@ -159,6 +162,13 @@ struct EventLoop {
     board_tx: watch::Sender<Arc<Vec<Heard>>>,
     /// The newest word of each peer's heads that other peers told, with who told it.
     heard: HashMap<String, (Heard, PeerId)>,
+    /// This node's presence, told to every session that speaks `presence`
+    /// ([`bureau_sync::PRESENCE`]); see [`presence`].
+    presence_tx: watch::Sender<Arc<Presence>>,
+    /// When the presence was last told (changed or refreshed).
+    presence_told: Instant,
+    /// The editors open on this node, with their paragraphs.
+    editors: presence::Editors,
     /// What the discovery doctor is told ([`crate::NetFacts`]): mDNS on, whether it found
     /// anyone, when the loop started.
     mdns: bool,
@@ -258,6 +268,9 @@ pub(crate) fn start(
         cancel: cancel.clone(),
         board_tx: watch::channel(Arc::new(Vec::new())).0,
         heard: HashMap::new(),
+        presence_tx: watch::channel(Arc::new(Presence::default())).0,
+        presence_told: Instant::now(),
+        editors: HashMap::new(),
         mdns: config.mdns,
         mdns_heard: false,
         started: Instant::now(),
@@ -424,6 +437,14 @@ impl EventLoop {
                     .expect("the invite book lock is never poisoned")
                     .list(now);
                 let _ = reply.send(list);
+            }
+            Command::SetPresence {
+                document,
+                tab,
+                paragraph,
+            } => self.set_presence(document, tab, paragraph),
+            Command::Presence { document, reply } => {
+                let _ = reply.send(self.presence_of(&document));
             }
         }
     }
@@ -661,6 +682,7 @@ impl EventLoop {
 
     fn on_tick(&mut self) {
         self.refresh_board();
+        self.presence_tick();
         if self.mdns
             && self
                 .multicast_route

@@ -122,6 +122,7 @@ impl EventLoop {
             cancel,
             version,
             board: Some(self.board_tx.subscribe()),
+            presence: Some(self.presence_tx.subscribe()),
         };
         let doc = self.doc.clone();
         // Every line the session logs names its peer and generation (a peer reconnecting has
