@@ -28,6 +28,7 @@ mod doctor;
 mod documents;
 mod error;
 mod export;
+mod feeds;
 mod guard;
 mod home;
 mod input;
@@ -54,6 +55,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
 pub use error::ApiError;
+pub use feeds::public_feeds;
 pub use guard::SESSION_COOKIE;
 pub use session::{SESSIONS_FILE, SessionFile, Sessions};
 
@@ -419,6 +421,17 @@ pub struct AppState {
 
 /// The whole application: API, UI pages, login link, guards.
 pub fn router(state: AppState) -> Router {
+    router_with_feed_secret(state, no_feed_secret)
+}
+
+/// The feed secret until the bureau's `settings` record holds one: none, so every calendar
+/// feed is a 404.
+fn no_feed_secret(_: &bureau_model::Snapshot) -> Option<String> {
+    None
+}
+
+/// [`router`] with the calendar feeds' secret read by `feed_secret`.
+pub(crate) fn router_with_feed_secret(state: AppState, feed_secret: feeds::SecretFn) -> Router {
     let api = Router::new()
         .route("/status", get(api::status))
         .route("/findings", get(api::findings))
@@ -508,6 +521,9 @@ pub fn router(state: AppState) -> Router {
         Router::new().fallback(api::not_found)
     };
     pages
+        // Outside the token and session guards: a calendar app sends neither, and each feed
+        // checks its own key.
+        .merge(feeds::routes(feed_secret))
         .nest("/api", api)
         // Over every route, nested and merged ones included: they see the full template.
         .route_layer(middleware::from_fn(trace::record_route))

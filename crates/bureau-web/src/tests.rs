@@ -1248,6 +1248,7 @@ async fn edits_before_a_bureau_exists_are_409() {
 
 mod documents;
 mod export;
+mod feeds;
 mod roles;
 mod search;
 mod security;

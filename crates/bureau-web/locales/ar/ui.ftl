@@ -979,3 +979,7 @@ finding-interpreter-language-mismatch = { $interpreter } مكلَّف بمقصو
 finding-relay-needed = في «{ $meeting }»، لا يفهم أحد في مقصورة الترجمة إلى { $booth } لغة المتكلم ({ $floor }): تأخذ هذه المقصورة الترجمة عبر مقصورة الترجمة إلى { $from }.
 finding-relay-needed-none = في «{ $meeting }»، لا يفهم أحد في مقصورة الترجمة إلى { $booth } لغة المتكلم ({ $floor })، ولا توجد مقصورة يمكنها توفير الترجمة عبر لغة وسيطة.
 finding-interpreter-overloaded = { $interpreter } مكلَّف بـ{ $minutes } دقيقة في المقصورة يوم { $date }، متجاوزًا الحد اليومي البالغ { $limit } دقيقة.
+
+# Calendar feeds: the labels inside a meeting's description in a calendar app.
+feed-languages = اللغات
+feed-agenda = جدول الأعمال

@@ -914,3 +914,7 @@ finding-interpreter-language-mismatch = { $interpreter } is assigned to the boot
 finding-relay-needed = In “{ $meeting }”, no one in the booth into { $booth } understands { $floor }: that booth takes relay from the booth into { $from }.
 finding-relay-needed-none = In “{ $meeting }”, no one in the booth into { $booth } understands { $floor }, and no booth can provide relay.
 finding-interpreter-overloaded = { $interpreter } is assigned { $minutes } min in the booth on { $date }, above the daily limit of { $limit } min.
+
+# Calendar feeds: the labels inside a meeting's description in a calendar app.
+feed-languages = Languages
+feed-agenda = Agenda

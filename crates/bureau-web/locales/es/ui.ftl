@@ -914,3 +914,7 @@ finding-interpreter-language-mismatch = { $interpreter } está asignado(a) a la 
 finding-relay-needed = En «{ $meeting }», la cabina hacia: { $booth } no comprende el idioma del orador ({ $floor }): toma el relé de la cabina hacia: { $from }.
 finding-relay-needed-none = En «{ $meeting }», la cabina hacia: { $booth } no comprende el idioma del orador ({ $floor }), y ninguna cabina puede dar relé.
 finding-interpreter-overloaded = { $interpreter } tiene asignados { $minutes } min en cabina el { $date }, por encima del límite diario de { $limit } min.
+
+# Calendar feeds: the labels inside a meeting's description in a calendar app.
+feed-languages = Idiomas
+feed-agenda = Orden del día

@@ -920,3 +920,7 @@ finding-interpreter-language-mismatch = { $interpreter } est affecté(e) à la c
 finding-relay-needed = Dans « { $meeting } », la cabine vers : { $booth } ne comprend pas la langue de l'orateur ({ $floor }) : elle prend le relais de la cabine vers : { $from }.
 finding-relay-needed-none = Dans « { $meeting } », la cabine vers : { $booth } ne comprend pas la langue de l'orateur ({ $floor }), et aucune cabine ne peut assurer le relais.
 finding-interpreter-overloaded = { $interpreter } est affecté(e) { $minutes } min en cabine le { $date }, au-delà de la limite quotidienne de { $limit } min.
+
+# Calendar feeds: the labels inside a meeting's description in a calendar app.
+feed-languages = Langues
+feed-agenda = Ordre du jour

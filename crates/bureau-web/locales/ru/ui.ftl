@@ -951,3 +951,7 @@ finding-interpreter-language-mismatch = { $interpreter } назначен(а) в
 finding-relay-needed = На заседании «{ $meeting }» кабина перевода на язык «{ $booth }» не понимает язык выступающего («{ $floor }»): она работает через кабину перевода на язык «{ $from }».
 finding-relay-needed-none = На заседании «{ $meeting }» кабина перевода на язык «{ $booth }» не понимает язык выступающего («{ $floor }»), и ни одна кабина не может обеспечить перевод через язык-посредник.
 finding-interpreter-overloaded = { $interpreter } назначен(а) в кабину на { $minutes } мин. { $date }, что превышает дневной предел в { $limit } мин.
+
+# Calendar feeds: the labels inside a meeting's description in a calendar app.
+feed-languages = Языки
+feed-agenda = Повестка дня

@@ -896,3 +896,7 @@ finding-interpreter-language-mismatch = { $interpreter }被指派到“{ $meetin
 finding-relay-needed = 在“{ $meeting }”中，{ $booth }口译箱无人理解{ $floor }：该箱须从{ $from }口译箱接力。
 finding-relay-needed-none = 在“{ $meeting }”中，{ $booth }口译箱无人理解{ $floor }，且没有口译箱能够提供接力。
 finding-interpreter-overloaded = { $interpreter }在{ $date }被指派在箱 { $minutes } 分钟，超出每日上限 { $limit } 分钟。
+
+# Calendar feeds: the labels inside a meeting's description in a calendar app.
+feed-languages = 语文
+feed-agenda = 议程
