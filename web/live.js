@@ -331,6 +331,80 @@
     });
   }
 
+  // Presence (`data-presence`, beside a document's editor): while the page is shown it tells
+  // its node every few seconds, and at once when the caret moves to another paragraph, which
+  // paragraph the caret is in (the text's non-empty lines, from 0), and puts the list of who
+  // else is here that comes back in place. Hidden or closed, it says it left; a page that
+  // could not say so is forgotten by its node after a few seconds without word.
+  var here = editor && document.querySelector('[data-presence]');
+  if (here && window.fetch && window.URLSearchParams) {
+    var hereList = document.getElementById('presence-list');
+    var hereUrl = '/documents/' + encodeURIComponent(here.getAttribute('data-presence')) +
+      '/presence';
+    var hereTab = (function () {
+      var bytes = new Uint8Array(12);
+      if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
+      else for (var b = 0; b < bytes.length; b++) bytes[b] = Math.floor(Math.random() * 256);
+      return Array.prototype.map.call(bytes, function (x) {
+        return ('0' + x.toString(16)).slice(-2);
+      }).join('');
+    })();
+    var hereArea = editor.querySelector('textarea[name=text]');
+    var hereParagraph = -1;
+    var hereShown = null;
+    var caretParagraph = function () {
+      if (!hereArea) return 0;
+      var lines = hereArea.value.slice(0, hereArea.selectionStart).split('\n');
+      var n = 0;
+      for (var i = 0; i < lines.length - 1; i++) if (lines[i].trim()) n++;
+      return n;
+    };
+    var tell = function (leave) {
+      var body = new URLSearchParams();
+      body.set('tab', hereTab);
+      if (leave) body.set('leave', '1'); else body.set('paragraph', String(hereParagraph));
+      // `keepalive`: a leave sent as the page goes is still delivered.
+      return fetch(hereUrl, {
+        method: 'POST', body: body, credentials: 'same-origin', cache: 'no-store',
+        keepalive: !!leave
+      });
+    };
+    var beat = function () {
+      if (document.hidden) return;
+      hereParagraph = caretParagraph();
+      tell(false).then(function (res) {
+        return res.ok ? res.text() : null;
+      }).then(function (html) {
+        // Only a changed list is put in place, so that it is announced only when it changes.
+        if (html === null || html === hereShown || !hereList) return;
+        hereShown = html;
+        hereList.innerHTML = html;
+      }).catch(function () {
+        // The node may be restarting; the next beat tries again.
+      });
+    };
+    var moved = function () {
+      if (caretParagraph() !== hereParagraph) beat();
+    };
+    var leave = function () {
+      tell(true).catch(function () {});
+    };
+    if (hereArea) {
+      ['keyup', 'click', 'focus', 'select'].forEach(function (name) {
+        hereArea.addEventListener(name, moved);
+      });
+    }
+    window.setInterval(beat, 4000);
+    document.addEventListener('visibilitychange', function () {
+      if (document.hidden) leave(); else beat();
+    });
+    window.addEventListener('pagehide', leave);
+    window.addEventListener('pageshow', function (event) {
+      if (event.persisted && !document.hidden) beat();
+    });
+    beat();
+  }
+
   // After a refused form, take the keyboard to the list of errors.
   var summary = document.getElementById('error-summary');
   if (summary) summary.focus();

@@ -32,6 +32,7 @@ mod feeds;
 mod guard;
 mod home;
 mod input;
+mod presence;
 mod search;
 pub mod session;
 mod trace;
@@ -359,6 +360,35 @@ pub trait Network: Send + Sync + std::fmt::Debug + 'static {
             })
         })
     }
+    /// Says that an editor of `document` on this node (`tab` tells it from the node's other
+    /// editors) is in `paragraph`, or, with `None`, has left; peers hear it over sync and
+    /// nothing is stored. A network without presence keeps this default.
+    fn set_presence(&self, document: String, tab: String, paragraph: Option<u32>) -> NetFuture<()> {
+        let _ = (document, tab, paragraph);
+        Box::pin(async { Ok(()) })
+    }
+    /// Who on a connected node has `document` open now, by name. A network without presence
+    /// keeps this default.
+    fn presence(&self, document: String) -> NetFuture<Vec<PresenceSeen>> {
+        let _ = document;
+        Box::pin(async { Ok(Vec::new()) })
+    }
+}
+
+/// Someone on a connected node who has a shared document open, as
+/// `GET /api/documents/{id}/presence` lists them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PresenceSeen {
+    /// Their member record's id.
+    pub member_id: String,
+    /// The member's name.
+    pub name: String,
+    /// The name of the device they use.
+    pub device: String,
+    /// The paragraph they are in, from 0: the text's non-empty lines, counted from the top.
+    pub paragraph: u32,
+    /// How long ago their node last said so, in milliseconds.
+    pub seen_ms_ago: u64,
 }
 
 fn no_bundles() -> bureau_doc::DocError {
@@ -501,6 +531,13 @@ pub(crate) fn router_with_feed_secret(state: AppState, feed_secret: feeds::Secre
         .route("/documents/{id}/versions", post(documents::name_version))
         .route("/documents/{id}/diff", get(documents::diff))
         .route("/documents/{id}/export", get(documents::export))
+        .route(
+            "/documents/{id}/presence",
+            get(presence::list)
+                .put(presence::set)
+                .post(presence::set)
+                .delete(presence::leave),
+        )
         .route("/{collection}", get(api::list).post(api::create))
         .route(
             "/{collection}/{id}",

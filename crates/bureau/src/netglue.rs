@@ -12,7 +12,7 @@ use bureau_net::{Identity, Joined, NetError, NetHandle};
 use bureau_store::Files;
 use bureau_web::{
     DialFailure, HeadsSeen, Incompatible, InviteListed, InviteMade, JoinedBureau, NetFacts,
-    NetFailure, NetFuture, Network, NetworkStatus, PeerInfo, Refusal, SyncCounts,
+    NetFailure, NetFuture, Network, NetworkStatus, PeerInfo, PresenceSeen, Refusal, SyncCounts,
 };
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -166,6 +166,32 @@ impl Network for Adapter {
                 link: made.link,
                 expires_at: made.expires_at,
             })
+        })
+    }
+
+    fn set_presence(&self, document: String, tab: String, paragraph: Option<u32>) -> NetFuture<()> {
+        let net = self.net.clone();
+        Box::pin(async move {
+            net.set_presence(document, tab, paragraph)
+                .await
+                .map_err(failure)
+        })
+    }
+
+    fn presence(&self, document: String) -> NetFuture<Vec<PresenceSeen>> {
+        let net = self.net.clone();
+        Box::pin(async move {
+            let seen = net.presence(document).await.map_err(failure)?;
+            Ok(seen
+                .into_iter()
+                .map(|p| PresenceSeen {
+                    member_id: p.member_id,
+                    name: p.name,
+                    device: p.device,
+                    paragraph: p.paragraph,
+                    seen_ms_ago: p.seen_ms_ago,
+                })
+                .collect())
         })
     }
 

@@ -786,7 +786,13 @@ pub(crate) async fn name_version(
 
 // ---- the editor -------------------------------------------------------------------------
 
-fn editor_page(v: &View, d: &Document, values: &FormData, errors: &FormErrors) -> Markup {
+fn editor_page(
+    v: &View,
+    d: &Document,
+    values: &FormData,
+    errors: &FormErrors,
+    here: Markup,
+) -> Markup {
     let tr = v.tr;
     let base = record_url(RecordType::Document, &d.id);
     let form = Form::new(tr, values, errors);
@@ -798,6 +804,7 @@ fn editor_page(v: &View, d: &Document, values: &FormData, errors: &FormErrors) -
         }
         h1 dir="auto" { (title) }
         p.lead { (tr.t("document-editor-explain")) }
+        (here)
         form.record.editor method="post" action={(base) "/text"} novalidate data-editor=(d.id) {
             (form.summary())
             input type="hidden" name="heads" value=(values.text("heads"));
@@ -819,9 +826,10 @@ pub(crate) async fn edit_page(v: View, Path(id): Path<String>) -> Response {
     let mut values = FormData::default();
     values.push("heads", heads_value(&v));
     values.push("text", &d.text);
+    let here = super::presence::section(&v, &d).await;
     v.render(
         StatusCode::OK,
-        editor_page(&v, &d, &values, &FormErrors::default()),
+        editor_page(&v, &d, &values, &FormErrors::default(), here),
     )
 }
 
@@ -865,10 +873,13 @@ pub(crate) async fn save_text(v: View, Path(id): Path<String>, UiForm(form): UiF
         Outcome::Invalid(errors) if errors.get("base_heads").is_some() => {
             error_page(&v, StatusCode::CONFLICT, &v.tr.t("error-form-heads"))
         }
-        Outcome::Invalid(errors) => v.render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            editor_page(&v, &d, &form, &errors),
-        ),
+        Outcome::Invalid(errors) => {
+            let here = super::presence::section(&v, &d).await;
+            v.render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                editor_page(&v, &d, &form, &errors, here),
+            )
+        }
         Outcome::Failed(status, msg) => error_page(&v, status, &msg),
     }
 }

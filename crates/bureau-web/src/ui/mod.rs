@@ -28,6 +28,7 @@ pub(crate) mod overview;
 pub(crate) mod pager;
 pub(crate) mod peers;
 pub(crate) mod picker;
+pub(crate) mod presence;
 pub(crate) mod programme;
 pub(crate) mod record;
 pub(crate) mod roster;
@@ -82,6 +83,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/documents/{id}/edit", get(documents::edit_page))
         .route("/documents/{id}/text", post(documents::save_text))
         .route("/documents/{id}/splices", get(documents::splices))
+        .route("/documents/{id}/presence", post(presence::report))
         .route("/documents/{id}/compare", get(documents::compare))
         .route("/documents/{id}/comments", post(documents::comment))
         .route(
