@@ -19,6 +19,7 @@ mod interpretation;
 mod joining;
 mod mdns;
 mod package;
+mod presence;
 mod proxy;
 mod quic;
 mod readme;
