@@ -22,6 +22,9 @@ pub(crate) struct Written {
     /// Those of them that got a new object (a new record, a set or text made anew): the
     /// object index reads these again; the others hold no object it does not know.
     pub(crate) made: Vec<(RecordType, String)>,
+    /// Whether they wrote into the bureau's settings (a map at the root key `settings`, which
+    /// holds no records), which are then read again.
+    pub(crate) settings: bool,
 }
 
 /// What the changes after `before` wrote (see [`Written`]), or `None` if a change wrote at
@@ -57,6 +60,7 @@ pub(crate) fn written_records(
         }
     }
     let mut out: Vec<(RecordType, String)> = Vec::new();
+    let mut settings = false;
     let mut seen: HashSet<(RecordType, String)> = HashSet::new();
     let mut made_in: HashSet<(RecordType, String)> = HashSet::new();
     let mut add = |ty: RecordType, id: String, made: bool| {
@@ -91,6 +95,10 @@ pub(crate) fn written_records(
         let Some((_, Prop::Map(coll))) = path.first() else {
             continue;
         };
+        if coll == bureau_model::SETTINGS {
+            settings = true;
+            continue;
+        }
         let Ok(ty) = RecordType::parse(coll) else {
             continue;
         };
@@ -112,6 +120,7 @@ pub(crate) fn written_records(
     Some(Written {
         records: out,
         made: made_in.into_iter().collect(),
+        settings,
     })
 }
 

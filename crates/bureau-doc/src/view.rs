@@ -14,6 +14,9 @@
 //!   changes that only an admin may make count only when an admin made them. It is read
 //!   again whenever a change touched a device record, since one device's standing can decide
 //!   another's.
+//! - The settings show what takes effect ([`bureau_model::settings_effective`]: only an
+//!   admin's changes count); read again after a change that wrote into them, and when a value
+//!   changed, every finding is computed again, since the planner's norms weigh every meeting.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -58,6 +61,7 @@ impl View {
             Some(Written {
                 records: touched,
                 made,
+                settings,
             }) if touched.len() <= FULL_REFRESH_RECORDS => {
                 let t = std::time::Instant::now();
                 self.snapshot.refresh(&*doc, &touched);
@@ -70,6 +74,15 @@ impl View {
                 if touched.iter().any(|(ty, _)| *ty == RecordType::Device) {
                     let authority = bureau_model::authority(doc.document());
                     self.snapshot.set_authority(&authority);
+                }
+                if settings {
+                    let before = self.snapshot.settings.clone();
+                    self.snapshot
+                        .set_settings(bureau_model::settings_effective(doc.document()));
+                    if self.snapshot.settings != before {
+                        // A norm the findings weigh every meeting by: all are checked again.
+                        self.findings = FindingsIndex::new(&self.snapshot, now);
+                    }
                 }
                 self.findings.update(&self.snapshot, &touched, now);
                 if touched.len() > 1 {
@@ -112,6 +125,7 @@ impl View {
 /// most of a large bureau's start-up after automerge's own load.
 pub(crate) fn read_all(doc: &mut AutoCommit, now: Timestamp) -> View {
     let authority = bureau_model::authority(doc.document());
+    let settings = bureau_model::settings_effective(doc.document());
     let doc = &*doc;
     let author_for = |actor: &automerge::ActorId| {
         doc.get_author_for_actor(actor)
@@ -144,6 +158,7 @@ pub(crate) fn read_all(doc: &mut AutoCommit, now: Timestamp) -> View {
     });
     let mut snapshot = snapshot;
     snapshot.set_authority(&authority);
+    snapshot.set_settings(settings);
     let t = std::time::Instant::now();
     let findings = FindingsIndex::new(&snapshot, now);
     debug!(ms = t.elapsed().as_millis(), "findings computed");

@@ -93,6 +93,9 @@ pub struct Authority {
     pub set_aside: Vec<SetAside>,
 }
 
+/// The opening words of the problem that reports a settings change set aside.
+const SETTING_SET_ASIDE_PROBLEM: &str = "a settings change by someone not an admin was set aside";
+
 /// The opening words of the problem that reports a change set aside; how
 /// [`Snapshot::set_authority`] tells its own problems from the reader's.
 const SET_ASIDE_PROBLEM: &str = "a change that only an admin may make was set aside";
@@ -124,6 +127,37 @@ pub fn authority(doc: &Automerge) -> Authority {
     }
     out.set_aside = eval.set_aside.into_iter().collect();
     out
+}
+
+/// What [`admin_values`] finds: the values in effect, and each change set aside as
+/// (key, change hash, author's device).
+pub(crate) type AdminValues = (
+    BTreeMap<String, ScalarValue>,
+    Vec<(String, String, Option<String>)>,
+);
+
+/// The settings' values as they take effect (see [`crate::settings`]): for each key of every
+/// map in `maps` (later maps winning a key two hold), the value written by an admin device,
+/// each change by anyone else set aside and reported (key, change, author).
+pub(crate) fn admin_values(doc: &Automerge, maps: &[ObjId]) -> AdminValues {
+    let mut values = BTreeMap::new();
+    let mut set_aside = BTreeSet::new();
+    let Some(devices) = map_of(doc, &automerge::ROOT, "devices", None) else {
+        return (values, Vec::new());
+    };
+    let mut eval = Eval::new(doc, devices);
+    let heads = doc.get_heads();
+    for map in maps {
+        let keys: Vec<String> = doc.keys(map).collect();
+        for key in keys {
+            let mut cands = Vec::new();
+            eval.collect_setting(map, &key, &heads, &mut cands, &mut set_aside);
+            if let Some(v) = eval.winner(cands) {
+                values.insert(key, v);
+            }
+        }
+    }
+    (values, set_aside.into_iter().collect())
 }
 
 /// Whether the device `me` may make `edit`, by the standing the snapshot shows (which
@@ -158,6 +192,7 @@ pub fn check_authority(snap: &Snapshot, me: &str, edit: &Edit) -> Result<(), Edi
         Edit::AddDevice {
             role: Role::Relay, ..
         } => "add a relay device",
+        Edit::UpdateSettings(_) => "change the bureau's settings",
         _ => return Ok(()),
     };
     if !snap.is_admin(me) {
@@ -236,6 +271,28 @@ pub fn check_invite(
 }
 
 impl Snapshot {
+    /// Puts the settings as they take effect ([`crate::settings_effective`]) in place of those
+    /// read, and reports each settings change set aside as a problem.
+    pub fn set_settings(
+        &mut self,
+        (settings, set_aside): (crate::Settings, Vec<(String, String, Option<String>)>),
+    ) {
+        self.settings = settings;
+        self.problems
+            .retain(|p| !p.message.starts_with(SETTING_SET_ASIDE_PROBLEM));
+        for (key, change, author) in set_aside {
+            self.problems.push(Problem {
+                record: None,
+                path: format!("{}.{key}", crate::SETTINGS),
+                message: format!(
+                    "{SETTING_SET_ASIDE_PROBLEM}: change {change} by {} was not made by an admin device",
+                    author.as_deref().unwrap_or("an unknown author")
+                ),
+            });
+        }
+        self.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
     /// Whether `peer` is an unrevoked admin device.
     pub fn is_admin(&self, peer: &str) -> bool {
         self.devices
@@ -409,11 +466,16 @@ impl<'a> Eval<'a> {
     ) -> Option<ScalarValue> {
         let mut cands = Vec::new();
         self.collect(peer, obj, key, heads, &mut cands);
+        self.winner(cands)
+    }
+
+    /// Of the values that stand, the one that wins: a value some other one's change descends
+    /// from was overwritten by it (or by something its author saw), so only the causally
+    /// latest stand; of concurrent ones, automerge's winner, the greatest operation id.
+    fn winner(&mut self, mut cands: Vec<Cand>) -> Option<ScalarValue> {
         let mut seen = HashSet::new();
         cands.retain(|c| seen.insert(c.op.clone()));
         if cands.len() > 1 {
-            // A value some other one's change descends from was overwritten by it (or by
-            // something its author saw): only the causally latest stand.
             let changes: Vec<ChangeHash> = cands.iter().map(|c| c.change).collect();
             let stale: Vec<bool> = cands
                 .iter()
@@ -429,11 +491,51 @@ impl<'a> Eval<'a> {
                 !stale[i - 1]
             });
         }
-        // Of concurrent values, automerge's winner: the greatest operation id.
         cands
             .into_iter()
             .max_by(|a, b| a.op.cmp(&b.op))
             .map(|c| c.value)
+    }
+
+    /// The values of a settings key that stand at `heads`: each written by an admin device,
+    /// or, for one that was not, whatever stood before its change.
+    fn collect_setting(
+        &mut self,
+        obj: &ObjId,
+        key: &str,
+        heads: &[ChangeHash],
+        out: &mut Vec<Cand>,
+        set_aside: &mut BTreeSet<(String, String, Option<String>)>,
+    ) {
+        let values: Vec<(ScalarValue, ObjId)> = self
+            .doc
+            .get_all_at(obj, key, heads)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(v, id)| match v {
+                Value::Scalar(s) => Some((s.into_owned(), id)),
+                Value::Object(_) => None,
+            })
+            .collect();
+        for (value, id) in values {
+            let ObjId::Id(counter, actor, _) = &id else {
+                continue;
+            };
+            let Some(change) = self.doc.hash_for_opid(&id) else {
+                continue;
+            };
+            let op = (*counter, actor.clone());
+            if Some(change) == self.founding || self.admin_at(change) {
+                out.push(Cand { value, op, change });
+                continue;
+            }
+            let (_, deps, author) = self.meta(change);
+            set_aside.insert((key.to_owned(), change.to_string(), author));
+            // A map made in this very change held nothing before it.
+            if self.doc.hash_for_opid(obj) != Some(change) {
+                self.collect_setting(obj, key, &deps, out, set_aside);
+            }
+        }
     }
 
     fn collect(

@@ -169,6 +169,10 @@ pub struct MeetingFields {
     /// The seats of the meeting's booths, as keys `<language>/<interpreter id>`
     /// ([`crate::booth_key`]): a set, so that seats added on two laptops both stay.
     pub booths: Option<Vec<String>>,
+    /// Whether the venue listener may show the meeting to anyone on the venue's network
+    /// (programme and room pages, public feeds). Absent in a record of an earlier release,
+    /// which reads as public: a meeting was on the shared programme before the flag existed.
+    pub public: Option<bool>,
 }
 
 /// Fields of an interpreter. Languages and days are sets: `available` holds
@@ -468,6 +472,8 @@ pub enum Edit {
         /// The sync protocols it speaks (`/bureau/sync/1`, ...).
         protocols: Vec<String>,
     },
+    /// Changes the bureau-wide settings (`crate::settings`); admins only.
+    UpdateSettings(crate::SettingsFields),
 }
 
 /// What an applied edit produced.

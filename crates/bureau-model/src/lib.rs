@@ -38,6 +38,7 @@ mod read;
 mod records;
 mod schema;
 mod sequence;
+mod settings;
 #[cfg(any(test, feature = "test-utils"))]
 pub mod testing;
 mod text;
@@ -67,6 +68,10 @@ pub use read::{Problem, Records, Snapshot};
 pub use records::*;
 pub use schema::*;
 pub use sequence::ChangeCounts;
+pub use settings::{
+    NORMS, Norm, SETTINGS, Settings, SettingsFields, effective as settings_effective,
+    raw_values as settings_raw_values,
+};
 pub use text::{Splice, merge_text, splices, text_of};
 pub use validate::{check_name, format_time, hidden_char, is_language_code, parse_time};
 pub use write::apply;

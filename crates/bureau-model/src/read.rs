@@ -65,6 +65,9 @@ pub struct Snapshot {
     pub documents: Records<Document>,
     /// Conference interpreters the bureau can seat in booths.
     pub interpreters: Records<Interpreter>,
+    /// The bureau-wide settings (`crate::settings`): as read by [`Snapshot::hydrate`], and as
+    /// they take effect once [`Snapshot::set_settings`] has weighed who wrote them.
+    pub settings: crate::Settings,
     /// Odd data found while reading, sorted by path.
     pub problems: Vec<Problem>,
 }
@@ -75,6 +78,7 @@ impl Snapshot {
         let mut snap = Snapshot::default();
         let mut problems = Vec::new();
         snap.meta = read_meta(doc, &mut problems);
+        snap.settings = crate::Settings::from_values(&crate::settings_raw_values(doc));
         for &ty in RecordType::ALL {
             // Concurrently created collections are read in get_all's order, so a record in
             // both (never made so, but a peer may write anything) is read from the same one
@@ -294,6 +298,7 @@ impl Snapshot {
                     members: r.set(&obj, "members"),
                     agenda: r.text(&obj, "agenda"),
                     booths: booths_of_keys(r.union_set(&rec, "booths").iter().map(String::as_str)),
+                    public: r.bool_or(&obj, "public", true),
                     stamp: r.stamp(&obj),
                     id,
                 };
@@ -527,12 +532,17 @@ impl<D: ReadDoc> Reader<'_, D> {
     }
 
     fn bool(&mut self, obj: &Fields, key: &str) -> bool {
+        self.bool_or(obj, key, false)
+    }
+
+    /// A flag whose absence means `default` (a field added after records were written).
+    fn bool_or(&mut self, obj: &Fields, key: &str, default: bool) -> bool {
         match self.scalar(obj, key) {
             Some(ScalarValue::Boolean(b)) => b,
-            None => false,
+            None => default,
             Some(other) => {
                 self.problem(key, format!("expected true or false, found {other}"));
-                false
+                default
             }
         }
     }

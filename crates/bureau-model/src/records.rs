@@ -423,6 +423,9 @@ pub struct Meeting {
     pub members: Vec<String>,
     /// The agenda, collaborative text.
     pub agenda: String,
+    /// Shown on the venue listener (the programme for people who run no node). A meeting
+    /// written before the field existed has none and is public.
+    pub public: bool,
     /// Interpreters per booth (the language the booth works into), sorted by language.
     pub booths: Vec<Booth>,
     /// Archive and edit bookkeeping.

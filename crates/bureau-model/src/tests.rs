@@ -14,6 +14,7 @@ mod planner_checks;
 mod refresh_checks;
 mod review_checks;
 mod sequence_checks;
+mod settings_checks;
 mod time_checks;
 mod tolerant_reading;
 mod validation;

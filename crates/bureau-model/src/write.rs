@@ -68,6 +68,13 @@ fn describe(edit: &Edit, applied: &Applied) -> String {
         Edit::RegisterActor { .. } => format!("record the actor of {target}"),
         Edit::MergeMembers { id, .. } => format!("merge member {id} into {target}"),
         Edit::SetDeviceAddrs { .. } => format!("update addresses of {target}"),
+        Edit::UpdateSettings(f) => {
+            let mut names: Vec<&str> = f.numbers.keys().map(String::as_str).collect();
+            if f.feed_secret.is_some() {
+                names.push("feed_secret");
+            }
+            format!("update settings {}", names.join(" "))
+        }
         Edit::ImportDocument { .. } => format!("import {target}"),
         Edit::Document { op, .. } => format!("{} in {target}", document::describe(op)),
     }
@@ -179,6 +186,14 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
         Edit::MergeMembers { id, into } => merge::merge_members(doc, id, into, ctx),
         Edit::ImportDocument { title, text } => document::import(doc, &meta, title, text, ctx),
         Edit::Document { id, op } => document::apply_op(doc, &meta, id, op, ctx),
+        Edit::UpdateSettings(fields) => {
+            let (current, _) = crate::settings_effective(doc.document());
+            if crate::settings::write(doc, fields, &current)? {
+                Ok(Applied::Bureau)
+            } else {
+                Ok(Applied::Nothing)
+            }
+        }
         Edit::RegisterActor { peer_id } => {
             let devices = collection(doc, RecordType::Device);
             let Some(dev) = map_at(doc, &devices, peer_id) else {

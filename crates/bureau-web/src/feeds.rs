@@ -388,11 +388,13 @@ fn feed_routes(
     };
     let one = move |kind: Kind| {
         move |State(state): State<AppState>,
-              Path(file): Path<String>,
+              // By name: a router that mounts these routes under a wildcard of its own
+              // (the venue listener's) adds its parameter to the list.
+              Path(params): Path<BTreeMap<String, String>>,
               Query(q): Query<BTreeMap<String, String>>,
               uri: Uri,
               headers: HeaderMap| async move {
-            let Some(id) = id_of(&file) else {
+            let Some(id) = params.get("file").and_then(|f| id_of(f)) else {
                 return not_found();
             };
             let lang = Lang::negotiate(&uri, &headers);

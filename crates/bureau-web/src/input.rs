@@ -334,6 +334,7 @@ pub(crate) fn fields(ty: RecordType, inp: &mut Input) -> Result<Fields, ApiError
             members: inp.list("members")?,
             agenda: inp.str("agenda")?,
             booths: booth_seats(inp)?,
+            public: inp.bool("public")?,
         }),
         RecordType::Body => Fields::Body(BodyFields {
             name: inp.str("name")?,

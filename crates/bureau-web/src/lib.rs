@@ -35,8 +35,10 @@ mod input;
 mod presence;
 mod search;
 pub mod session;
+mod settings;
 mod trace;
 mod ui;
+pub mod venue;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -97,6 +99,18 @@ pub struct WebConfig {
     /// Whether the web UI is served: a hub (`serve --hub`) serves only the API, for
     /// `bureau status` and scripts, and every UI address is a JSON 404.
     pub ui: bool,
+    /// The venue listener (`serve --venue`), which the peers page shows with a QR code for
+    /// phones; `None` when it is off.
+    pub venue: Option<VenueAddress>,
+}
+
+/// Where phones reach the venue listener.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VenueAddress {
+    /// The address it listens on (an unspecified IP means every interface).
+    pub addr: std::net::SocketAddr,
+    /// Whether it speaks TLS (`https`).
+    pub tls: bool,
 }
 
 impl WebConfig {
@@ -113,6 +127,7 @@ impl WebConfig {
             body_timeout: BODY_READ_TIMEOUT,
             sessions: Arc::new(session::Sessions::in_memory()),
             ui: true,
+            venue: None,
         }
     }
 
@@ -483,6 +498,7 @@ pub(crate) fn router_with_feed_secret(state: AppState, feed_secret: feeds::Secre
                 .layer(DefaultBodyLimit::max(bundle::MAX_BUNDLE_BODY)),
         )
         .route("/doctor", get(doctor::api))
+        .route("/settings", get(settings::get).patch(settings::patch))
         .route("/search", get(search::api))
         .route("/export/{file}", get(export::export))
         .route("/import/{collection}", post(export::import_api))

@@ -1252,6 +1252,7 @@ mod feeds;
 mod roles;
 mod search;
 mod security;
+mod settings;
 
 thread_local! {
     /// Where this thread's log lines go while a test captures them.

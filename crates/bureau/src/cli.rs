@@ -114,6 +114,17 @@ pub enum Command {
         /// Seconds between two automatic backups (for tests; an hour otherwise).
         #[arg(long, hide = true, default_value_t = 3600, value_name = "SECS")]
         backup_every: u64,
+        /// Also serve the public programme, read-only, at this address for the phones of
+        /// people at the venue who run no node (e.g. 0.0.0.0:8080, or this laptop's address
+        /// on the venue's network): the programme, rooms and groups, public meetings only,
+        /// with no login, no API and no member details. Off unless given; the Peers page
+        /// shows its address as a QR code.
+        #[arg(long, value_name = "ADDR")]
+        venue: Option<SocketAddr>,
+        /// Serve --venue over https with this certificate and private key (PEM files), so
+        /// that phones may install the programme as an app that opens offline.
+        #[arg(long, num_args = 2, value_names = ["CERT", "KEY"], requires = "venue")]
+        venue_tls: Option<Vec<PathBuf>>,
     },
     /// Make a one-time invite code for a new laptop (the node must be running).
     Invite {

@@ -516,6 +516,8 @@ pub(crate) async fn populate(doc: &DocHandle) -> Result<()> {
                 "Agenda of \u{201c}{title}\u{201d}\n1. Welcome\n2. Updates\n3. Next steps"
             )),
             booths: None,
+            // The bureau's own meetings are closed: the venue's programme leaves them out.
+            public: Some(*kind != MeetingKind::Bureau),
         })))
         .await?;
     }

@@ -136,6 +136,8 @@ async fn dispatch(cli: Cli) -> Result<()> {
             backup_dir,
             backup_keep,
             backup_every,
+            venue,
+            venue_tls,
         } => {
             let backups = backup_dir.map(|dir| crate::backup::AutoBackup {
                 dir,
@@ -153,8 +155,15 @@ async fn dispatch(cli: Cli) -> Result<()> {
                     bureau_net::SyncVersion::ALL.to_vec()
                 },
             };
+            let venue = venue.map(|addr| crate::serve::VenueArgs {
+                addr,
+                tls: venue_tls.and_then(|files| match files.as_slice() {
+                    [cert, key] => Some((cert.clone(), key.clone())),
+                    _ => None,
+                }),
+            });
             serve(
-                &data_dir, http, demo, name, &timezone, net, recover, hub, backups,
+                &data_dir, http, demo, name, &timezone, net, recover, hub, backups, venue,
             )
             .await
         }

@@ -68,6 +68,37 @@ pub(crate) fn announce_addresses(given: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The venue listener of `serve --venue`: its address and, for https, the PEM files of its
+/// certificate and key.
+#[derive(Clone, Debug)]
+pub(crate) struct VenueArgs {
+    pub(crate) addr: std::net::SocketAddr,
+    pub(crate) tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
+}
+
+/// The venue's TLS configuration from the files given, read before anything is opened, so
+/// that a wrong file stops the node at once and names itself.
+fn venue_tls(args: &VenueArgs) -> Result<Option<Arc<bureau_web::venue::TlsConfig>>> {
+    let Some((cert, key)) = &args.tls else {
+        return Ok(None);
+    };
+    let read = |path: &std::path::Path, what: &str| {
+        std::fs::read(path)
+            .with_context(|| format!("cannot read the venue's {what} {}", path.display()))
+            .context(Exit(66))
+    };
+    let config = bureau_web::venue::tls_config(&read(cert, "certificate")?, &read(key, "key")?)
+        .with_context(|| {
+            format!(
+                "--venue-tls {} {}: the files cannot serve https",
+                cert.display(),
+                key.display()
+            )
+        })
+        .context(Exit(78))?;
+    Ok(Some(config))
+}
+
 /// Where a hub listens unless `--listen` says otherwise: every interface, one fixed port for
 /// TCP and QUIC, so that the address in invites and device records holds across restarts.
 const HUB_LISTEN: [&str; 2] = ["/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"];
@@ -92,6 +123,7 @@ pub(crate) async fn serve(
     recover: bool,
     hub: bool,
     backups: Option<crate::backup::AutoBackup>,
+    venue: Option<VenueArgs>,
 ) -> Result<()> {
     let mut signals = Signals::install()?;
     let mut net_args = net_args;
@@ -112,6 +144,7 @@ pub(crate) async fn serve(
             recover,
             hub,
             backups.clone(),
+            venue.clone(),
         )
         .await?;
         match ended {
@@ -167,7 +200,9 @@ async fn serve_once(
     recover: bool,
     hub: bool,
     backups: Option<crate::backup::AutoBackup>,
+    venue: Option<VenueArgs>,
 ) -> Result<Ended> {
+    let venue_tls = venue.as_ref().map(venue_tls).transpose()?.flatten();
     let mut opened = open_dir(data_dir)?;
     let marker = read_marker(&opened.store)?;
     let files = opened.store.files();
@@ -178,6 +213,24 @@ async fn serve_once(
         .with_context(|| format!("cannot listen on {http}; choose another address with --http"))
         .context(Exit(78))?;
     let addr = listener.local_addr()?;
+    let venue_listener = match &venue {
+        None => None,
+        Some(v) => Some(
+            tokio::net::TcpListener::bind(v.addr)
+                .await
+                .with_context(|| {
+                    format!(
+                        "cannot listen on {}; choose another address with --venue",
+                        v.addr
+                    )
+                })
+                .context(Exit(78))?,
+        ),
+    };
+    let venue_addr = venue_listener
+        .as_ref()
+        .map(tokio::net::TcpListener::local_addr)
+        .transpose()?;
     let mut web = WebConfig::loopback(opened.token.clone(), addr.port())
         .with_host_label(&opened.host_label, addr.port());
     web.sessions = Arc::new(bureau_web::Sessions::persisted(Arc::new(SessionsOnDisk(
@@ -187,6 +240,10 @@ async fn serve_once(
         web.allowed_hosts.push(addr.to_string());
     }
     web.ui = !hub;
+    web.venue = venue_addr.map(|addr| bureau_web::VenueAddress {
+        addr,
+        tls: venue_tls.is_some(),
+    });
     if recover {
         // Decide on what loads before anything is moved: a bureau that loads is not lost.
         let (doc, thread) = DocHandle::open(opened.store, doc_config(peer_id.clone())).await?;
@@ -302,13 +359,16 @@ async fn serve_once(
     })
     .await;
     let state = doc.state();
-    let runtime = json!({
+    let mut runtime = json!({
         "pid": std::process::id(),
         "http": addr.to_string(),
         "peer_id": peer_id,
         "listen": net.status().listen,
         "bureau_id": state.snapshot.meta.bureau_id,
     });
+    if let Some(venue) = venue_addr {
+        runtime["venue"] = json!(venue.to_string());
+    }
     write_runtime(data_dir, &runtime)?;
     remember_bureau(files.clone(), doc.clone(), cancel.clone());
     if let Some(b) = backups {
@@ -361,8 +421,21 @@ async fn serve_once(
             println!("{line}");
         }
     }
+    if let Some(venue) = venue_addr {
+        let scheme = if venue_tls.is_some() { "https" } else { "http" };
+        info!(address = %format!("{scheme}://{venue}/"), "the venue programme is served");
+    }
     drop(state);
     let mut server = tokio::spawn(bureau_web::serve(listener, app, cancel.clone()));
+    let mut venue_server = venue_listener.map(|listener| {
+        let app = bureau_web::venue::router(doc.clone(), bureau_web::venue::VenueConfig::default());
+        tokio::spawn(bureau_web::venue::serve(
+            listener,
+            app,
+            venue_tls.clone(),
+            cancel.clone(),
+        ))
+    });
     let mut net_task = net_task;
     // The core tasks (see `supervise`): one that ends before a shutdown was asked for ends
     // the node with an error, so whatever runs it starts it again.
@@ -375,6 +448,12 @@ async fn serve_once(
             None
         }
         res = &mut server => Some(("the web server", end_of(res))),
+        res = async {
+            match venue_server.as_mut() {
+                Some(task) => task.await,
+                None => std::future::pending().await,
+            }
+        } => Some(("the venue listener", end_of(res))),
         res = &mut net_task => Some(("the network loop", end_of(res))),
         () = async { while doc_states.changed().await.is_ok() {} } => {
             Some(("the document actor", "its thread ended".to_owned()))
@@ -390,6 +469,11 @@ async fn serve_once(
     cancel.cancel();
     if !server.is_finished() || died.is_none() {
         let _ = server.await;
+    }
+    if let Some(task) = venue_server
+        && (!task.is_finished() || died.is_none())
+    {
+        let _ = task.await;
     }
     if !net_task.is_finished() || died.is_none() {
         let _ = net_task.await;

@@ -2,7 +2,7 @@
 //! the rest of the document is still read.
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ROOT};
+use automerge::{AutoCommit, ObjType, ROOT, ReadDoc};
 
 use super::support::*;
 use crate::*;
@@ -157,4 +157,38 @@ fn a_document_without_meta_or_with_odd_collections() {
     let mut r = Replica::init("founder");
     r.doc = doc;
     r.ok(new_member("Someone"));
+}
+
+#[test]
+fn a_meeting_without_the_public_field_is_public_and_a_closed_one_reads_closed() {
+    let mut r = Replica::init("founder");
+    let room = r.ok(new_room("Hall", &["en"]));
+    let open = r.ok(new_meeting(
+        "Open",
+        "2025-11-16T09:00",
+        "2025-11-16T10:00",
+        &room,
+    ));
+    // Written as a node of the previous release would: no field at all.
+    let meetings = crate::read::map_at(&r.doc, &ROOT, "meetings").unwrap();
+    let obj = crate::read::map_at(&r.doc, &meetings, &open).unwrap();
+    assert!(r.doc.get(&obj, "public").unwrap().is_none());
+    assert!(r.snap().meetings[&open].public);
+    r.ok(update_meeting(
+        &open,
+        MeetingFields {
+            public: Some(false),
+            ..MeetingFields::default()
+        },
+    ));
+    assert!(!r.snap().meetings[&open].public);
+    // A value that is not a flag is a problem and reads as public.
+    r.doc.put(&obj, "public", "no").unwrap();
+    r.doc.commit();
+    let snap = r.snap();
+    assert!(snap.meetings[&open].public);
+    assert_eq!(
+        problem_at(&snap, &format!("meetings.{open}.public")).len(),
+        1
+    );
 }

@@ -573,6 +573,10 @@ impl<'d, 'c, 'a> Writer<'d, 'c, 'a> {
         } else if self.creating {
             put_text(self.doc, &obj, "agenda", "");
         }
+        // Absent means public, so a new meeting gets the field only when it is closed.
+        if let Some(public) = f.public {
+            put(self.doc, &obj, "public", public);
+        }
         Ok(())
     }
 

@@ -916,6 +916,37 @@ programme-print-hint = اطبع هذه الصفحة بأمر الطباعة في
 programme-time = الوقت
 programme-none = لا توجد اجتماعات.
 
+## The venue listener: the public programme on phones
+field-public = مفتوح للعموم
+hint-public = يظهر في البرنامج الذي يطّلع عليه المشاركون في مكان الانعقاد على هواتفهم؛ ولا تظهر الجلسة المغلقة إلا للأعضاء.
+venue-nav = طرق عرض البرنامج
+venue-updated = آخر تحديث في الساعة { $time }
+venue-offline = غير متصل، آخر تحديث في الساعة { $time }
+venue-save = حفظ البرنامج في ملف واحد
+venue-all-meetings = جميع الجلسات
+venue-by-language = حسب اللغة
+venue-no-rooms = لا توجد قاعات.
+venue-no-groups = لا توجد مجموعات.
+venue-meetings = الجلسات
+peers-venue-title = برنامج مكان الانعقاد
+peers-venue-explain = يفتح المشاركون المتصلون بالشبكة نفسها هذا العنوان على هواتفهم للاطلاع على البرنامج العام؛ ولا يلزم تسجيل الدخول ولا يُعرض أي شيء آخر.
+peers-venue-qr = رمز QR لعنوان البرنامج
+
+## إعدادات المكتب (/settings)
+settings-title = إعدادات المكتب
+settings-link = إعدادات المكتب
+settings-explain = تسري هذه الإعدادات على المكتب بأكمله وتصل إلى عقدة كل عضو عند المزامنة. لا يمكن تغييرها إلا لمسؤول.
+settings-interpretation = معايير الترجمة الشفوية
+settings-source = يتحقق المخطِّط من الترجمة الشفوية لكل اجتماع وفق هذه المعايير. وتتبع القيم الافتراضية المعايير المهنية للرابطة الدولية لمترجمي المؤتمرات الشفويين (AIIC).
+settings-booth-solo-max-minutes = أطول اجتماع يمكن أن يغطيه مترجم واحد بمفرده (بالدقائق)
+settings-booth-pair-max-minutes = أطول اجتماع يمكن أن تغطيه مقصورة من مترجمَين؛ وما زاد عليه يتطلب ثلاثة (بالدقائق)
+settings-booth-pair-from-languages = عدد لغات الاجتماع الذي تحتاج عنده كل مقصورة إلى مترجمَين
+settings-interpreter-daily-minutes = أقصى عدد من الدقائق في المقصورة للمترجم الواحد في اليوم
+settings-hint = القيمة الافتراضية { $default }؛ من { $min } إلى { $max }. اترك الحقل فارغًا لاستخدام القيمة الافتراضية.
+settings-err-range = أدخل عددًا صحيحًا من { $min } إلى { $max }، أو اترك الحقل فارغًا لاستخدام القيمة الافتراضية.
+settings-save = حفظ الإعدادات
+settings-admin-only = لا يمكن تغيير هذه الإعدادات إلا لمسؤول؛ وهذا الجهاز ليس جهاز مسؤول.
+
 ## The interpretation planner (/interpretation)
 nav-interpretation = الترجمة الشفوية
 type-interpreter = مترجم شفوي

@@ -851,6 +851,37 @@ programme-print-hint = Print this page with your browser's Print command (Ctrl+P
 programme-time = Time
 programme-none = No meetings.
 
+## The venue listener: the public programme on phones
+field-public = Open to the public
+hint-public = Shown on the programme that participants at the venue read on their phones; a closed meeting is shown to members only.
+venue-nav = Programme views
+venue-updated = Last updated at { $time }
+venue-offline = Offline, last updated at { $time }
+venue-save = Save the programme as a single file
+venue-all-meetings = All meetings
+venue-by-language = By language
+venue-no-rooms = No rooms.
+venue-no-groups = No groups.
+venue-meetings = Meetings
+peers-venue-title = Programme for the venue
+peers-venue-explain = Participants on the same network open this address on their phone to read the public programme; no login is needed and nothing else is shown.
+peers-venue-qr = QR code of the venue programme's address
+
+## Bureau settings (/settings)
+settings-title = Bureau settings
+settings-link = Bureau settings
+settings-explain = These settings apply to the whole bureau and reach every member's node when it syncs. Only an admin can change them.
+settings-interpretation = Interpretation norms
+settings-source = The planner checks each meeting's interpretation against these norms. The defaults follow the professional standards of AIIC, the International Association of Conference Interpreters.
+settings-booth-solo-max-minutes = Longest meeting one interpreter may cover alone (minutes)
+settings-booth-pair-max-minutes = Longest meeting a booth of two may cover; beyond it, three (minutes)
+settings-booth-pair-from-languages = Number of meeting languages from which every booth needs two interpreters
+settings-interpreter-daily-minutes = Most minutes in a booth for one interpreter in a day
+settings-hint = Default { $default }; from { $min } to { $max }. Leave empty for the default.
+settings-err-range = Enter a whole number from { $min } to { $max }, or leave the field empty for the default.
+settings-save = Save settings
+settings-admin-only = Only an admin can change these settings; this device is not an admin device.
+
 ## The interpretation planner (/interpretation)
 nav-interpretation = Interpretation
 type-interpreter = Interpreter

@@ -851,6 +851,37 @@ programme-print-hint = Imprima esta página con la orden Imprimir del navegador 
 programme-time = Horario
 programme-none = No hay reuniones.
 
+## The venue listener: the public programme on phones
+field-public = Abierta al público
+hint-public = Figura en el programa que los participantes consultan en su teléfono en el lugar de la reunión; una sesión privada solo es visible para los miembros.
+venue-nav = Vistas del programa
+venue-updated = Última actualización a las { $time }
+venue-offline = Sin conexión, última actualización a las { $time }
+venue-save = Guardar el programa en un solo archivo
+venue-all-meetings = Todas las sesiones
+venue-by-language = Por idioma
+venue-no-rooms = No hay salas.
+venue-no-groups = No hay grupos.
+venue-meetings = Sesiones
+peers-venue-title = Programa para el lugar de la reunión
+peers-venue-explain = Los participantes conectados a la misma red abren esta dirección en su teléfono para consultar el programa público; no se requiere iniciar sesión y no se muestra nada más.
+peers-venue-qr = Código QR de la dirección del programa
+
+## Configuración de la Mesa (/settings)
+settings-title = Configuración de la Mesa
+settings-link = Configuración de la Mesa
+settings-explain = Esta configuración rige para toda la Mesa y llega al nodo de cada miembro al sincronizarse. Solo un administrador puede modificarla.
+settings-interpretation = Normas de interpretación
+settings-source = El planificador verifica la interpretación de cada reunión conforme a estas normas. Los valores predeterminados siguen las normas profesionales de la AIIC, la Asociación Internacional de Intérpretes de Conferencia.
+settings-booth-solo-max-minutes = Duración máxima de una reunión que un intérprete puede cubrir solo (minutos)
+settings-booth-pair-max-minutes = Duración máxima de una reunión que puede cubrir una cabina de dos; a partir de ahí, tres (minutos)
+settings-booth-pair-from-languages = Número de idiomas de la reunión a partir del cual cada cabina necesita dos intérpretes
+settings-interpreter-daily-minutes = Máximo de minutos en cabina por intérprete y por día
+settings-hint = Valor predeterminado: { $default }; de { $min } a { $max }. Déjelo vacío para el valor predeterminado.
+settings-err-range = Introduzca un número entero de { $min } a { $max }, o deje el campo vacío para el valor predeterminado.
+settings-save = Guardar la configuración
+settings-admin-only = Solo un administrador puede modificar esta configuración; este dispositivo no es un dispositivo de administración.
+
 ## The interpretation planner (/interpretation)
 nav-interpretation = Interpretación
 type-interpreter = Intérprete

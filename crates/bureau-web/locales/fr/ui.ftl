@@ -857,6 +857,37 @@ programme-print-hint = Imprimez cette page avec la commande Imprimer du navigate
 programme-time = Horaire
 programme-none = Aucune réunion.
 
+## The venue listener: the public programme on phones
+field-public = Ouverte au public
+hint-public = Figure au programme que les participants consultent sur leur téléphone sur le lieu de la réunion ; une séance privée n'est visible que des membres.
+venue-nav = Affichage du programme
+venue-updated = Dernière mise à jour à { $time }
+venue-offline = Hors ligne, dernière mise à jour à { $time }
+venue-save = Enregistrer le programme en un seul fichier
+venue-all-meetings = Toutes les séances
+venue-by-language = Par langue
+venue-no-rooms = Aucune salle.
+venue-no-groups = Aucun groupe.
+venue-meetings = Séances
+peers-venue-title = Programme pour le lieu de la réunion
+peers-venue-explain = Les participants connectés au même réseau ouvrent cette adresse sur leur téléphone pour consulter le programme public ; aucune connexion n'est requise et rien d'autre n'est affiché.
+peers-venue-qr = Code QR de l'adresse du programme
+
+## Paramètres du Bureau (/settings)
+settings-title = Paramètres du Bureau
+settings-link = Paramètres du Bureau
+settings-explain = Ces paramètres valent pour tout le Bureau et parviennent au nœud de chaque membre lors de la synchronisation. Seul un administrateur peut les modifier.
+settings-interpretation = Normes d'interprétation
+settings-source = Le planificateur vérifie l'interprétation de chaque réunion au regard de ces normes. Les valeurs par défaut suivent les normes professionnelles de l'AIIC, l'Association internationale des interprètes de conférence.
+settings-booth-solo-max-minutes = Durée maximale d'une réunion assurée par un seul interprète (minutes)
+settings-booth-pair-max-minutes = Durée maximale d'une réunion assurée par une cabine de deux ; au-delà, trois (minutes)
+settings-booth-pair-from-languages = Nombre de langues de la réunion à partir duquel chaque cabine doit compter deux interprètes
+settings-interpreter-daily-minutes = Nombre maximal de minutes en cabine par interprète et par jour
+settings-hint = Par défaut : { $default } ; de { $min } à { $max }. Laisser vide pour la valeur par défaut.
+settings-err-range = Saisir un nombre entier de { $min } à { $max }, ou laisser le champ vide pour la valeur par défaut.
+settings-save = Enregistrer les paramètres
+settings-admin-only = Seul un administrateur peut modifier ces paramètres ; cet appareil n'est pas un appareil administrateur.
+
 ## The interpretation planner (/interpretation)
 nav-interpretation = Interprétation
 type-interpreter = Interprète

@@ -833,6 +833,37 @@ programme-print-hint = 请使用浏览器的“打印”命令（Ctrl+P，Mac �
 programme-time = 时间
 programme-none = 没有会议。
 
+## The venue listener: the public programme on phones
+field-public = 公开会议
+hint-public = 显示在与会者于会场用手机查阅的日程上；非公开会议仅成员可见。
+venue-nav = 日程视图
+venue-updated = 最后更新于 { $time }
+venue-offline = 离线，最后更新于 { $time }
+venue-save = 将日程保存为单个文件
+venue-all-meetings = 全部会议
+venue-by-language = 按语言
+venue-no-rooms = 没有会议室。
+venue-no-groups = 没有团体。
+venue-meetings = 会议
+peers-venue-title = 会场日程
+peers-venue-explain = 连接同一网络的与会者可在手机上打开此地址查阅公开日程；无需登录，也不显示其他内容。
+peers-venue-qr = 会场日程地址的二维码
+
+## 主席团设置 (/settings)
+settings-title = 主席团设置
+settings-link = 主席团设置
+settings-explain = 这些设置适用于整个主席团，同步时会送达每位成员的节点。只有管理员可以更改。
+settings-interpretation = 口译标准
+settings-source = 规划工具依据这些标准检查每场会议的口译安排。默认值遵循国际会议口译员协会（AIIC）的职业标准。
+settings-booth-solo-max-minutes = 一名口译员可单独承担的最长会议时间（分钟）
+settings-booth-pair-max-minutes = 两人译员间可承担的最长会议时间，超过则需三人（分钟）
+settings-booth-pair-from-languages = 会议语言达到此数量时，每个译员间需要两名口译员
+settings-interpreter-daily-minutes = 每名口译员每天在译员间的最长分钟数
+settings-hint = 默认值 { $default }；范围 { $min } 至 { $max }。留空即使用默认值。
+settings-err-range = 请输入 { $min } 至 { $max } 之间的整数，或留空以使用默认值。
+settings-save = 保存设置
+settings-admin-only = 只有管理员可以更改这些设置；本设备不是管理员设备。
+
 ## The interpretation planner (/interpretation)
 nav-interpretation = 口译
 type-interpreter = 口译员

@@ -13,7 +13,7 @@ fn bea_peer() -> String {
 }
 
 /// Adds Bea (a member) with her laptop as an editor; answers her member id.
-async fn add_bea(f: &Fixture) -> String {
+pub(super) async fn add_bea(f: &Fixture) -> String {
     let applied = f
         .doc
         .edit(Edit::Create(Fields::Member(MemberFields {
@@ -38,7 +38,7 @@ async fn add_bea(f: &Fixture) -> String {
 }
 
 /// Makes Bea's laptop the admin and this node's device an editor, as an admin would.
-async fn hand_admin_to_bea(f: &Fixture) {
+pub(super) async fn hand_admin_to_bea(f: &Fixture) {
     for (peer_id, role) in [(bea_peer(), Role::Admin), (peer(), Role::Editor)] {
         f.doc
             .edit(Edit::SetDeviceRole { peer_id, role })
@@ -52,7 +52,7 @@ fn device_path(peer: &str) -> String {
 }
 
 /// Logs in through the link and answers the cookie pair.
-async fn log_in(f: &Fixture) -> String {
+pub(super) async fn log_in(f: &Fixture) -> String {
     let res = f
         .send(
             bare(Method::GET, &format!("/?token={TOKEN}"))
@@ -66,7 +66,7 @@ async fn log_in(f: &Fixture) -> String {
 }
 
 /// A browser's form post with the node's own `Origin` and a session cookie.
-fn form_post(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body> {
+pub(super) fn form_post(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body> {
     let body = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish();
@@ -78,7 +78,7 @@ fn form_post(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body> 
         .unwrap()
 }
 
-async fn page(f: &Fixture, uri: &str, cookie: &str) -> (StatusCode, String) {
+pub(super) async fn page(f: &Fixture, uri: &str, cookie: &str) -> (StatusCode, String) {
     let res = f
         .send(
             bare(Method::GET, uri)

@@ -34,6 +34,7 @@ pub(crate) mod record;
 pub(crate) mod roster;
 pub(crate) mod schedule;
 pub(crate) mod search;
+pub(crate) mod settings;
 pub(crate) mod spreadsheets;
 
 use std::sync::Arc;
@@ -130,6 +131,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/records/{ty}/{id}/archive", post(archive))
         .route("/records/{ty}/{id}/restore", post(restore))
         .route("/peers", get(peers::page))
+        .route("/settings", get(settings::page).post(settings::save))
         .route("/board", get(peers::board))
         .route("/join", get(join::page).post(join::join))
         .route("/peers/dial", post(peers::dial))

@@ -230,6 +230,7 @@ fn devices_table(v: &View) -> Markup {
             }
         }
         (pager.nav(v, "/peers", &tr.t("devices-title")))
+        p { a href="/settings" { (tr.t("settings-link")) } }
         @if !admin { p.hint { (tr.t("device-admin-only")) } }
     }
 }
@@ -351,6 +352,9 @@ async fn peers_page(v: &View, mut extra: Extra, status: StatusCode) -> Response 
                 section #peer-table data-live { (peers_table(v)) }
             }
         }
+        @if let Some(venue) = &v.app.config.venue {
+            section.card #venue aria-labelledby="venue-h" { (venue_section(v, venue)) }
+        }
         section #devices data-live { (devices_table(v)) }
         section.card aria-labelledby="sessions-h" {
             h2 #sessions-h { (tr.t("sessions-title")) }
@@ -367,6 +371,48 @@ async fn peers_page(v: &View, mut extra: Extra, status: StatusCode) -> Response 
         }
     };
     v.render(status, layout::page(v, Section::Peers, &title, body))
+}
+
+/// The venue listener's address for phones, as a link and a QR code. A listener on every
+/// interface is named by this node's own non-loopback IPv4 addresses, as its peer-to-peer
+/// listeners found them (a phone on the venue's network can type or scan those).
+fn venue_section(v: &View, venue: &crate::VenueAddress) -> Markup {
+    let tr = v.tr;
+    let scheme = if venue.tls { "https" } else { "http" };
+    let port = venue.addr.port();
+    let mut ips: Vec<std::net::IpAddr> = Vec::new();
+    if venue.addr.ip().is_unspecified() {
+        for listen in v.net.iter().flat_map(|n| n.listen.iter()) {
+            let ip = listen
+                .strip_prefix("/ip4/")
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|ip| ip.parse::<std::net::Ipv4Addr>().ok());
+            if let Some(ip) = ip.filter(|ip| !ip.is_loopback() && !ip.is_unspecified())
+                && !ips.contains(&ip.into())
+            {
+                ips.push(ip.into());
+            }
+        }
+    } else {
+        ips.push(venue.addr.ip());
+    }
+    let urls: Vec<String> = ips
+        .iter()
+        .map(|ip| format!("{scheme}://{}/", std::net::SocketAddr::new(*ip, port)))
+        .collect();
+    html! {
+        h2 #venue-h { (tr.t("peers-venue-title")) }
+        p { (tr.t("peers-venue-explain")) }
+        @for url in &urls {
+            p { a href=(url) { code { (url) } } }
+            @if let Ok(qr) = qrcode::QrCode::new(url.as_bytes()) {
+                figure.qr {
+                    (layout::svg(&qr.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build(), &tr.t("peers-venue-qr")))
+                    figcaption { (tr.t("peers-venue-qr")) }
+                }
+            }
+        }
+    }
 }
 
 /// The invites this node keeps: what each was for, until when, and what became of it (a

@@ -29,6 +29,7 @@ fn meeting_values(v: &View, m: &Meeting) -> FormData {
         f.push(&format!("res-{i}-state"), state.as_str());
     }
     f.push("agenda", &m.agenda);
+    f.push_flag("public", m.public);
     f
 }
 
@@ -141,6 +142,7 @@ fn meeting_fields(v: &View, form: &FormData, errors: &mut FormErrors) -> Meeting
         groups: Some(form.all("groups")),
         members: Some(form.all("members")),
         agenda: Some(unix_newlines(&form.text("agenda"))),
+        public: Some(form.checked("public")),
         // Seated on the interpretation plan's own form.
         booths: None,
     }
@@ -319,6 +321,7 @@ fn meeting_form(v: &View, existing: Option<&Meeting>, form: Form<'_>) -> Markup 
             (picker(&form, "members", &tr.t("field-members"), &members, None))
             (resources_fieldset(&form, values))
             (form.textarea("agenda", &tr.t("field-agenda"), 5, None))
+            (form.checkbox("public", &tr.t("field-public"), Some(&tr.t("hint-public"))))
             div.buttons {
                 button type="submit" { (if existing.is_some() { tr.t("save") } else { tr.t("meeting-create") }) }
                 a href="/schedule" { (tr.t("cancel")) }
@@ -415,6 +418,7 @@ impl RecordForm for MeetingForm {
             .unwrap_or_else(|| v.today());
         values.push("date", day.to_string());
         values.push("room_id", query_param(v, "room").unwrap_or_default());
+        values.push_flag("public", true);
         values
     }
     fn fields(v: &View, form: &FormData, errors: &mut FormErrors) -> MeetingFields {

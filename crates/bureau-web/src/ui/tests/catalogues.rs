@@ -87,6 +87,9 @@ fn generated_ids() -> Vec<String> {
     for t in RecordType::ALL {
         ids.push(format!("type-{}", t.as_str()));
     }
+    for n in bureau_model::NORMS {
+        ids.push(format!("settings-{}", n.key.replace('_', "-")));
+    }
     for k in [
         FindingKind::RoomDoubleBooked,
         FindingKind::MemberDoubleBooked,

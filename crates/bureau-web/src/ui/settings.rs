@@ -1,0 +1,117 @@
+//! The bureau's settings page (`/settings`): the interpretation norms the planner weighs
+//! meetings by, shown to everyone and changed by admins (DESIGN §6, "Settings"). Other
+//! sections (the calendar feeds' secret) add themselves below the norms.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use axum::response::Response;
+use bureau_model::{Edit, NORMS, SettingsFields};
+use maud::{Markup, html};
+
+use super::forms::{Form, FormData, FormErrors, Input};
+use super::layout::{self, Section};
+use super::{Outcome, View, error_page, read_form, see_other, submit};
+
+/// The current values as a prefilled form.
+fn current(v: &View) -> FormData {
+    let s = &v.snap().settings;
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for n in NORMS {
+        if let Some(value) = s.number(n.key) {
+            ser.append_pair(n.key, &value.to_string());
+        }
+    }
+    FormData::parse(ser.finish().as_bytes())
+}
+
+fn settings_page(v: &View, form: &FormData, errors: &FormErrors, status: StatusCode) -> Response {
+    let tr = v.tr;
+    let title = tr.t("settings-title");
+    let admin = v.snap().is_admin(&v.st.peer_id);
+    let f = Form::new(tr, form, errors);
+    let s = &v.snap().settings;
+    let body = html! {
+        h1 { (title) }
+        p { (tr.t("settings-explain")) }
+        section.card aria-labelledby="settings-norms-h" {
+            h2 #settings-norms-h { (tr.t("settings-interpretation")) }
+            p.hint { (tr.t("settings-source")) }
+            @if admin {
+                form method="post" action="/settings" novalidate {
+                    (f.summary())
+                    @for n in NORMS {
+                        (f.input(Input::Number, n.key, &tr.t(&format!("settings-{}", n.key.replace('_', "-"))), false,
+                            Some(&tr.ta("settings-hint", &[("default", n.default.into()), ("min", n.range.0.into()), ("max", n.range.1.into())]))))
+                    }
+                    div.buttons { button type="submit" { (tr.t("settings-save")) } }
+                }
+            } @else {
+                p.notice.warn { (tr.t("settings-admin-only")) }
+                dl {
+                    @for n in NORMS {
+                        dt { (tr.t(&format!("settings-{}", n.key.replace('_', "-")))) }
+                        dd { (s.number(n.key).unwrap_or(n.default)) }
+                    }
+                }
+            }
+        }
+        (extra_sections(v))
+    };
+    v.render(status, layout::page(v, Section::Peers, &title, body))
+}
+
+/// Sections of other settings, below the norms.
+fn extra_sections(_v: &View) -> Markup {
+    html! {}
+}
+
+/// `GET /settings`.
+pub(crate) async fn page(v: View) -> Response {
+    settings_page(&v, &current(&v), &FormErrors::default(), StatusCode::OK)
+}
+
+/// `POST /settings` with the numeric settings; a blank one goes back to its default.
+pub(crate) async fn save(v: View, raw: Result<Bytes, BytesRejection>) -> Response {
+    let form = match read_form(raw) {
+        Ok(f) => f,
+        Err(status) => return error_page(&v, status, &v.tr.t("error-body")),
+    };
+    let mut errors = FormErrors::default();
+    let mut fields = SettingsFields::default();
+    for n in NORMS {
+        let value = match form.opt(n.key) {
+            None => None,
+            Some(text) => match text.parse::<u32>() {
+                Ok(x) => Some(x),
+                Err(_) => {
+                    errors.add(
+                        n.key,
+                        v.tr.ta(
+                            "settings-err-range",
+                            &[("min", n.range.0.into()), ("max", n.range.1.into())],
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        // Only what changed is written, so a save leaves the others' values and authors alone.
+        if value.unwrap_or(n.default) != v.snap().settings.number(n.key).unwrap_or(n.default) {
+            fields.numbers.insert(n.key.to_owned(), value);
+        }
+    }
+    if !errors.is_empty() {
+        return settings_page(&v, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if fields.is_empty() {
+        return see_other("/settings");
+    }
+    match submit(&v, Edit::UpdateSettings(fields), &str::to_owned).await {
+        Outcome::Done(_) => see_other("/settings"),
+        Outcome::Invalid(errors) => {
+            settings_page(&v, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Outcome::Failed(status, message) => error_page(&v, status, &message),
+    }
+}
