@@ -50,11 +50,21 @@ impl Default for Norms {
     }
 }
 
+impl From<&crate::Settings> for Norms {
+    fn from(s: &crate::Settings) -> Norms {
+        Norms {
+            booth_solo_max_minutes: s.booth_solo_max_minutes,
+            booth_pair_max_minutes: s.booth_pair_max_minutes,
+            booth_pair_from_languages: s.booth_pair_from_languages,
+            interpreter_daily_minutes: s.interpreter_daily_minutes,
+        }
+    }
+}
+
 impl Norms {
-    /// The norms a snapshot's bureau works to.
+    /// The norms a snapshot's bureau works to: its settings as they take effect.
     pub fn of(snap: &Snapshot) -> Norms {
-        let _ = snap;
-        Norms::default()
+        Norms::from(&snap.settings)
     }
 
     /// How many interpreters a booth needs for a meeting of `minutes` in `languages`

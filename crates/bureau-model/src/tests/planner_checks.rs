@@ -903,3 +903,33 @@ proptest! {
         prop_assert_eq!(s0.meetings[&m].booths[0].interpreters.len(), all.len());
     }
 }
+
+#[test]
+fn the_planner_works_to_the_bureaus_settings() {
+    let mut r = Replica::init("founder");
+    let hall = r.ok(new_room("Hall", &["en", "fr"]));
+    let f = r.ok(new_interpreter("F", &["fr"], &["en"], &[], &[]));
+    let m = meeting(
+        &mut r,
+        "Hour",
+        "2025-12-10T09:00:00",
+        "2025-12-10T10:00:00",
+        &hall,
+        &["en", "fr"],
+    );
+    r.ok(seat(&m, &[("fr", f.as_str())]));
+    let small = |r: &Replica| of_kind(&planner_findings(r), FindingKind::BoothTeamTooSmall).len();
+    // An hour is past the default 40 minutes one interpreter covers alone.
+    assert_eq!(small(&r), 1);
+    let solo = |minutes: u32| {
+        Edit::UpdateSettings(SettingsFields {
+            feed_secret: None,
+            numbers: [("booth_solo_max_minutes".to_owned(), Some(minutes))].into(),
+        })
+    };
+    assert_eq!(r.apply(&solo(60)), Ok(Applied::Bureau));
+    assert_eq!(Norms::of(&r.snap()).booth_solo_max_minutes, 60);
+    assert_eq!(small(&r), 0, "an hour alone is within the bureau's norm");
+    assert_eq!(r.apply(&solo(59)), Ok(Applied::Bureau));
+    assert_eq!(small(&r), 1);
+}
