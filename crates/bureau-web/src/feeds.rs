@@ -19,6 +19,7 @@
 //! - Archived and cancelled meetings stay in the feeds as `STATUS:CANCELLED`, so a calendar
 //!   that holds them takes them off rather than keeping a meeting that will not happen.
 
+pub(crate) mod api;
 mod ics;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -107,13 +108,6 @@ pub(crate) fn feed_key(secret: &str, path: &str) -> String {
 }
 
 /// The feed's address with its key, on `base` (`http://127.0.0.1:7878`).
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "for the listing and record pages once the settings hold the secret"
-    )
-)]
 pub(crate) fn feed_url(base: &str, secret: &str, feed: &Feed<'_>) -> String {
     format!(
         "{base}{}?key={}",
@@ -125,6 +119,12 @@ pub(crate) fn feed_url(base: &str, secret: &str, feed: &Feed<'_>) -> String {
 /// Where the feed secret comes from: the bureau's `settings` record once it holds one (none
 /// makes every feed a 404).
 pub(crate) type SecretFn = fn(&Snapshot) -> Option<String>;
+
+/// The feed secret as the bureau's settings hold it, an admin's (a secret written by a device
+/// that was no admin is set aside like any other settings change of theirs).
+pub(crate) fn settings_secret(snap: &Snapshot) -> Option<String> {
+    snap.settings.feed_secret.clone()
+}
 
 /// Whether `feed` names a record there is (archived ones too: their feeds still say what
 /// became of their meetings).

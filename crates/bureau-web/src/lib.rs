@@ -466,13 +466,7 @@ pub struct AppState {
 
 /// The whole application: API, UI pages, login link, guards.
 pub fn router(state: AppState) -> Router {
-    router_with_feed_secret(state, no_feed_secret)
-}
-
-/// The feed secret until the bureau's `settings` record holds one: none, so every calendar
-/// feed is a 404.
-fn no_feed_secret(_: &bureau_model::Snapshot) -> Option<String> {
-    None
+    router_with_feed_secret(state, feeds::settings_secret)
 }
 
 /// [`router`] with the calendar feeds' secret read by `feed_secret`.
@@ -499,6 +493,8 @@ pub(crate) fn router_with_feed_secret(state: AppState, feed_secret: feeds::Secre
         )
         .route("/doctor", get(doctor::api))
         .route("/settings", get(settings::get).patch(settings::patch))
+        .route("/feeds", get(feeds::api::list))
+        .route("/feeds/rotate", post(feeds::api::rotate))
         .route("/search", get(search::api))
         .route("/export/{file}", get(export::export))
         .route("/import/{collection}", post(export::import_api))

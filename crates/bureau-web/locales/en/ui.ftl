@@ -881,6 +881,18 @@ settings-hint = Default { $default }; from { $min } to { $max }. Leave empty for
 settings-err-range = Enter a whole number from { $min } to { $max }, or leave the field empty for the default.
 settings-save = Save settings
 settings-admin-only = Only an admin can change these settings; this device is not an admin device.
+feeds-title = Calendar feeds
+feeds-explain = A calendar app on this computer can subscribe to the whole programme, a room, a group or a person's meetings, and follows every change the bureau makes. Each address holds a key of its own: give it to no one.
+feeds-programme = The whole programme
+feeds-off = Calendar feeds are off.
+feeds-off-not-admin = An admin of the bureau turns them on.
+feeds-turn-on = Turn on calendar feeds
+feeds-rotate = Make new feed addresses
+feeds-rotate-hint = Every feed address given out so far stops working, on every laptop of the bureau, as soon as it syncs.
+feeds-subscribe = Subscribe in a calendar app
+feeds-download = Download the calendar (.ics)
+feeds-address = Feed address
+feeds-address-hint = Paste this address where your calendar app asks for a calendar subscription or an internet calendar.
 
 ## The interpretation planner (/interpretation)
 nav-interpretation = Interpretation

@@ -881,6 +881,18 @@ settings-hint = Valor predeterminado: { $default }; de { $min } a { $max }. Déj
 settings-err-range = Introduzca un número entero de { $min } a { $max }, o deje el campo vacío para el valor predeterminado.
 settings-save = Guardar la configuración
 settings-admin-only = Solo un administrador puede modificar esta configuración; este dispositivo no es un dispositivo de administración.
+feeds-title = Calendarios suscribibles
+feeds-explain = Una aplicación de calendario de este ordenador puede suscribirse a todo el programa, a una sala, a un grupo o a las reuniones de una persona, y sigue cada cambio del buró. Cada dirección lleva su propia clave: no se la dé a nadie.
+feeds-programme = Todo el programa
+feeds-off = Los calendarios suscribibles están desactivados.
+feeds-off-not-admin = Un administrador del buró los activa.
+feeds-turn-on = Activar los calendarios suscribibles
+feeds-rotate = Crear nuevas direcciones de calendario
+feeds-rotate-hint = Todas las direcciones dadas hasta ahora dejan de funcionar, en cada ordenador del buró, en cuanto se sincroniza.
+feeds-subscribe = Suscribirse en una aplicación de calendario
+feeds-download = Descargar el calendario (.ics)
+feeds-address = Dirección del calendario
+feeds-address-hint = Pegue esta dirección donde su aplicación de calendario pida una suscripción o un calendario de internet.
 
 ## The interpretation planner (/interpretation)
 nav-interpretation = Interpretación

@@ -887,6 +887,18 @@ settings-hint = Par défaut : { $default } ; de { $min } à { $max }. Laisser vi
 settings-err-range = Saisir un nombre entier de { $min } à { $max }, ou laisser le champ vide pour la valeur par défaut.
 settings-save = Enregistrer les paramètres
 settings-admin-only = Seul un administrateur peut modifier ces paramètres ; cet appareil n'est pas un appareil administrateur.
+feeds-title = Flux d'agenda
+feeds-explain = Une application d'agenda de cet ordinateur peut s'abonner à tout le programme, à une salle, à un groupe ou aux réunions d'une personne, et suit chaque changement du bureau. Chaque adresse contient sa propre clé : ne la donnez à personne.
+feeds-programme = Tout le programme
+feeds-off = Les flux d'agenda sont désactivés.
+feeds-off-not-admin = Un administrateur du bureau les active.
+feeds-turn-on = Activer les flux d'agenda
+feeds-rotate = Créer de nouvelles adresses de flux
+feeds-rotate-hint = Toutes les adresses de flux données jusqu'ici cessent de fonctionner, sur chaque ordinateur du bureau, dès sa synchronisation.
+feeds-subscribe = S'abonner dans une application d'agenda
+feeds-download = Télécharger l'agenda (.ics)
+feeds-address = Adresse du flux
+feeds-address-hint = Collez cette adresse là où votre application d'agenda demande un abonnement ou un agenda internet.
 
 ## The interpretation planner (/interpretation)
 nav-interpretation = Interprétation

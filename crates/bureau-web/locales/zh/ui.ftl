@@ -863,6 +863,18 @@ settings-hint = 默认值 { $default }；范围 { $min } 至 { $max }。留空�
 settings-err-range = 请输入 { $min } 至 { $max } 之间的整数，或留空以使用默认值。
 settings-save = 保存设置
 settings-admin-only = 只有管理员可以更改这些设置；本设备不是管理员设备。
+feeds-title = 日历订阅
+feeds-explain = 本电脑上的日历应用可以订阅整个议程、某个会议室、某个团体或某人的会议，并随主席团的每次更改而更新。每个地址都含有自己的密钥：请勿交给他人。
+feeds-programme = 整个议程
+feeds-off = 日历订阅已关闭。
+feeds-off-not-admin = 由主席团的管理员开启。
+feeds-turn-on = 开启日历订阅
+feeds-rotate = 生成新的订阅地址
+feeds-rotate-hint = 迄今发出的所有订阅地址都将失效，主席团的每台电脑一经同步即生效。
+feeds-subscribe = 在日历应用中订阅
+feeds-download = 下载日历（.ics）
+feeds-address = 订阅地址
+feeds-address-hint = 将此地址粘贴到日历应用要求输入订阅或网络日历的位置。
 
 ## The interpretation planner (/interpretation)
 nav-interpretation = 口译

@@ -1,7 +1,8 @@
 //! Router tests of the calendar feeds: every feed read back by an independent iCalendar parser
 //! (the `ical` crate) with its events and their fields; `SEQUENCE` growing when a meeting
 //! moves; an archived meeting cancelled; a wrong, rotated or misplaced key getting nothing.
-//! The secret is passed in, as the settings record will give it.
+//! Most tests pass the secret in; the last ones turn the feeds on through the API and the
+//! settings page, as an admin does, and read the addresses the listing and the pages give.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufReader;
@@ -437,4 +438,140 @@ async fn wrong_revoked_and_misplaced_keys_get_nothing() {
     let renewed = url(ROTATED, Feed::Room(&b.room_a));
     assert_ne!(renewed, room_a);
     assert_eq!(fetch(&f, &renewed).await.0, StatusCode::OK);
+}
+
+/// A listed address as a path and query the router answers (the base is the request's own).
+fn local(url: &Value) -> String {
+    let url = url.as_str().expect("an address");
+    let rest = url
+        .strip_prefix(&format!("http://{HOST}"))
+        .unwrap_or_else(|| panic!("{url} is on this node's address"));
+    rest.to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_turns_the_feeds_on_and_new_addresses_void_the_old() {
+    // The node's own router: the secret comes from the bureau's settings record.
+    let f = fixture().await;
+    let b = bureau(&f).await;
+    let (status, _, _) = fetch(&f, "/cal/programme.ics").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no secret, no feed");
+    let (status, v) = f.get("/api/feeds").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["enabled"], false, "{v}");
+    assert_eq!(v["programme"], Value::Null, "{v}");
+
+    let (status, _, v) = f.call(Method::POST, "/api/feeds/rotate", None).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["enabled"], true, "{v}");
+    assert!(f.doc.state().snapshot.settings.feed_secret.is_some());
+    let programme = local(&v["programme"]);
+    assert_eq!(events(&calendar(&f, &programme).await).len(), 3);
+    let room = v["rooms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == b.room_b.as_str())
+        .expect("room B listed");
+    assert_eq!(room["name"], "Room B");
+    let room_b = local(&room["url"]);
+    assert_eq!(
+        ids(&events(&calendar(&f, &room_b).await)
+            .keys()
+            .collect::<Vec<_>>()),
+        ids(&[&b.caucus, &b.side])
+    );
+    let member = v["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == b.member.as_str())
+        .expect("the member listed");
+    let member = local(&member["url"]);
+    assert_eq!(
+        ids(&events(&calendar(&f, &member).await)
+            .keys()
+            .collect::<Vec<_>>()),
+        ids(&[&b.opening, &b.caucus])
+    );
+    // The listing says the same thing on a second read.
+    let (_, again) = f.get("/api/feeds").await;
+    assert_eq!(local(&again["programme"]), programme);
+
+    // New addresses: every old one is a 404, the new ones open.
+    let (status, _, v) = f.call(Method::POST, "/api/feeds/rotate", None).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (_, _, bare_404) = fetch(&f, "/cal/nothing.ics").await;
+    for old in [&programme, &room_b, &member] {
+        let (status, _, body) = fetch(&f, old).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{old}");
+        assert_eq!(body, bare_404, "the same bare 404 as for no feed at all");
+    }
+    let programme = local(&v["programme"]);
+    assert_eq!(events(&calendar(&f, &programme).await).len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pages_show_the_feed_links_once_the_feeds_are_on() {
+    use super::roles::{form_post, log_in, page};
+    let f = fixture().await;
+    let b = bureau(&f).await;
+    let cookie = log_in(&f).await;
+    let room_page = format!("/schedule/rooms/{}", b.room_b);
+    let (status, html) = page(&f, &room_page, &cookie).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        !html.contains("webcal://"),
+        "no feed link while the feeds are off"
+    );
+    let (_, html) = page(&f, "/settings", &cookie).await;
+    assert!(html.contains("Turn on calendar feeds"), "{html}");
+
+    let res = f
+        .send(form_post("/settings/feeds/rotate", &cookie, &[]))
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let secret = f
+        .doc
+        .state()
+        .snapshot
+        .settings
+        .feed_secret
+        .clone()
+        .expect("a secret");
+    let (_, html) = page(&f, "/settings", &cookie).await;
+    assert!(html.contains("Make new feed addresses"), "{html}");
+    assert!(
+        html.contains(&url(&secret, Feed::Programme).replace('&', "&amp;")),
+        "{html}"
+    );
+    for (path, feed) in [
+        (room_page, Feed::Room(&b.room_b)),
+        (format!("/roster/groups/{}", b.group), Feed::Group(&b.group)),
+    ] {
+        let (status, html) = page(&f, &path, &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let link = format!("webcal://{HOST}{}", url(&secret, feed));
+        assert!(html.contains(&link), "{path} links {link}: {html}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_an_admin_makes_feed_addresses() {
+    use super::roles::{add_bea, form_post, hand_admin_to_bea, log_in};
+    let f = fixture().await;
+    add_bea(&f).await;
+    hand_admin_to_bea(&f).await;
+    let heads = f.doc.state().heads.clone();
+    let (status, _, v) = f.call(Method::POST, "/api/feeds/rotate", None).await;
+    let err = assert_error(status, &v, StatusCode::FORBIDDEN);
+    assert_eq!(err["code"], "not_admin", "{v}");
+    let cookie = log_in(&f).await;
+    let res = f
+        .send(form_post("/settings/feeds/rotate", &cookie, &[]))
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(f.doc.state().heads, heads, "nothing was written");
+    let (_, v) = f.get("/api/feeds").await;
+    assert_eq!(v["enabled"], false, "{v}");
 }

@@ -132,6 +132,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/records/{ty}/{id}/restore", post(restore))
         .route("/peers", get(peers::page))
         .route("/settings", get(settings::page).post(settings::save))
+        .route("/settings/feeds/rotate", post(settings::rotate_feeds))
         .route("/board", get(peers::board))
         .route("/join", get(join::page).post(join::join))
         .route("/peers/dial", post(peers::dial))
@@ -186,6 +187,9 @@ pub(crate) struct View {
     pub(crate) lang_in_address: bool,
     /// The application, for writes.
     pub(crate) app: AppState,
+    /// `http://` and the address the request came to, for links other programs on this
+    /// machine open (calendar feeds).
+    pub(crate) base: String,
 }
 
 impl FromRequestParts<AppState> for View {
@@ -212,6 +216,7 @@ impl View {
             net: app.net.as_ref().map(|n| n.status()),
             here: here(parts),
             app: app.clone(),
+            base: crate::feeds::api::base_of(&parts.headers),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The bureau's settings page (`/settings`): the interpretation norms the planner weighs
-//! meetings by, shown to everyone and changed by admins (DESIGN §6, "Settings"). Other
-//! sections (the calendar feeds' secret) add themselves below the norms.
+//! meetings by, shown to everyone and changed by admins (DESIGN §6, "Settings"), and the
+//! calendar feeds: the programme's address, and an admin's button that turns them on or makes
+//! new addresses. [`feed_link`] gives a room's, group's or member's feed on their pages.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -12,6 +13,8 @@ use maud::{Markup, html};
 use super::forms::{Form, FormData, FormErrors, Input};
 use super::layout::{self, Section};
 use super::{Outcome, View, error_page, read_form, see_other, submit};
+use crate::feeds::api::rotate_edit;
+use crate::feeds::{Feed, feed_url, settings_secret};
 
 /// The current values as a prefilled form.
 fn current(v: &View) -> FormData {
@@ -61,9 +64,72 @@ fn settings_page(v: &View, form: &FormData, errors: &FormErrors, status: StatusC
     v.render(status, layout::page(v, Section::Peers, &title, body))
 }
 
-/// Sections of other settings, below the norms.
-fn extra_sections(_v: &View) -> Markup {
-    html! {}
+/// Sections of other settings, below the norms: the calendar feeds.
+fn extra_sections(v: &View) -> Markup {
+    let tr = v.tr;
+    let admin = v.snap().is_admin(&v.st.peer_id);
+    let on = settings_secret(v.snap()).is_some();
+    html! {
+        section.card #feeds aria-labelledby="settings-feeds-h" {
+            h2 #settings-feeds-h { (tr.t("feeds-title")) }
+            p { (tr.t("feeds-explain")) }
+            @if on {
+                p { strong { (tr.t("feeds-programme")) } }
+                (feed_link(v, &Feed::Programme))
+            } @else {
+                p.notice { (tr.t("feeds-off")) }
+            }
+            @if admin {
+                form method="post" action="/settings/feeds/rotate" {
+                    @if on { p.hint { (tr.t("feeds-rotate-hint")) } }
+                    div.buttons {
+                        button type="submit" {
+                            (if on { tr.t("feeds-rotate") } else { tr.t("feeds-turn-on") })
+                        }
+                    }
+                }
+            } @else if !on {
+                p.hint { (tr.t("feeds-off-not-admin")) }
+            }
+        }
+    }
+}
+
+/// A feed's links, for a record's page: nothing while the bureau has no feed secret.
+pub(crate) fn feed_link(v: &View, feed: &Feed<'_>) -> Markup {
+    let Some(secret) = settings_secret(v.snap()) else {
+        return html! {};
+    };
+    let url = feed_url(&v.base, &secret, feed);
+    let webcal = url.replacen("http://", "webcal://", 1);
+    html! {
+        p.feed {
+            a href=(webcal) { (v.tr.t("feeds-subscribe")) }
+            " · "
+            a href=(url) download { (v.tr.t("feeds-download")) }
+        }
+        details.feed-address {
+            summary { (v.tr.t("feeds-address")) }
+            input type="text" readonly value=(url) aria-label=(v.tr.t("feeds-address"));
+            p.hint { (v.tr.t("feeds-address-hint")) }
+        }
+    }
+}
+
+/// `POST /settings/feeds/rotate`: a new feed secret (the first turns the feeds on).
+pub(crate) async fn rotate_feeds(v: View) -> Response {
+    let edit = match rotate_edit() {
+        Ok(e) => e,
+        Err(e) => return error_page(&v, e.status, &e.message),
+    };
+    match submit(&v, edit, &str::to_owned).await {
+        Outcome::Done(_) => see_other("/settings#feeds"),
+        Outcome::Invalid(errors) => {
+            let message = errors.summary();
+            error_page(&v, StatusCode::UNPROCESSABLE_ENTITY, &message)
+        }
+        Outcome::Failed(status, message) => error_page(&v, status, &message),
+    }
 }
 
 /// `GET /settings`.

@@ -435,6 +435,7 @@ fn refreshed(v: &View) -> View {
         here: v.here.clone(),
         lang_in_address: v.lang_in_address,
         app: v.app.clone(),
+        base: v.base.clone(),
     }
 }
 

@@ -5,6 +5,7 @@
 
 use super::filters::{Attendance, attendance, focal_groups};
 use super::*;
+use crate::feeds::Feed;
 
 /// A meeting placed in time, with why it is listed (the agenda says how its member attends).
 type Dated<'a> = (&'a Meeting, Zoned, Zoned, Option<Attendance<'a>>);
@@ -98,7 +99,7 @@ pub(crate) fn room_meetings(v: &View, room: &str) -> Markup {
         &record_url(RecordType::Room, room),
         "room-meetings",
         &v.tr.t("room-meetings"),
-        None,
+        Some(crate::ui::settings::feed_link(v, &Feed::Room(room))),
         upcoming_and_past(v, listed),
     )
 }
@@ -116,7 +117,7 @@ pub(crate) fn group_meetings(v: &View, group: &str) -> Markup {
         &record_url(RecordType::Group, group),
         "group-meetings",
         &v.tr.t("group-meetings"),
-        None,
+        Some(crate::ui::settings::feed_link(v, &Feed::Group(group))),
         upcoming_and_past(v, listed),
     )
 }
@@ -168,6 +169,7 @@ pub(crate) async fn agenda(v: View) -> Response {
                     }
                 }
                 p { a href=(record_url(RecordType::Member, member)) { (tr.t("agenda-member-page")) } }
+                (crate::ui::settings::feed_link(&v, &Feed::Member(member)))
             };
             html! {
                 p.crumbs { a href="/schedule" { (tr.t("schedule-title")) } }
