@@ -66,7 +66,7 @@ impl Feed<'_> {
     }
 
     /// The path as a URL carries it (the id percent-encoded as one segment).
-    fn url_path(&self) -> String {
+    pub(crate) fn url_path(&self) -> String {
         let seg = crate::ui::seg;
         match self {
             Feed::Programme => "/cal/programme.ics".to_owned(),

@@ -958,6 +958,10 @@ feeds-subscribe = الاشتراك في تطبيق تقويم
 feeds-download = تنزيل التقويم (.ics)
 feeds-address = عنوان الخلاصة
 feeds-address-hint = الصق هذا العنوان حيث يطلب تطبيق التقويم اشتراكًا أو تقويمًا من الإنترنت.
+feeds-qr = رمز QR لعنوان هذه الخلاصة
+feeds-venue = على هاتف في مكان الانعقاد
+feeds-venue-hint = تشترك الهواتف المتصلة بشبكة مكان الانعقاد هنا في الاجتماعات العامة فقط.
+feeds-venue-qr = رمز QR للخلاصة العامة في مكان الانعقاد
 
 ## The interpretation planner (/interpretation)
 nav-interpretation = الترجمة الشفوية

@@ -893,6 +893,10 @@ feeds-subscribe = Subscribe in a calendar app
 feeds-download = Download the calendar (.ics)
 feeds-address = Feed address
 feeds-address-hint = Paste this address where your calendar app asks for a calendar subscription or an internet calendar.
+feeds-qr = QR code of this feed's address
+feeds-venue = On a phone at the venue
+feeds-venue-hint = Phones on the venue's network subscribe here to the public meetings only.
+feeds-venue-qr = QR code of the public feed at the venue
 
 ## The interpretation planner (/interpretation)
 nav-interpretation = Interpretation

@@ -893,6 +893,10 @@ feeds-subscribe = Suscribirse en una aplicación de calendario
 feeds-download = Descargar el calendario (.ics)
 feeds-address = Dirección del calendario
 feeds-address-hint = Pegue esta dirección donde su aplicación de calendario pida una suscripción o un calendario de internet.
+feeds-qr = Código QR de la dirección de este calendario
+feeds-venue = En un teléfono, en la sede
+feeds-venue-hint = Los teléfonos de la red de la sede se suscriben aquí solo a las reuniones públicas.
+feeds-venue-qr = Código QR del calendario público en la sede
 
 ## The interpretation planner (/interpretation)
 nav-interpretation = Interpretación

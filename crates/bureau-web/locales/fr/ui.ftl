@@ -899,6 +899,10 @@ feeds-subscribe = S'abonner dans une application d'agenda
 feeds-download = Télécharger l'agenda (.ics)
 feeds-address = Adresse du flux
 feeds-address-hint = Collez cette adresse là où votre application d'agenda demande un abonnement ou un agenda internet.
+feeds-qr = Code QR de l'adresse de ce flux
+feeds-venue = Sur un téléphone, sur le lieu de la réunion
+feeds-venue-hint = Les téléphones du réseau du lieu s'abonnent ici aux seules réunions publiques.
+feeds-venue-qr = Code QR du flux public sur le lieu
 
 ## The interpretation planner (/interpretation)
 nav-interpretation = Interprétation

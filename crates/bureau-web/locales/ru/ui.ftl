@@ -930,6 +930,10 @@ feeds-subscribe = Подписаться в календарном прилож�
 feeds-download = Скачать календарь (.ics)
 feeds-address = Адрес подписки
 feeds-address-hint = Вставьте этот адрес туда, где календарное приложение просит подписку или интернет-календарь.
+feeds-qr = QR-код адреса этой подписки
+feeds-venue = На телефоне на месте проведения
+feeds-venue-hint = Телефоны в сети места проведения подписываются здесь только на открытые встречи.
+feeds-venue-qr = QR-код открытой подписки на месте проведения
 
 ## The interpretation planner (/interpretation)
 nav-interpretation = Устный перевод

@@ -875,6 +875,10 @@ feeds-subscribe = 在日历应用中订阅
 feeds-download = 下载日历（.ics）
 feeds-address = 订阅地址
 feeds-address-hint = 将此地址粘贴到日历应用要求输入订阅或网络日历的位置。
+feeds-qr = 此订阅地址的二维码
+feeds-venue = 在会场的手机上
+feeds-venue-hint = 会场网络中的手机可在此订阅，仅含公开会议。
+feeds-venue-qr = 会场公开订阅的二维码
 
 ## The interpretation planner (/interpretation)
 nav-interpretation = 口译

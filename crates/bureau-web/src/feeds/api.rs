@@ -44,17 +44,17 @@ pub(crate) fn base_of(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-/// Every live record's feed with its address on `base`, or `enabled: false` and no addresses
-/// while the bureau has no secret.
+/// Every live record's feed address on `base`, by id: `{enabled, programme, rooms: {id: url},
+/// groups: {id: url}, members: {id: url}}`; `enabled: false` and no addresses while the bureau
+/// has no secret.
 pub(crate) fn listing(snap: &Snapshot, base: &str) -> Value {
     let Some(secret) = super::settings_secret(snap) else {
-        return json!({"enabled": false, "programme": null, "rooms": [], "groups": [], "members": []});
+        return json!({"enabled": false, "programme": null, "rooms": {}, "groups": {}, "members": {}});
     };
     let url = |feed: Feed<'_>| feed_url(base, &secret, &feed);
-    let rows = |kind: Kind, items: Vec<(&str, &str)>| -> Vec<Value> {
-        items
-            .into_iter()
-            .map(|(id, name)| json!({"id": id, "name": name, "url": url(kind.feed(id))}))
+    let rows = |kind: Kind, ids: Vec<&str>| -> serde_json::Map<String, Value> {
+        ids.into_iter()
+            .map(|id| (id.to_owned(), Value::String(url(kind.feed(id)))))
             .collect()
     };
     let rooms = snap.rooms.values().filter(|r| !r.stamp.archived);
@@ -63,9 +63,9 @@ pub(crate) fn listing(snap: &Snapshot, base: &str) -> Value {
     json!({
         "enabled": true,
         "programme": url(Feed::Programme),
-        "rooms": rows(Kind::Room, rooms.map(|r| (r.id.as_str(), r.name.as_str())).collect()),
-        "groups": rows(Kind::Group, groups.map(|g| (g.id.as_str(), g.name.as_str())).collect()),
-        "members": rows(Kind::Member, members.map(|m| (m.id.as_str(), m.name.as_str())).collect()),
+        "rooms": rows(Kind::Room, rooms.map(|r| r.id.as_str()).collect()),
+        "groups": rows(Kind::Group, groups.map(|g| g.id.as_str()).collect()),
+        "members": rows(Kind::Member, members.map(|m| m.id.as_str()).collect()),
     })
 }
 

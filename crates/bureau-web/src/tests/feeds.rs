@@ -467,27 +467,15 @@ async fn an_admin_turns_the_feeds_on_and_new_addresses_void_the_old() {
     assert!(f.doc.state().snapshot.settings.feed_secret.is_some());
     let programme = local(&v["programme"]);
     assert_eq!(events(&calendar(&f, &programme).await).len(), 3);
-    let room = v["rooms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == b.room_b.as_str())
-        .expect("room B listed");
-    assert_eq!(room["name"], "Room B");
-    let room_b = local(&room["url"]);
+    assert_eq!(v["rooms"].as_object().unwrap().len(), 2, "{v}");
+    let room_b = local(&v["rooms"][&b.room_b]);
     assert_eq!(
         ids(&events(&calendar(&f, &room_b).await)
             .keys()
             .collect::<Vec<_>>()),
         ids(&[&b.caucus, &b.side])
     );
-    let member = v["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == b.member.as_str())
-        .expect("the member listed");
-    let member = local(&member["url"]);
+    let member = local(&v["members"][&b.member]);
     assert_eq!(
         ids(&events(&calendar(&f, &member).await)
             .keys()
@@ -548,6 +536,10 @@ async fn the_pages_show_the_feed_links_once_the_feeds_are_on() {
     for (path, feed) in [
         (room_page, Feed::Room(&b.room_b)),
         (format!("/roster/groups/{}", b.group), Feed::Group(&b.group)),
+        (
+            format!("/roster/members/{}", b.member),
+            Feed::Member(&b.member),
+        ),
     ] {
         let (status, html) = page(&f, &path, &cookie).await;
         assert_eq!(status, StatusCode::OK, "{path}");
@@ -574,4 +566,28 @@ async fn only_an_admin_makes_feed_addresses() {
     assert_eq!(f.doc.state().heads, heads, "nothing was written");
     let (_, v) = f.get("/api/feeds").await;
     assert_eq!(v["enabled"], false, "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_the_venue_listener_a_room_offers_its_public_feed_for_phones() {
+    use super::roles::{log_in, page};
+    let venue = "127.0.0.1:8099";
+    let mut config = WebConfig::loopback(TOKEN.to_owned(), PORT);
+    config.venue = Some(crate::VenueAddress {
+        addr: venue.parse().unwrap(),
+        tls: false,
+    });
+    let f = fixture_with(config, true).await;
+    let b = bureau(&f).await;
+    let (status, _, v) = f.call(Method::POST, "/api/feeds/rotate", None).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let cookie = log_in(&f).await;
+    let (_, html) = page(&f, &format!("/schedule/rooms/{}", b.room_b), &cookie).await;
+    let public = format!("webcal://{venue}/cal/rooms/{}.ics", b.room_b);
+    assert!(html.contains(&public), "{public} in {html}");
+    assert!(html.contains("<svg"), "a QR code: {html}");
+    // A member's feed is never public: no venue address on their page.
+    let (_, html) = page(&f, &format!("/roster/members/{}", b.member), &cookie).await;
+    assert!(html.contains("webcal://"), "{html}");
+    assert!(!html.contains(venue), "{html}");
 }

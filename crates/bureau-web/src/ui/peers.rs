@@ -373,11 +373,11 @@ async fn peers_page(v: &View, mut extra: Extra, status: StatusCode) -> Response 
     v.render(status, layout::page(v, Section::Peers, &title, body))
 }
 
-/// The venue listener's address for phones, as a link and a QR code. A listener on every
-/// interface is named by this node's own non-loopback IPv4 addresses, as its peer-to-peer
-/// listeners found them (a phone on the venue's network can type or scan those).
-fn venue_section(v: &View, venue: &crate::VenueAddress) -> Markup {
-    let tr = v.tr;
+/// The venue listener's addresses as a phone would open them (`http://203.0.113.5:8080`,
+/// no trailing slash). A listener on every interface is named by this node's own non-loopback
+/// IPv4 addresses, as its peer-to-peer listeners found them (a phone on the venue's network can
+/// type or scan those).
+pub(crate) fn venue_bases(v: &View, venue: &crate::VenueAddress) -> Vec<String> {
     let scheme = if venue.tls { "https" } else { "http" };
     let port = venue.addr.port();
     let mut ips: Vec<std::net::IpAddr> = Vec::new();
@@ -396,9 +396,17 @@ fn venue_section(v: &View, venue: &crate::VenueAddress) -> Markup {
     } else {
         ips.push(venue.addr.ip());
     }
-    let urls: Vec<String> = ips
-        .iter()
-        .map(|ip| format!("{scheme}://{}/", std::net::SocketAddr::new(*ip, port)))
+    ips.iter()
+        .map(|ip| format!("{scheme}://{}", std::net::SocketAddr::new(*ip, port)))
+        .collect()
+}
+
+/// The venue listener's address for phones, as a link and a QR code.
+fn venue_section(v: &View, venue: &crate::VenueAddress) -> Markup {
+    let tr = v.tr;
+    let urls: Vec<String> = venue_bases(v, venue)
+        .into_iter()
+        .map(|base| format!("{base}/"))
         .collect();
     html! {
         h2 #venue-h { (tr.t("peers-venue-title")) }

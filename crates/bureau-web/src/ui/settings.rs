@@ -95,24 +95,65 @@ fn extra_sections(v: &View) -> Markup {
     }
 }
 
-/// A feed's links, for a record's page: nothing while the bureau has no feed secret.
+/// A feed's links, for a record's page: nothing while the bureau has no feed secret. The
+/// address with its key opens the full feed on this node's own address; where the venue
+/// listener runs, a programme's, room's or group's public feed is offered there too, as a
+/// phone on the venue's network reaches it (public meetings only, no key).
 pub(crate) fn feed_link(v: &View, feed: &Feed<'_>) -> Markup {
     let Some(secret) = settings_secret(v.snap()) else {
         return html! {};
     };
+    let tr = v.tr;
     let url = feed_url(&v.base, &secret, feed);
     let webcal = url.replacen("http://", "webcal://", 1);
+    let venue: Vec<String> = match (&v.app.config.venue, feed) {
+        (Some(venue), Feed::Programme | Feed::Room(_) | Feed::Group(_)) => {
+            super::peers::venue_bases(v, venue)
+                .into_iter()
+                .map(|base| {
+                    format!("{base}{}", feed.url_path())
+                        .replacen("https://", "webcal://", 1)
+                        .replacen("http://", "webcal://", 1)
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     html! {
-        p.feed {
-            a href=(webcal) { (v.tr.t("feeds-subscribe")) }
-            " · "
-            a href=(url) download { (v.tr.t("feeds-download")) }
+        div.feed {
+            p {
+                a href=(webcal) { (tr.t("feeds-subscribe")) }
+                " · "
+                a href=(url) download { (tr.t("feeds-download")) }
+            }
+            details.feed-address {
+                summary { (tr.t("feeds-address")) }
+                input type="text" readonly dir="ltr" value=(url) aria-label=(tr.t("feeds-address"));
+                p.hint { (tr.t("feeds-address-hint")) }
+                (qr(&webcal, &tr.t("feeds-qr")))
+            }
+            @for phone in &venue {
+                details.feed-address {
+                    summary { (tr.t("feeds-venue")) }
+                    p { a href=(phone) dir="ltr" { code { (phone) } } }
+                    p.hint { (tr.t("feeds-venue-hint")) }
+                    (qr(phone, &tr.t("feeds-venue-qr")))
+                }
+            }
         }
-        details.feed-address {
-            summary { (v.tr.t("feeds-address")) }
-            input type="text" readonly value=(url) aria-label=(v.tr.t("feeds-address"));
-            p.hint { (v.tr.t("feeds-address-hint")) }
-        }
+    }
+}
+
+/// A QR code of `text` with its caption, or nothing when the text is too long for one.
+fn qr(text: &str, caption: &str) -> Markup {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => html! {
+            figure.qr {
+                (layout::svg(&code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).build(), caption))
+                figcaption { (caption) }
+            }
+        },
+        Err(_) => html! {},
     }
 }
 

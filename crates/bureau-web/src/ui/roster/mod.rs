@@ -358,6 +358,7 @@ fn member_page(v: &View, existing: Option<&Member>, form: Form<'_>) -> Markup {
                 aside.side {
                     (layout::record_tools(v, RecordType::Member, &m.id, m.stamp.archived))
                     @if !m.stamp.archived { (merge_form(v, m)) }
+                    (crate::ui::settings::feed_link(v, &crate::feeds::Feed::Member(&m.id)))
                 }
             }
         }
