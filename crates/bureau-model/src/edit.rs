@@ -76,6 +76,15 @@ pub enum EditError {
         "this is the bureau's last admin device: make another device admin first, so the bureau keeps one"
     )]
     LastAdmin,
+    /// The edit at `index` of a [`Edit::Batch`] was refused; nothing of the batch is written.
+    #[error("edit {index} of the batch: {error}")]
+    InBatch {
+        /// Its place in the batch, from 0.
+        index: usize,
+        /// Why it was refused.
+        #[source]
+        error: Box<EditError>,
+    },
 }
 
 pub(crate) fn invalid(field: &str, message: impl Into<String>) -> EditError {
@@ -474,6 +483,10 @@ pub enum Edit {
     },
     /// Changes the bureau-wide settings (`crate::settings`); admins only.
     UpdateSettings(crate::SettingsFields),
+    /// Several creates and updates of records written as one change: all of them or, when
+    /// any is refused ([`EditError::InBatch`] says which), none. A spreadsheet import is one;
+    /// one change means one entry in history and one undo-sized unit on every node.
+    Batch(Vec<Edit>),
 }
 
 /// What an applied edit produced.
@@ -485,4 +498,7 @@ pub enum Applied {
     Bureau,
     /// Nothing needed changing (e.g. a migration of an up-to-date document).
     Nothing,
+    /// The records a [`Edit::Batch`] created or changed, in its order (an edit that changed
+    /// nothing is left out).
+    Records(Vec<(RecordType, String)>),
 }

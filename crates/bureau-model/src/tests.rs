@@ -3,6 +3,7 @@
 mod support;
 
 mod authority_checks;
+mod batch_checks;
 mod change_checks;
 mod conflict_checks;
 mod convergence;

@@ -52,7 +52,7 @@ pub fn apply(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<App
 fn describe(edit: &Edit, applied: &Applied) -> String {
     let target = match applied {
         Applied::Record(ty, id) => format!("{ty} {id}"),
-        Applied::Bureau | Applied::Nothing => "bureau".to_owned(),
+        Applied::Bureau | Applied::Nothing | Applied::Records(_) => "bureau".to_owned(),
     };
     match edit {
         Edit::Init(_) => "create bureau".to_owned(),
@@ -77,6 +77,17 @@ fn describe(edit: &Edit, applied: &Applied) -> String {
         }
         Edit::ImportDocument { .. } => format!("import {target}"),
         Edit::Document { op, .. } => format!("{} in {target}", document::describe(op)),
+        Edit::Batch(edits) => {
+            let made = edits
+                .iter()
+                .filter(|e| matches!(e, Edit::Create(_)))
+                .count();
+            format!(
+                "{} edits as one change: create {made}, update {}",
+                edits.len(),
+                edits.len() - made
+            )
+        }
     }
 }
 
@@ -185,6 +196,31 @@ fn apply_inner(doc: &mut AutoCommit, edit: &Edit, ctx: &mut Ctx<'_>) -> Result<A
         }
         Edit::MergeMembers { id, into } => merge::merge_members(doc, id, into, ctx),
         Edit::ImportDocument { title, text } => document::import(doc, &meta, title, text, ctx),
+        Edit::Batch(edits) => {
+            let mut out = Vec::with_capacity(edits.len());
+            for (index, edit) in edits.iter().enumerate() {
+                let at = |error: EditError| EditError::InBatch {
+                    index,
+                    error: Box::new(error),
+                };
+                if !matches!(edit, Edit::Create(_) | Edit::Update { .. }) {
+                    return Err(at(invalid(
+                        "edits",
+                        "a batch holds creates and updates of records only",
+                    )));
+                }
+                // The caller rolls the whole transaction back on an error.
+                match apply_inner(doc, edit, ctx).map_err(at)? {
+                    Applied::Record(ty, id) => out.push((ty, id)),
+                    Applied::Bureau | Applied::Nothing | Applied::Records(_) => {}
+                }
+            }
+            if out.is_empty() {
+                Ok(Applied::Nothing)
+            } else {
+                Ok(Applied::Records(out))
+            }
+        }
         Edit::Document { id, op } => document::apply_op(doc, &meta, id, op, ctx),
         Edit::UpdateSettings(fields) => {
             let (current, _) = crate::settings_effective(doc.document());

@@ -63,6 +63,11 @@ impl From<EditError> for ApiError {
             EditError::LastAdmin => {
                 ApiError::new(StatusCode::CONFLICT, "last_admin", e.to_string())
             }
+            EditError::InBatch { index, error } => {
+                let mut inner = ApiError::from(*error);
+                inner.message = format!("edit {index} of the batch: {}", inner.message);
+                inner
+            }
         }
     }
 }

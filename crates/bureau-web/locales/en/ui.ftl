@@ -762,7 +762,7 @@ import-has-errors = Nothing is written while a row has an error. Correct the fil
 import-nothing = The file changes nothing: the bureau already says all of it.
 import-apply = Write these rows
 import-done = Rows written: { $count }.
-import-stopped = The import stopped at a row the bureau no longer accepts (it changed meanwhile). Rows written before it: { $count }.
+import-stopped = The bureau no longer accepts a row (it changed since the preview). Nothing was written: look at the row marked below, then preview the file again.
 import-file-error = The file could not be read. { $message }
 import-no-file = Choose a CSV or XLSX file to import.
 

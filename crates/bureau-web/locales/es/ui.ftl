@@ -762,7 +762,7 @@ import-has-errors = No se escribe nada mientras una fila tenga un error. Corrija
 import-nothing = El archivo no cambia nada: la Mesa ya contiene todo esto.
 import-apply = Escribir estas filas
 import-done = Filas escritas: { $count }.
-import-stopped = La importación se detuvo en una fila que la Mesa ya no acepta (cambió entretanto). Filas escritas antes de ella: { $count }.
+import-stopped = El buró ya no acepta una fila (cambió desde la vista previa). No se guardó nada: revise la fila señalada abajo y vuelva a previsualizar el archivo.
 import-file-error = No se pudo leer el archivo. { $message }
 import-no-file = Elija un archivo CSV o XLSX para importar.
 

@@ -768,7 +768,7 @@ import-has-errors = Rien n’est écrit tant qu’une ligne comporte une erreur.
 import-nothing = Le fichier ne change rien : le bureau contient déjà tout cela.
 import-apply = Écrire ces lignes
 import-done = Lignes écrites : { $count }.
-import-stopped = L’import s’est arrêté à une ligne que le bureau n’accepte plus (il a changé entre-temps). Lignes écrites avant elle : { $count }.
+import-stopped = Le bureau n'accepte plus une ligne (il a changé depuis l'aperçu). Rien n'a été enregistré : voyez la ligne signalée ci-dessous, puis prévisualisez à nouveau le fichier.
 import-file-error = Le fichier n’a pas pu être lu. { $message }
 import-no-file = Choisissez un fichier CSV ou XLSX à importer.
 

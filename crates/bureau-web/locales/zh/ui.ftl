@@ -744,7 +744,7 @@ import-has-errors = 只要有一行存在错误，就不会写入任何内容。
 import-nothing = 该文件不会带来任何更改：主席团已有全部内容。
 import-apply = 写入这些行
 import-done = 已写入的行数：{ $count }。
-import-stopped = 导入在主席团已不再接受的一行处停止（其间主席团已有更改）。此前已写入的行数：{ $count }。
+import-stopped = 主席团已不再接受其中一行（自预览以来已有更改）。未写入任何内容：请查看下方标出的行，然后重新预览该文件。
 import-file-error = 无法读取该文件。{ $message }
 import-no-file = 请选择要导入的 CSV 或 XLSX 文件。
 

@@ -21,7 +21,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bureau_doc::{DocError, DocHandle};
-use bureau_model::Applied;
+use bureau_model::{Applied, Edit};
 use serde::Serialize;
 
 use crate::AppState;
@@ -200,7 +200,7 @@ pub(crate) enum ImportFailure {
     /// Rows with errors; nothing written.
     Rows(Report),
     /// The document refused a row although the preview allowed it (the bureau changed
-    /// meanwhile), or could not write: the rows before it are written.
+    /// meanwhile), or could not write: nothing is written.
     Stopped(Report, ApiError),
 }
 
@@ -229,22 +229,35 @@ pub(crate) async fn run_import(
     if dry_run {
         return Ok(report);
     }
-    // Each row is its own change: the model has no edit that writes several records at once
-    // (see the module's report in ARCHITECTURE.md). Every row was checked above, so only a
-    // change that arrived meanwhile, or the disk, can stop this half-way.
-    for i in 0..report.rows.len() {
-        let Some(edit) = report.rows[i].edit.take() else {
-            continue;
-        };
-        match doc.edit(edit).await {
-            Ok(Applied::Record(_, id)) => {
+    // Every row in one change (`Edit::Batch`): all of them or none. Every row was checked
+    // above, so only a change that arrived meanwhile, or the disk, can refuse it.
+    let mut edits = Vec::new();
+    let mut rows_of = Vec::new();
+    for (i, r) in report.rows.iter_mut().enumerate() {
+        if let Some(edit) = r.edit.take() {
+            edits.push(edit);
+            rows_of.push(i);
+        }
+    }
+    if edits.is_empty() {
+        report.applied = true;
+        return Ok(report);
+    }
+    match doc.edit(Edit::Batch(edits)).await {
+        Ok(Applied::Records(done)) => {
+            for (&i, (_, id)) in rows_of.iter().zip(done) {
                 report.rows[i].id = Some(id);
-                report.written += 1;
             }
-            Ok(_) => report.written += 1,
-            Err(e) => {
-                let row = report.rows[i].row;
-                if let DocError::Edit(bureau_model::EditError::Invalid { field, message }) = &e {
+            report.written = rows_of.len();
+        }
+        Ok(_) => report.written = rows_of.len(),
+        Err(e) => {
+            let mut failed = None;
+            if let DocError::Edit(bureau_model::EditError::InBatch { index, error }) = &e
+                && let Some(&i) = rows_of.get(*index)
+            {
+                failed = Some(report.rows[i].row);
+                if let bureau_model::EditError::Invalid { field, message } = error.as_ref() {
                     let r = &mut report.rows[i];
                     r.action = Action::Error;
                     r.error = Some(import::RowError {
@@ -254,13 +267,13 @@ pub(crate) async fn run_import(
                         message: message.clone(),
                     });
                 }
-                let mut api = ApiError::from(e);
-                api.message = format!(
-                    "row {row}: {}; the {} rows before it were written",
-                    api.message, report.written
-                );
-                return Err(ImportFailure::Stopped(report, api));
             }
+            let mut api = ApiError::from(e);
+            api.message = match failed {
+                Some(row) => format!("row {row}: {}; nothing was written", api.message),
+                None => format!("{}; nothing was written", api.message),
+            };
+            return Err(ImportFailure::Stopped(report, api));
         }
     }
     report.applied = true;

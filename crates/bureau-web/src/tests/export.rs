@@ -50,6 +50,14 @@ impl Fixture {
 /// Members and groups with what a spreadsheet gets wrong most: accents and other scripts,
 /// phone numbers starting with `+`, names starting with `=`, `-` and `@`, commas, quotes,
 /// a name with an apostrophe first, several focal points.
+/// How many changes the node's document holds, read from `GET /api/doc`.
+async fn change_count(f: &Fixture) -> usize {
+    let res = f.send(request(Method::GET, "/api/doc", None)).await;
+    let bytes = body_bytes(res).await;
+    let mut doc = automerge::AutoCommit::load(&bytes).expect("a document");
+    doc.get_changes(&[]).len()
+}
+
 async fn roster(f: &Fixture) -> (String, String) {
     let amina = f
         .create(
@@ -227,8 +235,14 @@ async fn rows_match_by_id_email_or_name_and_only_changed_fields_are_written() {
                Amina D.,AMINA@example.org,\"Réseau Femmes, Afrique de l'Ouest\"\r\n\
                李华,,UN Women\r\n\
                Bob New,bob@example.org,\r\n";
+    let before = change_count(&f).await;
     let (status, v) = f.import("members", false, "text/csv", csv.into()).await;
     assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(
+        change_count(&f).await,
+        before + 1,
+        "the import's three rows are one change"
+    );
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows[0]["row"], 2);
     assert_eq!(rows[0]["action"], "update");

@@ -337,14 +337,14 @@ async fn show_plan(v: &View, target: Target, rows: &Rows, dry_run: bool) -> Resp
             preview(v, target, rows, &report),
         ),
         Err(ImportFailure::Stopped(report, e)) => {
-            tracing::warn!(error = %e.message, "an import stopped half-way");
+            tracing::warn!(error = %e.message, "an import was refused; nothing was written");
             page(
                 v,
                 e.status,
                 target,
                 None,
                 html! {
-                    p.notice.warn role="alert" { (v.tr.ta("import-stopped", &[("count", report.written.into())])) }
+                    p.notice.warn role="alert" { (v.tr.t("import-stopped")) }
                     (preview(v, target, rows, &report))
                 },
             )
