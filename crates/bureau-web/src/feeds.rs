@@ -1,7 +1,8 @@
 //! Calendar feeds (iCalendar, RFC 5545): `/cal/programme.ics`, `/cal/rooms/{id}.ics`,
-//! `/cal/groups/{id}.ics` and `/cal/members/{id}.ics` (the meetings a member attends in person
-//! or through a group they are a focal point of), each opened by a key of its own in its
-//! address (`?key=`). A new secret revokes every key made from the old one.
+//! `/cal/groups/{id}.ics`, `/cal/members/{id}.ics` (the meetings a member attends in person
+//! or through a group they are a focal point of) and `/cal/interpreters/{id}.ics` (the
+//! meetings an interpreter has a seat in, with the booth), each opened by a key of its own in
+//! its address (`?key=`). A new secret revokes every key made from the old one.
 //!
 //! Invariants:
 //! - **A key opens one feed and nothing else.** A feed's key is the HMAC-SHA-256 of the
@@ -51,6 +52,8 @@ pub(crate) enum Feed<'a> {
     Group(&'a str),
     /// The meetings a member attends in person or through a group they are a focal point of.
     Member(&'a str),
+    /// The meetings an interpreter has a seat in.
+    Interpreter(&'a str),
 }
 
 impl Feed<'_> {
@@ -62,6 +65,7 @@ impl Feed<'_> {
             Feed::Room(id) => format!("/cal/rooms/{id}.ics"),
             Feed::Group(id) => format!("/cal/groups/{id}.ics"),
             Feed::Member(id) => format!("/cal/members/{id}.ics"),
+            Feed::Interpreter(id) => format!("/cal/interpreters/{id}.ics"),
         }
     }
 
@@ -73,6 +77,7 @@ impl Feed<'_> {
             Feed::Room(id) => format!("/cal/rooms/{}.ics", seg(id)),
             Feed::Group(id) => format!("/cal/groups/{}.ics", seg(id)),
             Feed::Member(id) => format!("/cal/members/{}.ics", seg(id)),
+            Feed::Interpreter(id) => format!("/cal/interpreters/{}.ics", seg(id)),
         }
     }
 }
@@ -83,6 +88,7 @@ enum Kind {
     Room,
     Group,
     Member,
+    Interpreter,
 }
 
 impl Kind {
@@ -91,6 +97,7 @@ impl Kind {
             Kind::Room => Feed::Room(id),
             Kind::Group => Feed::Group(id),
             Kind::Member => Feed::Member(id),
+            Kind::Interpreter => Feed::Interpreter(id),
         }
     }
 }
@@ -134,6 +141,7 @@ fn exists(snap: &Snapshot, feed: &Feed<'_>) -> bool {
         Feed::Room(id) => snap.rooms.contains_key(*id),
         Feed::Group(id) => snap.groups.contains_key(*id),
         Feed::Member(id) => snap.members.contains_key(*id),
+        Feed::Interpreter(id) => snap.interpreters.contains_key(*id),
     }
 }
 
@@ -172,6 +180,7 @@ fn meetings<'s>(
                         .chain(std::iter::once(&m.organiser))
                         .any(|g| focal.contains(g))
             }
+            Feed::Interpreter(id) => seat_of(m, id).is_some(),
         })
         .collect();
     out.sort_by(|a, b| (&a.start, &a.id).cmp(&(&b.start, &b.id)));
@@ -186,6 +195,7 @@ fn calendar_name(snap: &Snapshot, feed: &Feed<'_>) -> String {
         Feed::Room(id) => snap.rooms.get(*id).map(|r| r.name.clone()),
         Feed::Group(id) => snap.groups.get(*id).map(|g| g.name.clone()),
         Feed::Member(id) => snap.members.get(*id).map(|m| m.name.clone()),
+        Feed::Interpreter(id) => snap.interpreters.get(*id).map(|i| i.name.clone()),
     };
     match name.filter(|n| !n.is_empty()) {
         Some(n) if !title.is_empty() => format!("{title}: {n}"),
@@ -224,8 +234,12 @@ pub(crate) fn calendar(
     ) {
         times.vtimezone(&mut cal, from, to);
     }
+    let seat = match feed {
+        Feed::Interpreter(id) => Some(*id),
+        _ => None,
+    };
     for m in list {
-        event(&mut cal, snap, counts, &times, tr, m);
+        event(&mut cal, snap, counts, &times, tr, m, seat);
     }
     Some(cal.finish())
 }
@@ -239,6 +253,7 @@ fn event(
     times: &Times,
     tr: Tr,
     m: &Meeting,
+    interpreter: Option<&str>,
 ) {
     let (Some(start), Some(end)) = (ics::instant(&m.start), ics::instant(&m.end)) else {
         return;
@@ -273,11 +288,27 @@ fn event(
     {
         cal.text("LOCATION", &room.name);
     }
-    let description = description(tr, m);
+    let mut description = description(tr, m);
+    if let Some(language) = interpreter.and_then(|i| seat_of(m, i)) {
+        let booth = format!("{}: {}", tr.t("feed-booth"), tr.language(language));
+        description = if description.is_empty() {
+            booth
+        } else {
+            format!("{booth}\n\n{description}")
+        };
+    }
     if !description.is_empty() {
         cal.text("DESCRIPTION", &description);
     }
     cal.line("END:VEVENT");
+}
+
+/// The language of the booth `interpreter` sits in at `m`, if any.
+fn seat_of<'m>(m: &'m Meeting, interpreter: &str) -> Option<&'m str> {
+    m.booths
+        .iter()
+        .find(|b| b.interpreters.iter().any(|i| i == interpreter))
+        .map(|b| b.language.as_str())
 }
 
 /// The languages and the agenda, each with its label.
@@ -406,7 +437,9 @@ fn feed_routes(
         .route("/rooms/{file}", get(one(Kind::Room)))
         .route("/groups/{file}", get(one(Kind::Group)));
     if members {
-        cal = cal.route("/members/{file}", get(one(Kind::Member)));
+        cal = cal
+            .route("/members/{file}", get(one(Kind::Member)))
+            .route("/interpreters/{file}", get(one(Kind::Interpreter)));
     }
     Router::new().nest("/cal", cal.fallback(async || not_found()))
 }

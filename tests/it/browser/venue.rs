@@ -211,6 +211,7 @@ fn a_phone_at_the_venue_reads_the_public_programme_and_keeps_it_when_the_node_st
         "/events",
         "/doc",
         "/cal/members/x.ics",
+        "/cal/interpreters/x.ics",
         "/cal/anything",
         "/../../etc/passwd",
     ] {

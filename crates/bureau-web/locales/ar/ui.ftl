@@ -1033,3 +1033,4 @@ finding-interpreter-overloaded = { $interpreter } مكلَّف بـ{ $minutes } 
 # Calendar feeds: the labels inside a meeting's description in a calendar app.
 feed-languages = اللغات
 feed-agenda = جدول الأعمال
+feed-booth = المقصورة

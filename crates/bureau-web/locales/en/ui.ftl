@@ -968,3 +968,4 @@ finding-interpreter-overloaded = { $interpreter } is assigned { $minutes } min i
 # Calendar feeds: the labels inside a meeting's description in a calendar app.
 feed-languages = Languages
 feed-agenda = Agenda
+feed-booth = Booth

@@ -968,3 +968,4 @@ finding-interpreter-overloaded = { $interpreter } tiene asignados { $minutes } m
 # Calendar feeds: the labels inside a meeting's description in a calendar app.
 feed-languages = Idiomas
 feed-agenda = Orden del día
+feed-booth = Cabina

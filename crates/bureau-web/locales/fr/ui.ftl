@@ -974,3 +974,4 @@ finding-interpreter-overloaded = { $interpreter } est affecté(e) { $minutes } m
 # Calendar feeds: the labels inside a meeting's description in a calendar app.
 feed-languages = Langues
 feed-agenda = Ordre du jour
+feed-booth = Cabine

@@ -1005,3 +1005,4 @@ finding-interpreter-overloaded = { $interpreter } назначен(а) в каб
 # Calendar feeds: the labels inside a meeting's description in a calendar app.
 feed-languages = Языки
 feed-agenda = Повестка дня
+feed-booth = Кабина

@@ -950,3 +950,4 @@ finding-interpreter-overloaded = { $interpreter }在{ $date }被指派在箱 { $
 # Calendar feeds: the labels inside a meeting's description in a calendar app.
 feed-languages = 语文
 feed-agenda = 议程
+feed-booth = 译员间

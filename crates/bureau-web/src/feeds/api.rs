@@ -45,11 +45,11 @@ pub(crate) fn base_of(headers: &HeaderMap) -> String {
 }
 
 /// Every live record's feed address on `base`, by id: `{enabled, programme, rooms: {id: url},
-/// groups: {id: url}, members: {id: url}}`; `enabled: false` and no addresses while the bureau
+/// groups: {id: url}, members: {id: url}, interpreters: {id: url}}`; `enabled: false` and no addresses while the bureau
 /// has no secret.
 pub(crate) fn listing(snap: &Snapshot, base: &str) -> Value {
     let Some(secret) = super::settings_secret(snap) else {
-        return json!({"enabled": false, "programme": null, "rooms": {}, "groups": {}, "members": {}});
+        return json!({"enabled": false, "programme": null, "rooms": {}, "groups": {}, "members": {}, "interpreters": {}});
     };
     let url = |feed: Feed<'_>| feed_url(base, &secret, &feed);
     let rows = |kind: Kind, ids: Vec<&str>| -> serde_json::Map<String, Value> {
@@ -60,12 +60,14 @@ pub(crate) fn listing(snap: &Snapshot, base: &str) -> Value {
     let rooms = snap.rooms.values().filter(|r| !r.stamp.archived);
     let groups = snap.groups.values().filter(|g| !g.stamp.archived);
     let members = snap.members.values().filter(|m| !m.stamp.archived);
+    let interpreters = snap.interpreters.values().filter(|i| !i.stamp.archived);
     json!({
         "enabled": true,
         "programme": url(Feed::Programme),
         "rooms": rows(Kind::Room, rooms.map(|r| r.id.as_str()).collect()),
         "groups": rows(Kind::Group, groups.map(|g| g.id.as_str()).collect()),
         "members": rows(Kind::Member, members.map(|m| m.id.as_str()).collect()),
+        "interpreters": rows(Kind::Interpreter, interpreters.map(|i| i.id.as_str()).collect()),
     })
 }
 

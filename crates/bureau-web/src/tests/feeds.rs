@@ -591,3 +591,48 @@ async fn with_the_venue_listener_a_room_offers_its_public_feed_for_phones() {
     assert!(html.contains("webcal://"), "{html}");
     assert!(!html.contains(venue), "{html}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interpreters_feed_holds_the_meetings_they_sit_in_with_the_booth() {
+    let mut f = fixture().await;
+    let b = bureau(&f).await;
+    let id = |v: Value| v["id"].as_str().expect("an id").to_owned();
+    let nadia = id(f
+        .create(
+            "interpreters",
+            json!({"name": "Nadia Haddad", "languages": {"a": ["ar"], "b": ["fr"], "c": ["en"]}}),
+        )
+        .await);
+    let (status, _, v) = f
+        .call(
+            Method::PATCH,
+            &format!("/api/meetings/{}", b.opening),
+            Some(json!({"booths": [{"language": "ar", "interpreters": [nadia]}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    with_secret(&mut f, secret);
+    let cal = calendar(&f, &url(SECRET, Feed::Interpreter(&nadia))).await;
+    let events = events(&cal);
+    assert_eq!(
+        ids(&events.keys().collect::<Vec<_>>()),
+        ids(&[&b.opening]),
+        "only the meeting she has a seat in"
+    );
+    let description = prop(events.values().next().unwrap(), "DESCRIPTION").unwrap_or_default();
+    assert!(description.starts_with("Booth: Arabic"), "{description}");
+    // Another interpreter's key opens nothing here.
+    let (status, _, _) = fetch(
+        &f,
+        &format!(
+            "/cal/interpreters/{nadia}.ics?key={}",
+            crate::feeds::feed_key(SECRET, &Feed::Member(&b.member).path())
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Listed with the others once the feeds are on.
+    let (status, _, v) = f.call(Method::POST, "/api/feeds/rotate", None).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert!(v["interpreters"][&nadia].is_string(), "{v}");
+}

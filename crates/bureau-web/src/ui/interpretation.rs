@@ -336,6 +336,7 @@ pub(crate) async fn interpreter_day(
             a href=(record_url(RecordType::Interpreter, &id)) dir="auto" { (i.name) } }
         h1 dir="auto" { (title) }
         (day_nav(&v, &base, day))
+        (super::settings::feed_link(&v, &crate::feeds::Feed::Interpreter(&id)))
         p {
             (tr.ta("interp-day-minutes", &[("minutes", minutes.into()), ("limit", limit.into())]))
         }
