@@ -28,4 +28,5 @@ mod settings;
 mod strangers;
 mod support;
 mod sync;
+mod venue;
 mod web_security;
