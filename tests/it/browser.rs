@@ -529,6 +529,7 @@ fn every_page(node: &Node) -> Vec<(&'static str, String)> {
         ("conflicts", "/conflicts".to_owned()),
         ("history", format!("/history/meeting/{meeting}")),
         ("peers", "/peers".to_owned()),
+        ("settings", "/settings".to_owned()),
         ("agenda", "/agenda".to_owned()),
         ("search-results", "/search?q=caucus".to_owned()),
         (

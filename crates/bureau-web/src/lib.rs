@@ -58,6 +58,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
 pub use error::ApiError;
+pub use feeds::api::rotate_edit as new_feed_secret_edit;
 pub use feeds::public_feeds;
 pub use guard::SESSION_COOKIE;
 pub use session::{SESSIONS_FILE, SessionFile, Sessions};

@@ -615,6 +615,9 @@ pub(crate) async fn populate(doc: &DocHandle) -> Result<()> {
         text: CHARTER.to_owned(),
     })
     .await?;
+    // Calendar feeds on, so that every room's, group's and member's page shows its feed.
+    let secret = bureau_web::new_feed_secret_edit().map_err(|e| anyhow!(e.message))?;
+    doc.edit(secret).await?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use crate::{ApiError, AppState};
 
 /// A new feed secret: 32 random bytes as 64 lowercase hex digits, the form the settings
 /// record checks.
-pub(crate) fn new_secret() -> Result<String, ApiError> {
+fn new_secret() -> Result<String, ApiError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| {
         ApiError::new(
@@ -26,8 +26,9 @@ pub(crate) fn new_secret() -> Result<String, ApiError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// The edit that gives the bureau a new feed secret.
-pub(crate) fn rotate_edit() -> Result<Edit, ApiError> {
+/// The edit that gives the bureau a new feed secret (an admin's: the demo bureau's founder
+/// turns the feeds on with it too).
+pub fn rotate_edit() -> Result<Edit, ApiError> {
     Ok(Edit::UpdateSettings(SettingsFields {
         feed_secret: Some(new_secret()?),
         ..Default::default()
