@@ -3,7 +3,9 @@
 //! on words selected in the text (the live script fills the range), the other accepts the
 //! imported suggestion; once resumed, both nodes hold every edit, the comment and the
 //! accepted wording once. Then the printable page is printed to PDF by Chromium and read back
-//! with `pdftotext`.
+//! with `pdftotext`. Two people in one document see each other: the editor's script reports
+//! the caret's paragraph to its node, the other node lists it, and the open editor shows the
+//! other person with their paragraph until they leave.
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::wd::PrintConfiguration;
@@ -381,5 +383,102 @@ fn a_peers_edit_arrives_in_the_editor_while_someone_types_and_no_keystroke_is_lo
         }
         second.stop();
         a.stop();
+    });
+}
+
+/// Who B's node lists in document `id`: `(name, paragraph)`.
+fn present(node: &Node, id: &str) -> Vec<(String, i64)> {
+    node.try_json(&format!("/api/documents/{id}/presence"))
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_owned(),
+                p["paragraph"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn two_people_in_one_document_see_each_other_and_the_paragraph_each_is_in() {
+    with_browser("presence", |b| async move {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = Node::start(&tmp.path().join("a"), &["--demo"]);
+        let second = second_node(&a, &tmp.path().join("b"));
+        log_in(&b, &a).await;
+        let id = first_id(&a, "documents");
+        b.goto(&url(&a, &format!("/documents/{id}/edit"))).await;
+        // The caret goes to the third non-empty line; the script reports it at once.
+        let third = b
+            .js("const t = document.getElementById('f-text'); \
+                 const lines = t.value.split('\\n'); let seen = 0, at = 0; \
+                 for (const l of lines) { if (l.trim()) { seen++; if (seen === 3) break; } \
+                   at += l.length + 1; } \
+                 t.focus(); t.setSelectionRange(at + 1, at + 1); \
+                 t.dispatchEvent(new Event('keyup')); return at;")
+            .await;
+        assert!(third.as_i64().is_some_and(|i| i > 0), "{third}");
+        let start = Instant::now();
+        loop {
+            if present(&second, &id).iter().any(|(_, p)| *p == 2) {
+                break;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "B never listed A's user in paragraph 3: {:?}\n{}",
+                present(&second, &id),
+                a.log_tail(30)
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        // B's user opens the same document in paragraph 1 (told every second, as an editor
+        // would); A's open editor shows them with the paragraph's number.
+        let body = json!({"paragraph": 0, "tab": "bea"});
+        let start = Instant::now();
+        loop {
+            second
+                .request(
+                    "PUT",
+                    &format!("/api/documents/{id}/presence"),
+                    &[
+                        ("Host".to_owned(), second.host()),
+                        (
+                            "Authorization".to_owned(),
+                            format!("Bearer {}", second.token),
+                        ),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ],
+                    body.to_string().as_bytes(),
+                )
+                .expect(204);
+            let shown = b
+                .js("const l = document.getElementById('presence-list'); \
+                     return l ? l.innerText : '';")
+                .await;
+            let shown = shown.as_str().unwrap_or_default().to_owned();
+            if shown.contains("Bea Second") {
+                assert!(shown.contains("paragraph 1"), "{shown}");
+                break;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "A's editor never showed B's user: {shown:?}"
+            );
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        b.screenshots("document-presence").await;
+        // A's user leaves the editor: B's node stops listing them.
+        b.goto(&url(&a, "/documents")).await;
+        let start = Instant::now();
+        while present(&second, &id).iter().any(|(_, p)| *p == 2) {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "A's user is still listed after leaving: {:?}",
+                present(&second, &id)
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     });
 }
