@@ -1,6 +1,7 @@
 //! Presence between real nodes on loopback: node A says its user has a document open in a
 //! paragraph; node B lists A's member there within a deadline, and not any more once A leaves
-//! or A's node stops. A node of the earlier release (`--sync-v1-only`) is never told.
+//! or A's node stops. A node of the earlier release (`--sync-v1-only`) is never told, and
+//! neither node's document gains a change from it.
 
 use std::time::Duration;
 
@@ -91,6 +92,7 @@ fn a_peers_presence_shows_on_the_other_node_and_goes_when_it_leaves_or_stops() {
         );
         assert_eq!(res.status, 204, "{:?}", res.json());
     };
+    let heads = (a.heads(), b.heads());
     put(2);
     let alice = a.get("/api/members").expect(200);
     let alice_id = alice
@@ -112,6 +114,12 @@ fn a_peers_presence_shows_on_the_other_node_and_goes_when_it_leaves_or_stops() {
     );
     // The node of the earlier release is never told: its sessions speak /1.
     assert!(presence(&c, &id).is_empty(), "{}", diag(&nodes, &id));
+    // Presence is never stored: neither document has a change more.
+    assert_eq!(
+        (a.heads(), b.heads()),
+        heads,
+        "presence wrote to a document"
+    );
     // A leaves: gone from B.
     a.delete(&format!("/api/documents/{id}/presence"))
         .expect(204);

@@ -409,6 +409,7 @@ fn accepting_replaces_the_range_as_it_stands_and_once() {
         },
     )
     .unwrap();
+    let changes = r.doc.get_changes(&[]).len();
     op(
         &mut r,
         &id,
@@ -417,6 +418,11 @@ fn accepting_replaces_the_range_as_it_stands_and_once() {
         },
     )
     .unwrap();
+    assert_eq!(
+        r.doc.get_changes(&[]).len(),
+        changes + 1,
+        "the text and the suggestion's status change in one change"
+    );
     op(
         &mut r,
         &id,

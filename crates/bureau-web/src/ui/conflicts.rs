@@ -2,7 +2,7 @@
 //! one), here and beside the field on the record's own page, and the history of a record
 //! (`history.rs`).
 
-mod history;
+pub(crate) mod history;
 
 pub(crate) use history::{page as history, value_text};
 

@@ -67,8 +67,29 @@ pub(crate) async fn page(v: View, Path((ty, id)): Path<(String, String)>) -> Res
     )
 }
 
-/// The verb of a change message (`update meeting 4f2a` → "Changed").
+/// What a document's change did, by its message's phrase before ` in document <id>`
+/// (`bureau_model`'s `write/document.rs` `describe`), as the id of its words in the catalogue.
+pub(crate) const DOCUMENT_VERBS: [(&str, &str); 10] = [
+    ("edit text", "edit-text"),
+    ("comment", "comment"),
+    ("reply to a comment", "reply"),
+    ("resolve a comment", "resolve-comment"),
+    ("reopen a comment", "reopen-comment"),
+    ("suggest wording", "suggest"),
+    ("accept a suggestion", "accept"),
+    ("reject a suggestion", "reject"),
+    ("name a version", "name-version"),
+    ("take out repeated accepted wording", "tidy"),
+];
+
+/// The verb of a change message (`update meeting 4f2a` → "Changed"; `name a version in
+/// document 4f2a` → "Named a version").
 fn verb(v: &View, message: &str) -> String {
+    if let Some((phrase, _)) = message.split_once(" in document ")
+        && let Some((_, id)) = DOCUMENT_VERBS.iter().find(|(p, _)| *p == phrase)
+    {
+        return v.tr.t(&format!("history-doc-{id}"));
+    }
     let verb = message.split_whitespace().next().unwrap_or_default();
     let id = format!("history-verb-{verb}");
     if v.tr.has(&id) {
@@ -101,9 +122,39 @@ pub(crate) fn value_text(v: &View, ty: RecordType, field: &str, value: &Value) -
         RecordType::Body => BodyForm::value_text,
         RecordType::Note => NoteForm::value_text,
         RecordType::Interpreter => InterpreterForm::value_text,
-        RecordType::Device | RecordType::Document => |v, _, value| plain_text(v, value),
+        RecordType::Document => document_value_text,
+        RecordType::Device => |v, _, value| plain_text(v, value),
     };
     typed(v, field, value)
+}
+
+/// A document's version, comment or suggestion as people name it: the version's name, the
+/// comment's quoted words and remark, the suggestion's words and their replacement.
+fn document_value_text(v: &View, field: &str, value: &Value) -> String {
+    if let Value::Array(items) = value
+        && matches!(field, "versions" | "comments" | "suggestions")
+    {
+        let texts: Vec<String> = items
+            .iter()
+            .map(|i| document_value_text(v, field, i))
+            .collect();
+        return texts.join("; ");
+    }
+    let s = |k: &str| value.get(k).and_then(Value::as_str).unwrap_or_default();
+    match field {
+        "versions" if value.is_object() => s("name").to_owned(),
+        "comments" if value.is_object() => {
+            let who = match s("author_name") {
+                "" => v.member_name(s("author")),
+                name => name.to_owned(),
+            };
+            format!("“{}”: {} ({who})", s("quote"), s("body"))
+        }
+        "suggestions" if value.is_object() => {
+            format!("“{}” → “{}”", s("quote"), s("replacement"))
+        }
+        _ => plain_text(v, value),
+    }
 }
 
 /// Nothing to show: absent, empty text, list or map.

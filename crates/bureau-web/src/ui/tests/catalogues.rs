@@ -130,13 +130,25 @@ fn generated_ids() -> Vec<String> {
         ids.push(format!("done-{d}"));
     }
     for v in [
-        "create", "update", "archive", "restore", "resolve", "add", "revoke", "migrate",
+        "create", "update", "archive", "restore", "resolve", "add", "revoke", "migrate", "import",
     ] {
         ids.push(format!("history-verb-{v}"));
     }
+    for (_, v) in crate::ui::conflicts::history::DOCUMENT_VERBS {
+        ids.push(format!("history-doc-{v}"));
+    }
     // A record's fields by their serde names, in histories and conflicts, where the form has
     // no label of the same id.
-    for f in ["room-id", "body-id", "archived", "decisions", "actions"] {
+    for f in [
+        "room-id",
+        "body-id",
+        "archived",
+        "decisions",
+        "actions",
+        "versions",
+        "comments",
+        "suggestions",
+    ] {
         ids.push(format!("field-{f}"));
     }
     // Language names (`Tr::language`): the six official languages and a few more.

@@ -535,3 +535,53 @@ async fn an_open_editor_gets_the_splices_since_its_heads() {
     let (status, _, _) = ui.send(get(&format!("/documents/{id}/splices"))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_documents_history_lists_its_edits_and_versions_by_author_in_the_readers_language() {
+    let ui = ui().await;
+    let id = charter(&ui).await;
+    ui.doc
+        .edit(Edit::Document {
+            id: id.clone(),
+            op: DocumentOp::Splice {
+                pos: 0,
+                delete: 0,
+                insert: "Draft ".to_owned(),
+            },
+        })
+        .await
+        .unwrap();
+    ui.doc
+        .edit(Edit::Document {
+            id: id.clone(),
+            op: DocumentOp::NameVersion {
+                name: "Before the plenary".to_owned(),
+            },
+        })
+        .await
+        .unwrap();
+    let html = ui.page(&format!("/history/document/{id}")).await;
+    let table = table_of(&html);
+    assert!(table.contains("Named a version"), "{table}");
+    assert!(table.contains("Before the plenary"), "{table}");
+    assert!(table.contains("Edited the text"), "{table}");
+    assert!(!table.contains(&format!("in document {id}")), "{table}");
+    assert!(!table.contains("&quot;heads&quot;"), "no raw JSON: {table}");
+    assert!(table.contains("Ada Founder"), "by author: {table}");
+    // The imported brackets are listed as comments by their authors.
+    assert!(table.contains("(Titi)"), "{table}");
+    let html = ui
+        .send(get_in(&format!("/history/document/{id}"), Lang::Fr))
+        .await
+        .2;
+    assert!(html.contains("A nommé une version"), "{}", table_of(&html));
+}
+
+/// The page's first table.
+fn table_of(html: &str) -> &str {
+    let start = html.find("<table").expect("a table");
+    let end = html[start..]
+        .find("</table>")
+        .map_or(html.len(), |e| start + e + 8);
+    &html[start..end]
+}
