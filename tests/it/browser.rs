@@ -1417,5 +1417,6 @@ fn a_field_changed_on_both_sides_brings_the_form_back_with_both_values() {
 
 mod documents;
 mod finding;
+mod joining;
 mod print;
 mod venue;

@@ -316,7 +316,7 @@ fn description(tr: Tr, m: &Meeting) -> String {
     let mut parts = Vec::new();
     if !m.languages.is_empty() {
         let names: Vec<String> = m.languages.iter().map(|c| tr.language(c)).collect();
-        parts.push(format!("{}: {}", tr.t("feed-languages"), names.join(", ")));
+        parts.push(format!("{}: {}", tr.t("feed-languages"), tr.list(&names)));
     }
     let agenda = m.agenda.trim();
     if !agenda.is_empty() {

@@ -300,6 +300,14 @@ async fn each_feed_parses_and_holds_its_meetings_with_their_fields() {
     .await;
     let d = prop(&french.events[0], "DESCRIPTION").expect("a description");
     assert!(d.contains("anglais"), "{d}");
+    // A list in Arabic takes the Arabic comma.
+    let arabic = calendar(
+        &f,
+        &format!("{}&lang=ar", url(SECRET, Feed::Room(&b.room_a))),
+    )
+    .await;
+    let d = prop(&arabic.events[0], "DESCRIPTION").expect("a description");
+    assert!(d.contains("، "), "{d}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
