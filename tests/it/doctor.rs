@@ -1,6 +1,7 @@
 //! The discovery doctor's causes, each produced for real: a paused node, an address given by
 //! hand where nothing listens, a member's laptop that went away (its addresses failing, each
-//! with its error), a revoked device that keeps trying, a member's node of another release,
+//! with its error), a revoked device that keeps trying, a node of another bureau that tried to
+//! sync, a member's node of another release,
 //! and, in network namespaces of their own, a machine with no network address and no route for
 //! multicast, and one on a network where mDNS hears no one.
 
@@ -123,6 +124,45 @@ fn the_doctor_names_a_pause_a_dead_address_a_member_gone_and_a_revoked_device() 
     );
     assert!(line["says"].as_str().unwrap().contains("revoked"), "{line}");
     drop(b);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_doctor_names_a_node_not_of_the_bureau_that_asked_to_sync() {
+    use bureau_net::Identity;
+    use bureau_net::testing::raw_stream;
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Node::start(&tmp.path().join("a"), &["--name", "Amina Diallo"]);
+    let (peer, addr) = a.p2p_tcp();
+    // A node that is no device of this bureau (a laptop whose device record has not reached A
+    // yet, or one of another bureau) opens a sync stream to A, as a member's node would.
+    let stranger = Identity::generate();
+    let s_id = stranger.peer_id();
+    let mut stream = raw_stream(&stranger, &peer, &addr, bureau_sync::SYNC_PROTOCOL_V2)
+        .await
+        .expect("a sync stream to A");
+    // The protocol is settled lazily: A hears of the stream with its first bytes.
+    {
+        use tokio::io::AsyncWriteExt;
+        stream.write_all(&[0, 0, 0, 0]).await.expect("writing to A");
+        stream.flush().await.expect("flushing");
+    }
+    let line = wait_for(
+        "the doctor says A refused a node that is not of its bureau",
+        DEADLINE,
+        || {
+            lines_of(&a, "refused")
+                .into_iter()
+                .find(|l| l["peer_id"] == s_id.as_str())
+        },
+        || format!("{}\n{}", a.get("/api/doctor").json(), a.log_tail(2000)),
+    );
+    let says = line["says"].as_str().unwrap();
+    assert!(says.contains("not a device of this bureau"), "{line}");
+    assert!(!says.contains("revoked"), "{line}");
+    assert!(
+        line["next"].as_str().is_some_and(|n| !n.is_empty()),
+        "{line}"
+    );
 }
 
 /// A namespace with nothing but its loopback interface up.

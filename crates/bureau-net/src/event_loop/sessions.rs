@@ -78,8 +78,15 @@ impl EventLoop {
             } else {
                 "not_member"
             };
-            self.refused
-                .insert(peer, (reason, jiff::Timestamp::now().as_second()));
+            // Published at once: nothing else may change for a while, and the doctor reads the
+            // refusal from the status.
+            let first = self
+                .refused
+                .insert(peer, (reason, jiff::Timestamp::now().as_second()))
+                .is_none();
+            if first {
+                self.publish();
+            }
         }
         if self.paused || !self.allowed(&peer) {
             debug!(%peer, "refused a sync stream");
