@@ -68,6 +68,18 @@ pub(crate) fn announce_addresses(given: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The founder's name when `--name` gives none: the account's login name, which is in no
+/// language (DESIGN §6: what the node writes on its own is neutral or in its creator's), and
+/// only where there is none a placeholder to change on the member's page.
+fn default_founder_name(env: impl Fn(&str) -> Option<String>) -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .into_iter()
+        .filter_map(env)
+        .map(|n| n.trim().to_owned())
+        .find(|n| !n.is_empty() && n != "root" && bureau_model::check_name("name", n).is_ok())
+        .unwrap_or_else(|| "Bureau member".to_owned())
+}
+
 /// The venue listener of `serve --venue`: its address and, for https, the PEM files of its
 /// certificate and key.
 #[derive(Clone, Debug)]
@@ -294,7 +306,7 @@ async fn serve_once(
             if demo {
                 crate::demo::FOUNDER.to_owned()
             } else {
-                "Bureau member".to_owned()
+                default_founder_name(|k| std::env::var(k).ok())
             }
         });
         create_bureau(
@@ -569,5 +581,37 @@ impl Signals {
             _ = self.interrupt.recv() => {},
             _ = self.terminate.recv() => {},
         }
+    }
+}
+
+#[cfg(test)]
+mod founder_name_tests {
+    use super::default_founder_name;
+
+    #[test]
+    fn the_founder_is_named_by_the_login_name_else_a_placeholder() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(default_founder_name(env(&[("USER", "ngozi")])), "ngozi");
+        assert_eq!(
+            default_founder_name(env(&[("USER", " "), ("LOGNAME", "amal")])),
+            "amal"
+        );
+        assert_eq!(
+            default_founder_name(env(&[("USER", "root")])),
+            "Bureau member"
+        );
+        assert_eq!(default_founder_name(env(&[])), "Bureau member");
+        // A login name the model would refuse as a name is not used.
+        assert_eq!(
+            default_founder_name(env(&[("USER", "a\u{202e}b")])),
+            "Bureau member"
+        );
     }
 }
