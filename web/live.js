@@ -189,6 +189,32 @@
   var pickers = document.querySelectorAll('[data-picker-filter]');
   for (var k = 0; k < pickers.length; k++) setUpPicker(pickers[k]);
 
+  // A long select (the schedule's member filter): the box above it keeps only the options
+  // whose text has a word beginning with each word typed, as the pickers do; the chosen one
+  // and "anyone" always stay.
+  function setUpSelectFilter(box) {
+    var select = document.getElementById(box.getAttribute('data-select-filter'));
+    var input = box.querySelector('input');
+    if (!select || !input) return;
+    box.hidden = false;
+    input.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter') event.preventDefault();
+    });
+    input.addEventListener('input', function () {
+      var terms = words(input.value);
+      for (var j = 0; j < select.options.length; j++) {
+        var option = select.options[j];
+        if (!option.value || option.selected) continue;
+        var have = words(option.textContent);
+        option.hidden = !terms.every(function (t) {
+          return have.some(function (w) { return w.lastIndexOf(t, 0) === 0; });
+        });
+      }
+    });
+  }
+  var selectFilters = document.querySelectorAll('[data-select-filter]');
+  for (var m = 0; m < selectFilters.length; m++) setUpSelectFilter(selectFilters[m]);
+
   // A shared document's text (`data-document`): the words selected in it fill the comment and
   // suggestion forms (`data-range`) with their start and end, counted in code points of the
   // document's text as the server counts them, and the words themselves. Suggested words

@@ -135,6 +135,33 @@ fn the_search_box_a_pickers_filter_and_the_list_on_a_phone() {
         );
         b.screenshots("schedule-default").await;
 
+        // The schedule's member filter: a box narrows the long list of people.
+        b.wait_until(
+            "the member filter's box shown",
+            "!document.querySelector('[data-select-filter=\"filter-member\"]').hidden",
+        )
+        .await;
+        let visible = "[...document.getElementById('filter-member').options]\
+                       .filter(o => o.value && !o.hidden).map(o => o.textContent)";
+        let before = b.js(&format!("return {visible}")).await;
+        assert!(before.as_array().unwrap().len() > 10, "{before}");
+        b.client
+            .find(Locator::Id("filter-member-find"))
+            .await
+            .expect("the member filter's box")
+            .send_keys("lefe")
+            .await
+            .unwrap();
+        b.wait_until(
+            "one person left in the member filter",
+            &format!("{visible}.length === 1"),
+        )
+        .await;
+        assert_eq!(
+            b.js(&format!("return {visible}")).await,
+            json!(["Jean-Pierre Lefèvre"])
+        );
+
         // Filters and agenda pages at both widths, and their accessibility.
         let room = first_id(&node, "rooms");
         for (name, path) in [
