@@ -182,6 +182,22 @@ pub(crate) fn localize_error(tr: Tr, message: &str) -> String {
     tr.t(id)
 }
 
+/// A select longer than this gets a box that narrows it ([`select_filter`]).
+pub(crate) const LONG_SELECT: usize = 10;
+
+/// The box above a long select (`select_id`) that keeps only the options with a word
+/// beginning with each word typed: shown by the live script, and without a name, so the form
+/// sends the same.
+pub(crate) fn select_filter(tr: Tr, select_id: &str) -> Markup {
+    html! {
+        div.select-filter data-select-filter=(select_id) hidden {
+            input type="search" id={(select_id) "-find"} autocomplete="off"
+                aria-label=(tr.t("picker-filter")) aria-controls=(select_id)
+                placeholder=(tr.t("picker-filter"));
+        }
+    }
+}
+
 /// A form being shown: values to fill in and errors to show next to their fields.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Form<'a> {
@@ -436,6 +452,7 @@ impl<'a> Form<'a> {
             div class=(self.class(name)) {
                 (self.label(name, label, false))
                 (self.hint_and_error(name, hint))
+                @if options.len() > LONG_SELECT { (select_filter(self.tr, &self.id(name))) }
                 select id=(self.id(name)) name=(name)
                     aria-invalid=[invalid.then_some("true")]
                     aria-describedby=[self.described_by(name, hint.is_some())] {

@@ -5,6 +5,7 @@
 //! a focal point of, as in their agenda ([`attendance`]).
 
 use super::*;
+use crate::ui::forms::{LONG_SELECT, select_filter};
 
 /// How a member attends a meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,19 +159,10 @@ impl Filters {
                       opts: &[(String, String)],
                       chosen: &Option<String>| {
             let id = format!("filter-{name}");
-            // A long list of people gets a box that narrows it (the live script; hidden
-            // without it, and it has no name, so the form sends the same).
-            let narrow = name == "member" && opts.len() > 10;
             html! {
                 div.field {
                     label for=(id) { (label) }
-                    @if narrow {
-                        div.select-filter data-select-filter=(id) hidden {
-                            input type="search" id={(id) "-find"} autocomplete="off"
-                                aria-label=(tr.t("picker-filter")) aria-controls=(id)
-                                placeholder=(tr.t("picker-filter"));
-                        }
-                    }
+                    @if opts.len() > LONG_SELECT { (select_filter(tr, &id)) }
                     select id=(id) name=(name) {
                         option value="" selected[chosen.is_none()] { (any) }
                         @for (value, text) in opts {
