@@ -92,6 +92,20 @@ fn a_peers_presence_shows_on_the_other_node_and_goes_when_it_leaves_or_stops() {
         );
         assert_eq!(res.status, 204, "{:?}", res.json());
     };
+    // Every node has written its own device's addresses and holds the others': from here on
+    // nothing edits the document, so any change would be presence's.
+    for n in [&a, &b, &c] {
+        n.wait_settled();
+    }
+    wait_until(
+        "the three nodes hold the same document",
+        DEADLINE,
+        || {
+            let heads = a.heads();
+            b.heads() == heads && c.heads() == heads
+        },
+        || diag(&nodes, &id),
+    );
     let heads = (a.heads(), b.heads());
     put(2);
     let alice = a.get("/api/members").expect(200);

@@ -90,7 +90,16 @@ fn an_admins_settings_reach_every_node_and_an_editors_are_refused() {
         diag,
     );
 
-    // The editor cannot change a setting or the secret.
+    // The editor cannot change a setting or the secret. (Both nodes settled and equal first,
+    // so that a change arriving late is not taken for one of these.)
+    a.wait_settled();
+    b.wait_settled();
+    wait_until(
+        "A and B hold the same document",
+        DEADLINE,
+        || a.heads() == b.heads(),
+        diag,
+    );
     let heads = b.heads();
     let res = b.patch("/api/settings", &json!({"booth_solo_max_minutes": 30}));
     assert_eq!(res.status, 403, "{:?}", String::from_utf8_lossy(&res.body));
