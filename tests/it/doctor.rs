@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::mdns::{NsNode, bureau_in, ip, is_root, run};
-use crate::support::{Node, join_ok, wait_for};
+use crate::support::{Node, join_ok, wait_for, wait_until};
 
 const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -54,10 +54,22 @@ fn the_doctor_names_a_pause_a_dead_address_a_member_gone_and_a_revoked_device() 
     );
     assert!(line["next"].as_str().is_some_and(|n| !n.is_empty()));
     // Paused: said, and gone once resumed.
+    // The loop publishes its status after it carried the command out, which may be just after
+    // the answer: each is waited for.
     a.post("/api/sync/pause", &json!({})).expect(200);
-    assert_eq!(lines_of(&a, "paused").len(), 1);
+    wait_until(
+        "the doctor says the node is paused",
+        DEADLINE,
+        || lines_of(&a, "paused").len() == 1,
+        || a.get("/api/doctor").json().to_string(),
+    );
     a.post("/api/sync/resume", &json!({})).expect(200);
-    assert!(lines_of(&a, "paused").is_empty());
+    wait_until(
+        "the doctor no longer says paused",
+        DEADLINE,
+        || lines_of(&a, "paused").is_empty(),
+        || a.get("/api/doctor").json().to_string(),
+    );
 
     // A member's laptop that went away: its addresses fail, each with its error.
     let b_dir = tmp.path().join("b");
