@@ -497,6 +497,30 @@ impl<'a> Eval<'a> {
             .map(|c| c.value)
     }
 
+    /// The scalar values at `key` of `obj` as they stand at `heads` (concurrent ones all), each
+    /// with the op and the change that wrote it: what the collectors weigh.
+    fn candidates(&self, obj: &ObjId, key: &str, heads: &[ChangeHash]) -> Vec<Cand> {
+        self.doc
+            .get_all_at(obj, key, heads)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(v, id)| {
+                let Value::Scalar(value) = v else {
+                    return None;
+                };
+                let ObjId::Id(counter, actor, _) = &id else {
+                    return None;
+                };
+                let change = self.doc.hash_for_opid(&id)?;
+                Some(Cand {
+                    value: value.into_owned(),
+                    op: (*counter, actor.clone()),
+                    change,
+                })
+            })
+            .collect()
+    }
+
     /// The values of a settings key that stand at `heads`: each written by an admin device,
     /// or, for one that was not, whatever stood before its change.
     fn collect_setting(
@@ -507,24 +531,7 @@ impl<'a> Eval<'a> {
         out: &mut Vec<Cand>,
         set_aside: &mut BTreeSet<(String, String, Option<String>)>,
     ) {
-        let values: Vec<(ScalarValue, ObjId)> = self
-            .doc
-            .get_all_at(obj, key, heads)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(v, id)| match v {
-                Value::Scalar(s) => Some((s.into_owned(), id)),
-                Value::Object(_) => None,
-            })
-            .collect();
-        for (value, id) in values {
-            let ObjId::Id(counter, actor, _) = &id else {
-                continue;
-            };
-            let Some(change) = self.doc.hash_for_opid(&id) else {
-                continue;
-            };
-            let op = (*counter, actor.clone());
+        for Cand { value, op, change } in self.candidates(obj, key, heads) {
             if Some(change) == self.founding || self.admin_at(change) {
                 out.push(Cand { value, op, change });
                 continue;
@@ -546,24 +553,7 @@ impl<'a> Eval<'a> {
         heads: &[ChangeHash],
         out: &mut Vec<Cand>,
     ) {
-        let values: Vec<(ScalarValue, ObjId)> = self
-            .doc
-            .get_all_at(obj, key, heads)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(v, id)| match v {
-                Value::Scalar(s) => Some((s.into_owned(), id)),
-                Value::Object(_) => None,
-            })
-            .collect();
-        for (value, id) in values {
-            let ObjId::Id(counter, actor, _) = &id else {
-                continue;
-            };
-            let Some(change) = self.doc.hash_for_opid(&id) else {
-                continue;
-            };
-            let op = (*counter, actor.clone());
+        for Cand { value, op, change } in self.candidates(obj, key, heads) {
             if self.allowed(peer, obj, key, &value, change) {
                 out.push(Cand { value, op, change });
                 continue;
