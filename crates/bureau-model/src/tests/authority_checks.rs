@@ -24,24 +24,6 @@ fn role_of(a: &Authority, peer: &str) -> (Role, bool) {
     (s.role, s.revoked)
 }
 
-/// A member with a device of `role`, added by `by`, and that device's own replica (its actor
-/// recorded in its device record, as a node does at its first write).
-fn device(by: &mut Replica, name: &str, peer: &str, role: Role) -> Replica {
-    let member = by.ok(new_member(name));
-    by.ok(Edit::AddDevice {
-        peer_id: peer.to_owned(),
-        member_id: member.clone(),
-        name: format!("{name}'s laptop"),
-        role,
-    });
-    let mut r = by.fork(name, &member);
-    r.ok(Edit::RegisterActor {
-        peer_id: peer.to_owned(),
-    });
-    by.merge_from(&mut r);
-    r
-}
-
 #[test]
 fn the_founder_is_an_admin_and_records_its_actor() {
     let mut f = Replica::init("founder");

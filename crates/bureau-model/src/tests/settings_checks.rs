@@ -14,23 +14,6 @@ use crate::*;
 const FOUNDER: &str = "12D3KooWFounderLaptop0001";
 const BEA: &str = "12D3KooWBeaLaptop00000001";
 
-/// A member with a device of `role` added by the founder, and that device's replica.
-fn device(by: &mut Replica, name: &str, peer: &str, role: Role) -> Replica {
-    let member = by.ok(new_member(name));
-    by.ok(Edit::AddDevice {
-        peer_id: peer.to_owned(),
-        member_id: member.clone(),
-        name: format!("{name}'s laptop"),
-        role,
-    });
-    let mut r = by.fork(name, &member);
-    r.ok(Edit::RegisterActor {
-        peer_id: peer.to_owned(),
-    });
-    by.merge_from(&mut r);
-    r
-}
-
 fn set(numbers: &[(&str, Option<u32>)]) -> Edit {
     Edit::UpdateSettings(SettingsFields {
         feed_secret: None,

@@ -263,3 +263,21 @@ pub(crate) fn stored_str(doc: &AutoCommit, ty: RecordType, id: &str, key: &str) 
         _ => None,
     }
 }
+
+/// A member with a device of `role`, added by `by`, and that device's own replica (its actor
+/// recorded in its device record, as a node does at its first write).
+pub(crate) fn device(by: &mut Replica, name: &str, peer: &str, role: Role) -> Replica {
+    let member = by.ok(new_member(name));
+    by.ok(Edit::AddDevice {
+        peer_id: peer.to_owned(),
+        member_id: member.clone(),
+        name: format!("{name}'s laptop"),
+        role,
+    });
+    let mut r = by.fork(name, &member);
+    r.ok(Edit::RegisterActor {
+        peer_id: peer.to_owned(),
+    });
+    by.merge_from(&mut r);
+    r
+}
