@@ -600,18 +600,19 @@ pub async fn serve(listener: TcpListener, app: Router, cancel: CancellationToken
     serve_with(listener, app, cancel, MAX_CONNECTIONS).await;
 }
 
-/// [`serve`] with another cap on concurrent connections (tests use a small one).
-pub async fn serve_with(
+/// Accepts connections on `listener` until `cancel` fires, at most `max_connections` held at
+/// once: each is handed to `serve` with its peer's address and the slot it holds, which the
+/// connection's task drops when it ends. The listener is closed on return.
+pub(crate) async fn accept_each(
     listener: TcpListener,
-    app: Router,
-    cancel: CancellationToken,
+    cancel: &CancellationToken,
     max_connections: usize,
+    mut serve: impl FnMut(
+        tokio::net::TcpStream,
+        std::net::SocketAddr,
+        tokio::sync::OwnedSemaphorePermit,
+    ),
 ) {
-    let graceful = GracefulShutdown::new();
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
-        .keep_alive(true);
     let slots = Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
     loop {
         // Take a slot before accepting: while every slot is taken, new connections wait in
@@ -635,6 +636,24 @@ pub async fn serve_with(
             },
             () = cancel.cancelled() => break,
         };
+        serve(stream, peer, slot);
+    }
+    drop(listener);
+}
+
+/// [`serve`] with another cap on concurrent connections (tests use a small one).
+pub async fn serve_with(
+    listener: TcpListener,
+    app: Router,
+    cancel: CancellationToken,
+    max_connections: usize,
+) {
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true);
+    accept_each(listener, &cancel, max_connections, |stream, peer, slot| {
         debug!(%peer, "connection");
         let svc = TowerToHyperService::new(app.clone());
         let conn = http.serve_connection(TokioIo::new(stream), svc);
@@ -645,8 +664,8 @@ pub async fn serve_with(
             }
             drop(slot);
         });
-    }
-    drop(listener);
+    })
+    .await;
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
         .is_err()

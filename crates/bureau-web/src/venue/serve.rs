@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 use tokio_util::compat::{FuturesAsyncReadCompatExt, TokioAsyncReadCompatExt};
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
-use tracing::{debug, warn};
+use tracing::debug;
 
 use crate::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 
@@ -88,27 +88,8 @@ pub async fn serve(
         .header_read_timeout(HEADER_READ_TIMEOUT)
         .keep_alive(true);
     let acceptor = tls.map(futures_rustls::TlsAcceptor::from);
-    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let (done_tx, mut done_rx) = tokio::sync::mpsc::channel::<()>(1);
-    loop {
-        let slot = tokio::select! {
-            slot = slots.clone().acquire_owned() => match slot {
-                Ok(slot) => slot,
-                Err(_) => break,
-            },
-            () = cancel.cancelled() => break,
-        };
-        let (stream, peer) = tokio::select! {
-            res = listener.accept() => match res {
-                Ok(conn) => conn,
-                Err(e) => {
-                    warn!(error = %e, "accepting a venue connection failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = cancel.cancelled() => break,
-        };
+    crate::accept_each(listener, &cancel, MAX_CONNECTIONS, |stream, peer, slot| {
         debug!(%peer, "venue connection");
         let app = app.clone();
         let http = http.clone();
@@ -134,8 +115,8 @@ pub async fn serve(
             drop(slot);
             drop(done);
         });
-    }
-    drop(listener);
+    })
+    .await;
     drop(done_tx);
     let ended = async {
         graceful.shutdown().await;
