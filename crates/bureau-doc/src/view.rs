@@ -76,13 +76,10 @@ impl View {
                     self.snapshot.set_authority(&authority);
                 }
                 if settings {
-                    let before = self.snapshot.settings.clone();
+                    // A changed norm makes the findings index check every meeting again
+                    // (`FindingsIndex::update` compares the norms it was built with).
                     self.snapshot
                         .set_settings(bureau_model::settings_effective(doc.document()));
-                    if self.snapshot.settings != before {
-                        // A norm the findings weigh every meeting by: all are checked again.
-                        self.findings = FindingsIndex::new(&self.snapshot, now);
-                    }
                 }
                 self.findings.update(&self.snapshot, &touched, now);
                 if touched.len() > 1 {
