@@ -47,7 +47,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::fixture::{Fixture, Rng, Share, Size};
+use crate::fixture::{Fixture, Rng, Share, Size, State};
+use crate::proxy::Shape;
 use crate::report::{Metric, Results};
 use crate::systems::{Bureau, Children, ColdStart, Launch, Res, System};
 use crate::util::{cpu_ms_all, hwm_mb, median, now_ms, poll, quantile, rss_mb};
@@ -61,6 +62,12 @@ const W4_SPACING_MS: f64 = 110.0;
 const W5_EDITS: usize = 200;
 /// How long a link must stay silent before an exchange counts as finished.
 const QUIET_MS: f64 = 300.0;
+/// Edits propagated through each W7 link, and how far apart they start.
+const W7_EDITS: usize = 20;
+const W7_SPACING_MS: f64 = 1_000.0;
+/// How long W7 waits for an edit, or for a reconnect after divergence, before it counts the
+/// system as never finishing.
+const W7_LIMIT: Duration = Duration::from_secs(120);
 
 #[derive(Debug, Parser)]
 #[command(
@@ -81,6 +88,10 @@ struct Cli {
     /// Systems to run, comma-separated (default: all three).
     #[arg(long, default_value = "bureau,automerge-repo,samod")]
     systems: String,
+    /// Workloads to run, comma-separated: w1 to w7 (W1, the cold start, always runs: every
+    /// other workload starts with it). W7 is not in the default set: it takes minutes.
+    #[arg(long, default_value = "w1,w2,w3,w4,w5,w6")]
+    workloads: String,
     /// The `bureau` executable [default: built with cargo next to this one].
     #[arg(long, value_name = "PATH")]
     bureau_bin: Option<PathBuf>,
@@ -154,6 +165,13 @@ struct Setup {
     bureau_bin: PathBuf,
     launch: Launch,
     work: PathBuf,
+    workloads: Vec<String>,
+}
+
+impl Setup {
+    fn runs(&self, w: &str) -> bool {
+        self.workloads.iter().any(|x| x == w)
+    }
 }
 
 fn say(msg: &str) {
@@ -179,6 +197,16 @@ fn run(cli: &Cli) -> Res<()> {
     for s in &systems {
         if !["bureau", "automerge-repo", "samod"].contains(&s.as_str()) {
             return Err(format!("unknown system {s:?}"));
+        }
+    }
+    let workloads: Vec<String> = cli
+        .workloads
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .collect();
+    for w in &workloads {
+        if !["w1", "w2", "w3", "w4", "w5", "w6", "w7"].contains(&w.as_str()) {
+            return Err(format!("unknown workload {w:?} (w1 to w7)"));
         }
     }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -228,6 +256,7 @@ fn run(cli: &Cli) -> Res<()> {
         bureau_bin,
         launch,
         work: work.path().to_path_buf(),
+        workloads,
     };
     let res = run_all(cli, &systems, size, &setup);
     if res.is_err() || std::env::var_os("BUREAU_BENCH_KEEP").is_some() {
@@ -493,7 +522,7 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     }
 
     // W5, bureau only: durable edits through the API, reads.
-    if let Running::Bureau(b) = &mut running {
+    if let (Running::Bureau(b), true) = (&mut running, setup.runs("w5")) {
         let mut rng = Rng::new(5_005);
         let lat = b.edits(0, &mut state, &mut rng, Share::All, W5_EDITS)?;
         put("W5", "durable_edit_p50_ms", quantile(&lat, 0.5));
@@ -534,7 +563,7 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     settle(sys);
 
     // W4: live propagation A -> B.
-    {
+    if setup.runs("w4") {
         let mut rng = Rng::new(4_004);
         let pids = sys.pids();
         let cpu0 = cpu_ms_all(&pids);
@@ -567,7 +596,7 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     settle(sys);
 
     // W3: no-op reconnect.
-    {
+    if setup.runs("w3") {
         sys.disconnect()?;
         std::thread::sleep(Duration::from_millis(500));
         settle(sys);
@@ -614,7 +643,7 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     settle(sys);
 
     // W2: reconnect after divergence.
-    {
+    if setup.runs("w2") {
         sys.disconnect()?;
         std::thread::sleep(Duration::from_millis(500));
         settle(sys);
@@ -694,10 +723,34 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     }
 
     // W6: memory of replica A.
-    std::thread::sleep(Duration::from_millis(1_000));
-    let pid = sys.pid(0);
-    put("W6", "rss_steady_mb", rss_mb(pid).unwrap_or(f64::NAN));
-    put("W6", "rss_peak_mb", hwm_mb(pid).unwrap_or(f64::NAN));
+    if setup.runs("w6") {
+        std::thread::sleep(Duration::from_millis(1_000));
+        let pid = sys.pid(0);
+        put("W6", "rss_steady_mb", rss_mb(pid).unwrap_or(f64::NAN));
+        put("W6", "rss_peak_mb", hwm_mb(pid).unwrap_or(f64::NAN));
+    }
+
+    // W7: W4 and W2 through a poor link, one shape after the other.
+    if setup.runs("w7") {
+        for shape in [Shape::HOTSPOT, Shape::CONGESTED] {
+            say(&format!("{name}: W7 through the {} link", shape.name));
+            let mut measured = Vec::new();
+            let res = w7(sys, &mut state, shape, &mut measured);
+            sys.proxy().set_shape(None);
+            let w = format!("W7 {}", shape.name);
+            for (metric, v) in measured {
+                put(&w, metric, v);
+            }
+            // A system that breaks on the poor link (a replica that exits, replicas that stay
+            // apart) is reported as such, with what it measured before; its run ends here.
+            if let Err(e) = res {
+                say(&format!("{name}: W7 {} broke the system: {e}", shape.name));
+                put(&w, "broke", 1.0);
+                break;
+            }
+            put(&w, "broke", 0.0);
+        }
+    }
     match running {
         Running::Bureau(b) => Box::new(b).stop(),
         Running::Children(c) => Box::new(c).stop(),
@@ -709,4 +762,89 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         let _ = std::fs::remove_dir_all(&dir);
     }
     Ok(m)
+}
+
+/// W7 through one shape of link: W4's propagation (fewer edits, further apart), then W2's
+/// reconnect after divergence. A system that does not finish within [`W7_LIMIT`] is reported
+/// with `finished` 0 and no time; the run goes on once the replicas are equal again.
+fn w7(
+    sys: &mut dyn System,
+    state: &mut State,
+    shape: Shape,
+    out: &mut Vec<(&'static str, f64)>,
+) -> Res<()> {
+    sys.proxy().set_shape(Some(shape));
+    let mark = sys.proxy().mark();
+    let dropped0 = sys.proxy().dropped();
+    let mut rng = Rng::new(7_007);
+    let mut lat = Vec::with_capacity(W7_EDITS);
+    let mut late = 0usize;
+    for _ in 0..W7_EDITS {
+        let op = state.next_edit(&mut rng, Share::All);
+        let (t0, heads) = sys.edit(0, state, &op)?;
+        match sys.wait_heads(1, &heads, t0, W7_LIMIT) {
+            Ok(t1) => lat.push(t1 - t0),
+            Err(_) => late += 1,
+        }
+        let wait = t0 + W7_SPACING_MS - now_ms();
+        if wait > 0.0 {
+            std::thread::sleep(Duration::from_secs_f64(wait / 1e3));
+        }
+    }
+    let tr = sys.proxy().since(mark);
+    // The change's own transfer time: what A sent per edit, at the link's bandwidth.
+    let per_edit = tr.down as f64 / W7_EDITS as f64;
+    out.push(("w4_p50_ms", quantile(&lat, 0.5)));
+    out.push(("w4_p99_ms", quantile(&lat, 0.99)));
+    out.push(("w4_never", late as f64));
+    out.push((
+        "w4_limit_ms",
+        4.0 * shape.one_way_ms + shape.transfer_ms(per_edit),
+    ));
+
+    sys.disconnect()?;
+    std::thread::sleep(Duration::from_millis(500));
+    let base = sys.heads(0)?;
+    if sys.heads(1)? != base {
+        sys.connect()?;
+        sys.wait_heads(1, &base, 0.0, W7_LIMIT)
+            .map_err(|e| format!("W7 {}: the replicas stay apart after W4: {e}", shape.name))?;
+        sys.disconnect()?;
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    settle(sys);
+    out.push(("w2_finished", 0.0));
+    let (mut ra, mut rb) = (Rng::new(7_001), Rng::new(7_002));
+    sys.edits(0, state, &mut ra, Share::Even, W2_EDITS)?;
+    sys.edits(1, state, &mut rb, Share::Odd, W2_EDITS)?;
+    let want = fixture::union(&sys.heads(0)?, &sys.heads(1)?);
+    std::thread::sleep(Duration::from_millis(1_000));
+    let mark = sys.proxy().mark();
+    let tc = now_ms();
+    sys.connect()?;
+    let done = sys
+        .wait_heads(0, &want, tc, W7_LIMIT)
+        .and_then(|ta| Ok(ta.max(sys.wait_heads(1, &want, tc, W7_LIMIT)?)));
+    let tr = sys.proxy().since(mark);
+    out.push(("w2_time_ms", done.as_ref().map_or(f64::NAN, |end| end - tc)));
+    out.retain(|(m, _)| *m != "w2_finished");
+    out.push(("w2_finished", f64::from(u8::from(done.is_ok()))));
+    out.push(("w2_wire_bytes", tr.total() as f64));
+    out.push(("w2_legs", tr.legs as f64));
+    out.push(("w2_connections", tr.accepted.len() as f64));
+    out.push(("drops", (sys.proxy().dropped() - dropped0) as f64));
+    if done.is_err() {
+        // Let the replicas meet on a clean link before the next shape or workload.
+        sys.proxy().set_shape(None);
+        let t = now_ms();
+        sys.wait_heads(0, &want, t, W7_LIMIT)
+            .and_then(|_| sys.wait_heads(1, &want, t, W7_LIMIT))
+            .map_err(|e| {
+                format!(
+                    "W7 {}: no convergence even on a clean link: {e}",
+                    shape.name
+                )
+            })?;
+    }
+    Ok(())
 }

@@ -9,10 +9,21 @@
 //! Each accepted connection is forwarded to its front's target with `TCP_NODELAY` on both
 //! sides; each read is logged with its time, direction and size. Blocking threads, one per
 //! direction: the traffic here is a handful of connections.
+//!
+//! A proxy can be given a [`Shape`] (W7, a poor link): then every read is cut into segments
+//! that cross the link one after another at its bandwidth (one queue per direction, shared by
+//! every connection, as on one Wi-Fi link) and arrive its one-way delay later; a direction
+//! holds at most [`LINK_BUFFER`] bytes in flight before the sender's writes block, as a
+//! router's buffer would. A shape with drops closes every open connection of the proxy at
+//! that interval (what a Wi-Fi drop does to a TCP connection); whatever was in flight is
+//! lost, and each system reconnects by its own means. A shaped segment is logged when it is
+//! delivered, not when it was read.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use crate::util::now_ms;
 
@@ -33,6 +44,60 @@ struct Log {
     chunks: Vec<Chunk>,
     /// Accept time of each connection.
     accepted: Vec<f64>,
+    /// The connections open now: both sockets, to close them on a drop.
+    open: Vec<(usize, TcpStream, TcpStream)>,
+    /// Connections a drop closed, over the whole run.
+    dropped: usize,
+}
+
+/// A poor link: what the proxy makes of every connection while it is set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Shape {
+    pub(crate) name: &'static str,
+    /// Bandwidth of each direction, in bits per second.
+    pub(crate) bits_per_s: f64,
+    /// Delay of each direction, in milliseconds.
+    pub(crate) one_way_ms: f64,
+    /// Every so many milliseconds, every open connection is closed.
+    pub(crate) drop_every_ms: Option<f64>,
+}
+
+impl Shape {
+    /// A phone's hotspot: 1 Mbit/s, 150 ms each way.
+    pub(crate) const HOTSPOT: Shape = Shape {
+        name: "hotspot",
+        bits_per_s: 1_000_000.0,
+        one_way_ms: 150.0,
+        drop_every_ms: None,
+    };
+    /// An overloaded Wi-Fi: 256 kbit/s, 300 ms each way, and a drop every 4 s.
+    pub(crate) const CONGESTED: Shape = Shape {
+        name: "congested",
+        bits_per_s: 256_000.0,
+        one_way_ms: 300.0,
+        drop_every_ms: Some(4_000.0),
+    };
+
+    /// Milliseconds `bytes` take to cross the link at its bandwidth (without the delay).
+    pub(crate) fn transfer_ms(&self, bytes: f64) -> f64 {
+        bytes * 8.0 / self.bits_per_s * 1e3
+    }
+}
+
+/// Largest piece of a read that crosses a shaped link as one: about a TCP window's worth of
+/// segments, so that a large read arrives progressively, not all at its end.
+const SEGMENT: usize = 4 * 1024;
+/// Bytes a shaped direction holds in flight before the sender's writes block.
+pub(crate) const LINK_BUFFER: usize = 64 * 1024;
+
+/// The shaped link, shared by every connection of a proxy.
+#[derive(Debug, Default)]
+struct Link {
+    shape: Option<Shape>,
+    /// When each direction (index: `up as usize`) is next free to send, ms since the epoch.
+    free_at: [f64; 2],
+    /// Counts shape changes, so that an old drop timer stops.
+    generation: u64,
 }
 
 /// What stands behind a front, which says how its two directions are counted.
@@ -48,6 +113,7 @@ pub(crate) enum Behind {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Proxy {
     log: Arc<Mutex<Log>>,
+    link: Arc<Mutex<Link>>,
 }
 
 /// One listening port of a proxy.
@@ -125,40 +191,90 @@ impl Proxy {
             port: listener.local_addr()?.port(),
             target: Arc::new(OnceLock::new()),
         };
-        let (l, target) = (self.log.clone(), front.target.clone());
+        let (l, target, link) = (self.log.clone(), front.target.clone(), self.link.clone());
         std::thread::spawn(move || {
             for inbound in listener.incoming() {
                 let Ok(inbound) = inbound else { continue };
-                let Some(outbound) = target.get().and_then(|t| TcpStream::connect(t).ok()) else {
-                    let _ = inbound.shutdown(Shutdown::Both);
-                    continue;
-                };
-                let conn = {
-                    let mut log = l.lock().expect("proxy log");
-                    log.accepted.push(now_ms());
-                    log.accepted.len() - 1
-                };
-                let _ = inbound.set_nodelay(true);
-                let _ = outbound.set_nodelay(true);
-                // Towards the target is `up` before A (or a server), `down` before B.
-                let towards_target_up = behind == Behind::A;
-                for (from, to, up) in [
-                    (inbound.try_clone(), outbound.try_clone(), towards_target_up),
-                    (
-                        outbound.try_clone(),
-                        inbound.try_clone(),
-                        !towards_target_up,
-                    ),
-                ] {
-                    let (Ok(from), Ok(to)) = (from, to) else {
-                        continue;
+                let (l, target, link) = (l.clone(), target.clone(), link.clone());
+                std::thread::spawn(move || {
+                    // On a shaped link, TCP's own handshake costs a round trip before the
+                    // first byte, as it would on the real link.
+                    let shape = link.lock().expect("proxy link").shape;
+                    if let Some(sh) = shape {
+                        std::thread::sleep(Duration::from_secs_f64(2.0 * sh.one_way_ms / 1e3));
+                    }
+                    let Some(outbound) = target.get().and_then(|t| TcpStream::connect(t).ok())
+                    else {
+                        let _ = inbound.shutdown(Shutdown::Both);
+                        return;
                     };
-                    let log = l.clone();
-                    std::thread::spawn(move || pump(from, to, up, conn, &log));
-                }
+                    let conn = {
+                        let mut log = l.lock().expect("proxy log");
+                        log.accepted.push(now_ms());
+                        let conn = log.accepted.len() - 1;
+                        if let (Ok(i), Ok(o)) = (inbound.try_clone(), outbound.try_clone()) {
+                            log.open.push((conn, i, o));
+                        }
+                        conn
+                    };
+                    let _ = inbound.set_nodelay(true);
+                    let _ = outbound.set_nodelay(true);
+                    // Towards the target is `up` before A (or a server), `down` before B.
+                    let towards_target_up = behind == Behind::A;
+                    for (from, to, up) in [
+                        (inbound.try_clone(), outbound.try_clone(), towards_target_up),
+                        (
+                            outbound.try_clone(),
+                            inbound.try_clone(),
+                            !towards_target_up,
+                        ),
+                    ] {
+                        let (Ok(from), Ok(to)) = (from, to) else {
+                            continue;
+                        };
+                        let (log, link) = (l.clone(), link.clone());
+                        std::thread::spawn(move || pump(from, to, up, conn, &log, &link));
+                    }
+                });
             }
         });
         Ok(front)
+    }
+
+    /// Shapes every connection from now on like `shape` (or not at all), starting the drops
+    /// it asks for.
+    pub(crate) fn set_shape(&self, shape: Option<Shape>) {
+        let generation = {
+            let mut l = self.link.lock().expect("proxy link");
+            l.shape = shape;
+            l.generation += 1;
+            l.free_at = [0.0; 2];
+            l.generation
+        };
+        let Some(every) = shape.and_then(|s| s.drop_every_ms) else {
+            return;
+        };
+        let (log, link) = (self.log.clone(), self.link.clone());
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs_f64(every / 1e3));
+                if link.lock().expect("proxy link").generation != generation {
+                    return;
+                }
+                let mut log = log.lock().expect("proxy log");
+                let open = std::mem::take(&mut log.open);
+                log.dropped += open.len();
+                for (_, a, b) in open {
+                    let _ = a.shutdown(Shutdown::Both);
+                    let _ = b.shutdown(Shutdown::Both);
+                }
+            }
+        });
+    }
+
+    /// Connections closed by drops so far.
+    pub(crate) fn dropped(&self) -> usize {
+        self.log.lock().expect("proxy log").dropped
     }
 
     pub(crate) fn mark(&self) -> Mark {
@@ -224,24 +340,111 @@ impl Proxy {
     }
 }
 
-fn pump(mut from: TcpStream, mut to: TcpStream, up: bool, conn: usize, log: &Mutex<Log>) {
+fn pump(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    up: bool,
+    conn: usize,
+    log: &Arc<Mutex<Log>>,
+    link: &Arc<Mutex<Link>>,
+) {
     let mut buf = vec![0u8; 64 * 1024];
+    // Once a shape was seen, every later read goes through the delivering thread too, so
+    // that nothing overtakes what is still in flight.
+    let mut shaped: Option<(
+        mpsc::SyncSender<(f64, Vec<u8>)>,
+        std::thread::JoinHandle<()>,
+    )> = None;
     loop {
         let n = match from.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
         let t = now_ms();
-        if to.write_all(&buf[..n]).is_err() {
+        let shape = link.lock().expect("proxy link").shape;
+        if shape.is_none() && shaped.is_none() {
+            if to.write_all(&buf[..n]).is_err() {
+                break;
+            }
+            log.lock().expect("proxy log").chunks.push(Chunk {
+                t,
+                conn,
+                up,
+                bytes: n,
+            });
+            continue;
+        }
+        let (tx, _) = shaped.get_or_insert_with(|| {
+            let (tx, rx) = mpsc::sync_channel::<(f64, Vec<u8>)>(LINK_BUFFER / SEGMENT);
+            let (to, log) = (to.try_clone(), log.clone());
+            let handle = std::thread::spawn(move || {
+                if let Ok(to) = to {
+                    deliver(rx, to, up, conn, &log);
+                }
+            });
+            (tx, handle)
+        });
+        let mut gone = false;
+        for seg in buf[..n].chunks(SEGMENT) {
+            let at = {
+                let mut l = link.lock().expect("proxy link");
+                match l.shape {
+                    Some(sh) => {
+                        let free = &mut l.free_at[usize::from(up)];
+                        let start = free.max(now_ms());
+                        *free = start + sh.transfer_ms(seg.len() as f64);
+                        *free + sh.one_way_ms
+                    }
+                    None => t,
+                }
+            };
+            if tx.send((at, seg.to_vec())).is_err() {
+                gone = true;
+                break;
+            }
+        }
+        if gone {
+            break;
+        }
+    }
+    match shaped {
+        Some((tx, handle)) => {
+            drop(tx);
+            let _ = handle.join();
+        }
+        None => {
+            let _ = to.shutdown(Shutdown::Write);
+        }
+    }
+    let _ = from.shutdown(Shutdown::Read);
+    log.lock()
+        .expect("proxy log")
+        .open
+        .retain(|(c, _, _)| *c != conn);
+}
+
+/// Writes each segment at its arrival time; then ends the direction.
+fn deliver(
+    rx: mpsc::Receiver<(f64, Vec<u8>)>,
+    mut to: TcpStream,
+    up: bool,
+    conn: usize,
+    log: &Mutex<Log>,
+) {
+    while let Ok((at, seg)) = rx.recv() {
+        let wait = at - now_ms();
+        if wait > 0.0 {
+            std::thread::sleep(Duration::from_secs_f64(wait / 1e3));
+        }
+        if to.write_all(&seg).is_err() {
             break;
         }
         log.lock().expect("proxy log").chunks.push(Chunk {
-            t,
+            t: now_ms(),
             conn,
             up,
-            bytes: n,
+            bytes: seg.len(),
         });
     }
     let _ = to.shutdown(Shutdown::Write);
-    let _ = from.shutdown(Shutdown::Read);
 }

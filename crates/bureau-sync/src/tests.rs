@@ -1444,3 +1444,162 @@ async fn oversized_and_garbled_presence_frames_are_dropped_and_the_session_goes_
     session.stop().await;
     drain.abort();
 }
+
+/// `n` members created at once on `node`, each with a long name (about 300 bytes of change
+/// each): their ids.
+async fn members(node: &Node, tag: &str, n: usize) {
+    let edits: Vec<_> = (0..n)
+        .map(|i| {
+            let doc = node.doc.clone();
+            let name = format!("{tag} {i} {}", "with a long name ".repeat(12));
+            tokio::spawn(async move {
+                let edit = Edit::Create(Fields::Member(MemberFields {
+                    name: Some(name),
+                    ..MemberFields::default()
+                }));
+                doc.edit(edit).await.expect("create member");
+            })
+        })
+        .collect();
+    for e in edits {
+        e.await.unwrap();
+    }
+}
+
+/// After a long time apart, what each side lacks goes in messages of at most about
+/// [`crate::split::MAX_MESSAGE`] bytes, compressed: fewer bytes than the changes themselves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnect_after_divergence_goes_compressed_and_in_parts() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    // A large shared history, so that what is missing is a share of it (automerge sends the
+    // whole document, one chunk, when a peer lacks most of it).
+    members(&a, "Shared", 600).await;
+    sync_pair(&a, &b).await;
+    let base: Vec<ChangeHash> = AutoCommit::load(&a.alive().await).unwrap().get_heads();
+    members(&a, "Apart", 250).await;
+    let mut doc = AutoCommit::load(&a.alive().await).unwrap();
+    let raw: usize = doc
+        .get_changes(&base)
+        .iter()
+        .map(|c| c.raw_bytes().len())
+        .sum();
+    assert!(
+        raw > 2 * crate::split::MAX_MESSAGE,
+        "{raw} bytes of changes"
+    );
+
+    let (mut sa, mut sb) = connect(&a, &b);
+    converge(&a, &b).await;
+    sa.wait_in_sync().await;
+    sb.wait_in_sync().await;
+    let sent = sa.stats.sent_bytes.load(Ordering::Relaxed) as usize;
+    let messages = sa.stats.sent_messages.load(Ordering::Relaxed);
+    sa.stop().await;
+    sb.end().await.expect("normal end");
+    eprintln!("A sent {sent} bytes in {messages} messages for {raw} bytes of changes");
+    assert!(
+        messages as usize > raw / crate::split::MAX_MESSAGE,
+        "{messages} messages"
+    );
+    assert!(sent * 2 < raw, "{sent} bytes on the wire for {raw} bytes");
+    assert_eq!(a.doc.state().snapshot, b.doc.state().snapshot);
+}
+
+/// A message split in parts: each part applies on its own, in order, and all of them leave the
+/// receiver where the whole message would.
+#[test]
+fn a_message_split_in_parts_applies_part_by_part() {
+    let mut a = AutoCommit::new();
+    let list = a.put_object(ROOT, "notes", ObjType::Map).unwrap();
+    for i in 0..120 {
+        a.put(&list, format!("n{i}"), "x".repeat(20)).unwrap();
+        a.commit();
+    }
+    let mut b = a.fork();
+    for i in 0..30 {
+        a.put(
+            &list,
+            format!("m{i}"),
+            format!("{i} {}", "words ".repeat(60)),
+        )
+        .unwrap();
+        a.commit();
+    }
+    let (mut sa, mut sb) = (sync::State::new(), sync::State::new());
+    let first = b
+        .sync()
+        .generate_sync_message(&mut sb)
+        .expect("B speaks first");
+    a.sync().receive_sync_message(&mut sa, first).unwrap();
+    let whole = a.sync().generate_sync_message(&mut sa).expect("A answers");
+    let bytes = whole.clone().encode();
+    let parts = crate::split::split(&bytes, 2_000).expect("split");
+    assert!(
+        parts.len() >= 4,
+        "{} parts of {} bytes",
+        parts.len(),
+        bytes.len()
+    );
+    let mut seen = b.get_heads();
+    for (i, part) in parts.iter().enumerate() {
+        assert!(part.len() < 2_000 + 600, "part {i}: {} bytes", part.len());
+        let msg = sync::Message::decode(part).unwrap();
+        assert_eq!(msg.heads, whole.heads);
+        b.sync().receive_sync_message(&mut sb, msg).unwrap();
+        let now = b.get_heads();
+        assert_ne!(now, seen, "part {i} added nothing");
+        seen = now;
+    }
+    assert_eq!(b.get_heads(), a.get_heads());
+    // Small enough: not split.
+    assert!(crate::split::split(&bytes, bytes.len()).is_none());
+    // A whole document is one chunk: sent as it is.
+    let doc = sync::Message {
+        heads: a.get_heads(),
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: ChunkList::from(vec![a.save()]),
+        flags: None,
+        version: MessageVersion::V2,
+    }
+    .encode();
+    assert!(crate::split::split(&doc, 100).is_none());
+}
+
+/// Frames deflated as one stream inflate back one by one; a bomb and garbage are refused
+/// before they cost memory, without a panic.
+#[test]
+fn deflated_frames_round_trip_and_bombs_are_refused() {
+    use crate::deflate::{Deflater, Inflater};
+    let (mut z, mut un) = (Deflater::default(), Inflater::default());
+    let frames: Vec<Vec<u8>> = (0..20)
+        .map(|i| format!("frame {i}: {}", "the bureau's record ".repeat(i * 7)).into_bytes())
+        .collect();
+    let mut packed_total = 0;
+    for f in &frames {
+        let packed = z.deflate(f);
+        packed_total += packed.len();
+        assert_eq!(&un.inflate(&packed, MAX_FRAME).expect("inflates"), f);
+    }
+    let raw_total: usize = frames.iter().map(Vec::len).sum();
+    assert!(
+        packed_total * 4 < raw_total,
+        "{packed_total} of {raw_total}"
+    );
+
+    let zeros = vec![0u8; 4 * 1024 * 1024];
+    let bomb = Deflater::default().deflate(&zeros);
+    match Inflater::default().inflate(&bomb, 1024 * 1024) {
+        Err(SyncError::Malformed(m)) => assert!(m.contains("inflates past"), "{m}"),
+        other => panic!("expected a refusal, got {:?}", other.map(|v| v.len())),
+    }
+    let mut rng = XorShift::new(7);
+    for _ in 0..200 {
+        let junk: Vec<u8> = (0..64).map(|_| rng.next() as u8).collect();
+        let _ = Inflater::default().inflate(&junk, 1024 * 1024);
+    }
+    // Cut short: the first half of a frame.
+    let packed = Deflater::default().deflate(&frames[19]);
+    let half = Inflater::default().inflate(&packed[..packed.len() / 2], MAX_FRAME);
+    assert!(half.map_or(true, |v| v != frames[19]));
+}

@@ -21,7 +21,7 @@ use libp2p::{Multiaddr, PeerId};
 use tracing::{debug, info, warn};
 
 use super::EventLoop;
-use super::peer::{BACKOFF_MAX, BACKOFF_MIN, Peer};
+use super::peer::{BACKOFF_MAX, BACKOFF_MIN, Peer, STEADY};
 use crate::addr::{parse_addr, split_p2p, with_any_port, with_bound_port};
 use crate::remembered::Source;
 use crate::swarm::BehaviourEvent;
@@ -148,11 +148,20 @@ impl EventLoop {
                 num_established: 0,
                 ..
             } => {
+                let mut lost = false;
                 if let Some(p) = self.peers.get_mut(&peer_id) {
                     p.connected = None;
+                    lost = p.is_known()
+                        && p.connected_since
+                            .take()
+                            .is_some_and(|t| t.elapsed() >= STEADY);
                     if let Some(s) = p.session.take() {
                         s.cancel.cancel();
                     }
+                }
+                if lost && !self.paused && !self.revoked(&peer_id) && self.allowed(&peer_id) {
+                    debug!(peer = %peer_id, "connection lost; dialling again at once");
+                    self.redial_soon(&[peer_id]);
                 }
                 self.forget(&peer_id);
                 if self.peers.get(&peer_id).is_some_and(Peer::holds_nothing) {
@@ -222,7 +231,9 @@ impl EventLoop {
             self.dial_errors.remove(&split_p2p(&remote).0);
         }
         debug!(%peer, %remote, "connected");
-        self.peers.entry(peer).or_insert_with(Peer::new).connected = Some(remote.clone());
+        let entry = self.peers.entry(peer).or_insert_with(Peer::new);
+        entry.connected = Some(remote.clone());
+        entry.connected_since.get_or_insert_with(Instant::now);
         if endpoint.is_dialer() {
             // A dialled address is one the peer listens on: worth remembering.
             let (base, _) = split_p2p(&remote);

@@ -468,34 +468,48 @@ impl EventLoop {
             }
         } else {
             let now = Instant::now();
-            let mut later = false;
-            for (peer, p) in &mut self.peers {
+            for p in self.peers.values_mut() {
                 p.retry_at = None;
-                if !p.is_known() {
-                    continue;
-                }
-                // The lower peer id dials first (see `HEAD_START`).
-                p.next_dial = if *peer < self.local {
-                    later = true;
-                    now + HEAD_START
-                } else {
-                    now
-                };
-                p.backoff = BACKOFF_MIN;
             }
+            let known: Vec<PeerId> = self
+                .peers
+                .iter()
+                .filter(|(_, p)| p.is_known())
+                .map(|(id, _)| *id)
+                .collect();
             self.prune();
             for b in &mut self.bare {
                 b.1 = now;
             }
-            self.on_tick();
-            if later {
-                self.spawn(Owner::Timer, async move {
-                    tokio::time::sleep(HEAD_START).await;
-                    LoopEvent::DialDue
-                });
-            }
+            self.redial_soon(&known);
         }
         self.publish();
+    }
+
+    /// Dials `peers` now, the lower peer id of each pair first (see [`HEAD_START`]), with the
+    /// shortest backoff: after a resume, and after a connection that was up was lost.
+    pub(super) fn redial_soon(&mut self, peers: &[PeerId]) {
+        let now = Instant::now();
+        let mut later = false;
+        for peer in peers {
+            let Some(p) = self.peers.get_mut(peer) else {
+                continue;
+            };
+            p.next_dial = if *peer < self.local {
+                later = true;
+                now + HEAD_START
+            } else {
+                now
+            };
+            p.backoff = BACKOFF_MIN;
+        }
+        self.on_tick();
+        if later {
+            self.spawn(Owner::Timer, async move {
+                tokio::time::sleep(HEAD_START).await;
+                LoopEvent::DialDue
+            });
+        }
     }
 
     fn invite(

@@ -32,6 +32,11 @@ use crate::{PeerStatus, SyncTotals};
 pub(super) const BACKOFF_MIN: Duration = Duration::from_secs(1);
 /// Longest wait between dials of an unreachable peer, and between failing sessions.
 pub(super) const BACKOFF_MAX: Duration = Duration::from_secs(30);
+/// A connection that stayed up this long and then broke was lost to the link (a Wi-Fi drop),
+/// not refused by the peer: it is dialled again at once instead of after the backoff. A
+/// shorter one waits as usual, so a peer that closes every connection is not dialled in a
+/// loop.
+pub(super) const STEADY: Duration = Duration::from_secs(2);
 /// How long a peer that sent bad data is left alone before it is dialled again.
 pub(super) const FAULT_BACKOFF: Duration = Duration::from_secs(60);
 
@@ -59,6 +64,8 @@ pub(super) struct Peer {
     /// The remote address of the connection in use; `None` while no connection is open
     /// (libp2p may hold two to one peer; this is the newest, cleared when the last closes).
     pub(super) connected: Option<Multiaddr>,
+    /// Since when a connection to it has been open without a break; `None` while none is.
+    pub(super) connected_since: Option<Instant>,
     /// The sync session running, or being opened; at most one per peer.
     pub(super) session: Option<Session>,
     /// Sync traffic with the peer since the node started, shared by all of its sessions;
@@ -106,6 +113,7 @@ impl Peer {
             backoff: BACKOFF_MIN,
             session_failures: 0,
             connected: None,
+            connected_since: None,
             session: None,
             traffic: None,
             last_sync: None,
