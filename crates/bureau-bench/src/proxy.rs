@@ -340,6 +340,9 @@ impl Proxy {
     }
 }
 
+/// A piece of a read on a shaped link: when it arrives (ms since the epoch), and its bytes.
+type Segment = (f64, Vec<u8>);
+
 fn pump(
     mut from: TcpStream,
     mut to: TcpStream,
@@ -351,10 +354,7 @@ fn pump(
     let mut buf = vec![0u8; 64 * 1024];
     // Once a shape was seen, every later read goes through the delivering thread too, so
     // that nothing overtakes what is still in flight.
-    let mut shaped: Option<(
-        mpsc::SyncSender<(f64, Vec<u8>)>,
-        std::thread::JoinHandle<()>,
-    )> = None;
+    let mut shaped: Option<(mpsc::SyncSender<Segment>, std::thread::JoinHandle<()>)> = None;
     loop {
         let n = match from.read(&mut buf) {
             Ok(0) | Err(_) => break,
@@ -375,7 +375,7 @@ fn pump(
             continue;
         }
         let (tx, _) = shaped.get_or_insert_with(|| {
-            let (tx, rx) = mpsc::sync_channel::<(f64, Vec<u8>)>(LINK_BUFFER / SEGMENT);
+            let (tx, rx) = mpsc::sync_channel::<Segment>(LINK_BUFFER / SEGMENT);
             let (to, log) = (to.try_clone(), log.clone());
             let handle = std::thread::spawn(move || {
                 if let Ok(to) = to {
@@ -425,7 +425,7 @@ fn pump(
 
 /// Writes each segment at its arrival time; then ends the direction.
 fn deliver(
-    rx: mpsc::Receiver<(f64, Vec<u8>)>,
+    rx: mpsc::Receiver<Segment>,
     mut to: TcpStream,
     up: bool,
     conn: usize,

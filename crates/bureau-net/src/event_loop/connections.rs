@@ -160,7 +160,7 @@ impl EventLoop {
                     }
                 }
                 if lost && !self.paused && !self.revoked(&peer_id) && self.allowed(&peer_id) {
-                    debug!(peer = %peer_id, "connection lost; dialling again at once");
+                    info!(peer = %peer_id, "the connection to a member was lost; dialling it again at once");
                     self.redial_soon(&[peer_id]);
                 }
                 self.forget(&peer_id);
