@@ -113,7 +113,20 @@ impl Actor {
     pub(super) fn generate(&mut self, peer: &str) -> Result<Option<Vec<u8>>, DocError> {
         let role = self.peer_role(peer)?;
         let mut state = std::mem::take(self.sync_state(peer, role));
+        // A peer that shares history with this node gets the changes it lacks, never the
+        // whole document: automerge sends the document (one chunk) when more than a third of
+        // the changes are missing and the peer reads such messages, and one chunk cannot be
+        // cut in parts (`bureau_sync::split`), so on a congested link that drops every few
+        // seconds a week apart would never get through. A fresh peer (nothing shared) still
+        // gets the document, which is far smaller than every change.
+        let caps = state.their_capabilities.clone();
+        if !state.shared_heads.is_empty()
+            && let Some(c) = state.their_capabilities.as_mut()
+        {
+            c.retain(|c| *c != sync::Capability::MessageV2);
+        }
         let msg = self.doc.sync().generate_sync_message(&mut state);
+        state.their_capabilities = caps;
         self.sync_states.insert(peer.to_owned(), state);
         Ok(msg.map(sync::Message::encode))
     }
