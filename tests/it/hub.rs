@@ -1,7 +1,9 @@
 //! The bureau's hub across two NATs: two members behind two different NATs that cannot reach
 //! each other, and a hub (`serve --hub`, a relay device) on the "internet" between them. An
 //! edit made by one while the other is offline reaches the other when it comes back, with the
-//! first gone again: only the hub carried it.
+//! first gone again: only the hub carried it. Then a new laptop behind the second NAT joins
+//! with a short code from a member behind the first: the hub finds the inviter by the code's
+//! number and relays the exchange and the join through a circuit.
 //!
 //! The test makes its network namespaces and removes them (it must run as root), with
 //! addresses only in the documentation and benchmark ranges:
@@ -230,7 +232,7 @@ fn heads(node: &NsNode) -> Option<Value> {
 }
 
 #[test]
-fn a_hub_carries_an_edit_between_two_members_behind_two_nats_never_online_together() {
+fn a_hub_carries_edits_and_short_code_joins_between_members_behind_two_nats() {
     if !is_root() {
         if std::env::var_os("BUREAU_SKIP_ROOT_TESTS").is_some_and(|v| v == "1") {
             eprintln!(
@@ -393,4 +395,88 @@ fn a_hub_carries_an_edit_between_two_members_behind_two_nats_never_online_togeth
         never.is_none_or(|p| p["connected"] != true),
         "B never reached A directly: {st}"
     );
+
+    // A laptop behind the second NAT joins with a short code from Amina, behind the first:
+    // it reaches only the hub, which finds Amina's node by the code's number and passes the
+    // exchange on through a circuit it cannot read.
+    let a = NsNode::start_with(&net.a, &dir_a, &no_mdns);
+    wait_for(
+        "A holds a reservation with the hub",
+        DEADLINE,
+        || a.log().contains("reachable through the hub").then_some(()),
+        || a.log(),
+    );
+    let (code, body) = api(
+        &net.a,
+        &dir_a,
+        "POST",
+        "/api/invites",
+        Some(&serde_json::json!({})),
+    );
+    assert_eq!(code, 201, "{body}");
+    let made: Value = serde_json::from_str(&body).expect("the invite is JSON");
+    let short = made["code"].as_str().expect("a short code").to_owned();
+    let (nameplate, words) = short.split_once('-').expect("number-word-word");
+    let through_hub = format!("{HUB_ADDR}/p2p/{hub_id}");
+    let dir_c = dir("c");
+    // A wrong guess goes through the hub too, and is refused and counted at A.
+    let guess = if words == "acorn-acorn" {
+        format!("{nameplate}-actor-actor")
+    } else {
+        format!("{nameplate}-acorn-acorn")
+    };
+    let out = run(bureau_in(
+        &net.b,
+        &dir_c,
+        &[
+            "join",
+            &guess,
+            "--peer",
+            &through_hub,
+            "--name",
+            "Chidi Okafor",
+        ],
+    ));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(77), "a wrong code: {err}");
+    assert!(err.contains("the code is wrong"), "{err}");
+    assert!(!dir_c.exists(), "the refused join left {}", dir_c.display());
+    // The real code joins.
+    bureau_ok(
+        &net.b,
+        &dir_c,
+        &[
+            "join",
+            &short,
+            "--peer",
+            &through_hub,
+            "--name",
+            "Chidi Okafor",
+        ],
+    );
+    let c = NsNode::start_with(&net.b, &dir_c, &no_mdns);
+    let c_id = c.status().expect("C answers")["peer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    wait_for(
+        "C receives the bureau through the hub, and A lists C's device",
+        DEADLINE,
+        || {
+            let devices = api(&net.a, &dir_a, "GET", "/api/devices", None).1;
+            (c.status()?["bureau_id"] == bureau && devices.contains(&c_id)).then_some(())
+        },
+        || format!("C: {:?}\nhub: {:?}", c.status(), hub.status()),
+    );
+    let (_, invites) = api(&net.a, &dir_a, "GET", "/api/invites", None);
+    let invites: Value = serde_json::from_str(&invites).expect("invites are JSON");
+    let ours = invites
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|i| i["expires_at"] == made["expires_at"])
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(ours["state"], "used", "{invites}");
+    assert_eq!(ours["wrong"], 1, "{invites}");
 }

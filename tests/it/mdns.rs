@@ -154,7 +154,7 @@ pub(crate) fn status(ns: &str, dir: &Path) -> Option<Value> {
 /// `bureau serve` in a namespace, with mDNS on and the default listen addresses (every
 /// interface). Dropping it kills the process ([`Process`]).
 pub(crate) struct NsNode {
-    _process: Process,
+    process: Process,
     ns: String,
     dir: PathBuf,
 }
@@ -180,7 +180,7 @@ impl NsNode {
             status(ns, dir).map(drop)
         });
         NsNode {
-            _process: process,
+            process,
             ns: ns.to_owned(),
             dir: dir.to_path_buf(),
         }
@@ -188,6 +188,11 @@ impl NsNode {
 
     pub(crate) fn status(&self) -> Option<Value> {
         status(&self.ns, &self.dir)
+    }
+
+    /// What the node wrote so far.
+    pub(crate) fn log(&self) -> String {
+        self.process.log()
     }
 }
 

@@ -31,6 +31,7 @@ use std::time::{Duration, Instant};
 use std::collections::HashSet;
 
 use futures_util::StreamExt;
+use libp2p::multiaddr::Protocol;
 use libp2p::swarm::SwarmEvent;
 use libp2p::swarm::dial_opts::DialOpts;
 use libp2p::{Multiaddr, PeerId, StreamProtocol, mdns};
@@ -40,8 +41,10 @@ use spake2::{Ed25519Group, Identity as PakeId, Password, Spake2};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tracing::{debug, info, warn};
 
+use crate::addr::split_p2p;
 use crate::invite::{InviteBook, InviteCode, Lookup, MAX_WRONG, ShortCode};
 use crate::join::{Admit, RateLimiter, read_json, write_json};
+use crate::nameplate::{NAMEPLATE_PROTOCOL, ask_holder};
 use crate::stream::guard;
 use crate::swarm::{BehaviourEvent, build_swarm};
 use crate::{Identity, NetError};
@@ -393,6 +396,40 @@ pub(crate) async fn ask<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(Asked::Link(link))
 }
 
+/// Asks `peer` (reached at `addr`) which node holds `code`'s nameplate; a hub names one of
+/// its devices, to be dialled through the hub: that device and the circuit address.
+async fn circuit_to_holder(
+    control: &mut libp2p_stream::Control,
+    peer: PeerId,
+    addr: &Multiaddr,
+    code: &ShortCode,
+) -> Option<(PeerId, Multiaddr)> {
+    if addr.iter().any(|p| p == Protocol::P2pCircuit) {
+        return None;
+    }
+    let stream = control
+        .open_stream(peer, StreamProtocol::new(NAMEPLATE_PROTOCOL))
+        .await
+        .ok()?;
+    let mut stream = guard(stream);
+    let holder = ask_holder(&mut stream, code.nameplate).await;
+    let _ = AsyncWriteExt::shutdown(&mut stream).await;
+    let holder = match holder {
+        Ok(Some(holder)) if holder != peer => holder,
+        Ok(_) => return None,
+        Err(e) => {
+            // A node of an earlier release speaks no nameplate protocol.
+            debug!(%peer, error = %e, "asking this node for the nameplate's holder failed");
+            return None;
+        }
+    };
+    let (base, _) = split_p2p(addr);
+    Some((
+        holder,
+        base.with(Protocol::P2p(peer)).with(Protocol::P2pCircuit),
+    ))
+}
+
 /// The joiner's side: finds the node whose open invite has `code`'s nameplate, at `peers`
 /// or (with none given) among the nodes mDNS finds on this network, and proves the code to
 /// it. Returns the invite's link, with the address the inviter was found at first.
@@ -401,7 +438,7 @@ pub(crate) async fn find_link(
     code: &ShortCode,
     peers: &[Multiaddr],
 ) -> Result<InviteCode, NetError> {
-    let mut swarm = build_swarm(identity, peers.is_empty())?;
+    let mut swarm = build_swarm(identity, peers.is_empty(), None)?;
     let mut control = swarm.behaviour().stream.new_control();
     for a in peers {
         swarm
@@ -409,12 +446,22 @@ pub(crate) async fn find_link(
             .map_err(|e| NetError::Join(format!("cannot dial {a}: {e}")))?;
     }
     // The swarm runs on a task of its own and hands over each node it connects to; mDNS
-    // finds are dialled once each.
+    // finds are dialled once each, and circuits through a hub when the search asks for them.
     let (found_tx, mut found) = tokio::sync::mpsc::unbounded_channel::<(PeerId, Multiaddr)>();
+    let (dial_tx, mut dial_rx) = tokio::sync::mpsc::unbounded_channel::<(PeerId, Multiaddr)>();
     let driver = tokio::spawn(async move {
         let mut dialled = HashSet::new();
         loop {
-            match swarm.select_next_some().await {
+            let ev = tokio::select! {
+                ev = swarm.select_next_some() => ev,
+                Some((peer, circuit)) = dial_rx.recv() => {
+                    if let Err(e) = swarm.dial(DialOpts::peer_id(peer).addresses(vec![circuit]).build()) {
+                        debug!(%peer, error = %e, "cannot dial through the hub");
+                    }
+                    continue;
+                }
+            };
+            match ev {
                 SwarmEvent::ConnectionEstablished {
                     peer_id, endpoint, ..
                 } => {
@@ -462,7 +509,16 @@ pub(crate) async fn find_link(
                     link.addrs.insert(0, addr);
                     return Ok(link);
                 }
-                Ok(Asked::NotHere) => {}
+                Ok(Asked::NotHere) => {
+                    // A hub knows which of its devices holds the nameplate: reach that one
+                    // through the hub's circuit, where the code is proven to it end to end.
+                    if let Some(circuit) = circuit_to_holder(&mut control, peer, &addr, code).await
+                        && !asked.contains(&circuit.0)
+                    {
+                        debug!(hub = %peer, holder = %circuit.0, "dialling the invite's holder through the hub");
+                        let _ = dial_tx.send(circuit);
+                    }
+                }
                 Ok(Asked::Refused { reason, message }) => {
                     return Err(NetError::Refused { reason, message });
                 }

@@ -52,6 +52,7 @@ use std::time::{Duration, Instant};
 use bureau_doc::{DocError, DocHandle};
 use bureau_model::{Applied, Edit, EditError, Fields, MemberFields};
 use futures_util::StreamExt;
+use libp2p::multiaddr::Protocol;
 use libp2p::swarm::SwarmEvent;
 use libp2p::swarm::dial_opts::DialOpts;
 use libp2p::{Multiaddr, PeerId, StreamProtocol};
@@ -576,13 +577,23 @@ pub(crate) async fn join(
     let inviter: PeerId = code.peer_id.parse().map_err(|_| {
         NetError::Invite("the invite names no valid inviter; ask for a new one".to_owned())
     })?;
-    let addrs: Vec<Multiaddr> = code.addrs.iter().filter_map(|a| a.parse().ok()).collect();
+    let mut addrs: Vec<Multiaddr> = code.addrs.iter().filter_map(|a| a.parse().ok()).collect();
     if addrs.is_empty() {
         return Err(NetError::Invite(
             "the invite holds no address; ask for a new one".to_owned(),
         ));
     }
-    let mut swarm = build_swarm(identity, false)?;
+    // Last, through each of the bureau's hubs: an inviter behind a NAT holds a reservation
+    // there, and Noise still runs end to end with it inside the circuit.
+    for hub in &code.hubs {
+        if let Ok(hub) = hub.parse::<Multiaddr>() {
+            let circuit = hub.with(Protocol::P2pCircuit);
+            if !addrs.contains(&circuit) {
+                addrs.push(circuit);
+            }
+        }
+    }
+    let mut swarm = build_swarm(identity, false, None)?;
     let mut control = swarm.behaviour().stream.new_control();
     swarm
         .dial(DialOpts::peer_id(inviter).addresses(addrs.clone()).build())
@@ -638,7 +649,14 @@ pub(crate) async fn join(
         member_id: answer.member_id.unwrap_or_default(),
         member_name: answer.member_name,
         inviter: inviter.to_base58(),
-        inviter_addrs: code.addrs.clone(),
+        // A circuit carries a join, not a sync session: the node reaches the inviter at its
+        // own addresses, or the bureau through the hubs.
+        inviter_addrs: code
+            .addrs
+            .iter()
+            .filter(|a| !a.contains("/p2p-circuit"))
+            .cloned()
+            .collect(),
         hubs: code.hubs.clone(),
     };
     remember_join(files, &joined);

@@ -34,6 +34,7 @@ mod event_loop;
 mod gate;
 mod invite;
 mod join;
+mod nameplate;
 mod remembered;
 mod stream;
 mod swarm;
@@ -240,6 +241,10 @@ pub struct NetConfig {
     /// `Some(bureau id)` when the node recovers a lost document (`bureau serve --recover`):
     /// until the bureau arrives, the members it remembers may send it.
     pub recover: Option<String>,
+    /// This node is the bureau's hub (`serve --hub`): it relays circuits to the devices that
+    /// hold a reservation with it, so that a joiner who reaches only the hub reaches its
+    /// inviter, and it finds an invite's holder by its nameplate for such a joiner.
+    pub hub: bool,
 }
 
 /// One peer as the node sees it.

@@ -105,8 +105,8 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_stream_whose_negotiation_failed_is_never_touched_again() {
         let (a_id, b_id) = (Identity::generate(), Identity::generate());
-        let mut a = build_swarm(&a_id, false).expect("swarm A");
-        let mut b = build_swarm(&b_id, false).expect("swarm B");
+        let mut a = build_swarm(&a_id, false, None).expect("swarm A");
+        let mut b = build_swarm(&b_id, false, None).expect("swarm B");
         // B speaks one protocol; A opens another.
         let mut b_control = b.behaviour().stream.new_control();
         let _b_incoming = b_control

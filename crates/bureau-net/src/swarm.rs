@@ -11,12 +11,22 @@
 //! come from two behaviours: `connection_limits` bounds pending handshakes and connections per
 //! peer, and the [`gate`] gives members and strangers separate inbound budgets, so strangers
 //! never take a member's place.
+//!
+//! **Circuits through a hub.** Every swarm can dial and listen through a circuit relay
+//! (libp2p's relay v2 client), and a hub's swarm is one (the relay server), so a joiner that
+//! reaches only the bureau's hub can still reach its inviter behind a NAT. Noise runs end to
+//! end inside the circuit: the hub passes bytes it cannot read, and the inviter's peer id is
+//! still proven to the joiner. A hub takes reservations from the bureau's devices only
+//! ([`RelayAccess`]), so the peers reachable through it are members; circuits are short and
+//! small (they carry a join, never a sync session).
 
-use std::time::Duration;
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
-use libp2p::{Swarm, connection_limits, mdns, noise, ping, tcp, yamux};
+use libp2p::{PeerId, Swarm, connection_limits, mdns, noise, ping, relay, tcp, yamux};
 use tracing::warn;
 
 use crate::{Identity, NetError, gate};
@@ -39,6 +49,14 @@ const BUDGETS: gate::Budgets = gate::Budgets {
     pending_per_addr: 16,
 };
 
+/// The devices a hub relays for: only they may hold a reservation, so only they can be
+/// reached through it. The event loop keeps it up to date with the gate's members.
+pub(crate) type RelayAccess = Arc<RwLock<HashSet<PeerId>>>;
+
+/// A circuit carries a short-code exchange and a join: a few kilobytes, a few seconds.
+const MAX_CIRCUIT_BYTES: u64 = 1 << 16;
+const MAX_CIRCUIT_DURATION: Duration = Duration::from_secs(60);
+
 /// Every behaviour a node's swarm runs.
 #[derive(NetworkBehaviour)]
 pub(crate) struct Behaviour {
@@ -52,13 +70,19 @@ pub(crate) struct Behaviour {
     ping: ping::Behaviour,
     /// Discovery on the local network; off when disabled or unavailable.
     mdns: Toggle<mdns::tokio::Behaviour>,
+    /// Dialling and listening through a hub's circuits.
+    pub(crate) relay_client: relay::client::Behaviour,
+    /// On a hub only: relaying circuits to the devices that hold a reservation here.
+    relay: Toggle<relay::Behaviour>,
 }
 
 /// A swarm with this node's identity: TCP and QUIC, Noise, yamux, and mDNS if `mdns_on` (and
-/// the system allows it; if not, the node runs without it and says so).
+/// the system allows it; if not, the node runs without it and says so), and a relay for the
+/// devices in `relay_for` if given (a hub).
 pub(crate) fn build_swarm(
     identity: &Identity,
     mdns_on: bool,
+    relay_for: Option<RelayAccess>,
 ) -> Result<Swarm<Behaviour>, NetError> {
     let swarm = libp2p::SwarmBuilder::with_existing_identity(identity.keypair.clone())
         .with_tokio()
@@ -69,7 +93,9 @@ pub(crate) fn build_swarm(
         )
         .map_err(|e| NetError::transport("setting up TCP", e))?
         .with_quic()
-        .with_behaviour(|key| {
+        .with_relay_client(noise::Config::new, yamux::Config::default)
+        .map_err(|e| NetError::transport("setting up circuits", e))?
+        .with_behaviour(|key, relay_client| {
             let local = key.public().to_peer_id();
             let mdns = if mdns_on {
                 match mdns::tokio::Behaviour::new(mdns::Config::default(), local) {
@@ -92,6 +118,8 @@ pub(crate) fn build_swarm(
                 stream: libp2p_stream::Behaviour::new(),
                 ping: ping::Behaviour::default(),
                 mdns: Toggle::from(mdns),
+                relay_client,
+                relay: Toggle::from(relay_for.map(|access| relay_server(local, access))),
             }
         })
         .map_err(|e| NetError::transport("setting up the behaviours", e))?
@@ -106,4 +134,30 @@ pub(crate) fn build_swarm(
         })
         .build();
     Ok(swarm)
+}
+
+/// A hub's relay: libp2p's limits per peer and address, a reservation for devices only, and
+/// circuits sized for a join.
+fn relay_server(local: PeerId, access: RelayAccess) -> relay::Behaviour {
+    let mut config = relay::Config {
+        max_circuit_bytes: MAX_CIRCUIT_BYTES,
+        max_circuit_duration: MAX_CIRCUIT_DURATION,
+        ..relay::Config::default()
+    };
+    config
+        .reservation_rate_limiters
+        // libp2p's `web_time::Instant` is the standard one off the web.
+        .push(Box::new(
+            move |peer: PeerId, _: &libp2p::Multiaddr, _: Instant| {
+                access
+                    .read()
+                    .expect("the relay access lock is never poisoned")
+                    .contains(&peer)
+            },
+        ));
+    let mut relay = relay::Behaviour::new(local, config);
+    // libp2p turns a relay on only once the node's external address is confirmed (by
+    // AutoNAT and the like, which this node does not run); a hub is one by its role.
+    relay.set_status(Some(relay::Status::Enable));
+    relay
 }

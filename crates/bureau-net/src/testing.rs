@@ -46,7 +46,7 @@ pub async fn raw_stream(
         addr: addr.to_owned(),
         reason: format!("{e}"),
     })?;
-    let mut swarm = crate::swarm::build_swarm(identity, false)?;
+    let mut swarm = crate::swarm::build_swarm(identity, false, None)?;
     let mut control = swarm.behaviour().stream.new_control();
     swarm
         .dial(DialOpts::peer_id(peer).addresses(vec![addr]).build())
@@ -98,7 +98,7 @@ pub async fn raw_conn(identity: &Identity, peer: &str, addr: &str) -> Result<Raw
         addr: addr.to_owned(),
         reason: format!("{e}"),
     })?;
-    let mut swarm = crate::swarm::build_swarm(identity, false)?;
+    let mut swarm = crate::swarm::build_swarm(identity, false, None)?;
     let control = swarm.behaviour().stream.new_control();
     swarm
         .dial(DialOpts::peer_id(peer).addresses(vec![addr]).build())

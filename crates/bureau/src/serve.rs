@@ -355,6 +355,7 @@ async fn serve_once(
             mdns: net_args.mdns,
             sync_versions: net_args.sync_versions.clone(),
             recover: if recover { marker.clone() } else { None },
+            hub,
         },
         doc.clone(),
         cancel.clone(),

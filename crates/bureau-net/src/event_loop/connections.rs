@@ -15,6 +15,7 @@ use std::time::Instant;
 use bureau_doc::WithCauses;
 use libp2p::core::ConnectedPoint;
 use libp2p::mdns;
+use libp2p::multiaddr::Protocol;
 use libp2p::swarm::SwarmEvent;
 use libp2p::swarm::dial_opts::DialOpts;
 use libp2p::{Multiaddr, PeerId};
@@ -115,7 +116,16 @@ impl EventLoop {
                 listener_id,
                 address,
             } => {
+                if address.iter().any(|p| p == Protocol::P2pCircuit) {
+                    // Reachable through a hub: for joiners who reach only the hub. Not an
+                    // address to announce: members sync directly or through the hub's store.
+                    info!(%address, "reachable through the hub");
+                    return;
+                }
                 info!(%address, "listening");
+                if self.relay_for.is_some() && self.announce.is_empty() {
+                    self.swarm.add_external_address(address.clone());
+                }
                 if !self.listen_addrs.contains(&address) {
                     self.listen_addrs.push(address.clone());
                 }
@@ -135,6 +145,22 @@ impl EventLoop {
                     }
                 }
                 self.publish();
+            }
+            SwarmEvent::ListenerClosed {
+                listener_id,
+                reason,
+                ..
+            } => {
+                // A reservation with a hub ended (refused, expired, or the hub went): asked
+                // for again once the hub is connected and the wait is over.
+                if let Some((hub, entry)) = self
+                    .circuits
+                    .iter_mut()
+                    .find(|(_, (id, _))| *id == Some(listener_id))
+                {
+                    debug!(%hub, ?reason, "the reservation with a hub ended");
+                    *entry = (None, Instant::now());
+                }
             }
             SwarmEvent::ExpiredListenAddr { address, .. } => {
                 self.listen_addrs.retain(|a| a != &address);
@@ -254,9 +280,63 @@ impl EventLoop {
             self.save_peers();
         }
         self.maybe_open(peer);
+        self.reserve_circuits();
         self.publish();
     }
+
+    /// Holds a reservation with every hub this node is connected to (not on a hub itself),
+    /// so that a joiner who reaches only a hub reaches this node through it. One asked for
+    /// that ended is asked for again after [`RESERVE_AGAIN`]; called on each connection and
+    /// each tick.
+    pub(super) fn reserve_circuits(&mut self) {
+        if self.relay_for.is_some() || self.paused {
+            return;
+        }
+        let st = self.doc.state();
+        let due: Vec<(PeerId, Multiaddr)> = st
+            .snapshot
+            .devices
+            .iter()
+            .filter(|(_, d)| !d.revoked && d.role == bureau_model::Role::Relay)
+            .filter_map(|(id, d)| {
+                let hub: PeerId = id.parse().ok()?;
+                let p = self.peers.get(&hub)?;
+                p.connected.as_ref()?;
+                if self
+                    .circuits
+                    .get(&hub)
+                    .is_some_and(|(id, at)| id.is_some() || at.elapsed() < RESERVE_AGAIN)
+                {
+                    return None;
+                }
+                // The hub's own address (announced in its record, or one it was reached at).
+                let base = d
+                    .addrs
+                    .iter()
+                    .find_map(|a| a.parse::<Multiaddr>().ok())
+                    .or_else(|| p.addrs.first().cloned())?;
+                Some((hub, split_p2p(&base).0))
+            })
+            .collect();
+        drop(st);
+        for (hub, base) in due {
+            let addr = base.with(Protocol::P2p(hub)).with(Protocol::P2pCircuit);
+            match self.swarm.listen_on(addr.clone()) {
+                Ok(id) => {
+                    debug!(%hub, %addr, "asking the hub for a reservation");
+                    self.circuits.insert(hub, (Some(id), Instant::now()));
+                }
+                Err(e) => {
+                    debug!(%hub, %addr, error = %e, "cannot listen through the hub");
+                    self.circuits.insert(hub, (None, Instant::now()));
+                }
+            }
+        }
+    }
 }
+
+/// How long after a reservation with a hub ended (or was refused) it is asked for again.
+const RESERVE_AGAIN: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A transport error in a few words: the innermost cause ("Connection refused (os error
 /// 111)") rather than libp2p's chain of wrappers.

@@ -56,8 +56,9 @@ use crate::addr::{announce_address, parse_addr};
 use crate::code::CODE_PROTOCOL;
 use crate::invite::{Grant, InviteBook, InviteCode};
 use crate::join::{JOIN_PROTOCOL, RateLimiter};
+use crate::nameplate::NAMEPLATE_PROTOCOL;
 use crate::remembered::{self, NetState, Remembered, Source};
-use crate::swarm::{Behaviour, build_swarm};
+use crate::swarm::{Behaviour, RelayAccess, build_swarm};
 use crate::{Command, HeardStatus, NetConfig, NetError, NetHandle, NetStatus};
 
 /// On a resume both ends of a pair would dial at once, and two connections would shake hands
@@ -90,16 +91,28 @@ enum LoopEvent {
     JoinDone(PeerId, bool),
     /// A dial put off for a while (see [`HEAD_START`]) is due.
     DialDue,
+    /// A question was answered (`/bureau/nameplate/1`); nothing follows from it.
+    Answered,
 }
 
 /// What a task of the loop is for, so that its end can be handled even when it panicked
 /// and returned nothing.
 #[derive(Clone, Copy, Debug)]
 enum Owner {
-    Session { peer: PeerId, generation: u64 },
-    Open { peer: PeerId, version: Version },
-    Join { peer: PeerId },
+    Session {
+        peer: PeerId,
+        generation: u64,
+    },
+    Open {
+        peer: PeerId,
+        version: Version,
+    },
+    Join {
+        peer: PeerId,
+    },
     Timer,
+    /// Answering a question that changes nothing here (`/bureau/nameplate/1`).
+    Answer,
 }
 
 /// The loop's state. Everything per peer is in [`EventLoop::peers`]; the rest is this node's.
@@ -153,6 +166,12 @@ struct EventLoop {
     listen_addrs: Vec<Multiaddr>,
     /// Where others reach this node, when that is not where it listens (`--announce`).
     announce: Vec<Multiaddr>,
+    /// On a hub: the devices it relays circuits for, kept equal to the gate's members.
+    relay_for: Option<RelayAccess>,
+    /// The hubs this node holds a reservation with (or is asking for one), by the listener
+    /// that listens through each: a joiner who reaches only a hub reaches this node through
+    /// it ([`connections`]).
+    circuits: HashMap<PeerId, (Option<libp2p::core::transport::ListenerId>, Instant)>,
     /// `bureau serve --recover`: the document was lost and is taken from a remembered member.
     recovering: bool,
     /// Ends the loop; every session's token is a child of it.
@@ -203,7 +222,8 @@ pub(crate) fn start(
         .iter()
         .map(|a| announce_address(a))
         .collect::<Result<Vec<_>, _>>()?;
-    let swarm = build_swarm(&config.identity, config.mdns)?;
+    let relay_for: Option<RelayAccess> = config.hub.then(RelayAccess::default);
+    let swarm = build_swarm(&config.identity, config.mdns, relay_for.clone())?;
     let local = *swarm.local_peer_id();
     let mut control = swarm.behaviour().stream.new_control();
     let mut state = remembered::load_state(&config.files);
@@ -239,6 +259,9 @@ pub(crate) fn start(
     let mut code_in = control
         .accept(StreamProtocol::new(CODE_PROTOCOL))
         .map_err(|e| NetError::transport(format!("accepting {CODE_PROTOCOL} streams"), e))?;
+    let mut nameplate_in = control
+        .accept(StreamProtocol::new(NAMEPLATE_PROTOCOL))
+        .map_err(|e| NetError::transport(format!("accepting {NAMEPLATE_PROTOCOL} streams"), e))?;
 
     let (status_tx, status_rx) = watch::channel(Arc::new(NetStatus::default()));
     let (cmd_tx, mut cmd_rx) = mpsc::channel(32);
@@ -263,6 +286,8 @@ pub(crate) fn start(
         writer: remembered::Writer::spawn(config.files.clone()),
         listeners: HashMap::new(),
         listen_addrs: Vec::new(),
+        relay_for,
+        circuits: HashMap::new(),
         announce,
         recovering: config.recover.is_some(),
         cancel: cancel.clone(),
@@ -284,6 +309,14 @@ pub(crate) fn start(
         },
     };
     lp.listen(&config.listen)?;
+    // A hub's relay tells each reservation where the hub is reached, from the addresses
+    // confirmed external: the announced ones (or, with none, its listen addresses as they
+    // come; `connections.rs`).
+    if lp.relay_for.is_some() {
+        for a in lp.announce.clone() {
+            lp.swarm.add_external_address(a);
+        }
+    }
     for (peer, r) in remembered::load_peers(&config.files) {
         if let Ok(peer) = peer.parse::<PeerId>() {
             let addrs = r.addrs.iter().filter_map(|a| a.parse().ok()).collect();
@@ -319,6 +352,7 @@ pub(crate) fn start(
                 }
                 Some((peer, stream)) = join_in.next() => lp.on_join(peer, stream),
                 Some((peer, stream)) = code_in.next() => lp.on_code(peer, stream),
+                Some((peer, stream)) = nameplate_in.next() => lp.on_nameplate(peer, stream),
                 Some(done) = lp.tasks.join_next_with_id(), if !lp.tasks.is_empty() => {
                     lp.on_task_end(done);
                 }
@@ -387,6 +421,7 @@ impl EventLoop {
             )),
             Owner::Join { peer } => self.on_event(LoopEvent::JoinDone(peer, false)),
             Owner::Timer => self.on_event(LoopEvent::DialDue),
+            Owner::Answer => {}
         }
     }
 
@@ -408,6 +443,7 @@ impl EventLoop {
             }
             LoopEvent::DialDue => self.on_tick(),
             LoopEvent::JoinDone(peer, joined) => self.on_join_done(peer, joined),
+            LoopEvent::Answered => {}
         }
     }
 
@@ -697,6 +733,7 @@ impl EventLoop {
     fn on_tick(&mut self) {
         self.refresh_board();
         self.presence_tick();
+        self.reserve_circuits();
         if self.mdns
             && self
                 .multicast_route

@@ -142,6 +142,11 @@ impl EventLoop {
                 members.insert(p);
             }
         }
+        if let Some(access) = &self.relay_for {
+            *access
+                .write()
+                .expect("the relay access lock is never poisoned") = members.clone();
+        }
         self.swarm.behaviour_mut().gate.set_members(members);
     }
 

@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use bureau_sync::{PeerSync, SessionConfig, SyncError, Version};
 use libp2p::{PeerId, StreamProtocol};
+use tokio::io::AsyncWriteExt;
 use tokio::sync::watch;
 use tracing::{Instrument, debug};
 
@@ -23,6 +24,7 @@ use super::{EventLoop, LoopEvent, Owner};
 use crate::code::answer_code;
 use crate::gate::ip_of;
 use crate::join::answer_joiner;
+use crate::nameplate::{Probe, serve_nameplate};
 use crate::remembered::Source;
 use crate::stream::guard;
 
@@ -253,7 +255,7 @@ impl EventLoop {
 
     /// A join-code stream from anyone: the inviter's side of `/bureau/join-code/1`, on a task.
     /// It ends like a refused join: the joiner goes on to `/bureau/join/1` on a connection of
-    /// its own, so a stranger's connection goes.
+    /// its own, so a stranger's connection goes (except on a hub).
     pub(super) fn on_code(&mut self, peer: PeerId, stream: libp2p::Stream) {
         let (book, limiter, local) = (self.book.clone(), self.limiter.clone(), self.local);
         let addr = self
@@ -261,9 +263,57 @@ impl EventLoop {
             .get(&peer)
             .and_then(|p| p.connected.as_ref())
             .and_then(ip_of);
+        // A hub holds no invites of its own: the joiner it answered asks next which device
+        // holds the code's number and goes on through this connection to the circuit, so
+        // the connection stays (until idle).
+        let hub = self.relay_for.is_some();
         self.spawn(Owner::Join { peer }, async move {
             answer_code(stream, peer, local, addr, &book, &limiter).await;
-            LoopEvent::JoinDone(peer, false)
+            if hub {
+                LoopEvent::Answered
+            } else {
+                LoopEvent::JoinDone(peer, false)
+            }
+        });
+    }
+
+    /// A nameplate question from anyone (`/bureau/nameplate/1`), answered on a task. A hub
+    /// asks its connected devices on a stranger's behalf; a device's question is answered
+    /// for this node alone. The asker's connection stays: a joiner goes on through it to
+    /// the holder's circuit.
+    pub(super) fn on_nameplate(&mut self, peer: PeerId, stream: libp2p::Stream) {
+        let (book, limiter, local) = (self.book.clone(), self.limiter.clone(), self.local);
+        let addr = self
+            .peers
+            .get(&peer)
+            .and_then(|p| p.connected.as_ref())
+            .and_then(ip_of);
+        let probe = (self.relay_for.is_some() && !self.gate_member(&peer)).then(|| Probe {
+            control: self.control.clone(),
+            devices: self
+                .peers
+                .iter()
+                .filter(|(id, p)| p.connected.is_some() && self.gate_member(id))
+                .map(|(id, _)| *id)
+                .collect(),
+        });
+        self.spawn(Owner::Answer, async move {
+            let mut stream = guard(stream);
+            let res = serve_nameplate(
+                &mut stream,
+                &peer.to_base58(),
+                &local.to_base58(),
+                addr,
+                &book,
+                &limiter,
+                probe,
+            )
+            .await;
+            let _ = AsyncWriteExt::shutdown(&mut stream).await;
+            if let Err(e) = res {
+                debug!(%peer, error = %e, "a nameplate question went unanswered");
+            }
+            LoopEvent::Answered
         });
     }
 
