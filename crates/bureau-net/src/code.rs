@@ -14,7 +14,10 @@
 //!   guess costs an exchange the inviter counts, and the code's 16 bits are enough.
 //! - **No one in between.** The identities are peer ids that Noise authenticated on each hop,
 //!   so a node relaying the exchange between a joiner and the inviter makes the two sides
-//!   compute different keys: its relaying is a wrong guess, never a link.
+//!   compute different keys: its relaying is a wrong guess, never a link. A bureau's hub
+//!   carries the exchange differently: as a libp2p circuit with Noise inside it, end to end,
+//!   so the peer ids are still the two sides' own and the hub reads nothing
+//!   ([`crate::nameplate`] finds the holder; [`find_link`] dials it through the hub).
 //! - **The joiner checks the inviter too.** A node that answers for a nameplate without the
 //!   password cannot give the inviter's proof, so the joiner never takes a link (and with it a
 //!   bureau) from a node that merely claimed the nameplate.
@@ -552,7 +555,7 @@ pub(crate) async fn find_link(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::{Arc, Mutex};
 
     use bureau_model::Role;
@@ -560,7 +563,8 @@ mod tests {
     use super::*;
     use crate::invite::Grant;
 
-    fn book_with_invite() -> (Arc<Mutex<InviteBook>>, ShortCode, tempfile::TempDir, String) {
+    pub(crate) fn book_with_invite()
+    -> (Arc<Mutex<InviteBook>>, ShortCode, tempfile::TempDir, String) {
         let dir = tempfile::tempdir().unwrap();
         let store = bureau_store::Store::open(dir.path()).unwrap();
         let mut book = InviteBook::load(store.files());

@@ -184,3 +184,43 @@ pub(crate) async fn ask_holder<S: AsyncRead + AsyncWrite + Unpin>(
     }
     Ok(holder.peer_id.and_then(|p| p.parse().ok()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::tests::book_with_invite;
+
+    /// Asks `nameplate` over an in-memory pipe of a node (`local`) with `book`.
+    async fn asked(book: &Arc<Mutex<InviteBook>>, nameplate: u32) -> Option<PeerId> {
+        let (mut ours, mut theirs) = tokio::io::duplex(4096);
+        let limiter = Arc::new(Mutex::new(RateLimiter::default()));
+        let local = crate::Identity::generate().peer_id();
+        let (served, holder) = tokio::join!(
+            serve_nameplate(&mut theirs, "joiner", &local, None, book, &limiter, None),
+            ask_holder(&mut ours, nameplate),
+        );
+        let holder = holder.expect("an answer");
+        assert_eq!(served.expect("answered"), holder.map(|p| p.to_base58()));
+        assert!(holder.is_none_or(|p| p.to_base58() == local), "{holder:?}");
+        holder
+    }
+
+    /// A node names itself for a nameplate of its own, open or used (the exchange that
+    /// follows says which), and no one for another.
+    #[tokio::test]
+    async fn a_node_answers_for_its_own_nameplates_only() {
+        let (book, code, _dir, _inviter) = book_with_invite();
+        assert!(asked(&book, code.nameplate).await.is_some());
+        let other = if code.nameplate == 9999 {
+            1
+        } else {
+            code.nameplate + 1
+        };
+        assert!(asked(&book, other).await.is_none());
+        book.lock()
+            .unwrap()
+            .mark_used("0123456789abcdef0123456789abcdef", "someone")
+            .expect("marked used");
+        assert!(asked(&book, code.nameplate).await.is_some());
+    }
+}

@@ -161,3 +161,82 @@ fn relay_server(local: PeerId, access: RelayAccess) -> relay::Behaviour {
     relay.set_status(Some(relay::Status::Enable));
     relay
 }
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt;
+    use libp2p::Multiaddr;
+    use libp2p::multiaddr::Protocol;
+    use libp2p::swarm::SwarmEvent;
+
+    use super::*;
+
+    const DEADLINE: Duration = Duration::from_secs(30);
+
+    /// Whether a node asking `hub` (at `hub_addr`) for a reservation gets one: it listens
+    /// through the circuit, or its listener closes.
+    async fn reserves(hub_addr: &Multiaddr, hub: PeerId, who: &Identity) -> bool {
+        let mut swarm = build_swarm(who, false, None).expect("a swarm");
+        let circuit = hub_addr
+            .clone()
+            .with(Protocol::P2p(hub))
+            .with(Protocol::P2pCircuit);
+        swarm.listen_on(circuit).expect("listening through the hub");
+        tokio::time::timeout(DEADLINE, async {
+            loop {
+                match swarm.select_next_some().await {
+                    SwarmEvent::NewListenAddr { address, .. }
+                        if address.iter().any(|p| p == Protocol::P2pCircuit) =>
+                    {
+                        return true;
+                    }
+                    SwarmEvent::ListenerClosed { .. } => return false,
+                    _ => {}
+                }
+            }
+        })
+        .await
+        .expect("the hub answered the reservation in time")
+    }
+
+    /// A hub relays for the bureau's devices only: a device gets a reservation (and with it
+    /// an address through the hub), a stranger does not, so strangers cannot be reached
+    /// through the bureau's hub.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_hub_takes_reservations_from_devices_only() {
+        let (hub_id, device, stranger) = (
+            Identity::generate(),
+            Identity::generate(),
+            Identity::generate(),
+        );
+        let access = RelayAccess::default();
+        access
+            .write()
+            .expect("not poisoned")
+            .insert(device.keypair.public().to_peer_id());
+        let mut hub = build_swarm(&hub_id, false, Some(access)).expect("the hub's swarm");
+        hub.listen_on("/ip4/127.0.0.1/tcp/0".parse().expect("an address"))
+            .expect("listening");
+        let hub_addr: Multiaddr = loop {
+            if let SwarmEvent::NewListenAddr { address, .. } = hub.select_next_some().await {
+                break address;
+            }
+        };
+        hub.add_external_address(hub_addr.clone());
+        let hub_peer = *hub.local_peer_id();
+        let driver = tokio::spawn(async move {
+            loop {
+                hub.select_next_some().await;
+            }
+        });
+        assert!(
+            !reserves(&hub_addr, hub_peer, &stranger).await,
+            "a stranger got a reservation"
+        );
+        assert!(
+            reserves(&hub_addr, hub_peer, &device).await,
+            "a device got no reservation"
+        );
+        driver.abort();
+    }
+}

@@ -151,7 +151,10 @@ pub enum Command {
         #[arg(long)]
         name: Option<String>,
         /// The inviting laptop's address (like /ip4/203.0.113.7/tcp/4001, from its peers
-        /// page), where it cannot be found on the network by the code's number. Repeatable.
+        /// page), where it cannot be found on the network by the code's number; or the
+        /// bureau's hub (its address ending /p2p/ and its id), which finds the inviting
+        /// laptop for you wherever it is and passes the join on without reading it.
+        /// Repeatable.
         #[arg(long, value_name = "ADDRESS")]
         peer: Vec<String>,
     },
