@@ -92,6 +92,11 @@ struct Cli {
     /// other workload starts with it). W7 is not in the default set: it takes minutes.
     #[arg(long, default_value = "w1,w2,w3,w4,w5,w6")]
     workloads: String,
+    /// Keep this many cores busy with CPU hogs at normal priority while the systems run (a
+    /// delegate's laptop also running a browser and a video call): 2 on a 2-core machine
+    /// for the busy-laptop goals, which the report then adds.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    hog: usize,
     /// The `bureau` executable [default: built with cargo next to this one].
     #[arg(long, value_name = "PATH")]
     bureau_bin: Option<PathBuf>,
@@ -258,7 +263,10 @@ fn run(cli: &Cli) -> Res<()> {
         work: work.path().to_path_buf(),
         workloads,
     };
+    // The hogs start after the fixture is built and end with the run (their `Drop`).
+    let hogs = Hogs::start(cli.hog)?;
     let res = run_all(cli, &systems, size, &setup);
+    drop(hogs);
     if res.is_err() || std::env::var_os("BUREAU_BENCH_KEEP").is_some() {
         // Keep the logs of the processes for a look at what broke (or, on request, at where
         // the time went: the nodes log at the level of BUREAU_BENCH_NODE_LOG).
@@ -292,11 +300,12 @@ fn run_all(cli: &Cli, systems: &[String], size: Size, setup: &Setup) -> Res<()> 
     }
     let load_end = report::loadavg();
     let summary = results.summary();
-    let goals = report::goals(&summary, size);
+    let goals = report::goals(&summary, size, cli.hog);
     let md = report::markdown(
         &summary,
         &goals,
         size,
+        cli.hog,
         cli.reps.max(1),
         &machine,
         load_start,
@@ -313,6 +322,37 @@ fn run_all(cli: &Cli, systems: &[String], size: Size, setup: &Setup) -> Res<()> 
         say(&format!("wrote {}", path.display()));
     }
     Ok(())
+}
+
+/// CPU hogs: shells spinning at normal priority, killed when dropped.
+struct Hogs(Vec<std::process::Child>);
+
+impl Hogs {
+    fn start(n: usize) -> Res<Hogs> {
+        let mut hogs = Hogs(Vec::new());
+        for _ in 0..n {
+            let child = Command::new("sh")
+                .args(["-c", "while :; do :; done"])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .map_err(|e| format!("cannot start a CPU hog: {e}"))?;
+            hogs.0.push(child);
+        }
+        if n > 0 {
+            say(&format!("{n} CPU hog(s) running at normal priority"));
+        }
+        Ok(hogs)
+    }
+}
+
+impl Drop for Hogs {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 /// Builds the node with cargo, in the same profile as this executable, and returns it.
