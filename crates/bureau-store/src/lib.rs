@@ -182,6 +182,8 @@ pub struct Store {
     /// The segment appends go to; none until the first append after an open,
     /// a load or the start of a compaction covering its entries.
     writer: Option<LogWriter>,
+    /// The thread that makes appends durable, started at the first append.
+    syncer: Option<segments::Syncer>,
     /// Next log segment number; only ever grows.
     next_log: u64,
     /// Snapshot generations currently in `doc/`.
@@ -219,7 +221,8 @@ struct ChunkInfo {
 #[derive(Debug)]
 struct LogWriter {
     number: u64,
-    file: File,
+    /// Shared with the fsync thread during an append.
+    file: std::sync::Arc<File>,
     /// Bytes written and acknowledged; the next entry starts here.
     len: u64,
 }

@@ -170,6 +170,7 @@ impl Store {
             chunk_total: 0,
             logs: BTreeSet::new(),
             writer: None,
+            syncer: None,
             next_log: 1,
             snapshots: BTreeSet::new(),
             next_seq: 1,

@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
+use std::sync::{Arc, Mutex, mpsc};
 
 use tracing::{debug, error, info, warn};
 
@@ -21,12 +22,67 @@ use crate::error::io_error;
 use crate::files::{remove_if_exists, remove_quietly, sync_dir};
 use crate::frame::{self, FrameError, HEADER_LEN, Kind};
 use crate::layout::*;
+use crate::sys::File;
 use crate::{LogWriter, Place, Store, StoreError, StoredFile, sys};
 
 /// How many bytes of a log segment are read although no entry header vouches for them: enough
 /// to find the good entries after a damaged one (bit rot, a torn write) in any segment the
 /// store writes, too few for a sparse file of gigabytes to cost that much memory.
 const UNVOUCHED_READ: u64 = 64 << 20;
+
+/// The thread that runs each append's `fdatasync` while the appending thread goes on
+/// ([`Store::append_while`]). One thread for the store's life, woken per append: a thread
+/// started per append had to be scheduled anew each time, and on a laptop whose cores are
+/// busy a new thread waits longer for a core than one that wakes.
+#[derive(Debug)]
+pub(crate) struct Syncer {
+    jobs: mpsc::Sender<Arc<File>>,
+    /// Behind a lock only so that the store stays `Sync`; one append at a time uses it.
+    done: Mutex<mpsc::Receiver<io::Result<()>>>,
+}
+
+/// An `fdatasync` under way on the [`Syncer`]'s thread.
+struct Pending<'a>(&'a Syncer);
+
+impl Pending<'_> {
+    fn wait(self) -> io::Result<()> {
+        self.0
+            .done
+            .lock()
+            .map_err(|_| io::Error::other("the fsync thread's lock is poisoned"))?
+            .recv()
+            .unwrap_or_else(|_| Err(io::Error::other("the fsync thread ended")))
+    }
+}
+
+impl Syncer {
+    fn start() -> io::Result<Syncer> {
+        let (jobs, job_rx) = mpsc::channel::<Arc<File>>();
+        let (done_tx, done) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("bureau-fsync".to_owned())
+            .spawn(move || {
+                // Ends when the store (and with it the sender) is dropped.
+                while let Ok(file) = job_rx.recv() {
+                    let res = file.sync_data();
+                    drop(file);
+                    if done_tx.send(res).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(Syncer {
+            jobs,
+            done: Mutex::new(done),
+        })
+    }
+
+    /// Hands `file` to the thread; `Err` if the thread is gone (the caller syncs itself).
+    fn start_sync(&self, file: Arc<File>) -> Result<Pending<'_>, ()> {
+        self.jobs.send(file).map_err(drop)?;
+        Ok(Pending(self))
+    }
+}
 
 /// A log segment as [`read_log`] read it: the bytes read, and the rest left unread, if any.
 type LogBytes = (Vec<u8>, Option<frame::BadRange>);
@@ -140,23 +196,22 @@ impl Store {
         let (written, out) = match w.file.write_all_at(&entry, w.len) {
             Err(e) => (Err(io_error("write", &path, e)), meanwhile()),
             Ok(()) => {
-                let file = &w.file;
-                let (synced, out) = std::thread::scope(|scope| {
-                    match std::thread::Builder::new()
-                        .name("bureau-fsync".to_owned())
-                        .spawn_scoped(scope, || file.sync_data())
-                    {
-                        Ok(sync) => {
-                            let out = meanwhile();
-                            let synced = sync.join().unwrap_or_else(|_| {
-                                Err(std::io::Error::other("the fsync thread panicked"))
-                            });
-                            (synced, out)
-                        }
-                        // No thread to spare: the same work, one after the other.
-                        Err(_) => (file.sync_data(), meanwhile()),
+                let file = Arc::clone(&w.file);
+                let syncer = match &self.syncer {
+                    Some(s) => Some(s),
+                    None => {
+                        self.syncer = Syncer::start().ok();
+                        self.syncer.as_ref()
                     }
-                });
+                };
+                let (synced, out) = match syncer.map(|s| s.start_sync(file.clone())) {
+                    Some(Ok(pending)) => {
+                        let out = meanwhile();
+                        (pending.wait(), out)
+                    }
+                    // No thread to spare: the same work, one after the other.
+                    _ => (file.sync_data(), meanwhile()),
+                };
                 (synced.map_err(|e| io_error("fsync", &path, e)), out)
             }
         };
@@ -211,7 +266,7 @@ impl Store {
         debug!(log = number, "started a log segment");
         Ok(LogWriter {
             number,
-            file,
+            file: Arc::new(file),
             len: 0,
         })
     }

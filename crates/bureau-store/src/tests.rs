@@ -170,7 +170,7 @@ fn append_while_runs_its_work_whether_the_append_succeeds_or_fails() {
         // Make the next write fail: the open segment's handle becomes a read-only one.
         let w = store.writer.as_mut().expect("a segment is open");
         let path = store.doc_dir.join(log_name(w.number));
-        w.file = sys::File::Real(fs::File::open(&path).unwrap());
+        w.file = sys::File::Real(fs::File::open(&path).unwrap()).into();
         let mut ran = false;
         let (res, ()) = store.append_while(b"two", || ran = true);
         assert!(res.is_err(), "a write through a read-only handle must fail");
