@@ -122,6 +122,13 @@ impl Size {
                 meetings: 10_000,
                 notes: 5_000,
             }),
+            // Five times size m: a bureau late in a multi-week process.
+            "l" => Some(Size {
+                name: "l",
+                members: 10_000,
+                meetings: 50_000,
+                notes: 25_000,
+            }),
             _ => None,
         }
     }

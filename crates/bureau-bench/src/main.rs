@@ -58,6 +58,19 @@ const W2_EDITS: usize = 1_000;
 /// Edits propagated in W4, and how far apart they start.
 const W4_EDITS: usize = 200;
 const W4_SPACING_MS: f64 = 110.0;
+/// The UI's pages that list records (their first page where they are paginated), timed in
+/// W5: what a delegate opens, whatever the bureau's size.
+const UI_LIST_PAGES: &[&str] = &[
+    "/roster",
+    "/schedule",
+    "/schedule?view=list",
+    "/agenda",
+    "/liaison",
+    "/documents",
+    "/conflicts",
+    "/peers",
+    "/search?q=geneve",
+];
 /// Durable edits timed in W5.
 const W5_EDITS: usize = 200;
 /// How long a link must stay silent before an exchange counts as finished.
@@ -75,9 +88,9 @@ const W7_LIMIT: Duration = Duration::from_secs(120);
     about = "bureau side by side with automerge-repo and samod"
 )]
 struct Cli {
-    /// Size of the bureau: s (200 members, 1,000 meetings, 500 notes) or m (2,000 / 10,000 /
-    /// 5,000, the research note's).
-    #[arg(long, default_value = "s", value_parser = ["s", "m"])]
+    /// Size of the bureau: s (200 members, 1,000 meetings, 500 notes), m (2,000 / 10,000 /
+    /// 5,000, the research note's) or l (10,000 / 50,000 / 25,000).
+    #[arg(long, default_value = "s", value_parser = ["s", "m", "l"])]
     size: String,
     /// Also write the results and goals as JSON to this file.
     #[arg(long, value_name = "PATH")]
@@ -597,6 +610,30 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
             list.push(now_ms() - t);
         }
         put("W5", "list_meetings_ms", median(&list));
+        // Every page of the UI that lists records, rendered: the slowest one's median.
+        let mut slowest = (0.0, "");
+        for page in UI_LIST_PAGES {
+            let mut took = Vec::new();
+            for _ in 0..3 {
+                let t = now_ms();
+                let res = client
+                    .request("GET", page, None)
+                    .map_err(|e| e.to_string())?;
+                if res.status != 200 {
+                    return Err(format!("W5: the page {page} answered {}", res.status));
+                }
+                took.push(now_ms() - t);
+            }
+            let m = median(&took);
+            if m > slowest.0 {
+                slowest = (m, page);
+            }
+        }
+        say(&format!(
+            "W5: the slowest page is {} ({:.1} ms)",
+            slowest.1, slowest.0
+        ));
+        put("W5", "ui_slowest_page_ms", slowest.0);
         b.clear_events();
     }
     let sys = running.sys();
