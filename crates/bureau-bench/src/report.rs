@@ -363,6 +363,9 @@ pub(crate) fn loadavg() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// The report: the table of every metric, the goals, and how the run was made (size, hogs,
+/// repetitions, machine, load).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn markdown(
     s: &Summary,
     goals: &[Goal],
