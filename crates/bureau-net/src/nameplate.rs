@@ -63,7 +63,6 @@ pub(crate) struct Probe {
 
 /// The answering side: this node's own invite with the nameplate, else (a hub, for a
 /// stranger) the first of `probe`'s devices that holds one.
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn serve_nameplate<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     peer: &str,

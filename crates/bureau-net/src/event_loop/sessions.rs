@@ -239,14 +239,18 @@ impl EventLoop {
         self.publish();
     }
 
+    /// The IP address `peer` is connected from, for the join limiter (none through a circuit).
+    fn peer_ip(&self, peer: &PeerId) -> Option<std::net::IpAddr> {
+        self.peers
+            .get(peer)
+            .and_then(|p| p.connected.as_ref())
+            .and_then(ip_of)
+    }
+
     /// A join stream from anyone: the inviter's side of `/bureau/join/1`, on a task.
     pub(super) fn on_join(&mut self, peer: PeerId, stream: libp2p::Stream) {
         let (doc, book, limiter) = (self.doc.clone(), self.book.clone(), self.limiter.clone());
-        let addr = self
-            .peers
-            .get(&peer)
-            .and_then(|p| p.connected.as_ref())
-            .and_then(ip_of);
+        let addr = self.peer_ip(&peer);
         self.spawn(Owner::Join { peer }, async move {
             let joined = answer_joiner(stream, peer, addr, &doc, &book, &limiter).await;
             LoopEvent::JoinDone(peer, joined)
@@ -258,11 +262,7 @@ impl EventLoop {
     /// its own, so a stranger's connection goes (except on a hub).
     pub(super) fn on_code(&mut self, peer: PeerId, stream: libp2p::Stream) {
         let (book, limiter, local) = (self.book.clone(), self.limiter.clone(), self.local);
-        let addr = self
-            .peers
-            .get(&peer)
-            .and_then(|p| p.connected.as_ref())
-            .and_then(ip_of);
+        let addr = self.peer_ip(&peer);
         // A hub holds no invites of its own: the joiner it answered asks next which device
         // holds the code's number and goes on through this connection to the circuit, so
         // the connection stays (until idle).
@@ -283,11 +283,7 @@ impl EventLoop {
     /// the holder's circuit.
     pub(super) fn on_nameplate(&mut self, peer: PeerId, stream: libp2p::Stream) {
         let (book, limiter, local) = (self.book.clone(), self.limiter.clone(), self.local);
-        let addr = self
-            .peers
-            .get(&peer)
-            .and_then(|p| p.connected.as_ref())
-            .and_then(ip_of);
+        let addr = self.peer_ip(&peer);
         let probe = (self.relay_for.is_some() && !self.gate_member(&peer)).then(|| Probe {
             control: self.control.clone(),
             devices: self
