@@ -180,6 +180,13 @@ fn capitalised(s: &str) -> String {
 /// Builds the bureau of `size`, with `device_a` as the founder's device and `device_b` as a
 /// second editor device, through the same typed edits the node applies.
 pub(crate) fn build(size: Size, device_a: &str, device_b: &str) -> Fixture {
+    build_for(size, &[device_a.to_owned(), device_b.to_owned()])
+}
+
+/// [`build`] with any number of devices (at least one): the first the founder's, every other
+/// an editor's (W8's mesh). With two devices it is exactly [`build`]'s bureau.
+pub(crate) fn build_for(size: Size, devices: &[String]) -> Fixture {
+    let (device_a, others) = devices.split_first().expect("at least one device");
     let started = std::time::Instant::now();
     let mut rng = Rng::new(42);
     let mut doc = AutoCommit::new();
@@ -211,15 +218,21 @@ pub(crate) fn build(size: Size, device_a: &str, device_b: &str) -> Fixture {
             device: Some((device_a.to_owned(), "bench node A".to_owned())),
         }),
     );
-    apply(
-        &mut doc,
-        Edit::AddDevice {
-            peer_id: device_b.to_owned(),
-            member_id: founder.clone(),
-            name: "bench node B".to_owned(),
-            role: Role::Editor,
-        },
-    );
+    for (i, device) in others.iter().enumerate() {
+        let name = match i {
+            0 => "bench node B".to_owned(),
+            _ => format!("bench node {}", i + 1),
+        };
+        apply(
+            &mut doc,
+            Edit::AddDevice {
+                peer_id: device.clone(),
+                member_id: founder.clone(),
+                name,
+                role: Role::Editor,
+            },
+        );
+    }
     let mut rooms = Vec::new();
     for i in 0..25 {
         let booths: Vec<String> = (0..1 + rng.below(4))

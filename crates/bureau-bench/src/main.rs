@@ -34,6 +34,7 @@
 
 mod events;
 mod fixture;
+mod mesh;
 mod peer;
 mod proxy;
 mod report;
@@ -101,8 +102,9 @@ struct Cli {
     /// Systems to run, comma-separated (default: all three).
     #[arg(long, default_value = "bureau,automerge-repo,samod")]
     systems: String,
-    /// Workloads to run, comma-separated: w1 to w7 (W1, the cold start, always runs: every
-    /// other workload starts with it). W7 is not in the default set: it takes minutes.
+    /// Workloads to run, comma-separated: w1 to w8 (W1, the cold start, runs whenever one of
+    /// W2 to W7 does: they start with it). W7 and W8 are not in the default set: they take
+    /// minutes. W8 (many laptops) is always at size s.
     #[arg(long, default_value = "w1,w2,w3,w4,w5,w6")]
     workloads: String,
     /// Keep this many cores busy with CPU hogs at normal priority while the systems run (a
@@ -184,6 +186,8 @@ struct Setup {
     launch: Launch,
     work: PathBuf,
     workloads: Vec<String>,
+    /// W8's bureau (size s, a device per node), when W8 runs.
+    mesh: Option<mesh::MeshSetup>,
 }
 
 impl Setup {
@@ -223,8 +227,8 @@ fn run(cli: &Cli) -> Res<()> {
         .map(|s| s.trim().to_ascii_lowercase())
         .collect();
     for w in &workloads {
-        if !["w1", "w2", "w3", "w4", "w5", "w6", "w7"].contains(&w.as_str()) {
-            return Err(format!("unknown workload {w:?} (w1 to w7)"));
+        if !["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8"].contains(&w.as_str()) {
+            return Err(format!("unknown workload {w:?} (w1 to w8)"));
         }
     }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -267,7 +271,12 @@ fn run(cli: &Cli) -> Res<()> {
         .prefix("bureau-bench-")
         .tempdir()
         .map_err(|e| e.to_string())?;
+    let mesh = workloads.iter().any(|w| w == "w8").then(|| {
+        say("building W8's size-s bureau with a device for each of 12 nodes");
+        mesh::MeshSetup::build()
+    });
     let setup = Setup {
+        mesh,
         fixture,
         keys: [ids[0].to_bytes(), ids[1].to_bytes()],
         doc_id,
@@ -307,8 +316,23 @@ fn run_all(cli: &Cli, systems: &[String], size: Size, setup: &Setup) -> Res<()> 
                 rep + 1,
                 cli.reps.max(1)
             ));
-            let metrics = run_system(sys, setup, rep)?;
-            results.add(sys, metrics);
+            // W8 alone needs none of the two-replica workloads (W1 included).
+            if setup.workloads.iter().any(|w| w != "w8") {
+                let metrics = run_system(sys, setup, rep)?;
+                results.add(sys, metrics);
+            }
+            if let Some(m) = &setup.mesh {
+                let dir = setup.work.join(format!("{sys}-{rep}"));
+                let metrics = mesh::run(
+                    sys,
+                    m,
+                    &setup.bureau_bin,
+                    &setup.launch,
+                    &setup.doc_id,
+                    &dir,
+                )?;
+                results.add(sys, metrics);
+            }
         }
     }
     let load_end = report::loadavg();
@@ -464,14 +488,14 @@ fn repo_dir(dir: &Path, doc_id: &str, bytes: &[u8]) -> Res<()> {
 /// Either kind of system, so the bureau-only workload can reach the node's API.
 enum Running {
     Bureau(Bureau),
-    Children(Children),
+    Children(Box<Children>),
 }
 
 impl Running {
     fn sys(&mut self) -> &mut dyn System {
         match self {
             Running::Bureau(b) => b,
-            Running::Children(c) => c,
+            Running::Children(c) => c.as_mut(),
         }
     }
 }
@@ -551,7 +575,7 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
                 &author,
                 &logs,
             )?;
-            (Running::Children(sys), cold)
+            (Running::Children(Box::new(sys)), cold)
         }
         _ => {
             let d = [dir.join("a"), dir.join("b")];
@@ -560,7 +584,7 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
             }
             let (sys, cold) =
                 Children::samod(&setup.launch, [&d[0], &d[1]], &setup.doc_id, &author, &logs)?;
-            (Running::Children(sys), cold)
+            (Running::Children(Box::new(sys)), cold)
         }
     };
     let mut m = Vec::new();
@@ -830,7 +854,7 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     }
     match running {
         Running::Bureau(b) => Box::new(b).stop(),
-        Running::Children(c) => Box::new(c).stop(),
+        Running::Children(c) => c.stop(),
     }
     if name == "bureau" {
         no_panic_in_logs(&logs)?;

@@ -44,10 +44,33 @@ struct Log {
     chunks: Vec<Chunk>,
     /// Accept time of each connection.
     accepted: Vec<f64>,
-    /// The connections open now: both sockets, to close them on a drop.
-    open: Vec<(usize, TcpStream, TcpStream)>,
+    /// The connections open now: both sockets, to close them on a drop or a partition.
+    open: Vec<Open>,
     /// Connections a drop closed, over the whole run.
     dropped: usize,
+}
+
+/// An open connection: its number, both sockets, and (on a front with an owner) which
+/// replica is behind that front and the port the dialler's socket has.
+#[derive(Debug)]
+struct Open {
+    conn: usize,
+    inbound: TcpStream,
+    outbound: TcpStream,
+    owner: Option<usize>,
+    from_port: u16,
+}
+
+/// The replicas' processes, for telling who dialled a front (W8's partition), and the sides
+/// the proxy keeps apart while partitioned.
+#[derive(Debug, Default)]
+struct Partition {
+    /// The process of each replica, by index.
+    pids: Vec<u32>,
+    /// The side of each replica while partitioned (`true`: side B).
+    sides: Option<Vec<bool>>,
+    /// Connections refused because they would have crossed the partition.
+    refused: usize,
 }
 
 /// A poor link: what the proxy makes of every connection while it is set.
@@ -114,6 +137,7 @@ pub(crate) enum Behind {
 pub(crate) struct Proxy {
     log: Arc<Mutex<Log>>,
     link: Arc<Mutex<Link>>,
+    partition: Arc<Mutex<Partition>>,
 }
 
 /// One listening port of a proxy.
@@ -186,17 +210,37 @@ impl Proxy {
     /// Opens a front on 127.0.0.1 (a free port) logging into this proxy's log; it forwards
     /// once [`Front::forward_to`] has named the target.
     pub(crate) fn front(&self, behind: Behind) -> std::io::Result<Front> {
+        self.front_of(behind, None)
+    }
+
+    /// A front with replica `owner` behind it, which a partition can keep apart from the
+    /// replicas on the other side ([`Proxy::partition`]).
+    pub(crate) fn owned_front(&self, owner: usize) -> std::io::Result<Front> {
+        self.front_of(Behind::A, Some(owner))
+    }
+
+    fn front_of(&self, behind: Behind, owner: Option<usize>) -> std::io::Result<Front> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let front = Front {
             port: listener.local_addr()?.port(),
             target: Arc::new(OnceLock::new()),
         };
         let (l, target, link) = (self.log.clone(), front.target.clone(), self.link.clone());
+        let part = self.partition.clone();
         std::thread::spawn(move || {
             for inbound in listener.incoming() {
                 let Ok(inbound) = inbound else { continue };
-                let (l, target, link) = (l.clone(), target.clone(), link.clone());
+                let (l, target, link, part) =
+                    (l.clone(), target.clone(), link.clone(), part.clone());
                 std::thread::spawn(move || {
+                    let from_port = inbound.peer_addr().map_or(0, |a| a.port());
+                    if let Some(owner) = owner
+                        && crosses(&part, owner, from_port)
+                    {
+                        part.lock().expect("proxy partition").refused += 1;
+                        let _ = inbound.shutdown(Shutdown::Both);
+                        return;
+                    }
                     // On a shaped link, TCP's own handshake costs a round trip before the
                     // first byte, as it would on the real link.
                     let shape = link.lock().expect("proxy link").shape;
@@ -213,7 +257,13 @@ impl Proxy {
                         log.accepted.push(now_ms());
                         let conn = log.accepted.len() - 1;
                         if let (Ok(i), Ok(o)) = (inbound.try_clone(), outbound.try_clone()) {
-                            log.open.push((conn, i, o));
+                            log.open.push(Open {
+                                conn,
+                                inbound: i,
+                                outbound: o,
+                                owner,
+                                from_port,
+                            });
                         }
                         conn
                     };
@@ -264,12 +314,48 @@ impl Proxy {
                 let mut log = log.lock().expect("proxy log");
                 let open = std::mem::take(&mut log.open);
                 log.dropped += open.len();
-                for (_, a, b) in open {
-                    let _ = a.shutdown(Shutdown::Both);
-                    let _ = b.shutdown(Shutdown::Both);
+                for o in open {
+                    let _ = o.inbound.shutdown(Shutdown::Both);
+                    let _ = o.outbound.shutdown(Shutdown::Both);
                 }
             }
         });
+    }
+
+    /// Names the process of each replica (by index), so that an owned front can tell which
+    /// replica dialled it.
+    pub(crate) fn set_pids(&self, pids: Vec<u32>) {
+        self.partition.lock().expect("proxy partition").pids = pids;
+    }
+
+    /// Keeps the replicas on side B (`sides[i]`) apart from the others, as a network split
+    /// would: the open connections between the two sides are closed, and new ones refused,
+    /// until `None` heals it. Only connections through owned fronts are kept apart.
+    pub(crate) fn partition(&self, sides: Option<Vec<bool>>) {
+        let split = sides.is_some();
+        self.partition.lock().expect("proxy partition").sides = sides;
+        if !split {
+            return;
+        }
+        let cut: Vec<Open> = {
+            let mut log = self.log.lock().expect("proxy log");
+            let open = std::mem::take(&mut log.open);
+            let (cut, kept): (Vec<Open>, Vec<Open>) = open.into_iter().partition(|o| {
+                o.owner
+                    .is_some_and(|owner| crosses(&self.partition, owner, o.from_port))
+            });
+            log.open = kept;
+            cut
+        };
+        for o in cut {
+            let _ = o.inbound.shutdown(Shutdown::Both);
+            let _ = o.outbound.shutdown(Shutdown::Both);
+        }
+    }
+
+    /// Connections refused across a partition so far.
+    pub(crate) fn refused(&self) -> usize {
+        self.partition.lock().expect("proxy partition").refused
     }
 
     /// Connections closed by drops so far.
@@ -338,6 +424,56 @@ impl Proxy {
             .last()
             .map(|c| c.t)
     }
+}
+
+/// Whether a connection from local port `from_port` to the front of replica `owner` crosses
+/// the partition in force (a dialler the proxy cannot name counts as crossing: a partition
+/// lets nothing through that it cannot place).
+fn crosses(part: &Mutex<Partition>, owner: usize, from_port: u16) -> bool {
+    let (sides, pids) = {
+        let p = part.lock().expect("proxy partition");
+        match &p.sides {
+            Some(s) => (s.clone(), p.pids.clone()),
+            None => return false,
+        }
+    };
+    let Some(&owner_side) = sides.get(owner) else {
+        return false;
+    };
+    match dialler(from_port, &pids) {
+        Some(i) => sides.get(i).is_some_and(|&s| s != owner_side),
+        None => true,
+    }
+}
+
+/// Which of `pids` holds the loopback TCP socket bound to `port`: the socket's inode from
+/// `/proc/net/tcp`, then the process whose descriptors include it.
+fn dialler(port: u16, pids: &[u32]) -> Option<usize> {
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let local = format!(":{port:04X}");
+    let inodes: Vec<String> = table
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.get(1)?.ends_with(&local) {
+                Some(format!("socket:[{}]", f.get(9)?))
+            } else {
+                None
+            }
+        })
+        .collect();
+    if inodes.is_empty() {
+        return None;
+    }
+    pids.iter().position(|pid| {
+        std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
+            fds.flatten().any(|fd| {
+                std::fs::read_link(fd.path())
+                    .is_ok_and(|l| inodes.iter().any(|i| l.as_os_str() == i.as_str()))
+            })
+        })
+    })
 }
 
 /// A piece of a read on a shaped link: when it arrives (ms since the epoch), and its bytes.
@@ -420,7 +556,7 @@ fn pump(
     log.lock()
         .expect("proxy log")
         .open
-        .retain(|(c, _, _)| *c != conn);
+        .retain(|o| o.conn != conn);
 }
 
 /// Writes each segment at its arrival time; then ends the direction.

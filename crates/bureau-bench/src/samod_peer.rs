@@ -23,7 +23,8 @@ struct Peer {
     repo: Repo,
     handle: samod::DocHandle,
     history: History,
-    dialer: Option<DialerHandle<std::convert::Infallible>>,
+    /// One per `connect` (W8's mesh dials several replicas).
+    dialers: Vec<DialerHandle<std::convert::Infallible>>,
 }
 
 /// Runs the replica until stdin closes or `quit`.
@@ -89,7 +90,7 @@ pub(crate) fn run(storage: PathBuf, doc: &str, name: &str, listen: bool) -> Resu
             repo,
             handle,
             history,
-            dialer: None,
+            dialers: Vec::new(),
         };
         let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
         let mut stdout = tokio::io::stdout();
@@ -179,11 +180,11 @@ impl Peer {
                     .repo
                     .dial_tcp(url, backoff)
                     .map_err(|e| format!("{e:?}"))?;
-                self.dialer = Some(dialer);
+                self.dialers.push(dialer);
                 Ok(json!({}))
             }
             "disconnect" => {
-                if let Some(d) = self.dialer.take() {
+                for d in self.dialers.drain(..) {
                     d.close();
                 }
                 Ok(json!({}))

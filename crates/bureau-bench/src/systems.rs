@@ -230,14 +230,46 @@ impl Bureau {
         Ok((sys, cold))
     }
 
-    /// Waits until each node lists the other as connected and in sync.
+    /// W8: one node per directory, each behind an owned front of one proxy (so that a
+    /// partition can keep them apart). Node 0 starts first and every other with node 0's
+    /// front as `--peer`; each announces its own front in the document, where the others
+    /// find it: a full mesh. Returns once every node has every other connected and in sync.
+    pub(crate) fn start_mesh(bin: &Path, dirs: &[PathBuf], logs: &Path) -> Res<Bureau> {
+        let proxy = Proxy::new();
+        let fronts = (0..dirs.len())
+            .map(|i| proxy.owned_front(i))
+            .collect::<std::io::Result<Vec<Front>>>()
+            .map_err(|e| e.to_string())?;
+        let mut nodes = Vec::with_capacity(dirs.len());
+        let mut first = None;
+        for (i, (dir, front)) in dirs.iter().zip(&fronts).enumerate() {
+            let log = logs.join(format!("bureau-{i}.log"));
+            let (node, _) = start_node(bin, dir, &log, front, first.as_deref())?;
+            if i == 0 {
+                first = Some(format!(
+                    "/ip4/127.0.0.1/tcp/{}/p2p/{}",
+                    front.port, node.peer_id
+                ));
+            }
+            nodes.push(node);
+        }
+        proxy.set_pids(nodes.iter().map(|n| n.proc.pid()).collect());
+        let mut sys = Bureau { nodes, proxy };
+        sys.wait_in_sync()?;
+        Ok(sys)
+    }
+
+    /// Waits until each node lists every other as connected and in sync.
     fn wait_in_sync(&mut self) -> Res<()> {
+        let others = self.nodes.len() - 1;
         poll(START_LIMIT, Duration::from_millis(10), || {
             let ok = self.nodes.iter_mut().all(|n| {
                 n.client.get_json("/api/peers").is_ok_and(|p| {
                     p.as_array().is_some_and(|a| {
                         a.iter()
-                            .any(|x| x["connected"] == true && x["in_sync"] == true)
+                            .filter(|x| x["connected"] == true && x["in_sync"] == true)
+                            .count()
+                            >= others
                     })
                 })
             });
@@ -373,6 +405,74 @@ impl Bureau {
     }
 }
 
+impl Mesh for Bureau {
+    fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn split(&mut self, side_b: &[bool]) -> Res<bool> {
+        self.proxy.partition(Some(side_b.to_vec()));
+        Ok(true)
+    }
+
+    fn heal(&mut self, _side_b: &[bool]) -> Res<()> {
+        self.proxy.partition(None);
+        Ok(())
+    }
+
+    fn stop_mesh(self: Box<Self>) {
+        System::stop(self);
+    }
+}
+
+/// Many replicas of one system (W8), which a partition can split in two.
+pub(crate) trait Mesh: System {
+    fn len(&self) -> usize;
+    /// Splits the replicas on side B (`side_b[i]`) from the others; returns whether the
+    /// replicas of side B still reach each other (a mesh), or are each alone (a star whose
+    /// server is on side A).
+    fn split(&mut self, side_b: &[bool]) -> Res<bool>;
+    fn heal(&mut self, side_b: &[bool]) -> Res<()>;
+    fn stop_mesh(self: Box<Self>);
+}
+
+impl Mesh for Children {
+    fn len(&self) -> usize {
+        self.peers.len()
+    }
+
+    fn split(&mut self, side_b: &[bool]) -> Res<bool> {
+        if self.server.is_none() {
+            self.proxy.partition(Some(side_b.to_vec()));
+            return Ok(true);
+        }
+        // automerge-repo's server stays with side A; side B's replicas lose it.
+        for (i, &b) in side_b.iter().enumerate() {
+            if b {
+                self.peers[i].call("disconnect", json!({}), CALL_LIMIT)?;
+            }
+        }
+        Ok(false)
+    }
+
+    fn heal(&mut self, side_b: &[bool]) -> Res<()> {
+        if self.server.is_none() {
+            self.proxy.partition(None);
+            return Ok(());
+        }
+        for (i, &b) in side_b.iter().enumerate() {
+            if b {
+                self.connect_one(i)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn stop_mesh(self: Box<Self>) {
+        System::stop(self);
+    }
+}
+
 // ---- replicas in child processes (automerge-repo, samod) -------------------------------------
 
 /// Two replicas driven over JSON lines, plus (for automerge-repo) the sync server.
@@ -385,6 +485,9 @@ pub(crate) struct Children {
     url: String,
     /// Which replicas dial (the others accept).
     dialers: Vec<usize>,
+    /// W8's samod mesh: the fronts replica `i` dials (those of every replica before it);
+    /// empty where every dialler dials `url`.
+    mesh_urls: Vec<Vec<String>>,
     author: String,
 }
 
@@ -453,6 +556,7 @@ impl Children {
             url: format!("ws://127.0.0.1:{}", front.port),
             proxy,
             dialers: vec![0, 1],
+            mesh_urls: Vec::new(),
             author: author.to_owned(),
         };
         c.connect()?;
@@ -509,6 +613,7 @@ impl Children {
             url: format!("tcp://127.0.0.1:{}", front.port),
             proxy,
             dialers: vec![1],
+            mesh_urls: Vec::new(),
             author: author.to_owned(),
         };
         c.connect()?;
@@ -516,12 +621,134 @@ impl Children {
         Ok((c, cold.expect("replica A started")))
     }
 
-    /// Waits for both replicas to report the same heads and for the link to go quiet.
+    /// W8 for automerge-repo: the sync server on `server_dir` and one replica per directory,
+    /// each connected to the server through the proxy (automerge-repo's own topology: it has
+    /// no mesh).
+    pub(crate) fn automerge_repo_star(
+        launch: &Launch,
+        dirs: &[PathBuf],
+        server_dir: &Path,
+        doc_id: &str,
+        author: &str,
+        logs: &Path,
+    ) -> Res<Children> {
+        let mut server = Command::new(&launch.node);
+        server
+            .arg(launch.js_dir.join("server.mjs"))
+            .arg("--storage")
+            .arg(server_dir);
+        let (server, ev) = ChildPeer::spawn(
+            server,
+            "automerge-repo sync server",
+            &logs.join("jsr-server.log"),
+            "listening",
+            START_LIMIT,
+        )?;
+        let port = ev["port"].as_u64().ok_or("the sync server named no port")? as u16;
+        let (proxy, front) =
+            Proxy::start(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|e| e.to_string())?;
+        let mut peers = Vec::new();
+        for (i, dir) in dirs.iter().enumerate() {
+            let mut cmd = Command::new(&launch.node);
+            cmd.arg(launch.js_dir.join("peer.mjs"))
+                .arg("--storage")
+                .arg(dir)
+                .args(["--doc", doc_id, "--peer-id", &format!("bench-replica-{i}")]);
+            let (p, _) = ChildPeer::spawn(
+                cmd,
+                &format!("automerge-repo replica {i}"),
+                &logs.join(format!("jsr-{i}.log")),
+                "ready",
+                START_LIMIT,
+            )?;
+            peers.push(p);
+        }
+        let mut c = Children {
+            name: "automerge-repo",
+            dialers: (0..peers.len()).collect(),
+            peers,
+            server: Some(server),
+            url: format!("ws://127.0.0.1:{}", front.port),
+            proxy,
+            mesh_urls: Vec::new(),
+            author: author.to_owned(),
+        };
+        c.connect()?;
+        c.wait_equal()?;
+        Ok(c)
+    }
+
+    /// W8 for samod: one replica per directory, each listening behind an owned front of one
+    /// proxy, and each dialling the fronts of every replica before it: a full mesh.
+    pub(crate) fn samod_mesh(
+        launch: &Launch,
+        dirs: &[PathBuf],
+        doc_id: &str,
+        author: &str,
+        logs: &Path,
+    ) -> Res<Children> {
+        let proxy = Proxy::new();
+        let mut peers = Vec::new();
+        let mut urls = Vec::new();
+        for (i, dir) in dirs.iter().enumerate() {
+            let mut cmd = Command::new(&launch.self_exe);
+            cmd.arg("samod-peer")
+                .arg("--storage")
+                .arg(dir)
+                .args(["--doc", doc_id, "--name", &format!("bench-replica-{i}")])
+                .arg("--listen");
+            let (p, ev) = ChildPeer::spawn(
+                cmd,
+                &format!("samod replica {i}"),
+                &logs.join(format!("samod-{i}.log")),
+                "ready",
+                START_LIMIT,
+            )?;
+            let port = ev["port"].as_u64().unwrap_or(0) as u16;
+            let front = proxy.owned_front(i).map_err(|e| e.to_string())?;
+            front.forward_to(SocketAddr::from(([127, 0, 0, 1], port)));
+            urls.push(format!("tcp://127.0.0.1:{}", front.port));
+            peers.push(p);
+        }
+        proxy.set_pids(peers.iter().map(ChildPeer::pid).collect());
+        let mesh_urls = (0..peers.len()).map(|i| urls[..i].to_vec()).collect();
+        let mut c = Children {
+            name: "samod",
+            dialers: (1..peers.len()).collect(),
+            peers,
+            server: None,
+            url: String::new(),
+            proxy,
+            mesh_urls,
+            author: author.to_owned(),
+        };
+        c.connect()?;
+        c.wait_equal()?;
+        Ok(c)
+    }
+
+    /// Connects replica `i` the way it was set up: to every front of the mesh before it, or
+    /// to the one URL.
+    fn connect_one(&mut self, i: usize) -> Res<()> {
+        let urls = match self.mesh_urls.get(i) {
+            Some(u) => u.clone(),
+            None => vec![self.url.clone()],
+        };
+        for url in urls {
+            self.peers[i].call("connect", json!({ "url": url }), CALL_LIMIT)?;
+        }
+        Ok(())
+    }
+
+    /// Waits for every replica to report the same heads and for the link to go quiet.
     fn wait_equal(&mut self) -> Res<()> {
         poll(START_LIMIT, Duration::from_millis(20), || {
             let a = self.heads(0).ok()?;
-            let b = self.heads(1).ok()?;
-            (a == b
+            let mut same = true;
+            for r in 1..self.peers.len() {
+                same &= self.heads(r).ok()? == a;
+            }
+            (same
                 && !self
                     .proxy
                     .since(crate::proxy::Mark::zero())
@@ -609,9 +836,8 @@ impl System for Children {
     }
 
     fn connect(&mut self) -> Res<()> {
-        let url = self.url.clone();
-        for &i in &self.dialers.clone() {
-            self.peers[i].call("connect", json!({ "url": url }), CALL_LIMIT)?;
+        for i in self.dialers.clone() {
+            self.connect_one(i)?;
         }
         Ok(())
     }
