@@ -99,6 +99,15 @@ struct Actor {
     written_since_release: usize,
     /// Live sessions' outboxes, by peer id (see [`crate::Outbox`]).
     outboxes: HashMap<String, std::sync::Weak<crate::Outbox>>,
+    /// The sessions that may feed this node changes it lacks, each with when it last heard
+    /// from the peer, and the sessions whose next message waits until they are done (see
+    /// `actor::sessions`: one feeder at a time, so a mesh moves each change about once).
+    feeders: HashMap<String, std::time::Instant>,
+    waiting: std::collections::BTreeSet<String>,
+    /// How the actor rings itself when a feeder's quiet time is over (the runtime it was
+    /// spawned from and a sender that does not keep it alive), and when it will.
+    ring: Option<(tokio::runtime::Handle, mpsc::WeakSender<DocCommand>)>,
+    ring_at: Option<std::time::Instant>,
     /// The copy of the document that whole-document reads (history, full saves) run on, off
     /// this thread.
     replica: Replica,
@@ -112,12 +121,13 @@ pub(crate) async fn spawn(
     let (ready_tx, ready_rx) = oneshot::channel();
     // Weak: how background compactions ring the actor without keeping it alive.
     let wake = tx.downgrade();
+    let rt = tokio::runtime::Handle::current();
     let thread = std::thread::Builder::new()
         .name("bureau-doc".to_owned())
         .spawn(move || match Actor::load(store, config) {
             Ok((actor, state_rx)) => {
                 let _ = ready_tx.send(Ok(state_rx));
-                actor.run(rx, wake);
+                actor.run(rx, wake, rt);
             }
             Err(e) => {
                 let _ = ready_tx.send(Err(e));
@@ -248,6 +258,10 @@ impl Actor {
             state_tx,
             written_since_release: 0,
             outboxes: HashMap::new(),
+            feeders: HashMap::new(),
+            waiting: std::collections::BTreeSet::new(),
+            ring: None,
+            ring_at: None,
             replica: Replica::new(),
         };
         actor.adopt_author();
@@ -257,7 +271,13 @@ impl Actor {
         Ok((actor, state_rx))
     }
 
-    fn run(mut self, mut rx: mpsc::Receiver<DocCommand>, wake: mpsc::WeakSender<DocCommand>) {
+    fn run(
+        mut self,
+        mut rx: mpsc::Receiver<DocCommand>,
+        wake: mpsc::WeakSender<DocCommand>,
+        rt: tokio::runtime::Handle,
+    ) {
+        self.ring = Some((rt, wake.clone()));
         let mut compactor = Compactor::new(wake, &self.config);
         while let Some(first) = rx.blocking_recv() {
             let mut batch = vec![first];
@@ -355,6 +375,9 @@ impl Actor {
                 "batch written"
             );
         }
+        // A feeder that finished (or went quiet) lets a waiting session go on; after the
+        // flush, like every message this node sends.
+        self.wake_waiting();
         let our_heads: Vec<String> = self.doc.get_heads().iter().map(|h| h.to_string()).collect();
         for w in writes {
             match w {
@@ -454,7 +477,11 @@ impl Actor {
                 }
                 #[cfg(test)]
                 DocCommand::DropReader => self.replica.drop_if_idle(std::time::Duration::ZERO),
-                DocCommand::SaveSyncStates => self.save_due_sync_states(true),
+                DocCommand::SaveSyncStates => {
+                    self.save_due_sync_states(true);
+                    // A feeder that went quiet no longer holds the others back.
+                    self.wake_waiting();
+                }
                 DocCommand::SyncGenerate { peer, reply } => {
                     let _ = reply.send(self.generate(&peer));
                 }
@@ -465,6 +492,9 @@ impl Actor {
                     // If one has, the state in memory is that session's: leave it.
                     if !self.outboxes.contains_key(&peer) {
                         self.save_sync_state(&peer);
+                        self.feeders.remove(&peer);
+                        self.waiting.remove(&peer);
+                        self.wake_waiting();
                     }
                 }
                 DocCommand::SyncOutbox { peer, outbox } => {
@@ -474,10 +504,16 @@ impl Actor {
                     // take what that session sent into the dropped connection as received,
                     // and answer a peer that we believe in sync with nothing at all.
                     self.save_sync_state(&peer);
+                    self.feeders.remove(&peer);
+                    self.waiting.remove(&peer);
                     self.outboxes.insert(peer, outbox);
                 }
                 // Only a wake-up: `run` commits the compaction after the batch.
                 DocCommand::Compacted => {}
+                DocCommand::FeederQuiet => {
+                    self.ring_at = None;
+                    self.wake_waiting();
+                }
             }
         }
         if received {

@@ -1682,3 +1682,156 @@ async fn a_suggestion_accepted_on_two_nodes_apart_is_in_the_text_once_after_sync
     close(a, ta).await;
     close(b, tb).await;
 }
+
+/// Runs a session between `a`, which has an outbox for `y` as a node's session does, and `y`,
+/// driven directly, until both are quiet. Returns how many changes `y` sent.
+async fn sync_with_outbox(a: (&DocHandle, &str, &crate::Outbox), y: (&DocHandle, &str)) -> usize {
+    use bureau_model::automerge::sync::Message;
+    let (a, a_id, outbox) = a;
+    let (y, y_id) = y;
+    let mut sent_by_y = 0;
+    for _ in 0..100 {
+        let mut quiet = true;
+        let from_a = match outbox.take() {
+            Some(m) => Some(m),
+            None => a.sync_generate(y_id).await.expect("generate"),
+        };
+        if let Some(m) = from_a {
+            let m = Message::decode(&m).expect("decode");
+            y.sync_receive(a_id, m).await.expect("receive");
+            quiet = false;
+        }
+        if let Some(m) = y.sync_generate(a_id).await.expect("generate") {
+            let m = Message::decode(&m).expect("decode");
+            sent_by_y += m.changes.len();
+            a.sync_receive(y_id, m).await.expect("receive");
+            quiet = false;
+        }
+        if quiet {
+            return sent_by_y;
+        }
+    }
+    panic!("the two actors never stopped sending");
+}
+
+/// Two peers hold the same changes this node lacks (a mesh healed from a partition): one
+/// feeds them, and the other is told this node's heads only once that is done, so it sends
+/// none of them again. Without the wait its answer would carry all thirty.
+#[tokio::test(flavor = "multi_thread")]
+async fn of_two_peers_with_the_same_changes_one_sends_them() {
+    use bureau_model::automerge::sync::Message;
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a")).await;
+    let (b, tb) = open_with(&tmp.path().join("b"), DocConfig::new(peer('B'))).await;
+    let (c, tc) = open_with(&tmp.path().join("c"), DocConfig::new(peer('C'))).await;
+    init(&a).await;
+    for (tag, name) in [('B', "Bea"), ('C', "Cem")] {
+        add_editor(&a, tag, name).await;
+    }
+    let (pa, pb, pc) = (peer('A'), peer('B'), peer('C'));
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    sync_directly((&a, &pa), (&c, &pc)).await;
+    for (x, px, y, py) in [(&a, &pa, &b, &pb), (&a, &pa, &c, &pc)] {
+        x.sync_gone(py).await;
+        y.sync_gone(px).await;
+    }
+    // B and C edit while A is away, and share their edits.
+    for i in 0..30 {
+        create_member(&b, &format!("Member {i}")).await;
+    }
+    sync_directly((&b, &pb), (&c, &pc)).await;
+    assert_eq!(b.state().heads, c.state().heads);
+
+    // A's sessions with both start at once.
+    let ob = a.sync_outbox(&pb).await.expect("outbox");
+    let oc = a.sync_outbox(&pc).await.expect("outbox");
+    let to_b = a
+        .sync_generate(&pb)
+        .await
+        .unwrap()
+        .expect("A's first message to B");
+    assert!(
+        a.sync_generate(&pc).await.unwrap().is_none(),
+        "A told C its heads while B may still feed it"
+    );
+    // C's first message arrives: A's answer still waits.
+    let from_c = c
+        .sync_generate(&pa)
+        .await
+        .unwrap()
+        .expect("C's first message");
+    a.sync_receive(&pc, Message::decode(&from_c).unwrap())
+        .await
+        .expect("receive");
+    assert!(a.sync_generate(&pc).await.unwrap().is_none());
+    assert!(oc.take().is_none());
+
+    b.sync_receive(&pa, Message::decode(&to_b).unwrap())
+        .await
+        .expect("receive");
+    let by_b = sync_with_outbox((&a, &pa, &ob), (&b, &pb)).await;
+    assert!(by_b >= 30, "B fed A its thirty changes: {by_b}");
+    let by_c = sync_with_outbox((&a, &pa, &oc), (&c, &pc)).await;
+    assert_eq!(by_c, 0, "C sent A changes that B had already sent");
+    assert_eq!(a.state().heads, c.state().heads);
+    drop((ob, oc));
+    close(a, ta).await;
+    close(b, tb).await;
+    close(c, tc).await;
+}
+
+/// A node with several live sessions that takes in many changes at once tells its peers only
+/// its new heads, and each asks for what it still lacks (another peer may be sending it the
+/// same); a single edit goes at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bulk_of_changes_is_announced_to_several_peers_and_a_single_edit_sent() {
+    use bureau_model::automerge::sync::Message;
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a")).await;
+    let (b, tb) = open_with(&tmp.path().join("b"), DocConfig::new(peer('B'))).await;
+    let (c, tc) = open_with(&tmp.path().join("c"), DocConfig::new(peer('C'))).await;
+    let (d, td) = open_with(&tmp.path().join("d"), DocConfig::new(peer('D'))).await;
+    init(&a).await;
+    for (tag, name) in [('B', "Bea"), ('C', "Cem"), ('D', "Dai")] {
+        add_editor(&a, tag, name).await;
+    }
+    let (pa, pb, pc, pd) = (peer('A'), peer('B'), peer('C'), peer('D'));
+    sync_directly((&a, &pa), (&d, &pd)).await;
+    let ob = a.sync_outbox(&pb).await.expect("outbox");
+    let oc = a.sync_outbox(&pc).await.expect("outbox");
+    sync_with_outbox((&a, &pa, &ob), (&b, &pb)).await;
+    sync_with_outbox((&a, &pa, &oc), (&c, &pc)).await;
+    assert_eq!(a.state().heads, b.state().heads);
+
+    // D brings thirty changes made apart.
+    a.sync_gone(&pd).await;
+    d.sync_gone(&pa).await;
+    for i in 0..30 {
+        create_member(&d, &format!("Member {i}")).await;
+    }
+    sync_directly((&a, &pa), (&d, &pd)).await;
+    let told = Message::decode(&ob.take().expect("A tells B of its new heads")).unwrap();
+    assert!(
+        told.changes.is_empty(),
+        "A pushed {} changes to one of several peers",
+        told.changes.len()
+    );
+    let told_heads: Vec<String> = told.heads.iter().map(ToString::to_string).collect();
+    assert_eq!(told_heads, a.state().heads);
+    b.sync_receive(&pa, told).await.expect("receive");
+    let asked = b.sync_generate(&pa).await.unwrap().expect("B asks");
+    a.sync_receive(&pb, Message::decode(&asked).unwrap())
+        .await
+        .expect("receive");
+    sync_with_outbox((&a, &pa, &ob), (&b, &pb)).await;
+    assert_eq!(b.state().heads, a.state().heads, "B got what it asked for");
+
+    create_member(&a, "One more").await;
+    let edit = Message::decode(&ob.take().expect("the edit is pushed")).unwrap();
+    assert_eq!(edit.changes.len(), 1, "a single edit goes at once");
+    drop((ob, oc));
+    close(a, ta).await;
+    close(b, tb).await;
+    close(c, tc).await;
+    close(d, td).await;
+}

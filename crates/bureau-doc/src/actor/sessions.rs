@@ -21,7 +21,35 @@ use bureau_model::{RecordType, Role};
 use tracing::warn;
 
 use super::{Actor, SYNC_STATE_SAVE_EVERY};
-use crate::DocError;
+use crate::{DocCommand, DocError};
+
+/// How long a feeder may stay silent before the sessions waiting for it go on anyway (see
+/// [`Actor::must_wait`]): a few round trips of a poor link.
+const FEEDER_QUIET: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// A push of more changes than this, or more bytes, to one of several peers tells only the
+/// heads (see [`Actor::generate_for`]). A live edit is one change of a few hundred bytes.
+const PUSH_MAX_CHANGES: usize = 16;
+const PUSH_MAX_BYTES: usize = 16 * 1024;
+
+/// Whether a message carries a bulk of changes rather than a live edit or two.
+fn is_bulk(msg: &sync::Message) -> bool {
+    msg.changes.len() > PUSH_MAX_CHANGES
+        || msg.changes.iter().map(<[u8]>::len).sum::<usize>() > PUSH_MAX_BYTES
+}
+
+/// The hashes of a message's changes, or `None` if one of its chunks is not a change (a
+/// whole document).
+fn change_hashes(msg: &sync::Message) -> Option<Vec<automerge::ChangeHash>> {
+    msg.changes
+        .iter()
+        .map(|c| {
+            automerge::Change::from_bytes(c.to_vec())
+                .ok()
+                .map(|c| c.hash())
+        })
+        .collect()
+}
 
 /// Store key of a peer's saved sync state.
 fn state_key(peer: &str) -> String {
@@ -104,14 +132,124 @@ impl Actor {
             {
                 continue;
             }
-            if let Ok(Some(msg)) = self.generate(&peer) {
+            if let Ok(Some(msg)) = self.generate_for(&peer, true) {
                 outbox.put(msg);
             }
         }
     }
 
+    /// Whether `peer` may hold changes this node lacks: it has not told its heads in this
+    /// session yet, or it told heads this document does not hold.
+    fn may_feed(&self, peer: &str) -> bool {
+        match self
+            .sync_states
+            .get(peer)
+            .and_then(|s| s.their_heads.as_ref())
+        {
+            None => true,
+            Some(heads) => heads
+                .iter()
+                .any(|h| self.doc.get_change_by_hash(h).is_none()),
+        }
+    }
+
+    /// Whether `peer`'s next message must wait for another session to finish feeding this
+    /// node. Any message tells the peer this node's heads, and a peer that holds changes this
+    /// node lacks answers with all of them: in a mesh healed from a partition every peer of
+    /// the other side would send the same changes at once (the bytes grow with the square of
+    /// the nodes). So one such peer at a time is told: the next is told once the first has
+    /// fed what it had, and then sends only what is still missing. A feeder that has been
+    /// quiet for [`FEEDER_QUIET`] no longer holds the others back, so a stalled link (or two
+    /// nodes each waiting for the other's feeder) delays but never stops a session.
+    ///
+    /// Only sessions with an outbox take part: the outbox is how a waiting one is woken.
+    fn must_wait(&mut self, peer: &str) -> bool {
+        let live = self
+            .outboxes
+            .get(peer)
+            .is_some_and(|o| o.strong_count() > 0);
+        if !live || !self.may_feed(peer) {
+            self.feeders.remove(peer);
+            return false;
+        }
+        if self.feeders.contains_key(peer) {
+            return false;
+        }
+        let now = std::time::Instant::now();
+        if let Some(last) = self
+            .feeders
+            .values()
+            .filter(|at| now.duration_since(**at) < FEEDER_QUIET)
+            .max()
+        {
+            self.waiting.insert(peer.to_owned());
+            self.ring_when_quiet(*last + FEEDER_QUIET);
+            return true;
+        }
+        self.feeders.insert(peer.to_owned(), now);
+        false
+    }
+
+    /// Has the actor woken at `at` (or earlier, if it already will be), so the sessions
+    /// waiting for a quiet feeder go on without waiting for other traffic.
+    fn ring_when_quiet(&mut self, at: std::time::Instant) {
+        if self.ring_at.is_some_and(|t| t <= at) {
+            return;
+        }
+        let Some((rt, tx)) = self.ring.as_ref() else {
+            return;
+        };
+        let tx = tx.clone();
+        self.ring_at = Some(at);
+        rt.spawn(async move {
+            tokio::time::sleep_until(at.into()).await;
+            if let Some(tx) = tx.upgrade() {
+                let _ = tx.send(DocCommand::FeederQuiet).await;
+            }
+        });
+    }
+
+    /// Gives the sessions waiting for a feeder their message, where they may go on now (see
+    /// [`Self::must_wait`]). Only after a batch is durable, like every message.
+    pub(super) fn wake_waiting(&mut self) {
+        if self.waiting.is_empty() {
+            return;
+        }
+        self.outboxes.retain(|_, o| o.strong_count() > 0);
+        let waiting: Vec<String> = std::mem::take(&mut self.waiting).into_iter().collect();
+        for peer in waiting {
+            let Some(outbox) = self.outboxes.get(&peer).and_then(std::sync::Weak::upgrade) else {
+                continue;
+            };
+            if outbox.is_full() {
+                // The session asks for the next message once it has sent this one.
+                outbox
+                    .missed
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+                continue;
+            }
+            if let Ok(Some(msg)) = self.generate_for(&peer, false) {
+                outbox.put(msg);
+            }
+        }
+    }
+
+    /// The next message for `peer`, as its session asks for it.
     pub(super) fn generate(&mut self, peer: &str) -> Result<Option<Vec<u8>>, DocError> {
+        self.generate_for(peer, false)
+    }
+
+    /// The next message for `peer`, or none while it must wait (see [`Self::must_wait`]).
+    /// `push`: this node's heads moved and nobody asked; a push of many changes to one of
+    /// several peers tells only the new heads, and the peer asks for what it still lacks
+    /// (others may be sending it the same changes; a single edit goes at once).
+    fn generate_for(&mut self, peer: &str, push: bool) -> Result<Option<Vec<u8>>, DocError> {
         let role = self.peer_role(peer)?;
+        self.sync_state(peer, role);
+        if self.must_wait(peer) {
+            return Ok(None);
+        }
+        let announce = push && self.outboxes.len() > 1;
         let mut state = std::mem::take(self.sync_state(peer, role));
         // A peer that shares history with this node gets the changes it lacks, never the
         // whole document: automerge sends the document (one chunk) when more than a third of
@@ -125,7 +263,27 @@ impl Actor {
         {
             c.retain(|c| *c != sync::Capability::MessageV2);
         }
-        let msg = self.doc.sync().generate_sync_message(&mut state);
+        let before = (
+            state.have_responded,
+            state.last_sent_heads.clone(),
+            state.in_flight,
+        );
+        let mut msg = self.doc.sync().generate_sync_message(&mut state);
+        if announce
+            && let Some(m) = msg.as_ref()
+            && is_bulk(m)
+            && let Some(hashes) = change_hashes(m)
+        {
+            // Taken back as unsent, and the heads told without the changes: without the
+            // peer's `have` automerge has nothing to pick changes by.
+            for h in &hashes {
+                state.sent_hashes.remove(h);
+            }
+            (state.have_responded, state.last_sent_heads, state.in_flight) = before;
+            let (have, need) = (state.their_have.take(), state.their_need.take());
+            msg = self.doc.sync().generate_sync_message(&mut state);
+            (state.their_have, state.their_need) = (have, need);
+        }
         state.their_capabilities = caps;
         self.sync_states.insert(peer.to_owned(), state);
         Ok(msg.map(sync::Message::encode))
@@ -161,6 +319,15 @@ impl Actor {
         match res {
             Ok(Ok(())) => {
                 self.sync_states.insert(peer.to_owned(), state);
+                if self.feeders.contains_key(peer) {
+                    if self.may_feed(peer) {
+                        self.feeders
+                            .insert(peer.to_owned(), std::time::Instant::now());
+                    } else {
+                        // Fed: the sessions waiting may go on (after this batch's flush).
+                        self.feeders.remove(peer);
+                    }
+                }
                 let since = self
                     .sync_saved
                     .get(peer)

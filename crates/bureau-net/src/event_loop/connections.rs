@@ -92,7 +92,7 @@ impl EventLoop {
             if !keep && p.source == Some(Source::Mdns) && p.backoff > BACKOFF_MIN {
                 continue;
             }
-            p.next_dial = now + p.backoff;
+            p.next_dial = now + spread(p.backoff);
             p.backoff = (p.backoff * 2).min(BACKOFF_MAX);
             let opts = DialOpts::peer_id(peer).addresses(addrs).build();
             if let Err(e) = self.swarm.dial(opts) {
@@ -268,6 +268,16 @@ impl EventLoop {
         } else {
             self.remember(peer, Vec::new(), Source::Inbound, false);
         }
+        // A member this node had been failing to reach answers again: the network that
+        // kept it away (a partition, a Wi-Fi outage) is likely back for the others too, which
+        // would otherwise wait out a backoff of up to half a minute each. They are dialled at
+        // once, and they do the same on this connection, so a healed mesh reconnects within
+        // a few round trips of its first connection.
+        let came_back = self.allowed(&peer)
+            && self
+                .peers
+                .get(&peer)
+                .is_some_and(|p| p.is_known() && p.backoff > BACKOFF_MIN);
         if let Some(p) = self.peers.get_mut(&peer) {
             if p.is_known() {
                 p.backoff = BACKOFF_MIN;
@@ -280,6 +290,30 @@ impl EventLoop {
             self.save_peers();
         }
         self.maybe_open(peer);
+        if came_back
+            && self
+                .network_back
+                .is_none_or(|t| t.elapsed() >= NETWORK_BACK_EVERY)
+        {
+            let away: Vec<PeerId> = self
+                .peers
+                .iter()
+                .filter(|(id, p)| {
+                    **id != peer
+                        && p.is_known()
+                        && p.connected.is_none()
+                        && p.backoff > BACKOFF_MIN
+                        && !p.addrs.is_empty()
+                })
+                .map(|(id, _)| *id)
+                .filter(|id| self.allowed(id))
+                .collect();
+            if !away.is_empty() {
+                self.network_back = Some(Instant::now());
+                debug!(%peer, others = away.len(), "a member is back; dialling the others it may have come back with");
+                self.redial_soon(&away);
+            }
+        }
         self.reserve_circuits();
         self.publish();
     }
@@ -334,6 +368,21 @@ impl EventLoop {
         }
     }
 }
+
+/// A wait between half and all of `wait`, at random: peers cut off at the same moment (a
+/// partition, a Wi-Fi outage) do not all dial again at the same moments, so when the network
+/// comes back the first of many dials finds it early (and brings the others forward).
+fn spread(wait: std::time::Duration) -> std::time::Duration {
+    let mut b = [0u8; 2];
+    if getrandom::fill(&mut b).is_err() {
+        return wait;
+    }
+    wait.mul_f64(0.5 + f64::from(u16::from_le_bytes(b)) / f64::from(u16::MAX) / 2.0)
+}
+
+/// At most one "a member is back, dial the others" per this long, so a flapping link does
+/// not turn into a storm of dials.
+const NETWORK_BACK_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How long after a reservation with a hub ended (or was refused) it is asked for again.
 const RESERVE_AGAIN: std::time::Duration = std::time::Duration::from_secs(30);

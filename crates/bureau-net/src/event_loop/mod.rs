@@ -203,6 +203,9 @@ struct EventLoop {
     /// Whether the routing table has a route for multicast, and when it was last read: read
     /// on the tick at most every [`ROUTE_CHECK`], not on every publish.
     multicast_route: (Option<bool>, Option<Instant>),
+    /// When a member that had been away last brought the others' dials forward (see
+    /// `connections::on_connected`).
+    network_back: Option<Instant>,
 }
 
 /// How often the routing table is read for the doctor.
@@ -302,6 +305,7 @@ pub(crate) fn start(
         dial_errors: HashMap::new(),
         refused: HashMap::new(),
         incompatible: HashMap::new(),
+        network_back: None,
         multicast_route: if config.mdns {
             (crate::addr::multicast_route(), Some(Instant::now()))
         } else {
