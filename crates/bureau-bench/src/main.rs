@@ -21,6 +21,9 @@
 //!   time to equal heads, bytes each way, legs, CPU, against the raw and deflated size of the
 //!   changes that had to move and the protocol's minimum of 3 legs.
 //! - W6 memory of replica A after all of the above: steady (VmRSS) and peak (VmHWM).
+//! - W7 a poor link: W2 and W4 through the shaped proxy ("hotspot", "congested").
+//! - W8 many laptops: 3, 6 and 12 replicas in a mesh (or automerge-repo's hub): one edit until
+//!   all others have it, and a 6/6 partition healed (time, and bytes against what was lacked).
 //!
 //! `BUREAU_BENCH_KEEP=1` keeps the work directory (the replicas' data and logs, and each
 //! system's W3 traffic read by read in `w3-<system>.trace` and W4's edit and arrival times in
@@ -323,15 +326,24 @@ fn run_all(cli: &Cli, systems: &[String], size: Size, setup: &Setup) -> Res<()> 
             }
             if let Some(m) = &setup.mesh {
                 let dir = setup.work.join(format!("{sys}-{rep}"));
-                let metrics = mesh::run(
+                let res = mesh::run(
                     sys,
                     m,
                     &setup.bureau_bin,
                     &setup.launch,
                     &setup.doc_id,
                     &dir,
-                )?;
-                results.add(sys, metrics);
+                );
+                match res {
+                    Ok(metrics) => results.add(sys, metrics),
+                    // The node failing W8 is a defect of ours; another system's is a result,
+                    // reported as such rather than left out.
+                    Err(e) if sys != "bureau" => {
+                        say(&format!("{sys}: W8 broke: {e}"));
+                        results.add(sys, vec![Metric::new("W8", "broke", 1.0)]);
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         }
     }
