@@ -37,6 +37,7 @@ pub mod deflate;
 pub mod guard;
 pub mod split;
 
+use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -60,6 +61,12 @@ pub const SYNC_PROTOCOL_V2: &str = "/bureau/sync/2";
 /// meets are (a hub's peers, say) and its board can say "has it, through the hub".
 pub const PEER_HEADS: &str = "peer-heads/1";
 
+/// With [`PEER_HEADS`]: a [`Kind::PeerHeads`] frame carries only the entries that changed
+/// since the sender's previous one in the session, and the receiver merges it into what it
+/// was told. In a mesh every node's heads change with every edit, so whole lists, sent by
+/// every node to every peer, grow with the cube of the nodes.
+pub const PEER_HEADS_DELTA: &str = "peer-heads-delta/1";
+
 /// The capability of [`Kind::Clock`] frames: each side tells the other its clock when the
 /// session starts, so that a node can say when a member's clock is far from its own (times on
 /// records would look wrong, and the doctor says so).
@@ -80,7 +87,11 @@ pub const DEFLATE: &str = "deflate/1";
 
 /// Capabilities this node announces in its `Hello`. A capability is used only when both sides
 /// list it, so a new feature is a new name here, never a new protocol id.
-pub const CAPABILITIES: &[&str] = &[PEER_HEADS, CLOCK, PRESENCE, DEFLATE];
+pub const CAPABILITIES: &[&str] = &[PEER_HEADS, PEER_HEADS_DELTA, CLOCK, PRESENCE, DEFLATE];
+
+/// Shortest time between two [`Kind::PeerHeads`] frames of a session: the board is for people
+/// (who has what, through whom), and while edits flow it changes with each of them.
+const TELL_HEADS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Longest [`Kind::Presence`] frame accepted; a longer one is dropped unread. Room for the
 /// most open documents ([`MAX_PRESENCE_DOCS`]) with the longest ids and names.
@@ -823,6 +834,12 @@ async fn session_loop<W: AsyncWrite + Unpin>(
     // Whether both sides speak PEER_HEADS, and what this node tells (its own board, the
     // peer's own entry left out: it knows its heads).
     let mut heads_agreed = false;
+    // Whether frames carry only what changed (PEER_HEADS_DELTA), what was told so far, and
+    // when the next frame may go (a change before then waits for it).
+    let mut heads_delta = false;
+    let mut told_heads: Option<HashMap<String, (Vec<String>, i64)>> = None;
+    let mut next_tell = tokio::time::Instant::now();
+    let mut tell_due = false;
     let mut clock_agreed = false;
     let mut gossip = false;
     let mut board = config.board.clone();
@@ -865,6 +882,10 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                             .collect();
                         debug!(peer = %config.peer, ?theirs, ?shared, "capabilities exchanged");
                         heads_agreed = shared.contains(&PEER_HEADS);
+                        heads_delta = heads_agreed && shared.contains(&PEER_HEADS_DELTA);
+                        if heads_delta {
+                            told_heads = Some(HashMap::new());
+                        }
                         clock_agreed = shared.contains(&CLOCK);
                         if shared.contains(&DEFLATE) {
                             z = Some(deflate::Deflater::default());
@@ -877,7 +898,8 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                         gossip = heads_agreed && board.is_some();
                         if gossip && let Some(b) = board.as_mut() {
                             let told = b.borrow_and_update().clone();
-                            tell_heads(wr, config, stats, &told).await?;
+                            tell_heads(wr, config, stats, &told, told_heads.as_mut()).await?;
+                            next_tell = tokio::time::Instant::now() + TELL_HEADS_EVERY;
                         }
                         presence_agreed = shared.contains(&PRESENCE);
                         present = presence_agreed && presence.is_some();
@@ -909,7 +931,13 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                                 .into_iter()
                                 .filter(|h| h.peer != config.peer)
                                 .collect();
-                            status.send_modify(|s| s.heard = Arc::new(heard));
+                            status.send_modify(|s| {
+                                s.heard = if heads_delta {
+                                    Arc::new(merge_heard(&s.heard, heard))
+                                } else {
+                                    Arc::new(heard)
+                                };
+                            });
                         }
                         continue;
                     }
@@ -973,10 +1001,16 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                     gossip = false;
                     continue;
                 }
+                // Told when the wait since the last frame is over (the branch below).
+                tell_due = true;
+            }
+            () = tokio::time::sleep_until(next_tell), if tell_due => {
+                tell_due = false;
                 if let Some(b) = board.as_mut() {
                     let told = b.borrow_and_update().clone();
-                    tell_heads(wr, config, stats, &told).await?;
+                    tell_heads(wr, config, stats, &told, told_heads.as_mut()).await?;
                 }
+                next_tell = tokio::time::Instant::now() + TELL_HEADS_EVERY;
             }
             changed = async {
                 match presence.as_mut() {
@@ -1012,17 +1046,33 @@ async fn tell_presence<W: AsyncWrite + Unpin>(
 }
 
 /// Sends what this node heard of its peers' heads, but the entry of the peer it is sent to.
+///
+/// `told`: with [`PEER_HEADS_DELTA`], what was told so far in the session; only the entries
+/// that differ go, and nothing if none does.
 async fn tell_heads<W: AsyncWrite + Unpin>(
     wr: &mut W,
     config: &SessionConfig,
     stats: &SessionStats,
     heard: &[Heard],
+    told: Option<&mut HashMap<String, (Vec<String>, i64)>>,
 ) -> Result<(), SyncError> {
-    let others: Vec<Heard> = heard
+    let mut others: Vec<Heard> = heard
         .iter()
         .filter(|h| h.peer != config.peer)
         .cloned()
         .collect();
+    if let Some(told) = told {
+        others.retain(|h| {
+            told.get(&h.peer)
+                .is_none_or(|(heads, at)| *heads != h.heads || *at != h.at)
+        });
+        if others.is_empty() {
+            return Ok(());
+        }
+        for h in &others {
+            told.insert(h.peer.clone(), (h.heads.clone(), h.at));
+        }
+    }
     let frame = encode_peer_heads(&others);
     wr.write_all(&frame).await?;
     wr.flush().await?;
@@ -1040,6 +1090,20 @@ fn report(status: &watch::Sender<PeerSync>, progress: &SyncProgress, received: b
             s.last_sync = Some(now_rfc3339());
         }
     });
+}
+
+/// What a peer told before, with the entries of its newest [`PEER_HEADS_DELTA`] frame in
+/// place of the same peers' older ones; new peers past [`MAX_HEARD`] are left out.
+fn merge_heard(before: &[Heard], newer: Vec<Heard>) -> Vec<Heard> {
+    let mut all = before.to_vec();
+    for h in newer {
+        if let Some(e) = all.iter_mut().find(|e| e.peer == h.peer) {
+            *e = h;
+        } else if all.len() < MAX_HEARD {
+            all.push(h);
+        }
+    }
+    all
 }
 
 fn now_rfc3339() -> String {

@@ -1600,3 +1600,78 @@ fn deflated_frames_round_trip_and_bombs_are_refused() {
     let half = Inflater::default().inflate(&packed[..packed.len() / 2], MAX_FRAME);
     assert!(half.map_or(true, |v| v != frames[19]));
 }
+
+/// With `peer-heads-delta/1` on both sides a board frame carries only the entries that changed
+/// since the session's previous one (and none when nothing did), and the receiver keeps the
+/// entries it was told before; a peer of the previous release, without it, gets whole lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn board_frames_carry_only_what_changed_where_both_sides_merge_them() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let entry = |tag: char, at: i64| Heard {
+        peer: peer_id(tag),
+        heads: vec!["cd".repeat(32)],
+        at,
+    };
+    let peers_in = |frame: Vec<u8>| match parse_incoming(Version::V2, frame) {
+        Ok(Incoming::PeerHeads(h)) => h.into_iter().map(|h| (h.peer, h.at)).collect::<Vec<_>>(),
+        other => panic!("not a board frame: {other:?}"),
+    };
+    for (caps, delta) in [
+        (vec![crate::PEER_HEADS, crate::PEER_HEADS_DELTA], true),
+        (vec![crate::PEER_HEADS], false),
+    ] {
+        let (board_tx, board_rx) = watch::channel(Arc::new(vec![entry('C', 100), entry('D', 100)]));
+        let (ours, theirs) = tokio::io::duplex(PIPE);
+        let (status_tx, mut status) = watch::channel(PeerSync::default());
+        let cancel = CancellationToken::new();
+        let config = SessionConfig {
+            peer: b.peer.clone(),
+            doc_id: BUREAU.to_owned(),
+            cancel: cancel.clone(),
+            version: Version::V2,
+            board: Some(board_rx),
+            presence: None,
+        };
+        let stats = Arc::new(SessionStats::default());
+        let task = tokio::spawn(run_session(ours, a.doc.clone(), config, stats, status_tx));
+        let (mut rd, mut wr) = tokio::io::split(theirs);
+        wr.write_all(&encode_hello(&caps)).await.unwrap();
+        let first = peers_in(frame_of_kind(&mut rd, Kind::PeerHeads).await);
+        assert_eq!(first, [(peer_id('C'), 100), (peer_id('D'), 100)]);
+        board_tx
+            .send(Arc::new(vec![entry('C', 100), entry('D', 200)]))
+            .unwrap();
+        let next = peers_in(frame_of_kind(&mut rd, Kind::PeerHeads).await);
+        if delta {
+            assert_eq!(next, [(peer_id('D'), 200)], "more than the change was told");
+        } else {
+            assert_eq!(next, [(peer_id('C'), 100), (peer_id('D'), 200)]);
+        }
+        // What this side is told: a list, then a frame with one entry.
+        wr.write_all(&encode_peer_heads(&[entry('E', 5), entry('F', 5)]))
+            .await
+            .unwrap();
+        wr.write_all(&encode_peer_heads(&[entry('F', 6)]))
+            .await
+            .unwrap();
+        let want: Vec<(String, i64)> = if delta {
+            vec![(peer_id('E'), 5), (peer_id('F'), 6)]
+        } else {
+            vec![(peer_id('F'), 6)]
+        };
+        let got = tokio::time::timeout(
+            DEADLINE,
+            status.wait_for(|s| s.heard.iter().any(|h| h.at == 6)),
+        )
+        .await
+        .expect("the board is heard in time")
+        .expect("status alive")
+        .heard
+        .iter()
+        .map(|h| (h.peer.clone(), h.at))
+        .collect::<Vec<_>>();
+        assert_eq!(got, want);
+        cancel.cancel();
+        let _ = task.await;
+    }
+}
