@@ -267,6 +267,18 @@ impl Proxy {
                         }
                         conn
                     };
+                    // A partition that began between the check above and the entry in the
+                    // open list did not see this connection: it is checked again now that
+                    // the partition sees it, so none slips across.
+                    if let Some(owner) = owner
+                        && crosses(&part, owner, from_port)
+                    {
+                        l.lock().expect("proxy log").open.retain(|o| o.conn != conn);
+                        part.lock().expect("proxy partition").refused += 1;
+                        let _ = inbound.shutdown(Shutdown::Both);
+                        let _ = outbound.shutdown(Shutdown::Both);
+                        return;
+                    }
                     let _ = inbound.set_nodelay(true);
                     let _ = outbound.set_nodelay(true);
                     // Towards the target is `up` before A (or a server), `down` before B.
