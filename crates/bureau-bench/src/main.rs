@@ -199,7 +199,7 @@ impl Setup {
     }
 }
 
-fn say(msg: &str) {
+pub(crate) fn say(msg: &str) {
     eprintln!("[bench {:>7.1}s] {msg}", util_elapsed());
 }
 

@@ -188,6 +188,16 @@ fn one_size(
     let cpu0 = cpu_ms_all(&pids);
     let mark = sys.proxy().mark();
     let th = now_ms();
+    if std::env::var_os("BUREAU_BENCH_KEEP").is_some() {
+        // Wall-clock time, to find the heal in the nodes' logs.
+        let unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        crate::say(&format!(
+            "W8 n={n}: the partition heals at unix time {:.3}",
+            unix.as_secs_f64()
+        ));
+    }
     sys.heal(&side_b)?;
     let mut end = th;
     for r in 0..n {

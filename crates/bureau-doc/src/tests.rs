@@ -1780,6 +1780,92 @@ async fn of_two_peers_with_the_same_changes_one_sends_them() {
     close(c, tc).await;
 }
 
+/// A node waiting for its feeder still answers a peer that asked it for changes it holds (a
+/// healed partition: each side lacks the other's changes, and each node chose one peer of the
+/// other side to feed it). Without the answer, a ring of nodes each waiting for a feeder that
+/// waits for its own stands still until the feeders count as quiet. The asking peer's own
+/// changes come back as heads only, so this node's feeder is not doubled.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_waiting_for_its_feeder_still_feeds_a_peer_that_asked() {
+    use bureau_model::automerge::sync::Message;
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a")).await;
+    let (b, tb) = open_with(&tmp.path().join("b"), DocConfig::new(peer('B'))).await;
+    let (c, tc) = open_with(&tmp.path().join("c"), DocConfig::new(peer('C'))).await;
+    init(&a).await;
+    for (tag, name) in [('B', "Bea"), ('C', "Cem"), ('D', "Dai")] {
+        add_editor(&a, tag, name).await;
+    }
+    let (pa, pb, pc, pd) = (peer('A'), peer('B'), peer('C'), peer('D'));
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    sync_directly((&a, &pa), (&c, &pc)).await;
+    for (x, px, y, py) in [(&a, &pa, &b, &pb), (&a, &pa, &c, &pc)] {
+        x.sync_gone(py).await;
+        y.sync_gone(px).await;
+    }
+    // Apart: A edits on its side, B and C on theirs.
+    for i in 0..30 {
+        create_member(&a, &format!("Side one {i}")).await;
+        create_member(&b, &format!("Side two {i}")).await;
+    }
+    sync_directly((&b, &pb), (&c, &pc)).await;
+
+    // A chose B to feed it; C (with a second live session, to D) chose A.
+    let ob = a.sync_outbox(&pb).await.expect("outbox");
+    let oc = a.sync_outbox(&pc).await.expect("outbox");
+    let c_oa = c.sync_outbox(&pa).await.expect("outbox");
+    let c_od = c.sync_outbox(&pd).await.expect("outbox");
+    let to_b = a.sync_generate(&pb).await.unwrap().expect("A asks B");
+    assert!(a.sync_generate(&pc).await.unwrap().is_none());
+    let from_c = c.sync_generate(&pa).await.unwrap().expect("C asks A");
+    a.sync_receive(&pc, Message::decode(&from_c).unwrap())
+        .await
+        .expect("receive");
+    // The waiting session is woken by C's message and its answer put in its outbox.
+    let answer = match oc.take() {
+        Some(m) => m,
+        None => a
+            .sync_generate(&pc)
+            .await
+            .unwrap()
+            .expect("A answers C while B has not fed it yet"),
+    };
+    let answer = Message::decode(&answer).unwrap();
+    assert!(
+        answer.changes.len() >= 30,
+        "A's answer to C carried {} changes",
+        answer.changes.len()
+    );
+    c.sync_receive(&pa, answer).await.expect("receive");
+    assert!(
+        c.state().heads.len() >= 2,
+        "C holds both sides' heads: {:?}",
+        c.state().heads
+    );
+    let back = Message::decode(&c_oa.take().expect("C tells A its new heads")).unwrap();
+    assert!(
+        back.changes.is_empty(),
+        "C pushed {} changes to A, which B is feeding",
+        back.changes.len()
+    );
+    a.sync_receive(&pc, back).await.expect("receive");
+
+    // B feeds A; C then has nothing left to send it.
+    b.sync_receive(&pa, Message::decode(&to_b).unwrap())
+        .await
+        .expect("receive");
+    let by_b = sync_with_outbox((&a, &pa, &ob), (&b, &pb)).await;
+    assert!(by_b >= 30, "B fed A its thirty changes: {by_b}");
+    let by_c = sync_with_outbox((&a, &pa, &oc), (&c, &pc)).await;
+    assert_eq!(by_c, 0, "C sent A changes that B had already sent");
+    assert_eq!(a.state().heads, c.state().heads);
+    assert_eq!(a.state().heads, b.state().heads);
+    drop((ob, oc, c_oa, c_od));
+    close(a, ta).await;
+    close(b, tb).await;
+    close(c, tc).await;
+}
+
 /// A node with several live sessions that takes in many changes at once tells its peers only
 /// its new heads, and each asks for what it still lacks (another peer may be sending it the
 /// same); a single edit goes at once.

@@ -160,7 +160,9 @@ impl Actor {
     /// the nodes). So one such peer at a time is told: the next is told once the first has
     /// fed what it had, and then sends only what is still missing. A feeder that has been
     /// quiet for [`FEEDER_QUIET`] no longer holds the others back, so a stalled link (or two
-    /// nodes each waiting for the other's feeder) delays but never stops a session.
+    /// nodes each waiting for the other's feeder) delays but never stops a session. A peer
+    /// that asked for changes this node holds is answered all the same (see
+    /// [`Self::is_asked_for_changes`]).
     ///
     /// Only sessions with an outbox take part: the outbox is how a waiting one is woken.
     fn must_wait(&mut self, peer: &str) -> bool {
@@ -188,6 +190,33 @@ impl Actor {
         }
         self.feeders.insert(peer.to_owned(), now);
         false
+    }
+
+    /// Whether `peer` has asked for changes this node holds: its last message told what it
+    /// has, and the answer to it would carry changes. A waiting session still answers such a
+    /// peer. The peer only asks when it chose this node as its own feeder, so in a healed
+    /// mesh every node is fed by the one peer it chose; and without this, a ring of nodes
+    /// each waiting for its feeder, each feeder waiting for its own, would stand still for
+    /// [`FEEDER_QUIET`]. The answer tells this node's heads too, but the peer's changes
+    /// come back as a bulk push to one of several peers, which tells heads only (see
+    /// [`Self::generate_for`]): this node's own feeder is not doubled.
+    fn is_asked_for_changes(&mut self, peer: &str) -> bool {
+        let Some(state) = self.sync_states.get(peer) else {
+            return false;
+        };
+        if state.their_have.is_none() {
+            return false;
+        }
+        let mut peek = state.clone();
+        if !peek.shared_heads.is_empty()
+            && let Some(c) = peek.their_capabilities.as_mut()
+        {
+            c.retain(|c| *c != sync::Capability::MessageV2);
+        }
+        self.doc
+            .sync()
+            .generate_sync_message(&mut peek)
+            .is_some_and(|m| !m.changes.is_empty())
     }
 
     /// Has the actor woken at `at` (or earlier, if it already will be), so the sessions
@@ -246,7 +275,7 @@ impl Actor {
     fn generate_for(&mut self, peer: &str, push: bool) -> Result<Option<Vec<u8>>, DocError> {
         let role = self.peer_role(peer)?;
         self.sync_state(peer, role);
-        if self.must_wait(peer) {
+        if self.must_wait(peer) && !self.is_asked_for_changes(peer) {
             return Ok(None);
         }
         let announce = push && self.outboxes.len() > 1;

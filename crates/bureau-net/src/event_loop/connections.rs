@@ -22,7 +22,7 @@ use libp2p::{Multiaddr, PeerId};
 use tracing::{debug, info, warn};
 
 use super::EventLoop;
-use super::peer::{BACKOFF_MAX, BACKOFF_MIN, Peer, STEADY};
+use super::peer::{BACKOFF_MAX, BACKOFF_MIN, MEMBER_BACKOFF_MAX, Peer, STEADY};
 use crate::addr::{parse_addr, split_p2p, with_any_port, with_bound_port};
 use crate::remembered::Source;
 use crate::swarm::BehaviourEvent;
@@ -93,12 +93,19 @@ impl EventLoop {
                 continue;
             }
             p.next_dial = now + spread(p.backoff);
-            p.backoff = (p.backoff * 2).min(BACKOFF_MAX);
+            p.backoff = (p.backoff * 2).min(dial_cap(keep, &p.addrs));
             let opts = DialOpts::peer_id(peer).addresses(addrs).build();
             if let Err(e) = self.swarm.dial(opts) {
                 debug!(%peer, error = %e, "dial refused");
             }
         }
+        self.dial_at = self
+            .peers
+            .values()
+            .filter(|p| p.is_known() && p.connected.is_none() && !p.addrs.is_empty())
+            .map(|p| p.next_dial)
+            .filter(|t| *t > now)
+            .min();
         for (addr, next, backoff) in &mut self.bare {
             if now >= *next {
                 *next = now + *backoff;
@@ -270,9 +277,9 @@ impl EventLoop {
         }
         // A member this node had been failing to reach answers again: the network that
         // kept it away (a partition, a Wi-Fi outage) is likely back for the others too, which
-        // would otherwise wait out a backoff of up to half a minute each. They are dialled at
-        // once, and they do the same on this connection, so a healed mesh reconnects within
-        // a few round trips of its first connection.
+        // would otherwise each wait out a backoff (up to two seconds, half a minute through a
+        // hub). They are dialled at once, and they do the same on this connection, so a
+        // healed mesh reconnects within a few round trips of its first connection.
         let came_back = self.allowed(&peer)
             && self
                 .peers
@@ -380,6 +387,19 @@ fn spread(wait: std::time::Duration) -> std::time::Duration {
     wait.mul_f64(0.5 + f64::from(u16::from_le_bytes(b)) / f64::from(u16::MAX) / 2.0)
 }
 
+/// The longest wait between dials of a peer: short for a member this node can reach
+/// directly (see [`MEMBER_BACKOFF_MAX`]), else [`BACKOFF_MAX`].
+fn dial_cap(member: bool, addrs: &[Multiaddr]) -> std::time::Duration {
+    let direct = addrs
+        .iter()
+        .any(|a| !a.iter().any(|x| x == Protocol::P2pCircuit));
+    if member && direct {
+        MEMBER_BACKOFF_MAX
+    } else {
+        BACKOFF_MAX
+    }
+}
+
 /// At most one "a member is back, dial the others" per this long, so a flapping link does
 /// not turn into a storm of dials.
 const NETWORK_BACK_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
@@ -397,4 +417,36 @@ fn transport_error(e: &libp2p::TransportError<std::io::Error>) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_member_at_a_direct_address_is_dialled_at_least_every_two_seconds() {
+        let direct: Multiaddr = "/ip4/127.0.0.1/tcp/4001".parse().unwrap();
+        let hub: Multiaddr = "/ip4/127.0.0.1/tcp/4002/p2p/12D3KooWDRnK2KEsHf6dLBecnt9V8imvdiGU55VBezs26LqoThED/p2p-circuit"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            dial_cap(true, std::slice::from_ref(&direct)),
+            MEMBER_BACKOFF_MAX
+        );
+        assert_eq!(
+            dial_cap(true, &[hub.clone(), direct.clone()]),
+            MEMBER_BACKOFF_MAX
+        );
+        // Through a hub only, each dial costs the hub a circuit; a stranger is not kept.
+        assert_eq!(dial_cap(true, &[hub]), BACKOFF_MAX);
+        assert_eq!(dial_cap(false, &[direct]), BACKOFF_MAX);
+        assert_eq!(dial_cap(true, &[]), BACKOFF_MAX);
+        for _ in 0..100 {
+            let w = spread(MEMBER_BACKOFF_MAX);
+            assert!(
+                w >= MEMBER_BACKOFF_MAX / 2 && w <= MEMBER_BACKOFF_MAX,
+                "{w:?}"
+            );
+        }
+    }
 }

@@ -206,6 +206,10 @@ struct EventLoop {
     /// When a member that had been away last brought the others' dials forward (see
     /// `connections::on_connected`).
     network_back: Option<Instant>,
+    /// When the next peer's dial is due, as `dial_due` last saw: the loop wakes for it then,
+    /// not at the next tick, so a wait spread at random is kept to the millisecond (on the
+    /// one-second tick every node of a partition dialled on the same few instants).
+    dial_at: Option<Instant>,
 }
 
 /// How often the routing table is read for the doctor.
@@ -306,6 +310,7 @@ pub(crate) fn start(
         refused: HashMap::new(),
         incompatible: HashMap::new(),
         network_back: None,
+        dial_at: None,
         multicast_route: if config.mdns {
             (crate::addr::multicast_route(), Some(Instant::now()))
         } else {
@@ -345,6 +350,10 @@ pub(crate) fn start(
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            // A disabled branch's future is still made: an hour away stands for "none".
+            let dial_at = lp
+                .dial_at
+                .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
             tokio::select! {
                 ev = lp.swarm.select_next_some() => lp.on_swarm(ev),
                 cmd = cmd_rx.recv() => match cmd {
@@ -368,6 +377,12 @@ pub(crate) fn start(
                     lp.on_doc(&st);
                 }
                 _ = tick.tick() => lp.on_tick(),
+                () = tokio::time::sleep_until(dial_at.into()), if lp.dial_at.is_some() => {
+                    lp.dial_at = None;
+                    if !lp.paused {
+                        lp.dial_due();
+                    }
+                }
                 () = lp.cancel.cancelled() => break,
             }
         }

@@ -32,6 +32,14 @@ use crate::{PeerStatus, SyncTotals};
 pub(super) const BACKOFF_MIN: Duration = Duration::from_secs(1);
 /// Longest wait between dials of an unreachable peer, and between failing sessions.
 pub(super) const BACKOFF_MAX: Duration = Duration::from_secs(30);
+/// Longest wait between dials of a member at a direct address (not through a hub). A member
+/// cut off by a Wi-Fi outage or a partition is found again within this of the network's
+/// return, instead of after up to half a minute: at a venue the network flaps, and a node
+/// should sync the moment a path appears. A dial to a member on the same network costs a few
+/// packets, and one still in flight is not repeated (libp2p's `DisconnectedAndNotDialing`),
+/// so this adds no pile of pending connections. Dials through a hub keep [`BACKOFF_MAX`]: each
+/// costs the hub a circuit.
+pub(super) const MEMBER_BACKOFF_MAX: Duration = Duration::from_secs(2);
 /// A connection that stayed up this long and then broke was lost to the link (a Wi-Fi drop),
 /// not refused by the peer: it is dialled again at once instead of after the backoff. A
 /// shorter one waits as usual, so a peer that closes every connection is not dialled in a
@@ -54,7 +62,8 @@ pub(super) struct Peer {
     pub(super) inviter: bool,
     /// It is not dialled before this.
     pub(super) next_dial: Instant,
-    /// The wait after the next dial: doubles with each dial up to [`BACKOFF_MAX`], back to
+    /// The wait after the next dial: doubles with each dial up to [`BACKOFF_MAX`] (a member at
+    /// a direct address: [`MEMBER_BACKOFF_MAX`]), back to
     /// [`BACKOFF_MIN`] on a connection or a resume. An mDNS stranger is dialled only while it
     /// is still at the minimum, that is once.
     pub(super) backoff: Duration,
