@@ -58,7 +58,8 @@ struct Open {
     inbound: TcpStream,
     outbound: TcpStream,
     owner: Option<usize>,
-    from_port: u16,
+    /// The dialler's end of the connection, as (its port, the front's port).
+    ends: (u16, u16),
 }
 
 /// The replicas' processes, for telling who dialled a front (W8's partition), and the sides
@@ -227,15 +228,16 @@ impl Proxy {
         };
         let (l, target, link) = (self.log.clone(), front.target.clone(), self.link.clone());
         let part = self.partition.clone();
+        let front_port = front.port;
         std::thread::spawn(move || {
             for inbound in listener.incoming() {
                 let Ok(inbound) = inbound else { continue };
                 let (l, target, link, part) =
                     (l.clone(), target.clone(), link.clone(), part.clone());
                 std::thread::spawn(move || {
-                    let from_port = inbound.peer_addr().map_or(0, |a| a.port());
+                    let ends = (inbound.peer_addr().map_or(0, |a| a.port()), front_port);
                     if let Some(owner) = owner
-                        && crosses(&part, owner, from_port)
+                        && crosses(&part, owner, ends)
                     {
                         part.lock().expect("proxy partition").refused += 1;
                         let _ = inbound.shutdown(Shutdown::Both);
@@ -262,7 +264,7 @@ impl Proxy {
                                 inbound: i,
                                 outbound: o,
                                 owner,
-                                from_port,
+                                ends,
                             });
                         }
                         conn
@@ -271,7 +273,7 @@ impl Proxy {
                     // open list did not see this connection: it is checked again now that
                     // the partition sees it, so none slips across.
                     if let Some(owner) = owner
-                        && crosses(&part, owner, from_port)
+                        && crosses(&part, owner, ends)
                     {
                         l.lock().expect("proxy log").open.retain(|o| o.conn != conn);
                         part.lock().expect("proxy partition").refused += 1;
@@ -354,7 +356,7 @@ impl Proxy {
             let open = std::mem::take(&mut log.open);
             let (cut, kept): (Vec<Open>, Vec<Open>) = open.into_iter().partition(|o| {
                 o.owner
-                    .is_some_and(|owner| crosses(&self.partition, owner, o.from_port))
+                    .is_some_and(|owner| crosses(&self.partition, owner, o.ends))
             });
             log.open = kept;
             cut
@@ -438,10 +440,10 @@ impl Proxy {
     }
 }
 
-/// Whether a connection from local port `from_port` to the front of replica `owner` crosses
+/// Whether a connection from local port `ends.0` to the front of replica `owner` (port `ends.1`) crosses
 /// the partition in force (a dialler the proxy cannot name counts as crossing: a partition
 /// lets nothing through that it cannot place).
-fn crosses(part: &Mutex<Partition>, owner: usize, from_port: u16) -> bool {
+fn crosses(part: &Mutex<Partition>, owner: usize, ends: (u16, u16)) -> bool {
     let (sides, pids) = {
         let p = part.lock().expect("proxy partition");
         match &p.sides {
@@ -452,23 +454,26 @@ fn crosses(part: &Mutex<Partition>, owner: usize, from_port: u16) -> bool {
     let Some(&owner_side) = sides.get(owner) else {
         return false;
     };
-    match dialler(from_port, &pids) {
+    match dialler(ends, &pids) {
         Some(i) => sides.get(i).is_some_and(|&s| s != owner_side),
         None => true,
     }
 }
 
-/// Which of `pids` holds the loopback TCP socket bound to `port`: the socket's inode from
-/// `/proc/net/tcp`, then the process whose descriptors include it.
-fn dialler(port: u16, pids: &[u32]) -> Option<usize> {
+/// Which of `pids` holds the loopback TCP socket from port `ends.0` to port `ends.1`: the
+/// socket's inode from `/proc/net/tcp`, then the process whose descriptors include it. Both
+/// ends are matched: Linux lets sockets to different destinations share a local port, so the
+/// local port alone could name another replica's socket (and let a connection across a
+/// partition through).
+fn dialler(ends: (u16, u16), pids: &[u32]) -> Option<usize> {
     let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
-    let local = format!(":{port:04X}");
+    let (local, remote) = (format!(":{:04X}", ends.0), format!(":{:04X}", ends.1));
     let inodes: Vec<String> = table
         .lines()
         .skip(1)
         .filter_map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            if f.get(1)?.ends_with(&local) {
+            if f.get(1)?.ends_with(&local) && f.get(2)?.ends_with(&remote) {
                 Some(format!("socket:[{}]", f.get(9)?))
             } else {
                 None
@@ -595,4 +600,25 @@ fn deliver(
         });
     }
     let _ = to.shutdown(Shutdown::Write);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dialler of a connection is found by both its ends: a socket of this process is
+    /// named, and the same local port towards another port is not taken for it.
+    #[test]
+    fn the_dialler_is_named_by_both_ends_of_its_socket() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let other = TcpListener::bind("127.0.0.1:0").unwrap();
+        let front = listener.local_addr().unwrap().port();
+        let stream = TcpStream::connect(("127.0.0.1", front)).unwrap();
+        let local = stream.local_addr().unwrap().port();
+        let me = [std::process::id()];
+        assert_eq!(dialler((local, front), &me), Some(0));
+        let elsewhere = other.local_addr().unwrap().port();
+        assert_eq!(dialler((local, elsewhere), &me), None);
+        assert_eq!(dialler((local, front), &[]), None);
+    }
 }
