@@ -38,8 +38,8 @@ const DEFAULT_SEEDS: usize = 3;
 /// Rounds of faults per seed unless `BUREAU_CHAOS_ROUNDS` says otherwise.
 const DEFAULT_ROUNDS: usize = 10;
 /// How long five nodes get to find each other and form a synced mesh, and to converge after
-/// the heal. Generous: a peer that failed to dial waits up to 30 s before the next try, and
-/// the machine may be busy.
+/// the heal. Generous: a member that failed to dial is tried again within 2 s, but a session
+/// that keeps failing waits up to 30 s before the next, and the machine may be busy.
 const CONVERGE: Duration = Duration::from_secs(150);
 /// Most nodes stopped or down at once, so the bureau keeps some life.
 const MAX_OUT: usize = 2;
