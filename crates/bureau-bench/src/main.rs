@@ -54,7 +54,7 @@ use clap::{Parser, Subcommand};
 use crate::fixture::{Fixture, Rng, Share, Size, State};
 use crate::proxy::Shape;
 use crate::report::{Metric, Results};
-use crate::systems::{Bureau, Children, ColdStart, Launch, Res, System};
+use crate::systems::{Bureau, Children, ColdStart, Launch, Res, System, Transport};
 use crate::util::{cpu_ms_all, hwm_mb, median, now_ms, poll, quantile, rss_mb};
 
 /// Edits per replica in W2 (the research note's divergence).
@@ -102,7 +102,9 @@ struct Cli {
     /// Repetitions of the whole suite per system (medians are reported).
     #[arg(long, default_value_t = 3)]
     reps: usize,
-    /// Systems to run, comma-separated (default: all three).
+    /// Systems to run, comma-separated (default: all three): bureau, automerge-repo, samod, and
+    /// bureau-quic (the node with its member connections over QUIC through UDP fronts of the
+    /// proxy; W1 to W6 only).
     #[arg(long, default_value = "bureau,automerge-repo,samod")]
     systems: String,
     /// Workloads to run, comma-separated: w1 to w8 (W1, the cold start, runs whenever one of
@@ -220,7 +222,7 @@ fn run(cli: &Cli) -> Res<()> {
         .map(|s| s.trim().to_owned())
         .collect();
     for s in &systems {
-        if !["bureau", "automerge-repo", "samod"].contains(&s.as_str()) {
+        if !report::SYSTEMS.contains(&s.as_str()) {
             return Err(format!("unknown system {s:?}"));
         }
     }
@@ -237,7 +239,7 @@ fn run(cli: &Cli) -> Res<()> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let bureau_bin = match &cli.bureau_bin {
         Some(p) => p.clone(),
-        None if systems.iter().any(|s| s == "bureau") => build_bureau(&manifest)?,
+        None if systems.iter().any(|s| is_bureau(s)) => build_bureau(&manifest)?,
         None => PathBuf::new(),
     };
     let js_dir = manifest.join("js");
@@ -324,7 +326,8 @@ fn run_all(cli: &Cli, systems: &[String], size: Size, setup: &Setup) -> Res<()> 
                 let metrics = run_system(sys, setup, rep)?;
                 results.add(sys, metrics);
             }
-            if let Some(m) = &setup.mesh {
+            // W8's mesh is the node's TCP; QUIC is measured on two replicas only.
+            if let Some(m) = setup.mesh.as_ref().filter(|_| sys != "bureau-quic") {
                 let dir = setup.work.join(format!("{sys}-{rep}"));
                 let res = mesh::run(
                     sys,
@@ -338,7 +341,7 @@ fn run_all(cli: &Cli, systems: &[String], size: Size, setup: &Setup) -> Res<()> 
                     Ok(metrics) => results.add(sys, metrics),
                     // The node failing W8 is a defect of ours; another system's is a result,
                     // reported as such rather than left out.
-                    Err(e) if sys != "bureau" => {
+                    Err(e) if !is_bureau(sys) => {
                         say(&format!("{sys}: W8 broke: {e}"));
                         results.add(sys, vec![Metric::new("W8", "broke", 1.0)]);
                     }
@@ -524,9 +527,14 @@ fn settle(sys: &mut dyn System) {
     );
 }
 
+/// Whether `name` is the node (over either transport) rather than another system.
+fn is_bureau(name: &str) -> bool {
+    matches!(name, "bureau" | "bureau-quic")
+}
+
 /// The bureau publishes its sync counters with its once-a-second status.
 fn counters_fresh(name: &str) {
-    if name == "bureau" {
+    if is_bureau(name) {
         std::thread::sleep(Duration::from_millis(1_100));
     }
 }
@@ -568,11 +576,16 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     let mut state = setup.fixture.state.clone();
     let author = state.author.clone();
     let (mut running, cold): (Running, ColdStart) = match name {
-        "bureau" => {
+        "bureau" | "bureau-quic" => {
             let (a, b) = (dir.join("a"), dir.join("b"));
             bureau_dir(&a, bytes, &setup.keys[0])?;
             bureau_dir(&b, bytes, &setup.keys[1])?;
-            let (sys, cold) = Bureau::start(&setup.bureau_bin, [&a, &b], &logs)?;
+            let transport = if name == "bureau" {
+                Transport::Tcp
+            } else {
+                Transport::Quic
+            };
+            let (sys, cold) = Bureau::start(&setup.bureau_bin, [&a, &b], &logs, transport)?;
             (Running::Bureau(sys), cold)
         }
         "automerge-repo" => {
@@ -843,8 +856,8 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         put("W6", "rss_peak_mb", hwm_mb(pid).unwrap_or(f64::NAN));
     }
 
-    // W7: W4 and W2 through a poor link, one shape after the other.
-    if setup.runs("w7") {
+    // W7: W4 and W2 through a poor link, one shape after the other (the proxy shapes TCP only).
+    if setup.runs("w7") && name != "bureau-quic" {
         for shape in [Shape::HOTSPOT, Shape::CONGESTED] {
             say(&format!("{name}: W7 through the {} link", shape.name));
             let mut measured = Vec::new();
@@ -868,7 +881,7 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         Running::Bureau(b) => Box::new(b).stop(),
         Running::Children(c) => c.stop(),
     }
-    if name == "bureau" {
+    if is_bureau(name) {
         no_panic_in_logs(&logs)?;
     }
     if std::env::var_os("BUREAU_BENCH_KEEP").is_none() {

@@ -19,8 +19,10 @@
 //! lost, and each system reconnects by its own means. A shaped segment is logged when it is
 //! delivered, not when it was read.
 
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -305,6 +307,23 @@ impl Proxy {
         Ok(front)
     }
 
+    /// Opens a UDP front on 127.0.0.1 (a free port) for QUIC, logging into this proxy's log:
+    /// each datagram is forwarded to the target from a socket of the proxy's own per sender
+    /// (so the answers come back through it) and logged as a read. A connection is counted
+    /// when a sender's QUIC Initial names a connection id not seen before ([`quic_initial`]),
+    /// so a reconnect from the same socket is a new connection, as it is for QUIC. A UDP front
+    /// is neither shaped nor partitioned (W7 and W8 run over TCP).
+    pub(crate) fn udp_front(&self, behind: Behind) -> std::io::Result<Front> {
+        let socket = UdpSocket::bind("127.0.0.1:0")?;
+        let front = Front {
+            port: socket.local_addr()?.port(),
+            target: Arc::new(OnceLock::new()),
+        };
+        let (log, target) = (self.log.clone(), front.target.clone());
+        std::thread::spawn(move || udp_pump(socket, behind, &target, &log));
+        Ok(front)
+    }
+
     /// Shapes every connection from now on like `shape` (or not at all), starting the drops
     /// it asks for.
     pub(crate) fn set_shape(&self, shape: Option<Shape>) {
@@ -493,6 +512,112 @@ fn dialler(ends: (u16, u16), pids: &[u32]) -> Option<usize> {
     })
 }
 
+/// One sender of a UDP front: the proxy's socket towards the target for it, and the
+/// connection its datagrams count under now.
+struct UdpSession {
+    upstream: UdpSocket,
+    conn: Arc<AtomicUsize>,
+}
+
+/// Forwards the datagrams of a UDP front: from any sender to the target through that sender's
+/// own upstream socket, and (on a thread per sender) the target's answers back to the sender.
+fn udp_pump(
+    socket: UdpSocket,
+    behind: Behind,
+    target: &OnceLock<SocketAddr>,
+    log: &Arc<Mutex<Log>>,
+) {
+    let Ok(back) = socket.try_clone() else { return };
+    let back = Arc::new(back);
+    let mut sessions: HashMap<SocketAddr, UdpSession> = HashMap::new();
+    // Connection ids either side has used, so that only a client's first Initial of a
+    // connection counts as a new one (its later Initials name the server's id).
+    let known: Arc<Mutex<HashSet<Vec<u8>>>> = Arc::default();
+    let towards_target_up = behind == Behind::A;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let Ok((n, from)) = socket.recv_from(&mut buf) else {
+            return;
+        };
+        let Some(&to) = target.get() else { continue };
+        let t = now_ms();
+        if let std::collections::hash_map::Entry::Vacant(v) = sessions.entry(from) {
+            let Ok(upstream) = UdpSocket::bind("127.0.0.1:0") else {
+                continue;
+            };
+            let Ok(answers) = upstream.try_clone() else {
+                continue;
+            };
+            if upstream.connect(to).is_err() {
+                continue;
+            }
+            let conn = Arc::new(AtomicUsize::new(usize::MAX));
+            let (back, c, known, log) = (back.clone(), conn.clone(), known.clone(), log.clone());
+            std::thread::spawn(move || {
+                let mut buf = vec![0u8; 64 * 1024];
+                while let Ok(n) = answers.recv(&mut buf) {
+                    if let Some((_, Some(scid))) = quic_long_ids(&buf[..n]) {
+                        known.lock().expect("proxy ids").insert(scid.to_vec());
+                    }
+                    // Logged before it is passed on, so that whoever saw it arrive finds it
+                    // in the log.
+                    log.lock().expect("proxy log").chunks.push(Chunk {
+                        t: now_ms(),
+                        conn: c.load(Ordering::Relaxed),
+                        up: !towards_target_up,
+                        bytes: n,
+                    });
+                    if back.send_to(&buf[..n], from).is_err() {
+                        return;
+                    }
+                }
+            });
+            v.insert(UdpSession { upstream, conn });
+        }
+        let Some(session) = sessions.get(&from) else {
+            continue;
+        };
+        let datagram = &buf[..n];
+        if let Some(dcid) = quic_initial(datagram)
+            && known.lock().expect("proxy ids").insert(dcid.to_vec())
+        {
+            let mut l = log.lock().expect("proxy log");
+            l.accepted.push(t);
+            session.conn.store(l.accepted.len() - 1, Ordering::Relaxed);
+        }
+        log.lock().expect("proxy log").chunks.push(Chunk {
+            t,
+            conn: session.conn.load(Ordering::Relaxed),
+            up: towards_target_up,
+            bytes: n,
+        });
+        let _ = session.upstream.send(datagram);
+    }
+}
+
+/// The destination connection id of a datagram that opens with a QUIC v1 Initial packet
+/// (long header, type 0), which is how a client starts a connection.
+fn quic_initial(datagram: &[u8]) -> Option<&[u8]> {
+    let first = *datagram.first()?;
+    if first & 0x30 != 0 {
+        return None;
+    }
+    quic_long_ids(datagram).map(|(dcid, _)| dcid)
+}
+
+/// A QUIC long-header packet's destination and source connection ids (RFC 9000, 17.2).
+fn quic_long_ids(datagram: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
+    let first = *datagram.first()?;
+    if first & 0xC0 != 0xC0 {
+        return None;
+    }
+    let dlen = usize::from(*datagram.get(5)?);
+    let dcid = datagram.get(6..6 + dlen)?;
+    let slen = datagram.get(6 + dlen).map(|&l| usize::from(l));
+    let scid = slen.and_then(|l| datagram.get(7 + dlen..7 + dlen + l));
+    Some((dcid, scid))
+}
+
 /// A piece of a read on a shaped link: when it arrives (ms since the epoch), and its bytes.
 type Segment = (f64, Vec<u8>);
 
@@ -620,5 +745,65 @@ mod tests {
         let elsewhere = other.local_addr().unwrap().port();
         assert_eq!(dialler((local, elsewhere), &me), None);
         assert_eq!(dialler((local, front), &[]), None);
+    }
+
+    /// A QUIC long header (Initial when `kind` is 0) with these connection ids.
+    fn long_header(kind: u8, dcid: &[u8], scid: &[u8]) -> Vec<u8> {
+        let mut d = vec![0xC0 | (kind << 4), 0, 0, 0, 1, dcid.len() as u8];
+        d.extend_from_slice(dcid);
+        d.push(scid.len() as u8);
+        d.extend_from_slice(scid);
+        d.extend_from_slice(&[0; 20]);
+        d
+    }
+
+    /// A UDP front forwards both ways and counts a connection at a client's first Initial,
+    /// not at its later ones (which name the server's id) nor at other packets.
+    #[test]
+    fn a_udp_front_forwards_both_ways_and_counts_quic_connections() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let proxy = Proxy::new();
+        let front = proxy.udp_front(Behind::A).unwrap();
+        front.forward_to(server.local_addr().unwrap());
+        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        server
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        client.connect(("127.0.0.1", front.port)).unwrap();
+        let mark = proxy.mark();
+        let mut buf = [0u8; 2048];
+        // The client opens with an Initial to a random id; the server answers from its own.
+        let first = long_header(0, b"random01", b"client01");
+        client.send(&first).unwrap();
+        let (n, via) = server.recv_from(&mut buf).unwrap();
+        assert_eq!(&buf[..n], &first[..]);
+        let answer = long_header(0, b"client01", b"server01");
+        server.send_to(&answer, via).unwrap();
+        let n = client.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], &answer[..]);
+        // Its next Initial names the server's id, then a short-header packet: the same one.
+        for d in [long_header(0, b"server01", b"client01"), vec![0x40; 30]] {
+            client.send(&d).unwrap();
+            server.recv_from(&mut buf).unwrap();
+        }
+        let t = proxy.since(mark);
+        assert_eq!(t.accepted.len(), 1);
+        assert_eq!((t.up, t.down), (first.len() * 2 + 30, answer.len()));
+        assert_eq!(t.legs, 3);
+        // A reconnect from the same socket starts with a new id: a second connection.
+        client
+            .send(&long_header(0, b"random02", b"client02"))
+            .unwrap();
+        server.recv_from(&mut buf).unwrap();
+        assert_eq!(proxy.since(mark).accepted.len(), 2);
+        // A Handshake packet with an unseen id is not a new connection.
+        client
+            .send(&long_header(2, b"random03", b"client03"))
+            .unwrap();
+        server.recv_from(&mut buf).unwrap();
+        assert_eq!(proxy.since(mark).accepted.len(), 2);
     }
 }

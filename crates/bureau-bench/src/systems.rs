@@ -119,6 +119,7 @@ fn start_node(
     log: &Path,
     front: &Front,
     peer: Option<&str>,
+    transport: Transport,
 ) -> Res<(Node, ColdStart)> {
     let mut cmd = Command::new(bin);
     cmd.arg("--data-dir")
@@ -128,10 +129,10 @@ fn start_node(
             "--http",
             "127.0.0.1:0",
             "--listen",
-            "/ip4/127.0.0.1/tcp/0",
+            transport.at(0).as_str(),
             "--no-mdns",
             "--announce",
-            &format!("/ip4/127.0.0.1/tcp/{}", front.port),
+            transport.at(front.port).as_str(),
         ])
         .env_remove("BUREAU_HOME")
         .env_remove("RUST_LOG")
@@ -169,7 +170,7 @@ fn start_node(
     };
     // As soon as the node listens, before it has published its address (that waits for
     // runtime.json) and long before the other node could dial it there.
-    front.forward_to(tcp_target(&p2p)?);
+    front.forward_to(transport.target(&p2p)?);
     let mut client = Connection::new(addr, &token);
     let page = poll(START_LIMIT, Duration::from_millis(2), || {
         client
@@ -194,34 +195,61 @@ fn start_node(
     ))
 }
 
-/// Where a front forwards to: the node's TCP listen address, `/ip4/127.0.0.1/tcp/<port>`.
-fn tcp_target(listen: &str) -> Res<SocketAddr> {
-    let port = listen
-        .strip_prefix("/ip4/127.0.0.1/tcp/")
-        .and_then(|p| p.parse::<u16>().ok())
-        .ok_or_else(|| format!("the node listens at {listen}, not on a loopback TCP port"))?;
-    Ok(SocketAddr::from(([127, 0, 0, 1], port)))
+/// How the bureau nodes' member connections go: libp2p's TCP (Noise, yamux), or QUIC (TLS 1.3
+/// in one round trip, its own streams) through UDP fronts of the proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Transport {
+    Tcp,
+    Quic,
+}
+
+impl Transport {
+    /// The loopback address at `port` (0: any free one) on this transport.
+    fn at(self, port: u16) -> String {
+        match self {
+            Transport::Tcp => format!("/ip4/127.0.0.1/tcp/{port}"),
+            Transport::Quic => format!("/ip4/127.0.0.1/udp/{port}/quic-v1"),
+        }
+    }
+
+    /// Where a front forwards to: the node's listen address on this transport.
+    fn target(self, listen: &str) -> Res<SocketAddr> {
+        let (prefix, suffix) = match self {
+            Transport::Tcp => ("/ip4/127.0.0.1/tcp/", ""),
+            Transport::Quic => ("/ip4/127.0.0.1/udp/", "/quic-v1"),
+        };
+        let port = listen
+            .strip_prefix(prefix)
+            .and_then(|p| p.strip_suffix(suffix))
+            .and_then(|p| p.parse::<u16>().ok())
+            .ok_or_else(|| format!("the node listens at {listen}, not at {}", self.at(0)))?;
+        Ok(SocketAddr::from(([127, 0, 0, 1], port)))
+    }
 }
 
 impl Bureau {
     /// Starts the proxy's two fronts, replica A behind the first (measuring its cold start),
     /// and replica B behind the second, dialling A's front; returns once both report the
     /// other connected and in sync.
-    pub(crate) fn start(bin: &Path, dirs: [&Path; 2], logs: &Path) -> Res<(Bureau, ColdStart)> {
+    pub(crate) fn start(
+        bin: &Path,
+        dirs: [&Path; 2],
+        logs: &Path,
+        transport: Transport,
+    ) -> Res<(Bureau, ColdStart)> {
         let proxy = Proxy::new();
+        let front = |behind| match transport {
+            Transport::Tcp => proxy.front(behind),
+            Transport::Quic => proxy.udp_front(behind),
+        };
         let fronts = [
-            proxy.front(Behind::A).map_err(|e| e.to_string())?,
-            proxy.front(Behind::B).map_err(|e| e.to_string())?,
+            front(Behind::A).map_err(|e| e.to_string())?,
+            front(Behind::B).map_err(|e| e.to_string())?,
         ];
-        let (a, cold) = start_node(bin, dirs[0], &logs.join("bureau-a.log"), &fronts[0], None)?;
-        let peer = format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", fronts[0].port, a.peer_id);
-        let (b, _) = start_node(
-            bin,
-            dirs[1],
-            &logs.join("bureau-b.log"),
-            &fronts[1],
-            Some(&peer),
-        )?;
+        let log = |r: &str| logs.join(format!("bureau-{r}.log"));
+        let (a, cold) = start_node(bin, dirs[0], &log("a"), &fronts[0], None, transport)?;
+        let peer = format!("{}/p2p/{}", transport.at(fronts[0].port), a.peer_id);
+        let (b, _) = start_node(bin, dirs[1], &log("b"), &fronts[1], Some(&peer), transport)?;
         let mut sys = Bureau {
             nodes: vec![a, b],
             proxy,
@@ -244,7 +272,7 @@ impl Bureau {
         let mut first = None;
         for (i, (dir, front)) in dirs.iter().zip(&fronts).enumerate() {
             let log = logs.join(format!("bureau-{i}.log"));
-            let (node, _) = start_node(bin, dir, &log, front, first.as_deref())?;
+            let (node, _) = start_node(bin, dir, &log, front, first.as_deref(), Transport::Tcp)?;
             if i == 0 {
                 first = Some(format!(
                     "/ip4/127.0.0.1/tcp/{}/p2p/{}",
