@@ -1336,6 +1336,34 @@ async fn presence_is_exchanged_when_both_sides_speak_it_and_gone_when_the_sessio
     assert!(status.borrow_and_update().presence.is_none());
 }
 
+/// A node with nothing open tells no presence as a session starts (the peer holds none of it
+/// yet); the first presence frame is the one saying what opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_open_is_not_told_as_a_session_starts() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    let (tx, rx) = watch::channel(Arc::new(presence_of("Ana", &[])));
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = start_present(ours, &a, &b.peer, Version::V2, rx);
+    let (mut rd, mut wr) = tokio::io::split(theirs);
+    wr.write_all(&encode_hello(&[
+        crate::PEER_HEADS,
+        crate::CLOCK,
+        crate::PRESENCE,
+    ]))
+    .await
+    .unwrap();
+    // The clock goes where an empty presence would have gone first.
+    frame_of_kind(&mut rd, Kind::Clock).await;
+    tx.send(Arc::new(presence_of("Ana", &[("charter", 2)])))
+        .unwrap();
+    let got = frame_of_kind(&mut rd, Kind::Presence).await;
+    assert!(matches!(
+        parse_incoming(Version::V2, got),
+        Ok(Incoming::Presence(p)) if p.open.len() == 1 && p.open[0].paragraph == 2
+    ));
+    session.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_that_does_not_speak_presence_is_never_sent_it() {
     let (a, b, _) = founded_pair(Role::Editor).await;
