@@ -10,6 +10,7 @@ mod convergence;
 mod document_checks;
 mod finding_checks;
 mod history_checks;
+mod loaded_values;
 mod merge_checks;
 mod planner_checks;
 mod refresh_checks;

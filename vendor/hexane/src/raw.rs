@@ -464,6 +464,51 @@ impl RawColumn {
         Self::load_with_max_segments(data, DEFAULT_MAX_SEGMENTS)
     }
 
+    /// Deserialize from `data`, cut into slabs of about the budget at value boundaries:
+    /// `lengths` are the byte lengths of the values in order (a paired meta column's).
+    ///
+    /// Patched for bureau (see vendor/README.md): [`load`](Self::load) leaves a loaded column
+    /// in one slab, and a splice into a slab splits it only at the splice point, peeling off
+    /// (copying) the larger side; so every edit near the front of the part an earlier edit cut
+    /// off moved megabytes of a large document's values. Cut here, a splice moves at most one
+    /// slab. A value longer than the budget gets a slab of its own. Lengths that do not add up
+    /// to `data` (a column this cannot place) leave it in one slab, as `load` does.
+    pub fn load_at_values<I>(data: &[u8], lengths: I) -> Result<Self, PackError>
+    where
+        I: IntoIterator<Item = usize>,
+    {
+        let max_segments = DEFAULT_MAX_SEGMENTS;
+        let mut slabs = Vec::new();
+        let (mut start, mut at) = (0usize, 0usize);
+        for len in lengths {
+            let Some(end) = at.checked_add(len).filter(|&end| end <= data.len()) else {
+                return Self::load(data);
+            };
+            if end - start > max_segments && at > start {
+                slabs.push(RawSlab {
+                    data: data[start..at].to_vec(),
+                });
+                start = at;
+            }
+            at = end;
+        }
+        if at != data.len() {
+            return Self::load(data);
+        }
+        if at > start {
+            slabs.push(RawSlab {
+                data: data[start..at].to_vec(),
+            });
+        }
+        let bit = rebuild_bit(&slabs, |s| s.data.len());
+        Ok(Self {
+            slabs,
+            bit,
+            total_len: data.len(),
+            max_segments,
+        })
+    }
+
     /// Deserialize with a custom `max_segments` budget.
     pub fn load_with_max_segments(data: &[u8], max_segments: usize) -> Result<Self, PackError> {
         assert!(max_segments > 0, "max_segments must be non-zero");

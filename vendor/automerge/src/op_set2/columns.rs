@@ -304,7 +304,12 @@ impl Columns {
 
         let value_meta =
             hexane::PrefixColumn::<ValueMeta>::load_with(data_for(VALUE_META_COL_SPEC), opts)?;
-        let value = hexane::RawColumn::load(data_for(VALUE_COL_SPEC))?;
+        // Patched for bureau (see vendor/README.md): cut at the values' boundaries, so that an
+        // edit after a load moves one slab of values, not the whole column.
+        let value = hexane::RawColumn::load_at_values(
+            data_for(VALUE_COL_SPEC),
+            value_meta.values().iter().map(|m| m.length()),
+        )?;
 
         let index = Indexes::default();
 
