@@ -19,7 +19,7 @@ use automerge::{AutoCommit, ChangeHash};
 use bureau_model::automerge;
 use bureau_model::guard::guarded;
 use bureau_store::{Store, StoreError};
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::DocError;
 
@@ -107,6 +107,7 @@ pub(crate) fn load_files(
     };
     // Before automerge sees any of it: bytes that would make it work without end are refused
     // (see `DocConfig::check_stored`).
+    let checking = std::time::Instant::now();
     if let Some(check) = check {
         for files in [&mut loaded.snapshots, &mut loaded.chunks] {
             let mut kept = Vec::with_capacity(files.len());
@@ -118,6 +119,10 @@ pub(crate) fn load_files(
             }
             *files = kept;
         }
+        debug!(
+            ms = checking.elapsed().as_millis(),
+            "document files checked"
+        );
     }
     let mut doc = None;
     let mut good: Vec<&[u8]> = Vec::new();
