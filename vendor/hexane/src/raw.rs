@@ -28,6 +28,13 @@ use std::ops::Range;
 /// [`RawColumn::with_max_segments`].
 const DEFAULT_MAX_SEGMENTS: usize = 4_096;
 
+/// Bytes of values per slab of a column loaded with [`RawColumn::load_at_values`] (patched
+/// for bureau). Larger than the edit budget: a splice then copies at most this much (a few
+/// microseconds), while every splice also walks the column's list of slabs (the empty-slab
+/// sweep, a split's insert), which at the edit budget's size made a thousand received
+/// changes apply slower than with the column in one slab.
+const LOADED_SLAB: usize = 64 * 1024;
+
 #[derive(Debug, Clone)]
 struct RawSlab {
     data: Vec<u8>,
@@ -484,7 +491,7 @@ impl RawColumn {
             let Some(end) = at.checked_add(len).filter(|&end| end <= data.len()) else {
                 return Self::load(data);
             };
-            if end - start > max_segments && at > start {
+            if end - start > LOADED_SLAB && at > start {
                 slabs.push(RawSlab {
                     data: data[start..at].to_vec(),
                 });

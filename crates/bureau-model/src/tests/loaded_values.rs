@@ -34,12 +34,14 @@ fn text(tag: u64, len: usize) -> String {
     s
 }
 
-/// Values of every size: empty, small, around the 4 KiB budget and past it, and non-strings.
+/// Values of every size: empty, small, around the 4 KiB edit budget and past it, now and then
+/// one past the 64 KiB slab of a loaded column, and non-strings.
 fn value(rng: &mut Lcg, tag: u64) -> ScalarValue {
     match rng.below(10) {
         0 => ScalarValue::Str("".into()),
         1 => ScalarValue::Int(rng.next() as i64 - (1 << 30)),
         2 => ScalarValue::Str(text(tag, 4_000 + rng.below(200) as usize).into()),
+        3 if rng.below(30) == 0 => ScalarValue::Str(text(tag, 70_000).into()),
         3 => ScalarValue::Str(text(tag, 9_000).into()),
         _ => ScalarValue::Str(text(tag, 1 + rng.below(300) as usize).into()),
     }
