@@ -820,6 +820,18 @@ where
 /// What the reading task hands the session: a frame and its size on the wire.
 type Received = Result<Option<(Incoming, usize)>, SyncError>;
 
+/// The stashed frame if there is one, else the next from the reading task. Cancel-safe, as
+/// `select!` needs: the stash is taken only when this is ready at once.
+async fn next_frame(
+    stash: &mut Option<Received>,
+    frames: &mut mpsc::Receiver<Received>,
+) -> Option<Received> {
+    match stash.take() {
+        Some(frame) => Some(frame),
+        None => frames.recv().await,
+    }
+}
+
 async fn session_loop<W: AsyncWrite + Unpin>(
     wr: &mut W,
     frames: &mut mpsc::Receiver<Received>,
@@ -850,6 +862,8 @@ async fn session_loop<W: AsyncWrite + Unpin>(
     // This side's DEFLATE stream, once both sides said they speak it.
     let mut z: Option<deflate::Deflater> = None;
     let outbox = doc.sync_outbox(&config.peer).await?;
+    // A frame read while joining the parts of a message that was not one of them.
+    let mut stash: Option<Received> = None;
     // `/2`: the capability exchange goes first, in the same flight as the first message.
     let mut awaiting_hello = config.version == Version::V2;
     if awaiting_hello {
@@ -868,7 +882,7 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                     send_next(wr, doc, config, stats, &outbox, &mut z).await?;
                 }
             }
-            frame = frames.recv() => {
+            frame = next_frame(&mut stash, frames) => {
                 let Some(frame) = frame else { return Ok(()) };
                 let Some((incoming, wire)) = frame? else { return Ok(()) };
                 SessionStats::add(&stats.received_bytes, wire);
@@ -976,7 +990,11 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                     return Err(SyncError::WrongDocument(frame.doc_id));
                 }
                 trace!(peer = %config.peer, bytes = frame.payload.len(), "sync message received");
-                let msg = decode(&frame.payload)?;
+                let mut budget = Budget::default();
+                let mut msg = decode_within(&frame.payload, &mut budget)?;
+                if split::more_parts_follow(&msg) {
+                    msg = join_parts(msg, &mut budget, frames, &mut stash, config, stats).await?;
+                }
                 let progress = doc.sync_receive(&config.peer, msg).await?;
                 their_heads = Some(progress.their_heads.clone());
                 report(status, &progress, true);
@@ -1115,22 +1133,117 @@ fn now_rfc3339() -> String {
     jiff::Timestamp::now().to_string()
 }
 
-/// Checks a message's compressed data, then decodes it (automerge's decoder is shallow, but
-/// it runs under `catch_unwind` all the same: a panic is the peer's fault, not the node's).
+/// [`decode_within`] with a whole budget.
+#[cfg(test)]
 fn decode(payload: &[u8]) -> Result<Message, SyncError> {
+    decode_within(payload, &mut Budget::default())
+}
+
+/// What the changes handed to the document in one receive may claim: the guard's limits,
+/// shared by the parts of a message joined into one ([`join_parts`]).
+struct Budget {
+    inflated: usize,
+    rows: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            inflated: MAX_INFLATED,
+            rows: MAX_ROWS,
+        }
+    }
+}
+
+/// Checks a message's compressed data, taking what its changes claim from `budget`, then
+/// decodes it (automerge's decoder is shallow, but it runs under `catch_unwind` all the same:
+/// a panic is the peer's fault, not the node's).
+fn decode_within(payload: &[u8], budget: &mut Budget) -> Result<Message, SyncError> {
     let msg = bureau_model::guard::guarded(|| Message::decode(payload))
         .map_err(|e| SyncError::Malformed(format!("the sync message made the decoder fail: {e}")))?
         .map_err(|e| SyncError::Malformed(format!("not a sync message: {e}")))?;
-    let mut budget = MAX_INFLATED;
     for chunk in msg.changes.iter() {
-        guard::check_chunk(chunk, &mut budget)?;
+        guard::check_chunk(chunk, &mut budget.inflated)?;
     }
-    let mut rows = MAX_ROWS;
     for chunk in msg.changes.iter() {
-        guard::check_rows(chunk, &mut rows, MAX_INFLATED)?;
+        guard::check_rows(chunk, &mut budget.rows, MAX_INFLATED)?;
     }
     for have in &msg.have {
         guard::check_bloom(&have.bloom.to_bytes())?;
+    }
+    Ok(msg)
+}
+
+/// How long a session waits for the next part of a message its peer split
+/// ([`split::more_parts_follow`]) before handing the document the parts it has. On a fast
+/// link the parts come a millisecond apart, and applied together they cost one apply, one
+/// durable write, one refresh of the view and one answer instead of one each (a thousand
+/// changes each way at size m: three parts took about 280 ms of the actor's time, one about
+/// 200). On a slow link a part takes longer than this to come, so each is applied (made
+/// durable) as it arrives and a drop still loses at most the part in flight. In this crate's
+/// tests the wait is long, so that a test feeding parts sees them joined on a loaded machine.
+#[cfg(not(test))]
+const PART_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+#[cfg(test)]
+const PART_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Most parts joined into one receive: about six megabytes of changes at the split's cap.
+const JOIN_MAX: usize = 64;
+
+/// `msg` (the first part of a message its peer split) with the parts after it that are already
+/// here or come within [`PART_WAIT`] of each other, as one message. A frame that is not such a
+/// part (another kind, another message, past the budget) is left in `stash` for the session
+/// to read next, undecoded.
+async fn join_parts(
+    mut msg: Message,
+    budget: &mut Budget,
+    frames: &mut mpsc::Receiver<Received>,
+    stash: &mut Option<Received>,
+    config: &SessionConfig,
+    stats: &SessionStats,
+) -> Result<Message, SyncError> {
+    let mut parts = 1;
+    while parts < JOIN_MAX && split::more_parts_follow(&msg) {
+        let next = match frames.try_recv() {
+            Ok(next) => next,
+            Err(mpsc::error::TryRecvError::Disconnected) => break,
+            Err(mpsc::error::TryRecvError::Empty) => {
+                match tokio::time::timeout(PART_WAIT, frames.recv()).await {
+                    Ok(Some(next)) => next,
+                    Ok(None) | Err(_) => break,
+                }
+            }
+        };
+        let Ok(Some((Incoming::Sync(frame), wire))) = &next else {
+            *stash = Some(next);
+            break;
+        };
+        if frame.doc_id != config.doc_id {
+            *stash = Some(next);
+            break;
+        }
+        // Decoded against what is left of the budget; a part that does not fit is read next
+        // as a message of its own, with a budget of its own.
+        let mut left = Budget {
+            inflated: budget.inflated,
+            rows: budget.rows,
+        };
+        let more = match decode_within(&frame.payload, &mut left) {
+            Ok(more) if split::continues(&msg, &more) => more,
+            _ => {
+                *stash = Some(next);
+                break;
+            }
+        };
+        *budget = left;
+        SessionStats::add(&stats.received_bytes, *wire);
+        SessionStats::add(&stats.received_messages, 1);
+        trace!(peer = %config.peer, bytes = frame.payload.len(), "sync message received (a part, joined)");
+        msg = split::join(msg, more);
+        parts += 1;
+    }
+    if parts > 1 {
+        debug!(peer = %config.peer, parts, "parts of a message joined");
     }
     Ok(msg)
 }

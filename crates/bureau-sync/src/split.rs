@@ -28,6 +28,9 @@ pub const MAX_MESSAGE: usize = 96 * 1024;
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 /// The chunk type of a whole document.
 const DOCUMENT: u8 = 0;
+/// The chunk types of one change, as it is and DEFLATE-compressed.
+const CHANGE: u8 = 1;
+const COMPRESSED_CHANGE: u8 = 2;
 
 /// `msg` (an encoded message of this node's) as messages of at most about `cap` bytes each;
 /// `None` when it is sent as it is (small enough, or not splittable).
@@ -99,6 +102,61 @@ pub fn split(msg: &[u8], cap: usize) -> Option<Vec<Vec<u8>>> {
         })
         .collect();
     Some(parts)
+}
+
+/// Whether the changes of `msg` (a received message) may be a part that more parts follow.
+///
+/// The changes of a whole message are every change the sender thinks the receiver lacks, in
+/// causal order, and every change depending on one of them is among them (automerge sends
+/// the dependents of what it sends), so the last has no successor at the sender: it is one of
+/// the message's heads. A message whose last change is not one of its heads is therefore a
+/// part of a split message ([`split`]) with more to come. The converse does not hold (a part
+/// may end at the head of a concurrent branch), which only means it is not waited on.
+/// A chunk's checksum is the first four bytes of its change's hash.
+pub fn more_parts_follow(msg: &Message) -> bool {
+    let Some(blob) = msg.changes.iter().last() else {
+        return false;
+    };
+    let mut rest: &[u8] = blob;
+    let mut last = None;
+    while !rest.is_empty() {
+        let Some(len) = chunk_len(rest) else {
+            return false;
+        };
+        last = match rest.get(8) {
+            Some(&CHANGE | &COMPRESSED_CHANGE) => rest.get(4..8),
+            // A whole document or a bundle: its checksum is no change's.
+            _ => None,
+        };
+        rest = &rest[len..];
+    }
+    last.is_some_and(|checksum| !msg.heads.iter().any(|h| h.0[..4] == *checksum))
+}
+
+/// `more` continues `first`: both are parts of one message (same heads, needs and bloom
+/// filters, and no reset after the first, see [`split`]).
+pub fn continues(first: &Message, more: &Message) -> bool {
+    more.heads == first.heads
+        && more.need == first.need
+        && more.have == first.have
+        && more.version == first.version
+        && !more
+            .flags
+            .is_some_and(|f| f.contains(MessageFlags::SYNC_RESET))
+}
+
+/// `first` with the changes of `more` (a part that [`continues`] it) after its own.
+pub fn join(first: Message, more: Message) -> Message {
+    let changes: Vec<Vec<u8>> = first
+        .changes
+        .iter()
+        .chain(more.changes.iter())
+        .map(<[u8]>::to_vec)
+        .collect();
+    Message {
+        changes: ChunkList::from(changes),
+        ..first
+    }
 }
 
 /// The length of the chunk `bytes` starts with: magic, checksum, type, a LEB128 length and

@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bureau_doc::{DocConfig, DocError, DocHandle};
-use bureau_model::automerge::sync::{self, ChunkList, MessageVersion, SyncDoc};
+use bureau_model::automerge::sync::{self, ChunkList, MessageFlags, MessageVersion, SyncDoc};
 use bureau_model::automerge::transaction::Transactable;
 use bureau_model::automerge::{AutoCommit, ChangeHash, ObjType, ROOT, ReadDoc};
 use bureau_model::testing::{self, peer_id};
@@ -1530,6 +1530,98 @@ async fn a_reconnect_after_divergence_goes_compressed_and_in_parts() {
     assert_eq!(a.doc.state().snapshot, b.doc.state().snapshot);
 }
 
+/// The next sync message a `/2` session writes to `rd`, decoded (other frames are skipped).
+async fn next_sync_message(rd: &mut tokio::io::ReadHalf<DuplexStream>) -> sync::Message {
+    let body = frame_of_kind(rd, Kind::Sync).await;
+    match parse_incoming(Version::V2, body) {
+        Ok(Incoming::Sync(frame)) => sync::Message::decode(&frame.payload).expect("a message"),
+        other => panic!("expected a sync frame, got {other:?}"),
+    }
+}
+
+/// The parts of a split message that are all there when the first is read go to the document
+/// as one message: the receiver answers them once, with every change of them applied (part by
+/// part, its first answer would lack the later parts' changes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parts_already_here_are_applied_as_one() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    members(&a, "Shared", 600).await;
+    sync_pair(&a, &b).await;
+    members(&a, "Apart", 250).await;
+    // The test plays A: its document and a sync state for B.
+    let mut doc = AutoCommit::load(&a.alive().await).unwrap();
+    let mut state = sync::State::new();
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = Session::start(ours, &b, &a.peer);
+    let (mut rd, mut wr) = tokio::io::split(theirs);
+    wr.write_all(&encode_hello(&[])).await.unwrap();
+    let first = next_sync_message(&mut rd).await;
+    doc.sync().receive_sync_message(&mut state, first).unwrap();
+    let whole = doc
+        .sync()
+        .generate_sync_message(&mut state)
+        .expect("A answers");
+    let parts = crate::split::split(&whole.encode(), crate::split::MAX_MESSAGE).expect("in parts");
+    assert!(parts.len() >= 2, "{} parts", parts.len());
+    let mut all = Vec::new();
+    for part in &parts {
+        all.extend(encode_sync_frame(Version::V2, BUREAU, part).unwrap());
+    }
+    wr.write_all(&all).await.unwrap();
+    let answer = next_sync_message(&mut rd).await;
+    let mut theirs: Vec<String> = answer.heads.iter().map(ToString::to_string).collect();
+    theirs.sort();
+    assert_eq!(
+        theirs,
+        a.heads(),
+        "B's first answer holds every part's changes"
+    );
+    assert_eq!(
+        session.stats.received_messages.load(Ordering::Relaxed) as usize,
+        parts.len()
+    );
+    session.stop().await;
+    assert_eq!(b.heads(), a.heads());
+
+    // A frame of another kind between two parts ends the join; it is read next, and the part
+    // after it applies on its own.
+    members(&a, "Later", 250).await;
+    let mut doc = AutoCommit::load(&a.alive().await).unwrap();
+    let mut state = sync::State::new();
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let mut session = Session::start(ours, &b, &a.peer);
+    let (mut rd, mut wr) = tokio::io::split(theirs);
+    wr.write_all(&encode_hello(&[crate::CLOCK])).await.unwrap();
+    let first = next_sync_message(&mut rd).await;
+    doc.sync().receive_sync_message(&mut state, first).unwrap();
+    let whole = doc
+        .sync()
+        .generate_sync_message(&mut state)
+        .expect("A answers");
+    let all_heads = whole.heads.clone();
+    let parts = crate::split::split(&whole.encode(), crate::split::MAX_MESSAGE).expect("in parts");
+    let mut all = encode_sync_frame(Version::V2, BUREAU, &parts[0]).unwrap();
+    all.extend(encode_clock(1));
+    for part in &parts[1..] {
+        all.extend(encode_sync_frame(Version::V2, BUREAU, part).unwrap());
+    }
+    wr.write_all(&all).await.unwrap();
+    let answer = next_sync_message(&mut rd).await;
+    assert_ne!(
+        answer.heads, all_heads,
+        "the part before the clock went alone"
+    );
+    converge(&a, &b).await;
+    tokio::time::timeout(
+        DEADLINE,
+        session.status.wait_for(|s| s.clock_offset_ms.is_some()),
+    )
+    .await
+    .expect("the clock frame was read")
+    .unwrap();
+    session.stop().await;
+}
+
 /// A message split in parts: each part applies on its own, in order, and all of them leave the
 /// receiver where the whole message would.
 #[test]
@@ -1565,6 +1657,39 @@ fn a_message_split_in_parts_applies_part_by_part() {
         parts.len(),
         bytes.len()
     );
+    // Every part but the last says more follow (the history is one line, so only the last
+    // change is a head); each continues the first, and joined they are the whole message.
+    let decoded: Vec<sync::Message> = parts
+        .iter()
+        .map(|p| sync::Message::decode(p).unwrap())
+        .collect();
+    for (i, msg) in decoded.iter().enumerate() {
+        let last = i + 1 == decoded.len();
+        assert_eq!(crate::split::more_parts_follow(msg), !last, "part {i}");
+        assert!(crate::split::continues(&decoded[0], msg), "part {i}");
+    }
+    assert!(!crate::split::more_parts_follow(&whole));
+    let joined = decoded.iter().skip(1).fold(decoded[0].clone(), |m, more| {
+        crate::split::join(m, more.clone())
+    });
+    let mut fresh = b.fork();
+    let mut fresh_state = sb.clone();
+    fresh
+        .sync()
+        .receive_sync_message(&mut fresh_state, joined)
+        .unwrap();
+    assert_eq!(fresh.get_heads(), a.get_heads());
+    // A later message (other heads) or a reset does not continue a part.
+    let mut reset = decoded[1].clone();
+    reset.flags = Some({
+        let mut f = MessageFlags::new();
+        f.set(MessageFlags::SYNC_RESET);
+        f
+    });
+    assert!(!crate::split::continues(&decoded[0], &reset));
+    let mut later = decoded[1].clone();
+    later.heads = b.get_heads();
+    assert!(!crate::split::continues(&decoded[0], &later));
     let mut seen = b.get_heads();
     for (i, part) in parts.iter().enumerate() {
         assert!(part.len() < 2_000 + 600, "part {i}: {} bytes", part.len());
