@@ -8,6 +8,11 @@
 //! the part in flight, and the next session sends only what is still missing (the receiver's
 //! bloom filter now lists what arrived).
 //!
+//! The receiving session joins the parts it already holds, or that come within a moment of
+//! each other, back into one message ([`more_parts_follow`], [`continues`], [`join`]): on a
+//! fast link that is one apply, one durable write and one answer for the whole message; on a
+//! slow one each part still applies as it arrives.
+//!
 //! Invariants. Every part carries the original heads, needs, bloom filters and capability
 //! flags, so whichever part the receiver reads last leaves its sync state as the whole message
 //! would; only the first carries a reset (done once, before any change of the message). Changes keep their order, which is
