@@ -24,31 +24,64 @@ enum Part {
     Interpreter(String),
 }
 
-/// What the index remembers of a live meeting, to find the parts it was in once it changed.
+/// What the index remembers of a live meeting, to find the parts it was in once it changed:
+/// its parsed times and the record as it was indexed. The record is the snapshot's own, shared
+/// (records are immutable behind their `Arc`; a change replaces it), so the index keeps no
+/// copy of its room, members, groups or interpreters: at size m those copies were about a
+/// quarter of the findings' memory.
 #[derive(Clone, Debug)]
 struct SlotKey {
     start: Timestamp,
     end: Timestamp,
-    room: String,
-    members: Vec<String>,
-    /// Its groups and organiser.
-    groups: Vec<String>,
+    meeting: Arc<Meeting>,
+}
+
+impl SlotKey {
+    fn room(&self) -> &str {
+        &self.meeting.room_id
+    }
+
+    fn members(&self) -> &[String] {
+        &self.meeting.members
+    }
+
+    /// Its groups and organiser, sorted, each once.
+    fn groups(&self) -> Vec<&str> {
+        let mut groups: Vec<&str> = self.meeting.groups.iter().map(String::as_str).collect();
+        groups.push(&self.meeting.organiser);
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+    }
+
     /// The interpreters seated in it.
-    interpreters: Vec<String>,
+    fn interpreters(&self) -> Vec<&str> {
+        seated(&self.meeting)
+    }
+}
+
+/// A live meeting's id as the index holds it: one allocation per meeting, shared by every
+/// entry that names it (its room's, each member's, group's and interpreter's, its start's and
+/// its slot's), where a `String` each cost an allocation per entry.
+type MeetingId = Arc<str>;
+
+/// The smallest id, for ranges that start at a time.
+fn no_id() -> MeetingId {
+    Arc::from("")
 }
 
 /// Live meetings by a key (room, member, group), sorted by (start, id).
-type ByKey = HashMap<String, BTreeSet<(Timestamp, String)>>;
+type ByKey = HashMap<String, BTreeSet<(Timestamp, MeetingId)>>;
 
-fn index_add(map: &mut ByKey, key: &str, start: Timestamp, id: &str) {
+fn index_add(map: &mut ByKey, key: &str, start: Timestamp, id: &MeetingId) {
     map.entry(key.to_owned())
         .or_default()
-        .insert((start, id.to_owned()));
+        .insert((start, Arc::clone(id)));
 }
 
-fn index_remove(map: &mut ByKey, key: &str, start: Timestamp, id: &str) {
+fn index_remove(map: &mut ByKey, key: &str, start: Timestamp, id: &MeetingId) {
     if let Some(set) = map.get_mut(key) {
-        set.remove(&(start, id.to_owned()));
+        set.remove(&(start, Arc::clone(id)));
         if set.is_empty() {
             map.remove(key);
         }
@@ -70,7 +103,7 @@ pub struct FindingsIndex {
     norms: Option<Norms>,
     /// The date of the last update's `now`: overdue actions move with it.
     today: Option<Date>,
-    slots: HashMap<String, SlotKey>,
+    slots: HashMap<MeetingId, SlotKey>,
     /// No live meeting indexed since the last rebuild was longer: meetings overlapping one
     /// start at most this long before it.
     max_span: SignedDuration,
@@ -79,7 +112,7 @@ pub struct FindingsIndex {
     by_group: ByKey,
     by_interpreter: ByKey,
     /// Every live meeting, by (start, id): whether any was held since a time.
-    by_start: BTreeSet<(Timestamp, String)>,
+    by_start: BTreeSet<(Timestamp, MeetingId)>,
     /// Member id -> notes with an action owned by them (the finding names the owner).
     note_owners: HashMap<String, BTreeSet<String>>,
     owners_of_note: HashMap<String, Vec<String>>,
@@ -138,14 +171,14 @@ impl FindingsIndex {
                     // Its name is in every double booking and meeting check of its own.
                     if let Some(set) = self.by_room.get(id) {
                         for (_, m) in set {
-                            dirty.insert(Part::RoomSlot(id.clone(), m.clone()));
-                            dirty.insert(Part::Meeting(m.clone()));
+                            dirty.insert(Part::RoomSlot(id.clone(), m.to_string()));
+                            dirty.insert(Part::Meeting(m.to_string()));
                         }
                     }
                 }
                 RecordType::Group => {
                     if let Some(set) = self.by_group.get(id) {
-                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(m.clone())));
+                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(m.to_string())));
                     }
                 }
                 RecordType::Member => {
@@ -162,7 +195,7 @@ impl FindingsIndex {
                     // Its name and languages are in its meetings' checks.
                     dirty.insert(Part::Interpreter(id.clone()));
                     if let Some(set) = self.by_interpreter.get(id) {
-                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(m.clone())));
+                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(m.to_string())));
                     }
                 }
                 // Reviews feed the bureau-wide part, recomputed below; devices and bodies
@@ -180,8 +213,8 @@ impl FindingsIndex {
         }
         let mut out = Vec::new();
         // The first live meeting of a set that starts at or after `from` has started by now.
-        let since = |set: &BTreeSet<(Timestamp, String)>, from: Timestamp| {
-            set.range((from, String::new())..)
+        let since = |set: &BTreeSet<(Timestamp, MeetingId)>, from: Timestamp| {
+            set.range((from, no_id())..)
                 .next()
                 .is_some_and(|(start, _)| *start <= now)
         };
@@ -203,55 +236,52 @@ impl FindingsIndex {
     /// Re-indexes a meeting and marks every part it was or now is in.
     fn touch_meeting(&mut self, snap: &Snapshot, id: &str, dirty: &mut BTreeSet<Part>) {
         dirty.insert(Part::Meeting(id.to_owned()));
-        if let Some(old) = self.slots.remove(id) {
-            self.mark_room(&old.room, old.start, old.end, id, dirty);
-            index_remove(&mut self.by_room, &old.room, old.start, id);
-            for m in &old.members {
-                index_remove(&mut self.by_member, m, old.start, id);
+        if let Some((id, old)) = self.slots.remove_entry(id) {
+            self.mark_room(old.room(), old.start, old.end, &id, dirty);
+            index_remove(&mut self.by_room, old.room(), old.start, &id);
+            for m in old.members() {
+                index_remove(&mut self.by_member, m, old.start, &id);
                 dirty.insert(Part::Member(m.clone()));
             }
-            for g in &old.groups {
-                index_remove(&mut self.by_group, g, old.start, id);
+            for g in old.groups() {
+                index_remove(&mut self.by_group, g, old.start, &id);
             }
-            for i in &old.interpreters {
-                index_remove(&mut self.by_interpreter, i, old.start, id);
-                dirty.insert(Part::Interpreter(i.clone()));
+            for i in old.interpreters() {
+                index_remove(&mut self.by_interpreter, i, old.start, &id);
+                dirty.insert(Part::Interpreter(i.to_owned()));
             }
-            self.by_start.remove(&(old.start, id.to_owned()));
+            self.by_start.remove(&(old.start, id));
         }
-        let Some(s) = snap.meetings.get(id).and_then(|m| slot_of(m)) else {
+        let Some(meeting) = snap.meetings.get(id) else {
             return;
         };
-        let mut groups: Vec<String> = s.m.groups.clone();
-        groups.push(s.m.organiser.clone());
-        groups.sort();
-        groups.dedup();
+        let Some((start, end)) = slot_of(meeting).map(|s| (s.start, s.end)) else {
+            return;
+        };
         let key = SlotKey {
-            start: s.start,
-            end: s.end,
-            room: s.m.room_id.clone(),
-            members: s.m.members.clone(),
-            groups,
-            interpreters: seated(s.m).into_iter().map(str::to_owned).collect(),
+            start,
+            end,
+            meeting: Arc::clone(meeting),
         };
         self.max_span = self.max_span.max(key.end.duration_since(key.start));
-        if !key.room.is_empty() {
-            index_add(&mut self.by_room, &key.room, key.start, id);
-            self.mark_room(&key.room, key.start, key.end, id, dirty);
+        let id: MeetingId = Arc::from(id);
+        if !key.room().is_empty() {
+            index_add(&mut self.by_room, key.room(), key.start, &id);
+            self.mark_room(key.room(), key.start, key.end, &id, dirty);
         }
-        for m in &key.members {
-            index_add(&mut self.by_member, m, key.start, id);
+        for m in key.members() {
+            index_add(&mut self.by_member, m, key.start, &id);
             dirty.insert(Part::Member(m.clone()));
         }
-        for g in &key.groups {
-            index_add(&mut self.by_group, g, key.start, id);
+        for g in key.groups() {
+            index_add(&mut self.by_group, g, key.start, &id);
         }
-        for i in &key.interpreters {
-            index_add(&mut self.by_interpreter, i, key.start, id);
-            dirty.insert(Part::Interpreter(i.clone()));
+        for i in key.interpreters() {
+            index_add(&mut self.by_interpreter, i, key.start, &id);
+            dirty.insert(Part::Interpreter(i.to_owned()));
         }
-        self.by_start.insert((key.start, id.to_owned()));
-        self.slots.insert(id.to_owned(), key);
+        self.by_start.insert((key.start, Arc::clone(&id)));
+        self.slots.insert(id, key);
     }
 
     /// Marks the room parts a meeting in `room` from `start` to `end` is in: its own (where it
@@ -261,17 +291,17 @@ impl FindingsIndex {
         room: &str,
         start: Timestamp,
         end: Timestamp,
-        id: &str,
+        id: &MeetingId,
         dirty: &mut BTreeSet<Part>,
     ) {
         if room.is_empty() {
             return;
         }
-        dirty.insert(Part::RoomSlot(room.to_owned(), id.to_owned()));
+        dirty.insert(Part::RoomSlot(room.to_owned(), id.to_string()));
         if let Some(set) = self.by_room.get(room) {
-            for (_, later) in set.range((start, id.to_owned())..(end, String::new())) {
+            for (_, later) in set.range((start, Arc::clone(id))..(end, no_id())) {
                 if later != id {
-                    dirty.insert(Part::RoomSlot(room.to_owned(), later.clone()));
+                    dirty.insert(Part::RoomSlot(room.to_owned(), later.to_string()));
                 }
             }
         }
@@ -329,7 +359,7 @@ impl FindingsIndex {
         match part {
             Part::Bureau => {}
             Part::RoomSlot(room, id) => {
-                let Some(b) = self.slots.get(id).filter(|b| &b.room == room) else {
+                let Some(b) = self.slots.get(id.as_str()).filter(|b| b.room() == room) else {
                     return;
                 };
                 let Some(set) = self.by_room.get(room) else {
@@ -338,7 +368,7 @@ impl FindingsIndex {
                 // Every meeting before it that ends after it starts; none starts earlier
                 // than the longest meeting's length before it.
                 let from = b.start.checked_sub(self.max_span).unwrap_or(Timestamp::MIN);
-                for (_, a) in set.range((from, String::new())..(b.start, id.clone())) {
+                for (_, a) in set.range((from, no_id())..(b.start, Arc::from(id.as_str()))) {
                     if self.slots.get(a).is_some_and(|a| a.end > b.start) {
                         out.push(room_double_booking(snap, room, a, id));
                     }
