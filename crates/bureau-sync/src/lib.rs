@@ -599,7 +599,7 @@ fn parse_hello(mut rest: &[u8]) -> Result<Vec<String>, SyncError> {
 }
 
 /// Encodes a `/2` `Hello` frame listing `caps` (each name at most 255 bytes, at most
-/// [`MAX_CAPABILITIES`] of them; longer ones are a bug of this node and left out).
+/// 64 of them; longer ones are a bug of this node and left out).
 pub fn encode_hello(caps: &[&str]) -> Vec<u8> {
     let caps: Vec<&str> = caps
         .iter()

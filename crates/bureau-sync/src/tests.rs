@@ -1180,6 +1180,25 @@ fn start_present(
     }
 }
 
+/// A `/2` session of `node` with `peer` telling `presence`, whose other end (returned, with
+/// the session) has answered with a Hello listing `caps`: a peer the test plays by hand.
+async fn present_to(
+    node: &Node,
+    peer: &str,
+    presence: watch::Receiver<Arc<Presence>>,
+    caps: &[&str],
+) -> (
+    Session,
+    tokio::io::ReadHalf<DuplexStream>,
+    tokio::io::WriteHalf<DuplexStream>,
+) {
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = start_present(ours, node, peer, Version::V2, presence);
+    let (rd, mut wr) = tokio::io::split(theirs);
+    wr.write_all(&encode_hello(caps)).await.unwrap();
+    (session, rd, wr)
+}
+
 /// Every frame body read from `rd` until the stream ends.
 async fn frames_until_end(rd: &mut tokio::io::ReadHalf<DuplexStream>) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
@@ -1342,16 +1361,8 @@ async fn presence_is_exchanged_when_both_sides_speak_it_and_gone_when_the_sessio
 async fn nothing_open_is_not_told_as_a_session_starts() {
     let (a, b, _) = founded_pair(Role::Editor).await;
     let (tx, rx) = watch::channel(Arc::new(presence_of("Ana", &[])));
-    let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = start_present(ours, &a, &b.peer, Version::V2, rx);
-    let (mut rd, mut wr) = tokio::io::split(theirs);
-    wr.write_all(&encode_hello(&[
-        crate::PEER_HEADS,
-        crate::CLOCK,
-        crate::PRESENCE,
-    ]))
-    .await
-    .unwrap();
+    let caps = [crate::PEER_HEADS, crate::CLOCK, crate::PRESENCE];
+    let (session, mut rd, _wr) = present_to(&a, &b.peer, rx, &caps).await;
     // The clock goes where an empty presence would have gone first.
     frame_of_kind(&mut rd, Kind::Clock).await;
     tx.send(Arc::new(presence_of("Ana", &[("charter", 2)])))
@@ -1371,12 +1382,8 @@ async fn a_peer_that_does_not_speak_presence_is_never_sent_it() {
     // A `/2` peer of the previous release: its Hello lists the clock but not presence. The
     // session answers the Hello with its clock, where it would tell its presence too; then
     // the presence changes and the session is cancelled, and everything it wrote is read.
-    let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = start_present(ours, &a, &b.peer, Version::V2, rx.clone());
-    let (mut rd, mut wr) = tokio::io::split(theirs);
-    wr.write_all(&encode_hello(&[crate::PEER_HEADS, crate::CLOCK]))
-        .await
-        .unwrap();
+    let caps = [crate::PEER_HEADS, crate::CLOCK];
+    let (session, mut rd, _wr) = present_to(&a, &b.peer, rx.clone(), &caps).await;
     frame_of_kind(&mut rd, Kind::Clock).await;
     tx.send(Arc::new(presence_of("Ana", &[("charter", 4)])))
         .unwrap();
@@ -1390,16 +1397,8 @@ async fn a_peer_that_does_not_speak_presence_is_never_sent_it() {
         "a presence frame went to a peer that did not announce presence/1"
     );
     // The same Hello with presence/1 gets it, so the test above could see one.
-    let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = start_present(ours, &a, &b.peer, Version::V2, rx.clone());
-    let (mut rd, mut wr) = tokio::io::split(theirs);
-    wr.write_all(&encode_hello(&[
-        crate::PEER_HEADS,
-        crate::CLOCK,
-        crate::PRESENCE,
-    ]))
-    .await
-    .unwrap();
+    let caps = [crate::PEER_HEADS, crate::CLOCK, crate::PRESENCE];
+    let (session, mut rd, _wr) = present_to(&a, &b.peer, rx.clone(), &caps).await;
     let got = frame_of_kind(&mut rd, Kind::Presence).await;
     assert!(matches!(
         parse_incoming(Version::V2, got),
