@@ -1538,6 +1538,38 @@ async fn next_sync_message(rd: &mut tokio::io::ReadHalf<DuplexStream>) -> sync::
     }
 }
 
+/// The test plays A with `b`: starts B's session with A, answers it with a Hello listing
+/// `caps`, and returns A's answer to B's first message, split in parts (at least two), with
+/// its heads and the stream's two ends.
+async fn a_split_answer(
+    a: &Node,
+    b: &Node,
+    caps: &[&str],
+) -> (
+    Session,
+    tokio::io::ReadHalf<DuplexStream>,
+    tokio::io::WriteHalf<DuplexStream>,
+    Vec<Vec<u8>>,
+    Vec<ChangeHash>,
+) {
+    let mut doc = AutoCommit::load(&a.alive().await).unwrap();
+    let mut state = sync::State::new();
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = Session::start(ours, b, &a.peer);
+    let (mut rd, mut wr) = tokio::io::split(theirs);
+    wr.write_all(&encode_hello(caps)).await.unwrap();
+    let first = next_sync_message(&mut rd).await;
+    doc.sync().receive_sync_message(&mut state, first).unwrap();
+    let whole = doc
+        .sync()
+        .generate_sync_message(&mut state)
+        .expect("A answers");
+    let heads = whole.heads.clone();
+    let parts = crate::split::split(&whole.encode(), crate::split::MAX_MESSAGE).expect("in parts");
+    assert!(parts.len() >= 2, "{} parts", parts.len());
+    (session, rd, wr, parts, heads)
+}
+
 /// The parts of a split message that are all there when the first is read go to the document
 /// as one message: the receiver answers them once, with every change of them applied (part by
 /// part, its first answer would lack the later parts' changes).
@@ -1547,21 +1579,7 @@ async fn parts_already_here_are_applied_as_one() {
     members(&a, "Shared", 600).await;
     sync_pair(&a, &b).await;
     members(&a, "Apart", 250).await;
-    // The test plays A: its document and a sync state for B.
-    let mut doc = AutoCommit::load(&a.alive().await).unwrap();
-    let mut state = sync::State::new();
-    let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = Session::start(ours, &b, &a.peer);
-    let (mut rd, mut wr) = tokio::io::split(theirs);
-    wr.write_all(&encode_hello(&[])).await.unwrap();
-    let first = next_sync_message(&mut rd).await;
-    doc.sync().receive_sync_message(&mut state, first).unwrap();
-    let whole = doc
-        .sync()
-        .generate_sync_message(&mut state)
-        .expect("A answers");
-    let parts = crate::split::split(&whole.encode(), crate::split::MAX_MESSAGE).expect("in parts");
-    assert!(parts.len() >= 2, "{} parts", parts.len());
+    let (session, mut rd, mut wr, parts, _) = a_split_answer(&a, &b, &[]).await;
     let mut all = Vec::new();
     for part in &parts {
         all.extend(encode_sync_frame(Version::V2, BUREAU, part).unwrap());
@@ -1585,20 +1603,8 @@ async fn parts_already_here_are_applied_as_one() {
     // A frame of another kind between two parts ends the join; it is read next, and the part
     // after it applies on its own.
     members(&a, "Later", 250).await;
-    let mut doc = AutoCommit::load(&a.alive().await).unwrap();
-    let mut state = sync::State::new();
-    let (ours, theirs) = tokio::io::duplex(PIPE);
-    let mut session = Session::start(ours, &b, &a.peer);
-    let (mut rd, mut wr) = tokio::io::split(theirs);
-    wr.write_all(&encode_hello(&[crate::CLOCK])).await.unwrap();
-    let first = next_sync_message(&mut rd).await;
-    doc.sync().receive_sync_message(&mut state, first).unwrap();
-    let whole = doc
-        .sync()
-        .generate_sync_message(&mut state)
-        .expect("A answers");
-    let all_heads = whole.heads.clone();
-    let parts = crate::split::split(&whole.encode(), crate::split::MAX_MESSAGE).expect("in parts");
+    let (mut session, mut rd, mut wr, parts, all_heads) =
+        a_split_answer(&a, &b, &[crate::CLOCK]).await;
     let mut all = encode_sync_frame(Version::V2, BUREAU, &parts[0]).unwrap();
     all.extend(encode_clock(1));
     for part in &parts[1..] {
