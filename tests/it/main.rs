@@ -24,6 +24,7 @@ mod proxy;
 mod quic;
 mod readme;
 mod recover;
+mod saved_view;
 mod settings;
 mod strangers;
 mod support;

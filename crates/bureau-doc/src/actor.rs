@@ -32,6 +32,7 @@ use tracing::{debug, error, info};
 use crate::compaction::Compactor;
 use crate::load::{DamageTrack, LoadedDoc, load_files};
 use crate::replica::{Read, Replica};
+use crate::saved_view;
 use crate::view::{View, read_all};
 use crate::{
     COMMAND_QUEUE, ConflictSet, DocCommand, DocConfig, DocError, DocHandle, DocState, ImportReport,
@@ -111,6 +112,8 @@ struct Actor {
     /// The copy of the document that whole-document reads (history, full saves) run on, off
     /// this thread.
     replica: Replica,
+    /// When the published view is saved for the next start.
+    saved_view: saved_view::Keeper,
 }
 
 pub(crate) async fn spawn(
@@ -124,13 +127,21 @@ pub(crate) async fn spawn(
     let rt = tokio::runtime::Handle::current();
     let thread = std::thread::Builder::new()
         .name("bureau-doc".to_owned())
-        .spawn(move || match Actor::load(store, config) {
-            Ok((actor, state_rx)) => {
-                let _ = ready_tx.send(Ok(state_rx));
-                actor.run(rx, wake, rt);
-            }
-            Err(e) => {
-                let _ = ready_tx.send(Err(e));
+        .spawn(move || {
+            let (state_tx, state_rx) = watch::channel(Arc::new(DocState::default()));
+            // Sent once: when a saved view is shown, or when the document has loaded.
+            let mut ready_tx = Some(ready_tx);
+            let mut ready = |res: Result<(), DocError>| {
+                if let Some(tx) = ready_tx.take() {
+                    let _ = tx.send(res.map(|()| state_rx.clone()));
+                }
+            };
+            match Actor::load(store, config, state_tx, &mut ready) {
+                Ok(actor) => {
+                    ready(Ok(()));
+                    actor.run(rx, wake, rt);
+                }
+                Err(e) => ready(Err(e)),
             }
         })
         .map_err(|e| {
@@ -214,18 +225,64 @@ fn random_id() -> String {
 }
 
 impl Actor {
+    /// Loads the document. When the store's files are those a saved view was saved from,
+    /// that view is published first and `ready` called before automerge loads anything.
     fn load(
         mut store: Store,
         config: DocConfig,
-    ) -> Result<(Actor, watch::Receiver<Arc<DocState>>), DocError> {
+        state_tx: watch::Sender<Arc<DocState>>,
+        ready: &mut dyn FnMut(Result<(), DocError>),
+    ) -> Result<Actor, DocError> {
         let started = std::time::Instant::now();
+        let files_read = store.load().map_err(crate::load::load_error)?;
+        let mut version = 0;
+        let saved = saved_view::read(&store);
+        let shown_at = saved.as_ref().map(|_| store.position());
+        if let Some(saved) = saved {
+            let now = Timestamp::now();
+            let findings = bureau_model::FindingsIndex::new(&saved.snapshot, now).set();
+            saved_view::log_shown(&saved, started.elapsed().as_millis());
+            version += 1;
+            state_tx.send_replace(Arc::new(DocState {
+                snapshot: Arc::new(saved.snapshot),
+                findings,
+                conflicts: ConflictSet {
+                    parts: saved.conflicts,
+                    len: saved.conflict_count,
+                    all: Default::default(),
+                },
+                heads: saved.heads,
+                peer_id: config.peer_id.clone(),
+                author: saved.author,
+                quarantined: store.quarantined().unwrap_or_default(),
+                damage: None,
+                version,
+                loading: true,
+            }));
+            #[cfg(test)]
+            let gate = config.load_gate.clone();
+            ready(Ok(()));
+            #[cfg(test)]
+            if let Some(gate) = gate
+                && let Ok(rx) = gate.lock()
+            {
+                let _ = rx.recv();
+            }
+        }
         let LoadedDoc {
             mut doc,
             last_seq,
             files,
             damaged,
-        } = load_files(&mut store, config.check_stored)?;
+        } = load_files(&mut store, files_read, config.check_stored)?;
         let quarantined = store.quarantined().unwrap_or_default();
+        // The view on disk stays the one to show next time unless loading moved a file.
+        let keeper = saved_view::Keeper::new(
+            store.files(),
+            shown_at
+                .filter(|at| *at == store.position())
+                .map(|_| Self::mark_of(&store, last_seq)),
+        );
         let persisted = doc.get_heads();
         let loaded = started.elapsed();
         let view = read_all(&mut doc, Timestamp::now());
@@ -239,7 +296,6 @@ impl Actor {
             read_ms = (started.elapsed() - loaded).as_millis(),
             "document loaded"
         );
-        let (state_tx, state_rx) = watch::channel(Arc::new(DocState::default()));
         let mut actor = Actor {
             doc,
             store,
@@ -250,7 +306,7 @@ impl Actor {
             author: None,
             quarantined,
             damage: damaged,
-            version: 0,
+            version,
             sync_states: HashMap::new(),
             sync_dirty: HashMap::new(),
             sync_saved: HashMap::new(),
@@ -263,12 +319,38 @@ impl Actor {
             ring: None,
             ring_at: None,
             replica: Replica::new(),
+            saved_view: keeper,
         };
         actor.adopt_author();
         actor.publish(None);
         // Loading freed as much as the document holds; the node starts without it.
         actor.release_memory();
-        Ok((actor, state_rx))
+        Ok(actor)
+    }
+
+    /// The store's files as [`saved_view::Keeper`] compares them; `last_seq` moves on every
+    /// write, the chunk count on every compaction.
+    fn mark_of(store: &Store, last_seq: u64) -> saved_view::Mark {
+        (store.chunk_count(), store.chunk_bytes(), last_seq)
+    }
+
+    /// Saves the published view once the files have been quiet for a while (see
+    /// [`saved_view`]), or at once when `stopping`.
+    fn maybe_save_view(&mut self, stopping: bool) {
+        if !self.damage.is_empty() {
+            return;
+        }
+        let mark = Self::mark_of(&self.store, self.last_seq);
+        let due = if stopping {
+            !self.saved_view.is_saved(mark)
+        } else {
+            self.saved_view.due(mark, std::time::Instant::now())
+        };
+        if due {
+            let position = self.store.position();
+            self.saved_view
+                .save(self.state_tx.borrow().clone(), position, mark);
+        }
     }
 
     fn run(
@@ -290,12 +372,15 @@ impl Actor {
             self.handle_batch(batch);
             self.save_due_sync_states(false);
             self.maybe_compact(&mut compactor);
+            self.maybe_save_view(false);
             if self.written_since_release >= crate::RELEASE_AFTER_BYTES {
                 self.release_memory();
             }
         }
         debug!("every document handle is gone; the actor stops");
         compactor.stop(&mut self.store);
+        self.maybe_save_view(true);
+        self.saved_view.finish();
     }
 
     fn handle_batch(&mut self, batch: Vec<DocCommand>) {
@@ -599,7 +684,10 @@ impl Actor {
 
     /// Replaces the in-memory document with what is on disk.
     fn reload(&mut self) {
-        let doc = match load_files(&mut self.store, self.config.check_stored) {
+        let read = self.store.load().map_err(crate::load::load_error);
+        let doc = match read
+            .and_then(|read| load_files(&mut self.store, read, self.config.check_stored))
+        {
             Ok(loaded) => {
                 self.damage = loaded.damaged;
                 loaded.doc
@@ -828,6 +916,7 @@ impl Actor {
             quarantined: self.quarantined.clone(),
             damage: self.damage.update(&self.doc),
             version: self.version,
+            loading: false,
         };
         // The previous state is dropped by whichever reader lets go of it last, or here; with
         // shared structure that is only the few nodes this change replaced.

@@ -47,6 +47,7 @@ mod compaction;
 mod load;
 mod receive;
 mod replica;
+mod saved_view;
 mod touched;
 mod view;
 
@@ -92,6 +93,9 @@ pub struct DocState {
     pub damage: Option<Damage>,
     /// Counts every published change; lets waiters tell states apart cheaply.
     pub version: u64,
+    /// The records are the view saved when the node last ran, shown while the document
+    /// loads (see `saved_view`): edits, sync and histories wait until it has.
+    pub loading: bool,
 }
 
 /// Changes loaded from the files that wait, outside the document, for changes no file held.
@@ -322,6 +326,10 @@ pub struct DocConfig {
     /// Test hook holding background compactions at a gate.
     #[cfg(test)]
     pub(crate) compaction_gate: Option<Arc<compaction::Gate>>,
+    /// Test hook holding the load, after a saved view was shown, until it receives (or its
+    /// sender is dropped).
+    #[cfg(test)]
+    pub(crate) load_gate: Option<Arc<std::sync::Mutex<std::sync::mpsc::Receiver<()>>>>,
 }
 
 impl DocConfig {
@@ -332,6 +340,8 @@ impl DocConfig {
             compact_chunks: DEFAULT_COMPACT_CHUNKS,
             #[cfg(test)]
             compaction_gate: None,
+            #[cfg(test)]
+            load_gate: None,
             compact_exe: None,
             release_memory: None,
             check_stored: None,

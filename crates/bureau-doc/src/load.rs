@@ -94,11 +94,12 @@ pub(crate) struct LoadedDoc {
 /// build on. The newest that loads is the base and the others are merged into it. Chunks are
 /// then applied. Changes whose dependencies no file holds are left in automerge's queue: they
 /// are damage, reported with the files that hold them ([`DamageTrack`]), never compacted away.
+/// Loads into automerge what the store's `load` read (`loaded`), quarantining what it refuses.
 pub(crate) fn load_files(
     store: &mut Store,
+    mut loaded: bureau_store::Loaded,
     check: Option<crate::CheckStored>,
 ) -> Result<LoadedDoc, DocError> {
-    let mut loaded = store.load().map_err(load_error)?;
     let quarantine = |store: &mut Store, name: &str, reason: &str| {
         warn!(file = %name, %reason, "quarantining a document file");
         if let Err(e) = store.quarantine(name, reason) {

@@ -1921,3 +1921,5 @@ async fn a_bulk_of_changes_is_announced_to_several_peers_and_a_single_edit_sent(
     close(c, tc).await;
     close(d, td).await;
 }
+
+mod saved_view;

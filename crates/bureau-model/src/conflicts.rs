@@ -1,7 +1,7 @@
 //! Conflicts (fields with several concurrent values) and per-record history.
 
 use automerge::{ObjId as ExId, ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::records::RecordType;
 
@@ -10,7 +10,7 @@ use crate::records::RecordType;
 pub(crate) const BOOKKEEPING: &[&str] = &["updated_at", "updated_by", "archived_at", "archived_by"];
 
 /// One of a conflicted field's values and who wrote it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConflictValue {
     /// The value as JSON-compatible scalar.
     pub value: ScalarValue,
@@ -19,7 +19,7 @@ pub struct ConflictValue {
 }
 
 /// A field holding several concurrent values.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     /// Record type.
     #[serde(rename = "type")]

@@ -36,6 +36,7 @@ mod history;
 mod planner;
 mod read;
 mod records;
+mod saved;
 mod schema;
 mod sequence;
 mod settings;
@@ -66,6 +67,7 @@ pub use history::{
 pub use planner::{Norms, booths_needed, interpreter_days};
 pub use read::{Problem, Records, Snapshot};
 pub use records::*;
+pub use saved::{from_saved, to_saved};
 pub use schema::*;
 pub use sequence::ChangeCounts;
 pub use settings::{

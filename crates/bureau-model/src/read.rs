@@ -12,16 +12,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, ScalarValueRef, Value, ValueRef};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::records::*;
 use crate::schema;
 
 /// Something odd found while reading the document: reported to the user, never fatal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// The record the problem is in, if any (`None` for the document's root and meta).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<(RecordType, String)>,
     /// Dotted path of the odd value, e.g. `meetings.4f2a.start`.
     pub path: String,
@@ -41,7 +41,7 @@ pub type Records<T> = imbl::OrdMap<String, Arc<T>>;
 ///
 /// Records are keyed by id in sorted maps so that two replicas with equal heads produce equal
 /// snapshots (and equal JSON).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// The bureau's own settings.
     pub meta: Meta,

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Defines a closed set of string values with its wire names, a parser that names the allowed
 /// values in its error, and serde (de)serialisation as the wire name.
@@ -128,7 +128,7 @@ str_enum!(
 );
 
 /// The kinds of record, one per collection in the document root.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RecordType {
     /// `members`
@@ -226,15 +226,15 @@ impl fmt::Display for RecordType {
 }
 
 /// Bookkeeping every record carries: archive state and who touched it last.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stamp {
     /// Archived records are hidden from lists but kept, so concurrent edits to them survive.
     pub archived: bool,
     /// When the record was archived (RFC 3339), if it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<String>,
     /// Member id of whoever archived it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_by: Option<String>,
     /// Time of the last edit (RFC 3339, UTC).
     pub updated_at: String,
@@ -243,7 +243,7 @@ pub struct Stamp {
 }
 
 /// The bureau itself: identity, venue time zone, schema version.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
     /// Version of the document layout; see [`crate::SCHEMA_VERSION`].
     pub schema: u64,
@@ -260,7 +260,7 @@ pub struct Meta {
 }
 
 /// A person: delegate, focal point, secretariat contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Member {
     /// Random record id.
     pub id: String,
@@ -276,7 +276,7 @@ pub struct Member {
     pub languages: Vec<String>,
     /// For a member merged into another (the same person, recorded twice), that member's id;
     /// this one is archived.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<String>,
     /// Archive and edit bookkeeping.
     #[serde(flatten)]
@@ -296,7 +296,7 @@ pub fn default_device_name(member_name: &str, peer_id: &str) -> String {
 }
 
 /// A node (laptop) of a member; the devices map is the sync allow-list.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Device {
     /// The device's libp2p peer id; also its key in the document.
     pub peer_id: String,
@@ -323,7 +323,7 @@ pub struct Device {
 }
 
 /// One change of a group's standing.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StatusChange {
     /// The new standing.
     pub status: StatusEvent,
@@ -332,12 +332,12 @@ pub struct StatusChange {
     /// Member id of whoever made the change.
     pub by: String,
     /// Review that decided it, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_id: Option<String>,
 }
 
 /// A civil society grouping represented in the bureau by its focal points.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// Random record id.
     pub id: String,
@@ -357,7 +357,7 @@ pub struct Group {
 }
 
 /// A dated composition review with a decision per group.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Review {
     /// Random record id.
     pub id: String,
@@ -375,7 +375,7 @@ pub struct Review {
 }
 
 /// A meeting room of the venue.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Room {
     /// Random record id.
     pub id: String,
@@ -395,7 +395,7 @@ pub struct Room {
 }
 
 /// A meeting in the schedule.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Meeting {
     /// Random record id.
     pub id: String,
@@ -434,7 +434,7 @@ pub struct Meeting {
 }
 
 /// A body the bureau liaises with (Executive Secretariat, Inter-Governmental Bureau, ...).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Body {
     /// Record id (the seeded bodies have short stable ids).
     pub id: String,
@@ -448,7 +448,7 @@ pub struct Body {
 }
 
 /// A follow-up task attached to a liaison note.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     /// Random id within the note.
     pub id: String,
@@ -463,7 +463,7 @@ pub struct Action {
 }
 
 /// A liaison note about one body.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Note {
     /// Random record id.
     pub id: String,
@@ -492,7 +492,7 @@ pub struct Note {
 ///
 /// Positions (`start`, `end`) are offsets into `text` as it is in this snapshot, counted in
 /// Unicode code points.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     /// Random record id.
     pub id: String,
@@ -514,7 +514,7 @@ pub struct Document {
 }
 
 /// A remark on a range of a document's text.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Comment {
     /// Random id within the document.
     pub id: String,
@@ -541,7 +541,7 @@ pub struct Comment {
 }
 
 /// An answer to a comment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
     /// Random id within the comment.
     pub id: String,
@@ -555,7 +555,7 @@ pub struct Reply {
 
 /// Proposed wording: replace a range of the text (an empty range is an insertion, an empty
 /// replacement a deletion).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
     /// Random id within the document.
     pub id: String,
@@ -577,19 +577,17 @@ pub struct Suggestion {
     /// When it was made (RFC 3339).
     pub at: String,
     /// Member id of whoever accepted or rejected it.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub decided_by: String,
     /// How many times its replacement went into the text: more than one only between two
     /// nodes' concurrent accepts and the tidying that keeps one of them.
-    #[serde(skip)]
     pub applied: usize,
 }
 
 /// A named version of a document: the whole document's heads at that moment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Version {
     /// Random id within the document.
-    #[serde(skip)]
     pub id: String,
     /// The name given ("sent to the plenary").
     pub name: String,
@@ -602,7 +600,7 @@ pub struct Version {
 }
 
 /// The interpreters of one booth of a meeting: the booth works into `language`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Booth {
     /// The language the booth interprets into.
     pub language: String,
@@ -656,7 +654,7 @@ pub fn booths_of_keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> Vec<Booth>
 }
 
 /// An interpreter's languages in the profession's terms.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LanguageCombination {
     /// A: mother tongue (or its equal), interpreted into from all their other languages.
     pub a: Vec<String>,
@@ -680,15 +678,15 @@ impl LanguageCombination {
 
 /// A day an interpreter is available, all of it unless `from` or `to` narrow it (times of day
 /// in the venue's zone, `HH:MM`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Availability {
     /// The day (YYYY-MM-DD).
     pub date: String,
     /// Available from this time of day.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Available until this time of day.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
 
@@ -721,7 +719,7 @@ impl Availability {
 }
 
 /// A conference interpreter the bureau can seat in meetings' booths.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Interpreter {
     /// Random record id.
     pub id: String,

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, Automerge, ObjId, ObjType, ReadDoc, ScalarValue, Value};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::edit::{EditError, invalid};
 
@@ -82,7 +82,7 @@ pub struct Norm {
 }
 
 /// The bureau's settings as they take effect.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// The secret the calendar feeds' keys are made from (hex), once a feed was asked for.
     /// Never serialised: the API says only whether there is one.

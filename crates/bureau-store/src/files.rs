@@ -202,14 +202,8 @@ impl Store {
     /// else an `InvalidInput` I/O error is returned (keys are rejected rather
     /// than sanitised so that two keys can never share a file).
     pub fn put_state(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
-        self.check_state_key("write state", key)?;
-        let header = frame::header(Kind::State, bytes);
-        self.write_durable(
-            &self.state_dir,
-            &state_file_name(key),
-            &[&header, bytes],
-            FILE_MODE,
-        )
+        let n = self.tmp_counter.fetch_add(1, Ordering::Relaxed);
+        put_state_in(&self.state_dir, key, bytes, n)
     }
 
     /// Reads the blob stored under `key`; `None` if there is none. A corrupt
@@ -241,21 +235,7 @@ impl Store {
     }
 
     fn check_state_key(&self, op: &'static str, key: &str) -> Result<(), StoreError> {
-        let valid = !key.is_empty()
-            && key.len() <= MAX_STATE_KEY_LEN
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if valid {
-            Ok(())
-        } else {
-            Err(invalid_input(
-                op,
-                &self.state_dir,
-                key,
-                "state keys must be 1 to 200 characters of [A-Za-z0-9_-]",
-            ))
-        }
+        check_state_key(&self.state_dir, op, key)
     }
 
     /// The one write path: temp file in the target directory, fsync, rename
@@ -287,6 +267,37 @@ fn check_plain_name(data_dir: &Path, op: &'static str, name: &str) -> Result<(),
         return Ok(());
     };
     Err(invalid_input(op, data_dir, name, why))
+}
+
+fn check_state_key(state_dir: &Path, op: &'static str, key: &str) -> Result<(), StoreError> {
+    let valid = !key.is_empty()
+        && key.len() <= MAX_STATE_KEY_LEN
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(invalid_input(
+            op,
+            state_dir,
+            key,
+            "state keys must be 1 to 200 characters of [A-Za-z0-9_-]",
+        ))
+    }
+}
+
+/// [`Store::put_state`] into `state_dir`, with temp-name counter value `n`.
+fn put_state_in(state_dir: &Path, key: &str, bytes: &[u8], n: u64) -> Result<(), StoreError> {
+    check_state_key(state_dir, "write state", key)?;
+    let header = frame::header(Kind::State, bytes);
+    write_durable_in(
+        state_dir,
+        &state_file_name(key),
+        &[&header, bytes],
+        FILE_MODE,
+        n,
+    )
 }
 
 /// Writes `parts` to `dir/name` durably: temp file, fsync, rename, fsync of the directory.
@@ -326,6 +337,14 @@ impl Files {
         check_plain_name(&self.data_dir, "write", name)?;
         let n = self.tmp_counter.fetch_add(1, Ordering::Relaxed);
         write_durable_in(&self.data_dir, name, &[bytes], mode & 0o777, n)
+    }
+
+    /// Durably stores a blob under `key` in `state/`, as [`Store::put_state`] does: for a
+    /// thread that writes state while the store itself is busy elsewhere. Reading it back is
+    /// the store's ([`Store::get_state`]), which sets a damaged one aside.
+    pub fn put_state(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        let n = self.tmp_counter.fetch_add(1, Ordering::Relaxed);
+        put_state_in(&self.data_dir.join(STATE_DIR), key, bytes, n)
     }
 
     /// Reads a named file; `None` if it does not exist.

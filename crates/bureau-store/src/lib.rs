@@ -252,6 +252,25 @@ impl Store {
         })
     }
 
+    /// Names what `doc/` holds: the snapshot generations and each chunk's sequence number
+    /// and length. Equal positions mean equal files: generations and sequence numbers are
+    /// never handed out twice, and a chunk is never rewritten (a torn entry cut off at a load
+    /// is gone from the position). Whoever keeps something derived from the files (the
+    /// document actor's saved view) stores the position beside it and trusts it only while
+    /// the store's position is the same.
+    pub fn position(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::from("s");
+        for generation in &self.snapshots {
+            let _ = write!(out, " {generation}");
+        }
+        out.push_str(" c");
+        for (seq, info) in &self.chunks {
+            let _ = write!(out, " {seq}:{}", info.len);
+        }
+        out
+    }
+
     fn add_chunk(&mut self, seq: u64, place: Place, len: u64) {
         if let Some(old) = self.chunks.insert(seq, ChunkInfo { place, len }) {
             self.chunk_total -= old.len;

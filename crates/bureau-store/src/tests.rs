@@ -116,6 +116,49 @@ fn framing_accepts_exact_frames_only() {
     assert_eq!(decode(&header(Kind::State, b""), Kind::State), Ok(&b""[..]));
 }
 
+/// What the document actor's saved view trusts: the position a running store reports is the
+/// one the same files give after a reopen, and any other write moves it.
+#[test]
+fn a_position_names_the_files_across_reopens() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("node");
+    let running = {
+        let mut store = open(&dir);
+        store.load().unwrap();
+        let empty = store.position();
+        store.append(b"one").unwrap();
+        store.append(b"two").unwrap();
+        store.compact(b"snap-through-1", 1, |_| true).unwrap();
+        store.append(b"three").unwrap();
+        assert_ne!(store.position(), empty);
+        store.position()
+    };
+    let mut store = open(&dir);
+    store.load().unwrap();
+    assert_eq!(store.position(), running);
+    store.append(b"four").unwrap();
+    let four = store.position();
+    assert_ne!(four, running);
+    drop(store);
+    // A torn last entry is cut off at the next load: the position is the one before it.
+    let segment = dir_names(&dir.join(DOC_DIR))
+        .into_iter()
+        .filter(|n| n.starts_with("log-"))
+        .max()
+        .unwrap();
+    let path = doc_path(&dir, &segment);
+    let len = fs::metadata(&path).unwrap().len();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(len - 2)
+        .unwrap();
+    let mut store = open(&dir);
+    store.load().unwrap();
+    assert_eq!(store.position(), running);
+}
+
 #[test]
 fn appends_and_snapshots_survive_reopen() {
     let tmp = TempDir::new().unwrap();

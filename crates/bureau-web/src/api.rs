@@ -313,6 +313,8 @@ pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
         "findings": st.findings.len(),
         "conflicts": st.conflicts.len(),
         "version": st.version,
+        // The records are the view saved at the last run, while the document loads.
+        "loading": st.loading,
     });
     // Only when there is some: changes on disk that wait for changes no file holds.
     if let Some(damage) = &st.damage {

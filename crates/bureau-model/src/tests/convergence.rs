@@ -789,6 +789,9 @@ proptest! {
         prop_assert_eq!(&snaps[0], &snaps[1]);
         prop_assert_eq!(&snaps[0], &snaps[2]);
         prop_assert!(snaps[0].problems.is_empty(), "valid edits read back with problems: {:?}", snaps[0].problems);
+        // What a node shows while its document loads is this snapshot read back from disk.
+        let saved = saved_round_trip(&snaps[0]);
+        prop_assert_eq!(&saved, &snaps[0]);
         let now = ts(NOW);
         let found: Vec<_> = snaps.iter().map(|s| findings(s, now)).collect();
         prop_assert_eq!(&found[0], &found[1]);
@@ -801,4 +804,8 @@ proptest! {
             prop_assert!(c.values.iter().all(|v| !v.author.is_empty()), "conflict without authors: {c:?}");
         }
     }
+}
+
+fn saved_round_trip(snap: &Snapshot) -> Snapshot {
+    crate::from_saved(&crate::to_saved(snap)).expect("a saved snapshot reads back")
 }

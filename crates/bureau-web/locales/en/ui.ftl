@@ -86,6 +86,7 @@ sessions-explain = A browser stays logged in for 30 days after it opened the log
 logout-button = Log out
 logout-all-button = Log out every browser
 logout-all-hint = Every browser logged in to this node, this one too, must open the login link again (bureau status prints it). Scripts that use the api-token are not affected.
+sync-loading = Opening the record: showing it as last saved
 sync-paused = Sync paused
 sync-paused-explain = Nothing is exchanged with other devices until you resume.
 sync-offline = Offline: changes are saved on this laptop

@@ -92,6 +92,7 @@ sessions-explain = Un navigateur reste connecté 30 jours après avoir ouvert le
 logout-button = Se déconnecter
 logout-all-button = Déconnecter tous les navigateurs
 logout-all-hint = Tous les navigateurs connectés à ce nœud, celui-ci compris, devront ouvrir à nouveau le lien de connexion (bureau status l'affiche). Les scripts qui utilisent l'api-token ne sont pas concernés.
+sync-loading = Ouverture du registre : affiché tel qu'enregistré en dernier
 sync-paused = Synchronisation en pause
 sync-paused-explain = Rien n'est échangé avec les autres appareils jusqu'à la reprise.
 sync-offline = Hors ligne : les modifications sont enregistrées sur cet ordinateur

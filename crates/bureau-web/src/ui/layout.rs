@@ -179,6 +179,11 @@ pub(crate) fn login_page(tr: Tr, wrong_link: bool) -> Markup {
 
 fn sync_badge(v: &View) -> Markup {
     let tr = v.tr;
+    // The records are the view saved at the last run while the document loads: edits and
+    // sync wait until it has, which the badge says rather than a sync state.
+    if v.st.loading {
+        return html! { span.badge.info role="status" { (tr.t("sync-loading")) } };
+    }
     let Some(net) = &v.net else {
         return html! { a.badge.muted href="/peers" { (tr.t("sync-off")) } };
     };

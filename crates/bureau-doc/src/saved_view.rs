@@ -1,0 +1,260 @@
+//! The view the actor last published, kept on disk so that a node shows its records at start
+//! before its document has loaded.
+//!
+//! Loading a large bureau takes automerge seconds (every change is rebuilt to be hashed) and
+//! reading the records out of it seconds more; nobody should wait that long for the first page.
+//! So the actor keeps its published records and conflicts in `state/view.bin` under the
+//! store's position ([`bureau_store::Store::position`]) at the time. At start, when the
+//! store's files are the same ones, that view is published at once with
+//! [`DocState::loading`] set; everything that needs the document (edits, sync, histories)
+//! queues until it has loaded, and the loaded view then replaces the saved one.
+//!
+//! Invariants:
+//! - A saved view is shown only for exactly the files it was saved from, by the same release:
+//!   any write, compaction, cut-off torn entry or quarantine moves the position, and a view
+//!   from another release may read the files differently. Otherwise it is ignored, not an
+//!   error: the node starts as it always did.
+//! - Only what the actor published after a load is saved, and only while no changes wait for
+//!   missing ones (the saved view could not say so); writing happens on a thread of its own,
+//!   after the node has been quiet for [`QUIET`] (or at most every [`EVERY`] while it is
+//!   busy), and once more when the actor stops.
+//! - Nothing here decides what is acknowledged: the files are the document; this is a copy of
+//!   what they showed, for reading only.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bureau_model::{Conflict, RecordType, Snapshot, imbl};
+use bureau_store::{Files, Store};
+use serde::{Deserialize, Serialize};
+use tracing::{debug, info, warn};
+
+use crate::DocState;
+
+/// The state key of the saved view (`state/view.bin`).
+pub(crate) const KEY: &str = "view";
+
+/// The file's layout; a file of another format is ignored.
+const FORMAT: u32 = 1;
+
+/// How long the node stays without a write before its view is saved.
+pub(crate) const QUIET: Duration = Duration::from_secs(10);
+
+/// How often a node that is never quiet saves its view anyway.
+const EVERY: Duration = Duration::from_secs(300);
+
+/// The first line of the file: what the view belongs to.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: u32,
+    release: String,
+    position: String,
+    heads: Vec<String>,
+    author: Option<String>,
+}
+
+/// A saved view that belongs to the files being loaded.
+pub(crate) struct Saved {
+    pub(crate) snapshot: Snapshot,
+    pub(crate) conflicts: imbl::OrdMap<(RecordType, String), Arc<Vec<Conflict>>>,
+    pub(crate) conflict_count: usize,
+    pub(crate) heads: Vec<String>,
+    pub(crate) author: Option<String>,
+}
+
+fn release() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// The file's bytes: the header, the conflicts and the records, one JSON value per line.
+pub(crate) fn encode(state: &DocState, position: &str) -> Vec<u8> {
+    let header = Header {
+        format: FORMAT,
+        release: release(),
+        position: position.to_owned(),
+        heads: state.heads.clone(),
+        author: state.author.clone(),
+    };
+    let mut out = serde_json::to_vec(&header).expect("a header serialises");
+    out.push(b'\n');
+    serde_json::to_writer(&mut out, state.conflicts.all()).expect("conflicts serialise");
+    out.push(b'\n');
+    out.extend_from_slice(&bureau_model::to_saved(&state.snapshot));
+    out
+}
+
+/// Reads a saved view; `Ok(None)` when it belongs to other files or another release, an
+/// error when it cannot be read at all.
+pub(crate) fn decode(bytes: &[u8], position: &str) -> Result<Option<Saved>, String> {
+    let mut lines = bytes.splitn(3, |&b| b == b'\n');
+    let header: Header = serde_json::from_slice(lines.next().unwrap_or_default())
+        .map_err(|e| format!("its header: {e}"))?;
+    if header.format != FORMAT || header.release != release() || header.position != position {
+        return Ok(None);
+    }
+    let list: Vec<Conflict> = serde_json::from_slice(lines.next().unwrap_or_default())
+        .map_err(|e| format!("its conflicts: {e}"))?;
+    let snapshot = bureau_model::from_saved(lines.next().unwrap_or_default())
+        .map_err(|e| format!("its records: {e}"))?;
+    let conflict_count = list.len();
+    let mut conflicts: imbl::OrdMap<(RecordType, String), Arc<Vec<Conflict>>> = imbl::OrdMap::new();
+    for c in list {
+        let key = (c.ty, c.id.clone());
+        let mut part = conflicts
+            .get(&key)
+            .map(|p| (**p).clone())
+            .unwrap_or_default();
+        part.push(c);
+        conflicts.insert(key, Arc::new(part));
+    }
+    Ok(Some(Saved {
+        snapshot,
+        conflicts,
+        conflict_count,
+        heads: header.heads,
+        author: header.author,
+    }))
+}
+
+/// The saved view for the files `store` has just loaded, if there is one.
+pub(crate) fn read(store: &Store) -> Option<Saved> {
+    let bytes = match store.get_state(KEY) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return None,
+        Err(e) => {
+            warn!(error = %e, "could not read the saved view; loading without it");
+            return None;
+        }
+    };
+    match decode(&bytes, &store.position()) {
+        Ok(Some(saved)) if !saved.snapshot.meta.bureau_id.is_empty() => Some(saved),
+        Ok(_) => {
+            debug!("the saved view is of other files; loading without it");
+            None
+        }
+        Err(e) => {
+            warn!(error = %e, "the saved view could not be read; loading without it");
+            None
+        }
+    }
+}
+
+/// What the actor knows of the store's files at one moment: it moves on every write and every
+/// compaction, and costs nothing to take, so the actor compares it after every batch and
+/// builds the full position only when a view is to be saved.
+pub(crate) type Mark = (usize, u64, u64);
+
+/// A view to save: the published state and the store's position it shows.
+type Job = (Arc<DocState>, String);
+
+/// Decides when the actor's view is saved, and saves it on a thread of its own.
+pub(crate) struct Keeper {
+    files: Files,
+    writer: Option<(std::sync::mpsc::Sender<Job>, std::thread::JoinHandle<()>)>,
+    /// The files' mark when the view was last handed to the writer (or found matching at
+    /// start).
+    saved: Option<Mark>,
+    /// The files' mark last seen, and when it was first seen.
+    seen: Option<(Mark, Instant)>,
+    /// Since when the files have held something the saved view does not.
+    dirty_since: Option<Instant>,
+}
+
+impl Keeper {
+    /// `saved` is the files' mark when the view on disk matched them at start.
+    pub(crate) fn new(files: Files, saved: Option<Mark>) -> Keeper {
+        Keeper {
+            files,
+            writer: None,
+            saved,
+            seen: None,
+            dirty_since: None,
+        }
+    }
+
+    /// Whether the view on disk (or the one handed to the writer) is of these files.
+    pub(crate) fn is_saved(&self, mark: Mark) -> bool {
+        self.saved == Some(mark)
+    }
+
+    /// Whether the view should be saved now, given the files' mark.
+    pub(crate) fn due(&mut self, mark: Mark, now: Instant) -> bool {
+        if self.saved == Some(mark) {
+            self.seen = Some((mark, now));
+            self.dirty_since = None;
+            return false;
+        }
+        let since = match self.seen {
+            Some((seen, at)) if seen == mark => at,
+            _ => {
+                self.seen = Some((mark, now));
+                now
+            }
+        };
+        let dirty = *self.dirty_since.get_or_insert(now);
+        now.duration_since(since) >= QUIET || now.duration_since(dirty) >= EVERY
+    }
+
+    /// Hands the published `state` to the writer, under the store's `position`.
+    pub(crate) fn save(&mut self, state: Arc<DocState>, position: String, mark: Mark) {
+        self.saved = Some(mark);
+        self.dirty_since = None;
+        if self.writer.is_none() {
+            let (tx, rx) = std::sync::mpsc::channel::<Job>();
+            let files = self.files.clone();
+            let spawned = std::thread::Builder::new()
+                .name("bureau-view".to_owned())
+                .spawn(move || {
+                    while let Ok(mut job) = rx.recv() {
+                        // Only the newest view matters.
+                        while let Ok(newer) = rx.try_recv() {
+                            job = newer;
+                        }
+                        let started = Instant::now();
+                        let bytes = encode(&job.0, &job.1);
+                        match files.put_state(KEY, &bytes) {
+                            Ok(()) => debug!(
+                                bytes = bytes.len(),
+                                ms = started.elapsed().as_millis(),
+                                "view saved"
+                            ),
+                            Err(e) => warn!(error = %e, "could not save the view"),
+                        }
+                    }
+                });
+            match spawned {
+                Ok(thread) => self.writer = Some((tx, thread)),
+                Err(e) => {
+                    warn!(error = %e, "cannot start the thread that saves the view");
+                    return;
+                }
+            }
+        }
+        if let Some((tx, _)) = &self.writer
+            && tx.send((state, position)).is_err()
+        {
+            // The writer ended (it panicked): noticed here, and a new one starts next time.
+            self.finish();
+        }
+    }
+
+    /// Waits for the writer to finish what it was given.
+    pub(crate) fn finish(&mut self) {
+        if let Some((tx, thread)) = self.writer.take() {
+            drop(tx);
+            if thread.join().is_err() {
+                warn!("the thread that saves the view panicked");
+            }
+        }
+    }
+}
+
+/// Says at start that a saved view is shown.
+pub(crate) fn log_shown(saved: &Saved, ms: u128) {
+    info!(
+        records = saved.snapshot.members.len()
+            + saved.snapshot.meetings.len()
+            + saved.snapshot.notes.len(),
+        ms, "showing the saved view until the document has loaded"
+    );
+}
