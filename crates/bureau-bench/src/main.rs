@@ -12,7 +12,8 @@
 //! of their own, which they announce, so that the bytes pass it whichever side dials).
 //!
 //! - W1 cold start: spawn a replica on the document and wait for its first page (every
-//!   meeting as JSON); the time and size of a full save.
+//!   meeting as JSON); the time and size of a full save; for bureau also the usual start, of
+//!   a node that ran on its directory before and saved its view when it stopped.
 //! - W4 live propagation: edits on one replica until the other has them, one every 110 ms
 //!   (so automerge-repo's 100 ms sync throttle never delays one), p50/p99 and CPU per edit.
 //! - W5 (bureau only) durable edits through the HTTP API, p50/p99; reads per second.
@@ -575,9 +576,15 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     let bytes = &setup.fixture.bytes;
     let mut state = setup.fixture.state.clone();
     let author = state.author.clone();
+    let mut restart_ms = None;
     let (mut running, cold): (Running, ColdStart) = match name {
         "bureau" | "bureau-quic" => {
             let (a, b) = (dir.join("a"), dir.join("b"));
+            if name == "bureau" {
+                let r = dir.join("restart");
+                bureau_dir(&r, bytes, &setup.keys[0])?;
+                restart_ms = Some(Bureau::restart_ms(&setup.bureau_bin, &r, &logs)?);
+            }
             bureau_dir(&a, bytes, &setup.keys[0])?;
             bureau_dir(&b, bytes, &setup.keys[1])?;
             let transport = if name == "bureau" {
@@ -616,6 +623,9 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     let mut put = |w: &str, metric: &str, v: f64| m.push(Metric::new(w, metric, v));
     put("W1", "cold_start_ms", cold.ms);
     put("W1", "first_page_bytes", cold.page_bytes);
+    if let Some(ms) = restart_ms {
+        put("W1", "restart_ms", ms);
+    }
     {
         let sys = running.sys();
         let (ms, n) = sys.save(0, &dir.join("w1-save.am"))?;

@@ -258,6 +258,20 @@ impl Bureau {
         Ok((sys, cold))
     }
 
+    /// W1 as a delegate's laptop usually starts: a node that ran on this directory before
+    /// (here: started on the fixture and stopped cleanly, which saves its view for the next
+    /// start) started again, until its first page; the time in ms of that second start.
+    pub(crate) fn restart_ms(bin: &Path, dir: &Path, logs: &Path) -> Res<f64> {
+        let proxy = Proxy::new();
+        let front = proxy.front(Behind::A).map_err(|e| e.to_string())?;
+        let log = |run: &str| logs.join(format!("bureau-restart-{run}.log"));
+        let (first, _) = start_node(bin, dir, &log("1"), &front, None, Transport::Tcp)?;
+        first.proc.stop(Duration::from_secs(60));
+        let (again, cold) = start_node(bin, dir, &log("2"), &front, None, Transport::Tcp)?;
+        again.proc.stop(Duration::from_secs(60));
+        Ok(cold.ms)
+    }
+
     /// W8: one node per directory, each behind an owned front of one proxy (so that a
     /// partition can keep them apart). Node 0 starts first and every other with node 0's
     /// front as `--peer`; each announces its own front in the document, where the others
