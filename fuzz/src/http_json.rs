@@ -185,3 +185,26 @@ pub fn run(data: &[u8]) {
         );
     });
 }
+
+/// Snapshots of real bureaus for the `saved_view` seeds: one holding a record of each kind
+/// [`App::open`] creates, and the same with a record of each kind the HTTP seeds create
+/// (more of their fields set).
+pub fn snapshots() -> (bureau_model::Snapshot, bureau_model::Snapshot) {
+    runtime().block_on(async {
+        let app = App::open().await;
+        let first = (*app.doc.state().snapshot).clone();
+        let n = RecordType::ALL.len() as u8;
+        for (_, seed) in crate::seeds::http_seeds() {
+            if let Some((&sel, body)) = seed.split_first()
+                && let Some(ty) = RecordType::ALL.get(usize::from(sel))
+                && sel < n
+            {
+                let uri = format!("/api/{}", ty.collection());
+                let _ = send(&app.app, Method::POST, &uri, body).await;
+            }
+        }
+        let more = (*app.doc.state().snapshot).clone();
+        app.close();
+        (first, more)
+    })
+}

@@ -15,6 +15,7 @@ pub mod bundle;
 pub mod common;
 pub mod http_json;
 pub mod invite_code;
+pub mod saved_view;
 pub mod seeds;
 pub mod store_load;
 pub mod sync_frame;

@@ -444,6 +444,7 @@ pub fn all() -> Vec<(&'static str, Seeds)> {
         ("invite_code", invite_seeds()),
         ("http_json", http_seeds()),
         ("bundle", bundle_seeds()),
+        ("saved_view", saved_view_seeds()),
     ]
 }
 
@@ -466,6 +467,16 @@ pub fn bundle_seeds() -> Seeds {
     ]
 }
 
+/// Seeds for `saved_view`: the records' part of the view a node saves, for a bureau just
+/// holding a record of each kind, and for one with more of their fields set.
+pub fn saved_view_seeds() -> Seeds {
+    let (first, more) = crate::http_json::snapshots();
+    vec![
+        ("records".to_owned(), bureau_model::to_saved(&first)),
+        ("more-records".to_owned(), bureau_model::to_saved(&more)),
+    ]
+}
+
 /// Runs one input through the target named `target`.
 pub fn run(target: &str, data: &[u8]) {
     match target {
@@ -475,6 +486,7 @@ pub fn run(target: &str, data: &[u8]) {
         "invite_code" => crate::invite_code::run(data),
         "http_json" => crate::http_json::run(data),
         "bundle" => crate::bundle::run(data),
+        "saved_view" => crate::saved_view::run(data),
         other => panic!("no target {other}"),
     }
 }
