@@ -94,6 +94,9 @@ pub(crate) struct Replica {
     /// Heads of the copy, as last handed over; `None` when it holds nothing.
     heads: Option<Vec<ChangeHash>>,
     last_read: Instant,
+    /// When a read other than a whole-document one (a history, an edit form's record, a
+    /// diff, the board's or the feeds' counts) last came: someone is using the copy.
+    last_browsed: Option<Instant>,
 }
 
 impl Replica {
@@ -102,12 +105,24 @@ impl Replica {
             worker: None,
             heads: None,
             last_read: Instant::now(),
+            last_browsed: None,
         }
     }
 
     /// Brings the copy up to `doc` and queues `read` on it.
+    ///
+    /// A whole-document read (a save: a backup or an export; a bundle's changes) while nobody
+    /// has browsed the copy for [`IDLE`] drops it again right after: such reads come hours
+    /// apart, and the copy costs as much memory as the document (15 MB at the benchmark's
+    /// size m), which it would otherwise hold for five minutes each time.
     pub(crate) fn read(&mut self, doc: &mut AutoCommit, read: Read) {
-        self.last_read = Instant::now();
+        let now = Instant::now();
+        self.last_read = now;
+        let whole = matches!(read, Read::Save { .. } | Read::Changes { .. });
+        if !whole {
+            self.last_browsed = Some(now);
+        }
+        let lone = whole && self.last_browsed.is_none_or(|at| at.elapsed() >= IDLE);
         let mut job = Some(Job::Read(read));
         // Twice at most: a thread found dead is replaced once.
         for _ in 0..2 {
@@ -121,7 +136,13 @@ impl Replica {
             };
             if sent && let Some(j) = job.take() {
                 match tx.send(j) {
-                    Ok(()) => return,
+                    Ok(()) => {
+                        // After the read, in order: the thread answers it first.
+                        if lone && tx.send(Job::Drop).is_ok() {
+                            self.heads = None;
+                        }
+                        return;
+                    }
                     Err(mpsc::SendError(j)) => job = Some(j),
                 }
             }
@@ -413,4 +434,54 @@ fn history(
         },
     );
     entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn save(replica: &mut Replica, doc: &mut AutoCommit) -> Vec<u8> {
+        let (reply, rx) = oneshot::channel();
+        replica.read(doc, Read::Save { reply });
+        rx.blocking_recv().expect("the save is answered")
+    }
+
+    fn history(replica: &mut Replica, doc: &mut AutoCommit) {
+        let (reply, rx) = oneshot::channel();
+        let (ty, id) = (RecordType::Member, "m1".to_owned());
+        replica.read(doc, Read::History { ty, id, reply });
+        rx.blocking_recv().expect("the history is answered");
+    }
+
+    /// A lone save (a backup) answers and lets the copy go; once someone browses histories,
+    /// the copy stays for the next read, saves included, until it has been idle.
+    #[test]
+    fn a_lone_save_lets_the_copy_go_and_browsing_keeps_it() {
+        let mut doc = AutoCommit::new();
+        automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "k", "v")
+            .expect("put");
+        let mut replica = Replica::new();
+
+        let saved = save(&mut replica, &mut doc);
+        assert_eq!(saved, doc.save(), "the save is the document's");
+        assert!(replica.heads.is_none(), "a lone save keeps no copy");
+        assert!(replica.worker.is_some(), "the thread stays, empty");
+
+        history(&mut replica, &mut doc);
+        assert!(replica.heads.is_some(), "a history keeps the copy");
+        save(&mut replica, &mut doc);
+        assert!(
+            replica.heads.is_some(),
+            "a save while browsing keeps it too"
+        );
+
+        // Browsing long ago: the next save is lone again.
+        replica.last_browsed = Instant::now().checked_sub(IDLE);
+        save(&mut replica, &mut doc);
+        assert!(replica.heads.is_none());
+        // And the copy is made again for the next read.
+        history(&mut replica, &mut doc);
+        assert!(replica.heads.is_some());
+        replica.reap();
+    }
 }
