@@ -114,6 +114,9 @@ struct Actor {
     replica: Replica,
     /// When the published view is saved for the next start.
     saved_view: saved_view::Keeper,
+    /// A saved view was shown at start and its memory is not handed back yet: a page being
+    /// served may still hold it when the loaded view replaces it.
+    saved_view_shown: bool,
 }
 
 pub(crate) async fn spawn(
@@ -282,6 +285,7 @@ impl Actor {
             shown_at
                 .filter(|at| *at == store.position())
                 .map(|_| Self::mark_of(&store, last_seq)),
+            config.release_memory,
         );
         let persisted = doc.get_heads();
         let loaded = started.elapsed();
@@ -320,6 +324,7 @@ impl Actor {
             ring_at: None,
             replica: Replica::new(),
             saved_view: keeper,
+            saved_view_shown: version > 0,
         };
         actor.adopt_author();
         actor.publish(None);
@@ -564,6 +569,12 @@ impl Actor {
                 DocCommand::DropReader => self.replica.drop_if_idle(std::time::Duration::ZERO),
                 DocCommand::SaveSyncStates => {
                     self.save_due_sync_states(true);
+                    // Memory freed off this thread since the last tick (the reader's copy let
+                    // go, the saved view shown at start and replaced) is handed back now,
+                    // after its holders are done with it; otherwise it stays in the heap.
+                    if self.replica.take_let_go() || std::mem::take(&mut self.saved_view_shown) {
+                        self.release_memory();
+                    }
                     // A feeder that went quiet no longer holds the others back.
                     self.wake_waiting();
                 }

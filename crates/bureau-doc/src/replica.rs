@@ -97,6 +97,8 @@ pub(crate) struct Replica {
     /// When a read other than a whole-document one (a history, an edit form's record, a
     /// diff, the board's or the feeds' counts) last came: someone is using the copy.
     last_browsed: Option<Instant>,
+    /// Whether the copy was let go since the actor last asked ([`Replica::take_let_go`]).
+    let_go: bool,
 }
 
 impl Replica {
@@ -106,7 +108,14 @@ impl Replica {
             heads: None,
             last_read: Instant::now(),
             last_browsed: None,
+            let_go: false,
         }
+    }
+
+    /// Whether the copy was let go since the last call: its memory is free in the heap, for
+    /// the actor to hand back to the system once the thread has dropped it.
+    pub(crate) fn take_let_go(&mut self) -> bool {
+        std::mem::take(&mut self.let_go)
     }
 
     /// Brings the copy up to `doc` and queues `read` on it.
@@ -140,6 +149,7 @@ impl Replica {
                         // After the read, in order: the thread answers it first.
                         if lone && tx.send(Job::Drop).is_ok() {
                             self.heads = None;
+                            self.let_go = true;
                         }
                         return;
                     }
@@ -210,6 +220,7 @@ impl Replica {
                 self.reap();
             }
             self.heads = None;
+            self.let_go = true;
         }
     }
 }
@@ -465,6 +476,11 @@ mod tests {
         let saved = save(&mut replica, &mut doc);
         assert_eq!(saved, doc.save(), "the save is the document's");
         assert!(replica.heads.is_none(), "a lone save keeps no copy");
+        assert!(
+            replica.take_let_go(),
+            "the actor hears that it may hand memory back"
+        );
+        assert!(!replica.take_let_go());
         assert!(replica.worker.is_some(), "the thread stays, empty");
 
         history(&mut replica, &mut doc);

@@ -150,6 +150,7 @@ type Job = (Arc<DocState>, String);
 /// Decides when the actor's view is saved, and saves it on a thread of its own.
 pub(crate) struct Keeper {
     files: Files,
+    release: Option<fn()>,
     writer: Option<(std::sync::mpsc::Sender<Job>, std::thread::JoinHandle<()>)>,
     /// The files' mark when the view was last handed to the writer (or found matching at
     /// start).
@@ -162,9 +163,12 @@ pub(crate) struct Keeper {
 
 impl Keeper {
     /// `saved` is the files' mark when the view on disk matched them at start.
-    pub(crate) fn new(files: Files, saved: Option<Mark>) -> Keeper {
+    /// `release` hands freed memory back to the system (the binary's allocator hook): the
+    /// writer calls it after each save, whose encoding allocated about the view's size.
+    pub(crate) fn new(files: Files, saved: Option<Mark>, release: Option<fn()>) -> Keeper {
         Keeper {
             files,
+            release,
             writer: None,
             saved,
             seen: None,
@@ -202,6 +206,7 @@ impl Keeper {
         if self.writer.is_none() {
             let (tx, rx) = std::sync::mpsc::channel::<Job>();
             let files = self.files.clone();
+            let release = self.release;
             let spawned = std::thread::Builder::new()
                 .name("bureau-view".to_owned())
                 .spawn(move || {
@@ -219,6 +224,10 @@ impl Keeper {
                                 "view saved"
                             ),
                             Err(e) => warn!(error = %e, "could not save the view"),
+                        }
+                        drop((job, bytes));
+                        if let Some(release) = release {
+                            release();
                         }
                     }
                 });
