@@ -300,6 +300,7 @@ impl Actor {
             read_ms = (started.elapsed() - loaded).as_millis(),
             "document loaded"
         );
+        let release = config.release_memory;
         let mut actor = Actor {
             doc,
             store,
@@ -322,7 +323,7 @@ impl Actor {
             waiting: std::collections::BTreeSet::new(),
             ring: None,
             ring_at: None,
-            replica: Replica::new(),
+            replica: Replica::new(release),
             saved_view: keeper,
             saved_view_shown: version > 0,
         };
@@ -569,10 +570,11 @@ impl Actor {
                 DocCommand::DropReader => self.replica.drop_if_idle(std::time::Duration::ZERO),
                 DocCommand::SaveSyncStates => {
                     self.save_due_sync_states(true);
-                    // Memory freed off this thread since the last tick (the reader's copy let
-                    // go, the saved view shown at start and replaced) is handed back now,
-                    // after its holders are done with it; otherwise it stays in the heap.
-                    if self.replica.take_let_go() || std::mem::take(&mut self.saved_view_shown) {
+                    // The saved view shown at start, replaced since the last tick and freed
+                    // off this thread, is handed back now, after its holders are done with
+                    // it; otherwise it stays in the heap. (The reader's thread hands back its
+                    // own copy when it lets it go.)
+                    if std::mem::take(&mut self.saved_view_shown) {
                         self.release_memory();
                     }
                     // A feeder that went quiet no longer holds the others back.

@@ -97,25 +97,21 @@ pub(crate) struct Replica {
     /// When a read other than a whole-document one (a history, an edit form's record, a
     /// diff, the board's or the feeds' counts) last came: someone is using the copy.
     last_browsed: Option<Instant>,
-    /// Whether the copy was let go since the actor last asked ([`Replica::take_let_go`]).
-    let_go: bool,
+    /// The binary's allocator hook ([`crate::DocConfig::release_memory`]): the thread calls
+    /// it right after letting its copy go, or the freed copy (the document's size) would stay
+    /// in the heap until something else handed memory back.
+    release: Option<fn()>,
 }
 
 impl Replica {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(release: Option<fn()>) -> Self {
         Replica {
             worker: None,
             heads: None,
             last_read: Instant::now(),
             last_browsed: None,
-            let_go: false,
+            release,
         }
-    }
-
-    /// Whether the copy was let go since the last call: its memory is free in the heap, for
-    /// the actor to hand back to the system once the thread has dropped it.
-    pub(crate) fn take_let_go(&mut self) -> bool {
-        std::mem::take(&mut self.let_go)
     }
 
     /// Brings the copy up to `doc` and queues `read` on it.
@@ -149,7 +145,6 @@ impl Replica {
                         // After the read, in order: the thread answers it first.
                         if lone && tx.send(Job::Drop).is_ok() {
                             self.heads = None;
-                            self.let_go = true;
                         }
                         return;
                     }
@@ -171,9 +166,10 @@ impl Replica {
     fn update(&mut self, doc: &mut AutoCommit) -> Option<Option<Job>> {
         if self.worker.is_none() {
             let (tx, rx) = mpsc::channel();
+            let release = self.release;
             let thread = std::thread::Builder::new()
                 .name("bureau-doc-reader".to_owned())
-                .spawn(move || work(rx));
+                .spawn(move || work(rx, release));
             match thread {
                 Ok(handle) => self.worker = Some((tx, handle)),
                 Err(e) => {
@@ -220,7 +216,6 @@ impl Replica {
                 self.reap();
             }
             self.heads = None;
-            self.let_go = true;
         }
     }
 }
@@ -253,7 +248,7 @@ struct Cached {
 }
 
 /// The thread: applies updates in order and answers reads from its copy.
-fn work(rx: mpsc::Receiver<Job>) {
+fn work(rx: mpsc::Receiver<Job>, release: Option<fn()>) {
     let mut doc: Option<Automerge> = None;
     let mut cache = Caches::default();
     let mut clock = 0u64;
@@ -277,6 +272,9 @@ fn work(rx: mpsc::Receiver<Job>) {
             Job::Drop => {
                 doc = None;
                 cache.clear();
+                if let Some(release) = release {
+                    release();
+                }
                 true
             }
             Job::Read(read) => {
@@ -471,16 +469,25 @@ mod tests {
         let mut doc = AutoCommit::new();
         automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "k", "v")
             .expect("put");
-        let mut replica = Replica::new();
+        static RELEASED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        fn release() {
+            RELEASED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        let released = || RELEASED.load(std::sync::atomic::Ordering::SeqCst);
+        let mut replica = Replica::new(Some(release));
 
         let saved = save(&mut replica, &mut doc);
         assert_eq!(saved, doc.save(), "the save is the document's");
         assert!(replica.heads.is_none(), "a lone save keeps no copy");
-        assert!(
-            replica.take_let_go(),
-            "the actor hears that it may hand memory back"
-        );
-        assert!(!replica.take_let_go());
+        // The thread drops the copy after answering, then hands the memory back.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while released() == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "the copy's memory was not handed back"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
         assert!(replica.worker.is_some(), "the thread stays, empty");
 
         history(&mut replica, &mut doc);
@@ -490,11 +497,19 @@ mod tests {
             replica.heads.is_some(),
             "a save while browsing keeps it too"
         );
+        assert_eq!(released(), 1, "nothing was let go while browsing");
 
         // Browsing long ago: the next save is lone again.
         replica.last_browsed = Instant::now().checked_sub(IDLE);
         save(&mut replica, &mut doc);
         assert!(replica.heads.is_none());
+        while released() < 2 {
+            assert!(
+                Instant::now() < deadline,
+                "the copy's memory was not handed back"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
         // And the copy is made again for the next read.
         history(&mut replica, &mut doc);
         assert!(replica.heads.is_some());
