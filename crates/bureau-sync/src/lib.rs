@@ -858,6 +858,9 @@ async fn session_loop<W: AsyncWrite + Unpin>(
     // Whether both sides speak PRESENCE and this node has a presence to tell.
     let mut presence_agreed = false;
     let mut present = false;
+    // Whether the peer may hold a presence of this node listing open documents (told in
+    // this session and not yet replaced by an empty one).
+    let mut told_open = false;
     let mut presence = config.presence.clone();
     // This side's DEFLATE stream, once both sides said they speak it.
     let mut z: Option<deflate::Deflater> = None;
@@ -924,6 +927,7 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                             let told = p.borrow_and_update().clone();
                             if !told.open.is_empty() {
                                 tell_presence(wr, stats, &told).await?;
+                                told_open = true;
                             }
                         }
                         continue;
@@ -1046,7 +1050,12 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                 }
                 if let Some(p) = presence.as_mut() {
                     let told = p.borrow_and_update().clone();
-                    tell_presence(wr, stats, &told).await?;
+                    // Empty after empty says nothing either (a name or device renamed while
+                    // nothing is open): the peer holds no presence of this node to replace.
+                    if !told.open.is_empty() || told_open {
+                        tell_presence(wr, stats, &told).await?;
+                        told_open = !told.open.is_empty();
+                    }
                 }
             }
             () = config.cancel.cancelled() => return Ok(()),

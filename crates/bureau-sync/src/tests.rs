@@ -1237,6 +1237,29 @@ async fn frame_of_kind(rd: &mut tokio::io::ReadHalf<DuplexStream>, kind: Kind) -
     .expect("the frame comes in time")
 }
 
+/// The next frame of `kind`, or `None` if one of `not_before` comes first.
+async fn frame_of_kind_before(
+    rd: &mut tokio::io::ReadHalf<DuplexStream>,
+    kind: Kind,
+    not_before: Kind,
+) -> Option<Vec<u8>> {
+    tokio::time::timeout(DEADLINE, async {
+        loop {
+            let mut len = [0u8; 4];
+            rd.read_exact(&mut len).await.expect("a frame");
+            let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+            rd.read_exact(&mut body).await.expect("a frame's body");
+            match body.first() {
+                Some(&k) if k == kind as u8 => return Some(body),
+                Some(&k) if k == not_before as u8 => return None,
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the frame comes in time")
+}
+
 #[test]
 fn presence_frames_round_trip_and_bad_ones_are_dropped_not_fatal() {
     let p = presence_of("Bea", &[("doc-1", 0), ("doc-2", 41)]);
@@ -1356,21 +1379,46 @@ async fn presence_is_exchanged_when_both_sides_speak_it_and_gone_when_the_sessio
 }
 
 /// A node with nothing open tells no presence as a session starts (the peer holds none of it
-/// yet); the first presence frame is the one saying what opened.
+/// yet), nor when its presence changes to another with nothing open (its member renamed);
+/// the first presence frame is the one saying what opened.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_open_is_not_told_as_a_session_starts() {
     let (a, b, _) = founded_pair(Role::Editor).await;
     let (tx, rx) = watch::channel(Arc::new(presence_of("Ana", &[])));
     let caps = [crate::PEER_HEADS, crate::CLOCK, crate::PRESENCE];
-    let (session, mut rd, _wr) = present_to(&a, &b.peer, rx, &caps).await;
+    let (session, mut rd, mut wr) = present_to(&a, &b.peer, rx, &caps).await;
     // The clock goes where an empty presence would have gone first.
     frame_of_kind(&mut rd, Kind::Clock).await;
+    // Renamed, still nothing open; then a message from the peer, whose answer comes after
+    // the session has looked at the change.
+    tx.send(Arc::new(presence_of("Anna", &[]))).unwrap();
+    let first = b
+        .doc
+        .sync_generate(&a.peer)
+        .await
+        .expect("message")
+        .expect("one");
+    wr.write_all(&encode_sync_frame(Version::V2, BUREAU, &first).unwrap())
+        .await
+        .unwrap();
+    let answer = frame_of_kind_before(&mut rd, Kind::Sync, Kind::Presence).await;
+    assert!(
+        answer.is_some(),
+        "an empty presence was told before A's answer"
+    );
     tx.send(Arc::new(presence_of("Ana", &[("charter", 2)])))
         .unwrap();
     let got = frame_of_kind(&mut rd, Kind::Presence).await;
     assert!(matches!(
         parse_incoming(Version::V2, got),
         Ok(Incoming::Presence(p)) if p.open.len() == 1 && p.open[0].paragraph == 2
+    ));
+    // Closed again: that is told (the peer holds the open one), and a rename after it is not.
+    tx.send(Arc::new(presence_of("Anna", &[]))).unwrap();
+    let got = frame_of_kind(&mut rd, Kind::Presence).await;
+    assert!(matches!(
+        parse_incoming(Version::V2, got),
+        Ok(Incoming::Presence(p)) if p.open.is_empty()
     ));
     session.stop().await;
 }
