@@ -551,8 +551,18 @@ impl Actor {
                     self.replica.read(&mut self.doc, read);
                 }
                 DocCommand::Behind { heads, reply } => {
-                    self.replica
-                        .read(&mut self.doc, Read::Behind { heads, reply });
+                    // A peer holding every head of this node (and perhaps changes of its
+                    // own beyond them) lacks nothing. That is the usual answer (peers in
+                    // sync), and giving it here spares the reader's copy of the document,
+                    // which costs the document's size in memory for minutes: the peers page
+                    // asks for every device each time it is shown.
+                    let ours = self.doc.get_heads();
+                    if heads.iter().all(|set| ours.iter().all(|h| set.contains(h))) {
+                        let _ = reply.send(vec![0; heads.len()]);
+                    } else {
+                        self.replica
+                            .read(&mut self.doc, Read::Behind { heads, reply });
+                    }
                 }
                 DocCommand::ChangeCounts { ty, reply } => {
                     self.replica

@@ -1626,6 +1626,22 @@ async fn how_far_behind_a_peers_heads_are_is_counted_in_changes() {
         .expect("the reader answers");
     assert_eq!(counts, [2, 0, all, all, 2, all]);
     assert!(all > 2, "the founding made changes too: {all}");
+
+    // Peers at this node's heads (one with a change of its own beyond them) are answered
+    // without the reader's copy: with the reader held, the answer still comes.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    doc.tx
+        .send(crate::DocCommand::HoldReader(held))
+        .await
+        .expect("actor");
+    let now = doc.state().heads.clone();
+    let ahead: Vec<String> = now.iter().cloned().chain(["0a".repeat(32)]).collect();
+    let counts = tokio::time::timeout(DEADLINE, doc.behind(vec![now.clone(), ahead]))
+        .await
+        .expect("answered while the reader is held")
+        .expect("answer");
+    assert_eq!(counts, [0, 0]);
+    release.send(()).expect("reader");
     close(doc, thread).await;
 }
 
