@@ -1132,7 +1132,7 @@ async fn assert_published_equals_a_full_read(doc: &DocHandle) {
     assert_eq!(*st.snapshot, snapshot, "published snapshot differs");
     let now = jiff::Timestamp::now();
     assert_eq!(
-        st.findings.all(),
+        st.findings.iter().cloned().collect::<Vec<_>>(),
         bureau_model::findings(&snapshot, now).as_slice(),
         "published findings differ"
     );

@@ -725,7 +725,7 @@ fn step(
     let set = index.set();
     let full = findings(snap, now);
     prop_assert_eq!(
-        set.all(),
+        set.iter().cloned().collect::<Vec<_>>(),
         full.as_slice(),
         "index differs after {:?} at {}",
         op,

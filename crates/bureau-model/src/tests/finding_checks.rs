@@ -738,7 +738,11 @@ fn every_kind_at_once_and_findings_are_sorted() {
             FindingKind::InterpreterOverloaded,
         ]
     );
-    let indexed = FindingsIndex::new(&r.snap(), ts(NOW)).set().all().to_vec();
+    let indexed = FindingsIndex::new(&r.snap(), ts(NOW))
+        .set()
+        .iter()
+        .cloned()
+        .collect::<Vec<_>>();
     assert_eq!(found, indexed);
     let mut sorted = found.clone();
     sorted.sort();

@@ -57,7 +57,11 @@ fn planner_findings(r: &Replica) -> Vec<Finding> {
     let found = findings(&snap, ts(NOW));
     assert_eq!(
         found,
-        FindingsIndex::new(&snap, ts(NOW)).set().all().to_vec()
+        FindingsIndex::new(&snap, ts(NOW))
+            .set()
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
     );
     found
         .into_iter()
@@ -661,7 +665,10 @@ fn the_index_follows_planner_edits_one_touched_record_at_a_time() {
         let touched = [(ty, id.clone())];
         snap.refresh(&r.doc, &touched);
         index.update(&snap, &touched, now);
-        assert_eq!(index.set().all().to_vec(), findings(&snap, now));
+        assert_eq!(
+            index.set().iter().cloned().collect::<Vec<_>>(),
+            findings(&snap, now)
+        );
         id
     };
     let hall = step(&mut r, new_room("Hall", &["en"]));

@@ -182,7 +182,11 @@ fn held(r: &mut Replica, title: &str, start: &str, groups: &[&String]) -> String
 fn quiet(r: &Replica, now: &str) -> BTreeMap<String, Vec<Ref>> {
     let snap = r.snap();
     let found = findings(&snap, ts(now));
-    let indexed = FindingsIndex::new(&snap, ts(now)).set().all().to_vec();
+    let indexed = FindingsIndex::new(&snap, ts(now))
+        .set()
+        .iter()
+        .cloned()
+        .collect::<Vec<_>>();
     assert_eq!(found, indexed, "the index agrees with the full computation");
     of_kind(&found, FindingKind::GroupInactive)
         .into_iter()
