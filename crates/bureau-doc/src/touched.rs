@@ -82,8 +82,8 @@ pub(crate) fn written_records(
             }
             continue;
         }
-        if let Some((ty, id)) = known.and_then(|k| index.objects.get(&k)) {
-            add(*ty, id.to_string(), made);
+        if let Some((ty, id)) = known.and_then(|k| index.object(k)) {
+            add(ty, id.to_string(), made);
             continue;
         }
         // An object the changes just created. The actor index is only a hint; automerge
@@ -105,7 +105,8 @@ pub(crate) fn written_records(
         let key = (key.0, index.intern(&key.1));
         match path.get(1) {
             Some((_, Prop::Map(id))) => {
-                index.objects.insert(key, (ty, Arc::from(id.as_str())));
+                let record = index.number(ty, id);
+                index.insert(key, record);
                 add(ty, id.clone(), made);
             }
             None => {
@@ -128,22 +129,38 @@ pub(crate) fn written_records(
 /// [`written_records`] name the records a change wrote into without asking automerge for
 /// each object's path.
 ///
-/// Kept small, for it covers every object of the document (three to four per record): an
-/// object is keyed by its counter and an interned actor number, in a B-tree (no empty hash
-/// buckets), and the objects of one record share its id, rather than in a hash map of full
-/// actor ids and owned strings.
+/// Kept small, for it covers every object of the document (six or so per record at the
+/// benchmark's sizes, 35 MB at size l as a B-tree of full keys and shared ids): an object
+/// is keyed by its counter and an interned actor number packed into one `u64`, and maps to
+/// its record's number, in a B-tree (no empty hash buckets); each record's type and id are
+/// held once. An object whose counter or actor number does not fit the packing (a peer may
+/// send any counter) is not indexed: it is looked up in the document like a new one.
 #[derive(Debug, Default)]
 pub(crate) struct ObjIndex {
     /// The actors of indexed objects, numbered in the order they were first seen.
     actors: HashMap<automerge::ActorId, u32>,
     /// The collections (`members`, `meetings`, ...): their keys are record ids.
     collections: HashMap<ObjKey, RecordType>,
-    /// Record maps and the objects inside them (sets, texts, nested maps and their objects).
-    objects: BTreeMap<ObjKey, (RecordType, Arc<str>)>,
+    /// Record maps and the objects inside them (sets, texts, nested maps and their objects),
+    /// packed ([`pack`]), to their record's number in `records`.
+    objects: BTreeMap<u64, u32>,
+    /// Every record indexed, by number.
+    records: Vec<(RecordType, Arc<str>)>,
+    /// The number of each record in `records`.
+    numbers: HashMap<(RecordType, Arc<str>), u32>,
 }
 
 /// An object's counter and its actor's number in [`ObjIndex::actors`].
 type ObjKey = (u64, u32);
+
+/// Bits of a packed key that hold the actor's number; the counter takes the rest.
+const ACTOR_BITS: u32 = 24;
+
+/// An object's key as one `u64`, if its counter and actor number fit.
+fn pack((counter, actor): ObjKey) -> Option<u64> {
+    (counter < 1 << (64 - ACTOR_BITS) && actor < 1 << ACTOR_BITS)
+        .then(|| counter << ACTOR_BITS | u64::from(actor))
+}
 
 impl ObjIndex {
     /// Indexes every record of `doc`.
@@ -191,10 +208,10 @@ impl ObjIndex {
         id: &str,
         rec: &automerge::ObjId,
     ) {
-        let id: Arc<str> = Arc::from(id);
+        let record = self.number(ty, id);
         let add = |index: &mut ObjIndex, obj: &automerge::ObjId| {
             if let Some(key) = index.key_of(obj) {
-                index.objects.insert(key, (ty, id.clone()));
+                index.insert(key, record);
             }
         };
         add(self, rec);
@@ -212,6 +229,31 @@ impl ObjIndex {
                 }
             }
         }
+    }
+
+    /// The number of a record, given one if it has none yet.
+    fn number(&mut self, ty: RecordType, id: &str) -> u32 {
+        let key = (ty, Arc::from(id));
+        if let Some(&n) = self.numbers.get(&key) {
+            return n;
+        }
+        let n = self.records.len() as u32;
+        self.records.push(key.clone());
+        self.numbers.insert(key, n);
+        n
+    }
+
+    /// Indexes an object of record number `record` (nothing if its key does not pack).
+    fn insert(&mut self, key: ObjKey, record: u32) {
+        if let Some(packed) = pack(key) {
+            self.objects.insert(packed, record);
+        }
+    }
+
+    /// The record an indexed object belongs to.
+    fn object(&self, key: ObjKey) -> Option<(RecordType, &Arc<str>)> {
+        let n = *self.objects.get(&pack(key)?)?;
+        self.records.get(n as usize).map(|(ty, id)| (*ty, id))
     }
 
     /// The key of an object, numbering its actor if it is new (`None` for the root).
@@ -234,5 +276,59 @@ impl ObjIndex {
     /// The key of an object, if its actor has been seen (else nothing is indexed for it).
     fn known(&self, counter: u64, actor: &automerge::ActorId) -> Option<ObjKey> {
         self.actors.get(actor).map(|&n| (counter, n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+
+    #[test]
+    fn keys_that_do_not_pack_are_left_to_the_document() {
+        assert_eq!(pack((5, 3)), Some(5 << ACTOR_BITS | 3));
+        assert_ne!(pack((5, 3)), pack((5, 4)));
+        assert_ne!(pack((5, 3)), pack((6, 3)));
+        assert!(pack(((1 << 40) - 1, (1 << 24) - 1)).is_some());
+        assert_eq!(pack((1 << 40, 0)), None, "a counter past 40 bits");
+        assert_eq!(pack((u64::MAX, 0)), None);
+        assert_eq!(pack((0, 1 << 24)), None, "an actor number past 24 bits");
+    }
+
+    #[test]
+    fn a_write_into_a_nested_object_names_its_record_indexed_or_not() {
+        let mut doc = AutoCommit::new();
+        let coll = doc
+            .put_object(
+                automerge::ROOT,
+                RecordType::Member.collection(),
+                ObjType::Map,
+            )
+            .unwrap();
+        let rec = doc.put_object(&coll, "m1", ObjType::Map).unwrap();
+        let langs = doc.put_object(&rec, "languages", ObjType::List).unwrap();
+        let other = doc.put_object(&coll, "m2", ObjType::Map).unwrap();
+        doc.put(&other, "name", "Two").unwrap();
+        doc.commit();
+        let mut index = ObjIndex::build(&doc);
+        assert_eq!(index.records.len(), 2);
+        assert_eq!(index.objects.len(), 3, "two records and the list");
+
+        let before = doc.get_heads();
+        doc.insert(&langs, 0, "fr").unwrap();
+        doc.commit();
+        let m1 = vec![(RecordType::Member, "m1".to_owned())];
+        let written = written_records(&mut doc, &before, &mut index).expect("records");
+        assert_eq!(written.records, m1);
+        // An object the index does not hold (as one whose key does not pack) is found in
+        // the document, and indexed.
+        index.objects.clear();
+        let written = written_records(&mut doc, &before, &mut index).expect("records");
+        assert_eq!(written.records, m1);
+        assert_eq!(index.objects.len(), 1);
+        // Indexing a record again does not number it twice.
+        index.refresh(&doc, &m1);
+        assert_eq!(index.records.len(), 2);
+        assert_eq!(index.objects.len(), 2, "the record's map and its list");
     }
 }
