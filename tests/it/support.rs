@@ -348,7 +348,10 @@ pub(crate) struct Node {
 
 impl Node {
     /// Starts `bureau --data-dir DIR serve --http 127.0.0.1:0 EXTRA...` and waits until its
-    /// `runtime.json` names this process and `/api/status` answers 200.
+    /// `runtime.json` names this process and `/api/status` answers 200 with the document
+    /// loaded. A node shown its saved view at start answers while its document loads
+    /// (`"loading": true`), and what only the load finds (a damaged file quarantined) is not
+    /// in its status until then.
     pub(crate) fn start(dir: &Path, extra: &[&str]) -> Node {
         let mut args = extra.to_vec();
         if !extra.contains(&"--listen") {
@@ -370,7 +373,11 @@ impl Node {
             let (addr, token) = http_of(dir, pid)?;
             let answer = http(addr, "GET", "/api/status", &api_headers(addr, &token), b"");
             answer
-                .is_ok_and(|res| res.status == 200)
+                .is_ok_and(|res| {
+                    res.status == 200
+                        && serde_json::from_slice::<Value>(&res.body)
+                            .is_ok_and(|st| st["loading"] != Value::Bool(true))
+                })
                 .then_some((addr, token))
         });
         Node {
