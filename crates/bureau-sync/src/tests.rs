@@ -1222,26 +1222,16 @@ async fn frames_until_end(rd: &mut tokio::io::ReadHalf<DuplexStream>) -> Vec<Vec
 
 /// Reads frames from `rd` until one of `kind` (a `/2` stream), returning it.
 async fn frame_of_kind(rd: &mut tokio::io::ReadHalf<DuplexStream>, kind: Kind) -> Vec<u8> {
-    tokio::time::timeout(DEADLINE, async {
-        loop {
-            let mut len = [0u8; 4];
-            rd.read_exact(&mut len).await.expect("a frame");
-            let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
-            rd.read_exact(&mut body).await.expect("a frame's body");
-            if body.first() == Some(&(kind as u8)) {
-                return body;
-            }
-        }
-    })
-    .await
-    .expect("the frame comes in time")
+    frame_of_kind_before(rd, kind, None)
+        .await
+        .expect("no kind to stop at")
 }
 
 /// The next frame of `kind`, or `None` if one of `not_before` comes first.
 async fn frame_of_kind_before(
     rd: &mut tokio::io::ReadHalf<DuplexStream>,
     kind: Kind,
-    not_before: Kind,
+    not_before: Option<Kind>,
 ) -> Option<Vec<u8>> {
     tokio::time::timeout(DEADLINE, async {
         loop {
@@ -1251,7 +1241,7 @@ async fn frame_of_kind_before(
             rd.read_exact(&mut body).await.expect("a frame's body");
             match body.first() {
                 Some(&k) if k == kind as u8 => return Some(body),
-                Some(&k) if k == not_before as u8 => return None,
+                Some(&k) if not_before.is_some_and(|n| k == n as u8) => return None,
                 _ => {}
             }
         }
@@ -1401,7 +1391,7 @@ async fn nothing_open_is_not_told_as_a_session_starts() {
     wr.write_all(&encode_sync_frame(Version::V2, BUREAU, &first).unwrap())
         .await
         .unwrap();
-    let answer = frame_of_kind_before(&mut rd, Kind::Sync, Kind::Presence).await;
+    let answer = frame_of_kind_before(&mut rd, Kind::Sync, Some(Kind::Presence)).await;
     assert!(
         answer.is_some(),
         "an empty presence was told before A's answer"
