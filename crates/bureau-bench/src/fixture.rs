@@ -484,8 +484,12 @@ impl State {
     }
 }
 
-/// The raw and deflated size of the changes a document holds beyond `base` heads.
-pub(crate) fn changes_since(doc_bytes: &[u8], base: &[String]) -> Option<(usize, usize, usize)> {
+/// How many changes a document holds beyond `base` heads, and their raw, deflated and bundled
+/// size.
+pub(crate) fn changes_since(
+    doc_bytes: &[u8],
+    base: &[String],
+) -> Option<(usize, usize, usize, usize)> {
     use std::io::Write;
     let doc = automerge::Automerge::load(doc_bytes).ok()?;
     let heads: Vec<automerge::ChangeHash> = base.iter().filter_map(|h| h.parse().ok()).collect();
@@ -497,7 +501,13 @@ pub(crate) fn changes_since(doc_bytes: &[u8], base: &[String]) -> Option<(usize,
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     enc.write_all(&raw).ok()?;
     let deflated = enc.finish().ok()?.len();
-    Some((changes.len(), raw.len(), deflated))
+    // The same changes as one automerge bundle (what a node sends a peer that reads them):
+    // a limit for every system, as the deflated size is.
+    let bundled = doc
+        .bundle(changes.iter().map(|c| c.hash()))
+        .ok()
+        .map_or(0, |b| b.bytes().len());
+    Some((changes.len(), raw.len(), deflated, bundled))
 }
 
 /// Every live meeting as JSON, read straight from the document: the "first page" of the

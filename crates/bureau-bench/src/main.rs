@@ -845,11 +845,12 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         let path = dir.join("w2.am");
         sys.save(0, &path)?;
         let doc = std::fs::read(&path).map_err(|e| e.to_string())?;
-        let (n, raw, deflated) =
+        let (n, raw, deflated, bundled) =
             fixture::changes_since(&doc, &base).ok_or("cannot read the saved document")?;
         put("W2", "changes_moved", n as f64);
         put("W2", "raw_change_bytes", raw as f64);
         put("W2", "deflated_change_bytes", deflated as f64);
+        put("W2", "bundled_change_bytes", bundled as f64);
         put("W2", "wire_per_raw", tr.total() as f64 / raw as f64);
         put(
             "W2",

@@ -211,7 +211,7 @@ fn one_size(
     let doc = std::fs::read(&path).map_err(|e| e.to_string())?;
     let mut lacking = 0usize;
     for h in &before {
-        let (_, raw, _) =
+        let (_, raw, _, _) =
             fixture::changes_since(&doc, h).ok_or("W8: cannot read the saved document")?;
         lacking += raw;
     }

@@ -339,6 +339,7 @@ fn describe(w: &str, m: &str) -> &'static str {
         ("W2", "changes_moved") => "changes that had to move",
         ("W2", "raw_change_bytes") => "limit: raw size of those changes (bytes)",
         ("W2", "deflated_change_bytes") => "limit: deflated size of those changes (bytes)",
+        ("W2", "bundled_change_bytes") => "limit: those changes as one automerge bundle (bytes)",
         ("W2", "wire_per_raw") => "wire bytes / raw changes",
         ("W2", "wire_per_deflated") => "wire bytes / deflated changes",
         ("W3", "time_ms") => "reconnection: accept to last byte (ms)",

@@ -451,9 +451,23 @@ pub struct Outbox {
     slot: std::sync::Mutex<Option<Vec<u8>>>,
     ready: tokio::sync::Notify,
     missed: std::sync::atomic::AtomicBool,
+    bundles: std::sync::atomic::AtomicBool,
 }
 
 impl Outbox {
+    /// Tells the actor that the peer reads automerge bundles (chunk type 3, the changes in
+    /// the document's column encoding): from now on a message carrying many changes carries
+    /// them as bundles. The session says so once both sides listed the capability; a peer of
+    /// a release that does not read them never lists it, and gets change chunks.
+    pub fn peer_reads_bundles(&self) {
+        self.bundles
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn reads_bundles(&self) -> bool {
+        self.bundles.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// The message waiting, if any.
     pub fn take(&self) -> Option<Vec<u8>> {
         self.slot.lock().unwrap_or_else(|e| e.into_inner()).take()

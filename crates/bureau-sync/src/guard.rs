@@ -9,7 +9,9 @@
 //! - a document chunk (type 0, what `save()` writes and a V2 sync message carries): every column
 //!   whose specification has the deflate bit (`0b1000`) set;
 //! - a change chunk (type 1): automerge refuses deflated columns there before inflating them,
-//!   but they are counted all the same, which costs nothing on honest data (there are none).
+//!   but they are counted all the same, which costs nothing on honest data (there are none);
+//! - a bundle chunk (type 3: changes in the document's column encoding, what a peer that lists
+//!   [`crate::BUNDLE`] sends): every deflated column, as in a document.
 //!
 //! [`check_chunk`] walks the same layout as automerge's parsers, inflates each of those
 //! streams into [`std::io::sink`] (nothing is kept), reading at most one byte more than the
@@ -86,8 +88,7 @@ fn check_one<'a>(input: &'a [u8], budget: &mut usize) -> Result<&'a [u8], GuardE
     let _checksum = r.take(4)?;
     let chunk_type = r.byte()?;
     match chunk_type {
-        DOCUMENT | CHANGE | COMPRESSED_CHANGE => {}
-        BUNDLE => return Err(malformed("bundle chunks are not accepted from peers")),
+        DOCUMENT | CHANGE | COMPRESSED_CHANGE | BUNDLE => {}
         other => return Err(malformed(&format!("unknown chunk type {other}"))),
     }
     let len = r.uleb_usize()?;
@@ -95,6 +96,7 @@ fn check_one<'a>(input: &'a [u8], budget: &mut usize) -> Result<&'a [u8], GuardE
     match chunk_type {
         COMPRESSED_CHANGE => inflate_count(data, budget)?,
         DOCUMENT => check_document(data, budget)?,
+        BUNDLE => check_bundle(data, budget)?,
         _ => check_change(data, budget)?,
     }
     Ok(r.rest())
@@ -177,7 +179,15 @@ fn rows_one<'a>(
             let mut s = Stream::new(inflated(data, inflate_limit));
             change_rows(&mut s, budget)?;
         }
-        BUNDLE => return Err(malformed("bundle chunks are not accepted from peers")),
+        BUNDLE => {
+            let mut r = Reader::new(data);
+            r.bundle_prefix()?;
+            for _ in 0..2 {
+                let cols = r.columns()?;
+                let block = r.take(total_len(&cols)?)?;
+                block_rows(block, &cols, budget, inflate_limit)?;
+            }
+        }
         other => return Err(malformed(&format!("unknown chunk type {other}"))),
     }
     Ok(r.rest())
@@ -199,24 +209,37 @@ fn document_rows(data: &[u8], budget: &mut u64, inflate_limit: usize) -> Result<
     let (change_cols, op_cols) = r.document_header()?;
     for cols in [change_cols, op_cols] {
         let block = r.take(total_len(&cols)?)?;
-        let mut offset = 0;
-        let mut most = 0;
-        for col in &cols {
-            let data = &block[offset..offset + col.len];
-            offset += col.len;
-            let rows = if col.spec & DEFLATE_BIT != 0 {
-                column_rows(
-                    col.spec,
-                    &mut Stream::new(inflated(data, inflate_limit)),
-                    *budget,
-                )?
-            } else {
-                column_rows(col.spec, &mut Stream::new(data.iter().copied()), *budget)?
-            };
-            most = most.max(rows);
-        }
-        *budget -= most;
+        block_rows(block, &cols, budget, inflate_limit)?;
     }
+    Ok(())
+}
+
+/// Charges the most rows any column of a data block laid out as `cols` describes claims (the
+/// columns of a block describe the same rows: one per change, or one per operation).
+fn block_rows(
+    block: &[u8],
+    cols: &[Column],
+    budget: &mut u64,
+    inflate_limit: usize,
+) -> Result<(), GuardError> {
+    let mut offset = 0;
+    let mut most = 0;
+    for col in cols {
+        // `total_len` checked that the sum fits and `block` is exactly that long.
+        let data = &block[offset..offset + col.len];
+        offset += col.len;
+        let rows = if col.spec & DEFLATE_BIT != 0 {
+            column_rows(
+                col.spec,
+                &mut Stream::new(inflated(data, inflate_limit)),
+                *budget,
+            )?
+        } else {
+            column_rows(col.spec, &mut Stream::new(data.iter().copied()), *budget)?
+        };
+        most = most.max(rows);
+    }
+    *budget -= most;
     Ok(())
 }
 
@@ -417,6 +440,20 @@ fn check_document(data: &[u8], budget: &mut usize) -> Result<(), GuardError> {
     Ok(())
 }
 
+/// A bundle chunk's body: dependencies outside the bundle, actors, then the change columns'
+/// metadata and data, then the op columns' metadata and data (as automerge's
+/// `BundleStorage::parse_following_header` reads it; anything after is never read).
+fn check_bundle(data: &[u8], budget: &mut usize) -> Result<(), GuardError> {
+    let mut r = Reader::new(data);
+    r.bundle_prefix()?;
+    for _ in 0..2 {
+        let cols = r.columns()?;
+        let block = r.take(total_len(&cols)?)?;
+        inflate_columns(block, &cols, budget)?;
+    }
+    Ok(())
+}
+
 /// A change chunk's body: dependencies, actor, seq, start op, time, message, other actors, op
 /// column metadata, then the op columns' data (then extra bytes, not needed here).
 fn check_change(data: &[u8], budget: &mut usize) -> Result<(), GuardError> {
@@ -573,6 +610,20 @@ impl<'a> Reader<'a> {
             self.take(HASH_LEN)?;
         }
         Ok((self.columns()?, self.columns()?))
+    }
+
+    /// A bundle chunk's dependencies and actors, skipped.
+    fn bundle_prefix(&mut self) -> Result<(), GuardError> {
+        let deps = self.uleb()?;
+        for _ in 0..deps {
+            self.take(HASH_LEN)?;
+        }
+        let actors = self.uleb()?;
+        for _ in 0..actors {
+            let n = self.uleb_usize()?;
+            self.take(n)?;
+        }
+        Ok(())
     }
 
     fn columns(&mut self) -> Result<Vec<Column>, GuardError> {
@@ -877,7 +928,7 @@ mod tests {
         let mut check = |b: &[u8]| check_chunk(b, &mut budget);
         let malformed = |r: Result<(), GuardError>| matches!(r, Err(GuardError::Malformed(_)));
         assert!(malformed(check(b"not a chunk at all")));
-        assert!(malformed(check(&chunk(3, [0; 4], b""))), "bundle");
+        assert!(malformed(check(&chunk(3, [0; 4], b""))), "empty bundle");
         assert!(malformed(check(&chunk(7, [0; 4], b""))), "unknown type");
         assert!(malformed(check(&MAGIC)), "truncated header");
         let mut long = chunk(1, [0; 4], b"");
@@ -1105,6 +1156,49 @@ mod tests {
         // Real sync messages pass the session's checks.
         let mut b = AutoCommit::new();
         sync_and_check(&mut big, &mut b);
+        // A bundle of the list's change: one row for the change, one per operation; and a
+        // bundle of many small changes, whose larger columns are deflated.
+        let bundle = doc.bundle([hash]).unwrap().bytes().to_vec();
+        assert_eq!(bundle[8], BUNDLE);
+        assert_eq!(rows_of(&bundle), 1 + 3001);
+        let many = big_bundle(&mut big);
+        assert!(consumed(&many) > 0, "some columns are deflated");
+        let after_first = &big.get_changes(&[])[1..];
+        let ops: usize = after_first.iter().map(|c| c.len()).sum();
+        assert_eq!(rows_of(&many), (after_first.len() + ops) as u64);
+    }
+
+    /// Every change of `doc` after its first, as one bundle (type 3).
+    fn big_bundle(doc: &mut AutoCommit) -> Vec<u8> {
+        let hashes: Vec<_> = doc
+            .get_changes(&[])
+            .iter()
+            .skip(1)
+            .map(|c| c.hash())
+            .collect();
+        doc.bundle(hashes).unwrap().bytes().to_vec()
+    }
+
+    #[test]
+    fn bundles_pass_and_load() {
+        // What a peer that reads bundles is sent: the changes it lacks, as one chunk that
+        // passes both checks and loads where the changes it depends on are.
+        let mut a = big_doc();
+        let first = a.get_changes(&[])[0].raw_bytes().to_vec();
+        let bundle = big_bundle(&mut a);
+        let mut budget = crate::MAX_INFLATED;
+        assert_eq!(check_chunk(&bundle, &mut budget), Ok(()));
+        let mut rows = crate::MAX_ROWS;
+        assert_eq!(check_rows(&bundle, &mut rows, crate::MAX_INFLATED), Ok(()));
+        let mut b = AutoCommit::load(&first).unwrap();
+        b.load_incremental(&bundle).unwrap();
+        assert_eq!(b.get_heads(), a.get_heads());
+        // The same bundle with a deflated column that inflates past the budget is refused.
+        let mut budget = 16;
+        assert_eq!(
+            check_chunk(&bundle, &mut budget),
+            Err(GuardError::TooLarge(16))
+        );
     }
 
     /// Peak resident memory of this process, where the kernel reports it.
@@ -1206,7 +1300,8 @@ mod tests {
             d.put(ROOT, "k", "v").unwrap();
             d.save()
         };
-        let whole: Vec<Vec<u8>> = vec![saved, change, compressed, small];
+        let bundle = big_bundle(&mut doc);
+        let whole: Vec<Vec<u8>> = vec![saved, change, compressed, small, bundle];
         let bodies: Vec<(u8, Vec<u8>)> = whole.iter().map(|c| split(c)).collect();
         let mut outcomes = [0usize; 3];
         for i in 0..6000 {
@@ -1217,7 +1312,7 @@ mod tests {
                     let mut v: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
                     if rng.below(2) == 0 && v.len() >= 9 {
                         v[..4].copy_from_slice(&MAGIC);
-                        v[8] = rng.below(4) as u8;
+                        v[8] = rng.below(5) as u8;
                     }
                     v
                 }
@@ -1230,7 +1325,7 @@ mod tests {
                 _ => {
                     let (ty, body) = &bodies[rng.below(bodies.len())];
                     let ty = if rng.below(8) == 0 {
-                        rng.below(3) as u8
+                        rng.below(4) as u8
                     } else {
                         *ty
                     };

@@ -85,9 +85,25 @@ pub const PRESENCE: &str = "presence/1";
 /// from one to the next: on the wire they take about half their size.
 pub const DEFLATE: &str = "deflate/1";
 
+/// The capability of automerge bundles in sync messages: a message that carries many changes
+/// carries them as bundles (chunk type 3: the changes in the document's column encoding,
+/// their hashes and headers left out and recomputed by the receiver), about a fourth of their
+/// deflated size ([`bureau_doc::Outbox::peer_reads_bundles`]). The receiver checks them as it
+/// checks a document ([`guard`]). Named with the version of the bundle format: automerge
+/// calls it experimental, so a release whose automerge writes another format lists another
+/// name, and peers fall back to change chunks.
+pub const BUNDLE: &str = "bundle/1";
+
 /// Capabilities this node announces in its `Hello`. A capability is used only when both sides
 /// list it, so a new feature is a new name here, never a new protocol id.
-pub const CAPABILITIES: &[&str] = &[PEER_HEADS, PEER_HEADS_DELTA, CLOCK, PRESENCE, DEFLATE];
+pub const CAPABILITIES: &[&str] = &[
+    PEER_HEADS,
+    PEER_HEADS_DELTA,
+    CLOCK,
+    PRESENCE,
+    DEFLATE,
+    BUNDLE,
+];
 
 /// Shortest time between two [`Kind::PeerHeads`] frames of a session: the board is for people
 /// (who has what, through whom), and while edits flow it changes with each of them.
@@ -906,6 +922,9 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                         clock_agreed = shared.contains(&CLOCK);
                         if shared.contains(&DEFLATE) {
                             z = Some(deflate::Deflater::default());
+                        }
+                        if shared.contains(&BUNDLE) {
+                            outbox.peer_reads_bundles();
                         }
                         if clock_agreed {
                             let frame = encode_clock(now_millis());

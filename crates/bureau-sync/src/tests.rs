@@ -1531,10 +1531,10 @@ async fn members(node: &Node, tag: &str, n: usize) {
     }
 }
 
-/// After a long time apart, what each side lacks goes in messages of at most about
-/// [`crate::split::MAX_MESSAGE`] bytes, compressed: fewer bytes than the changes themselves.
+/// After a long time apart, what each side lacks goes as bundles between two nodes of this
+/// release: an eighth of the changes' own size or less (deflated change chunks took about half).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reconnect_after_divergence_goes_compressed_and_in_parts() {
+async fn a_reconnect_after_divergence_goes_as_bundles() {
     let (a, b, _) = founded_pair(Role::Editor).await;
     // A large shared history, so that what is missing is a share of it (automerge sends the
     // whole document, one chunk, when a peer lacks most of it).
@@ -1559,12 +1559,71 @@ async fn a_reconnect_after_divergence_goes_compressed_and_in_parts() {
     sa.stop().await;
     sb.end().await.expect("normal end");
     eprintln!("A sent {sent} bytes in {messages} messages for {raw} bytes of changes");
-    assert!(
-        messages as usize > raw / crate::split::MAX_MESSAGE,
-        "{messages} messages"
-    );
-    assert!(sent * 2 < raw, "{sent} bytes on the wire for {raw} bytes");
+    assert!(sent * 8 < raw, "{sent} bytes on the wire for {raw} bytes");
     assert_eq!(a.doc.state().snapshot, b.doc.state().snapshot);
+}
+
+/// The chunk types of a message's change entries (the byte after magic and checksum).
+fn chunk_types(msg: &sync::Message) -> Vec<u8> {
+    msg.changes.iter().map(|c| c[8]).collect()
+}
+
+/// B's changes that the test, playing A with a Hello listing `caps`, lacks: the sync messages
+/// B's session sends with them, until the test holds B's heads (uncompressed: `caps` must not
+/// list [`crate::DEFLATE`]).
+async fn what_b_sends(a: &Node, b: &Node, caps: &[&str]) -> Vec<sync::Message> {
+    let mut doc = AutoCommit::load(&a.alive().await).unwrap();
+    let want = AutoCommit::load(&b.alive().await).unwrap().get_heads();
+    let mut state = sync::State::new();
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = Session::start(ours, b, &a.peer);
+    let (mut rd, mut wr) = tokio::io::split(theirs);
+    wr.write_all(&encode_hello(caps)).await.unwrap();
+    let mut got = Vec::new();
+    while doc.get_heads() != want {
+        let msg = next_sync_message(&mut rd).await;
+        got.push(msg.clone());
+        doc.sync().receive_sync_message(&mut state, msg).unwrap();
+        if let Some(answer) = doc.sync().generate_sync_message(&mut state) {
+            let frame = encode_sync_frame(Version::V2, BUREAU, &answer.encode()).unwrap();
+            wr.write_all(&frame).await.unwrap();
+        }
+    }
+    session.stop().await;
+    got
+}
+
+/// Many changes go as bundles only to a peer that listed [`crate::BUNDLE`]; a peer of a
+/// release without it gets change chunks, in parts of at most [`crate::split::MAX_MESSAGE`].
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_peer_that_reads_bundles_gets_them() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    members(&a, "Shared", 600).await;
+    sync_pair(&a, &b).await;
+    members(&b, "Apart", 250).await;
+
+    let old = what_b_sends(&a, &b, &[]).await;
+    let types: Vec<u8> = old.iter().flat_map(chunk_types).collect();
+    assert!(types.len() >= 250, "{} chunks", types.len());
+    assert!(types.iter().all(|t| [1, 2].contains(t)), "{types:?}");
+    let parts = old.iter().filter(|m| !m.changes.is_empty()).count();
+    assert!(parts >= 2, "{parts} parts");
+    for m in &old {
+        assert!(m.clone().encode().len() <= 2 * crate::split::MAX_MESSAGE);
+    }
+
+    let new = what_b_sends(&a, &b, &[crate::BUNDLE]).await;
+    let types: Vec<u8> = new.iter().flat_map(chunk_types).collect();
+    // 850 changes (the test's fresh sync state has B send what its Bloom filter lacks).
+    assert!(!types.is_empty() && types.len() <= 2, "{types:?}");
+    assert!(types.iter().all(|t| *t == 3), "{types:?}");
+    let sent: usize = new.iter().map(|m| m.clone().encode().len()).sum();
+    let before: usize = old.iter().map(|m| m.clone().encode().len()).sum();
+    // Chunks of changes this size are DEFLATE-compressed one by one already.
+    assert!(
+        sent * 3 < before,
+        "{sent} bytes as a bundle, {before} as chunks"
+    );
 }
 
 /// The next sync message a `/2` session writes to `rd`, decoded (other frames are skipped).
