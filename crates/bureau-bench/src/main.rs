@@ -872,7 +872,8 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         for shape in [Shape::HOTSPOT, Shape::CONGESTED] {
             say(&format!("{name}: W7 through the {} link", shape.name));
             let mut measured = Vec::new();
-            let res = w7(sys, &mut state, shape, &mut measured);
+            let trace = dir.join(format!("w7-{}-{name}.trace", shape.name));
+            let res = w7(sys, &mut state, shape, &trace, &mut measured);
             sys.proxy().set_shape(None);
             let w = format!("W7 {}", shape.name);
             for (metric, v) in measured {
@@ -908,6 +909,7 @@ fn w7(
     sys: &mut dyn System,
     state: &mut State,
     shape: Shape,
+    trace: &Path,
     out: &mut Vec<(&'static str, f64)>,
 ) -> Res<()> {
     sys.proxy().set_shape(Some(shape));
@@ -963,6 +965,9 @@ fn w7(
         .wait_heads(0, &want, tc, W7_LIMIT)
         .and_then(|ta| Ok(ta.max(sys.wait_heads(1, &want, tc, W7_LIMIT)?)));
     let tr = sys.proxy().since(mark);
+    if std::env::var_os("BUREAU_BENCH_KEEP").is_some() {
+        let _ = sys.proxy().dump(mark, trace);
+    }
     out.push(("w2_time_ms", done.as_ref().map_or(f64::NAN, |end| end - tc)));
     out.retain(|(m, _)| *m != "w2_finished");
     out.push(("w2_finished", f64::from(u8::from(done.is_ok()))));

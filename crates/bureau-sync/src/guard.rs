@@ -1201,6 +1201,39 @@ mod tests {
         );
     }
 
+    /// Bundles are new to what peers may send: damaged ones that pass both checks go on to
+    /// automerge's bundle parser, where a panic is caught by the input guard (as the actor
+    /// calls it) and never aborts the process, and nothing inflates or allocates past the
+    /// budgets.
+    #[test]
+    fn damaged_bundles_past_the_guard_are_errors_in_automerge() {
+        bureau_model::guard::install_panic_hook();
+        let mut a = big_doc();
+        let first = a.get_changes(&[])[0].raw_bytes().to_vec();
+        let bundle = big_bundle(&mut a);
+        let (ty, body) = split(&bundle);
+        let base = AutoCommit::load(&first).unwrap();
+        let mut rng = XorShift::new(0xb0d1_e5ed_0000_0003);
+        let mut reached = 0;
+        for _ in 0..400 {
+            let input = chunk(ty, [0; 4], &mutate(&mut rng, &body));
+            let mut budget = crate::MAX_INFLATED;
+            let mut rows = crate::MAX_ROWS;
+            if check_chunk(&input, &mut budget).is_err()
+                || check_rows(&input, &mut rows, crate::MAX_INFLATED).is_err()
+            {
+                continue;
+            }
+            reached += 1;
+            let mut doc = base.clone();
+            let _ = bureau_model::guard::guarded(move || doc.load_incremental(&input).map(drop));
+        }
+        assert!(
+            reached > 50,
+            "only {reached} damaged bundles reached automerge"
+        );
+    }
+
     /// Peak resident memory of this process, where the kernel reports it.
     fn peak_rss() -> Option<usize> {
         let status = std::fs::read_to_string("/proc/self/status").ok()?;
