@@ -2,7 +2,7 @@
 //! it: compressed data that inflates past a budget, and run-length encoded columns that claim
 //! more rows than a budget.
 //!
-//! automerge 0.12 inflates three kinds of DEFLATE data while parsing a chunk, each time into a
+//! automerge 0.12 inflates four kinds of DEFLATE data while parsing a chunk, each time into a
 //! `Vec` with no bound (`storage/chunk.rs`, `storage/columns/raw_column.rs`):
 //!
 //! - a compressed change chunk (type 2): the whole chunk body;

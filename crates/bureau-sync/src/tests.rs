@@ -1572,13 +1572,14 @@ fn chunk_types(msg: &sync::Message) -> Vec<u8> {
 /// B's session sends with them, until the test holds B's heads (uncompressed: `caps` must not
 /// list [`crate::DEFLATE`]).
 async fn what_b_sends(a: &Node, b: &Node, caps: &[&str]) -> Vec<sync::Message> {
-    let mut doc = AutoCommit::load(&a.alive().await).unwrap();
     let want = AutoCommit::load(&b.alive().await).unwrap().get_heads();
-    let mut state = sync::State::new();
-    let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = Session::start(ours, b, &a.peer);
-    let (mut rd, mut wr) = tokio::io::split(theirs);
-    wr.write_all(&encode_hello(caps)).await.unwrap();
+    let PlayingA {
+        mut doc,
+        mut state,
+        session,
+        mut rd,
+        mut wr,
+    } = play_a(a, b, caps).await;
     let mut got = Vec::new();
     while doc.get_heads() != want {
         let msg = next_sync_message(&mut rd).await;
@@ -1635,6 +1636,33 @@ async fn next_sync_message(rd: &mut tokio::io::ReadHalf<DuplexStream>) -> sync::
     }
 }
 
+/// The test playing A: A's document and sync state, B's session with A, and the stream's two
+/// ends on the test's side.
+struct PlayingA {
+    doc: AutoCommit,
+    state: sync::State,
+    session: Session,
+    rd: tokio::io::ReadHalf<DuplexStream>,
+    wr: tokio::io::WriteHalf<DuplexStream>,
+}
+
+/// Starts B's session with A, the test playing A from A's saved document with a fresh sync
+/// state, and sends B a Hello listing `caps`.
+async fn play_a(a: &Node, b: &Node, caps: &[&str]) -> PlayingA {
+    let doc = AutoCommit::load(&a.alive().await).unwrap();
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = Session::start(ours, b, &a.peer);
+    let (rd, mut wr) = tokio::io::split(theirs);
+    wr.write_all(&encode_hello(caps)).await.unwrap();
+    PlayingA {
+        doc,
+        state: sync::State::new(),
+        session,
+        rd,
+        wr,
+    }
+}
+
 /// The test plays A with `b`: starts B's session with A, answers it with a Hello listing
 /// `caps`, and returns A's answer to B's first message, split in parts (at least two), with
 /// its heads and the stream's two ends.
@@ -1649,12 +1677,13 @@ async fn a_split_answer(
     Vec<Vec<u8>>,
     Vec<ChangeHash>,
 ) {
-    let mut doc = AutoCommit::load(&a.alive().await).unwrap();
-    let mut state = sync::State::new();
-    let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = Session::start(ours, b, &a.peer);
-    let (mut rd, mut wr) = tokio::io::split(theirs);
-    wr.write_all(&encode_hello(caps)).await.unwrap();
+    let PlayingA {
+        mut doc,
+        mut state,
+        session,
+        mut rd,
+        wr,
+    } = play_a(a, b, caps).await;
     let first = next_sync_message(&mut rd).await;
     doc.sync().receive_sync_message(&mut state, first).unwrap();
     let whole = doc
