@@ -452,6 +452,7 @@ pub struct Outbox {
     ready: tokio::sync::Notify,
     missed: std::sync::atomic::AtomicBool,
     bundles: std::sync::atomic::AtomicBool,
+    push: std::sync::atomic::AtomicBool,
 }
 
 impl Outbox {
@@ -466,6 +467,32 @@ impl Outbox {
 
     fn reads_bundles(&self) -> bool {
         self.bundles.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Tells the actor that the session's first message may carry, as bundles, the changes
+    /// made since the state this node and the peer last held in common (the saved sync state),
+    /// without waiting for the peer to say what it has: on a poor link that saves the round
+    /// trip the peer's answer takes (W7). The session says so before its first message, when
+    /// the peer read bundles in its previous session with this node; it implies
+    /// [`Self::peer_reads_bundles`]. The actor pushes only when this is the node's one live
+    /// session: with several, others may be sending the peer the same changes.
+    pub fn push_on_open(&self) {
+        self.peer_reads_bundles();
+        self.push.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether the first message may push (see [`Self::push_on_open`]); clears it, so only
+    /// one message does.
+    fn take_push(&self) -> bool {
+        self.push.swap(false, std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Takes back [`Self::peer_reads_bundles`]: the peer's capability exchange did not list
+    /// them after all.
+    pub fn peer_reads_no_bundles(&self) {
+        self.bundles
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        self.push.store(false, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The message waiting, if any.

@@ -282,6 +282,11 @@ pub enum SyncError {
     /// The document actor refused the peer or its message.
     #[error(transparent)]
     Doc(#[from] DocError),
+    /// This node pushed bundles on opening (the peer read them in its previous session) and
+    /// the peer's capability exchange no longer lists [`BUNDLE`]: it runs an earlier release
+    /// now. The session ends, and the next one waits for the exchange as any first does.
+    #[error("the peer no longer reads bundles; the session starts again without them")]
+    BundlesGone,
     /// The session's task ended without saying why (it panicked: a defect of the node, not
     /// the peer's fault).
     #[error("the session's task died: {0}")]
@@ -339,6 +344,9 @@ pub struct PeerSync {
     /// The peer's presence as it last told it ([`PRESENCE`]); `None` before it has, and
     /// again once the session ended.
     pub presence: Option<PresenceHeard>,
+    /// Whether the peer's capability exchange listed [`BUNDLE`] (`None` before it came): the
+    /// owner remembers it for the next session's [`SessionConfig::push_on_open`].
+    pub reads_bundles: Option<bool>,
 }
 
 /// One frame: the document it names and its payload.
@@ -749,6 +757,12 @@ pub struct SessionConfig {
     /// and again at every change (the owner marks it changed to refresh it); `None` tells
     /// nothing.
     pub presence: Option<watch::Receiver<Arc<Presence>>>,
+    /// The peer listed [`BUNDLE`] in its previous session with this node: the first message
+    /// may carry the changes since the heads both last held, as bundles, before the peer
+    /// has said anything ([`bureau_doc::Outbox::push_on_open`]), which saves a round trip
+    /// on a reconnect. If the peer's exchange then lacks it, the session ends
+    /// ([`SyncError::BundlesGone`]).
+    pub push_on_open: bool,
 }
 
 /// Runs one sync session until the stream ends, the peer misbehaves or `cancel` fires.
@@ -890,6 +904,9 @@ async fn session_loop<W: AsyncWrite + Unpin>(
         wr.write_all(&hello).await?;
         SessionStats::add(&stats.sent_bytes, hello.len());
     }
+    if awaiting_hello && config.push_on_open {
+        outbox.push_on_open();
+    }
     send_next(wr, doc, config, stats, &outbox, &mut z).await?;
     loop {
         tokio::select! {
@@ -923,8 +940,14 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                         if shared.contains(&DEFLATE) {
                             z = Some(deflate::Deflater::default());
                         }
-                        if shared.contains(&BUNDLE) {
+                        let bundles = shared.contains(&BUNDLE);
+                        status.send_modify(|s| s.reads_bundles = Some(bundles));
+                        if bundles {
                             outbox.peer_reads_bundles();
+                        } else if config.push_on_open {
+                            // What went out may already hold bundles the peer cannot read.
+                            outbox.peer_reads_no_bundles();
+                            return Err(SyncError::BundlesGone);
                         }
                         if clock_agreed {
                             let frame = encode_clock(now_millis());

@@ -135,6 +135,18 @@ impl Session {
     }
 
     fn start_version(stream: DuplexStream, node: &Node, peer: &str, version: Version) -> Session {
+        Session::start_with(stream, node, peer, version, false)
+    }
+
+    /// A session of `version`, pushing on open if `push_on_open` (the peer read bundles in a
+    /// session before).
+    fn start_with(
+        stream: DuplexStream,
+        node: &Node,
+        peer: &str,
+        version: Version,
+        push_on_open: bool,
+    ) -> Session {
         let stats = Arc::new(SessionStats::default());
         let (status_tx, status) = watch::channel(PeerSync::default());
         let cancel = CancellationToken::new();
@@ -145,6 +157,7 @@ impl Session {
             version,
             board: None,
             presence: None,
+            push_on_open,
         };
         let task = tokio::spawn(run_session(
             stream,
@@ -1044,6 +1057,7 @@ async fn each_side_tells_the_other_its_peers_heads_and_their_changes() {
         version: Version::V2,
         board: Some(board_rx),
         presence: None,
+        push_on_open: false,
     };
     let task_a = tokio::spawn(run_session(sa, a.doc.clone(), config, stats, status_tx));
     let mut sb = Session::start(sb, &b, &a.peer);
@@ -1164,6 +1178,7 @@ fn start_present(
         version,
         board: None,
         presence: Some(presence),
+        push_on_open: false,
     };
     let task = tokio::spawn(run_session(
         stream,
@@ -1627,6 +1642,102 @@ async fn only_a_peer_that_reads_bundles_gets_them() {
     );
 }
 
+/// B's session with A, pushing on open if `push`, the test playing A (it has sent nothing
+/// yet): B's first sync message, read before A says anything.
+async fn b_opens(a: &Node, b: &Node, push: bool) -> (PlayingA, sync::Message) {
+    let doc = AutoCommit::load(&a.alive().await).unwrap();
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = Session::start_with(ours, b, &a.peer, Version::V2, push);
+    let (mut rd, wr) = tokio::io::split(theirs);
+    let first = next_sync_message(&mut rd).await;
+    let playing = PlayingA {
+        doc,
+        state: sync::State::new(),
+        session,
+        rd,
+        wr,
+    };
+    (playing, first)
+}
+
+/// A session that pushes on open (its peer read bundles last time) sends, in its first
+/// message and before the peer has said anything, every change made since the heads both
+/// last held, as bundles: the peer holds them all after that one message. Without the push
+/// the first message carries no change (the peer's answer is awaited).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnect_pushes_the_changes_on_open() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    members(&a, "Shared", 300).await;
+    sync_pair(&a, &b).await;
+    members(&b, "Apart", 120).await;
+    let want = AutoCommit::load(&b.alive().await).unwrap().get_heads();
+
+    let (playing, first) = b_opens(&a, &b, false).await;
+    assert!(first.changes.is_empty(), "{:?}", chunk_types(&first));
+    playing.session.stop().await;
+
+    let (playing, first) = b_opens(&a, &b, true).await;
+    let PlayingA {
+        mut doc,
+        mut state,
+        session,
+        mut rd,
+        mut wr,
+    } = playing;
+    let types = chunk_types(&first);
+    assert!(!types.is_empty() && types.iter().all(|t| *t == 3), "{types:?}");
+    doc.sync().receive_sync_message(&mut state, first).unwrap();
+    assert_eq!(doc.get_heads(), want, "the first message held every change");
+    // The session goes on as any: A's Hello and answer, and B says it is in sync.
+    wr.write_all(&encode_hello(&[crate::BUNDLE])).await.unwrap();
+    let answer = doc.sync().generate_sync_message(&mut state).expect("A answers");
+    let frame = encode_sync_frame(Version::V2, BUREAU, &answer.encode()).unwrap();
+    wr.write_all(&frame).await.unwrap();
+    let mut status = session.status.clone();
+    tokio::time::timeout(DEADLINE, status.wait_for(|s| s.in_sync))
+        .await
+        .expect("B is in sync in time")
+        .unwrap();
+    assert_eq!(status.borrow().reads_bundles, Some(true));
+    session.stop().await;
+    // Nothing of what was pushed was sent again, up to the stream's end.
+    let mut rest = Vec::new();
+    tokio::time::timeout(DEADLINE, rd.read_to_end(&mut rest))
+        .await
+        .expect("the stream ends in time")
+        .unwrap();
+    let mut at = 0;
+    while at + 4 <= rest.len() {
+        let len = u32::from_be_bytes(rest[at..at + 4].try_into().unwrap()) as usize;
+        let body = rest[at + 4..at + 4 + len].to_vec();
+        at += 4 + len;
+        if let Ok(Incoming::Sync(frame)) = parse_incoming(Version::V2, body) {
+            let m = sync::Message::decode(&frame.payload).expect("a message");
+            assert!(m.changes.is_empty(), "sent again: {:?}", chunk_types(&m));
+        }
+    }
+    assert_eq!(at, rest.len(), "whole frames");
+}
+
+/// A session that pushed bundles on open to a peer whose capability exchange no longer
+/// lists them (it runs an earlier release now) ends without blaming the peer, and says the
+/// peer does not read them, so the next session waits for the exchange.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_on_open_to_a_peer_without_bundles_ends_the_session() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    members(&a, "Shared", 100).await;
+    sync_pair(&a, &b).await;
+    members(&b, "Apart", 40).await;
+    let (mut playing, first) = b_opens(&a, &b, true).await;
+    assert!(!first.changes.is_empty());
+    playing.wr.write_all(&encode_hello(&[])).await.unwrap();
+    let status = playing.session.status.clone();
+    let err = playing.session.end().await.expect_err("the session ends");
+    assert!(matches!(err, SyncError::BundlesGone), "{err}");
+    assert!(!err.is_peer_fault());
+    assert_eq!(status.borrow().reads_bundles, Some(false));
+}
+
 /// The next sync message a `/2` session writes to `rd`, decoded (other frames are skipped).
 async fn next_sync_message(rd: &mut tokio::io::ReadHalf<DuplexStream>) -> sync::Message {
     let body = frame_of_kind(rd, Kind::Sync).await;
@@ -1915,6 +2026,7 @@ async fn board_frames_carry_only_what_changed_where_both_sides_merge_them() {
             version: Version::V2,
             board: Some(board_rx),
             presence: None,
+            push_on_open: false,
         };
         let stats = Arc::new(SessionStats::default());
         let task = tokio::spawn(run_session(ours, a.doc.clone(), config, stats, status_tx));

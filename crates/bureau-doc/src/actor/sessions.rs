@@ -314,7 +314,24 @@ impl Actor {
             state.last_sent_heads.clone(),
             state.in_flight,
         );
+        // A push on open: the peer is taken to have exactly the heads both last held, so
+        // automerge picks every change since then, and forgets it again (the peer's own
+        // message says what it has). The changes count as sent: when the peer's first
+        // message (sent before it had them) arrives, they are not sent a second time.
+        let pushed = self.pushes_on_open(peer, &state).then(|| {
+            let have = sync::Have {
+                last_sync: state.shared_heads.clone(),
+                bloom: sync::BloomFilter::default(),
+            };
+            (
+                state.their_have.replace(vec![have]),
+                state.their_need.replace(Vec::new()),
+            )
+        });
         let mut msg = self.doc.sync().generate_sync_message(&mut state);
+        if let Some((have, need)) = pushed {
+            (state.their_have, state.their_need) = (have, need);
+        }
         if announce
             && let Some(m) = msg.as_ref()
             && is_bulk(m)
@@ -344,6 +361,37 @@ impl Actor {
             m.changes = sync::ChunkList::from(bundles);
         }
         Ok(msg.map(sync::Message::encode))
+    }
+
+    /// Whether the message about to be generated for `peer` pushes the changes since the
+    /// heads both last held (see [`crate::Outbox::push_on_open`]): its session asked, this is
+    /// its first message, the saved state names heads this document holds, and no other
+    /// session is live (in a mesh several peers could push the same changes at once, which
+    /// is what [`Self::must_wait`] keeps from happening).
+    fn pushes_on_open(&self, peer: &str, state: &sync::State) -> bool {
+        let Some(outbox) = self.outboxes.get(peer).and_then(std::sync::Weak::upgrade) else {
+            return false;
+        };
+        if !outbox.take_push() {
+            return false;
+        }
+
+        let live = self
+            .outboxes
+            .values()
+            .filter(|o| o.strong_count() > 0)
+            .count();
+        live == 1
+            && outbox.reads_bundles()
+            && !state.have_responded
+            && state.their_heads.is_none()
+            && state.their_have.as_ref().is_none_or(Vec::is_empty)
+            && state.their_need.is_none()
+            && !state.shared_heads.is_empty()
+            && state
+                .shared_heads
+                .iter()
+                .all(|h| self.doc.get_change_by_hash(h).is_some())
     }
 
     /// The changes of `msg` as bundles of at most [`BUNDLE_MAX`] bytes each, in their order

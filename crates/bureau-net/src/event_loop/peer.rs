@@ -95,6 +95,11 @@ pub(super) struct Peer {
     pub(super) heads: Option<(Vec<String>, i64)>,
     /// How far its clock is ahead of this node's, in seconds, as its last session said.
     pub(super) clock_offset_secs: Option<i64>,
+    /// Its last session's capability exchange listed bundles: the next session pushes the
+    /// changes since the heads both last held with its first message
+    /// ([`bureau_sync::SessionConfig::push_on_open`]). Kept in memory only: after a restart
+    /// the first session with each peer waits for the exchange.
+    pub(super) reads_bundles: bool,
 }
 
 /// A running (or opening) sync session.
@@ -130,6 +135,15 @@ impl Peer {
             faulty_until: None,
             heads: None,
             clock_offset_secs: None,
+            reads_bundles: false,
+        }
+    }
+
+    /// Keeps what `session`'s capability exchange said for the next session (nothing if the
+    /// exchange never came).
+    pub(super) fn remember_capabilities(&mut self, session: &Session) {
+        if let Some(reads) = session.status.as_ref().and_then(|st| st.borrow().reads_bundles) {
+            self.reads_bundles = reads;
         }
     }
 

@@ -110,6 +110,7 @@ impl EventLoop {
         let p = self.peers.entry(peer).or_insert_with(Peer::new);
         if let Some(old) = p.session.take() {
             old.cancel.cancel();
+            p.remember_capabilities(&old);
         }
         self.generation += 1;
         let generation = self.generation;
@@ -132,6 +133,7 @@ impl EventLoop {
             version,
             board: Some(self.board_tx.subscribe()),
             presence: Some(self.presence_tx.subscribe()),
+            push_on_open: p.reads_bundles && version == Version::V2,
         };
         let doc = self.doc.clone();
         // Every line the session logs names its peer and generation (a peer reconnecting has
@@ -208,7 +210,9 @@ impl EventLoop {
             {
                 p.last_sync = Some(last);
             }
-            p.session = None;
+            if let Some(s) = p.session.take() {
+                p.remember_capabilities(&s);
+            }
         }
         let failures = match self.peers.get_mut(&peer).filter(|p| p.is_known()) {
             Some(k) if failed => {
