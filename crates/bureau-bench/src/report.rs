@@ -246,9 +246,14 @@ pub(crate) fn goals(s: &Summary, size: Size, hog: usize) -> Vec<Goal> {
             .iter()
             .filter_map(|o| get(s, &w, "w2_time_ms", o))
             .fold(f64::NAN, f64::min);
+        // Not measured at all when neither ran (`--systems bureau`), not met.
+        let others_ran = ["automerge-repo", "samod"]
+            .iter()
+            .any(|o| get(s, &w, "w2_finished", o).is_some());
         let vs = match (b(&w, "w2_time_ms"), others.is_finite()) {
             (Some(t), true) => Some(t / others),
-            (Some(_), false) => Some(0.0),
+            (Some(_), false) if others_ran => Some(0.0),
+            (Some(_), false) => None,
             (None, _) if b(&w, "w2_finished").is_some() => Some(f64::INFINITY),
             (None, _) => None,
         };

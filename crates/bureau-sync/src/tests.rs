@@ -1685,12 +1685,18 @@ async fn a_reconnect_pushes_the_changes_on_open() {
         mut wr,
     } = playing;
     let types = chunk_types(&first);
-    assert!(!types.is_empty() && types.iter().all(|t| *t == 3), "{types:?}");
+    assert!(
+        !types.is_empty() && types.iter().all(|t| *t == 3),
+        "{types:?}"
+    );
     doc.sync().receive_sync_message(&mut state, first).unwrap();
     assert_eq!(doc.get_heads(), want, "the first message held every change");
     // The session goes on as any: A's Hello and answer, and B says it is in sync.
     wr.write_all(&encode_hello(&[crate::BUNDLE])).await.unwrap();
-    let answer = doc.sync().generate_sync_message(&mut state).expect("A answers");
+    let answer = doc
+        .sync()
+        .generate_sync_message(&mut state)
+        .expect("A answers");
     let frame = encode_sync_frame(Version::V2, BUREAU, &answer.encode()).unwrap();
     wr.write_all(&frame).await.unwrap();
     let mut status = session.status.clone();

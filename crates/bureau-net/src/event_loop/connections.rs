@@ -188,9 +188,7 @@ impl EventLoop {
                         && p.connected_since
                             .take()
                             .is_some_and(|t| t.elapsed() >= STEADY);
-                    if let Some(s) = p.session.take() {
-                        s.cancel.cancel();
-                    }
+                    p.end_session();
                 }
                 if lost && !self.paused && !self.revoked(&peer_id) && self.allowed(&peer_id) {
                     info!(peer = %peer_id, "the connection to a member was lost; dialling it again at once");

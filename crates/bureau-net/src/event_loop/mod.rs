@@ -512,9 +512,7 @@ impl EventLoop {
         info!(paused, "sync {}", if paused { "paused" } else { "resumed" });
         if paused {
             for p in self.peers.values_mut() {
-                if let Some(s) = p.session.take() {
-                    s.cancel.cancel();
-                }
+                p.end_session();
             }
             self.prune();
             let connected: Vec<PeerId> = self.connected_peers().collect();

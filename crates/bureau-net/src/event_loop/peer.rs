@@ -139,10 +139,22 @@ impl Peer {
         }
     }
 
+    /// Cancels the running session, if any, keeping what its capability exchange said.
+    pub(super) fn end_session(&mut self) {
+        if let Some(s) = self.session.take() {
+            s.cancel.cancel();
+            self.remember_capabilities(&s);
+        }
+    }
+
     /// Keeps what `session`'s capability exchange said for the next session (nothing if the
     /// exchange never came).
     pub(super) fn remember_capabilities(&mut self, session: &Session) {
-        if let Some(reads) = session.status.as_ref().and_then(|st| st.borrow().reads_bundles) {
+        if let Some(reads) = session
+            .status
+            .as_ref()
+            .and_then(|st| st.borrow().reads_bundles)
+        {
             self.reads_bundles = reads;
         }
     }

@@ -108,10 +108,7 @@ impl EventLoop {
         };
         // A stream can come before its connection's event: the entry may not exist yet.
         let p = self.peers.entry(peer).or_insert_with(Peer::new);
-        if let Some(old) = p.session.take() {
-            old.cancel.cancel();
-            p.remember_capabilities(&old);
-        }
+        p.end_session();
         self.generation += 1;
         let generation = self.generation;
         let cancel = self.cancel.child_token();
