@@ -18,7 +18,7 @@ use automerge::{AutoCommit, ObjType, ReadDoc, Value};
 use bureau_model::automerge;
 use bureau_model::guard::guarded;
 use bureau_model::{RecordType, Role};
-use tracing::warn;
+use tracing::{debug, warn};
 
 use super::{Actor, SYNC_STATE_SAVE_EVERY};
 use crate::{DocCommand, DocError};
@@ -328,7 +328,10 @@ impl Actor {
                 state.their_need.replace(Vec::new()),
             )
         });
+        let pushed_on_open = pushed.is_some();
+        let started = std::time::Instant::now();
         let mut msg = self.doc.sync().generate_sync_message(&mut state);
+        let generated = started.elapsed();
         if let Some((have, need)) = pushed {
             (state.their_have, state.their_need) = (have, need);
         }
@@ -358,6 +361,16 @@ impl Actor {
                 .is_some_and(|o| o.reads_bundles())
             && let Some(bundles) = self.bundled(m)
         {
+            debug!(
+                %peer,
+                changes = m.changes.len(),
+                bundles = bundles.len(),
+                bytes = bundles.iter().map(Vec::len).sum::<usize>(),
+                pushed_on_open,
+                generate_us = generated.as_micros(),
+                bundle_us = (started.elapsed() - generated).as_micros(),
+                "changes go as bundles"
+            );
             m.changes = sync::ChunkList::from(bundles);
         }
         Ok(msg.map(sync::Message::encode))
