@@ -20,7 +20,9 @@
 //! otherwise, so a node of the previous release (which speaks only `/1`) never sees a stream
 //! it cannot negotiate. Both are accepted.
 //!
-//! Flow: on start each side sends its first message; then every received message is applied
+//! Flow: on start each side sends its first message (which already carries the changes since
+//! the last sync, as bundles, where the peer read them in its previous session:
+//! [`SessionConfig::push_on_open`]); then every received message is applied
 //! (through the document actor, which makes its changes durable) and answered, and every
 //! change of the local document sends the message the actor put in the session's
 //! [`bureau_doc::Outbox`] as soon as the change was durable. The session ends when the stream ends,

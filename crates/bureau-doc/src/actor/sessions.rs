@@ -388,7 +388,6 @@ impl Actor {
         if !outbox.take_push() {
             return false;
         }
-
         let live = self
             .outboxes
             .values()
