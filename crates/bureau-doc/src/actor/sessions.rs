@@ -18,7 +18,7 @@ use automerge::{AutoCommit, ObjType, ReadDoc, Value};
 use bureau_model::automerge;
 use bureau_model::guard::guarded;
 use bureau_model::{RecordType, Role};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 use super::{Actor, SYNC_STATE_SAVE_EVERY};
 use crate::{DocCommand, DocError};
@@ -371,6 +371,9 @@ impl Actor {
                 bundle_us = (started.elapsed() - generated).as_micros(),
                 "changes go as bundles"
             );
+            if pushed_on_open {
+                info!(%peer, changes = m.changes.len(), "pushed the changes since the last sync with the session's first message");
+            }
             m.changes = sync::ChunkList::from(bundles);
         }
         Ok(msg.map(sync::Message::encode))
