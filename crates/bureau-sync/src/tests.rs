@@ -1645,18 +1645,8 @@ async fn only_a_peer_that_reads_bundles_gets_them() {
 /// B's session with A, pushing on open if `push`, the test playing A (it has sent nothing
 /// yet): B's first sync message, read before A says anything.
 async fn b_opens(a: &Node, b: &Node, push: bool) -> (PlayingA, sync::Message) {
-    let doc = AutoCommit::load(&a.alive().await).unwrap();
-    let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = Session::start_with(ours, b, &a.peer, Version::V2, push);
-    let (mut rd, wr) = tokio::io::split(theirs);
-    let first = next_sync_message(&mut rd).await;
-    let playing = PlayingA {
-        doc,
-        state: sync::State::new(),
-        session,
-        rd,
-        wr,
-    };
+    let mut playing = b_with(a, b, push).await;
+    let first = next_sync_message(&mut playing.rd).await;
     (playing, first)
 }
 
@@ -1766,11 +1756,18 @@ struct PlayingA {
 /// Starts B's session with A, the test playing A from A's saved document with a fresh sync
 /// state, and sends B a Hello listing `caps`.
 async fn play_a(a: &Node, b: &Node, caps: &[&str]) -> PlayingA {
+    let mut playing = b_with(a, b, false).await;
+    playing.wr.write_all(&encode_hello(caps)).await.unwrap();
+    playing
+}
+
+/// Starts B's session with A (pushing on open if `push`), the test playing A from A's saved
+/// document with a fresh sync state; A has sent nothing yet.
+async fn b_with(a: &Node, b: &Node, push: bool) -> PlayingA {
     let doc = AutoCommit::load(&a.alive().await).unwrap();
     let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = Session::start(ours, b, &a.peer);
-    let (rd, mut wr) = tokio::io::split(theirs);
-    wr.write_all(&encode_hello(caps)).await.unwrap();
+    let session = Session::start_with(ours, b, &a.peer, Version::V2, push);
+    let (rd, wr) = tokio::io::split(theirs);
     PlayingA {
         doc,
         state: sync::State::new(),

@@ -139,7 +139,8 @@ impl Peer {
         }
     }
 
-    /// Cancels the running session, if any, keeping what its capability exchange said.
+    /// Cancels the running session, if any (nothing to cancel once it has ended), keeping
+    /// what its capability exchange said.
     pub(super) fn end_session(&mut self) {
         if let Some(s) = self.session.take() {
             s.cancel.cancel();
@@ -149,7 +150,7 @@ impl Peer {
 
     /// Keeps what `session`'s capability exchange said for the next session (nothing if the
     /// exchange never came).
-    pub(super) fn remember_capabilities(&mut self, session: &Session) {
+    fn remember_capabilities(&mut self, session: &Session) {
         if let Some(reads) = session
             .status
             .as_ref()

@@ -207,9 +207,7 @@ impl EventLoop {
             {
                 p.last_sync = Some(last);
             }
-            if let Some(s) = p.session.take() {
-                p.remember_capabilities(&s);
-            }
+            p.end_session();
         }
         let failures = match self.peers.get_mut(&peer).filter(|p| p.is_known()) {
             Some(k) if failed => {
