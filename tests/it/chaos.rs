@@ -204,6 +204,89 @@ fn a_connection_lost_mid_stream_is_dialled_again_at_once() {
     assert!(!a.log().contains("panicked") && !b.log().contains("panicked"));
 }
 
+/// A peer that vanishes without a word (its path drops everything from then on and carries
+/// no close) leaves a dead connection behind, which TCP alone would hold for a quarter of an
+/// hour. When the peer comes back on a new connection, the old one is closed at once, and an
+/// edit made after the return arrives; when it vanishes for good, the pings find it gone and
+/// the node shows it disconnected.
+#[test]
+fn a_connection_whose_peer_vanished_is_closed_when_it_returns_or_stops_answering() {
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let pa = Proxy::start();
+    let a = start_behind(&tmp.path().join("a"), &pa, Some("Ana"));
+    let code = invite_through_proxy(&a, &pa);
+    let dir_b = tmp.path().join("b");
+    let out = join(&dir_b, &code, "Ben");
+    assert!(
+        out.status.success(),
+        "B could not join: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // B listens on loopback but reaches A only through A's proxy, where the path vanishes.
+    let b_args = ["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"];
+    let b = Node::start(&dir_b, &b_args);
+    let b_id = b.peer_id();
+    let bureau = a.status()["bureau_id"].clone();
+    wait_until(
+        "B has the bureau",
+        CONVERGE,
+        || {
+            b.try_json("/api/status")
+                .is_some_and(|st| st["bureau_id"] == bureau)
+        },
+        || b.log_tail(40),
+    );
+    // Only a connection older than a second counts as lost when its peer dials again (two
+    // handshakes of one dial to several addresses finish that close together): let it age.
+    std::thread::sleep(Duration::from_millis(2_500));
+    pa.blackhole();
+    b.kill9();
+    let b = Node::start(&dir_b, &b_args);
+    // The pings could not have noticed yet: they go every 15 s and wait 20 s for an answer.
+    wait_until(
+        "A closed the connection B lost, once B dialled again",
+        Duration::from_secs(10),
+        || pa.target_closed() >= 1,
+        || a.log_tail(40),
+    );
+    let room = b
+        .post(
+            "/api/rooms",
+            &json!({"name": "Room after the return", "capacity": 10}),
+        )
+        .expect(201);
+    let room = room["id"].as_str().expect("an id").to_owned();
+    wait_until(
+        "A has the room B made after it came back",
+        CONVERGE,
+        || a.try_json(&format!("/api/rooms/{room}")).is_some(),
+        || format!("A:\n{}\nB:\n{}", a.log_tail(40), b.log_tail(40)),
+    );
+
+    // B vanishes for good: A's pings go unanswered and A closes the connection.
+    pa.blackhole();
+    b.kill9();
+    let shows_b = |st: &Value| {
+        st["peers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| p["peer_id"] == b_id.as_str() && p["connected"] == true)
+    };
+    wait_until(
+        "A shows B disconnected after its pings went unanswered",
+        Duration::from_secs(90),
+        || pa.target_closed() >= 2 && a.try_json("/api/status").is_some_and(|st| !shows_b(&st)),
+        || a.log_tail(40),
+    );
+    assert!(
+        a.log().contains("stopped answering pings"),
+        "{}",
+        a.log_tail(40)
+    );
+    assert!(!a.log().contains("panicked"), "{}", a.log_tail(40));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Starting nodes and joining them
 // ---------------------------------------------------------------------------------------------

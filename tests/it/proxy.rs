@@ -10,6 +10,11 @@
 //! listens on a new port behind the same announced address. Until a target is set, and while
 //! it refuses, accepted connections are closed at once, as a dial to a down node would fail.
 //!
+//! On command ([`Proxy::blackhole`]) the connections open at that moment stop carrying bytes
+//! without closing: the proxy reads and drops what either side sends, and passes on no close,
+//! as a path does whose far end vanished without a word (a laptop's lid closed, its Wi-Fi
+//! gone). Whether a node gives up on such a connection shows in [`Proxy::target_closed`].
+//!
 //! Blocking threads, one per direction of each connection: the traffic is a handful of
 //! connections. Dropping the proxy closes its listener and every connection it holds.
 
@@ -27,6 +32,10 @@ struct Inner {
     cut: Mutex<Option<usize>>,
     cuts_done: AtomicUsize,
     accepted: AtomicUsize,
+    /// Connections that carry nothing any more ([`Proxy::blackhole`]).
+    blackholed: Mutex<Vec<usize>>,
+    /// How many blackholed connections the target's side closed.
+    target_closed: AtomicUsize,
     stop: AtomicBool,
 }
 
@@ -72,6 +81,29 @@ impl Proxy {
     /// How many cuts happened.
     pub(crate) fn cuts_done(&self) -> usize {
         self.inner.cuts_done.load(Ordering::SeqCst)
+    }
+
+    /// Every connection open now carries nothing from here on, and no close either; new ones
+    /// are forwarded as before.
+    pub(crate) fn blackhole(&self) {
+        let open: Vec<usize> = self
+            .inner
+            .conns
+            .lock()
+            .expect("proxy conns")
+            .iter()
+            .map(|(id, _, _)| *id)
+            .collect();
+        self.inner
+            .blackholed
+            .lock()
+            .expect("proxy blackholed")
+            .extend(open);
+    }
+
+    /// How many blackholed connections the target (the node behind the proxy) closed.
+    pub(crate) fn target_closed(&self) -> usize {
+        self.inner.target_closed.load(Ordering::SeqCst)
     }
 
     /// How many connections were accepted and forwarded.
@@ -126,15 +158,23 @@ fn accept_loop(listener: &TcpListener, inner: &Arc<Inner>) {
             .expect("proxy conns")
             .push((id, in3, out3));
         let (i1, i2) = (inner.clone(), inner.clone());
-        std::thread::spawn(move || pump(inbound, outbound, id, &i1));
-        std::thread::spawn(move || pump(out2, in2, id, &i2));
+        std::thread::spawn(move || pump(inbound, outbound, id, false, &i1));
+        std::thread::spawn(move || pump(out2, in2, id, true, &i2));
     }
 }
 
-/// Copies `from` to `to` until either side ends or a cut falls on this connection; then
-/// closes both sockets (so the other direction's pump ends too) and forgets the connection.
-fn pump(mut from: TcpStream, mut to: TcpStream, id: usize, inner: &Inner) {
+/// Copies `from` (the target's side if `from_target`) to `to` until either side ends or a
+/// cut falls on this connection; then closes both sockets (so the other direction's pump ends
+/// too) and forgets the connection. A blackholed connection's bytes and end go nowhere.
+fn pump(mut from: TcpStream, mut to: TcpStream, id: usize, from_target: bool, inner: &Inner) {
     let mut buf = vec![0u8; 64 * 1024];
+    let blackholed = || {
+        inner
+            .blackholed
+            .lock()
+            .expect("proxy blackholed")
+            .contains(&id)
+    };
     loop {
         let n = match from.read(&mut buf) {
             Ok(0) => break,
@@ -142,6 +182,9 @@ fn pump(mut from: TcpStream, mut to: TcpStream, id: usize, inner: &Inner) {
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(_) => break,
         };
+        if blackholed() {
+            continue;
+        }
         // Decided under the lock, so two connections never both take the same cut.
         let pass = {
             let mut cut = inner.cut.lock().expect("proxy cut");
@@ -169,6 +212,13 @@ fn pump(mut from: TcpStream, mut to: TcpStream, id: usize, inner: &Inner) {
                 }
             }
         }
+    }
+    if blackholed() {
+        if from_target {
+            inner.target_closed.fetch_add(1, Ordering::SeqCst);
+        }
+        // The other side hears nothing; its socket closes when the proxy is dropped.
+        return;
     }
     let _ = from.shutdown(Shutdown::Both);
     let _ = to.shutdown(Shutdown::Both);

@@ -7,18 +7,20 @@
 //! When a peer's last connection closes, its session ends and, if it is a stranger, it is
 //! forgotten. Each dial of a peer doubles its wait before the next (up to the maximum), and
 //! a connection resets it; a stranger found by mDNS is dialled once, members and the inviter
-//! until they answer. Listen ports bound by the system are written to `net.json`, so that
+//! until they answer. A connection whose peer stopped answering pings is closed, and so is
+//! a peer's older connection when the peer dials in again: either way the other end is gone. Listen ports bound by the system are written to `net.json`, so that
 //! the addresses other members remember stay valid across restarts.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bureau_doc::WithCauses;
 use libp2p::core::ConnectedPoint;
-use libp2p::mdns;
 use libp2p::multiaddr::Protocol;
+use libp2p::swarm::ConnectionId;
 use libp2p::swarm::SwarmEvent;
 use libp2p::swarm::dial_opts::DialOpts;
 use libp2p::{Multiaddr, PeerId};
+use libp2p::{mdns, ping};
 use tracing::{debug, info, warn};
 
 use super::EventLoop;
@@ -27,6 +29,11 @@ use crate::addr::{parse_addr, split_p2p, with_any_port, with_bound_port};
 use crate::remembered::Source;
 use crate::swarm::BehaviourEvent;
 use crate::{DEFAULT_LISTEN, NetError};
+
+/// How old a peer's connection must be for a new one it dials to mean the old one is lost
+/// ([`EventLoop::close_lost`]): longer than the gap between two handshakes of one dial to
+/// several addresses. A lost connection younger than that is left to the pings.
+const LOST_AFTER: Duration = Duration::from_secs(1);
 
 impl EventLoop {
     /// Listens on the addresses given (`--listen`), else on those remembered in `net.json`
@@ -174,13 +181,26 @@ impl EventLoop {
                 self.publish();
             }
             SwarmEvent::ConnectionEstablished {
-                peer_id, endpoint, ..
-            } => self.on_connected(peer_id, &endpoint),
-            SwarmEvent::ConnectionClosed {
                 peer_id,
-                num_established: 0,
+                connection_id,
+                endpoint,
                 ..
             } => {
+                self.close_lost(peer_id, connection_id, &endpoint);
+                self.on_connected(peer_id, &endpoint);
+            }
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                connection_id,
+                num_established,
+                ..
+            } if num_established > 0 => self.forget_connection(peer_id, connection_id),
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                connection_id,
+                ..
+            } => {
+                self.forget_connection(peer_id, connection_id);
                 let mut lost = false;
                 if let Some(p) = self.peers.get_mut(&peer_id) {
                     p.connected = None;
@@ -230,6 +250,18 @@ impl EventLoop {
                 }
                 self.publish();
             }
+            SwarmEvent::Behaviour(BehaviourEvent::Ping(ping::Event {
+                peer,
+                connection,
+                result: Err(error),
+            })) => {
+                // libp2p's ping only reports: a connection whose peer vanished without a word
+                // (a laptop's lid closed, its Wi-Fi gone) would otherwise stay open until TCP
+                // gives up, a quarter of an hour, showing the peer connected and taking the
+                // streams opened to it. Closed here, the peer is dialled again as any lost one.
+                info!(%peer, %error, "a peer stopped answering pings; closing that connection");
+                self.swarm.close_connection(connection);
+            }
             SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(list))) => {
                 if !list.is_empty() {
                     self.mdns_heard = true;
@@ -241,6 +273,39 @@ impl EventLoop {
                 self.on_tick();
             }
             _ => {}
+        }
+    }
+
+    /// A connection `id` to `peer` was made. If the peer dialled it while another of its
+    /// connections here is older than [`LOST_AFTER`], that one is lost: a node dials a peer
+    /// only while it holds no connection to it, so the peer no longer has the other end (it
+    /// restarted, or came back on a new network, while this side heard nothing). Left open,
+    /// the dead connection shows the peer connected and takes half the streams opened to it
+    /// (libp2p picks one of a peer's connections at random), which then wait in vain: a hub
+    /// asking a restarted device for a short code's nameplate, a sync session opened there.
+    /// Younger ones are left alone: a peer dialling several addresses at once may finish two
+    /// handshakes here before it drops the slower one.
+    fn close_lost(&mut self, peer: PeerId, id: ConnectionId, endpoint: &ConnectedPoint) {
+        let now = Instant::now();
+        let conns = self.conns.entry(peer).or_default();
+        if !endpoint.is_dialer() {
+            for (old, since) in conns.iter() {
+                if now.duration_since(*since) >= LOST_AFTER {
+                    debug!(%peer, "the peer dialled in again; closing its older connection, which it lost");
+                    self.swarm.close_connection(*old);
+                }
+            }
+        }
+        conns.push((id, now));
+    }
+
+    /// Connection `id` to `peer` closed.
+    fn forget_connection(&mut self, peer: PeerId, id: ConnectionId) {
+        if let Some(conns) = self.conns.get_mut(&peer) {
+            conns.retain(|(c, _)| *c != id);
+            if conns.is_empty() {
+                self.conns.remove(&peer);
+            }
         }
     }
 

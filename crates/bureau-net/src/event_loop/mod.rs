@@ -45,6 +45,7 @@ use std::time::{Duration, Instant};
 use bureau_doc::{DocHandle, DocState};
 use bureau_sync::{Heard, Presence, Version};
 use futures_util::StreamExt;
+use libp2p::swarm::ConnectionId;
 use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -195,6 +196,9 @@ struct EventLoop {
     started: Instant,
     /// The last failed dial of each address (without `/p2p/`); cleared by a connection there.
     dial_errors: HashMap<Multiaddr, DialError>,
+    /// Each peer's open connections, with when each was made: a peer that dials in while an
+    /// older one is open has lost that one ([`connections`]).
+    conns: HashMap<PeerId, Vec<(ConnectionId, Instant)>>,
     /// Peers refused, with why (`revoked`, `not_member`) and when (Unix seconds).
     refused: HashMap<PeerId, (&'static str, i64)>,
     /// Peers that refused this node's sync protocol, with the protocol and when (Unix
@@ -307,6 +311,7 @@ pub(crate) fn start(
         mdns_heard: false,
         started: Instant::now(),
         dial_errors: HashMap::new(),
+        conns: HashMap::new(),
         refused: HashMap::new(),
         incompatible: HashMap::new(),
         network_back: None,
