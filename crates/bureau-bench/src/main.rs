@@ -105,7 +105,7 @@ struct Cli {
     reps: usize,
     /// Systems to run, comma-separated (default: all three): bureau, automerge-repo, samod, and
     /// bureau-quic (the node with its member connections over QUIC through UDP fronts of the
-    /// proxy; W1 to W6 only).
+    /// proxy; W1 to W7).
     #[arg(long, default_value = "bureau,automerge-repo,samod")]
     systems: String,
     /// Workloads to run, comma-separated: w1 to w8 (W1, the cold start, runs whenever one of
@@ -867,8 +867,9 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         put("W6", "rss_peak_mb", hwm_mb(pid).unwrap_or(f64::NAN));
     }
 
-    // W7: W4 and W2 through a poor link, one shape after the other (the proxy shapes TCP only).
-    if setup.runs("w7") && name != "bureau-quic" {
+    // W7: W4 and W2 through a poor link, one shape after the other (over TCP, or over QUIC
+    // through the proxy's shaped UDP fronts for bureau-quic).
+    if setup.runs("w7") {
         for shape in [Shape::HOTSPOT, Shape::CONGESTED] {
             say(&format!("{name}: W7 through the {} link", shape.name));
             let mut measured = Vec::new();
@@ -915,6 +916,7 @@ fn w7(
     sys.proxy().set_shape(Some(shape));
     let mark = sys.proxy().mark();
     let dropped0 = sys.proxy().dropped();
+    let lost0 = sys.proxy().tail_dropped();
     let mut rng = Rng::new(7_007);
     let mut lat = Vec::with_capacity(W7_EDITS);
     let mut late = 0usize;
@@ -975,6 +977,10 @@ fn w7(
     out.push(("w2_legs", tr.legs as f64));
     out.push(("w2_connections", tr.accepted.len() as f64));
     out.push(("drops", (sys.proxy().dropped() - dropped0) as f64));
+    out.push((
+        "datagrams_lost",
+        (sys.proxy().tail_dropped() - lost0) as f64,
+    ));
     if done.is_err() {
         // Let the replicas meet on a clean link before the next shape or workload.
         sys.proxy().set_shape(None);

@@ -124,6 +124,10 @@ struct Link {
     free_at: [f64; 2],
     /// Counts shape changes, so that an old drop timer stops.
     generation: u64,
+    /// Counts drops: a datagram queued before a drop is lost with it.
+    drops: u64,
+    /// Datagrams a full link buffer lost, over the whole run.
+    tail_dropped: usize,
 }
 
 /// What stands behind a front, which says how its two directions are counted.
@@ -311,17 +315,37 @@ impl Proxy {
     /// each datagram is forwarded to the target from a socket of the proxy's own per sender
     /// (so the answers come back through it) and logged as a read. A connection is counted
     /// when a sender's QUIC Initial names a connection id not seen before ([`quic_initial`]),
-    /// so a reconnect from the same socket is a new connection, as it is for QUIC. A UDP front
-    /// is neither shaped nor partitioned (W7 and W8 run over TCP).
+    /// so a reconnect from the same socket is a new connection, as it is for QUIC.
+    ///
+    /// A shaped UDP front (W7) sends each datagram across the same link as TCP's segments: one
+    /// queue per direction at the link's bandwidth, then the one-way delay. A datagram that
+    /// finds [`LINK_BUFFER`] bytes queued ahead of it is lost, as a router's full buffer loses
+    /// it (QUIC sends it again), where TCP's sender would have been made to wait. A drop loses
+    /// every datagram in flight; a QUIC connection has nothing to close, so it lives on if its
+    /// own timers let it (TCP connections are closed by a drop). A UDP front is not
+    /// partitioned (W8 runs over TCP).
     pub(crate) fn udp_front(&self, behind: Behind) -> std::io::Result<Front> {
         let socket = UdpSocket::bind("127.0.0.1:0")?;
         let front = Front {
             port: socket.local_addr()?.port(),
             target: Arc::new(OnceLock::new()),
         };
-        let (log, target) = (self.log.clone(), front.target.clone());
-        std::thread::spawn(move || udp_pump(socket, behind, &target, &log));
+        let (log, target, link) = (self.log.clone(), front.target.clone(), self.link.clone());
+        let mut lanes = Vec::new();
+        for _ in 0..2 {
+            let (tx, rx) = mpsc::channel::<Datagram>();
+            let (log, link) = (log.clone(), link.clone());
+            std::thread::spawn(move || deliver_datagrams(&rx, &log, &link));
+            lanes.push(tx);
+        }
+        let lanes = Arc::new(Lanes { link, lanes });
+        std::thread::spawn(move || udp_pump(socket, behind, &target, &log, &lanes));
         Ok(front)
+    }
+
+    /// Datagrams lost to a full link buffer so far (a shaped UDP front).
+    pub(crate) fn tail_dropped(&self) -> usize {
+        self.link.lock().expect("proxy link").tail_dropped
     }
 
     /// Shapes every connection from now on like `shape` (or not at all), starting the drops
@@ -341,8 +365,12 @@ impl Proxy {
         std::thread::spawn(move || {
             loop {
                 std::thread::sleep(Duration::from_secs_f64(every / 1e3));
-                if link.lock().expect("proxy link").generation != generation {
-                    return;
+                {
+                    let mut l = link.lock().expect("proxy link");
+                    if l.generation != generation {
+                        return;
+                    }
+                    l.drops += 1;
                 }
                 let mut log = log.lock().expect("proxy log");
                 let open = std::mem::take(&mut log.open);
@@ -515,8 +543,107 @@ fn dialler(ends: (u16, u16), pids: &[u32]) -> Option<usize> {
 /// One sender of a UDP front: the proxy's socket towards the target for it, and the
 /// connection its datagrams count under now.
 struct UdpSession {
-    upstream: UdpSocket,
+    upstream: Arc<UdpSocket>,
     conn: Arc<AtomicUsize>,
+}
+
+/// A datagram crossing a shaped link: when it arrives, what, and where it goes.
+struct Datagram {
+    at: f64,
+    bytes: Vec<u8>,
+    socket: Arc<UdpSocket>,
+    /// `None`: the socket is connected to its destination.
+    to: Option<SocketAddr>,
+    conn: usize,
+    up: bool,
+    /// The link's drop count when it was sent: a drop since loses it.
+    drops: u64,
+}
+
+/// A UDP front's way onto the link: one delivering thread per direction (index `up`).
+struct Lanes {
+    link: Arc<Mutex<Link>>,
+    lanes: Vec<mpsc::Sender<Datagram>>,
+}
+
+impl Lanes {
+    /// Sends `bytes` from `socket` (to `to`, or where it is connected) now, or, on a shaped
+    /// link, queues it for its arrival; logs it when it is passed on. Returns false when the
+    /// socket failed.
+    fn send(
+        &self,
+        log: &Mutex<Log>,
+        socket: &Arc<UdpSocket>,
+        to: Option<SocketAddr>,
+        bytes: &[u8],
+        (conn, up): (usize, bool),
+    ) -> bool {
+        let now = now_ms();
+        let queued = {
+            let mut l = self.link.lock().expect("proxy link");
+            match l.shape {
+                None => None,
+                Some(sh) => {
+                    let drops = l.drops;
+                    let free = l.free_at[usize::from(up)].max(now);
+                    if free - now > sh.transfer_ms(LINK_BUFFER as f64) {
+                        l.tail_dropped += 1;
+                        return true;
+                    }
+                    let done = free + sh.transfer_ms(bytes.len() as f64);
+                    l.free_at[usize::from(up)] = done;
+                    Some((done + sh.one_way_ms, drops))
+                }
+            }
+        };
+        if let Some((at, drops)) = queued {
+            let _ = self.lanes[usize::from(up)].send(Datagram {
+                at,
+                bytes: bytes.to_vec(),
+                socket: socket.clone(),
+                to,
+                conn,
+                up,
+                drops,
+            });
+            return true;
+        }
+        // Logged before it is passed on, so that whoever saw it arrive finds it in the log.
+        log.lock().expect("proxy log").chunks.push(Chunk {
+            t: now,
+            conn,
+            up,
+            bytes: bytes.len(),
+        });
+        match to {
+            Some(to) => socket.send_to(bytes, to).is_ok(),
+            None => socket.send(bytes).is_ok(),
+        }
+    }
+}
+
+/// Passes on the datagrams of one direction of a shaped link as they arrive, each logged when
+/// it is; those a drop overtook are lost.
+fn deliver_datagrams(rx: &mpsc::Receiver<Datagram>, log: &Mutex<Log>, link: &Mutex<Link>) {
+    while let Ok(d) = rx.recv() {
+        let wait = d.at - now_ms();
+        if wait > 0.0 {
+            std::thread::sleep(Duration::from_secs_f64(wait / 1e3));
+        }
+        if link.lock().expect("proxy link").drops != d.drops {
+            continue;
+        }
+        log.lock().expect("proxy log").chunks.push(Chunk {
+            t: now_ms(),
+            conn: d.conn,
+            up: d.up,
+            bytes: d.bytes.len(),
+        });
+        let _ = match d.to {
+            Some(to) => d.socket.send_to(&d.bytes, to),
+            None => d.socket.send(&d.bytes),
+        };
+    }
 }
 
 /// Forwards the datagrams of a UDP front: from any sender to the target through that sender's
@@ -526,6 +653,7 @@ fn udp_pump(
     behind: Behind,
     target: &OnceLock<SocketAddr>,
     log: &Arc<Mutex<Log>>,
+    lanes: &Arc<Lanes>,
 ) {
     let Ok(back) = socket.try_clone() else { return };
     let back = Arc::new(back);
@@ -553,26 +681,23 @@ fn udp_pump(
             }
             let conn = Arc::new(AtomicUsize::new(usize::MAX));
             let (back, c, known, log) = (back.clone(), conn.clone(), known.clone(), log.clone());
+            let lanes = lanes.clone();
             std::thread::spawn(move || {
                 let mut buf = vec![0u8; 64 * 1024];
                 while let Ok(n) = answers.recv(&mut buf) {
                     if let Some((_, Some(scid))) = quic_long_ids(&buf[..n]) {
                         known.lock().expect("proxy ids").insert(scid.to_vec());
                     }
-                    // Logged before it is passed on, so that whoever saw it arrive finds it
-                    // in the log.
-                    log.lock().expect("proxy log").chunks.push(Chunk {
-                        t: now_ms(),
-                        conn: c.load(Ordering::Relaxed),
-                        up: !towards_target_up,
-                        bytes: n,
-                    });
-                    if back.send_to(&buf[..n], from).is_err() {
+                    let to = (c.load(Ordering::Relaxed), !towards_target_up);
+                    if !lanes.send(&log, &back, Some(from), &buf[..n], to) {
                         return;
                     }
                 }
             });
-            v.insert(UdpSession { upstream, conn });
+            v.insert(UdpSession {
+                upstream: Arc::new(upstream),
+                conn,
+            });
         }
         let Some(session) = sessions.get(&from) else {
             continue;
@@ -585,13 +710,8 @@ fn udp_pump(
             l.accepted.push(t);
             session.conn.store(l.accepted.len() - 1, Ordering::Relaxed);
         }
-        log.lock().expect("proxy log").chunks.push(Chunk {
-            t,
-            conn: session.conn.load(Ordering::Relaxed),
-            up: towards_target_up,
-            bytes: n,
-        });
-        let _ = session.upstream.send(datagram);
+        let to = (session.conn.load(Ordering::Relaxed), towards_target_up);
+        lanes.send(log, &session.upstream, None, datagram, to);
     }
 }
 
@@ -759,6 +879,72 @@ mod tests {
 
     /// A UDP front forwards both ways and counts a connection at a client's first Initial,
     /// not at its later ones (which name the server's id) nor at other packets.
+    /// A shaped UDP front delivers each datagram no sooner than its transfer at the link's
+    /// bandwidth plus the one-way delay, one after another, both ways; a burst larger than
+    /// the link's buffer loses its tail (counted), as a router would.
+    #[test]
+    fn a_shaped_udp_front_delays_paces_and_loses_a_burst_beyond_its_buffer() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let proxy = Proxy::new();
+        let front = proxy.udp_front(Behind::A).unwrap();
+        front.forward_to(server.local_addr().unwrap());
+        let shape = Shape {
+            name: "test",
+            bits_per_s: 8_000_000.0,
+            one_way_ms: 40.0,
+            drop_every_ms: None,
+        };
+        proxy.set_shape(Some(shape));
+        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+        client.connect(("127.0.0.1", front.port)).unwrap();
+        for s in [&client, &server] {
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        }
+        let mut buf = [0u8; 2048];
+        // Three datagrams of 1,000 bytes: the last one leaves the link's queue after all
+        // three crossed it (3 ms at 8 Mbit/s), then the delay.
+        let sent = now_ms();
+        for i in 0..3u8 {
+            client.send(&[i; 1000]).unwrap();
+        }
+        let mut via = None;
+        for i in 0..3u8 {
+            let (n, from) = server.recv_from(&mut buf).unwrap();
+            assert_eq!(&buf[..n], &[i; 1000][..], "in order");
+            via = Some(from);
+        }
+        let took = now_ms() - sent;
+        assert!(
+            took >= shape.one_way_ms + shape.transfer_ms(3_000.0),
+            "arrived after {took} ms"
+        );
+        // The answer is shaped too.
+        let answered = now_ms();
+        server.send_to(b"answer", via.unwrap()).unwrap();
+        let n = client.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"answer");
+        assert!(now_ms() - answered >= shape.one_way_ms);
+        // A burst of twice the buffer at once: what finds the queue full is lost.
+        assert_eq!(proxy.tail_dropped(), 0);
+        for _ in 0..(2 * LINK_BUFFER / 1000) {
+            client.send(&[9; 1000]).unwrap();
+        }
+        let mut got = 0;
+        server
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        while server.recv_from(&mut buf).is_ok() {
+            got += 1;
+        }
+        let lost = proxy.tail_dropped();
+        assert!(lost > 0, "nothing was lost of a burst of twice the buffer");
+        // Sockets may lose some of such a burst too (their buffers are the kernel's).
+        assert!(
+            got + lost <= 2 * LINK_BUFFER / 1000,
+            "got {got}, lost {lost}"
+        );
+    }
+
     #[test]
     fn a_udp_front_forwards_both_ways_and_counts_quic_connections() {
         let server = UdpSocket::bind("127.0.0.1:0").unwrap();

@@ -238,7 +238,13 @@ pub(crate) fn goals(s: &Summary, size: Size, hog: usize) -> Vec<Goal> {
             "x",
         ));
     }
-    for shape in ["hotspot", "congested"] {
+    // The node over TCP, and (where it ran) over QUIC through the shaped UDP fronts.
+    let w7_systems = ["bureau", "bureau-quic"]
+        .into_iter()
+        .filter(|sys| *sys == "bureau" || get(s, "W7 hotspot", "w2_finished", sys).is_some());
+    for (sys, shape) in w7_systems.flat_map(|sys| ["hotspot", "congested"].map(|sh| (sys, sh))) {
+        let b = |w: &str, m: &str| get(s, w, m, sys);
+        let label = if sys == "bureau" { "" } else { "QUIC: " };
         let w = format!("W7 {shape}");
         // The better of the other two; one that never finished does not count, and when
         // neither finished, finishing at all is the goal.
@@ -258,14 +264,14 @@ pub(crate) fn goals(s: &Summary, size: Size, hog: usize) -> Vec<Goal> {
             (None, _) => None,
         };
         goals.push(goal(
-            &format!("W7 {shape}: W2 reconnect vs the better of the other two"),
+            &format!("{label}W7 {shape}: W2 reconnect vs the better of the other two"),
             "<= 0.5 x",
             vs,
             0.5,
             "x",
         ));
         goals.push(goal(
-            &format!("W7 {shape}: W4 p99 vs 2 round trips + the change's transfer"),
+            &format!("{label}W7 {shape}: W4 p99 vs 2 round trips + the change's transfer"),
             "<= 1.0 x",
             b(&w, "w4_p99_ms").and_then(|p| Some(p / b(&w, "w4_limit_ms")?)),
             1.0,
@@ -389,7 +395,8 @@ fn describe(w: &str, m: &str) -> &'static str {
         (_, "heal_wire_per_lacking") => "heal: wire bytes / what the nodes lacked",
         (_, "heal_connections") => "heal: connections opened",
         (_, "split_refused") => "connections the partition refused",
-        (_, "drops") => "connections the link's drops closed",
+        (_, "drops") => "connections the link's drops closed (TCP)",
+        (_, "datagrams_lost") => "datagrams a full link buffer lost (QUIC)",
         (_, "broke") => "the system broke on this link (1: a replica exited or never caught up)",
         _ => "",
     }

@@ -487,8 +487,12 @@ impl Actor {
         // Changes the peer asks for did not reach it, whatever the state says was sent (a
         // message into a connection that dropped): they are sent again.
         let need = msg.need.clone();
+        let changes = msg.changes.len();
+        let started = std::time::Instant::now();
+        let mut applied_at = started;
         let res = guarded(|| {
             crate::receive::receive(&mut self.doc, &mut state, msg)?;
+            applied_at = std::time::Instant::now();
             state.sent_hashes.retain(|h| !need.contains(h));
             // A change-less message whose heads equal ours makes automerge record our heads
             // as sent, so it never answers. But we may have reached those heads through
@@ -507,6 +511,15 @@ impl Actor {
             self.probed = Some((self.persisted.clone(), self.doc.get_heads(), bytes));
             Ok::<(), automerge::AutomergeError>(())
         });
+        if changes > 0 {
+            debug!(
+                %peer,
+                changes,
+                apply_us = (applied_at - started).as_micros() as u64,
+                serialise_us = applied_at.elapsed().as_micros() as u64,
+                "received changes applied"
+            );
+        }
         match res {
             Ok(Ok(())) => {
                 self.sync_states.insert(peer.to_owned(), state);
