@@ -30,9 +30,9 @@ use crate::remembered::Source;
 use crate::swarm::BehaviourEvent;
 use crate::{DEFAULT_LISTEN, NetError};
 
-/// How old a peer's connection must be for a new one it dials to mean the old one is lost
-/// ([`EventLoop::close_lost`]): longer than the gap between two handshakes of one dial to
-/// several addresses. A lost connection younger than that is left to the pings.
+/// How old a peer's connection must be, at the least, for a new one it dials to mean the old
+/// one is lost ([`EventLoop::close_lost`]): longer than the gap between two handshakes of one
+/// dial to several addresses. A lost connection younger than that is left to the pings.
 const LOST_AFTER: Duration = Duration::from_secs(1);
 
 impl EventLoop {
@@ -252,6 +252,15 @@ impl EventLoop {
             }
             SwarmEvent::Behaviour(BehaviourEvent::Ping(ping::Event {
                 peer,
+                result: Ok(rtt),
+                ..
+            })) => {
+                if let Some(p) = self.peers.get_mut(&peer) {
+                    p.rtt = Some(rtt);
+                }
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Ping(ping::Event {
+                peer,
                 connection,
                 result: Err(error),
             })) => {
@@ -277,20 +286,31 @@ impl EventLoop {
     }
 
     /// A connection `id` to `peer` was made. If the peer dialled it while another of its
-    /// connections here is older than [`LOST_AFTER`], that one is lost: a node dials a peer
-    /// only while it holds no connection to it, so the peer no longer has the other end (it
-    /// restarted, or came back on a new network, while this side heard nothing). Left open,
-    /// the dead connection shows the peer connected and takes half the streams opened to it
-    /// (libp2p picks one of a peer's connections at random), which then wait in vain: a hub
-    /// asking a restarted device for a short code's nameplate, a sync session opened there.
-    /// Younger ones are left alone: a peer dialling several addresses at once may finish two
-    /// handshakes here before it drops the slower one.
+    /// connections here was already open, that one is lost: a node dials a peer only while it
+    /// holds no connection to it, so the peer no longer has the other end (it restarted, or
+    /// came back on a new network, while this side heard nothing). Left open, the dead
+    /// connection shows the peer connected and takes half the streams opened to it (libp2p
+    /// picks one of a peer's connections at random), which then wait in vain: a hub asking a
+    /// restarted device for a short code's nameplate, a sync session opened there.
+    ///
+    /// "Already open" when the peer dialled is judged by age: the other connection is older
+    /// than the peer's head start on a resume plus four round trips (a handshake takes 2.5),
+    /// and than [`LOST_AFTER`]. Younger ones are left alone: both ends of a pair dial on a
+    /// resume when the lower one's connection is slower than the higher one's head start, and
+    /// closing the first of those two would end the session on it; and a peer dialling
+    /// several addresses at once may finish two handshakes here before it drops the slower.
     fn close_lost(&mut self, peer: PeerId, id: ConnectionId, endpoint: &ConnectedPoint) {
         let now = Instant::now();
+        let lost_after = self
+            .peers
+            .get(&peer)
+            .and_then(|p| p.rtt.map(|rtt| p.head_start() + rtt * 4))
+            .unwrap_or_default()
+            .max(LOST_AFTER);
         let conns = self.conns.entry(peer).or_default();
         if !endpoint.is_dialer() {
             for (old, since) in conns.iter() {
-                if now.duration_since(*since) >= LOST_AFTER {
+                if now.duration_since(*since) >= lost_after {
                     debug!(%peer, "the peer dialled in again; closing its older connection, which it lost");
                     self.swarm.close_connection(*old);
                 }

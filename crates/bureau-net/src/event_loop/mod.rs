@@ -62,13 +62,6 @@ use crate::remembered::{self, NetState, Remembered, Source};
 use crate::swarm::{Behaviour, RelayAccess, build_swarm};
 use crate::{Command, HeardStatus, NetConfig, NetError, NetHandle, NetStatus};
 
-/// On a resume both ends of a pair would dial at once, and two connections would shake hands
-/// side by side (twice the work on both machines, and slower, for one of them is closed
-/// unused). The lower peer id dials at once; the higher one waits this long and dials only if
-/// no connection came in meanwhile. Longer than a handshake on a venue's Wi-Fi, short enough
-/// to go unnoticed when the lower one is not dialling (still in backoff, say).
-const HEAD_START: Duration = Duration::from_millis(100);
-
 /// How often join attempts refused without a log line each are summed up in the log.
 const QUIET_SUMMARY: Duration = Duration::from_secs(60);
 
@@ -90,7 +83,7 @@ enum LoopEvent {
     },
     /// A join exchange ended; `true` if the peer joined.
     JoinDone(PeerId, bool),
-    /// A dial put off for a while (see [`HEAD_START`]) is due.
+    /// A dial put off for a while (see [`Peer::head_start`]) is due.
     DialDue,
     /// A question was answered (`/bureau/nameplate/1`); nothing follows from it.
     Answered,
@@ -544,27 +537,30 @@ impl EventLoop {
         self.publish();
     }
 
-    /// Dials `peers` now, the lower peer id of each pair first (see [`HEAD_START`]), with the
+    /// Dials `peers` now, the lower peer id of each pair first (see [`Peer::head_start`]), with the
     /// shortest backoff: after a resume, and after a connection that was up was lost.
     pub(super) fn redial_soon(&mut self, peers: &[PeerId]) {
         let now = Instant::now();
-        let mut later = false;
+        let mut later = Vec::new();
         for peer in peers {
             let Some(p) = self.peers.get_mut(peer) else {
                 continue;
             };
             p.next_dial = if *peer < self.local {
-                later = true;
-                now + HEAD_START
+                let wait = p.head_start();
+                later.push(wait);
+                now + wait
             } else {
                 now
             };
             p.backoff = BACKOFF_MIN;
         }
         self.on_tick();
-        if later {
+        later.sort();
+        later.dedup();
+        for wait in later {
             self.spawn(Owner::Timer, async move {
-                tokio::time::sleep(HEAD_START).await;
+                tokio::time::sleep(wait).await;
                 LoopEvent::DialDue
             });
         }
