@@ -487,7 +487,8 @@ impl Actor {
         // Changes the peer asks for did not reach it, whatever the state says was sent (a
         // message into a connection that dropped): they are sent again.
         let need = msg.need.clone();
-        let changes = msg.changes.len();
+        // Entries of the message's change list: changes, or bundles of many.
+        let chunks = msg.changes.len();
         let started = std::time::Instant::now();
         let mut applied_at = started;
         let res = guarded(|| {
@@ -511,10 +512,10 @@ impl Actor {
             self.probed = Some((self.persisted.clone(), self.doc.get_heads(), bytes));
             Ok::<(), automerge::AutomergeError>(())
         });
-        if changes > 0 {
+        if chunks > 0 {
             debug!(
                 %peer,
-                changes,
+                chunks,
                 apply_us = (applied_at - started).as_micros() as u64,
                 serialise_us = applied_at.elapsed().as_micros() as u64,
                 "received changes applied"

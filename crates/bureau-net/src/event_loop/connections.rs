@@ -8,8 +8,9 @@
 //! forgotten. Each dial of a peer doubles its wait before the next (up to the maximum), and
 //! a connection resets it; a stranger found by mDNS is dialled once, members and the inviter
 //! until they answer. A connection whose peer stopped answering pings is closed, and so is
-//! a peer's older connection when the peer dials in again: either way the other end is gone. Listen ports bound by the system are written to `net.json`, so that
-//! the addresses other members remember stay valid across restarts.
+//! a peer's older connection when the peer dials in again: either way the other end is gone.
+//! Listen ports bound by the system are written to `net.json`, so that the addresses other
+//! members remember stay valid across restarts.
 
 use std::time::{Duration, Instant};
 
