@@ -234,8 +234,8 @@ fn heads(node: &NsNode) -> Option<Value> {
 /// Waits until the hub no longer counts `peer`, just stopped, as connected. A connection
 /// over QUIC carries no close from a killed process: the hub learns of the loss from QUIC's
 /// idle timeout (10 s). Until then a restarted node's new connection sits beside the dead one,
-/// which the hub closes only if it is older than a second (`close_lost` in bureau-net), and
-/// half of the streams the hub opens to the node would go into the dead one.
+/// which the hub closes at once only if it is old enough (a second at least: `close_lost` in
+/// bureau-net), and half of the streams the hub opens to the node would go into the dead one.
 fn hub_lets_go(hub: &NsNode, peer: &str) {
     wait_for(
         "the hub saw the stopped node go",
