@@ -242,10 +242,11 @@ fn a_connection_whose_peer_vanished_is_closed_when_it_returns_or_stops_answering
     pa.blackhole();
     b.kill9();
     let b = Node::start(&dir_b, &b_args);
-    // The pings could not have noticed yet: they go every 15 s and wait 20 s for an answer.
+    // The pings could not have noticed yet: they go every 15 s and wait 20 s for an answer,
+    // so they close a connection no sooner than 20 s after it went silent.
     wait_until(
         "A closed the connection B lost, once B dialled again",
-        Duration::from_secs(10),
+        Duration::from_secs(15),
         || pa.target_closed() >= 1,
         || a.log_tail(40),
     );
