@@ -1234,6 +1234,73 @@ fn a_reconnect_after_a_pause_pushes_the_changes_on_open() {
     );
 }
 
+/// A node remembers across a restart which peers read bundles (`peers.json`): its first
+/// session after the restart pushes the changes the peer lacks on open, as a session after a
+/// pause does, instead of waiting a round trip for the peer's exchange.
+#[test]
+fn the_first_session_after_a_restart_pushes_the_changes_on_open() {
+    const LOG_PUSHED: &str = "pushed the changes since the last sync";
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = founder_and_joiner(tmp.path(), "Alice", "Bob");
+    let b_id = b.peer_id();
+    let a_dir = a.dir.clone();
+    // Two rounds, as in the test above: the sessions right after the join may speak `/1`,
+    // which has no capability exchange; by the second a `/2` session has told A.
+    for round in 0..2 {
+        a.post("/api/members", &json!({ "name": format!("Round {round}") }))
+            .expect(201);
+        wait_converged(
+            "B has A's member",
+            &[("A", &a), ("B", &b)],
+            &[(0, 1)],
+            || true,
+        );
+        for n in [&a, &b] {
+            n.post("/api/sync/pause", &json!({})).expect(200);
+        }
+        for n in [&a, &b] {
+            n.post("/api/sync/resume", &json!({})).expect(200);
+        }
+    }
+    wait_converged(
+        "A and B in sync",
+        &[("A", &a), ("B", &b)],
+        &[(0, 1)],
+        || true,
+    );
+    b.post("/api/sync/pause", &json!({})).expect(200);
+    // The ended session's exchange is written down.
+    let remembered = || {
+        std::fs::read_to_string(a_dir.join("peers.json")).is_ok_and(|text| {
+            serde_json::from_str::<serde_json::Value>(&text)
+                .is_ok_and(|v| v[&b_id]["reads_bundles"] == json!(true))
+        })
+    };
+    wait_until(
+        "A's peers.json says B reads bundles",
+        CONVERGE,
+        remembered,
+        || diag(&[("A", &a), ("B", &b)]),
+    );
+    for i in 0..30 {
+        a.post("/api/members", &json!({ "name": format!("Offline {i}") }))
+            .expect(201);
+    }
+    a.stop();
+    assert!(remembered(), "A's clean stop kept what it knew");
+    let a = Node::start(&a_dir, &[]);
+    assert!(!a.log().contains(LOG_PUSHED));
+    b.post("/api/sync/resume", &json!({})).expect(200);
+    let nodes = [("A", &a), ("B", &b)];
+    wait_converged("B has A's thirty members", &nodes, &[(0, 1)], || true);
+    wait_until(
+        "A's first session after its restart pushed them on open",
+        CONVERGE,
+        || a.log().contains(LOG_PUSHED),
+        || diag(&nodes),
+    );
+}
+
 #[test]
 fn a_reconnect_after_kill_9_costs_what_one_after_a_clean_stop_costs() {
     let tmp = tempfile::tempdir().unwrap();

@@ -671,6 +671,7 @@ pub(crate) fn remember_join(files: &bureau_store::Files, joined: &Joined) {
         Remembered {
             addrs: joined.inviter_addrs.clone(),
             inviter: true,
+            ..Remembered::default()
         },
     );
     // The hubs the invite named may send the bureau too, like the inviter: the inviter's
@@ -689,6 +690,7 @@ pub(crate) fn remember_join(files: &bureau_store::Files, joined: &Joined) {
         let entry = peers.entry(peer.to_base58()).or_insert(Remembered {
             addrs: Vec::new(),
             inviter: true,
+            ..Remembered::default()
         });
         entry.inviter = true;
         if !entry.addrs.contains(&bare.to_string()) {

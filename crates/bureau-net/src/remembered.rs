@@ -55,6 +55,10 @@ pub(crate) struct Remembered {
     /// Set for the inviter until the document arrives.
     #[serde(default)]
     pub(crate) inviter: bool,
+    /// Its last session's capability exchange listed bundles: the first session after a
+    /// restart pushes on open too (an earlier release ignores the field).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) reads_bundles: bool,
 }
 
 /// The node's own network state across runs.
@@ -220,7 +224,7 @@ mod tests {
             "peer".to_owned(),
             Remembered {
                 addrs: vec![addr.to_owned()],
-                inviter: false,
+                ..Remembered::default()
             },
         )])
     }
@@ -242,5 +246,28 @@ mod tests {
         assert_eq!(load_peers(&files), peer("/ip4/127.0.0.1/tcp/50"));
         assert_eq!(load_state(&files).listen, ["/ip4/127.0.0.1/tcp/9"]);
         assert!(!writer.take_failed());
+    }
+
+    /// A peer that reads bundles is written so, and read back so; a file of an earlier
+    /// release (no such field) reads as a peer not known to, and the field is left out when
+    /// false, so that file stays as that release wrote it.
+    #[test]
+    fn whether_a_peer_reads_bundles_survives_a_restart() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let store = bureau_store::Store::open(tmp.path()).unwrap();
+        let files = store.files();
+        let mut peers = peer("/ip4/127.0.0.1/tcp/1");
+        assert!(save_peers(&files, &peers));
+        let text = String::from_utf8(files.read_file(PEERS_FILE).unwrap().unwrap()).unwrap();
+        assert!(!text.contains("reads_bundles"), "{text}");
+        assert!(!load_peers(&files)["peer"].reads_bundles);
+
+        peers.get_mut("peer").unwrap().reads_bundles = true;
+        assert!(save_peers(&files, &peers));
+        assert_eq!(load_peers(&files), peers);
+
+        let earlier = br#"{"peer": {"addrs": ["/ip4/127.0.0.1/tcp/1"], "inviter": false}}"#;
+        files.write_file(PEERS_FILE, earlier, 0o600).unwrap();
+        assert_eq!(load_peers(&files), peer("/ip4/127.0.0.1/tcp/1"));
     }
 }

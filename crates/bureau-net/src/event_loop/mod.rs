@@ -337,6 +337,9 @@ pub(crate) fn start(
                 },
                 r.inviter,
             );
+            if let Some(p) = lp.peers.get_mut(&peer) {
+                p.reads_bundles = r.reads_bundles;
+            }
         }
     }
     for addr in &config.peers {
@@ -870,9 +873,8 @@ impl EventLoop {
 
     fn shutdown(&mut self) {
         for p in self.peers.values_mut() {
-            if let Some(s) = p.session.take() {
-                s.cancel.cancel();
-            }
+            // Keeps what each session's exchange said, for `peers.json`.
+            p.end_session();
         }
         self.save_peers();
         self.writer.flush();

@@ -107,8 +107,8 @@ pub(super) struct Peer {
     pub(super) clock_offset_secs: Option<i64>,
     /// Its last session's capability exchange listed bundles: the next session pushes the
     /// changes since the heads both last held with its first message
-    /// ([`bureau_sync::SessionConfig::push_on_open`]). Kept in memory only: after a restart
-    /// the first session with each peer waits for the exchange.
+    /// ([`bureau_sync::SessionConfig::push_on_open`]). Kept in `peers.json` too, so that the
+    /// first session after a restart pushes as well.
     pub(super) reads_bundles: bool,
     /// The round trip its last answered ping took: how long a handshake with it lasts, for
     /// the head start of a resume ([`Peer::head_start`]). Kept in memory only.
@@ -172,6 +172,16 @@ impl Peer {
             s.cancel.cancel();
             self.remember_capabilities(&s);
         }
+    }
+
+    /// Whether the peer reads bundles, as its running session's exchange said, or else as
+    /// its last one did: what `peers.json` keeps.
+    pub(super) fn reads_bundles_now(&self) -> bool {
+        self.session
+            .as_ref()
+            .and_then(|s| s.status.as_ref())
+            .and_then(|st| st.borrow().reads_bundles)
+            .unwrap_or(self.reads_bundles)
     }
 
     /// Keeps what `session`'s capability exchange said for the next session (nothing if the

@@ -83,6 +83,7 @@ impl EventLoop {
                     Remembered {
                         addrs: k.addrs.iter().map(ToString::to_string).collect(),
                         inviter: k.inviter,
+                        reads_bundles: k.reads_bundles_now(),
                     },
                 )
             })

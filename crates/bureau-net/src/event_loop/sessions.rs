@@ -235,6 +235,9 @@ impl EventLoop {
                 .min(BACKOFF_MAX);
             p.retry_at = Some(Instant::now() + wait);
         }
+        // What its exchange said (bundles) is kept for after a restart; written only if the
+        // list changed.
+        self.save_peers();
         self.publish();
     }
 
