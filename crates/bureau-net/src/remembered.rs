@@ -249,8 +249,8 @@ mod tests {
     }
 
     /// A peer that reads bundles is written so, and read back so; a file of an earlier
-    /// release (no such field) reads as a peer not known to, and the field is left out when
-    /// false, so that file stays as that release wrote it.
+    /// release (no such field) reads as a peer not known to read them, and the field is left
+    /// out when false, so that file stays as that release wrote it.
     #[test]
     fn whether_a_peer_reads_bundles_survives_a_restart() {
         let tmp = tempfile::TempDir::new().unwrap();
