@@ -1190,12 +1190,14 @@ fn reconnect_bytes_after(root: &Path, kill: bool) -> u64 {
     settled_sync_bytes(&a, &b_id, &[("A", &a), ("B", &b)]) - before
 }
 
+/// What a node logs when a session's first message pushed the changes since the last sync.
+const LOG_PUSHED: &str = "pushed the changes since the last sync";
+
 /// After a pause, the node with changes the other lacks sends them with the reconnected
 /// session's first message (its peer read bundles in the session before), and the other has
 /// them all.
 #[test]
 fn a_reconnect_after_a_pause_pushes_the_changes_on_open() {
-    const LOG_PUSHED: &str = "pushed the changes since the last sync";
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = founder_and_joiner(tmp.path(), "Alice", "Bob");
     let nodes = [("A", &a), ("B", &b)];
@@ -1239,7 +1241,6 @@ fn a_reconnect_after_a_pause_pushes_the_changes_on_open() {
 /// pause does, instead of waiting a round trip for the peer's exchange.
 #[test]
 fn the_first_session_after_a_restart_pushes_the_changes_on_open() {
-    const LOG_PUSHED: &str = "pushed the changes since the last sync";
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = founder_and_joiner(tmp.path(), "Alice", "Bob");
     let b_id = b.peer_id();

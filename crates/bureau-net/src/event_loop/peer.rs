@@ -129,6 +129,15 @@ pub(super) struct Session {
     pub(super) version: Version,
 }
 
+impl Session {
+    /// Whether its capability exchange listed bundles; `None` until the exchange came.
+    fn reads_bundles(&self) -> Option<bool> {
+        self.status
+            .as_ref()
+            .and_then(|st| st.borrow().reads_bundles)
+    }
+}
+
 impl Peer {
     /// An unknown peer the loop holds nothing about yet.
     pub(super) fn new() -> Peer {
@@ -179,19 +188,14 @@ impl Peer {
     pub(super) fn reads_bundles_now(&self) -> bool {
         self.session
             .as_ref()
-            .and_then(|s| s.status.as_ref())
-            .and_then(|st| st.borrow().reads_bundles)
+            .and_then(Session::reads_bundles)
             .unwrap_or(self.reads_bundles)
     }
 
     /// Keeps what `session`'s capability exchange said for the next session (nothing if the
     /// exchange never came).
     fn remember_capabilities(&mut self, session: &Session) {
-        if let Some(reads) = session
-            .status
-            .as_ref()
-            .and_then(|st| st.borrow().reads_bundles)
-        {
+        if let Some(reads) = session.reads_bundles() {
             self.reads_bundles = reads;
         }
     }
