@@ -132,6 +132,7 @@ async fn session(node: &Node, version: bureau_sync::Version, wire: &[u8]) {
         // Half the inputs as a session that pushes on open: a Hello without bundles then
         // ends it (the input decides, so a crash replays).
         push_on_open: wire.len() % 2 == 1,
+        short_hello: wire.len() % 3 == 1,
     };
     let task = tokio::spawn(run_session(
         ours,

@@ -1302,6 +1302,86 @@ fn the_first_session_after_a_restart_pushes_the_changes_on_open() {
     );
 }
 
+/// A node names its capability set in an eight-byte `Hello` to a peer whose earlier session
+/// said it reads that (`sets/1`), instead of listing the names (83 bytes), and it remembers
+/// so across a restart (`peers.json`). The test speaks for B over a raw stream, as B's
+/// identity, and reads the first frame A sends.
+#[test]
+fn a_node_names_its_capability_set_to_a_peer_that_read_it_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = founder_and_joiner(tmp.path(), "Alice", "Bob");
+    let b_id = b.peer_id();
+    let (a_dir, b_dir) = (a.dir.clone(), b.dir.clone());
+    // The sessions right after the join may speak `/1` (no exchange); a pause and resume
+    // starts `/2` ones.
+    for round in 0..2 {
+        a.post("/api/members", &json!({ "name": format!("Round {round}") }))
+            .expect(201);
+        wait_converged(
+            "B has A's member",
+            &[("A", &a), ("B", &b)],
+            &[(0, 1)],
+            || true,
+        );
+        for n in [&a, &b] {
+            n.post("/api/sync/pause", &json!({})).expect(200);
+        }
+        for n in [&a, &b] {
+            n.post("/api/sync/resume", &json!({})).expect(200);
+        }
+    }
+    wait_converged(
+        "A and B in sync",
+        &[("A", &a), ("B", &b)],
+        &[(0, 1)],
+        || true,
+    );
+    b.stop();
+    let remembered = || {
+        std::fs::read_to_string(a_dir.join("peers.json")).is_ok_and(|text| {
+            serde_json::from_str::<Value>(&text).is_ok_and(|v| v[&b_id]["knows_sets"] == json!(1))
+        })
+    };
+    wait_until(
+        "A's peers.json says B reads short Hellos",
+        CONVERGE,
+        remembered,
+        || a.log_tail(4000),
+    );
+    a.stop();
+    let a = Node::start(&a_dir, &[]);
+    let (a_peer, a_addr) = a.p2p_tcp();
+    let identity = bureau_net::Identity::from_bytes(
+        &std::fs::read(b_dir.join(bureau_net::KEY_FILE)).expect("B's identity key"),
+    )
+    .expect("a valid identity key");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let first = rt.block_on(async {
+        use tokio::io::AsyncReadExt;
+        let mut stream = bureau_net::testing::raw_stream(
+            &identity,
+            &a_peer,
+            &a_addr,
+            bureau_sync::SYNC_PROTOCOL_V2,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("opening a sync stream to A as B: {e}"));
+        let mut first = [0u8; 8];
+        tokio::time::timeout(CONVERGE, stream.read_exact(&mut first))
+            .await
+            .expect("A writes its first frame in time")
+            .expect("A's first frame");
+        first
+    });
+    // A length of four, then the `Hello` kind, an empty list, the set tag and set 1.
+    assert_eq!(
+        first,
+        [0, 0, 0, 4, 0, 0, 1, 1],
+        "A's first frame; log:\n{}",
+        a.log_tail(4000)
+    );
+}
+
 #[test]
 fn a_reconnect_after_kill_9_costs_what_one_after_a_clean_stop_costs() {
     let tmp = tempfile::tempdir().unwrap();

@@ -59,6 +59,15 @@ pub(crate) struct Remembered {
     /// restart pushes on open too (an earlier release ignores the field).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) reads_bundles: bool,
+    /// Up to which capability set its last session's exchange said it reads short `Hello`s
+    /// (`bureau_sync::SETS`): the first session after a restart names this release's set
+    /// too. Left out when 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) knows_sets: u8,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 /// The node's own network state across runs.
@@ -248,11 +257,11 @@ mod tests {
         assert!(!writer.take_failed());
     }
 
-    /// A peer that reads bundles is written so, and read back so; a file of an earlier
-    /// release (no such field) reads as a peer not known to read them, and the field is left
-    /// out when false, so that file stays as that release wrote it.
+    /// A peer that reads bundles and short `Hello`s is written so, and read back so; a file
+    /// of an earlier release (no such fields) reads as a peer not known to read either, and
+    /// the fields are left out when false or 0, so that file stays as that release wrote it.
     #[test]
-    fn whether_a_peer_reads_bundles_survives_a_restart() {
+    fn what_a_peer_reads_survives_a_restart() {
         let tmp = tempfile::TempDir::new().unwrap();
         let store = bureau_store::Store::open(tmp.path()).unwrap();
         let files = store.files();
@@ -260,11 +269,15 @@ mod tests {
         assert!(save_peers(&files, &peers));
         let text = String::from_utf8(files.read_file(PEERS_FILE).unwrap().unwrap()).unwrap();
         assert!(!text.contains("reads_bundles"), "{text}");
+        assert!(!text.contains("knows_sets"), "{text}");
         assert!(!load_peers(&files)["peer"].reads_bundles);
+        assert_eq!(load_peers(&files)["peer"].knows_sets, 0);
 
         peers.get_mut("peer").unwrap().reads_bundles = true;
+        peers.get_mut("peer").unwrap().knows_sets = 1;
         assert!(save_peers(&files, &peers));
         assert_eq!(load_peers(&files), peers);
+        assert_eq!(load_peers(&files)["peer"].knows_sets, 1);
 
         let earlier = br#"{"peer": {"addrs": ["/ip4/127.0.0.1/tcp/1"], "inviter": false}}"#;
         files.write_file(PEERS_FILE, earlier, 0o600).unwrap();

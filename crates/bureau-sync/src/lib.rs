@@ -15,6 +15,8 @@
 //!   kind this node does not know is skipped: later releases add kinds only for capabilities
 //!   both sides announced, so a new feature is a new capability, never a new protocol id. Both
 //!   sides send their `Hello` and first message at once, so the exchange costs no round trip.
+//!   To a peer whose previous exchange said it reads them ([`SETS`]), a `Hello` names this
+//!   release's capability set by number instead of listing it.
 //!
 //! A node opens `/2` only to a peer whose device record lists it ([`Version`]), and `/1`
 //! otherwise, so a node of the previous release (which speaks only `/1`) never sees a stream
@@ -96,16 +98,43 @@ pub const DEFLATE: &str = "deflate/1";
 /// name, and peers fall back to change chunks.
 pub const BUNDLE: &str = "bundle/1";
 
-/// Capabilities this node announces in its `Hello`. A capability is used only when both sides
-/// list it, so a new feature is a new name here, never a new protocol id.
-pub const CAPABILITIES: &[&str] = &[
+/// The capability of short `Hello`s: the sender reads a `Hello` that names a capability set
+/// by its number ([`CAPABILITY_SETS`]) instead of listing the names, for sets up to the `N`
+/// of `sets/N`. A `Hello` that lists this release's names is 83 bytes on the wire, sent by each
+/// side on every reconnect; a short one is 8. A node sends one only to a peer whose previous exchange listed this
+/// ([`SessionConfig::short_hello`]): a peer of an earlier release would read it as an empty
+/// list (its parser skips the bytes after the list) and use no capability for one session.
+pub const SETS: &str = "sets/1";
+
+/// Capability set 1: what this release lists. A set never changes once released, since a
+/// peer resolves its number to these names; a release whose [`CAPABILITIES`] differ appends
+/// a set, keeps every earlier one (to read older peers' short `Hello`s) and lists the
+/// `sets/N` of its own.
+const SET_1: &[&str] = &[
     PEER_HEADS,
     PEER_HEADS_DELTA,
     CLOCK,
     PRESENCE,
     DEFLATE,
     BUNDLE,
+    SETS,
 ];
+
+/// Every capability set this release can read in a short `Hello`: set `n` is the entry at
+/// `n - 1`.
+pub const CAPABILITY_SETS: &[&[&str]] = &[SET_1];
+
+/// The number of this release's own set, which its short `Hello` names.
+pub const OWN_SET: u8 = CAPABILITY_SETS.len() as u8;
+
+/// Capabilities this node announces in its `Hello`. A capability is used only when both sides
+/// list it, so a new feature is a new name here, never a new protocol id. Always the last of
+/// [`CAPABILITY_SETS`].
+pub const CAPABILITIES: &[&str] = SET_1;
+
+/// The tag that follows a `Hello`'s empty list when the frame names a set: then one byte,
+/// the set's number.
+const HELLO_SET_TAG: u8 = 1;
 
 /// Shortest time between two [`Kind::PeerHeads`] frames of a session: the board is for people
 /// (who has what, through whom), and while edits flow it changes with each of them.
@@ -168,7 +197,8 @@ impl Version {
 #[repr(u8)]
 pub enum Kind {
     /// The capability exchange: `u8` count, then per capability a `u8` length and its name.
-    /// Bytes after the list are ignored (room for a later release to say more).
+    /// Bytes after the list are ignored (room for a later release to say more), except in a
+    /// short `Hello` ([`SETS`]): an empty list, then the tag `1` and a set's number.
     Hello = 0,
     /// A document frame with one automerge sync message.
     Sync = 1,
@@ -349,6 +379,10 @@ pub struct PeerSync {
     /// Whether the peer's capability exchange listed [`BUNDLE`] (`None` before it came): the
     /// owner remembers it for the next session's [`SessionConfig::push_on_open`].
     pub reads_bundles: Option<bool>,
+    /// Up to which capability set the peer reads short `Hello`s ([`SETS`]; 0 for none),
+    /// as its exchange said (`None` before it came): the owner remembers it for the next
+    /// session's [`SessionConfig::short_hello`].
+    pub knows_sets: Option<u8>,
 }
 
 /// One frame: the document it names and its payload.
@@ -606,7 +640,32 @@ pub fn encode_peer_heads(heard: &[Heard]) -> Vec<u8> {
     out
 }
 
-fn parse_hello(mut rest: &[u8]) -> Result<Vec<String>, SyncError> {
+/// Reads a `Hello`'s capabilities: the names it lists, or those of the set a short one names.
+/// A set this release does not know (a newer peer that took this node for its own release)
+/// reads as no capability at all: the session then syncs without any, as with a peer of the
+/// first `/2` release.
+fn parse_hello(rest: &[u8]) -> Result<Vec<String>, SyncError> {
+    let caps = parse_hello_list(rest)?;
+    if let [0, HELLO_SET_TAG, n, ..] = rest
+        && let Some(set) = usize::from(*n)
+            .checked_sub(1)
+            .and_then(|i| CAPABILITY_SETS.get(i))
+    {
+        return Ok(set.iter().map(|c| (*c).to_owned()).collect());
+    }
+    Ok(caps)
+}
+
+/// Up to which capability set a peer that lists `caps` reads short `Hello`s: the highest `N`
+/// of the `sets/N` it lists, 0 if none.
+pub fn knows_sets(caps: &[String]) -> u8 {
+    caps.iter()
+        .filter_map(|c| c.strip_prefix("sets/")?.parse::<u8>().ok())
+        .max()
+        .unwrap_or(0)
+}
+
+fn parse_hello_list(mut rest: &[u8]) -> Result<Vec<String>, SyncError> {
     let bad = |what: &str| SyncError::Malformed(format!("capability exchange: {what}"));
     let (&count, tail) = rest.split_first().ok_or_else(|| bad("no count"))?;
     rest = tail;
@@ -638,6 +697,15 @@ pub fn encode_hello(caps: &[&str]) -> Vec<u8> {
         body.push(c.len() as u8);
         body.extend_from_slice(c.as_bytes());
     }
+    let mut out = Vec::with_capacity(4 + body.len());
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Encodes a short `/2` `Hello` ([`SETS`]): an empty list, then the set `set`'s number.
+pub fn encode_short_hello(set: u8) -> Vec<u8> {
+    let body = [Kind::Hello as u8, 0, HELLO_SET_TAG, set];
     let mut out = Vec::with_capacity(4 + body.len());
     out.extend_from_slice(&(body.len() as u32).to_be_bytes());
     out.extend_from_slice(&body);
@@ -765,6 +833,9 @@ pub struct SessionConfig {
     /// on a reconnect. If the peer's exchange then lacks it, the session ends
     /// ([`SyncError::BundlesGone`]).
     pub push_on_open: bool,
+    /// The peer's previous session with this node listed [`SETS`] up to this release's own
+    /// set: this side's `Hello` names the set instead of listing the names.
+    pub short_hello: bool,
 }
 
 /// Runs one sync session until the stream ends, the peer misbehaves or `cancel` fires.
@@ -902,7 +973,11 @@ async fn session_loop<W: AsyncWrite + Unpin>(
     // `/2`: the capability exchange goes first, in the same flight as the first message.
     let mut awaiting_hello = config.version == Version::V2;
     if awaiting_hello {
-        let hello = encode_hello(CAPABILITIES);
+        let hello = if config.short_hello {
+            encode_short_hello(OWN_SET)
+        } else {
+            encode_hello(CAPABILITIES)
+        };
         wr.write_all(&hello).await?;
         SessionStats::add(&stats.sent_bytes, hello.len());
     }
@@ -943,7 +1018,11 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                             z = Some(deflate::Deflater::default());
                         }
                         let bundles = shared.contains(&BUNDLE);
-                        status.send_modify(|s| s.reads_bundles = Some(bundles));
+                        let sets = knows_sets(&theirs);
+                        status.send_modify(|s| {
+                            s.reads_bundles = Some(bundles);
+                            s.knows_sets = Some(sets);
+                        });
                         if bundles {
                             outbox.peer_reads_bundles();
                         } else if config.push_on_open {

@@ -25,7 +25,8 @@ use crate::guard::test_data::{XorShift, bomb, chunk, rle_bomb, uleb};
 use crate::{
     Heard, Incoming, Kind, MAX_FRAME, MAX_PRESENCE_FRAME, OpenDocument, PeerSync, Presence,
     SessionConfig, SessionStats, SyncError, Version, encode_clock, encode_frame, encode_hello,
-    encode_peer_heads, encode_presence, encode_sync_frame, parse_incoming, run_session,
+    encode_peer_heads, encode_presence, encode_short_hello, encode_sync_frame, parse_incoming,
+    run_session,
 };
 
 /// Upper bound for anything a test waits on; generous for a loaded CI machine.
@@ -135,17 +136,19 @@ impl Session {
     }
 
     fn start_version(stream: DuplexStream, node: &Node, peer: &str, version: Version) -> Session {
-        Session::start_with(stream, node, peer, version, false)
+        Session::start_with(stream, node, peer, version, false, false)
     }
 
     /// A session of `version`, pushing on open if `push_on_open` (the peer read bundles in a
-    /// session before).
+    /// session before) and naming its capability set if `short_hello` (the peer read short
+    /// `Hello`s in a session before).
     fn start_with(
         stream: DuplexStream,
         node: &Node,
         peer: &str,
         version: Version,
         push_on_open: bool,
+        short_hello: bool,
     ) -> Session {
         let stats = Arc::new(SessionStats::default());
         let (status_tx, status) = watch::channel(PeerSync::default());
@@ -158,6 +161,7 @@ impl Session {
             board: None,
             presence: None,
             push_on_open,
+            short_hello,
         };
         let task = tokio::spawn(run_session(
             stream,
@@ -1058,6 +1062,7 @@ async fn each_side_tells_the_other_its_peers_heads_and_their_changes() {
         board: Some(board_rx),
         presence: None,
         push_on_open: false,
+        short_hello: false,
     };
     let task_a = tokio::spawn(run_session(sa, a.doc.clone(), config, stats, status_tx));
     let mut sb = Session::start(sb, &b, &a.peer);
@@ -1179,6 +1184,7 @@ fn start_present(
         board: None,
         presence: Some(presence),
         push_on_open: false,
+        short_hello: false,
     };
     let task = tokio::spawn(run_session(
         stream,
@@ -1766,7 +1772,7 @@ async fn play_a(a: &Node, b: &Node, caps: &[&str]) -> PlayingA {
 async fn b_with(a: &Node, b: &Node, push: bool) -> PlayingA {
     let doc = AutoCommit::load(&a.alive().await).unwrap();
     let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = Session::start_with(ours, b, &a.peer, Version::V2, push);
+    let session = Session::start_with(ours, b, &a.peer, Version::V2, push, false);
     let (rd, wr) = tokio::io::split(theirs);
     PlayingA {
         doc,
@@ -2030,6 +2036,7 @@ async fn board_frames_carry_only_what_changed_where_both_sides_merge_them() {
             board: Some(board_rx),
             presence: None,
             push_on_open: false,
+            short_hello: false,
         };
         let stats = Arc::new(SessionStats::default());
         let task = tokio::spawn(run_session(ours, a.doc.clone(), config, stats, status_tx));
@@ -2072,5 +2079,142 @@ async fn board_frames_carry_only_what_changed_where_both_sides_merge_them() {
         assert_eq!(got, want);
         cancel.cancel();
         let _ = task.await;
+    }
+}
+
+/// A short `Hello` names this release's capability set in eight bytes and reads back as its
+/// names; a set this release does not know reads as no capability, and a parser of an
+/// earlier release (which reads the list and skips what follows) sees an empty list.
+#[test]
+fn a_short_hello_names_a_capability_set() {
+    let short = encode_short_hello(crate::OWN_SET);
+    assert_eq!(short.len(), 8);
+    let full = encode_hello(crate::CAPABILITIES);
+    assert!(full.len() > 80, "{} bytes", full.len());
+    let names = |caps: &[&str]| caps.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        parse_incoming(Version::V2, short[4..].to_vec()).unwrap(),
+        Incoming::Hello(names(crate::CAPABILITIES))
+    );
+    assert_eq!(
+        parse_incoming(Version::V2, encode_short_hello(200)[4..].to_vec()).unwrap(),
+        Incoming::Hello(Vec::new())
+    );
+    assert_eq!(
+        parse_incoming(Version::V2, encode_short_hello(0)[4..].to_vec()).unwrap(),
+        Incoming::Hello(Vec::new())
+    );
+    assert!(crate::parse_hello_list(&short[5..]).unwrap().is_empty());
+    // This release lists its own set, and reads the `sets/N` of later ones.
+    assert_eq!(
+        crate::knows_sets(&names(crate::CAPABILITIES)),
+        crate::OWN_SET
+    );
+    assert_eq!(
+        crate::knows_sets(&names(&["sets/3", "sets/x", "sets/2"])),
+        3
+    );
+    assert_eq!(crate::knows_sets(&names(&[crate::BUNDLE])), 0);
+    assert_eq!(
+        crate::CAPABILITY_SETS[usize::from(crate::OWN_SET) - 1],
+        crate::CAPABILITIES
+    );
+}
+
+/// Two sessions that both name their set instead of listing it sync as with full `Hello`s:
+/// each side reads the other's capabilities from the set (bundles, short `Hello`s), and each
+/// side's exchange is the eight bytes of a short `Hello`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_with_short_hellos_use_every_capability_of_the_set() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    members(&a, "Shared", 40).await;
+    sync_pair(&a, &b).await;
+    members(&a, "Apart", 30).await;
+    let (pa, pb) = tokio::io::duplex(PIPE);
+    let mut sa = Session::start_with(pa, &a, &b.peer, Version::V2, true, true);
+    let mut sb = Session::start_with(pb, &b, &a.peer, Version::V2, false, true);
+    converge(&a, &b).await;
+    sa.wait_in_sync().await;
+    sb.wait_in_sync().await;
+    for s in [&sa, &sb] {
+        let st = s.status.borrow().clone();
+        assert_eq!(st.reads_bundles, Some(true), "{st:?}");
+        assert_eq!(st.knows_sets, Some(crate::OWN_SET), "{st:?}");
+    }
+    sa.stop().await;
+    sb.end()
+        .await
+        .expect("the peer's end closes the session normally");
+
+    // What B's session writes first: the short Hello, then its first sync message.
+    let mut playing = b_with_short(&a, &b).await;
+    let mut first = [0u8; 8];
+    playing.rd.read_exact(&mut first).await.unwrap();
+    assert_eq!(first.to_vec(), encode_short_hello(crate::OWN_SET));
+    next_sync_message(&mut playing.rd).await;
+    playing.session.stop().await;
+}
+
+/// A short `Hello` naming a set the node does not know (a peer that took it for a later
+/// release) costs the session its capabilities, not the sync: the session goes on without
+/// any and says the peer reads neither bundles nor short `Hello`s, so the next session lists
+/// its names again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_hello_of_an_unknown_set_syncs_without_capabilities() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    members(&a, "Shared", 20).await;
+    sync_pair(&a, &b).await;
+    members(&a, "Apart", 5).await;
+    let want = a.heads();
+    let PlayingA {
+        mut doc,
+        mut state,
+        session,
+        mut rd,
+        mut wr,
+    } = b_with(&a, &b, false).await;
+    wr.write_all(&encode_short_hello(crate::OWN_SET + 1))
+        .await
+        .unwrap();
+    let mut status = session.status.clone();
+    // The test plays A: answers each of B's messages until B holds A's changes.
+    tokio::time::timeout(DEADLINE, async {
+        if let Some(m) = doc.sync().generate_sync_message(&mut state) {
+            let frame = encode_sync_frame(Version::V2, BUREAU, &m.encode()).unwrap();
+            wr.write_all(&frame).await.unwrap();
+        }
+        while b.heads() != want {
+            let msg = next_sync_message(&mut rd).await;
+            doc.sync().receive_sync_message(&mut state, msg).unwrap();
+            if let Some(m) = doc.sync().generate_sync_message(&mut state) {
+                let frame = encode_sync_frame(Version::V2, BUREAU, &m.encode()).unwrap();
+                wr.write_all(&frame).await.unwrap();
+            }
+        }
+    })
+    .await
+    .expect("B gets A's changes in time");
+    tokio::time::timeout(DEADLINE, status.wait_for(|s| s.knows_sets.is_some()))
+        .await
+        .expect("the exchange is read in time")
+        .unwrap();
+    let st = status.borrow().clone();
+    assert_eq!(st.reads_bundles, Some(false), "{st:?}");
+    assert_eq!(st.knows_sets, Some(0), "{st:?}");
+    session.stop().await;
+}
+
+/// Starts B's session with A naming its capability set, the test playing A as [`b_with`].
+async fn b_with_short(a: &Node, b: &Node) -> PlayingA {
+    let doc = AutoCommit::load(&a.alive().await).unwrap();
+    let (ours, theirs) = tokio::io::duplex(PIPE);
+    let session = Session::start_with(ours, b, &a.peer, Version::V2, false, true);
+    let (rd, wr) = tokio::io::split(theirs);
+    PlayingA {
+        doc,
+        state: sync::State::new(),
+        session,
+        rd,
+        wr,
     }
 }

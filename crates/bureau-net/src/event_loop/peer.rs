@@ -110,6 +110,11 @@ pub(super) struct Peer {
     /// ([`bureau_sync::SessionConfig::push_on_open`]). Kept in `peers.json` too, so that the
     /// first session after a restart pushes as well.
     pub(super) reads_bundles: bool,
+    /// Up to which capability set its last session's exchange said it reads short `Hello`s
+    /// (0: none): from this release's own set on, the next session names the set instead of
+    /// listing the names ([`bureau_sync::SessionConfig::short_hello`]). Kept in `peers.json`
+    /// beside `reads_bundles`.
+    pub(super) knows_sets: u8,
     /// The round trip its last answered ping took: how long a handshake with it lasts, for
     /// the head start of a resume ([`Peer::head_start`]). Kept in memory only.
     pub(super) rtt: Option<Duration>,
@@ -136,6 +141,12 @@ impl Session {
             .as_ref()
             .and_then(|st| st.borrow().reads_bundles)
     }
+
+    /// Up to which capability set its exchange said the peer reads short `Hello`s; `None`
+    /// until the exchange came.
+    fn knows_sets(&self) -> Option<u8> {
+        self.status.as_ref().and_then(|st| st.borrow().knows_sets)
+    }
 }
 
 impl Peer {
@@ -158,6 +169,7 @@ impl Peer {
             heads: None,
             clock_offset_secs: None,
             reads_bundles: false,
+            knows_sets: 0,
             rtt: None,
         }
     }
@@ -192,11 +204,23 @@ impl Peer {
             .unwrap_or(self.reads_bundles)
     }
 
+    /// Up to which capability set the peer reads short `Hello`s, as its running session's
+    /// exchange said, or else as its last one did: what `peers.json` keeps.
+    pub(super) fn knows_sets_now(&self) -> u8 {
+        self.session
+            .as_ref()
+            .and_then(Session::knows_sets)
+            .unwrap_or(self.knows_sets)
+    }
+
     /// Keeps what `session`'s capability exchange said for the next session (nothing if the
     /// exchange never came).
     fn remember_capabilities(&mut self, session: &Session) {
         if let Some(reads) = session.reads_bundles() {
             self.reads_bundles = reads;
+        }
+        if let Some(sets) = session.knows_sets() {
+            self.knows_sets = sets;
         }
     }
 
