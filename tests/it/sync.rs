@@ -1304,8 +1304,9 @@ fn the_first_session_after_a_restart_pushes_the_changes_on_open() {
 
 /// A node names its capability set in an eight-byte `Hello` to a peer whose earlier session
 /// said it reads that (`sets/1`), instead of listing the names (83 bytes), and it remembers
-/// so across a restart (`peers.json`). The test speaks for B over a raw stream, as B's
-/// identity, and reads the first frame A sends.
+/// so across a restart (`peers.json`, written while the session still runs, so a `kill -9`
+/// does not lose it). The test speaks for B over a raw stream, as B's identity, and reads
+/// the first frame A sends.
 #[test]
 fn a_node_names_its_capability_set_to_a_peer_that_read_it_before() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1336,7 +1337,6 @@ fn a_node_names_its_capability_set_to_a_peer_that_read_it_before() {
         &[(0, 1)],
         || true,
     );
-    b.stop();
     let remembered = || {
         std::fs::read_to_string(a_dir.join("peers.json")).is_ok_and(|text| {
             serde_json::from_str::<Value>(&text).is_ok_and(|v| v[&b_id]["knows_sets"] == json!(1))
@@ -1348,7 +1348,29 @@ fn a_node_names_its_capability_set_to_a_peer_that_read_it_before() {
         remembered,
         || a.log_tail(4000),
     );
+    // A forgets it (a file as an earlier release wrote it) and meets B again: the running
+    // session's exchange is written down before the session ends.
     a.stop();
+    let path = a_dir.join("peers.json");
+    let mut peers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    peers[&b_id].as_object_mut().unwrap().remove("knows_sets");
+    std::fs::write(&path, peers.to_string()).unwrap();
+    assert!(!remembered());
+    let a = Node::start(&a_dir, &[]);
+    wait_converged(
+        "A and B in sync again",
+        &[("A", &a), ("B", &b)],
+        &[(0, 1)],
+        || true,
+    );
+    wait_until(
+        "A's peers.json says B reads short Hellos, while the session runs",
+        CONVERGE,
+        remembered,
+        || a.log_tail(4000),
+    );
+    a.kill9();
+    b.stop();
     let a = Node::start(&a_dir, &[]);
     let (a_peer, a_addr) = a.p2p_tcp();
     let identity = bureau_net::Identity::from_bytes(

@@ -755,6 +755,11 @@ impl EventLoop {
     fn on_tick(&mut self) {
         self.refresh_board();
         self.presence_tick();
+        // What a running session's exchange said of the peer (bundles, short `Hello`s) is
+        // written within a second, not only at the session's end, so that a node killed
+        // during its first session with a peer still knows it at its next start. Unchanged,
+        // nothing is written.
+        self.save_peers();
         self.reserve_circuits();
         if self.mdns
             && self
