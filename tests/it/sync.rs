@@ -1339,7 +1339,7 @@ fn a_node_names_its_capability_set_to_a_peer_that_read_it_before() {
     );
     let remembered = || {
         std::fs::read_to_string(a_dir.join("peers.json")).is_ok_and(|text| {
-            serde_json::from_str::<Value>(&text).is_ok_and(|v| v[&b_id]["knows_sets"] == json!(1))
+            serde_json::from_str::<Value>(&text).is_ok_and(|v| v[&b_id]["caps_set"] == json!(1))
         })
     };
     wait_until(
@@ -1353,7 +1353,7 @@ fn a_node_names_its_capability_set_to_a_peer_that_read_it_before() {
     a.stop();
     let path = a_dir.join("peers.json");
     let mut peers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    peers[&b_id].as_object_mut().unwrap().remove("knows_sets");
+    peers[&b_id].as_object_mut().unwrap().remove("caps_set");
     std::fs::write(&path, peers.to_string()).unwrap();
     assert!(!remembered());
     let a = Node::start(&a_dir, &[]);

@@ -59,11 +59,11 @@ pub(crate) struct Remembered {
     /// restart pushes on open too (an earlier release ignores the field).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) reads_bundles: bool,
-    /// Up to which capability set its last session's exchange said it reads short `Hello`s
-    /// (`bureau_sync::SETS`): the first session after a restart names this release's set
-    /// too. Left out when 0.
+    /// Which capability set its last session's exchange listed (`bureau_sync::set_of`): the
+    /// first session after a restart names this release's set too, if it was that. Left out
+    /// when 0.
     #[serde(default, skip_serializing_if = "is_zero")]
-    pub(crate) knows_sets: u8,
+    pub(crate) caps_set: u8,
 }
 
 fn is_zero(n: &u8) -> bool {
@@ -269,15 +269,15 @@ mod tests {
         assert!(save_peers(&files, &peers));
         let text = String::from_utf8(files.read_file(PEERS_FILE).unwrap().unwrap()).unwrap();
         assert!(!text.contains("reads_bundles"), "{text}");
-        assert!(!text.contains("knows_sets"), "{text}");
+        assert!(!text.contains("caps_set"), "{text}");
         assert!(!load_peers(&files)["peer"].reads_bundles);
-        assert_eq!(load_peers(&files)["peer"].knows_sets, 0);
+        assert_eq!(load_peers(&files)["peer"].caps_set, 0);
 
         peers.get_mut("peer").unwrap().reads_bundles = true;
-        peers.get_mut("peer").unwrap().knows_sets = 1;
+        peers.get_mut("peer").unwrap().caps_set = 1;
         assert!(save_peers(&files, &peers));
         assert_eq!(load_peers(&files), peers);
-        assert_eq!(load_peers(&files)["peer"].knows_sets, 1);
+        assert_eq!(load_peers(&files)["peer"].caps_set, 1);
 
         let earlier = br#"{"peer": {"addrs": ["/ip4/127.0.0.1/tcp/1"], "inviter": false}}"#;
         files.write_file(PEERS_FILE, earlier, 0o600).unwrap();

@@ -100,10 +100,11 @@ pub const BUNDLE: &str = "bundle/1";
 
 /// The capability of short `Hello`s: the sender reads a `Hello` that names a capability set
 /// by its number ([`CAPABILITY_SETS`]) instead of listing the names, for sets up to the `N`
-/// of `sets/N`. A `Hello` that lists this release's names is 83 bytes on the wire, sent by each
-/// side on every reconnect; a short one is 8. A node sends one only to a peer whose previous exchange listed this
-/// ([`SessionConfig::short_hello`]): a peer of an earlier release would read it as an empty
-/// list (its parser skips the bytes after the list) and use no capability for one session.
+/// of `sets/N`. A `Hello` that lists this release's names is 83 bytes on the wire, sent by
+/// each side on every reconnect; a short one is 8. A node sends one only to a peer whose
+/// previous exchange listed this release's own set ([`SessionConfig::short_hello`]): a peer
+/// of an earlier release would read it as an empty list (its parser skips the bytes after
+/// the list) and use no capability for one session.
 pub const SETS: &str = "sets/1";
 
 /// Capability set 1: what this release lists. A set never changes once released, since a
@@ -319,6 +320,12 @@ pub enum SyncError {
     /// now. The session ends, and the next one waits for the exchange as any first does.
     #[error("the peer no longer reads bundles; the session starts again without them")]
     BundlesGone,
+    /// This node compressed its first message (the peer listed this release's capability
+    /// set in its previous session) and the peer's capability exchange does not list
+    /// [`DEFLATE`]: it runs another release now. The session ends, and the next one lists
+    /// the names and waits for the exchange.
+    #[error("the peer no longer reads compressed frames; the session starts again without them")]
+    DeflateGone,
     /// The session's task ended without saying why (it panicked: a defect of the node, not
     /// the peer's fault).
     #[error("the session's task died: {0}")]
@@ -379,10 +386,10 @@ pub struct PeerSync {
     /// Whether the peer's capability exchange listed [`BUNDLE`] (`None` before it came): the
     /// owner remembers it for the next session's [`SessionConfig::push_on_open`].
     pub reads_bundles: Option<bool>,
-    /// Up to which capability set the peer reads short `Hello`s ([`SETS`]; 0 for none),
-    /// as its exchange said (`None` before it came): the owner remembers it for the next
-    /// session's [`SessionConfig::short_hello`].
-    pub knows_sets: Option<u8>,
+    /// Which capability set the peer's exchange listed ([`set_of`]; 0 for none this
+    /// release knows; `None` before it came): the owner remembers it for the next session's
+    /// [`SessionConfig::short_hello`].
+    pub caps_set: Option<u8>,
 }
 
 /// One frame: the document it names and its payload.
@@ -656,13 +663,15 @@ fn parse_hello(rest: &[u8]) -> Result<Vec<String>, SyncError> {
     Ok(caps)
 }
 
-/// Up to which capability set a peer that lists `caps` reads short `Hello`s: the highest `N`
-/// of the `sets/N` it lists, 0 if none.
-pub fn knows_sets(caps: &[String]) -> u8 {
-    caps.iter()
-        .filter_map(|c| c.strip_prefix("sets/")?.parse::<u8>().ok())
-        .max()
-        .unwrap_or(0)
+/// The number of the capability set that `caps` lists exactly (in any order), 0 if it is no
+/// set this release knows. A peer whose exchange listed this release's own set
+/// ([`OWN_SET`]) reads short `Hello`s naming it (the set lists [`SETS`]) and speaks every
+/// capability in it, which a first message may rely on before the next exchange.
+pub fn set_of(caps: &[String]) -> u8 {
+    CAPABILITY_SETS
+        .iter()
+        .position(|set| set.len() == caps.len() && set.iter().all(|c| caps.iter().any(|t| t == c)))
+        .map_or(0, |i| i as u8 + 1)
 }
 
 fn parse_hello_list(mut rest: &[u8]) -> Result<Vec<String>, SyncError> {
@@ -833,8 +842,11 @@ pub struct SessionConfig {
     /// on a reconnect. If the peer's exchange then lacks it, the session ends
     /// ([`SyncError::BundlesGone`]).
     pub push_on_open: bool,
-    /// The peer's previous session with this node listed [`SETS`] up to this release's own
-    /// set: this side's `Hello` names the set instead of listing the names.
+    /// The peer's previous session with this node listed this release's own capability set
+    /// ([`OWN_SET`]): this side's `Hello` names the set instead of listing the names, and its
+    /// first message goes compressed ([`DEFLATE`], in the set) before the peer has said
+    /// anything. If the peer's exchange then lacks [`DEFLATE`] (it runs another release
+    /// now), the session ends ([`SyncError::DeflateGone`]).
     pub short_hello: bool,
 }
 
@@ -984,6 +996,11 @@ async fn session_loop<W: AsyncWrite + Unpin>(
     if awaiting_hello && config.push_on_open {
         outbox.push_on_open();
     }
+    // A no-op reconnect's first messages repeat their heads (the document's and those of
+    // the last sync): compressed, each is a third smaller (W3).
+    if awaiting_hello && config.short_hello {
+        z = Some(deflate::Deflater::default());
+    }
     send_next(wr, doc, config, stats, &outbox, &mut z).await?;
     loop {
         tokio::select! {
@@ -1014,14 +1031,11 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                             told_heads = Some(HashMap::new());
                         }
                         clock_agreed = shared.contains(&CLOCK);
-                        if shared.contains(&DEFLATE) {
-                            z = Some(deflate::Deflater::default());
-                        }
                         let bundles = shared.contains(&BUNDLE);
-                        let sets = knows_sets(&theirs);
+                        let set = set_of(&theirs);
                         status.send_modify(|s| {
                             s.reads_bundles = Some(bundles);
-                            s.knows_sets = Some(sets);
+                            s.caps_set = Some(set);
                         });
                         if bundles {
                             outbox.peer_reads_bundles();
@@ -1029,6 +1043,13 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                             // What went out may already hold bundles the peer cannot read.
                             outbox.peer_reads_no_bundles();
                             return Err(SyncError::BundlesGone);
+                        }
+                        if shared.contains(&DEFLATE) {
+                            // Kept if the first message already went compressed: the
+                            // peer's inflater holds what this stream sent so far.
+                            z.get_or_insert_with(deflate::Deflater::default);
+                        } else if z.is_some() {
+                            return Err(SyncError::DeflateGone);
                         }
                         if clock_agreed {
                             let frame = encode_clock(now_millis());

@@ -2105,16 +2105,20 @@ fn a_short_hello_names_a_capability_set() {
         Incoming::Hello(Vec::new())
     );
     assert!(crate::parse_hello_list(&short[5..]).unwrap().is_empty());
-    // This release lists its own set, and reads the `sets/N` of later ones.
-    assert_eq!(
-        crate::knows_sets(&names(crate::CAPABILITIES)),
-        crate::OWN_SET
-    );
-    assert_eq!(
-        crate::knows_sets(&names(&["sets/3", "sets/x", "sets/2"])),
-        3
-    );
-    assert_eq!(crate::knows_sets(&names(&[crate::BUNDLE])), 0);
+    // A list is its set whatever the order; one name more or less is no set.
+    assert_eq!(crate::set_of(&names(crate::CAPABILITIES)), crate::OWN_SET);
+    let mut reversed = names(crate::CAPABILITIES);
+    reversed.reverse();
+    assert_eq!(crate::set_of(&reversed), crate::OWN_SET);
+    let mut more = names(crate::CAPABILITIES);
+    more.push("sets/2".to_owned());
+    assert_eq!(crate::set_of(&more), 0);
+    assert_eq!(crate::set_of(&names(&crate::CAPABILITIES[1..])), 0);
+    assert_eq!(crate::set_of(&names(&[crate::BUNDLE])), 0);
+    // The set a first message relies on: it compresses, and the set says it reads short
+    // `Hello`s.
+    assert!(crate::CAPABILITIES.contains(&crate::DEFLATE));
+    assert!(crate::CAPABILITIES.contains(&crate::SETS));
     assert_eq!(
         crate::CAPABILITY_SETS[usize::from(crate::OWN_SET) - 1],
         crate::CAPABILITIES
@@ -2122,8 +2126,9 @@ fn a_short_hello_names_a_capability_set() {
 }
 
 /// Two sessions that both name their set instead of listing it sync as with full `Hello`s:
-/// each side reads the other's capabilities from the set (bundles, short `Hello`s), and each
-/// side's exchange is the eight bytes of a short `Hello`.
+/// each side reads the other's capabilities from the set (bundles, short `Hello`s), each
+/// side's exchange is the eight bytes of a short `Hello`, and its first message goes
+/// compressed before the peer has said anything.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_with_short_hellos_use_every_capability_of_the_set() {
     let (a, b, _) = founded_pair(Role::Editor).await;
@@ -2139,20 +2144,54 @@ async fn sessions_with_short_hellos_use_every_capability_of_the_set() {
     for s in [&sa, &sb] {
         let st = s.status.borrow().clone();
         assert_eq!(st.reads_bundles, Some(true), "{st:?}");
-        assert_eq!(st.knows_sets, Some(crate::OWN_SET), "{st:?}");
+        assert_eq!(st.caps_set, Some(crate::OWN_SET), "{st:?}");
     }
     sa.stop().await;
     sb.end()
         .await
         .expect("the peer's end closes the session normally");
 
-    // What B's session writes first: the short Hello, then its first sync message.
+    // What B's session writes first: the short Hello, then its first sync message,
+    // compressed, which inflates to a message with B's heads.
     let mut playing = b_with_short(&a, &b).await;
     let mut first = [0u8; 8];
     playing.rd.read_exact(&mut first).await.unwrap();
     assert_eq!(first.to_vec(), encode_short_hello(crate::OWN_SET));
-    next_sync_message(&mut playing.rd).await;
+    let body = frame_of_kind_before(&mut playing.rd, Kind::SyncDeflated, Some(Kind::Sync))
+        .await
+        .expect("the first message goes compressed");
+    let inflated = crate::deflate::Inflater::default()
+        .inflate(&body[1..], MAX_FRAME)
+        .unwrap();
+    let frame = crate::parse_doc_frame(inflated).unwrap();
+    assert_eq!(frame.doc_id, BUREAU);
+    let m = sync::Message::decode(&frame.payload).unwrap();
+    let heads = sorted(m.heads.iter().map(ToString::to_string).collect());
+    assert_eq!(heads, b.heads());
     playing.session.stop().await;
+}
+
+/// A session that compressed its first message to a peer that read short `Hello`s before,
+/// whose exchange now lacks compression (it runs an earlier release), ends without blaming
+/// the peer and says the peer reads no short `Hello`s, so the next session lists its names
+/// and waits for the exchange.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compressed_first_message_to_a_peer_without_deflate_ends_the_session() {
+    let (a, b, _) = founded_pair(Role::Editor).await;
+    members(&a, "Shared", 20).await;
+    sync_pair(&a, &b).await;
+    let mut playing = b_with_short(&a, &b).await;
+    frame_of_kind(&mut playing.rd, Kind::SyncDeflated).await;
+    playing
+        .wr
+        .write_all(&encode_hello(&[crate::BUNDLE]))
+        .await
+        .unwrap();
+    let status = playing.session.status.clone();
+    let err = playing.session.end().await.expect_err("the session ends");
+    assert!(matches!(err, SyncError::DeflateGone), "{err}");
+    assert!(!err.is_peer_fault());
+    assert_eq!(status.borrow().caps_set, Some(0));
 }
 
 /// A short `Hello` naming a set the node does not know (a peer that took it for a later
@@ -2194,13 +2233,13 @@ async fn a_short_hello_of_an_unknown_set_syncs_without_capabilities() {
     })
     .await
     .expect("B gets A's changes in time");
-    tokio::time::timeout(DEADLINE, status.wait_for(|s| s.knows_sets.is_some()))
+    tokio::time::timeout(DEADLINE, status.wait_for(|s| s.caps_set.is_some()))
         .await
         .expect("the exchange is read in time")
         .unwrap();
     let st = status.borrow().clone();
     assert_eq!(st.reads_bundles, Some(false), "{st:?}");
-    assert_eq!(st.knows_sets, Some(0), "{st:?}");
+    assert_eq!(st.caps_set, Some(0), "{st:?}");
     session.stop().await;
 }
 

@@ -339,7 +339,7 @@ pub(crate) fn start(
             );
             if let Some(p) = lp.peers.get_mut(&peer) {
                 p.reads_bundles = r.reads_bundles;
-                p.knows_sets = r.knows_sets;
+                p.caps_set = r.caps_set;
             }
         }
     }

@@ -110,11 +110,12 @@ pub(super) struct Peer {
     /// ([`bureau_sync::SessionConfig::push_on_open`]). Kept in `peers.json` too, so that the
     /// first session after a restart pushes as well.
     pub(super) reads_bundles: bool,
-    /// Up to which capability set its last session's exchange said it reads short `Hello`s
-    /// (0: none): from this release's own set on, the next session names the set instead of
-    /// listing the names ([`bureau_sync::SessionConfig::short_hello`]). Kept in `peers.json`
-    /// beside `reads_bundles`.
-    pub(super) knows_sets: u8,
+    /// Which capability set its last session's exchange listed ([`bureau_sync::set_of`]; 0:
+    /// none this release knows): if it is this release's own, the next session names the set
+    /// instead of listing the names and compresses its first message
+    /// ([`bureau_sync::SessionConfig::short_hello`]). Kept in `peers.json` beside
+    /// `reads_bundles`.
+    pub(super) caps_set: u8,
     /// The round trip its last answered ping took: how long a handshake with it lasts, for
     /// the head start of a resume ([`Peer::head_start`]). Kept in memory only.
     pub(super) rtt: Option<Duration>,
@@ -142,10 +143,9 @@ impl Session {
             .and_then(|st| st.borrow().reads_bundles)
     }
 
-    /// Up to which capability set its exchange said the peer reads short `Hello`s; `None`
-    /// until the exchange came.
-    fn knows_sets(&self) -> Option<u8> {
-        self.status.as_ref().and_then(|st| st.borrow().knows_sets)
+    /// Which capability set its exchange listed; `None` until the exchange came.
+    fn caps_set(&self) -> Option<u8> {
+        self.status.as_ref().and_then(|st| st.borrow().caps_set)
     }
 }
 
@@ -169,7 +169,7 @@ impl Peer {
             heads: None,
             clock_offset_secs: None,
             reads_bundles: false,
-            knows_sets: 0,
+            caps_set: 0,
             rtt: None,
         }
     }
@@ -204,13 +204,13 @@ impl Peer {
             .unwrap_or(self.reads_bundles)
     }
 
-    /// Up to which capability set the peer reads short `Hello`s, as its running session's
-    /// exchange said, or else as its last one did: what `peers.json` keeps.
-    pub(super) fn knows_sets_now(&self) -> u8 {
+    /// Which capability set the peer listed, as its running session's exchange said, or else
+    /// as its last one did: what `peers.json` keeps.
+    pub(super) fn caps_set_now(&self) -> u8 {
         self.session
             .as_ref()
-            .and_then(Session::knows_sets)
-            .unwrap_or(self.knows_sets)
+            .and_then(Session::caps_set)
+            .unwrap_or(self.caps_set)
     }
 
     /// Keeps what `session`'s capability exchange said for the next session (nothing if the
@@ -219,8 +219,8 @@ impl Peer {
         if let Some(reads) = session.reads_bundles() {
             self.reads_bundles = reads;
         }
-        if let Some(sets) = session.knows_sets() {
-            self.knows_sets = sets;
+        if let Some(sets) = session.caps_set() {
+            self.caps_set = sets;
         }
     }
 

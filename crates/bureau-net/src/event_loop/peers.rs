@@ -84,7 +84,7 @@ impl EventLoop {
                         addrs: k.addrs.iter().map(ToString::to_string).collect(),
                         inviter: k.inviter,
                         reads_bundles: k.reads_bundles_now(),
-                        knows_sets: k.knows_sets_now(),
+                        caps_set: k.caps_set_now(),
                     },
                 )
             })

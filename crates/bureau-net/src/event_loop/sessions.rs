@@ -131,7 +131,7 @@ impl EventLoop {
             board: Some(self.board_tx.subscribe()),
             presence: Some(self.presence_tx.subscribe()),
             push_on_open: p.reads_bundles && version == Version::V2,
-            short_hello: p.knows_sets >= bureau_sync::OWN_SET && version == Version::V2,
+            short_hello: p.caps_set == bureau_sync::OWN_SET && version == Version::V2,
         };
         let doc = self.doc.clone();
         // Every line the session logs names its peer and generation (a peer reconnecting has
