@@ -408,6 +408,13 @@ impl FindingsIndex {
         // record), so deduplicating within the part keeps `len` exact.
         found.sort();
         found.dedup();
+        // Kept until the part's records change, which for most parts is never: the slack of
+        // each `format!`ed message and each growing list would be held as long.
+        found.shrink_to_fit();
+        for f in &mut found {
+            f.message.shrink_to_fit();
+            f.refs.shrink_to_fit();
+        }
         let new_len = found.len();
         let old = if found.is_empty() {
             self.parts.remove(&part)
