@@ -997,9 +997,16 @@ async fn session_loop<W: AsyncWrite + Unpin>(
         outbox.push_on_open();
     }
     // A no-op reconnect's first messages repeat their heads (the document's and those of
-    // the last sync): compressed, each is a third smaller (W3).
+    // the last sync): compressed, each is a third smaller (W3). The clock goes in the same
+    // flight, not a leg later in answer to the peer's exchange: it was W3's last frame. A
+    // peer whose exchange then lacks `clock/1` skips it, as any frame of a kind not agreed.
+    let mut clock_told = false;
     if awaiting_hello && config.short_hello {
         z = Some(deflate::Deflater::default());
+        let frame = encode_clock(now_millis());
+        wr.write_all(&frame).await?;
+        SessionStats::add(&stats.sent_bytes, frame.len());
+        clock_told = true;
     }
     send_next(wr, doc, config, stats, &outbox, &mut z).await?;
     loop {
@@ -1051,7 +1058,7 @@ async fn session_loop<W: AsyncWrite + Unpin>(
                         } else if z.is_some() {
                             return Err(SyncError::DeflateGone);
                         }
-                        if clock_agreed {
+                        if clock_agreed && !clock_told {
                             let frame = encode_clock(now_millis());
                             wr.write_all(&frame).await?;
                             SessionStats::add(&stats.sent_bytes, frame.len());

@@ -2145,18 +2145,22 @@ async fn sessions_with_short_hellos_use_every_capability_of_the_set() {
         let st = s.status.borrow().clone();
         assert_eq!(st.reads_bundles, Some(true), "{st:?}");
         assert_eq!(st.caps_set, Some(crate::OWN_SET), "{st:?}");
+        assert!(st.clock_offset_ms.is_some(), "{st:?}");
     }
     sa.stop().await;
     sb.end()
         .await
         .expect("the peer's end closes the session normally");
 
-    // What B's session writes first: the short Hello, then its first sync message,
-    // compressed, which inflates to a message with B's heads.
+    // What B's session writes first: the short Hello, its clock, then its first sync
+    // message, compressed, which inflates to a message with B's heads.
     let mut playing = b_with_short(&a, &b).await;
     let mut first = [0u8; 8];
     playing.rd.read_exact(&mut first).await.unwrap();
     assert_eq!(first.to_vec(), encode_short_hello(crate::OWN_SET));
+    let mut clock = [0u8; 13];
+    playing.rd.read_exact(&mut clock).await.unwrap();
+    assert_eq!(clock[..5], [0, 0, 0, 9, Kind::Clock as u8]);
     let body = frame_of_kind_before(&mut playing.rd, Kind::SyncDeflated, Some(Kind::Sync))
         .await
         .expect("the first message goes compressed");
