@@ -1236,6 +1236,26 @@ fn a_reconnect_after_a_pause_pushes_the_changes_on_open() {
     );
 }
 
+/// Two rounds of an edit, a pause and a resume, ending in sync: the sessions right after a
+/// join may speak `/1` (B's record did not list `/2` yet), which has no capability exchange;
+/// by the second round a `/2` session has told each what the other reads.
+fn exchange_on_v2(a: &Node, b: &Node) {
+    for round in 0..2 {
+        a.post("/api/members", &json!({ "name": format!("Round {round}") }))
+            .expect(201);
+        wait_converged("B has A's member", &[("A", a), ("B", b)], &[(0, 1)], || {
+            true
+        });
+        for n in [a, b] {
+            n.post("/api/sync/pause", &json!({})).expect(200);
+        }
+        for n in [a, b] {
+            n.post("/api/sync/resume", &json!({})).expect(200);
+        }
+    }
+    wait_converged("A and B in sync", &[("A", a), ("B", b)], &[(0, 1)], || true);
+}
+
 /// A node remembers across a restart which peers read bundles (`peers.json`): its first
 /// session after the restart pushes the changes the peer lacks on open, as a session after a
 /// pause does, instead of waiting a round trip for the peer's exchange.
@@ -1245,30 +1265,7 @@ fn the_first_session_after_a_restart_pushes_the_changes_on_open() {
     let (a, b) = founder_and_joiner(tmp.path(), "Alice", "Bob");
     let b_id = b.peer_id();
     let a_dir = a.dir.clone();
-    // Two rounds, as in the test above: the sessions right after the join may speak `/1`,
-    // which has no capability exchange; by the second a `/2` session has told A.
-    for round in 0..2 {
-        a.post("/api/members", &json!({ "name": format!("Round {round}") }))
-            .expect(201);
-        wait_converged(
-            "B has A's member",
-            &[("A", &a), ("B", &b)],
-            &[(0, 1)],
-            || true,
-        );
-        for n in [&a, &b] {
-            n.post("/api/sync/pause", &json!({})).expect(200);
-        }
-        for n in [&a, &b] {
-            n.post("/api/sync/resume", &json!({})).expect(200);
-        }
-    }
-    wait_converged(
-        "A and B in sync",
-        &[("A", &a), ("B", &b)],
-        &[(0, 1)],
-        || true,
-    );
+    exchange_on_v2(&a, &b);
     b.post("/api/sync/pause", &json!({})).expect(200);
     // The ended session's exchange is written down.
     let remembered = || {
@@ -1313,30 +1310,7 @@ fn a_node_names_its_capability_set_to_a_peer_that_read_it_before() {
     let (a, b) = founder_and_joiner(tmp.path(), "Alice", "Bob");
     let b_id = b.peer_id();
     let (a_dir, b_dir) = (a.dir.clone(), b.dir.clone());
-    // The sessions right after the join may speak `/1` (no exchange); a pause and resume
-    // starts `/2` ones.
-    for round in 0..2 {
-        a.post("/api/members", &json!({ "name": format!("Round {round}") }))
-            .expect(201);
-        wait_converged(
-            "B has A's member",
-            &[("A", &a), ("B", &b)],
-            &[(0, 1)],
-            || true,
-        );
-        for n in [&a, &b] {
-            n.post("/api/sync/pause", &json!({})).expect(200);
-        }
-        for n in [&a, &b] {
-            n.post("/api/sync/resume", &json!({})).expect(200);
-        }
-    }
-    wait_converged(
-        "A and B in sync",
-        &[("A", &a), ("B", &b)],
-        &[(0, 1)],
-        || true,
-    );
+    exchange_on_v2(&a, &b);
     let remembered = || {
         std::fs::read_to_string(a_dir.join("peers.json")).is_ok_and(|text| {
             serde_json::from_str::<Value>(&text).is_ok_and(|v| v[&b_id]["caps_set"] == json!(1))

@@ -1770,9 +1770,14 @@ async fn play_a(a: &Node, b: &Node, caps: &[&str]) -> PlayingA {
 /// Starts B's session with A (pushing on open if `push`), the test playing A from A's saved
 /// document with a fresh sync state; A has sent nothing yet.
 async fn b_with(a: &Node, b: &Node, push: bool) -> PlayingA {
+    b_session(a, b, push, false).await
+}
+
+/// [`b_with`], the session naming its capability set if `short_hello`.
+async fn b_session(a: &Node, b: &Node, push: bool, short_hello: bool) -> PlayingA {
     let doc = AutoCommit::load(&a.alive().await).unwrap();
     let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = Session::start_with(ours, b, &a.peer, Version::V2, push, false);
+    let session = Session::start_with(ours, b, &a.peer, Version::V2, push, short_hello);
     let (rd, wr) = tokio::io::split(theirs);
     PlayingA {
         doc,
@@ -2154,7 +2159,7 @@ async fn sessions_with_short_hellos_use_every_capability_of_the_set() {
 
     // What B's session writes first: the short Hello, its clock, then its first sync
     // message, compressed, which inflates to a message with B's heads.
-    let mut playing = b_with_short(&a, &b).await;
+    let mut playing = b_session(&a, &b, false, true).await;
     let mut first = [0u8; 8];
     playing.rd.read_exact(&mut first).await.unwrap();
     assert_eq!(first.to_vec(), encode_short_hello(crate::OWN_SET));
@@ -2184,7 +2189,7 @@ async fn a_compressed_first_message_to_a_peer_without_deflate_ends_the_session()
     let (a, b, _) = founded_pair(Role::Editor).await;
     members(&a, "Shared", 20).await;
     sync_pair(&a, &b).await;
-    let mut playing = b_with_short(&a, &b).await;
+    let mut playing = b_session(&a, &b, false, true).await;
     frame_of_kind(&mut playing.rd, Kind::SyncDeflated).await;
     playing
         .wr
@@ -2245,19 +2250,4 @@ async fn a_short_hello_of_an_unknown_set_syncs_without_capabilities() {
     assert_eq!(st.reads_bundles, Some(false), "{st:?}");
     assert_eq!(st.caps_set, Some(0), "{st:?}");
     session.stop().await;
-}
-
-/// Starts B's session with A naming its capability set, the test playing A as [`b_with`].
-async fn b_with_short(a: &Node, b: &Node) -> PlayingA {
-    let doc = AutoCommit::load(&a.alive().await).unwrap();
-    let (ours, theirs) = tokio::io::duplex(PIPE);
-    let session = Session::start_with(ours, b, &a.peer, Version::V2, false, true);
-    let (rd, wr) = tokio::io::split(theirs);
-    PlayingA {
-        doc,
-        state: sync::State::new(),
-        session,
-        rd,
-        wr,
-    }
 }
