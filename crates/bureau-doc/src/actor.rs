@@ -14,6 +14,7 @@
 //!   each of its writes refused.
 
 mod bundles;
+mod prepared;
 mod sessions;
 
 use std::collections::HashMap;
@@ -117,6 +118,15 @@ struct Actor {
     /// A saved view was shown at start and its memory is not handed back yet: a page being
     /// served may still hold it when the loaded view replaces it.
     saved_view_shown: bool,
+    /// When a batch last changed the document (see [`prepared::PREPARE_IDLE`]).
+    last_write: std::time::Instant,
+    /// Peers whose sessions read bundles, in this run.
+    bundle_readers: std::collections::HashSet<String>,
+    /// The one among them whose session ended last, and the push prepared for it.
+    last_gone_reader: Option<String>,
+    prepared: Option<prepared::PreparedPush>,
+    /// When the actor has asked to be woken to prepare it.
+    idle_ring: Option<std::time::Instant>,
 }
 
 pub(crate) async fn spawn(
@@ -326,6 +336,11 @@ impl Actor {
             replica: Replica::new(release),
             saved_view: keeper,
             saved_view_shown: version > 0,
+            last_write: std::time::Instant::now(),
+            bundle_readers: std::collections::HashSet::new(),
+            last_gone_reader: None,
+            prepared: None,
+            idle_ring: None,
         };
         actor.adopt_author();
         actor.publish(None);
@@ -450,6 +465,8 @@ impl Actor {
         let refreshed = self.flush(&mut writes[unflushed..], &base, Some((&before, now)));
         let flushed = started.elapsed();
         if self.doc.get_heads() != before {
+            self.last_write = std::time::Instant::now();
+            self.ring_when_idle();
             // Peers get the new changes first; publishing the view can wait that long.
             self.fill_outboxes();
             if !refreshed {
@@ -578,6 +595,10 @@ impl Actor {
                 }
                 #[cfg(test)]
                 DocCommand::DropReader => self.replica.drop_if_idle(std::time::Duration::ZERO),
+                #[cfg(test)]
+                DocCommand::PreparedChanges(reply) => {
+                    let _ = reply.send(self.prepared_changes());
+                }
                 DocCommand::SaveSyncStates => {
                     self.save_due_sync_states(true);
                     // The saved view shown at start, replaced since the last tick and freed
@@ -599,6 +620,10 @@ impl Actor {
                     self.outboxes.retain(|_, o| o.strong_count() > 0);
                     // If one has, the state in memory is that session's: leave it.
                     if !self.outboxes.contains_key(&peer) {
+                        if self.bundle_readers.contains(&peer) {
+                            self.last_gone_reader = Some(peer.clone());
+                            self.ring_when_idle();
+                        }
                         self.save_sync_state(&peer);
                         self.feeders.remove(&peer);
                         self.waiting.remove(&peer);
@@ -621,6 +646,10 @@ impl Actor {
                 DocCommand::FeederQuiet => {
                     self.ring_at = None;
                     self.wake_waiting();
+                }
+                DocCommand::Idle => {
+                    self.idle_ring = None;
+                    self.prepare_push();
                 }
             }
         }

@@ -1730,6 +1730,106 @@ async fn sync_with_outbox(a: (&DocHandle, &str, &crate::Outbox), y: (&DocHandle,
     panic!("the two actors never stopped sending");
 }
 
+/// How many changes `doc`'s push prepared while idle holds.
+async fn prepared(doc: &DocHandle) -> usize {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    doc.tx
+        .send(crate::DocCommand::PreparedChanges(tx))
+        .await
+        .expect("the actor runs");
+    rx.await.expect("the actor answers")
+}
+
+/// A reconnect's push is prepared while the node is idle after the session of a peer that
+/// reads bundles ended (`actor::prepared`): the next session's first message carries the
+/// bundles as prepared, then, as they are, the changes made after they were, and the peer
+/// holds every change after that one message.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_push_prepared_while_idle_carries_every_change() {
+    use bureau_model::automerge::sync::Message;
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, ta) = open(&tmp.path().join("a")).await;
+    let (b, tb) = open_with(&tmp.path().join("b"), DocConfig::new(peer('B'))).await;
+    init(&a).await;
+    add_editor(&a, 'B', "Bea").await;
+    let (pa, pb) = (peer('A'), peer('B'));
+    sync_directly((&a, &pa), (&b, &pb)).await;
+    a.sync_gone(&pb).await;
+    b.sync_gone(&pa).await;
+    // B's session with A, which reads bundles, runs and ends.
+    let outbox = b.sync_outbox(&pa).await.expect("outbox");
+    outbox.peer_reads_bundles();
+    sync_with_outbox((&b, &pb, &outbox), (&a, &pa)).await;
+    drop(outbox);
+    a.sync_gone(&pb).await;
+    b.sync_gone(&pa).await;
+    assert_eq!(a.state().heads, b.state().heads);
+
+    for i in 0..40 {
+        create_member(&b, &format!("Apart {i}")).await;
+    }
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while prepared(&b).await < 40 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no push was prepared for A while B was idle"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // One more edit after the push was prepared: it goes as it is, after the bundles.
+    create_member(&b, "Late").await;
+
+    let outbox = b.sync_outbox(&pa).await.expect("outbox");
+    outbox.push_on_open();
+    let first = b
+        .sync_generate(&pa)
+        .await
+        .unwrap()
+        .expect("B's first message");
+    let first = Message::decode(&first).expect("decode");
+    let types: Vec<u8> = first.changes.iter().map(|c| c[8]).collect();
+    assert_eq!(types.first(), Some(&3), "a bundle first: {types:?}");
+    assert!(
+        types.iter().any(|t| *t != 3),
+        "the late change as it is: {types:?}"
+    );
+    assert_eq!(prepared(&b).await, 0, "the prepared push is used up");
+    a.sync_receive(&pb, first).await.expect("receive");
+    assert_eq!(
+        a.state().heads,
+        b.state().heads,
+        "the first message held every change"
+    );
+    // The session goes on as any; nothing of the push is sent again.
+    let mut resent = 0;
+    for _ in 0..100 {
+        let mut quiet = true;
+        let from_b = match outbox.take() {
+            Some(m) => Some(m),
+            None => b.sync_generate(&pa).await.expect("generate"),
+        };
+        if let Some(m) = from_b {
+            let m = Message::decode(&m).expect("decode");
+            resent += m.changes.len();
+            a.sync_receive(&pb, m).await.expect("receive");
+            quiet = false;
+        }
+        if let Some(m) = a.sync_generate(&pb).await.expect("generate") {
+            let m = Message::decode(&m).expect("decode");
+            b.sync_receive(&pa, m).await.expect("receive");
+            quiet = false;
+        }
+        if quiet {
+            break;
+        }
+    }
+    assert_eq!(resent, 0, "changes of the push were sent again");
+    drop(outbox);
+    assert_eq!(a.state().snapshot, b.state().snapshot);
+    close(a, ta).await;
+    close(b, tb).await;
+}
+
 /// Two peers hold the same changes this node lacks (a mesh healed from a partition): one
 /// feeds them, and the other is told this node's heads only once that is done, so it sends
 /// none of them again. Without the wait its answer would carry all thirty.

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod apply_without_patches;
 mod authority_checks;
 mod batch_checks;
 mod change_checks;

@@ -38,7 +38,7 @@ const PUSH_MAX_BYTES: usize = 16 * 1024;
 /// does not repay; a reconnect's hundreds of changes shrink to a fourth of their deflated
 /// size (no per-change hashes, actors or headers: W2 at size m, 2,000 changes, 209 KB
 /// deflated, 60 KB as one bundle).
-const BUNDLE_MIN_CHANGES: usize = PUSH_MAX_CHANGES;
+pub(super) const BUNDLE_MIN_CHANGES: usize = PUSH_MAX_CHANGES;
 
 /// Largest bundle built: below the session's cap on a message part (96 KiB,
 /// `bureau_sync::split::MAX_MESSAGE`), so each bundle is one part on the wire, or shares one,
@@ -292,6 +292,15 @@ impl Actor {
     fn generate_for(&mut self, peer: &str, push: bool) -> Result<Option<Vec<u8>>, DocError> {
         let role = self.peer_role(peer)?;
         self.sync_state(peer, role);
+        if !self.bundle_readers.contains(peer)
+            && self
+                .outboxes
+                .get(peer)
+                .and_then(std::sync::Weak::upgrade)
+                .is_some_and(|o| o.reads_bundles())
+        {
+            self.bundle_readers.insert(peer.to_owned());
+        }
         if self.must_wait(peer) && !self.is_asked_for_changes(peer) {
             return Ok(None);
         }
@@ -318,7 +327,15 @@ impl Actor {
         // automerge picks every change since then, and forgets it again (the peer's own
         // message says what it has). The changes count as sent: when the peer's first
         // message (sent before it had them) arrives, they are not sent a second time.
-        let pushed = self.pushes_on_open(peer, &state).then(|| {
+        // A push prepared while the node was idle (`prepared.rs`) is taken as it is; the
+        // message is then the one a session without a push starts with, plus its changes.
+        let pushes = self.pushes_on_open(peer, &state);
+        let taken = if pushes {
+            self.take_prepared(&state.shared_heads)
+        } else {
+            None
+        };
+        let pushed = (pushes && taken.is_none()).then(|| {
             let have = sync::Have {
                 last_sync: state.shared_heads.clone(),
                 bloom: sync::BloomFilter::default(),
@@ -350,9 +367,25 @@ impl Actor {
             msg = self.doc.sync().generate_sync_message(&mut state);
             (state.their_have, state.their_need) = (have, need);
         }
+        let prepared = match (taken, msg.as_mut()) {
+            (Some(t), Some(m)) => {
+                info!(
+                    %peer,
+                    changes = t.hashes.len(),
+                    bundles = t.bundles,
+                    generate_us = generated.as_micros(),
+                    "pushed the changes since the last sync with the session's first message, as prepared"
+                );
+                m.changes = sync::ChunkList::from(t.chunks);
+                state.sent_hashes.extend(t.hashes);
+                true
+            }
+            _ => false,
+        };
         state.their_capabilities = caps;
         self.sync_states.insert(peer.to_owned(), state);
         if let Some(m) = msg.as_mut()
+            && !prepared
             && m.changes.len() >= BUNDLE_MIN_CHANGES
             && self
                 .outboxes
@@ -437,7 +470,11 @@ impl Actor {
 
     /// Appends `hashes` as one bundle, or as two halves (each the same way) if one would be
     /// larger than [`BUNDLE_MAX`].
-    fn bundle_into(&self, hashes: &[automerge::ChangeHash], out: &mut Vec<Vec<u8>>) -> Option<()> {
+    pub(super) fn bundle_into(
+        &self,
+        hashes: &[automerge::ChangeHash],
+        out: &mut Vec<Vec<u8>>,
+    ) -> Option<()> {
         let built = guarded(|| {
             self.doc
                 .bundle(hashes.iter().copied())

@@ -222,9 +222,14 @@ impl<'a> Untangler<'a> {
         if let Some(p) = vis {
             let op = &mut self.change_ops[p];
             if self.seq_type == SequenceType::List {
-                let value = op.hydrate_value_and_fix_counters(self.text_encoding);
-                log.insert(op.bld.obj, self.index, value, op.id(), conflict);
+                // (bureau's patch: values are made only for a patch log that records them.)
+                if self.value.active {
+                    let value = op.hydrate_value_and_fix_counters(self.text_encoding);
+                    log.insert(op.bld.obj, self.index, value, op.id(), conflict);
+                }
                 self.index += 1;
+            } else if !self.value.active {
+                self.index += op.width(self.seq_type, self.text_encoding);
             } else {
                 let marks = self.value.marks.after.current().cloned();
                 match op.bld.action {
@@ -249,10 +254,12 @@ impl<'a> Untangler<'a> {
         Some(())
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn new(
         obj: ObjId,
         encoding: SequenceType,
         text_encoding: TextEncoding,
+        active: bool,
         conflicts: &'a mut Vec<Adjust>,
         change_ops: &'a mut [ChangeOp],
         pred: &'a mut PredCache,
@@ -264,7 +271,7 @@ impl<'a> Untangler<'a> {
         let mut stack: Vec<usize> = Vec::with_capacity(change_ops.len());
         let mut updates: SmallHashMap<ElemId, Vec<usize>> = HashMap::default();
         let mut last_e = None;
-        let value = ValueState::new(obj, encoding, text_encoding);
+        let value = ValueState::new(obj, encoding, text_encoding, active);
         for (i, op) in change_ops.iter_mut().enumerate() {
             if let Some(mut successors) = pred.remove(&op.id()) {
                 let is_counter = matches!(op.bld.value, OpScalarValue::Counter(_));
@@ -404,7 +411,7 @@ impl<'a, 'b> MapWalker<'a, 'b> {
     ) -> Self {
         let pos = ops.pos();
         let doc_op = ops.next();
-        let value = ValueState::new(obj, SequenceType::List, text_encoding);
+        let value = ValueState::new(obj, SequenceType::List, text_encoding, log.is_active());
         let top = Top::Nothing;
         MapWalker {
             ops,
@@ -512,6 +519,10 @@ fn process_pred(doc_op: Option<&Op<'_>>, pred: &mut PredCache, succ: &mut Vec<Su
 
 #[derive(Debug, Clone)]
 struct ValueState<'a> {
+    /// Whether a patch log records what this state tracks. Nothing else reads it, so an
+    /// inactive log (every `apply_changes`) skips making a value for each operation walked.
+    /// (bureau's patch: see vendor/README.md.)
+    active: bool,
     obj: ObjId,
     seq_type: SequenceType,
     text_encoding: TextEncoding,
@@ -597,8 +608,9 @@ impl OpValueOption {
 }
 
 impl<'a> ValueState<'a> {
-    fn new(obj: ObjId, encoding: SequenceType, text_encoding: TextEncoding) -> Self {
+    fn new(obj: ObjId, encoding: SequenceType, text_encoding: TextEncoding, active: bool) -> Self {
         Self {
+            active,
             obj,
             seq_type: encoding,
             text_encoding,
@@ -610,6 +622,9 @@ impl<'a> ValueState<'a> {
     }
 
     fn process_doc_op(&mut self, doc_op: &Op<'a>, deleted: bool) {
+        if !self.active {
+            return;
+        }
         match doc_op.action {
             Action::Increment => {}
             Action::Mark => {
@@ -641,6 +656,9 @@ impl<'a> ValueState<'a> {
     }
 
     fn process_mark(&mut self, id: OpId, data: Option<MarkData<'static>>) {
+        if !self.active {
+            return;
+        }
         if let Some(data) = data {
             self.marks.after.mark_begin(id, data);
         } else {
@@ -649,6 +667,9 @@ impl<'a> ValueState<'a> {
     }
 
     fn process_change_op(&mut self, op: &ChangeOp) {
+        if !self.active {
+            return;
+        }
         match op.action() {
             Action::Delete => {}
             Action::Increment => self.do_increment(op),
@@ -666,13 +687,17 @@ impl<'a> ValueState<'a> {
         let obj = self.obj;
         let change = self.change.take();
         let doc = self.doc.take();
+        if !self.active {
+            self.key = None;
+            return;
+        }
         if let Some(PropRef::Map(key)) = self.key.take() {
             Self::map_process(obj, &key, doc, change, log);
         }
     }
 
     fn list_flush(&mut self, index: usize, log: &mut PatchLog) {
-        if self.key.take().is_none() {
+        if self.key.take().is_none() || !self.active {
             return;
         }
         let obj = self.obj;
@@ -916,6 +941,7 @@ impl BatchApply {
                         os.obj,
                         sequence_type,
                         doc.text_encoding(),
+                        log.is_active(),
                         &mut conflicts,
                         &mut self.ops[os.span.clone()],
                         &mut self.pred,
