@@ -27,7 +27,7 @@
 //!   all others have it, and a 6/6 partition healed (time, and bytes against what was lacked).
 //!
 //! `BUREAU_BENCH_KEEP=1` keeps the work directory (the replicas' data and logs, and each
-//! system's W3 traffic read by read in `w3-<system>.trace` and W4's edit and arrival times in
+//! system's W2 and W3 traffic read by read in `w2-<system>.trace` and `w3-<system>.trace` and W4's edit and arrival times in
 //! `w4-<system>.times`);
 //! `BUREAU_BENCH_NODE_LOG` sets the bureau nodes' log filter (default `warn`), e.g.
 //! `warn,bureau_doc=debug` for the document actor's per-batch times.
@@ -808,6 +808,11 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
         let cpu_converged = cpu_ms_all(&pids) - cpu0;
         settle(sys);
         let tr = sys.proxy().since(mark);
+        if std::env::var_os("BUREAU_BENCH_KEEP").is_some() {
+            let _ = sys
+                .proxy()
+                .dump(mark, &dir.join(format!("w2-{name}.trace")));
+        }
         counters_fresh(name);
         let sc1 = sys.sync_count()?;
         let start = tr.accepted.first().copied().unwrap_or(tc);

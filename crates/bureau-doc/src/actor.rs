@@ -40,6 +40,10 @@ use crate::{
     SyncProgress,
 };
 
+/// The changes a chunk being written holds and the heads they follow, when they were kept
+/// from a probe (see [`Actor::probe`]).
+type WrittenChanges<'a> = Option<(&'a [ChangeHash], &'a [automerge::Change])>;
+
 /// Chunks accumulated before compacting into a snapshot, however small they are. Start-up
 /// loads all chunks in one automerge call, so many chunks cost little more to load than a
 /// few; compacting rewrites the whole document, so it should not happen every few edits.
@@ -93,9 +97,10 @@ struct Actor {
     sync_dirty: HashMap<String, std::time::Instant>,
     /// When each peer's sync state was last saved while its session ran.
     sync_saved: HashMap<String, std::time::Instant>,
-    /// The bytes between two heads (`persisted` then, the document's then) as last serialised
-    /// while probing a received message: the next chunk, unless either moved since.
-    probed: Option<(Vec<ChangeHash>, Vec<ChangeHash>, Vec<u8>)>,
+    /// The changes between two heads (`persisted` then, the document's then) as last
+    /// serialised while probing a received message: the next chunk, unless either moved
+    /// since, and what the view's refresh reads to find the records they wrote.
+    probed: Option<(Vec<ChangeHash>, Vec<ChangeHash>, Vec<automerge::Change>)>,
     state_tx: watch::Sender<Arc<DocState>>,
     /// Bytes of changes written since memory was last handed back to the system.
     written_since_release: usize,
@@ -470,7 +475,7 @@ impl Actor {
             // Peers get the new changes first; publishing the view can wait that long.
             self.fill_outboxes();
             if !refreshed {
-                self.view.refresh(&mut self.doc, &before, now);
+                self.view.refresh(&mut self.doc, &before, now, None);
             }
             self.adopt_author();
             self.send_state();
@@ -711,9 +716,13 @@ impl Actor {
         if self.doc.get_heads() == base {
             return false;
         }
-        let res = self.persist_while(|doc, view| {
+        let res = self.persist_while(|doc, view, written| {
             if let Some((before, now)) = refresh {
-                view.refresh(doc, before, now);
+                // The changes being written, if they are exactly those since `before`.
+                let known = written
+                    .filter(|(since, _)| *since == before)
+                    .map(|(_, changes)| changes);
+                view.refresh(doc, before, now, known);
             }
         });
         match res {
@@ -856,26 +865,45 @@ impl Actor {
         }
     }
 
+    /// Serialises the changes after `persisted` inside the input guard's call (see
+    /// [`Self::receive`]): automerge accepts some mutated changes it then cannot serialise,
+    /// which must fail there, not when the batch is written. They are kept for the write and
+    /// for the view's refresh.
+    fn probe(&mut self) {
+        let changes = self.doc.get_changes(&self.persisted);
+        self.probed = Some((self.persisted.clone(), self.doc.get_heads(), changes));
+    }
+
     /// Writes every change after `persisted` as one durable chunk, running `meanwhile` while
     /// the disk syncs it (see [`bureau_store::Store::append_while`]); returns whether there
     /// was a chunk to write, and so whether `meanwhile` ran. On an error it did.
     fn persist_while(
         &mut self,
-        meanwhile: impl FnOnce(&mut AutoCommit, &mut View),
+        meanwhile: impl FnOnce(&mut AutoCommit, &mut View, WrittenChanges<'_>),
     ) -> Result<bool, DocError> {
         let heads = self.doc.get_heads();
         // A received message was already serialised when it was probed; doing it again would
         // cost as much again, in proportion to the changes.
-        let bytes = match self.probed.take() {
-            Some((from, to, bytes)) if from == self.persisted && to == heads => bytes,
-            _ => self.doc.save_after(&self.persisted),
+        let (bytes, changes) = match self.probed.take() {
+            Some((from, to, changes)) if from == self.persisted && to == heads => {
+                let bytes = changes
+                    .iter()
+                    .flat_map(|c| c.raw_bytes())
+                    .copied()
+                    .collect();
+                (bytes, Some(changes))
+            }
+            _ => (self.doc.save_after(&self.persisted), None),
         };
         if bytes.is_empty() {
             self.persisted = heads;
             return Ok(false);
         }
         let (doc, view) = (&mut self.doc, &mut self.view);
-        let (res, ()) = self.store.append_while(&bytes, || meanwhile(doc, view));
+        let written = changes.as_deref().map(|c| (self.persisted.as_slice(), c));
+        let (res, ()) = self
+            .store
+            .append_while(&bytes, || meanwhile(doc, view, written));
         let seq = res.map_err(storage_error)?;
         self.last_seq = self.last_seq.max(seq);
         self.persisted = heads;
@@ -944,7 +972,7 @@ impl Actor {
         match before {
             None => self.view.findings.update(&self.view.snapshot, &[], now),
             Some(before) => {
-                self.view.refresh(&mut self.doc, before, now);
+                self.view.refresh(&mut self.doc, before, now, None);
                 self.adopt_author();
             }
         }

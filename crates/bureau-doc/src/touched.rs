@@ -27,12 +27,13 @@ pub(crate) struct Written {
     pub(crate) settings: bool,
 }
 
-/// What the changes after `before` wrote (see [`Written`]), or `None` if a change wrote at
-/// the root other than `meta` (a collection created or replaced), which needs a full read.
-/// `meta` is re-read at every refresh anyway.
+/// What the changes after `before` (`known`, if the caller has them) wrote (see
+/// [`Written`]), or `None` if a change wrote at the root other than `meta` (a collection
+/// created or replaced), which needs a full read. `meta` is re-read at every refresh anyway.
 pub(crate) fn written_records(
     doc: &mut AutoCommit,
     before: &[ChangeHash],
+    known: Option<&[automerge::Change]>,
     index: &mut ObjIndex,
 ) -> Option<Written> {
     use automerge::legacy::{Key, ObjectId, OpId, OpType};
@@ -40,7 +41,15 @@ pub(crate) fn written_records(
     // Each object written into, with the keys written (which name records when the object
     // is a collection), and whether an object was made in it.
     let mut objs: BTreeMap<(u64, automerge::ActorId), (Vec<String>, bool)> = BTreeMap::new();
-    for change in doc.get_changes(before) {
+    let taken;
+    let changes = match known {
+        Some(c) => c,
+        None => {
+            taken = doc.get_changes(before);
+            &taken
+        }
+    };
+    for change in changes {
         for op in change.decode().operations {
             match op.obj {
                 ObjectId::Id(OpId(counter, actor)) => {
@@ -318,12 +327,12 @@ mod tests {
         doc.insert(&langs, 0, "fr").unwrap();
         doc.commit();
         let m1 = vec![(RecordType::Member, "m1".to_owned())];
-        let written = written_records(&mut doc, &before, &mut index).expect("records");
+        let written = written_records(&mut doc, &before, None, &mut index).expect("records");
         assert_eq!(written.records, m1);
         // An object the index does not hold (as one whose key does not pack) is found in
         // the document, and indexed.
         index.objects.clear();
-        let written = written_records(&mut doc, &before, &mut index).expect("records");
+        let written = written_records(&mut doc, &before, None, &mut index).expect("records");
         assert_eq!(written.records, m1);
         assert_eq!(index.objects.len(), 1);
         // Indexing a record again does not number it twice.

@@ -51,13 +51,22 @@ impl View {
     /// The cost follows the size of the change, not of the bureau: touched records are
     /// re-read, their conflicts and the findings parts they feed recomputed, and the new
     /// state shares everything else with the previous one.
-    pub(crate) fn refresh(&mut self, doc: &mut AutoCommit, before: &[ChangeHash], now: Timestamp) {
+    ///
+    /// `known`: the changes since `before`, when the caller has them already (a received
+    /// message's, serialised to be written); otherwise they are taken from the document.
+    pub(crate) fn refresh(
+        &mut self,
+        doc: &mut AutoCommit,
+        before: &[ChangeHash],
+        now: Timestamp,
+        known: Option<&[automerge::Change]>,
+    ) {
         // The records to re-read are taken from the new changes' operations: the cost
         // follows the size of the changes. (`diff(before, after)` walks every operation of
         // the document instead, however small the change.) Reading
         // what the changes wrote also catches a change that only adds one more losing value
         // to a field, which a diff is silent about but the conflicts list must show.
-        match written_records(doc, before, &mut self.objects) {
+        match written_records(doc, before, known, &mut self.objects) {
             Some(Written {
                 records: touched,
                 made,

@@ -116,8 +116,7 @@ impl Actor {
                 .map_err(|e| format!("automerge refused the changes: {e}"))?;
             // As for a sync message: serialising may panic on a mutated change, which must
             // happen here, inside the guard, rather than when the batch is written.
-            let bytes = self.doc.save_after(&self.persisted);
-            self.probed = Some((self.persisted.clone(), self.doc.get_heads(), bytes));
+            self.probe();
             let imported = hashes
                 .iter()
                 .filter(|h| self.doc.get_change_by_hash(h).is_some())

@@ -545,8 +545,7 @@ impl Actor {
             // serialise: `save_after` panics with `MissingDep` in `collector.rs`. Found here,
             // the panic takes the reload path below; found in `persist`, it would kill the
             // actor thread and every later request would fail with `Closed`.
-            let bytes = self.doc.save_after(&self.persisted);
-            self.probed = Some((self.persisted.clone(), self.doc.get_heads(), bytes));
+            self.probe();
             Ok::<(), automerge::AutomergeError>(())
         });
         if chunks > 0 {
