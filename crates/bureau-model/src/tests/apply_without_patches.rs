@@ -4,26 +4,10 @@
 //! with conflicts and deletions, counters, lists, text with marks) once with a patch log and
 //! once without, and require the same document, byte for byte.
 
+use super::support::Lcg;
 use automerge::marks::{ExpandMark, Mark};
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, Automerge, ObjType, PatchLog, ROOT, ReadDoc, ScalarValue};
-
-/// A small deterministic generator, so that a failure names its seed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// One random edit of `doc`'s map, counter, list or text.
 fn edit(doc: &mut AutoCommit, rng: &mut Lcg, tag: u64) {

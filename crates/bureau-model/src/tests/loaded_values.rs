@@ -4,25 +4,9 @@
 //! panic or a wrong value; these checks edit a loaded document everywhere and compare it with
 //! the same edits on the document it was saved from, which was never cut that way.
 
+use super::support::Lcg;
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, Value};
-
-/// A small deterministic generator, so that a failure names its seed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// A string of `len` bytes that names where it was written.
 fn text(tag: u64, len: usize) -> String {

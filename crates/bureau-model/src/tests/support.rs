@@ -281,3 +281,20 @@ pub(crate) fn device(by: &mut Replica, name: &str, peer: &str, role: Role) -> Re
     by.merge_from(&mut r);
     r
 }
+
+/// A small deterministic generator, so that a failure names its seed.
+pub(crate) struct Lcg(pub(crate) u64);
+
+impl Lcg {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
