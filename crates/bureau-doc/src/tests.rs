@@ -1699,13 +1699,24 @@ async fn a_suggestion_accepted_on_two_nodes_apart_is_in_the_text_once_after_sync
     close(b, tb).await;
 }
 
+/// Changes each side of [`sync_with_outbox`] sent.
+struct Sent {
+    /// By the node with the outbox.
+    by_holder: usize,
+    /// By the peer driven directly.
+    by_peer: usize,
+}
+
 /// Runs a session between `a`, which has an outbox for `y` as a node's session does, and `y`,
-/// driven directly, until both are quiet. Returns how many changes `y` sent.
-async fn sync_with_outbox(a: (&DocHandle, &str, &crate::Outbox), y: (&DocHandle, &str)) -> usize {
+/// driven directly, until both are quiet. Returns how many changes each sent.
+async fn sync_with_outbox(a: (&DocHandle, &str, &crate::Outbox), y: (&DocHandle, &str)) -> Sent {
     use bureau_model::automerge::sync::Message;
     let (a, a_id, outbox) = a;
     let (y, y_id) = y;
-    let mut sent_by_y = 0;
+    let mut sent = Sent {
+        by_holder: 0,
+        by_peer: 0,
+    };
     for _ in 0..100 {
         let mut quiet = true;
         let from_a = match outbox.take() {
@@ -1714,17 +1725,18 @@ async fn sync_with_outbox(a: (&DocHandle, &str, &crate::Outbox), y: (&DocHandle,
         };
         if let Some(m) = from_a {
             let m = Message::decode(&m).expect("decode");
+            sent.by_holder += m.changes.len();
             y.sync_receive(a_id, m).await.expect("receive");
             quiet = false;
         }
         if let Some(m) = y.sync_generate(a_id).await.expect("generate") {
             let m = Message::decode(&m).expect("decode");
-            sent_by_y += m.changes.len();
+            sent.by_peer += m.changes.len();
             a.sync_receive(y_id, m).await.expect("receive");
             quiet = false;
         }
         if quiet {
-            return sent_by_y;
+            return sent;
         }
     }
     panic!("the two actors never stopped sending");
@@ -1801,29 +1813,8 @@ async fn a_push_prepared_while_idle_carries_every_change() {
         "the first message held every change"
     );
     // The session goes on as any; nothing of the push is sent again.
-    let mut resent = 0;
-    for _ in 0..100 {
-        let mut quiet = true;
-        let from_b = match outbox.take() {
-            Some(m) => Some(m),
-            None => b.sync_generate(&pa).await.expect("generate"),
-        };
-        if let Some(m) = from_b {
-            let m = Message::decode(&m).expect("decode");
-            resent += m.changes.len();
-            a.sync_receive(&pb, m).await.expect("receive");
-            quiet = false;
-        }
-        if let Some(m) = a.sync_generate(&pb).await.expect("generate") {
-            let m = Message::decode(&m).expect("decode");
-            b.sync_receive(&pa, m).await.expect("receive");
-            quiet = false;
-        }
-        if quiet {
-            break;
-        }
-    }
-    assert_eq!(resent, 0, "changes of the push were sent again");
+    let resent = sync_with_outbox((&b, &pb, &outbox), (&a, &pa)).await;
+    assert_eq!(resent.by_holder, 0, "changes of the push were sent again");
     drop(outbox);
     assert_eq!(a.state().snapshot, b.state().snapshot);
     close(a, ta).await;
@@ -1885,9 +1876,9 @@ async fn of_two_peers_with_the_same_changes_one_sends_them() {
     b.sync_receive(&pa, Message::decode(&to_b).unwrap())
         .await
         .expect("receive");
-    let by_b = sync_with_outbox((&a, &pa, &ob), (&b, &pb)).await;
+    let by_b = sync_with_outbox((&a, &pa, &ob), (&b, &pb)).await.by_peer;
     assert!(by_b >= 30, "B fed A its thirty changes: {by_b}");
-    let by_c = sync_with_outbox((&a, &pa, &oc), (&c, &pc)).await;
+    let by_c = sync_with_outbox((&a, &pa, &oc), (&c, &pc)).await.by_peer;
     assert_eq!(by_c, 0, "C sent A changes that B had already sent");
     assert_eq!(a.state().heads, c.state().heads);
     drop((ob, oc));
@@ -1981,9 +1972,9 @@ async fn a_node_waiting_for_its_feeder_still_feeds_a_peer_that_asked() {
     b.sync_receive(&pa, Message::decode(&to_b).unwrap())
         .await
         .expect("receive");
-    let by_b = sync_with_outbox((&a, &pa, &ob), (&b, &pb)).await;
+    let by_b = sync_with_outbox((&a, &pa, &ob), (&b, &pb)).await.by_peer;
     assert!(by_b >= 30, "B fed A its thirty changes: {by_b}");
-    let by_c = sync_with_outbox((&a, &pa, &oc), (&c, &pc)).await;
+    let by_c = sync_with_outbox((&a, &pa, &oc), (&c, &pc)).await.by_peer;
     assert_eq!(by_c, 0, "C sent A changes that B had already sent");
     assert_eq!(a.state().heads, c.state().heads);
     assert_eq!(a.state().heads, b.state().heads);
