@@ -255,7 +255,12 @@ impl Actor {
         let files_read = store.load().map_err(crate::load::load_error)?;
         let mut version = 0;
         let saved = saved_view::read(&store);
-        let shown_at = saved.as_ref().map(|_| store.position());
+        // The view on disk stays the one for these files only when it was saved from exactly
+        // them; an older one is saved again once the document has loaded.
+        let shown_at = saved
+            .as_ref()
+            .filter(|s| !s.older)
+            .map(|_| store.position());
         if let Some(saved) = saved {
             let now = Timestamp::now();
             let findings = bureau_model::FindingsIndex::new(&saved.snapshot, now).set();
@@ -276,6 +281,7 @@ impl Actor {
                 damage: None,
                 version,
                 loading: true,
+                loading_older: saved.older,
             }));
             #[cfg(test)]
             let gate = config.load_gate.clone();
@@ -997,6 +1003,7 @@ impl Actor {
             damage: self.damage.update(&self.doc),
             version: self.version,
             loading: false,
+            loading_older: false,
         };
         // The previous state is dropped by whichever reader lets go of it last, or here; with
         // shared structure that is only the few nodes this change replaced.

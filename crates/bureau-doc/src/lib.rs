@@ -96,6 +96,10 @@ pub struct DocState {
     /// The records are the view saved when the node last ran, shown while the document
     /// loads (see `saved_view`): edits, sync and histories wait until it has.
     pub loading: bool,
+    /// While `loading`: the files hold changes written after that view was saved (the node
+    /// was stopped without saving it, killed or out of battery), which the records do not
+    /// show until the document has loaded.
+    pub loading_older: bool,
 }
 
 /// Changes loaded from the files that wait, outside the document, for changes no file held.

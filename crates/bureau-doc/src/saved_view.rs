@@ -10,10 +10,14 @@
 //! queues until it has loaded, and the loaded view then replaces the saved one.
 //!
 //! Invariants:
-//! - A saved view is shown only for exactly the files it was saved from, by the same release:
-//!   any write, compaction, cut-off torn entry or quarantine moves the position, and a view
-//!   from another release may read the files differently. Otherwise it is ignored, not an
-//!   error: the node starts as it always did.
+//! - A saved view is shown only for the files it was saved from, by the same release, or for
+//!   those files with log entries appended after them (a node stopped without saving its
+//!   view: killed, or its laptop's battery ran out). Then the view is an earlier state of the
+//!   same document, which every appended change only extends, and it is published as older
+//!   ([`DocState::loading_older`]) so that the page says the newest changes are still
+//!   loading. A compaction, a cut-off torn entry or a quarantine changes the files the view
+//!   was saved from, and a view from another release may read the files differently: such a
+//!   view is ignored, not an error, and the node starts as it always did.
 //! - Only what the actor published after a load is saved, and only while no changes wait for
 //!   missing ones (the saved view could not say so); writing happens on a thread of its own,
 //!   after the node has been quiet for [`QUIET`] (or at most every [`EVERY`] while it is
@@ -60,6 +64,8 @@ pub(crate) struct Saved {
     pub(crate) conflict_count: usize,
     pub(crate) heads: Vec<String>,
     pub(crate) author: Option<String>,
+    /// The files hold log entries written after the view was saved.
+    pub(crate) older: bool,
 }
 
 fn release() -> String {
@@ -89,9 +95,12 @@ pub(crate) fn decode(bytes: &[u8], position: &str) -> Result<Option<Saved>, Stri
     let mut lines = bytes.splitn(3, |&b| b == b'\n');
     let header: Header = serde_json::from_slice(lines.next().unwrap_or_default())
         .map_err(|e| format!("its header: {e}"))?;
-    if header.format != FORMAT || header.release != release() || header.position != position {
+    if header.format != FORMAT || header.release != release() {
         return Ok(None);
     }
+    let Some(older) = extends(position, &header.position) else {
+        return Ok(None);
+    };
     let list: Vec<Conflict> = serde_json::from_slice(lines.next().unwrap_or_default())
         .map_err(|e| format!("its conflicts: {e}"))?;
     let snapshot = bureau_model::from_saved(lines.next().unwrap_or_default())
@@ -113,10 +122,29 @@ pub(crate) fn decode(bytes: &[u8], position: &str) -> Result<Option<Saved>, Stri
         conflict_count,
         heads: header.heads,
         author: header.author,
+        older,
     }))
 }
 
-/// The saved view for the files `store` has just loaded, if there is one.
+/// Whether the files at position `now` are those at `then` (`Some(false)`), or those with
+/// log entries appended after them (`Some(true)`); `None` for any other files.
+///
+/// A position lists the snapshot generations, then each log entry as `seq:len` in sequence
+/// order, and sequence numbers only grow ([`Store::position`]): the files only grew by
+/// appended entries exactly when `now` is `then` followed by more entries. Equal snapshots
+/// are required, so a compaction (which writes a snapshot and deletes entries), a torn entry
+/// cut off or an entry quarantined all fail the test.
+pub(crate) fn extends(now: &str, then: &str) -> Option<bool> {
+    let rest = now.strip_prefix(then)?;
+    if rest.is_empty() {
+        return Some(false);
+    }
+    // `then` must end where an entry ends: "c 5:10" is not a prefix of "c 5:100".
+    (rest.starts_with(' ') && then.contains(" c")).then_some(true)
+}
+
+/// The saved view for the files `store` has just loaded (or an earlier state of them, see
+/// [`extends`]), if there is one.
 pub(crate) fn read(store: &Store) -> Option<Saved> {
     let bytes = match store.get_state(KEY) {
         Ok(Some(bytes)) => bytes,
@@ -264,6 +292,30 @@ pub(crate) fn log_shown(saved: &Saved, ms: u128) {
         records = saved.snapshot.members.len()
             + saved.snapshot.meetings.len()
             + saved.snapshot.notes.len(),
-        ms, "showing the saved view until the document has loaded"
+        older = saved.older,
+        ms,
+        "showing the saved view until the document has loaded"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::extends;
+
+    /// Only files that grew by entries after the saved ones count as an earlier state.
+    #[test]
+    fn files_extend_a_position_only_by_appended_entries() {
+        assert_eq!(extends("s 1 c 4:10", "s 1 c 4:10"), Some(false));
+        assert_eq!(extends("s 1 c 4:10 5:7", "s 1 c 4:10"), Some(true));
+        assert_eq!(extends("s 1 c 4:10", "s 1 c"), Some(true));
+        // An entry that grew or shrank is another file, not an appended one.
+        assert_eq!(extends("s 1 c 4:100", "s 1 c 4:10"), None);
+        assert_eq!(extends("s 1 c 4:1", "s 1 c 4:10"), None);
+        // Another snapshot (a compaction), a lost entry, a garbled header.
+        assert_eq!(extends("s 2 c 9:5", "s 1 c 4:10"), None);
+        assert_eq!(extends("s 1 12 c", "s 1 c"), None);
+        assert_eq!(extends("s 1 c 5:7", "s 1 c 4:10 5:7"), None);
+        assert_eq!(extends("s 1 2 c", "s 1"), None);
+        assert_eq!(extends("s 1 c", ""), None);
+    }
 }

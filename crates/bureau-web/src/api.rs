@@ -209,8 +209,20 @@ pub(crate) async fn get_one(
     Path((collection, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
     let ty = record_type(&collection)?;
-    let snap = state.doc.state().snapshot.clone();
-    snap.record_json(ty, &id)
+    let mut st = state.doc.state();
+    if st.loading_older && st.snapshot.record_json(ty, &id).is_none() {
+        // The records shown are older than the files (the node was killed after writing): a
+        // record acknowledged since is not in them yet, and a 404 would say it was lost. The
+        // answer waits for the load, as edits do.
+        let mut states = state.doc.subscribe();
+        st = states
+            .wait_for(|st| !st.loading)
+            .await
+            .map_err(|_| ApiError::from(bureau_doc::DocError::Closed))?
+            .clone();
+    }
+    st.snapshot
+        .record_json(ty, &id)
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no {ty} with id {id:?}")))
 }
@@ -315,6 +327,8 @@ pub(crate) async fn status(State(state): State<AppState>) -> Json<Value> {
         "version": st.version,
         // The records are the view saved at the last run, while the document loads.
         "loading": st.loading,
+        // ... and the files hold changes written after that view was saved.
+        "loading_older": st.loading_older,
     });
     // Only when there is some: changes on disk that wait for changes no file holds.
     if let Some(damage) = &st.damage {

@@ -1,5 +1,6 @@
 //! The view saved for the next start (`crate::saved_view`): shown at once when the files are
-//! the ones it was saved from, never otherwise, and replaced by the loaded document.
+//! the ones it was saved from (or those with entries appended since, as older), never
+//! otherwise, and replaced by the loaded document.
 
 use std::sync::{Arc, Mutex};
 
@@ -85,26 +86,94 @@ async fn a_restart_shows_the_saved_view_until_the_document_has_loaded() {
     close(doc, thread).await;
 }
 
-/// A view saved from other files (here: before the last edit) is never shown, whatever it
-/// holds; the node starts from its files as it always did.
+/// A node stopped without saving its view (killed, or its battery ran out) after writing:
+/// its files are the saved view's with log entries appended. That view is an earlier state of
+/// the same document, so it is shown at once, marked as older, and the load then shows what
+/// was written after it; the view is saved again for the files as they now are.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_view_of_other_files_is_not_shown() {
+async fn a_view_older_than_the_files_is_shown_as_older_until_the_load() {
     let tmp = tempfile::tempdir().unwrap();
     let (doc, thread) = open(tmp.path()).await;
     init(&doc).await;
+    let first = create_member(&doc, "Written before the view was saved").await;
+    close(doc, thread).await;
+    // What a kill leaves: the view of the files before the next run's writes.
+    let old = std::fs::read(view_file(tmp.path())).expect("a saved view");
+    let (doc, thread) = open(tmp.path()).await;
+    let later = create_member(&doc, "Written after the view was saved").await;
+    let heads = doc.state().heads.clone();
+    close(doc, thread).await;
+    std::fs::write(view_file(tmp.path()), &old).unwrap();
+
+    let (config, gate) = gated();
+    let (doc, thread) = open_with(tmp.path(), config).await;
+    let shown = doc.state();
+    assert!(
+        shown.loading && shown.loading_older,
+        "the older view was not shown as older"
+    );
+    assert!(shown.snapshot.members.contains_key(&first));
+    assert!(!shown.snapshot.members.contains_key(&later));
+    assert_ne!(shown.heads, heads);
+    gate.send(()).expect("the load waits at the gate");
+    let mut states = doc.subscribe();
+    tokio::time::timeout(DEADLINE, states.wait_for(|st| !st.loading))
+        .await
+        .expect("the document loaded in time")
+        .expect("the actor runs");
+    let state = doc.state();
+    assert!(!state.loading_older);
+    assert!(state.snapshot.members.contains_key(&later));
+    assert_eq!(state.heads, heads);
+    close(doc, thread).await;
+
+    // The stop saved the view of the files as they are: the next start shows it as current.
+    let (config, gate) = gated();
+    let (doc, thread) = open_with(tmp.path(), config).await;
+    let shown = doc.state();
+    assert!(shown.loading && !shown.loading_older);
+    assert!(shown.snapshot.members.contains_key(&later));
+    gate.send(()).expect("the load waits at the gate");
+    close(doc, thread).await;
+}
+
+/// A view of files that did not only grow since (here: compacted into a new snapshot) is
+/// never shown, whatever it holds; the node starts from its files as it always did.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_view_of_other_files_is_not_shown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let compacting = || DocConfig {
+        compact_chunks: 5,
+        ..DocConfig::new(peer('A'))
+    };
+    let (doc, thread) = open_with(tmp.path(), compacting()).await;
+    init(&doc).await;
     close(doc, thread).await;
     let old = std::fs::read(view_file(tmp.path())).expect("a saved view");
+    let snapshots = doc_files(tmp.path(), "snapshot-");
 
-    let (doc, thread) = open(tmp.path()).await;
-    let later = create_member(&doc, "Written after the old view").await;
+    let (doc, thread) = open_with(tmp.path(), compacting()).await;
+    let mut later = Vec::new();
+    for i in 0..8 {
+        later.push(create_member(&doc, &format!("Written after the old view {i}")).await);
+    }
+    poll_until("a compaction wrote a new snapshot", || {
+        doc_files(tmp.path(), "snapshot-") != snapshots
+    })
+    .await;
     close(doc, thread).await;
     std::fs::write(view_file(tmp.path()), &old).unwrap();
 
     let (config, _gate) = gated();
     let (doc, thread) = open_with(tmp.path(), config).await;
     let state = doc.state();
-    assert!(!state.loading, "the old view was shown");
-    assert!(state.snapshot.members.contains_key(&later));
+    assert!(
+        !state.loading,
+        "the view of the files before the compaction was shown"
+    );
+    for id in &later {
+        assert!(state.snapshot.members.contains_key(id));
+    }
     close(doc, thread).await;
 }
 

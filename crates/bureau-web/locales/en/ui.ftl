@@ -87,6 +87,7 @@ logout-button = Log out
 logout-all-button = Log out every browser
 logout-all-hint = Every browser logged in to this node, this one too, must open the login link again (bureau status prints it). Scripts that use the api-token are not affected.
 sync-loading = Opening the record: showing it as last saved
+sync-loading-older = Opening the record: showing an earlier state, the latest changes are still loading
 sync-paused = Sync paused
 sync-paused-explain = Nothing is exchanged with other devices until you resume.
 sync-offline = Offline: changes are saved on this laptop

@@ -87,6 +87,7 @@ logout-button = Cerrar sesión
 logout-all-button = Cerrar la sesión de todos los navegadores
 logout-all-hint = Todos los navegadores con sesión iniciada en este nodo, incluido este, deberán abrir de nuevo el enlace de acceso (bureau status lo muestra). Los scripts que utilizan el api-token no se ven afectados.
 sync-loading = Abriendo el registro: se muestra como se guardó por última vez
+sync-loading-older = Abriendo el registro: se muestra un estado anterior, los últimos cambios aún se están cargando
 sync-paused = Sincronización en pausa
 sync-paused-explain = No se intercambia nada con otros dispositivos hasta que se reanude.
 sync-offline = Sin conexión: los cambios se guardan en esta computadora

@@ -93,6 +93,7 @@ logout-button = Se déconnecter
 logout-all-button = Déconnecter tous les navigateurs
 logout-all-hint = Tous les navigateurs connectés à ce nœud, celui-ci compris, devront ouvrir à nouveau le lien de connexion (bureau status l'affiche). Les scripts qui utilisent l'api-token ne sont pas concernés.
 sync-loading = Ouverture du registre : affiché tel qu'enregistré en dernier
+sync-loading-older = Ouverture du registre : affiché dans un état antérieur, les dernières modifications sont en cours de chargement
 sync-paused = Synchronisation en pause
 sync-paused-explain = Rien n'est échangé avec les autres appareils jusqu'à la reprise.
 sync-offline = Hors ligne : les modifications sont enregistrées sur cet ordinateur

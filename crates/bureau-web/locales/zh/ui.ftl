@@ -88,6 +88,7 @@ logout-button = 退出登录
 logout-all-button = 退出所有浏览器的登录
 logout-all-hint = 登录本节点的所有浏览器（包括当前浏览器）都须重新打开登录链接（可用 bureau status 查看）。使用 api-token 的脚本不受影响。
 sync-loading = 正在打开记录：显示上次保存的内容
+sync-loading-older = 正在打开记录：显示的是较早的状态，最新的更改仍在加载
 sync-paused = 同步已暂停
 sync-paused-explain = 恢复同步之前，不与其他设备交换任何数据。
 sync-offline = 离线：更改保存在本机

@@ -182,7 +182,14 @@ fn sync_badge(v: &View) -> Markup {
     // The records are the view saved at the last run while the document loads: edits and
     // sync wait until it has, which the badge says rather than a sync state.
     if v.st.loading {
-        return html! { span.badge.info role="status" { (tr.t("sync-loading")) } };
+        // After a stop that did not save the view (a kill, a flat battery) the records are
+        // older than what the node acknowledged: the badge says so, not only "as saved".
+        let key = if v.st.loading_older {
+            "sync-loading-older"
+        } else {
+            "sync-loading"
+        };
+        return html! { span.badge.info role="status" { (tr.t(key)) } };
     }
     let Some(net) = &v.net else {
         return html! { a.badge.muted href="/peers" { (tr.t("sync-off")) } };
