@@ -623,8 +623,9 @@ fn run_system(name: &str, setup: &Setup, rep: usize) -> Res<Vec<Metric>> {
     let mut put = |w: &str, metric: &str, v: f64| m.push(Metric::new(w, metric, v));
     put("W1", "cold_start_ms", cold.ms);
     put("W1", "first_page_bytes", cold.page_bytes);
-    if let Some(ms) = restart_ms {
+    if let Some((ms, crashed)) = restart_ms {
         put("W1", "restart_ms", ms);
+        put("W1", "crash_restart_ms", crashed);
     }
     {
         let sys = running.sys();

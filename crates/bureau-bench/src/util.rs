@@ -127,6 +127,12 @@ impl Proc {
         self.child.try_wait().ok().flatten()
     }
 
+    /// Kills it at once (SIGKILL): no clean stop, as a crash or a flat battery.
+    pub(crate) fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Asks it to stop (SIGTERM via kill(1), as the workspace forbids `unsafe`), waits up to
     /// `grace`, then kills it.
     pub(crate) fn stop(mut self, grace: Duration) {
