@@ -283,10 +283,10 @@ impl Actor {
                 loading: true,
                 loading_older: saved.older,
             }));
-            #[cfg(test)]
+            #[cfg(any(test, feature = "test-hooks"))]
             let gate = config.load_gate.clone();
             ready(Ok(()));
-            #[cfg(test)]
+            #[cfg(any(test, feature = "test-hooks"))]
             if let Some(gate) = gate
                 && let Ok(rx) = gate.lock()
             {

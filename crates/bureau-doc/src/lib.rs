@@ -332,7 +332,7 @@ pub struct DocConfig {
     pub(crate) compaction_gate: Option<Arc<compaction::Gate>>,
     /// Test hook holding the load, after a saved view was shown, until it receives (or its
     /// sender is dropped).
-    #[cfg(test)]
+    #[cfg(any(test, feature = "test-hooks"))]
     pub(crate) load_gate: Option<Arc<std::sync::Mutex<std::sync::mpsc::Receiver<()>>>>,
 }
 
@@ -344,12 +344,20 @@ impl DocConfig {
             compact_chunks: DEFAULT_COMPACT_CHUNKS,
             #[cfg(test)]
             compaction_gate: None,
-            #[cfg(test)]
+            #[cfg(any(test, feature = "test-hooks"))]
             load_gate: None,
             compact_exe: None,
             release_memory: None,
             check_stored: None,
         }
+    }
+
+    /// For tests of other crates: once a saved view is shown at start, the load waits until
+    /// `gate` receives (or its sender is dropped), so a test sees the node while it loads.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub fn with_load_gate(mut self, gate: std::sync::mpsc::Receiver<()>) -> DocConfig {
+        self.load_gate = Some(Arc::new(std::sync::Mutex::new(gate)));
+        self
     }
 }
 

@@ -1250,6 +1250,7 @@ mod documents;
 mod export;
 mod feeds;
 mod roles;
+mod saved_view;
 mod search;
 mod security;
 mod settings;
