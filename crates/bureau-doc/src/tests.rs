@@ -460,6 +460,16 @@ async fn compaction_replaces_chunks_by_a_snapshot() {
     close(doc, thread).await;
 }
 
+/// The state once the document has loaded (a saved view may be shown until then).
+async fn loaded(doc: &DocHandle) -> std::sync::Arc<crate::DocState> {
+    let mut states = doc.subscribe();
+    tokio::time::timeout(DEADLINE, states.wait_for(|st| !st.loading))
+        .await
+        .expect("the document loaded in time")
+        .expect("the actor runs")
+        .clone()
+}
+
 /// Polls `done` until it holds; fails the test after [`DEADLINE`].
 async fn poll_until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + DEADLINE;
@@ -649,7 +659,8 @@ async fn garbage_payload_is_quarantined_and_the_rest_survives() {
     assert!(doc_files(tmp.path(), "chunk-").contains(&bad_name));
 
     let (doc, thread) = open(tmp.path()).await;
-    let st = doc.state();
+    // The saved view (of the files before the bad entry) may be shown while they load.
+    let st = loaded(&doc).await;
     assert!(
         st.quarantined.iter().any(|q| q.starts_with(&bad_name)),
         "quarantined: {:?}",
@@ -692,7 +703,8 @@ async fn valid_changes_followed_by_garbage_are_quarantined() {
     let bad_name = format!("chunk-{bad_seq:016x}.bin");
 
     let (doc, thread) = open(tmp.path()).await;
-    let st = doc.state();
+    // The saved view (of the files before the bad entry) may be shown while they load.
+    let st = loaded(&doc).await;
     assert!(
         st.quarantined.iter().any(|q| q.starts_with(&bad_name)),
         "quarantined: {:?}",

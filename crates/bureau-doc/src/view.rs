@@ -126,9 +126,11 @@ impl View {
 /// Reads every record, finding and conflict of `doc`: at start, after a reload, after a
 /// change too large to follow record by record.
 ///
-/// The records read (then the findings) on this thread, the conflicts walk and the object
+/// The records read, then the findings, on this thread, the conflicts walk and the object
 /// index on a second one: they visit the same fields independently, and together they are
-/// most of a large bureau's start-up after automerge's own load.
+/// most of a large bureau's start-up after automerge's own load. The findings need only the
+/// records, so they are computed while the second thread still walks (the walk is the longer
+/// of the two: at size l 3.3 s against the records' 2.6).
 pub(crate) fn read_all(doc: &mut AutoCommit, now: Timestamp) -> View {
     let authority = bureau_model::authority(doc.document());
     let settings = bureau_model::settings_effective(doc.document());
@@ -154,20 +156,20 @@ pub(crate) fn read_all(doc: &mut AutoCommit, now: Timestamp) -> View {
             (parts, count, objects)
         });
         let t = std::time::Instant::now();
-        let snapshot = Snapshot::hydrate(doc);
+        let mut snapshot = Snapshot::hydrate(doc);
         debug!(ms = t.elapsed().as_millis(), "records read");
+        snapshot.set_authority(&authority);
+        snapshot.set_settings(settings);
+        let t = std::time::Instant::now();
+        let findings = FindingsIndex::new(&snapshot, now);
+        debug!(ms = t.elapsed().as_millis(), "findings computed");
         // A panic in the walk is a bug in the model; it must not pass unnoticed.
         let walked = walk
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (snapshot, walked)
+        ((snapshot, findings), walked)
     });
-    let mut snapshot = snapshot;
-    snapshot.set_authority(&authority);
-    snapshot.set_settings(settings);
-    let t = std::time::Instant::now();
-    let findings = FindingsIndex::new(&snapshot, now);
-    debug!(ms = t.elapsed().as_millis(), "findings computed");
+    let (snapshot, findings) = snapshot;
     View {
         snapshot,
         findings,

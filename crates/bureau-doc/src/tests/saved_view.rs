@@ -116,12 +116,7 @@ async fn a_view_older_than_the_files_is_shown_as_older_until_the_load() {
     assert!(!shown.snapshot.members.contains_key(&later));
     assert_ne!(shown.heads, heads);
     gate.send(()).expect("the load waits at the gate");
-    let mut states = doc.subscribe();
-    tokio::time::timeout(DEADLINE, states.wait_for(|st| !st.loading))
-        .await
-        .expect("the document loaded in time")
-        .expect("the actor runs");
-    let state = doc.state();
+    let state = loaded(&doc).await;
     assert!(!state.loading_older);
     assert!(state.snapshot.members.contains_key(&later));
     assert_eq!(state.heads, heads);
