@@ -51,19 +51,31 @@ async fn fixture_with(config: WebConfig, init: bool) -> Fixture {
         .await
         .expect("init");
     }
-    let cancel = CancellationToken::new();
-    let app = router(AppState {
-        net: None,
-        doc: doc.clone(),
-        config: Arc::new(config),
-        cancel: cancel.clone(),
-    });
-    Fixture {
-        app,
-        doc,
-        cancel,
-        _thread: thread,
-        _tmp: tmp,
+    Fixture::over(doc, thread, tmp, config)
+}
+
+impl Fixture {
+    /// The application over an open document whose files are in `tmp`.
+    fn over(
+        doc: DocHandle,
+        thread: std::thread::JoinHandle<()>,
+        tmp: tempfile::TempDir,
+        config: WebConfig,
+    ) -> Fixture {
+        let cancel = CancellationToken::new();
+        let app = router(AppState {
+            net: None,
+            doc: doc.clone(),
+            config: Arc::new(config),
+            cancel: cancel.clone(),
+        });
+        Fixture {
+            app,
+            doc,
+            cancel,
+            _thread: thread,
+            _tmp: tmp,
+        }
     }
 }
 

@@ -11,20 +11,12 @@ use super::*;
 async fn fixture_at(tmp: tempfile::TempDir, config: DocConfig) -> Fixture {
     let store = bureau_store::Store::open(tmp.path()).expect("store");
     let (doc, thread) = DocHandle::open(store, config).await.expect("actor");
-    let cancel = CancellationToken::new();
-    let app = router(AppState {
-        net: None,
-        doc: doc.clone(),
-        config: Arc::new(WebConfig::loopback(TOKEN.to_owned(), PORT)),
-        cancel: cancel.clone(),
-    });
-    Fixture {
-        app,
+    Fixture::over(
         doc,
-        cancel,
-        _thread: thread,
-        _tmp: tmp,
-    }
+        thread,
+        tmp,
+        WebConfig::loopback(TOKEN.to_owned(), PORT),
+    )
 }
 
 /// Stops the node as a clean stop does: the router and every handle go, the actor saves its
