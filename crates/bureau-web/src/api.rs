@@ -209,20 +209,21 @@ pub(crate) async fn get_one(
     Path((collection, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
     let ty = record_type(&collection)?;
-    let mut st = state.doc.state();
-    if st.loading_older && st.snapshot.record_json(ty, &id).is_none() {
+    let st = state.doc.state();
+    let mut found = st.snapshot.record_json(ty, &id);
+    if found.is_none() && st.loading_older {
         // The records shown are older than the files (the node was killed after writing): a
         // record acknowledged since is not in them yet, and a 404 would say it was lost. The
         // answer waits for the load, as edits do.
         let mut states = state.doc.subscribe();
-        st = states
+        let loaded = states
             .wait_for(|st| !st.loading)
             .await
             .map_err(|_| ApiError::from(bureau_doc::DocError::Closed))?
             .clone();
+        found = loaded.snapshot.record_json(ty, &id);
     }
-    st.snapshot
-        .record_json(ty, &id)
+    found
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no {ty} with id {id:?}")))
 }

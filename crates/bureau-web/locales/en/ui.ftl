@@ -115,6 +115,7 @@ login-wrong-title = This login link is not valid
 login-how = Open the login link the node printed when it started. To see it again, run this in a terminal:
 error-title = Something went wrong
 error-not-found = There is no such record or page.
+error-not-found-loading = This record is not among those shown yet: it may be one of the latest changes, which are still loading. Reload the page in a moment.
 not-found-title = Page not found
 not-found-explain = There is no page at this address: it may have been mistyped, or the link may be out of date.
 error-observer = This device is an observer: it can read the bureau but not change it.

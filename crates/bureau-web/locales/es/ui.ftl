@@ -115,6 +115,7 @@ login-wrong-title = Este enlace de acceso no es válido
 login-how = Abra el enlace de acceso que el nodo mostró al iniciarse. Para volver a verlo, ejecute en una terminal:
 error-title = Se produjo un error
 error-not-found = Este registro o esta página no existe.
+error-not-found-loading = Este registro aún no está entre los que se muestran: puede ser uno de los últimos cambios, que todavía se están cargando. Vuelva a cargar la página en un momento.
 not-found-title = Página no encontrada
 not-found-explain = No hay ninguna página en esta dirección: puede que se haya escrito mal o que el enlace esté desactualizado.
 error-observer = Este dispositivo es observador: puede consultar la Mesa, pero no modificarla.

@@ -121,6 +121,7 @@ login-wrong-title = Ce lien de connexion n'est pas valide
 login-how = Ouvrez le lien de connexion que le nœud a affiché au démarrage. Pour le revoir, lancez dans un terminal :
 error-title = Un problème est survenu
 error-not-found = Cet enregistrement ou cette page n'existe pas.
+error-not-found-loading = Cet enregistrement n'est pas encore parmi ceux affichés : il fait peut-être partie des dernières modifications, en cours de chargement. Rechargez la page dans un instant.
 not-found-title = Page introuvable
 not-found-explain = Il n'y a pas de page à cette adresse : elle a peut-être été mal saisie, ou le lien est périmé.
 error-observer = Cet appareil est observateur : il peut lire le bureau mais pas le modifier.

@@ -113,6 +113,7 @@ login-wrong-title = 此登录链接无效
 login-how = 请打开节点启动时显示的登录链接。如需再次查看，请在终端中运行：
 error-title = 出现错误
 error-not-found = 该记录或页面不存在。
+error-not-found-loading = 该记录尚未显示：它可能属于仍在加载的最新更改。请稍后重新加载页面。
 not-found-title = 未找到页面
 not-found-explain = 此地址没有页面：可能是地址输入有误，或链接已过期。
 error-observer = 本设备为观察员设备：可以查看主席团的数据，但不能修改。

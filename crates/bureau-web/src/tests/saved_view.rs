@@ -1,6 +1,7 @@
 //! Router tests of a node started after a kill that followed an edit: the view it saved
 //! before that edit is shown while the document loads, marked as older, and the member
-//! acknowledged just before the kill is answered by id once the load is done, never as a 404.
+//! acknowledged just before the kill is answered by id once the load is done (its page asks
+//! to reload in a moment), never as a 404.
 
 use std::path::Path;
 
@@ -72,6 +73,19 @@ async fn an_older_view_is_marked_and_a_record_written_after_it_is_answered_once_
         "the badge says the records are older"
     );
     assert!(!html.contains("Acknowledged Last"));
+    // Its page is not a 404 either: the node asks to reload in a moment.
+    let res = f
+        .send(
+            bare(Method::GET, &format!("/roster/members/{id}"))
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()[header::RETRY_AFTER], "2");
+    let html = String::from_utf8(body_bytes(res).await).unwrap();
+    assert!(html.contains("still loading"), "the page says why");
 
     // Asked for by id, the member the older view lacks waits for the load: not a 404.
     let mut one = Box::pin(f.send(request(Method::GET, &format!("/api/members/{id}"), None)));
@@ -91,5 +105,8 @@ async fn an_older_view_is_marked_and_a_record_written_after_it_is_answered_once_
     // A record that is nowhere is still a 404, loaded or not.
     let (status, _) = f.get("/api/members/no-such-member").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, html) = page(&f, &format!("/roster/members/{id}"), &cookie).await;
+    assert_eq!(status, StatusCode::OK, "the member's page once loaded");
+    assert!(html.contains("Acknowledged Last"));
     stop(f).await;
 }

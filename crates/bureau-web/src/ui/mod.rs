@@ -514,8 +514,20 @@ pub(crate) fn error_page(v: &View, status: StatusCode, message: &str) -> Respons
     v.render(status, layout::page(v, layout::Section::None, &title, body))
 }
 
-/// A 404 page for an unknown record.
+/// A 404 page for an unknown record; while an older saved view is shown (the node was killed
+/// after writing), a 503 asking to reload soon instead: the record may be one acknowledged
+/// after that view, still loading, and a 404 would say it was lost.
 pub(crate) fn not_found(v: &View) -> Response {
+    if v.st.loading_older {
+        let mut res = error_page(
+            v,
+            StatusCode::SERVICE_UNAVAILABLE,
+            &v.tr.t("error-not-found-loading"),
+        );
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        return res;
+    }
     error_page(v, StatusCode::NOT_FOUND, &v.tr.t("error-not-found"))
 }
 
