@@ -117,7 +117,67 @@ pub struct Ref {
     #[serde(rename = "type")]
     pub ty: RefType,
     /// Record id.
-    pub id: String,
+    pub id: RefId,
+}
+
+/// The id a [`Ref`] names, shared: the findings index hands every finding that names a
+/// meeting or a room the one copy of its id it keeps itself. A crowded schedule holds a
+/// double booking for every overlapping pair, each naming its room and two meetings (at the
+/// benchmark's size l, 150,000 of them), and an id of its own per reference was a fifth of
+/// the findings' memory. Compares, orders and serialises as the string.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RefId(Arc<str>);
+
+impl RefId {
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for RefId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for RefId {
+    fn from(id: &str) -> RefId {
+        RefId(Arc::from(id))
+    }
+}
+
+impl From<&String> for RefId {
+    fn from(id: &String) -> RefId {
+        RefId(Arc::from(id.as_str()))
+    }
+}
+
+impl From<String> for RefId {
+    fn from(id: String) -> RefId {
+        RefId(Arc::from(id))
+    }
+}
+
+impl From<&Arc<str>> for RefId {
+    fn from(id: &Arc<str>) -> RefId {
+        RefId(Arc::clone(id))
+    }
+}
+
+impl PartialEq<&str> for RefId {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for RefId {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
 }
 
 /// One finding, in the API's shape.
@@ -131,10 +191,10 @@ pub struct Finding {
     pub refs: Vec<Ref>,
 }
 
-fn r(ty: RecordType, id: &str) -> Ref {
+fn r(ty: RecordType, id: impl Into<RefId>) -> Ref {
     Ref {
         ty: RefType::Record(ty),
-        id: id.to_owned(),
+        id: id.into(),
     }
 }
 
@@ -268,14 +328,21 @@ fn title<'a>(snap: &'a Snapshot, id: &str) -> &'a str {
 
 /// Double bookings of one room, from its live meetings sorted by (start, id).
 fn room_double_bookings(snap: &Snapshot, room: &str, list: &[Span<'_>], out: &mut Vec<Finding>) {
+    let room: Arc<str> = Arc::from(room);
     for (a, b) in overlapping_pairs(list) {
-        out.push(room_double_booking(snap, room, a.id, b.id));
+        out.push(room_double_booking(
+            snap,
+            &room,
+            &Arc::from(a.id),
+            &Arc::from(b.id),
+        ));
     }
 }
 
-/// The finding for meetings `a` and `b` (in (start, id) order) overlapping in `room`.
-fn room_double_booking(snap: &Snapshot, room: &str, a: &str, b: &str) -> Finding {
-    let name = snap.rooms.get(room).map_or(room, |r| r.name.as_str());
+/// The finding for meetings `a` and `b` (in (start, id) order) overlapping in `room`. Its
+/// references share the ids given (the index's own).
+fn room_double_booking(snap: &Snapshot, room: &Arc<str>, a: &Arc<str>, b: &Arc<str>) -> Finding {
+    let name = snap.rooms.get(&**room).map_or(&**room, |r| r.name.as_str());
     Finding {
         kind: FindingKind::RoomDoubleBooked,
         message: format!(

@@ -60,7 +60,9 @@ pub use edit::{
     GroupFields, InitBureau, InterpreterFields, MeetingFields, MemberFields, NoteFields,
     ReviewFields, RoomFields,
 };
-pub use findings::{Finding, FindingKind, FindingSet, FindingsIndex, Ref, RefType, findings};
+pub use findings::{
+    Finding, FindingKind, FindingSet, FindingsIndex, Ref, RefId, RefType, findings,
+};
 pub use history::{
     CONTEXT_WORDS, FieldChange, HistoryEntry, WordChange, history, history_of, word_changes,
 };

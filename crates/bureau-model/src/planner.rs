@@ -89,14 +89,14 @@ impl Norms {
 fn rec(ty: RecordType, id: &str) -> Ref {
     Ref {
         ty: RefType::Record(ty),
-        id: id.to_owned(),
+        id: id.into(),
     }
 }
 
 fn lang(code: &str) -> Ref {
     Ref {
         ty: RefType::Language,
-        id: code.to_owned(),
+        id: code.into(),
     }
 }
 

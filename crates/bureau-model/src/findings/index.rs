@@ -13,11 +13,11 @@ enum Part {
     /// meeting is the later of the two (in (start, id) order): a moved meeting re-checks only
     /// the meetings it overlapped or overlaps, not its whole room, which on a crowded
     /// schedule holds hundreds of double bookings.
-    RoomSlot(String, String),
+    RoomSlot(Arc<str>, MeetingId),
     /// Double bookings of a member.
     Member(String),
     /// Interpretation and reference checks of one meeting.
-    Meeting(String),
+    Meeting(MeetingId),
     /// Plenary and overdue-action checks of one note.
     Note(String),
     /// Double bookings, availability and daily load of one interpreter.
@@ -62,7 +62,8 @@ impl SlotKey {
 
 /// A live meeting's id as the index holds it: one allocation per meeting, shared by every
 /// entry that names it (its room's, each member's, group's and interpreter's, its start's and
-/// its slot's), where a `String` each cost an allocation per entry.
+/// its slot's, its parts' keys and the findings that name it), where a `String` each cost an
+/// allocation per entry.
 type MeetingId = Arc<str>;
 
 /// The smallest id, for ranges that start at a time.
@@ -70,13 +71,20 @@ fn no_id() -> MeetingId {
     Arc::from("")
 }
 
-/// Live meetings by a key (room, member, group), sorted by (start, id).
-type ByKey = HashMap<String, BTreeSet<(Timestamp, MeetingId)>>;
+/// Live meetings by a key (room, member, group), sorted by (start, id). A room's key is
+/// shared with its double bookings' parts and findings, as meetings' ids are.
+type ByKey = HashMap<Arc<str>, BTreeSet<(Timestamp, MeetingId)>>;
 
 fn index_add(map: &mut ByKey, key: &str, start: Timestamp, id: &MeetingId) {
-    map.entry(key.to_owned())
-        .or_default()
-        .insert((start, Arc::clone(id)));
+    let entry = (start, Arc::clone(id));
+    match map.get_mut(key) {
+        Some(set) => {
+            set.insert(entry);
+        }
+        None => {
+            map.insert(Arc::from(key), BTreeSet::from([entry]));
+        }
+    }
 }
 
 fn index_remove(map: &mut ByKey, key: &str, start: Timestamp, id: &MeetingId) {
@@ -116,7 +124,7 @@ pub struct FindingsIndex {
     /// Member id -> notes with an action owned by them (the finding names the owner).
     note_owners: HashMap<String, BTreeSet<String>>,
     owners_of_note: HashMap<String, Vec<String>>,
-    parts: imbl::OrdMap<Part, Arc<Vec<Finding>>>,
+    parts: imbl::OrdMap<Part, Arc<[Finding]>>,
     len: usize,
 }
 
@@ -169,16 +177,16 @@ impl FindingsIndex {
                 RecordType::Meeting => self.touch_meeting(snap, id, &mut dirty),
                 RecordType::Room => {
                     // Its name is in every double booking and meeting check of its own.
-                    if let Some(set) = self.by_room.get(id) {
+                    if let Some((room, set)) = self.by_room.get_key_value(id.as_str()) {
                         for (_, m) in set {
-                            dirty.insert(Part::RoomSlot(id.clone(), m.to_string()));
-                            dirty.insert(Part::Meeting(m.to_string()));
+                            dirty.insert(Part::RoomSlot(Arc::clone(room), Arc::clone(m)));
+                            dirty.insert(Part::Meeting(Arc::clone(m)));
                         }
                     }
                 }
                 RecordType::Group => {
-                    if let Some(set) = self.by_group.get(id) {
-                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(m.to_string())));
+                    if let Some(set) = self.by_group.get(id.as_str()) {
+                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(Arc::clone(m))));
                     }
                 }
                 RecordType::Member => {
@@ -194,8 +202,8 @@ impl FindingsIndex {
                 RecordType::Interpreter => {
                     // Its name and languages are in its meetings' checks.
                     dirty.insert(Part::Interpreter(id.clone()));
-                    if let Some(set) = self.by_interpreter.get(id) {
-                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(m.to_string())));
+                    if let Some(set) = self.by_interpreter.get(id.as_str()) {
+                        dirty.extend(set.iter().map(|(_, m)| Part::Meeting(Arc::clone(m))));
                     }
                 }
                 // Reviews feed the bureau-wide part, recomputed below; devices and bodies
@@ -235,23 +243,28 @@ impl FindingsIndex {
 
     /// Re-indexes a meeting and marks every part it was or now is in.
     fn touch_meeting(&mut self, snap: &Snapshot, id: &str, dirty: &mut BTreeSet<Part>) {
-        dirty.insert(Part::Meeting(id.to_owned()));
-        if let Some((id, old)) = self.slots.remove_entry(id) {
-            self.mark_room(old.room(), old.start, old.end, &id, dirty);
-            index_remove(&mut self.by_room, old.room(), old.start, &id);
-            for m in old.members() {
-                index_remove(&mut self.by_member, m, old.start, &id);
-                dirty.insert(Part::Member(m.clone()));
+        // The id the index already holds for it, if any, so that its parts share it.
+        let mid: MeetingId = match self.slots.remove_entry(id) {
+            Some((mid, old)) => {
+                self.mark_room(old.room(), old.start, old.end, &mid, dirty);
+                index_remove(&mut self.by_room, old.room(), old.start, &mid);
+                for m in old.members() {
+                    index_remove(&mut self.by_member, m, old.start, &mid);
+                    dirty.insert(Part::Member(m.clone()));
+                }
+                for g in old.groups() {
+                    index_remove(&mut self.by_group, g, old.start, &mid);
+                }
+                for i in old.interpreters() {
+                    index_remove(&mut self.by_interpreter, i, old.start, &mid);
+                    dirty.insert(Part::Interpreter(i.to_owned()));
+                }
+                self.by_start.remove(&(old.start, Arc::clone(&mid)));
+                mid
             }
-            for g in old.groups() {
-                index_remove(&mut self.by_group, g, old.start, &id);
-            }
-            for i in old.interpreters() {
-                index_remove(&mut self.by_interpreter, i, old.start, &id);
-                dirty.insert(Part::Interpreter(i.to_owned()));
-            }
-            self.by_start.remove(&(old.start, id));
-        }
+            None => Arc::from(id),
+        };
+        dirty.insert(Part::Meeting(Arc::clone(&mid)));
         let Some(meeting) = snap.meetings.get(id) else {
             return;
         };
@@ -264,7 +277,7 @@ impl FindingsIndex {
             meeting: Arc::clone(meeting),
         };
         self.max_span = self.max_span.max(key.end.duration_since(key.start));
-        let id: MeetingId = Arc::from(id);
+        let id = mid;
         if !key.room().is_empty() {
             index_add(&mut self.by_room, key.room(), key.start, &id);
             self.mark_room(key.room(), key.start, key.end, &id, dirty);
@@ -297,12 +310,14 @@ impl FindingsIndex {
         if room.is_empty() {
             return;
         }
-        dirty.insert(Part::RoomSlot(room.to_owned(), id.to_string()));
-        if let Some(set) = self.by_room.get(room) {
-            for (_, later) in set.range((start, Arc::clone(id))..(end, no_id())) {
-                if later != id {
-                    dirty.insert(Part::RoomSlot(room.to_owned(), later.to_string()));
-                }
+        let Some((room, set)) = self.by_room.get_key_value(room) else {
+            dirty.insert(Part::RoomSlot(Arc::from(room), Arc::clone(id)));
+            return;
+        };
+        dirty.insert(Part::RoomSlot(Arc::clone(room), Arc::clone(id)));
+        for (_, later) in set.range((start, Arc::clone(id))..(end, no_id())) {
+            if later != id {
+                dirty.insert(Part::RoomSlot(Arc::clone(room), Arc::clone(later)));
             }
         }
     }
@@ -359,7 +374,7 @@ impl FindingsIndex {
         match part {
             Part::Bureau => {}
             Part::RoomSlot(room, id) => {
-                let Some(b) = self.slots.get(id.as_str()).filter(|b| b.room() == room) else {
+                let Some(b) = self.slots.get(id).filter(|b| b.room() == &**room) else {
                     return;
                 };
                 let Some(set) = self.by_room.get(room) else {
@@ -368,7 +383,7 @@ impl FindingsIndex {
                 // Every meeting before it that ends after it starts; none starts earlier
                 // than the longest meeting's length before it.
                 let from = b.start.checked_sub(self.max_span).unwrap_or(Timestamp::MIN);
-                for (_, a) in set.range((from, no_id())..(b.start, Arc::from(id.as_str()))) {
+                for (_, a) in set.range((from, no_id())..(b.start, Arc::clone(id))) {
                     if self.slots.get(a).is_some_and(|a| a.end > b.start) {
                         out.push(room_double_booking(snap, room, a, id));
                     }
@@ -379,7 +394,7 @@ impl FindingsIndex {
                 member_double_bookings(snap, member, &list, out);
             }
             Part::Meeting(id) => {
-                if let Some(s) = snap.meetings.get(id).and_then(|m| slot_of(m)) {
+                if let Some(s) = snap.meetings.get(&**id).and_then(|m| slot_of(m)) {
                     meeting_checks(snap, &s, &norms, out);
                 }
             }
@@ -409,8 +424,9 @@ impl FindingsIndex {
         found.sort();
         found.dedup();
         // Kept until the part's records change, which for most parts is never: the slack of
-        // each `format!`ed message and each growing list would be held as long.
-        found.shrink_to_fit();
+        // each `format!`ed message and each growing list would be held as long. The list
+        // itself goes into one allocation with its counts (`Arc<[_]>`): most parts hold one
+        // finding, and an `Arc<Vec<_>>` cost an allocation more for each.
         for f in &mut found {
             f.message.shrink_to_fit();
             f.refs.shrink_to_fit();
@@ -419,7 +435,7 @@ impl FindingsIndex {
         let old = if found.is_empty() {
             self.parts.remove(&part)
         } else {
-            self.parts.insert(part, Arc::new(found))
+            self.parts.insert(part, Arc::from(found))
         };
         self.len = self.len - old.map_or(0, |o| o.len()) + new_len;
     }
@@ -446,7 +462,7 @@ fn meta_key(snap: &Snapshot) -> (String, u32, String) {
 /// is worked out on first use and kept.
 #[derive(Debug, Default)]
 pub struct FindingSet {
-    parts: imbl::OrdMap<Part, Arc<Vec<Finding>>>,
+    parts: imbl::OrdMap<Part, Arc<[Finding]>>,
     len: usize,
     /// The parts' lists, and every finding's place in them (list, index) in sorted order:
     /// places, not copies, for a copy of every finding (its message and references) doubled
@@ -454,12 +470,12 @@ pub struct FindingSet {
     order: OnceLock<Order>,
 }
 
-type Order = (Vec<Arc<Vec<Finding>>>, Vec<(u32, u32)>);
+type Order = (Vec<Arc<[Finding]>>, Vec<(u32, u32)>);
 
 impl FindingSet {
     fn order(&self) -> &Order {
         self.order.get_or_init(|| {
-            let lists: Vec<Arc<Vec<Finding>>> = self.parts.values().cloned().collect();
+            let lists: Vec<Arc<[Finding]>> = self.parts.values().cloned().collect();
             let mut order: Vec<(u32, u32)> = lists
                 .iter()
                 .enumerate()

@@ -384,7 +384,7 @@ fn group_without_focal_point() {
     let found = r.findings(NOW);
     let mut groups: Vec<_> = of_kind(&found, FindingKind::GroupWithoutFocalPoint)
         .iter()
-        .map(|f| f.refs[0].id.clone())
+        .map(|f| f.refs[0].id.to_string())
         .collect();
     groups.sort();
     assert_eq!(groups, {

@@ -83,7 +83,7 @@ fn planner_findings(r: &Replica) -> Vec<Finding> {
 fn lang(code: &str) -> Ref {
     Ref {
         ty: RefType::Language,
-        id: code.to_owned(),
+        id: code.into(),
     }
 }
 

@@ -190,7 +190,7 @@ fn quiet(r: &Replica, now: &str) -> BTreeMap<String, Vec<Ref>> {
     assert_eq!(found, indexed, "the index agrees with the full computation");
     of_kind(&found, FindingKind::GroupInactive)
         .into_iter()
-        .map(|f| (f.refs[0].id.clone(), f.refs.clone()))
+        .map(|f| (f.refs[0].id.to_string(), f.refs.clone()))
         .collect()
 }
 

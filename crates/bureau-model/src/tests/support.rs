@@ -182,7 +182,7 @@ pub(crate) fn of_kind(found: &[Finding], kind: FindingKind) -> Vec<&Finding> {
 pub(crate) fn rf(ty: RecordType, id: &str) -> Ref {
     Ref {
         ty: ty.into(),
-        id: id.to_owned(),
+        id: id.into(),
     }
 }
 

@@ -287,7 +287,7 @@ pub(crate) fn item(v: &View, f: &Finding, here: Option<(RecordType, &str)>) -> M
         .iter()
         .filter_map(|r| Some((r.ty.record()?, r)))
         .filter(|(ty, r)| here != Some((*ty, r.id.as_str())))
-        .filter(|(ty, r)| *ty != RecordType::Member || v.snap().members.contains_key(&r.id))
+        .filter(|(ty, r)| *ty != RecordType::Member || v.snap().members.contains_key(r.id.as_str()))
         .map(|(ty, r)| (record_url(ty, &r.id), v.record_name(ty, &r.id)))
         .collect();
     html! {

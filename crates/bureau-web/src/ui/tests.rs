@@ -1195,7 +1195,7 @@ async fn a_review_after_an_earlier_one_counts_from_it_admits_groups_and_flags_no
             .findings
             .iter()
             .filter(|f| f.kind == FindingKind::GroupInactive)
-            .map(|f| (f.refs[0].id.clone(), f.refs.clone()))
+            .map(|f| (f.refs[0].id.to_string(), f.refs.clone()))
             .collect()
     };
 
@@ -1210,11 +1210,11 @@ async fn a_review_after_an_earlier_one_counts_from_it_admits_groups_and_flags_no
         vec![
             Ref {
                 ty: RecordType::Group.into(),
-                id: kept.clone()
+                id: kept.clone().into()
             },
             Ref {
                 ty: RecordType::Review.into(),
-                id: first.clone()
+                id: first.clone().into()
             }
         ]
     );
