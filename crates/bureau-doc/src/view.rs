@@ -73,11 +73,18 @@ impl View {
                 settings,
             }) if touched.len() <= FULL_REFRESH_RECORDS => {
                 let t = std::time::Instant::now();
-                self.snapshot.refresh(&*doc, &touched);
+                let clean = self.snapshot.refresh(&*doc, &touched);
                 self.objects.refresh(&*doc, &made);
                 let refreshed = t.elapsed();
-                for (ty, id) in &touched {
-                    self.set_record_conflicts(doc, *ty, id);
+                for ((ty, id), clean) in touched.iter().zip(clean) {
+                    // The read already visited every map the conflicts walk would, and saw
+                    // no key holding several values: most records of a reconnect.
+                    let list = if clean {
+                        Vec::new()
+                    } else {
+                        self.record_conflicts(doc, *ty, id)
+                    };
+                    self.set_record_conflicts(*ty, id, list);
                 }
                 let conflicted = t.elapsed();
                 if touched.iter().any(|(ty, _)| *ty == RecordType::Device) {
@@ -105,12 +112,15 @@ impl View {
         }
     }
 
-    fn set_record_conflicts(&mut self, doc: &AutoCommit, ty: RecordType, id: &str) {
+    fn record_conflicts(&self, doc: &AutoCommit, ty: RecordType, id: &str) -> Vec<Conflict> {
         let author_for = |actor: &automerge::ActorId| {
             doc.get_author_for_actor(actor)
                 .map(|a| author_member_id(a.as_bytes()))
         };
-        let list = record_conflicts(doc, ty, id, &author_for);
+        record_conflicts(doc, ty, id, &author_for)
+    }
+
+    fn set_record_conflicts(&mut self, ty: RecordType, id: &str, list: Vec<Conflict>) {
         let key = (ty, id.to_owned());
         let old = if list.is_empty() {
             self.conflicts.remove(&key)

@@ -131,7 +131,12 @@ impl Snapshot {
     /// Re-reads only the given records (after a change that touched just them), leaving the
     /// rest as they are. Equal to a full [`Snapshot::hydrate`] when `touched` covers every
     /// record the change affected.
-    pub fn refresh<D: ReadDoc>(&mut self, doc: &D, touched: &[(RecordType, String)]) {
+    ///
+    /// Returns, for each of `touched`, whether the read proved that the record has no
+    /// conflicted field ([`crate::record_conflicts`] would list none; a record that is gone
+    /// has none): the caller can skip that walk, which visits the same maps again. False
+    /// means only that the walk is needed.
+    pub fn refresh<D: ReadDoc>(&mut self, doc: &D, touched: &[(RecordType, String)]) -> Vec<bool> {
         let mut problems = Vec::new();
         self.meta = read_meta(doc, &mut problems);
         self.problems.retain(|p| match &p.record {
@@ -146,6 +151,7 @@ impl Snapshot {
         // Each collection is looked up once, not once per touched record; a broken one is
         // reported once, however many of its records were touched.
         let mut collections: Vec<(RecordType, Vec<ObjId>)> = Vec::new();
+        let mut clean = Vec::with_capacity(touched.len());
         for (ty, id) in touched {
             let colls = match collections.iter().find(|(t, _)| t == ty) {
                 Some((_, colls)) => colls.clone(),
@@ -161,20 +167,24 @@ impl Snapshot {
                 .rev()
                 .map(|coll| doc.get(coll, id.as_str()))
                 .find(|got| matches!(got, Ok(Some(_))));
-            match obj {
+            clean.push(match obj {
                 // Reading the record replaces the old one: one tree update, not two.
                 Some(Ok(Some((Value::Object(ObjType::Map), obj)))) => {
-                    self.read_record(doc, Some(obj), *ty, id, &mut problems);
+                    self.read_record(doc, Some(obj), *ty, id, &mut problems)
                 }
                 Some(Ok(Some(_))) => {
                     self.remove(*ty, id);
-                    self.read_record(doc, None, *ty, id, &mut problems);
+                    self.read_record(doc, None, *ty, id, &mut problems)
                 }
-                _ => self.remove(*ty, id),
-            }
+                _ => {
+                    self.remove(*ty, id);
+                    true
+                }
+            });
         }
         self.problems.extend(problems);
         self.problems.sort_by(|a, b| a.path.cmp(&b.path));
+        clean
     }
 
     fn remove(&mut self, ty: RecordType, id: &str) {
@@ -193,6 +203,9 @@ impl Snapshot {
     }
 
     /// Reads one record from its map object (`None`: the entry is there but not a map).
+    /// True when the read proves the record has no conflicted field: no key it read holds
+    /// several values and every map in it was read whole (a map this release does not read,
+    /// such as a later release's field, leaves the answer false).
     fn read_record<D: ReadDoc>(
         &mut self,
         doc: &D,
@@ -200,16 +213,17 @@ impl Snapshot {
         ty: RecordType,
         id: &str,
         problems: &mut Vec<Problem>,
-    ) {
+    ) -> bool {
         let mut r = Reader {
             doc,
             problems,
             record: Some((ty, id.to_owned())),
             path: format!("{}.{}", ty.collection(), id),
+            clean: Vec::new(),
         };
         let Some(obj) = obj else {
             r.not_a_map();
-            return;
+            return false;
         };
         let rec = obj;
         let obj = Fields::read(doc, &rec);
@@ -354,6 +368,9 @@ impl Snapshot {
                 self.interpreters.insert(i.id.clone(), Arc::new(i));
             }
         }
+        // The conflicts walk (`conflicts::walk`) leaves the bookkeeping fields out at the
+        // record's level and looks only at flagged keys and into maps.
+        obj.free_of_conflicts(crate::conflicts::BOOKKEEPING, &r.clean)
     }
 }
 
@@ -363,6 +380,7 @@ fn read_meta<D: ReadDoc>(doc: &D, problems: &mut Vec<Problem>) -> Meta {
         problems,
         record: None,
         path: "meta".to_owned(),
+        clean: Vec::new(),
     };
     let obj = match doc.get(automerge::ROOT, "meta") {
         Ok(Some((Value::Object(ObjType::Map), obj))) => Fields::read(doc, &obj),
@@ -435,13 +453,20 @@ pub(crate) fn map_at<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<ObjI
 /// The entries of one map object, read in a single pass, sorted by key.
 struct Fields {
     items: Vec<(String, Value<'static>, Option<ObjId>)>,
+    /// The keys automerge flagged as holding several values (the conflicts walk looks at
+    /// these only).
+    conflicted: Vec<String>,
 }
 
 impl Fields {
     fn read<D: ReadDoc>(doc: &D, obj: &ObjId) -> Fields {
+        let mut conflicted = Vec::new();
         let mut items: Vec<(String, Value<'static>, Option<ObjId>)> = doc
             .map_range(obj, ..)
             .map(|item| {
+                if item.conflict {
+                    conflicted.push(item.key.to_string());
+                }
                 // The object id is only needed to descend, and costs a lookup to build.
                 let id = matches!(item.value, ValueRef::Object(_)).then(|| item.id());
                 (item.key.into_owned(), item.value.into_value(), id)
@@ -449,7 +474,18 @@ impl Fields {
             .collect();
         // map_range yields keys in order; sorting again is cheap and makes lookups safe.
         items.sort_by(|a, b| a.0.cmp(&b.0));
-        Fields { items }
+        Fields { items, conflicted }
+    }
+
+    /// Whether the conflicts walk of this map would find nothing, skipping `skip` keys: no
+    /// other key holds several values, and every map in it is one of `clean` (read whole,
+    /// with no key holding several values and no map inside).
+    fn free_of_conflicts(&self, skip: &[&str], clean: &[ObjId]) -> bool {
+        self.conflicted.iter().all(|k| skip.contains(&k.as_str()))
+            && self.items.iter().all(|(_, v, id)| match (v, id) {
+                (Value::Object(ObjType::Map), Some(id)) => clean.contains(id),
+                _ => true,
+            })
     }
 
     fn get(&self, key: &str) -> Option<(&Value<'static>, Option<&ObjId>)> {
@@ -472,6 +508,10 @@ struct Reader<'a, D> {
     problems: &'a mut Vec<Problem>,
     record: Option<(RecordType, String)>,
     path: String,
+    /// The maps read whole in which no key holds several values and no map sits: the
+    /// conflicts walk would find nothing in them ([`Snapshot::refresh`] says which records
+    /// need no walk at all).
+    clean: Vec<ObjId>,
 }
 
 impl<D: ReadDoc> Reader<'_, D> {
@@ -587,17 +627,7 @@ impl<D: ReadDoc> Reader<'_, D> {
     fn set(&mut self, obj: &Fields, key: &str) -> Vec<String> {
         match obj.get(key) {
             Some((Value::Object(ObjType::Map), Some(set))) => {
-                let mut out: Vec<String> = self
-                    .doc
-                    .map_range(set, ..)
-                    .filter(|item| {
-                        !matches!(
-                            item.value,
-                            ValueRef::Scalar(ScalarValueRef::Boolean(false) | ScalarValueRef::Null)
-                        )
-                    })
-                    .map(|item| item.key.into_owned())
-                    .collect();
+                let mut out = self.set_members(set);
                 out.sort();
                 out
             }
@@ -632,23 +662,33 @@ impl<D: ReadDoc> Reader<'_, D> {
                 odd = true;
                 continue;
             }
-            out.extend(
-                self.doc
-                    .map_range(set, ..)
-                    .filter(|item| {
-                        !matches!(
-                            item.value,
-                            ValueRef::Scalar(ScalarValueRef::Boolean(false) | ScalarValueRef::Null)
-                        )
-                    })
-                    .map(|item| item.key.into_owned()),
-            );
+            out.extend(self.set_members(set));
         }
         if odd && out.is_empty() {
             self.problem(key, "expected a set");
         }
         out.sort();
         out.dedup();
+        out
+    }
+
+    /// The members of a set map (keys whose value is neither `false` nor null), noting the
+    /// map as clean when no key holds several values and no map is inside.
+    fn set_members(&mut self, set: &ObjId) -> Vec<String> {
+        let mut clean = true;
+        let mut out = Vec::new();
+        for item in self.doc.map_range(set, ..) {
+            clean &= !item.conflict && !matches!(item.value, ValueRef::Object(ObjType::Map));
+            if !matches!(
+                item.value,
+                ValueRef::Scalar(ScalarValueRef::Boolean(false) | ScalarValueRef::Null)
+            ) {
+                out.push(item.key.into_owned());
+            }
+        }
+        if clean {
+            self.clean.push(set.clone());
+        }
         out
     }
 
@@ -681,7 +721,13 @@ impl<D: ReadDoc> Reader<'_, D> {
 
     fn sub_map(&mut self, obj: &Fields, key: &str) -> Option<Fields> {
         match obj.get(key) {
-            Some((Value::Object(ObjType::Map), Some(m))) => Some(Fields::read(self.doc, m)),
+            Some((Value::Object(ObjType::Map), Some(m))) => {
+                let fields = Fields::read(self.doc, m);
+                if fields.free_of_conflicts(&[], &[]) {
+                    self.clean.push(m.clone());
+                }
+                Some(fields)
+            }
             None => None,
             _ => {
                 self.problem(key, "expected a map");

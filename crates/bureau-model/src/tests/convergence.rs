@@ -711,7 +711,18 @@ fn step(
     }
     let touched = touched(&mut reps[i].doc, &before);
     let (snap, index) = &mut running[i];
-    snap.refresh(&reps[i].doc, &touched);
+    let clean = snap.refresh(&reps[i].doc, &touched);
+    // A record the read proved free of conflicts has none for the walk either.
+    prop_assert_eq!(clean.len(), touched.len());
+    for ((ty, id), clean) in touched.iter().zip(clean) {
+        if clean {
+            let walked = record_conflicts(&reps[i].doc, *ty, id, &|_| None);
+            prop_assert!(
+                walked.is_empty(),
+                "refresh said {ty:?} {id} has no conflict, the walk found {walked:?} after {op:?}"
+            );
+        }
+    }
     prop_assert_eq!(
         &*snap,
         &reps[i].snap(),

@@ -217,3 +217,56 @@ fn refresh_keeps_problems_of_broken_collections() {
     );
     assert_eq!(snap, r.snap());
 }
+
+/// Which records `refresh` proves free of conflicts: a record whose field two replicas set
+/// concurrently is not, nor one whose set two replicas added the same value to (the walk
+/// then finds equal values, which is no conflict); a record edited on one side only is.
+#[test]
+fn refresh_says_which_records_need_no_conflicts_walk() {
+    let mut a = Replica::init("founder");
+    let room = a.ok(new_room("Room 1", &["en"]));
+    let m = a.ok(new_meeting(
+        "Briefing",
+        "2025-11-16T09:00",
+        "2025-11-16T10:00",
+        &room,
+    ));
+    let calm = a.ok(new_member("Amina"));
+    let mut b = a.fork("second", "second-author");
+    let title = |t: &str| {
+        update_meeting(
+            &m,
+            MeetingFields {
+                title: Some(t.to_owned()),
+                languages: Some(strings(&["en", "fr"])),
+                ..Default::default()
+            },
+        )
+    };
+    a.ok(title("Morning briefing"));
+    b.ok(title("Early briefing"));
+    a.ok(Edit::Update {
+        id: calm.clone(),
+        fields: Fields::Member(MemberFields {
+            phone: Some("+216 71 000 000".to_owned()),
+            ..Default::default()
+        }),
+    });
+    a.merge_from(&mut b);
+    let mut snap = Snapshot::default();
+    let touched = vec![
+        (RecordType::Meeting, m.clone()),
+        (RecordType::Member, calm.clone()),
+        (RecordType::Room, room.clone()),
+        (RecordType::Member, "nobody".to_owned()),
+    ];
+    let clean = snap.refresh(&a.doc, &touched);
+    assert_eq!(clean, [false, true, true, true]);
+    assert!(record_conflicts(&a.doc, RecordType::Member, &calm, &|_| None).is_empty());
+    let walked = record_conflicts(&a.doc, RecordType::Meeting, &m, &|_| None);
+    assert_eq!(
+        walked.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+        ["title"],
+        "the concurrently added language is no conflict"
+    );
+}
